@@ -1,0 +1,87 @@
+/* moonwire-cli: every Moonwire operation from the command line, one subcommand per file. */
+#include "mw-config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mw-cli-commands.h"
+
+typedef struct {
+  const char *name;
+  MwCliCommandFunc func;
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "check", mw_cli_check, "Check Lua files for syntax errors and firmware limits" },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: moonwire-cli COMMAND [OPTIONS...] [ARGS...]\n"
+           "\n"
+           "Moonwire: tools for NodeMCU boards (ESP8266, Lua 5.1 firmware).\n"
+           "\n"
+           "Commands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+           "\n"
+           "Options:\n"
+           "  -h, --help     Show this help (COMMAND --help: that command's help)\n"
+           "  -V, --version  Show the version\n"
+           "\n"
+           "Exit codes: 0 success, 1 findings (warnings), 2 errors in the input or on the\n"
+           "board, 3 input/output error, 4 bad options.\n");
+}
+
+gboolean
+mw_cli_parse_options (GOptionContext *context, int *argc, char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("moonwire-cli: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *name;
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("moonwire-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return MW_EXIT_USAGE;
+    }
+  name = argv[1];
+  if (strcmp (name, "-h") == 0 || strcmp (name, "--help") == 0 || strcmp (name, "help") == 0)
+    {
+      print_usage (stdout);
+      return MW_EXIT_OK;
+    }
+  if (strcmp (name, "-V") == 0 || strcmp (name, "--version") == 0)
+    {
+      printf ("moonwire-cli %s\n", MW_VERSION);
+      return MW_EXIT_OK;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, name) == 0)
+      {
+        g_autofree char *prog = g_strdup_printf ("moonwire-cli %s", name);
+        argv[1] = prog;
+        return commands[i].func (argc - 1, argv + 1);
+      }
+  g_printerr ("moonwire-cli: unknown command '%s' (see moonwire-cli --help)\n", name);
+  return MW_EXIT_USAGE;
+}

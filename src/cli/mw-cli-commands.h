@@ -1,0 +1,30 @@
+/* mw-cli-commands.h: the subcommands of moonwire-cli, one file each (mw-cli-<name>.c).
+ *
+ * Each takes the arguments after its name (argv[0] is "moonwire-cli NAME") and returns the
+ * process exit code. Exit codes shared by all commands are below; a command documents any
+ * others in its --help.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+enum {
+  MW_EXIT_OK = 0,
+  MW_EXIT_FINDINGS = 1,   /* the command ran and found something (lint warnings) */
+  MW_EXIT_ERROR = 2,      /* the input is wrong (syntax errors, hard limits, a device error) */
+  MW_EXIT_IO = 3,         /* a file could not be read or written */
+  MW_EXIT_USAGE = 4,      /* bad options or arguments */
+};
+
+typedef int (*MwCliCommandFunc) (int argc, char **argv);
+
+int mw_cli_check (int argc, char **argv);
+
+/* Parses a command's options; prints the error and returns FALSE on bad usage. */
+gboolean mw_cli_parse_options (GOptionContext *context,
+                               int            *argc,
+                               char         ***argv);
+
+G_END_DECLS

@@ -1,0 +1,647 @@
+/* mw-lua-lexer.c: Lua 5.1 tokens, rule for rule as llex.c scans them.
+ *
+ * The whole source is tokenized in one pass into an array. Lua reads lazily, so a lexical
+ * error is reported only when the parser reaches it: the lexer stops at the first error and
+ * leaves an ERROR token there, which the parser turns into the diagnostic when it gets to it.
+ * Character classes are ASCII (the firmware runs in the C locale); bytes >= 0x80 are neither
+ * letters nor spaces, as in Lua.
+ */
+#include "mw-lua-lexer.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ORDER MW_LUA_TOKEN */
+const char *const mw_lua_token_names[MW_LUA_TOKEN_N_KINDS] = {
+  "<eof>", "<error>", "<name>", "<number>", "<string>",
+  "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in",
+  "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+  "..", "...", "==", ">=", "<=", "~=",
+  "+", "-", "*", "/", "%", "^", "#", "<", ">", "=", "(", ")", "{", "}", "[", "]", ";", ":",
+  ",", ".",
+  "<char>",
+};
+
+const char *
+mw_lua_token_kind_to_string (MwLuaTokenKind kind)
+{
+  g_return_val_if_fail (kind < MW_LUA_TOKEN_N_KINDS, "?");
+  return mw_lua_token_names[kind];
+}
+
+typedef struct {
+  const guchar *src;
+  gsize len;
+  gsize pos;
+  guint32 line;
+  gsize line_start;   /* offset of the first byte of the current line */
+  MwLuaLexResult *res;
+  GString *near;      /* what Lua's buffer would hold, for error messages */
+} Lexer;
+
+#define EOZ (-1)
+
+static inline int
+cur (const Lexer *lx)
+{
+  return lx->pos < lx->len ? lx->src[lx->pos] : EOZ;
+}
+
+static inline int
+peek (const Lexer *lx, gsize ahead)
+{
+  return lx->pos + ahead < lx->len ? lx->src[lx->pos + ahead] : EOZ;
+}
+
+static inline gboolean
+is_newline (int c)
+{
+  return c == '\n' || c == '\r';
+}
+
+/* isspace() in the C locale, less the newlines handled separately */
+static inline gboolean
+is_space (int c)
+{
+  return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
+static inline gboolean
+is_digit (int c)
+{
+  return c >= '0' && c <= '9';
+}
+
+static inline gboolean
+is_alpha (int c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline gboolean
+is_alnum (int c)
+{
+  return is_alpha (c) || is_digit (c);
+}
+
+/* inclinenumber: skips \n, \r, \n\r or \r\n and counts one line */
+static void
+inc_line (Lexer *lx)
+{
+  int old = cur (lx);
+  lx->pos++;
+  if (is_newline (cur (lx)) && cur (lx) != old)
+    lx->pos++;
+  lx->line++;
+  lx->line_start = lx->pos;
+}
+
+static void
+lex_error (Lexer *lx, const char *msg, const char *near)
+{
+  MwLuaLexResult *res = lx->res;
+
+  if (res->error_message != NULL)
+    return;
+  res->error_message = g_strdup (msg);
+  res->error_near = g_strdup (near);
+  res->error_line = lx->line;
+}
+
+static void
+lex_error_buffer (Lexer *lx, const char *msg)
+{
+  lex_error (lx, msg, lx->near->str);
+}
+
+/* skip_sep: at '[' or ']'; consumes it and any '='; returns the level if the same bracket
+ * follows, else -(level) - 1 */
+static int
+skip_sep (Lexer *lx, gboolean save)
+{
+  int count = 0;
+  int s = cur (lx);
+
+  if (save)
+    g_string_append_c (lx->near, (char) s);
+  lx->pos++;
+  while (cur (lx) == '=')
+    {
+      if (save)
+        g_string_append_c (lx->near, '=');
+      lx->pos++;
+      count++;
+    }
+  return cur (lx) == s ? count : -count - 1;
+}
+
+/* read_long_string: after the opening bracket's level is known, at its second '['.
+ * Returns FALSE after an error. */
+static gboolean
+read_long (Lexer *lx, int sep, gboolean is_string)
+{
+  lx->pos++;  /* the second '[' */
+  if (is_newline (cur (lx)))
+    inc_line (lx);
+  for (;;)
+    {
+      switch (cur (lx))
+        {
+        case EOZ:
+          lex_error (lx, is_string ? "unfinished long string" : "unfinished long comment",
+                     "<eof>");
+          return FALSE;
+        case '[':
+          /* LUA_COMPAT_LSTR == 1: a nested opening bracket of the same level is an error
+           * for level 0 and allowed (but counted) for higher levels */
+          if (skip_sep (lx, FALSE) == sep)
+            {
+              lx->pos++;
+              if (sep == 0)
+                {
+                  lex_error (lx, "nesting of [[...]] is deprecated", "[");
+                  return FALSE;
+                }
+            }
+          break;
+        case ']':
+          if (skip_sep (lx, FALSE) == sep)
+            {
+              lx->pos++;
+              return TRUE;
+            }
+          break;
+        case '\n':
+        case '\r':
+          inc_line (lx);
+          break;
+        default:
+          lx->pos++;
+        }
+    }
+}
+
+/* read_string: a quoted string from its opening delimiter. The error text mimics Lua's
+ * buffer: the delimiter and the characters decoded so far. */
+static gboolean
+read_string (Lexer *lx, int del)
+{
+  g_string_truncate (lx->near, 0);
+  g_string_append_c (lx->near, (char) del);
+  lx->pos++;
+  while (cur (lx) != del)
+    {
+      int c = cur (lx);
+      switch (c)
+        {
+        case EOZ:
+          lex_error (lx, "unfinished string", "<eof>");
+          return FALSE;
+        case '\n':
+        case '\r':
+          lex_error_buffer (lx, "unfinished string");
+          return FALSE;
+        case '\\':
+          lx->pos++;
+          c = cur (lx);
+          switch (c)
+            {
+            case 'a': c = '\a'; break;
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case 'n': c = '\n'; break;
+            case 'r': c = '\r'; break;
+            case 't': c = '\t'; break;
+            case 'v': c = '\v'; break;
+            case '\n':
+            case '\r':
+              g_string_append_c (lx->near, '\n');
+              inc_line (lx);
+              continue;
+            case EOZ:
+              continue;  /* reported as unfinished at the top of the loop */
+            default:
+              if (is_digit (c))
+                {
+                  int i = 0;
+                  c = 0;
+                  do
+                    {
+                      c = 10 * c + (cur (lx) - '0');
+                      lx->pos++;
+                    }
+                  while (++i < 3 && is_digit (cur (lx)));
+                  if (c > 255)
+                    {
+                      lex_error_buffer (lx, "escape sequence too large");
+                      return FALSE;
+                    }
+                  g_string_append_c (lx->near, (char) c);
+                  continue;
+                }
+              /* \\, \", \' and any other character stand for themselves */
+              break;
+            }
+          g_string_append_c (lx->near, (char) c);
+          lx->pos++;
+          break;
+        default:
+          g_string_append_c (lx->near, (char) c);
+          lx->pos++;
+        }
+    }
+  lx->pos++;
+  return TRUE;
+}
+
+gboolean
+mw_lua_numeral_to_double (const char *text, gsize length, double *value)
+{
+  char buf[128];
+  g_autofree char *heap = NULL;
+  char *s, *end;
+  double v;
+
+  if (length < sizeof buf)
+    s = buf;
+  else
+    s = heap = g_malloc (length + 1);
+  memcpy (s, text, length);
+  s[length] = '\0';
+
+  /* luaO_str2d: strtod (in the C locale), then hexadecimal through strtoul */
+  v = g_ascii_strtod (s, &end);
+  if (end == s)
+    return FALSE;
+  if (*end == 'x' || *end == 'X')
+    v = (double) strtoul (s, &end, 16);
+  while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r' || *end == '\v' ||
+         *end == '\f')
+    end++;
+  if (*end != '\0')
+    return FALSE;
+  if (value != NULL)
+    *value = v;
+  return TRUE;
+}
+
+static gboolean
+read_numeral (Lexer *lx)
+{
+  gsize start = lx->pos;
+
+  do
+    lx->pos++;
+  while (is_digit (cur (lx)) || cur (lx) == '.');
+  if (cur (lx) == 'E' || cur (lx) == 'e')
+    {
+      lx->pos++;
+      if (cur (lx) == '+' || cur (lx) == '-')
+        lx->pos++;
+    }
+  while (is_alnum (cur (lx)) || cur (lx) == '_')
+    lx->pos++;
+  if (!mw_lua_numeral_to_double ((const char *) lx->src + start, lx->pos - start, NULL))
+    {
+      g_string_truncate (lx->near, 0);
+      g_string_append_len (lx->near, (const char *) lx->src + start, lx->pos - start);
+      lex_error_buffer (lx, "malformed number");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const struct {
+  const char *word;
+  guint8 kind;
+} keywords[] = {
+  { "and", MW_LUA_TOKEN_AND },       { "break", MW_LUA_TOKEN_BREAK },
+  { "do", MW_LUA_TOKEN_DO },         { "else", MW_LUA_TOKEN_ELSE },
+  { "elseif", MW_LUA_TOKEN_ELSEIF }, { "end", MW_LUA_TOKEN_END },
+  { "false", MW_LUA_TOKEN_FALSE },   { "for", MW_LUA_TOKEN_FOR },
+  { "function", MW_LUA_TOKEN_FUNCTION }, { "if", MW_LUA_TOKEN_IF },
+  { "in", MW_LUA_TOKEN_IN },         { "local", MW_LUA_TOKEN_LOCAL },
+  { "nil", MW_LUA_TOKEN_NIL },       { "not", MW_LUA_TOKEN_NOT },
+  { "or", MW_LUA_TOKEN_OR },         { "repeat", MW_LUA_TOKEN_REPEAT },
+  { "return", MW_LUA_TOKEN_RETURN }, { "then", MW_LUA_TOKEN_THEN },
+  { "true", MW_LUA_TOKEN_TRUE },     { "until", MW_LUA_TOKEN_UNTIL },
+  { "while", MW_LUA_TOKEN_WHILE },
+};
+
+static MwLuaTokenKind
+name_kind (const guchar *s, gsize n)
+{
+  /* keywords are 2..8 lowercase letters: a cheap filter before the comparisons */
+  if (n < 2 || n > 8 || s[0] < 'a' || s[0] > 'w')
+    return MW_LUA_TOKEN_NAME;
+  for (gsize i = 0; i < G_N_ELEMENTS (keywords); i++)
+    if (keywords[i].word[0] == s[0] && strlen (keywords[i].word) == n &&
+        memcmp (keywords[i].word, s, n) == 0)
+      return keywords[i].kind;
+  return MW_LUA_TOKEN_NAME;
+}
+
+static MwLuaTokenKind
+single_kind (int c)
+{
+  switch (c)
+    {
+    case '+': return MW_LUA_TOKEN_PLUS;
+    case '-': return MW_LUA_TOKEN_MINUS;
+    case '*': return MW_LUA_TOKEN_STAR;
+    case '/': return MW_LUA_TOKEN_SLASH;
+    case '%': return MW_LUA_TOKEN_PERCENT;
+    case '^': return MW_LUA_TOKEN_CARET;
+    case '#': return MW_LUA_TOKEN_HASH;
+    case '<': return MW_LUA_TOKEN_LT;
+    case '>': return MW_LUA_TOKEN_GT;
+    case '=': return MW_LUA_TOKEN_ASSIGN;
+    case '(': return MW_LUA_TOKEN_LPAREN;
+    case ')': return MW_LUA_TOKEN_RPAREN;
+    case '{': return MW_LUA_TOKEN_LBRACE;
+    case '}': return MW_LUA_TOKEN_RBRACE;
+    case '[': return MW_LUA_TOKEN_LBRACKET;
+    case ']': return MW_LUA_TOKEN_RBRACKET;
+    case ';': return MW_LUA_TOKEN_SEMICOLON;
+    case ':': return MW_LUA_TOKEN_COLON;
+    case ',': return MW_LUA_TOKEN_COMMA;
+    case '.': return MW_LUA_TOKEN_DOT;
+    default: return MW_LUA_TOKEN_OTHER;
+    }
+}
+
+/* Scans one token after the trivia; returns its kind, or ERROR. */
+static MwLuaTokenKind
+scan (Lexer *lx, MwLuaToken *tok)
+{
+  for (;;)
+    {
+      int c = cur (lx);
+
+      tok->offset = lx->pos;
+      tok->line = lx->line;
+      tok->column = lx->pos - lx->line_start + 1;
+
+      switch (c)
+        {
+        case EOZ:
+          return MW_LUA_TOKEN_EOF;
+        case '\n':
+        case '\r':
+          inc_line (lx);
+          continue;
+        case '-':
+          if (peek (lx, 1) != '-')
+            {
+              lx->pos++;
+              return MW_LUA_TOKEN_MINUS;
+            }
+          {
+            MwLuaComment cm = { lx->pos, 0, lx->line, tok->column, -1 };
+            lx->pos += 2;
+            if (cur (lx) == '[')
+              {
+                int sep = skip_sep (lx, FALSE);
+                if (sep >= 0)
+                  {
+                    if (!read_long (lx, sep, FALSE))
+                      return MW_LUA_TOKEN_ERROR;
+                    cm.level = sep;
+                    cm.length = lx->pos - cm.offset;
+                    g_array_append_val (lx->res->comments, cm);
+                    continue;
+                  }
+              }
+            while (!is_newline (cur (lx)) && cur (lx) != EOZ)
+              lx->pos++;
+            cm.length = lx->pos - cm.offset;
+            g_array_append_val (lx->res->comments, cm);
+            continue;
+          }
+        case '[':
+          {
+            int sep = skip_sep (lx, FALSE);
+            if (sep >= 0)
+              {
+                tok->level = sep;
+                tok->flags |= MW_LUA_TOKEN_FLAG_LONG;
+                return read_long (lx, sep, TRUE) ? MW_LUA_TOKEN_STRING : MW_LUA_TOKEN_ERROR;
+              }
+            if (sep == -1)
+              return MW_LUA_TOKEN_LBRACKET;
+            g_string_truncate (lx->near, 0);
+            g_string_append_len (lx->near, (const char *) lx->src + tok->offset,
+                                 lx->pos - tok->offset);
+            lex_error_buffer (lx, "invalid long string delimiter");
+            return MW_LUA_TOKEN_ERROR;
+          }
+        case '=':
+          lx->pos++;
+          if (cur (lx) != '=')
+            return MW_LUA_TOKEN_ASSIGN;
+          lx->pos++;
+          return MW_LUA_TOKEN_EQ;
+        case '<':
+          lx->pos++;
+          if (cur (lx) != '=')
+            return MW_LUA_TOKEN_LT;
+          lx->pos++;
+          return MW_LUA_TOKEN_LE;
+        case '>':
+          lx->pos++;
+          if (cur (lx) != '=')
+            return MW_LUA_TOKEN_GT;
+          lx->pos++;
+          return MW_LUA_TOKEN_GE;
+        case '~':
+          lx->pos++;
+          if (cur (lx) != '=')
+            return MW_LUA_TOKEN_OTHER;
+          lx->pos++;
+          return MW_LUA_TOKEN_NE;
+        case '"':
+        case '\'':
+          return read_string (lx, c) ? MW_LUA_TOKEN_STRING : MW_LUA_TOKEN_ERROR;
+        case '.':
+          if (peek (lx, 1) == '.')
+            {
+              if (peek (lx, 2) == '.')
+                {
+                  lx->pos += 3;
+                  return MW_LUA_TOKEN_DOTS;
+                }
+              lx->pos += 2;
+              return MW_LUA_TOKEN_CONCAT;
+            }
+          if (!is_digit (peek (lx, 1)))
+            {
+              lx->pos++;
+              return MW_LUA_TOKEN_DOT;
+            }
+          return read_numeral (lx) ? MW_LUA_TOKEN_NUMBER : MW_LUA_TOKEN_ERROR;
+        default:
+          if (is_space (c))
+            {
+              lx->pos++;
+              continue;
+            }
+          if (is_digit (c))
+            return read_numeral (lx) ? MW_LUA_TOKEN_NUMBER : MW_LUA_TOKEN_ERROR;
+          if (is_alpha (c) || c == '_')
+            {
+              gsize start = lx->pos;
+              do
+                lx->pos++;
+              while (is_alnum (cur (lx)) || cur (lx) == '_');
+              return name_kind (lx->src + start, lx->pos - start);
+            }
+          lx->pos++;
+          return single_kind (c);
+        }
+    }
+}
+
+void
+mw_lua_lex (const char *source, gsize length, MwLuaLexFlags flags, MwLuaLexResult *result)
+{
+  Lexer lx = { 0 };
+
+  g_return_if_fail (source != NULL || length == 0);
+  g_return_if_fail (result != NULL);
+
+  memset (result, 0, sizeof *result);
+  /* about one token per 5 bytes of typical Lua */
+  result->tokens = g_array_sized_new (FALSE, FALSE, sizeof (MwLuaToken), length / 5 + 16);
+  result->comments = g_array_new (FALSE, FALSE, sizeof (MwLuaComment));
+
+  lx.src = (const guchar *) source;
+  lx.len = length;
+  lx.line = 1;
+  lx.res = result;
+  lx.near = g_string_new (NULL);
+
+  if ((flags & MW_LUA_LEX_SKIP_SHEBANG) && length > 0 && source[0] == '#')
+    {
+      /* luaL_loadfile drops the line but keeps its newline, so lines still count */
+      while (lx.pos < length && source[lx.pos] != '\n')
+        lx.pos++;
+      result->shebang = lx.pos;
+    }
+
+  for (;;)
+    {
+      MwLuaToken tok = { 0 };
+      tok.trivia = lx.pos;
+      tok.kind = scan (&lx, &tok);
+      if (tok.kind == MW_LUA_TOKEN_ERROR)
+        {
+          /* the error token spans what was scanned; its line is where Lua stopped */
+          tok.length = lx.pos - tok.offset;
+          tok.end_line = result->error_line;
+          g_array_append_val (result->tokens, tok);
+          break;
+        }
+      tok.length = lx.pos - tok.offset;
+      tok.end_line = lx.line;
+      g_array_append_val (result->tokens, tok);
+      if (tok.kind == MW_LUA_TOKEN_EOF)
+        break;
+    }
+  result->n_lines = lx.line;
+  g_string_free (lx.near, TRUE);
+}
+
+void
+mw_lua_lex_result_clear (MwLuaLexResult *result)
+{
+  g_return_if_fail (result != NULL);
+  g_clear_pointer (&result->tokens, g_array_unref);
+  g_clear_pointer (&result->comments, g_array_unref);
+  g_clear_pointer (&result->error_message, g_free);
+  g_clear_pointer (&result->error_near, g_free);
+}
+
+void
+mw_lua_token_decode_string (const char *source, const MwLuaToken *token, GString *out)
+{
+  const guchar *s, *e;
+
+  g_return_if_fail (token != NULL && token->kind == MW_LUA_TOKEN_STRING);
+
+  s = (const guchar *) source + token->offset;
+  e = s + token->length;
+  if (token->flags & MW_LUA_TOKEN_FLAG_LONG)
+    {
+      guint skip = token->level + 2;
+      s += skip;
+      e -= skip;
+      /* a newline right after the opening bracket is not part of the string */
+      if (s < e && is_newline (*s))
+        {
+          guchar first = *s++;
+          if (s < e && is_newline (*s) && *s != first)
+            s++;
+        }
+      /* newlines of any style read as \n */
+      while (s < e)
+        {
+          if (is_newline (*s))
+            {
+              guchar first = *s++;
+              if (s < e && is_newline (*s) && *s != first)
+                s++;
+              g_string_append_c (out, '\n');
+            }
+          else
+            g_string_append_c (out, (char) *s++);
+        }
+      return;
+    }
+
+  s++;
+  e--;
+  while (s < e)
+    {
+      int c = *s++;
+      if (c != '\\')
+        {
+          g_string_append_c (out, (char) c);
+          continue;
+        }
+      c = *s;
+      switch (c)
+        {
+        case 'a': c = '\a'; break;
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
+        case 'v': c = '\v'; break;
+        case '\n':
+        case '\r':
+          {
+            guchar first = *s++;
+            if (s < e && is_newline (*s) && *s != first)
+              s++;
+            g_string_append_c (out, '\n');
+            continue;
+          }
+        default:
+          if (is_digit (c))
+            {
+              int i = 0;
+              c = 0;
+              do
+                c = 10 * c + (*s++ - '0');
+              while (++i < 3 && s < e && is_digit (*s));
+              g_string_append_c (out, (char) c);
+              continue;
+            }
+          break;
+        }
+      g_string_append_c (out, (char) c);
+      s++;
+    }
+}

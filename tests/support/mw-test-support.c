@@ -1,0 +1,133 @@
+/* mw-test-support.c: the Lua corpus and luac5.1 as test oracles. */
+#include "mw-test-support.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+collect (const char *dir, GPtrArray *out, int depth)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL || depth > 16)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        collect (path, out, depth + 1);
+      else if (g_str_has_suffix (name, ".lua") && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (out, g_steal_pointer (&path));
+    }
+}
+
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+mw_test_corpus_files (void)
+{
+  const char *root = g_getenv ("MOONWIRE_CORPUS_DIR");
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+
+  if (root == NULL)
+    root = "/usr/share/lua/5.1";
+  collect (root, files, 0);
+  g_ptr_array_sort (files, compare_paths);
+  if (files->len < 100)
+    g_error ("the Lua corpus under %s has only %u files: run scripts/bootstrap", root,
+             files->len);
+  return files;
+}
+
+int
+mw_test_luac (const char *const *args, char **out, char **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "luac5.1");
+  for (; *args; args++)
+    g_ptr_array_add (argv, (gpointer) *args);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out,
+                     err, &status, &error))
+    g_error ("cannot run luac5.1: %s (run scripts/bootstrap)", error->message);
+  return status;
+}
+
+static char *tmp_dir;
+
+static void
+remove_tmp_dir (void)
+{
+  g_autoptr (GDir) d = NULL;
+  const char *name;
+
+  if (tmp_dir == NULL)
+    return;
+  d = g_dir_open (tmp_dir, 0, NULL);
+  while (d && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (tmp_dir);
+  g_clear_pointer (&tmp_dir, g_free);
+}
+
+char *
+mw_test_tmp_path (const char *name)
+{
+  if (tmp_dir == NULL)
+    {
+      tmp_dir = g_dir_make_tmp ("moonwire-test-XXXXXX", NULL);
+      g_assert_nonnull (tmp_dir);
+      atexit (remove_tmp_dir);
+    }
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+char *
+mw_test_data_path (const char *relative)
+{
+  const char *root = g_getenv ("MOONWIRE_TEST_DATA");
+  g_assert_nonnull (root);
+  return g_build_filename (root, relative, NULL);
+}
+
+gboolean
+mw_test_luac_check_source (const char *name, const char *source, gsize length, char **message)
+{
+  g_autofree char *path = mw_test_tmp_path (name);
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char *args[] = { "-p", name, NULL };
+  int status;
+
+  if (!g_file_set_contents (path, source, length, &error))
+    g_error ("%s", error->message);
+  /* run in the folder so that luac names the chunk just `name` */
+  g_assert_cmpint (g_chdir (dir), ==, 0);
+  status = mw_test_luac (args, NULL, &err);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_unlink (path);
+  if (g_spawn_check_wait_status (status, NULL))
+    return TRUE;
+  if (message)
+    {
+      const char *m = err;
+      if (g_str_has_prefix (m, "luac5.1: "))
+        m += strlen ("luac5.1: ");
+      *message = g_strchomp (g_strdup (m));
+    }
+  return FALSE;
+}

@@ -1,0 +1,32 @@
+/* mw-test-support.h: helpers shared by the test programs: the Lua corpus and luac5.1. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Every .lua file under the corpus root (MOONWIRE_CORPUS_DIR, default /usr/share/lua/5.1),
+ * symlinks followed, sorted by path. Fails the test when the root is missing: the corpus is
+ * installed by scripts/bootstrap. */
+GPtrArray *mw_test_corpus_files (void);
+
+/* Runs luac5.1 with `args` (NULL-terminated, without the program name); returns its exit
+ * status and, if asked, its standard output and error. */
+int mw_test_luac (const char *const *args,
+                  char             **out,
+                  char             **err);
+
+/* luac5.1 -p on a buffer (written to a temporary file named `name`); returns TRUE when luac
+ * accepts it, else FALSE with luac's message less its "luac5.1: " prefix in *message. */
+gboolean mw_test_luac_check_source (const char *name,
+                                    const char *source,
+                                    gsize       length,
+                                    char      **message);
+
+/* A path in a per-test temporary directory, removed at exit. */
+char *mw_test_tmp_path (const char *name);
+
+/* A data file under tests/ (MOONWIRE_TEST_DATA). */
+char *mw_test_data_path (const char *relative);
+
+G_END_DECLS
