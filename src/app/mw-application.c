@@ -1,0 +1,228 @@
+/* mw-application.c: Moonwire's GtkApplication.
+ *
+ * Owns the settings and the app.* actions (preferences, shortcuts, about, quit). The app menu
+ * (gtk/menus.ui) and the shortcuts window (gtk/help-overlay.ui) are loaded by GtkApplication
+ * from the resource base path; the dark style follows the prefer-dark setting.
+ */
+#include "mw-config.h"
+
+#include "mw-application.h"
+#include "mw-preferences-dialog.h"
+#include "mw-window.h"
+
+#include <gtksourceview/gtksource.h>
+
+struct _MwApplication
+{
+  GtkApplication parent_instance;
+  GSettings *settings;
+};
+
+G_DEFINE_TYPE (MwApplication, mw_application, GTK_TYPE_APPLICATION)
+
+GSettings *
+mw_settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, MW_APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    {
+      /* Running from the build tree (scripts/run): the schema is compiled there. */
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSettingsSchemaSource) built =
+        g_settings_schema_source_new_from_directory (MW_SCHEMA_DIR_UNINSTALLED, source,
+                                                     FALSE, &error);
+      if (built == NULL)
+        g_error ("Moonwire's settings schema %s is not installed: %s", MW_APPLICATION_ID,
+                 error->message);
+      schema = g_settings_schema_source_lookup (built, MW_APPLICATION_ID, FALSE);
+      if (schema == NULL)
+        g_error ("Moonwire's settings schema %s is not installed", MW_APPLICATION_ID);
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+mw_application_quit (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  MwApplication *self = user_data;
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Each window asks about its unsaved documents; the app exits when the last one closes. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      if (MW_IS_WINDOW (l->data))
+        mw_window_request_close (MW_WINDOW (l->data));
+      else
+        gtk_widget_destroy (GTK_WIDGET (l->data));
+    }
+}
+
+static void
+mw_application_preferences (GSimpleAction *action,
+                            GVariant      *param,
+                            gpointer       user_data)
+{
+  MwApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dialog = mw_preferences_dialog_new (parent, self->settings);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+mw_application_about (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  MwApplication *self = user_data;
+  static const char *authors[] = { "The Moonwire developers", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_show_about_dialog (parent,
+                         "program-name", "Moonwire",
+                         "logo-icon-name", MW_APPLICATION_ID,
+                         "version", MW_VERSION,
+                         "comments", "An IDE for NodeMCU boards: editor, REPL console, "
+                                     "device files and a live heap graph",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         "website", "https://moonwire.org",
+                         NULL);
+}
+
+static const GActionEntry app_entries[] = {
+  { "preferences", mw_application_preferences },
+  { "about", mw_application_about },
+  { "quit", mw_application_quit },
+};
+
+/* Every main action's accelerator; the shortcuts window lists the same. */
+static const struct {
+  const char *action;
+  const char *accels[3];
+} app_accels[] = {
+  { "app.quit", { "<Primary>q", NULL } },
+  { "app.preferences", { "<Primary>comma", NULL } },
+  { "win.show-help-overlay", { "<Primary>question", "<Primary>F1", NULL } },
+  { "win.new", { "<Primary>n", NULL } },
+  { "win.open", { "<Primary>o", NULL } },
+  { "win.save", { "<Primary>s", NULL } },
+  { "win.save-as", { "<Primary><Shift>s", NULL } },
+  { "win.close-tab", { "<Primary>w", NULL } },
+  { "win.find", { "<Primary>f", NULL } },
+  { "win.replace", { "<Primary>h", NULL } },
+  { "win.connect", { "<Primary>k", NULL } },
+  { "win.disconnect", { "<Primary><Shift>k", NULL } },
+  { "win.reset", { "<Primary><Shift>r", NULL } },
+  { "win.upload", { "<Primary>u", "F6", NULL } },
+  { "win.compile-upload", { "<Primary><Shift>u", NULL } },
+  { "win.run", { "<Primary>r", "F5", NULL } },
+  { "win.send-selection", { "<Primary>Return", NULL } },
+  { "win.clear-console", { "<Primary>l", NULL } },
+  { "win.focus-console", { "<Primary>grave", NULL } },
+};
+
+static void
+mw_application_startup (GApplication *app)
+{
+  MwApplication *self = MW_APPLICATION (app);
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  G_APPLICATION_CLASS (mw_application_parent_class)->startup (app);
+
+  gtk_source_init ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
+                                   self);
+  for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), app_accels[i].action,
+                                           app_accels[i].accels);
+
+  gtk_css_provider_load_from_resource (css, "/org/moonwire/Moonwire/style.css");
+  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  g_settings_bind (self->settings, "prefer-dark", gtk_settings_get_default (),
+                   "gtk-application-prefer-dark-theme", G_SETTINGS_BIND_GET);
+}
+
+static void
+mw_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (mw_window_new (MW_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static void
+mw_application_open (GApplication  *app,
+                     GFile        **files,
+                     gint           n_files,
+                     const char    *hint)
+{
+  MwWindow *window;
+
+  mw_application_activate (app);
+  window = MW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  for (gint i = 0; i < n_files; i++)
+    mw_window_open_file (window, files[i]);
+}
+
+static void
+mw_application_shutdown (GApplication *app)
+{
+  G_APPLICATION_CLASS (mw_application_parent_class)->shutdown (app);
+  gtk_source_finalize ();
+}
+
+static void
+mw_application_finalize (GObject *object)
+{
+  MwApplication *self = MW_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (mw_application_parent_class)->finalize (object);
+}
+
+static void
+mw_application_class_init (MwApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = mw_application_finalize;
+  app_class->startup = mw_application_startup;
+  app_class->activate = mw_application_activate;
+  app_class->open = mw_application_open;
+  app_class->shutdown = mw_application_shutdown;
+}
+
+static void
+mw_application_init (MwApplication *self)
+{
+  self->settings = mw_settings_new ();
+}
+
+MwApplication *
+mw_application_new (void)
+{
+  return g_object_new (MW_TYPE_APPLICATION,
+                       "application-id", MW_APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/org/moonwire/Moonwire",
+                       NULL);
+}
+
+GSettings *
+mw_application_get_settings (MwApplication *self)
+{
+  g_return_val_if_fail (MW_IS_APPLICATION (self), NULL);
+  return self->settings;
+}

@@ -1,0 +1,100 @@
+/* mw-board-panel.c: facts about the connected board, as the device's firmware probe found them
+ * (node.info, node.chipid, node.heap); "–" where nothing is known. */
+#include "mw-config.h"
+
+#include "mw-board-panel.h"
+
+#define UNKNOWN "–"
+
+struct _MwBoardPanel
+{
+  GtkBox parent_instance;
+  GtkLabel *firmware_label;
+  GtkLabel *build_label;
+  GtkLabel *modules_label;
+  GtkLabel *chip_label;
+  GtkLabel *flash_label;
+  GtkLabel *heap_label;
+};
+
+G_DEFINE_TYPE (MwBoardPanel, mw_board_panel, GTK_TYPE_BOX)
+
+static void
+mw_board_panel_dispose (GObject *object)
+{
+  G_OBJECT_CLASS (mw_board_panel_parent_class)->dispose (object);
+}
+
+static void
+mw_board_panel_class_init (MwBoardPanelClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = mw_board_panel_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/moonwire/Moonwire/ui/mw-board-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, firmware_label);
+  gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, build_label);
+  gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, modules_label);
+  gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, chip_label);
+  gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, flash_label);
+  gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, heap_label);
+}
+
+static void
+mw_board_panel_init (MwBoardPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  mw_board_panel_clear (self);
+}
+
+GtkWidget *
+mw_board_panel_new (void)
+{
+  return g_object_new (MW_TYPE_BOARD_PANEL, NULL);
+}
+
+void
+mw_board_panel_set_info (MwBoardPanel *self,
+                         const char   *firmware,
+                         const char   *build_type,
+                         const char   *modules,
+                         guint32       chip_id,
+                         guint32       flash_size)
+{
+  g_autofree char *chip = NULL;
+  g_autofree char *flash = NULL;
+
+  g_return_if_fail (MW_IS_BOARD_PANEL (self));
+  chip = chip_id != 0 ? g_strdup_printf ("%u (0x%06x)", chip_id, chip_id) : g_strdup (UNKNOWN);
+  flash = flash_size != 0 ? g_format_size_full (flash_size, G_FORMAT_SIZE_IEC_UNITS)
+                          : g_strdup (UNKNOWN);
+  gtk_label_set_text (self->firmware_label, firmware != NULL ? firmware : UNKNOWN);
+  gtk_label_set_text (self->build_label, build_type != NULL ? build_type : UNKNOWN);
+  gtk_label_set_text (self->modules_label, modules != NULL ? modules : UNKNOWN);
+  gtk_label_set_text (self->chip_label, chip);
+  gtk_label_set_text (self->flash_label, flash);
+}
+
+void
+mw_board_panel_set_heap (MwBoardPanel *self,
+                         guint32       heap)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (MW_IS_BOARD_PANEL (self));
+  text = g_strdup_printf ("%u bytes", heap);
+  gtk_label_set_text (self->heap_label, text);
+}
+
+void
+mw_board_panel_clear (MwBoardPanel *self)
+{
+  g_return_if_fail (MW_IS_BOARD_PANEL (self));
+  gtk_label_set_text (self->firmware_label, "Not connected");
+  gtk_label_set_text (self->build_label, UNKNOWN);
+  gtk_label_set_text (self->modules_label, UNKNOWN);
+  gtk_label_set_text (self->chip_label, UNKNOWN);
+  gtk_label_set_text (self->flash_label, UNKNOWN);
+  gtk_label_set_text (self->heap_label, UNKNOWN);
+}

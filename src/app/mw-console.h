@@ -1,0 +1,36 @@
+/* mw-console.h: the REPL console: the board's output stream and an input line. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define MW_TYPE_CONSOLE (mw_console_get_type ())
+G_DECLARE_FINAL_TYPE (MwConsole, mw_console, MW, CONSOLE, GtkBox)
+
+GtkWidget *mw_console_new (void);
+/* Queues output from the board; it reaches the view in batches (see mw-console.c). */
+void mw_console_append (MwConsole  *self,
+                        const char *data,
+                        gssize      length);
+/* Shows everything queued now (tests, and before reading the text). */
+void mw_console_flush (MwConsole *self);
+void mw_console_clear (MwConsole *self);
+/* Sends text as if typed: one "send" signal per line, and the lines join the history. */
+void mw_console_send (MwConsole  *self,
+                      const char *text);
+char *mw_console_dup_text (MwConsole *self);
+guint mw_console_get_line_count (MwConsole *self);
+void mw_console_set_max_lines (MwConsole *self,
+                               guint      max_lines);
+/* Opens the file:line reference at a 0-based character offset of the text, if there is one. */
+gboolean mw_console_activate_link_at (MwConsole *self,
+                                      gint       offset);
+/* Whether the character at `offset` is highlighted as part of a Lua error */
+gboolean mw_console_is_error_at (MwConsole *self,
+                                 gint       offset);
+GtkEntry *mw_console_get_entry (MwConsole *self);
+/* The largest time one batch took to show, in microseconds (the benchmark reads it) */
+gint64 mw_console_get_max_flush_us (MwConsole *self);
+
+G_END_DECLS

@@ -1,0 +1,451 @@
+/* mw-file-browser.c: the board's files.
+ *
+ * A view only: the window fills it from the device's file list and fsinfo and carries out the
+ * actions it asks for through "file-action" (action, name, argument) and "upload-files"
+ * (paths dropped from the desktop). Destructive actions are confirmed here, and names are
+ * checked against SPIFFS's 31-character limit (NODEMCU.md section 2) before they reach a board.
+ */
+#include "mw-config.h"
+
+#include "mw-file-browser.h"
+
+#include <string.h>
+
+#define MW_SPIFFS_NAME_MAX 31
+
+enum { COL_NAME, COL_SIZE, COL_SIZE_TEXT, COL_ICON };
+
+struct _MwFileBrowser
+{
+  GtkBox parent_instance;
+
+  GtkWidget *actions_box;
+  GtkWidget *refresh_button;
+  GtkWidget *run_button;
+  GtkWidget *open_button;
+  GtkWidget *download_button;
+  GtkWidget *compile_button;
+  GtkWidget *rename_button;
+  GtkWidget *delete_button;
+  GtkStack *stack;
+  GtkTreeView *tree;
+  GtkListStore *store;
+  GtkLevelBar *usage_bar;
+  GtkLabel *usage_label;
+
+  gboolean connected;
+};
+
+G_DEFINE_TYPE (MwFileBrowser, mw_file_browser, GTK_TYPE_BOX)
+
+enum { FILE_ACTION, UPLOAD_FILES, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+update_sensitivity (MwFileBrowser *self)
+{
+  g_autofree char *name = mw_file_browser_dup_selected (self);
+  gboolean has = self->connected && name != NULL;
+  gboolean is_lua = has && g_str_has_suffix (name, ".lua");
+  gboolean runnable = is_lua || (has && g_str_has_suffix (name, ".lc"));
+  const char *why = self->connected ? NULL : "Connect to a board first";
+
+  gtk_widget_set_sensitive (self->refresh_button, self->connected);
+  gtk_widget_set_sensitive (self->run_button, runnable);
+  gtk_widget_set_sensitive (self->open_button, has && !g_str_has_suffix (name, ".lc"));
+  gtk_widget_set_sensitive (self->download_button, has);
+  gtk_widget_set_sensitive (self->compile_button, is_lua);
+  gtk_widget_set_sensitive (self->rename_button, has);
+  gtk_widget_set_sensitive (self->delete_button, has);
+  gtk_widget_set_tooltip_text (self->actions_box, why);
+}
+
+static void
+emit_action (MwFileBrowser *self,
+             const char    *action,
+             const char    *argument)
+{
+  g_autofree char *name = mw_file_browser_dup_selected (self);
+
+  if (name != NULL)
+    g_signal_emit (self, signals[FILE_ACTION], 0, action, name, argument);
+}
+
+static void
+refresh_clicked_cb (MwFileBrowser *self)
+{
+  g_signal_emit (self, signals[FILE_ACTION], 0, "refresh", NULL, NULL);
+}
+
+static void
+run_clicked_cb (MwFileBrowser *self)
+{
+  emit_action (self, "run", NULL);
+}
+
+static void
+open_clicked_cb (MwFileBrowser *self)
+{
+  emit_action (self, "open", NULL);
+}
+
+static void
+compile_clicked_cb (MwFileBrowser *self)
+{
+  emit_action (self, "compile", NULL);
+}
+
+static void
+row_activated_cb (MwFileBrowser *self)
+{
+  g_autofree char *name = mw_file_browser_dup_selected (self);
+
+  if (name != NULL && !g_str_has_suffix (name, ".lc"))
+    emit_action (self, "open", NULL);
+}
+
+static GtkWindow *
+toplevel (MwFileBrowser *self)
+{
+  GtkWidget *top = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  return GTK_IS_WINDOW (top) ? GTK_WINDOW (top) : NULL;
+}
+
+static void
+download_response_cb (GtkNativeDialog *dialog,
+                      gint             response,
+                      MwFileBrowser   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (folder);
+      emit_action (self, "download", path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+download_clicked_cb (MwFileBrowser *self)
+{
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new ("Download to Folder", toplevel (self),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Download", "_Cancel");
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (download_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+delete_response_cb (GtkDialog     *dialog,
+                    gint           response,
+                    MwFileBrowser *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    emit_action (self, "delete", NULL);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+delete_clicked_cb (MwFileBrowser *self)
+{
+  g_autofree char *name = mw_file_browser_dup_selected (self);
+  GtkWidget *dialog;
+  GtkWidget *button;
+
+  if (name == NULL)
+    return;
+  dialog = gtk_message_dialog_new (toplevel (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   "Delete “%s” from the board?", name);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            "The file cannot be recovered.");
+  gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
+  button = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Delete", GTK_RESPONSE_ACCEPT);
+  gtk_style_context_add_class (gtk_widget_get_style_context (button), "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+rename_entry_changed_cb (GtkEntry  *entry,
+                         GtkDialog *dialog)
+{
+  const char *text = gtk_entry_get_text (entry);
+  gsize len = strlen (text);
+
+  gtk_dialog_set_response_sensitive (dialog, GTK_RESPONSE_ACCEPT,
+                                     len > 0 && len <= MW_SPIFFS_NAME_MAX);
+}
+
+static void
+rename_response_cb (GtkDialog     *dialog,
+                    gint           response,
+                    MwFileBrowser *self)
+{
+  GtkEntry *entry = g_object_get_data (G_OBJECT (dialog), "mw-entry");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    emit_action (self, "rename", gtk_entry_get_text (entry));
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+rename_clicked_cb (MwFileBrowser *self)
+{
+  g_autofree char *name = mw_file_browser_dup_selected (self);
+  GtkWidget *dialog, *entry, *label, *area;
+
+  if (name == NULL)
+    return;
+  dialog = gtk_dialog_new_with_buttons ("Rename File", toplevel (self),
+                                        GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT |
+                                        GTK_DIALOG_USE_HEADER_BAR,
+                                        "_Cancel", GTK_RESPONSE_CANCEL,
+                                        "_Rename", GTK_RESPONSE_ACCEPT, NULL);
+  area = gtk_dialog_get_content_area (GTK_DIALOG (dialog));
+  gtk_container_set_border_width (GTK_CONTAINER (area), 12);
+  gtk_box_set_spacing (GTK_BOX (area), 6);
+  label = gtk_label_new ("New name (at most 31 characters on the board's file system)");
+  entry = gtk_entry_new ();
+  gtk_entry_set_text (GTK_ENTRY (entry), name);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), MW_SPIFFS_NAME_MAX);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_container_add (GTK_CONTAINER (area), label);
+  gtk_container_add (GTK_CONTAINER (area), entry);
+  gtk_widget_show_all (area);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_object_set_data (G_OBJECT (dialog), "mw-entry", entry);
+  g_signal_connect (entry, "changed", G_CALLBACK (rename_entry_changed_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+drag_data_received_cb (MwFileBrowser    *self,
+                       GdkDragContext   *context,
+                       gint              x,
+                       gint              y,
+                       GtkSelectionData *data,
+                       guint             info,
+                       guint             time)
+{
+  g_auto(GStrv) uris = gtk_selection_data_get_uris (data);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; uris != NULL && uris[i] != NULL; i++)
+    {
+      char *path = g_filename_from_uri (uris[i], NULL, NULL);
+      if (path != NULL)
+        g_ptr_array_add (paths, path);
+    }
+  g_ptr_array_add (paths, NULL);
+  if (paths->len > 1)
+    g_signal_emit (self, signals[UPLOAD_FILES], 0, (GStrv) paths->pdata);
+  gtk_drag_finish (context, paths->len > 1, FALSE, time);
+}
+
+static void
+mw_file_browser_dispose (GObject *object)
+{
+  G_OBJECT_CLASS (mw_file_browser_parent_class)->dispose (object);
+}
+
+static void
+mw_file_browser_class_init (MwFileBrowserClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mw_file_browser_dispose;
+
+  /* "file-action" (action, name, argument): run, open, download (argument: folder), compile,
+   * rename (argument: new name), delete (confirmed), refresh (no name). */
+  signals[FILE_ACTION] =
+    g_signal_new ("file-action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  signals[UPLOAD_FILES] =
+    g_signal_new ("upload-files", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/moonwire/Moonwire/ui/mw-file-browser.ui");
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, refresh_button);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, run_button);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, open_button);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, download_button);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, compile_button);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, rename_button);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, stack);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, tree);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, store);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, usage_bar);
+  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, usage_label);
+  gtk_widget_class_bind_template_callback (widget_class, refresh_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, run_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, open_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, download_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, compile_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, rename_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, delete_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+}
+
+static void
+mw_file_browser_init (MwFileBrowser *self)
+{
+  static const GtkTargetEntry targets[] = { { (char *) "text/uri-list", 0, 0 } };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drag_dest_set (GTK_WIDGET (self), GTK_DEST_DEFAULT_ALL, targets, G_N_ELEMENTS (targets),
+                     GDK_ACTION_COPY);
+  g_signal_connect (self, "drag-data-received", G_CALLBACK (drag_data_received_cb), NULL);
+  g_signal_connect_object (gtk_tree_view_get_selection (self->tree), "changed",
+                           G_CALLBACK (update_sensitivity), self, G_CONNECT_SWAPPED);
+  update_sensitivity (self);
+}
+
+GtkWidget *
+mw_file_browser_new (void)
+{
+  return g_object_new (MW_TYPE_FILE_BROWSER, NULL);
+}
+
+void
+mw_file_browser_set_connected (MwFileBrowser *self,
+                               gboolean       connected)
+{
+  g_return_if_fail (MW_IS_FILE_BROWSER (self));
+  self->connected = !!connected;
+  if (!connected)
+    {
+      gtk_list_store_clear (self->store);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      gtk_level_bar_set_value (self->usage_bar, 0);
+      gtk_label_set_text (self->usage_label, "Flash usage unknown");
+    }
+  update_sensitivity (self);
+}
+
+void
+mw_file_browser_set_files (MwFileBrowser      *self,
+                           const char * const *names,
+                           const gint64       *sizes,
+                           guint               n)
+{
+  g_autofree char *selected = NULL;
+
+  g_return_if_fail (MW_IS_FILE_BROWSER (self));
+  g_return_if_fail (n == 0 || (names != NULL && sizes != NULL));
+
+  selected = mw_file_browser_dup_selected (self);
+  gtk_list_store_clear (self->store);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *size = g_format_size_full (sizes[i], G_FORMAT_SIZE_IEC_UNITS);
+      const char *icon = g_str_has_suffix (names[i], ".lua") ? "text-x-script"
+                         : g_str_has_suffix (names[i], ".lc") ? "application-x-executable"
+                         : "text-x-generic";
+
+      gtk_list_store_insert_with_values (self->store, NULL, -1, COL_NAME, names[i],
+                                         COL_SIZE, sizes[i], COL_SIZE_TEXT, size,
+                                         COL_ICON, icon, -1);
+    }
+  gtk_tree_sortable_set_sort_column_id (GTK_TREE_SORTABLE (self->store), COL_NAME,
+                                        GTK_SORT_ASCENDING);
+  gtk_stack_set_visible_child_name (self->stack, n > 0 ? "list" : "empty");
+  gtk_label_set_text (GTK_LABEL (gtk_stack_get_child_by_name (self->stack, "empty")),
+                      self->connected ? "No files on the board.\nDrop files here to upload them."
+                                      : "Connect to a board to see its files.\n"
+                                        "Drop files here to upload them.");
+  if (selected != NULL)
+    mw_file_browser_select (self, selected);
+  update_sensitivity (self);
+}
+
+void
+mw_file_browser_set_fsinfo (MwFileBrowser *self,
+                            guint64        remaining,
+                            guint64        used,
+                            guint64        total)
+{
+  g_autofree char *u = NULL, *t = NULL, *r = NULL, *text = NULL;
+
+  g_return_if_fail (MW_IS_FILE_BROWSER (self));
+  if (total == 0)
+    return;
+  u = g_format_size_full (used, G_FORMAT_SIZE_IEC_UNITS);
+  t = g_format_size_full (total, G_FORMAT_SIZE_IEC_UNITS);
+  r = g_format_size_full (remaining, G_FORMAT_SIZE_IEC_UNITS);
+  text = g_strdup_printf ("%s of %s used, %s free", u, t, r);
+  gtk_level_bar_set_value (self->usage_bar, (gdouble) used / total);
+  gtk_label_set_text (self->usage_label, text);
+}
+
+guint
+mw_file_browser_get_n_files (MwFileBrowser *self)
+{
+  g_return_val_if_fail (MW_IS_FILE_BROWSER (self), 0);
+  return gtk_tree_model_iter_n_children (GTK_TREE_MODEL (self->store), NULL);
+}
+
+static gboolean
+find_row (MwFileBrowser *self,
+          const char    *name,
+          GtkTreeIter   *iter)
+{
+  GtkTreeModel *model = GTK_TREE_MODEL (self->store);
+
+  for (gboolean ok = gtk_tree_model_get_iter_first (model, iter); ok;
+       ok = gtk_tree_model_iter_next (model, iter))
+    {
+      g_autofree char *row = NULL;
+
+      gtk_tree_model_get (model, iter, COL_NAME, &row, -1);
+      if (g_strcmp0 (row, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gint64
+mw_file_browser_lookup (MwFileBrowser *self,
+                        const char    *name)
+{
+  GtkTreeIter iter;
+  gint64 size = -1;
+
+  g_return_val_if_fail (MW_IS_FILE_BROWSER (self), -1);
+  g_return_val_if_fail (name != NULL, -1);
+  if (find_row (self, name, &iter))
+    gtk_tree_model_get (GTK_TREE_MODEL (self->store), &iter, COL_SIZE, &size, -1);
+  return size;
+}
+
+void
+mw_file_browser_select (MwFileBrowser *self,
+                        const char    *name)
+{
+  GtkTreeIter iter;
+
+  g_return_if_fail (MW_IS_FILE_BROWSER (self));
+  if (name != NULL && find_row (self, name, &iter))
+    gtk_tree_selection_select_iter (gtk_tree_view_get_selection (self->tree), &iter);
+}
+
+char *
+mw_file_browser_dup_selected (MwFileBrowser *self)
+{
+  GtkTreeModel *model;
+  GtkTreeIter iter;
+  char *name = NULL;
+
+  g_return_val_if_fail (MW_IS_FILE_BROWSER (self), NULL);
+  if (gtk_tree_selection_get_selected (gtk_tree_view_get_selection (self->tree), &model, &iter))
+    gtk_tree_model_get (model, &iter, COL_NAME, &name, -1);
+  return name;
+}

@@ -1,0 +1,724 @@
+/* mw-heap-graph.c: the live heap graph.
+ *
+ * Modelled on sysprof's line visualizer: samples go into an append-only array; a change only
+ * schedules one pending source (however many samples arrive before it runs), which builds an
+ * immutable MwHeapPointCache decimated to the widget's width and queues a draw; drawing reads
+ * only the cache. Hours of samples thus cost a few hundred columns per frame. The figures
+ * (current, lowest, highest, leak slope) are kept incrementally per sample.
+ */
+#include "mw-config.h"
+
+#include "mw-heap-graph.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define UPDATE_DELAY_MS 100
+
+typedef struct {
+  gint64 time_us;
+  MwHeapMarkerKind kind;
+  char *label;
+} Marker;
+
+struct _MwHeapGraph
+{
+  GtkBox parent_instance;
+
+  GtkToggleButton *pause_button;
+  GtkComboBoxText *span_combo;
+  GtkLabel *current_label;
+  GtkLabel *range_label;
+  GtkLabel *slope_label;
+  GtkDrawingArea *area;
+  GtkAdjustment *interval_adjustment;
+
+  GArray *samples;       /* MwHeapSample, in time order */
+  GArray *markers;       /* Marker */
+  MwHeapPointCache *cache;
+  guint update_source;
+  guint rebuild_count;
+  gboolean paused;
+  gint64 paused_at;
+
+  /* Running least-squares sums over (t in minutes since the first sample, heap). */
+  gdouble sum_t, sum_h, sum_tt, sum_th;
+  guint32 min, max;
+};
+
+G_DEFINE_TYPE (MwHeapGraph, mw_heap_graph, GTK_TYPE_BOX)
+G_DEFINE_QUARK (mw-heap-graph-error-quark, mw_heap_graph_error)
+
+enum { PROP_0, PROP_INTERVAL, PROP_PAUSED, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+marker_clear (Marker *marker)
+{
+  g_free (marker->label);
+}
+
+static gint64
+span_us (MwHeapGraph *self)
+{
+  const char *id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->span_combo));
+  gint64 seconds = id != NULL ? g_ascii_strtoll (id, NULL, 10) : 600;
+
+  return seconds * G_USEC_PER_SEC;
+}
+
+static MwHeapPointCache *
+build_cache (MwHeapGraph *self,
+             guint        width)
+{
+  const MwHeapSample *s = (const MwHeapSample *) (gpointer) self->samples->data;
+  guint n = self->samples->len;
+  gint64 end, begin, span = span_us (self);
+
+  if (n == 0)
+    return mw_heap_point_cache_new (NULL, 0, 0, 1, MAX (width, 1));
+  end = self->paused ? self->paused_at : s[n - 1].time_us;
+  begin = span > 0 ? end - span : s[0].time_us;
+  if (span == 0 && end - begin < 60 * G_USEC_PER_SEC)
+    begin = end - 60 * G_USEC_PER_SEC;
+  self->rebuild_count++;
+  return mw_heap_point_cache_new (s, n, begin, end, MAX (width, 1));
+}
+
+static void
+format_bytes (char    *buf,
+              gsize    size,
+              guint32  bytes)
+{
+  g_snprintf (buf, size, "%u B", bytes);
+}
+
+static void
+update_labels (MwHeapGraph *self)
+{
+  MwHeapStats stats;
+  char a[32], b[32];
+  g_autofree char *text = NULL;
+
+  if (!mw_heap_graph_get_stats (self, &stats))
+    {
+      gtk_label_set_text (self->current_label, "No samples yet");
+      gtk_label_set_text (self->range_label, "");
+      gtk_label_set_text (self->slope_label, "");
+      return;
+    }
+  format_bytes (a, sizeof a, stats.current);
+  text = g_strdup_printf ("Free heap %s", a);
+  gtk_label_set_text (self->current_label, text);
+  g_clear_pointer (&text, g_free);
+
+  format_bytes (a, sizeof a, stats.min);
+  format_bytes (b, sizeof b, stats.max);
+  text = g_strdup_printf ("min %s · max %s", a, b);
+  gtk_label_set_text (self->range_label, text);
+  g_clear_pointer (&text, g_free);
+
+  if (stats.n_samples < 3)
+    text = g_strdup ("trend: –");
+  else
+    text = g_strdup_printf ("trend %+.1f B/min%s", stats.slope_per_min,
+                            stats.slope_per_min < -1.0 ? " (leaking?)" : "");
+  gtk_label_set_text (self->slope_label, text);
+}
+
+static gboolean
+update_cb (gpointer user_data)
+{
+  MwHeapGraph *self = user_data;
+  gint width = gtk_widget_get_allocated_width (GTK_WIDGET (self->area));
+
+  self->update_source = 0;
+  g_clear_pointer (&self->cache, mw_heap_point_cache_unref);
+  self->cache = build_cache (self, MAX (width, 1));
+  update_labels (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_update (MwHeapGraph *self)
+{
+  /* One pending source coalesces every change that comes before it runs. */
+  if (self->update_source != 0)
+    return;
+  self->update_source = g_timeout_add (UPDATE_DELAY_MS, update_cb, self);
+  g_source_set_name_by_id (self->update_source, "[moonwire] heap graph update");
+}
+
+static void
+marker_color (MwHeapMarkerKind kind,
+              GdkRGBA         *color)
+{
+  switch (kind)
+    {
+    case MW_HEAP_MARKER_UPLOAD:
+      gdk_rgba_parse (color, "#3584e4");
+      break;
+    case MW_HEAP_MARKER_RUN:
+      gdk_rgba_parse (color, "#33d17a");
+      break;
+    case MW_HEAP_MARKER_RESET:
+    default:
+      gdk_rgba_parse (color, "#e66100");
+      break;
+    }
+}
+
+static void
+draw_graph (MwHeapGraph      *self,
+            cairo_t          *cr,
+            GtkStyleContext  *context,
+            MwHeapPointCache *cache,
+            gint              width,
+            gint              height)
+{
+  const MwHeapColumn *cols;
+  guint n_cols;
+  guint32 lo, hi;
+  GdkRGBA fg, line;
+  gdouble top, range, plot_h;
+  const gdouble pad_top = 8, pad_bottom = 18, pad_left = 64;
+  gdouble plot_w = MAX (width - pad_left - 8, 1);
+  PangoLayout *layout;
+  gint64 begin, end;
+
+  gtk_style_context_get_color (context, gtk_style_context_get_state (context), &fg);
+  if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &line))
+    gdk_rgba_parse (&line, "#3584e4");
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->area), NULL);
+
+  cols = mw_heap_point_cache_get_columns (cache, &n_cols);
+  begin = mw_heap_point_cache_get_begin (cache);
+  end = mw_heap_point_cache_get_end (cache);
+  plot_h = MAX (height - pad_top - pad_bottom, 1);
+
+  if (!mw_heap_point_cache_get_range (cache, &lo, &hi))
+    {
+      pango_layout_set_text (layout, "Connect to a board to see its free heap over time", -1);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
+      cairo_move_to (cr, pad_left, height / 2.0 - 8);
+      pango_cairo_show_layout (cr, layout);
+      g_object_unref (layout);
+      return;
+    }
+
+  /* Round the axis to whole KB with some air above and below. */
+  {
+    guint32 span = MAX (hi - lo, 1024);
+    gdouble margin = span * 0.15;
+    gdouble bottom = floor (MAX ((gdouble) lo - margin, 0) / 1024.0) * 1024.0;
+    top = ceil (((gdouble) hi + margin) / 1024.0) * 1024.0;
+    range = MAX (top - bottom, 1024);
+  }
+
+  /* Grid and axis labels. */
+  cairo_set_line_width (cr, 1);
+  for (guint i = 0; i <= 4; i++)
+    {
+      gdouble y = pad_top + plot_h * i / 4.0;
+      gdouble value = top - range * i / 4.0;
+      char buf[32];
+
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
+      cairo_move_to (cr, pad_left, floor (y) + 0.5);
+      cairo_line_to (cr, pad_left + plot_w, floor (y) + 0.5);
+      cairo_stroke (cr);
+      g_snprintf (buf, sizeof buf, "%.1f KB", value / 1024.0);
+      pango_layout_set_text (layout, buf, -1);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
+      cairo_move_to (cr, 4, y - 7);
+      pango_cairo_show_layout (cr, layout);
+    }
+  {
+    char buf[64];
+    gdouble minutes = (end - begin) / 60e6;
+
+    if (minutes >= 120)
+      g_snprintf (buf, sizeof buf, "last %.1f h", minutes / 60);
+    else
+      g_snprintf (buf, sizeof buf, "last %.0f min", MAX (minutes, 1));
+    pango_layout_set_text (layout, buf, -1);
+    cairo_move_to (cr, pad_left, height - pad_bottom + 2);
+    pango_cairo_show_layout (cr, layout);
+  }
+
+#define X(frac) (pad_left + (frac) * plot_w)
+#define Y(v) (pad_top + (top - (gdouble) (v)) / range * plot_h)
+
+  /* Markers under the line. */
+  for (guint i = 0; i < self->markers->len; i++)
+    {
+      const Marker *m = &g_array_index (self->markers, Marker, i);
+      GdkRGBA c;
+      gdouble x;
+
+      if (m->time_us < begin || m->time_us > end)
+        continue;
+      x = floor (X ((gdouble) (m->time_us - begin) / (end - begin))) + 0.5;
+      marker_color (m->kind, &c);
+      cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.8);
+      cairo_set_dash (cr, (double[]) { 3, 3 }, 2, 0);
+      cairo_move_to (cr, x, pad_top);
+      cairo_line_to (cr, x, pad_top + plot_h);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      if (m->label != NULL)
+        {
+          pango_layout_set_text (layout, m->label, -1);
+          cairo_move_to (cr, x + 3, pad_top);
+          pango_cairo_show_layout (cr, layout);
+        }
+    }
+
+  /* The filled area under the line, then min/max spikes, then the line itself. */
+  cairo_move_to (cr, X (cols[0].x), pad_top + plot_h);
+  for (guint i = 0; i < n_cols; i++)
+    cairo_line_to (cr, X (cols[i].x), Y (cols[i].last));
+  cairo_line_to (cr, X (cols[n_cols - 1].x), pad_top + plot_h);
+  cairo_close_path (cr);
+  cairo_set_source_rgba (cr, line.red, line.green, line.blue, 0.18);
+  cairo_fill (cr);
+
+  cairo_set_source_rgba (cr, line.red, line.green, line.blue, 0.5);
+  for (guint i = 0; i < n_cols; i++)
+    if (cols[i].min != cols[i].max)
+      {
+        cairo_move_to (cr, floor (X (cols[i].x)) + 0.5, Y (cols[i].min));
+        cairo_line_to (cr, floor (X (cols[i].x)) + 0.5, Y (cols[i].max));
+      }
+  cairo_stroke (cr);
+
+  cairo_set_line_width (cr, 2);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_source_rgba (cr, line.red, line.green, line.blue, 1);
+  for (guint i = 0; i < n_cols; i++)
+    {
+      if (i == 0)
+        cairo_move_to (cr, X (cols[i].x), Y (cols[i].last));
+      else
+        cairo_line_to (cr, X (cols[i].x), Y (cols[i].last));
+    }
+  if (n_cols == 1)
+    cairo_rel_line_to (cr, 1, 0);
+  cairo_stroke (cr);
+#undef X
+#undef Y
+  g_object_unref (layout);
+}
+
+static gboolean
+area_draw_cb (MwHeapGraph *self,
+              cairo_t     *cr,
+              GtkWidget   *area)
+{
+  gint width = gtk_widget_get_allocated_width (area);
+  gint height = gtk_widget_get_allocated_height (area);
+  GtkStyleContext *context = gtk_widget_get_style_context (area);
+
+  gtk_render_background (context, cr, 0, 0, width, height);
+  if (self->cache == NULL || mw_heap_point_cache_get_width (self->cache) != (guint) width)
+    {
+      /* A resize: rebuild for the new width at once rather than draw a stretched frame. */
+      g_clear_pointer (&self->cache, mw_heap_point_cache_unref);
+      self->cache = build_cache (self, MAX (width, 1));
+    }
+  draw_graph (self, cr, context, self->cache, width, height);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+pause_toggled_cb (MwHeapGraph *self)
+{
+  gboolean paused = gtk_toggle_button_get_active (self->pause_button);
+
+  if (paused == self->paused)
+    return;
+  self->paused = paused;
+  if (paused && self->samples->len > 0)
+    self->paused_at = g_array_index (self->samples, MwHeapSample, self->samples->len - 1).time_us;
+  queue_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    gint             response,
+                    MwHeapGraph     *self)
+{
+  gboolean png = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "mw-png"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      if (png)
+        {
+          g_autofree char *path = g_file_get_path (file);
+          gint w = MAX (gtk_widget_get_allocated_width (GTK_WIDGET (self->area)), 640);
+          gint h = MAX (gtk_widget_get_allocated_height (GTK_WIDGET (self->area)), 240);
+          mw_heap_graph_export_png (self, path, w, h, &error);
+        }
+      else
+        mw_heap_graph_export_csv (self, file, &error);
+      if (error != NULL)
+        {
+          GtkWidget *msg = gtk_message_dialog_new (GTK_WINDOW (gtk_widget_get_toplevel (
+                                                     GTK_WIDGET (self))),
+                                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                                   "Could not export the heap graph");
+          gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (msg), "%s",
+                                                    error->message);
+          g_signal_connect (msg, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+          gtk_window_present (GTK_WINDOW (msg));
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_dialog (MwHeapGraph *self,
+               gboolean     png)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (png ? "Export Heap Graph as PNG" : "Export Heap Samples as CSV",
+                                 GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+
+  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), png ? "heap.png" : "heap.csv");
+  g_object_set_data (G_OBJECT (dialog), "mw-png", GINT_TO_POINTER (png));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (export_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+export_csv_clicked_cb (MwHeapGraph *self)
+{
+  export_dialog (self, FALSE);
+}
+
+static void
+export_png_clicked_cb (MwHeapGraph *self)
+{
+  export_dialog (self, TRUE);
+}
+
+static void
+mw_heap_graph_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  MwHeapGraph *self = MW_HEAP_GRAPH (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      g_value_set_uint (value, (guint) gtk_adjustment_get_value (self->interval_adjustment));
+      break;
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->paused);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mw_heap_graph_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  MwHeapGraph *self = MW_HEAP_GRAPH (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      gtk_adjustment_set_value (self->interval_adjustment, g_value_get_uint (value));
+      break;
+    case PROP_PAUSED:
+      gtk_toggle_button_set_active (self->pause_button, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+interval_changed_cb (MwHeapGraph *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+static void
+mw_heap_graph_dispose (GObject *object)
+{
+  MwHeapGraph *self = MW_HEAP_GRAPH (object);
+
+  g_clear_handle_id (&self->update_source, g_source_remove);
+  G_OBJECT_CLASS (mw_heap_graph_parent_class)->dispose (object);
+}
+
+static void
+mw_heap_graph_finalize (GObject *object)
+{
+  MwHeapGraph *self = MW_HEAP_GRAPH (object);
+
+  g_clear_pointer (&self->cache, mw_heap_point_cache_unref);
+  g_array_unref (self->samples);
+  g_array_unref (self->markers);
+  G_OBJECT_CLASS (mw_heap_graph_parent_class)->finalize (object);
+}
+
+static void
+mw_heap_graph_class_init (MwHeapGraphClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = mw_heap_graph_get_property;
+  object_class->set_property = mw_heap_graph_set_property;
+  object_class->dispose = mw_heap_graph_dispose;
+  object_class->finalize = mw_heap_graph_finalize;
+
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint ("interval", "Interval", "Seconds between heap samples", 1, 3600, 2,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", "Paused", "Whether the view is frozen", FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/moonwire/Moonwire/ui/mw-heap-graph.ui");
+  gtk_widget_class_bind_template_child (widget_class, MwHeapGraph, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, MwHeapGraph, span_combo);
+  gtk_widget_class_bind_template_child (widget_class, MwHeapGraph, current_label);
+  gtk_widget_class_bind_template_child (widget_class, MwHeapGraph, range_label);
+  gtk_widget_class_bind_template_child (widget_class, MwHeapGraph, slope_label);
+  gtk_widget_class_bind_template_child (widget_class, MwHeapGraph, area);
+  gtk_widget_class_bind_template_child (widget_class, MwHeapGraph, interval_adjustment);
+  gtk_widget_class_bind_template_callback (widget_class, export_csv_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_png_clicked_cb);
+}
+
+static void
+mw_heap_graph_init (MwHeapGraph *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->samples = g_array_new (FALSE, FALSE, sizeof (MwHeapSample));
+  self->markers = g_array_new (FALSE, FALSE, sizeof (Marker));
+  g_array_set_clear_func (self->markers, (GDestroyNotify) marker_clear);
+  self->min = G_MAXUINT32;
+
+  g_signal_connect_object (self->area, "draw", G_CALLBACK (area_draw_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pause_button, "toggled", G_CALLBACK (pause_toggled_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->span_combo, "changed", G_CALLBACK (queue_update), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->interval_adjustment, "value-changed",
+                           G_CALLBACK (interval_changed_cb), self, G_CONNECT_SWAPPED);
+  update_labels (self);
+}
+
+GtkWidget *
+mw_heap_graph_new (void)
+{
+  return g_object_new (MW_TYPE_HEAP_GRAPH, NULL);
+}
+
+void
+mw_heap_graph_add_sample (MwHeapGraph *self,
+                          gint64       time_us,
+                          guint32      heap)
+{
+  MwHeapSample sample = { time_us, heap };
+  gdouble t;
+
+  g_return_if_fail (MW_IS_HEAP_GRAPH (self));
+
+  if (self->samples->len > 0)
+    {
+      const MwHeapSample *first = &g_array_index (self->samples, MwHeapSample, 0);
+      const MwHeapSample *last = &g_array_index (self->samples, MwHeapSample,
+                                                 self->samples->len - 1);
+      if (time_us < last->time_us)
+        return;
+      t = (time_us - first->time_us) / 60e6;
+    }
+  else
+    t = 0;
+
+  g_array_append_val (self->samples, sample);
+  self->sum_t += t;
+  self->sum_h += heap;
+  self->sum_tt += t * t;
+  self->sum_th += t * heap;
+  self->min = MIN (self->min, heap);
+  self->max = MAX (self->max, heap);
+  if (!self->paused)
+    queue_update (self);
+}
+
+void
+mw_heap_graph_add_marker (MwHeapGraph      *self,
+                          gint64            time_us,
+                          MwHeapMarkerKind  kind,
+                          const char       *label)
+{
+  Marker marker = { time_us, kind, g_strdup (label) };
+
+  g_return_if_fail (MW_IS_HEAP_GRAPH (self));
+  g_array_append_val (self->markers, marker);
+  queue_update (self);
+}
+
+void
+mw_heap_graph_clear (MwHeapGraph *self)
+{
+  g_return_if_fail (MW_IS_HEAP_GRAPH (self));
+  g_array_set_size (self->samples, 0);
+  g_array_set_size (self->markers, 0);
+  self->sum_t = self->sum_h = self->sum_tt = self->sum_th = 0;
+  self->min = G_MAXUINT32;
+  self->max = 0;
+  queue_update (self);
+}
+
+gboolean
+mw_heap_graph_get_stats (MwHeapGraph *self,
+                         MwHeapStats *stats)
+{
+  guint n;
+  gdouble denom;
+
+  g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), FALSE);
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  n = self->samples->len;
+  memset (stats, 0, sizeof *stats);
+  if (n == 0)
+    return FALSE;
+  stats->n_samples = n;
+  stats->current = g_array_index (self->samples, MwHeapSample, n - 1).heap;
+  stats->min = self->min;
+  stats->max = self->max;
+  denom = n * self->sum_tt - self->sum_t * self->sum_t;
+  stats->slope_per_min = fabs (denom) > 1e-12
+                         ? (n * self->sum_th - self->sum_t * self->sum_h) / denom : 0.0;
+  return TRUE;
+}
+
+MwHeapPointCache *
+mw_heap_graph_dup_cache (MwHeapGraph *self)
+{
+  g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), NULL);
+  if (self->update_source != 0 || self->cache == NULL)
+    {
+      g_clear_handle_id (&self->update_source, g_source_remove);
+      update_cb (self);
+    }
+  return mw_heap_point_cache_ref (self->cache);
+}
+
+guint
+mw_heap_graph_get_rebuild_count (MwHeapGraph *self)
+{
+  g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), 0);
+  return self->rebuild_count;
+}
+
+gboolean
+mw_heap_graph_export_csv (MwHeapGraph  *self,
+                          GFile        *file,
+                          GError      **error)
+{
+  g_autoptr(GString) csv = NULL;
+  guint m = 0;
+
+  g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->samples->len == 0)
+    {
+      g_set_error (error, MW_HEAP_GRAPH_ERROR, MW_HEAP_GRAPH_ERROR_EMPTY, "No heap samples yet");
+      return FALSE;
+    }
+  /* One row per sample; markers interleaved in time order, with an empty heap column. */
+  csv = g_string_new ("time_ms,heap_bytes,event\n");
+  for (guint i = 0; i <= self->samples->len; i++)
+    {
+      const MwHeapSample *s = i < self->samples->len
+                              ? &g_array_index (self->samples, MwHeapSample, i) : NULL;
+
+      for (; m < self->markers->len; m++)
+        {
+          const Marker *mk = &g_array_index (self->markers, Marker, m);
+          static const char *kinds[] = { "upload", "run", "reset" };
+          g_autofree char *label = NULL;
+
+          if (s != NULL && mk->time_us > s->time_us)
+            break;
+          label = g_strdup (mk->label != NULL ? mk->label : "");
+          g_strdelimit (label, ",\"\n\r", ' ');
+          g_string_append_printf (csv, "%" G_GINT64_FORMAT ",,%s %s\n", mk->time_us / 1000,
+                                  kinds[mk->kind], label);
+        }
+      if (s != NULL)
+        g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%u,\n", s->time_us / 1000, s->heap);
+    }
+  return g_file_replace_contents (file, csv->str, csv->len, NULL, FALSE,
+                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
+}
+
+gboolean
+mw_heap_graph_export_png (MwHeapGraph  *self,
+                          const char   *path,
+                          guint         width,
+                          guint         height,
+                          GError      **error)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  cairo_status_t status;
+  g_autoptr(MwHeapPointCache) cache = NULL;
+  GtkStyleContext *context;
+
+  g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (width > 0 && height > 0, FALSE);
+
+  if (self->samples->len == 0)
+    {
+      g_set_error (error, MW_HEAP_GRAPH_ERROR, MW_HEAP_GRAPH_ERROR_EMPTY, "No heap samples yet");
+      return FALSE;
+    }
+  cache = build_cache (self, width);
+  context = gtk_widget_get_style_context (GTK_WIDGET (self->area));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  gtk_render_background (context, cr, 0, 0, width, height);
+  draw_graph (self, cr, context, cache, width, height);
+  cairo_destroy (cr);
+  status = cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, MW_HEAP_GRAPH_ERROR, MW_HEAP_GRAPH_ERROR_DRAW,
+                   "Could not write %s: %s", path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}

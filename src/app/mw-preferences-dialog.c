@@ -1,0 +1,158 @@
+/* mw-preferences-dialog.c: the Preferences dialog.
+ *
+ * Every widget is bound to its key with g_settings_bind, so a change applies at once (and to
+ * every window that binds the same key); there is no Apply button to forget.
+ */
+#include "mw-config.h"
+
+#include "mw-preferences-dialog.h"
+
+#include <gtksourceview/gtksource.h>
+
+struct _MwPreferencesDialog
+{
+  GtkDialog parent_instance;
+
+  GtkEntry *default_port_entry;
+  GtkComboBoxText *baud_combo;
+  GtkSpinButton *heap_interval_spin;
+  GtkSwitch *lint_switch;
+  GtkSwitch *minify_switch;
+  GtkSwitch *compile_switch;
+  GtkSwitch *strip_switch;
+  GtkSwitch *remove_switch;
+  GtkComboBoxText *number_type_combo;
+  GtkSpinButton *upvalue_spin;
+  GtkFontButton *font_button;
+  GtkWidget *scheme_button;
+  GtkSwitch *dark_switch;
+
+  GSettings *settings;
+};
+
+G_DEFINE_TYPE (MwPreferencesDialog, mw_preferences_dialog, GTK_TYPE_DIALOG)
+
+/* The baud key is a number; the combo's active-id is its decimal text. */
+static gboolean
+baud_get_mapping (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  g_value_take_string (value, g_strdup_printf ("%u", g_variant_get_uint32 (variant)));
+  return TRUE;
+}
+
+static GVariant *
+baud_set_mapping (const GValue       *value,
+                  const GVariantType *type,
+                  gpointer            user_data)
+{
+  const char *id = g_value_get_string (value);
+  return id != NULL ? g_variant_new_uint32 ((guint32) g_ascii_strtoull (id, NULL, 10)) : NULL;
+}
+
+static gboolean
+scheme_get_mapping (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
+  GtkSourceStyleScheme *scheme =
+    gtk_source_style_scheme_manager_get_scheme (manager, g_variant_get_string (variant, NULL));
+
+  if (scheme == NULL)
+    scheme = gtk_source_style_scheme_manager_get_scheme (manager, "classic");
+  g_value_set_object (value, scheme);
+  return TRUE;
+}
+
+static GVariant *
+scheme_set_mapping (const GValue       *value,
+                    const GVariantType *type,
+                    gpointer            user_data)
+{
+  GtkSourceStyleScheme *scheme = g_value_get_object (value);
+  return scheme != NULL ? g_variant_new_string (gtk_source_style_scheme_get_id (scheme)) : NULL;
+}
+
+static void
+mw_preferences_dialog_finalize (GObject *object)
+{
+  MwPreferencesDialog *self = MW_PREFERENCES_DIALOG (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (mw_preferences_dialog_parent_class)->finalize (object);
+}
+
+static void
+mw_preferences_dialog_class_init (MwPreferencesDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = mw_preferences_dialog_finalize;
+
+  g_type_ensure (GTK_SOURCE_TYPE_STYLE_SCHEME_CHOOSER_BUTTON);
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/org/moonwire/Moonwire/ui/mw-preferences-dialog.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, MwPreferencesDialog, name)
+  BIND (default_port_entry);
+  BIND (baud_combo);
+  BIND (heap_interval_spin);
+  BIND (lint_switch);
+  BIND (minify_switch);
+  BIND (compile_switch);
+  BIND (strip_switch);
+  BIND (remove_switch);
+  BIND (number_type_combo);
+  BIND (upvalue_spin);
+  BIND (font_button);
+  BIND (scheme_button);
+  BIND (dark_switch);
+#undef BIND
+}
+
+static void
+mw_preferences_dialog_init (MwPreferencesDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+mw_preferences_dialog_new (GtkWindow *parent,
+                           GSettings *settings)
+{
+  MwPreferencesDialog *self;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (MW_TYPE_PREFERENCES_DIALOG, "transient-for", parent, NULL);
+  self->settings = g_object_ref (settings);
+  g_settings_bind (settings, "default-port", self->default_port_entry, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "baud", self->baud_combo, "active-id",
+                                G_SETTINGS_BIND_DEFAULT, baud_get_mapping, baud_set_mapping,
+                                NULL, NULL);
+  g_settings_bind (settings, "heap-interval", self->heap_interval_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "pipeline-lint", self->lint_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "pipeline-minify", self->minify_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "pipeline-compile", self->compile_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "pipeline-strip", self->strip_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "pipeline-remove-source", self->remove_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "number-type", self->number_type_combo, "active-id",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "upvalue-threshold", self->upvalue_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "editor-font", self->font_button, "font", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "style-scheme", self->scheme_button, "style-scheme",
+                                G_SETTINGS_BIND_DEFAULT, scheme_get_mapping, scheme_set_mapping,
+                                NULL, NULL);
+  g_settings_bind (settings, "prefer-dark", self->dark_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  return GTK_WIDGET (self);
+}

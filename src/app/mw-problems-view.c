@@ -1,0 +1,153 @@
+/* mw-problems-view.c: the Problems list.
+ *
+ * Rows are keyed by file, so re-checking one file replaces only its rows. The window feeds it
+ * from each editor's "diagnostics-changed" and jumps on "activate-location".
+ */
+#include "mw-config.h"
+
+#include "mw-problems-view.h"
+
+#include "mw-lua-diagnostic.h"
+
+enum { COL_ICON, COL_KEY, COL_LOCATION, COL_LINE, COL_COLUMN, COL_CODE, COL_MESSAGE, COL_BYTES };
+
+struct _MwProblemsView
+{
+  GtkBox parent_instance;
+  GtkStack *stack;
+  GtkTreeView *tree;
+  GtkListStore *store;
+};
+
+G_DEFINE_TYPE (MwProblemsView, mw_problems_view, GTK_TYPE_BOX)
+
+enum { ACTIVATE_LOCATION, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+emit_row (MwProblemsView *self,
+          GtkTreeIter    *iter)
+{
+  g_autofree char *key = NULL;
+  guint line = 0, column = 0;
+
+  gtk_tree_model_get (GTK_TREE_MODEL (self->store), iter, COL_KEY, &key, COL_LINE, &line,
+                      COL_COLUMN, &column, -1);
+  g_signal_emit (self, signals[ACTIVATE_LOCATION], 0, key, line, column);
+}
+
+static void
+row_activated_cb (MwProblemsView    *self,
+                  GtkTreePath       *path,
+                  GtkTreeViewColumn *column)
+{
+  GtkTreeIter iter;
+
+  if (gtk_tree_model_get_iter (GTK_TREE_MODEL (self->store), &iter, path))
+    emit_row (self, &iter);
+}
+
+static void
+mw_problems_view_dispose (GObject *object)
+{
+  G_OBJECT_CLASS (mw_problems_view_parent_class)->dispose (object);
+}
+
+static void
+mw_problems_view_class_init (MwProblemsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mw_problems_view_dispose;
+
+  signals[ACTIVATE_LOCATION] =
+    g_signal_new ("activate-location", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/moonwire/Moonwire/ui/mw-problems-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, MwProblemsView, stack);
+  gtk_widget_class_bind_template_child (widget_class, MwProblemsView, tree);
+  gtk_widget_class_bind_template_child (widget_class, MwProblemsView, store);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+}
+
+static void
+mw_problems_view_init (MwProblemsView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+mw_problems_view_new (void)
+{
+  return g_object_new (MW_TYPE_PROBLEMS_VIEW, NULL);
+}
+
+void
+mw_problems_view_set_file (MwProblemsView *self,
+                           const char     *key,
+                           const char     *display_name,
+                           GPtrArray      *diagnostics)
+{
+  GtkTreeModel *model;
+  GtkTreeIter iter;
+  gboolean valid;
+
+  g_return_if_fail (MW_IS_PROBLEMS_VIEW (self));
+  g_return_if_fail (key != NULL);
+
+  model = GTK_TREE_MODEL (self->store);
+  valid = gtk_tree_model_get_iter_first (model, &iter);
+  while (valid)
+    {
+      g_autofree char *row_key = NULL;
+
+      gtk_tree_model_get (model, &iter, COL_KEY, &row_key, -1);
+      if (g_strcmp0 (row_key, key) == 0)
+        valid = gtk_list_store_remove (self->store, &iter);
+      else
+        valid = gtk_tree_model_iter_next (model, &iter);
+    }
+
+  for (guint i = 0; diagnostics != NULL && i < diagnostics->len; i++)
+    {
+      const MwLuaDiagnostic *diag = g_ptr_array_index (diagnostics, i);
+      g_autofree char *location = g_strdup_printf ("%s:%u", display_name != NULL ? display_name
+                                                                                 : key,
+                                                   diag->line);
+      g_autofree char *bytes = diag->bytes >= 0
+                               ? g_strdup_printf ("%" G_GINT64_FORMAT " B", diag->bytes) : NULL;
+      const char *icon = diag->severity == MW_LUA_SEVERITY_ERROR ? "dialog-error-symbolic"
+                         : diag->severity == MW_LUA_SEVERITY_WARNING
+                         ? "dialog-warning-symbolic" : "dialog-information-symbolic";
+
+      gtk_list_store_insert_with_values (self->store, NULL, -1, COL_ICON, icon, COL_KEY, key,
+                                         COL_LOCATION, location, COL_LINE, diag->line,
+                                         COL_COLUMN, diag->column, COL_CODE, diag->code,
+                                         COL_MESSAGE, diag->message, COL_BYTES, bytes, -1);
+    }
+  gtk_stack_set_visible_child_name (self->stack,
+                                    mw_problems_view_get_count (self) > 0 ? "list" : "empty");
+}
+
+guint
+mw_problems_view_get_count (MwProblemsView *self)
+{
+  g_return_val_if_fail (MW_IS_PROBLEMS_VIEW (self), 0);
+  return gtk_tree_model_iter_n_children (GTK_TREE_MODEL (self->store), NULL);
+}
+
+gboolean
+mw_problems_view_activate (MwProblemsView *self,
+                           guint           n)
+{
+  GtkTreeIter iter;
+
+  g_return_val_if_fail (MW_IS_PROBLEMS_VIEW (self), FALSE);
+  if (!gtk_tree_model_iter_nth_child (GTK_TREE_MODEL (self->store), &iter, NULL, n))
+    return FALSE;
+  emit_row (self, &iter);
+  return TRUE;
+}

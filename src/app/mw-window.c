@@ -1,0 +1,1089 @@
+/* mw-window.c: the main window.
+ *
+ * The window wires its parts together: editors feed the Problems list, console links and
+ * problem rows jump into editors, settings bind to the header bar and the heap graph. Board
+ * actions (connect, reset, upload, run) belong to the device core; until that core is part of
+ * the build they stay disabled and say why in their tooltips, rather than pretend to work.
+ */
+#include "mw-config.h"
+
+#include "mw-window.h"
+
+#include <gtksourceview/gtksource.h>
+
+#define NO_DEVICE_TOOLTIP "Needs Moonwire's device core (serial transport, REPL engine, " \
+                          "uploads), which this build does not include yet"
+
+struct _MwWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  GtkHeaderBar *header_bar;
+  GtkComboBoxText *port_combo;
+  GtkComboBoxText *baud_combo;
+  GtkWidget *connect_button;
+  GtkWidget *disconnect_button;
+  GtkStack *connect_stack;
+  GtkWidget *reset_button;
+  GtkMenuButton *menu_button;
+  GtkWidget *upload_button;
+  GtkWidget *compile_upload_button;
+  GtkWidget *run_button;
+  GtkWidget *save_button;
+  GtkInfoBar *info_bar;
+  GtkLabel *info_label;
+  GtkRevealer *progress_revealer;
+  GtkProgressBar *progress_bar;
+  GtkStack *editor_stack;
+  GtkNotebook *notebook;
+  GtkStack *bottom_stack;
+  MwConsole *console;
+  MwHeapGraph *heap_graph;
+  MwProblemsView *problems_view;
+  MwFileBrowser *file_browser;
+  MwBoardPanel *board_panel;
+
+  GSettings *settings;
+  GtkCssProvider *font_css;
+  GMenu *recent_menu;
+  guint untitled_count;
+  gboolean closing;
+};
+
+G_DEFINE_TYPE (MwWindow, mw_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static MwEditor *
+editor_at (MwWindow *self,
+           gint      page)
+{
+  GtkWidget *child = page >= 0 ? gtk_notebook_get_nth_page (self->notebook, page) : NULL;
+  return child != NULL ? MW_EDITOR (child) : NULL;
+}
+
+MwEditor *
+mw_window_get_current_editor (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return editor_at (self, gtk_notebook_get_current_page (self->notebook));
+}
+
+GList *
+mw_window_list_editors (MwWindow *self)
+{
+  GList *list = NULL;
+
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  for (gint i = gtk_notebook_get_n_pages (self->notebook) - 1; i >= 0; i--)
+    list = g_list_prepend (list, editor_at (self, i));
+  return list;
+}
+
+MwEditor *
+mw_window_find_editor (MwWindow *self,
+                       GFile    *file)
+{
+  g_autoptr(GList) editors = NULL;
+
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  editors = mw_window_list_editors (self);
+  for (GList *l = editors; l != NULL; l = l->next)
+    {
+      GFile *f = mw_document_get_file (mw_editor_get_document (l->data));
+      if (f != NULL && g_file_equal (f, file))
+        return l->data;
+    }
+  return NULL;
+}
+
+guint
+mw_window_count_unsaved (MwWindow *self)
+{
+  g_autoptr(GList) editors = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (MW_IS_WINDOW (self), 0);
+  editors = mw_window_list_editors (self);
+  for (GList *l = editors; l != NULL; l = l->next)
+    n += gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (mw_editor_get_document (l->data)));
+  return n;
+}
+
+void
+mw_window_show_message (MwWindow       *self,
+                        GtkMessageType  type,
+                        const char     *message)
+{
+  g_return_if_fail (MW_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  gtk_info_bar_set_message_type (self->info_bar, type);
+  gtk_label_set_text (self->info_label, message);
+  gtk_info_bar_set_revealed (self->info_bar, TRUE);
+}
+
+const char *
+mw_window_get_message (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  if (!gtk_info_bar_get_revealed (self->info_bar))
+    return NULL;
+  return gtk_label_get_text (self->info_label);
+}
+
+static void
+info_bar_response_cb (MwWindow *self,
+                      gint      response)
+{
+  gtk_info_bar_set_revealed (self->info_bar, FALSE);
+}
+
+/* The key under which an editor's findings are listed: its path, or its tab name. */
+static char *
+editor_key (MwEditor *editor)
+{
+  GFile *file = mw_document_get_file (mw_editor_get_document (editor));
+
+  if (file != NULL)
+    return g_file_get_path (file);
+  return g_strdup_printf ("untitled:%p", (void *) editor);
+}
+
+static void
+editor_diagnostics_changed_cb (MwWindow *self,
+                               MwEditor *editor)
+{
+  g_autofree char *key = editor_key (editor);
+  g_autofree char *title = mw_document_dup_title (mw_editor_get_document (editor));
+  GPtrArray *diags = mw_editor_get_diagnostics (editor);
+
+  const char *old_key = g_object_get_data (G_OBJECT (editor), "mw-problems-key");
+
+  /* A renamed document (Save As) left rows under its old key; those go with the old name. */
+  if (old_key != NULL && g_strcmp0 (old_key, key) != 0)
+    mw_problems_view_set_file (self->problems_view, old_key, NULL, NULL);
+  g_object_set_data_full (G_OBJECT (editor), "mw-problems-key", g_strdup (key), g_free);
+  mw_problems_view_set_file (self->problems_view, key, title, diags);
+}
+
+static void
+update_title (MwWindow *self)
+{
+  MwEditor *editor = mw_window_get_current_editor (self);
+  g_autofree char *subtitle = NULL;
+
+  if (editor != NULL)
+    {
+      GFile *file = mw_document_get_file (mw_editor_get_document (editor));
+      g_autofree char *title = mw_editor_dup_title (editor);
+
+      if (file != NULL)
+        {
+          g_autoptr(GFile) parent = g_file_get_parent (file);
+          g_autofree char *dir = parent != NULL ? g_file_get_parse_name (parent) : NULL;
+          subtitle = dir != NULL ? g_strdup_printf ("%s — %s", title, dir)
+                                 : g_steal_pointer (&title);
+        }
+      else
+        subtitle = g_steal_pointer (&title);
+    }
+  gtk_header_bar_set_subtitle (self->header_bar, subtitle);
+}
+
+static void
+update_actions (MwWindow *self)
+{
+  gboolean has_editor = mw_window_get_current_editor (self) != NULL;
+  static const char *editor_actions[] = { "save", "save-as", "close-tab", "find", "replace" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (editor_actions); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), editor_actions[i]);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), has_editor);
+    }
+  gtk_stack_set_visible_child_name (self->editor_stack, has_editor ? "editors" : "welcome");
+  update_title (self);
+}
+
+static gboolean
+update_actions_idle_cb (gpointer user_data)
+{
+  MwWindow *self = user_data;
+
+  if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
+    update_actions (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+notebook_switch_page_cb (MwWindow *self)
+{
+  /* switch-page runs before the page changes; look at it once it has. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_actions_idle_cb, g_object_ref (self),
+                   g_object_unref);
+}
+
+static void close_editor (MwWindow *self, MwEditor *editor);
+
+static void
+tab_close_clicked_cb (GtkButton *button,
+                      MwEditor  *editor)
+{
+  MwWindow *self = MW_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (editor)));
+
+  close_editor (self, editor);
+}
+
+static void
+apply_style_scheme (MwWindow   *self,
+                    MwDocument *document)
+{
+  GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
+  g_autofree char *id = g_settings_get_string (self->settings, "style-scheme");
+  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (manager, id);
+
+  /* The dark style wants a dark scheme: follow it when the user kept the default. */
+  if (g_settings_get_boolean (self->settings, "prefer-dark") && g_strcmp0 (id, "classic") == 0)
+    scheme = gtk_source_style_scheme_manager_get_scheme (manager, "oblivion");
+  if (scheme != NULL)
+    gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (document), scheme);
+}
+
+static void
+style_settings_changed_cb (MwWindow *self)
+{
+  g_autoptr(GList) editors = mw_window_list_editors (self);
+
+  for (GList *l = editors; l != NULL; l = l->next)
+    apply_style_scheme (self, mw_editor_get_document (l->data));
+}
+
+static MwEditor *
+add_editor (MwWindow   *self,
+            MwDocument *document)
+{
+  GtkWidget *editor = mw_editor_new (document);
+  GtkWidget *tab = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *close = gtk_button_new_from_icon_name ("window-close-symbolic", GTK_ICON_SIZE_MENU);
+  gint page;
+
+  g_object_bind_property (editor, "title", label, "label", G_BINDING_SYNC_CREATE);
+  gtk_button_set_relief (GTK_BUTTON (close), GTK_RELIEF_NONE);
+  gtk_widget_set_tooltip_text (close, "Close the file (Ctrl+W)");
+  gtk_widget_set_focus_on_click (close, FALSE);
+  g_signal_connect (close, "clicked", G_CALLBACK (tab_close_clicked_cb), editor);
+  gtk_container_add (GTK_CONTAINER (tab), label);
+  gtk_container_add (GTK_CONTAINER (tab), close);
+  gtk_widget_show_all (tab);
+
+  apply_style_scheme (self, mw_editor_get_document (MW_EDITOR (editor)));
+  g_signal_connect_object (editor, "diagnostics-changed",
+                           G_CALLBACK (editor_diagnostics_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (editor, "notify::title", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
+
+  page = gtk_notebook_append_page (self->notebook, editor, tab);
+  gtk_notebook_set_tab_reorderable (self->notebook, editor, TRUE);
+  gtk_notebook_set_current_page (self->notebook, page);
+  update_actions (self);
+  return MW_EDITOR (editor);
+}
+
+MwEditor *
+mw_window_new_document (MwWindow *self)
+{
+  g_autoptr(MwDocument) document = NULL;
+  MwEditor *editor;
+
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  document = mw_document_new ();
+  editor = add_editor (self, document);
+  gtk_widget_grab_focus (GTK_WIDGET (mw_editor_get_view (editor)));
+  return editor;
+}
+
+static void
+remember_recent (MwWindow *self,
+                 GFile    *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+static void
+load_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(MwWindow) self = user_data;
+  MwDocument *document = MW_DOCUMENT (object);
+  g_autoptr(GError) error = NULL;
+  GFile *file = g_object_get_data (object, "mw-loading");
+
+  if (!mw_document_load_finish (document, result, &error))
+    {
+      g_autofree char *msg = NULL;
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      msg = g_strdup_printf ("Could not open %s: %s", name, error->message);
+      mw_window_show_message (self, GTK_MESSAGE_ERROR, msg);
+      return;
+    }
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  add_editor (self, document);
+  remember_recent (self, file);
+}
+
+void
+mw_window_open_file (MwWindow *self,
+                     GFile    *file)
+{
+  MwEditor *editor;
+  g_autoptr(MwDocument) document = NULL;
+
+  g_return_if_fail (MW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  editor = mw_window_find_editor (self, file);
+  if (editor != NULL)
+    {
+      gtk_notebook_set_current_page (self->notebook,
+                                     gtk_notebook_page_num (self->notebook, GTK_WIDGET (editor)));
+      return;
+    }
+  document = mw_document_new ();
+  g_object_set_data_full (G_OBJECT (document), "mw-loading", g_object_ref (file), g_object_unref);
+  mw_document_load_async (document, file, NULL, load_done_cb, g_object_ref (self));
+}
+
+/* Saving: an optional continuation runs once the save succeeded (close a tab, quit). */
+typedef struct {
+  MwWindow *self;
+  MwEditor *editor;
+  gboolean close_after;
+} SaveData;
+
+static void
+save_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SaveData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mw_document_save_finish (MW_DOCUMENT (object), result, &error))
+    {
+      g_autofree char *msg = g_strdup_printf ("Could not save: %s", error->message);
+      mw_window_show_message (data->self, GTK_MESSAGE_ERROR, msg);
+      data->self->closing = FALSE;
+    }
+  else
+    {
+      remember_recent (data->self, mw_document_get_file (MW_DOCUMENT (object)));
+      mw_editor_queue_check (data->editor, 0);
+      if (data->close_after)
+        close_editor (data->self, data->editor);
+      if (data->self->closing)
+        mw_window_request_close (data->self);
+    }
+  g_object_unref (data->editor);
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+static void save_as (MwWindow *self, MwEditor *editor, gboolean close_after);
+
+static void
+save_editor (MwWindow *self,
+             MwEditor *editor,
+             gboolean  close_after)
+{
+  MwDocument *document = mw_editor_get_document (editor);
+  SaveData *data;
+
+  if (mw_document_get_file (document) == NULL)
+    {
+      save_as (self, editor, close_after);
+      return;
+    }
+  data = g_new0 (SaveData, 1);
+  data->self = g_object_ref (self);
+  data->editor = g_object_ref (editor);
+  data->close_after = close_after;
+  mw_document_save_async (document, NULL, NULL, save_done_cb, data);
+}
+
+static void
+save_as_response_cb (GtkNativeDialog *dialog,
+                     gint             response,
+                     gpointer         user_data)
+{
+  SaveData *data = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      mw_document_save_async (mw_editor_get_document (data->editor), file, NULL, save_done_cb,
+                              data);
+    }
+  else
+    {
+      data->self->closing = FALSE;
+      g_object_unref (data->editor);
+      g_object_unref (data->self);
+      g_free (data);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+save_as (MwWindow *self,
+         MwEditor *editor,
+         gboolean  close_after)
+{
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new ("Save As", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                 "_Save", "_Cancel");
+  GFile *file = mw_document_get_file (mw_editor_get_document (editor));
+  SaveData *data = g_new0 (SaveData, 1);
+
+  data->self = g_object_ref (self);
+  data->editor = g_object_ref (editor);
+  data->close_after = close_after;
+  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (dialog), TRUE);
+  if (file != NULL)
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), file, NULL);
+  else
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "init.lua");
+  g_signal_connect (dialog, "response", G_CALLBACK (save_as_response_cb), data);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+remove_editor (MwWindow *self,
+               MwEditor *editor)
+{
+  g_autofree char *key = editor_key (editor);
+
+  mw_problems_view_set_file (self->problems_view, key, NULL, NULL);
+  gtk_notebook_remove_page (self->notebook,
+                            gtk_notebook_page_num (self->notebook, GTK_WIDGET (editor)));
+  update_actions (self);
+}
+
+static void
+close_response_cb (GtkDialog *dialog,
+                   gint       response,
+                   MwEditor  *editor)
+{
+  MwWindow *self = MW_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    save_editor (self, editor, TRUE);
+  else if (response == GTK_RESPONSE_REJECT)
+    {
+      remove_editor (self, editor);
+      if (self->closing)
+        mw_window_request_close (self);
+    }
+  else
+    self->closing = FALSE;
+  g_object_unref (editor);
+}
+
+/* The unsaved-changes guard: Save, Discard or Cancel. */
+static void
+close_editor (MwWindow *self,
+              MwEditor *editor)
+{
+  MwDocument *document = mw_editor_get_document (editor);
+  g_autofree char *title = NULL;
+  GtkWidget *dialog, *discard;
+
+  if (!gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (document)))
+    {
+      remove_editor (self, editor);
+      return;
+    }
+  gtk_notebook_set_current_page (self->notebook,
+                                 gtk_notebook_page_num (self->notebook, GTK_WIDGET (editor)));
+  title = mw_document_dup_title (document);
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL |
+                                   GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_QUESTION,
+                                   GTK_BUTTONS_NONE, "Save changes to “%s” before closing?",
+                                   title);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            "Unsaved changes will be lost.");
+  discard = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Discard", GTK_RESPONSE_REJECT);
+  gtk_style_context_add_class (gtk_widget_get_style_context (discard), "destructive-action");
+  gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
+  gtk_dialog_add_button (GTK_DIALOG (dialog), "_Save", GTK_RESPONSE_ACCEPT);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), g_object_ref (editor));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+mw_window_request_close (MwWindow *self)
+{
+  g_autoptr(GList) editors = NULL;
+
+  g_return_if_fail (MW_IS_WINDOW (self));
+
+  /* Ask about the first unsaved document; each answer comes back here for the next one. */
+  self->closing = TRUE;
+  editors = mw_window_list_editors (self);
+  for (GList *l = editors; l != NULL; l = l->next)
+    if (gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (mw_editor_get_document (l->data))))
+      {
+        close_editor (self, l->data);
+        return;
+      }
+  gtk_widget_destroy (GTK_WIDGET (self));
+}
+
+static gboolean
+mw_window_delete_event (GtkWidget   *widget,
+                        GdkEventAny *event)
+{
+  MwWindow *self = MW_WINDOW (widget);
+
+  if (mw_window_count_unsaved (self) == 0)
+    return GDK_EVENT_PROPAGATE;
+  mw_window_request_close (self);
+  return GDK_EVENT_STOP;
+}
+
+/* Actions */
+
+static void
+action_new (GSimpleAction *action,
+            GVariant      *param,
+            gpointer       user_data)
+{
+  mw_window_new_document (MW_WINDOW (user_data));
+}
+
+static void
+open_response_cb (GtkNativeDialog *dialog,
+                  gint             response,
+                  MwWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GSList) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      for (GSList *l = files; l != NULL; l = l->next)
+        {
+          mw_window_open_file (self, l->data);
+          g_object_unref (l->data);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+action_open (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  MwWindow *self = user_data;
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new ("Open", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                 "_Open", "_Cancel");
+  GtkFileFilter *lua = gtk_file_filter_new ();
+  GtkFileFilter *all = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (lua, "Lua files");
+  gtk_file_filter_add_pattern (lua, "*.lua");
+  gtk_file_filter_set_name (all, "All files");
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), lua);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (open_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+action_open_recent (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+
+  mw_window_open_file (MW_WINDOW (user_data), file);
+}
+
+static void
+action_save (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  MwWindow *self = user_data;
+  MwEditor *editor = mw_window_get_current_editor (self);
+
+  if (editor != NULL)
+    save_editor (self, editor, FALSE);
+}
+
+static void
+action_save_as (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  MwWindow *self = user_data;
+  MwEditor *editor = mw_window_get_current_editor (self);
+
+  if (editor != NULL)
+    save_as (self, editor, FALSE);
+}
+
+static void
+action_close_tab (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  MwWindow *self = user_data;
+  MwEditor *editor = mw_window_get_current_editor (self);
+
+  if (editor != NULL)
+    close_editor (self, editor);
+}
+
+static void
+action_find (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  MwEditor *editor = mw_window_get_current_editor (MW_WINDOW (user_data));
+
+  if (editor != NULL)
+    mw_editor_show_search (editor, FALSE);
+}
+
+static void
+action_replace (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  MwEditor *editor = mw_window_get_current_editor (MW_WINDOW (user_data));
+
+  if (editor != NULL)
+    mw_editor_show_search (editor, TRUE);
+}
+
+static void
+action_clear_console (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  mw_console_clear (MW_WINDOW (user_data)->console);
+}
+
+static void
+action_focus_console (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  MwWindow *self = user_data;
+
+  gtk_stack_set_visible_child_name (self->bottom_stack, "console");
+  gtk_widget_grab_focus (GTK_WIDGET (mw_console_get_entry (self->console)));
+}
+
+static void
+action_show_problems (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  gtk_stack_set_visible_child_name (MW_WINDOW (user_data)->bottom_stack, "problems");
+}
+
+static void
+action_show_heap (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  gtk_stack_set_visible_child_name (MW_WINDOW (user_data)->bottom_stack, "heap");
+}
+
+/* Board actions: registered so menus, shortcuts and buttons refer to them, and disabled while
+ * the device core is missing from the build. */
+static void
+action_needs_device (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  mw_window_show_message (MW_WINDOW (user_data), GTK_MESSAGE_WARNING,
+                          "Not available: " NO_DEVICE_TOOLTIP ".");
+}
+
+static const GActionEntry win_entries[] = {
+  { "new", action_new },
+  { "open", action_open },
+  { "open-recent", action_open_recent, "s" },
+  { "save", action_save },
+  { "save-as", action_save_as },
+  { "close-tab", action_close_tab },
+  { "find", action_find },
+  { "replace", action_replace },
+  { "clear-console", action_clear_console },
+  { "focus-console", action_focus_console },
+  { "show-problems", action_show_problems },
+  { "show-heap", action_show_heap },
+  { "connect", action_needs_device },
+  { "disconnect", action_needs_device },
+  { "reset", action_needs_device },
+  { "upload", action_needs_device },
+  { "compile-upload", action_needs_device },
+  { "run", action_needs_device },
+  { "send-selection", action_needs_device },
+  { "cancel", action_needs_device },
+};
+
+static const char *device_actions[] = {
+  "connect", "disconnect", "reset", "upload", "compile-upload", "run", "send-selection", "cancel",
+};
+
+static void
+console_send_cb (MwWindow   *self,
+                 const char *line)
+{
+  mw_window_show_message (self, GTK_MESSAGE_WARNING,
+                          "Not connected to a board: the line was not sent.");
+}
+
+static void
+jump_to (MwWindow *self,
+         MwEditor *editor,
+         guint     line,
+         guint     column)
+{
+  gtk_notebook_set_current_page (self->notebook,
+                                 gtk_notebook_page_num (self->notebook, GTK_WIDGET (editor)));
+  mw_editor_goto (editor, line, column);
+}
+
+static void
+problems_activate_cb (MwWindow   *self,
+                      const char *key,
+                      guint       line,
+                      guint       column)
+{
+  g_autoptr(GList) editors = mw_window_list_editors (self);
+
+  for (GList *l = editors; l != NULL; l = l->next)
+    {
+      g_autofree char *k = editor_key (l->data);
+      if (g_strcmp0 (k, key) == 0)
+        {
+          jump_to (self, l->data, line, column);
+          return;
+        }
+    }
+}
+
+static void
+console_open_location_cb (MwWindow   *self,
+                          const char *name,
+                          guint       line)
+{
+  g_autoptr(GList) editors = mw_window_list_editors (self);
+  g_autofree char *msg = NULL;
+
+  /* A board names its files without folders: match open tabs by base name. */
+  for (GList *l = editors; l != NULL; l = l->next)
+    {
+      GFile *file = mw_document_get_file (mw_editor_get_document (l->data));
+      g_autofree char *base = file != NULL ? g_file_get_basename (file) : NULL;
+
+      if (g_strcmp0 (base, name) == 0)
+        {
+          jump_to (self, l->data, line, 0);
+          return;
+        }
+    }
+  msg = g_strdup_printf ("%s is not open in an editor.", name);
+  mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
+}
+
+static void
+file_browser_action_cb (MwWindow *self)
+{
+  mw_window_show_message (self, GTK_MESSAGE_WARNING, "Not available: " NO_DEVICE_TOOLTIP ".");
+}
+
+static gboolean
+baud_get_mapping (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  g_value_take_string (value, g_strdup_printf ("%u", g_variant_get_uint32 (variant)));
+  return TRUE;
+}
+
+static GVariant *
+baud_set_mapping (const GValue       *value,
+                  const GVariantType *type,
+                  gpointer            user_data)
+{
+  const char *id = g_value_get_string (value);
+  return id != NULL ? g_variant_new_uint32 ((guint32) g_ascii_strtoull (id, NULL, 10)) : NULL;
+}
+
+static void
+font_changed_cb (MwWindow *self)
+{
+  g_autofree char *font = g_settings_get_string (self->settings, "editor-font");
+  PangoFontDescription *desc = pango_font_description_from_string (font);
+  g_autoptr(GString) css = g_string_new (".mw-editor-view, .mw-console-view { ");
+  const char *family = pango_font_description_get_family (desc);
+  gint size = pango_font_description_get_size (desc);
+
+  /* GTK 3 styles fonts through CSS; the setting is a Pango description. */
+  g_string_append_printf (css, "font-family: \"%s\";", family != NULL ? family : "Monospace");
+  if (size > 0)
+    g_string_append_printf (css, " font-size: %dpt;", size / PANGO_SCALE);
+  g_string_append (css, " }");
+  gtk_css_provider_load_from_data (self->font_css, css->str, -1, NULL);
+  pango_font_description_free (desc);
+}
+
+static void
+scrollback_changed_cb (MwWindow *self)
+{
+  mw_console_set_max_lines (self->console,
+                            g_settings_get_uint (self->settings, "console-scrollback"));
+}
+
+static void
+rebuild_recent (MwWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  guint n = 0;
+
+  g_menu_remove_all (self->recent_menu);
+  for (GList *l = items; l != NULL && n < 8; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char *uri = gtk_recent_info_get_uri (info);
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (!g_str_has_suffix (uri, ".lua") || !gtk_recent_info_exists (info))
+        continue;
+      item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s", uri);
+      g_menu_append_item (self->recent_menu, item);
+      n++;
+    }
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+/* After construction: GtkWindow's "application" is not a construct property, so what needs
+ * the application (settings, menus) is set up here, from mw_window_new(). */
+static void
+mw_window_setup (MwWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GMenuModel *primary = G_MENU_MODEL (gtk_application_get_menu_by_id (app, "primary-menu"));
+  g_autoptr(GMenu) menu = g_menu_new ();
+  const char *default_port;
+  g_autofree char *port = NULL;
+
+  self->settings = g_object_ref (mw_application_get_settings (MW_APPLICATION (app)));
+
+  /* The primary menu: recent files first, then the app menu from gtk/menus.ui. */
+  self->recent_menu = g_menu_new ();
+  g_menu_append_submenu (menu, "Open _Recent", G_MENU_MODEL (self->recent_menu));
+  if (primary != NULL)
+    g_menu_append_section (menu, NULL, primary);
+  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+  rebuild_recent (self);
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (rebuild_recent), self, G_CONNECT_SWAPPED);
+
+  /* Ports: the simulated board is the default while no real one is plugged in. */
+  gtk_combo_box_text_append (self->port_combo, MW_WINDOW_PORT_SIMULATED, "Simulated NodeMCU");
+  port = g_settings_get_string (self->settings, "default-port");
+  default_port = *port != '\0' ? port : MW_WINDOW_PORT_SIMULATED;
+  if (!gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), default_port))
+    gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), MW_WINDOW_PORT_SIMULATED);
+
+  g_settings_bind_with_mapping (self->settings, "baud", self->baud_combo, "active-id",
+                                G_SETTINGS_BIND_DEFAULT, baud_get_mapping, baud_set_mapping,
+                                NULL, NULL);
+  g_settings_bind (self->settings, "heap-interval", self->heap_graph, "interval",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::style-scheme",
+                           G_CALLBACK (style_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::prefer-dark",
+                           G_CALLBACK (style_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::editor-font",
+                           G_CALLBACK (font_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::console-scrollback",
+                           G_CALLBACK (scrollback_changed_cb), self, G_CONNECT_SWAPPED);
+  scrollback_changed_cb (self);
+  font_changed_cb (self);
+}
+
+static void
+mw_window_dispose (GObject *object)
+{
+  MwWindow *self = MW_WINDOW (object);
+
+  if (self->font_css != NULL)
+    gtk_style_context_remove_provider_for_screen (gtk_widget_get_screen (GTK_WIDGET (self)),
+                                                  GTK_STYLE_PROVIDER (self->font_css));
+  g_clear_object (&self->font_css);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->recent_menu);
+  G_OBJECT_CLASS (mw_window_parent_class)->dispose (object);
+}
+
+static void
+mw_window_class_init (MwWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mw_window_dispose;
+  widget_class->delete_event = mw_window_delete_event;
+
+  g_type_ensure (MW_TYPE_CONSOLE);
+  g_type_ensure (MW_TYPE_HEAP_GRAPH);
+  g_type_ensure (MW_TYPE_PROBLEMS_VIEW);
+  g_type_ensure (MW_TYPE_FILE_BROWSER);
+  g_type_ensure (MW_TYPE_BOARD_PANEL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/moonwire/Moonwire/ui/mw-window.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, MwWindow, name)
+  BIND (header_bar);
+  BIND (port_combo);
+  BIND (baud_combo);
+  BIND (connect_button);
+  BIND (disconnect_button);
+  BIND (connect_stack);
+  BIND (reset_button);
+  BIND (menu_button);
+  BIND (upload_button);
+  BIND (compile_upload_button);
+  BIND (run_button);
+  BIND (save_button);
+  BIND (info_bar);
+  BIND (info_label);
+  BIND (progress_revealer);
+  BIND (progress_bar);
+  BIND (editor_stack);
+  BIND (notebook);
+  BIND (bottom_stack);
+  BIND (console);
+  BIND (heap_graph);
+  BIND (problems_view);
+  BIND (file_browser);
+  BIND (board_panel);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, info_bar_response_cb);
+  gtk_widget_class_bind_template_callback (widget_class, notebook_switch_page_cb);
+}
+
+static void
+mw_window_init (MwWindow *self)
+{
+  GtkWidget *no_device[6];
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  no_device[0] = self->connect_button;
+  no_device[1] = self->disconnect_button;
+  no_device[2] = self->reset_button;
+  no_device[3] = self->upload_button;
+  no_device[4] = self->compile_upload_button;
+  no_device[5] = self->run_button;
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
+                                   self);
+  for (guint i = 0; i < G_N_ELEMENTS (device_actions); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), device_actions[i]);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), FALSE);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (no_device); i++)
+    gtk_widget_set_tooltip_text (no_device[i], NO_DEVICE_TOOLTIP);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->port_combo),
+                               "Board port. Real serial ports are listed once the device core "
+                               "is part of the build.");
+
+  self->font_css = gtk_css_provider_new ();
+  gtk_style_context_add_provider_for_screen (gtk_widget_get_screen (GTK_WIDGET (self)),
+                                             GTK_STYLE_PROVIDER (self->font_css),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+
+  g_signal_connect_object (self->console, "send", G_CALLBACK (console_send_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->console, "open-location", G_CALLBACK (console_open_location_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->problems_view, "activate-location",
+                           G_CALLBACK (problems_activate_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->file_browser, "file-action",
+                           G_CALLBACK (file_browser_action_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->file_browser, "upload-files",
+                           G_CALLBACK (file_browser_action_cb), self, G_CONNECT_SWAPPED);
+  update_actions (self);
+}
+
+MwWindow *
+mw_window_new (MwApplication *application)
+{
+  MwWindow *self;
+
+  g_return_val_if_fail (MW_IS_APPLICATION (application), NULL);
+  self = g_object_new (MW_TYPE_WINDOW, "application", application, NULL);
+  mw_window_setup (self);
+  return self;
+}
+
+MwConsole *
+mw_window_get_console (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return self->console;
+}
+
+MwHeapGraph *
+mw_window_get_heap_graph (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return self->heap_graph;
+}
+
+MwProblemsView *
+mw_window_get_problems_view (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return self->problems_view;
+}
+
+MwFileBrowser *
+mw_window_get_file_browser (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return self->file_browser;
+}
+
+MwBoardPanel *
+mw_window_get_board_panel (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return self->board_panel;
+}
+
+GtkComboBox *
+mw_window_get_port_combo (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return GTK_COMBO_BOX (self->port_combo);
+}

@@ -1,0 +1,51 @@
+/* mw-window.h: the main window: header bar, editor tabs, console, heap graph, files. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "mw-application.h"
+#include "mw-board-panel.h"
+#include "mw-console.h"
+#include "mw-editor.h"
+#include "mw-file-browser.h"
+#include "mw-heap-graph.h"
+#include "mw-problems-view.h"
+
+G_BEGIN_DECLS
+
+/* The port chooser's id for the simulated board */
+#define MW_WINDOW_PORT_SIMULATED "simulated"
+
+#define MW_TYPE_WINDOW (mw_window_get_type ())
+G_DECLARE_FINAL_TYPE (MwWindow, mw_window, MW, WINDOW, GtkApplicationWindow)
+
+MwWindow *mw_window_new (MwApplication *application);
+
+/* Opens `file` in a tab (or shows its tab when it is open already). */
+void mw_window_open_file (MwWindow *self,
+                          GFile    *file);
+MwEditor *mw_window_new_document (MwWindow *self);
+MwEditor *mw_window_get_current_editor (MwWindow *self);
+/* MwEditor*, in tab order; free the list (not the editors) */
+GList *mw_window_list_editors (MwWindow *self);
+MwEditor *mw_window_find_editor (MwWindow *self,
+                                 GFile    *file);
+guint mw_window_count_unsaved (MwWindow *self);
+/* Closes the window, asking first when documents are unsaved. */
+void mw_window_request_close (MwWindow *self);
+
+/* Shows a result or an error in the info bar; never silent. */
+void mw_window_show_message (MwWindow       *self,
+                             GtkMessageType  type,
+                             const char     *message);
+/* The info bar's text, or NULL when it is hidden */
+const char *mw_window_get_message (MwWindow *self);
+
+MwConsole *mw_window_get_console (MwWindow *self);
+MwHeapGraph *mw_window_get_heap_graph (MwWindow *self);
+MwProblemsView *mw_window_get_problems_view (MwWindow *self);
+MwFileBrowser *mw_window_get_file_browser (MwWindow *self);
+MwBoardPanel *mw_window_get_board_panel (MwWindow *self);
+GtkComboBox *mw_window_get_port_combo (MwWindow *self);
+
+G_END_DECLS
