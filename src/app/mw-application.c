@@ -16,6 +16,7 @@ struct _MwApplication
 {
   GtkApplication parent_instance;
   GSettings *settings;
+  GtkCssProvider *font_css;
 };
 
 G_DEFINE_TYPE (MwApplication, mw_application, GTK_TYPE_APPLICATION)
@@ -128,6 +129,25 @@ static const struct {
   { "win.focus-console", { "<Primary>grave", NULL } },
 };
 
+/* The editor font: GTK 3 styles fonts through CSS, the setting is a Pango description. One
+ * provider for the whole app, so every editor and console follows a change at once. */
+static void
+font_changed_cb (MwApplication *self)
+{
+  g_autofree char *font = g_settings_get_string (self->settings, "editor-font");
+  PangoFontDescription *desc = pango_font_description_from_string (font);
+  g_autoptr(GString) css = g_string_new (".mw-editor-view, .mw-console-view { ");
+  const char *family = pango_font_description_get_family (desc);
+  gint size = pango_font_description_get_size (desc);
+
+  g_string_append_printf (css, "font-family: \"%s\";", family != NULL ? family : "Monospace");
+  if (size > 0)
+    g_string_append_printf (css, " font-size: %dpt;", size / PANGO_SCALE);
+  g_string_append (css, " }");
+  gtk_css_provider_load_from_data (self->font_css, css->str, -1, NULL);
+  pango_font_description_free (desc);
+}
+
 static void
 mw_application_startup (GApplication *app)
 {
@@ -146,6 +166,14 @@ mw_application_startup (GApplication *app)
   gtk_css_provider_load_from_resource (css, "/org/moonwire/Moonwire/style.css");
   gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  self->font_css = gtk_css_provider_new ();
+  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (),
+                                             GTK_STYLE_PROVIDER (self->font_css),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+  g_signal_connect_object (self->settings, "changed::editor-font", G_CALLBACK (font_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  font_changed_cb (self);
 
   g_settings_bind (self->settings, "prefer-dark", gtk_settings_get_default (),
                    "gtk-application-prefer-dark-theme", G_SETTINGS_BIND_GET);
@@ -188,6 +216,7 @@ mw_application_finalize (GObject *object)
   MwApplication *self = MW_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->font_css);
   G_OBJECT_CLASS (mw_application_parent_class)->finalize (object);
 }
 

@@ -44,7 +44,6 @@ struct _MwWindow
   MwBoardPanel *board_panel;
 
   GSettings *settings;
-  GtkCssProvider *font_css;
   GMenu *recent_menu;
   guint untitled_count;
   gboolean closing;
@@ -64,6 +63,9 @@ MwEditor *
 mw_window_get_current_editor (MwWindow *self)
 {
   g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  /* Template children are cleared while the window is destroyed; editors may still notify. */
+  if (self->notebook == NULL)
+    return NULL;
   return editor_at (self, gtk_notebook_get_current_page (self->notebook));
 }
 
@@ -73,6 +75,8 @@ mw_window_list_editors (MwWindow *self)
   GList *list = NULL;
 
   g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  if (self->notebook == NULL)
+    return NULL;
   for (gint i = gtk_notebook_get_n_pages (self->notebook) - 1; i >= 0; i--)
     list = g_list_prepend (list, editor_at (self, i));
   return list;
@@ -157,6 +161,9 @@ editor_diagnostics_changed_cb (MwWindow *self,
   g_autofree char *title = mw_document_dup_title (mw_editor_get_document (editor));
   GPtrArray *diags = mw_editor_get_diagnostics (editor);
 
+  if (self->problems_view == NULL)
+    return;
+
   const char *old_key = g_object_get_data (G_OBJECT (editor), "mw-problems-key");
 
   /* A renamed document (Save As) left rows under its old key; those go with the old name. */
@@ -172,6 +179,8 @@ update_title (MwWindow *self)
   MwEditor *editor = mw_window_get_current_editor (self);
   g_autofree char *subtitle = NULL;
 
+  if (self->header_bar == NULL)
+    return;
   if (editor != NULL)
     {
       GFile *file = mw_document_get_file (mw_editor_get_document (editor));
@@ -195,6 +204,9 @@ update_actions (MwWindow *self)
 {
   gboolean has_editor = mw_window_get_current_editor (self) != NULL;
   static const char *editor_actions[] = { "save", "save-as", "close-tab", "find", "replace" };
+
+  if (self->editor_stack == NULL)
+    return;
 
   for (guint i = 0; i < G_N_ELEMENTS (editor_actions); i++)
     {
@@ -722,7 +734,25 @@ action_needs_device (GSimpleAction *action,
                           "Not available: " NO_DEVICE_TOOLTIP ".");
 }
 
+static void
+action_show_help_overlay (GSimpleAction *action,
+                          GVariant      *param,
+                          gpointer       user_data)
+{
+  MwWindow *self = user_data;
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/org/moonwire/Moonwire/ui/mw-shortcuts-window.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  /* A fresh window each time, gone when closed: nothing outlives the main window. */
+  gtk_window_set_transient_for (overlay, GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (overlay, TRUE);
+  g_signal_connect (overlay, "hide", G_CALLBACK (gtk_widget_destroy), NULL);
+  gtk_window_present (overlay);
+}
+
 static const GActionEntry win_entries[] = {
+  { "show-help-overlay", action_show_help_overlay },
   { "new", action_new },
   { "open", action_open },
   { "open-recent", action_open_recent, "s" },
@@ -836,24 +866,6 @@ baud_set_mapping (const GValue       *value,
 }
 
 static void
-font_changed_cb (MwWindow *self)
-{
-  g_autofree char *font = g_settings_get_string (self->settings, "editor-font");
-  PangoFontDescription *desc = pango_font_description_from_string (font);
-  g_autoptr(GString) css = g_string_new (".mw-editor-view, .mw-console-view { ");
-  const char *family = pango_font_description_get_family (desc);
-  gint size = pango_font_description_get_size (desc);
-
-  /* GTK 3 styles fonts through CSS; the setting is a Pango description. */
-  g_string_append_printf (css, "font-family: \"%s\";", family != NULL ? family : "Monospace");
-  if (size > 0)
-    g_string_append_printf (css, " font-size: %dpt;", size / PANGO_SCALE);
-  g_string_append (css, " }");
-  gtk_css_provider_load_from_data (self->font_css, css->str, -1, NULL);
-  pango_font_description_free (desc);
-}
-
-static void
 scrollback_changed_cb (MwWindow *self)
 {
   mw_console_set_max_lines (self->console,
@@ -922,12 +934,9 @@ mw_window_setup (MwWindow *self)
                            G_CALLBACK (style_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::prefer-dark",
                            G_CALLBACK (style_settings_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::editor-font",
-                           G_CALLBACK (font_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::console-scrollback",
                            G_CALLBACK (scrollback_changed_cb), self, G_CONNECT_SWAPPED);
   scrollback_changed_cb (self);
-  font_changed_cb (self);
 }
 
 static void
@@ -935,10 +944,6 @@ mw_window_dispose (GObject *object)
 {
   MwWindow *self = MW_WINDOW (object);
 
-  if (self->font_css != NULL)
-    gtk_style_context_remove_provider_for_screen (gtk_widget_get_screen (GTK_WIDGET (self)),
-                                                  GTK_STYLE_PROVIDER (self->font_css));
-  g_clear_object (&self->font_css);
   g_clear_object (&self->settings);
   g_clear_object (&self->recent_menu);
   G_OBJECT_CLASS (mw_window_parent_class)->dispose (object);
@@ -1016,11 +1021,6 @@ mw_window_init (MwWindow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->port_combo),
                                "Board port. Real serial ports are listed once the device core "
                                "is part of the build.");
-
-  self->font_css = gtk_css_provider_new ();
-  gtk_style_context_add_provider_for_screen (gtk_widget_get_screen (GTK_WIDGET (self)),
-                                             GTK_STYLE_PROVIDER (self->font_css),
-                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
 
   g_signal_connect_object (self->console, "send", G_CALLBACK (console_send_cb), self,
                            G_CONNECT_SWAPPED);

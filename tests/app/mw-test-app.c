@@ -1,0 +1,107 @@
+/* mw-test-app.c: helpers for the GTK tests. */
+#include "mw-config.h"
+
+#include "mw-test-app.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+void
+mw_test_app_init (int    *argc,
+                  char ***argv)
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL &&
+      g_getenv ("MW_TEST_UNDER_XVFB") == NULL)
+    {
+      /* `meson test` run by hand has no display: give the test a virtual one. */
+      GPtrArray *args = g_ptr_array_new ();
+
+      g_ptr_array_add (args, (char *) "xvfb-run");
+      g_ptr_array_add (args, (char *) "-a");
+      g_ptr_array_add (args, (char *) "-s");
+      g_ptr_array_add (args, (char *) "-screen 0 1280x800x24");
+      for (int i = 0; i < *argc; i++)
+        g_ptr_array_add (args, (*argv)[i]);
+      g_ptr_array_add (args, NULL);
+      g_setenv ("MW_TEST_UNDER_XVFB", "1", TRUE);
+      execvp ("xvfb-run", (char **) args->pdata);
+      g_printerr ("cannot run xvfb-run: %s\n", g_strerror (errno));
+      exit (1);
+    }
+  /* A fixed theme and font so screenshots compare across machines. */
+  g_setenv ("GTK_THEME", "Adwaita", FALSE);
+  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
+  gtk_test_init (argc, argv, NULL);
+}
+
+MwApplication *
+mw_test_app_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  MwApplication *app = mw_application_new ();
+
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  return app;
+}
+
+typedef struct {
+  gboolean expired;
+} WaitData;
+
+static gboolean
+expire_cb (gpointer data)
+{
+  ((WaitData *) data)->expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+mw_test_wait_until (gboolean (*done) (gpointer data),
+                    gpointer   data,
+                    guint      timeout_ms)
+{
+  WaitData wait = { FALSE };
+  guint id = g_timeout_add (timeout_ms, expire_cb, &wait);
+  gboolean ok;
+
+  while (!(ok = done (data)) && !wait.expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!wait.expired)
+    g_source_remove (id);
+  return ok;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+mw_test_spin (guint ms)
+{
+  mw_test_wait_until (never, NULL, ms);
+}
+
+char *
+mw_test_screenshot (GtkWidget  *widget,
+                    const char *name)
+{
+  const char *dir = g_getenv ("MOONWIRE_TEST_ARTIFACTS");
+  char *path = g_build_filename (dir != NULL ? dir : ".", name, NULL);
+  gint width = gtk_widget_get_allocated_width (widget);
+  gint height = gtk_widget_get_allocated_height (widget);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  g_assert_cmpint (width, >, 1);
+  g_assert_cmpint (height, >, 1);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  gtk_widget_draw (widget, cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  return path;
+}

@@ -1,0 +1,552 @@
+/* test-window.c: the real Moonwire window under Xvfb, driven through its actions and widgets.
+ *
+ * Oracles: luac5.1 for where and what a syntax mark says; the files on disk for saving; the
+ * widgets' own state for jumps and guards. Board actions need the device core and are checked
+ * to be disabled (with a reason) until it is part of the build.
+ */
+#include "mw-config.h"
+
+#include "mw-test-app.h"
+#include "mw-test-support.h"
+#include "mw-window.h"
+
+#include "mw-lua-diagnostic.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static MwApplication *app;
+
+static MwWindow *
+new_window (void)
+{
+  MwWindow *window = mw_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  gtk_widget_show (GTK_WIDGET (window));
+  mw_test_spin (50);
+  return window;
+}
+
+typedef struct {
+  MwWindow *window;
+  guint n_tabs;
+} TabWait;
+
+static gboolean
+has_tabs (gpointer data)
+{
+  TabWait *wait = data;
+  g_autoptr(GList) editors = mw_window_list_editors (wait->window);
+  return g_list_length (editors) >= wait->n_tabs;
+}
+
+static MwEditor *
+open_and_wait (MwWindow   *window,
+               const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GList) before = mw_window_list_editors (window);
+  TabWait wait = { window, g_list_length (before) + 1 };
+
+  mw_window_open_file (window, file);
+  if (!mw_test_wait_until (has_tabs, &wait, 10000))
+    g_error ("%s did not open (%u tabs, wanted %u): %s", path,
+             g_list_length (mw_window_list_editors (window)), wait.n_tabs,
+             mw_window_get_message (window));
+  return mw_window_find_editor (window, file);
+}
+
+static gboolean
+editor_checked (gpointer data)
+{
+  return mw_editor_get_diagnostics (data) != NULL;
+}
+
+/* Waits for the first check of an editor's text. */
+static void
+wait_checked (MwEditor *editor)
+{
+  g_assert_true (mw_test_wait_until (editor_checked, editor, 5000));
+}
+
+static gboolean
+wait_flag (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+/* Waits for the next check of the text (after an edit). */
+static void
+wait_next_check (MwEditor *editor)
+{
+  gboolean done = FALSE;
+  gulong id = g_signal_connect_swapped (editor, "diagnostics-changed", G_CALLBACK (set_flag),
+                                        &done);
+
+  g_assert_true (mw_test_wait_until (wait_flag, &done, 5000));
+  g_signal_handler_disconnect (editor, id);
+}
+
+static char *
+buffer_text (MwEditor *editor)
+{
+  return mw_document_dup_text (mw_editor_get_document (editor));
+}
+
+static guint
+cursor_line (MwEditor *editor)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (mw_editor_get_document (editor));
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  return gtk_text_iter_get_line (&iter) + 1;
+}
+
+static void
+destroy_window (MwWindow *window)
+{
+  g_autoptr(GList) editors = mw_window_list_editors (window);
+
+  /* Tests leave documents modified on purpose; drop the changes before closing. */
+  for (GList *l = editors; l != NULL; l = l->next)
+    gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (mw_editor_get_document (l->data)), FALSE);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  mw_test_spin (20);
+}
+
+/* Every main action exists and has a keyboard shortcut. */
+static const struct {
+  const char *action;
+  gboolean needs_device;
+} main_actions[] = {
+  { "win.new", FALSE },
+  { "win.open", FALSE },
+  { "win.save", FALSE },
+  { "win.save-as", FALSE },
+  { "win.close-tab", FALSE },
+  { "win.find", FALSE },
+  { "win.replace", FALSE },
+  { "win.clear-console", FALSE },
+  { "win.focus-console", FALSE },
+  { "win.show-help-overlay", FALSE },
+  { "app.preferences", FALSE },
+  { "app.quit", FALSE },
+  { "win.connect", TRUE },
+  { "win.disconnect", TRUE },
+  { "win.reset", TRUE },
+  { "win.upload", TRUE },
+  { "win.compile-upload", TRUE },
+  { "win.run", TRUE },
+  { "win.send-selection", TRUE },
+};
+
+static void
+test_actions (void)
+{
+  MwWindow *window = new_window ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (main_actions); i++)
+    {
+      const char *name = main_actions[i].action;
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), name);
+      GActionGroup *group = g_str_has_prefix (name, "app.") ? G_ACTION_GROUP (app)
+                                                            : G_ACTION_GROUP (window);
+
+      g_test_message ("%s", name);
+      g_assert_true (g_action_group_has_action (group, name + 4));
+      g_assert_nonnull (accels);
+      g_assert_nonnull (accels[0]);
+      if (main_actions[i].needs_device)
+        g_assert_false (g_action_group_get_action_enabled (group, name + 4));
+    }
+
+  /* The simulated board is in the port chooser and chosen when no board is configured. */
+  g_assert_cmpstr (gtk_combo_box_get_active_id (mw_window_get_port_combo (window)), ==,
+                   MW_WINDOW_PORT_SIMULATED);
+  destroy_window (window);
+}
+
+static void
+test_open_file (void)
+{
+  MwWindow *window = new_window ();
+  g_autofree char *path = mw_test_data_path ("app/data/blink.lua");
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
+  MwEditor *editor;
+  GtkSourceLanguage *language;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  editor = open_and_wait (window, path);
+  g_assert_nonnull (editor);
+  text = buffer_text (editor);
+  g_assert_cmpstr (text, ==, contents);
+  title = mw_editor_dup_title (editor);
+  g_assert_cmpstr (title, ==, "blink.lua");
+  language = gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (mw_editor_get_document (editor)));
+  g_assert_nonnull (language);
+  g_assert_cmpstr (gtk_source_language_get_id (language), ==, "lua");
+  g_assert_true (mw_window_get_current_editor (window) == editor);
+
+  /* A valid file gets no marks. */
+  wait_checked (editor);
+  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, 0);
+  g_assert_cmpuint (mw_problems_view_get_count (mw_window_get_problems_view (window)), ==, 0);
+
+  /* Opening it again shows the same tab. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(GList) editors = NULL;
+
+    mw_window_new_document (window);
+    mw_window_open_file (window, file);
+    editors = mw_window_list_editors (window);
+    g_assert_cmpuint (g_list_length (editors), ==, 2);
+    g_assert_true (mw_window_get_current_editor (window) == editor);
+  }
+  destroy_window (window);
+}
+
+/* The mark sits on the line luac5.1 names, and its tooltip carries luac's message. */
+static void
+test_syntax_mark (void)
+{
+  MwWindow *window = new_window ();
+  g_autofree char *path = mw_test_data_path ("app/data/syntax-error.lua");
+  g_autofree char *contents = NULL;
+  g_autofree char *luac_message = NULL;
+  g_autofree char *tooltip = NULL;
+  g_auto(GStrv) parts = NULL;
+  MwProblemsView *problems = mw_window_get_problems_view (window);
+  MwEditor *editor;
+  guint line;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_false (mw_test_luac_check_source ("syntax-error.lua", contents, length,
+                                             &luac_message));
+  /* luac: "syntax-error.lua:5: ')' expected (to close '(' at line 4) near 'end'" */
+  parts = g_strsplit (luac_message, ":", 3);
+  line = atoi (parts[1]);
+  g_strstrip (parts[2]);
+
+  editor = open_and_wait (window, path);
+  wait_checked (editor);
+  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, 1);
+  tooltip = mw_editor_dup_mark_tooltip (editor, line);
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, parts[2]));
+  g_assert_null (mw_editor_dup_mark_tooltip (editor, line - 1));
+
+  /* The Problems list has it; a click jumps to it. */
+  g_assert_cmpuint (mw_problems_view_get_count (problems), ==, 1);
+  mw_editor_goto (editor, 1, 0);
+  g_assert_true (mw_problems_view_activate (problems, 0));
+  g_assert_cmpuint (cursor_line (editor), ==, line);
+  destroy_window (window);
+}
+
+/* A hazard desktop Lua accepts and the firmware does not: 51 locals in one function. */
+static void
+test_firmware_limit_mark (void)
+{
+  MwWindow *window = new_window ();
+  g_autoptr(GString) source = g_string_new ("-- too many locals for the board\n");
+  g_autofree char *path = mw_test_tmp_path ("locals.lua");
+  g_autofree char *tooltip = NULL;
+  MwEditor *editor;
+  const MwLuaDiagnostic *diag;
+
+  for (guint i = 0; i < 51; i++)
+    g_string_append_printf (source, "local v%u = %u\n", i, i);
+  g_assert_true (mw_test_luac_check_source ("locals.lua", source->str, source->len, NULL));
+  g_assert_true (g_file_set_contents (path, source->str, source->len, NULL));
+
+  editor = open_and_wait (window, path);
+  wait_checked (editor);
+  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, >=, 1);
+  diag = g_ptr_array_index (mw_editor_get_diagnostics (editor), 0);
+  g_assert_cmpstr (diag->code, ==, MW_LUA_CODE_FIRMWARE_LOCALS);
+  tooltip = mw_editor_dup_mark_tooltip (editor, diag->line);
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, MW_LUA_CODE_FIRMWARE_LOCALS));
+  destroy_window (window);
+}
+
+/* Typing refreshes the marks after a pause: break the file, then mend it. */
+static void
+test_marks_follow_typing (void)
+{
+  MwWindow *window = new_window ();
+  g_autofree char *path = mw_test_data_path ("app/data/blink.lua");
+  MwEditor *editor = open_and_wait (window, path);
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (mw_editor_get_document (editor));
+  GtkTextIter iter;
+  g_autofree char *tooltip = NULL;
+  guint error_line;
+
+  wait_checked (editor);
+  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, 0);
+
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 2);
+  gtk_text_buffer_insert (buffer, &iter, "gpio.mode(led,\n", -1);
+  wait_next_check (editor);
+  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, 1);
+  {
+    g_autofree char *text = buffer_text (editor);
+    g_autofree char *message = NULL;
+    g_auto(GStrv) parts = NULL;
+
+    g_assert_false (mw_test_luac_check_source ("blink.lua", text, strlen (text), &message));
+    parts = g_strsplit (message, ":", 3);
+    error_line = atoi (parts[1]);
+    tooltip = mw_editor_dup_mark_tooltip (editor, error_line);
+    g_assert_nonnull (tooltip);
+    g_assert_nonnull (strstr (tooltip, g_strstrip (parts[2])));
+  }
+  g_assert_cmpuint (mw_window_count_unsaved (window), ==, 1);
+
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 2);
+  {
+    GtkTextIter end = iter;
+    gtk_text_iter_forward_line (&end);
+    gtk_text_buffer_delete (buffer, &iter, &end);
+  }
+  wait_next_check (editor);
+  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, 0);
+  g_assert_null (mw_editor_dup_mark_tooltip (editor, error_line));
+  destroy_window (window);
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  gboolean found = FALSE;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_window_get_transient_for (l->data) == data &&
+        gtk_widget_get_visible (l->data))
+      {
+        *(GtkDialog **) g_object_get_data (G_OBJECT (data), "mw-dialog") = l->data;
+        found = TRUE;
+      }
+  g_list_free (toplevels);
+  return found;
+}
+
+static gboolean
+file_saved (gpointer data)
+{
+  return !gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (mw_editor_get_document (data)));
+}
+
+/* Closing with unsaved changes asks; Cancel keeps everything; Save writes the file. */
+static void
+test_unsaved_guard (void)
+{
+  MwWindow *window = new_window ();
+  g_autofree char *src = mw_test_data_path ("app/data/blink.lua");
+  g_autofree char *path = mw_test_tmp_path ("guarded.lua");
+  g_autofree char *contents = NULL;
+  g_autofree char *on_disk = NULL;
+  g_autofree char *text = NULL;
+  GtkDialog *dialog = NULL;
+  MwEditor *editor;
+  GtkTextIter end;
+  GtkTextBuffer *buffer;
+
+  g_assert_true (g_file_get_contents (src, &contents, NULL, NULL));
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_object_set_data (G_OBJECT (window), "mw-dialog", &dialog);
+
+  editor = open_and_wait (window, path);
+  buffer = GTK_TEXT_BUFFER (mw_editor_get_document (editor));
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "print('saved')\n", -1);
+  g_assert_cmpuint (mw_window_count_unsaved (window), ==, 1);
+
+  mw_window_request_close (window);
+  g_assert_true (mw_test_wait_until (has_dialog, window, 3000));
+  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+  mw_test_spin (20);
+  g_assert_nonnull (window);
+  g_assert_cmpuint (mw_window_count_unsaved (window), ==, 1);
+
+  /* Closing the tab asks too; Save writes the text and closes it. */
+  dialog = NULL;
+  g_action_group_activate_action (G_ACTION_GROUP (window), "close-tab", NULL);
+  g_assert_true (mw_test_wait_until (has_dialog, window, 3000));
+  text = buffer_text (editor);
+  g_object_ref (editor);
+  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  g_assert_true (mw_test_wait_until (file_saved, editor, 5000));
+  g_object_unref (editor);
+  mw_test_spin (50);
+  g_assert_true (g_file_get_contents (path, &on_disk, NULL, NULL));
+  g_assert_cmpstr (on_disk, ==, text);
+  {
+    g_autoptr(GList) editors = mw_window_list_editors (window);
+    g_assert_null (editors);
+  }
+  destroy_window (window);
+}
+
+/* A `file.lua:line` reference in a Lua error jumps to the editor. */
+static void
+test_console_link (void)
+{
+  MwWindow *window = new_window ();
+  g_autofree char *path = mw_test_data_path ("app/data/blink.lua");
+  MwEditor *editor = open_and_wait (window, path);
+  MwConsole *console = mw_window_get_console (window);
+  const char *output = "> dofile(\"blink.lua\")\r\n"
+                       "Lua error: \tblink.lua:8: attempt to call field 'write' (a nil value)\r\n"
+                       "stack traceback:\r\n\t[C]: in function 'dofile'\r\n> ";
+  g_autofree char *text = NULL;
+  const char *at;
+  gint offset;
+
+  mw_editor_goto (editor, 1, 0);
+  mw_console_append (console, output, -1);
+  mw_console_flush (console);
+  text = mw_console_dup_text (console);
+  g_assert_null (strchr (text, '\r'));
+  at = strstr (text, "blink.lua:8");
+  g_assert_nonnull (at);
+  offset = g_utf8_pointer_to_offset (text, at);
+  g_assert_true (mw_console_is_error_at (console, offset));
+  g_assert_false (mw_console_is_error_at (console, 2));
+  g_assert_true (mw_console_activate_link_at (console, offset + 2));
+  g_assert_cmpuint (cursor_line (editor), ==, 8);
+  destroy_window (window);
+}
+
+static void
+test_find_replace (void)
+{
+  MwWindow *window = new_window ();
+  g_autofree char *path = mw_test_data_path ("app/data/blink.lua");
+  MwEditor *editor = open_and_wait (window, path);
+  g_autofree char *text = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "replace", NULL);
+  mw_editor_set_search_text (editor, "count");
+  mw_test_spin (100);
+  g_assert_cmpuint (mw_editor_get_match_count (editor), ==, 5);
+  mw_editor_find_next (editor);
+  {
+    GtkTextIter a, b;
+    g_autofree char *sel = NULL;
+    g_assert_true (gtk_text_buffer_get_selection_bounds (
+      GTK_TEXT_BUFFER (mw_editor_get_document (editor)), &a, &b));
+    sel = gtk_text_iter_get_text (&a, &b);
+    g_assert_cmpstr (sel, ==, "count");
+  }
+  mw_editor_replace_all (editor);
+  text = buffer_text (editor);
+  g_assert_null (strstr (text, "count"));
+  destroy_window (window);
+}
+
+static void
+take_screenshot (gboolean dark)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  MwWindow *window;
+  g_autofree char *path = mw_test_data_path ("app/data/syntax-error.lua");
+  g_autofree char *shot = NULL;
+  MwEditor *editor;
+  MwHeapGraph *graph;
+  gint64 t0 = 1700000000LL * G_USEC_PER_SEC;
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", dark, NULL);
+  window = new_window ();
+  editor = open_and_wait (window, path);
+  wait_checked (editor);
+  mw_console_append (mw_window_get_console (window),
+                     "NodeMCU 3.0.0.0 built with Docker provided by frightanic.com\r\n"
+                     "> print(node.heap())\r\n43864\r\n"
+                     "> dofile(\"syntax-error.lua\")\r\n"
+                     "Lua error: \tsyntax-error.lua:5: ')' expected (to close '(' at line 4) "
+                     "near 'end'\r\n> ", -1);
+  mw_console_flush (mw_window_get_console (window));
+  graph = mw_window_get_heap_graph (window);
+  for (guint i = 0; i < 600; i++)
+    mw_heap_graph_add_sample (graph, t0 + i * G_USEC_PER_SEC,
+                              43864 - i * 2 - (i % 37) * 9 + (i > 300 ? 400 : 0));
+  mw_heap_graph_add_marker (graph, t0 + 300 * G_USEC_PER_SEC, MW_HEAP_MARKER_UPLOAD, "init.lua");
+  mw_test_spin (300);
+  shot = mw_test_screenshot (GTK_WIDGET (window), dark ? "moonwire-window-dark.png"
+                                                       : "moonwire-window.png");
+  g_test_message ("screenshot: %s", shot);
+  g_assert_true (g_file_test (shot, G_FILE_TEST_EXISTS));
+  destroy_window (window);
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+}
+
+/* Closing a tab and then switching to the dark style must not touch the closed editor. */
+static void
+test_close_tab_then_dark (void)
+{
+  MwWindow *window = new_window ();
+  g_autofree char *path = mw_test_data_path ("app/data/blink.lua");
+  MwEditor *editor = open_and_wait (window, path);
+
+  wait_checked (editor);
+  mw_window_new_document (window);
+  gtk_notebook_set_current_page (GTK_NOTEBOOK (gtk_widget_get_parent (GTK_WIDGET (editor))), 0);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "close-tab", NULL);
+  mw_test_spin (100);
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
+  mw_test_spin (100);
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
+  destroy_window (window);
+}
+
+static void
+test_screenshot (void)
+{
+  take_screenshot (FALSE);
+}
+
+static void
+test_screenshot_dark (void)
+{
+  take_screenshot (TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  mw_test_app_init (&argc, &argv);
+  app = mw_test_app_new ();
+
+  g_test_add_func ("/mw/app/window/actions", test_actions);
+  g_test_add_func ("/mw/app/window/open-file", test_open_file);
+  g_test_add_func ("/mw/app/window/syntax-mark", test_syntax_mark);
+  g_test_add_func ("/mw/app/window/firmware-limit-mark", test_firmware_limit_mark);
+  g_test_add_func ("/mw/app/window/marks-follow-typing", test_marks_follow_typing);
+  g_test_add_func ("/mw/app/window/unsaved-guard", test_unsaved_guard);
+  g_test_add_func ("/mw/app/window/console-link", test_console_link);
+  g_test_add_func ("/mw/app/window/find-replace", test_find_replace);
+  g_test_add_func ("/mw/app/window/close-tab-then-dark", test_close_tab_then_dark);
+  g_test_add_func ("/mw/app/window/screenshot", test_screenshot);
+  g_test_add_func ("/mw/app/window/screenshot-dark", test_screenshot_dark);
+  status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}
