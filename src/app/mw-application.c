@@ -17,6 +17,7 @@ struct _MwApplication
   GtkApplication parent_instance;
   GSettings *settings;
   GtkCssProvider *font_css;
+  GtkWidget *shortcuts;
 };
 
 G_DEFINE_TYPE (MwApplication, mw_application, GTK_TYPE_APPLICATION)
@@ -217,6 +218,7 @@ mw_application_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->font_css);
+  g_clear_object (&self->shortcuts);
   G_OBJECT_CLASS (mw_application_parent_class)->finalize (object);
 }
 
@@ -254,4 +256,28 @@ mw_application_get_settings (MwApplication *self)
 {
   g_return_val_if_fail (MW_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+void
+mw_application_show_shortcuts (MwApplication *self,
+                               GtkWindow     *parent)
+{
+  g_return_if_fail (MW_IS_APPLICATION (self));
+  g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
+
+  /* One shortcuts window for the app's life, hidden when closed and never destroyed: GTK 3.24
+   * crashes on the next theme change (e.g. the dark style) after a GtkShortcutsWindow is
+   * destroyed. That is also why it is not GtkApplicationWindow's automatic help overlay. */
+  if (self->shortcuts == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/org/moonwire/Moonwire/ui/mw-shortcuts-window.ui");
+
+      self->shortcuts = g_object_ref (GTK_WIDGET (gtk_builder_get_object (builder,
+                                                                          "help_overlay")));
+      g_signal_connect (self->shortcuts, "delete-event", G_CALLBACK (gtk_widget_hide_on_delete),
+                        NULL);
+    }
+  gtk_window_set_transient_for (GTK_WINDOW (self->shortcuts), parent);
+  gtk_window_present (GTK_WINDOW (self->shortcuts));
 }

@@ -740,15 +740,9 @@ action_show_help_overlay (GSimpleAction *action,
                           gpointer       user_data)
 {
   MwWindow *self = user_data;
-  g_autoptr(GtkBuilder) builder =
-    gtk_builder_new_from_resource ("/org/moonwire/Moonwire/ui/mw-shortcuts-window.ui");
-  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
 
-  /* A fresh window each time, gone when closed: nothing outlives the main window. */
-  gtk_window_set_transient_for (overlay, GTK_WINDOW (self));
-  gtk_window_set_destroy_with_parent (overlay, TRUE);
-  g_signal_connect (overlay, "hide", G_CALLBACK (gtk_widget_destroy), NULL);
-  gtk_window_present (overlay);
+  mw_application_show_shortcuts (MW_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                 GTK_WINDOW (self));
 }
 
 static const GActionEntry win_entries[] = {

@@ -148,6 +148,18 @@ static const struct {
   { "win.send-selection", TRUE },
 };
 
+static gboolean
+has_shortcuts_window (gpointer data)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  gboolean found = FALSE;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    found |= GTK_IS_SHORTCUTS_WINDOW (l->data) && gtk_widget_get_visible (l->data);
+  g_list_free (toplevels);
+  return found == GPOINTER_TO_INT (data);
+}
+
 static void
 test_actions (void)
 {
@@ -167,6 +179,18 @@ test_actions (void)
       if (main_actions[i].needs_device)
         g_assert_false (g_action_group_get_action_enabled (group, name + 4));
     }
+
+  /* The shortcuts window opens, and goes away when closed. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  g_assert_true (mw_test_wait_until (has_shortcuts_window, GINT_TO_POINTER (TRUE), 3000));
+  {
+    GList *toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (GTK_IS_SHORTCUTS_WINDOW (l->data))
+        gtk_widget_hide (l->data);
+    g_list_free (toplevels);
+  }
+  g_assert_true (mw_test_wait_until (has_shortcuts_window, GINT_TO_POINTER (FALSE), 3000));
 
   /* The simulated board is in the port chooser and chosen when no board is configured. */
   g_assert_cmpstr (gtk_combo_box_get_active_id (mw_window_get_port_combo (window)), ==,
@@ -432,6 +456,12 @@ test_console_link (void)
   destroy_window (window);
 }
 
+static gboolean
+five_matches (gpointer data)
+{
+  return mw_editor_get_match_count (data) == 5;
+}
+
 static void
 test_find_replace (void)
 {
@@ -442,8 +472,8 @@ test_find_replace (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "replace", NULL);
   mw_editor_set_search_text (editor, "count");
-  mw_test_spin (100);
-  g_assert_cmpuint (mw_editor_get_match_count (editor), ==, 5);
+  /* GtkSourceView counts matches in the background. */
+  g_assert_true (mw_test_wait_until (five_matches, editor, 5000));
   mw_editor_find_next (editor);
   {
     GtkTextIter a, b;
