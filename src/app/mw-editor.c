@@ -286,11 +286,12 @@ mw_editor_constructed (GObject *object)
   static const struct {
     const char *category;
     const char *icon;
+    GdkRGBA background;   /* translucent, so it reads on light and dark schemes alike */
     gint priority;
   } kinds[] = {
-    { MW_EDITOR_MARK_ERROR, "dialog-error-symbolic", 30 },
-    { MW_EDITOR_MARK_WARNING, "dialog-warning-symbolic", 20 },
-    { MW_EDITOR_MARK_INFO, "dialog-information-symbolic", 10 },
+    { MW_EDITOR_MARK_ERROR, "dialog-error-symbolic", { 0.88, 0.11, 0.14, 0.18 }, 30 },
+    { MW_EDITOR_MARK_WARNING, "dialog-warning-symbolic", { 0.96, 0.76, 0.07, 0.20 }, 20 },
+    { MW_EDITOR_MARK_INFO, "dialog-information-symbolic", { 0.21, 0.52, 0.89, 0.15 }, 10 },
   };
 
   G_OBJECT_CLASS (mw_editor_parent_class)->constructed (object);
@@ -304,6 +305,7 @@ mw_editor_constructed (GObject *object)
       GtkSourceMarkAttributes *attrs = gtk_source_mark_attributes_new ();
 
       gtk_source_mark_attributes_set_icon_name (attrs, kinds[i].icon);
+      gtk_source_mark_attributes_set_background (attrs, &kinds[i].background);
       g_signal_connect_object (attrs, "query-tooltip-text", G_CALLBACK (query_tooltip_text_cb),
                                self, 0);
       gtk_source_view_set_mark_attributes (self->view, kinds[i].category, attrs,

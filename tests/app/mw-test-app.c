@@ -28,8 +28,6 @@ mw_test_app_init (int    *argc,
       g_printerr ("cannot run xvfb-run: %s\n", g_strerror (errno));
       exit (1);
     }
-  /* A fixed theme and font so screenshots compare across machines. */
-  g_setenv ("GTK_THEME", "Adwaita", FALSE);
   g_setenv ("NO_AT_BRIDGE", "1", TRUE);
   gtk_test_init (argc, argv, NULL);
 }

@@ -489,10 +489,19 @@ test_find_replace (void)
   destroy_window (window);
 }
 
+static gboolean
+mw_test_settings_prefer_dark (void)
+{
+  gboolean dark = FALSE;
+
+  g_object_get (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", &dark, NULL);
+  return dark;
+}
+
 static void
 take_screenshot (gboolean dark)
 {
-  GtkSettings *settings = gtk_settings_get_default ();
+  GSettings *settings = mw_application_get_settings (app);
   MwWindow *window;
   g_autofree char *path = mw_test_data_path ("app/data/syntax-error.lua");
   g_autofree char *shot = NULL;
@@ -500,7 +509,9 @@ take_screenshot (gboolean dark)
   MwHeapGraph *graph;
   gint64 t0 = 1700000000LL * G_USEC_PER_SEC;
 
-  g_object_set (settings, "gtk-application-prefer-dark-theme", dark, NULL);
+  /* The user's path to the dark style: the preference, bound to GtkSettings. */
+  g_settings_set_boolean (settings, "prefer-dark", dark);
+  g_assert_true (mw_test_settings_prefer_dark () == dark);
   window = new_window ();
   editor = open_and_wait (window, path);
   wait_checked (editor);
@@ -516,13 +527,15 @@ take_screenshot (gboolean dark)
     mw_heap_graph_add_sample (graph, t0 + i * G_USEC_PER_SEC,
                               43864 - i * 2 - (i % 37) * 9 + (i > 300 ? 400 : 0));
   mw_heap_graph_add_marker (graph, t0 + 300 * G_USEC_PER_SEC, MW_HEAP_MARKER_UPLOAD, "init.lua");
+  if (dark)
+    g_action_group_activate_action (G_ACTION_GROUP (window), "show-heap", NULL);
   mw_test_spin (300);
   shot = mw_test_screenshot (GTK_WIDGET (window), dark ? "moonwire-window-dark.png"
                                                        : "moonwire-window.png");
   g_test_message ("screenshot: %s", shot);
   g_assert_true (g_file_test (shot, G_FILE_TEST_EXISTS));
   destroy_window (window);
-  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  g_settings_set_boolean (settings, "prefer-dark", FALSE);
 }
 
 /* Closing a tab and then switching to the dark style must not touch the closed editor. */
