@@ -13,8 +13,8 @@
 
 #include <string.h>
 
-#define FLUSH_INTERVAL_MS 40
-#define MAX_BATCH_BYTES (96 * 1024)       /* one batch: well under a 50 ms frame */
+#define FLUSH_INTERVAL_MS 30
+#define MAX_BATCH_BYTES (48 * 1024)       /* one batch: well under a 50 ms frame */
 #define MAX_BACKLOG_BYTES (4 * 1024 * 1024)
 #define DEFAULT_MAX_LINES 10000
 
@@ -30,7 +30,7 @@ struct _MwConsole
   GtkTextTag *error_tag;
   GtkTextTag *link_tag;
   GtkTextTag *note_tag;
-  GtkTextMark *end_mark;
+  gboolean follow;
   GString *pending;
   guint64 dropped;
   guint flush_source;
@@ -50,48 +50,65 @@ static guint signals[N_SIGNALS];
 static GRegex *error_regex;
 static GRegex *link_regex;
 
+/* Byte positions from GRegex to buffer offsets (characters), walking forward only: matches come
+ * in order, so a batch costs one pass over its text. */
+typedef struct {
+  const char *text;
+  gint byte;
+  gint offset;
+} OffsetWalker;
+
+static gint
+walk_to (OffsetWalker *w,
+         gint          byte)
+{
+  if (byte < w->byte)
+    {
+      w->byte = 0;
+      w->offset = 0;
+    }
+  w->offset += g_utf8_pointer_to_offset (w->text + w->byte, w->text + byte);
+  w->byte = byte;
+  return w->offset;
+}
+
+static void
+tag_matches (MwConsole  *self,
+             GRegex     *regex,
+             GtkTextTag *tag,
+             const char *text,
+             gint        base)
+{
+  g_autoptr(GMatchInfo) match = NULL;
+  OffsetWalker walker = { text, 0, 0 };
+
+  for (g_regex_match (regex, text, 0, &match); g_match_info_matches (match);
+       g_match_info_next (match, NULL))
+    {
+      gint s, e;
+      GtkTextIter a, b;
+
+      g_match_info_fetch_pos (match, 0, &s, &e);
+      gtk_text_buffer_get_iter_at_offset (self->buffer, &a, base + walk_to (&walker, s));
+      gtk_text_buffer_get_iter_at_offset (self->buffer, &b, base + walk_to (&walker, e));
+      gtk_text_buffer_apply_tag (self->buffer, tag, &a, &b);
+    }
+}
+
 static void
 scan_lines (MwConsole   *self,
             GtkTextIter *from)
 {
   GtkTextIter end, start = *from;
   g_autofree char *text = NULL;
-  g_autoptr(GMatchInfo) match = NULL;
   gint base;
 
   gtk_text_iter_set_line_offset (&start, 0);
   gtk_text_buffer_get_end_iter (self->buffer, &end);
   text = gtk_text_iter_get_slice (&start, &end);
   base = gtk_text_iter_get_offset (&start);
-
-  /* Offsets from GRegex are bytes; the buffer counts characters. */
-  for (g_regex_match (error_regex, text, 0, &match); g_match_info_matches (match);
-       g_match_info_next (match, NULL))
-    {
-      gint s, e;
-      GtkTextIter a, b;
-
-      g_match_info_fetch_pos (match, 0, &s, &e);
-      gtk_text_buffer_get_iter_at_offset (self->buffer, &a,
-                                          base + g_utf8_pointer_to_offset (text, text + s));
-      gtk_text_buffer_get_iter_at_offset (self->buffer, &b,
-                                          base + g_utf8_pointer_to_offset (text, text + e));
-      gtk_text_buffer_apply_tag (self->buffer, self->error_tag, &a, &b);
-    }
-  g_clear_pointer (&match, g_match_info_free);
-  for (g_regex_match (link_regex, text, 0, &match); g_match_info_matches (match);
-       g_match_info_next (match, NULL))
-    {
-      gint s, e;
-      GtkTextIter a, b;
-
-      g_match_info_fetch_pos (match, 0, &s, &e);
-      gtk_text_buffer_get_iter_at_offset (self->buffer, &a,
-                                          base + g_utf8_pointer_to_offset (text, text + s));
-      gtk_text_buffer_get_iter_at_offset (self->buffer, &b,
-                                          base + g_utf8_pointer_to_offset (text, text + e));
-      gtk_text_buffer_apply_tag (self->buffer, self->link_tag, &a, &b);
-    }
+  tag_matches (self, error_regex, self->error_tag, text, base);
+  tag_matches (self, link_regex, self->link_tag, text, base);
 }
 
 static void
@@ -99,8 +116,9 @@ trim_scrollback (MwConsole *self)
 {
   gint lines = gtk_text_buffer_get_line_count (self->buffer);
 
-  /* Trim in steps of a tenth so a flood does not delete a line per batch. */
-  if ((guint) lines > self->max_lines + self->max_lines / 10)
+  /* Trim in small steps (a hundredth): deleting tagged lines costs GtkTextView time in
+   * proportion to what goes, so many small cuts keep every frame short. */
+  if ((guint) lines > self->max_lines + MAX (self->max_lines / 100, 1))
     {
       GtkTextIter start, cut;
 
@@ -110,13 +128,24 @@ trim_scrollback (MwConsole *self)
     }
 }
 
-static gboolean
-at_bottom (MwConsole *self)
+/* Following the tail: while the view is at the bottom, it stays there as text arrives. This
+ * moves the adjustment rather than scrolling to a mark: scrolling to the end mark forces a
+ * synchronous layout of the lines above it, hundreds of ms once old lines are trimmed. */
+static void
+adjustment_value_changed_cb (MwConsole     *self,
+                             GtkAdjustment *adj)
 {
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  self->follow = gtk_adjustment_get_value (adj) >=
+                 gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 4;
+}
 
-  return gtk_adjustment_get_value (adj) >=
-         gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 4;
+static void
+adjustment_changed_cb (MwConsole     *self,
+                       GtkAdjustment *adj)
+{
+  if (self->follow)
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) -
+                                   gtk_adjustment_get_page_size (adj));
 }
 
 static void
@@ -124,7 +153,6 @@ flush_batch (MwConsole *self)
 {
   gint64 begin = g_get_monotonic_time ();
   gsize n = MIN (self->pending->len, MAX_BATCH_BYTES);
-  gboolean follow = at_bottom (self);
   GtkTextIter end;
   gint start_offset;
 
@@ -154,12 +182,6 @@ flush_batch (MwConsole *self)
   scan_lines (self, &end);
   trim_scrollback (self);
 
-  if (follow)
-    {
-      gtk_text_buffer_get_end_iter (self->buffer, &end);
-      gtk_text_buffer_move_mark (self->buffer, self->end_mark, &end);
-      gtk_text_view_scroll_mark_onscreen (self->text_view, self->end_mark);
-    }
   self->max_flush_us = MAX (self->max_flush_us, g_get_monotonic_time () - begin);
 }
 
@@ -506,8 +528,6 @@ mw_console_style_updated_cb (GtkWidget *widget,
 static void
 mw_console_init (MwConsole *self)
 {
-  GtkTextIter end;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->pending = g_string_new (NULL);
   self->history = g_ptr_array_new_with_free_func (g_free);
@@ -518,8 +538,11 @@ mw_console_init (MwConsole *self)
                                                "underline", PANGO_UNDERLINE_SINGLE, NULL);
   self->note_tag = gtk_text_buffer_create_tag (self->buffer, "note",
                                                "style", PANGO_STYLE_ITALIC, NULL);
-  gtk_text_buffer_get_end_iter (self->buffer, &end);
-  self->end_mark = gtk_text_buffer_create_mark (self->buffer, NULL, &end, FALSE);
+  self->follow = TRUE;
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (adjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (adjustment_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->text_view, "button-release-event",
                            G_CALLBACK (text_button_release_cb), self, G_CONNECT_SWAPPED);
@@ -574,4 +597,11 @@ mw_console_get_max_flush_us (MwConsole *self)
 {
   g_return_val_if_fail (MW_IS_CONSOLE (self), 0);
   return self->max_flush_us;
+}
+
+gsize
+mw_console_get_pending_bytes (MwConsole *self)
+{
+  g_return_val_if_fail (MW_IS_CONSOLE (self), 0);
+  return self->pending->len;
 }

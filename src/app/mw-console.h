@@ -30,6 +30,8 @@ gboolean mw_console_activate_link_at (MwConsole *self,
 gboolean mw_console_is_error_at (MwConsole *self,
                                  gint       offset);
 GtkEntry *mw_console_get_entry (MwConsole *self);
+/* Output queued but not shown yet */
+gsize mw_console_get_pending_bytes (MwConsole *self);
 /* The largest time one batch took to show, in microseconds (the benchmark reads it) */
 gint64 mw_console_get_max_flush_us (MwConsole *self);
 
