@@ -952,9 +952,8 @@ pack_group (GByteArray *packed, gint64 line, gint64 last, guint count)
 }
 
 static void
-write_packed_lines (Writer *w, const MwLuaFunction *f)
+pack_lines (GByteArray *packed, const MwLuaFunction *f)
 {
-  g_autoptr (GByteArray) packed = g_byte_array_new ();
   gint64 last = 0;
   guint i = 0;
 
@@ -972,6 +971,24 @@ write_packed_lines (Writer *w, const MwLuaFunction *f)
     }
   if (packed->len > 0)
     g_byte_array_append (packed, (const guint8 *) "", 1);
+}
+
+gsize
+mw_lua_function_packed_lineinfo_size (const MwLuaFunction *function)
+{
+  g_autoptr (GByteArray) packed = g_byte_array_new ();
+
+  g_return_val_if_fail (function != NULL, 0);
+  pack_lines (packed, function);
+  return packed->len;
+}
+
+static void
+write_packed_lines (Writer *w, const MwLuaFunction *f)
+{
+  g_autoptr (GByteArray) packed = g_byte_array_new ();
+
+  pack_lines (packed, f);
   write_int (w, packed->len, "the packed line info size");
   write_align (w);
   g_byte_array_append (w->out, packed->data, packed->len);

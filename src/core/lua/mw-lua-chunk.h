@@ -165,6 +165,10 @@ int mw_lua_chunk_load (struct lua_State *L,
                        gsize             len,
                        const char       *name);
 
+/* The size in bytes of `function`'s line info packed as NodeMCU stores it, with its NUL (0
+ * without line info): what the firmware allocates for it on load. */
+gsize mw_lua_function_packed_lineinfo_size (const MwLuaFunction *function);
+
 /* Counts of a function tree (the main function and every nested one). */
 guint mw_lua_function_count (const MwLuaFunction *function);
 
