@@ -28,7 +28,7 @@ G_DEFINE_QUARK (mw-lua-chunk-error-quark, mw_lua_chunk_error)
 struct _MwLuaChunk {
   gatomicrefcount ref;
   MwLuaChunkFormat format;
-  MwLuaFunction *main;
+  MwLuaProto *main;
 };
 
 const MwLuaChunkFormat mw_lua_chunk_format_nodemcu_float = {
@@ -85,7 +85,7 @@ string_equal (const MwLuaString *a, const MwLuaString *b)
 }
 
 static void
-function_free (MwLuaFunction *f)
+function_free (MwLuaProto *f)
 {
   if (f == NULL)
     return;
@@ -108,10 +108,10 @@ function_free (MwLuaFunction *f)
 }
 
 /* A deep copy, less the debug info that strip `level` drops (see mw_lua_chunk_strip). */
-static MwLuaFunction *
-function_copy (const MwLuaFunction *f, int level)
+static MwLuaProto *
+function_copy (const MwLuaProto *f, int level)
 {
-  MwLuaFunction *c = g_new0 (MwLuaFunction, 1);
+  MwLuaProto *c = g_new0 (MwLuaProto, 1);
 
   if (level < 3)
     c->source = string_copy (&f->source);
@@ -131,7 +131,7 @@ function_copy (const MwLuaFunction *f, int level)
       c->constants[i].string = string_copy (&f->constants[i].string);
     }
   c->n_protos = f->n_protos;
-  c->protos = g_new0 (MwLuaFunction *, f->n_protos);
+  c->protos = g_new0 (MwLuaProto *, f->n_protos);
   for (guint i = 0; i < f->n_protos; i++)
     c->protos[i] = function_copy (f->protos[i], level);
   if (level < 3)
@@ -157,7 +157,7 @@ function_copy (const MwLuaFunction *f, int level)
 }
 
 guint
-mw_lua_function_count (const MwLuaFunction *function)
+mw_lua_function_count (const MwLuaProto *function)
 {
   guint n = 1;
 
@@ -479,7 +479,7 @@ read_align (Reader *r)
  * instruction. Lines cover exactly n_code instructions: a short table repeats its last line
  * and a long one is cut, as the firmware only ever looks lines up by pc. */
 static gboolean
-decode_packed_lines (Reader *r, const guint8 *p, gsize n, MwLuaFunction *f)
+decode_packed_lines (Reader *r, const guint8 *p, gsize n, MwLuaProto *f)
 {
   gsize at = r->pos - n;
   gint64 line = 0;
@@ -527,10 +527,10 @@ bad:
   return FALSE;
 }
 
-static gboolean read_function (Reader *r, MwLuaFunction *f);
+static gboolean read_function (Reader *r, MwLuaProto *f);
 
 static gboolean
-read_constants (Reader *r, MwLuaFunction *f)
+read_constants (Reader *r, MwLuaProto *f)
 {
   if (!read_count (r, "the constant count", 1, &f->n_constants))
     return FALSE;
@@ -581,10 +581,10 @@ read_constants (Reader *r, MwLuaFunction *f)
 
   if (!read_count (r, "the function count", 1, &f->n_protos))
     return FALSE;
-  f->protos = g_new0 (MwLuaFunction *, f->n_protos);
+  f->protos = g_new0 (MwLuaProto *, f->n_protos);
   for (guint i = 0; i < f->n_protos; i++)
     {
-      f->protos[i] = g_new0 (MwLuaFunction, 1);
+      f->protos[i] = g_new0 (MwLuaProto, 1);
       if (!read_function (r, f->protos[i]))
         return FALSE;
     }
@@ -592,7 +592,7 @@ read_constants (Reader *r, MwLuaFunction *f)
 }
 
 static gboolean
-read_debug (Reader *r, MwLuaFunction *f)
+read_debug (Reader *r, MwLuaProto *f)
 {
   guint n;
 
@@ -650,7 +650,7 @@ read_debug (Reader *r, MwLuaFunction *f)
 }
 
 static gboolean
-read_function (Reader *r, MwLuaFunction *f)
+read_function (Reader *r, MwLuaProto *f)
 {
   gboolean ok;
 
@@ -695,7 +695,7 @@ read_chunk (const guint8 *data, gsize len, const MwLuaChunkFormat *format, GErro
 
   g_atomic_ref_count_init (&chunk->ref);
   chunk->format = *format;
-  chunk->main = g_new0 (MwLuaFunction, 1);
+  chunk->main = g_new0 (MwLuaProto, 1);
   if (!read_function (&r, chunk->main))
     return NULL;
   if (r.pos != len)
@@ -801,7 +801,7 @@ mw_lua_chunk_get_format (MwLuaChunk *chunk)
   return &chunk->format;
 }
 
-const MwLuaFunction *
+const MwLuaProto *
 mw_lua_chunk_get_main (MwLuaChunk *chunk)
 {
   g_return_val_if_fail (chunk != NULL, NULL);
@@ -952,7 +952,7 @@ pack_group (GByteArray *packed, gint64 line, gint64 last, guint count)
 }
 
 static void
-pack_lines (GByteArray *packed, const MwLuaFunction *f)
+pack_lines (GByteArray *packed, const MwLuaProto *f)
 {
   gint64 last = 0;
   guint i = 0;
@@ -974,7 +974,7 @@ pack_lines (GByteArray *packed, const MwLuaFunction *f)
 }
 
 gsize
-mw_lua_function_packed_lineinfo_size (const MwLuaFunction *function)
+mw_lua_function_packed_lineinfo_size (const MwLuaProto *function)
 {
   g_autoptr (GByteArray) packed = g_byte_array_new ();
 
@@ -984,7 +984,7 @@ mw_lua_function_packed_lineinfo_size (const MwLuaFunction *function)
 }
 
 static void
-write_packed_lines (Writer *w, const MwLuaFunction *f)
+write_packed_lines (Writer *w, const MwLuaProto *f)
 {
   g_autoptr (GByteArray) packed = g_byte_array_new ();
 
@@ -995,7 +995,7 @@ write_packed_lines (Writer *w, const MwLuaFunction *f)
 }
 
 static void
-write_function (Writer *w, const MwLuaFunction *f)
+write_function (Writer *w, const MwLuaProto *f)
 {
   write_string (w, &f->source);
   write_int (w, f->linedefined, "linedefined");
@@ -1119,7 +1119,7 @@ ordinal_suffix (guint n)
 }
 
 G_GNUC_PRINTF (3, 4) static gboolean
-differ (Comparison *c, const MwLuaFunction *f, const char *format, ...)
+differ (Comparison *c, const MwLuaProto *f, const char *format, ...)
 {
   g_autofree char *what = NULL;
   va_list args;
@@ -1156,7 +1156,7 @@ constant_equal (const MwLuaConstant *a, const MwLuaConstant *b)
 }
 
 static gboolean
-function_equal (Comparison *c, const MwLuaFunction *a, const MwLuaFunction *b)
+function_equal (Comparison *c, const MwLuaProto *a, const MwLuaProto *b)
 {
   gboolean debug = !(c->flags & MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG);
 

@@ -85,7 +85,7 @@ mw_lua_compiler_target_format (MwLuaNumberType target)
 }
 
 int
-mw_lua_compiler_find_constant_use (const MwLuaFunction *f, guint k)
+mw_lua_compiler_find_constant_use (const MwLuaProto *f, guint k)
 {
   g_return_val_if_fail (f != NULL, -1);
   for (guint pc = 0; pc < f->n_code; pc++)
@@ -110,7 +110,7 @@ mw_lua_compiler_find_constant_use (const MwLuaFunction *f, guint k)
 
 /* The integer firmware's loader takes 4-byte ints; luac.cross refuses anything else. */
 static gboolean
-check_integral (const char *filename, const MwLuaFunction *f, GError **error)
+check_integral (const char *filename, const MwLuaProto *f, GError **error)
 {
   for (guint k = 0; k < f->n_constants; k++)
     {
@@ -236,7 +236,7 @@ list_string (GString *out, const MwLuaString *s)
 }
 
 static void
-list_constant (GString *out, const MwLuaFunction *f, guint k)
+list_constant (GString *out, const MwLuaProto *f, guint k)
 {
   const MwLuaConstant *c;
 
@@ -278,7 +278,7 @@ typedef struct {
 } Lister;
 
 static void
-list_function (Lister *l, const MwLuaFunction *f, const MwLuaString *parent_source)
+list_function (Lister *l, const MwLuaProto *f, const MwLuaString *parent_source)
 {
   const MwLuaString *src = f->source.data != NULL ? &f->source : parent_source;
   const char *s = src != NULL && src->data != NULL ? src->data : "=?";

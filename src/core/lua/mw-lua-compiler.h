@@ -57,7 +57,7 @@ GBytes *mw_lua_compiler_to_host (const guint8 *bytes,
                                  GError      **error);
 
 /* The first instruction (0-based pc) of `function` that uses constant `k`, or -1. */
-int mw_lua_compiler_find_constant_use (const MwLuaFunction *function,
+int mw_lua_compiler_find_constant_use (const MwLuaProto *function,
                                        guint                k);
 
 /* A listing like `luac -l` (`full`: `luac -l -l`, with constants, locals and upvalues).

@@ -29,7 +29,7 @@ intern (Estimator *e, const MwLuaString *s)
 }
 
 static void
-estimate_function (Estimator *e, const MwLuaFunction *f)
+estimate_function (Estimator *e, const MwLuaProto *f)
 {
   MwLuaRamFunction r = { 0 };
   guint slot = e->functions->len;
@@ -88,7 +88,7 @@ estimate_fill (MwLuaRamEstimate *est, MwLuaChunk *chunk, MwLuaNumberType target)
 /* Minified source puts a function's code on one or a few lines: its line info packs into
  * groups of 126 instructions, a count byte each and a same-line marker between groups. */
 static gsize
-minified_lineinfo (const MwLuaFunction *f)
+minified_lineinfo (const MwLuaProto *f)
 {
   gsize saved = 0;
 
