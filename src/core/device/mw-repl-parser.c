@@ -77,6 +77,12 @@ mw_repl_parser_expect_echo (MwReplParser *parser, const char *line, gsize len)
   g_byte_array_append (parser->echo, (const guint8 *) line, len);
 }
 
+gsize
+mw_repl_parser_get_echo_seen (MwReplParser *parser)
+{
+  return parser->echo->len == 0 ? G_MAXSIZE : parser->echo_pos;
+}
+
 void
 mw_repl_parser_reset (MwReplParser *parser)
 {
@@ -102,15 +108,32 @@ push (GPtrArray *events, MwReplEventKind kind, const char *token)
   return event;
 }
 
-static gboolean
-looks_like_noise (const guint8 *data, gsize len)
+static guint
+count_odd (const guint8 *data, gsize len)
 {
   guint odd = 0;
 
   for (gsize i = 0; i < len; i++)
     if (data[i] >= 0x80 || (data[i] < 0x20 && strchr ("\r\n\t\b\a\033", data[i]) == NULL))
       odd++;
-  return odd >= 4 && !g_utf8_validate ((const char *) data, len, NULL);
+  return odd;
+}
+
+static gboolean
+looks_like_noise (const guint8 *data, gsize len)
+{
+  return count_odd (data, len) >= 4 && !g_utf8_validate ((const char *) data, len, NULL);
+}
+
+/* At the end of a feed: a short run with a few odd bytes waits for more, so that noise
+ * split over reads is still recognised as noise. */
+static gboolean
+worth_waiting (MwReplParser *parser)
+{
+  guint odd = count_odd (parser->console->data, parser->console->len);
+
+  return odd > 0 && odd < 4 && parser->console->len < 64
+         && memchr (parser->console->data, '\n', parser->console->len) == NULL;
 }
 
 static void
@@ -200,10 +223,26 @@ end_line (MwReplParser *parser, GPtrArray *events)
   g_string_truncate (parser->line, 0);
 }
 
+/* A prompt answers our last line only once that line's echo is through; one that comes
+ * before it is owed to earlier input (the boot prompt, an earlier empty line). */
+static gboolean
+prompt_is_fresh (MwReplParser *parser)
+{
+  if (parser->echo->len == 0)
+    return TRUE;
+  if (parser->echo_pos < parser->echo->len)
+    return FALSE;
+  g_byte_array_set_size (parser->echo, 0);
+  parser->echo_pos = 0;
+  return TRUE;
+}
+
 static void
 text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
 {
-  /* Our own echo: skip it (CR and LF in either order count as the newline). */
+  /* Our own echo: skip it (CR and LF in either order count as the newline). Bytes before
+   * the echo starts (a prompt owed to earlier input, a timer print) pass through and keep
+   * the expectation; a divergence once the echo has started ends it. */
   if (parser->echo_pos < parser->echo->len)
     {
       guint8 want = parser->echo->data[parser->echo_pos];
@@ -215,23 +254,14 @@ text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
             g_string_truncate (parser->line, 0);
           return;
         }
-      if (c == '\r' && (want == '\n' || (parser->echo_pos > 0
-                                         && parser->echo->data[parser->echo_pos - 1] == '\n')))
+      if (c == '\r' && parser->echo_pos > 0
+          && (want == '\n' || parser->echo->data[parser->echo_pos - 1] == '\n'))
         return;
-      g_byte_array_set_size (parser->echo, 0);
-      parser->echo_pos = 0;
-    }
-  else if (parser->echo->len > 0 && c == '\r')
-    {
-      /* A CR trailing the echoed newline. */
-      g_byte_array_set_size (parser->echo, 0);
-      parser->echo_pos = 0;
-      return;
-    }
-  else if (parser->echo->len > 0)
-    {
-      g_byte_array_set_size (parser->echo, 0);
-      parser->echo_pos = 0;
+      if (parser->echo_pos > 0)
+        {
+          g_byte_array_set_size (parser->echo, 0);
+          parser->echo_pos = 0;
+        }
     }
 
   g_byte_array_append (parser->console, &c, 1);
@@ -246,12 +276,12 @@ text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
             end_banner (parser, events);
           parser->booting = FALSE;
           flush_console (parser, events);
-          push (events, MW_REPL_EVENT_PROMPT, NULL);
+          push (events, MW_REPL_EVENT_PROMPT, NULL)->ok = prompt_is_fresh (parser);
         }
       else if (parser->line->len == 3 && strcmp (parser->line->str, ">> ") == 0)
         {
           flush_console (parser, events);
-          push (events, MW_REPL_EVENT_CONTINUATION, NULL);
+          push (events, MW_REPL_EVENT_CONTINUATION, NULL)->ok = prompt_is_fresh (parser);
         }
     }
 }
@@ -376,6 +406,7 @@ mw_repl_parser_feed (MwReplParser *parser, const guint8 *data, gsize len)
     }
   if (parser->state == STATE_PAYLOAD)
     flush_payload (parser, events);
-  flush_console (parser, events);
+  if (!worth_waiting (parser))
+    flush_console (parser, events);
   return events;
 }

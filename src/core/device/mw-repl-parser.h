@@ -36,7 +36,8 @@ typedef struct {
   MwReplEventKind kind;
   char            frame_kind;                    /* FRAME: the letter after \x02 */
   char            token[MW_REPL_TOKEN_LEN + 1];  /* BEGIN, PAYLOAD, END, FRAME */
-  gboolean        ok;                            /* END */
+  gboolean        ok;                            /* END: success; PROMPT, CONTINUATION:
+                                                  * after the echo of our last line */
   GBytes         *data;                          /* may be NULL */
 } MwReplEvent;
 
@@ -51,6 +52,8 @@ void          mw_repl_parser_free        (MwReplParser *parser);
 void          mw_repl_parser_expect_echo (MwReplParser *parser,
                                           const char   *line,
                                           gsize         len);
+/* How many bytes of the expected echo came back so far (0: the board has not answered). */
+gsize         mw_repl_parser_get_echo_seen (MwReplParser *parser);
 /* Forgets partial state (after a reset or a baud change). */
 void          mw_repl_parser_reset       (MwReplParser *parser);
 /* Feeds bytes; returns the events they complete, in order (MwReplEvent, owned). */

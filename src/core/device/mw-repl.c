@@ -4,6 +4,7 @@
 #include "mw-repl.h"
 #include "mw-repl-parser.h"
 #include "mw-lua-snippet.h"
+#include "mw-lua-tree.h"
 
 #include <string.h>
 
@@ -189,7 +190,7 @@ on_timeout (gpointer user_data)
   g_clear_pointer (&self->timeout_source, g_source_unref);
   if (cmd == NULL)
     return G_SOURCE_REMOVE;
-  if (self->rx_count == cmd->rx_at_write)
+  if (!cmd->begun && mw_repl_parser_get_echo_seen (self->parser) == 0)
     {
       set_state (self, MW_REPL_STATE_SILENT);
       message = g_strdup_printf ("no answer from the board within %u ms (is the baud rate "
@@ -389,6 +390,10 @@ handle_prompt (MwRepl *self, gboolean continuation)
         {
           g_autofree char *msg = g_strstrip (g_strdup (cmd->console ? cmd->console->str : ""));
           const char *text = msg;
+          gsize n = strlen (msg);
+
+          if (n > 0 && msg[n - 1] == '>')  /* the prompt that ended it */
+            g_strchomp (msg)[n - 1] = '\0', g_strchomp (msg);
 
           /* 3.0 prints "Lua error: \t<message>", 2.x just the message (facts §1). */
           if (g_str_has_prefix (text, "Lua error:"))
@@ -429,7 +434,11 @@ handle_event (MwRepl *self, MwReplEvent *event)
 
     case MW_REPL_EVENT_PROMPT:
     case MW_REPL_EVENT_CONTINUATION:
-      handle_prompt (self, event->kind == MW_REPL_EVENT_CONTINUATION);
+      if (event->ok)
+        handle_prompt (self, event->kind == MW_REPL_EVENT_CONTINUATION);
+      else
+        set_state (self, event->kind == MW_REPL_EVENT_CONTINUATION
+                           ? MW_REPL_STATE_CONTINUATION : MW_REPL_STATE_IDLE);
       break;
 
     case MW_REPL_EVENT_BEGIN:
@@ -664,7 +673,18 @@ build_exec_lines (Command *cmd, const char *code, GError **error)
   g_autofree char *tail = g_strdup_printf ("end)uart.write(0,\"\\2E%s\",o and\"+\"or\"-\","
                                            "o and\"\"or tostring(e),\"\\3\")", cmd->token);
   gsize len = strlen (code);
+  g_autoptr (MwLuaTree) tree = mw_lua_tree_parse ("stdin", code, len, 0);
+  const MwLuaDiagnostic *syntax = mw_lua_tree_get_error (tree);
 
+  /* Syntax errors are found here, with Lua's own message, so that the board never sees an
+   * unfinished chunk (an open long string would swallow our wrapper and the next command). */
+  if (syntax != NULL)
+    {
+      g_autofree char *message = mw_lua_diagnostic_format (syntax, "stdin");
+
+      g_set_error (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s", message);
+      return FALSE;
+    }
   if (strchr (code, '\n') == NULL && strstr (code, "--") == NULL
       && strlen (head) + len + 1 + strlen (tail) <= MW_REPL_MAX_LINE)
     {
