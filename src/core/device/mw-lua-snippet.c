@@ -107,6 +107,7 @@ mw_adler32_update (guint32 adler, const guint8 *data, gsize len)
 {
   guint32 a = adler & 0xffff, b = adler >> 16;
 
+  g_return_val_if_fail (data != NULL || len == 0, adler);
   for (gsize i = 0; i < len; i++)
     {
       a = (a + data[i]) % 65521;

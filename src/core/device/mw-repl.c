@@ -36,6 +36,7 @@ typedef struct {
   gulong           cancel_id;
   gint64           rx_at_write; /* rx counter when the last line was written */
   guint64          serial;
+  guint64          line_batch;  /* the read batch during which the last line went out */
 } Command;
 
 struct _MwRepl
@@ -57,6 +58,7 @@ struct _MwRepl
   gint64        rx_count;
   GRand        *rand;
   guint64       next_serial;
+  guint64       batch;         /* counts reads: events of one read predate lines sent in it */
 };
 
 G_DEFINE_FINAL_TYPE (MwRepl, mw_repl, G_TYPE_OBJECT)
@@ -266,6 +268,7 @@ send_next_line (MwRepl *self, Command *cmd)
   data->cmd = cmd;
   data->len = len;
   cmd->rx_at_write = self->rx_count;
+  cmd->line_batch = self->batch;
   if (cmd->console)
     g_string_truncate (cmd->console, 0);
   mw_transport_write_async (self->transport, bytes, NULL, on_line_written, data);
@@ -434,7 +437,8 @@ handle_event (MwRepl *self, MwReplEvent *event)
 
     case MW_REPL_EVENT_PROMPT:
     case MW_REPL_EVENT_CONTINUATION:
-      if (event->ok)
+      /* A prompt parsed in the same read as our line was sent cannot answer it. */
+      if (event->ok && !(cmd != NULL && cmd->line_batch == self->batch))
         handle_prompt (self, event->kind == MW_REPL_EVENT_CONTINUATION);
       else
         set_state (self, event->kind == MW_REPL_EVENT_CONTINUATION
@@ -531,6 +535,7 @@ on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data)
   g_autoptr (GPtrArray) events = mw_repl_parser_feed (self->parser, data, len);
 
   self->rx_count += len;
+  self->batch++;
   if (self->state == MW_REPL_STATE_SILENT || self->state == MW_REPL_STATE_UNKNOWN)
     set_state (self, MW_REPL_STATE_BUSY);
   for (guint i = 0; i < events->len; i++)
