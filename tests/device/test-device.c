@@ -1,0 +1,484 @@
+/* test-device.c: file operations and verified uploads against moonwire-sim over a real pty,
+ * in both firmware styles; reply parsers table-driven. */
+#include "mw-config.h"
+
+#include <string.h>
+
+#include "mw-device.h"
+#include "mw-upload.h"
+#include "mw-test-board.h"
+
+#define S(x) x, sizeof x - 1
+
+/* ---- pure parsers ---- */
+
+static void
+test_parse_list (void)
+{
+  static const struct { const char *in; gsize len; const char *expect; } cases[] = {
+    { S (""), "" },
+    { S ("b.lua\0" "12\0" "a.lua\0" "0\0"), "a.lua=0;b.lua=12;" },
+    { S ("]]\0" "3\0"), "]]=3;" },
+    { S ("a.lua\0" "12"), NULL },          /* truncated */
+    { S ("a.lua\0" "x\0"), NULL },         /* not a number */
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) list = mw_device_parse_list ((const guint8 *) cases[i].in,
+                                                         cases[i].len, &error);
+      g_autoptr (GString) got = g_string_new (NULL);
+
+      if (cases[i].expect == NULL)
+        {
+          g_assert_null (list);
+          g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL);
+          continue;
+        }
+      g_assert_no_error (error);
+      for (guint k = 0; k < list->len; k++)
+        {
+          MwFileEntry *e = list->pdata[k];
+
+          g_string_append_printf (got, "%s=%" G_GINT64_FORMAT ";", e->name, e->size);
+        }
+      g_assert_cmpstr (got->str, ==, cases[i].expect);
+    }
+}
+
+static void
+test_parse_fsinfo (void)
+{
+  MwFsInfo info;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (mw_device_parse_fsinfo ("3000,500,3500", &info, &error));
+  g_assert_cmpint (info.remaining, ==, 3000);
+  g_assert_cmpint (info.used, ==, 500);
+  g_assert_cmpint (info.total, ==, 3500);
+  g_assert_false (mw_device_parse_fsinfo ("3000,x", &info, &error));
+  g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL);
+}
+
+static void
+test_parse_ack (void)
+{
+  static const struct { const char *in; gboolean ok; guint seq; gboolean nack; guint a, b; } cases[] = {
+    { "0,1,0", TRUE, 0, FALSE, 1, 0 },
+    { "12,65520,3", TRUE, 12, FALSE, 65520, 3 },
+    { "7,N5", TRUE, 7, TRUE, 0, 0 },
+    { "7,65521,0", FALSE },   /* out of Adler range */
+    { "x,1,2", FALSE },
+    { "3,1", FALSE },
+    { "3,N", FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      MwUploadAck ack;
+
+      g_assert_cmpint (mw_upload_parse_ack (cases[i].in, &ack), ==, cases[i].ok);
+      if (!cases[i].ok)
+        continue;
+      g_assert_cmpuint (ack.seq, ==, cases[i].seq);
+      g_assert_cmpint (ack.nack, ==, cases[i].nack);
+      if (!ack.nack)
+        {
+          g_assert_cmpuint (ack.a, ==, cases[i].a);
+          g_assert_cmpuint (ack.b, ==, cases[i].b);
+        }
+    }
+}
+
+/* ---- helpers ---- */
+
+static MwTestBoard *
+board_for (int firmware)
+{
+  MwSimOptions options;
+
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.firmware = firmware == 2 ? MW_SIM_FIRMWARE_2_2 : MW_SIM_FIRMWARE_3_0;
+  return mw_test_board_new (&options);
+}
+
+static gboolean
+upload (MwDevice *device, const char *name, const void *data, gsize len, MwUploadFlags flags,
+        MwUploadStats *stats, GError **error)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new (data, len);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  mw_device_upload_async (device, name, bytes, flags, 0, NULL, NULL, NULL,
+                          mw_test_store_result, &result);
+  mw_device_wait (device, &result);
+  return mw_device_upload_finish (device, result, stats, error);
+}
+
+static GBytes *
+download (MwDevice *device, const char *name, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  mw_device_read_file_async (device, name, NULL, mw_test_store_result, &result);
+  mw_device_wait (device, &result);
+  return mw_device_read_file_finish (device, result, error);
+}
+
+static GPtrArray *
+list (MwDevice *device)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *entries;
+
+  mw_device_list_async (device, NULL, mw_test_store_result, &result);
+  mw_device_wait (device, &result);
+  entries = mw_device_list_finish (device, result, &error);
+  g_assert_no_error (error);
+  return entries;
+}
+
+static gint64
+size_of (MwDevice *device, const char *name)
+{
+  g_autoptr (GPtrArray) entries = list (device);
+
+  for (guint i = 0; i < entries->len; i++)
+    if (strcmp (((MwFileEntry *) entries->pdata[i])->name, name) == 0)
+      return ((MwFileEntry *) entries->pdata[i])->size;
+  return -1;
+}
+
+typedef void (*OpStart) (MwDevice *, GAsyncResult **);
+
+static gboolean
+op_wait (MwDevice *device, GAsyncResult **slot, GError **error)
+{
+  mw_device_wait (device, slot);
+  return mw_device_op_finish (device, *slot, error);
+}
+
+static guint8 *
+pattern (gsize len, guint seed)
+{
+  guint8 *data = g_malloc (len);
+  GRand *rand = g_rand_new_with_seed (seed);
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = i < 256 ? (guint8) i : (guint8) g_rand_int_range (rand, 0, 256);  /* every byte value first */
+  g_rand_free (rand);
+  return data;
+}
+
+/* ---- every operation, both firmware styles ---- */
+
+static void
+test_operations (gconstpointer data)
+{
+  int firmware = GPOINTER_TO_INT (data);
+  g_autoptr (MwTestBoard) board = board_for (firmware);
+  g_autoptr (MwDevice) device = mw_device_new (board->repl);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) back = NULL;
+  g_autofree guint8 *bin = pattern (3000, 1);
+  static const char script[] = "print('hello from main') uart.write(0, 'raw\\0')\n";
+  MwUploadStats stats;
+
+  /* upload (binary, every byte value) and download */
+  g_assert_true (upload (device, "bin.dat", bin, 3000, 0, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_false (stats.text);
+  g_assert_cmpuint (stats.blocks, ==, (3000 + MW_UPLOAD_PAYLOAD - 1) / MW_UPLOAD_PAYLOAD);
+  back = download (device, "bin.dat", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, 3000);
+  g_assert_cmpint (size_of (device, "bin.dat"), ==, 3000);
+  g_assert_cmpint (size_of (device, MW_UPLOAD_TEMP_NAME), ==, -1);
+
+  /* an empty file, and overwriting */
+  g_assert_true (upload (device, "empty", "", 0, 0, NULL, &error));
+  g_assert_cmpint (size_of (device, "empty"), ==, 0);
+  g_clear_pointer (&back, g_bytes_unref);
+  back = download (device, "empty", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (back), ==, 0);
+  g_assert_true (upload (device, "bin.dat", "short", 5, 0, NULL, &error));
+  g_assert_cmpint (size_of (device, "bin.dat"), ==, 5);
+
+  /* checksum computed on the board */
+  {
+    g_autoptr (GAsyncResult) r = NULL;
+    gint64 size = 0;
+    guint32 adler = 0;
+
+    mw_device_checksum_async (device, "bin.dat", NULL, mw_test_store_result, &r);
+    mw_device_wait (device, &r);
+    g_assert_true (mw_device_checksum_finish (device, r, &size, &adler, &error));
+    g_assert_cmpint (size, ==, 5);
+    g_assert_cmphex (adler, ==, mw_adler32_update (MW_ADLER32_INIT, (const guint8 *) "short", 5));
+  }
+
+  /* fsinfo */
+  {
+    g_autoptr (GAsyncResult) r = NULL;
+    MwFsInfo info;
+
+    mw_device_fsinfo_async (device, NULL, mw_test_store_result, &r);
+    mw_device_wait (device, &r);
+    g_assert_true (mw_device_fsinfo_finish (device, r, &info, &error));
+    g_assert_cmpint (info.total, >, 0);
+    g_assert_cmpint (info.remaining + info.used, <=, info.total);
+  }
+
+  /* rename: refused onto an existing name (facts §2), then done */
+  {
+    g_autoptr (GAsyncResult) r1 = NULL;
+    g_autoptr (GAsyncResult) r2 = NULL;
+
+    mw_device_rename_async (device, "bin.dat", "empty", NULL, mw_test_store_result, &r1);
+    g_assert_false (op_wait (device, &r1, &error));
+    g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_FAILED);
+    g_clear_error (&error);
+    mw_device_rename_async (device, "bin.dat", "moved.dat", NULL, mw_test_store_result, &r2);
+    g_assert_true (op_wait (device, &r2, &error));
+    g_assert_cmpint (size_of (device, "moved.dat"), ==, 5);
+    g_assert_cmpint (size_of (device, "bin.dat"), ==, -1);
+  }
+
+  /* remove, and remove of a missing file */
+  {
+    g_autoptr (GAsyncResult) r1 = NULL;
+    g_autoptr (GAsyncResult) r2 = NULL;
+
+    mw_device_remove_async (device, "moved.dat", NULL, mw_test_store_result, &r1);
+    g_assert_true (op_wait (device, &r1, &error));
+    g_assert_cmpint (size_of (device, "moved.dat"), ==, -1);
+    mw_device_remove_async (device, "moved.dat", NULL, mw_test_store_result, &r2);
+    g_assert_false (op_wait (device, &r2, &error));
+    g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
+  /* download of a missing file */
+  g_clear_pointer (&back, g_bytes_unref);
+  back = download (device, "nothere", &error);
+  g_assert_null (back);
+  g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* run: dofile with its output */
+  g_assert_true (upload (device, "main.lua", script, sizeof script - 1, 0, NULL, &error));
+  {
+    g_autoptr (GAsyncResult) r = NULL;
+
+    mw_device_run_async (device, "main.lua", 5000, NULL, NULL, NULL, mw_test_store_result, &r);
+    mw_device_wait (device, &r);
+    g_clear_pointer (&back, g_bytes_unref);
+    back = mw_device_exec_finish (device, r, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back),
+                     "hello from main\r\nraw\0", 21);
+  }
+
+  /* compile: the board's own answer comes back as the error (the simulator refuses) */
+  {
+    g_autoptr (GAsyncResult) r1 = NULL;
+    g_autoptr (GAsyncResult) r2 = NULL;
+
+    mw_device_compile_async (device, "main.lua", NULL, mw_test_store_result, &r1);
+    if (!op_wait (device, &r1, &error))
+      {
+        g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA);
+        g_assert_nonnull (strstr (error->message, "node.compile"));
+        g_clear_error (&error);
+      }
+    else
+      g_assert_cmpint (size_of (device, "main.lc"), >, 0);
+    mw_device_compile_async (device, "main.txt", NULL, mw_test_store_result, &r2);
+    g_assert_false (op_wait (device, &r2, &error));
+    g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME);
+    g_clear_error (&error);
+  }
+
+  /* format needs the confirmation */
+  {
+    g_autoptr (GAsyncResult) r = NULL;
+
+    mw_device_format_async (device, FALSE, NULL, mw_test_store_result, &r);
+    g_assert_false (op_wait (device, &r, &error));
+    g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_FAILED);
+    g_clear_error (&error);
+    g_assert_cmpint (size_of (device, "main.lua"), >, 0);
+  }
+
+  /* heap and probe */
+  {
+    g_autoptr (GAsyncResult) r1 = NULL;
+    g_autoptr (GAsyncResult) r2 = NULL;
+    g_autoptr (MwBoardInfo) info = NULL;
+    gint64 heap;
+
+    mw_device_heap_async (device, NULL, mw_test_store_result, &r1);
+    mw_device_wait (device, &r1);
+    heap = mw_device_heap_finish (device, r1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (heap, >, 10000);
+    mw_device_probe_async (device, NULL, mw_test_store_result, &r2);
+    mw_device_wait (device, &r2);
+    info = mw_device_probe_finish (device, r2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (info->major, ==, firmware == 2 ? 2 : 3);
+    g_assert_cmpint (info->number_type, ==, MW_NUMBER_TYPE_FLOAT);
+    g_assert_true (mw_board_info_has_module (info, "file"));
+    g_assert_cmpint (info->heap, >, 10000);
+    g_assert_cmpuint (info->chip_id, >, 0);
+  }
+
+  /* bad names never reach the board */
+  {
+    static const char *const bad[] = { "", "a2345678901234567890123456789012" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_assert_false (upload (device, bad[i], "x", 1, 0, NULL, &error));
+        g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME);
+        g_clear_error (&error);
+      }
+  }
+  g_assert_cmpuint (board->resets, ==, 0);
+}
+
+/* The escaped-literal fallback: binary-safe too, and verified. */
+static void
+test_text_fallback (void)
+{
+  g_autoptr (MwTestBoard) board = board_for (3);
+  g_autoptr (MwDevice) device = mw_device_new (board->repl);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) back = NULL;
+  g_autofree guint8 *bin = pattern (1500, 2);
+  MwUploadStats stats;
+
+  upload (device, "t.bin", bin, 1500, MW_UPLOAD_TEXT, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_true (stats.text);
+  back = download (device, "t.bin", &error);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, 1500);
+}
+
+/* A 200 KB file, both ways. */
+static void
+test_large (void)
+{
+  g_autoptr (MwTestBoard) board = board_for (3);
+  g_autoptr (MwDevice) device = mw_device_new (board->repl);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) back = NULL;
+  gsize len = 200 * 1024;
+  g_autofree guint8 *bin = pattern (len, 3);
+
+  g_assert_true (upload (device, "big.bin", bin, len, 0, NULL, &error));
+  g_assert_no_error (error);
+  back = download (device, "big.bin", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, len);
+}
+
+/* A full flash is an error and replaces nothing (facts §2: f:write returns nil). */
+static void
+test_full_flash (void)
+{
+  MwSimOptions options;
+  g_autoptr (MwTestBoard) board = NULL;
+  g_autoptr (MwDevice) device = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) back = NULL;
+  g_autofree guint8 *bin = pattern (20000, 4);
+
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.flash_full_after = 12000;
+  board = mw_test_board_new (&options);
+  device = mw_device_new (board->repl);
+  g_assert_true (upload (device, "keep.lua", "old", 3, 0, NULL, &error));
+  g_assert_false (upload (device, "keep.lua", bin, 20000, 0, NULL, &error));
+  g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL);
+  g_assert_nonnull (strstr (error->message, "unchanged"));
+  g_clear_error (&error);
+  back = download (device, "keep.lua", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), "old", 3);
+  g_assert_cmpint (size_of (device, MW_UPLOAD_TEMP_NAME), ==, -1);
+}
+
+/* A timer printing every 10 ms during uploads and listings: exact results, prints on the
+ * console. */
+static void
+test_timer_during_transfer (void)
+{
+  g_autoptr (MwTestBoard) board = board_for (3);
+  g_autoptr (MwDevice) device = mw_device_new (board->repl);
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *bin = pattern (30000, 5);
+  g_autofree char *out = mw_test_board_exec (board, "_T = tmr.create() _T:alarm(10, "
+                                                    "tmr.ALARM_AUTO, function() print('tick') end)");
+
+  for (int round = 0; round < 3; round++)
+    {
+      g_autoptr (GBytes) back = NULL;
+      g_autoptr (GPtrArray) entries = NULL;
+
+      g_assert_true (upload (device, "t.bin", bin, 30000, round == 2 ? MW_UPLOAD_TEXT : 0,
+                             NULL, &error));
+      g_assert_no_error (error);
+      entries = list (device);
+      g_assert_cmpuint (entries->len, ==, 1);
+      g_assert_cmpint (((MwFileEntry *) entries->pdata[0])->size, ==, 30000);
+      back = download (device, "t.bin", &error);
+      g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, 30000);
+    }
+  g_free (out);
+  out = mw_test_board_exec (board, "_T:unregister() _T = nil");
+  g_assert_nonnull (strstr (board->console->str, "tick\r\ntick\r\n"));
+}
+
+/* --fast: 921600 for the transfer, back to 115200 after. */
+static void
+test_fast (void)
+{
+  g_autoptr (MwTestBoard) board = board_for (3);
+  g_autoptr (MwDevice) device = mw_device_new (board->repl);
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *bin = pattern (5000, 6);
+  g_autoptr (GBytes) back = NULL;
+  MwUploadStats stats;
+
+  g_assert_true (upload (device, "f.bin", bin, 5000, MW_UPLOAD_FAST, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_true (stats.fast);
+  g_assert_cmpuint (stats.baud, ==, 921600);
+  g_assert_cmpuint (mw_transport_get_baud (mw_repl_get_transport (board->repl)), ==, 115200);
+  back = download (device, "f.bin", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, 5000);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/mw/device/parse-list", test_parse_list);
+  g_test_add_func ("/mw/device/parse-fsinfo", test_parse_fsinfo);
+  g_test_add_func ("/mw/device/parse-ack", test_parse_ack);
+  g_test_add_data_func ("/mw/device/operations/3.0", GINT_TO_POINTER (3), test_operations);
+  g_test_add_data_func ("/mw/device/operations/2.x", GINT_TO_POINTER (2), test_operations);
+  g_test_add_func ("/mw/device/text-fallback", test_text_fallback);
+  g_test_add_func ("/mw/device/large", test_large);
+  g_test_add_func ("/mw/device/full-flash", test_full_flash);
+  g_test_add_func ("/mw/device/timer-during-transfer", test_timer_during_transfer);
+  g_test_add_func ("/mw/device/fast", test_fast);
+  return g_test_run ();
+}
