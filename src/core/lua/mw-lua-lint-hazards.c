@@ -1,0 +1,177 @@
+/* mw-lua-lint-hazards.c: the firmware developer FAQ's hazards (NODEMCU.md sections 2 and 5).
+ *
+ * W801 tmr.delay(); W802 more than one `:send(` in one callback; W803 statements after
+ * node.restart() in the same block; W804 a string grown by concatenation in a loop; W805 the
+ * static timer API removed in 2019; W806 an init.lua that starts the application at once.
+ */
+#include "mw-lua-lint-private.h"
+
+#include <string.h>
+
+typedef struct {
+  MwLuaLintFile *file;
+  guint loop_depth;
+  gboolean is_main;   /* the main chunk is not a callback: its sends run one by one */
+  guint sends;        /* `:send(` calls seen in the current function */
+  MwLuaNode *start;   /* init.lua: the first call that starts the application */
+} Walk;
+
+static gboolean
+is_method (MwLuaLintFile *file, MwLuaNode *node, const char *name)
+{
+  gsize len;
+  const char *s;
+
+  if (node->kind != MW_LUA_NODE_METHCALL)
+    return FALSE;
+  s = mw_lua_tree_token_text (file->tree, node->token, &len);
+  return len == strlen (name) && memcmp (s, name, len) == 0;
+}
+
+/* `v = v .. x` (also `v = v .. a .. b`): the target and the left operand are the same */
+static gboolean
+same_variable (MwLuaLintFile *file, MwLuaNode *a, MwLuaNode *b)
+{
+  gsize la, lb;
+  const char *sa, *sb;
+
+  if (a->kind != MW_LUA_NODE_NAME || b->kind != MW_LUA_NODE_NAME || a->u.var != b->u.var)
+    return FALSE;
+  if (a->u.var != NULL)
+    return TRUE;
+  sa = mw_lua_tree_token_text (file->tree, a->token, &la);
+  sb = mw_lua_tree_token_text (file->tree, b->token, &lb);
+  return la == lb && memcmp (sa, sb, la) == 0;
+}
+
+static void
+check_concat (Walk *w, MwLuaNode *assign)
+{
+  MwLuaNode *t = assign->kids[0], *v = assign->kids[1];
+
+  for (; t != NULL && v != NULL; t = t->next, v = v->next)
+    if (v->kind == MW_LUA_NODE_BINOP && v->op == MW_LUA_OP_CONCAT &&
+        same_variable (w->file, t, v->kids[0]))
+      {
+        g_autofree char *name = mw_lua_lint_token_string (w->file, t->token);
+        mw_lua_lint_report (w->file, MW_LUA_LINT_CONCAT_IN_LOOP, t->token, name, -1,
+                            "string '%s' grown by concatenation in a loop: every step copies "
+                            "the whole string; collect the pieces in a table and "
+                            "table.concat() them", name);
+      }
+}
+
+static void
+check_block (Walk *w, MwLuaNode *block)
+{
+  for (MwLuaNode *s = block->kids[0]; s != NULL && s->next != NULL; s = s->next)
+    if (s->kind == MW_LUA_NODE_CALLSTAT && s->kids[0]->kind == MW_LUA_NODE_CALL &&
+        mw_lua_lint_is_global_field (w->file, s->kids[0]->kids[0], "node", "restart"))
+      {
+        mw_lua_lint_report (w->file, MW_LUA_LINT_AFTER_RESTART, s->next->first, NULL, -1,
+                            "statement after node.restart() still runs: the board restarts "
+                            "only when the current Lua task returns");
+        break;
+      }
+}
+
+static gboolean
+is_starter (MwLuaLintFile *file, MwLuaNode *fn)
+{
+  return mw_lua_lint_is_global (file, fn, "dofile") ||
+         mw_lua_lint_is_global (file, fn, "require") ||
+         mw_lua_lint_is_global (file, fn, "loadfile");
+}
+
+static gboolean hazard_enter (MwLuaNode *node, gpointer data);
+
+static gboolean
+hazard_leave (MwLuaNode *node, gpointer data)
+{
+  Walk *w = data;
+
+  if (node->kind == MW_LUA_NODE_WHILE || node->kind == MW_LUA_NODE_REPEAT)
+    w->loop_depth--;
+  return TRUE;
+}
+
+static gboolean
+hazard_enter (MwLuaNode *node, gpointer data)
+{
+  Walk *w = data;
+  MwLuaLintFile *file = w->file;
+  static const char *const removed_tmr[] = {
+    "alarm", "register", "start", "stop", "unregister", "interval", "state", NULL
+  };
+
+  switch (node->kind)
+    {
+    case MW_LUA_NODE_FUNCTION:
+      return FALSE;  /* walked as its own function */
+    case MW_LUA_NODE_WHILE:
+    case MW_LUA_NODE_REPEAT:
+      w->loop_depth++;
+      return TRUE;
+    case MW_LUA_NODE_NUMFOR:
+    case MW_LUA_NODE_GENFOR:
+      for (guint k = 0; k < G_N_ELEMENTS (node->kids); k++)
+        if (node->kids[k] != NULL)
+          mw_lua_lint_walk (node->kids[k], hazard_enter, hazard_leave, w);
+      w->loop_depth++;
+      mw_lua_lint_walk (node->u.body, hazard_enter, hazard_leave, w);
+      w->loop_depth--;
+      return FALSE;
+    case MW_LUA_NODE_BLOCK:
+      check_block (w, node);
+      return TRUE;
+    case MW_LUA_NODE_ASSIGN:
+      if (w->loop_depth > 0)
+        check_concat (w, node);
+      return TRUE;
+    case MW_LUA_NODE_METHCALL:
+      if (!w->is_main && is_method (file, node, "send") && ++w->sends > 1)
+        mw_lua_lint_report (file, MW_LUA_LINT_SEVERAL_SENDS, node->token, NULL, -1,
+                            "more than one :send() in one callback: the buffers queue up in "
+                            "RAM; send the next piece from the \"sent\" callback");
+      return TRUE;
+    case MW_LUA_NODE_CALL:
+      if (mw_lua_lint_is_global_field (file, node->kids[0], "tmr", "delay"))
+        mw_lua_lint_report (file, MW_LUA_LINT_TMR_DELAY, node->kids[0]->token, "tmr.delay", -1,
+                            "tmr.delay() busy-waits: it blocks the WiFi stack and trips the "
+                            "watchdog; use a timer (tmr.create():alarm())");
+      for (const char *const *r = removed_tmr; *r; r++)
+        if (mw_lua_lint_is_global_field (file, node->kids[0], "tmr", *r))
+          mw_lua_lint_report (file, MW_LUA_LINT_STATIC_TIMER, node->kids[0]->token, *r, -1,
+                              "tmr.%s() is the static timer API, removed in 2019: use a timer "
+                              "object (t = tmr.create(); t:%s(...))", *r, *r);
+      if (w->start == NULL && (is_starter (file, node->kids[0]) ||
+                               ((mw_lua_lint_is_global (file, node->kids[0], "pcall") ||
+                                 mw_lua_lint_is_global (file, node->kids[0], "xpcall")) &&
+                                node->kids[1] != NULL && is_starter (file, node->kids[1]))))
+        w->start = node;
+      return TRUE;
+    default:
+      return TRUE;
+    }
+}
+
+void
+mw_lua_lint_hazards (MwLuaLintFile *file)
+{
+  GPtrArray *funcs = mw_lua_tree_get_functions (file->tree);
+  g_autofree char *base = g_path_get_basename (mw_lua_tree_get_chunkname (file->tree));
+
+  for (guint i = 0; i < funcs->len; i++)
+    {
+      MwLuaFunction *f = funcs->pdata[i];
+      Walk w = { file, 0, f->parent == NULL, 0, NULL };
+
+      mw_lua_lint_walk (f->body, hazard_enter, hazard_leave, &w);
+      /* init.lua: only code the main chunk runs at once matters, not what timers run later */
+      if (f->parent == NULL && w.start != NULL && g_ascii_strcasecmp (base, "init.lua") == 0)
+        mw_lua_lint_report (file, MW_LUA_LINT_INIT_NO_DELAY, w.start->first, NULL, -1,
+                            "init.lua starts the application at once: if it fails, the board "
+                            "reboots in a loop that cannot be stopped; start it from a timer "
+                            "(e.g. 3 s) so that it can be aborted from the REPL");
+    }
+}
