@@ -15,6 +15,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "check", mw_cli_check, "Check Lua files for syntax errors and firmware limits" },
+  { "lint", mw_cli_lint, "Lint Lua files for RAM waste and NodeMCU hazards" },
 };
 
 static void
