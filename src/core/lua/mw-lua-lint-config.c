@@ -106,6 +106,7 @@ mw_lua_lint_options_load_config (MwLuaLintOptions *options,
   lua_State *L;
   gboolean ok = FALSE;
   g_autofree char *name = NULL;
+  g_autoptr (GError) std_error = NULL;
 
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (source != NULL, FALSE);
@@ -135,9 +136,10 @@ mw_lua_lint_options_load_config (MwLuaLintOptions *options,
 
   lua_getglobal (L, "std");
   if (lua_type (L, -1) == LUA_TSTRING &&
-      !mw_lua_lint_options_set_std (options, lua_tostring (L, -1), error))
+      !mw_lua_lint_options_set_std (options, lua_tostring (L, -1), &std_error))
     {
-      g_prefix_error (error, "%s: ", chunkname);
+      g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG, "%s: %s", chunkname,
+                   std_error->message);
       lua_close (L);
       return FALSE;
     }

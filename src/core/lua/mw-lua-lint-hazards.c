@@ -136,12 +136,12 @@ hazard_enter (MwLuaNode *node, gpointer data)
       return TRUE;
     case MW_LUA_NODE_CALL:
       if (mw_lua_lint_is_global_field (file, node->kids[0], "tmr", "delay"))
-        mw_lua_lint_report (file, MW_LUA_LINT_TMR_DELAY, node->kids[0]->token, "tmr.delay", -1,
+        mw_lua_lint_report (file, MW_LUA_LINT_TMR_DELAY, node->kids[0]->first, "tmr.delay", -1,
                             "tmr.delay() busy-waits: it blocks the WiFi stack and trips the "
                             "watchdog; use a timer (tmr.create():alarm())");
       for (const char *const *r = removed_tmr; *r; r++)
         if (mw_lua_lint_is_global_field (file, node->kids[0], "tmr", *r))
-          mw_lua_lint_report (file, MW_LUA_LINT_STATIC_TIMER, node->kids[0]->token, *r, -1,
+          mw_lua_lint_report (file, MW_LUA_LINT_STATIC_TIMER, node->kids[0]->first, *r, -1,
                               "tmr.%s() is the static timer API, removed in 2019: use a timer "
                               "object (t = tmr.create(); t:%s(...))", *r, *r);
       if (w->start == NULL && (is_starter (file, node->kids[0]) ||

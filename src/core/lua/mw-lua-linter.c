@@ -404,6 +404,13 @@ parse_directives (MwLuaLintFile *file)
         body += strlen ("moonwire:");
       else
         continue;
+      /* a second comment after the directive (`-- luacheck: ignore -- why`) is not part of
+       * it */
+      {
+        char *more = strstr (body, "--");
+        if (more != NULL)
+          *more = '\0';
+      }
 
       /* code before the comment on its line: the directive covers that line only */
       while (tok + 1 < file->n_toks && file->toks[tok + 1].offset < cm->offset)
