@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static void
 collect (const char *dir, GPtrArray *out, int depth)
@@ -101,6 +102,26 @@ mw_test_data_path (const char *relative)
   const char *root = g_getenv ("MOONWIRE_TEST_DATA");
   g_assert_nonnull (root);
   return g_build_filename (root, relative, NULL);
+}
+
+int
+mw_test_run_cli (const char *const *args, const char *cwd, char **out, char **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  const char *cli = g_getenv ("MOONWIRE_CLI");
+  int wait_status;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (; *args; args++)
+    g_ptr_array_add (argv, (gpointer) *args);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (cwd, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
+                     &wait_status, &error))
+    g_error ("cannot run %s: %s", cli, error->message);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
 }
 
 gboolean

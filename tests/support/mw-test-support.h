@@ -36,6 +36,13 @@ GPtrArray *mw_test_luac_listing_parse (const char *listing);
 /* A path in a per-test temporary directory, removed at exit. */
 char *mw_test_tmp_path (const char *name);
 
+/* Runs the built moonwire-cli (MOONWIRE_CLI) with `args` (NULL-terminated) in `cwd` (NULL:
+ * the current directory); returns its exit code (failing the test if it did not exit). */
+int mw_test_run_cli (const char *const *args,
+                     const char        *cwd,
+                     char             **out,
+                     char             **err);
+
 /* A data file under tests/ (MOONWIRE_TEST_DATA). */
 char *mw_test_data_path (const char *relative);
 
