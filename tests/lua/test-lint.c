@@ -356,6 +356,9 @@ static const ConfigCase config_cases[] = {
     "1 W111", NULL },
   { "max_upvalues = 1\n", "local a\nreturn function() return a end", "2 W701", NULL },
   { "std = 'min'\n", "print(unpack)", "1 W113", NULL },
+  /* luacheck's tables for per-file options and custom stds run (and are not used) */
+  { "files['spec/**'].std = '+busted'\nstds.mine = {globals = {'x'}}\nglobals = {'g'}\n",
+    "print(g, h)", "1 W113", NULL },
   { "local t = {}\nfor i = 1, 3 do t[i] = 'x' .. i end\nread_globals = t\n",
     "print(x1, x2, x3, x4)", "1 W113", NULL },
   /* the sandbox: no io, no os, no file loading, bounded time and memory */
