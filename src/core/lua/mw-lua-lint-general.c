@@ -18,6 +18,28 @@ last_statement (MwLuaNode *block)
   return last;
 }
 
+static gboolean
+has_break_enter (MwLuaNode *node, gpointer data)
+{
+  gboolean *found = data;
+
+  if (node->kind == MW_LUA_NODE_BREAK)
+    *found = TRUE;
+  /* a break inside an inner loop or function leaves that one, not ours */
+  return !*found && node->kind != MW_LUA_NODE_FUNCTION && node->kind != MW_LUA_NODE_WHILE &&
+         node->kind != MW_LUA_NODE_REPEAT && node->kind != MW_LUA_NODE_NUMFOR &&
+         node->kind != MW_LUA_NODE_GENFOR;
+}
+
+static gboolean
+has_break (MwLuaNode *body)
+{
+  gboolean found = FALSE;
+
+  mw_lua_lint_walk (body, has_break_enter, NULL, &found);
+  return found;
+}
+
 /* the statement never falls through to the next one */
 static gboolean
 terminates (MwLuaNode *stat)
@@ -31,6 +53,10 @@ terminates (MwLuaNode *stat)
       return TRUE;
     case MW_LUA_NODE_DO:
       return terminates (last_statement (stat->kids[0]));
+    case MW_LUA_NODE_WHILE:  /* while true do ... end without a break */
+      return stat->kids[0]->kind == MW_LUA_NODE_TRUE && !has_break (stat->kids[1]);
+    case MW_LUA_NODE_REPEAT:  /* repeat ... until false without a break */
+      return stat->kids[1]->kind == MW_LUA_NODE_FALSE && !has_break (stat->kids[0]);
     case MW_LUA_NODE_IF:
       if (stat->kids[1] == NULL || !terminates (last_statement (stat->kids[1])))
         return FALSE;
@@ -121,6 +147,42 @@ check_shadow (MwLuaLintFile *file, MwLuaVar *var)
       }
 }
 
+static gboolean
+vararg_enter (MwLuaNode *node, gpointer data)
+{
+  gboolean *found = data;
+
+  if (node->kind == MW_LUA_NODE_VARARG)
+    *found = TRUE;
+  return !*found && node->kind != MW_LUA_NODE_FUNCTION;
+}
+
+/* `function (a, ...)` that never uses `...` (nor the implicit `arg` of Lua 5.0 style) */
+static void
+check_unused_vararg (MwLuaLintFile *file, MwLuaFunction *f)
+{
+  gboolean used = FALSE;
+
+  if (f->parent == NULL || !f->is_vararg)
+    return;
+  for (guint v = 0; v < f->vars->len; v++)
+    {
+      MwLuaVar *var = f->vars->pdata[v];
+      if (var->kind == MW_LUA_VAR_ARG && var->n_reads + var->n_writes > 0)
+        return;
+    }
+  mw_lua_lint_walk (f->body, vararg_enter, NULL, &used);
+  if (used)
+    return;
+  for (guint t = f->first_token; t < f->last_token; t++)
+    if (file->toks[t].kind == MW_LUA_TOKEN_DOTS)
+      {
+        mw_lua_lint_report (file, MW_LUA_LINT_UNUSED_PARAM, t, "...", -1,
+                            "unused variable length argument");
+        return;
+      }
+}
+
 void
 mw_lua_lint_general (MwLuaLintFile *file)
 {
@@ -129,6 +191,8 @@ mw_lua_lint_general (MwLuaLintFile *file)
   for (guint i = 0; i < funcs->len; i++)
     {
       MwLuaFunction *f = funcs->pdata[i];
+
+      check_unused_vararg (file, f);
       for (guint v = 0; v < f->vars->len; v++)
         {
           check_unused (file, f->vars->pdata[v]);

@@ -20,3 +20,16 @@ while true do
   print("never") --! W511
 end
 print(f, g, h)
+local function loop_forever()
+  while true do
+    print("tick")
+  end
+  print("never") --! W511
+end
+local function loop_until_break()
+  repeat
+    if loop_forever then break end
+  until false
+  print("reached")
+end
+print(loop_forever, loop_until_break)
