@@ -337,6 +337,27 @@ test_hard_limits (void)
   g_assert_cmpuint (got->len, ==, 1);
   g_assert_true (g_str_has_suffix (got->pdata[0], " E011"));
 
+  /* 61 upvalues: 40 locals in one enclosing function, 21 in the next */
+  {
+    g_autoptr (GString) ups = g_string_new (NULL);
+    g_autoptr (GPtrArray) got_ups = NULL;
+
+    for (int i = 0; i < 21; i++)
+      g_string_append_printf (ups, "local a%d = %d\n", i, i);
+    g_string_append (ups, "return function()\n");
+    for (int i = 0; i < 40; i++)
+      g_string_append_printf (ups, "local b%d = %d\n", i, i);
+    g_string_append (ups, "return function() return a0");
+    for (int i = 1; i < 21; i++)
+      g_string_append_printf (ups, " + a%d", i);
+    for (int i = 0; i < 40; i++)
+      g_string_append_printf (ups, " + b%d", i);
+    g_string_append (ups, " end\nend\n");
+    got_ups = lint_source ("ups.lua", ups->str, NULL);
+    g_assert_cmpuint (got_ups->len, ==, 1);
+    g_assert_true (g_str_has_suffix (got_ups->pdata[0], " E012"));
+  }
+
   bad = lint_source ("bad.lua", "local x = = 1", NULL);
   g_assert_cmpuint (bad->len, ==, 1);
   g_assert_cmpstr (bad->pdata[0], ==, "1 E001");

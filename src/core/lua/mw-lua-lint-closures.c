@@ -3,7 +3,7 @@
  * W701 a closure capturing at least max_upvalues upvalues, with the bytes of one instance;
  * W702 a closure created inside a loop (one per iteration); W703 a callback given to
  * `x:on(...)` or `x:listen(...)` that captures `x` itself, the registry leak. The hard limits
- * (50 locals, 60 upvalues) are the front end's errors E011 and E001.
+ * (50 locals, 60 upvalues) are the front end's errors E011 and E012.
  */
 #include "mw-lua-lint-private.h"
 

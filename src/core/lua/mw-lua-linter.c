@@ -562,7 +562,19 @@ lint_file (MwLuaLintRun *run, MwLuaTree *tree, GPtrArray *patterns)
 
   /* the front end's own findings are never ignored: they are hard errors */
   for (guint i = 0; i < tree_diags->len; i++)
-    g_ptr_array_add (out, mw_lua_diagnostic_copy (tree_diags->pdata[i]));
+    {
+      MwLuaDiagnostic *d = mw_lua_diagnostic_copy (tree_diags->pdata[i]);
+
+      /* Lua's parser raises the 60-upvalue limit as a syntax error; it is a hard limit of the
+       * firmware (the same as desktop Lua's), so it gets the firmware-limit code */
+      if (strcmp (d->code, MW_LUA_CODE_SYNTAX) == 0 && strstr (d->message, " upvalues") &&
+          g_str_has_prefix (d->message, "function at line "))
+        {
+          g_free (d->code);
+          d->code = g_strdup (MW_LUA_CODE_FIRMWARE_UPVALS);
+        }
+      g_ptr_array_add (out, d);
+    }
 
   if (mw_lua_tree_get_root (tree) != NULL)
     {

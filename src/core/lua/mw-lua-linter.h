@@ -38,8 +38,8 @@ G_BEGIN_DECLS
 #define MW_LUA_LINT_CONCAT_IN_LOOP     "W804"
 #define MW_LUA_LINT_STATIC_TIMER       "W805"
 #define MW_LUA_LINT_INIT_NO_DELAY      "W806"
-/* errors come from the front end: E001 syntax (including Lua's 60-upvalue limit) and
- * E011 more than 50 locals (the firmware's limit) */
+/* errors come from the front end: E001 syntax, E011 more than 50 locals (the firmware's
+ * limit) and E012 more than 60 upvalues (Lua's syntax error, recoded by the linter) */
 
 typedef enum {
   MW_LUA_LINT_STD_NODEMCU,  /* Lua 5.1 standard library + NodeMCU 3.0 modules */
