@@ -377,6 +377,14 @@ static const ConfigCase config_cases[] = {
     "1 W111", NULL },
   { "max_upvalues = 1\n", "local a\nreturn function() return a end", "2 W701", NULL },
   { "std = 'min'\n", "print(unpack)", "1 W113", NULL },
+  /* custom stds: their names count; alone they replace the built-in set */
+  { "stds.board = {read_globals = {'led'}}\nstd = 'board'\n", "print(led, tmr)", "1 W113",
+    NULL },
+  { "stds.board = {read_globals = {'led'}}\nstd = 'nodemcu+board'\n", "print(led, tmr, io)",
+    "1 W113", NULL },
+  { "stds.nodemcu = {globals = {'extra'}}\nstd = 'lua51+nodemcu'\n",
+    "print(extra, tmr, io, nothing)", "1 W113", NULL },
+  { "std = '+lua51'\n", "print(tmr, io)", "", NULL },
   /* luacheck's tables for per-file options and custom stds run (and are not used) */
   { "files['spec/**'].std = '+busted'\nstds.mine = {globals = {'x'}}\nglobals = {'g'}\n",
     "print(g, h)", "1 W113", NULL },

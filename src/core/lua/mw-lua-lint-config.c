@@ -78,12 +78,12 @@ open_safe_libs (lua_State *L)
   return 0;
 }
 
-/* a list of names: {"a", "b"} or {a = {...}, b = true} (luacheck's field definitions) */
+/* adds the names of the list on top of the stack and pops it: {"a", "b"} or
+ * {a = {...}, b = true} (luacheck's field definitions) */
 static void
-read_names (lua_State *L, const char *key, MwLuaLintOptions *options,
-            void (*add) (MwLuaLintOptions *, const char *))
+add_names (lua_State *L, MwLuaLintOptions *options,
+           void (*add) (MwLuaLintOptions *, const char *))
 {
-  lua_getglobal (L, key);
   if (lua_istable (L, -1))
     {
       lua_pushnil (L);
@@ -99,6 +99,57 @@ read_names (lua_State *L, const char *key, MwLuaLintOptions *options,
   lua_pop (L, 1);
 }
 
+static void
+read_names (lua_State *L, const char *key, MwLuaLintOptions *options,
+            void (*add) (MwLuaLintOptions *, const char *))
+{
+  lua_getglobal (L, key);
+  add_names (L, options, add);
+}
+
+/* `std = "lua51+mine"` with `stds.mine = {globals = ..., read_globals = ...}`: the custom
+ * parts add their names; the rest is left for mw_lua_lint_options_set_std() */
+static char *
+apply_custom_stds (lua_State *L, const char *std, MwLuaLintOptions *options)
+{
+  g_auto (GStrv) parts = g_strsplit (std, "+", -1);
+  g_autoptr (GString) rest = g_string_new (std[0] == '+' ? "+" : "");
+  gboolean any_custom = FALSE;
+
+  for (char **p = parts; *p; p++)
+    {
+      gboolean custom;
+
+      if (**p == '\0')
+        continue;
+      lua_getglobal (L, "stds");
+      custom = lua_istable (L, -1);
+      if (custom)
+        {
+          lua_getfield (L, -1, *p);
+          custom = lua_istable (L, -1);
+          if (custom)
+            {
+              lua_getfield (L, -1, "globals");
+              add_names (L, options, mw_lua_lint_options_add_global);
+              lua_getfield (L, -1, "read_globals");
+              add_names (L, options, mw_lua_lint_options_add_read_global);
+            }
+          lua_pop (L, 1);
+        }
+      lua_pop (L, 1);
+      any_custom |= custom;
+      /* a custom std named like a built-in one extends it */
+      if (!custom || strcmp (*p, "nodemcu") == 0 || strcmp (*p, "lua51") == 0 ||
+          strcmp (*p, "min") == 0)
+        g_string_append_printf (rest, "%s%s", rest->len > 0 && rest->str[rest->len - 1] != '+'
+                                                ? "+" : "", *p);
+    }
+  if (any_custom && (rest->len == 0 || strcmp (rest->str, "+") == 0))
+    g_string_assign (rest, std[0] == '+' ? "+" : "min");
+  return g_string_free (g_steal_pointer (&rest), FALSE);
+}
+
 gboolean
 mw_lua_lint_options_load_config (MwLuaLintOptions *options,
                                  const char       *source,
@@ -111,6 +162,7 @@ mw_lua_lint_options_load_config (MwLuaLintOptions *options,
   gboolean ok = FALSE;
   g_autofree char *name = NULL;
   g_autoptr (GError) std_error = NULL;
+  g_autofree char *std_rest = NULL;
 
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (source != NULL, FALSE);
@@ -139,8 +191,9 @@ mw_lua_lint_options_load_config (MwLuaLintOptions *options,
   lua_sethook (L, NULL, 0, 0);
 
   lua_getglobal (L, "std");
-  if (lua_type (L, -1) == LUA_TSTRING &&
-      !mw_lua_lint_options_set_std (options, lua_tostring (L, -1), &std_error))
+  if (lua_type (L, -1) == LUA_TSTRING)
+    std_rest = apply_custom_stds (L, lua_tostring (L, -1), options);
+  if (std_rest != NULL && !mw_lua_lint_options_set_std (options, std_rest, &std_error))
     {
       g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG, "%s: %s", chunkname,
                    std_error->message);

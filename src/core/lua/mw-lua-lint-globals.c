@@ -217,7 +217,7 @@ report_kept (MwLuaLintFile *file, const char *name, guint token, MwLuaNode *valu
   gint64 held = value_bytes (file, value);
 
   if (g_hash_table_contains (file->run->cleared_globals, g_intern_string (name)) ||
-      mw_lua_lint_std_has (file->run->options->std, name) ||
+      mw_lua_lint_std_has (file->run->options->std_sets, name) ||
       g_hash_table_contains (file->reported, key))
     return;
   g_hash_table_add (file->reported, g_steal_pointer (&key));
@@ -283,9 +283,9 @@ globals_enter (MwLuaNode *node, gpointer data)
       g_autofree char *module = mw_lua_lint_token_string (file, node->kids[0]->token);
       g_autofree char *field = mw_lua_lint_token_string (file, node->token);
 
-      if (!mw_lua_lint_std_is_module (file->run->options->std, module) ||
+      if (!mw_lua_lint_std_is_module (file->run->options->std_sets, module) ||
           g_hash_table_contains (file->run->set_globals, g_intern_string (module)) ||
-          mw_lua_lint_std_has_field (file->run->options->std, module, field))
+          mw_lua_lint_std_has_field (file->run->options->std_sets, module, field))
         return TRUE;
       /* the removed static timer API has its own rule (W805) */
       if (strcmp (module, "tmr") == 0 && g_strv_contains (removed_tmr, field))
@@ -312,14 +312,14 @@ mw_lua_lint_globals (MwLuaLintFile *file)
       if (ref->write)
         {
           if (ref->func->parent != NULL && !declared (file, ref->name, ref->token, FALSE) &&
-              !mw_lua_lint_std_has (o->std, ref->name))
+              !mw_lua_lint_std_has (o->std_sets, ref->name))
             mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_IN_FUNCTION, ref->token, ref->name, -1,
                                 "global '%s' is set inside a function: a missing 'local'?",
                                 ref->name);
           continue;
         }
       if (g_hash_table_contains (file->run->set_globals, g_intern_string (ref->name)) ||
-          mw_lua_lint_std_has (o->std, ref->name) || declared (file, ref->name, ref->token, TRUE))
+          mw_lua_lint_std_has (o->std_sets, ref->name) || declared (file, ref->name, ref->token, TRUE))
         continue;
       mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
                           "global '%s' is read but never set, and is not a standard or "

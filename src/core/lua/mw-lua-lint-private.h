@@ -5,8 +5,13 @@
 
 G_BEGIN_DECLS
 
+typedef enum {
+  MW_LUA_LINT_SET_LUA51 = 1 << 0,    /* the rest of desktop Lua 5.1 (io, os, ...) */
+  MW_LUA_LINT_SET_NODEMCU = 1 << 1,  /* the firmware's Lua and its C modules */
+} MwLuaLintSets;
+
 struct _MwLuaLintOptions {
-  MwLuaLintStd std;
+  guint std_sets;            /* MwLuaLintSets on top of "min": `--std lua51+nodemcu` is both */
   GHashTable *globals;       /* name -> name */
   GHashTable *read_globals;  /* name -> name */
   GPtrArray *ignore;         /* char* patterns */
@@ -82,14 +87,14 @@ void mw_lua_lint_report (MwLuaLintFile *file,
                          ...) G_GNUC_PRINTF (6, 7);
 
 /* Known globals (mw-lua-lint-std.c) */
-gboolean mw_lua_lint_std_has (MwLuaLintStd std,
+gboolean mw_lua_lint_std_has (guint        std_sets,
                               const char  *name);
 /* For a firmware module with a known field list: TRUE if `field` is one of them; modules
  * without a list accept any field. */
-gboolean mw_lua_lint_std_has_field (MwLuaLintStd std,
+gboolean mw_lua_lint_std_has_field (guint        std_sets,
                                     const char  *module,
                                     const char  *field);
-gboolean mw_lua_lint_std_is_module (MwLuaLintStd std,
+gboolean mw_lua_lint_std_is_module (guint        std_sets,
                                     const char  *name);
 
 /* Node helpers (mw-lua-linter.c) */

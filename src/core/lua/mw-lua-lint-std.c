@@ -98,32 +98,26 @@ in_list (const char *const *list, const char *name)
 }
 
 gboolean
-mw_lua_lint_std_is_module (MwLuaLintStd std, const char *name)
+mw_lua_lint_std_is_module (guint std_sets, const char *name)
 {
-  return std == MW_LUA_LINT_STD_NODEMCU && in_list (std_nodemcu_modules, name);
+  return (std_sets & MW_LUA_LINT_SET_NODEMCU) && in_list (std_nodemcu_modules, name);
 }
 
 gboolean
-mw_lua_lint_std_has (MwLuaLintStd std, const char *name)
+mw_lua_lint_std_has (guint std_sets, const char *name)
 {
   if (in_list (std_min, name))
     return TRUE;
-  switch (std)
-    {
-    case MW_LUA_LINT_STD_LUA51:
-      return in_list (std_lua51_extra, name);
-    case MW_LUA_LINT_STD_NODEMCU:
-      return in_list (std_nodemcu_lua, name) || in_list (std_nodemcu_modules, name);
-    case MW_LUA_LINT_STD_MIN:
-    default:
-      return FALSE;
-    }
+  if ((std_sets & MW_LUA_LINT_SET_LUA51) && in_list (std_lua51_extra, name))
+    return TRUE;
+  return (std_sets & MW_LUA_LINT_SET_NODEMCU) &&
+         (in_list (std_nodemcu_lua, name) || in_list (std_nodemcu_modules, name));
 }
 
 gboolean
-mw_lua_lint_std_has_field (MwLuaLintStd std, const char *module, const char *field)
+mw_lua_lint_std_has_field (guint std_sets, const char *module, const char *field)
 {
-  if (std != MW_LUA_LINT_STD_NODEMCU)
+  if (!(std_sets & MW_LUA_LINT_SET_NODEMCU))
     return TRUE;
   for (gsize i = 0; i < G_N_ELEMENTS (module_fields); i++)
     if (strcmp (module_fields[i].module, module) == 0)

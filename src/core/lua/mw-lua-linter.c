@@ -18,7 +18,7 @@ mw_lua_lint_options_new (void)
 {
   MwLuaLintOptions *o = g_new0 (MwLuaLintOptions, 1);
 
-  o->std = MW_LUA_LINT_STD_NODEMCU;
+  o->std_sets = MW_LUA_LINT_SET_NODEMCU;
   o->globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   o->read_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   o->ignore = g_ptr_array_new_with_free_func (g_free);
@@ -37,7 +37,7 @@ mw_lua_lint_options_copy (const MwLuaLintOptions *options)
   g_return_val_if_fail (options != NULL, NULL);
 
   o = mw_lua_lint_options_new ();
-  o->std = options->std;
+  o->std_sets = options->std_sets;
   o->max_upvalues = options->max_upvalues;
   o->number_type = options->number_type;
   g_hash_table_iter_init (&iter, options->globals);
@@ -71,7 +71,7 @@ mw_lua_lint_options_set_std (MwLuaLintOptions *options, const char *std, GError 
     "lua54c", "busted", "ngx_lua", "love", "rockspec", "luacheckrc", "playdate", NULL
   };
   g_auto (GStrv) parts = NULL;
-  MwLuaLintStd result = MW_LUA_LINT_STD_MIN;
+  guint sets = 0;
 
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (std != NULL, FALSE);
@@ -83,7 +83,7 @@ mw_lua_lint_options_set_std (MwLuaLintOptions *options, const char *std, GError 
 
       if (strcmp (*p, "nodemcu") == 0)
         {
-          result = MW_LUA_LINT_STD_NODEMCU;
+          sets |= MW_LUA_LINT_SET_NODEMCU;
           continue;
         }
       if (strcmp (*p, "min") == 0 || strcmp (*p, "none") == 0 || **p == '\0')
@@ -96,10 +96,12 @@ mw_lua_lint_options_set_std (MwLuaLintOptions *options, const char *std, GError 
                        "unknown std '%s' (use nodemcu, lua51 or min)", *p);
           return FALSE;
         }
-      if (result == MW_LUA_LINT_STD_MIN)
-        result = MW_LUA_LINT_STD_LUA51;
+      sets |= MW_LUA_LINT_SET_LUA51;
     }
-  options->std = result;
+  /* luacheck's "+name" adds to the current std instead of replacing it */
+  if (std[0] == '+')
+    sets |= options->std_sets;
+  options->std_sets = sets;
   return TRUE;
 }
 
@@ -107,7 +109,9 @@ MwLuaLintStd
 mw_lua_lint_options_get_std (const MwLuaLintOptions *options)
 {
   g_return_val_if_fail (options != NULL, MW_LUA_LINT_STD_NODEMCU);
-  return options->std;
+  if (options->std_sets & MW_LUA_LINT_SET_NODEMCU)
+    return MW_LUA_LINT_STD_NODEMCU;
+  return options->std_sets ? MW_LUA_LINT_STD_LUA51 : MW_LUA_LINT_STD_MIN;
 }
 
 void
