@@ -54,6 +54,7 @@ typedef struct {
   guint32 start, end;        /* byte offsets covered */
   guint32 line;              /* the line, when only that line is covered, else 0 */
   GPtrArray *args;           /* char*: patterns or names; empty = everything */
+  GPtrArray *patterns;       /* IGNORE: the args compiled, owned */
 } MwLuaLintDirective;
 
 /* TRUE when an inline `globals` (or, if `reading`, `read globals`) comment declares `name` at

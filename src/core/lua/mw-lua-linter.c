@@ -376,6 +376,7 @@ directive_clear (gpointer data)
 {
   MwLuaLintDirective *d = data;
   g_ptr_array_unref (d->args);
+  g_clear_pointer (&d->patterns, g_ptr_array_unref);
 }
 
 static void
@@ -461,9 +462,13 @@ parse_directives (MwLuaLintFile *file)
           else
             continue;  /* push, pop, std, ...: not supported, harmless */
           d.args = g_ptr_array_new_with_free_func (g_free);
+          d.patterns = g_ptr_array_new_with_free_func (ignore_pattern_free);
           for (char **a = words + w; *a; a++)
             if (**a != '\0')
-              g_ptr_array_add (d.args, g_strdup (*a));
+              {
+                g_ptr_array_add (d.args, g_strdup (*a));
+                g_ptr_array_add (d.patterns, ignore_pattern_new (*a));
+              }
           d.start = own_line ? cm->offset : file->toks[tok].offset;
           d.end = own_line ? end : cm->offset;
           d.line = own_line ? 0 : cm->line;
@@ -512,14 +517,9 @@ directive_ignores (MwLuaLintFile *file, const MwLuaLintFinding *f)
         continue;
       if (d->args->len == 0)
         return TRUE;
-      for (guint a = 0; a < d->args->len; a++)
-        {
-          IgnorePattern *p = ignore_pattern_new (d->args->pdata[a]);
-          gboolean hit = ignore_pattern_match (p, f);
-          ignore_pattern_free (p);
-          if (hit)
-            return TRUE;
-        }
+      for (guint a = 0; a < d->patterns->len; a++)
+        if (ignore_pattern_match (d->patterns->pdata[a], f))
+          return TRUE;
     }
   return FALSE;
 }

@@ -6,7 +6,9 @@
  * because some rules look across files: a global set in one file may be cleared in another.
  *
  * This is the library call for the editor: lint a buffer with mw_lua_lint_tree(), or a
- * project with mw_lua_lint(). Options come from the command line or a .luacheckrc.
+ * project with mw_lua_lint(). Options come from the command line or a .luacheckrc. A lint
+ * only reads the trees and the options, so it may run in a worker thread while the options
+ * are not changed.
  */
 #pragma once
 

@@ -12,3 +12,10 @@ local function g()
 end
 local unused7 --! W211
 print(f, g)
+local function h()
+  -- luacheck: read globals scoped_read
+  return scoped_read
+end
+print(h, scoped_read) --! W113
+local tmp_a, tmp_b = 1, 2 -- luacheck: ignore 211/tmp_.*
+local tmp_c = 3 --! W211
