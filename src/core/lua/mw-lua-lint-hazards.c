@@ -1,6 +1,6 @@
 /* mw-lua-lint-hazards.c: the firmware developer FAQ's hazards (NODEMCU.md sections 2 and 5).
  *
- * W801 tmr.delay(); W802 more than one `:send(` in one callback; W803 statements after
+ * W801 tmr.delay(); W802 more than one `:send(` in one run of a callback (or one in a loop); W803 statements after
  * node.restart() in the same block; W804 a string grown by concatenation in a loop; W805 the
  * static timer API removed in 2019; W806 an init.lua that starts the application at once.
  */
@@ -11,8 +11,6 @@
 typedef struct {
   MwLuaLintFile *file;
   guint loop_depth;
-  gboolean is_main;   /* the main chunk is not a callback: its sends run one by one */
-  guint sends;        /* `:send(` calls seen in the current function */
   MwLuaNode *start;   /* init.lua: the first call that starts the application */
 } Walk;
 
@@ -75,6 +73,109 @@ check_block (Walk *w, MwLuaNode *block)
       }
 }
 
+/* W802: a `:send(` that can run after another one in the same run of a function, or
+ * repeatedly in a loop. Branches of an `if` are alternatives, not a sequence. */
+typedef struct {
+  MwLuaLintFile *file;
+  gboolean sent;      /* a send may already have run on the way here */
+  guint loop_depth;
+} Sends;
+
+static gboolean
+send_expr_enter (MwLuaNode *node, gpointer data)
+{
+  Sends *s = data;
+
+  if (node->kind == MW_LUA_NODE_FUNCTION)
+    return FALSE;  /* runs later, as its own callback */
+  if (is_method (s->file, node, "send"))
+    {
+      if (s->sent || s->loop_depth > 0)
+        mw_lua_lint_report (s->file, MW_LUA_LINT_SEVERAL_SENDS, node->token, NULL, -1,
+                            s->loop_depth > 0
+                              ? ":send() in a loop of a callback: every buffer queues up in "
+                                "RAM; send the next piece from the \"sent\" callback"
+                              : "more than one :send() in one callback: the buffers queue up "
+                                "in RAM; send the next piece from the \"sent\" callback");
+      s->sent = TRUE;
+    }
+  return TRUE;
+}
+
+static void sends_in_block (Sends *s, MwLuaNode *block);
+
+static void
+sends_in_expr (Sends *s, MwLuaNode *expr)
+{
+  if (expr != NULL)
+    mw_lua_lint_walk (expr, send_expr_enter, NULL, s);
+}
+
+static void
+sends_in_loop_body (Sends *s, MwLuaNode *body)
+{
+  s->loop_depth++;
+  sends_in_block (s, body);
+  s->loop_depth--;
+}
+
+static void
+sends_in_block (Sends *s, MwLuaNode *block)
+{
+  if (block == NULL)
+    return;
+  for (MwLuaNode *st = block->kids[0]; st != NULL; st = st->next)
+    {
+      switch (st->kind)
+        {
+        case MW_LUA_NODE_IF:
+          {
+            gboolean before = s->sent, after = FALSE;
+
+            for (MwLuaNode *c = st->kids[0]; c != NULL; c = c->next)
+              {
+                sends_in_expr (s, c->kids[0]);
+                before = s->sent;  /* conditions run in sequence */
+                sends_in_block (s, c->kids[1]);
+                after |= s->sent;
+                s->sent = before;
+              }
+            if (st->kids[1] != NULL)
+              sends_in_block (s, st->kids[1]);
+            s->sent |= after;
+            break;
+          }
+        case MW_LUA_NODE_DO:
+          sends_in_block (s, st->kids[0]);
+          break;
+        case MW_LUA_NODE_WHILE:
+          s->loop_depth++;
+          sends_in_expr (s, st->kids[0]);
+          s->loop_depth--;
+          sends_in_loop_body (s, st->kids[1]);
+          break;
+        case MW_LUA_NODE_REPEAT:
+          s->loop_depth++;
+          sends_in_block (s, st->kids[0]);
+          sends_in_expr (s, st->kids[1]);
+          s->loop_depth--;
+          break;
+        case MW_LUA_NODE_NUMFOR:
+        case MW_LUA_NODE_GENFOR:
+          for (guint k = 1; k < G_N_ELEMENTS (st->kids); k++)
+            sends_in_expr (s, st->kids[k]);
+          sends_in_loop_body (s, st->u.body);
+          break;
+        case MW_LUA_NODE_LOCALFUNC:
+        case MW_LUA_NODE_FUNCSTAT:
+          break;  /* defines a function: nothing runs now */
+        default:
+          for (guint k = 0; k < G_N_ELEMENTS (st->kids); k++)
+            sends_in_expr (s, st->kids[k]);
+        }
+    }
+}
+
 static gboolean
 is_starter (MwLuaLintFile *file, MwLuaNode *fn)
 {
@@ -128,12 +229,6 @@ hazard_enter (MwLuaNode *node, gpointer data)
       if (w->loop_depth > 0)
         check_concat (w, node);
       return TRUE;
-    case MW_LUA_NODE_METHCALL:
-      if (!w->is_main && is_method (file, node, "send") && ++w->sends > 1)
-        mw_lua_lint_report (file, MW_LUA_LINT_SEVERAL_SENDS, node->token, NULL, -1,
-                            "more than one :send() in one callback: the buffers queue up in "
-                            "RAM; send the next piece from the \"sent\" callback");
-      return TRUE;
     case MW_LUA_NODE_CALL:
       if (mw_lua_lint_is_global_field (file, node->kids[0], "tmr", "delay"))
         mw_lua_lint_report (file, MW_LUA_LINT_TMR_DELAY, node->kids[0]->first, "tmr.delay", -1,
@@ -164,9 +259,13 @@ mw_lua_lint_hazards (MwLuaLintFile *file)
   for (guint i = 0; i < funcs->len; i++)
     {
       MwLuaFunction *f = funcs->pdata[i];
-      Walk w = { file, 0, f->parent == NULL, 0, NULL };
+      Walk w = { file, 0, NULL };
+      Sends sends = { file, FALSE, 0 };
 
       mw_lua_lint_walk (f->body, hazard_enter, hazard_leave, &w);
+      /* the main chunk is not a callback: it runs once, at load */
+      if (f->parent != NULL)
+        sends_in_block (&sends, f->body);
       /* init.lua: only code the main chunk runs at once matters, not what timers run later */
       if (f->parent == NULL && w.start != NULL && g_ascii_strcasecmp (base, "init.lua") == 0)
         mw_lua_lint_report (file, MW_LUA_LINT_INIT_NO_DELAY, w.start->first, NULL, -1,

@@ -64,7 +64,7 @@ static const char *const fields_bit[] = {
 static const char *const fields_file[] = {
   "chdir", "close", "exists", "flush", "format", "fscfg", "fsinfo", "getcontents", "list",
   "mount", "on", "open", "putcontents", "read", "readline", "remove", "rename", "seek", "stat",
-  "vol", "write", "writeline", NULL
+  "write", "writeline", NULL
 };
 static const char *const fields_net[] = {
   "TCP", "UDP", "cert", "createConnection", "createServer", "createUDPSocket", "dns",
