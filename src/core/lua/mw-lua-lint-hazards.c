@@ -26,14 +26,21 @@ is_method (MwLuaLintFile *file, MwLuaNode *node, const char *name)
   return len == strlen (name) && memcmp (s, name, len) == 0;
 }
 
-/* `v = v .. x` (also `v = v .. a .. b`): the target and the left operand are the same */
+/* the same variable or field: `v` and `v`, `t.f` and `t.f` */
 static gboolean
-same_variable (MwLuaLintFile *file, MwLuaNode *a, MwLuaNode *b)
+same_place (MwLuaLintFile *file, MwLuaNode *a, MwLuaNode *b)
 {
   gsize la, lb;
   const char *sa, *sb;
 
-  if (a->kind != MW_LUA_NODE_NAME || b->kind != MW_LUA_NODE_NAME || a->u.var != b->u.var)
+  if (a->kind != b->kind)
+    return FALSE;
+  if (a->kind == MW_LUA_NODE_INDEX)
+    return (a->flags & b->flags & MW_LUA_NODE_FLAG_DOT) && same_place (file, a->kids[0], b->kids[0]) &&
+           (sa = mw_lua_tree_token_text (file->tree, a->token, &la)) &&
+           (sb = mw_lua_tree_token_text (file->tree, b->token, &lb)) &&
+           la == lb && memcmp (sa, sb, la) == 0;
+  if (a->kind != MW_LUA_NODE_NAME || a->u.var != b->u.var)
     return FALSE;
   if (a->u.var != NULL)
     return TRUE;
@@ -42,17 +49,32 @@ same_variable (MwLuaLintFile *file, MwLuaNode *a, MwLuaNode *b)
   return la == lb && memcmp (sa, sb, la) == 0;
 }
 
+/* `target` is one of the operands of a chain of `..` (`s .. x`, `x .. s`, `a .. s .. b`) */
+static gboolean
+in_concat (MwLuaLintFile *file, MwLuaNode *target, MwLuaNode *expr)
+{
+  if (expr->kind != MW_LUA_NODE_BINOP || expr->op != MW_LUA_OP_CONCAT)
+    return FALSE;
+  for (guint k = 0; k < 2; k++)
+    if (same_place (file, target, expr->kids[k]) || in_concat (file, target, expr->kids[k]))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 check_concat (Walk *w, MwLuaNode *assign)
 {
   MwLuaNode *t = assign->kids[0], *v = assign->kids[1];
 
   for (; t != NULL && v != NULL; t = t->next, v = v->next)
-    if (v->kind == MW_LUA_NODE_BINOP && v->op == MW_LUA_OP_CONCAT &&
-        same_variable (w->file, t, v->kids[0]))
+    if (in_concat (w->file, t, v))
       {
-        g_autofree char *name = mw_lua_lint_token_string (w->file, t->token);
-        mw_lua_lint_report (w->file, MW_LUA_LINT_CONCAT_IN_LOOP, t->token, name, -1,
+        gsize len;
+        const char *src = mw_lua_tree_get_source (w->file->tree, &len);
+        const MwLuaToken *first = &w->file->toks[t->first], *last = &w->file->toks[t->last];
+        g_autofree char *name = g_strndup (src + first->offset,
+                                           last->offset + last->length - first->offset);
+        mw_lua_lint_report (w->file, MW_LUA_LINT_CONCAT_IN_LOOP, t->first, name, -1,
                             "string '%s' grown by concatenation in a loop: every step copies "
                             "the whole string; collect the pieces in a table and "
                             "table.concat() them", name);

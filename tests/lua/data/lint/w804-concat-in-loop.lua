@@ -9,4 +9,13 @@ for i = 1, 10 do
 end
 local joined = table.concat(parts)
 local once = s .. joined
-print(once)
+local page = { body = "" }
+local n = 0
+while n < 3 do
+  n = n + 1
+  page.body = page.body .. "<p>" .. n .. "</p>" --! W804
+  s = "<li>" .. s --! W804
+  local line = "item " .. n
+  print(line)
+end
+print(once, page)
