@@ -63,10 +63,40 @@ loop_enter (MwLuaNode *node, gpointer data)
     }
 }
 
+typedef struct {
+  MwLuaLintFile *file;
+  GHashTable *named;  /* MwLuaVar* -> MwLuaFunction*: `local function f` / `local f = function` */
+} Callbacks;
+
+/* remembers which locals name a function, so that `x:on("e", handler)` can be checked */
+static gboolean
+named_enter (MwLuaNode *node, gpointer data)
+{
+  Callbacks *c = data;
+
+  if (node->kind == MW_LUA_NODE_LOCALFUNC && node->kids[1] != NULL)
+    {
+      MwLuaVar *var = mw_lua_tree_get_token_var (c->file->tree, node->kids[0]->token);
+      if (var != NULL)
+        g_hash_table_insert (c->named, var, node->kids[1]->u.func);
+    }
+  else if (node->kind == MW_LUA_NODE_LOCAL && node->kids[0] != NULL && node->kids[1] != NULL &&
+           node->kids[0]->next == NULL && node->kids[1]->next == NULL &&
+           node->kids[1]->kind == MW_LUA_NODE_FUNCTION)
+    {
+      MwLuaVar *var = mw_lua_tree_get_token_var (c->file->tree, node->kids[0]->token);
+      /* only if never reassigned: the callback is then that function */
+      if (var != NULL && var->n_writes == 0)
+        g_hash_table_insert (c->named, var, node->kids[1]->u.func);
+    }
+  return TRUE;
+}
+
 static gboolean
 callback_enter (MwLuaNode *node, gpointer data)
 {
-  MwLuaLintFile *file = data;
+  Callbacks *c = data;
+  MwLuaLintFile *file = c->file;
   gsize len;
   const char *method;
   MwLuaVar *object;
@@ -82,12 +112,15 @@ callback_enter (MwLuaNode *node, gpointer data)
   object = node->kids[0]->u.var;
   for (MwLuaNode *arg = node->kids[1]; arg != NULL; arg = arg->next)
     {
-      MwLuaFunction *f;
+      MwLuaFunction *f = NULL;
       gsize bytes;
 
-      if (arg->kind != MW_LUA_NODE_FUNCTION)
+      if (arg->kind == MW_LUA_NODE_FUNCTION)
+        f = arg->u.func;
+      else if (arg->kind == MW_LUA_NODE_NAME && arg->u.var != NULL)
+        f = g_hash_table_lookup (c->named, arg->u.var);
+      if (f == NULL)
         continue;
-      f = arg->u.func;
       for (guint u = 0; u < f->upvalues->len; u++)
         if (f->upvalues->pdata[u] == object)
           {
@@ -125,5 +158,11 @@ mw_lua_lint_closures (MwLuaLintFile *file)
         }
       mw_lua_lint_walk (f->body, loop_enter, loop_leave, &w);
     }
-  mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), callback_enter, NULL, file);
+  {
+    Callbacks c = { file, g_hash_table_new (NULL, NULL) };
+
+    mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), named_enter, NULL, &c);
+    mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), callback_enter, NULL, &c);
+    g_hash_table_unref (c.named);
+  }
 }
