@@ -159,10 +159,12 @@ test_luacheckrc (void)
   g_autofree char *evil = write_tmp ("evil.luacheckrc", "os.exit(0)\n");
   g_auto (Run) with = { 0 }, without = { 0 }, bad = { 0 };
 
-  g_assert_true (g_file_set_contents (rc, "ignore = {'211'}\nread_globals = {'app'}\n", -1,
-                                      NULL));
+  g_assert_true (g_file_set_contents (rc, "print('junk')\nignore = {'211'}\n"
+                                      "read_globals = {'app'}\n", -1, NULL));
   run (&with, dir, (const char *[]) { "lint", "rc.lua", NULL });
   g_assert_cmpint (with.status, ==, 0);
+  /* the config's print() does not end up in the output */
+  g_assert_true (g_str_has_prefix (with.out, "Checking rc.lua"));
   run (&without, dir, (const char *[]) { "lint", "--no-config", "--formatter=plain", "rc.lua",
                                          NULL });
   g_assert_cmpint (without.status, ==, 1);

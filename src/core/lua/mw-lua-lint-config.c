@@ -51,6 +51,14 @@ sandbox_hook (lua_State *L, lua_Debug *ar)
     luaL_error (L, "instruction limit exceeded");
 }
 
+/* print() must not write into the linter's output (JSON, TAP): it does nothing */
+static int
+quiet_print (lua_State *L)
+{
+  (void) L;
+  return 0;
+}
+
 static int
 open_safe_libs (lua_State *L)
 {
@@ -70,6 +78,8 @@ open_safe_libs (lua_State *L)
       lua_pushnil (L);
       lua_setglobal (L, *u);
     }
+  lua_pushcfunction (L, quiet_print);
+  lua_setglobal (L, "print");
   /* luacheck's per-file and custom std tables: `files["spec"].std = "+busted"` and
    * `stds.x = {...}` must run even though Moonwire does not use them */
   if (luaL_dostring (L, "files = setmetatable({}, {__index = function(t, k) "
