@@ -580,7 +580,7 @@ check_positions (MwLuaTree *tree, GPtrArray *diags)
   guint lines = 1;
 
   for (gsize i = 0; i < len; i++)
-    lines += src[i] == '\n';
+    lines += src[i] == '\n' || src[i] == '\r';  /* Lua counts CR as a line break too */
   for (guint d = 0; d < diags->len; d++)
     {
       const MwLuaDiagnostic *diag = diags->pdata[d];

@@ -102,8 +102,7 @@ gather_enter (MwLuaNode *node, gpointer data)
         continue;
       name = target_global (file, t, &owned);
       if (name != NULL)
-        g_hash_table_add (run->cleared_globals,
-                          (gpointer) g_intern_string (name));
+        g_hash_table_add (run->cleared_globals, g_strdup (name));
       key = loaded_key (file, t, &any);
       if (key != NULL)
         g_hash_table_add (run->cleared_modules, g_steal_pointer (&key));
@@ -137,7 +136,7 @@ mw_lua_lint_gather (MwLuaLintRun *run, MwLuaTree *tree)
     {
       const MwLuaGlobalRef *ref = &g_array_index (refs, MwLuaGlobalRef, i);
       if (ref->write)
-        g_hash_table_add (run->set_globals, (gpointer) g_intern_string (ref->name));
+        g_hash_table_add (run->set_globals, g_strdup (ref->name));
     }
   g.basename = module_basename (tree);
   mw_lua_lint_walk (mw_lua_tree_get_root (tree), gather_enter, NULL, &g);
@@ -216,7 +215,7 @@ report_kept (MwLuaLintFile *file, const char *name, guint token, MwLuaNode *valu
   gint64 slot = ram->hash_node + mw_lua_ram_string (ram, strlen (name));
   gint64 held = value_bytes (file, value);
 
-  if (g_hash_table_contains (file->run->cleared_globals, g_intern_string (name)) ||
+  if (g_hash_table_contains (file->run->cleared_globals, name) ||
       mw_lua_lint_std_has (file->run->options->std_sets, name) ||
       g_hash_table_contains (file->reported, key))
     return;
@@ -284,7 +283,7 @@ globals_enter (MwLuaNode *node, gpointer data)
       g_autofree char *field = mw_lua_lint_token_string (file, node->token);
 
       if (!mw_lua_lint_std_is_module (file->run->options->std_sets, module) ||
-          g_hash_table_contains (file->run->set_globals, g_intern_string (module)) ||
+          g_hash_table_contains (file->run->set_globals, module) ||
           mw_lua_lint_std_has_field (file->run->options->std_sets, module, field))
         return TRUE;
       /* the removed static timer API has its own rule (W805) */
@@ -318,7 +317,7 @@ mw_lua_lint_globals (MwLuaLintFile *file)
                                 ref->name);
           continue;
         }
-      if (g_hash_table_contains (file->run->set_globals, g_intern_string (ref->name)) ||
+      if (g_hash_table_contains (file->run->set_globals, ref->name) ||
           mw_lua_lint_std_has (o->std_sets, ref->name) || declared (file, ref->name, ref->token, TRUE))
         continue;
       mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,

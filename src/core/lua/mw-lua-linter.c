@@ -622,15 +622,14 @@ mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *opt
     options = defaults = mw_lua_lint_options_new ();
   run.options = options;
   run.ram = mw_lua_ram_model_get (options->number_type);
-  run.set_globals = g_hash_table_new (g_str_hash, g_str_equal);
-  run.cleared_globals = g_hash_table_new (g_str_hash, g_str_equal);
+  run.set_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run.cleared_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.cleared_modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.volatile_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < options->ignore->len; i++)
     g_ptr_array_add (patterns, ignore_pattern_new (options->ignore->pdata[i]));
 
-  /* facts across files first: names are interned per tree, so the tables copy nothing and
-   * hold pointers into trees that outlive the run */
+  /* facts across files first, then the rules */
   for (guint i = 0; i < n_trees; i++)
     if (mw_lua_tree_get_root (trees[i]) != NULL)
       mw_lua_lint_gather (&run, trees[i]);
