@@ -18,6 +18,7 @@ static const Command commands[] = {
   { "compile", mw_cli_compile, "Compile Lua files to NodeMCU bytecode (.lc); --list lists it" },
   { "lcinfo", mw_cli_lcinfo, "Describe NodeMCU/Lua 5.1 bytecode files" },
   { "ram", mw_cli_ram, "Estimate the heap that loading files costs on the board" },
+  { "lint", mw_cli_lint, "Lint Lua files for RAM waste and NodeMCU hazards" },
 };
 
 static void
