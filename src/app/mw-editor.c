@@ -10,6 +10,7 @@
 
 #include "mw-editor.h"
 
+#include "mw-lua-linter.h"
 #include "mw-lua-tree.h"
 
 #include <string.h>
@@ -35,6 +36,7 @@ struct _MwEditor
   guint check_source;
   guint64 generation;       /* bumped on every change; stale checks are dropped */
   GCancellable *check_cancellable;
+  MwLuaLintOptions *lint_options;
 };
 
 G_DEFINE_TYPE (MwEditor, mw_editor, GTK_TYPE_BOX)
@@ -49,6 +51,7 @@ typedef struct {
   char *chunkname;
   char *text;
   guint64 generation;
+  MwLuaLintOptions *options;   /* a copy: the worker owns it */
 } CheckData;
 
 static void
@@ -56,10 +59,12 @@ check_data_free (CheckData *data)
 {
   g_free (data->chunkname);
   g_free (data->text);
+  g_clear_pointer (&data->options, mw_lua_lint_options_free);
   g_free (data);
 }
 
-/* Worker thread: the front end's findings (syntax error, firmware limits). */
+/* Worker thread: the linter's findings, which include the front end's (syntax errors, the
+ * firmware's limits). The tree and the options copy are only read here. */
 static void
 check_thread (GTask        *task,
               gpointer      source_object,
@@ -69,12 +74,9 @@ check_thread (GTask        *task,
   CheckData *data = task_data;
   g_autoptr(MwLuaTree) tree = mw_lua_tree_parse (data->chunkname, data->text, -1,
                                                  MW_LUA_PARSE_SKIP_SHEBANG);
-  GPtrArray *found = mw_lua_tree_get_diagnostics (tree);
-  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_diagnostic_free);
+  GPtrArray *found = mw_lua_lint_tree (tree, data->options);
 
-  for (guint i = 0; found != NULL && i < found->len; i++)
-    g_ptr_array_add (copy, mw_lua_diagnostic_copy (g_ptr_array_index (found, i)));
-  g_task_return_pointer (task, copy, (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static const char *
@@ -213,6 +215,7 @@ check_timeout_cb (gpointer user_data)
   data->chunkname = mw_document_dup_title (self->document);
   data->text = mw_document_dup_text (self->document);
   data->generation = self->generation;
+  data->options = mw_lua_lint_options_copy (self->lint_options);
 
   g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
@@ -352,6 +355,7 @@ mw_editor_finalize (GObject *object)
   g_clear_object (&self->search);
   g_clear_object (&self->document);
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  g_clear_pointer (&self->lint_options, mw_lua_lint_options_free);
   G_OBJECT_CLASS (mw_editor_parent_class)->finalize (object);
 }
 
@@ -438,6 +442,20 @@ static void
 mw_editor_init (MwEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* NodeMCU's standard globals and modules; the window sets the user's thresholds. */
+  self->lint_options = mw_lua_lint_options_new ();
+}
+
+void
+mw_editor_set_lint_options (MwEditor               *self,
+                            const MwLuaLintOptions *options)
+{
+  g_return_if_fail (MW_IS_EDITOR (self));
+  g_return_if_fail (options != NULL);
+
+  g_clear_pointer (&self->lint_options, mw_lua_lint_options_free);
+  self->lint_options = mw_lua_lint_options_copy (options);
+  mw_editor_queue_check (self, 0);
 }
 
 GtkWidget *

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "mw-document.h"
+#include "mw-lua-linter.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,9 @@ char *mw_editor_dup_title (MwEditor *self);
 
 /* MwLuaDiagnostic*: the findings of the last check of the text (owned by the editor) */
 GPtrArray *mw_editor_get_diagnostics (MwEditor *self);
+/* The linter's options for this editor (copied); re-checks the text. */
+void mw_editor_set_lint_options (MwEditor               *self,
+                                 const MwLuaLintOptions *options);
 /* Checks the text now instead of after the typing pause. */
 void mw_editor_queue_check (MwEditor *self,
                             guint     delay_ms);

@@ -173,6 +173,16 @@ editor_diagnostics_changed_cb (MwWindow *self,
   mw_problems_view_set_file (self->problems_view, key, title, diags);
 }
 
+static MwLuaNumberType
+window_number_type (MwWindow *self)
+{
+  g_autofree char *forced = g_settings_get_string (self->settings, "number-type");
+
+  if (g_strcmp0 (forced, "integer") == 0)
+    return MW_LUA_TARGET_INTEGER;
+  return MW_LUA_TARGET_FLOAT;
+}
+
 static void
 update_title (MwWindow *self)
 {
@@ -270,6 +280,29 @@ style_settings_changed_cb (MwWindow *self)
     apply_style_scheme (self, mw_editor_get_document (l->data));
 }
 
+/* The linter follows the preferences: the upvalue threshold and the board's number type
+ * (forced, or the connected board's, else the default float build). */
+static MwLuaLintOptions *
+new_lint_options (MwWindow *self)
+{
+  MwLuaLintOptions *options = mw_lua_lint_options_new ();
+
+  mw_lua_lint_options_set_max_upvalues (options,
+                                        g_settings_get_uint (self->settings, "upvalue-threshold"));
+  mw_lua_lint_options_set_number_type (options, window_number_type (self));
+  return options;
+}
+
+static void
+lint_settings_changed_cb (MwWindow *self)
+{
+  g_autoptr(MwLuaLintOptions) options = new_lint_options (self);
+  g_autoptr(GList) editors = mw_window_list_editors (self);
+
+  for (GList *l = editors; l != NULL; l = l->next)
+    mw_editor_set_lint_options (l->data, options);
+}
+
 static MwEditor *
 add_editor (MwWindow   *self,
             MwDocument *document)
@@ -290,6 +323,10 @@ add_editor (MwWindow   *self,
   gtk_widget_show_all (tab);
 
   apply_style_scheme (self, mw_editor_get_document (MW_EDITOR (editor)));
+  {
+    g_autoptr(MwLuaLintOptions) options = new_lint_options (self);
+    mw_editor_set_lint_options (MW_EDITOR (editor), options);
+  }
   g_signal_connect_object (editor, "diagnostics-changed",
                            G_CALLBACK (editor_diagnostics_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (editor, "notify::title", G_CALLBACK (update_title), self,
@@ -924,6 +961,10 @@ mw_window_setup (MwWindow *self)
                                 NULL, NULL);
   g_settings_bind (self->settings, "heap-interval", self->heap_graph, "interval",
                    G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::upvalue-threshold",
+                           G_CALLBACK (lint_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::number-type",
+                           G_CALLBACK (lint_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::style-scheme",
                            G_CALLBACK (style_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::prefer-dark",
