@@ -145,7 +145,7 @@ test_packed_lines (gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (MwLuaChunk) chunk = NULL;
   g_autoptr (GBytes) again = NULL;
-  const MwLuaFunction *main;
+  const MwLuaProto *main;
   guint8 word[4];
 
   /* A main function of n RETURN 0 1 instructions with the case's packed line info. */
