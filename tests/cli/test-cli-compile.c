@@ -161,12 +161,12 @@ test_ram (void)
   g_autofree char *dir = g_path_get_dirname (src);
   g_auto (Run) text = { 0 }, json = { 0 }, c = { 0 }, lc = { 0 }, cf = { 0 }, wrong = { 0 };
 
-  /* docs/ram-model.md works this example through: 350 bytes, 27 saved by -s */
+  /* docs/ram-model.md works this example through: 350 bytes, 8 saved by -s */
   run_cli (&text, dir, (const char *[]) { "ram", "x.lua", NULL });
   g_assert_cmpint (text.status, ==, 0);
   g_assert_true (g_str_has_prefix (text.out,
                                    "x.lua: 350 bytes of heap when loaded (float firmware)\n"));
-  g_assert_nonnull (strstr (text.out, "compile -s would save 27 bytes"));
+  g_assert_nonnull (strstr (text.out, "compile -s would save 8 bytes"));
   run_cli (&json, dir, (const char *[]) { "ram", "--json", "x.lua", NULL });
   g_assert_cmpint (json.status, ==, 0);
   g_assert_true (g_str_has_prefix (json.out, "[{\"file\":\"x.lua\",\"target\":\"float\","
