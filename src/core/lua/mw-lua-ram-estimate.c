@@ -149,7 +149,8 @@ mw_lua_ram_estimate_new_for_model (MwLuaChunk *chunk, const MwLuaRamModel *model
   estimate_fill (est, chunk, model);
   stripped = mw_lua_chunk_strip (chunk, 3);
   estimate_fill (&bare, stripped, model);
-  est->strip_saves = est->total - bare.total;
+  /* a source name shorter than "=?" makes stripping cost a byte or two: no saving then */
+  est->strip_saves = est->total > bare.total ? est->total - bare.total : 0;
   g_array_unref (bare.functions);
   est->minify_saves = minified_lineinfo (mw_lua_chunk_get_main (chunk));
   return g_steal_pointer (&est);
