@@ -6,10 +6,7 @@
 #include <lualib.h>
 #include <string.h>
 
-#if __has_include("mw-lua-chunk.h")
 #include "mw-lua-chunk.h"
-#define MW_SIM_HAVE_CHUNK 1
-#endif
 
 #define VM_KEY "moonwire.sim.vm"
 #define WDT_HOOK_COUNT 1000
@@ -409,17 +406,8 @@ mw_sim_vm_load_file (lua_State  *L,
       return LUA_ERRFILE;
     }
   chunkname = g_strconcat ("@", name, NULL);
-  if (len > 0 && bytes[0] == '\033')
-    {
-#ifdef MW_SIM_HAVE_CHUNK
-      return mw_lua_chunk_load (L, bytes, len, chunkname);
-#else
-      lua_pushfstring (L, "%s: NodeMCU bytecode (.lc) cannot be loaded: this simulator was "
-                       "built without bytecode support", name);
-      return LUA_ERRSYNTAX;
-#endif
-    }
-  return luaL_loadbuffer (L, bytes, len, chunkname);
+  /* NodeMCU bytecode (float or integer) is converted to the host's; source loads as is */
+  return mw_lua_chunk_load (L, bytes, len, chunkname);
 }
 
 static int
