@@ -248,3 +248,44 @@ mw_sim_test_assert_bytes (const char *what,
     g_test_fail_printf ("%s: got \"%s\", want \"%s\"", what, g, w);
   }
 }
+
+char *
+mw_sim_test_run (MwSimTestBoard *board,
+                 const char     *line)
+{
+  g_autofree char *sent = g_strconcat (line, "\r\n", NULL);
+  g_autoptr(GString) got = NULL;
+  gsize echo_len = strlen (line) + 2;
+
+  mw_sim_test_send (board, sent, -1);
+  got = mw_sim_test_expect (board, "\r\n> ", -1, 10000);
+  if (got == NULL)
+    {
+      g_autoptr(GString) rest = mw_sim_test_drain (board, 10);
+      g_autofree char *esc = mw_sim_test_escape (rest->str, rest->len);
+      g_test_fail_printf ("no prompt after '%s'; got \"%s\"", line, esc);
+      return g_strdup ("");
+    }
+  /* echo, "\r\n", output, "\r\n> " (or just "> " without output) */
+  if (got->len >= echo_len && memcmp (got->str, sent, strlen (line)) == 0)
+    g_string_erase (got, 0, echo_len);
+  if (got->len >= 4 && g_str_has_suffix (got->str, "\r\n> "))
+    g_string_truncate (got, got->len - 4);
+  if (g_str_equal (got->str, "> "))
+    g_string_truncate (got, 0);
+  return g_strndup (got->str, got->len);
+}
+
+gint64
+mw_sim_test_run_int (MwSimTestBoard *board,
+                     const char     *expr)
+{
+  g_autofree char *line = g_strconcat ("=", expr, NULL);
+  g_autofree char *out = mw_sim_test_run (board, line);
+  char *end;
+  gint64 v = g_ascii_strtoll (out, &end, 10);
+
+  if (end == out || *end != '\0')
+    g_test_fail_printf ("'%s' gave \"%s\", not a number", expr, out);
+  return v;
+}

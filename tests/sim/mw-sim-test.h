@@ -42,6 +42,13 @@ void            mw_sim_test_reopen      (MwSimTestBoard *board);
 /* Sets the host end's line speed (termios). */
 void            mw_sim_test_set_baud    (MwSimTestBoard *board,
                                          guint           baud);
+/* Sends `line` and CR LF, waits for the prompt; returns what the board printed between the
+ * echo and the prompt (without the final "\r\n"). */
+char           *mw_sim_test_run         (MwSimTestBoard *board,
+                                         const char     *line);
+/* mw_sim_test_run ("=" expr) as an integer. */
+gint64          mw_sim_test_run_int     (MwSimTestBoard *board,
+                                         const char     *expr);
 /* A printable form of bytes for assertion messages. */
 char           *mw_sim_test_escape      (const char *bytes,
                                          gsize       len);
