@@ -158,7 +158,10 @@ mw_sim_vm_check_wdt (MwSimVm *vm)
   if (!vm->wdt_tripped &&
       g_get_monotonic_time () - vm->task_start < (gint64) vm->wdt_ms * 1000)
     return;
-  /* once tripped, every hook raises again, so a pcall in Lua cannot swallow the reset */
+  /* once tripped, the hook runs at every instruction and raises again, so a pcall in Lua
+   * cannot swallow the reset: the first instruction after it raises once more */
+  if (!vm->wdt_tripped)
+    lua_sethook (vm->L, wdt_hook, LUA_MASKCOUNT, 1);
   vm->wdt_tripped = TRUE;
   luaL_error (vm->L, WDT_MESSAGE);
 }
@@ -252,9 +255,15 @@ mw_sim_vm_callback (MwSimVm *vm,
         print_error (vm, status);
       else
         {
-          g_autofree char *text = g_strdup_printf (
-            "PANIC: unprotected error in call to Lua API (%s)\n",
-            lua_tostring (vm->L, -1) ? lua_tostring (vm->L, -1) : "?");
+          /* the panic handler sees the bare message, without a traceback */
+          g_autofree char *msg = g_strdup (lua_tostring (vm->L, -1) ? lua_tostring (vm->L, -1)
+                                                                     : "?");
+          char *tb = strstr (msg, "\nstack traceback:");
+          g_autofree char *text = NULL;
+
+          if (tb)
+            *tb = '\0';
+          text = g_strdup_printf ("PANIC: unprotected error in call to Lua API (%s)\n", msg);
           lua_pop (vm->L, 1);
           print_cstr (vm, text);
         }
