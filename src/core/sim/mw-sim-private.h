@@ -40,8 +40,11 @@ struct _MwSimVm {
   gboolean      in_task;
   gboolean      wdt_tripped;
   gboolean      restart_pending;
+  guint         initial_baud;  /* the speed after a reset */
   guint         baud;
   gboolean      baud_changed;
+  guint         tx_old_baud;   /* the speed of the first tx_switch_pos queued bytes */
+  gsize         tx_switch_pos;
   int           uart_cb;       /* uart.on("data") callback ref, or LUA_NOREF */
   guint         uart_n;
   int           uart_end;      /* terminator character, or -1 */

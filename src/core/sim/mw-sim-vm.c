@@ -575,6 +575,15 @@ mw_sim_vm_boot (MwSimVm    *vm,
   mw_sim_vm_shutdown (vm);
   if (cause)
     mw_sim_vm_write (vm, cause, strlen (cause));
+  if (vm->baud != vm->initial_baud)
+    {
+      /* a reset puts the UART back to its boot speed */
+      if (!vm->baud_changed)
+        vm->tx_old_baud = vm->baud;
+      vm->tx_switch_pos = vm->tx->len;
+      vm->baud = vm->initial_baud;
+      vm->baud_changed = TRUE;
+    }
 
   mw_sim_heap_init (&vm->heap, vm->number_type);
   L = vm->L = lua_newstate (mw_sim_heap_alloc, &vm->heap);

@@ -181,13 +181,14 @@ speed_for_baud (guint baud)
 /* A host whose line speed differs from the board's reads and sends garbage, as on a wire.
  * The pty carries the host's termios: compare its speed with the board's. */
 static gboolean
-speed_mismatch (MwSim *self)
+speed_mismatch (MwSim *self,
+                guint  baud)
 {
   struct termios tio;
 
   if (tcgetattr (self->master, &tio) != 0)
     return FALSE;
-  return cfgetospeed (&tio) != speed_for_baud (self->vm->baud);
+  return cfgetospeed (&tio) != speed_for_baud (baud);
 }
 
 static guint8
@@ -218,9 +219,13 @@ after_task (gpointer data)
     reboot (self, self->vm->wdt_tripped ? "watchdog" : "node.restart");
   if (self->vm->baud_changed)
     {
+      /* input at the new speed at once; output once the bytes queued before have gone */
       self->vm->baud_changed = FALSE;
       mw_sim_uart_set_baud (&self->rx_uart, self->vm->baud);
-      mw_sim_uart_set_baud (&self->tx_uart, self->vm->baud);
+      if (self->vm->tx_switch_pos == 0)
+        mw_sim_uart_set_baud (&self->tx_uart, self->vm->baud);
+      else
+        mw_sim_uart_set_baud (&self->tx_uart, self->vm->tx_old_baud);
     }
   tx_schedule (self);
   if (self->vm->inject->len || self->ring.count)
@@ -270,17 +275,25 @@ tx_schedule (MwSim *self)
     g_string_truncate (tx, 0);
   if (tx->len > TX_QUEUE_MAX)
     g_string_erase (tx, 0, tx->len - TX_QUEUE_MAX);
+  if (self->vm->tx_switch_pos > tx->len)
+    {
+      self->vm->tx_switch_pos = 0;
+      mw_sim_uart_set_baud (&self->tx_uart, self->vm->baud);
+    }
   if (tx->len == 0)
     {
       self->tx_idle = TRUE;
       return;
     }
   want = MIN (tx->len, RX_CHUNK);
+  if (self->vm->tx_switch_pos)
+    want = MIN (want, self->vm->tx_switch_pos);
   n = mw_sim_uart_budget (&self->tx_uart, g_get_monotonic_time (), want, self->tx_idle);
   self->tx_idle = FALSE;
   if (n > 0)
     {
-      if (speed_mismatch (self))
+      if (speed_mismatch (self, self->vm->tx_switch_pos ? self->vm->tx_old_baud
+                                                        : self->vm->baud))
         for (gsize i = 0; i < n; i++)
           tx->str[i] = (char) garble ((guint8) tx->str[i]);
       written = write (self->master, tx->str, n);
@@ -293,6 +306,12 @@ tx_schedule (MwSim *self)
         {
           mw_sim_uart_spend (&self->tx_uart, written);
           g_string_erase (tx, 0, written);
+          if (self->vm->tx_switch_pos)
+            {
+              self->vm->tx_switch_pos -= MIN ((gsize) written, self->vm->tx_switch_pos);
+              if (self->vm->tx_switch_pos == 0)
+                mw_sim_uart_set_baud (&self->tx_uart, self->vm->baud);
+            }
         }
       else
         {
@@ -321,7 +340,7 @@ receive_bytes (MwSim  *self,
                guint8 *buf,
                gsize   n)
 {
-  gboolean mismatch = speed_mismatch (self);
+  gboolean mismatch = speed_mismatch (self, self->vm->baud);
   gsize kept = 0;
 
   for (gsize i = 0; i < n; i++)
@@ -499,7 +518,7 @@ board_thread (gpointer data)
   self->vm->tx = self->tx;
   self->vm->task_done = after_task;
   self->vm->task_done_data = self;
-  self->vm->baud = self->opts.baud;
+  self->vm->baud = self->vm->initial_baud = self->opts.baud;
   self->vm->chip_id = 0x00a1b2c3u ^ (guint32) self->opts.seed;
 
   mw_sim_vm_boot (self->vm, NULL);
