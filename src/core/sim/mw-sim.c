@@ -59,6 +59,7 @@ struct _MwSim {
   guint64       rx_total;
   gboolean      silent;
   gboolean      reset_done;
+  gboolean      trace;         /* MOONWIRE_SIM_TRACE=1: every byte on stderr */
 };
 
 G_DEFINE_FINAL_TYPE (MwSim, mw_sim, G_TYPE_OBJECT)
@@ -66,6 +67,7 @@ G_DEFINE_FINAL_TYPE (MwSim, mw_sim, G_TYPE_OBJECT)
 static void rx_schedule (MwSim *self);
 static void tx_schedule (MwSim *self);
 static void process_schedule (MwSim *self);
+static void trace_bytes (const char *dir, const guint8 *buf, gsize n);
 
 void
 mw_sim_options_init (MwSimOptions *options)
@@ -302,6 +304,8 @@ tx_schedule (MwSim *self)
           /* no host on the other end: the bytes are lost on the wire */
           written = n;
         }
+      if (written > 0 && self->trace)
+        trace_bytes ("tx", (const guint8 *) tx->str, written);
       if (written > 0)
         {
           mw_sim_uart_spend (&self->tx_uart, written);
@@ -336,6 +340,25 @@ tx_schedule (MwSim *self)
 /* ---- receive ---- */
 
 static void
+trace_bytes (const char   *dir,
+             const guint8 *buf,
+             gsize         n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (buf[i] >= 0x20 && buf[i] < 0x7f && buf[i] != '\\')
+        g_string_append_c (s, (char) buf[i]);
+      else
+        g_string_append_printf (s, "\\x%02x", buf[i]);
+    }
+  g_printerr ("moonwire-sim %s %" G_GINT64_FORMAT " %s\n", dir, g_get_monotonic_time () / 1000,
+              s->str);
+  g_string_free (s, TRUE);
+}
+
+static void
 receive_bytes (MwSim  *self,
                guint8 *buf,
                gsize   n)
@@ -343,6 +366,8 @@ receive_bytes (MwSim  *self,
   gboolean mismatch = speed_mismatch (self, self->vm->baud);
   gsize kept = 0;
 
+  if (self->trace)
+    trace_bytes ("rx", buf, n);
   for (gsize i = 0; i < n; i++)
     {
       guint8 b = buf[i];
@@ -496,6 +521,7 @@ board_thread (gpointer data)
   MwSim *self = data;
 
   g_main_context_push_thread_default (self->context);
+  self->trace = g_strcmp0 (g_getenv ("MOONWIRE_SIM_TRACE"), "1") == 0;
   self->tx = g_string_new (NULL);
   self->rand = g_rand_new_with_seed ((guint32) (self->opts.seed ^ (self->opts.seed >> 32)));
   mw_sim_ring_init (&self->ring);
