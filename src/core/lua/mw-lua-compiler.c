@@ -149,7 +149,22 @@ mw_lua_compiler_compile (const char *filename, const char *source, gsize len,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   chunkname = g_strconcat ("@", filename, NULL);
-  chunk = mw_lua_chunk_new_from_source (chunkname, source, len, &local_error);
+  if (len > 0 && source[0] == '#')
+    {
+      /* as luaL_loadfile (and so dofile on the board): a first "#!" line is skipped but
+       * still counts, so line numbers stay those of the file */
+      const char *nl = memchr (source, '\n', len);
+      g_autofree char *rest = NULL;
+      gsize rest_len = nl != NULL ? len - (nl - source) : 0;
+
+      rest = g_malloc (rest_len + 1);
+      if (nl != NULL)
+        memcpy (rest, nl, rest_len);
+      rest[rest_len] = '\0';
+      chunk = mw_lua_chunk_new_from_source (chunkname, rest, rest_len, &local_error);
+    }
+  else
+    chunk = mw_lua_chunk_new_from_source (chunkname, source, len, &local_error);
   if (chunk == NULL)
     {
       g_set_error_literal (error, MW_LUA_COMPILER_ERROR, MW_LUA_COMPILER_ERROR_SYNTAX,
