@@ -368,7 +368,8 @@ feed_uart_callback (MwSimVm *vm,
 
 gboolean
 mw_sim_vm_feed (MwSimVm *vm,
-                guint8   byte)
+                guint8   byte,
+                gboolean from_uart)
 {
   GString *echo;
   gboolean task = FALSE;
@@ -377,13 +378,15 @@ mw_sim_vm_feed (MwSimVm *vm,
     return FALSE;
   if (vm->uart_cb != LUA_NOREF)
     {
-      task = feed_uart_callback (vm, byte);
+      if (from_uart)
+        task = feed_uart_callback (vm, byte);
       if (!vm->uart_run_input || vm->L == NULL || mw_sim_vm_reboot_due (vm))
         return task;
     }
 
+  /* node.input() text goes to the interpreter without the UART's echo */
   echo = g_string_new (NULL);
-  if (mw_sim_repl_feed (&vm->repl, byte, echo) == MW_SIM_REPL_LINE)
+  if (mw_sim_repl_feed (&vm->repl, byte, from_uart ? echo : NULL) == MW_SIM_REPL_LINE)
     {
       g_autofree char *line = mw_sim_repl_take_line (&vm->repl);
 

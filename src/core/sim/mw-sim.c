@@ -475,19 +475,21 @@ process_cb (gpointer data)
   MwSim *self = data;
   MwSimVm *vm = self->vm;
   gboolean task = FALSE;
+  gboolean from_uart;
   guint8 b;
 
   clear_source (&self->process);
   while (!task)
     {
-      if (vm->inject->len)
+      from_uart = vm->inject->len == 0;
+      if (!from_uart)
         {
           b = (guint8) vm->inject->str[0];
           g_string_erase (vm->inject, 0, 1);
         }
       else if (!mw_sim_ring_pop (&self->ring, &b))
         break;
-      task = mw_sim_vm_feed (vm, b);
+      task = mw_sim_vm_feed (vm, b, from_uart);
     }
   if (task)
     {
