@@ -14,6 +14,8 @@ typedef struct {
 /* Run in order on one board with an empty flash. */
 static const FileCase file_cases[] = {
   { "open-missing", "print(file.open('nope.txt', 'r'))", "nil" },
+  { "object-name", "f=file.open('a.txt','w') print(tostring(f):match('^file%.obj: ') ~= nil) "
+    "f:close()", "true" },
   { "write-object", "f=file.open('a.txt','w') print(f:write('hello'), f:write(' world')) f:close()",
     "true\ttrue" },
   { "read-object", "f=file.open('a.txt') print(f:read()) print(f:read()) f:close()",

@@ -256,6 +256,14 @@ static int o_seek (lua_State *L) { return do_seek (L, check_file (L, 1), 2); }
 static int o_flush (lua_State *L) { return do_flush (L, check_file (L, 1)); }
 
 static int
+o_tostring (lua_State *L)
+{
+  /* as the firmware names its file objects */
+  lua_pushfstring (L, "file.obj: %p", lua_touserdata (L, 1));
+  return 1;
+}
+
+static int
 o_gc (lua_State *L)
 {
   MwSimFile *f = luaL_checkudata (L, 1, FILE_MT);
@@ -443,6 +451,8 @@ mw_sim_open_file (lua_State *L)
   lua_setfield (L, -2, "__index");
   lua_pushcfunction (L, o_gc);
   lua_setfield (L, -2, "__gc");
+  lua_pushcfunction (L, o_tostring);
+  lua_setfield (L, -2, "__tostring");
   lua_pop (L, 1);
 
   mw_sim_register (L, "file", file_funcs);
