@@ -108,6 +108,16 @@ test_example_golden (void)
 
   p = g_bytes_get_data (stripped, &len);
   g_assert_cmpmem (p, len, example_stripped, sizeof example_stripped);
+
+  /* writing at a strip level is stripping, then writing */
+  for (int level = 1; level <= 3; level++)
+    {
+      g_autoptr (MwLuaChunk) s = mw_lua_chunk_strip (chunk, level);
+      g_autoptr (GBytes) a = dump_or_fail (s, &mw_lua_chunk_format_nodemcu_float);
+      g_autoptr (GBytes) b = mw_lua_chunk_dump_stripped (chunk, &mw_lua_chunk_format_nodemcu_float,
+                                                         level, NULL);
+      g_assert_true (g_bytes_equal (a, b));
+    }
 }
 
 /* A packed line info case: source lines for each instruction of a NodeMCU function and the
