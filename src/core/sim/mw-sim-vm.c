@@ -660,10 +660,18 @@ mw_sim_vm_reboot_due (MwSimVm *vm)
 void
 mw_sim_vm_reboot (MwSimVm *vm)
 {
-  /* the ROM boot loader speaks at 74880 baud: its line reaches a 115200 host as garbage,
-   * so only the firmware's own texts are reproduced here */
-  if (vm->wdt_tripped)
-    mw_sim_vm_boot (vm, "\r\nSoft WDT reset\r\n\r\n>>>stack>>>\r\n<<<stack<<<\r\n\r\n");
-  else
-    mw_sim_vm_boot (vm, "\r\n");
+  /* After a reset the ROM boot loader prints its line at 74880 baud (NODEMCU.md section 1),
+   * which a host at 115200 reads as garbage: its bytes are sent scrambled, bit 7 set, so a
+   * host must cope with them as with a board's. The firmware's own texts follow readable. */
+  static const char rom[] = " ets Jan  8 2013,rst cause:2, boot mode:(3,6)\r\n";
+  const char *cause = vm->wdt_tripped ? "Soft WDT reset\r\n\r\n>>>stack>>>\r\n<<<stack<<<\r\n"
+                                      : "";
+  GString *text = g_string_new ("\r\n");
+
+  g_string_append (text, cause);
+  for (gsize i = 0; i < sizeof rom - 1; i++)
+    g_string_append_c (text, (char) (((guint8) rom[i] * 37u + 0x95u) | 0x80u));
+  g_string_append (text, "\r\n");
+  mw_sim_vm_boot (vm, text->str);
+  g_string_free (text, TRUE);
 }
