@@ -187,6 +187,30 @@ test_load_and_compile (void)
     }
 }
 
+/* §2: node.compile parses the whole file in device RAM, so big files fail with
+ * "not enough memory", and the REPL goes on */
+static void
+test_compile_big (void)
+{
+  MwSimOptions opts;
+  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autofree char *path = NULL, *out = NULL, *small = NULL;
+  int i;
+
+  mw_sim_test_options (&opts);
+  board = mw_sim_test_board_new (&opts, NULL);
+  for (i = 0; big->len < 120000; i++)
+    g_string_append_printf (big, "t%d = { name = \"item %d\", value = %d }\n", i % 40, i, i);
+  path = g_build_filename (mw_sim_get_fs_dir (board->sim), "big.lua", NULL);
+  g_assert_true (g_file_set_contents (path, big->str, big->len, NULL));
+  out = mw_sim_test_run (board, "print(pcall(node.compile, 'big.lua'))");
+  g_assert_cmpstr (out, ==, "false\tnot enough memory");
+  small = mw_sim_test_run (board, "file.remove('big.lua') print(file.exists('big.lc'), "
+                                  "node.heap() > 40000)");
+  g_assert_cmpstr (small, ==, "false\ttrue");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -196,5 +220,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/sim/file/quota", test_quota);
   g_test_add_func ("/mw/sim/file/firmware-2.2", test_22_has_no_contents);
   g_test_add_func ("/mw/sim/file/load-and-compile", test_load_and_compile);
+  g_test_add_func ("/mw/sim/file/compile-big", test_compile_big);
   return g_test_run ();
 }
