@@ -80,6 +80,20 @@ test_cost (gconstpointer data)
   g_assert_cmpfloat (each, <=, c->esp_each * 1.25);
 }
 
+/* collectgarbage("count") counts board bytes too: with node.heap() it adds up to the cap */
+static void
+test_count (void)
+{
+  g_autoptr(MwSimTestBoard) board = board_new (0);
+  g_autofree char *out = mw_sim_test_run (board,
+    "collectgarbage() a = collectgarbage('count')*1024 + node.heap() "
+    "t = {} for i=1,100 do t[i] = {i} end "
+    "b = collectgarbage('count')*1024 + node.heap() print(math.abs(a - b) < 64, "
+    "collectgarbage('collect'))");
+
+  g_assert_cmpstr (out, ==, "true\t0");
+}
+
 /* the allocator's charge, against the model (linear fit, float and integer builds) */
 static void
 test_charge_model (void)
@@ -136,6 +150,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/sim/heap/boot-free", test_boot_free);
   g_test_add_func ("/mw/sim/heap/option", test_option);
   g_test_add_func ("/mw/sim/heap/charge-model", test_charge_model);
+  g_test_add_func ("/mw/sim/heap/collectgarbage-count", test_count);
   for (guint i = 0; i < G_N_ELEMENTS (cost_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/mw/sim/heap/cost/%s", cost_cases[i].name);

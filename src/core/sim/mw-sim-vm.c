@@ -143,6 +143,24 @@ l_print (lua_State *L)
   return 0;
 }
 
+/* collectgarbage("count") in board kilobytes, as the firmware's Lua counts them; every other
+ * option goes to Lua's own collectgarbage (upvalue 1). */
+static int
+l_collectgarbage (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  if (g_strcmp0 (luaL_optstring (L, 1, "collect"), "count") == 0)
+    {
+      lua_pushnumber (L, vm->heap.used / 1024.0);
+      return 1;
+    }
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
+  return lua_gettop (L);
+}
+
 static void
 wdt_hook (lua_State *L,
           lua_Debug *ar)
@@ -611,6 +629,9 @@ mw_sim_vm_boot (MwSimVm    *vm,
   lua_register (L, "print", l_print);
   lua_register (L, "dofile", l_dofile);
   lua_register (L, "loadfile", l_loadfile);
+  lua_getglobal (L, "collectgarbage");
+  lua_pushcclosure (L, l_collectgarbage, 1);
+  lua_setglobal (L, "collectgarbage");
   setup_package (L);
   for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
     if (mw_sim_vm_has_module (vm, modules[i].name))
