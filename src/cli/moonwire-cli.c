@@ -15,6 +15,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "check", mw_cli_check, "Check Lua files for syntax errors and firmware limits" },
+  { "minify", mw_cli_minify, "Shrink Lua files, verified against their bytecode" },
 };
 
 static void

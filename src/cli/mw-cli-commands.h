@@ -21,6 +21,7 @@ enum {
 typedef int (*MwCliCommandFunc) (int argc, char **argv);
 
 int mw_cli_check (int argc, char **argv);
+int mw_cli_minify (int argc, char **argv);
 
 /* Parses a command's options; prints the error and returns FALSE on bad usage. */
 gboolean mw_cli_parse_options (GOptionContext *context,
