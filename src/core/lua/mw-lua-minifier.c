@@ -108,6 +108,7 @@ typedef struct {
   guint32 *tok_local;    /* per token: index + 1 into locals, 0 for none */
   GHashTable *globals;   /* name -> GArray of guint32 use tokens, ascending */
   char **names;          /* per local: the new name, or NULL to keep it */
+  guint8 *drop;          /* per token: TRUE when it is left out */
   guint n_renamed;
   guint n_literals;
 } Minifier;
@@ -127,6 +128,7 @@ minifier_clear (Minifier *m)
     }
   g_free (m->names);
   g_free (m->tok_local);
+  g_free (m->drop);
   g_clear_pointer (&m->globals, g_hash_table_unref);
 }
 
@@ -630,6 +632,55 @@ shorten_literal (Minifier *m, const MwLuaToken *tok, GString *out, GString *scra
   return out->len > 0 && out->len < tok->length;
 }
 
+/* ---- tokens that can go ----------------------------------------------------------------- */
+
+/* `f("x")` and `f({...})` compile exactly as `f"x"` and `f{...}` (funcargs: one string or
+ * constructor argument, and `(` with one such expression, both end in the same
+ * luaK_exp2nextreg); a separator before `}` ends a constructor and emits nothing. */
+static void
+find_droppable (Minifier *m)
+{
+  g_autoptr (GPtrArray) stack = g_ptr_array_new ();
+  MwLuaNode *root = mw_lua_tree_get_root (m->tree);
+
+  m->drop = g_new0 (guint8, m->n_toks);
+  for (guint t = 0; t + 1 < m->n_toks; t++)
+    if ((m->toks[t].kind == MW_LUA_TOKEN_COMMA || m->toks[t].kind == MW_LUA_TOKEN_SEMICOLON) &&
+        m->toks[t + 1].kind == MW_LUA_TOKEN_RBRACE)
+      m->drop[t] = TRUE;
+
+  if (root != NULL)
+    g_ptr_array_add (stack, root);
+  while (stack->len > 0)
+    {
+      MwLuaNode *n = g_ptr_array_steal_index_fast (stack, stack->len - 1);
+
+      for (guint k = 0; k < G_N_ELEMENTS (n->kids); k++)
+        if (n->kids[k] != NULL)
+          g_ptr_array_add (stack, n->kids[k]);
+      if (n->next != NULL)
+        g_ptr_array_add (stack, n->next);
+      if ((n->kind == MW_LUA_NODE_NUMFOR || n->kind == MW_LUA_NODE_GENFOR) && n->u.body != NULL)
+        g_ptr_array_add (stack, n->u.body);
+
+      if ((n->kind == MW_LUA_NODE_CALL || n->kind == MW_LUA_NODE_METHCALL) &&
+          !(n->flags & (MW_LUA_NODE_FLAG_STRARG | MW_LUA_NODE_FLAG_TABLEARG)) &&
+          n->kids[1] != NULL && n->kids[1]->next == NULL &&
+          (n->kids[1]->kind == MW_LUA_NODE_STRING || n->kids[1]->kind == MW_LUA_NODE_TABLE))
+        {
+          guint lp = n->kids[1]->first - 1, rp = n->kids[1]->last + 1;
+
+          if (n->kids[1]->first == 0 || rp >= m->n_toks ||
+              m->toks[lp].kind != MW_LUA_TOKEN_LPAREN || m->toks[rp].kind != MW_LUA_TOKEN_RPAREN)
+            continue;
+          /* the call's line is the line of `(` or of the argument */
+          if (m->opt->keep_lines && m->toks[lp].line != m->toks[rp].end_line)
+            continue;
+          m->drop[lp] = m->drop[rp] = TRUE;
+        }
+    }
+}
+
 /* ---- printing ---------------------------------------------------------------------------- */
 
 typedef struct {
@@ -731,6 +782,9 @@ print_chunk (Minifier *m, GString *out)
       const char *text = m->src + tok->offset;
       gsize len = tok->length;
       guint8 top = nest->len > 0 ? nest->data[nest->len - 1] : 0;
+
+      if (m->drop[t])
+        continue;
 
       for (; ci < n_comments && comments[ci].offset < tok->offset; ci++)
         {
@@ -852,6 +906,7 @@ mw_lua_minify (const char               *chunkname,
   m.opt = options;
   if (!options->no_rename)
     rename_locals (&m);
+  find_droppable (&m);
 
   out = g_string_sized_new (length / 2 + 16);
   print_chunk (&m, out);
