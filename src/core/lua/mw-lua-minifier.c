@@ -89,12 +89,18 @@ candidate_name (guint c, char buf[8])
 
 /* ---- renaming ---------------------------------------------------------------------------- */
 
+/* Candidates below this index have one or two characters; globals that short get a slot. */
+#define N_SHORT (N_FIRST + N_FIRST * N_REST)
+
 typedef struct {
   MwLuaVar *var;
+  gboolean skip;         /* hidden loop state: no name in the source */
   gboolean fixed;        /* self and the vararg arg: implicit, cannot be renamed */
+  guint n_fixed;         /* fixed neighbours */
   guint weight;          /* occurrences in the output: declaration and uses */
   gint colour;           /* candidate index, -1 while uncoloured or fixed */
   guint stack_pos;
+  guint mark;            /* the last local an edge was added from, + 1 */
   GArray *neighbours;    /* guint: indices of locals that must not share this one's name */
 } Local;
 
@@ -104,11 +110,13 @@ typedef struct {
   const MwLuaToken *toks;
   guint n_toks;
   const MwLuaMinifyOptions *opt;
-  GArray *locals;        /* Local */
+  GArray *locals;        /* Local, every variable of every function in order */
   guint32 *tok_local;    /* per token: index + 1 into locals, 0 for none */
   GHashTable *globals;   /* name -> GArray of guint32 use tokens, ascending */
+  GArray **short_globals;  /* per candidate below N_SHORT: that global's uses, or NULL */
   char **names;          /* per local: the new name, or NULL to keep it */
   guint8 *drop;          /* per token: TRUE when it is left out */
+  GString *long_scratch;
   guint n_renamed;
   guint n_literals;
 } Minifier;
@@ -129,6 +137,9 @@ minifier_clear (Minifier *m)
   g_free (m->names);
   g_free (m->tok_local);
   g_free (m->drop);
+  if (m->long_scratch != NULL)
+    g_string_free (m->long_scratch, TRUE);
+  g_free (m->short_globals);
   g_clear_pointer (&m->globals, g_hash_table_unref);
 }
 
@@ -158,24 +169,55 @@ compare_weight (gconstpointer a, gconstpointer b, gpointer data)
 }
 
 static void
-add_edge (GArray *locals, guint a, guint b)
+add_neighbour (Local *l, guint other)
 {
-  Local *la = &g_array_index (locals, Local, a);
-  Local *lb = &g_array_index (locals, Local, b);
-  GArray *na = la->neighbours, *nb = lb->neighbours;
-
-  /* uses of one local in a row add the same edge again: skip the obvious repeats */
-  if (na->len > 0 && g_array_index (na, guint, na->len - 1) == b)
-    return;
-  g_array_append_val (na, b);
-  g_array_append_val (nb, a);
+  if (l->neighbours == NULL)
+    l->neighbours = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (l->neighbours, other);
 }
 
-/* TRUE when the global `name` is used between tokens `start` and `end` (inclusive). */
-static gboolean
-global_used_in (Minifier *m, const char *name, guint32 start, guint32 end)
+static void
+add_edge (GArray *locals, guint outer, guint inner)
 {
-  GArray *uses = g_hash_table_lookup (m->globals, name);
+  Local *lo = &g_array_index (locals, Local, outer);
+  Local *li = &g_array_index (locals, Local, inner);
+
+  /* uses of one local in a row add the same edge again: skip the repeats */
+  if (li->mark == outer + 1)
+    return;
+  li->mark = outer + 1;
+  add_neighbour (lo, inner);
+  add_neighbour (li, outer);
+  lo->n_fixed += li->fixed;
+  li->n_fixed += lo->fixed;
+}
+
+static int
+char_index (const char *set, char c)
+{
+  const char *p = c != '\0' ? strchr (set, c) : NULL;
+  return p != NULL ? (int) (p - set) : -1;
+}
+
+/* The candidate index of a one- or two-character name, or -1. */
+static int
+short_candidate_index (const char *name)
+{
+  int a, b;
+
+  if (name[0] == '\0' || (a = char_index (first_chars, name[0])) < 0)
+    return -1;
+  if (name[1] == '\0')
+    return a;
+  if (name[2] != '\0' || (b = char_index (rest_chars, name[1])) < 0)
+    return -1;
+  return N_FIRST + a * N_REST + b;
+}
+
+/* TRUE when one of `uses` (ascending tokens) lies between `start` and `end` (inclusive). */
+static gboolean
+used_in (GArray *uses, guint32 start, guint32 end)
+{
   guint lo = 0, hi;
 
   if (uses == NULL)
@@ -197,11 +239,15 @@ rename_locals (Minifier *m)
 {
   GPtrArray *funcs = mw_lua_tree_get_functions (m->tree);
   GArray *globals = mw_lua_tree_get_globals (m->tree);
-  g_autoptr (GHashTable) index = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) bases = g_hash_table_new (NULL, NULL);
   g_autoptr (GArray) by_start = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GArray) by_weight = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree guint *taken = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  MwLuaFunction *last_func = NULL;
+  guint last_base = 0;
   guint n_taken = 0;
   guint next_start = 0;
 
@@ -209,22 +255,22 @@ rename_locals (Minifier *m)
   m->tok_local = g_new0 (guint32, m->n_toks);
   m->globals = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) g_array_unref);
+  m->short_globals = g_new0 (GArray *, N_SHORT);
 
   for (guint i = 0; i < funcs->len; i++)
     {
       MwLuaFunction *f = funcs->pdata[i];
+
+      g_hash_table_insert (bases, f, GUINT_TO_POINTER (m->locals->len));
       for (guint j = 0; j < f->vars->len; j++)
         {
           MwLuaVar *v = f->vars->pdata[j];
           Local l = { 0 };
 
-          if (v->kind == MW_LUA_VAR_HIDDEN)
-            continue;  /* "(for index)" and friends: no name in the source */
           l.var = v;
+          l.skip = v->kind == MW_LUA_VAR_HIDDEN;  /* "(for index)" and friends */
           l.fixed = v->kind == MW_LUA_VAR_SELF || v->kind == MW_LUA_VAR_ARG;
           l.colour = -1;
-          l.neighbours = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (index, v, GUINT_TO_POINTER (m->locals->len + 1));
           g_array_append_val (m->locals, l);
         }
     }
@@ -242,6 +288,13 @@ rename_locals (Minifier *m)
         }
       g_array_append_val (uses, ref->token);
     }
+  g_hash_table_iter_init (&iter, m->globals);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      int c = short_candidate_index (key);
+      if (c >= 0)
+        m->short_globals[c] = value;
+    }
 
   for (guint t = 0; t < m->n_toks; t++)
     {
@@ -251,16 +304,23 @@ rename_locals (Minifier *m)
       if (m->toks[t].kind != MW_LUA_TOKEN_NAME || !(m->toks[t].flags & MW_LUA_TOKEN_FLAG_LOCAL))
         continue;
       v = mw_lua_tree_get_token_var (m->tree, t);
-      li = v != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (index, v)) : 0;
-      m->tok_local[t] = li;
-      if (li > 0)
-        g_array_index (m->locals, Local, li - 1).weight++;
+      if (v == NULL)
+        continue;
+      if (v->func != last_func)
+        {
+          last_func = v->func;
+          last_base = GPOINTER_TO_UINT (g_hash_table_lookup (bases, v->func));
+        }
+      li = last_base + v->index;
+      g_assert (li < m->locals->len && g_array_index (m->locals, Local, li).var == v);
+      m->tok_local[t] = li + 1;
+      g_array_index (m->locals, Local, li).weight++;
     }
 
   for (guint i = 0; i < m->locals->len; i++)
     {
-      const MwLuaVar *v = g_array_index (m->locals, Local, i).var;
-      if (v->scope_start <= v->scope_end && v->scope_end < m->n_toks)
+      const Local *l = &g_array_index (m->locals, Local, i);
+      if (!l->skip && l->var->scope_start <= l->var->scope_end && l->var->scope_end < m->n_toks)
         g_array_append_val (by_start, i);
     }
   g_array_sort_with_data (by_start, compare_scope_start, m->locals);
@@ -299,8 +359,11 @@ rename_locals (Minifier *m)
     }
 
   for (guint i = 0; i < m->locals->len; i++)
-    if (!g_array_index (m->locals, Local, i).fixed)
-      g_array_append_val (by_weight, i);
+    {
+      const Local *l = &g_array_index (m->locals, Local, i);
+      if (!l->fixed && !l->skip)
+        g_array_append_val (by_weight, i);
+    }
   g_array_sort_with_data (by_weight, compare_weight, m->locals);
 
   /* first fit, heaviest first; taken[c] == i + 1 marks candidate c as held by a neighbour */
@@ -308,7 +371,8 @@ rename_locals (Minifier *m)
     {
       guint i = g_array_index (by_weight, guint, k);
       Local *l = &g_array_index (m->locals, Local, i);
-      guint need = l->neighbours->len + 1;
+      guint n_neighbours = l->neighbours != NULL ? l->neighbours->len : 0;
+      guint need = n_neighbours + 1;
       char buf[8];
 
       if (need > n_taken)
@@ -317,7 +381,7 @@ rename_locals (Minifier *m)
           memset (taken + n_taken, 0, (need - n_taken) * sizeof (guint));
           n_taken = need;
         }
-      for (guint e = 0; e < l->neighbours->len; e++)
+      for (guint e = 0; e < n_neighbours; e++)
         {
           const Local *n = &g_array_index (m->locals, Local, g_array_index (l->neighbours, guint, e));
           if (n->colour >= 0 && (guint) n->colour < n_taken)
@@ -326,15 +390,17 @@ rename_locals (Minifier *m)
       for (guint c = 0;; c++)
         {
           gboolean ok = TRUE;
+          GArray *uses;
 
           if (c < n_taken && taken[c] == i + 1)
             continue;
           candidate_name (c, buf);
-          if (is_keyword (buf))
+          if (c >= N_FIRST && is_keyword (buf))
             continue;
-          if (global_used_in (m, buf, l->var->scope_start, l->var->scope_end))
-            continue;
-          for (guint e = 0; ok && e < l->neighbours->len; e++)
+          uses = c < N_SHORT ? m->short_globals[c] : g_hash_table_lookup (m->globals, buf);
+          if (used_in (uses, l->var->scope_start, l->var->scope_end))
+            continue;  /* it would hide a global used in its scope */
+          for (guint e = 0; ok && l->n_fixed > 0 && e < n_neighbours; e++)
             {
               const Local *n = &g_array_index (m->locals, Local,
                                                g_array_index (l->neighbours, guint, e));
@@ -606,6 +672,10 @@ shorten_literal (Minifier *m, const MwLuaToken *tok, GString *out, GString *scra
       return TRUE;
     }
 
+  /* a quoted string without escapes is as short as it gets: the other quote is no shorter
+   * and a long bracket is longer */
+  if (!(tok->flags & MW_LUA_TOKEN_FLAG_LONG) && memchr (text, '\\', tok->length) == NULL)
+    return FALSE;
   g_string_truncate (scratch, 0);
   mw_lua_token_decode_string (m->src, tok, scratch);
   {
@@ -620,7 +690,8 @@ shorten_literal (Minifier *m, const MwLuaToken *tok, GString *out, GString *scra
   if (m->opt->keep_lines && lines != 0)
     g_string_truncate (out, 0);  /* a quoted spelling has no line break */
   {
-    g_autoptr (GString) lng = g_string_new (NULL);
+    GString *lng = m->long_scratch;
+    g_string_truncate (lng, 0);
     if (long_string (scratch, lng) &&
         (!m->opt->keep_lines || count_breaks (lng->str, lng->len) == lines) &&
         (out->len == 0 || lng->len < out->len))
@@ -875,6 +946,7 @@ mw_lua_minify (const char               *chunkname,
 {
   static const MwLuaMinifyOptions defaults = { 0 };
   g_autoptr (MwLuaTree) tree = NULL;
+  g_autoptr (MwLuaMinifyVerify) verify = NULL;
   Minifier m = { 0 };
   GString *out;
   g_autofree char *difference = NULL;
@@ -892,6 +964,8 @@ mw_lua_minify (const char               *chunkname,
                    "%s: too large to minify", chunkname);
       return NULL;
     }
+  /* liblua compiles the input on a worker while the front end reads it */
+  verify = mw_lua_minify_verify_start (chunkname, source, length, options->keep_lines);
   tree = mw_lua_tree_parse (chunkname, source, length, MW_LUA_PARSE_SKIP_SHEBANG);
   if (!mw_lua_tree_is_valid (tree))
     {
@@ -904,6 +978,7 @@ mw_lua_minify (const char               *chunkname,
   m.src = mw_lua_tree_get_source (tree, NULL);
   m.toks = mw_lua_tree_get_tokens (tree, &m.n_toks);
   m.opt = options;
+  m.long_scratch = g_string_new (NULL);
   if (!options->no_rename)
     rename_locals (&m);
   find_droppable (&m);
@@ -911,10 +986,8 @@ mw_lua_minify (const char               *chunkname,
   out = g_string_sized_new (length / 2 + 16);
   print_chunk (&m, out);
 
-  if (!mw_lua_minify_verify (chunkname, source, length, out->str, out->len, options->keep_lines,
-                             &functions, &difference))
+  if (!mw_lua_minify_verify_finish (verify, out->str, out->len, &functions, &difference))
     {
-      if (g_getenv ("MWDEBUGDUMP")) g_file_set_contents (g_getenv ("MWDEBUGDUMP"), out->str, out->len, NULL); /* XXXDEBUG */
       g_set_error (error, MW_LUA_MINIFY_ERROR, MW_LUA_MINIFY_ERROR_VERIFY,
                    "%s: the minified chunk does not compile to the same bytecode: %s",
                    chunkname, difference);
