@@ -372,8 +372,16 @@ rename_locals (Minifier *m)
       guint i = g_array_index (by_weight, guint, k);
       Local *l = &g_array_index (m->locals, Local, i);
       guint n_neighbours = l->neighbours != NULL ? l->neighbours->len : 0;
-      guint need = n_neighbours + 1;
+      guint need = 1;
       char buf[8];
+
+      /* globals may have pushed a neighbour's colour beyond the neighbour count */
+      for (guint e = 0; e < n_neighbours; e++)
+        {
+          const Local *n = &g_array_index (m->locals, Local, g_array_index (l->neighbours, guint, e));
+          if (n->colour >= 0 && (guint) n->colour + 1 > need)
+            need = n->colour + 1;
+        }
 
       if (need > n_taken)
         {
@@ -384,7 +392,7 @@ rename_locals (Minifier *m)
       for (guint e = 0; e < n_neighbours; e++)
         {
           const Local *n = &g_array_index (m->locals, Local, g_array_index (l->neighbours, guint, e));
-          if (n->colour >= 0 && (guint) n->colour < n_taken)
+          if (n->colour >= 0)
             taken[n->colour] = i + 1;
         }
       for (guint c = 0;; c++)
