@@ -148,7 +148,10 @@ mw_cli_minify (int argc, char **argv)
         {
           gsize n;
           const char *bytes = g_bytes_get_data (result, &n);
-          if (fwrite (bytes, 1, n, stdout) != n || fflush (stdout) != 0)
+          /* several chunks in a row stay apart */
+          gboolean newline = argc > 2 && n > 0 && bytes[n - 1] != '\n';
+          if (fwrite (bytes, 1, n, stdout) != n || (newline && putchar ('\n') == EOF) ||
+              fflush (stdout) != 0)
             {
               g_printerr ("moonwire-cli minify: cannot write to standard output\n");
               return MW_EXIT_IO;
