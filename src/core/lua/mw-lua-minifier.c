@@ -101,7 +101,9 @@ typedef struct {
   gint colour;           /* candidate index, -1 while uncoloured or fixed */
   guint stack_pos;
   guint mark;            /* the last local an edge was added from, + 1 */
-  GArray *neighbours;    /* guint: indices of locals that must not share this one's name */
+  guint adj_start;       /* its neighbours: adj[adj_start .. adj_start + n_adj) */
+  guint n_adj;
+  char name[8];          /* the new name, or "" to keep it */
 } Local;
 
 typedef struct {
@@ -114,7 +116,8 @@ typedef struct {
   guint32 *tok_local;    /* per token: index + 1 into locals, 0 for none */
   GHashTable *globals;   /* name -> GArray of guint32 use tokens, ascending */
   GArray **short_globals;  /* per candidate below N_SHORT: that global's uses, or NULL */
-  char **names;          /* per local: the new name, or NULL to keep it */
+  GArray *edges;         /* guint pairs (outer, inner) of locals that must not share a name */
+  guint *adj;            /* both ends of every edge, grouped per local */
   guint8 *drop;          /* per token: TRUE when it is left out */
   GString *long_scratch;
   guint n_renamed;
@@ -124,17 +127,9 @@ typedef struct {
 static void
 minifier_clear (Minifier *m)
 {
-  if (m->locals != NULL)
-    {
-      for (guint i = 0; i < m->locals->len; i++)
-        {
-          g_clear_pointer (&g_array_index (m->locals, Local, i).neighbours, g_array_unref);
-          if (m->names != NULL)
-            g_free (m->names[i]);
-        }
-      g_array_unref (m->locals);
-    }
-  g_free (m->names);
+  g_clear_pointer (&m->locals, g_array_unref);
+  g_clear_pointer (&m->edges, g_array_unref);
+  g_free (m->adj);
   g_free (m->tok_local);
   g_free (m->drop);
   if (m->long_scratch != NULL)
@@ -169,27 +164,45 @@ compare_weight (gconstpointer a, gconstpointer b, gpointer data)
 }
 
 static void
-add_neighbour (Local *l, guint other)
+add_edge (Minifier *m, guint outer, guint inner)
 {
-  if (l->neighbours == NULL)
-    l->neighbours = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_array_append_val (l->neighbours, other);
-}
-
-static void
-add_edge (GArray *locals, guint outer, guint inner)
-{
-  Local *lo = &g_array_index (locals, Local, outer);
-  Local *li = &g_array_index (locals, Local, inner);
+  Local *lo = &g_array_index (m->locals, Local, outer);
+  Local *li = &g_array_index (m->locals, Local, inner);
+  guint pair[2] = { outer, inner };
 
   /* uses of one local in a row add the same edge again: skip the repeats */
   if (li->mark == outer + 1)
     return;
   li->mark = outer + 1;
-  add_neighbour (lo, inner);
-  add_neighbour (li, outer);
+  g_array_append_vals (m->edges, pair, 2);
+  lo->n_adj++;
+  li->n_adj++;
   lo->n_fixed += li->fixed;
   li->n_fixed += lo->fixed;
+}
+
+/* Groups both ends of every edge per local (counting sort). */
+static void
+build_adjacency (Minifier *m)
+{
+  guint total = 0;
+  const guint *e = (const guint *) m->edges->data;
+
+  for (guint i = 0; i < m->locals->len; i++)
+    {
+      Local *l = &g_array_index (m->locals, Local, i);
+      l->adj_start = total;
+      total += l->n_adj;
+      l->n_adj = 0;
+    }
+  m->adj = g_new (guint, total + 1);
+  for (guint k = 0; k + 1 < m->edges->len; k += 2)
+    {
+      Local *a = &g_array_index (m->locals, Local, e[k]);
+      Local *b = &g_array_index (m->locals, Local, e[k + 1]);
+      m->adj[a->adj_start + a->n_adj++] = e[k + 1];
+      m->adj[b->adj_start + b->n_adj++] = e[k];
+    }
 }
 
 static int
@@ -234,7 +247,7 @@ used_in (GArray *uses, guint32 start, guint32 end)
   return lo < uses->len && g_array_index (uses, guint32, lo) <= end;
 }
 
-static void
+G_GNUC_NO_INLINE static void
 rename_locals (Minifier *m)
 {
   GPtrArray *funcs = mw_lua_tree_get_functions (m->tree);
@@ -274,7 +287,7 @@ rename_locals (Minifier *m)
           g_array_append_val (m->locals, l);
         }
     }
-  m->names = g_new0 (char *, m->locals->len + 1);
+  m->edges = g_array_new (FALSE, FALSE, sizeof (guint));
 
   for (guint i = 0; i < globals->len; i++)
     {
@@ -347,7 +360,7 @@ rename_locals (Minifier *m)
           const Local *l = &g_array_index (m->locals, Local, li - 1);
           if (l->stack_pos < stack->len && g_array_index (stack, guint, l->stack_pos) == li - 1)
             for (guint s = l->stack_pos + 1; s < stack->len; s++)
-              add_edge (m->locals, li - 1, g_array_index (stack, guint, s));
+              add_edge (m, li - 1, g_array_index (stack, guint, s));
         }
       while (stack->len > 0)
         {
@@ -358,6 +371,7 @@ rename_locals (Minifier *m)
         }
     }
 
+  build_adjacency (m);
   for (guint i = 0; i < m->locals->len; i++)
     {
       const Local *l = &g_array_index (m->locals, Local, i);
@@ -371,14 +385,15 @@ rename_locals (Minifier *m)
     {
       guint i = g_array_index (by_weight, guint, k);
       Local *l = &g_array_index (m->locals, Local, i);
-      guint n_neighbours = l->neighbours != NULL ? l->neighbours->len : 0;
+      const guint *neighbours = m->adj + l->adj_start;
+      guint n_neighbours = l->n_adj;
       guint need = 1;
       char buf[8];
 
       /* globals may have pushed a neighbour's colour beyond the neighbour count */
       for (guint e = 0; e < n_neighbours; e++)
         {
-          const Local *n = &g_array_index (m->locals, Local, g_array_index (l->neighbours, guint, e));
+          const Local *n = &g_array_index (m->locals, Local, neighbours[e]);
           if (n->colour >= 0 && (guint) n->colour + 1 > need)
             need = n->colour + 1;
         }
@@ -391,7 +406,7 @@ rename_locals (Minifier *m)
         }
       for (guint e = 0; e < n_neighbours; e++)
         {
-          const Local *n = &g_array_index (m->locals, Local, g_array_index (l->neighbours, guint, e));
+          const Local *n = &g_array_index (m->locals, Local, neighbours[e]);
           if (n->colour >= 0)
             taken[n->colour] = i + 1;
         }
@@ -410,8 +425,7 @@ rename_locals (Minifier *m)
             continue;  /* it would hide a global used in its scope */
           for (guint e = 0; ok && l->n_fixed > 0 && e < n_neighbours; e++)
             {
-              const Local *n = &g_array_index (m->locals, Local,
-                                               g_array_index (l->neighbours, guint, e));
+              const Local *n = &g_array_index (m->locals, Local, neighbours[e]);
               if (n->fixed && strcmp (n->var->name, buf) == 0)
                 ok = FALSE;
             }
@@ -422,7 +436,7 @@ rename_locals (Minifier *m)
         }
       if (strcmp (buf, l->var->name) != 0)
         m->n_renamed++;
-      m->names[i] = g_strdup (buf);
+      memcpy (l->name, buf, sizeof l->name);
     }
 }
 
@@ -716,7 +730,7 @@ shorten_literal (Minifier *m, const MwLuaToken *tok, GString *out, GString *scra
 /* `f("x")` and `f({...})` compile exactly as `f"x"` and `f{...}` (funcargs: one string or
  * constructor argument, and `(` with one such expression, both end in the same
  * luaK_exp2nextreg); a separator before `}` ends a constructor and emits nothing. */
-static void
+G_GNUC_NO_INLINE static void
 find_droppable (Minifier *m)
 {
   g_autoptr (GPtrArray) stack = g_ptr_array_new ();
@@ -830,7 +844,7 @@ keep_comment (const MwLuaMinifyOptions *opt, const char *text, gsize len)
   return FALSE;
 }
 
-static void
+G_GNUC_NO_INLINE static void
 print_chunk (Minifier *m, GString *out)
 {
   const MwLuaMinifyOptions *opt = m->opt;
@@ -896,9 +910,10 @@ print_chunk (Minifier *m, GString *out)
             print_text (&p, "", 0, tok->line, tok->line, TRUE, FALSE);
           continue;
         case MW_LUA_TOKEN_NAME:
-          if (m->tok_local != NULL && m->tok_local[t] > 0 && m->names[m->tok_local[t] - 1])
+          if (m->tok_local != NULL && m->tok_local[t] > 0 &&
+              g_array_index (m->locals, Local, m->tok_local[t] - 1).name[0] != '\0')
             {
-              text = m->names[m->tok_local[t] - 1];
+              text = g_array_index (m->locals, Local, m->tok_local[t] - 1).name;
               len = strlen (text);
             }
           break;
