@@ -171,6 +171,41 @@ test_case (gconstpointer data)
     }
 }
 
+/* The same regressions in one file with a shebang (tests/lua/data/minify/regressions.lua). */
+static void
+test_data_file (void)
+{
+  g_autofree char *path = mw_test_data_path ("lua/data/minify/regressions.lua");
+  g_autofree char *data = NULL;
+  g_autofree char *want = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  want = run_lua (data, len);
+  g_assert_true (g_str_has_prefix (want, "true 1 string:"));
+  for (int keep_lines = 0; keep_lines <= 1; keep_lines++)
+    {
+      g_autoptr (GBytes) out = minify_ok (data, len, keep_lines);
+      gsize out_len;
+      const char *text = g_bytes_get_data (out, &out_len);
+      g_autofree char *got = run_lua (text, out_len);
+      guint lines_in = 0, lines_out = 0;
+
+      g_assert_cmpstr (got, ==, want);
+      g_assert_true (g_str_has_prefix (text, "#!/usr/bin/env lua\n"));
+      g_assert_null (g_strstr_len (text, out_len, "Regressions"));
+      for (gsize i = 0; i < len; i++)
+        lines_in += data[i] == '\n';
+      for (gsize i = 0; i < out_len; i++)
+        lines_out += text[i] == '\n';
+      if (keep_lines)
+        g_assert_cmpuint (lines_out, ==, lines_in);
+      else
+        g_assert_cmpuint (lines_out, ==, 1);  /* the shebang's */
+      g_assert_cmpuint (out_len, <, len * 6 / 10);
+    }
+}
+
 typedef struct {
   const char *in;
   const char *out;  /* NULL: no shorter spelling */
@@ -510,6 +545,7 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/mw/lua/minifier/case/%s", cases[i].name);
       g_test_add_data_func (path, &cases[i], test_case);
     }
+  g_test_add_func ("/mw/lua/minifier/data-file", test_data_file);
   g_test_add_func ("/mw/lua/minifier/numerals", test_numerals);
   g_test_add_func ("/mw/lua/minifier/no-keywords", test_no_keywords);
   g_test_add_func ("/mw/lua/minifier/verifier", test_verifier);
