@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "mw-cli-commands.h"
 #include "mw-lua-minifier.h"
 
@@ -161,7 +163,12 @@ mw_cli_minify (int argc, char **argv)
         {
           gsize n;
           const char *bytes = g_bytes_get_data (result, &n);
-          if (!g_file_set_contents (target, bytes, n, &error))
+          GStatBuf st;
+          /* --in-place keeps an executable script executable */
+          int mode = in_place && g_stat (argv[i], &st) == 0 ? (int) (st.st_mode & 07777) : 0666;
+
+          if (!g_file_set_contents_full (target, bytes, n, G_FILE_SET_CONTENTS_CONSISTENT, mode,
+                                         &error))
             {
               g_printerr ("moonwire-cli minify: %s\n", error->message);
               status = MAX (status, MW_EXIT_IO);

@@ -8,6 +8,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "mw-lua-minifier.h"
@@ -498,12 +499,14 @@ test_cli (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  /* --in-place and --no-literals */
+  /* --in-place and --no-literals; an executable stays executable */
+  g_assert_cmpint (g_chmod (in2, 0755), ==, 0);
   g_assert_cmpint (run_cli ((const char *[]) { "--in-place", "--no-literals", in2, in, NULL },
                             &out, &err), ==, 0);
   g_assert_nonnull (strstr (err, "total:"));
   g_assert_true (g_file_get_contents (in2, &text, NULL, NULL));
   g_assert_cmpstr (text, ==, "local a=2 return a");
+  g_assert_true (g_file_test (in2, G_FILE_TEST_IS_EXECUTABLE));
   g_clear_pointer (&text, g_free);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
