@@ -1,6 +1,6 @@
 /* mw-lua-minifier.c: prints a Lua chunk in as few bytes as Lua 5.1 allows, then proves it.
  *
- * Three passes over the front end's MwLuaTree:
+ * Passes over the front end's MwLuaTree:
  *  1. Renaming. Name resolution in Lua is textual, so two locals may share a name unless a use
  *     of the outer one lies inside the inner one's scope. One sweep over the tokens with a
  *     stack of the locals in scope finds exactly those pairs (the interference graph); locals
@@ -9,10 +9,11 @@
  *     the vararg `arg`) referenced inside the local's scope already uses. Unlike a greedy
  *     interval scheme, a local used again after an inner block ends does not block that
  *     block's locals from reusing its name.
- *  2. Printing: tokens only, a space only where two tokens would lex differently when joined,
- *     statement semicolons dropped except before `(`; with keep_lines each token on its
- *     original line.
- *  3. Verification (mw-lua-minify-verify.c): both chunks compiled by liblua5.1 must agree.
+ *  2. Tokens that compile to nothing: statement semicolons (except before `(`), the
+ *     parentheses of a lone string or table argument, separators before `}`.
+ *  3. Printing: tokens only, a space only where two tokens would lex differently when joined;
+ *     with keep_lines each token on its original line.
+ *  4. Verification (mw-lua-minify-verify.c): both chunks compiled by liblua5.1 must agree.
  *
  * Literals are respelled only where both firmware builds read the same value: the float build
  * reads numerals with strtod, the integer build decimal ones with strtol and hex ones with
