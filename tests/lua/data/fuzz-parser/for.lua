@@ -1,0 +1,1 @@
+for i=1,2,3 do end for k,v in pairs(t) do end
