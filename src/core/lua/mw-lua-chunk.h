@@ -80,11 +80,11 @@ typedef struct {
   gint32 endpc;
 } MwLuaLocVar;
 
-typedef struct _MwLuaFunction MwLuaFunction;
+typedef struct _MwLuaProto MwLuaProto;
 
 /* One function prototype. Instructions are held in host order; line info one line per
  * instruction (n_lineinfo is 0 or n_code), however the file stored it. */
-struct _MwLuaFunction {
+struct _MwLuaProto {
   MwLuaString source;       /* data NULL: same as the enclosing function's, or stripped */
   gint32 linedefined;
   gint32 lastlinedefined;
@@ -96,7 +96,7 @@ struct _MwLuaFunction {
   guint n_code;
   MwLuaConstant *constants;
   guint n_constants;
-  MwLuaFunction **protos;
+  MwLuaProto **protos;
   guint n_protos;
   gint32 *lineinfo;
   guint n_lineinfo;
@@ -127,7 +127,7 @@ void mw_lua_chunk_unref (MwLuaChunk *chunk);
 
 /* The format the chunk was read in (the host's for chunks compiled from source). */
 const MwLuaChunkFormat *mw_lua_chunk_get_format (MwLuaChunk *chunk);
-const MwLuaFunction *mw_lua_chunk_get_main (MwLuaChunk *chunk);
+const MwLuaProto *mw_lua_chunk_get_main (MwLuaChunk *chunk);
 
 /* Strip levels as node.stripdebug: 1 keeps everything, 2 drops local and upvalue names,
  * 3 also drops line info and source names (luac -s). Returns a new chunk. */
@@ -139,6 +139,12 @@ MwLuaChunk *mw_lua_chunk_strip (MwLuaChunk *chunk,
 GBytes *mw_lua_chunk_dump (MwLuaChunk              *chunk,
                            const MwLuaChunkFormat *format,
                            GError                **error);
+
+/* mw_lua_chunk_dump of mw_lua_chunk_strip (chunk, level), without the copy. */
+GBytes *mw_lua_chunk_dump_stripped (MwLuaChunk              *chunk,
+                                    const MwLuaChunkFormat *format,
+                                    int                     level,
+                                    GError                **error);
 
 typedef enum {
   MW_LUA_CHUNK_COMPARE_ALL = 0,
@@ -165,8 +171,12 @@ int mw_lua_chunk_load (struct lua_State *L,
                        gsize             len,
                        const char       *name);
 
+/* The size in bytes of `function`'s line info packed as NodeMCU stores it, with its NUL (0
+ * without line info): what the firmware allocates for it on load. */
+gsize mw_lua_function_packed_lineinfo_size (const MwLuaProto *function);
+
 /* Counts of a function tree (the main function and every nested one). */
-guint mw_lua_function_count (const MwLuaFunction *function);
+guint mw_lua_function_count (const MwLuaProto *function);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwLuaChunk, mw_lua_chunk_unref)
 
