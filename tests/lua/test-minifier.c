@@ -1,14 +1,13 @@
-/* test-minifier.c: the verified minifier against liblua5.1, the corpus and its own CLI.
+/* test-minifier.c: the verified minifier against liblua5.1 and the corpus.
  *
  * Oracles: each regression case runs in liblua5.1 before and after minification and must
  * return the same values; every output must pass the bytecode verifier; every corpus file is
  * minified in both modes (any refusal fails) and the output re-parsed to check the names it
- * chose; the CLI is the built moonwire-cli binary (MOONWIRE_CLI).
+ * chose. The CLI's tests are in tests/cli/test-cli-minify.c.
  */
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "mw-lua-minifier.h"
@@ -431,113 +430,6 @@ test_corpus (void)
   g_assert_cmpfloat ((double) total_out[1] / total_in, <, 0.477);
 }
 
-/* ---- the CLI ------------------------------------------------------------------------------ */
-
-static int
-run_cli (const char *const *args, char **out, char **err)
-{
-  const char *cli = g_getenv ("MOONWIRE_CLI");
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  int status = -1;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  g_ptr_array_add (argv, "minify");
-  for (const char *const *a = args; *a; a++)
-    g_ptr_array_add (argv, (char *) *a);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
-}
-
-static char *
-write_tmp (const char *name, const char *text)
-{
-  char *path = mw_test_tmp_path (name);
-  g_assert_true (g_file_set_contents (path, text, -1, NULL));
-  return path;
-}
-
-static void
-test_cli (void)
-{
-  g_autofree char *in = write_tmp ("cli.lua", "-- Copyright me\nlocal value = 1\n"
-                                              "return value + 1\n");
-  g_autofree char *in2 = write_tmp ("cli2.lua", "local other = 2\nreturn other\n");
-  g_autofree char *bad = write_tmp ("bad.lua", "local = 1\n");
-  g_autofree char *outpath = mw_test_tmp_path ("out.lua");
-  g_autofree char *badout = mw_test_tmp_path ("bad.min.lua");
-  g_autofree char *min2 = mw_test_tmp_path ("cli2.min.lua");
-  char *out = NULL, *err = NULL, *text = NULL;
-
-  /* standard output, report on standard error */
-  g_assert_cmpint (run_cli ((const char *[]) { in, NULL }, &out, &err), ==, 0);
-  g_assert_cmpstr (out, ==, "local a=1 return a+1");
-  g_assert_nonnull (strstr (err, "-> 20 bytes"));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  /* -o with a kept comment and lines */
-  g_assert_cmpint (run_cli ((const char *[]) { "--keep-lines", "--keep-comment", "Copyright",
-                                               "-o", outpath, in, NULL }, &out, &err), ==, 0);
-  g_assert_true (g_file_get_contents (outpath, &text, NULL, NULL));
-  g_assert_cmpstr (text, ==, "-- Copyright me\nlocal a=1\nreturn a+1\n");
-  g_clear_pointer (&text, g_free);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  /* --suffix, several files and a total */
-  g_assert_cmpint (run_cli ((const char *[]) { "--suffix", ".min.lua", in2, NULL }, &out, &err),
-                   ==, 0);
-  g_assert_true (g_file_get_contents (min2, &text, NULL, NULL));
-  g_assert_cmpstr (text, ==, "local a=2 return a");
-  g_clear_pointer (&text, g_free);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  /* --in-place and --no-literals; an executable stays executable */
-  g_assert_cmpint (g_chmod (in2, 0755), ==, 0);
-  g_assert_cmpint (run_cli ((const char *[]) { "--in-place", "--no-literals", in2, in, NULL },
-                            &out, &err), ==, 0);
-  g_assert_nonnull (strstr (err, "total:"));
-  g_assert_true (g_file_get_contents (in2, &text, NULL, NULL));
-  g_assert_cmpstr (text, ==, "local a=2 return a");
-  g_assert_true (g_file_test (in2, G_FILE_TEST_IS_EXECUTABLE));
-  g_clear_pointer (&text, g_free);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  /* a syntax error: exit 2, Lua's message, nothing written */
-  g_assert_cmpint (run_cli ((const char *[]) { "--suffix", ".min.lua", bad, NULL }, &out, &err),
-                   ==, 2);
-  g_assert_nonnull (strstr (err, "bad.lua:1:"));
-  g_assert_false (g_file_test (badout, G_FILE_TEST_EXISTS));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  /* usage errors: exit 4 */
-  g_assert_cmpint (run_cli ((const char *[]) { "-o", outpath, in, in2, NULL }, &out, &err), ==, 4);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli ((const char *[]) { "--in-place", "--suffix", ".x", in, NULL }, &out,
-                            &err), ==, 4);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli ((const char *[]) { "--keep-comment", "(", in, NULL }, &out, &err), ==,
-                   4);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  /* a missing file: exit 3 */
-  g_assert_cmpint (run_cli ((const char *[]) { "/nonexistent/x.lua", NULL }, &out, &err), ==, 3);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -556,6 +448,5 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/minifier/keep-comment", test_keep_comment);
   g_test_add_func ("/mw/lua/minifier/syntax-error", test_syntax_error);
   g_test_add_func ("/mw/lua/minifier/corpus", test_corpus);
-  g_test_add_func ("/mw/lua/minifier/cli", test_cli);
   return g_test_run ();
 }

@@ -1,8 +1,6 @@
 /* mw-lua-minify-verify.c: compares the bytecode liblua5.1 makes of two sources. */
 #include "mw-config.h"
 
-#include <lauxlib.h>
-#include <lua.h>
 #include <string.h>
 
 #include "mw-lua-chunk.h"
@@ -39,109 +37,16 @@ skip_shebang (const char *source, gsize *len)
   return nl;
 }
 
-/* Lua's compiler allocates many small blocks and frees them all at lua_close: a bump
- * allocator that never frees (the collector is stopped) compiles about a fifth faster than
- * malloc. Blocks grow in place when they are the last one handed out, as Lua's growing
- * arrays usually are. */
-typedef struct {
-  GPtrArray *blocks;
-  char *next;
-  char *end;
-  char *last;
-  gsize first_size;
-} Arena;
-
-#define ARENA_BLOCK (1 << 20)
-
-/* Each thread keeps its first block for the next compile: a fresh megabyte from mmap costs
- * page faults on every file. */
-static GPrivate spare_block = G_PRIVATE_INIT (g_free);
-
-static void
-arena_free (Arena *a)
-{
-  if (a->blocks->len > 0 && g_private_get (&spare_block) == NULL &&
-      a->first_size == ARENA_BLOCK)
-    g_private_set (&spare_block, g_ptr_array_steal_index (a->blocks, 0));
-  g_ptr_array_unref (a->blocks);
-}
-
-static void *
-arena_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
-{
-  Arena *a = ud;
-  gsize size = (nsize + 15) & ~(gsize) 15;
-  char *p;
-
-  if (nsize == 0)
-    return NULL;  /* freed with the arena */
-  if (ptr != NULL && nsize <= osize)
-    return ptr;
-  if (ptr != NULL && ptr == a->last && (gsize) (a->end - a->last) >= size)
-    {
-      a->next = a->last + size;
-      return ptr;
-    }
-  if (a->next == NULL || (gsize) (a->end - a->next) < size)
-    {
-      gsize block = MAX (ARENA_BLOCK, size);
-      char *first = a->blocks->len == 0 && block == ARENA_BLOCK ? g_private_get (&spare_block)
-                                                                 : NULL;
-      if (first != NULL)
-        g_private_set (&spare_block, NULL);
-      a->next = first != NULL ? first : g_malloc (block);
-      a->end = a->next + block;
-      if (a->blocks->len == 0)
-        a->first_size = block;
-      g_ptr_array_add (a->blocks, a->next);
-    }
-  p = a->next;
-  a->next += size;
-  a->last = p;
-  if (ptr != NULL)
-    memcpy (p, ptr, MIN (osize, nsize));
-  return p;
-}
-
-static int
-collect (lua_State *L, const void *p, size_t size, void *ud)
-{
-  g_byte_array_append (ud, p, size);
-  return 0;
-}
-
 static MwLuaChunk *
 compile (const char *chunkname, const char *source, gsize len, GError **error)
 {
-  Arena arena = { g_ptr_array_new_with_free_func (g_free), NULL, NULL, NULL, 0 };
-  g_autoptr (GByteArray) dump = g_byte_array_sized_new (len / 2 + 64);
-  MwLuaChunk *chunk = NULL;
-  lua_State *L;
-
   source = skip_shebang (source, &len);
-  L = lua_newstate (arena_alloc, &arena);
-  if (L == NULL)
-    g_error ("cannot create a Lua state: out of memory");
-  lua_gc (L, LUA_GCSTOP, 0);
-  if (luaL_loadbuffer (L, source, len, chunkname) != 0)
-    {
-      const char *message = lua_tostring (L, -1);
-      g_set_error (error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_SYNTAX, "%s",
-                   message != NULL ? message : "cannot compile");
-    }
-  else
-    {
-      lua_dump (L, collect, dump);
-      chunk = mw_lua_chunk_new_from_bytes (dump->data, dump->len, error);
-    }
-  lua_close (L);
-  arena_free (&arena);
-  return chunk;
+  return mw_lua_chunk_new_from_source (chunkname, source, len, error);
 }
 
 /* Same line info in every function (the functions are known to match otherwise). */
 static gboolean
-lines_equal (const MwLuaFunction *a, const MwLuaFunction *b, guint *index, char **difference)
+lines_equal (const MwLuaProto *a, const MwLuaProto *b, guint *index, char **difference)
 {
   g_autofree char *where = *index == 0 ? g_strdup ("main chunk")
                                         : g_strdup_printf ("function at line %d (function %u)",
