@@ -44,16 +44,21 @@ compile (const char *chunkname, const char *source, gsize len, GError **error)
   return mw_lua_chunk_new_from_source (chunkname, source, len, error);
 }
 
+static char *
+describe_function (const MwLuaProto *f, guint index)
+{
+  if (index == 0)
+    return g_strdup ("main chunk");
+  return g_strdup_printf ("function at line %d (function %u)", f->linedefined, index);
+}
+
 /* Same line info in every function (the functions are known to match otherwise). */
 static gboolean
 lines_equal (const MwLuaProto *a, const MwLuaProto *b, guint *index, char **difference)
 {
-  g_autofree char *where = *index == 0 ? g_strdup ("main chunk")
-                                        : g_strdup_printf ("function at line %d (function %u)",
-                                                           a->linedefined, *index);
-
   if (a->n_lineinfo != b->n_lineinfo)
     {
+      g_autofree char *where = describe_function (a, *index);
       *difference = g_strdup_printf ("%s: line info for %u instructions, not %u", where,
                                      a->n_lineinfo, b->n_lineinfo);
       return FALSE;
@@ -61,6 +66,7 @@ lines_equal (const MwLuaProto *a, const MwLuaProto *b, guint *index, char **diff
   for (guint i = 0; i < a->n_lineinfo; i++)
     if (a->lineinfo[i] != b->lineinfo[i])
       {
+        g_autofree char *where = describe_function (a, *index);
         *difference = g_strdup_printf ("%s: line of instruction %u differs (%d, not %d)", where,
                                        i + 1, a->lineinfo[i], b->lineinfo[i]);
         return FALSE;
