@@ -322,6 +322,23 @@ test_verifier (void)
   g_assert_cmpuint (n, ==, 2);
   g_assert_false (mw_lua_minify_verify_finish (v3, moved, strlen (moved), &n, &d3));
   g_test_message ("%s", d3);
+  g_assert_nonnull (strstr (d3, "function at line 2"));
+
+  /* the line of each instruction, in keep_lines mode only */
+  {
+    static const char one[] = "local y = x\nreturn y";
+    static const char two[] = "local y =\nx return y";
+    g_autoptr (MwLuaMinifyVerify) v4 = mw_lua_minify_verify_start ("t.lua", one, strlen (one),
+                                                                   TRUE);
+    g_autoptr (MwLuaMinifyVerify) v5 = mw_lua_minify_verify_start ("t.lua", one, strlen (one),
+                                                                   FALSE);
+    g_autofree char *d4 = NULL, *d5 = NULL;
+
+    g_assert_false (mw_lua_minify_verify_finish (v4, two, strlen (two), &n, &d4));
+    g_test_message ("%s", d4);
+    g_assert_nonnull (strstr (d4, "main chunk: line of instruction 1 differs (1, not 2)"));
+    g_assert_true (mw_lua_minify_verify_finish (v5, two, strlen (two), &n, &d5));
+  }
 }
 
 static void
