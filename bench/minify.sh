@@ -16,6 +16,10 @@ echo "== moonwire minify --keep-lines (verified, line info identical)"
 # shellcheck disable=SC2046
 "$BENCH_BUILD/bench/bench-minify" --keep-lines $(cat "$CORPUS_LIST")
 echo
+echo "== moonwire minify --no-literals (renaming and printing alone)"
+# shellcheck disable=SC2046
+"$BENCH_BUILD/bench/bench-minify" --no-literals $(cat "$CORPUS_LIST") | grep -E "^(ratio|refused)"
+echo
 echo "== LuaSrcDiet 0.3 --maximum (published figures; not packaged in Debian)"
 echo "ratio: 0.457 (0.477 with line breaks kept)"
 echo "throughput: about 1.5 MB/s"
