@@ -243,6 +243,29 @@ test_numerals (void)
     }
 }
 
+/* The c-th name of the minifier's order: a..z A..Z _, then two characters, and so on. */
+static void
+candidate_name (guint c, char buf[8])
+{
+  static const char first[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_";
+  static const char rest[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789";
+  guint count = 53, len = 1;
+
+  while (c >= count)
+    {
+      c -= count;
+      count *= 63;
+      len++;
+    }
+  for (guint i = len; i-- > 1;)
+    {
+      buf[i] = rest[c % 63];
+      c /= 63;
+    }
+  buf[0] = first[c];
+  buf[len] = '\0';
+}
+
 /* Every local the output declares has a valid, non-keyword name. */
 static void
 assert_local_names (const char *name, const char *text, gsize len)
@@ -299,6 +322,38 @@ test_no_keywords (void)
   g_assert_cmpstr (got, ==, want);
   assert_local_names ("no-keywords", text, len);
   g_assert_nonnull (g_strstr_len (text, len, "local aaa,aab=1,2"));
+}
+
+/* Lua 5.1 declares a local `arg` in every vararg function (LUA_COMPAT_VARARG): an outer
+ * local used inside one must not be named `arg`, or that use would read the implicit local.
+ * Globals take every cheaper name, so the outer local's first free candidate is `arg`. */
+static void
+test_vararg_arg (void)
+{
+  g_autoptr (GString) src = g_string_new ("local outer = 1\n");
+  g_autoptr (GBytes) out = NULL;
+  g_autofree char *want = NULL, *got = NULL;
+  const char *text;
+  gsize len;
+
+  for (guint c = 0;; c++)
+    {
+      char name[8];
+      candidate_name (c, name);
+      if (strcmp (name, "arg") == 0)
+        break;
+      if (mw_lua_minify_is_valid_name (name))
+        g_string_append_printf (src, "t = %s\n", name);
+    }
+  g_string_append (src, "local function h(...) return outer, arg.n end\nreturn h(5, 6)\n");
+  want = run_lua (src->str, src->len);
+  g_assert_cmpstr (want, ==, "true 2 1 2");
+  out = minify_ok (src->str, src->len, FALSE);
+  text = g_bytes_get_data (out, &len);
+  got = run_lua (text, len);
+  g_assert_cmpstr (got, ==, want);
+  g_assert_nonnull (g_strstr_len (text, len, "local arh=1"));
+  g_assert_nonnull (g_strstr_len (text, len, "return arh,arg.n"));
 }
 
 /* The verifier itself must see a difference and name the function. */
@@ -460,6 +515,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/minifier/data-file", test_data_file);
   g_test_add_func ("/mw/lua/minifier/numerals", test_numerals);
   g_test_add_func ("/mw/lua/minifier/no-keywords", test_no_keywords);
+  g_test_add_func ("/mw/lua/minifier/vararg-arg", test_vararg_arg);
   g_test_add_func ("/mw/lua/minifier/verifier", test_verifier);
   g_test_add_func ("/mw/lua/minifier/keep-lines", test_keep_lines);
   g_test_add_func ("/mw/lua/minifier/keep-comment", test_keep_comment);
