@@ -15,7 +15,7 @@ main (int argc, char **argv)
   g_autoptr (GArray) lens = g_array_new (FALSE, FALSE, sizeof (gsize));
   MwLuaMinifyOptions options = { 0 };
   gsize total = 0, total_out = 0;
-  int rounds = 3, first = 1;
+  int rounds = 5, first = 1;
   gint64 best = G_MAXINT64;
   double best_cpu = G_MAXDOUBLE;
   guint failures = 0;

@@ -117,7 +117,9 @@ typedef struct {
   guint32 *tok_local;    /* per token: index + 1 into locals, 0 for none */
   GHashTable *globals;   /* name -> GArray of guint32 use tokens, ascending */
   GArray **short_globals;  /* per candidate below N_SHORT: that global's uses, or NULL */
-  GArray *edges;         /* guint pairs (outer, inner) of locals that must not share a name */
+  guint *edges;          /* pairs (outer, inner) of locals that must not share a name */
+  guint n_edges;
+  guint edges_size;
   guint *adj;            /* both ends of every edge, grouped per local */
   guint8 *drop;          /* per token: TRUE when it is left out */
   GString *long_scratch;
@@ -129,7 +131,7 @@ static void
 minifier_clear (Minifier *m)
 {
   g_clear_pointer (&m->locals, g_array_unref);
-  g_clear_pointer (&m->edges, g_array_unref);
+  g_free (m->edges);
   g_free (m->adj);
   g_free (m->tok_local);
   g_free (m->drop);
@@ -169,13 +171,18 @@ add_edge (Minifier *m, guint outer, guint inner)
 {
   Local *lo = &g_array_index (m->locals, Local, outer);
   Local *li = &g_array_index (m->locals, Local, inner);
-  guint pair[2] = { outer, inner };
 
   /* uses of one local in a row add the same edge again: skip the repeats */
   if (li->mark == outer + 1)
     return;
   li->mark = outer + 1;
-  g_array_append_vals (m->edges, pair, 2);
+  if (m->n_edges + 2 > m->edges_size)
+    {
+      m->edges_size = MAX (64, m->edges_size * 2);
+      m->edges = g_renew (guint, m->edges, m->edges_size);
+    }
+  m->edges[m->n_edges++] = outer;
+  m->edges[m->n_edges++] = inner;
   lo->n_adj++;
   li->n_adj++;
   lo->n_fixed += li->fixed;
@@ -187,7 +194,7 @@ static void
 build_adjacency (Minifier *m)
 {
   guint total = 0;
-  const guint *e = (const guint *) m->edges->data;
+  const guint *e = m->edges;
 
   for (guint i = 0; i < m->locals->len; i++)
     {
@@ -197,7 +204,7 @@ build_adjacency (Minifier *m)
       l->n_adj = 0;
     }
   m->adj = g_new (guint, total + 1);
-  for (guint k = 0; k + 1 < m->edges->len; k += 2)
+  for (guint k = 0; k + 1 < m->n_edges; k += 2)
     {
       Local *a = &g_array_index (m->locals, Local, e[k]);
       Local *b = &g_array_index (m->locals, Local, e[k + 1]);
@@ -258,6 +265,7 @@ rename_locals (Minifier *m)
   g_autoptr (GArray) by_weight = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree guint *taken = NULL;
+  g_autofree gint *colours = NULL;
   GHashTableIter iter;
   gpointer key, value;
   MwLuaFunction *last_func = NULL;
@@ -288,7 +296,6 @@ rename_locals (Minifier *m)
           g_array_append_val (m->locals, l);
         }
     }
-  m->edges = g_array_new (FALSE, FALSE, sizeof (guint));
 
   for (guint i = 0; i < globals->len; i++)
     {
@@ -373,6 +380,10 @@ rename_locals (Minifier *m)
     }
 
   build_adjacency (m);
+  /* colours apart from the locals, for the neighbour loops' sake */
+  colours = g_new (gint, m->locals->len + 1);
+  for (guint i = 0; i < m->locals->len; i++)
+    colours[i] = -1;
   for (guint i = 0; i < m->locals->len; i++)
     {
       const Local *l = &g_array_index (m->locals, Local, i);
@@ -388,28 +399,22 @@ rename_locals (Minifier *m)
       Local *l = &g_array_index (m->locals, Local, i);
       const guint *neighbours = m->adj + l->adj_start;
       guint n_neighbours = l->n_adj;
-      guint need = 1;
       char buf[8];
 
-      /* globals may have pushed a neighbour's colour beyond the neighbour count */
       for (guint e = 0; e < n_neighbours; e++)
         {
-          const Local *n = &g_array_index (m->locals, Local, neighbours[e]);
-          if (n->colour >= 0 && (guint) n->colour + 1 > need)
-            need = n->colour + 1;
-        }
-
-      if (need > n_taken)
-        {
-          taken = g_renew (guint, taken, need);
-          memset (taken + n_taken, 0, (need - n_taken) * sizeof (guint));
-          n_taken = need;
-        }
-      for (guint e = 0; e < n_neighbours; e++)
-        {
-          const Local *n = &g_array_index (m->locals, Local, neighbours[e]);
-          if (n->colour >= 0)
-            taken[n->colour] = i + 1;
+          gint colour = colours[neighbours[e]];
+          if (colour < 0)
+            continue;
+          /* globals may push a neighbour's colour beyond any neighbour count */
+          if ((guint) colour >= n_taken)
+            {
+              guint grown = MAX ((guint) colour + 1, n_taken * 2);
+              taken = g_renew (guint, taken, grown);
+              memset (taken + n_taken, 0, (grown - n_taken) * sizeof (guint));
+              n_taken = grown;
+            }
+          taken[colour] = i + 1;
         }
       for (guint c = 0;; c++)
         {
@@ -433,6 +438,7 @@ rename_locals (Minifier *m)
           if (!ok)
             continue;
           l->colour = c;
+          colours[i] = c;
           break;
         }
       if (strcmp (buf, l->var->name) != 0)
