@@ -527,11 +527,13 @@ mw_lua_minify_numeral (const char *text, gsize length)
     /* the fewest significant digits that read back as exactly the same double */
     for (int p = 1; p <= 17; p++)
       {
-        char buf[64], digits[32], cand[96];
+        char fmt[16], buf[64], digits[32], cand[96];
         const char *e;
         int exp10, k = 0;
 
-        g_snprintf (buf, sizeof buf, "%.*e", p - 1, v);
+        /* in the C locale, whatever the caller's LC_NUMERIC */
+        g_snprintf (fmt, sizeof fmt, "%%.%de", p - 1);
+        g_ascii_formatd (buf, sizeof buf, fmt, v);
         e = strchr (buf, 'e');
         if (e == NULL)
           return NULL;
