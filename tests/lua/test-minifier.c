@@ -438,6 +438,25 @@ test_keep_comment (void)
 }
 
 static void
+test_empty (void)
+{
+  static const char *const sources[] = { "", "-- only a comment", "\n\n", "#!/bin/lua" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sources); i++)
+    for (int keep_lines = 0; keep_lines <= 1; keep_lines++)
+      {
+        g_autoptr (GBytes) out = minify_ok (sources[i], strlen (sources[i]), keep_lines);
+        g_assert_cmpuint (g_bytes_get_size (out), <=, strlen (sources[i]));
+      }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GBytes) out = mw_lua_minify ("null.lua", NULL, 0, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (out), ==, 0);
+  }
+}
+
+static void
 test_syntax_error (void)
 {
   g_autoptr (GError) error = NULL;
@@ -519,6 +538,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/minifier/verifier", test_verifier);
   g_test_add_func ("/mw/lua/minifier/keep-lines", test_keep_lines);
   g_test_add_func ("/mw/lua/minifier/keep-comment", test_keep_comment);
+  g_test_add_func ("/mw/lua/minifier/empty", test_empty);
   g_test_add_func ("/mw/lua/minifier/syntax-error", test_syntax_error);
   g_test_add_func ("/mw/lua/minifier/corpus", test_corpus);
   return g_test_run ();

@@ -110,6 +110,7 @@ typedef struct {
 typedef struct {
   MwLuaTree *tree;
   const char *src;
+  gsize n_src;
   const MwLuaToken *toks;
   guint n_toks;
   const MwLuaMinifyOptions *opt;
@@ -873,7 +874,8 @@ print_chunk (Minifier *m, GString *out)
         len--;
       if (!opt->drop_shebang)
         g_string_append_len (out, m->src, len);
-      if (!opt->drop_shebang || opt->keep_lines)
+      /* the line break only when the file has one: a file of just a shebang stays so */
+      if ((!opt->drop_shebang || opt->keep_lines) && len < m->n_src)
         g_string_append_c (out, '\n');
       p.line = 2;
     }
@@ -990,6 +992,8 @@ mw_lua_minify (const char               *chunkname,
 
   if (options == NULL)
     options = &defaults;
+  if (source == NULL)
+    source = "";
   if (length >= G_MAXUINT32)
     {
       g_set_error (error, MW_LUA_MINIFY_ERROR, MW_LUA_MINIFY_ERROR_TOO_LARGE,
@@ -1007,7 +1011,7 @@ mw_lua_minify (const char               *chunkname,
     }
 
   m.tree = tree;
-  m.src = mw_lua_tree_get_source (tree, NULL);
+  m.src = mw_lua_tree_get_source (tree, &m.n_src);
   m.toks = mw_lua_tree_get_tokens (tree, &m.n_toks);
   m.opt = options;
   m.long_scratch = g_string_new (NULL);
