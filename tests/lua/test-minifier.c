@@ -356,6 +356,123 @@ test_vararg_arg (void)
   g_assert_nonnull (g_strstr_len (text, len, "return arh,arg.n"));
 }
 
+/* Random programs dense with shadowing, upvalues, globals, `self` and `arg` (a fixed seed):
+ * the verifier is the oracle, so any renaming mistake is a refusal. */
+static const char *const gen_names[] = { "a", "b", "c", "x", "arg", "self", "print", "_" };
+
+static void gen_block (GRand *r, GString *s, int depth);
+
+static void
+gen_expr (GRand *r, GString *s, int depth)
+{
+  switch (depth > 2 ? 0 : g_rand_int_range (r, 0, 6))
+    {
+    case 0:
+      g_string_append_printf (s, "%d", g_rand_int_range (r, 0, 10));
+      break;
+    case 1:
+    case 5:
+      g_string_append (s, gen_names[g_rand_int_range (r, 0, G_N_ELEMENTS (gen_names))]);
+      break;
+    case 2:
+      g_string_append_c (s, '(');
+      gen_expr (r, s, depth + 1);
+      g_string_append (s, " + ");
+      gen_expr (r, s, depth + 1);
+      g_string_append_c (s, ')');
+      break;
+    case 3:
+      {
+        static const char *const params[] = { "", "a", "a, b", "...", "x, ..." };
+        g_string_append_printf (s, "function (%s) ", params[g_rand_int_range (r, 0, 5)]);
+        gen_block (r, s, depth + 1);
+        g_string_append (s, " end");
+        break;
+      }
+    default:
+      g_string_append_c (s, '{');
+      gen_expr (r, s, depth + 1);
+      g_string_append_c (s, '}');
+      break;
+    }
+}
+
+static void
+gen_block (GRand *r, GString *s, int depth)
+{
+  int n = g_rand_int_range (r, 1, 5);
+
+  for (int i = 0; i < n; i++)
+    {
+      const char *v = gen_names[g_rand_int_range (r, 0, 6)];
+      const char *w = gen_names[g_rand_int_range (r, 0, 6)];
+      int kind = g_rand_int_range (r, 0, depth < 4 ? 8 : 3);
+
+      if (kind == 0)
+        g_string_append_printf (s, "local %s = ", v);
+      else if (kind == 1)
+        g_string_append_printf (s, "local %s, %s = ", v, w);
+      else if (kind == 2)
+        g_string_append_printf (s, "%s = ", gen_names[g_rand_int_range (r, 0, 8)]);
+      if (kind <= 2)
+        {
+          gen_expr (r, s, depth);
+          g_string_append_c (s, '\n');
+          continue;
+        }
+      switch (kind)
+        {
+        case 3:
+          g_string_append (s, "do ");
+          break;
+        case 4:
+          g_string_append_printf (s, "for %s = 1, 2 do ", gen_names[g_rand_int_range (r, 0, 4)]);
+          break;
+        case 5:
+          g_string_append_printf (s, "for %s, %s in next, {} do ", v, w);
+          break;
+        case 6:
+          g_string_append_printf (s, "local function %s(%s) ", gen_names[g_rand_int_range (r, 0, 4)],
+                                  g_rand_boolean (r) ? "a, ..." : "b");
+          break;
+        default:
+          g_string_append_printf (s, "function t:m(%s) ", g_rand_boolean (r) ? "..." : "x");
+          break;
+        }
+      gen_block (r, s, depth + 1);
+      g_string_append (s, " end\n");
+    }
+}
+
+static void
+test_generated (void)
+{
+  g_autoptr (GRand) r = g_rand_new_with_seed (20240501);
+
+  for (int i = 0; i < 300; i++)
+    {
+      g_autoptr (GString) s = g_string_new ("t = {}\n");
+
+      gen_block (r, s, 0);
+      g_string_append_printf (s, "return %s\n", gen_names[g_rand_int_range (r, 0, 8)]);
+      for (int keep_lines = 0; keep_lines <= 1; keep_lines++)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GBytes) out = NULL;
+          MwLuaMinifyOptions options = { 0 };
+
+          options.keep_lines = keep_lines;
+          out = mw_lua_minify ("gen.lua", s->str, s->len, &options, NULL, &error);
+          if (error != NULL)
+            {
+              g_autofree char *escaped = g_strescape (s->str, NULL);
+              g_test_message ("%s", escaped);
+            }
+          g_assert_no_error (error);
+        }
+    }
+}
+
 /* The verifier itself must see a difference and name the function. */
 static void
 test_verifier (void)
@@ -535,6 +652,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/minifier/numerals", test_numerals);
   g_test_add_func ("/mw/lua/minifier/no-keywords", test_no_keywords);
   g_test_add_func ("/mw/lua/minifier/vararg-arg", test_vararg_arg);
+  g_test_add_func ("/mw/lua/minifier/generated", test_generated);
   g_test_add_func ("/mw/lua/minifier/verifier", test_verifier);
   g_test_add_func ("/mw/lua/minifier/keep-lines", test_keep_lines);
   g_test_add_func ("/mw/lua/minifier/keep-comment", test_keep_comment);
