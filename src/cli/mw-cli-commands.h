@@ -31,17 +31,4 @@ gboolean mw_cli_parse_options (GOptionContext *context,
                                int            *argc,
                                char         ***argv);
 
-/* Shared by compile and ram (mw-cli-compile.c): --target float|integer, and a file's chunk
- * (a .lc read as is, or source compiled for `target` at `strip`). */
-#include "mw-lua-compiler.h"
-
-gboolean mw_cli_parse_target (const char      *name,
-                              MwLuaNumberType *target);
-MwLuaChunk *mw_cli_load_chunk (const char       *path,
-                               const char       *data,
-                               gsize             len,
-                               MwLuaNumberType   target,
-                               MwLuaStripLevel   strip,
-                               GError          **error);
-
 G_END_DECLS

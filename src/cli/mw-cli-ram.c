@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "mw-cli-chunk.h"
 #include "mw-cli-commands.h"
 #include "mw-lua-compiler.h"
 #include "mw-lua-ram-estimate.h"
