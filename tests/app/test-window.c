@@ -298,11 +298,73 @@ test_firmware_limit_mark (void)
   editor = open_and_wait (window, path);
   wait_checked (editor);
   g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, >=, 1);
-  diag = g_ptr_array_index (mw_editor_get_diagnostics (editor), 0);
-  g_assert_cmpstr (diag->code, ==, MW_LUA_CODE_FIRMWARE_LOCALS);
+  diag = NULL;
+  for (guint i = 0; i < mw_editor_get_diagnostics (editor)->len; i++)
+    {
+      const MwLuaDiagnostic *d = g_ptr_array_index (mw_editor_get_diagnostics (editor), i);
+      if (g_strcmp0 (d->code, MW_LUA_CODE_FIRMWARE_LOCALS) == 0)
+        diag = d;
+    }
+  g_assert_nonnull (diag);
   tooltip = mw_editor_dup_mark_tooltip (editor, diag->line);
   g_assert_nonnull (tooltip);
   g_assert_nonnull (strstr (tooltip, MW_LUA_CODE_FIRMWARE_LOCALS));
+  destroy_window (window);
+}
+
+/* Lint marks: every finding moonwire-cli lint reports (with the app's upvalue threshold) is a
+ * mark on its line whose tooltip has the code and the message; heap costs are given in bytes. */
+static void
+test_lint_marks (void)
+{
+  MwWindow *window = new_window ();
+  g_autofree char *path = mw_test_data_path ("app/data/hazards.lua");
+  const char *argv[] = { g_getenv ("MOONWIRE_CLI"), "lint", "--formatter=plain",
+                         "--max-upvalues=8", "--no-config", path, NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n_findings = 0;
+  gboolean saw_bytes = FALSE;
+  MwEditor *editor;
+
+  g_assert_nonnull (argv[0]);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &out, NULL, NULL, NULL));
+  editor = open_and_wait (window, path);
+  wait_checked (editor);
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      /* path:line:col: (Wnnn) message */
+      const char *rest = g_str_has_prefix (lines[i], path) ? lines[i] + strlen (path) + 1 : NULL;
+      g_autofree char *tooltip = NULL;
+      const char *code, *message;
+      guint line;
+
+      if (rest == NULL)
+        continue;
+      line = atoi (rest);
+      code = strchr (rest, '(');
+      message = strstr (rest, ") ");
+      g_assert_nonnull (code);
+      g_assert_nonnull (message);
+      tooltip = mw_editor_dup_mark_tooltip (editor, line);
+      g_test_message ("line %u: %s", line, rest);
+      g_assert_nonnull (tooltip);
+      g_assert_nonnull (strstr (tooltip, message + 2));
+      {
+        g_autofree char *c = g_strndup (code + 1, 4);
+        g_assert_nonnull (strstr (tooltip, c));
+      }
+      saw_bytes |= strstr (tooltip, "Estimated cost:") != NULL;
+      n_findings++;
+    }
+  g_assert_cmpuint (n_findings, >=, 3);
+  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, n_findings);
+  g_assert_true (saw_bytes);
+  g_assert_cmpuint (mw_problems_view_get_count (mw_window_get_problems_view (window)), ==,
+                    n_findings);
   destroy_window (window);
 }
 
@@ -582,6 +644,7 @@ main (int   argc,
   g_test_add_func ("/mw/app/window/open-file", test_open_file);
   g_test_add_func ("/mw/app/window/syntax-mark", test_syntax_mark);
   g_test_add_func ("/mw/app/window/firmware-limit-mark", test_firmware_limit_mark);
+  g_test_add_func ("/mw/app/window/lint-marks", test_lint_marks);
   g_test_add_func ("/mw/app/window/marks-follow-typing", test_marks_follow_typing);
   g_test_add_func ("/mw/app/window/unsaved-guard", test_unsaved_guard);
   g_test_add_func ("/mw/app/window/console-link", test_console_link);
