@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "mw-application.h"
+#include "mw-connection.h"
 #include "mw-board-panel.h"
 #include "mw-console.h"
 #include "mw-editor.h"
@@ -47,5 +48,6 @@ MwProblemsView *mw_window_get_problems_view (MwWindow *self);
 MwFileBrowser *mw_window_get_file_browser (MwWindow *self);
 MwBoardPanel *mw_window_get_board_panel (MwWindow *self);
 GtkComboBox *mw_window_get_port_combo (MwWindow *self);
+MwConnection *mw_window_get_connection (MwWindow *self);
 
 G_END_DECLS
