@@ -175,6 +175,7 @@ sync_done_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   MwConnection *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   if (!mw_repl_sync_finish (MW_REPL (object), result, &error))
     {
@@ -182,8 +183,8 @@ sync_done_cb (GObject      *object,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  mw_device_probe_async (self->device, g_task_get_cancellable (task), probe_done_cb,
-                         g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  mw_device_probe_async (self->device, cancellable, probe_done_cb, g_steal_pointer (&task));
 }
 
 void

@@ -1606,6 +1606,15 @@ file_browser_upload_cb (MwWindow  *self,
   upload_next_dropped (self);
 }
 
+gdouble
+mw_window_get_progress (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), 0);
+  if (self->op_cancellable == NULL)
+    return -1;
+  return gtk_progress_bar_get_fraction (self->progress_bar);
+}
+
 MwConnection *
 mw_window_get_connection (MwWindow *self)
 {

@@ -49,5 +49,7 @@ MwFileBrowser *mw_window_get_file_browser (MwWindow *self);
 MwBoardPanel *mw_window_get_board_panel (MwWindow *self);
 GtkComboBox *mw_window_get_port_combo (MwWindow *self);
 MwConnection *mw_window_get_connection (MwWindow *self);
+/* The running operation's progress bar (0..1), or -1 when nothing runs */
+gdouble mw_window_get_progress (MwWindow *self);
 
 G_END_DECLS

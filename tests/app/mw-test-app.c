@@ -103,3 +103,11 @@ mw_test_screenshot (GtkWidget  *widget,
   cairo_surface_destroy (surface);
   return path;
 }
+
+void
+mw_test_store_result_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}

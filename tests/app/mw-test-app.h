@@ -17,6 +17,10 @@ MwApplication *mw_test_app_new (void);
 gboolean mw_test_wait_until (gboolean (*done) (gpointer data),
                              gpointer   data,
                              guint      timeout_ms);
+/* A GAsyncReadyCallback that stores a new reference to the result in *(GAsyncResult **) data */
+void mw_test_store_result_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      data);
 /* Lets pending work (idles, timeouts due within `ms`) run. */
 void mw_test_spin (guint ms);
 /* Draws `widget` into a PNG; returns the path (under MOONWIRE_TEST_ARTIFACTS, else cwd). */

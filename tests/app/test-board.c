@@ -1,0 +1,288 @@
+/* test-board.c: the window against the simulated NodeMCU (the simulator library on a real
+ * pty, paced at 115200 baud), driven through the window's actions and widgets: connect,
+ * upload, find the file, run it, read its output, heap samples, compile & upload, cancel. */
+#include "mw-config.h"
+
+#include "mw-test-app.h"
+#include "mw-test-support.h"
+#include "mw-window.h"
+
+#include <string.h>
+
+static MwApplication *app;
+
+typedef struct {
+  MwWindow *window;
+  char *dir;
+} Fixture;
+
+static gboolean
+connected (gpointer data)
+{
+  return mw_connection_is_connected (mw_window_get_connection (data));
+}
+
+static gboolean
+action_enabled (MwWindow   *window,
+                const char *name)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (window), name);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->window = mw_window_new (app);
+  gtk_widget_show (GTK_WIDGET (fixture->window));
+  fixture->dir = g_dir_make_tmp ("mw-board-XXXXXX", NULL);
+  g_assert_nonnull (fixture->dir);
+
+  /* The simulated board is one click away: chosen by default, then Connect. */
+  g_assert_cmpstr (gtk_combo_box_get_active_id (mw_window_get_port_combo (fixture->window)), ==,
+                   MW_WINDOW_PORT_SIMULATED);
+  g_assert_true (action_enabled (fixture->window, "connect"));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "connect", NULL);
+  if (!mw_test_wait_until (connected, fixture->window, 20000))
+    g_error ("no connection: %s", mw_window_get_message (fixture->window));
+  g_assert_true (action_enabled (fixture->window, "disconnect"));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "disconnect", NULL);
+  g_assert_false (connected (fixture->window));
+  {
+    g_autoptr(GList) editors = mw_window_list_editors (fixture->window);
+    for (GList *l = editors; l != NULL; l = l->next)
+      gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (mw_editor_get_document (l->data)), FALSE);
+  }
+  gtk_widget_destroy (GTK_WIDGET (fixture->window));
+  mw_test_spin (20);
+  g_free (fixture->dir);
+}
+
+typedef struct {
+  MwWindow *window;
+  const char *path;
+} OpenWait;
+
+static gboolean
+is_open (gpointer data)
+{
+  OpenWait *wait = data;
+  g_autoptr(GFile) file = g_file_new_for_path (wait->path);
+  return mw_window_find_editor (wait->window, file) != NULL;
+}
+
+static MwEditor *
+open_new_file (Fixture    *fixture,
+               const char *name,
+               const char *contents)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  OpenWait wait = { fixture->window, path };
+
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  mw_window_open_file (fixture->window, file);
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  return mw_window_find_editor (fixture->window, file);
+}
+
+static gboolean
+idle_again (gpointer data)
+{
+  /* An operation is over when Cancel is off and Upload is back on. */
+  return !action_enabled (data, "cancel") && action_enabled (data, "upload");
+}
+
+typedef struct {
+  MwWindow *window;
+  const char *name;
+  gint64 size;
+} ListWait;
+
+static gboolean
+listed (gpointer data)
+{
+  ListWait *wait = data;
+  gint64 size = mw_file_browser_lookup (mw_window_get_file_browser (wait->window), wait->name);
+  return wait->size < 0 ? size >= 0 : size == wait->size;
+}
+
+static void
+refresh (MwWindow *window)
+{
+  g_signal_emit_by_name (mw_window_get_file_browser (window), "file-action", "refresh", NULL,
+                         NULL);
+}
+
+static void
+run_action (MwWindow   *window,
+            const char *action)
+{
+  g_assert_true (action_enabled (window, action));
+  g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
+  g_assert_true (mw_test_wait_until (idle_again, window, 60000));
+}
+
+static const char hello[] = "-- says hello\nlocal who = \"the board\"\nprint(\"hello from \" .. who)\n";
+
+/* Upload, find it in the file list with its size, run it and read its output. */
+static void
+test_upload_and_run (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  MwEditor *editor = open_new_file (fixture, "hello.lua", hello);
+  ListWait wait = { fixture->window, "hello.lua", sizeof hello - 1 };
+  MwConsole *console = mw_window_get_console (fixture->window);
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (editor);
+  run_action (fixture->window, "upload");
+  g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "Uploaded hello.lua"));
+  g_assert_true (mw_test_wait_until (listed, &wait, 10000));
+
+  run_action (fixture->window, "run");
+  mw_console_flush (console);
+  text = mw_console_dup_text (console);
+  g_assert_nonnull (strstr (text, "hello from the board"));
+}
+
+static gboolean
+has_samples (gpointer data)
+{
+  MwHeapStats stats;
+  return mw_heap_graph_get_stats (data, &stats) && stats.n_samples >= 2;
+}
+
+/* node.heap() samples arrive on their own at the chosen interval. */
+static void
+test_heap_samples (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  MwHeapGraph *graph = mw_window_get_heap_graph (fixture->window);
+  MwHeapStats stats;
+
+  g_object_set (graph, "interval", 1, NULL);
+  g_assert_true (mw_test_wait_until (has_samples, graph, 15000));
+  g_assert_true (mw_heap_graph_get_stats (graph, &stats));
+  /* The simulated board starts near the firmware's 44 KB (NODEMCU.md section 3). */
+  g_assert_cmpuint (stats.current, >, 20000);
+  g_assert_cmpuint (stats.current, <, 50000);
+}
+
+/* Compile & Upload puts hello.lc on the board and removes hello.lua (the default pipeline). */
+static void
+test_compile_and_upload (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  MwEditor *editor = open_new_file (fixture, "hello.lua", hello);
+  ListWait lc = { fixture->window, "hello.lc", -1 };
+  MwConsole *console = mw_window_get_console (fixture->window);
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (editor);
+  run_action (fixture->window, "upload");
+  run_action (fixture->window, "compile-upload");
+  g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "Uploaded hello.lc"));
+  refresh (fixture->window);
+  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
+  mw_test_spin (500);
+  g_assert_cmpint (mw_file_browser_lookup (mw_window_get_file_browser (fixture->window),
+                                           "hello.lua"), ==, -1);
+
+  /* Run now runs the bytecode, and it says the same. */
+  run_action (fixture->window, "run");
+  mw_console_flush (console);
+  text = mw_console_dup_text (console);
+  g_assert_nonnull (strstr (text, "dofile(\"hello.lc\")"));
+  g_assert_nonnull (strstr (text, "hello from the board"));
+}
+
+typedef struct {
+  MwWindow *window;
+  gboolean cancelled;
+} CancelData;
+
+static gboolean
+progress_then_cancel (gpointer data)
+{
+  CancelData *cancel = data;
+
+  /* Midway: once blocks are flowing and acknowledged. */
+  if (!cancel->cancelled && mw_window_get_progress (cancel->window) > 0.2)
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (cancel->window), "cancel", NULL);
+      cancel->cancelled = TRUE;
+    }
+  return cancel->cancelled && idle_again (cancel->window);
+}
+
+/* Cancelling an upload midway leaves the board's old file as it was. */
+static void
+test_cancel_upload (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  MwEditor *editor = open_new_file (fixture, "big.lua", hello);
+  ListWait wait = { fixture->window, "big.lua", sizeof hello - 1 };
+  GtkTextBuffer *buffer;
+  g_autoptr(GString) big = g_string_new (NULL);
+  CancelData cancel = { fixture->window, FALSE };
+
+  run_action (fixture->window, "upload");
+  g_assert_true (mw_test_wait_until (listed, &wait, 10000));
+
+  /* 30 KB: some seconds at 115200 baud. */
+  while (big->len < 30000)
+    g_string_append (big, "print(\"a line that makes the file long enough to cancel\")\n");
+  buffer = GTK_TEXT_BUFFER (mw_editor_get_document (editor));
+  gtk_text_buffer_set_text (buffer, big->str, -1);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "upload", NULL);
+  g_assert_true (action_enabled (fixture->window, "cancel"));
+  g_assert_true (mw_test_wait_until (progress_then_cancel, &cancel, 30000));
+  g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "cancelled"));
+
+  /* The old file, whole: same size in the list, same bytes when read back. */
+  refresh (fixture->window);
+  mw_test_spin (500);
+  g_assert_true (mw_test_wait_until (listed, &wait, 10000));
+  {
+    MwDevice *device = mw_connection_get_device (mw_window_get_connection (fixture->window));
+    GAsyncResult *result = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+
+    mw_device_read_file_async (device, "big.lua", NULL, mw_test_store_result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    bytes = mw_device_read_file_finish (device, result, &error);
+    g_object_unref (result);
+    g_assert_no_error (error);
+    g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), hello,
+                     sizeof hello - 1);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  mw_test_app_init (&argc, &argv);
+  app = mw_test_app_new ();
+#define ADD(path, func) \
+  g_test_add ("/mw/app/board/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("upload-and-run", test_upload_and_run);
+  ADD ("heap-samples", test_heap_samples);
+  ADD ("compile-and-upload", test_compile_and_upload);
+  ADD ("cancel-upload", test_cancel_upload);
+#undef ADD
+  status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}
