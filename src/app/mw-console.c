@@ -128,24 +128,33 @@ trim_scrollback (MwConsole *self)
     }
 }
 
-/* Following the tail: while the view is at the bottom, it stays there as text arrives. This
- * moves the adjustment rather than scrolling to a mark: scrolling to the end mark forces a
- * synchronous layout of the lines above it, hundreds of ms once old lines are trimmed. */
-static void
-adjustment_value_changed_cb (MwConsole     *self,
-                             GtkAdjustment *adj)
+/* Following the tail: while the view is at the bottom when a batch comes, it stays there as
+ * the text grows. This moves the adjustment rather than scrolling to a mark: scrolling to the
+ * end mark forces a synchronous layout of the lines above it, hundreds of ms once old lines
+ * are trimmed. The layout settles between batches, so "at the bottom" is checked then. */
+static gboolean
+at_bottom (MwConsole *self)
 {
-  self->follow = gtk_adjustment_get_value (adj) >=
-                 gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 4;
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  return gtk_adjustment_get_value (adj) >=
+         gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 4;
 }
 
 static void
-adjustment_changed_cb (MwConsole     *self,
-                       GtkAdjustment *adj)
+snap_to_bottom (MwConsole *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) -
+                                 gtk_adjustment_get_page_size (adj));
+}
+
+static void
+adjustment_changed_cb (MwConsole *self)
 {
   if (self->follow)
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) -
-                                   gtk_adjustment_get_page_size (adj));
+    snap_to_bottom (self);
 }
 
 static void
@@ -153,6 +162,8 @@ flush_batch (MwConsole *self)
 {
   gint64 begin = g_get_monotonic_time ();
   gsize n = MIN (self->pending->len, MAX_BATCH_BYTES);
+
+  self->follow = at_bottom (self);
   GtkTextIter end;
   gint start_offset;
 
@@ -181,6 +192,8 @@ flush_batch (MwConsole *self)
   gtk_text_buffer_get_iter_at_offset (self->buffer, &end, start_offset);
   scan_lines (self, &end);
   trim_scrollback (self);
+  if (self->follow)
+    snap_to_bottom (self);
 
   self->max_flush_us = MAX (self->max_flush_us, g_get_monotonic_time () - begin);
 }
@@ -539,8 +552,6 @@ mw_console_init (MwConsole *self)
   self->note_tag = gtk_text_buffer_create_tag (self->buffer, "note",
                                                "style", PANGO_STYLE_ITALIC, NULL);
   self->follow = TRUE;
-  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
-                           G_CALLBACK (adjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
                            G_CALLBACK (adjustment_changed_cb), self, G_CONNECT_SWAPPED);
 

@@ -869,19 +869,50 @@ show_error (MwWindow     *self,
   mw_window_show_message (self, GTK_MESSAGE_ERROR, msg);
 }
 
+/* Whether a line holds nothing but REPL prompts ("> ", ">> "), as the board prints between
+ * the commands Moonwire sends (an upload sends hundreds): noise in a console that has its
+ * own input line. */
+static gboolean
+only_prompts (const char *line,
+              gsize       len)
+{
+  gboolean any = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (line[i] == '>')
+        any = TRUE;
+      else if (line[i] != ' ' && line[i] != '\r' && line[i] != '\n')
+        return FALSE;
+    }
+  return any;
+}
+
 static void
 connection_console_cb (MwWindow *self,
                        GBytes   *data)
 {
   gsize len;
   const char *bytes = g_bytes_get_data (data, &len);
+  const char *end = bytes + len;
 
-  mw_console_append (self->console, bytes, len);
+  for (const char *line = bytes; line < end;)
+    {
+      const char *nl = memchr (line, '\n', end - line);
+      const char *next = nl != NULL ? nl + 1 : end;
+
+      if (!only_prompts (line, next - line))
+        mw_console_append (self->console, line, next - line);
+      line = next;
+    }
 }
 
 static void
 connection_reset_cb (MwWindow *self)
 {
+  /* The boot seen while connecting is not news. */
+  if (!is_connected (self))
+    return;
   mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_RESET, "reset");
   mw_console_append (self->console, "\n[the board restarted]\n", -1);
 }
@@ -1073,6 +1104,7 @@ run_on_board (MwWindow   *self,
 {
   g_autofree char *label = g_strdup_printf ("Running %s", name);
   g_autofree char *echo = g_strdup_printf ("> dofile(\"%s\")\n", name);
+
 
   mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_RUN, name);
   mw_console_append (self->console, echo, -1);

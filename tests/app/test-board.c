@@ -150,6 +150,15 @@ test_upload_and_run (Fixture       *fixture,
   mw_console_flush (console);
   text = mw_console_dup_text (console);
   g_assert_nonnull (strstr (text, "hello from the board"));
+
+  /* The artifact: the window connected, with the file listed and its output shown. */
+  gtk_window_resize (GTK_WINDOW (fixture->window), 1200, 700);
+  mw_test_spin (300);
+  {
+    g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (fixture->window),
+                                                "moonwire-board.png");
+    g_test_message ("screenshot: %s", shot);
+  }
 }
 
 static gboolean
