@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#define FLUSH_INTERVAL_MS 30
+#define FLUSH_INTERVAL_MS 16
 #define MAX_BATCH_BYTES (48 * 1024)       /* one batch: well under a 50 ms frame */
 #define MAX_BACKLOG_BYTES (4 * 1024 * 1024)
 #define DEFAULT_MAX_LINES 10000
