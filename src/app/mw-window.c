@@ -57,6 +57,10 @@ struct _MwWindow
   gboolean connecting;
   GCancellable *op_cancellable;   /* the running upload or run; win.cancel cancels it */
   GPtrArray *upload_queue;        /* paths dropped on the file browser, still to upload */
+
+  char *pending_jump;             /* a Problems row's file being opened, to jump to */
+  guint pending_line;
+  guint pending_column;
 };
 
 G_DEFINE_TYPE (MwWindow, mw_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -395,7 +399,16 @@ load_done_cb (GObject      *object,
     }
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
-  add_editor (self, document);
+  {
+    MwEditor *editor = add_editor (self, document);
+    g_autofree char *path = g_file_get_path (file);
+
+    if (self->pending_jump != NULL && g_strcmp0 (path, self->pending_jump) == 0)
+      {
+        mw_editor_goto (editor, self->pending_line, self->pending_column);
+        g_clear_pointer (&self->pending_jump, g_free);
+      }
+  }
   remember_recent (self, file);
 }
 
@@ -1654,6 +1667,169 @@ mw_window_get_connection (MwWindow *self)
   return self->connection;
 }
 
+/* The project folder's check: every .lua under it linted together (the linter looks across
+ * files: a global set in one file and cleared in another), in a worker thread. */
+#define MAX_FOLDER_FILES 2000
+
+typedef struct {
+  char *folder;
+  MwLuaLintOptions *options;
+  GPtrArray *paths;     /* char* */
+  GPtrArray *results;   /* GPtrArray* of MwLuaDiagnostic*, one per path */
+} FolderCheck;
+
+static void
+folder_check_free (FolderCheck *check)
+{
+  g_free (check->folder);
+  g_clear_pointer (&check->options, mw_lua_lint_options_free);
+  g_clear_pointer (&check->paths, g_ptr_array_unref);
+  g_clear_pointer (&check->results, g_ptr_array_unref);
+  g_free (check);
+}
+
+static void
+collect_lua_files (const char *dir,
+                   GPtrArray  *paths,
+                   guint       depth)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL || depth > 8)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL && paths->len < MAX_FOLDER_FILES)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (name[0] == '.')
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        collect_lua_files (path, paths, depth + 1);
+      else if (g_str_has_suffix (name, ".lua") && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (paths, g_steal_pointer (&path));
+    }
+}
+
+static gint
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+static void
+folder_check_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  FolderCheck *check = task_data;
+  g_autoptr(GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
+
+  collect_lua_files (check->folder, check->paths, 0);
+  g_ptr_array_sort (check->paths, compare_paths);
+  for (guint i = 0; i < check->paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (check->paths, i);
+      g_autofree char *contents = NULL;
+      g_autofree char *name = g_path_get_basename (path);
+      gsize len = 0;
+
+      g_file_get_contents (path, &contents, &len, NULL);
+      g_ptr_array_add (trees, mw_lua_tree_parse (name, contents != NULL ? contents : "",
+                                                 contents != NULL ? (gssize) len : 0,
+                                                 MW_LUA_PARSE_SKIP_SHEBANG));
+    }
+  check->results = mw_lua_lint ((MwLuaTree *const *) trees->pdata, trees->len, check->options);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+folder_check_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  MwWindow *self = MW_WINDOW (object);
+  FolderCheck *check = g_task_get_task_data (G_TASK (result));
+  guint findings = 0;
+  g_autofree char *msg = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) || self->problems_view == NULL)
+    return;
+  for (guint i = 0; i < check->paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (check->paths, i);
+      g_autofree char *rel = g_str_has_prefix (path, check->folder)
+                             ? g_strdup (path + strlen (check->folder) + 1)
+                             : g_path_get_basename (path);
+      GPtrArray *diags = g_ptr_array_index (check->results, i);
+
+      findings += diags->len;
+      mw_problems_view_set_file (self->problems_view, path, rel, diags);
+    }
+  gtk_stack_set_visible_child_name (self->bottom_stack, "problems");
+  msg = g_strdup_printf ("Checked %u Lua files in %s: %u findings", check->paths->len,
+                         check->folder, findings);
+  mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
+}
+
+void
+mw_window_check_folder (MwWindow *self,
+                        GFile    *folder)
+{
+  g_autoptr(GTask) task = NULL;
+  FolderCheck *check;
+
+  g_return_if_fail (MW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (folder));
+
+  check = g_new0 (FolderCheck, 1);
+  check->folder = g_file_get_path (folder);
+  check->options = new_lint_options (self);
+  check->paths = g_ptr_array_new_with_free_func (g_free);
+  if (check->folder == NULL)
+    {
+      folder_check_free (check);
+      return;
+    }
+  g_settings_set_string (self->settings, "recent-project", check->folder);
+  task = g_task_new (self, NULL, folder_check_done_cb, NULL);
+  g_task_set_source_tag (task, mw_window_check_folder);
+  g_task_set_task_data (task, check, (GDestroyNotify) folder_check_free);
+  g_task_run_in_thread (task, folder_check_thread);
+}
+
+static void
+check_folder_response_cb (GtkNativeDialog *dialog,
+                          gint             response,
+                          MwWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      mw_window_check_folder (self, folder);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+action_check_folder (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  MwWindow *self = user_data;
+  g_autofree char *recent = g_settings_get_string (self->settings, "recent-project");
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new ("Check a Project Folder", GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Check", "_Cancel");
+
+  if (*recent != '\0')
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), recent);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (check_folder_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static void
 action_show_help_overlay (GSimpleAction *action,
                           GVariant      *param,
@@ -1679,6 +1855,7 @@ static const GActionEntry win_entries[] = {
   { "focus-console", action_focus_console },
   { "show-problems", action_show_problems },
   { "show-heap", action_show_heap },
+  { "check-folder", action_check_folder },
   { "connect", action_connect },
   { "disconnect", action_disconnect },
   { "reset", action_reset },
@@ -1716,6 +1893,17 @@ problems_activate_cb (MwWindow   *self,
           jump_to (self, l->data, line, column);
           return;
         }
+    }
+  /* A finding of the project folder in a file that is not open: open it, then jump. */
+  if (g_path_is_absolute (key) && g_file_test (key, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (key);
+
+      g_free (self->pending_jump);
+      self->pending_jump = g_strdup (key);
+      self->pending_line = line;
+      self->pending_column = column;
+      mw_window_open_file (self, file);
     }
 }
 
@@ -1854,6 +2042,7 @@ mw_window_dispose (GObject *object)
     }
   g_clear_object (&self->connection);
   g_clear_pointer (&self->upload_queue, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_jump, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->recent_menu);
   G_OBJECT_CLASS (mw_window_parent_class)->dispose (object);

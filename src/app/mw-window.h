@@ -35,6 +35,9 @@ guint mw_window_count_unsaved (MwWindow *self);
 /* Closes the window, asking first when documents are unsaved. */
 void mw_window_request_close (MwWindow *self);
 
+/* Lints every .lua under `folder` together into the Problems list. */
+void mw_window_check_folder (MwWindow *self,
+                             GFile    *folder);
 /* Shows a result or an error in the info bar; never silent. */
 void mw_window_show_message (MwWindow       *self,
                              GtkMessageType  type,

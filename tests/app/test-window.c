@@ -11,6 +11,7 @@
 
 #include "mw-lua-diagnostic.h"
 
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -370,6 +371,72 @@ test_lint_marks (void)
   destroy_window (window);
 }
 
+static gboolean
+message_has (gpointer data)
+{
+  const char *msg = mw_window_get_message (g_object_get_data (data, "mw-window"));
+  return msg != NULL && strstr (msg, "Checked") != NULL;
+}
+
+/* The project folder: all of it linted together, as moonwire-cli lint does with the folder;
+ * a row of a file that is not open opens it at the line. */
+static void
+test_check_folder (void)
+{
+  MwWindow *window = new_window ();
+  g_autofree char *dir = g_dir_make_tmp ("mw-project-XXXXXX", NULL);
+  g_autofree char *sub = g_build_filename (dir, "lib", NULL);
+  g_autofree char *a = g_build_filename (dir, "init.lua", NULL);
+  g_autofree char *b = g_build_filename (sub, "util.lua", NULL);
+  g_autofree char *bad = g_build_filename (dir, "broken.lua", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  const char *argv[] = { g_getenv ("MOONWIRE_CLI"), "lint", "--formatter=plain",
+                         "--max-upvalues=8", "--no-config", dir, NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint expected = 0;
+  MwProblemsView *problems = mw_window_get_problems_view (window);
+  GObject *holder = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (a, "config = { ssid = \"x\" }\ndofile(\"util.lua\")\n"
+                                         "tmr.delay(100)\n", -1, NULL));
+  g_assert_true (g_file_set_contents (b, "local unused = 1\nfunction helper(x) return x end\n",
+                                      -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "print(\"unfinished\"\n", -1, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &out, NULL, NULL, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    expected += g_str_has_prefix (lines[i], dir);
+  g_assert_cmpuint (expected, >=, 4);
+
+  g_object_set_data (holder, "mw-window", window);
+  mw_window_check_folder (window, folder);
+  g_assert_true (mw_test_wait_until (message_has, holder, 10000));
+  g_assert_cmpuint (mw_problems_view_get_count (problems), ==, expected);
+
+  /* Activate the first row: its file opens with the cursor on the finding's line. */
+  {
+    g_autoptr(GList) before = mw_window_list_editors (window);
+    TabWait wait = { window, g_list_length (before) + 1 };
+    MwEditor *editor;
+
+    g_assert_true (mw_problems_view_activate (problems, 0));
+    g_assert_true (mw_test_wait_until (has_tabs, &wait, 10000));
+    editor = mw_window_get_current_editor (window);
+    g_assert_nonnull (editor);
+    g_assert_cmpuint (cursor_line (editor), >=, 1);
+  }
+  g_object_unref (holder);
+  destroy_window (window);
+  g_remove (a);
+  g_remove (b);
+  g_remove (bad);
+  g_rmdir (sub);
+  g_rmdir (dir);
+}
+
 /* Typing refreshes the marks after a pause: break the file, then mend it. */
 static void
 test_marks_follow_typing (void)
@@ -647,6 +714,7 @@ main (int   argc,
   g_test_add_func ("/mw/app/window/syntax-mark", test_syntax_mark);
   g_test_add_func ("/mw/app/window/firmware-limit-mark", test_firmware_limit_mark);
   g_test_add_func ("/mw/app/window/lint-marks", test_lint_marks);
+  g_test_add_func ("/mw/app/window/check-folder", test_check_folder);
   g_test_add_func ("/mw/app/window/marks-follow-typing", test_marks_follow_typing);
   g_test_add_func ("/mw/app/window/unsaved-guard", test_unsaved_guard);
   g_test_add_func ("/mw/app/window/console-link", test_console_link);
