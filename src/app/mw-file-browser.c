@@ -38,7 +38,7 @@ struct _MwFileBrowser
 
 G_DEFINE_TYPE (MwFileBrowser, mw_file_browser, GTK_TYPE_BOX)
 
-enum { FILE_ACTION, UPLOAD_FILES, N_SIGNALS };
+enum { FILE_ACTION, UPLOAD_FILES, DELETE_SELECTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -266,6 +266,14 @@ mw_file_browser_class_init (MwFileBrowserClass *klass)
   signals[FILE_ACTION] =
     g_signal_new ("file-action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  /* An action signal: the Delete key (and tests) ask for the confirmed delete. */
+  signals[DELETE_SELECTED] =
+    g_signal_new_class_handler ("delete-selected", G_TYPE_FROM_CLASS (klass),
+                                G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+                                G_CALLBACK (delete_clicked_cb), NULL, NULL, NULL,
+                                G_TYPE_NONE, 0);
+  gtk_binding_entry_add_signal (gtk_binding_set_by_class (klass), GDK_KEY_Delete, 0,
+                                "delete-selected", 0);
   signals[UPLOAD_FILES] =
     g_signal_new ("upload-files", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_STRV);

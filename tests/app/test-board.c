@@ -113,6 +113,13 @@ listed (gpointer data)
   return wait->size < 0 ? size >= 0 : size == wait->size;
 }
 
+static gboolean
+gone (gpointer data)
+{
+  ListWait *wait = data;
+  return mw_file_browser_lookup (mw_window_get_file_browser (wait->window), wait->name) < 0;
+}
+
 static void
 refresh (MwWindow *window)
 {
@@ -276,6 +283,113 @@ test_cancel_upload (Fixture       *fixture,
   }
 }
 
+static gboolean
+console_has (gpointer data)
+{
+  MwWindow *window = data;
+  const char *needle = g_object_get_data (G_OBJECT (window), "mw-needle");
+  g_autofree char *text = NULL;
+
+  mw_console_flush (mw_window_get_console (window));
+  text = mw_console_dup_text (mw_window_get_console (window));
+  return strstr (text, needle) != NULL;
+}
+
+/* Ctrl+Enter sends the editor's current line to the REPL; its output comes back. */
+static void
+test_send_line (Fixture       *fixture,
+                gconstpointer  data)
+{
+  MwEditor *editor = open_new_file (fixture, "lines.lua", "print(6 * 7 .. \" is the answer\")\n");
+
+  mw_editor_goto (editor, 1, 0);
+  g_object_set_data (G_OBJECT (fixture->window), "mw-needle", "42 is the answer");
+  g_assert_true (action_enabled (fixture->window, "send-selection"));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "send-selection", NULL);
+  g_assert_true (mw_test_wait_until (console_has, fixture->window, 10000));
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  gboolean found = FALSE;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      {
+        *(GtkDialog **) data = l->data;
+        found = TRUE;
+      }
+  g_list_free (toplevels);
+  return found;
+}
+
+/* Files dropped on the list are uploaded; then the list's own actions: compile on the board,
+ * rename, open in an editor, delete after a confirmation. */
+static void
+test_file_actions (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  MwFileBrowser *browser = mw_window_get_file_browser (fixture->window);
+  g_autofree char *path = g_build_filename (fixture->dir, "dropped.lua", NULL);
+  char *paths[] = { path, NULL };
+  ListWait dropped = { fixture->window, "dropped.lua", sizeof hello - 1 };
+  ListWait compiled = { fixture->window, "dropped.lc", -1 };
+  ListWait renamed = { fixture->window, "moved.lua", sizeof hello - 1 };
+  GtkDialog *dialog = NULL;
+  OpenWait open;
+  g_autofree char *cached = NULL;
+
+  g_assert_true (g_file_set_contents (path, hello, -1, NULL));
+  g_signal_emit_by_name (browser, "upload-files", paths);
+  g_assert_true (mw_test_wait_until (listed, &dropped, 20000));
+  g_assert_true (mw_test_wait_until (idle_again, fixture->window, 20000) ||
+                 mw_window_get_current_editor (fixture->window) == NULL);
+
+  g_signal_emit_by_name (browser, "file-action", "compile", "dropped.lua", NULL);
+  g_assert_true (mw_test_wait_until (listed, &compiled, 20000));
+
+  g_signal_emit_by_name (browser, "file-action", "rename", "dropped.lua", "moved.lua");
+  g_assert_true (mw_test_wait_until (listed, &renamed, 20000));
+  g_assert_cmpint (mw_file_browser_lookup (browser, "dropped.lua"), ==, -1);
+
+  /* Open: downloaded into the cache and opened in a tab with the board's bytes. */
+  cached = g_build_filename (g_get_user_cache_dir (), "moonwire", "board", "moved.lua", NULL);
+  open.window = fixture->window;
+  open.path = cached;
+  g_signal_emit_by_name (browser, "file-action", "open", "moved.lua", NULL);
+  g_assert_true (mw_test_wait_until (is_open, &open, 20000));
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (cached);
+    g_autofree char *text = mw_document_dup_text (mw_editor_get_document (
+                                                    mw_window_find_editor (fixture->window,
+                                                                           file)));
+    g_assert_cmpstr (text, ==, hello);
+  }
+
+  /* Delete asks first; Cancel keeps the file, Delete removes it. */
+  mw_file_browser_select (browser, "moved.lua");
+  g_signal_emit_by_name (browser, "file-action", "refresh", NULL, NULL);
+  mw_test_spin (300);
+  mw_file_browser_select (browser, "moved.lua");
+  {
+    g_autofree char *selected = mw_file_browser_dup_selected (browser);
+    g_assert_cmpstr (selected, ==, "moved.lua");
+  }
+  g_signal_emit_by_name (browser, "delete-selected");
+  g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 5000));
+  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+  mw_test_spin (300);
+  g_assert_cmpint (mw_file_browser_lookup (browser, "moved.lua"), >=, 0);
+  dialog = NULL;
+  g_signal_emit_by_name (browser, "delete-selected");
+  g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 5000));
+  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  renamed.size = -2;   /* wait until it is gone */
+  g_assert_true (mw_test_wait_until (gone, &renamed, 20000));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -290,6 +404,8 @@ main (int   argc,
   ADD ("heap-samples", test_heap_samples);
   ADD ("compile-and-upload", test_compile_and_upload);
   ADD ("cancel-upload", test_cancel_upload);
+  ADD ("send-line", test_send_line);
+  ADD ("file-actions", test_file_actions);
 #undef ADD
   status = g_test_run ();
   g_object_unref (app);
