@@ -14,6 +14,7 @@
 #include "mw-connection.h"
 #include "mw-lua-compiler.h"
 #include "mw-lua-minifier.h"
+#include "mw-pipeline-dialog.h"
 #include "mw-serial-transport.h"
 
 #define RUN_TIMEOUT_MS 0          /* a program may run for as long as it likes */
@@ -1295,7 +1296,44 @@ upload_bytes (MwWindow   *self,
                           start_operation (self, label), upload_done_cb, data);
 }
 
-/* The upload pipeline (Preferences): lint, minify (verified), compile for the board's number
+/* The project folder of an editor's file: the folder last checked (Problems) when the file is
+ * in it, else the file's own folder. Its upload pipeline is remembered (mw-pipeline-dialog.h). */
+static char *
+project_folder (MwWindow *self,
+                MwEditor *editor)
+{
+  GFile *file = mw_document_get_file (mw_editor_get_document (editor));
+  g_autofree char *recent = g_settings_get_string (self->settings, "recent-project");
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  g_autofree char *prefix = g_strconcat (recent, G_DIR_SEPARATOR_S, NULL);
+
+  if (path == NULL)
+    return NULL;
+  if (*recent != '\0' && g_str_has_prefix (path, prefix))
+    return g_steal_pointer (&recent);
+  return g_path_get_dirname (path);
+}
+
+static void
+action_pipeline (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  MwWindow *self = user_data;
+  MwEditor *editor = mw_window_get_current_editor (self);
+  g_autofree char *folder = editor != NULL ? project_folder (self, editor) : NULL;
+
+  if (folder == NULL)
+    {
+      mw_window_show_message (self, GTK_MESSAGE_INFO,
+                              "Save the file first: the pipeline belongs to its folder.");
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (mw_pipeline_dialog_new (GTK_WINDOW (self), self->settings,
+                                                          folder)));
+}
+
+/* The upload pipeline (remembered per project folder, Preferences as defaults): lint, minify (verified), compile for the board's number
  * type, strip; each step that fails stops the upload and says why. */
 static void
 upload_editor (MwWindow *self,
@@ -1309,12 +1347,17 @@ upload_editor (MwWindow *self,
   g_autofree char *target = NULL;
   const MwBoardInfo *info = mw_connection_get_board_info (self->connection);
 
+  MwPipeline pipeline;
+  g_autofree char *folder = NULL;
+
   if (name == NULL || self->op_cancellable != NULL)
     return;
+  folder = project_folder (self, editor);
+  mw_pipeline_load (&pipeline, self->settings, folder);
   text = mw_document_dup_text (mw_editor_get_document (editor));
   bytes = g_bytes_new (text, strlen (text));
 
-  if (g_settings_get_boolean (self->settings, "pipeline-lint"))
+  if (pipeline.lint)
     {
       g_autoptr(MwLuaTree) tree = mw_lua_tree_parse (name, text, -1, MW_LUA_PARSE_SKIP_SHEBANG);
       g_autoptr(MwLuaLintOptions) options = new_lint_options (self);
@@ -1332,7 +1375,7 @@ upload_editor (MwWindow *self,
             }
         }
     }
-  if (g_settings_get_boolean (self->settings, "pipeline-minify"))
+  if (pipeline.minify)
     {
       /* Lines kept, so error messages from the board still point at the right line. */
       MwLuaMinifyOptions options = { .keep_lines = TRUE };
@@ -1346,7 +1389,7 @@ upload_editor (MwWindow *self,
       g_bytes_unref (bytes);
       bytes = minified;
     }
-  if (compile || g_settings_get_boolean (self->settings, "pipeline-compile"))
+  if (compile || pipeline.compile)
     {
       MwLuaNumberType type = window_number_type (self);
       g_autofree char *forced = g_settings_get_string (self->settings, "number-type");
@@ -1358,9 +1401,8 @@ upload_editor (MwWindow *self,
         type = info->number_type == MW_NUMBER_TYPE_INTEGER ? MW_LUA_TARGET_INTEGER
                                                            : MW_LUA_TARGET_FLOAT;
       lc = mw_lua_compiler_compile_to_bytes (name, src, len, type,
-                                             g_settings_get_boolean (self->settings,
-                                                                     "pipeline-strip")
-                                             ? MW_LUA_STRIP_ALL : MW_LUA_STRIP_NAMES, &error);
+                                             pipeline.strip ? MW_LUA_STRIP_ALL
+                                                            : MW_LUA_STRIP_NAMES, &error);
       if (lc == NULL)
         {
           show_error (self, "Not uploaded: compiling failed", error);
@@ -1369,9 +1411,7 @@ upload_editor (MwWindow *self,
       g_bytes_unref (bytes);
       bytes = lc;
       target = lc_name (name);
-      upload_bytes (self, target, bytes,
-                    g_settings_get_boolean (self->settings, "pipeline-remove-source")
-                    ? name : NULL);
+      upload_bytes (self, target, bytes, pipeline.remove_source ? name : NULL);
       return;
     }
   upload_bytes (self, name, bytes, NULL);
@@ -1856,6 +1896,7 @@ static const GActionEntry win_entries[] = {
   { "show-problems", action_show_problems },
   { "show-heap", action_show_heap },
   { "check-folder", action_check_folder },
+  { "pipeline", action_pipeline },
   { "connect", action_connect },
   { "disconnect", action_disconnect },
   { "reset", action_reset },

@@ -5,8 +5,10 @@
 
 #include "mw-test-app.h"
 #include "mw-test-support.h"
+#include "mw-pipeline-dialog.h"
 #include "mw-window.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static MwApplication *app;
@@ -395,6 +397,47 @@ test_file_actions (Fixture       *fixture,
   g_assert_true (mw_test_wait_until (gone, &renamed, 20000));
 }
 
+/* The pipeline is remembered per folder: a folder that compiles makes Upload send the .lc;
+ * a folder without its own choice follows Preferences (plain source). */
+static void
+test_pipeline_per_folder (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  MwPipeline pipeline = { .lint = TRUE, .compile = TRUE, .strip = TRUE };
+  MwPipeline loaded;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other = g_build_filename (fixture->dir, "plain", NULL);
+  g_autofree char *plain_path = g_build_filename (other, "plain.lua", NULL);
+  g_autoptr(GFile) plain_file = g_file_new_for_path (plain_path);
+  OpenWait wait = { fixture->window, plain_path };
+  ListWait lc = { fixture->window, "hello.lc", -1 };
+  ListWait src = { fixture->window, "plain.lua", sizeof hello - 1 };
+  GSettings *settings = mw_application_get_settings (app);
+
+  g_assert_true (mw_pipeline_save (&pipeline, fixture->dir, &error));
+  g_assert_no_error (error);
+  mw_pipeline_load (&loaded, settings, fixture->dir);
+  g_assert_true (loaded.compile);
+  g_assert_false (loaded.remove_source);
+  mw_pipeline_load (&loaded, settings, other);
+  g_assert_cmpint (loaded.compile, ==, g_settings_get_boolean (settings, "pipeline-compile"));
+  g_assert_cmpint (loaded.remove_source, ==,
+                   g_settings_get_boolean (settings, "pipeline-remove-source"));
+
+  open_new_file (fixture, "hello.lua", hello);
+  run_action (fixture->window, "upload");
+  g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "Uploaded hello.lc"));
+  refresh (fixture->window);
+  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
+
+  g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (plain_path, hello, -1, NULL));
+  mw_window_open_file (fixture->window, plain_file);
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  run_action (fixture->window, "upload");
+  g_assert_true (mw_test_wait_until (listed, &src, 10000));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -411,6 +454,7 @@ main (int   argc,
   ADD ("cancel-upload", test_cancel_upload);
   ADD ("send-line", test_send_line);
   ADD ("file-actions", test_file_actions);
+  ADD ("pipeline-per-folder", test_pipeline_per_folder);
 #undef ADD
   status = g_test_run ();
   g_object_unref (app);
