@@ -111,7 +111,6 @@ test_compile_list (void)
 {
   g_autofree char *src = write_tmp ("l.lua", "local t = {}\nt.x = 'v'\nreturn t\n", -1);
   g_autofree char *dir = g_path_get_dirname (src);
-  g_autofree char *lc = g_build_filename (dir, "l.lc", NULL);
   g_auto (Run) from_source = { 0 }, compiled = { 0 }, from_lc = { 0 };
 
   run_cli (&from_source, dir, (const char *[]) { "compile", "--list", "l.lua", NULL });
@@ -124,7 +123,6 @@ test_compile_list (void)
   run_cli (&from_lc, dir, (const char *[]) { "compile", "--list", "l.lc", NULL });
   g_assert_cmpint (from_lc.status, ==, 0);
   g_assert_cmpstr (from_lc.out, ==, from_source.out);
-  (void) lc;
 }
 
 static void
