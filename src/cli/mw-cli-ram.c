@@ -95,6 +95,7 @@ mw_cli_ram (int argc, char **argv)
   MwLuaNumberType target;
   int status = MW_EXIT_OK;
   guint printed = 0;
+  gsize all = 0;
 
   g_option_context_set_summary (context,
                                 "Estimates the heap (RAM) that loading each file costs on an "
@@ -152,6 +153,7 @@ mw_cli_ram (int argc, char **argv)
             }
         }
       estimate = mw_lua_ram_estimate_new (chunk, file_target);
+      all += estimate->total;
       if (json)
         {
           if (printed++)
@@ -167,5 +169,8 @@ mw_cli_ram (int argc, char **argv)
     }
   if (json)
     printf ("%s]\n", out->str);
+  else if (printed > 1)
+    /* each file is counted as if loaded alone: strings they share are counted in each */
+    printf ("\nall %u files: %" G_GSIZE_FORMAT " bytes at most\n", printed, all);
   return status;
 }

@@ -157,7 +157,8 @@ test_ram (void)
 {
   g_autofree char *src = write_tmp ("x.lua", example, -1);
   g_autofree char *dir = g_path_get_dirname (src);
-  g_auto (Run) text = { 0 }, json = { 0 }, c = { 0 }, lc = { 0 }, cf = { 0 }, wrong = { 0 };
+  g_auto (Run) text = { 0 }, json = { 0 }, c = { 0 }, lc = { 0 }, cf = { 0 }, wrong = { 0 },
+               two = { 0 };
 
   /* docs/ram-model.md works this example through: 350 bytes, 8 saved by -s */
   run_cli (&text, dir, (const char *[]) { "ram", "x.lua", NULL });
@@ -175,6 +176,9 @@ test_ram (void)
   run_cli (&lc, dir, (const char *[]) { "ram", "r.lc", NULL });
   g_assert_cmpint (lc.status, ==, 0);
   g_assert_nonnull (strstr (lc.out, "(integer firmware)"));
+  run_cli (&two, dir, (const char *[]) { "ram", "x.lua", "x.lua", NULL });
+  g_assert_cmpint (two.status, ==, 0);
+  g_assert_true (g_str_has_suffix (two.out, "\nall 2 files: 700 bytes at most\n"));
   run_cli (&cf, dir, (const char *[]) { "compile", "-o", "fl.lc", "x.lua", NULL });
   run_cli (&wrong, dir, (const char *[]) { "ram", "--target", "integer", "fl.lc", NULL });
   g_assert_cmpint (wrong.status, ==, 2);
