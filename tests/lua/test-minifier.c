@@ -574,6 +574,32 @@ test_empty (void)
 }
 
 static void
+test_drop_shebang (void)
+{
+  static const char src[] = "#!/usr/bin/lua\nlocal v = 1\nreturn v\n";
+  MwLuaMinifyOptions options = { 0 };
+
+  options.drop_shebang = TRUE;
+  for (int keep_lines = 0; keep_lines <= 1; keep_lines++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) out = NULL;
+      gsize len;
+      const char *text;
+
+      options.keep_lines = keep_lines;
+      out = mw_lua_minify ("s.lua", src, strlen (src), &options, NULL, &error);
+      g_assert_no_error (error);
+      text = g_bytes_get_data (out, &len);
+      /* with keep_lines its line stays, empty */
+      if (keep_lines)
+        g_assert_cmpmem (text, len, "\nlocal a=1\nreturn a\n", 20);
+      else
+        g_assert_cmpmem (text, len, "local a=1 return a", 18);
+    }
+}
+
+static void
 test_syntax_error (void)
 {
   g_autoptr (GError) error = NULL;
@@ -657,6 +683,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/minifier/keep-lines", test_keep_lines);
   g_test_add_func ("/mw/lua/minifier/keep-comment", test_keep_comment);
   g_test_add_func ("/mw/lua/minifier/empty", test_empty);
+  g_test_add_func ("/mw/lua/minifier/drop-shebang", test_drop_shebang);
   g_test_add_func ("/mw/lua/minifier/syntax-error", test_syntax_error);
   g_test_add_func ("/mw/lua/minifier/corpus", test_corpus);
   return g_test_run ();

@@ -256,7 +256,7 @@ used_in (GArray *uses, guint32 start, guint32 end)
   return lo < uses->len && g_array_index (uses, guint32, lo) <= end;
 }
 
-G_GNUC_NO_INLINE static void
+static void
 rename_locals (Minifier *m)
 {
   GPtrArray *funcs = mw_lua_tree_get_functions (m->tree);
@@ -740,7 +740,7 @@ shorten_literal (Minifier *m, const MwLuaToken *tok, GString *out, GString *scra
 /* `f("x")` and `f({...})` compile exactly as `f"x"` and `f{...}` (funcargs: one string or
  * constructor argument, and `(` with one such expression, both end in the same
  * luaK_exp2nextreg); a separator before `}` ends a constructor and emits nothing. */
-G_GNUC_NO_INLINE static void
+static void
 find_droppable (Minifier *m)
 {
   g_autoptr (GPtrArray) stack = g_ptr_array_new ();
@@ -854,7 +854,7 @@ keep_comment (const MwLuaMinifyOptions *opt, const char *text, gsize len)
   return FALSE;
 }
 
-G_GNUC_NO_INLINE static void
+static void
 print_chunk (Minifier *m, GString *out)
 {
   const MwLuaMinifyOptions *opt = m->opt;

@@ -43,7 +43,6 @@ static void
 estimate_function (Estimator *e, const MwLuaProto *f)
 {
   MwLuaRamFunction r = { 0 };
-  guint slot = e->functions->len;
 
   r.index = e->next_index++;
   r.linedefined = f->linedefined;
@@ -66,7 +65,6 @@ estimate_function (Estimator *e, const MwLuaProto *f)
   r.total = r.proto + r.strings + r.lineinfo + r.names;
   r.closure = mw_lua_ram_closure (e->model, f->nups);
   g_array_append_val (e->functions, r);
-  (void) slot;
   for (guint p = 0; p < f->n_protos; p++)
     estimate_function (e, f->protos[p]);
 }
