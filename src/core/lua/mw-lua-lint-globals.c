@@ -318,7 +318,8 @@ mw_lua_lint_globals (MwLuaLintFile *file)
           continue;
         }
       if (g_hash_table_contains (file->run->set_globals, ref->name) ||
-          mw_lua_lint_std_has (o->std_sets, ref->name) || declared (file, ref->name, ref->token, TRUE))
+          mw_lua_lint_std_has (o->std_sets, ref->name) ||
+          declared (file, ref->name, ref->token, TRUE))
         continue;
       mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
                           "global '%s' is read but never set, and is not a standard or "

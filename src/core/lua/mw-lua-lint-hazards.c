@@ -1,8 +1,9 @@
 /* mw-lua-lint-hazards.c: the firmware developer FAQ's hazards (NODEMCU.md sections 2 and 5).
  *
- * W801 tmr.delay(); W802 more than one `:send(` in one run of a callback (or one in a loop); W803 statements after
- * node.restart() in the same block; W804 a string grown by concatenation in a loop; W805 the
- * static timer API removed in 2019; W806 an init.lua that starts the application at once.
+ * W801 tmr.delay(); W802 more than one `:send(` in one run of a callback (or one in a loop);
+ * W803 statements after node.restart() in the same block; W804 a string grown by
+ * concatenation in a loop; W805 the static timer API removed in 2019; W806 an init.lua that
+ * starts the application at once.
  */
 #include "mw-lua-lint-private.h"
 
@@ -36,7 +37,8 @@ same_place (MwLuaLintFile *file, MwLuaNode *a, MwLuaNode *b)
   if (a->kind != b->kind)
     return FALSE;
   if (a->kind == MW_LUA_NODE_INDEX)
-    return (a->flags & b->flags & MW_LUA_NODE_FLAG_DOT) && same_place (file, a->kids[0], b->kids[0]) &&
+    return (a->flags & b->flags & MW_LUA_NODE_FLAG_DOT) &&
+           same_place (file, a->kids[0], b->kids[0]) &&
            (sa = mw_lua_tree_token_text (file->tree, a->token, &la)) &&
            (sb = mw_lua_tree_token_text (file->tree, b->token, &lb)) &&
            la == lb && memcmp (sa, sb, la) == 0;
