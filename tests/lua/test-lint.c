@@ -231,6 +231,9 @@ static const OptionCase option_cases[] = {
   { "nodemcu", NULL, "211/f", 5, "local a\nlocal function f(b) end", "1 W211, 2 W212" },
   { "nodemcu", NULL, "[ab]", 5, "local a\nlocal function f(b) end", "2 W211" },
   { "nodemcu", NULL, "tmp.*", 5, "local tmp1, tmp2, x", "1 W211" },
+  /* a name pattern that does not compile ignores nothing */
+  { "nodemcu", NULL, "211/[", 5, "local a", "1 W211" },
+  { "nodemcu", NULL, "%d+x", 5, "local x, _1x, a2x", "1 W211, 1 W211" },
   /* --max-upvalues */
   { "nodemcu", NULL, NULL, 2, "local a, b\nlocal function f() return a, b end\nreturn f",
     "2 W701" },

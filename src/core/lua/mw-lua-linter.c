@@ -354,7 +354,10 @@ ignore_pattern_new (const char *text)
     {
       p->name = lua_pattern_to_regex (name);
       if (p->name == NULL)  /* a pattern GRegex cannot take matches nothing */
-        p->code = g_strdup ("never");
+        {
+          g_free (p->code);
+          p->code = g_strdup ("never");
+        }
     }
   return p;
 }
