@@ -54,3 +54,15 @@ mw_lua_ram_closure (const MwLuaRamModel *model, guint upvalues)
   g_return_val_if_fail (model != NULL, 0);
   return model->lua_closure + upvalues * (4 + model->upval);
 }
+
+gsize
+mw_lua_ram_proto (const MwLuaRamModel *model, guint n_code, guint n_constants, guint n_protos,
+                  gsize lineinfo_bytes, guint n_locvars, guint n_upvalue_names)
+{
+  const gsize pointer = 4;  /* the ESP8266 is 32-bit */
+
+  g_return_val_if_fail (model != NULL, 0);
+  return model->proto + (gsize) n_code * model->instruction + (gsize) n_constants * model->tvalue +
+         (gsize) n_protos * pointer + lineinfo_bytes + (gsize) n_locvars * model->locvar +
+         (gsize) n_upvalue_names * pointer;
+}

@@ -46,4 +46,16 @@ gsize mw_lua_ram_table (const MwLuaRamModel *model,
 gsize mw_lua_ram_closure (const MwLuaRamModel *model,
                           guint                upvalues);
 
+/* A function prototype as the firmware's loader allocates it: the Proto, its instructions,
+ * constants (one TValue each), the array of nested-function pointers, the packed line info
+ * bytes, LocVars and the array of upvalue-name pointers. The strings (constants, names) are
+ * not included: they are interned and shared, so the caller counts each once. */
+gsize mw_lua_ram_proto (const MwLuaRamModel *model,
+                        guint                n_code,
+                        guint                n_constants,
+                        guint                n_protos,
+                        gsize                lineinfo_bytes,
+                        guint                n_locvars,
+                        guint                n_upvalue_names);
+
 G_END_DECLS

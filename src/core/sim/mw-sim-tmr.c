@@ -1,0 +1,270 @@
+/* mw-sim-tmr.c: the firmware's `tmr` module: the object API, now, time, delay (NODEMCU.md
+ * section 2). The static tmr.alarm() API is gone since 2019 and absent here. Timers are
+ * sources on the board's main context, so they fire only between REPL tasks. */
+#include "mw-sim-private.h"
+
+#define TMR_MT "moonwire.sim.tmr"
+#define MAX_INTERVAL 6870947   /* ms: the SDK's limit */
+
+enum { ALARM_SINGLE, ALARM_AUTO, ALARM_SEMI };
+
+typedef struct {
+  MwSimVm *vm;
+  GSource *source;
+  guint    interval;
+  int      mode;
+  int      cb;        /* registry ref, LUA_NOREF when unregistered */
+  int      self;      /* keeps a registered timer alive, as the firmware does */
+} MwSimTimer;
+
+static void
+timer_stop (MwSimTimer *t)
+{
+  if (t->source)
+    {
+      g_source_destroy (t->source);
+      g_source_unref (t->source);
+      t->source = NULL;
+    }
+}
+
+static void
+timer_unregister (lua_State *L, MwSimTimer *t)
+{
+  timer_stop (t);
+  if (t->cb != LUA_NOREF)
+    {
+      luaL_unref (L, LUA_REGISTRYINDEX, t->cb);
+      luaL_unref (L, LUA_REGISTRYINDEX, t->self);
+      t->cb = t->self = LUA_NOREF;
+      g_ptr_array_remove (t->vm->timers, t);
+    }
+}
+
+void
+mw_sim_tmr_shutdown (MwSimVm *vm)
+{
+  for (guint i = 0; i < vm->timers->len; i++)
+    timer_stop (g_ptr_array_index (vm->timers, i));
+  g_ptr_array_set_size (vm->timers, 0);
+}
+
+static gboolean
+timer_fire (gpointer data)
+{
+  MwSimTimer *t = data;
+  MwSimVm *vm = t->vm;
+  lua_State *L = vm->L;
+  GSource *me = g_main_current_source ();
+  gboolean keep;
+
+  lua_rawgeti (L, LUA_REGISTRYINDEX, t->cb);
+  lua_rawgeti (L, LUA_REGISTRYINDEX, t->self);
+  if (t->mode == ALARM_SINGLE)
+    timer_unregister (L, t);
+  else if (t->mode == ALARM_SEMI)
+    timer_stop (t);
+  mw_sim_vm_callback (vm, 1);
+  /* t may be collected from here on if it was unregistered */
+  keep = FALSE;
+  for (guint i = 0; i < vm->timers->len; i++)
+    if (g_ptr_array_index (vm->timers, i) == t)
+      keep = t->source == me;
+  vm->task_done (vm->task_done_data);
+  return keep;
+}
+
+static void
+timer_start (MwSimTimer *t)
+{
+  timer_stop (t);
+  t->source = g_timeout_source_new (t->interval);
+  g_source_set_callback (t->source, timer_fire, t, NULL);
+  g_source_attach (t->source, t->vm->context);
+}
+
+static MwSimTimer *
+check_timer (lua_State *L)
+{
+  return luaL_checkudata (L, 1, TMR_MT);
+}
+
+static int
+t_register (lua_State *L)
+{
+  MwSimTimer *t = check_timer (L);
+  lua_Integer ms = luaL_checkinteger (L, 2);
+  int mode = luaL_checkinteger (L, 3);
+
+  luaL_argcheck (L, ms > 0 && ms <= MAX_INTERVAL, 2, "wrong arg range");
+  luaL_argcheck (L, mode >= ALARM_SINGLE && mode <= ALARM_SEMI, 3, "wrong arg range");
+  luaL_checktype (L, 4, LUA_TFUNCTION);
+  timer_unregister (L, t);
+  t->interval = ms;
+  t->mode = mode;
+  lua_pushvalue (L, 4);
+  t->cb = luaL_ref (L, LUA_REGISTRYINDEX);
+  lua_pushvalue (L, 1);
+  t->self = luaL_ref (L, LUA_REGISTRYINDEX);
+  g_ptr_array_add (t->vm->timers, t);
+  return 0;
+}
+
+static int
+t_start (lua_State *L)
+{
+  MwSimTimer *t = check_timer (L);
+
+  if (t->cb == LUA_NOREF)
+    return luaL_error (L, "timer not registered");
+  if (t->source == NULL)
+    timer_start (t);
+  lua_pushboolean (L, TRUE);
+  return 1;
+}
+
+static int
+t_alarm (lua_State *L)
+{
+  t_register (L);
+  return t_start (L);
+}
+
+static int
+t_stop (lua_State *L)
+{
+  MwSimTimer *t = check_timer (L);
+  gboolean was = t->source != NULL;
+
+  timer_stop (t);
+  lua_pushboolean (L, was);
+  return 1;
+}
+
+static int
+t_unregister (lua_State *L)
+{
+  timer_unregister (L, check_timer (L));
+  return 0;
+}
+
+static int
+t_interval (lua_State *L)
+{
+  MwSimTimer *t = check_timer (L);
+  lua_Integer ms = luaL_checkinteger (L, 2);
+
+  luaL_argcheck (L, ms > 0 && ms <= MAX_INTERVAL, 2, "wrong arg range");
+  t->interval = ms;
+  if (t->source)
+    timer_start (t);
+  return 0;
+}
+
+static int
+t_state (lua_State *L)
+{
+  MwSimTimer *t = check_timer (L);
+
+  if (t->cb == LUA_NOREF)
+    {
+      lua_pushnil (L);
+      return 1;
+    }
+  lua_pushboolean (L, t->source != NULL);
+  lua_pushinteger (L, t->mode);
+  return 2;
+}
+
+static int
+t_gc (lua_State *L)
+{
+  MwSimTimer *t = check_timer (L);
+
+  timer_stop (t);
+  g_ptr_array_remove (t->vm->timers, t);
+  return 0;
+}
+
+static int
+l_create (lua_State *L)
+{
+  MwSimTimer *t = lua_newuserdata (L, sizeof *t);
+
+  *t = (MwSimTimer) { .vm = mw_sim_vm_get (L), .cb = LUA_NOREF, .self = LUA_NOREF };
+  luaL_getmetatable (L, TMR_MT);
+  lua_setmetatable (L, -2);
+  return 1;
+}
+
+static int
+l_now (lua_State *L)
+{
+  gint64 us = g_get_monotonic_time () - mw_sim_vm_get (L)->boot_time;
+
+  /* the system timer is 32-bit and tmr.now() wraps at 2^31 */
+  lua_pushinteger (L, (lua_Integer) (us & 0x7fffffff));
+  return 1;
+}
+
+static int
+l_time (lua_State *L)
+{
+  gint64 us = g_get_monotonic_time () - mw_sim_vm_get (L)->boot_time;
+
+  lua_pushinteger (L, (lua_Integer) (us / G_USEC_PER_SEC));
+  return 1;
+}
+
+static int
+l_delay (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  lua_Integer us = luaL_checkinteger (L, 1);
+  gint64 end = g_get_monotonic_time () + MAX (us, 0);
+
+  /* a busy wait on the board: nothing else runs, and the watchdog keeps counting */
+  while (g_get_monotonic_time () < end)
+    {
+      mw_sim_vm_check_wdt (vm);
+      g_usleep (MIN (1000, MAX (end - g_get_monotonic_time (), 0)));
+    }
+  return 0;
+}
+
+static const luaL_Reg timer_methods[] = {
+  { "register", t_register }, { "alarm", t_alarm }, { "start", t_start }, { "stop", t_stop },
+  { "unregister", t_unregister }, { "interval", t_interval }, { "state", t_state },
+  { NULL, NULL }
+};
+
+static const luaL_Reg tmr_funcs[] = {
+  { "create", l_create }, { "now", l_now }, { "time", l_time }, { "delay", l_delay },
+  { NULL, NULL }
+};
+
+int
+mw_sim_open_tmr (lua_State *L)
+{
+  luaL_newmetatable (L, TMR_MT);
+  lua_newtable (L);
+  for (const luaL_Reg *r = timer_methods; r->name; r++)
+    {
+      lua_pushcfunction (L, r->func);
+      lua_setfield (L, -2, r->name);
+    }
+  lua_setfield (L, -2, "__index");
+  lua_pushcfunction (L, t_gc);
+  lua_setfield (L, -2, "__gc");
+  lua_pop (L, 1);
+
+  mw_sim_register (L, "tmr", tmr_funcs);
+  lua_pushinteger (L, ALARM_SINGLE);
+  lua_setfield (L, -2, "ALARM_SINGLE");
+  lua_pushinteger (L, ALARM_AUTO);
+  lua_setfield (L, -2, "ALARM_AUTO");
+  lua_pushinteger (L, ALARM_SEMI);
+  lua_setfield (L, -2, "ALARM_SEMI");
+  lua_pop (L, 1);
+  return 0;
+}
