@@ -9,7 +9,9 @@
  */
 #include <string.h>
 
+#include "mw-lua-compiler.h"
 #include "mw-lua-linter.h"
+#include "mw-lua-ram-estimate.h"
 #include "mw-test-support.h"
 
 static MwLuaTree *
@@ -459,6 +461,66 @@ test_cross_file (void)
   g_assert_cmpint (((MwLuaDiagnostic *) alone->pdata[0])->bytes, ==, 32 + 16 + 6 + 32);
 }
 
+static MwLuaRamEstimate *
+estimate_source (const char *name, const char *source)
+{
+  g_autoptr (MwLuaChunk) chunk = mw_lua_compiler_compile (name, source, strlen (source),
+                                                          MW_LUA_TARGET_FLOAT,
+                                                          MW_LUA_STRIP_NAMES, NULL);
+  g_assert_nonnull (chunk);
+  return mw_lua_ram_estimate_new (chunk, MW_LUA_TARGET_FLOAT);
+}
+
+/* W111 on a function and W114 on a linted module take their bytes from the RAM estimate of
+ * the compiled code, the model `moonwire-cli ram` uses */
+static void
+test_estimate_bytes (void)
+{
+  const char *main_src = "local m = require('mod')\n"
+                         "function handler(a) return a .. 'x' end\n"
+                         "return m\n";
+  const char *mod_src = "local M = {}\n"
+                        "function M.f(x) return x * 2 end\n"
+                        "function M.g(s) return s:upper() .. 'suffix' end\n"
+                        "return M\n";
+  g_autoptr (MwLuaTree) main_tree = mw_lua_tree_parse ("main.lua", main_src, -1,
+                                                       MW_LUA_PARSE_NONE);
+  g_autoptr (MwLuaTree) mod_tree = mw_lua_tree_parse ("lib/mod.lua", mod_src, -1,
+                                                      MW_LUA_PARSE_NONE);
+  g_autoptr (MwLuaRamEstimate) main_est = estimate_source ("main.lua", main_src);
+  g_autoptr (MwLuaRamEstimate) mod_est = estimate_source ("mod.lua", mod_src);
+  const MwLuaRamModel *ram = mw_lua_ram_model_get (MW_LUA_TARGET_FLOAT);
+  MwLuaTree *trees[] = { main_tree, mod_tree };
+  g_autoptr (GPtrArray) results = mw_lua_lint (trees, 2, NULL);
+  GPtrArray *diags = results->pdata[0];
+  guint seen = 0;
+
+  g_assert_cmpuint (main_est->functions->len, ==, 2);
+  g_assert_cmpuint (mod_est->functions->len, ==, 3);
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MwLuaDiagnostic *d = diags->pdata[i];
+      if (strcmp (d->code, MW_LUA_LINT_GLOBAL_KEPT) == 0)
+        {
+          /* slot and name in _G, the closure, the function's prototype */
+          gsize want = ram->hash_node + mw_lua_ram_string (ram, strlen ("handler")) +
+                       mw_lua_ram_closure (ram, 0) +
+                       g_array_index (main_est->functions, MwLuaRamFunction, 1).total;
+          g_assert_cmpint (d->bytes, ==, want);
+          seen |= 1;
+        }
+      if (strcmp (d->code, MW_LUA_LINT_MODULE_KEPT) == 0)
+        {
+          gsize want = g_array_index (mod_est->functions, MwLuaRamFunction, 1).total +
+                       g_array_index (mod_est->functions, MwLuaRamFunction, 2).total;
+          g_assert_cmpint (d->bytes, ==, want);
+          g_assert_nonnull (strstr (d->message, "bytes of functions"));
+          seen |= 2;
+        }
+    }
+  g_assert_cmpuint (seen, ==, 3);
+}
+
 /* corpus oracles: one luac5.1 run per valid file serves both */
 static void
 test_corpus_oracles (void)
@@ -647,6 +709,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/lint/hard-limits", test_hard_limits);
   g_test_add_func ("/mw/lua/lint/luacheckrc", test_config);
   g_test_add_func ("/mw/lua/lint/cross-file", test_cross_file);
+  g_test_add_func ("/mw/lua/lint/estimate-bytes", test_estimate_bytes);
   g_test_add_func ("/mw/lua/lint/corpus-oracles", test_corpus_oracles);
   g_test_add_func ("/mw/lua/lint/corpus-no-crash", test_corpus_no_crash);
   return g_test_run ();

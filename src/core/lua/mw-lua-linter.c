@@ -7,6 +7,9 @@
 #include "mw-lua-lint-private.h"
 
 #include <stdarg.h>
+
+#include "mw-lua-compiler.h"
+#include "mw-lua-ram-estimate.h"
 #include <string.h>
 
 G_DEFINE_QUARK (mw-lua-lint-error-quark, mw_lua_lint_error)
@@ -262,6 +265,64 @@ finding_free (gpointer data)
   mw_lua_diagnostic_free (f->diag);
   g_free (f->name);
   g_free (f);
+}
+
+/* byte figures from the RAM estimate of the bytecode (the model `moonwire-cli ram` uses) */
+
+static MwLuaRamEstimate *
+tree_estimate (MwLuaLintRun *run, MwLuaTree *tree)
+{
+  g_autoptr (MwLuaChunk) chunk = NULL;
+  MwLuaRamEstimate *estimate = NULL;
+  gsize len;
+  const char *src;
+  guint32 skip;
+
+  if (g_hash_table_lookup_extended (run->estimates, tree, NULL, (gpointer *) &estimate))
+    return estimate;
+  /* liblua does not skip a `#!` line as loadfile does: leave it out (lines do not matter,
+   * functions are matched in pre-order) */
+  src = mw_lua_tree_get_source (tree, &len);
+  skip = MIN (mw_lua_tree_get_shebang_length (tree), len);
+  chunk = mw_lua_compiler_compile (mw_lua_tree_get_chunkname (tree), src + skip, len - skip,
+                                   run->options->number_type, MW_LUA_STRIP_NAMES, NULL);
+  if (chunk != NULL)
+    {
+      estimate = mw_lua_ram_estimate_new (chunk, run->options->number_type);
+      if (estimate->functions->len != mw_lua_tree_get_functions (tree)->len)
+        g_clear_pointer (&estimate, mw_lua_ram_estimate_free);
+    }
+  g_hash_table_insert (run->estimates, tree, estimate);
+  return estimate;
+}
+
+gint64
+mw_lua_lint_function_bytes (MwLuaLintRun *run, MwLuaTree *tree, MwLuaFunction *func)
+{
+  MwLuaRamEstimate *estimate = tree_estimate (run, tree);
+  GPtrArray *funcs = mw_lua_tree_get_functions (tree);
+  gint64 total = 0;
+  guint i;
+
+  if (estimate == NULL)
+    return -1;
+  for (i = 0; i < funcs->len && funcs->pdata[i] != func; i++)
+    ;
+  if (i == funcs->len)
+    return -1;
+  /* the function and its nested ones: they follow it in pre-order */
+  for (guint j = i; j < funcs->len; j++)
+    {
+      MwLuaFunction *f = funcs->pdata[j];
+      gboolean inside = FALSE;
+
+      for (MwLuaFunction *a = f; a != NULL && !inside; a = a->parent)
+        inside = a == func;
+      if (!inside)
+        break;
+      total += g_array_index (estimate->functions, MwLuaRamFunction, j).total;
+    }
+  return total;
 }
 
 /* ignore patterns, as luacheck reads them */
@@ -629,6 +690,9 @@ mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *opt
   run.cleared_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.cleared_modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.volatile_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run.module_trees = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run.estimates = g_hash_table_new_full (NULL, NULL, NULL,
+                                         (GDestroyNotify) mw_lua_ram_estimate_free);
   for (guint i = 0; i < options->ignore->len; i++)
     g_ptr_array_add (patterns, ignore_pattern_new (options->ignore->pdata[i]));
 
@@ -645,6 +709,8 @@ mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *opt
   g_hash_table_unref (run.cleared_globals);
   g_hash_table_unref (run.cleared_modules);
   g_hash_table_unref (run.volatile_files);
+  g_hash_table_unref (run.module_trees);
+  g_hash_table_unref (run.estimates);
   return result;
 }
 
