@@ -137,6 +137,8 @@ mw_lua_lint_gather (MwLuaLintRun *run, MwLuaTree *tree)
       const MwLuaGlobalRef *ref = &g_array_index (refs, MwLuaGlobalRef, i);
       if (ref->write)
         g_hash_table_add (run->set_globals, g_strdup (ref->name));
+      if (ref->write && ref->func->parent == NULL)
+        g_hash_table_add (run->top_globals, g_strdup (ref->name));
     }
   g.basename = module_basename (tree);
   g_hash_table_insert (run->module_trees, g_strdup (g.basename), tree);
@@ -342,8 +344,10 @@ mw_lua_lint_globals (MwLuaLintFile *file)
 
       if (ref->write)
         {
+          /* a global some main chunk sets is meant to be one; W111 still counts its RAM */
           if (ref->func->parent != NULL && !declared (file, ref->name, ref->token, FALSE) &&
-              !mw_lua_lint_std_has (o->std_sets, ref->name))
+              !mw_lua_lint_std_has (o->std_sets, ref->name) &&
+              !g_hash_table_contains (file->run->top_globals, ref->name))
             mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_IN_FUNCTION, ref->token, ref->name, -1,
                                 "global '%s' is set inside a function: a missing 'local'?",
                                 ref->name);

@@ -24,6 +24,7 @@ typedef struct {
   const MwLuaLintOptions *options;
   const MwLuaRamModel *ram;
   GHashTable *set_globals;      /* names set (to anything) in any tree */
+  GHashTable *top_globals;      /* names set by a main chunk: meant to be globals */
   GHashTable *cleared_globals;  /* names set to nil somewhere */
   GHashTable *cleared_modules;  /* module names with package.loaded[name] = nil somewhere */
   GHashTable *volatile_files;   /* basenames without .lua of files that clear themselves */

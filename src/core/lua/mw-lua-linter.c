@@ -688,6 +688,7 @@ mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *opt
   run.ram = mw_lua_ram_model_get (options->number_type);
   run.set_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.cleared_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run.top_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.cleared_modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.volatile_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.module_trees = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -707,6 +708,7 @@ mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *opt
 
   g_hash_table_unref (run.set_globals);
   g_hash_table_unref (run.cleared_globals);
+  g_hash_table_unref (run.top_globals);
   g_hash_table_unref (run.cleared_modules);
   g_hash_table_unref (run.volatile_files);
   g_hash_table_unref (run.module_trees);
