@@ -35,7 +35,11 @@ collect_dir (const char *dir, GPtrArray *out, int depth)
     return;
   while ((name = g_dir_read_name (d)) != NULL)
     {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *path = NULL;
+
+      if (name[0] == '.')  /* .git and the like */
+        continue;
+      path = g_build_filename (dir, name, NULL);
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
         collect_dir (path, found, depth + 1);
       else if (g_str_has_suffix (name, ".lua"))
@@ -81,8 +85,12 @@ add_list (char **values, MwLuaLintOptions *options,
 }
 
 static void
-json_string (GString *out, const char *s)
+json_string (GString *out, const char *text)
 {
+  /* JSON is UTF-8: a file name in another encoding gets U+FFFD for its bad bytes */
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  const char *s = valid;
+
   g_string_append_c (out, '"');
   for (; *s; s++)
     {

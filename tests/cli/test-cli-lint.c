@@ -120,6 +120,7 @@ test_formats (void)
   g_assert_nonnull (strstr (json.out, "\"bytes\": 87}"));
   g_assert_nonnull (strstr (json.out, "\"code\": \"W211\""));
   g_assert_nonnull (strstr (json.out, "\"bytes\": null}"));
+  g_assert_true (g_utf8_validate (json.out, -1, NULL));
 
   run (&def, NULL, (const char *[]) { "lint", "--no-config", good, NULL });
   g_assert_nonnull (strstr (def.out, "2 warnings"));
