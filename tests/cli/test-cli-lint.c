@@ -150,6 +150,29 @@ test_directory (void)
   g_assert_nonnull (strstr (lines[2], "util.lua:2:1: (W111) global 'helper_from_util'"));
 }
 
+/* hidden folders (.git, editor state) are not searched */
+static void
+test_hidden_dir (void)
+{
+  g_autofree char *root = mw_test_tmp_path ("tree");
+  g_autofree char *hidden = g_build_filename (root, ".cache", NULL);
+  g_autofree char *bad = g_build_filename (hidden, "bad.lua", NULL);
+  g_autofree char *good = g_build_filename (root, "good.lua", NULL);
+  g_auto (Run) r = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (hidden, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (bad, "local unused = 1\n", -1, NULL));
+  g_assert_true (g_file_set_contents (good, "local x = 1\nprint(x)\n", -1, NULL));
+  run (&r, NULL, (const char *[]) { "lint", "--no-config", root, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "good.lua"));
+  g_assert_null (strstr (r.out, "bad.lua"));
+  g_remove (bad);
+  g_remove (good);
+  g_rmdir (hidden);
+  g_rmdir (root);
+}
+
 /* .luacheckrc in the current directory is read; --no-config and --config override */
 static void
 test_luacheckrc (void)
@@ -185,6 +208,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/cli/lint/no-files", test_no_files);
   g_test_add_func ("/mw/cli/lint/formats", test_formats);
   g_test_add_func ("/mw/cli/lint/directory", test_directory);
+  g_test_add_func ("/mw/cli/lint/hidden-dir", test_hidden_dir);
   g_test_add_func ("/mw/cli/lint/luacheckrc", test_luacheckrc);
   return g_test_run ();
 }
