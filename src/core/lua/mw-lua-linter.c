@@ -451,6 +451,7 @@ parse_directives (MwLuaLintFile *file)
   GPtrArray *funcs = mw_lua_tree_get_functions (file->tree);
   gsize src_len;
   const char *src = mw_lua_tree_get_source (file->tree, &src_len);
+  g_autoptr (GArray) pushed = g_array_new (FALSE, FALSE, sizeof (guint));
   guint tok = 0;
 
   for (guint c = 0; c < n_comments; c++)
@@ -505,10 +506,34 @@ parse_directives (MwLuaLintFile *file)
       clauses = g_strsplit (body, ",", -1);
       for (char **cl = clauses; *cl; cl++)
         {
-          g_auto (GStrv) words = g_strsplit_set (g_strstrip (*cl), " \t", -1);
+          g_auto (GStrv) all_words = g_strsplit_set (g_strstrip (*cl), " \t", -1);
+          char **words = all_words;
           MwLuaLintDirective d = { 0 };
           guint w = 1;
 
+          /* `push` opens a region that the matching `pop` closes: what follows `push` (on
+           * its line or in later comments) ends there */
+          if (words[0] != NULL && strcmp (words[0], "push") == 0)
+            {
+              guint mark = file->directives->len;
+              g_array_append_val (pushed, mark);
+              words++;
+            }
+          else if (words[0] != NULL && strcmp (words[0], "pop") == 0)
+            {
+              if (pushed->len > 0)
+                {
+                  guint mark = g_array_index (pushed, guint, pushed->len - 1);
+                  g_array_set_size (pushed, pushed->len - 1);
+                  for (guint i = mark; i < file->directives->len; i++)
+                    {
+                      MwLuaLintDirective *o = &g_array_index (file->directives,
+                                                              MwLuaLintDirective, i);
+                      o->end = MIN (o->end, cm->offset);
+                    }
+                }
+              continue;
+            }
           if (words[0] == NULL)
             continue;
           if (strcmp (words[0], "ignore") == 0)
@@ -524,7 +549,7 @@ parse_directives (MwLuaLintFile *file)
               w = 2;
             }
           else
-            continue;  /* push, pop, std, ...: not supported, harmless */
+            continue;  /* std, unused, ...: not supported, harmless */
           d.args = g_ptr_array_new_with_free_func (g_free);
           d.patterns = g_ptr_array_new_with_free_func (ignore_pattern_free);
           for (char **a = words + w; *a; a++)
