@@ -78,11 +78,15 @@ test_exit_codes (void)
 static void
 test_no_files (void)
 {
-  g_auto (Run) r = { 0 };
+  g_auto (Run) r = { 0 }, codes = { 0 };
 
   run (&r, NULL, (const char *[]) { "lint", NULL });
   g_assert_cmpint (r.status, ==, 4);
   g_assert_nonnull (strstr (r.err, "no files"));
+  run (&codes, NULL, (const char *[]) { "lint", "--list-codes", NULL });
+  g_assert_cmpint (codes.status, ==, 0);
+  g_assert_true (g_str_has_prefix (codes.out, "E001  syntax error\n"));
+  g_assert_nonnull (strstr (codes.out, "\nW806  init.lua without a delay window\n"));
 }
 
 /* the formats editors parse: exact lines */

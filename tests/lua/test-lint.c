@@ -120,17 +120,8 @@ list_dir (const char *dir, GPtrArray *files, GPtrArray *dirs)
   g_ptr_array_sort (dirs, cmp_str);
 }
 
-/* every rule has a case file whose name starts with its code, with at least one marker */
-static const char *const rule_codes[] = {
-  MW_LUA_LINT_GLOBAL_KEPT, MW_LUA_LINT_GLOBAL_IN_FUNCTION, MW_LUA_LINT_GLOBAL_UNDEFINED,
-  MW_LUA_LINT_MODULE_KEPT, MW_LUA_LINT_FIELD_UNDEFINED, MW_LUA_LINT_UNUSED_LOCAL,
-  MW_LUA_LINT_UNUSED_PARAM, MW_LUA_LINT_UNUSED_LOOP_VAR, MW_LUA_LINT_SHADOW_UPVALUE,
-  MW_LUA_LINT_UNREACHABLE, MW_LUA_LINT_MANY_UPVALUES, MW_LUA_LINT_CLOSURE_IN_LOOP,
-  MW_LUA_LINT_CALLBACK_SELF, MW_LUA_LINT_TMR_DELAY, MW_LUA_LINT_SEVERAL_SENDS,
-  MW_LUA_LINT_AFTER_RESTART, MW_LUA_LINT_CONCAT_IN_LOOP, MW_LUA_LINT_STATIC_TIMER,
-  MW_LUA_LINT_INIT_NO_DELAY,
-};
-
+/* every rule (W code) has a case file or project whose name starts with its code, with at
+ * least one marker; the front end's errors (E codes) are tested in /mw/lua/lint/hard-limits */
 static void
 test_cases (void)
 {
@@ -140,9 +131,9 @@ test_cases (void)
   guint markers = 0;
 
   list_dir (root, files, dirs);
-  for (gsize c = 0; c < G_N_ELEMENTS (rule_codes); c++)
+  for (const char *const *code = mw_lua_lint_get_codes (); *code; code++)
     {
-      g_autofree char *prefix = g_ascii_strdown (rule_codes[c], -1);
+      g_autofree char *prefix = g_ascii_strdown (*code, -1);
       gboolean found = FALSE;
       for (guint i = 0; i < files->len; i++)
         {
@@ -154,8 +145,8 @@ test_cases (void)
           g_autofree char *base = g_path_get_basename (dirs->pdata[i]);
           found |= g_str_has_prefix (base, prefix);
         }
-      if (!found)
-        g_error ("no case file for %s", rule_codes[c]);
+      if (**code == 'W' && !found)
+        g_error ("no case file for %s", *code);
     }
   for (guint i = 0; i < files->len; i++)
     {
@@ -179,6 +170,29 @@ test_cases (void)
     }
   g_test_message ("%u markers in %u files and %u projects", markers, files->len, dirs->len);
   g_assert_cmpuint (markers, >=, 30);
+}
+
+/* every code has a title and an entry in docs/lint.md (a heading or a table row) */
+static void
+test_codes_documented (void)
+{
+  g_autofree char *path = mw_test_data_path ("../docs/lint.md");
+  g_autofree char *doc = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &doc, NULL, NULL));
+  for (const char *const *code = mw_lua_lint_get_codes (); *code; code++, n++)
+    {
+      g_autofree char *heading = g_strdup_printf ("#### %s ", *code);
+      g_autofree char *bold = g_strdup_printf ("**%s**", *code);
+      g_autofree char *row = g_strdup_printf ("| %s |", *code);
+
+      g_assert_nonnull (mw_lua_lint_code_title (*code));
+      if (!strstr (doc, heading) && !strstr (doc, bold) && !strstr (doc, row))
+        g_error ("%s is not documented in docs/lint.md", *code);
+    }
+  g_assert_cmpuint (n, ==, 22);
+  g_assert_null (mw_lua_lint_code_title ("W999"));
 }
 
 /* lints one source alone with `options` and returns "line code" findings */
@@ -703,6 +717,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mw/lua/lint/cases", test_cases);
+  g_test_add_func ("/mw/lua/lint/codes-documented", test_codes_documented);
   g_test_add_func ("/mw/lua/lint/options", test_options);
   g_test_add_func ("/mw/lua/lint/bad-std", test_bad_std);
   g_test_add_func ("/mw/lua/lint/bytes", test_bytes);

@@ -14,6 +14,66 @@
 
 G_DEFINE_QUARK (mw-lua-lint-error-quark, mw_lua_lint_error)
 
+/* codes, as docs/lint.md documents them */
+
+/* one list for both tables below */
+#define CODE_LIST(X) \
+  X (MW_LUA_CODE_SYNTAX, "syntax error") \
+  X (MW_LUA_CODE_FIRMWARE_LOCALS, "more than 50 locals in a function (firmware limit)") \
+  X (MW_LUA_CODE_FIRMWARE_UPVALS, "more than 60 upvalues in a function") \
+  X (MW_LUA_LINT_GLOBAL_KEPT, "global set and never set back to nil") \
+  X (MW_LUA_LINT_GLOBAL_IN_FUNCTION, "global set inside a function") \
+  X (MW_LUA_LINT_GLOBAL_UNDEFINED, "global read, never set, not standard") \
+  X (MW_LUA_LINT_MODULE_KEPT, "required module stays in package.loaded") \
+  X (MW_LUA_LINT_FIELD_UNDEFINED, "unknown field of a firmware module") \
+  X (MW_LUA_LINT_UNUSED_LOCAL, "unused local variable") \
+  X (MW_LUA_LINT_UNUSED_PARAM, "unused argument") \
+  X (MW_LUA_LINT_UNUSED_LOOP_VAR, "unused loop variable") \
+  X (MW_LUA_LINT_SHADOW_UPVALUE, "local shadowing an upvalue") \
+  X (MW_LUA_LINT_UNREACHABLE, "unreachable code") \
+  X (MW_LUA_LINT_MANY_UPVALUES, "closure with many upvalues") \
+  X (MW_LUA_LINT_CLOSURE_IN_LOOP, "closure created inside a loop") \
+  X (MW_LUA_LINT_CALLBACK_SELF, "callback captures the object it is registered on") \
+  X (MW_LUA_LINT_TMR_DELAY, "tmr.delay() blocks the system") \
+  X (MW_LUA_LINT_SEVERAL_SENDS, "several :send() in one callback") \
+  X (MW_LUA_LINT_AFTER_RESTART, "statements after node.restart()") \
+  X (MW_LUA_LINT_CONCAT_IN_LOOP, "string grown by concatenation in a loop") \
+  X (MW_LUA_LINT_STATIC_TIMER, "removed static timer API") \
+  X (MW_LUA_LINT_INIT_NO_DELAY, "init.lua without a delay window")
+
+static const struct {
+  const char *code;
+  const char *title;
+} code_titles[] = {
+#define TITLE(code, title) { code, title },
+  CODE_LIST (TITLE)
+#undef TITLE
+};
+
+static const char *const all_codes[] = {
+#define CODE(code, title) code,
+  CODE_LIST (CODE)
+#undef CODE
+  NULL
+};
+
+const char *const *
+mw_lua_lint_get_codes (void)
+{
+  return all_codes;
+}
+
+const char *
+mw_lua_lint_code_title (const char *code)
+{
+  g_return_val_if_fail (code != NULL, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (code_titles); i++)
+    if (strcmp (code_titles[i].code, code) == 0)
+      return code_titles[i].title;
+  return NULL;
+}
+
 /* options */
 
 MwLuaLintOptions *

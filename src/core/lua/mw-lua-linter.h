@@ -43,6 +43,11 @@ G_BEGIN_DECLS
 /* errors come from the front end: E001 syntax, E011 more than 50 locals (the firmware's
  * limit) and E012 more than 60 upvalues (Lua's syntax error, recoded by the linter) */
 
+/* Every code the linter reports (its own and the front end's errors), NULL-terminated, and a
+ * one-line title for each (for an editor's problem list); NULL for an unknown code. */
+const char *const *mw_lua_lint_get_codes (void);
+const char *mw_lua_lint_code_title (const char *code);
+
 typedef enum {
   MW_LUA_LINT_STD_NODEMCU,  /* Lua 5.1 standard library + NodeMCU 3.0 modules */
   MW_LUA_LINT_STD_LUA51,    /* Lua 5.1 standard library */
