@@ -535,16 +535,25 @@ test_estimate_bytes (void)
   g_assert_cmpuint (seen, ==, 3);
 }
 
-/* corpus oracles: one luac5.1 run per valid file serves both */
+/* luacheck's "min" std, written out here as the oracle's own list */
+static const char *const luacheck_min[] = {
+  "_G", "_VERSION", "assert", "collectgarbage", "dofile", "error", "getmetatable", "ipairs",
+  "load", "loadfile", "next", "pairs", "pcall", "print", "rawequal", "rawget", "rawset",
+  "require", "select", "setmetatable", "tonumber", "tostring", "type", "xpcall",
+  "coroutine", "math", "package", "string", "table", NULL
+};
+
+/* corpus oracles: one luac5.1 run per valid file serves all */
 static void
 test_corpus_oracles (void)
 {
   g_autoptr (GPtrArray) files = mw_test_corpus_files ();
   g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
   const MwLuaRamModel *ram = mw_lua_ram_model_get (MW_LUA_TARGET_FLOAT);
-  guint n_files = 0, n_globals = 0, n_closures = 0, n_skipped = 0;
+  guint n_files = 0, n_globals = 0, n_closures = 0, n_skipped = 0, n_undefined = 0;
 
   mw_lua_lint_options_set_max_upvalues (o, 1);
+  g_assert_true (mw_lua_lint_options_set_std (o, "min", NULL));
   for (guint i = 0; i < files->len; i++)
     {
       const char *path = files->pdata[i];
@@ -616,10 +625,44 @@ test_corpus_oracles (void)
         }
       n_closures += want->len;
       check_same (path, want, got);
+
+      /* undefined globals with --std min: luac's GETGLOBAL names less its SETGLOBAL names
+       * and luacheck's "min" set */
+      {
+        g_autoptr (GPtrArray) want_undef = g_ptr_array_new_with_free_func (g_free);
+        g_autoptr (GPtrArray) got_undef = g_ptr_array_new_with_free_func (g_free);
+        g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
+
+        g_hash_table_iter_init (&iter, theirs);
+        while (g_hash_table_iter_next (&iter, &key, &value))
+          if (GPOINTER_TO_UINT (value) == MW_LUA_LINT_GLOBAL_READ &&
+              !g_strv_contains (luacheck_min, key))
+            g_ptr_array_add (want_undef, g_strdup (key));
+        for (guint d = 0; d < diags->len; d++)
+          {
+            const MwLuaDiagnostic *diag = diags->pdata[d];
+            const char *q = strchr (diag->message, '\'');
+            if (strcmp (diag->code, MW_LUA_LINT_GLOBAL_UNDEFINED) != 0)
+              continue;
+            g_assert_nonnull (q);
+            {
+              g_autofree char *name = g_strndup (q + 1, strchr (q + 1, '\'') - q - 1);
+              if (!g_hash_table_contains (seen, name))
+                {
+                  g_hash_table_add (seen, g_strdup (name));
+                  g_ptr_array_add (got_undef, g_steal_pointer (&name));
+                }
+            }
+          }
+        n_undefined += want_undef->len;
+        check_same (path, want_undef, got_undef);
+      }
     }
-  g_test_message ("%u files: %u globals and %u closures agree with luac5.1 (%u files with "
-                  "inline directives skipped for upvalues)", n_files, n_globals, n_closures,
-                  n_skipped);
+  g_test_message ("%u files: %u globals, %u closures and %u undefined globals agree with "
+                  "luac5.1 (%u files with inline directives skipped for the last two)",
+                  n_files, n_globals, n_closures, n_undefined, n_skipped);
+  g_assert_cmpuint (n_undefined, >=, 100);
   g_assert_cmpuint (n_files, >=, 400);
   g_assert_cmpuint (n_closures, >=, 1000);
   g_assert_cmpuint (n_skipped, <, n_files / 4);
