@@ -7,6 +7,8 @@
  * SETGLOBAL names, its upvalue counts (W701 with --max-upvalues 1) equal luac's headers, and
  * no corpus file or mutation of one crashes it.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mw-lua-compiler.h"
@@ -668,6 +670,109 @@ test_corpus_oracles (void)
   g_assert_cmpuint (n_skipped, <, n_files / 4);
 }
 
+/* luacheck (Debian's lua-check) as an oracle for the rules both have, on the corpus files
+ * without inline directives: W212, W213, W511 equal luacheck's; W431 equals its 431-433 (it
+ * splits shadowed upvalues by kind). Two documented differences are taken out of luacheck's
+ * side: the implicit `self` of `function a:b()` (luacheck reports it at the colon) and names
+ * with a leading `_`, which Moonwire exempts. */
+static void
+test_luacheck_agreement (void)
+{
+  g_autoptr (GPtrArray) files = mw_test_corpus_files ();
+  g_autoptr (GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GHashTable) by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  static const char *const compared[] = { "212", "213", "431", "432", "433", "511", NULL };
+
+  g_ptr_array_add (argv, (gpointer) "luacheck");
+  g_ptr_array_add (argv, (gpointer) "--no-config");
+  g_ptr_array_add (argv, (gpointer) "--no-cache");
+  g_ptr_array_add (argv, (gpointer) "--std=lua51");
+  g_ptr_array_add (argv, (gpointer) "--formatter=plain");
+  g_ptr_array_add (argv, (gpointer) "--codes");
+  for (guint i = 0; i < files->len; i++)
+    {
+      MwLuaTree *tree = parse_file (files->pdata[i]);
+      gsize len;
+
+      if (!mw_lua_tree_is_valid (tree) ||
+          strstr (mw_lua_tree_get_source (tree, &len), "luacheck:") != NULL)
+        {
+          mw_lua_tree_unref (tree);
+          continue;
+        }
+      g_ptr_array_add (trees, tree);
+      g_ptr_array_add (argv, files->pdata[i]);
+      g_hash_table_insert (by_path, files->pdata[i], tree);
+    }
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                     NULL, NULL, &error))
+    g_error ("cannot run luacheck: %s (run scripts/bootstrap)", error->message);
+
+  lines = g_strsplit (out, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_auto (GStrv) parts = g_strsplit (*l, ":", 4);
+      const char *msg, *q;
+      char code[4] = { 0 };
+      MwLuaTree *tree;
+      guint line, col;
+
+      if (g_strv_length (parts) < 4 || sscanf (parts[3], " (W%3[0-9])", code) != 1 ||
+          !g_strv_contains (compared, code))
+        continue;
+      tree = g_hash_table_lookup (by_path, parts[0]);
+      g_assert_nonnull (tree);
+      line = atoi (parts[1]);
+      col = atoi (parts[2]);
+      msg = strchr (parts[3], ')') + 1;
+      q = strchr (msg, '\'');
+      if (q != NULL && q[1] == '_')
+        continue;
+      if (strcmp (code, "212") == 0 && strstr (msg, "'self'") != NULL)
+        {
+          /* the implicit self: luacheck points at the `:` */
+          guint n;
+          const MwLuaToken *toks = mw_lua_tree_get_tokens (tree, &n);
+          gboolean colon = FALSE;
+          for (guint t = 0; t < n; t++)
+            colon |= toks[t].line == line && toks[t].column == col &&
+                     toks[t].kind == MW_LUA_TOKEN_COLON;
+          if (colon)
+            continue;
+        }
+      g_ptr_array_add (want, g_strdup_printf ("%s:%u:%u: W%s", parts[0], line, col,
+                                              code[1] == '3' ? "431" : code));
+    }
+
+  g_assert_true (mw_lua_lint_options_set_std (o, "lua51", NULL));
+  results = mw_lua_lint ((MwLuaTree *const *) trees->pdata, trees->len, o);
+  for (guint i = 0; i < trees->len; i++)
+    {
+      GPtrArray *diags = results->pdata[i];
+      for (guint d = 0; d < diags->len; d++)
+        {
+          const MwLuaDiagnostic *diag = diags->pdata[d];
+          if (g_strv_contains (compared, diag->code + 1))
+            g_ptr_array_add (got, g_strdup_printf ("%s:%u:%u: %s",
+                                                   mw_lua_tree_get_chunkname (trees->pdata[i]),
+                                                   diag->line, diag->column, diag->code));
+        }
+    }
+  g_test_message ("%u files: %u findings (W212, W213, W431, W511) agree with luacheck",
+                  trees->len, want->len);
+  g_assert_cmpuint (want->len, >=, 500);
+  check_same ("corpus", want, got);
+}
+
 static GString *
 mutate (MwLuaTree *tree, guint victim, int how)
 {
@@ -769,6 +874,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/lint/cross-file", test_cross_file);
   g_test_add_func ("/mw/lua/lint/estimate-bytes", test_estimate_bytes);
   g_test_add_func ("/mw/lua/lint/corpus-oracles", test_corpus_oracles);
+  g_test_add_func ("/mw/lua/lint/luacheck-agreement", test_luacheck_agreement);
   g_test_add_func ("/mw/lua/lint/corpus-no-crash", test_corpus_no_crash);
   return g_test_run ();
 }
