@@ -29,6 +29,7 @@ G_DEFINE_QUARK (mw-lua-lint-error-quark, mw_lua_lint_error)
   X (MW_LUA_LINT_UNUSED_LOCAL, "unused local variable") \
   X (MW_LUA_LINT_UNUSED_PARAM, "unused argument") \
   X (MW_LUA_LINT_UNUSED_LOOP_VAR, "unused loop variable") \
+  X (MW_LUA_LINT_SET_NEVER_READ, "local variable set but never read") \
   X (MW_LUA_LINT_SHADOW_UPVALUE, "local shadowing an upvalue") \
   X (MW_LUA_LINT_UNREACHABLE, "unreachable code") \
   X (MW_LUA_LINT_MANY_UPVALUES, "closure with many upvalues") \

@@ -29,6 +29,7 @@ G_BEGIN_DECLS
 #define MW_LUA_LINT_UNUSED_LOCAL       "W211"
 #define MW_LUA_LINT_UNUSED_PARAM       "W212"
 #define MW_LUA_LINT_UNUSED_LOOP_VAR    "W213"
+#define MW_LUA_LINT_SET_NEVER_READ     "W231"  /* local assigned, never read */
 #define MW_LUA_LINT_SHADOW_UPVALUE     "W431"
 #define MW_LUA_LINT_UNREACHABLE        "W511"
 #define MW_LUA_LINT_MANY_UPVALUES      "W701"  /* closure with >= max_upvalues upvalues */
