@@ -204,7 +204,7 @@ test_codes_documented (void)
       if (!strstr (doc, heading) && !strstr (doc, bold) && !strstr (doc, row))
         g_error ("%s is not documented in docs/lint.md", *code);
     }
-  g_assert_cmpuint (n, ==, 23);
+  g_assert_cmpuint (n, ==, 24);
   g_assert_null (mw_lua_lint_code_title ("W999"));
 }
 

@@ -40,7 +40,8 @@ G_DEFINE_QUARK (mw-lua-lint-error-quark, mw_lua_lint_error)
   X (MW_LUA_LINT_AFTER_RESTART, "statements after node.restart()") \
   X (MW_LUA_LINT_CONCAT_IN_LOOP, "string grown by concatenation in a loop") \
   X (MW_LUA_LINT_STATIC_TIMER, "removed static timer API") \
-  X (MW_LUA_LINT_INIT_NO_DELAY, "init.lua without a delay window")
+  X (MW_LUA_LINT_INIT_NO_DELAY, "init.lua without a delay window") \
+  X (MW_LUA_LINT_DEVICE_COMPILE, "node.compile() on the device")
 
 static const struct {
   const char *code;

@@ -41,6 +41,7 @@ G_BEGIN_DECLS
 #define MW_LUA_LINT_CONCAT_IN_LOOP     "W804"
 #define MW_LUA_LINT_STATIC_TIMER       "W805"
 #define MW_LUA_LINT_INIT_NO_DELAY      "W806"
+#define MW_LUA_LINT_DEVICE_COMPILE     "W807"  /* node.compile() parses in device RAM */
 /* errors come from the front end: E001 syntax, E011 more than 50 locals (the firmware's
  * limit) and E012 more than 60 upvalues (Lua's syntax error, recoded by the linter) */
 
