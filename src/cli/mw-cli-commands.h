@@ -22,6 +22,7 @@ typedef int (*MwCliCommandFunc) (int argc, char **argv);
 
 int mw_cli_check (int argc, char **argv);
 int mw_cli_lint (int argc, char **argv);
+int mw_cli_minify (int argc, char **argv);
 int mw_cli_compile (int argc, char **argv);
 int mw_cli_lcinfo (int argc, char **argv);
 int mw_cli_ram (int argc, char **argv);
@@ -30,18 +31,5 @@ int mw_cli_ram (int argc, char **argv);
 gboolean mw_cli_parse_options (GOptionContext *context,
                                int            *argc,
                                char         ***argv);
-
-/* Shared by compile and ram (mw-cli-compile.c): --target float|integer, and a file's chunk
- * (a .lc read as is, or source compiled for `target` at `strip`). */
-#include "mw-lua-compiler.h"
-
-gboolean mw_cli_parse_target (const char      *name,
-                              MwLuaNumberType *target);
-MwLuaChunk *mw_cli_load_chunk (const char       *path,
-                               const char       *data,
-                               gsize             len,
-                               MwLuaNumberType   target,
-                               MwLuaStripLevel   strip,
-                               GError          **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mw-cli-chunk.h"
 #include "mw-cli-commands.h"
 #include "mw-lua-compiler.h"
 

@@ -129,6 +129,8 @@ typedef struct {
   guint repeat_last;  /* extra copies of the last line (for long runs) */
   const char *packed;
   gsize packed_len;   /* with the NUL */
+  const char *repacked;  /* what Moonwire writes for these lines, if not `packed` */
+  gsize repacked_len;
 } PackedCase;
 
 static const PackedCase packed_cases[] = {
@@ -144,21 +146,19 @@ static const PackedCase packed_cases[] = {
   { "backward-beyond-63", 2, { 200, 10 }, 0, "\x86\x83\x01\xfe\x82\x01", 7 },
   /* 130 instructions on line 1: 126, then a group on the same line (delta -1: 0xc0) */
   { "long-line", 1, { 1 }, 129, "\x7e\xc0\x04", 4 },
+  /* luac.cross's form for `f(a\n)`: the CALL, first coded on line 2, moved back to line 1
+   * as a new group marked "same line" (0xc0); it reads as 3 instructions on line 1, which
+   * Moonwire packs as one group */
+  { "same-line-group", 3, { 1, 1, 1 }, 0, "\x02\xc0\x01", 4, "\x03", 2 },
 };
 
-static void
-test_packed_lines (gconstpointer data)
+/* A main function of n RETURN 0 1 instructions with the given packed line info. */
+static GByteArray *
+packed_chunk (guint n, const char *packed, gsize packed_len)
 {
-  const PackedCase *c = data;
-  guint n = c->n + c->repeat_last;
-  g_autoptr (GByteArray) b = g_byte_array_new ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (MwLuaChunk) chunk = NULL;
-  g_autoptr (GBytes) again = NULL;
-  const MwLuaProto *main;
+  GByteArray *b = g_byte_array_new ();
   guint8 word[4];
 
-  /* A main function of n RETURN 0 1 instructions with the case's packed line info. */
   g_byte_array_append (b, float_header, sizeof float_header);
   g_byte_array_append (b, (const guint8 *) "\0\0\0\0" "\0\0\0\0" "\0\0\0\0" "\0\0\0\2", 16);
   word[0] = n & 0xff, word[1] = n >> 8, word[2] = 0, word[3] = 0;
@@ -166,12 +166,26 @@ test_packed_lines (gconstpointer data)
   for (guint i = 0; i < n; i++)
     g_byte_array_append (b, (const guint8 *) "\x1e\x00\x80\x00", 4);
   g_byte_array_append (b, (const guint8 *) "\0\0\0\0\0\0\0\0", 8);  /* no k, no p */
-  word[0] = c->packed_len, word[1] = word[2] = word[3] = 0;
+  word[0] = packed_len, word[1] = word[2] = word[3] = 0;
   g_byte_array_append (b, word, 4);
   /* already aligned: header 12 + 16 + 4 + 4n + 8 + 4, so no padding before the bytes */
-  g_byte_array_append (b, (const guint8 *) c->packed, c->packed_len);
+  g_byte_array_append (b, (const guint8 *) packed, packed_len);
   /* no locals, no upvalue names (no padding after the line info) */
   g_byte_array_append (b, (const guint8 *) "\0\0\0\0\0\0\0\0", 8);
+  return b;
+}
+
+static void
+test_packed_lines (gconstpointer data)
+{
+  const PackedCase *c = data;
+  guint n = c->n + c->repeat_last;
+  g_autoptr (GByteArray) b = packed_chunk (n, c->packed, c->packed_len);
+  g_autoptr (GByteArray) expect = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MwLuaChunk) chunk = NULL;
+  g_autoptr (GBytes) again = NULL;
+  const MwLuaProto *main;
 
   chunk = mw_lua_chunk_new_from_bytes (b->data, b->len, &error);
   g_assert_no_error (error);
@@ -182,7 +196,78 @@ test_packed_lines (gconstpointer data)
     g_assert_cmpint (main->lineinfo[i], ==, c->lines[MIN (i, c->n - 1)]);
   /* and the writer packs the lines back to the same bytes */
   again = dump_or_fail (chunk, &mw_lua_chunk_format_nodemcu_float);
-  g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), b->data, b->len);
+  expect = c->repacked ? packed_chunk (n, c->repacked, c->repacked_len) : g_byte_array_ref (b);
+  g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), expect->data,
+                   expect->len);
+}
+
+/* Every constant type in the NodeMCU float and integer layouts, by hand: a main function of
+ * one RETURN with constants nil, true, false, 2.5 (or 7), "ab" and "" (empty, not absent). */
+static void
+test_constant_types (void)
+{
+  static const guint8 float_chunk[] = {
+    0x1b, 0x4c, 0x75, 0x61, 0x51, 0x00, 0x01, 0x04, 0x04, 0x04, 0x08, 0x00,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2,
+    1, 0, 0, 0, 0x1e, 0x00, 0x80, 0x00,       /* 28: 1 instruction, aligned at 32 */
+    6, 0, 0, 0,                               /* 36: 6 constants */
+    0,                                        /* nil */
+    1, 1,                                     /* true */
+    1, 0,                                     /* false */
+    3, 0, 0, 0, 0, 0, 0, 0x04, 0x40,          /* 2.5 as a little-endian double */
+    4, 3, 0, 0, 0, 'a', 'b', 0,               /* "ab": length 3 with the NUL */
+    4, 1, 0, 0, 0, 0,                         /* "": length 1 */
+    0, 0, 0, 0,                               /* 68: no functions */
+    0, 0, 0, 0,                               /* 72: no line info (76: aligned, no pad) */
+    0, 0, 0, 0, 0, 0, 0, 0,                   /* no locals, no upvalue names */
+  };
+  static const guint8 integer_number[] = { 3, 7, 0, 0, 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MwLuaChunk) chunk = mw_lua_chunk_new_from_bytes (float_chunk, sizeof float_chunk,
+                                                              &error);
+  g_autoptr (GBytes) again = NULL;
+  g_autoptr (GBytes) integer = NULL;
+  const MwLuaProto *main;
+  const guint8 *p;
+  gsize len;
+
+  g_assert_no_error (error);
+  main = mw_lua_chunk_get_main (chunk);
+  g_assert_cmpuint (main->n_constants, ==, 6);
+  g_assert_cmpint (main->constants[0].type, ==, MW_LUA_CONSTANT_NIL);
+  g_assert_cmpint (main->constants[1].type, ==, MW_LUA_CONSTANT_BOOLEAN);
+  g_assert_true (main->constants[1].boolean);
+  g_assert_false (main->constants[2].boolean);
+  g_assert_cmpfloat (main->constants[3].number, ==, 2.5);
+  g_assert_cmpmem (main->constants[4].string.data, main->constants[4].string.len, "ab", 2);
+  g_assert_nonnull (main->constants[5].string.data);
+  g_assert_cmpuint (main->constants[5].string.len, ==, 0);
+  again = dump_or_fail (chunk, &mw_lua_chunk_format_nodemcu_float);
+  g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), float_chunk,
+                   sizeof float_chunk);
+
+  /* 2.5 has no integer form; with 7 instead the integer layout is 4 bytes shorter, and the
+   * line info size then lands at 68, aligned too */
+  integer = mw_lua_chunk_dump (chunk, &mw_lua_chunk_format_nodemcu_integer, &error);
+  g_assert_null (integer);
+  g_assert_error (error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_NUMBER);
+  g_clear_error (&error);
+  {
+    guint8 seven[sizeof float_chunk];
+    const double d = 7;
+    g_autoptr (MwLuaChunk) chunk7 = NULL;
+
+    memcpy (seven, float_chunk, sizeof seven);
+    memcpy (seven + 46, &d, 8);  /* the host is little endian, as the format */
+    chunk7 = mw_lua_chunk_new_from_bytes (seven, sizeof seven, &error);
+    g_assert_no_error (error);
+    integer = dump_or_fail (chunk7, &mw_lua_chunk_format_nodemcu_integer);
+  }
+  p = g_bytes_get_data (integer, &len);
+  g_assert_cmpuint (len, ==, sizeof float_chunk - 4);
+  g_assert_cmpuint (p[10], ==, 4);
+  g_assert_cmpuint (p[11], ==, 1);
+  g_assert_cmpmem (p + 45, 5, integer_number, 5);
 }
 
 /* Every byte of these sources' host dumps must come back from the model unchanged. */
@@ -387,6 +472,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &packed_cases[i], test_packed_lines);
     }
   g_test_add_func ("/mw/lua/chunk/host-identity", test_host_identity);
+  g_test_add_func ("/mw/lua/chunk/constant-types", test_constant_types);
   g_test_add_func ("/mw/lua/chunk/strip-matches-luac", test_strip_matches_luac);
   g_test_add_func ("/mw/lua/chunk/equal", test_equal);
   g_test_add_func ("/mw/lua/chunk/syntax-error", test_syntax_error);

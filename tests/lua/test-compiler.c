@@ -620,6 +620,20 @@ test_corpus_behaviour (void)
 }
 
 static void
+test_load_source (void)
+{
+  lua_State *L = luaL_newstate ();
+  static const char script[] = "#!/usr/bin/lua\nreturn 1 +\n nil";
+
+  g_assert_cmpint (mw_lua_chunk_load (L, script, sizeof script - 1, "@s.lua"), ==, 0);
+  g_assert_cmpint (lua_pcall (L, 0, 1, 0), !=, 0);
+  /* the skipped line still counts: the addition is on line 3, where its operand ends */
+  g_assert_cmpstr (lua_tostring (L, -1), ==,
+                   "s.lua:3: attempt to perform arithmetic on a nil value");
+  lua_close (L);
+}
+
+static void
 test_load_rejects_bad_chunk (void)
 {
   lua_State *L = luaL_newstate ();
@@ -644,6 +658,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/compiler/listing", test_listing);
   g_test_add_func ("/mw/lua/compiler/programs", test_programs);
   g_test_add_func ("/mw/lua/compiler/corpus-behaviour", test_corpus_behaviour);
+  g_test_add_func ("/mw/lua/compiler/load-source", test_load_source);
   g_test_add_func ("/mw/lua/compiler/load-rejects-bad-chunk", test_load_rejects_bad_chunk);
   return g_test_run ();
 }

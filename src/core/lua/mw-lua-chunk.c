@@ -1360,6 +1360,13 @@ mw_lua_chunk_load (lua_State *L, const char *bytes, gsize len, const char *name)
   g_return_val_if_fail (bytes != NULL || len == 0, LUA_ERRERR);
   g_return_val_if_fail (name != NULL, LUA_ERRERR);
 
+  if (len > 0 && bytes[0] == '#')
+    {
+      /* as luaL_loadfile: skip a "#!" line, keep its newline so line numbers hold */
+      const char *nl = memchr (bytes, '\n', len);
+      return luaL_loadbuffer (L, nl != NULL ? nl : "", nl != NULL ? len - (nl - bytes) : 0,
+                              name);
+    }
   if (len == 0 || bytes[0] != 0x1b)
     return luaL_loadbuffer (L, bytes != NULL ? bytes : "", len, name);
 

@@ -165,7 +165,8 @@ gboolean mw_lua_chunk_equal (MwLuaChunk             *a,
 /* Loads a chunk into L as lua_load does (the function or an error message on the stack,
  * the same return codes): NodeMCU float or integer bytecode, host bytecode, or source text.
  * Bytecode is converted to the host's format first, so the simulator's dofile("x.lc") runs
- * what a board would. `name` is the chunk name for source ("@x.lua", "=stdin"). */
+ * what a board would. Source text is loaded as dofile loads a file: a first line starting
+ * with '#' is skipped (its line still counts). `name` is the chunk name ("@x.lua"). */
 int mw_lua_chunk_load (struct lua_State *L,
                        const char       *bytes,
                        gsize             len,
@@ -175,7 +176,7 @@ int mw_lua_chunk_load (struct lua_State *L,
  * without line info): what the firmware allocates for it on load. */
 gsize mw_lua_function_packed_lineinfo_size (const MwLuaProto *function);
 
-/* Counts of a function tree (the main function and every nested one). */
+/* The number of functions in a tree: `function` and every function nested in it. */
 guint mw_lua_function_count (const MwLuaProto *function);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwLuaChunk, mw_lua_chunk_unref)

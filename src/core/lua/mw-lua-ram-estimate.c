@@ -28,11 +28,21 @@ intern (Estimator *e, const MwLuaString *s)
   return mw_lua_ram_string (e->model, s->len);
 }
 
+/* Strings every Lua 5.1 VM interns when it starts, before any chunk: the reserved words
+ * (llex.c), the metamethod names (ltm.c) and the memory error message (lstate.c). A chunk
+ * that uses them as constants costs nothing for them. */
+static const char *const preinterned[] = {
+  "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in",
+  "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+  "__index", "__newindex", "__gc", "__mode", "__eq", "__add", "__sub", "__mul", "__div",
+  "__mod", "__pow", "__unm", "__len", "__lt", "__le", "__concat", "__call",
+  "not enough memory",
+};
+
 static void
 estimate_function (Estimator *e, const MwLuaProto *f)
 {
   MwLuaRamFunction r = { 0 };
-  guint slot = e->functions->len;
 
   r.index = e->next_index++;
   r.linedefined = f->linedefined;
@@ -55,21 +65,33 @@ estimate_function (Estimator *e, const MwLuaProto *f)
   r.total = r.proto + r.strings + r.lineinfo + r.names;
   r.closure = mw_lua_ram_closure (e->model, f->nups);
   g_array_append_val (e->functions, r);
-  (void) slot;
   for (guint p = 0; p < f->n_protos; p++)
     estimate_function (e, f->protos[p]);
 }
 
 static void
-estimate_fill (MwLuaRamEstimate *est, MwLuaChunk *chunk, MwLuaNumberType target)
+estimate_fill (MwLuaRamEstimate *est, MwLuaChunk *chunk, const MwLuaRamModel *model)
 {
-  Estimator e = { mw_lua_ram_model_get (target),
+  Estimator e = { model,
                   g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                          (GDestroyNotify) g_bytes_unref, NULL),
                   g_array_new (FALSE, TRUE, sizeof (MwLuaRamFunction)), 0 };
 
-  estimate_function (&e, mw_lua_chunk_get_main (chunk));
-  est->target = target;
+  const MwLuaProto *main = mw_lua_chunk_get_main (chunk);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (preinterned); i++)
+    g_hash_table_add (e.interned, g_bytes_new_static (preinterned[i], strlen (preinterned[i])));
+  estimate_function (&e, main);
+  if (main->source.data == NULL)
+    {
+      /* the loader names a chunk without a source "=?" (lundump.c) */
+      MwLuaString unknown = { (char *) "=?", 2 };
+      MwLuaRamFunction *r = &g_array_index (e.functions, MwLuaRamFunction, 0);
+      gsize cost = intern (&e, &unknown);
+      r->strings += cost;
+      r->total += cost;
+    }
+  est->target = model->number_type;
   est->functions = e.functions;
   for (guint i = 0; i < e.functions->len; i++)
     {
@@ -107,18 +129,26 @@ minified_lineinfo (const MwLuaProto *f)
 MwLuaRamEstimate *
 mw_lua_ram_estimate_new (MwLuaChunk *chunk, MwLuaNumberType target)
 {
+  g_return_val_if_fail (target <= MW_LUA_TARGET_INTEGER, NULL);
+  return mw_lua_ram_estimate_new_for_model (chunk, mw_lua_ram_model_get (target));
+}
+
+MwLuaRamEstimate *
+mw_lua_ram_estimate_new_for_model (MwLuaChunk *chunk, const MwLuaRamModel *model)
+{
   g_autoptr (MwLuaRamEstimate) est = NULL;
   g_autoptr (MwLuaChunk) stripped = NULL;
   MwLuaRamEstimate bare = { 0 };
 
   g_return_val_if_fail (chunk != NULL, NULL);
-  g_return_val_if_fail (target <= MW_LUA_TARGET_INTEGER, NULL);
+  g_return_val_if_fail (model != NULL, NULL);
 
   est = g_new0 (MwLuaRamEstimate, 1);
-  estimate_fill (est, chunk, target);
+  estimate_fill (est, chunk, model);
   stripped = mw_lua_chunk_strip (chunk, 3);
-  estimate_fill (&bare, stripped, target);
-  est->strip_saves = est->total - bare.total;
+  estimate_fill (&bare, stripped, model);
+  /* a source name shorter than "=?" makes stripping cost a byte or two: no saving then */
+  est->strip_saves = est->total > bare.total ? est->total - bare.total : 0;
   g_array_unref (bare.functions);
   est->minify_saves = minified_lineinfo (mw_lua_chunk_get_main (chunk));
   return g_steal_pointer (&est);

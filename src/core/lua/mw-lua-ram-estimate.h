@@ -45,6 +45,9 @@ typedef struct {
 /* Estimates loading `chunk` as it is (its strip level and line info) on a `target` build. */
 MwLuaRamEstimate *mw_lua_ram_estimate_new (MwLuaChunk      *chunk,
                                            MwLuaNumberType  target);
+/* The same with any object sizes (a test measures the host's own liblua5.1 with its sizes). */
+MwLuaRamEstimate *mw_lua_ram_estimate_new_for_model (MwLuaChunk          *chunk,
+                                                     const MwLuaRamModel *model);
 void mw_lua_ram_estimate_free (MwLuaRamEstimate *estimate);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwLuaRamEstimate, mw_lua_ram_estimate_free)

@@ -6,13 +6,13 @@ static const MwLuaRamModel models[] = {
     .number_type = MW_LUA_TARGET_FLOAT,
     .tvalue = 12, .tstring_header = 16, .table_header = 32, .hash_node = 32,
     .lua_closure = 20, .c_closure = 20, .upval = 24, .proto = 72, .locvar = 12,
-    .lua_state = 112, .call_info = 24, .instruction = 4,
+    .lua_state = 112, .call_info = 24, .instruction = 4, .pointer = 4,
   },
   [MW_LUA_TARGET_INTEGER] = {
     .number_type = MW_LUA_TARGET_INTEGER,
     .tvalue = 8, .tstring_header = 16, .table_header = 32, .hash_node = 20,
     .lua_closure = 20, .c_closure = 20, .upval = 20, .proto = 72, .locvar = 12,
-    .lua_state = 104, .call_info = 24, .instruction = 4,
+    .lua_state = 104, .call_info = 24, .instruction = 4, .pointer = 4,
   },
 };
 
@@ -59,7 +59,7 @@ gsize
 mw_lua_ram_proto (const MwLuaRamModel *model, guint n_code, guint n_constants, guint n_protos,
                   gsize lineinfo_bytes, guint n_locvars, guint n_upvalue_names)
 {
-  const gsize pointer = 4;  /* the ESP8266 is 32-bit */
+  gsize pointer = model->pointer;
 
   g_return_val_if_fail (model != NULL, 0);
   return model->proto + (gsize) n_code * model->instruction + (gsize) n_constants * model->tvalue +

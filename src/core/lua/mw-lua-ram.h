@@ -30,6 +30,7 @@ typedef struct {
   guint lua_state;       /* 112 float, 104 integer */
   guint call_info;       /* 24 */
   guint instruction;     /* 4 */
+  guint pointer;         /* 4: the ESP8266 is 32-bit */
 } MwLuaRamModel;
 
 const MwLuaRamModel *mw_lua_ram_model_get (MwLuaNumberType number_type);

@@ -1,0 +1,208 @@
+/* test-cli-minify.c: `moonwire-cli minify`, run as a user runs it (the built binary). */
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "mw-test-support.h"
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_minify (Run *r, const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int wait_status;
+
+  g_assert_nonnull (g_getenv ("MOONWIRE_CLI"));
+  g_ptr_array_add (argv, (gpointer) g_getenv ("MOONWIRE_CLI"));
+  g_ptr_array_add (argv, "minify");
+  for (; *args; args++)
+    g_ptr_array_add (argv, (gpointer) *args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &r->out, &r->err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  r->status = WEXITSTATUS (wait_status);
+}
+
+static char *
+write_tmp (const char *name, const char *content)
+{
+  char *path = mw_test_tmp_path (name);
+  g_assert_true (g_file_set_contents (path, content, -1, NULL));
+  return path;
+}
+
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static const char source[] = "-- Copyright me\nlocal value = 1\nreturn value + 1\n";
+
+static void
+test_stdout (void)
+{
+  g_autofree char *in = write_tmp ("stdout.lua", source);
+  g_autofree char *in2 = write_tmp ("stdout2.lua", "return 2\n");
+  g_auto (Run) one = { 0 }, two = { 0 }, quiet = { 0 };
+
+  run_minify (&one, (const char *[]) { in, NULL });
+  g_assert_cmpint (one.status, ==, 0);
+  g_assert_cmpstr (one.out, ==, "local a=1 return a+1");
+  /* the size report goes to standard error */
+  g_assert_nonnull (strstr (one.err, "49 -> 20 bytes"));
+  g_assert_nonnull (strstr (one.err, "1 locals renamed"));
+
+  /* several files stay apart, with a total */
+  run_minify (&two, (const char *[]) { in, in2, NULL });
+  g_assert_cmpint (two.status, ==, 0);
+  g_assert_cmpstr (two.out, ==, "local a=1 return a+1\nreturn 2\n");
+  g_assert_nonnull (strstr (two.err, "total:"));
+
+  run_minify (&quiet, (const char *[]) { "-q", in, NULL });
+  g_assert_cmpstr (quiet.err, ==, "");
+}
+
+static void
+test_output_keep_lines (void)
+{
+  g_autofree char *in = write_tmp ("keep.lua", source);
+  g_autofree char *out = mw_test_tmp_path ("keep.out.lua");
+  g_autofree char *text = NULL;
+  g_auto (Run) r = { 0 };
+
+  run_minify (&r, (const char *[]) { "--keep-lines", "--keep-comment", "Copyright", "-o", out,
+                                     in, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  text = read_file (out);
+  g_assert_cmpstr (text, ==, "-- Copyright me\nlocal a=1\nreturn a+1\n");
+}
+
+static void
+test_suffix (void)
+{
+  g_autofree char *in = write_tmp ("suffix.lua", "local other = 0.50\nreturn other\n");
+  g_autofree char *min = mw_test_tmp_path ("suffix.min.lua");
+  g_autofree char *text = NULL;
+  g_auto (Run) r = { 0 };
+
+  run_minify (&r, (const char *[]) { "--suffix", ".min.lua", in, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  text = read_file (min);
+  g_assert_cmpstr (text, ==, "local a=.5 return a");
+}
+
+static void
+test_in_place (void)
+{
+  g_autofree char *in = write_tmp ("inplace.lua", "#!/usr/bin/lua\nlocal other = 0.50\n"
+                                                  "return other\n");
+  g_autofree char *text = NULL;
+  g_auto (Run) r = { 0 };
+
+  /* an executable script stays executable */
+  g_assert_cmpint (g_chmod (in, 0755), ==, 0);
+  run_minify (&r, (const char *[]) { "--in-place", "--no-literals", in, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  text = read_file (in);
+  g_assert_cmpstr (text, ==, "#!/usr/bin/lua\nlocal a=0.50 return a");
+  g_assert_true (g_file_test (in, G_FILE_TEST_IS_EXECUTABLE));
+}
+
+static void
+test_syntax_error (void)
+{
+  g_autofree char *bad = write_tmp ("bad.lua", "local = 1\n");
+  g_autofree char *good = write_tmp ("good.lua", "return 1\n");
+  g_autofree char *bad_min = mw_test_tmp_path ("bad.min.lua");
+  g_autofree char *good_min = mw_test_tmp_path ("good.min.lua");
+  g_auto (Run) r = { 0 };
+
+  /* Lua's message, exit 2, nothing written for that file; the others are still done */
+  run_minify (&r, (const char *[]) { "--suffix", ".min.lua", bad, good, NULL });
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "bad.lua:1: '<name>' expected near '='"));
+  g_assert_false (g_file_test (bad_min, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (good_min, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_usage (void)
+{
+  g_autofree char *in = write_tmp ("usage.lua", source);
+  g_autofree char *out = mw_test_tmp_path ("usage.out.lua");
+  static const struct {
+    const char *args[6];
+    const char *message;
+  } cases[] = {
+    { { NULL }, "no files given" },
+    { { "-o", "OUT", "IN", "IN", NULL }, "-o takes one input file" },
+    { { "--in-place", "--suffix", ".x", "IN", NULL }, "exclude each other" },
+    { { "--keep-comment", "(", "IN", NULL }, "bad --keep-comment pattern" },
+    { { "--suffix", "", "IN", NULL }, "must not be empty" },
+    { { "--no-such-option", "IN", NULL }, "Unknown option" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Run) r = { 0 };
+      const char *args[6];
+
+      for (gsize a = 0; a < G_N_ELEMENTS (args); a++)
+        {
+          const char *s = cases[i].args[a];
+          args[a] = s != NULL && strcmp (s, "IN") == 0 ? in
+                    : s != NULL && strcmp (s, "OUT") == 0 ? out : s;
+          if (s == NULL)
+            break;
+        }
+      run_minify (&r, args);
+      g_assert_cmpint (r.status, ==, 4);
+      g_assert_nonnull (strstr (r.err, cases[i].message));
+    }
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_missing_file (void)
+{
+  g_auto (Run) r = { 0 };
+
+  run_minify (&r, (const char *[]) { "/nonexistent/x.lua", NULL });
+  g_assert_cmpint (r.status, ==, 3);
+  g_assert_nonnull (strstr (r.err, "x.lua"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/mw/cli/minify/stdout", test_stdout);
+  g_test_add_func ("/mw/cli/minify/output-keep-lines", test_output_keep_lines);
+  g_test_add_func ("/mw/cli/minify/suffix", test_suffix);
+  g_test_add_func ("/mw/cli/minify/in-place", test_in_place);
+  g_test_add_func ("/mw/cli/minify/syntax-error", test_syntax_error);
+  g_test_add_func ("/mw/cli/minify/usage", test_usage);
+  g_test_add_func ("/mw/cli/minify/missing-file", test_missing_file);
+  return g_test_run ();
+}
