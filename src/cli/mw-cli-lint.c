@@ -35,7 +35,11 @@ collect_dir (const char *dir, GPtrArray *out, int depth)
     return;
   while ((name = g_dir_read_name (d)) != NULL)
     {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *path = NULL;
+
+      if (name[0] == '.')  /* .git and the like */
+        continue;
+      path = g_build_filename (dir, name, NULL);
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
         collect_dir (path, found, depth + 1);
       else if (g_str_has_suffix (name, ".lua"))
@@ -81,8 +85,12 @@ add_list (char **values, MwLuaLintOptions *options,
 }
 
 static void
-json_string (GString *out, const char *s)
+json_string (GString *out, const char *text)
 {
+  /* JSON is UTF-8: a file name in another encoding gets U+FFFD for its bad bytes */
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  const char *s = valid;
+
   g_string_append_c (out, '"');
   for (; *s; s++)
     {
@@ -108,7 +116,7 @@ mw_cli_lint (int argc, char **argv)
 {
   g_autofree char *std = NULL, *formatter = NULL, *config = NULL;
   g_auto (GStrv) globals = NULL, read_globals = NULL, ignore = NULL;
-  gboolean no_config = FALSE, quiet = FALSE, integer = FALSE;
+  gboolean no_config = FALSE, quiet = FALSE, integer = FALSE, list_codes = FALSE;
   int max_upvalues = -1;
   const GOptionEntry entries[] = {
     { "std", 0, 0, G_OPTION_ARG_STRING, &std,
@@ -129,6 +137,8 @@ mw_cli_lint (int argc, char **argv)
     { "integer", 0, 0, G_OPTION_ARG_NONE, &integer,
       "Byte figures for the integer firmware build (default: float)", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Do not list files without findings", NULL },
+    { "list-codes", 0, 0, G_OPTION_ARG_NONE, &list_codes,
+      "List every code with its title (docs/lint.md has examples and fixes)", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE|DIR...");
@@ -152,6 +162,12 @@ mw_cli_lint (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!mw_cli_parse_options (context, &argc, &argv))
     return MW_EXIT_USAGE;
+  if (list_codes)
+    {
+      for (const char *const *code = mw_lua_lint_get_codes (); *code; code++)
+        printf ("%s  %s\n", *code, mw_lua_lint_code_title (*code));
+      return MW_EXIT_OK;
+    }
   if (argc < 2)
     {
       g_printerr ("moonwire-cli lint: no files given\n");

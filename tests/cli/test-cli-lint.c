@@ -78,11 +78,15 @@ test_exit_codes (void)
 static void
 test_no_files (void)
 {
-  g_auto (Run) r = { 0 };
+  g_auto (Run) r = { 0 }, codes = { 0 };
 
   run (&r, NULL, (const char *[]) { "lint", NULL });
   g_assert_cmpint (r.status, ==, 4);
   g_assert_nonnull (strstr (r.err, "no files"));
+  run (&codes, NULL, (const char *[]) { "lint", "--list-codes", NULL });
+  g_assert_cmpint (codes.status, ==, 0);
+  g_assert_true (g_str_has_prefix (codes.out, "E001  syntax error\n"));
+  g_assert_nonnull (strstr (codes.out, "\nW806  init.lua without a delay window\n"));
 }
 
 /* the formats editors parse: exact lines */
@@ -120,6 +124,7 @@ test_formats (void)
   g_assert_nonnull (strstr (json.out, "\"bytes\": 87}"));
   g_assert_nonnull (strstr (json.out, "\"code\": \"W211\""));
   g_assert_nonnull (strstr (json.out, "\"bytes\": null}"));
+  g_assert_true (g_utf8_validate (json.out, -1, NULL));
 
   run (&def, NULL, (const char *[]) { "lint", "--no-config", good, NULL });
   g_assert_nonnull (strstr (def.out, "2 warnings"));
@@ -147,6 +152,29 @@ test_directory (void)
   g_assert_nonnull (strstr (lines[0], "main.lua:3:1: (W111) global 'state'"));
   g_assert_nonnull (strstr (lines[1], "main.lua:5:22: (W114) module 'util'"));
   g_assert_nonnull (strstr (lines[2], "util.lua:2:1: (W111) global 'helper_from_util'"));
+}
+
+/* hidden folders (.git, editor state) are not searched */
+static void
+test_hidden_dir (void)
+{
+  g_autofree char *root = mw_test_tmp_path ("tree");
+  g_autofree char *hidden = g_build_filename (root, ".cache", NULL);
+  g_autofree char *bad = g_build_filename (hidden, "bad.lua", NULL);
+  g_autofree char *good = g_build_filename (root, "good.lua", NULL);
+  g_auto (Run) r = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (hidden, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (bad, "local unused = 1\n", -1, NULL));
+  g_assert_true (g_file_set_contents (good, "local x = 1\nprint(x)\n", -1, NULL));
+  run (&r, NULL, (const char *[]) { "lint", "--no-config", root, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "good.lua"));
+  g_assert_null (strstr (r.out, "bad.lua"));
+  g_remove (bad);
+  g_remove (good);
+  g_rmdir (hidden);
+  g_rmdir (root);
 }
 
 /* .luacheckrc in the current directory is read; --no-config and --config override */
@@ -184,6 +212,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/cli/lint/no-files", test_no_files);
   g_test_add_func ("/mw/cli/lint/formats", test_formats);
   g_test_add_func ("/mw/cli/lint/directory", test_directory);
+  g_test_add_func ("/mw/cli/lint/hidden-dir", test_hidden_dir);
   g_test_add_func ("/mw/cli/lint/luacheckrc", test_luacheckrc);
   return g_test_run ();
 }

@@ -7,9 +7,13 @@
  * SETGLOBAL names, its upvalue counts (W701 with --max-upvalues 1) equal luac's headers, and
  * no corpus file or mutation of one crashes it.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "mw-lua-compiler.h"
 #include "mw-lua-linter.h"
+#include "mw-lua-ram-estimate.h"
 #include "mw-test-support.h"
 
 static MwLuaTree *
@@ -52,19 +56,30 @@ cmp_str (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* the two lists hold the same strings (as multisets); else fails naming the differences */
 static void
 check_same (const char *what, GPtrArray *expected, GPtrArray *got)
 {
-  g_autofree char *e = NULL, *g = NULL;
+  g_autoptr (GString) missing = g_string_new (NULL);
+  g_autoptr (GString) extra = g_string_new (NULL);
+  guint i = 0, j = 0;
 
   g_ptr_array_sort (expected, cmp_str);
   g_ptr_array_sort (got, cmp_str);
-  g_ptr_array_add (expected, NULL);
-  g_ptr_array_add (got, NULL);
-  e = g_strjoinv (", ", (char **) expected->pdata);
-  g = g_strjoinv (", ", (char **) got->pdata);
-  if (strcmp (e, g) != 0)
-    g_error ("%s: expected {%s}, linter says {%s}", what, e, g);
+  while (i < expected->len || j < got->len)
+    {
+      int c = i == expected->len ? 1 : j == got->len ? -1
+                                                     : strcmp (expected->pdata[i], got->pdata[j]);
+      if (c == 0)
+        i++, j++;
+      else if (c < 0)
+        g_string_append_printf (missing, " {%s}", (char *) expected->pdata[i++]);
+      else
+        g_string_append_printf (extra, " {%s}", (char *) got->pdata[j++]);
+    }
+  if (missing->len > 0 || extra->len > 0)
+    g_error ("%s: expected but not reported:%s; reported but not expected:%s", what,
+             missing->len ? missing->str : " none", extra->len ? extra->str : " none");
 }
 
 /* lints `paths` together and checks each file against its markers */
@@ -118,17 +133,8 @@ list_dir (const char *dir, GPtrArray *files, GPtrArray *dirs)
   g_ptr_array_sort (dirs, cmp_str);
 }
 
-/* every rule has a case file whose name starts with its code, with at least one marker */
-static const char *const rule_codes[] = {
-  MW_LUA_LINT_GLOBAL_KEPT, MW_LUA_LINT_GLOBAL_IN_FUNCTION, MW_LUA_LINT_GLOBAL_UNDEFINED,
-  MW_LUA_LINT_MODULE_KEPT, MW_LUA_LINT_FIELD_UNDEFINED, MW_LUA_LINT_UNUSED_LOCAL,
-  MW_LUA_LINT_UNUSED_PARAM, MW_LUA_LINT_UNUSED_LOOP_VAR, MW_LUA_LINT_SHADOW_UPVALUE,
-  MW_LUA_LINT_UNREACHABLE, MW_LUA_LINT_MANY_UPVALUES, MW_LUA_LINT_CLOSURE_IN_LOOP,
-  MW_LUA_LINT_CALLBACK_SELF, MW_LUA_LINT_TMR_DELAY, MW_LUA_LINT_SEVERAL_SENDS,
-  MW_LUA_LINT_AFTER_RESTART, MW_LUA_LINT_CONCAT_IN_LOOP, MW_LUA_LINT_STATIC_TIMER,
-  MW_LUA_LINT_INIT_NO_DELAY,
-};
-
+/* every rule (W code) has a case file or project whose name starts with its code, with at
+ * least one marker; the front end's errors (E codes) are tested in /mw/lua/lint/hard-limits */
 static void
 test_cases (void)
 {
@@ -138,9 +144,9 @@ test_cases (void)
   guint markers = 0;
 
   list_dir (root, files, dirs);
-  for (gsize c = 0; c < G_N_ELEMENTS (rule_codes); c++)
+  for (const char *const *code = mw_lua_lint_get_codes (); *code; code++)
     {
-      g_autofree char *prefix = g_ascii_strdown (rule_codes[c], -1);
+      g_autofree char *prefix = g_ascii_strdown (*code, -1);
       gboolean found = FALSE;
       for (guint i = 0; i < files->len; i++)
         {
@@ -152,8 +158,8 @@ test_cases (void)
           g_autofree char *base = g_path_get_basename (dirs->pdata[i]);
           found |= g_str_has_prefix (base, prefix);
         }
-      if (!found)
-        g_error ("no case file for %s", rule_codes[c]);
+      if (**code == 'W' && !found)
+        g_error ("no case file for %s", *code);
     }
   for (guint i = 0; i < files->len; i++)
     {
@@ -177,6 +183,29 @@ test_cases (void)
     }
   g_test_message ("%u markers in %u files and %u projects", markers, files->len, dirs->len);
   g_assert_cmpuint (markers, >=, 30);
+}
+
+/* every code has a title and an entry in docs/lint.md (a heading or a table row) */
+static void
+test_codes_documented (void)
+{
+  g_autofree char *path = mw_test_data_path ("../docs/lint.md");
+  g_autofree char *doc = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &doc, NULL, NULL));
+  for (const char *const *code = mw_lua_lint_get_codes (); *code; code++, n++)
+    {
+      g_autofree char *heading = g_strdup_printf ("#### %s ", *code);
+      g_autofree char *bold = g_strdup_printf ("**%s**", *code);
+      g_autofree char *row = g_strdup_printf ("| %s |", *code);
+
+      g_assert_nonnull (mw_lua_lint_code_title (*code));
+      if (!strstr (doc, heading) && !strstr (doc, bold) && !strstr (doc, row))
+        g_error ("%s is not documented in docs/lint.md", *code);
+    }
+  g_assert_cmpuint (n, ==, 24);
+  g_assert_null (mw_lua_lint_code_title ("W999"));
 }
 
 /* lints one source alone with `options` and returns "line code" findings */
@@ -231,6 +260,9 @@ static const OptionCase option_cases[] = {
   { "nodemcu", NULL, "211/f", 5, "local a\nlocal function f(b) end", "1 W211, 2 W212" },
   { "nodemcu", NULL, "[ab]", 5, "local a\nlocal function f(b) end", "2 W211" },
   { "nodemcu", NULL, "tmp.*", 5, "local tmp1, tmp2, x", "1 W211" },
+  /* a name pattern that does not compile ignores nothing */
+  { "nodemcu", NULL, "211/[", 5, "local a", "1 W211" },
+  { "nodemcu", NULL, "%d+x", 5, "local x, _1x, a2x", "1 W211, 1 W211" },
   /* --max-upvalues */
   { "nodemcu", NULL, NULL, 2, "local a, b\nlocal function f() return a, b end\nreturn f",
     "2 W701" },
@@ -456,16 +488,85 @@ test_cross_file (void)
   g_assert_cmpint (((MwLuaDiagnostic *) alone->pdata[0])->bytes, ==, 32 + 16 + 6 + 32);
 }
 
-/* corpus oracles: one luac5.1 run per valid file serves both */
+static MwLuaRamEstimate *
+estimate_source (const char *name, const char *source)
+{
+  g_autoptr (MwLuaChunk) chunk = mw_lua_compiler_compile (name, source, strlen (source),
+                                                          MW_LUA_TARGET_FLOAT,
+                                                          MW_LUA_STRIP_NAMES, NULL);
+  g_assert_nonnull (chunk);
+  return mw_lua_ram_estimate_new (chunk, MW_LUA_TARGET_FLOAT);
+}
+
+/* W111 on a function and W114 on a linted module take their bytes from the RAM estimate of
+ * the compiled code, the model `moonwire-cli ram` uses */
+static void
+test_estimate_bytes (void)
+{
+  const char *main_src = "local m = require('mod')\n"
+                         "function handler(a) return a .. 'x' end\n"
+                         "return m\n";
+  const char *mod_src = "local M = {}\n"
+                        "function M.f(x) return x * 2 end\n"
+                        "function M.g(s) return s:upper() .. 'suffix' end\n"
+                        "return M\n";
+  g_autoptr (MwLuaTree) main_tree = mw_lua_tree_parse ("main.lua", main_src, -1,
+                                                       MW_LUA_PARSE_NONE);
+  g_autoptr (MwLuaTree) mod_tree = mw_lua_tree_parse ("lib/mod.lua", mod_src, -1,
+                                                      MW_LUA_PARSE_NONE);
+  g_autoptr (MwLuaRamEstimate) main_est = estimate_source ("main.lua", main_src);
+  g_autoptr (MwLuaRamEstimate) mod_est = estimate_source ("mod.lua", mod_src);
+  const MwLuaRamModel *ram = mw_lua_ram_model_get (MW_LUA_TARGET_FLOAT);
+  MwLuaTree *trees[] = { main_tree, mod_tree };
+  g_autoptr (GPtrArray) results = mw_lua_lint (trees, 2, NULL);
+  GPtrArray *diags = results->pdata[0];
+  guint seen = 0;
+
+  g_assert_cmpuint (main_est->functions->len, ==, 2);
+  g_assert_cmpuint (mod_est->functions->len, ==, 3);
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MwLuaDiagnostic *d = diags->pdata[i];
+      if (strcmp (d->code, MW_LUA_LINT_GLOBAL_KEPT) == 0)
+        {
+          /* slot and name in _G, the closure, the function's prototype */
+          gsize want = ram->hash_node + mw_lua_ram_string (ram, strlen ("handler")) +
+                       mw_lua_ram_closure (ram, 0) +
+                       g_array_index (main_est->functions, MwLuaRamFunction, 1).total;
+          g_assert_cmpint (d->bytes, ==, want);
+          seen |= 1;
+        }
+      if (strcmp (d->code, MW_LUA_LINT_MODULE_KEPT) == 0)
+        {
+          gsize want = g_array_index (mod_est->functions, MwLuaRamFunction, 1).total +
+                       g_array_index (mod_est->functions, MwLuaRamFunction, 2).total;
+          g_assert_cmpint (d->bytes, ==, want);
+          g_assert_nonnull (strstr (d->message, "bytes of functions"));
+          seen |= 2;
+        }
+    }
+  g_assert_cmpuint (seen, ==, 3);
+}
+
+/* luacheck's "min" std, written out here as the oracle's own list */
+static const char *const luacheck_min[] = {
+  "_G", "_VERSION", "assert", "collectgarbage", "dofile", "error", "getmetatable", "ipairs",
+  "load", "loadfile", "next", "pairs", "pcall", "print", "rawequal", "rawget", "rawset",
+  "require", "select", "setmetatable", "tonumber", "tostring", "type", "xpcall",
+  "coroutine", "math", "package", "string", "table", NULL
+};
+
+/* corpus oracles: one luac5.1 run per valid file serves all */
 static void
 test_corpus_oracles (void)
 {
   g_autoptr (GPtrArray) files = mw_test_corpus_files ();
   g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
   const MwLuaRamModel *ram = mw_lua_ram_model_get (MW_LUA_TARGET_FLOAT);
-  guint n_files = 0, n_globals = 0, n_closures = 0, n_skipped = 0;
+  guint n_files = 0, n_globals = 0, n_closures = 0, n_skipped = 0, n_undefined = 0;
 
   mw_lua_lint_options_set_max_upvalues (o, 1);
+  g_assert_true (mw_lua_lint_options_set_std (o, "min", NULL));
   for (guint i = 0; i < files->len; i++)
     {
       const char *path = files->pdata[i];
@@ -537,13 +638,158 @@ test_corpus_oracles (void)
         }
       n_closures += want->len;
       check_same (path, want, got);
+
+      /* undefined globals with --std min: luac's GETGLOBAL names less its SETGLOBAL names
+       * and luacheck's "min" set */
+      {
+        g_autoptr (GPtrArray) want_undef = g_ptr_array_new_with_free_func (g_free);
+        g_autoptr (GPtrArray) got_undef = g_ptr_array_new_with_free_func (g_free);
+        g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
+
+        g_hash_table_iter_init (&iter, theirs);
+        while (g_hash_table_iter_next (&iter, &key, &value))
+          if (GPOINTER_TO_UINT (value) == MW_LUA_LINT_GLOBAL_READ &&
+              !g_strv_contains (luacheck_min, key))
+            g_ptr_array_add (want_undef, g_strdup (key));
+        for (guint d = 0; d < diags->len; d++)
+          {
+            const MwLuaDiagnostic *diag = diags->pdata[d];
+            const char *q = strchr (diag->message, '\'');
+            if (strcmp (diag->code, MW_LUA_LINT_GLOBAL_UNDEFINED) != 0)
+              continue;
+            g_assert_nonnull (q);
+            {
+              g_autofree char *name = g_strndup (q + 1, strchr (q + 1, '\'') - q - 1);
+              if (!g_hash_table_contains (seen, name))
+                {
+                  g_hash_table_add (seen, g_strdup (name));
+                  g_ptr_array_add (got_undef, g_steal_pointer (&name));
+                }
+            }
+          }
+        n_undefined += want_undef->len;
+        check_same (path, want_undef, got_undef);
+      }
     }
-  g_test_message ("%u files: %u globals and %u closures agree with luac5.1 (%u files with "
-                  "inline directives skipped for upvalues)", n_files, n_globals, n_closures,
-                  n_skipped);
+  g_test_message ("%u files: %u globals, %u closures and %u undefined globals agree with "
+                  "luac5.1 (%u files with inline directives skipped for the last two)",
+                  n_files, n_globals, n_closures, n_undefined, n_skipped);
+  g_assert_cmpuint (n_undefined, >=, 100);
   g_assert_cmpuint (n_files, >=, 400);
   g_assert_cmpuint (n_closures, >=, 1000);
   g_assert_cmpuint (n_skipped, <, n_files / 4);
+}
+
+/* luacheck (Debian's lua-check) as an oracle for the rules both have, on the corpus files
+ * without inline directives: W211, W212, W213, W231, W511 equal luacheck's; W431 equals its
+ * 431-433 (it splits shadowed upvalues by kind). Documented differences are taken out of
+ * luacheck's side: the implicit `self` of `function a:b()` (luacheck reports it at the colon),
+ * names with a leading `_`, which Moonwire exempts, and files luacheck rejects. */
+static void
+test_luacheck_agreement (void)
+{
+  g_autoptr (GPtrArray) files = mw_test_corpus_files ();
+  g_autoptr (GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GHashTable) by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  static const char *const compared[] = { "211", "212", "213", "231", "431", "432", "433", "511",
+                                          NULL };
+  g_autoptr (GHashTable) rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           NULL);
+
+  g_ptr_array_add (argv, (gpointer) "luacheck");
+  g_ptr_array_add (argv, (gpointer) "--no-config");
+  g_ptr_array_add (argv, (gpointer) "--no-cache");
+  g_ptr_array_add (argv, (gpointer) "--std=lua51");
+  g_ptr_array_add (argv, (gpointer) "--formatter=plain");
+  g_ptr_array_add (argv, (gpointer) "--codes");
+  for (guint i = 0; i < files->len; i++)
+    {
+      MwLuaTree *tree = parse_file (files->pdata[i]);
+      gsize len;
+
+      if (!mw_lua_tree_is_valid (tree) ||
+          strstr (mw_lua_tree_get_source (tree, &len), "luacheck:") != NULL)
+        {
+          mw_lua_tree_unref (tree);
+          continue;
+        }
+      g_ptr_array_add (trees, tree);
+      g_ptr_array_add (argv, files->pdata[i]);
+      g_hash_table_insert (by_path, files->pdata[i], tree);
+    }
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                     NULL, NULL, &error))
+    g_error ("cannot run luacheck: %s (run scripts/bootstrap)", error->message);
+
+  lines = g_strsplit (out, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_auto (GStrv) parts = g_strsplit (*l, ":", 4);
+      const char *msg, *q;
+      char code[4] = { 0 };
+      MwLuaTree *tree;
+      guint line, col;
+
+      if (g_strv_length (parts) >= 4 && g_str_has_prefix (parts[3], " (E"))
+        g_hash_table_add (rejected, g_strdup (parts[0]));
+      if (g_strv_length (parts) < 4 || sscanf (parts[3], " (W%3[0-9])", code) != 1 ||
+          !g_strv_contains (compared, code))
+        continue;
+      tree = g_hash_table_lookup (by_path, parts[0]);
+      g_assert_nonnull (tree);
+      line = atoi (parts[1]);
+      col = atoi (parts[2]);
+      msg = strchr (parts[3], ')') + 1;
+      q = strchr (msg, '\'');
+      if (q != NULL && q[1] == '_')
+        continue;
+      if (strcmp (code, "212") == 0 && strstr (msg, "'self'") != NULL)
+        {
+          /* the implicit self: luacheck points at the `:` */
+          guint n;
+          const MwLuaToken *toks = mw_lua_tree_get_tokens (tree, &n);
+          gboolean colon = FALSE;
+          for (guint t = 0; t < n; t++)
+            colon |= toks[t].line == line && toks[t].column == col &&
+                     toks[t].kind == MW_LUA_TOKEN_COLON;
+          if (colon)
+            continue;
+        }
+      g_ptr_array_add (want, g_strdup_printf ("%s:%u:%u: W%s", parts[0], line, col,
+                                              code[0] == '4' ? "431" : code));
+    }
+
+  /* a file luacheck rejects (it refuses some escapes Lua 5.1 takes) gets no warnings there */
+  g_assert_true (mw_lua_lint_options_set_std (o, "lua51", NULL));
+  results = mw_lua_lint ((MwLuaTree *const *) trees->pdata, trees->len, o);
+  for (guint i = 0; i < trees->len; i++)
+    {
+      GPtrArray *diags = results->pdata[i];
+      for (guint d = 0; d < diags->len; d++)
+        {
+          const MwLuaDiagnostic *diag = diags->pdata[d];
+          if (g_strv_contains (compared, diag->code + 1) &&
+              !g_hash_table_contains (rejected, mw_lua_tree_get_chunkname (trees->pdata[i])))
+            g_ptr_array_add (got, g_strdup_printf ("%s:%u:%u: %s",
+                                                   mw_lua_tree_get_chunkname (trees->pdata[i]),
+                                                   diag->line, diag->column, diag->code));
+        }
+    }
+  g_test_message ("%u files (%u rejected by luacheck): %u findings (W211, W212, W213, W231, "
+                  "W431, W511) agree with luacheck", trees->len, g_hash_table_size (rejected),
+                  want->len);
+  g_assert_cmpuint (want->len, >=, 500);
+  check_same ("corpus", want, got);
 }
 
 static GString *
@@ -638,13 +884,16 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mw/lua/lint/cases", test_cases);
+  g_test_add_func ("/mw/lua/lint/codes-documented", test_codes_documented);
   g_test_add_func ("/mw/lua/lint/options", test_options);
   g_test_add_func ("/mw/lua/lint/bad-std", test_bad_std);
   g_test_add_func ("/mw/lua/lint/bytes", test_bytes);
   g_test_add_func ("/mw/lua/lint/hard-limits", test_hard_limits);
   g_test_add_func ("/mw/lua/lint/luacheckrc", test_config);
   g_test_add_func ("/mw/lua/lint/cross-file", test_cross_file);
+  g_test_add_func ("/mw/lua/lint/estimate-bytes", test_estimate_bytes);
   g_test_add_func ("/mw/lua/lint/corpus-oracles", test_corpus_oracles);
+  g_test_add_func ("/mw/lua/lint/luacheck-agreement", test_luacheck_agreement);
   g_test_add_func ("/mw/lua/lint/corpus-no-crash", test_corpus_no_crash);
   return g_test_run ();
 }

@@ -1,6 +1,7 @@
 /* mw-lua-lint-general.c: rules every Lua linter has, with luacheck's codes.
  *
  * W211/W212/W213 an unused local, parameter or loop variable (a leading `_` exempts);
+ * W231 a local that is assigned but never read;
  * W431 a local shadowing an upvalue (a local of an enclosing function still in scope);
  * W511 unreachable code after `return` or `break`.
  */
@@ -96,7 +97,7 @@ check_unused (MwLuaLintFile *file, MwLuaVar *var)
   switch (var->kind)
     {
     case MW_LUA_VAR_LOCAL:
-      code = MW_LUA_LINT_UNUSED_LOCAL;
+      code = var->n_writes > 0 ? MW_LUA_LINT_SET_NEVER_READ : MW_LUA_LINT_UNUSED_LOCAL;
       what = var->n_writes > 0 ? "variable '%s' is set but never read" : "unused variable '%s'";
       break;
     case MW_LUA_VAR_LOCALFUNC:

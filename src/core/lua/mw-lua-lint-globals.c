@@ -137,8 +137,11 @@ mw_lua_lint_gather (MwLuaLintRun *run, MwLuaTree *tree)
       const MwLuaGlobalRef *ref = &g_array_index (refs, MwLuaGlobalRef, i);
       if (ref->write)
         g_hash_table_add (run->set_globals, g_strdup (ref->name));
+      if (ref->write && ref->func->parent == NULL)
+        g_hash_table_add (run->top_globals, g_strdup (ref->name));
     }
   g.basename = module_basename (tree);
+  g_hash_table_insert (run->module_trees, g_strdup (g.basename), tree);
   mw_lua_lint_walk (mw_lua_tree_get_root (tree), gather_enter, NULL, &g);
   g_free (g.basename);
 }
@@ -164,8 +167,12 @@ value_bytes (MwLuaLintFile *file, MwLuaNode *value)
         return mw_lua_ram_string (ram, strlen (s));
       }
     case MW_LUA_NODE_FUNCTION:
-      /* the closure and its prototype's header; code and constants come on top */
-      return mw_lua_ram_closure (ram, value->u.func->upvalues->len) + ram->proto;
+      {
+        /* the closure keeps its prototype (code, constants, nested functions) alive */
+        gint64 proto = mw_lua_lint_function_bytes (file->run, file->tree, value->u.func);
+        return mw_lua_ram_closure (ram, value->u.func->upvalues->len) +
+               (proto >= 0 ? proto : (gint64) ram->proto);
+      }
     case MW_LUA_NODE_TABLE:
       {
         gsize array = 0, hash = 0;
@@ -265,9 +272,36 @@ globals_enter (MwLuaNode *node, gpointer data)
         return TRUE;
       /* `require "a.b"` loads a/b.lua or a.b.lua: match the file's base name */
       dot = strrchr (base, '.');
-      if (!g_hash_table_contains (file->run->cleared_modules, module) &&
-          !g_hash_table_contains (file->run->volatile_files, dot ? dot + 1 : base) &&
-          !g_hash_table_contains (file->run->volatile_files, base))
+      const char *leaf = dot ? dot + 1 : base;
+      MwLuaTree *mtree;
+      gint64 bytes = -1;
+
+      if (g_hash_table_contains (file->run->cleared_modules, module) ||
+          g_hash_table_contains (file->run->volatile_files, leaf) ||
+          g_hash_table_contains (file->run->volatile_files, base))
+        return TRUE;
+      /* the module's file is linted too: what its functions keep (its main function is
+       * garbage once it has run) */
+      mtree = g_hash_table_lookup (file->run->module_trees, base);
+      if (mtree == NULL)
+        mtree = g_hash_table_lookup (file->run->module_trees, leaf);
+      if (mtree != NULL)
+        {
+          MwLuaFunction *main_func = mw_lua_tree_get_main (mtree);
+          gint64 all = mw_lua_lint_function_bytes (file->run, mtree, main_func);
+          gint64 own = 0;
+
+          for (guint c = 0; all >= 0 && c < main_func->children->len; c++)
+            own += mw_lua_lint_function_bytes (file->run, mtree, main_func->children->pdata[c]);
+          bytes = all >= 0 && own > 0 ? own : -1;
+        }
+      if (bytes >= 0)
+        mw_lua_lint_report (file, MW_LUA_LINT_MODULE_KEPT, node->kids[1]->token, module, bytes,
+                            "module '%s' stays in package.loaded (and in its global) until "
+                            "restart, with about %" G_GINT64_FORMAT " bytes of functions: "
+                            "clear package.loaded[\"%s\"] when done, or make it volatile",
+                            module, bytes, module);
+      else
         mw_lua_lint_report (file, MW_LUA_LINT_MODULE_KEPT, node->kids[1]->token, module, -1,
                             "module '%s' stays in package.loaded (and in its global) until "
                             "restart: clear package.loaded[\"%s\"] when done, or make it "
@@ -310,15 +344,18 @@ mw_lua_lint_globals (MwLuaLintFile *file)
 
       if (ref->write)
         {
+          /* a global some main chunk sets is meant to be one; W111 still counts its RAM */
           if (ref->func->parent != NULL && !declared (file, ref->name, ref->token, FALSE) &&
-              !mw_lua_lint_std_has (o->std_sets, ref->name))
+              !mw_lua_lint_std_has (o->std_sets, ref->name) &&
+              !g_hash_table_contains (file->run->top_globals, ref->name))
             mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_IN_FUNCTION, ref->token, ref->name, -1,
                                 "global '%s' is set inside a function: a missing 'local'?",
                                 ref->name);
           continue;
         }
       if (g_hash_table_contains (file->run->set_globals, ref->name) ||
-          mw_lua_lint_std_has (o->std_sets, ref->name) || declared (file, ref->name, ref->token, TRUE))
+          mw_lua_lint_std_has (o->std_sets, ref->name) ||
+          declared (file, ref->name, ref->token, TRUE))
         continue;
       mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
                           "global '%s' is read but never set, and is not a standard or "

@@ -1,8 +1,9 @@
 /* mw-lua-lint-hazards.c: the firmware developer FAQ's hazards (NODEMCU.md sections 2 and 5).
  *
- * W801 tmr.delay(); W802 more than one `:send(` in one run of a callback (or one in a loop); W803 statements after
- * node.restart() in the same block; W804 a string grown by concatenation in a loop; W805 the
- * static timer API removed in 2019; W806 an init.lua that starts the application at once.
+ * W801 tmr.delay(); W802 more than one `:send(` in one run of a callback (or one in a loop);
+ * W803 statements after node.restart() in the same block; W804 a string grown by
+ * concatenation in a loop; W805 the static timer API removed in 2019; W806 an init.lua that
+ * starts the application at once; W807 node.compile() on the device.
  */
 #include "mw-lua-lint-private.h"
 
@@ -36,7 +37,8 @@ same_place (MwLuaLintFile *file, MwLuaNode *a, MwLuaNode *b)
   if (a->kind != b->kind)
     return FALSE;
   if (a->kind == MW_LUA_NODE_INDEX)
-    return (a->flags & b->flags & MW_LUA_NODE_FLAG_DOT) && same_place (file, a->kids[0], b->kids[0]) &&
+    return (a->flags & b->flags & MW_LUA_NODE_FLAG_DOT) &&
+           same_place (file, a->kids[0], b->kids[0]) &&
            (sa = mw_lua_tree_token_text (file->tree, a->token, &la)) &&
            (sb = mw_lua_tree_token_text (file->tree, b->token, &lb)) &&
            la == lb && memcmp (sa, sb, la) == 0;
@@ -256,6 +258,12 @@ hazard_enter (MwLuaNode *node, gpointer data)
         mw_lua_lint_report (file, MW_LUA_LINT_TMR_DELAY, node->kids[0]->first, "tmr.delay", -1,
                             "tmr.delay() busy-waits: it blocks the WiFi stack and trips the "
                             "watchdog; use a timer (tmr.create():alarm())");
+      if (mw_lua_lint_is_global_field (file, node->kids[0], "node", "compile"))
+        mw_lua_lint_report (file, MW_LUA_LINT_DEVICE_COMPILE, node->kids[0]->first,
+                            "node.compile", -1,
+                            "node.compile() parses the whole file in the board's RAM (big files "
+                            "fail with 'not enough memory'): compile on the host "
+                            "(moonwire-cli compile) and upload the .lc");
       for (const char *const *r = removed_tmr; *r; r++)
         if (mw_lua_lint_is_global_field (file, node->kids[0], "tmr", *r))
           mw_lua_lint_report (file, MW_LUA_LINT_STATIC_TIMER, node->kids[0]->first, *r, -1,

@@ -24,9 +24,12 @@ typedef struct {
   const MwLuaLintOptions *options;
   const MwLuaRamModel *ram;
   GHashTable *set_globals;      /* names set (to anything) in any tree */
+  GHashTable *top_globals;      /* names set by a main chunk: meant to be globals */
   GHashTable *cleared_globals;  /* names set to nil somewhere */
   GHashTable *cleared_modules;  /* module names with package.loaded[name] = nil somewhere */
   GHashTable *volatile_files;   /* basenames without .lua of files that clear themselves */
+  GHashTable *module_trees;     /* basename without .lua -> MwLuaTree*, for module costs */
+  GHashTable *estimates;        /* MwLuaTree* -> MwLuaRamEstimate* (or NULL), made on demand */
 } MwLuaLintRun;
 
 /* One tree being linted. */
@@ -86,6 +89,13 @@ void mw_lua_lint_report (MwLuaLintFile *file,
                          gint64         bytes,
                          const char    *format,
                          ...) G_GNUC_PRINTF (6, 7);
+
+/* The heap the functions of `func` (it and its nested functions: Protos, code, constants,
+ * strings, debug info) take on the board once loaded, from the shared RAM estimate; -1 when
+ * the file does not compile here. */
+gint64 mw_lua_lint_function_bytes (MwLuaLintRun  *run,
+                                   MwLuaTree     *tree,
+                                   MwLuaFunction *func);
 
 /* Known globals (mw-lua-lint-std.c) */
 gboolean mw_lua_lint_std_has (guint        std_sets,

@@ -7,9 +7,74 @@
 #include "mw-lua-lint-private.h"
 
 #include <stdarg.h>
+
+#include "mw-lua-compiler.h"
+#include "mw-lua-ram-estimate.h"
 #include <string.h>
 
 G_DEFINE_QUARK (mw-lua-lint-error-quark, mw_lua_lint_error)
+
+/* codes, as docs/lint.md documents them */
+
+/* one list for both tables below */
+#define CODE_LIST(X) \
+  X (MW_LUA_CODE_SYNTAX, "syntax error") \
+  X (MW_LUA_CODE_FIRMWARE_LOCALS, "more than 50 locals in a function (firmware limit)") \
+  X (MW_LUA_CODE_FIRMWARE_UPVALS, "more than 60 upvalues in a function") \
+  X (MW_LUA_LINT_GLOBAL_KEPT, "global set and never set back to nil") \
+  X (MW_LUA_LINT_GLOBAL_IN_FUNCTION, "global set inside a function") \
+  X (MW_LUA_LINT_GLOBAL_UNDEFINED, "global read, never set, not standard") \
+  X (MW_LUA_LINT_MODULE_KEPT, "required module stays in package.loaded") \
+  X (MW_LUA_LINT_FIELD_UNDEFINED, "unknown field of a firmware module") \
+  X (MW_LUA_LINT_UNUSED_LOCAL, "unused local variable") \
+  X (MW_LUA_LINT_UNUSED_PARAM, "unused argument") \
+  X (MW_LUA_LINT_UNUSED_LOOP_VAR, "unused loop variable") \
+  X (MW_LUA_LINT_SET_NEVER_READ, "local variable set but never read") \
+  X (MW_LUA_LINT_SHADOW_UPVALUE, "local shadowing an upvalue") \
+  X (MW_LUA_LINT_UNREACHABLE, "unreachable code") \
+  X (MW_LUA_LINT_MANY_UPVALUES, "closure with many upvalues") \
+  X (MW_LUA_LINT_CLOSURE_IN_LOOP, "closure created inside a loop") \
+  X (MW_LUA_LINT_CALLBACK_SELF, "callback captures the object it is registered on") \
+  X (MW_LUA_LINT_TMR_DELAY, "tmr.delay() blocks the system") \
+  X (MW_LUA_LINT_SEVERAL_SENDS, "several :send() in one callback") \
+  X (MW_LUA_LINT_AFTER_RESTART, "statements after node.restart()") \
+  X (MW_LUA_LINT_CONCAT_IN_LOOP, "string grown by concatenation in a loop") \
+  X (MW_LUA_LINT_STATIC_TIMER, "removed static timer API") \
+  X (MW_LUA_LINT_INIT_NO_DELAY, "init.lua without a delay window") \
+  X (MW_LUA_LINT_DEVICE_COMPILE, "node.compile() on the device")
+
+static const struct {
+  const char *code;
+  const char *title;
+} code_titles[] = {
+#define TITLE(code, title) { code, title },
+  CODE_LIST (TITLE)
+#undef TITLE
+};
+
+static const char *const all_codes[] = {
+#define CODE(code, title) code,
+  CODE_LIST (CODE)
+#undef CODE
+  NULL
+};
+
+const char *const *
+mw_lua_lint_get_codes (void)
+{
+  return all_codes;
+}
+
+const char *
+mw_lua_lint_code_title (const char *code)
+{
+  g_return_val_if_fail (code != NULL, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (code_titles); i++)
+    if (strcmp (code_titles[i].code, code) == 0)
+      return code_titles[i].title;
+  return NULL;
+}
 
 /* options */
 
@@ -264,6 +329,64 @@ finding_free (gpointer data)
   g_free (f);
 }
 
+/* byte figures from the RAM estimate of the bytecode (the model `moonwire-cli ram` uses) */
+
+static MwLuaRamEstimate *
+tree_estimate (MwLuaLintRun *run, MwLuaTree *tree)
+{
+  g_autoptr (MwLuaChunk) chunk = NULL;
+  MwLuaRamEstimate *estimate = NULL;
+  gsize len;
+  const char *src;
+  guint32 skip;
+
+  if (g_hash_table_lookup_extended (run->estimates, tree, NULL, (gpointer *) &estimate))
+    return estimate;
+  /* liblua does not skip a `#!` line as loadfile does: leave it out (lines do not matter,
+   * functions are matched in pre-order) */
+  src = mw_lua_tree_get_source (tree, &len);
+  skip = MIN (mw_lua_tree_get_shebang_length (tree), len);
+  chunk = mw_lua_compiler_compile (mw_lua_tree_get_chunkname (tree), src + skip, len - skip,
+                                   run->options->number_type, MW_LUA_STRIP_NAMES, NULL);
+  if (chunk != NULL)
+    {
+      estimate = mw_lua_ram_estimate_new (chunk, run->options->number_type);
+      if (estimate->functions->len != mw_lua_tree_get_functions (tree)->len)
+        g_clear_pointer (&estimate, mw_lua_ram_estimate_free);
+    }
+  g_hash_table_insert (run->estimates, tree, estimate);
+  return estimate;
+}
+
+gint64
+mw_lua_lint_function_bytes (MwLuaLintRun *run, MwLuaTree *tree, MwLuaFunction *func)
+{
+  MwLuaRamEstimate *estimate = tree_estimate (run, tree);
+  GPtrArray *funcs = mw_lua_tree_get_functions (tree);
+  gint64 total = 0;
+  guint i;
+
+  if (estimate == NULL)
+    return -1;
+  for (i = 0; i < funcs->len && funcs->pdata[i] != func; i++)
+    ;
+  if (i == funcs->len)
+    return -1;
+  /* the function and its nested ones: they follow it in pre-order */
+  for (guint j = i; j < funcs->len; j++)
+    {
+      MwLuaFunction *f = funcs->pdata[j];
+      gboolean inside = FALSE;
+
+      for (MwLuaFunction *a = f; a != NULL && !inside; a = a->parent)
+        inside = a == func;
+      if (!inside)
+        break;
+      total += g_array_index (estimate->functions, MwLuaRamFunction, j).total;
+    }
+  return total;
+}
+
 /* ignore patterns, as luacheck reads them */
 
 typedef struct {
@@ -354,7 +477,10 @@ ignore_pattern_new (const char *text)
     {
       p->name = lua_pattern_to_regex (name);
       if (p->name == NULL)  /* a pattern GRegex cannot take matches nothing */
-        p->code = g_strdup ("never");
+        {
+          g_free (p->code);
+          p->code = g_strdup ("never");
+        }
     }
   return p;
 }
@@ -387,6 +513,7 @@ parse_directives (MwLuaLintFile *file)
   GPtrArray *funcs = mw_lua_tree_get_functions (file->tree);
   gsize src_len;
   const char *src = mw_lua_tree_get_source (file->tree, &src_len);
+  g_autoptr (GArray) pushed = g_array_new (FALSE, FALSE, sizeof (guint));
   guint tok = 0;
 
   for (guint c = 0; c < n_comments; c++)
@@ -441,10 +568,34 @@ parse_directives (MwLuaLintFile *file)
       clauses = g_strsplit (body, ",", -1);
       for (char **cl = clauses; *cl; cl++)
         {
-          g_auto (GStrv) words = g_strsplit_set (g_strstrip (*cl), " \t", -1);
+          g_auto (GStrv) all_words = g_strsplit_set (g_strstrip (*cl), " \t", -1);
+          char **words = all_words;
           MwLuaLintDirective d = { 0 };
           guint w = 1;
 
+          /* `push` opens a region that the matching `pop` closes: what follows `push` (on
+           * its line or in later comments) ends there */
+          if (words[0] != NULL && strcmp (words[0], "push") == 0)
+            {
+              guint mark = file->directives->len;
+              g_array_append_val (pushed, mark);
+              words++;
+            }
+          else if (words[0] != NULL && strcmp (words[0], "pop") == 0)
+            {
+              if (pushed->len > 0)
+                {
+                  guint mark = g_array_index (pushed, guint, pushed->len - 1);
+                  g_array_set_size (pushed, pushed->len - 1);
+                  for (guint i = mark; i < file->directives->len; i++)
+                    {
+                      MwLuaLintDirective *o = &g_array_index (file->directives,
+                                                              MwLuaLintDirective, i);
+                      o->end = MIN (o->end, cm->offset);
+                    }
+                }
+              continue;
+            }
           if (words[0] == NULL)
             continue;
           if (strcmp (words[0], "ignore") == 0)
@@ -460,7 +611,7 @@ parse_directives (MwLuaLintFile *file)
               w = 2;
             }
           else
-            continue;  /* push, pop, std, ...: not supported, harmless */
+            continue;  /* std, unused, ...: not supported, harmless */
           d.args = g_ptr_array_new_with_free_func (g_free);
           d.patterns = g_ptr_array_new_with_free_func (ignore_pattern_free);
           for (char **a = words + w; *a; a++)
@@ -624,8 +775,12 @@ mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *opt
   run.ram = mw_lua_ram_model_get (options->number_type);
   run.set_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.cleared_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run.top_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.cleared_modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.volatile_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run.module_trees = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run.estimates = g_hash_table_new_full (NULL, NULL, NULL,
+                                         (GDestroyNotify) mw_lua_ram_estimate_free);
   for (guint i = 0; i < options->ignore->len; i++)
     g_ptr_array_add (patterns, ignore_pattern_new (options->ignore->pdata[i]));
 
@@ -640,8 +795,11 @@ mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *opt
 
   g_hash_table_unref (run.set_globals);
   g_hash_table_unref (run.cleared_globals);
+  g_hash_table_unref (run.top_globals);
   g_hash_table_unref (run.cleared_modules);
   g_hash_table_unref (run.volatile_files);
+  g_hash_table_unref (run.module_trees);
+  g_hash_table_unref (run.estimates);
   return result;
 }
 

@@ -29,6 +29,7 @@ G_BEGIN_DECLS
 #define MW_LUA_LINT_UNUSED_LOCAL       "W211"
 #define MW_LUA_LINT_UNUSED_PARAM       "W212"
 #define MW_LUA_LINT_UNUSED_LOOP_VAR    "W213"
+#define MW_LUA_LINT_SET_NEVER_READ     "W231"  /* local assigned, never read */
 #define MW_LUA_LINT_SHADOW_UPVALUE     "W431"
 #define MW_LUA_LINT_UNREACHABLE        "W511"
 #define MW_LUA_LINT_MANY_UPVALUES      "W701"  /* closure with >= max_upvalues upvalues */
@@ -40,8 +41,14 @@ G_BEGIN_DECLS
 #define MW_LUA_LINT_CONCAT_IN_LOOP     "W804"
 #define MW_LUA_LINT_STATIC_TIMER       "W805"
 #define MW_LUA_LINT_INIT_NO_DELAY      "W806"
+#define MW_LUA_LINT_DEVICE_COMPILE     "W807"  /* node.compile() parses in device RAM */
 /* errors come from the front end: E001 syntax, E011 more than 50 locals (the firmware's
  * limit) and E012 more than 60 upvalues (Lua's syntax error, recoded by the linter) */
+
+/* Every code the linter reports (its own and the front end's errors), NULL-terminated, and a
+ * one-line title for each (for an editor's problem list); NULL for an unknown code. */
+const char *const *mw_lua_lint_get_codes (void);
+const char *mw_lua_lint_code_title (const char *code);
 
 typedef enum {
   MW_LUA_LINT_STD_NODEMCU,  /* Lua 5.1 standard library + NodeMCU 3.0 modules */

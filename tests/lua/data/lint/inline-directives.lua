@@ -19,3 +19,13 @@ end
 print(h, scoped_read) --! W113
 local tmp_a, tmp_b = 1, 2 -- luacheck: ignore 211/tmp_.*
 local tmp_c = 3 --! W211
+-- luacheck: push ignore 211
+local pushed1 = 1
+-- luacheck: push
+-- luacheck: ignore 212
+local function pushed_f(arg1) end
+-- luacheck: pop
+local function popped_f(arg2) end --! W212
+-- luacheck: pop
+local popped2 = 2 --! W211
+print(pushed_f, popped_f)
