@@ -6,6 +6,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+static void
+drop_message (const char     *domain,
+              GLogLevelFlags  level,
+              const char     *message,
+              gpointer        data)
+{
+}
+
 void
 mw_test_app_init (int    *argc,
                   char ***argv)
@@ -30,6 +38,9 @@ mw_test_app_init (int    *argc,
     }
   g_setenv ("NO_AT_BRIDGE", "1", TRUE);
   gtk_test_init (argc, argv, NULL);
+  /* GTest would print every library's debug messages (GdkPixbuf's per icon) into the log. */
+  g_log_set_debug_enabled (FALSE);
+  g_log_set_handler ("GdkPixbuf", G_LOG_LEVEL_DEBUG, drop_message, NULL);
 }
 
 MwApplication *
