@@ -79,8 +79,10 @@ build_cache (MwHeapGraph *self,
   if (n == 0)
     return mw_heap_point_cache_new (NULL, 0, 0, 1, MAX (width, 1));
   end = self->paused ? self->paused_at : s[n - 1].time_us;
-  begin = span > 0 ? end - span : s[0].time_us;
-  if (span == 0 && end - begin < 60 * G_USEC_PER_SEC)
+  /* The chosen span at most: a young graph fills the width from its first sample (a minute
+   * at least) instead of hugging the right edge of an empty ten minutes. */
+  begin = span > 0 ? MAX (end - span, s[0].time_us) : s[0].time_us;
+  if (end - begin < 60 * G_USEC_PER_SEC)
     begin = end - 60 * G_USEC_PER_SEC;
   self->rebuild_count++;
   return mw_heap_point_cache_new (s, n, begin, end, MAX (width, 1));

@@ -197,6 +197,14 @@ test_heap_samples (Fixture       *fixture,
   /* The simulated board starts near the firmware's 44 KB (NODEMCU.md section 3). */
   g_assert_cmpuint (stats.current, >, 20000);
   g_assert_cmpuint (stats.current, <, 50000);
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-heap", NULL);
+  mw_test_spin (300);
+  {
+    g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (fixture->window),
+                                                "moonwire-heap.png");
+    g_test_message ("screenshot: %s", shot);
+  }
 }
 
 /* Compile & Upload puts hello.lc on the board and removes hello.lua (the default pipeline). */
