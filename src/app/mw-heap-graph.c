@@ -79,11 +79,11 @@ build_cache (MwHeapGraph *self,
   if (n == 0)
     return mw_heap_point_cache_new (NULL, 0, 0, 1, MAX (width, 1));
   end = self->paused ? self->paused_at : s[n - 1].time_us;
-  /* The chosen span at most: a young graph fills the width from its first sample (a minute
-   * at least) instead of hugging the right edge of an empty ten minutes. */
+  /* The chosen span at most: a young graph fills the width from its first sample (ten
+   * seconds at least) instead of hugging the right edge of an empty ten minutes. */
   begin = span > 0 ? MAX (end - span, s[0].time_us) : s[0].time_us;
-  if (end - begin < 60 * G_USEC_PER_SEC)
-    begin = end - 60 * G_USEC_PER_SEC;
+  if (end - begin < 10 * G_USEC_PER_SEC)
+    begin = end - 10 * G_USEC_PER_SEC;
   self->rebuild_count++;
   return mw_heap_point_cache_new (s, n, begin, end, MAX (width, 1));
 }
@@ -243,8 +243,10 @@ draw_graph (MwHeapGraph      *self,
 
     if (minutes >= 120)
       g_snprintf (buf, sizeof buf, "last %.1f h", minutes / 60);
+    else if (minutes >= 2)
+      g_snprintf (buf, sizeof buf, "last %.0f min", minutes);
     else
-      g_snprintf (buf, sizeof buf, "last %.0f min", MAX (minutes, 1));
+      g_snprintf (buf, sizeof buf, "last %.0f s", minutes * 60);
     pango_layout_set_text (layout, buf, -1);
     cairo_move_to (cr, pad_left, height - pad_bottom + 2);
     pango_cairo_show_layout (cr, layout);
