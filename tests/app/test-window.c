@@ -7,6 +7,7 @@
 
 #include "mw-test-app.h"
 #include "mw-test-support.h"
+#include "mw-preferences-dialog.h"
 #include "mw-window.h"
 
 #include "mw-lua-diagnostic.h"
@@ -688,6 +689,54 @@ test_close_tab_then_dark (void)
   destroy_window (window);
 }
 
+static gboolean
+find_preferences (gpointer data)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (MW_IS_PREFERENCES_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      *(GtkWidget **) data = l->data;
+  g_list_free (toplevels);
+  return *(GtkWidget **) data != NULL;
+}
+
+static void
+find_switches (GtkWidget *widget,
+               gpointer   data)
+{
+  if (GTK_IS_SWITCH (widget))
+    g_ptr_array_add (data, widget);
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), find_switches, data);
+}
+
+/* Preferences are GSettings: a switch in the dialog changes its key at once (the last switch
+ * is the dark style), and the key changes GTK's dark preference. */
+static void
+test_preferences (void)
+{
+  MwWindow *window = new_window ();
+  GSettings *settings = mw_application_get_settings (app);
+  GtkWidget *dialog = NULL;
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  GtkSwitch *dark;
+
+  g_assert_false (g_settings_get_boolean (settings, "prefer-dark"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (mw_test_wait_until (find_preferences, &dialog, 3000));
+  find_switches (dialog, switches);
+  g_assert_cmpuint (switches->len, ==, 6);
+  dark = g_ptr_array_index (switches, switches->len - 1);
+  gtk_switch_set_active (dark, TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "prefer-dark"));
+  g_assert_true (mw_test_settings_prefer_dark ());
+  gtk_switch_set_active (dark, FALSE);
+  g_assert_false (mw_test_settings_prefer_dark ());
+  gtk_widget_destroy (dialog);
+  destroy_window (window);
+}
+
 static void
 test_screenshot (void)
 {
@@ -720,6 +769,7 @@ main (int   argc,
   g_test_add_func ("/mw/app/window/console-link", test_console_link);
   g_test_add_func ("/mw/app/window/find-replace", test_find_replace);
   g_test_add_func ("/mw/app/window/close-tab-then-dark", test_close_tab_then_dark);
+  g_test_add_func ("/mw/app/window/preferences", test_preferences);
   g_test_add_func ("/mw/app/window/screenshot", test_screenshot);
   g_test_add_func ("/mw/app/window/screenshot-dark", test_screenshot_dark);
   status = g_test_run ();
