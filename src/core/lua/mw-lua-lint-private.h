@@ -39,7 +39,7 @@ typedef struct {
   const MwLuaToken *toks;
   guint n_toks;
   GPtrArray *findings;       /* MwLuaLintFinding* */
-  GHashTable *reported;      /* "code name" already reported once per file (W111, W113) */
+  GHashTable *reported;      /* "code name" already reported once per file (W111) */
   GArray *directives;        /* MwLuaLintDirective, from inline comments */
 } MwLuaLintFile;
 
