@@ -101,6 +101,9 @@ callback_enter (MwLuaNode *node, gpointer data)
   const char *method;
   MwLuaVar *object;
 
+  /* declarations come before their uses in this walk (source order), so one pass both
+   * records named functions and checks callbacks */
+  named_enter (node, data);
   if (node->kind != MW_LUA_NODE_METHCALL)
     return TRUE;
   method = mw_lua_tree_token_text (file->tree, node->token, &len);
@@ -161,7 +164,6 @@ mw_lua_lint_closures (MwLuaLintFile *file)
   {
     Callbacks c = { file, g_hash_table_new (NULL, NULL) };
 
-    mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), named_enter, NULL, &c);
     mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), callback_enter, NULL, &c);
     g_hash_table_unref (c.named);
   }

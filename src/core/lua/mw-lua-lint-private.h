@@ -39,8 +39,7 @@ typedef struct {
   const MwLuaToken *toks;
   guint n_toks;
   GPtrArray *findings;       /* MwLuaLintFinding* */
-  GHashTable *file_globals;  /* `-- luacheck: globals` names for this file */
-  GHashTable *reported;      /* "code name" already reported once per file (W111, W113) */
+  GHashTable *reported;      /* "code name" already reported once per file (W111) */
   GArray *directives;        /* MwLuaLintDirective, from inline comments */
 } MwLuaLintFile;
 
@@ -55,7 +54,6 @@ typedef enum {
 typedef struct {
   MwLuaLintDirectiveKind kind;
   guint32 start, end;        /* byte offsets covered */
-  guint32 line;              /* the line, when only that line is covered, else 0 */
   GPtrArray *args;           /* char*: patterns or names; empty = everything */
   GPtrArray *patterns;       /* IGNORE: the args compiled, owned */
 } MwLuaLintDirective;

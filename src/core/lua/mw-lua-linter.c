@@ -622,7 +622,6 @@ parse_directives (MwLuaLintFile *file)
               }
           d.start = own_line ? cm->offset : file->toks[tok].offset;
           d.end = own_line ? end : cm->offset;
-          d.line = own_line ? 0 : cm->line;
           /* a line-only directive covers its whole line */
           if (!own_line)
             {
