@@ -15,6 +15,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "check", mw_cli_check, "Check Lua files for syntax errors and firmware limits" },
+  { "lint", mw_cli_lint, "Lint Lua files for RAM waste and NodeMCU hazards" },
   { "minify", mw_cli_minify, "Shrink Lua files, verified against their bytecode" },
   { "compile", mw_cli_compile, "Compile Lua files to NodeMCU bytecode (.lc); --list lists it" },
   { "lcinfo", mw_cli_lcinfo, "Describe NodeMCU/Lua 5.1 bytecode files" },

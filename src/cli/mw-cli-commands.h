@@ -21,6 +21,7 @@ enum {
 typedef int (*MwCliCommandFunc) (int argc, char **argv);
 
 int mw_cli_check (int argc, char **argv);
+int mw_cli_lint (int argc, char **argv);
 int mw_cli_minify (int argc, char **argv);
 int mw_cli_compile (int argc, char **argv);
 int mw_cli_lcinfo (int argc, char **argv);

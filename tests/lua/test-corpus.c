@@ -12,74 +12,6 @@
 #include "mw-lua-tree.h"
 #include "mw-test-support.h"
 
-typedef struct {
-  guint line_defined, last_line;
-  guint params, upvalues, locals;
-  GPtrArray *globals;  /* "R name" / "W name", in instruction order */
-} LuacFunction;
-
-static void
-luac_function_free (gpointer data)
-{
-  LuacFunction *f = data;
-  g_ptr_array_unref (f->globals);
-  g_free (f);
-}
-
-/* Reads luac -l -l output into a list of functions (pre-order, as luac prints them). */
-static GPtrArray *
-parse_listing (const char *listing)
-{
-  GPtrArray *funcs = g_ptr_array_new_with_free_func (luac_function_free);
-  g_auto (GStrv) lines = g_strsplit (listing, "\n", -1);
-  LuacFunction *f = NULL;
-
-  for (char **l = lines; *l; l++)
-    {
-      const char *s = *l;
-      if (g_str_has_prefix (s, "main <") || g_str_has_prefix (s, "function <"))
-        {
-          const char *colon = strrchr (s, '>');
-          const char *open = strchr (s, '<');
-          g_autofree char *inner = NULL;
-          const char *c;
-
-          g_assert_nonnull (colon);
-          inner = g_strndup (open + 1, colon - open - 1);
-          c = strrchr (inner, ':');
-          g_assert_nonnull (c);
-          f = g_new0 (LuacFunction, 1);
-          f->globals = g_ptr_array_new_with_free_func (g_free);
-          g_assert_cmpint (sscanf (c + 1, "%u,%u", &f->line_defined, &f->last_line), ==, 2);
-          g_ptr_array_add (funcs, f);
-          /* the next line: "N[+] params, N slots, N upvalues, N locals, ..." */
-          l++;
-          g_assert_nonnull (*l);
-          g_assert_cmpint (sscanf (*l, "%u", &f->params), ==, 1);
-          {
-            const char *p = strstr (*l, "slot");
-            p = strchr (p, ',') + 1;
-            g_assert_cmpint (sscanf (p, "%u", &f->upvalues), ==, 1);
-            p = strchr (p, ',') + 1;
-            g_assert_cmpint (sscanf (p, "%u", &f->locals), ==, 1);
-          }
-          continue;
-        }
-      if (f != NULL && s[0] == '\t')
-        {
-          gboolean get = strstr (s, "\tGETGLOBAL\t") != NULL;
-          gboolean set = !get && strstr (s, "\tSETGLOBAL\t") != NULL;
-          if (get || set)
-            {
-              const char *name = strstr (s, "; ");
-              g_assert_nonnull (name);
-              g_ptr_array_add (f->globals, g_strdup_printf ("%c %s", get ? 'R' : 'W', name + 2));
-            }
-        }
-    }
-  return funcs;
-}
-
 static int
 cmp_str (gconstpointer a, gconstpointer b)
 {
@@ -125,13 +57,13 @@ check_file (const char *path)
     g_error ("%s: luac accepts, the front end says: %s", path,
              mw_lua_tree_get_error (tree)->message);
 
-  luac_funcs = parse_listing (out);
+  luac_funcs = mw_test_luac_listing_parse (out);
   funcs = mw_lua_tree_get_functions (tree);
   g_assert_cmpuint (funcs->len, ==, luac_funcs->len);
   for (guint i = 0; i < funcs->len; i++)
     {
       MwLuaFunction *f = funcs->pdata[i];
-      LuacFunction *lf = luac_funcs->pdata[i];
+      MwTestLuacFunction *lf = luac_funcs->pdata[i];
       g_autoptr (GPtrArray) ours = g_ptr_array_new_with_free_func (g_free);
       GArray *globals = mw_lua_tree_get_globals (tree);
 

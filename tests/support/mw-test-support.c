@@ -2,8 +2,10 @@
 #include "mw-test-support.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static void
 collect (const char *dir, GPtrArray *out, int depth)
@@ -102,6 +104,26 @@ mw_test_data_path (const char *relative)
   return g_build_filename (root, relative, NULL);
 }
 
+int
+mw_test_run_cli (const char *const *args, const char *cwd, char **out, char **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  const char *cli = g_getenv ("MOONWIRE_CLI");
+  int wait_status;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (; *args; args++)
+    g_ptr_array_add (argv, (gpointer) *args);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (cwd, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
+                     &wait_status, &error))
+    g_error ("cannot run %s: %s", cli, error->message);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
 gboolean
 mw_test_luac_check_source (const char *name, const char *source, gsize length, char **message)
 {
@@ -130,4 +152,66 @@ mw_test_luac_check_source (const char *name, const char *source, gsize length, c
       *message = g_strchomp (g_strdup (m));
     }
   return FALSE;
+}
+
+static void
+luac_function_free (gpointer data)
+{
+  MwTestLuacFunction *f = data;
+  g_ptr_array_unref (f->globals);
+  g_free (f);
+}
+
+/* Reads luac -l -l output into a list of functions (pre-order, as luac prints them). */
+GPtrArray *
+mw_test_luac_listing_parse (const char *listing)
+{
+  GPtrArray *funcs = g_ptr_array_new_with_free_func (luac_function_free);
+  g_auto (GStrv) lines = g_strsplit (listing, "\n", -1);
+  MwTestLuacFunction *f = NULL;
+
+  for (char **l = lines; *l; l++)
+    {
+      const char *s = *l;
+      if (g_str_has_prefix (s, "main <") || g_str_has_prefix (s, "function <"))
+        {
+          const char *colon = strrchr (s, '>');
+          const char *open = strchr (s, '<');
+          g_autofree char *inner = NULL;
+          const char *c;
+
+          g_assert_nonnull (colon);
+          inner = g_strndup (open + 1, colon - open - 1);
+          c = strrchr (inner, ':');
+          g_assert_nonnull (c);
+          f = g_new0 (MwTestLuacFunction, 1);
+          f->globals = g_ptr_array_new_with_free_func (g_free);
+          g_assert_cmpint (sscanf (c + 1, "%u,%u", &f->line_defined, &f->last_line), ==, 2);
+          g_ptr_array_add (funcs, f);
+          /* the next line: "N[+] params, N slots, N upvalues, N locals, ..." */
+          l++;
+          g_assert_nonnull (*l);
+          g_assert_cmpint (sscanf (*l, "%u", &f->params), ==, 1);
+          {
+            const char *p = strstr (*l, "slot");
+            p = strchr (p, ',') + 1;
+            g_assert_cmpint (sscanf (p, "%u", &f->upvalues), ==, 1);
+            p = strchr (p, ',') + 1;
+            g_assert_cmpint (sscanf (p, "%u", &f->locals), ==, 1);
+          }
+          continue;
+        }
+      if (f != NULL && s[0] == '\t')
+        {
+          gboolean get = strstr (s, "\tGETGLOBAL\t") != NULL;
+          gboolean set = !get && strstr (s, "\tSETGLOBAL\t") != NULL;
+          if (get || set)
+            {
+              const char *name = strstr (s, "; ");
+              g_assert_nonnull (name);
+              g_ptr_array_add (f->globals, g_strdup_printf ("%c %s", get ? 'R' : 'W', name + 2));
+            }
+        }
+    }
+  return funcs;
 }

@@ -23,8 +23,25 @@ gboolean mw_test_luac_check_source (const char *name,
                                     gsize       length,
                                     char      **message);
 
+/* One function of a `luac5.1 -l -l` listing, as its header and instructions show it. */
+typedef struct {
+  guint line_defined, last_line;
+  guint params, upvalues, locals;
+  GPtrArray *globals;  /* "R name" (GETGLOBAL) / "W name" (SETGLOBAL), in instruction order */
+} MwTestLuacFunction;
+
+/* Parses `luac5.1 -l -l` output into MwTestLuacFunction* (pre-order, as luac prints them). */
+GPtrArray *mw_test_luac_listing_parse (const char *listing);
+
 /* A path in a per-test temporary directory, removed at exit. */
 char *mw_test_tmp_path (const char *name);
+
+/* Runs the built moonwire-cli (MOONWIRE_CLI) with `args` (NULL-terminated) in `cwd` (NULL:
+ * the current directory); returns its exit code (failing the test if it did not exit). */
+int mw_test_run_cli (const char *const *args,
+                     const char        *cwd,
+                     char             **out,
+                     char             **err);
 
 /* A data file under tests/ (MOONWIRE_TEST_DATA). */
 char *mw_test_data_path (const char *relative);

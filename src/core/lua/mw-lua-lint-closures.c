@@ -1,0 +1,170 @@
+/* mw-lua-lint-closures.c: what closures cost (NODEMCU.md sections 3 and 5).
+ *
+ * W701 a closure capturing at least max_upvalues upvalues, with the bytes of one instance;
+ * W702 a closure created inside a loop (one per iteration); W703 a callback given to
+ * `x:on(...)` or `x:listen(...)` that captures `x` itself, the registry leak. The hard limits
+ * (50 locals, 60 upvalues) are the front end's errors E011 and E012.
+ */
+#include "mw-lua-lint-private.h"
+
+#include <string.h>
+
+typedef struct {
+  MwLuaLintFile *file;
+  guint loop_depth;
+} LoopWalk;
+
+static gboolean loop_enter (MwLuaNode *node, gpointer data);
+
+static gboolean
+loop_leave (MwLuaNode *node, gpointer data)
+{
+  LoopWalk *w = data;
+
+  if (node->kind == MW_LUA_NODE_WHILE || node->kind == MW_LUA_NODE_REPEAT)
+    w->loop_depth--;
+  return TRUE;
+}
+
+static gboolean
+loop_enter (MwLuaNode *node, gpointer data)
+{
+  LoopWalk *w = data;
+
+  switch (node->kind)
+    {
+    case MW_LUA_NODE_FUNCTION:
+      if (w->loop_depth > 0)
+        {
+          guint n = node->u.func->upvalues->len;
+          gsize bytes = mw_lua_ram_closure (w->file->run->ram, n);
+          mw_lua_lint_report (w->file, MW_LUA_LINT_CLOSURE_IN_LOOP, node->first, NULL, bytes,
+                              "closure created inside a loop: a new %" G_GSIZE_FORMAT
+                              "-byte closure on every iteration; create it once outside",
+                              bytes);
+        }
+      return FALSE;  /* its own body is walked as its own function */
+    case MW_LUA_NODE_WHILE:
+    case MW_LUA_NODE_REPEAT:
+      w->loop_depth++;
+      return TRUE;
+    case MW_LUA_NODE_NUMFOR:
+    case MW_LUA_NODE_GENFOR:
+      /* the header runs once, the body on every iteration */
+      for (guint k = 0; k < G_N_ELEMENTS (node->kids); k++)
+        if (node->kids[k] != NULL)
+          mw_lua_lint_walk (node->kids[k], loop_enter, loop_leave, w);
+      w->loop_depth++;
+      mw_lua_lint_walk (node->u.body, loop_enter, loop_leave, w);
+      w->loop_depth--;
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
+typedef struct {
+  MwLuaLintFile *file;
+  GHashTable *named;  /* MwLuaVar* -> MwLuaFunction*: `local function f` / `local f = function` */
+} Callbacks;
+
+/* remembers which locals name a function, so that `x:on("e", handler)` can be checked */
+static gboolean
+named_enter (MwLuaNode *node, gpointer data)
+{
+  Callbacks *c = data;
+
+  if (node->kind == MW_LUA_NODE_LOCALFUNC && node->kids[1] != NULL)
+    {
+      MwLuaVar *var = mw_lua_tree_get_token_var (c->file->tree, node->kids[0]->token);
+      if (var != NULL)
+        g_hash_table_insert (c->named, var, node->kids[1]->u.func);
+    }
+  else if (node->kind == MW_LUA_NODE_LOCAL && node->kids[0] != NULL && node->kids[1] != NULL &&
+           node->kids[0]->next == NULL && node->kids[1]->next == NULL &&
+           node->kids[1]->kind == MW_LUA_NODE_FUNCTION)
+    {
+      MwLuaVar *var = mw_lua_tree_get_token_var (c->file->tree, node->kids[0]->token);
+      /* only if never reassigned: the callback is then that function */
+      if (var != NULL && var->n_writes == 0)
+        g_hash_table_insert (c->named, var, node->kids[1]->u.func);
+    }
+  return TRUE;
+}
+
+static gboolean
+callback_enter (MwLuaNode *node, gpointer data)
+{
+  Callbacks *c = data;
+  MwLuaLintFile *file = c->file;
+  gsize len;
+  const char *method;
+  MwLuaVar *object;
+
+  /* declarations come before their uses in this walk (source order), so one pass both
+   * records named functions and checks callbacks */
+  named_enter (node, data);
+  if (node->kind != MW_LUA_NODE_METHCALL)
+    return TRUE;
+  method = mw_lua_tree_token_text (file->tree, node->token, &len);
+  if (!((len == 2 && memcmp (method, "on", 2) == 0) ||
+        (len == 6 && memcmp (method, "listen", 6) == 0)))
+    return TRUE;
+  if (node->kids[0]->kind != MW_LUA_NODE_NAME || node->kids[0]->u.var == NULL)
+    return TRUE;
+  object = node->kids[0]->u.var;
+  for (MwLuaNode *arg = node->kids[1]; arg != NULL; arg = arg->next)
+    {
+      MwLuaFunction *f = NULL;
+      gsize bytes;
+
+      if (arg->kind == MW_LUA_NODE_FUNCTION)
+        f = arg->u.func;
+      else if (arg->kind == MW_LUA_NODE_NAME && arg->u.var != NULL)
+        f = g_hash_table_lookup (c->named, arg->u.var);
+      if (f == NULL)
+        continue;
+      for (guint u = 0; u < f->upvalues->len; u++)
+        if (f->upvalues->pdata[u] == object)
+          {
+            bytes = mw_lua_ram_closure (file->run->ram, f->upvalues->len);
+            mw_lua_lint_report (file, MW_LUA_LINT_CALLBACK_SELF, arg->first, object->name,
+                                bytes,
+                                "callback captures '%s', the object it is registered on: "
+                                "the registry keeps both alive (a %" G_GSIZE_FORMAT "-byte "
+                                "closure and the object); use the callback's argument",
+                                object->name, bytes);
+            break;
+          }
+    }
+  return TRUE;
+}
+
+void
+mw_lua_lint_closures (MwLuaLintFile *file)
+{
+  GPtrArray *funcs = mw_lua_tree_get_functions (file->tree);
+  guint max = file->run->options->max_upvalues;
+
+  for (guint i = 0; i < funcs->len; i++)
+    {
+      MwLuaFunction *f = funcs->pdata[i];
+      LoopWalk w = { file, 0 };
+      guint n = f->upvalues->len;
+
+      if (max > 0 && n >= max)
+        {
+          gsize bytes = mw_lua_ram_closure (file->run->ram, n);
+          mw_lua_lint_report (file, MW_LUA_LINT_MANY_UPVALUES, f->first_token, NULL, bytes,
+                              "closure captures %u upvalues (at most %u wanted): each "
+                              "instance costs %" G_GSIZE_FORMAT " bytes", n, max - 1, bytes);
+        }
+      mw_lua_lint_walk (f->body, loop_enter, loop_leave, &w);
+    }
+  {
+    Callbacks c = { file, g_hash_table_new (NULL, NULL) };
+
+    mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), callback_enter, NULL, &c);
+    g_hash_table_unref (c.named);
+  }
+}

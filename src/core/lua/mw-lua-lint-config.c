@@ -1,0 +1,248 @@
+/* mw-lua-lint-config.c: reads a .luacheckrc, which is Lua, in a sandbox.
+ *
+ * The file runs in its own liblua5.1 state with only the base, string, table and math
+ * libraries, without io, os, require or anything that reads files, under an instruction
+ * limit (a hook) and a memory limit (the allocator), so a hostile or broken file can neither
+ * touch the machine nor hang the linter. Its globals are then read as luacheck reads them.
+ */
+#include "mw-lua-lint-private.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <string.h>
+
+#define CONFIG_MAX_MEMORY (8u << 20)        /* bytes */
+#define CONFIG_MAX_INSTRUCTIONS 10000000u   /* VM instructions, counted by the hook */
+#define CONFIG_HOOK_STEP 1000
+
+typedef struct {
+  gsize used;
+  guint steps;
+} Sandbox;
+
+static void *
+sandbox_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
+{
+  Sandbox *sb = ud;
+
+  if (nsize == 0)
+    {
+      sb->used -= osize;
+      g_free (ptr);
+      return NULL;
+    }
+  if (sb->used - osize + nsize > CONFIG_MAX_MEMORY)
+    return NULL;
+  ptr = g_try_realloc (ptr, nsize);
+  if (ptr != NULL)
+    sb->used = sb->used - osize + nsize;
+  return ptr;
+}
+
+static void
+sandbox_hook (lua_State *L, lua_Debug *ar)
+{
+  Sandbox *sb;
+
+  (void) ar;
+  lua_getallocf (L, (void **) &sb);
+  if (++sb->steps > CONFIG_MAX_INSTRUCTIONS / CONFIG_HOOK_STEP)
+    luaL_error (L, "instruction limit exceeded");
+}
+
+/* print() must not write into the linter's output (JSON, TAP): it does nothing */
+static int
+quiet_print (lua_State *L)
+{
+  (void) L;
+  return 0;
+}
+
+static int
+open_safe_libs (lua_State *L)
+{
+  static const char *const unsafe[] = {
+    "dofile", "loadfile", "load", "require", "module", "collectgarbage", "getfenv",
+    "setfenv", "newproxy", "gcinfo", NULL
+  };
+  lua_CFunction openers[] = { luaopen_base, luaopen_string, luaopen_table, luaopen_math };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (openers); i++)
+    {
+      lua_pushcfunction (L, openers[i]);
+      lua_call (L, 0, 0);
+    }
+  for (const char *const *u = unsafe; *u; u++)
+    {
+      lua_pushnil (L);
+      lua_setglobal (L, *u);
+    }
+  lua_pushcfunction (L, quiet_print);
+  lua_setglobal (L, "print");
+  /* luacheck's per-file and custom std tables: `files["spec"].std = "+busted"` and
+   * `stds.x = {...}` must run even though Moonwire does not use them */
+  if (luaL_dostring (L, "files = setmetatable({}, {__index = function(t, k) "
+                        "local v = {} rawset(t, k, v) return v end}) stds = {}") != 0)
+    lua_error (L);
+  return 0;
+}
+
+/* adds the names of the list on top of the stack and pops it: {"a", "b"} or
+ * {a = {...}, b = true} (luacheck's field definitions) */
+static void
+add_names (lua_State *L, MwLuaLintOptions *options,
+           void (*add) (MwLuaLintOptions *, const char *))
+{
+  if (lua_istable (L, -1))
+    {
+      lua_pushnil (L);
+      while (lua_next (L, -2) != 0)
+        {
+          if (lua_type (L, -2) == LUA_TSTRING)
+            add (options, lua_tostring (L, -2));
+          else if (lua_type (L, -1) == LUA_TSTRING)
+            add (options, lua_tostring (L, -1));
+          lua_pop (L, 1);
+        }
+    }
+  lua_pop (L, 1);
+}
+
+static void
+read_names (lua_State *L, const char *key, MwLuaLintOptions *options,
+            void (*add) (MwLuaLintOptions *, const char *))
+{
+  lua_getglobal (L, key);
+  add_names (L, options, add);
+}
+
+/* `std = "lua51+mine"` with `stds.mine = {globals = ..., read_globals = ...}`: the custom
+ * parts add their names; the rest is left for mw_lua_lint_options_set_std() */
+static char *
+apply_custom_stds (lua_State *L, const char *std, MwLuaLintOptions *options)
+{
+  g_auto (GStrv) parts = g_strsplit (std, "+", -1);
+  g_autoptr (GString) rest = g_string_new (std[0] == '+' ? "+" : "");
+  gboolean any_custom = FALSE;
+
+  for (char **p = parts; *p; p++)
+    {
+      gboolean custom;
+
+      if (**p == '\0')
+        continue;
+      lua_getglobal (L, "stds");
+      custom = lua_istable (L, -1);
+      if (custom)
+        {
+          lua_getfield (L, -1, *p);
+          custom = lua_istable (L, -1);
+          if (custom)
+            {
+              lua_getfield (L, -1, "globals");
+              add_names (L, options, mw_lua_lint_options_add_global);
+              lua_getfield (L, -1, "read_globals");
+              add_names (L, options, mw_lua_lint_options_add_read_global);
+            }
+          lua_pop (L, 1);
+        }
+      lua_pop (L, 1);
+      any_custom |= custom;
+      /* a custom std named like a built-in one extends it */
+      if (!custom || strcmp (*p, "nodemcu") == 0 || strcmp (*p, "lua51") == 0 ||
+          strcmp (*p, "min") == 0)
+        g_string_append_printf (rest, "%s%s", rest->len > 0 && rest->str[rest->len - 1] != '+'
+                                                ? "+" : "", *p);
+    }
+  if (any_custom && (rest->len == 0 || strcmp (rest->str, "+") == 0))
+    g_string_assign (rest, std[0] == '+' ? "+" : "min");
+  return g_string_free (g_steal_pointer (&rest), FALSE);
+}
+
+gboolean
+mw_lua_lint_options_load_config (MwLuaLintOptions *options,
+                                 const char       *source,
+                                 gsize             length,
+                                 const char       *chunkname,
+                                 GError          **error)
+{
+  Sandbox sb = { 0, 0 };
+  lua_State *L;
+  gboolean ok = FALSE;
+  g_autofree char *name = NULL;
+  g_autoptr (GError) std_error = NULL;
+  g_autofree char *std_rest = NULL;
+
+  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (source != NULL, FALSE);
+
+  L = lua_newstate (sandbox_alloc, &sb);
+  if (L == NULL)
+    {
+      g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG,
+                   "%s: cannot create a Lua state", chunkname);
+      return FALSE;
+    }
+  if (lua_cpcall (L, open_safe_libs, NULL) != 0)
+    goto fail;
+  /* a precompiled chunk could crash the VM: only source is accepted */
+  if (length > 0 && source[0] == '\033')
+    {
+      g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG,
+                   "%s: a precompiled chunk, not Lua source", chunkname);
+      lua_close (L);
+      return FALSE;
+    }
+  name = g_strconcat ("@", chunkname, NULL);
+  lua_sethook (L, sandbox_hook, LUA_MASKCOUNT, CONFIG_HOOK_STEP);
+  if (luaL_loadbuffer (L, source, length, name) != 0 || lua_pcall (L, 0, 0, 0) != 0)
+    goto fail;
+  lua_sethook (L, NULL, 0, 0);
+
+  lua_getglobal (L, "std");
+  if (lua_type (L, -1) == LUA_TSTRING)
+    std_rest = apply_custom_stds (L, lua_tostring (L, -1), options);
+  if (std_rest != NULL && !mw_lua_lint_options_set_std (options, std_rest, &std_error))
+    {
+      g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG, "%s: %s", chunkname,
+                   std_error->message);
+      lua_close (L);
+      return FALSE;
+    }
+  lua_pop (L, 1);
+  read_names (L, "globals", options, mw_lua_lint_options_add_global);
+  read_names (L, "new_globals", options, mw_lua_lint_options_add_global);
+  read_names (L, "read_globals", options, mw_lua_lint_options_add_read_global);
+  read_names (L, "new_read_globals", options, mw_lua_lint_options_add_read_global);
+  lua_getglobal (L, "ignore");
+  if (lua_istable (L, -1))
+    {
+      for (int i = 1;; i++)
+        {
+          lua_rawgeti (L, -1, i);
+          if (lua_isnil (L, -1))
+            {
+              lua_pop (L, 1);
+              break;
+            }
+          if (lua_type (L, -1) == LUA_TSTRING || lua_type (L, -1) == LUA_TNUMBER)
+            mw_lua_lint_options_add_ignore (options, lua_tostring (L, -1));
+          lua_pop (L, 1);
+        }
+    }
+  lua_pop (L, 1);
+  lua_getglobal (L, "max_upvalues");
+  if (lua_type (L, -1) == LUA_TNUMBER && lua_tonumber (L, -1) >= 0)
+    options->max_upvalues = (guint) lua_tonumber (L, -1);
+  lua_pop (L, 1);
+  ok = TRUE;
+  lua_close (L);
+  return ok;
+
+fail:
+  g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG, "%s",
+               lua_isstring (L, -1) ? lua_tostring (L, -1) : "not enough memory");
+  lua_close (L);
+  return FALSE;
+}

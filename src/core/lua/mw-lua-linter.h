@@ -1,0 +1,124 @@
+/* mw-lua-linter.h: a linter for RAM waste and hazards on NodeMCU boards.
+ *
+ * Reads parsed trees (MwLuaTree) and reports findings as MwLuaDiagnostic with a stable code
+ * (docs/lint.md lists them all), a message and, where it can be estimated from the firmware's
+ * object sizes (mw-lua-ram.h), the heap bytes at stake. Several trees are linted together
+ * because some rules look across files: a global set in one file may be cleared in another.
+ *
+ * This is the library call for the editor: lint a buffer with mw_lua_lint_tree(), or a
+ * project with mw_lua_lint(). Options come from the command line or a .luacheckrc. A lint
+ * only reads the trees and the options, so it may run in a worker thread while the options
+ * are not changed.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "mw-lua-ram.h"
+#include "mw-lua-tree.h"
+
+G_BEGIN_DECLS
+
+/* Stable codes. luacheck's numbers are reused where the meaning is the same (so a
+ * `-- luacheck: ignore 212` keeps working); the NodeMCU rules have their own ranges. */
+#define MW_LUA_LINT_GLOBAL_KEPT        "W111"  /* global set and never set back to nil */
+#define MW_LUA_LINT_GLOBAL_IN_FUNCTION "W112"  /* global set inside a function */
+#define MW_LUA_LINT_GLOBAL_UNDEFINED   "W113"  /* global read, never set, not standard */
+#define MW_LUA_LINT_MODULE_KEPT        "W114"  /* required module stays in package.loaded */
+#define MW_LUA_LINT_FIELD_UNDEFINED    "W143"  /* unknown field of a firmware module */
+#define MW_LUA_LINT_UNUSED_LOCAL       "W211"
+#define MW_LUA_LINT_UNUSED_PARAM       "W212"
+#define MW_LUA_LINT_UNUSED_LOOP_VAR    "W213"
+#define MW_LUA_LINT_SET_NEVER_READ     "W231"  /* local assigned, never read */
+#define MW_LUA_LINT_SHADOW_UPVALUE     "W431"
+#define MW_LUA_LINT_UNREACHABLE        "W511"
+#define MW_LUA_LINT_MANY_UPVALUES      "W701"  /* closure with >= max_upvalues upvalues */
+#define MW_LUA_LINT_CLOSURE_IN_LOOP    "W702"
+#define MW_LUA_LINT_CALLBACK_SELF      "W703"  /* x:on(..., function () ... x ... end) */
+#define MW_LUA_LINT_TMR_DELAY          "W801"
+#define MW_LUA_LINT_SEVERAL_SENDS      "W802"
+#define MW_LUA_LINT_AFTER_RESTART      "W803"
+#define MW_LUA_LINT_CONCAT_IN_LOOP     "W804"
+#define MW_LUA_LINT_STATIC_TIMER       "W805"
+#define MW_LUA_LINT_INIT_NO_DELAY      "W806"
+#define MW_LUA_LINT_DEVICE_COMPILE     "W807"  /* node.compile() parses in device RAM */
+/* errors come from the front end: E001 syntax, E011 more than 50 locals (the firmware's
+ * limit) and E012 more than 60 upvalues (Lua's syntax error, recoded by the linter) */
+
+/* Every code the linter reports (its own and the front end's errors), NULL-terminated, and a
+ * one-line title for each (for an editor's problem list); NULL for an unknown code. */
+const char *const *mw_lua_lint_get_codes (void);
+const char *mw_lua_lint_code_title (const char *code);
+
+typedef enum {
+  MW_LUA_LINT_STD_NODEMCU,  /* Lua 5.1 standard library + NodeMCU 3.0 modules */
+  MW_LUA_LINT_STD_LUA51,    /* Lua 5.1 standard library */
+  MW_LUA_LINT_STD_MIN,      /* what every Lua 5.1 has: base functions, string, table, math */
+} MwLuaLintStd;
+
+#define MW_LUA_LINT_DEFAULT_MAX_UPVALUES 5
+
+#define MW_LUA_LINT_ERROR (mw_lua_lint_error_quark ())
+GQuark mw_lua_lint_error_quark (void);
+
+typedef enum {
+  MW_LUA_LINT_ERROR_OPTION = 1,  /* an unknown std, a bad number */
+  MW_LUA_LINT_ERROR_CONFIG,      /* a .luacheckrc that does not load or run */
+} MwLuaLintError;
+
+typedef struct _MwLuaLintOptions MwLuaLintOptions;
+
+MwLuaLintOptions *mw_lua_lint_options_new (void);
+MwLuaLintOptions *mw_lua_lint_options_copy (const MwLuaLintOptions *options);
+void mw_lua_lint_options_free (MwLuaLintOptions *options);
+
+/* `std` is "nodemcu", "lua51" or "min", or a luacheck name ("max", "lua51c", ...); several
+ * may be joined with '+', as luacheck allows. */
+gboolean mw_lua_lint_options_set_std (MwLuaLintOptions *options,
+                                      const char       *std,
+                                      GError          **error);
+MwLuaLintStd mw_lua_lint_options_get_std (const MwLuaLintOptions *options);
+/* globals the code may set and read; read_globals it may only read */
+void mw_lua_lint_options_add_global (MwLuaLintOptions *options,
+                                     const char       *name);
+void mw_lua_lint_options_add_read_global (MwLuaLintOptions *options,
+                                          const char       *name);
+/* luacheck's patterns: "211", "21", "W211", "211/name", "name" (names are Lua patterns) */
+void mw_lua_lint_options_add_ignore (MwLuaLintOptions *options,
+                                     const char       *pattern);
+void mw_lua_lint_options_set_max_upvalues (MwLuaLintOptions *options,
+                                           guint             max_upvalues);
+void mw_lua_lint_options_set_number_type (MwLuaLintOptions *options,
+                                          MwLuaNumberType   number_type);
+
+/* Runs a .luacheckrc (Lua) in a sandbox (no io, os, require or file loading; an instruction
+ * and memory limit) and merges its std, globals, read_globals, ignore and max_upvalues. */
+gboolean mw_lua_lint_options_load_config (MwLuaLintOptions *options,
+                                          const char       *source,
+                                          gsize             length,
+                                          const char       *chunkname,
+                                          GError          **error);
+
+/* Lints `n_trees` trees together. Returns an array of n_trees arrays (one per tree, in order)
+ * of MwLuaDiagnostic*, sorted by position: the front end's diagnostics (syntax errors,
+ * firmware limits) and the linter's findings. */
+GPtrArray *mw_lua_lint (MwLuaTree *const       *trees,
+                        guint                   n_trees,
+                        const MwLuaLintOptions *options);
+
+/* One tree alone (the editor's buffer): an array of MwLuaDiagnostic*. */
+GPtrArray *mw_lua_lint_tree (MwLuaTree              *tree,
+                             const MwLuaLintOptions *options);
+
+typedef enum {
+  MW_LUA_LINT_GLOBAL_READ = 1 << 0,
+  MW_LUA_LINT_GLOBAL_WRITE = 1 << 1,
+} MwLuaLintGlobalUse;
+
+/* The global names a tree reads and sets, as the linter sees them: name -> MwLuaLintGlobalUse
+ * (GPOINTER_TO_UINT). */
+GHashTable *mw_lua_lint_collect_globals (MwLuaTree *tree);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwLuaLintOptions, mw_lua_lint_options_free)
+
+G_END_DECLS

@@ -1,0 +1,218 @@
+/* test-cli-lint.c: `moonwire-cli lint`, run as editors and CI run it: formats, exit codes
+ * (luacheck's: 0 clean, 1 warnings, 2 errors, 3 I/O error, 4 bad options) and .luacheckrc. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "mw-test-support.h"
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run (Run *r, const char *cwd, const char *const *args)
+{
+  r->status = mw_test_run_cli (args, cwd, &r->out, &r->err);
+}
+
+static char *
+write_tmp (const char *name, const char *content)
+{
+  char *path = mw_test_tmp_path (name);
+  g_assert_true (g_file_set_contents (path, content, -1, NULL));
+  return path;
+}
+
+typedef struct {
+  const char *name;
+  const char *content;   /* NULL: the file does not exist */
+  const char *option;    /* one extra option, or NULL */
+  int status;
+} ExitCase;
+
+static const ExitCase exit_cases[] = {
+  { "clean.lua", "local x = 1\nprint(x)\n", NULL, 0 },
+  { "warn.lua", "local unused = 1\n", NULL, 1 },
+  { "syntax.lua", "local x = = 1\n", NULL, 2 },
+  { "missing.lua", NULL, NULL, 3 },
+  { "clean2.lua", "print(1)\n", "--formatter=xml", 4 },
+  { "clean3.lua", "print(1)\n", "--std=lua99", 4 },
+  { "clean4.lua", "print(1)\n", "--max-upvalues=99", 4 },
+  { "clean5.lua", "print(1)\n", "--no-such-option", 4 },
+  { "warn2.lua", "local unused = 1\n", "--ignore=W211", 0 },
+  { "warn3.lua", "print(io)\n", "--std=lua51", 0 },
+  { "warn4.lua", "print(io)\n", NULL, 1 },
+  { "warn5.lua", "print(app)\n", "--globals=app,other", 0 },
+};
+
+static void
+test_exit_codes (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (exit_cases); i++)
+    {
+      const ExitCase *c = &exit_cases[i];
+      g_autofree char *path = c->content ? write_tmp (c->name, c->content)
+                                         : mw_test_tmp_path (c->name);
+      g_auto (Run) r = { 0 };
+      const char *args[] = { "lint", "--no-config", c->option ? c->option : path,
+                             c->option ? path : NULL, NULL };
+
+      run (&r, NULL, args);
+      if (r.status != c->status)
+        g_error ("%s %s: exit %d, expected %d\n%s%s", c->name, c->option ? c->option : "",
+                 r.status, c->status, r.out, r.err);
+    }
+}
+
+static void
+test_no_files (void)
+{
+  g_auto (Run) r = { 0 }, codes = { 0 };
+
+  run (&r, NULL, (const char *[]) { "lint", NULL });
+  g_assert_cmpint (r.status, ==, 4);
+  g_assert_nonnull (strstr (r.err, "no files"));
+  run (&codes, NULL, (const char *[]) { "lint", "--list-codes", NULL });
+  g_assert_cmpint (codes.status, ==, 0);
+  g_assert_true (g_str_has_prefix (codes.out, "E001  syntax error\n"));
+  g_assert_nonnull (strstr (codes.out, "\nW806  init.lua without a delay window\n"));
+}
+
+/* the formats editors parse: exact lines */
+static void
+test_formats (void)
+{
+  g_autofree char *path = write_tmp ("fmt.lua", "local unused = 1\nconfig = {}\nlocal x = = 2\n");
+  g_autofree char *good = write_tmp ("fmt2.lua", "local unused = 1\nconfig = {}\n");
+  g_auto (Run) plain = { 0 }, vs = { 0 }, json = { 0 }, def = { 0 }, syntax = { 0 };
+  g_autofree char *want_plain = g_strdup_printf (
+    "%s:1:7: (W211) unused variable 'unused'\n"
+    "%s:2:1: (W111) global 'config' is set and never set back to nil: it holds 87 bytes "
+    "until restart\n", good, good);
+  g_autofree char *want_vs = g_strdup_printf (
+    "%s(1,7) : warning W211: unused variable 'unused'\n", good);
+  g_autofree char *want_syntax = g_strdup_printf (
+    "%s:3:11: (E001) unexpected symbol near '='\n", path);
+
+  run (&plain, NULL, (const char *[]) { "lint", "--no-config", "--formatter", "plain", good,
+                                        NULL });
+  g_assert_cmpint (plain.status, ==, 1);
+  g_assert_cmpstr (plain.out, ==, want_plain);
+
+  run (&vs, NULL, (const char *[]) { "lint", "--no-config", "--formatter=visual_studio", good,
+                                     NULL });
+  g_assert_true (g_str_has_prefix (vs.out, want_vs));
+
+  run (&json, NULL, (const char *[]) { "lint", "--no-config", "--formatter=json", good, NULL });
+  g_assert_cmpint (json.status, ==, 1);
+  g_assert_true (g_str_has_prefix (json.out, "[\n {\"file\": \""));
+  g_assert_true (g_str_has_suffix (json.out, "}\n]\n"));
+  g_assert_nonnull (strstr (json.out, "\"line\": 2, \"column\": 1, \"end_line\": 2, "
+                                      "\"end_column\": 7, \"severity\": \"warning\", "
+                                      "\"code\": \"W111\""));
+  g_assert_nonnull (strstr (json.out, "\"bytes\": 87}"));
+  g_assert_nonnull (strstr (json.out, "\"code\": \"W211\""));
+  g_assert_nonnull (strstr (json.out, "\"bytes\": null}"));
+  g_assert_true (g_utf8_validate (json.out, -1, NULL));
+
+  run (&def, NULL, (const char *[]) { "lint", "--no-config", good, NULL });
+  g_assert_nonnull (strstr (def.out, "2 warnings"));
+  g_assert_true (g_str_has_suffix (def.out, "Total: 2 warnings / 0 errors in 1 file\n"));
+
+  /* a syntax error: Lua's message, and no other finding from a file that does not load */
+  run (&syntax, NULL, (const char *[]) { "lint", "--no-config", "--formatter=plain", path,
+                                         NULL });
+  g_assert_cmpint (syntax.status, ==, 2);
+  g_assert_cmpstr (syntax.out, ==, want_syntax);
+}
+
+/* a directory is linted as one project: cross-file rules see every file */
+static void
+test_directory (void)
+{
+  g_autofree char *dir = mw_test_data_path ("lua/data/lint/project");
+  g_auto (Run) r = { 0 };
+  g_auto (GStrv) lines = NULL;
+
+  run (&r, NULL, (const char *[]) { "lint", "--no-config", "--formatter=plain", dir, NULL });
+  g_assert_cmpint (r.status, ==, 1);
+  lines = g_strsplit (g_strchomp (r.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_nonnull (strstr (lines[0], "main.lua:3:1: (W111) global 'state'"));
+  g_assert_nonnull (strstr (lines[1], "main.lua:5:22: (W114) module 'util'"));
+  g_assert_nonnull (strstr (lines[2], "util.lua:2:1: (W111) global 'helper_from_util'"));
+}
+
+/* hidden folders (.git, editor state) are not searched */
+static void
+test_hidden_dir (void)
+{
+  g_autofree char *root = mw_test_tmp_path ("tree");
+  g_autofree char *hidden = g_build_filename (root, ".cache", NULL);
+  g_autofree char *bad = g_build_filename (hidden, "bad.lua", NULL);
+  g_autofree char *good = g_build_filename (root, "good.lua", NULL);
+  g_auto (Run) r = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (hidden, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (bad, "local unused = 1\n", -1, NULL));
+  g_assert_true (g_file_set_contents (good, "local x = 1\nprint(x)\n", -1, NULL));
+  run (&r, NULL, (const char *[]) { "lint", "--no-config", root, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "good.lua"));
+  g_assert_null (strstr (r.out, "bad.lua"));
+  g_remove (bad);
+  g_remove (good);
+  g_rmdir (hidden);
+  g_rmdir (root);
+}
+
+/* .luacheckrc in the current directory is read; --no-config and --config override */
+static void
+test_luacheckrc (void)
+{
+  g_autofree char *file = write_tmp ("rc.lua", "local unused = 1\nprint(app)\n");
+  g_autofree char *dir = g_path_get_dirname (file);
+  g_autofree char *rc = g_build_filename (dir, ".luacheckrc", NULL);
+  g_autofree char *evil = write_tmp ("evil.luacheckrc", "os.exit(0)\n");
+  g_auto (Run) with = { 0 }, without = { 0 }, bad = { 0 };
+
+  g_assert_true (g_file_set_contents (rc, "print('junk')\nignore = {'211'}\n"
+                                      "read_globals = {'app'}\n", -1, NULL));
+  run (&with, dir, (const char *[]) { "lint", "rc.lua", NULL });
+  g_assert_cmpint (with.status, ==, 0);
+  /* the config's print() does not end up in the output */
+  g_assert_true (g_str_has_prefix (with.out, "Checking rc.lua"));
+  run (&without, dir, (const char *[]) { "lint", "--no-config", "--formatter=plain", "rc.lua",
+                                         NULL });
+  g_assert_cmpint (without.status, ==, 1);
+  g_assert_nonnull (strstr (without.out, "(W211)"));
+  g_assert_nonnull (strstr (without.out, "(W113)"));
+  run (&bad, dir, (const char *[]) { "lint", "--config", evil, "rc.lua", NULL });
+  g_assert_cmpint (bad.status, ==, 4);
+  g_assert_nonnull (strstr (bad.err, "os"));
+  g_remove (rc);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/mw/cli/lint/exit-codes", test_exit_codes);
+  g_test_add_func ("/mw/cli/lint/no-files", test_no_files);
+  g_test_add_func ("/mw/cli/lint/formats", test_formats);
+  g_test_add_func ("/mw/cli/lint/directory", test_directory);
+  g_test_add_func ("/mw/cli/lint/hidden-dir", test_hidden_dir);
+  g_test_add_func ("/mw/cli/lint/luacheckrc", test_luacheckrc);
+  return g_test_run ();
+}

@@ -1,0 +1,20 @@
+-- W703: a callback that captures the object it is registered on (the registry leak). (NODEMCU.md sections 2 and 5)
+local srv = net.createServer(net.TCP, 30)
+srv:listen(80, function(conn)
+  conn:on("receive", function(sck, data) --! W703
+    conn:send(data)
+    print(sck)
+  end)
+  conn:on("sent", function(sck) sck:close() end)
+  local function on_disconnect(sck)
+    print(sck, conn)
+  end
+  conn:on("disconnection", on_disconnect) --! W703
+  local on_reconnect = function(sck) print(sck) end
+  conn:on("reconnection", on_reconnect)
+end)
+local sock = net.createConnection(net.TCP, 0)
+sock:on("connection", function(s) s:send("hi") end)
+local other = net.createConnection(net.TCP, 0)
+sock:on("receive", function(s) print(s, other) end)
+other:on("receive", function(s) print(s, sock) end)

@@ -1,0 +1,899 @@
+/* test-lint.c: the NodeMCU linter (mw-lua-linter.h).
+ *
+ * Case files under data/lint/ mark each line that must be flagged with a trailing
+ * `--! Wnnn [Wnnn...]`; every other line must not be flagged: the sets must be equal both
+ * ways. Files at the top are linted alone, each subdirectory as one project (cross-file
+ * rules). Oracles on the corpus: the linter's globals per file equal luac5.1's GETGLOBAL and
+ * SETGLOBAL names, its upvalue counts (W701 with --max-upvalues 1) equal luac's headers, and
+ * no corpus file or mutation of one crashes it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mw-lua-compiler.h"
+#include "mw-lua-linter.h"
+#include "mw-lua-ram-estimate.h"
+#include "mw-test-support.h"
+
+static MwLuaTree *
+parse_file (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return mw_lua_tree_parse (path, data, len, MW_LUA_PARSE_SKIP_SHEBANG);
+}
+
+/* "line code" for every `--!` marker of a source */
+static GPtrArray *
+expected_findings (MwLuaTree *tree)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  gsize len;
+  const char *src = mw_lua_tree_get_source (tree, &len);
+  g_auto (GStrv) lines = g_strsplit (src, "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *m = strstr (lines[i], "--!");
+      g_auto (GStrv) codes = NULL;
+
+      if (m == NULL)
+        continue;
+      codes = g_strsplit_set (m + 3, " \t\r", -1);
+      for (char **c = codes; *c; c++)
+        if (**c != '\0')
+          g_ptr_array_add (out, g_strdup_printf ("%u %s", i + 1, *c));
+    }
+  return out;
+}
+
+static int
+cmp_str (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* the two lists hold the same strings (as multisets); else fails naming the differences */
+static void
+check_same (const char *what, GPtrArray *expected, GPtrArray *got)
+{
+  g_autoptr (GString) missing = g_string_new (NULL);
+  g_autoptr (GString) extra = g_string_new (NULL);
+  guint i = 0, j = 0;
+
+  g_ptr_array_sort (expected, cmp_str);
+  g_ptr_array_sort (got, cmp_str);
+  while (i < expected->len || j < got->len)
+    {
+      int c = i == expected->len ? 1 : j == got->len ? -1
+                                                     : strcmp (expected->pdata[i], got->pdata[j]);
+      if (c == 0)
+        i++, j++;
+      else if (c < 0)
+        g_string_append_printf (missing, " {%s}", (char *) expected->pdata[i++]);
+      else
+        g_string_append_printf (extra, " {%s}", (char *) got->pdata[j++]);
+    }
+  if (missing->len > 0 || extra->len > 0)
+    g_error ("%s: expected but not reported:%s; reported but not expected:%s", what,
+             missing->len ? missing->str : " none", extra->len ? extra->str : " none");
+}
+
+/* lints `paths` together and checks each file against its markers */
+static guint
+check_case (GPtrArray *paths)
+{
+  g_autoptr (GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
+  g_autoptr (GPtrArray) results = NULL;
+  guint n_markers = 0;
+
+  for (guint i = 0; i < paths->len; i++)
+    g_ptr_array_add (trees, parse_file (paths->pdata[i]));
+  results = mw_lua_lint ((MwLuaTree *const *) trees->pdata, trees->len, NULL);
+  g_assert_cmpuint (results->len, ==, paths->len);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autoptr (GPtrArray) expected = expected_findings (trees->pdata[i]);
+      g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+      GPtrArray *diags = results->pdata[i];
+
+      g_assert_true (mw_lua_tree_is_valid (trees->pdata[i]));
+      n_markers += expected->len;
+      for (guint d = 0; d < diags->len; d++)
+        {
+          const MwLuaDiagnostic *diag = diags->pdata[d];
+          g_assert_cmpuint (diag->column, >, 0);
+          g_assert_cmpuint (strlen (diag->message), >, 0);
+          g_ptr_array_add (got, g_strdup_printf ("%u %s", diag->line, diag->code));
+        }
+      check_same (paths->pdata[i], expected, got);
+    }
+  return n_markers;
+}
+
+static void
+list_dir (const char *dir, GPtrArray *files, GPtrArray *dirs)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        g_ptr_array_add (dirs, g_steal_pointer (&path));
+      else if (g_str_has_suffix (name, ".lua"))
+        g_ptr_array_add (files, g_steal_pointer (&path));
+    }
+  g_ptr_array_sort (files, cmp_str);
+  g_ptr_array_sort (dirs, cmp_str);
+}
+
+/* every rule (W code) has a case file or project whose name starts with its code, with at
+ * least one marker; the front end's errors (E codes) are tested in /mw/lua/lint/hard-limits */
+static void
+test_cases (void)
+{
+  g_autofree char *root = mw_test_data_path ("lua/data/lint");
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  guint markers = 0;
+
+  list_dir (root, files, dirs);
+  for (const char *const *code = mw_lua_lint_get_codes (); *code; code++)
+    {
+      g_autofree char *prefix = g_ascii_strdown (*code, -1);
+      gboolean found = FALSE;
+      for (guint i = 0; i < files->len; i++)
+        {
+          g_autofree char *base = g_path_get_basename (files->pdata[i]);
+          found |= g_str_has_prefix (base, prefix);
+        }
+      for (guint i = 0; i < dirs->len; i++)
+        {
+          g_autofree char *base = g_path_get_basename (dirs->pdata[i]);
+          found |= g_str_has_prefix (base, prefix);
+        }
+      if (**code == 'W' && !found)
+        g_error ("no case file for %s", *code);
+    }
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autoptr (GPtrArray) one = g_ptr_array_new ();
+      guint m;
+
+      g_ptr_array_add (one, files->pdata[i]);
+      m = check_case (one);
+      /* a rule's file must flag something (its not-flagged lines are the rest) */
+      if (g_str_has_prefix (strrchr (files->pdata[i], '/') + 1, "w") && m == 0)
+        g_error ("%s has no --! marker", (char *) files->pdata[i]);
+      markers += m;
+    }
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      g_autoptr (GPtrArray) project = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GPtrArray) sub = g_ptr_array_new_with_free_func (g_free);
+
+      list_dir (dirs->pdata[i], project, sub);
+      markers += check_case (project);
+    }
+  g_test_message ("%u markers in %u files and %u projects", markers, files->len, dirs->len);
+  g_assert_cmpuint (markers, >=, 30);
+}
+
+/* every code has a title and an entry in docs/lint.md (a heading or a table row) */
+static void
+test_codes_documented (void)
+{
+  g_autofree char *path = mw_test_data_path ("../docs/lint.md");
+  g_autofree char *doc = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &doc, NULL, NULL));
+  for (const char *const *code = mw_lua_lint_get_codes (); *code; code++, n++)
+    {
+      g_autofree char *heading = g_strdup_printf ("#### %s ", *code);
+      g_autofree char *bold = g_strdup_printf ("**%s**", *code);
+      g_autofree char *row = g_strdup_printf ("| %s |", *code);
+
+      g_assert_nonnull (mw_lua_lint_code_title (*code));
+      if (!strstr (doc, heading) && !strstr (doc, bold) && !strstr (doc, row))
+        g_error ("%s is not documented in docs/lint.md", *code);
+    }
+  g_assert_cmpuint (n, ==, 24);
+  g_assert_null (mw_lua_lint_code_title ("W999"));
+}
+
+/* lints one source alone with `options` and returns "line code" findings */
+static GPtrArray *
+lint_source (const char *name, const char *source, const MwLuaLintOptions *options)
+{
+  g_autoptr (MwLuaTree) tree = mw_lua_tree_parse (name, source, -1, MW_LUA_PARSE_NONE);
+  g_autoptr (GPtrArray) diags = mw_lua_lint_tree (tree, options);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MwLuaDiagnostic *d = diags->pdata[i];
+      g_ptr_array_add (out, g_strdup_printf ("%u %s", d->line, d->code));
+    }
+  return out;
+}
+
+static char *
+joined (GPtrArray *list)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < list->len; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", (char *) list->pdata[i]);
+  return g_string_free (s, FALSE);
+}
+
+typedef struct {
+  const char *std;
+  const char *globals;
+  const char *ignore;
+  guint max_upvalues;
+  const char *source;
+  const char *expected;   /* "line code, ..." */
+} OptionCase;
+
+static const OptionCase option_cases[] = {
+  /* the firmware has no io or os; desktop Lua has no tmr */
+  { "nodemcu", NULL, NULL, 5, "print(io, os, tmr, unpack)", "1 W113, 1 W113" },
+  { "lua51", NULL, NULL, 5, "print(io, os, tmr, unpack)", "1 W113" },
+  { "min", NULL, NULL, 5, "print(io, os, tmr, unpack, loadstring)",
+    "1 W113, 1 W113, 1 W113, 1 W113, 1 W113" },
+  { "lua51+busted", NULL, NULL, 5, "print(io)", "" },
+  /* --globals: set and read without W112/W113 (W111 still counts the RAM) */
+  { "nodemcu", "cfg", NULL, 5, "local function f() cfg = 1 end\nprint(f, cfg)", "1 W111" },
+  { "nodemcu", NULL, NULL, 5, "local function f() cfg = 1 end\nprint(f, cfg)",
+    "1 W111, 1 W112" },
+  /* ignore patterns as luacheck reads them */
+  { "nodemcu", NULL, "211", 5, "local a\nlocal function f(b) end", "2 W212" },
+  { "nodemcu", NULL, "21", 5, "local a\nlocal function f(b) end", "" },
+  { "nodemcu", NULL, "W212", 5, "local a\nlocal function f(b) end", "1 W211, 2 W211" },
+  { "nodemcu", NULL, "211/f", 5, "local a\nlocal function f(b) end", "1 W211, 2 W212" },
+  { "nodemcu", NULL, "[ab]", 5, "local a\nlocal function f(b) end", "2 W211" },
+  { "nodemcu", NULL, "tmp.*", 5, "local tmp1, tmp2, x", "1 W211" },
+  /* a name pattern that does not compile ignores nothing */
+  { "nodemcu", NULL, "211/[", 5, "local a", "1 W211" },
+  { "nodemcu", NULL, "%d+x", 5, "local x, _1x, a2x", "1 W211, 1 W211" },
+  /* --max-upvalues */
+  { "nodemcu", NULL, NULL, 2, "local a, b\nlocal function f() return a, b end\nreturn f",
+    "2 W701" },
+  { "nodemcu", NULL, NULL, 3, "local a, b\nlocal function f() return a, b end\nreturn f", "" },
+  { "nodemcu", NULL, NULL, 0, "local a, b\nlocal function f() return a, b end\nreturn f", "" },
+};
+
+static void
+test_options (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (option_cases); i++)
+    {
+      const OptionCase *c = &option_cases[i];
+      g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
+      g_autoptr (GPtrArray) got = NULL;
+      g_autofree char *text = NULL;
+
+      g_assert_true (mw_lua_lint_options_set_std (o, c->std, NULL));
+      if (c->globals)
+        mw_lua_lint_options_add_global (o, c->globals);
+      if (c->ignore)
+        mw_lua_lint_options_add_ignore (o, c->ignore);
+      mw_lua_lint_options_set_max_upvalues (o, c->max_upvalues);
+      got = lint_source ("t.lua", c->source, o);
+      text = joined (got);
+      if (strcmp (text, c->expected) != 0)
+        g_error ("case %" G_GSIZE_FORMAT " (%s): expected {%s}, got {%s}", i, c->source,
+                 c->expected, text);
+    }
+}
+
+static void
+test_bad_std (void)
+{
+  g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (mw_lua_lint_options_set_std (o, "lua51+nonsense", &error));
+  g_assert_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_OPTION);
+  g_assert_cmpint (mw_lua_lint_options_get_std (o), ==, MW_LUA_LINT_STD_NODEMCU);
+}
+
+/* byte figures come from the RAM model (NODEMCU.md section 3) */
+static void
+test_bytes (void)
+{
+  const char *src =
+    "big = {1, 2, 3}\n"                                 /* slot 32 + key 20 + table 68 */
+    "local a, b, c, d, e\n"
+    "local function f() return a, b, c, d, e end\n"      /* closure 20 + 5 * 28 */
+    "return f\n";
+  g_autoptr (MwLuaTree) tree = mw_lua_tree_parse ("b.lua", src, -1, MW_LUA_PARSE_NONE);
+  g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
+  g_autoptr (GPtrArray) diags = NULL;
+  const MwLuaRamModel *ram = mw_lua_ram_model_get (MW_LUA_TARGET_FLOAT);
+  gint64 seen = 0;
+
+  mw_lua_lint_options_add_ignore (o, "21");
+  diags = mw_lua_lint_tree (tree, o);
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MwLuaDiagnostic *d = diags->pdata[i];
+      if (strcmp (d->code, MW_LUA_LINT_GLOBAL_KEPT) == 0)
+        {
+          g_assert_cmpint (d->bytes, ==, 32 + mw_lua_ram_string (ram, 3) + 68);
+          seen |= 1;
+        }
+      if (strcmp (d->code, MW_LUA_LINT_MANY_UPVALUES) == 0)
+        {
+          g_assert_cmpint (d->bytes, ==, 20 + 5 * (4 + 24));
+          g_assert_nonnull (strstr (d->message, "160 bytes"));
+          seen |= 2;
+        }
+    }
+  g_assert_cmpint (seen, ==, 3);
+
+  /* the integer build: smaller UpVal */
+  g_clear_pointer (&diags, g_ptr_array_unref);
+  mw_lua_lint_options_set_number_type (o, MW_LUA_TARGET_INTEGER);
+  diags = mw_lua_lint_tree (tree, o);
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MwLuaDiagnostic *d = diags->pdata[i];
+      if (strcmp (d->code, MW_LUA_LINT_MANY_UPVALUES) == 0)
+        g_assert_cmpint (d->bytes, ==, 20 + 5 * (4 + 20));
+    }
+}
+
+/* front-end errors are the linter's errors: syntax and the firmware's 50 locals */
+static void
+test_hard_limits (void)
+{
+  g_autoptr (GString) many = g_string_new ("local function f()\n");
+  g_autoptr (GPtrArray) got = NULL;
+  g_autoptr (GPtrArray) bad = NULL;
+
+  for (int i = 0; i < 51; i++)
+    g_string_append_printf (many, "local v%d = %d\n", i, i);
+  g_string_append (many, "return v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, "
+                         "v14, v15, v16, v17, v18, v19, v20, v21, v22, v23, v24, v25, v26, v27, "
+                         "v28, v29, v30, v31, v32, v33, v34, v35, v36, v37, v38, v39, v40, v41, "
+                         "v42, v43, v44, v45, v46, v47, v48, v49, v50\nend\nreturn f\n");
+  got = lint_source ("many.lua", many->str, NULL);
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_true (g_str_has_suffix (got->pdata[0], " E011"));
+
+  /* 61 upvalues: 40 locals in one enclosing function, 21 in the next */
+  {
+    g_autoptr (GString) ups = g_string_new (NULL);
+    g_autoptr (GPtrArray) got_ups = NULL;
+
+    for (int i = 0; i < 21; i++)
+      g_string_append_printf (ups, "local a%d = %d\n", i, i);
+    g_string_append (ups, "return function()\n");
+    for (int i = 0; i < 40; i++)
+      g_string_append_printf (ups, "local b%d = %d\n", i, i);
+    g_string_append (ups, "return function() return a0");
+    for (int i = 1; i < 21; i++)
+      g_string_append_printf (ups, " + a%d", i);
+    for (int i = 0; i < 40; i++)
+      g_string_append_printf (ups, " + b%d", i);
+    g_string_append (ups, " end\nend\n");
+    got_ups = lint_source ("ups.lua", ups->str, NULL);
+    g_assert_cmpuint (got_ups->len, ==, 1);
+    g_assert_true (g_str_has_suffix (got_ups->pdata[0], " E012"));
+  }
+
+  bad = lint_source ("bad.lua", "local x = = 1", NULL);
+  g_assert_cmpuint (bad->len, ==, 1);
+  g_assert_cmpstr (bad->pdata[0], ==, "1 E001");
+}
+
+typedef struct {
+  const char *rc;
+  const char *source;
+  const char *expected;    /* findings, or NULL when the config must fail */
+  const char *error_part;  /* in the error message */
+} ConfigCase;
+
+static const ConfigCase config_cases[] = {
+  { "std = 'lua51'\nglobals = {'app'}\nread_globals = {'vendor'}\nignore = {'212'}\n",
+    "local function f(x) app = vendor end\nprint(f, app, io)", "1 W111", NULL },
+  { "globals = { app = { fields = { 'x' } } }\n", "local function f() app = 1 end\nreturn f",
+    "1 W111", NULL },
+  { "max_upvalues = 1\n", "local a\nreturn function() return a end", "2 W701", NULL },
+  { "std = 'min'\n", "print(unpack)", "1 W113", NULL },
+  /* print() is there but silent: the linter's output stays clean */
+  { "print('1..99')\nglobals = {'g'}", "print(g)", "", NULL },
+  /* custom stds: their names count; alone they replace the built-in set */
+  { "stds.board = {read_globals = {'led'}}\nstd = 'board'\n", "print(led, tmr)", "1 W113",
+    NULL },
+  { "stds.board = {read_globals = {'led'}}\nstd = 'nodemcu+board'\n", "print(led, tmr, io)",
+    "1 W113", NULL },
+  { "stds.nodemcu = {globals = {'extra'}}\nstd = 'lua51+nodemcu'\n",
+    "print(extra, tmr, io, nothing)", "1 W113", NULL },
+  { "std = '+lua51'\n", "print(tmr, io)", "", NULL },
+  /* luacheck's tables for per-file options and custom stds run (and are not used) */
+  { "files['spec/**'].std = '+busted'\nstds.mine = {globals = {'x'}}\nglobals = {'g'}\n",
+    "print(g, h)", "1 W113", NULL },
+  { "local t = {}\nfor i = 1, 3 do t[i] = 'x' .. i end\nread_globals = t\n",
+    "print(x1, x2, x3, x4)", "1 W113", NULL },
+  /* the sandbox: no io, no os, no file loading, bounded time and memory */
+  { "io.open('/etc/passwd')", "", NULL, "io" },
+  { "os.execute('true')", "", NULL, "os" },
+  { "dofile('/etc/passwd')", "", NULL, "dofile" },
+  { "require('os')", "", NULL, "require" },
+  { "while true do end", "", NULL, "instruction limit" },
+  { "local t = {} for i = 1, 1e8 do t[i] = i end", "", NULL, "memory" },
+  { "std = 'nonsense'", "", NULL, "unknown std" },
+  { "std = ", "", NULL, "unexpected symbol" },
+  { "\033Lua", "", NULL, "precompiled" },
+};
+
+static void
+test_config (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (config_cases); i++)
+    {
+      const ConfigCase *c = &config_cases[i];
+      g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
+      g_autoptr (GError) error = NULL;
+      gboolean ok = mw_lua_lint_options_load_config (o, c->rc, strlen (c->rc), ".luacheckrc",
+                                                     &error);
+
+      if (c->expected == NULL)
+        {
+          g_assert_false (ok);
+          g_assert_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG);
+          if (strstr (error->message, c->error_part) == NULL)
+            g_error ("config %" G_GSIZE_FORMAT ": '%s' does not mention '%s'", i,
+                     error->message, c->error_part);
+        }
+      else
+        {
+          g_autoptr (GPtrArray) got = NULL;
+          g_autofree char *text = NULL;
+
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          got = lint_source ("t.lua", c->source, o);
+          text = joined (got);
+          if (strcmp (text, c->expected) != 0)
+            g_error ("config %" G_GSIZE_FORMAT ": expected {%s}, got {%s}", i, c->expected,
+                     text);
+        }
+    }
+}
+
+/* a global set in one file and cleared in another is not kept; alone, it is */
+static void
+test_cross_file (void)
+{
+  g_autoptr (MwLuaTree) a = mw_lua_tree_parse ("a.lua", "cache = {}\n", -1, MW_LUA_PARSE_NONE);
+  g_autoptr (MwLuaTree) b = mw_lua_tree_parse ("b.lua", "cache = nil\n", -1, MW_LUA_PARSE_NONE);
+  MwLuaTree *both[] = { a, b };
+  g_autoptr (GPtrArray) together = mw_lua_lint (both, 2, NULL);
+  g_autoptr (GPtrArray) alone = mw_lua_lint_tree (a, NULL);
+
+  g_assert_cmpuint (((GPtrArray *) together->pdata[0])->len, ==, 0);
+  g_assert_cmpuint (((GPtrArray *) together->pdata[1])->len, ==, 0);
+  g_assert_cmpuint (alone->len, ==, 1);
+  g_assert_cmpstr (((MwLuaDiagnostic *) alone->pdata[0])->code, ==, MW_LUA_LINT_GLOBAL_KEPT);
+  g_assert_cmpint (((MwLuaDiagnostic *) alone->pdata[0])->bytes, ==, 32 + 16 + 6 + 32);
+}
+
+static MwLuaRamEstimate *
+estimate_source (const char *name, const char *source)
+{
+  g_autoptr (MwLuaChunk) chunk = mw_lua_compiler_compile (name, source, strlen (source),
+                                                          MW_LUA_TARGET_FLOAT,
+                                                          MW_LUA_STRIP_NAMES, NULL);
+  g_assert_nonnull (chunk);
+  return mw_lua_ram_estimate_new (chunk, MW_LUA_TARGET_FLOAT);
+}
+
+/* W111 on a function and W114 on a linted module take their bytes from the RAM estimate of
+ * the compiled code, the model `moonwire-cli ram` uses */
+static void
+test_estimate_bytes (void)
+{
+  const char *main_src = "local m = require('mod')\n"
+                         "function handler(a) return a .. 'x' end\n"
+                         "return m\n";
+  const char *mod_src = "local M = {}\n"
+                        "function M.f(x) return x * 2 end\n"
+                        "function M.g(s) return s:upper() .. 'suffix' end\n"
+                        "return M\n";
+  g_autoptr (MwLuaTree) main_tree = mw_lua_tree_parse ("main.lua", main_src, -1,
+                                                       MW_LUA_PARSE_NONE);
+  g_autoptr (MwLuaTree) mod_tree = mw_lua_tree_parse ("lib/mod.lua", mod_src, -1,
+                                                      MW_LUA_PARSE_NONE);
+  g_autoptr (MwLuaRamEstimate) main_est = estimate_source ("main.lua", main_src);
+  g_autoptr (MwLuaRamEstimate) mod_est = estimate_source ("mod.lua", mod_src);
+  const MwLuaRamModel *ram = mw_lua_ram_model_get (MW_LUA_TARGET_FLOAT);
+  MwLuaTree *trees[] = { main_tree, mod_tree };
+  g_autoptr (GPtrArray) results = mw_lua_lint (trees, 2, NULL);
+  GPtrArray *diags = results->pdata[0];
+  guint seen = 0;
+
+  g_assert_cmpuint (main_est->functions->len, ==, 2);
+  g_assert_cmpuint (mod_est->functions->len, ==, 3);
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MwLuaDiagnostic *d = diags->pdata[i];
+      if (strcmp (d->code, MW_LUA_LINT_GLOBAL_KEPT) == 0)
+        {
+          /* slot and name in _G, the closure, the function's prototype */
+          gsize want = ram->hash_node + mw_lua_ram_string (ram, strlen ("handler")) +
+                       mw_lua_ram_closure (ram, 0) +
+                       g_array_index (main_est->functions, MwLuaRamFunction, 1).total;
+          g_assert_cmpint (d->bytes, ==, want);
+          seen |= 1;
+        }
+      if (strcmp (d->code, MW_LUA_LINT_MODULE_KEPT) == 0)
+        {
+          gsize want = g_array_index (mod_est->functions, MwLuaRamFunction, 1).total +
+                       g_array_index (mod_est->functions, MwLuaRamFunction, 2).total;
+          g_assert_cmpint (d->bytes, ==, want);
+          g_assert_nonnull (strstr (d->message, "bytes of functions"));
+          seen |= 2;
+        }
+    }
+  g_assert_cmpuint (seen, ==, 3);
+}
+
+/* luacheck's "min" std, written out here as the oracle's own list */
+static const char *const luacheck_min[] = {
+  "_G", "_VERSION", "assert", "collectgarbage", "dofile", "error", "getmetatable", "ipairs",
+  "load", "loadfile", "next", "pairs", "pcall", "print", "rawequal", "rawget", "rawset",
+  "require", "select", "setmetatable", "tonumber", "tostring", "type", "xpcall",
+  "coroutine", "math", "package", "string", "table", NULL
+};
+
+/* corpus oracles: one luac5.1 run per valid file serves all */
+static void
+test_corpus_oracles (void)
+{
+  g_autoptr (GPtrArray) files = mw_test_corpus_files ();
+  g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
+  const MwLuaRamModel *ram = mw_lua_ram_model_get (MW_LUA_TARGET_FLOAT);
+  guint n_files = 0, n_globals = 0, n_closures = 0, n_skipped = 0, n_undefined = 0;
+
+  mw_lua_lint_options_set_max_upvalues (o, 1);
+  g_assert_true (mw_lua_lint_options_set_std (o, "min", NULL));
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *path = files->pdata[i];
+      g_autofree char *out = NULL, *err = NULL;
+      const char *args[] = { "-p", "-l", "-l", path, NULL };
+      g_autoptr (MwLuaTree) tree = NULL;
+      g_autoptr (GPtrArray) funcs = NULL;
+      g_autoptr (GHashTable) ours = NULL;
+      g_autoptr (GHashTable) theirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
+      g_autoptr (GPtrArray) diags = NULL;
+      g_autoptr (GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+      GHashTableIter iter;
+      gpointer key, value;
+      gsize len;
+
+      if (!g_spawn_check_wait_status (mw_test_luac (args, &out, &err), NULL))
+        continue;
+      n_files++;
+      tree = parse_file (path);
+      funcs = mw_test_luac_listing_parse (out);
+
+      /* globals read and set per file */
+      for (guint f = 0; f < funcs->len; f++)
+        {
+          MwTestLuacFunction *lf = funcs->pdata[f];
+          for (guint g = 0; g < lf->globals->len; g++)
+            {
+              const char *ref = lf->globals->pdata[g];
+              guint use = GPOINTER_TO_UINT (g_hash_table_lookup (theirs, ref + 2));
+              use |= ref[0] == 'W' ? MW_LUA_LINT_GLOBAL_WRITE : MW_LUA_LINT_GLOBAL_READ;
+              g_hash_table_insert (theirs, g_strdup (ref + 2), GUINT_TO_POINTER (use));
+            }
+        }
+      ours = mw_lua_lint_collect_globals (tree);
+      g_assert_cmpuint (g_hash_table_size (ours), ==, g_hash_table_size (theirs));
+      g_hash_table_iter_init (&iter, theirs);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          if (g_hash_table_lookup (ours, key) != value)
+            g_error ("%s: global '%s': luac %u, linter %u", path, (char *) key,
+                     GPOINTER_TO_UINT (value),
+                     GPOINTER_TO_UINT (g_hash_table_lookup (ours, key)));
+          n_globals++;
+        }
+
+      /* upvalues per function: W701 with --max-upvalues 1 reports every closure with one;
+       * inline `luacheck: ignore` comments would hide some, so such files are skipped */
+      if (strstr (mw_lua_tree_get_source (tree, &len), "luacheck:") != NULL)
+        {
+          n_skipped++;
+          continue;
+        }
+      for (guint f = 0; f < funcs->len; f++)
+        {
+          MwTestLuacFunction *lf = funcs->pdata[f];
+          if (lf->upvalues > 0)
+            g_ptr_array_add (want, g_strdup_printf ("%u %" G_GSIZE_FORMAT, lf->line_defined,
+                                                    mw_lua_ram_closure (ram, lf->upvalues)));
+        }
+      diags = mw_lua_lint_tree (tree, o);
+      for (guint d = 0; d < diags->len; d++)
+        {
+          const MwLuaDiagnostic *diag = diags->pdata[d];
+          if (strcmp (diag->code, MW_LUA_LINT_MANY_UPVALUES) == 0)
+            g_ptr_array_add (got, g_strdup_printf ("%u %" G_GINT64_FORMAT, diag->line,
+                                                   diag->bytes));
+        }
+      n_closures += want->len;
+      check_same (path, want, got);
+
+      /* undefined globals with --std min: luac's GETGLOBAL names less its SETGLOBAL names
+       * and luacheck's "min" set */
+      {
+        g_autoptr (GPtrArray) want_undef = g_ptr_array_new_with_free_func (g_free);
+        g_autoptr (GPtrArray) got_undef = g_ptr_array_new_with_free_func (g_free);
+        g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
+
+        g_hash_table_iter_init (&iter, theirs);
+        while (g_hash_table_iter_next (&iter, &key, &value))
+          if (GPOINTER_TO_UINT (value) == MW_LUA_LINT_GLOBAL_READ &&
+              !g_strv_contains (luacheck_min, key))
+            g_ptr_array_add (want_undef, g_strdup (key));
+        for (guint d = 0; d < diags->len; d++)
+          {
+            const MwLuaDiagnostic *diag = diags->pdata[d];
+            const char *q = strchr (diag->message, '\'');
+            if (strcmp (diag->code, MW_LUA_LINT_GLOBAL_UNDEFINED) != 0)
+              continue;
+            g_assert_nonnull (q);
+            {
+              g_autofree char *name = g_strndup (q + 1, strchr (q + 1, '\'') - q - 1);
+              if (!g_hash_table_contains (seen, name))
+                {
+                  g_hash_table_add (seen, g_strdup (name));
+                  g_ptr_array_add (got_undef, g_steal_pointer (&name));
+                }
+            }
+          }
+        n_undefined += want_undef->len;
+        check_same (path, want_undef, got_undef);
+      }
+    }
+  g_test_message ("%u files: %u globals, %u closures and %u undefined globals agree with "
+                  "luac5.1 (%u files with inline directives skipped for the last two)",
+                  n_files, n_globals, n_closures, n_undefined, n_skipped);
+  g_assert_cmpuint (n_undefined, >=, 100);
+  g_assert_cmpuint (n_files, >=, 400);
+  g_assert_cmpuint (n_closures, >=, 1000);
+  g_assert_cmpuint (n_skipped, <, n_files / 4);
+}
+
+/* luacheck (Debian's lua-check) as an oracle for the rules both have, on the corpus files
+ * without inline directives: W211, W212, W213, W231, W511 equal luacheck's; W431 equals its
+ * 431-433 (it splits shadowed upvalues by kind). Documented differences are taken out of
+ * luacheck's side: the implicit `self` of `function a:b()` (luacheck reports it at the colon),
+ * names with a leading `_`, which Moonwire exempts, and files luacheck rejects. */
+static void
+test_luacheck_agreement (void)
+{
+  g_autoptr (GPtrArray) files = mw_test_corpus_files ();
+  g_autoptr (GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GHashTable) by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  static const char *const compared[] = { "211", "212", "213", "231", "431", "432", "433", "511",
+                                          NULL };
+  g_autoptr (GHashTable) rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           NULL);
+
+  g_ptr_array_add (argv, (gpointer) "luacheck");
+  g_ptr_array_add (argv, (gpointer) "--no-config");
+  g_ptr_array_add (argv, (gpointer) "--no-cache");
+  g_ptr_array_add (argv, (gpointer) "--std=lua51");
+  g_ptr_array_add (argv, (gpointer) "--formatter=plain");
+  g_ptr_array_add (argv, (gpointer) "--codes");
+  for (guint i = 0; i < files->len; i++)
+    {
+      MwLuaTree *tree = parse_file (files->pdata[i]);
+      gsize len;
+
+      if (!mw_lua_tree_is_valid (tree) ||
+          strstr (mw_lua_tree_get_source (tree, &len), "luacheck:") != NULL)
+        {
+          mw_lua_tree_unref (tree);
+          continue;
+        }
+      g_ptr_array_add (trees, tree);
+      g_ptr_array_add (argv, files->pdata[i]);
+      g_hash_table_insert (by_path, files->pdata[i], tree);
+    }
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                     NULL, NULL, &error))
+    g_error ("cannot run luacheck: %s (run scripts/bootstrap)", error->message);
+
+  lines = g_strsplit (out, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_auto (GStrv) parts = g_strsplit (*l, ":", 4);
+      const char *msg, *q;
+      char code[4] = { 0 };
+      MwLuaTree *tree;
+      guint line, col;
+
+      if (g_strv_length (parts) >= 4 && g_str_has_prefix (parts[3], " (E"))
+        g_hash_table_add (rejected, g_strdup (parts[0]));
+      if (g_strv_length (parts) < 4 || sscanf (parts[3], " (W%3[0-9])", code) != 1 ||
+          !g_strv_contains (compared, code))
+        continue;
+      tree = g_hash_table_lookup (by_path, parts[0]);
+      g_assert_nonnull (tree);
+      line = atoi (parts[1]);
+      col = atoi (parts[2]);
+      msg = strchr (parts[3], ')') + 1;
+      q = strchr (msg, '\'');
+      if (q != NULL && q[1] == '_')
+        continue;
+      if (strcmp (code, "212") == 0 && strstr (msg, "'self'") != NULL)
+        {
+          /* the implicit self: luacheck points at the `:` */
+          guint n;
+          const MwLuaToken *toks = mw_lua_tree_get_tokens (tree, &n);
+          gboolean colon = FALSE;
+          for (guint t = 0; t < n; t++)
+            colon |= toks[t].line == line && toks[t].column == col &&
+                     toks[t].kind == MW_LUA_TOKEN_COLON;
+          if (colon)
+            continue;
+        }
+      g_ptr_array_add (want, g_strdup_printf ("%s:%u:%u: W%s", parts[0], line, col,
+                                              code[0] == '4' ? "431" : code));
+    }
+
+  /* a file luacheck rejects (it refuses some escapes Lua 5.1 takes) gets no warnings there */
+  g_assert_true (mw_lua_lint_options_set_std (o, "lua51", NULL));
+  results = mw_lua_lint ((MwLuaTree *const *) trees->pdata, trees->len, o);
+  for (guint i = 0; i < trees->len; i++)
+    {
+      GPtrArray *diags = results->pdata[i];
+      for (guint d = 0; d < diags->len; d++)
+        {
+          const MwLuaDiagnostic *diag = diags->pdata[d];
+          if (g_strv_contains (compared, diag->code + 1) &&
+              !g_hash_table_contains (rejected, mw_lua_tree_get_chunkname (trees->pdata[i])))
+            g_ptr_array_add (got, g_strdup_printf ("%s:%u:%u: %s",
+                                                   mw_lua_tree_get_chunkname (trees->pdata[i]),
+                                                   diag->line, diag->column, diag->code));
+        }
+    }
+  g_test_message ("%u files (%u rejected by luacheck): %u findings (W211, W212, W213, W231, "
+                  "W431, W511) agree with luacheck", trees->len, g_hash_table_size (rejected),
+                  want->len);
+  g_assert_cmpuint (want->len, >=, 500);
+  check_same ("corpus", want, got);
+}
+
+static GString *
+mutate (MwLuaTree *tree, guint victim, int how)
+{
+  gsize len;
+  const char *src = mw_lua_tree_get_source (tree, &len);
+  guint n;
+  const MwLuaToken *t = &mw_lua_tree_get_tokens (tree, &n)[victim];
+  GString *out = g_string_sized_new (len + t->length + 2);
+
+  g_string_append_len (out, src, t->offset);
+  if (how == 1)
+    {
+      g_string_append_len (out, src + t->offset, t->length);
+      g_string_append_c (out, ' ');
+      g_string_append_len (out, src + t->offset, len - t->offset);
+    }
+  else if (how == 2)  /* a keyword in place of the token: blocks open and close wrongly */
+    {
+      g_string_append (out, " end ");
+      g_string_append_len (out, src + t->offset + t->length, len - t->offset - t->length);
+    }
+  else
+    g_string_append_len (out, src + t->offset + t->length, len - t->offset - t->length);
+  return out;
+}
+
+static void
+check_positions (MwLuaTree *tree, GPtrArray *diags)
+{
+  gsize len;
+  const char *src = mw_lua_tree_get_source (tree, &len);
+  guint lines = 1;
+
+  for (gsize i = 0; i < len; i++)
+    lines += src[i] == '\n' || src[i] == '\r';  /* Lua counts CR as a line break too */
+  for (guint d = 0; d < diags->len; d++)
+    {
+      const MwLuaDiagnostic *diag = diags->pdata[d];
+      g_assert_cmpuint (diag->line, >=, 1);
+      g_assert_cmpuint (diag->line, <=, lines + 1);
+    }
+}
+
+/* every corpus file (rejected ones too) linted together, then mutations one by one */
+static void
+test_corpus_no_crash (void)
+{
+  g_autoptr (GPtrArray) files = mw_test_corpus_files ();
+  g_autoptr (GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20261125);
+  guint n_diags = 0, n_mutations = 0;
+
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add (trees, parse_file (files->pdata[i]));
+  results = mw_lua_lint ((MwLuaTree *const *) trees->pdata, trees->len, NULL);
+  g_assert_cmpuint (results->len, ==, trees->len);
+  for (guint i = 0; i < results->len; i++)
+    {
+      check_positions (trees->pdata[i], results->pdata[i]);
+      n_diags += ((GPtrArray *) results->pdata[i])->len;
+    }
+
+  for (guint i = 0; i < trees->len; i += 2)
+    {
+      guint n;
+
+      mw_lua_tree_get_tokens (trees->pdata[i], &n);
+      if (n < 2)
+        continue;
+      for (int how = 0; how < 3; how++)
+        {
+          g_autoptr (GString) m = mutate (trees->pdata[i], g_rand_int_range (rand, 0, n - 1),
+                                          how);
+          g_autoptr (MwLuaTree) mt = mw_lua_tree_parse ("init.lua", m->str, m->len,
+                                                        MW_LUA_PARSE_SKIP_SHEBANG);
+          g_autoptr (GPtrArray) diags = mw_lua_lint_tree (mt, NULL);
+
+          check_positions (mt, diags);
+          n_mutations++;
+        }
+    }
+  g_test_message ("%u files, %u findings, %u mutations linted", trees->len, n_diags,
+                  n_mutations);
+  g_assert_cmpuint (n_diags, >, 1000);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/mw/lua/lint/cases", test_cases);
+  g_test_add_func ("/mw/lua/lint/codes-documented", test_codes_documented);
+  g_test_add_func ("/mw/lua/lint/options", test_options);
+  g_test_add_func ("/mw/lua/lint/bad-std", test_bad_std);
+  g_test_add_func ("/mw/lua/lint/bytes", test_bytes);
+  g_test_add_func ("/mw/lua/lint/hard-limits", test_hard_limits);
+  g_test_add_func ("/mw/lua/lint/luacheckrc", test_config);
+  g_test_add_func ("/mw/lua/lint/cross-file", test_cross_file);
+  g_test_add_func ("/mw/lua/lint/estimate-bytes", test_estimate_bytes);
+  g_test_add_func ("/mw/lua/lint/corpus-oracles", test_corpus_oracles);
+  g_test_add_func ("/mw/lua/lint/luacheck-agreement", test_luacheck_agreement);
+  g_test_add_func ("/mw/lua/lint/corpus-no-crash", test_corpus_no_crash);
+  return g_test_run ();
+}
