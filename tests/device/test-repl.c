@@ -14,10 +14,10 @@
 
 typedef struct {
   const char *name;
-  const char *echo;     /* expected echo, or NULL */
+  const char *echo;     /* expected echo (or, for reply cases, the reply token), or NULL */
   const char *input;    /* fed in one piece, and again one byte at a time */
   gsize       input_len;
-  const char *events;   /* compact: C(text) P/p Q/q (fresh/stale) B(tok) D(bytes) E+(tok) E-(tok:msg) F(k,tok:body) R N */
+  const char *events;   /* see describe(); compact: C(text) P/p Q/q (fresh/stale) B(tok) D(bytes) E+(tok) E-(tok:msg) F(k,tok:body) R N */
 } ParserCase;
 
 #define S(x) x, sizeof x - 1
@@ -25,20 +25,25 @@ typedef struct {
 static const ParserCase parser_cases[] = {
   /* facts §1: print(1) gives the echo, CR LF, "1\r\n", then "> " */
   { "echo-removed", "print(1)\n", S ("print(1)\r\n1\r\n> "), "C(1\r\n> )P" },
-  { "echo-mismatch-passes", "abc\n", S ("abX\r\n> "), "C(X\r\n> )P" },
+  /* the echo diverging from our line: the board read something else */
+  { "echo-mismatch", "abc\n", S ("abX\r\n> "), "GC(X\r\n> )P" },
+  /* a first byte lost: other text, then a prompt before any echo */
+  { "echo-first-byte-lost", "abc\n", S ("bc\r\n> "), "C(bc\r\n> )Gp" },
   /* a prompt owed to earlier input (the boot prompt) does not answer our line */
   { "stale-prompt", "x=1\n", S ("> x=1\r\n> "), "C(> )pC(> )P" },
   { "continuation", NULL, S ("\r\n>> "), "C(\r\n>> )Q" },
-  { "reply", NULL, S ("\x02" "Babc123\x03hello\x02" "Eabc123+\x03> "),
+  { "reply", "abc123", S ("\x02" "Babc123\x03hello\x02" "Eabc123+\x03> "),
     "B(abc123)D(hello)E+(abc123)C(> )P" },
-  { "reply-error", NULL, S ("\x02" "Babc123\x03\x02" "Eabc123-stdin:1: boom\x03> "),
+  { "reply-error", "abc123", S ("\x02" "Babc123\x03\x02" "Eabc123-stdin:1: boom\x03> "),
     "B(abc123)E-(abc123:stdin:1: boom)C(> )P" },
   /* reply bytes are binary: NUL, \x02 not followed by the terminator, a fake prompt */
-  { "reply-binary", NULL, S ("\x02" "Bzzzzzz\x03" "a\0\x02" "Ezzzzzy\r\n> \x02" "Ezzzzzz+\x03"),
+  { "reply-binary", "zzzzzz", S ("\x02" "Bzzzzzz\x03" "a\0\x02" "Ezzzzzy\r\n> \x02" "Ezzzzzz+\x03"),
     "B(zzzzzz)D(a\\0\\2Ezzzzzy\r\n> )E+(zzzzzz)" },
   /* a timer print between replies is console text, never reply bytes */
-  { "timer-between", NULL, S ("tick\r\n\x02" "Bq00001\x03" "42\x02" "Eq00001+\x03tick\r\n"),
+  { "timer-between", "q00001", S ("tick\r\n\x02" "Bq00001\x03" "42\x02" "Eq00001+\x03tick\r\n"),
     "C(tick\r\n)B(q00001)D(42)E+(q00001)C(tick\r\n)" },
+  /* a begin marker of a reply nobody waits for (a garbled line that ran) is not a reply */
+  { "unexpected-reply", "abc123", S ("\x02" "Bzzz999\x03oops\r\n> "), "F(B,zzz999:)C(oops\r\n> )P" },
   { "frame", NULL, S ("\x02" "Ak3k3k3" "12,34,56\x03"), "F(A,k3k3k3:12,34,56)" },
   { "not-a-marker", NULL, S ("\x02" "xy\r\n"), "C(\\2xy\r\n)" },
   /* facts §1: 3.0 banner, multi-line, then "cannot open init.lua: " and the prompt */
@@ -101,6 +106,7 @@ describe (GString *out, MwReplEvent *e)
     case MW_REPL_EVENT_BOOT: g_string_append (out, "R"); break;
     case MW_REPL_EVENT_BANNER: g_string_append (out, "N"); break;
     case MW_REPL_EVENT_NOISE: g_string_append (out, "X"); break;
+    case MW_REPL_EVENT_GARBLED: g_string_append (out, "G"); break;
     default: g_assert_not_reached ();
     }
 }
@@ -113,7 +119,9 @@ run_parser (const ParserCase *c, gboolean bytewise)
   g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_repl_event_free);
   GString *out = g_string_new (NULL);
 
-  if (c->echo)
+  if (c->echo && strlen (c->echo) == MW_REPL_TOKEN_LEN && strchr (c->echo, '\n') == NULL)
+    mw_repl_parser_set_reply_token (parser, c->echo);
+  else if (c->echo)
     mw_repl_parser_expect_echo (parser, c->echo, strlen (c->echo));
   for (gsize i = 0; i < c->input_len; i += bytewise ? 1 : c->input_len)
     {

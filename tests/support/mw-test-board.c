@@ -13,6 +13,18 @@ on_console (MwRepl *repl, GBytes *data, gboolean noise, gpointer user_data)
   g_string_append_len (board->console, text, len);
 }
 
+/* MW_TEST_TRACE=1: every byte from the board on stderr, escaped, for debugging a failure. */
+static void
+on_trace (MwTransport *transport, GBytes *bytes, gpointer user_data)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autofree char *copy = g_strndup (data, len);
+  g_autofree char *text = g_strescape (copy, NULL);
+
+  g_printerr ("RX %.6f [%s]\n", g_get_monotonic_time () / 1e6, text);
+}
+
 static void
 on_reset (MwRepl *repl, gpointer user_data)
 {
@@ -58,6 +70,8 @@ mw_test_board_new (const MwSimOptions *options)
   board->repl = mw_repl_new (transport);
   g_signal_connect (board->repl, "console", G_CALLBACK (on_console), board);
   g_signal_connect (board->repl, "reset", G_CALLBACK (on_reset), board);
+  if (g_getenv ("MW_TEST_TRACE") != NULL)
+    g_signal_connect (transport, "bytes-received", G_CALLBACK (on_trace), NULL);
   g_assert_true (mw_repl_open (board->repl, board->context, &error));
   g_assert_no_error (error);
   mw_repl_sync_async (board->repl, 5000, NULL, mw_test_store_result, &result);

@@ -26,6 +26,8 @@ struct _MwReplParser
   char        token[MW_REPL_TOKEN_LEN + 1];  /* of the reply being read */
   gsize       term_pos;  /* bytes of \x02E<token> matched in PAYLOAD */
   GString    *banner;    /* non-NULL while collecting */
+  gboolean    foreign;   /* non-blank console text came while our echo was pending */
+  char        reply_token[MW_REPL_TOKEN_LEN + 1];  /* the reply we wait for, or "" */
   gboolean    booting;
 };
 
@@ -69,12 +71,33 @@ mw_repl_parser_free (MwReplParser *parser)
 void
 mw_repl_parser_expect_echo (MwReplParser *parser, const char *line, gsize len)
 {
-  if (parser->echo_pos > 0)
-    {
-      g_byte_array_remove_range (parser->echo, 0, parser->echo_pos);
-      parser->echo_pos = 0;
-    }
+  /* One line at a time: each waits for its prompt, so a new line replaces the old hope. */
+  g_byte_array_set_size (parser->echo, 0);
+  parser->echo_pos = 0;
   g_byte_array_append (parser->echo, (const guint8 *) line, len);
+  parser->foreign = FALSE;
+}
+
+void
+mw_repl_parser_set_reply_token (MwReplParser *parser, const char *token)
+{
+  g_strlcpy (parser->reply_token, token ? token : "", sizeof parser->reply_token);
+  if (token == NULL && parser->state == STATE_PAYLOAD)
+    {
+      /* A reply that will never end (its command timed out or was garbled into something
+       * else): what follows is console text again. */
+      parser->state = STATE_TEXT;
+      parser->term_pos = 0;
+      g_byte_array_set_size (parser->payload, 0);
+    }
+}
+
+void
+mw_repl_parser_clear_echo (MwReplParser *parser)
+{
+  g_byte_array_set_size (parser->echo, 0);
+  parser->echo_pos = 0;
+  parser->foreign = FALSE;
 }
 
 gsize
@@ -237,6 +260,30 @@ prompt_is_fresh (MwReplParser *parser)
   return TRUE;
 }
 
+/* Whether a console line holds text besides a prompt it started with. */
+static gboolean
+line_has_text (GString *line)
+{
+  gsize start = g_str_has_prefix (line->str, ">> ") ? 3 : g_str_has_prefix (line->str, "> ") ? 2 : 0;
+
+  for (gsize i = start; i < line->len; i++)
+    if (!g_ascii_isspace (line->str[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* A prompt before our echo, after other text: the board read our line as something else
+ * (its first byte lost). A bare stale prompt (boot, an earlier empty line) is not that. */
+static void
+stale_check (MwReplParser *parser, GPtrArray *events)
+{
+  if (parser->echo->len > 0 && parser->echo_pos == 0 && parser->foreign)
+    {
+      parser->foreign = FALSE;
+      push (events, MW_REPL_EVENT_GARBLED, NULL);
+    }
+}
+
 static void
 text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
 {
@@ -261,7 +308,11 @@ text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
         {
           g_byte_array_set_size (parser->echo, 0);
           parser->echo_pos = 0;
+          flush_console (parser, events);
+          push (events, MW_REPL_EVENT_GARBLED, NULL);
         }
+      else if (c == '\n' && line_has_text (parser->line))
+        parser->foreign = TRUE;  /* a whole line that is not our echo */
     }
 
   g_byte_array_append (parser->console, &c, 1);
@@ -276,11 +327,13 @@ text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
             end_banner (parser, events);
           parser->booting = FALSE;
           flush_console (parser, events);
+          stale_check (parser, events);
           push (events, MW_REPL_EVENT_PROMPT, NULL)->ok = prompt_is_fresh (parser);
         }
       else if (parser->line->len == 3 && strcmp (parser->line->str, ">> ") == 0)
         {
           flush_console (parser, events);
+          stale_check (parser, events);
           push (events, MW_REPL_EVENT_CONTINUATION, NULL)->ok = prompt_is_fresh (parser);
         }
     }
@@ -347,7 +400,7 @@ mw_repl_parser_feed (MwReplParser *parser, const guint8 *data, gsize len)
           parser->state = STATE_TEXT;
           /* After a frame the board's prompt starts a fresh line. */
           g_string_truncate (parser->line, 0);
-          if (parser->mark[0] == 'B')
+          if (parser->mark[0] == 'B' && strcmp (parser->token, parser->reply_token) == 0)
             {
               push (events, MW_REPL_EVENT_BEGIN, parser->token);
               parser->state = STATE_PAYLOAD;

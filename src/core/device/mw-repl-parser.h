@@ -30,6 +30,8 @@ typedef enum {
   MW_REPL_EVENT_BOOT,         /* the board (re)started: banner line or ROM noise */
   MW_REPL_EVENT_BANNER,       /* the whole banner text */
   MW_REPL_EVENT_NOISE,        /* bytes that are not text at this baud (data: the bytes) */
+  MW_REPL_EVENT_GARBLED,      /* the echo of our line differs from what we sent: the board
+                               * received something else (a byte lost or changed) */
 } MwReplEventKind;
 
 typedef struct {
@@ -48,10 +50,17 @@ typedef struct _MwReplParser MwReplParser;
 MwReplParser *mw_repl_parser_new         (void);
 void          mw_repl_parser_free        (MwReplParser *parser);
 /* The next bytes that the board echoes (a line we sent, with its newline) are dropped from
- * the console. Mismatching bytes pass through and end the expectation. */
+ * the console; replaces any earlier expectation. Bytes before the echo starts pass through;
+ * a divergence once it has started ends the expectation with a GARBLED event. */
 void          mw_repl_parser_expect_echo (MwReplParser *parser,
                                           const char   *line,
                                           gsize         len);
+/* Only a reply with this token is read as binary reply bytes (a begin marker with any other
+ * token is a FRAME event); NULL: none, and a reply being read is abandoned. */
+void          mw_repl_parser_set_reply_token (MwReplParser *parser,
+                                              const char   *token);
+/* Stops expecting an echo. */
+void          mw_repl_parser_clear_echo  (MwReplParser *parser);
 /* How many bytes of the expected echo came back so far (0: the board has not answered). */
 gsize         mw_repl_parser_get_echo_seen (MwReplParser *parser);
 /* Forgets partial state (after a reset or a baud change). */

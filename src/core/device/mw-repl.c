@@ -37,6 +37,7 @@ typedef struct {
   gint64           rx_at_write; /* rx counter when the last line was written */
   guint64          serial;
   guint64          line_batch;  /* the read batch during which the last line went out */
+  guint            attempts;    /* sends after garbled lines */
 } Command;
 
 struct _MwRepl
@@ -59,6 +60,8 @@ struct _MwRepl
   GRand        *rand;
   guint64       next_serial;
   guint64       batch;         /* counts reads: events of one read predate lines sent in it */
+  Command      *retry;         /* a lock holder's command to send again after the prompt */
+  gboolean      wrote_in_batch; /* a line went out while this read's events were handled */
 };
 
 G_DEFINE_FINAL_TYPE (MwRepl, mw_repl, G_TYPE_OBJECT)
@@ -134,6 +137,24 @@ stop_timeout (MwRepl *self)
     }
 }
 
+/* Ends whatever the board holds of a line or chunk: backspaces erase a partial line (facts
+ * §1), the newline ends it, and the closing brackets end a long string or comment before a
+ * sure syntax error ends an unfinished chunk. Nothing before the error runs. */
+static void
+write_breaker (MwRepl *self)
+{
+  char erase[MW_REPL_MAX_LINE + 1];
+  static const char breaker[] = "]]]=]]==]])\n";
+
+  /* One line, so one prompt answers it; only the prompt after its echo counts. */
+  memset (erase, '\b', sizeof erase);
+  mw_repl_parser_clear_echo (self->parser);
+  mw_repl_parser_expect_echo (self->parser, breaker, sizeof breaker - 1);
+  mw_transport_write (self->transport, erase, sizeof erase);
+  mw_transport_write (self->transport, breaker, sizeof breaker - 1);
+  self->wrote_in_batch = TRUE;
+}
+
 /* Takes `cmd` off the line (active or queued), then returns its task. */
 static void
 command_detach (MwRepl *self, Command *cmd)
@@ -142,7 +163,10 @@ command_detach (MwRepl *self, Command *cmd)
     {
       self->active = NULL;
       stop_timeout (self);
+      mw_repl_parser_set_reply_token (self->parser, NULL);
     }
+  else if (self->retry == cmd)
+    self->retry = NULL;
   else
     g_queue_remove (&self->queue, cmd);
 }
@@ -178,6 +202,8 @@ fail_all (MwRepl *self, int code, const char *message)
   self->await_prompt = FALSE;
   if (self->active != NULL)
     command_fail (self, self->active, g_error_new_literal (MW_REPL_ERROR, code, message));
+  if (self->retry != NULL)
+    command_fail (self, self->retry, g_error_new_literal (MW_REPL_ERROR, code, message));
   while ((cmd = g_queue_peek_head (&self->queue)) != NULL)
     command_fail (self, cmd, g_error_new_literal (MW_REPL_ERROR, code, message));
 }
@@ -205,8 +231,11 @@ on_timeout (gpointer user_data)
       message = g_strdup_printf ("the board did not finish within %u ms (still running?)",
                                  cmd->timeout_ms);
     }
-  /* The next command waits for a prompt first (bounded by the grace timer). */
+  /* The next command waits for a prompt first (bounded by the grace timer), after whatever
+   * partial line the board holds is cleared. */
   self->await_prompt = TRUE;
+  if (cmd->kind == CMD_EXEC && !cmd->begun)
+    write_breaker (self);
   command_fail (self, cmd, g_error_new_literal (MW_REPL_ERROR,
                                                 cmd->kind == CMD_SYNC
                                                   ? MW_REPL_ERROR_NO_ANSWER
@@ -264,11 +293,15 @@ send_next_line (MwRepl *self, Command *cmd)
   WriteData *data = g_new0 (WriteData, 1);
 
   mw_repl_parser_expect_echo (self->parser, g_bytes_get_data (bytes, NULL), len);
+  /* The tail line runs the chunk: only now may its reply begin. */
+  if (cmd->kind == CMD_EXEC && cmd->next_line == cmd->lines->len)
+    mw_repl_parser_set_reply_token (self->parser, cmd->token);
   data->repl = g_object_ref (self);
   data->cmd = cmd;
   data->len = len;
   cmd->rx_at_write = self->rx_count;
   cmd->line_batch = self->batch;
+  self->wrote_in_batch = TRUE;
   if (cmd->console)
     g_string_truncate (cmd->console, 0);
   mw_transport_write_async (self->transport, bytes, NULL, on_line_written, data);
@@ -282,6 +315,37 @@ start_command (MwRepl *self, Command *cmd)
   if (cmd->kind == CMD_EXEC)
     set_state (self, MW_REPL_STATE_BUSY);
   send_next_line (self, cmd);
+}
+
+static void start_command (MwRepl *self, Command *cmd);
+
+/* A line of `cmd` reached the board garbled before its chunk could run: clear the board's
+ * line and send the command again once the prompt is back. */
+static void
+retry_garbled (MwRepl *self, Command *cmd)
+{
+  if (++cmd->attempts > 3)
+    {
+      write_breaker (self);
+      self->await_prompt = TRUE;
+      command_fail (self, cmd, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER,
+                                            "the board keeps receiving garbled lines (a "
+                                            "noisy line, or the wrong baud rate?)"));
+      return;
+    }
+  stop_timeout (self);
+  self->active = NULL;
+  mw_repl_parser_set_reply_token (self->parser, NULL);
+  cmd->started = FALSE;
+  cmd->begun = FALSE;
+  cmd->next_line = 0;
+  g_byte_array_set_size (cmd->payload, 0);
+  write_breaker (self);
+  self->await_prompt = TRUE;
+  if (cmd->bypass)
+    self->retry = cmd;
+  else
+    g_queue_push_head (&self->queue, cmd);
 }
 
 static gboolean
@@ -300,9 +364,15 @@ process_queue (MwRepl *self)
 {
   Command *cmd;
 
-  if (self->active != NULL || self->locked || self->state == MW_REPL_STATE_CLOSED)
+  if (self->active != NULL || self->state == MW_REPL_STATE_CLOSED)
     return;
-  if (g_queue_is_empty (&self->queue))
+  if (self->retry != NULL && !self->await_prompt)
+    {
+      cmd = g_steal_pointer (&self->retry);
+      start_command (self, cmd);
+      return;
+    }
+  if (self->retry == NULL && (self->locked || g_queue_is_empty (&self->queue)))
     return;
   if (self->await_prompt)
     {
@@ -316,6 +386,8 @@ process_queue (MwRepl *self)
         }
       return;
     }
+  if (self->retry != NULL || self->locked)
+    return;
   cmd = g_queue_pop_head (&self->queue);
   if (cmd->kind == CMD_LOCK)
     {
@@ -437,8 +509,8 @@ handle_event (MwRepl *self, MwReplEvent *event)
 
     case MW_REPL_EVENT_PROMPT:
     case MW_REPL_EVENT_CONTINUATION:
-      /* A prompt parsed in the same read as our line was sent cannot answer it. */
-      if (event->ok && !(cmd != NULL && cmd->line_batch == self->batch))
+      /* A prompt parsed in the same read as a line was sent cannot answer that line. */
+      if (event->ok && !self->wrote_in_batch)
         handle_prompt (self, event->kind == MW_REPL_EVENT_CONTINUATION);
       else
         set_state (self, event->kind == MW_REPL_EVENT_CONTINUATION
@@ -480,6 +552,13 @@ handle_event (MwRepl *self, MwReplEvent *event)
             }
           process_queue (self);
         }
+      break;
+
+    case MW_REPL_EVENT_GARBLED:
+      /* Only while the chunk cannot have run: the tail line is the one that runs it. */
+      if (cmd != NULL && cmd->kind == CMD_EXEC && !cmd->begun
+          && cmd->next_line < cmd->lines->len && !self->wrote_in_batch)
+        retry_garbled (self, cmd);
       break;
 
     case MW_REPL_EVENT_FRAME:
@@ -536,6 +615,7 @@ on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data)
 
   self->rx_count += len;
   self->batch++;
+  self->wrote_in_batch = FALSE;
   if (self->state == MW_REPL_STATE_SILENT || self->state == MW_REPL_STATE_UNKNOWN)
     set_state (self, MW_REPL_STATE_BUSY);
   for (guint i = 0; i < events->len; i++)
@@ -562,6 +642,8 @@ find_command (MwRepl *self, guint64 serial)
 {
   if (self->active != NULL && self->active->serial == serial)
     return self->active;
+  if (self->retry != NULL && self->retry->serial == serial)
+    return self->retry;
   for (GList *l = self->queue.head; l != NULL; l = l->next)
     if (((Command *) l->data)->serial == serial)
       return l->data;
@@ -690,12 +772,9 @@ build_exec_lines (Command *cmd, const char *code, GError **error)
       g_set_error (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s", message);
       return FALSE;
     }
-  if (strchr (code, '\n') == NULL && strstr (code, "--") == NULL
-      && strlen (head) + len + 1 + strlen (tail) <= MW_REPL_MAX_LINE)
-    {
-      g_ptr_array_add (cmd->lines, g_strconcat (head, code, " ", tail, NULL));
-      return TRUE;
-    }
+  /* Always head, code lines, tail: the board runs nothing before the tail, and each line's
+   * echo is checked before the next goes out, so a line garbled on the way in is never
+   * run (the command is sent again). */
   g_ptr_array_add (cmd->lines, g_steal_pointer (&head));
   {
     g_auto (GStrv) lines = g_strsplit (code, "\n", -1);

@@ -3,6 +3,7 @@
 
 #include "mw-upload.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,9 @@ typedef struct {
   guint            next;         /* next block to send */
   guint            in_flight;
   guint            bad_in_a_row;
+  guint            setup_failures;
+  guint            recover_timeouts;
+  guint            restarts;
   guint32          file_a, file_b;
   gsize            text_pos;     /* fallback: bytes written */
 
@@ -211,6 +215,7 @@ cleanup (GTask *task)
   up->step = STEP_CLEANUP;
   if (mw_repl_get_state (up->repl) == MW_REPL_STATE_CLOSED
       || g_error_matches (up->failure, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
+      || g_error_matches (up->failure, MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER)
       || !up->locked)
     {
       finish (task);
@@ -219,7 +224,8 @@ cleanup (GTask *task)
   if (up->failure)
     g_string_append_printf (code, " _mwu=nil file.remove(%s)", tmp);
   /* a partial line left by raw mode (a block cut short) ends here, not in our command */
-  mw_repl_write_raw (up->repl, "\n", 1);
+  if (up->failure)
+    mw_repl_write_raw (up->repl, "\n", 1);
   if (up->fast_active)
     g_string_append_printf (code, " tmr.create():alarm(30,0,function() "
                                   "uart.setup(0,%u,8,0,1,1) end)", up->normal_baud);
@@ -271,9 +277,16 @@ on_state (MwRepl *repl, GParamSpec *pspec, gpointer user_data)
   if (mw_repl_get_state (repl) == MW_REPL_STATE_CLOSED)
     {
       up->locked = FALSE;
-      upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
-                                      "%s: the port closed during the upload; the file on the "
-                                      "board was not replaced", up->name));
+      if (up->next < up->n_blocks)
+        upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
+                                        "%s: the port closed during the upload; the file on "
+                                        "the board was not replaced", up->name));
+      else
+        /* every block went out: the board may have verified and renamed before we heard */
+        upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
+                                        "%s: the port closed before the board confirmed the "
+                                        "upload; the board holds either the old file or the "
+                                        "new one, verified (never a partial file)", up->name));
     }
 }
 
@@ -308,7 +321,7 @@ start_recovery (GTask *task)
   up->in_flight = 0;
   up->bad_in_a_row = 0;
   mw_repl_write_raw (up->repl, fill, sizeof fill);
-  arm_timer (task, byte_time_ms (up, sizeof fill) + 1500, on_recover_timeout);
+  arm_timer (task, byte_time_ms (up, sizeof fill) + DRAIN_MS + 500, on_recover_timeout);
 }
 
 static gboolean
@@ -318,6 +331,12 @@ on_recover_timeout (gpointer user_data)
   Upload *up = g_task_get_task_data (task);
 
   g_clear_pointer (&up->timer, g_source_unref);
+  if (++up->recover_timeouts < 2)
+    {
+      /* the abort itself may have lost a byte: once more */
+      start_recovery (task);
+      return G_SOURCE_REMOVE;
+    }
   upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER,
                                   "%s: the board stopped answering during the upload; the "
                                   "file on the board was not replaced", up->name));
@@ -344,7 +363,7 @@ arm_ack_timer (GTask *task)
   if (up->step == STEP_VERIFY)
     arm_timer (task, 3000 + byte_time_ms (up, 16) + up->len / 20, on_ack_timeout);
   else
-    arm_timer (task, byte_time_ms (up, (WINDOW + 1) * MW_UPLOAD_BLOCK) + 300, on_ack_timeout);
+    arm_timer (task, byte_time_ms (up, (WINDOW + 1) * MW_UPLOAD_BLOCK) + 150, on_ack_timeout);
 }
 
 static void
@@ -353,6 +372,16 @@ handle_ack (GTask *task, const char *body)
   Upload *up = g_task_get_task_data (task);
   MwUploadAck ack;
 
+  if (body[0] == 'V' && up->restarts++ < 2)
+    {
+      /* Every block acknowledged, yet the whole file disagrees: a constant of the setup
+       * may have been garbled on the way in. Start again from the first block. */
+      memset (up->ok, 0, up->n_blocks * sizeof (gboolean));
+      up->confirmed = 0;
+      up->next = 0;
+      start_recovery (task);
+      return;
+    }
   if (body[0] == 'V')
     {
       /* Every block acknowledged, but the whole file disagrees: flash trouble. */
@@ -417,9 +446,12 @@ handle_end (GTask *task, const char *body)
 
   if (body[0] == '+')
     {
-      gint64 n = g_ascii_strtoll (body + 1, NULL, 10);
+      guint64 n = 0, a = 0, b = 0;
 
-      if (n != (gint64) up->len || up->confirmed != up->n_blocks)
+      /* The board's own whole-file figures decide, acknowledged blocks or not. */
+      if (sscanf (body + 1, "%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT,
+                  &n, &a, &b) != 3
+          || n != up->len || a != up->file_a || b != up->file_b)
         {
           upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_VERIFY,
                                           "%s: the board reports %s after the upload",
@@ -427,6 +459,7 @@ handle_end (GTask *task, const char *body)
           return;
         }
       up->stats.blocks = up->n_blocks;
+      up->confirmed = up->n_blocks;
       report_progress (up);
       upload_succeed (task);
     }
@@ -440,11 +473,14 @@ handle_end (GTask *task, const char *body)
     upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FAILED,
                                     "%s: the board could not rename the verified temporary "
                                     "file %s over it", up->name, MW_UPLOAD_TEMP_NAME));
-  else if (up->step == STEP_RECOVER || strcmp (body, "-timeout") == 0)
+  else if (up->step == STEP_RECOVER
+           || (strcmp (body, "-timeout") == 0
+               && (up->step == STEP_SEND || up->step == STEP_VERIFY)))
     {
       /* Raw mode ended (our abort, or the board's own timer): flush the REPL line that the
        * spare spaces started, then resume at the first unconfirmed block. */
       stop_timer (up);
+      up->recover_timeouts = 0;
       mw_repl_write_raw (up->repl, "\n", 1);
       up->next = up->confirmed;
       up->step = STEP_SETUP;
@@ -574,10 +610,21 @@ on_setup_done (GObject *source, GAsyncResult *result, gpointer user_data)
           g_error_free (error);
           start_text (task);
         }
+      else if (up->setup_failures++ < 3 && mw_repl_get_state (up->repl) != MW_REPL_STATE_SILENT
+               && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
+               && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED)
+               && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* a line garbled on the way in: say it again */
+          g_error_free (error);
+          mw_repl_write_raw (up->repl, "\n", 1);
+          send_setup (task);
+        }
       else
         upload_fail (task, error);
       return;
     }
+  up->setup_failures = 0;
   up->step = STEP_SEND;
   up->in_flight = 0;
   up->bad_in_a_row = 0;
@@ -592,7 +639,7 @@ send_setup (GTask *task)
 
   up->step = STEP_SETUP;
   stop_timer (up);
-  mw_repl_locked_execute_async (up->repl, code, 5000, NULL, on_setup_done, g_object_ref (task));
+  mw_repl_locked_execute_async (up->repl, code, 2000, NULL, on_setup_done, g_object_ref (task));
 }
 
 /* ---- the escaped-literal fallback ---- */
@@ -638,6 +685,7 @@ on_text_step (GObject *source, GAsyncResult *result, gpointer user_data)
       /* the finishing command succeeded */
       up->confirmed = up->n_blocks;
       up->stats.blocks = up->n_blocks;
+      up->confirmed = up->n_blocks;
       report_progress (up);
       upload_succeed (task);
       return;

@@ -1,0 +1,210 @@
+/* test-upload-faults.c: the seeded fault matrix. Each upload to moonwire-sim meets one kind
+ * of fault (dropped bytes, corrupted bytes, both, silence, a reset mid-transfer, a full
+ * flash, the port closed) and must end verified-complete or as a clear error with the old
+ * file intact, within its timeout. NODEMCU.md §1 (the 256-byte ring that drops silently)
+ * and §2 (f:write returning nil on a full flash) are what the faults model. */
+#include "mw-config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "mw-device.h"
+#include "mw-upload.h"
+#include "mw-test-board.h"
+#include "mw-test-support.h"
+
+#define FILE_SIZE 1500
+#define TIME_LIMIT_S 15.0
+
+typedef enum {
+  FAULT_DROP,
+  FAULT_CORRUPT,
+  FAULT_MIXED,
+  FAULT_SILENT,
+  FAULT_RESET,
+  FAULT_FULL,
+  FAULT_CLOSED,
+  N_FAULTS
+} Fault;
+
+static const struct {
+  const char *name;
+  guint       seeds;
+} faults[N_FAULTS] = {
+  [FAULT_DROP] = { "drop", 32 },
+  [FAULT_CORRUPT] = { "corrupt", 32 },
+  [FAULT_MIXED] = { "mixed", 32 },
+  [FAULT_SILENT] = { "silent", 14 },
+  [FAULT_RESET] = { "reset", 30 },
+  [FAULT_FULL] = { "full", 30 },
+  [FAULT_CLOSED] = { "closed", 30 },
+};
+
+static const char old_content[] = "-- the old file\nprint('old')\n";
+
+typedef struct {
+  MwTestBoard *board;
+  gsize        stop_at;
+} CloseData;
+
+static void
+on_progress (gsize done, gsize total, gpointer user_data)
+{
+  CloseData *close = user_data;
+
+  if (close->stop_at > 0 && done >= close->stop_at)
+    {
+      close->stop_at = 0;
+      mw_sim_stop (close->board->sim);  /* the other side of the port goes away */
+    }
+}
+
+typedef struct {
+  guint ok;
+  guint failed;
+} Tally;
+
+static Tally tallies[N_FAULTS];
+
+static void
+run_case (Fault fault, guint seed)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *old_path = NULL;
+  g_autofree guint8 *data = g_malloc (FILE_SIZE);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (MwTestBoard) board = NULL;
+  g_autoptr (MwDevice) device = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *after = NULL;
+  gsize after_len = 0;
+  GRand *rand = g_rand_new_with_seed (seed * 7919 + fault);
+  MwSimOptions options;
+  CloseData close = { NULL, 0 };
+  gboolean ok;
+  gint64 start;
+  double seconds;
+
+  for (gsize i = 0; i < FILE_SIZE; i++)
+    data[i] = g_rand_int_range (rand, 0, 256);
+  bytes = g_bytes_new (data, FILE_SIZE);
+  {
+    g_autofree char *name = g_strdup_printf ("faults-%s-%u", faults[fault].name, seed);
+
+    dir = mw_test_tmp_path (name);
+  }
+  g_mkdir_with_parents (dir, 0700);
+  old_path = g_build_filename (dir, "data.lua", NULL);
+  g_assert_true (g_file_set_contents (old_path, old_content, -1, NULL));
+
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.fs_dir = dir;
+  options.seed = seed;
+  switch (fault)
+    {
+    case FAULT_DROP: options.drop_rate = 0.0004; break;
+    case FAULT_CORRUPT: options.corrupt_rate = 0.0004; break;
+    case FAULT_MIXED: options.drop_rate = options.corrupt_rate = 0.0003; break;
+    /* the counts start at the first byte the board receives (sync included) */
+    case FAULT_SILENT: options.silent_after = g_rand_int_range (rand, 400, 3000); break;
+    case FAULT_RESET: options.reset_after = g_rand_int_range (rand, 400, 3000); break;
+    case FAULT_FULL: options.flash_full_after = g_rand_int_range (rand, 1, FILE_SIZE); break;
+    case FAULT_CLOSED: close.stop_at = g_rand_int_range (rand, 1, FILE_SIZE); break;
+    case N_FAULTS:
+    default: g_assert_not_reached ();
+    }
+  g_rand_free (rand);
+  board = mw_test_board_new (&options);
+  close.board = board;
+  device = mw_device_new (board->repl);
+
+  start = g_get_monotonic_time ();
+  mw_device_upload_async (device, "data.lua", bytes, 0, 0, on_progress, &close, NULL,
+                          mw_test_store_result, &result);
+  mw_device_wait (device, &result);
+  ok = mw_device_upload_finish (device, result, NULL, &error);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_cmpfloat (seconds, <, TIME_LIMIT_S);
+
+  /* Look at the flash itself, as a host folder: new and verified, or old and intact. */
+  mw_sim_stop (board->sim);
+  g_assert_true (g_file_get_contents (old_path, &after, &after_len, NULL));
+  if (ok)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpmem (after, after_len, data, FILE_SIZE);
+      tallies[fault].ok++;
+    }
+  else
+    {
+      g_assert_nonnull (error);
+      g_assert_cmpuint (strlen (error->message), >, 10);
+      if (g_getenv ("MW_FAULTS_VERBOSE"))
+        g_printerr ("%s seed %u: %s (%.2f s)\n", faults[fault].name, seed, error->message, seconds);
+      /* The port closing after the last block cannot tell whether the board finished:
+       * then the new file may be there, whole and verified, and the message says so. */
+      if (fault == FAULT_CLOSED && after_len == FILE_SIZE)
+        {
+          g_assert_cmpmem (after, after_len, data, FILE_SIZE);
+          g_assert_nonnull (strstr (error->message, "either the old file or the new one"));
+        }
+      else
+        g_assert_cmpmem (after, after_len, old_content, sizeof old_content - 1);
+      tallies[fault].failed++;
+      switch (fault)
+        {
+        case FAULT_RESET:
+          g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET);
+          break;
+        case FAULT_FULL:
+          g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL);
+          break;
+        case FAULT_CLOSED:
+          g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED);
+          break;
+        case FAULT_SILENT:
+          g_assert_true (error->domain == MW_REPL_ERROR);
+          break;
+        default:
+          break;
+        }
+    }
+}
+
+static void
+test_fault (gconstpointer data)
+{
+  Fault fault = GPOINTER_TO_INT (data);
+
+  const char *only = g_getenv ("MW_FAULTS_SEED");  /* to replay one case */
+
+  for (guint seed = 1; seed <= faults[fault].seeds; seed++)
+    if (only == NULL || (guint) atoi (only) == seed)
+      run_case (fault, seed);
+  if (only != NULL)
+    return;
+  g_test_message ("%s: %u verified, %u clear errors", faults[fault].name, tallies[fault].ok,
+                  tallies[fault].failed);
+  /* Lossy lines at these rates must still deliver most files. */
+  if (fault == FAULT_DROP || fault == FAULT_CORRUPT || fault == FAULT_MIXED)
+    g_assert_cmpuint (tallies[fault].ok, >=, faults[fault].seeds * 3 / 4);
+  /* A full flash after at most the file's size can never succeed. */
+  if (fault == FAULT_FULL)
+    g_assert_cmpuint (tallies[fault].ok, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (int f = 0; f < N_FAULTS; f++)
+    {
+      g_autofree char *path = g_strdup_printf ("/mw/upload/faults/%s", faults[f].name);
+
+      g_test_add_data_func (path, GINT_TO_POINTER (f), test_fault);
+    }
+  return g_test_run ();
+}
