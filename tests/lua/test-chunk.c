@@ -108,6 +108,16 @@ test_example_golden (void)
 
   p = g_bytes_get_data (stripped, &len);
   g_assert_cmpmem (p, len, example_stripped, sizeof example_stripped);
+
+  /* writing at a strip level is stripping, then writing */
+  for (int level = 1; level <= 3; level++)
+    {
+      g_autoptr (MwLuaChunk) s = mw_lua_chunk_strip (chunk, level);
+      g_autoptr (GBytes) a = dump_or_fail (s, &mw_lua_chunk_format_nodemcu_float);
+      g_autoptr (GBytes) b = mw_lua_chunk_dump_stripped (chunk, &mw_lua_chunk_format_nodemcu_float,
+                                                         level, NULL);
+      g_assert_true (g_bytes_equal (a, b));
+    }
 }
 
 /* A packed line info case: source lines for each instruction of a NodeMCU function and the
@@ -145,7 +155,7 @@ test_packed_lines (gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (MwLuaChunk) chunk = NULL;
   g_autoptr (GBytes) again = NULL;
-  const MwLuaFunction *main;
+  const MwLuaProto *main;
   guint8 word[4];
 
   /* A main function of n RETURN 0 1 instructions with the case's packed line info. */
@@ -298,6 +308,73 @@ test_syntax_error (void)
   g_assert_cmpstr (error->message, ==, "bad.lua:1: unexpected symbol near '='");
 }
 
+typedef struct {
+  const char *file;     /* under tests/lua/data/fuzz-chunk/, made from example190.lc */
+  MwLuaChunkError code;
+  const char *message;
+} MalformedCase;
+
+static const MalformedCase malformed_cases[] = {
+  { "short-header.lc", MW_LUA_CHUNK_ERROR_TRUNCATED,
+    "offset 7: chunk ends inside the 12-byte header" },
+  { "bad-version.lc", MW_LUA_CHUNK_ERROR_HEADER,
+    "offset 4: Lua version 5.2, not 5.1 (version byte 0x52)" },
+  { "header-only.lc", MW_LUA_CHUNK_ERROR_TRUNCATED,
+    "offset 12: chunk ends inside a source name (4 bytes needed, 0 left)" },
+  { "bad-pad.lc", MW_LUA_CHUNK_ERROR_MALFORMED,
+    "offset 39: alignment padding byte is 0x01, not 0" },
+  { "huge-count.lc", MW_LUA_CHUNK_ERROR_TRUNCATED,
+    "offset 35: the instruction count 2147483647 is more than the rest of the chunk holds" },
+  { "negative-count.lc", MW_LUA_CHUNK_ERROR_MALFORMED,
+    "offset 35: the instruction count -1 is negative" },
+  { "bad-constant-type.lc", MW_LUA_CHUNK_ERROR_MALFORMED,
+    "offset 76: constant of unknown type 9" },
+  { "trailing.lc", MW_LUA_CHUNK_ERROR_MALFORMED, "offset 190: 2 bytes after the end of the chunk" },
+  { "bad-lineinfo.lc", MW_LUA_CHUNK_ERROR_MALFORMED,
+    "offset 182: packed line info is malformed at byte 2" },
+};
+
+static void
+test_malformed (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (malformed_cases); i++)
+    {
+      const MalformedCase *c = &malformed_cases[i];
+      g_autofree char *rel = g_build_filename ("lua/data/fuzz-chunk", c->file, NULL);
+      g_autofree char *path = mw_test_data_path (rel);
+      g_autofree char *data = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (MwLuaChunk) chunk = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+      chunk = mw_lua_chunk_new_from_bytes ((const guint8 *) data, len, &error);
+      g_assert_null (chunk);
+      g_assert_error (error, MW_LUA_CHUNK_ERROR, (gint) c->code);
+      g_assert_cmpstr (error->message, ==, c->message);
+    }
+}
+
+/* Every truncation of a valid chunk fails cleanly, naming an offset inside the bytes. */
+static void
+test_every_truncation (void)
+{
+  g_autoptr (MwLuaChunk) chunk = compile_or_fail ("@x.lua", example);
+  g_autoptr (GBytes) full = dump_or_fail (chunk, &mw_lua_chunk_format_nodemcu_float);
+  gsize len;
+  const guint8 *p = g_bytes_get_data (full, &len);
+
+  for (gsize n = 0; n < len; n++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (MwLuaChunk) cut = mw_lua_chunk_new_from_bytes (p, n, &error);
+      g_assert_null (cut);
+      g_assert_nonnull (error);
+      g_assert_true (g_str_has_prefix (error->message, "offset "));
+      g_assert_cmpuint (g_ascii_strtoull (error->message + 7, NULL, 10), <=, n);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -313,5 +390,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/chunk/strip-matches-luac", test_strip_matches_luac);
   g_test_add_func ("/mw/lua/chunk/equal", test_equal);
   g_test_add_func ("/mw/lua/chunk/syntax-error", test_syntax_error);
+  g_test_add_func ("/mw/lua/chunk/malformed", test_malformed);
+  g_test_add_func ("/mw/lua/chunk/every-truncation", test_every_truncation);
   return g_test_run ();
 }

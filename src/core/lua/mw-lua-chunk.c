@@ -747,10 +747,72 @@ chunk_new_from_host_dump (lua_State *L, GError **error)
   return read_chunk (bytes->data, bytes->len, mw_lua_chunk_format_host (), error);
 }
 
+/* A bump allocator for the short-lived compiling state: Lua's parser makes many small
+ * allocations that all die with the state, so freeing one by one is wasted work. */
+#define ARENA_BLOCK (256 * 1024)
+#define ARENA_LIMIT ((gsize) 512 * 1024 * 1024)
+
+typedef struct {
+  GSList *blocks;   /* guint8 buffers, newest first */
+  guint8 *top;      /* start of the last allocation, for in-place growth and undo */
+  gsize used;       /* bytes used in the newest block */
+  gsize size;       /* size of the newest block */
+  gsize total;
+} Arena;
+
+static void *
+arena_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
+{
+  Arena *a = ud;
+  guint8 *block = a->blocks != NULL ? a->blocks->data : NULL;
+  gsize need = (nsize + 15) & ~(gsize) 15;
+  guint8 *p;
+
+  if (nsize == 0)
+    {
+      /* only the newest allocation can be given back */
+      if (ptr != NULL && ptr == a->top)
+        a->used = a->top - block, a->top = NULL;
+      return NULL;
+    }
+  if (ptr != NULL && ptr == a->top && (guint8 *) ptr - block + need <= a->size)
+    {
+      a->used = (guint8 *) ptr - block + need;
+      return ptr;
+    }
+  if (ptr != NULL && nsize <= osize)
+    return ptr;
+  if (block == NULL || a->used + need > a->size)
+    {
+      gsize size = MAX (ARENA_BLOCK, need);
+      if (a->total + size > ARENA_LIMIT)
+        return NULL;  /* Lua reports "not enough memory" */
+      block = g_malloc (size);
+      a->blocks = g_slist_prepend (a->blocks, block);
+      a->used = 0;
+      a->size = size;
+      a->total += size;
+    }
+  p = block + a->used;
+  a->used += need;
+  a->top = p;
+  if (ptr != NULL)
+    memcpy (p, ptr, MIN (osize, nsize));
+  return p;
+}
+
+static int
+arena_panic (lua_State *L)
+{
+  g_error ("unprotected Lua error while compiling: %s", lua_tostring (L, -1));
+  return 0;
+}
+
 MwLuaChunk *
 mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize len,
                               GError **error)
 {
+  Arena arena = { NULL, NULL, 0, 0, 0 };
   lua_State *L;
   MwLuaChunk *chunk = NULL;
   int status;
@@ -759,9 +821,12 @@ mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize l
   g_return_val_if_fail (source != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  L = luaL_newstate ();
+  L = lua_newstate (arena_alloc, &arena);
   if (L == NULL)
     g_error ("cannot create a Lua state: out of memory");
+  lua_atpanic (L, arena_panic);
+  /* nothing is freed anyway; the collector would only walk the parser's objects */
+  lua_gc (L, LUA_GCSTOP, 0);
   status = luaL_loadbuffer (L, source != NULL ? source : "", len, chunkname);
   if (status != 0)
     {
@@ -772,6 +837,7 @@ mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize l
   else
     chunk = chunk_new_from_host_dump (L, error);
   lua_close (L);
+  g_slist_free_full (arena.blocks, g_free);
   return chunk;
 }
 
@@ -826,20 +892,48 @@ mw_lua_chunk_strip (MwLuaChunk *chunk, int level)
 /* writing */
 
 typedef struct {
-  GByteArray *out;
+  guint8 *data;
+  gsize len;
+  gsize cap;
   const MwLuaChunkFormat *format;
+  int strip;  /* as mw_lua_chunk_strip: what to leave out while writing */
   GError **error;
   gboolean failed;
 } Writer;
 
-static void
+/* Room for n more bytes at w->data + w->len. */
+static inline guint8 *
+write_reserve (Writer *w, gsize n)
+{
+  if (w->len + n > w->cap)
+    {
+      w->cap = MAX (w->cap * 2, w->len + n);
+      w->data = g_realloc (w->data, w->cap);
+    }
+  return w->data + w->len;
+}
+
+static inline void
+write_bytes (Writer *w, const void *p, gsize n)
+{
+  if (n == 0)
+    return;
+  memcpy (write_reserve (w, n), p, n);
+  w->len += n;
+}
+
+static inline void
+encode_uint (guint8 *buf, guint64 v, guint size, gboolean little_endian)
+{
+  for (guint i = 0; i < size; i++)
+    buf[little_endian ? i : size - 1 - i] = (guint8) (v >> (8 * i));
+}
+
+static inline void
 write_uint (Writer *w, guint64 v, guint size)
 {
-  guint8 buf[8];
-
-  for (guint i = 0; i < size; i++)
-    buf[w->format->little_endian ? i : size - 1 - i] = (guint8) (v >> (8 * i));
-  g_byte_array_append (w->out, buf, size);
+  encode_uint (write_reserve (w, size), v, size, w->format->little_endian);
+  w->len += size;
 }
 
 static void
@@ -864,10 +958,11 @@ write_int (Writer *w, gint64 v, const char *what)
   write_uint (w, (guint64) v, size);
 }
 
-static void
+static inline void
 write_byte (Writer *w, guint8 b)
 {
-  g_byte_array_append (w->out, &b, 1);
+  *write_reserve (w, 1) = b;
+  w->len++;
 }
 
 static void
@@ -880,7 +975,7 @@ write_string (Writer *w, const MwLuaString *s)
     write_fail (w, MW_LUA_CHUNK_ERROR_RANGE, "a string is too long for the target format");
   write_uint (w, n, size);
   if (s->data != NULL)
-    g_byte_array_append (w->out, (const guint8 *) s->data, s->len + 1);
+    write_bytes (w, s->data, s->len + 1);
 }
 
 static void
@@ -888,8 +983,8 @@ write_align (Writer *w)
 {
   static const guint8 zeros[4] = { 0 };
 
-  if (w->out->len & 3)
-    g_byte_array_append (w->out, zeros, 4 - (w->out->len & 3));
+  if (w->len & 3)
+    write_bytes (w, zeros, 4 - (w->len & 3));
 }
 
 static void
@@ -928,76 +1023,78 @@ write_number (Writer *w, double d)
     }
 }
 
-/* Appends one group: the delta to `line` from `last` + 1 if any, then the count. */
-static void
-pack_group (GByteArray *packed, gint64 line, gint64 last, guint count)
+/* The most bytes one instruction's line can take packed: a 34-bit delta (1 + 4 bytes) and a
+ * count; plus the NUL. */
+#define PACKED_MAX(n) (6 * (gsize) (n) + 1)
+
+/* Packs one line per instruction into `out` (PACKED_MAX bytes): groups of [delta] count,
+ * the delta relative to the previous group's line + 1, then a NUL. Returns the length. */
+static gsize
+pack_lines (guint8 *out, const gint32 *lines, guint n)
 {
-  gint64 delta = line - last - 1;
-  guint8 b;
-
-  if (delta != 0)
-    {
-      guint64 v = delta < 0 ? (guint64) (-delta - 1) : (guint64) (delta - 1);
-
-      b = INFO_DELTA | (delta < 0 ? INFO_SIGN : 0) | (v & 0x3f);
-      g_byte_array_append (packed, &b, 1);
-      for (v >>= 6; v != 0; v >>= 7)
-        {
-          b = INFO_DELTA | (v & 0x7f);
-          g_byte_array_append (packed, &b, 1);
-        }
-    }
-  b = (guint8) count;
-  g_byte_array_append (packed, &b, 1);
-}
-
-static void
-pack_lines (GByteArray *packed, const MwLuaProto *f)
-{
+  guint8 *p = out;
   gint64 last = 0;
   guint i = 0;
 
-  while (i < f->n_lineinfo)
+  while (i < n)
     {
-      gint32 line = f->lineinfo[i];
+      gint32 line = lines[i];
+      gint64 delta = line - last - 1;
       guint count = 1;
 
-      while (i + count < f->n_lineinfo && f->lineinfo[i + count] == line &&
-             count < INFO_MAX_COUNT)
+      while (i + count < n && lines[i + count] == line && count < INFO_MAX_COUNT)
         count++;
-      pack_group (packed, line, last, count);
+      if (delta != 0)
+        {
+          guint64 v = delta < 0 ? (guint64) (-delta - 1) : (guint64) (delta - 1);
+
+          *p++ = INFO_DELTA | (delta < 0 ? INFO_SIGN : 0) | (v & 0x3f);
+          for (v >>= 6; v != 0; v >>= 7)
+            *p++ = INFO_DELTA | (v & 0x7f);
+        }
+      *p++ = (guint8) count;
       last = line;
       i += count;
     }
-  if (packed->len > 0)
-    g_byte_array_append (packed, (const guint8 *) "", 1);
+  if (p != out)
+    *p++ = 0;
+  return p - out;
 }
 
 gsize
 mw_lua_function_packed_lineinfo_size (const MwLuaProto *function)
 {
-  g_autoptr (GByteArray) packed = g_byte_array_new ();
+  g_autofree guint8 *buf = NULL;
 
   g_return_val_if_fail (function != NULL, 0);
-  pack_lines (packed, function);
-  return packed->len;
+  buf = g_malloc (PACKED_MAX (function->n_lineinfo));
+  return pack_lines (buf, function->lineinfo, function->n_lineinfo);
 }
 
 static void
 write_packed_lines (Writer *w, const MwLuaProto *f)
 {
-  g_autoptr (GByteArray) packed = g_byte_array_new ();
+  guint n_lines = w->strip >= 3 ? 0 : f->n_lineinfo;
+  gsize at = w->len;
+  gsize n;
 
-  pack_lines (packed, f);
-  write_int (w, packed->len, "the packed line info size");
+  /* the size comes first but is known only once packed: written as 0, patched after */
+  write_int (w, 0, "the packed line info size");
   write_align (w);
-  g_byte_array_append (w->out, packed->data, packed->len);
+  n = pack_lines (write_reserve (w, PACKED_MAX (n_lines)), f->lineinfo, n_lines);
+  w->len += n;
+  if (n > G_MAXINT32)
+    write_fail (w, MW_LUA_CHUNK_ERROR_RANGE, "line info too big for the target format");
+  encode_uint (w->data + at, n, w->format->sizeof_int, w->format->little_endian);
 }
 
 static void
 write_function (Writer *w, const MwLuaProto *f)
 {
-  write_string (w, &f->source);
+  static const MwLuaString none = { NULL, 0 };
+  gboolean names = w->strip < 2;
+
+  write_string (w, w->strip >= 3 ? &none : &f->source);
   write_int (w, f->linedefined, "linedefined");
   write_int (w, f->lastlinedefined, "lastlinedefined");
   write_byte (w, f->nups);
@@ -1008,8 +1105,11 @@ write_function (Writer *w, const MwLuaProto *f)
   write_int (w, f->n_code, "the instruction count");
   if (w->format->layout == MW_LUA_CHUNK_LAYOUT_NODEMCU)
     write_align (w);
-  for (guint i = 0; i < f->n_code; i++)
-    write_uint (w, f->code[i], 4);
+  if (w->format->little_endian && G_BYTE_ORDER == G_LITTLE_ENDIAN)
+    write_bytes (w, f->code, (gsize) f->n_code * 4);
+  else
+    for (guint i = 0; i < f->n_code; i++)
+      write_uint (w, f->code[i], 4);
 
   write_int (w, f->n_constants, "the constant count");
   for (guint i = 0; i < f->n_constants; i++)
@@ -1042,30 +1142,32 @@ write_function (Writer *w, const MwLuaProto *f)
     write_packed_lines (w, f);
   else
     {
-      write_int (w, f->n_lineinfo, "the line info count");
-      for (guint i = 0; i < f->n_lineinfo; i++)
+      guint n = w->strip >= 3 ? 0 : f->n_lineinfo;
+      write_int (w, n, "the line info count");
+      for (guint i = 0; i < n; i++)
         write_int (w, f->lineinfo[i], "a line number");
     }
-  write_int (w, f->n_locvars, "the local variable count");
-  for (guint i = 0; i < f->n_locvars; i++)
+  write_int (w, names ? f->n_locvars : 0, "the local variable count");
+  for (guint i = 0; names && i < f->n_locvars; i++)
     {
       write_string (w, &f->locvars[i].name);
       write_int (w, f->locvars[i].startpc, "a local's start pc");
       write_int (w, f->locvars[i].endpc, "a local's end pc");
     }
-  write_int (w, f->n_upvalues, "the upvalue name count");
-  for (guint i = 0; i < f->n_upvalues; i++)
+  write_int (w, names ? f->n_upvalues : 0, "the upvalue name count");
+  for (guint i = 0; names && i < f->n_upvalues; i++)
     write_string (w, &f->upvalues[i]);
 }
 
 GBytes *
-mw_lua_chunk_dump (MwLuaChunk *chunk, const MwLuaChunkFormat *format, GError **error)
+mw_lua_chunk_dump_stripped (MwLuaChunk *chunk, const MwLuaChunkFormat *format, int level,
+                            GError **error)
 {
-  g_autoptr (GByteArray) out = NULL;
-  Writer w = { NULL, format, error, FALSE };
+  Writer w = { NULL, 0, 0, format, level, error, FALSE };
 
   g_return_val_if_fail (chunk != NULL, NULL);
   g_return_val_if_fail (format != NULL, NULL);
+  g_return_val_if_fail (level >= 1 && level <= 3, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (format->sizeof_instruction != 4 ||
@@ -1079,20 +1181,28 @@ mw_lua_chunk_dump (MwLuaChunk *chunk, const MwLuaChunkFormat *format, GError **e
                            "unsupported target format");
       return NULL;
     }
-  out = g_byte_array_sized_new (1024);
-  w.out = out;
   {
     const guint8 header[HEADER_SIZE] = {
       0x1b, 'L', 'u', 'a', 0x51, 0, format->little_endian ? 1 : 0, format->sizeof_int,
       format->sizeof_size, format->sizeof_instruction, format->sizeof_number,
       format->integral ? 1 : 0,
     };
-    g_byte_array_append (out, header, HEADER_SIZE);
+    write_reserve (&w, 4096);
+    write_bytes (&w, header, HEADER_SIZE);
   }
   write_function (&w, chunk->main);
   if (w.failed)
-    return NULL;
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+    {
+      g_free (w.data);
+      return NULL;
+    }
+  return g_bytes_new_take (g_realloc (w.data, w.len), w.len);
+}
+
+GBytes *
+mw_lua_chunk_dump (MwLuaChunk *chunk, const MwLuaChunkFormat *format, GError **error)
+{
+  return mw_lua_chunk_dump_stripped (chunk, format, 1, error);
 }
 
 /* ---------------------------------------------------------------------------------------- */

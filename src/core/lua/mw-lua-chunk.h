@@ -140,6 +140,12 @@ GBytes *mw_lua_chunk_dump (MwLuaChunk              *chunk,
                            const MwLuaChunkFormat *format,
                            GError                **error);
 
+/* mw_lua_chunk_dump of mw_lua_chunk_strip (chunk, level), without the copy. */
+GBytes *mw_lua_chunk_dump_stripped (MwLuaChunk              *chunk,
+                                    const MwLuaChunkFormat *format,
+                                    int                     level,
+                                    GError                **error);
+
 typedef enum {
   MW_LUA_CHUNK_COMPARE_ALL = 0,
   /* line info, local and upvalue names, source names */

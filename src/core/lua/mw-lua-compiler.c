@@ -135,21 +135,31 @@ check_integral (const char *filename, const MwLuaProto *f, GError **error)
   return TRUE;
 }
 
-MwLuaChunk *
-mw_lua_compiler_compile (const char *filename, const char *source, gsize len,
-                         MwLuaNumberType target, MwLuaStripLevel strip, GError **error)
+static MwLuaChunk *
+compile_full (const char *filename, const char *source, gsize len, MwLuaNumberType target,
+              GError **error)
 {
   g_autoptr (MwLuaChunk) chunk = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *chunkname = NULL;
 
-  g_return_val_if_fail (filename != NULL, NULL);
-  g_return_val_if_fail (source != NULL || len == 0, NULL);
-  g_return_val_if_fail (strip >= MW_LUA_STRIP_NONE && strip <= MW_LUA_STRIP_ALL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
   chunkname = g_strconcat ("@", filename, NULL);
-  chunk = mw_lua_chunk_new_from_source (chunkname, source, len, &local_error);
+  if (len > 0 && source[0] == '#')
+    {
+      /* as luaL_loadfile (and so dofile on the board): a first "#!" line is skipped but
+       * still counts, so line numbers stay those of the file */
+      const char *nl = memchr (source, '\n', len);
+      g_autofree char *rest = NULL;
+      gsize rest_len = nl != NULL ? len - (nl - source) : 0;
+
+      rest = g_malloc (rest_len + 1);
+      if (nl != NULL)
+        memcpy (rest, nl, rest_len);
+      rest[rest_len] = '\0';
+      chunk = mw_lua_chunk_new_from_source (chunkname, rest, rest_len, &local_error);
+    }
+  else
+    chunk = mw_lua_chunk_new_from_source (chunkname, source, len, &local_error);
   if (chunk == NULL)
     {
       g_set_error_literal (error, MW_LUA_COMPILER_ERROR, MW_LUA_COMPILER_ERROR_SYNTAX,
@@ -160,7 +170,22 @@ mw_lua_compiler_compile (const char *filename, const char *source, gsize len,
   if (target == MW_LUA_TARGET_INTEGER &&
       !check_integral (filename, mw_lua_chunk_get_main (chunk), error))
     return NULL;
-  if (strip == MW_LUA_STRIP_NONE)
+  return g_steal_pointer (&chunk);
+}
+
+MwLuaChunk *
+mw_lua_compiler_compile (const char *filename, const char *source, gsize len,
+                         MwLuaNumberType target, MwLuaStripLevel strip, GError **error)
+{
+  g_autoptr (MwLuaChunk) chunk = NULL;
+
+  g_return_val_if_fail (filename != NULL, NULL);
+  g_return_val_if_fail (source != NULL || len == 0, NULL);
+  g_return_val_if_fail (strip >= MW_LUA_STRIP_NONE && strip <= MW_LUA_STRIP_ALL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  chunk = compile_full (filename, source, len, target, error);
+  if (chunk == NULL || strip == MW_LUA_STRIP_NONE)
     return g_steal_pointer (&chunk);
   return mw_lua_chunk_strip (chunk, strip);
 }
@@ -174,10 +199,16 @@ mw_lua_compiler_compile_to_bytes (const char *filename, const char *source, gsiz
   g_autoptr (GError) local_error = NULL;
   GBytes *bytes;
 
-  chunk = mw_lua_compiler_compile (filename, source, len, target, strip, error);
+  g_return_val_if_fail (filename != NULL, NULL);
+  g_return_val_if_fail (source != NULL || len == 0, NULL);
+  g_return_val_if_fail (strip >= MW_LUA_STRIP_NONE && strip <= MW_LUA_STRIP_ALL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  chunk = compile_full (filename, source, len, target, error);
   if (chunk == NULL)
     return NULL;
-  bytes = mw_lua_chunk_dump (chunk, mw_lua_compiler_target_format (target), &local_error);
+  bytes = mw_lua_chunk_dump_stripped (chunk, mw_lua_compiler_target_format (target), strip,
+                                      &local_error);
   if (bytes == NULL)
     g_set_error (error, MW_LUA_COMPILER_ERROR, MW_LUA_COMPILER_ERROR_NUMBER, "%s: %s",
                  filename, local_error->message);

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #define FILE_MT "moonwire.sim.file"
+/* The firmware keeps the last opened file referenced, for the module-level calls: a script
+ * may drop the object that file.open() returned and go on with file.read(). */
+#define LAST_KEY "moonwire.sim.file.last"
 #define MAX_OPEN 4
 #define READ_DEFAULT 1024
 #define LINE_MAX_LEN 1024
@@ -115,12 +118,19 @@ l_open (lua_State *L)
   lua_setmetatable (L, -2);
   g_ptr_array_add (vm->files, f);
   vm->last_file = f;
+  lua_pushvalue (L, -1);
+  lua_setfield (L, LUA_REGISTRYINDEX, LAST_KEY);
   return 1;
 }
 
 static int
 do_close (lua_State *L, MwSimFile *f)
 {
+  if (f == f->vm->last_file)
+    {
+      lua_pushnil (L);
+      lua_setfield (L, LUA_REGISTRYINDEX, LAST_KEY);
+    }
   file_close (f);
   return 0;
 }
@@ -246,6 +256,14 @@ static int o_seek (lua_State *L) { return do_seek (L, check_file (L, 1), 2); }
 static int o_flush (lua_State *L) { return do_flush (L, check_file (L, 1)); }
 
 static int
+o_tostring (lua_State *L)
+{
+  /* as the firmware names its file objects */
+  lua_pushfstring (L, "file.obj: %p", lua_touserdata (L, 1));
+  return 1;
+}
+
+static int
 o_gc (lua_State *L)
 {
   MwSimFile *f = luaL_checkudata (L, 1, FILE_MT);
@@ -260,7 +278,7 @@ m_close (lua_State *L)
   MwSimVm *vm = mw_sim_vm_get (L);
 
   if (vm->last_file)
-    file_close (vm->last_file);
+    return do_close (L, vm->last_file);
   return 0;
 }
 static int m_write (lua_State *L) { return do_write (L, current_file (L), 1); }
@@ -433,6 +451,8 @@ mw_sim_open_file (lua_State *L)
   lua_setfield (L, -2, "__index");
   lua_pushcfunction (L, o_gc);
   lua_setfield (L, -2, "__gc");
+  lua_pushcfunction (L, o_tostring);
+  lua_setfield (L, -2, "__tostring");
   lua_pop (L, 1);
 
   mw_sim_register (L, "file", file_funcs);

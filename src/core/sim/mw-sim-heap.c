@@ -11,22 +11,27 @@ mw_sim_heap_init (MwSimHeap      *heap,
   *heap = (MwSimHeap) { .model = mw_lua_ram_model_get (number_type) };
 }
 
-/* The allocator does not know which object a block holds, so the charge is a linear fit of
- * board size to host size over the objects that dominate a heap, taken from the model: a
- * table header (host 56 B, board 32 B), TValue arrays (16 -> tvalue), hash nodes
- * (40 -> hash_node), closures with their UpVals (host 136 B for two upvalues, board 76 B).
- * The float build comes out at 13/20 of the host size, the integer build at 11/20; strings
- * (host header 24, board 16) are charged a little low. */
+/* The allocator does not know which object a block holds, so the charge depends on the
+ * block's size only, fitted to the model's sizes on a 64-bit host:
+ * - small blocks (up to 64 B) are object headers: a host Table is 64 B (board 32), an UpVal
+ *   or a one-node hash part 40 B (board 24 and 32), a two-upvalue closure 56 B (board 28);
+ *   they are charged half their size plus 4;
+ * - bigger blocks are arrays of TValues (host 16 B each, board `tvalue`) and hash nodes
+ *   (host 40, board `hash_node`): beyond the first 64 B they cost 25/32 of the host size in
+ *   the float build, 1/2 in the integer build.
+ * So `{}` costs 36 B (board 32), `{1,2,3}` 64 (68), `{a=1}` 60 (64), a closure with two
+ * upvalues 80 (76). */
 gsize
 mw_sim_heap_cost (const MwSimHeap *heap,
                   gsize            host_size)
 {
-  guint num;
-
   if (host_size == 0)
     return 0;
-  num = heap->model->tvalue == 12 ? 13 : 11;
-  return (host_size * num + 19) / 20;
+  if (host_size <= 64)
+    return (host_size + 8) / 2;
+  if (heap->model->tvalue == 12)
+    return 36 + (host_size - 64) * 25 / 32;
+  return 36 + (host_size - 64) / 2;
 }
 
 void *

@@ -1,11 +1,10 @@
 /* mw-sim-node.c: the firmware's `node` module (NODEMCU.md sections 2, 3 and 5). */
 #include "mw-sim-private.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
-#if __has_include("mw-lua-chunk.h")
-#define MW_SIM_HAVE_CHUNK 1
-#endif
+#include "mw-lua-compiler.h"
 
 #define FLASH_ID 1458400
 #define FLASH_SIZE 4096   /* KB */
@@ -115,22 +114,65 @@ l_info (lua_State *L)
   return 1;
 }
 
+/* node.compile("x.lua") writes x.lc as the firmware does: always fully stripped, after a
+ * parse in the board's own RAM (so a big file fails with "not enough memory"). */
 static int
 l_compile (lua_State *L)
 {
+  MwSimVm *vm = mw_sim_vm_get (L);
   size_t len;
   const char *name = luaL_checklstring (L, 1, &len);
+  char *path, *source = NULL, *out_name, *out_path;
+  gsize source_len;
+  GBytes *bytes;
+  GError *error = NULL;
+  gboolean ok;
+  int status;
 
   luaL_argcheck (L, len > 4 && strcmp (name + len - 4, ".lua") == 0, 1,
                  "filename must end in .lua");
   luaL_argcheck (L, len - 4 + 3 <= MW_SIM_FLASH_MAX_NAME, 1, "filename too long");
-#ifdef MW_SIM_HAVE_CHUNK
-  return luaL_error (L, "node.compile: not wired to the NodeMCU bytecode writer yet");
-#else
-  /* never pretend: a .lc this build wrote would not be what the firmware writes */
-  return luaL_error (L, "node.compile: this simulator was built without NodeMCU bytecode "
-                     "support, %s was not compiled", name);
-#endif
+  path = mw_sim_flash_path (vm->flash, name);
+  ok = g_file_get_contents (path, &source, &source_len, NULL);
+  g_free (path);
+  if (!ok)
+    return luaL_error (L, "cannot open %s", name);
+
+  /* the parse on the board: charged to the board's heap; its error is the firmware's */
+  lua_pushfstring (L, "@%s", name);
+  status = luaL_loadbuffer (L, source, source_len, lua_tostring (L, -1));
+  if (status != 0)
+    {
+      g_free (source);
+      return lua_error (L);
+    }
+  lua_pop (L, 2);
+
+  bytes = mw_lua_compiler_compile_to_bytes (name, source, source_len, vm->number_type,
+                                            MW_LUA_STRIP_ALL, &error);
+  g_free (source);
+  if (bytes == NULL)
+    {
+      lua_pushstring (L, error->message);
+      g_error_free (error);
+      return lua_error (L);
+    }
+  out_name = g_strdup_printf ("%.*s.lc", (int) (len - 4), name);
+  out_path = mw_sim_flash_path (vm->flash, out_name);
+  g_unlink (out_path);
+  ok = mw_sim_flash_reserve (vm->flash, g_bytes_get_size (bytes)) &&
+       g_file_set_contents (out_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                            NULL);
+  g_free (out_path);
+  g_bytes_unref (bytes);
+  if (!ok)
+    {
+      lua_pushfstring (L, "cannot write %s", out_name);
+      g_free (out_name);
+      return lua_error (L);
+    }
+  g_free (out_name);
+  return 0;
 }
 
 static int

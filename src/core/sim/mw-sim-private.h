@@ -40,8 +40,11 @@ struct _MwSimVm {
   gboolean      in_task;
   gboolean      wdt_tripped;
   gboolean      restart_pending;
+  guint         initial_baud;  /* the speed after a reset */
   guint         baud;
   gboolean      baud_changed;
+  guint         tx_old_baud;   /* the speed of the first tx_switch_pos queued bytes */
+  gsize         tx_switch_pos;
   int           uart_cb;       /* uart.on("data") callback ref, or LUA_NOREF */
   guint         uart_n;
   int           uart_end;      /* terminator character, or -1 */
@@ -69,10 +72,12 @@ void      mw_sim_vm_free     (MwSimVm *vm);
 void      mw_sim_vm_boot     (MwSimVm    *vm,
                               const char *cause);
 void      mw_sim_vm_shutdown (MwSimVm *vm);
-/* Feeds one received byte; returns TRUE when it completed a task (a line or a uart.on
- * callback ran), so the caller can let timers and output run before the next byte. */
+/* Feeds one received byte (`from_uart` FALSE: from node.input(), not echoed and not seen by
+ * uart.on); returns TRUE when it completed a task (a line or a uart.on callback ran), so the
+ * caller can let timers and output run before the next byte. */
 gboolean  mw_sim_vm_feed     (MwSimVm *vm,
-                              guint8   byte);
+                              guint8   byte,
+                              gboolean from_uart);
 /* Whether a reboot is due (node.restart(), the watchdog). */
 gboolean  mw_sim_vm_reboot_due (MwSimVm *vm);
 void      mw_sim_vm_reboot   (MwSimVm *vm);
@@ -119,5 +124,7 @@ void mw_sim_file_shutdown (MwSimVm *vm);
 void mw_sim_register (lua_State          *L,
                       const char         *name,
                       const luaL_Reg     *funcs);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwSimVm, mw_sim_vm_free)
 
 G_END_DECLS

@@ -16,6 +16,10 @@ l_setup (lua_State *L)
   luaL_checkinteger (L, 5);
   if (id == 0)
     {
+      /* what is queued already left the board at the old speed */
+      if (!vm->baud_changed)
+        vm->tx_old_baud = vm->baud;
+      vm->tx_switch_pos = vm->tx->len;
       vm->baud = baud;
       vm->baud_changed = TRUE;
       if (!lua_isnoneornil (L, 6))

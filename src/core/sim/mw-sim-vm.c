@@ -6,10 +6,7 @@
 #include <lualib.h>
 #include <string.h>
 
-#if __has_include("mw-lua-chunk.h")
 #include "mw-lua-chunk.h"
-#define MW_SIM_HAVE_CHUNK 1
-#endif
 
 #define VM_KEY "moonwire.sim.vm"
 #define WDT_HOOK_COUNT 1000
@@ -146,6 +143,24 @@ l_print (lua_State *L)
   return 0;
 }
 
+/* collectgarbage("count") in board kilobytes, as the firmware's Lua counts them; every other
+ * option goes to Lua's own collectgarbage (upvalue 1). */
+static int
+l_collectgarbage (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  if (g_strcmp0 (luaL_optstring (L, 1, "collect"), "count") == 0)
+    {
+      lua_pushnumber (L, vm->heap.used / 1024.0);
+      return 1;
+    }
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
+  return lua_gettop (L);
+}
+
 static void
 wdt_hook (lua_State *L,
           lua_Debug *ar)
@@ -161,7 +176,10 @@ mw_sim_vm_check_wdt (MwSimVm *vm)
   if (!vm->wdt_tripped &&
       g_get_monotonic_time () - vm->task_start < (gint64) vm->wdt_ms * 1000)
     return;
-  /* once tripped, every hook raises again, so a pcall in Lua cannot swallow the reset */
+  /* once tripped, the hook runs at every instruction and raises again, so a pcall in Lua
+   * cannot swallow the reset: the first instruction after it raises once more */
+  if (!vm->wdt_tripped)
+    lua_sethook (vm->L, wdt_hook, LUA_MASKCOUNT, 1);
   vm->wdt_tripped = TRUE;
   luaL_error (vm->L, WDT_MESSAGE);
 }
@@ -255,9 +273,15 @@ mw_sim_vm_callback (MwSimVm *vm,
         print_error (vm, status);
       else
         {
-          g_autofree char *text = g_strdup_printf (
-            "PANIC: unprotected error in call to Lua API (%s)\n",
-            lua_tostring (vm->L, -1) ? lua_tostring (vm->L, -1) : "?");
+          /* the panic handler sees the bare message, without a traceback */
+          g_autofree char *msg = g_strdup (lua_tostring (vm->L, -1) ? lua_tostring (vm->L, -1)
+                                                                     : "?");
+          char *tb = strstr (msg, "\nstack traceback:");
+          g_autofree char *text = NULL;
+
+          if (tb)
+            *tb = '\0';
+          text = g_strdup_printf ("PANIC: unprotected error in call to Lua API (%s)\n", msg);
           lua_pop (vm->L, 1);
           print_cstr (vm, text);
         }
@@ -362,7 +386,8 @@ feed_uart_callback (MwSimVm *vm,
 
 gboolean
 mw_sim_vm_feed (MwSimVm *vm,
-                guint8   byte)
+                guint8   byte,
+                gboolean from_uart)
 {
   GString *echo;
   gboolean task = FALSE;
@@ -371,13 +396,15 @@ mw_sim_vm_feed (MwSimVm *vm,
     return FALSE;
   if (vm->uart_cb != LUA_NOREF)
     {
-      task = feed_uart_callback (vm, byte);
+      if (from_uart)
+        task = feed_uart_callback (vm, byte);
       if (!vm->uart_run_input || vm->L == NULL || mw_sim_vm_reboot_due (vm))
         return task;
     }
 
+  /* node.input() text goes to the interpreter without the UART's echo */
   echo = g_string_new (NULL);
-  if (mw_sim_repl_feed (&vm->repl, byte, echo) == MW_SIM_REPL_LINE)
+  if (mw_sim_repl_feed (&vm->repl, byte, from_uart ? echo : NULL) == MW_SIM_REPL_LINE)
     {
       g_autofree char *line = mw_sim_repl_take_line (&vm->repl);
 
@@ -409,17 +436,8 @@ mw_sim_vm_load_file (lua_State  *L,
       return LUA_ERRFILE;
     }
   chunkname = g_strconcat ("@", name, NULL);
-  if (len > 0 && bytes[0] == '\033')
-    {
-#ifdef MW_SIM_HAVE_CHUNK
-      return mw_lua_chunk_load (L, bytes, len, chunkname);
-#else
-      lua_pushfstring (L, "%s: NodeMCU bytecode (.lc) cannot be loaded: this simulator was "
-                       "built without bytecode support", name);
-      return LUA_ERRSYNTAX;
-#endif
-    }
-  return luaL_loadbuffer (L, bytes, len, chunkname);
+  /* NodeMCU bytecode (float or integer) is converted to the host's; source loads as is */
+  return mw_lua_chunk_load (L, bytes, len, chunkname);
 }
 
 static int
@@ -578,6 +596,15 @@ mw_sim_vm_boot (MwSimVm    *vm,
   mw_sim_vm_shutdown (vm);
   if (cause)
     mw_sim_vm_write (vm, cause, strlen (cause));
+  if (vm->baud != vm->initial_baud)
+    {
+      /* a reset puts the UART back to its boot speed */
+      if (!vm->baud_changed)
+        vm->tx_old_baud = vm->baud;
+      vm->tx_switch_pos = vm->tx->len;
+      vm->baud = vm->initial_baud;
+      vm->baud_changed = TRUE;
+    }
 
   mw_sim_heap_init (&vm->heap, vm->number_type);
   L = vm->L = lua_newstate (mw_sim_heap_alloc, &vm->heap);
@@ -602,6 +629,9 @@ mw_sim_vm_boot (MwSimVm    *vm,
   lua_register (L, "print", l_print);
   lua_register (L, "dofile", l_dofile);
   lua_register (L, "loadfile", l_loadfile);
+  lua_getglobal (L, "collectgarbage");
+  lua_pushcclosure (L, l_collectgarbage, 1);
+  lua_setglobal (L, "collectgarbage");
   setup_package (L);
   for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
     if (mw_sim_vm_has_module (vm, modules[i].name))
@@ -651,10 +681,18 @@ mw_sim_vm_reboot_due (MwSimVm *vm)
 void
 mw_sim_vm_reboot (MwSimVm *vm)
 {
-  /* the ROM boot loader speaks at 74880 baud: its line reaches a 115200 host as garbage,
-   * so only the firmware's own texts are reproduced here */
-  if (vm->wdt_tripped)
-    mw_sim_vm_boot (vm, "\r\nSoft WDT reset\r\n\r\n>>>stack>>>\r\n<<<stack<<<\r\n\r\n");
-  else
-    mw_sim_vm_boot (vm, "\r\n");
+  /* After a reset the ROM boot loader prints its line at 74880 baud (NODEMCU.md section 1),
+   * which a host at 115200 reads as garbage: its bytes are sent scrambled, bit 7 set, so a
+   * host must cope with them as with a board's. The firmware's own texts follow readable. */
+  static const char rom[] = " ets Jan  8 2013,rst cause:2, boot mode:(3,6)\r\n";
+  const char *cause = vm->wdt_tripped ? "Soft WDT reset\r\n\r\n>>>stack>>>\r\n<<<stack<<<\r\n"
+                                      : "";
+  GString *text = g_string_new ("\r\n");
+
+  g_string_append (text, cause);
+  for (gsize i = 0; i < sizeof rom - 1; i++)
+    g_string_append_c (text, (char) (((guint8) rom[i] * 37u + 0x95u) | 0x80u));
+  g_string_append (text, "\r\n");
+  mw_sim_vm_boot (vm, text->str);
+  g_string_free (text, TRUE);
 }

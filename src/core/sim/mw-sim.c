@@ -59,6 +59,7 @@ struct _MwSim {
   guint64       rx_total;
   gboolean      silent;
   gboolean      reset_done;
+  gboolean      trace;         /* MOONWIRE_SIM_TRACE=1: every byte on stderr */
 };
 
 G_DEFINE_FINAL_TYPE (MwSim, mw_sim, G_TYPE_OBJECT)
@@ -66,6 +67,7 @@ G_DEFINE_FINAL_TYPE (MwSim, mw_sim, G_TYPE_OBJECT)
 static void rx_schedule (MwSim *self);
 static void tx_schedule (MwSim *self);
 static void process_schedule (MwSim *self);
+static void trace_bytes (const char *dir, const guint8 *buf, gsize n);
 
 void
 mw_sim_options_init (MwSimOptions *options)
@@ -181,13 +183,14 @@ speed_for_baud (guint baud)
 /* A host whose line speed differs from the board's reads and sends garbage, as on a wire.
  * The pty carries the host's termios: compare its speed with the board's. */
 static gboolean
-speed_mismatch (MwSim *self)
+speed_mismatch (MwSim *self,
+                guint  baud)
 {
   struct termios tio;
 
   if (tcgetattr (self->master, &tio) != 0)
     return FALSE;
-  return cfgetospeed (&tio) != speed_for_baud (self->vm->baud);
+  return cfgetospeed (&tio) != speed_for_baud (baud);
 }
 
 static guint8
@@ -218,9 +221,13 @@ after_task (gpointer data)
     reboot (self, self->vm->wdt_tripped ? "watchdog" : "node.restart");
   if (self->vm->baud_changed)
     {
+      /* input at the new speed at once; output once the bytes queued before have gone */
       self->vm->baud_changed = FALSE;
       mw_sim_uart_set_baud (&self->rx_uart, self->vm->baud);
-      mw_sim_uart_set_baud (&self->tx_uart, self->vm->baud);
+      if (self->vm->tx_switch_pos == 0)
+        mw_sim_uart_set_baud (&self->tx_uart, self->vm->baud);
+      else
+        mw_sim_uart_set_baud (&self->tx_uart, self->vm->tx_old_baud);
     }
   tx_schedule (self);
   if (self->vm->inject->len || self->ring.count)
@@ -270,17 +277,25 @@ tx_schedule (MwSim *self)
     g_string_truncate (tx, 0);
   if (tx->len > TX_QUEUE_MAX)
     g_string_erase (tx, 0, tx->len - TX_QUEUE_MAX);
+  if (self->vm->tx_switch_pos > tx->len)
+    {
+      self->vm->tx_switch_pos = 0;
+      mw_sim_uart_set_baud (&self->tx_uart, self->vm->baud);
+    }
   if (tx->len == 0)
     {
       self->tx_idle = TRUE;
       return;
     }
   want = MIN (tx->len, RX_CHUNK);
+  if (self->vm->tx_switch_pos)
+    want = MIN (want, self->vm->tx_switch_pos);
   n = mw_sim_uart_budget (&self->tx_uart, g_get_monotonic_time (), want, self->tx_idle);
   self->tx_idle = FALSE;
   if (n > 0)
     {
-      if (speed_mismatch (self))
+      if (speed_mismatch (self, self->vm->tx_switch_pos ? self->vm->tx_old_baud
+                                                        : self->vm->baud))
         for (gsize i = 0; i < n; i++)
           tx->str[i] = (char) garble ((guint8) tx->str[i]);
       written = write (self->master, tx->str, n);
@@ -289,10 +304,18 @@ tx_schedule (MwSim *self)
           /* no host on the other end: the bytes are lost on the wire */
           written = n;
         }
+      if (written > 0 && self->trace)
+        trace_bytes ("tx", (const guint8 *) tx->str, written);
       if (written > 0)
         {
           mw_sim_uart_spend (&self->tx_uart, written);
           g_string_erase (tx, 0, written);
+          if (self->vm->tx_switch_pos)
+            {
+              self->vm->tx_switch_pos -= MIN ((gsize) written, self->vm->tx_switch_pos);
+              if (self->vm->tx_switch_pos == 0)
+                mw_sim_uart_set_baud (&self->tx_uart, self->vm->baud);
+            }
         }
       else
         {
@@ -317,13 +340,34 @@ tx_schedule (MwSim *self)
 /* ---- receive ---- */
 
 static void
+trace_bytes (const char   *dir,
+             const guint8 *buf,
+             gsize         n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (buf[i] >= 0x20 && buf[i] < 0x7f && buf[i] != '\\')
+        g_string_append_c (s, (char) buf[i]);
+      else
+        g_string_append_printf (s, "\\x%02x", buf[i]);
+    }
+  g_printerr ("moonwire-sim %s %" G_GINT64_FORMAT " %s\n", dir, g_get_monotonic_time () / 1000,
+              s->str);
+  g_string_free (s, TRUE);
+}
+
+static void
 receive_bytes (MwSim  *self,
                guint8 *buf,
                gsize   n)
 {
-  gboolean mismatch = speed_mismatch (self);
+  gboolean mismatch = speed_mismatch (self, self->vm->baud);
   gsize kept = 0;
 
+  if (self->trace)
+    trace_bytes ("rx", buf, n);
   for (gsize i = 0; i < n; i++)
     {
       guint8 b = buf[i];
@@ -431,19 +475,21 @@ process_cb (gpointer data)
   MwSim *self = data;
   MwSimVm *vm = self->vm;
   gboolean task = FALSE;
+  gboolean from_uart;
   guint8 b;
 
   clear_source (&self->process);
   while (!task)
     {
-      if (vm->inject->len)
+      from_uart = vm->inject->len == 0;
+      if (!from_uart)
         {
           b = (guint8) vm->inject->str[0];
           g_string_erase (vm->inject, 0, 1);
         }
       else if (!mw_sim_ring_pop (&self->ring, &b))
         break;
-      task = mw_sim_vm_feed (vm, b);
+      task = mw_sim_vm_feed (vm, b, from_uart);
     }
   if (task)
     {
@@ -477,6 +523,7 @@ board_thread (gpointer data)
   MwSim *self = data;
 
   g_main_context_push_thread_default (self->context);
+  self->trace = g_strcmp0 (g_getenv ("MOONWIRE_SIM_TRACE"), "1") == 0;
   self->tx = g_string_new (NULL);
   self->rand = g_rand_new_with_seed ((guint32) (self->opts.seed ^ (self->opts.seed >> 32)));
   mw_sim_ring_init (&self->ring);
@@ -499,7 +546,7 @@ board_thread (gpointer data)
   self->vm->tx = self->tx;
   self->vm->task_done = after_task;
   self->vm->task_done_data = self;
-  self->vm->baud = self->opts.baud;
+  self->vm->baud = self->vm->initial_baud = self->opts.baud;
   self->vm->chip_id = 0x00a1b2c3u ^ (guint32) self->opts.seed;
 
   mw_sim_vm_boot (self->vm, NULL);

@@ -1,0 +1,2 @@
+local a,b,c
+local function f() return function() return a, c end end

@@ -1,0 +1,147 @@
+/* test-cli.c: the moonwire-sim program: bad options exit 2 with a clear message; a good run
+ * prints the pty path, makes --link, answers on the pty and stops cleanly on SIGTERM/SIGINT. */
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "mw-sim-test.h"
+
+static const char *
+sim_program (void)
+{
+  const char *p = g_getenv ("MOONWIRE_SIM");
+
+  g_assert_nonnull (p);
+  return p;
+}
+
+typedef struct {
+  const char *name;
+  const char *args[4];
+  const char *message;    /* part of what stderr must say */
+} BadCase;
+
+static const BadCase bad_cases[] = {
+  { "firmware", { "--firmware", "1.5" }, "--firmware must be 3.0 or 2.2" },
+  { "baud-limit", { "--baud-limit", "maybe" }, "--baud-limit must be on or off" },
+  { "heap", { "--heap", "12" }, "--heap must be a size" },
+  { "heap-junk", { "--heap", "lots" }, "--heap must be a size" },
+  { "fs-size", { "--fs-size", "-1" }, "--fs-size must be a size" },
+  { "modules", { "--modules", "file,net" }, "unknown module 'net'" },
+  { "drop-rate", { "--drop-rate", "2" }, "--drop-rate must be a number from 0 to 1" },
+  { "seed", { "--seed", "x" }, "--seed must be a number" },
+  { "unknown", { "--frobnicate" }, "Unknown option --frobnicate" },
+  { "argument", { "extra" }, "unexpected argument 'extra'" },
+};
+
+static void
+test_bad_option (gconstpointer data)
+{
+  const BadCase *c = data;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  g_ptr_array_add (argv, (char *) sim_program ());
+  for (guint i = 0; c->args[i]; i++)
+    g_ptr_array_add (argv, (char *) c->args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, 0, NULL, NULL, &out, &err,
+                               &status, NULL));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+  g_assert_nonnull (strstr (err, c->message));
+  g_assert_true (g_str_has_prefix (err, "moonwire-sim: "));
+  g_assert_cmpstr (out, ==, "");
+}
+
+static void
+run_and_stop (int sig)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mw-sim-cli-XXXXXX", NULL);
+  g_autofree char *link = g_build_filename (dir, "ttyNODEMCU", NULL);
+  const char *argv[] = { sim_program (), "--baud-limit=off", "--link", link,
+                         "--firmware", "2.2", "--fs", dir, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+  int out_fd, status;
+  char path[256] = { 0 };
+  gsize len = 0;
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+  while (len < sizeof path - 1)
+    {
+      gssize r = read (out_fd, path + len, 1);
+      if (r <= 0 || path[len] == '\n')
+        break;
+      len++;
+    }
+  path[len] = '\0';
+  g_assert_true (g_str_has_prefix (path, "/dev/pts/"));
+  {
+    g_autofree char *target = g_file_read_link (link, NULL);
+    g_assert_cmpstr (target, ==, path);
+  }
+  {
+    /* the link works as a port name */
+    g_autoptr(MwSimTestBoard) board = g_new0 (MwSimTestBoard, 1);
+    int fd = open (link, O_RDWR | O_NOCTTY | O_NONBLOCK);
+    struct termios tio;
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (fd, >=, 0);
+    tcgetattr (fd, &tio);
+    cfmakeraw (&tio);
+    cfsetspeed (&tio, B115200);
+    tcsetattr (fd, TCSANOW, &tio);
+    board->fd = fd;
+    board->seen = g_string_new (NULL);
+    board->sim = mw_sim_new (NULL);  /* unused: the board is the other process */
+    {
+      g_autoptr(GString) boot = mw_sim_test_expect (board, "lua: cannot open init.lua\r\n> ",
+                                                    -1, 5000);
+      g_assert_nonnull (boot);
+    }
+    out = mw_sim_test_run (board, "print(node.info())");
+    g_assert_true (g_str_has_prefix (out, "2\t2\t0\t"));
+  }
+  kill (pid, sig);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_false (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  close (out_fd);
+  g_spawn_close_pid (pid);
+  g_rmdir (dir);
+}
+
+static void
+test_sigterm (void)
+{
+  run_and_stop (SIGTERM);
+}
+
+static void
+test_sigint (void)
+{
+  run_and_stop (SIGINT);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/mw/sim/cli/bad-option/%s", bad_cases[i].name);
+      g_test_add_data_func (path, &bad_cases[i], test_bad_option);
+    }
+  g_test_add_func ("/mw/sim/cli/sigterm", test_sigterm);
+  g_test_add_func ("/mw/sim/cli/sigint", test_sigint);
+  return g_test_run ();
+}

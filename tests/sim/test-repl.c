@@ -1,0 +1,360 @@
+/* test-repl.c: the REPL rules of NODEMCU.md section 1, byte for byte: first the pure line
+ * discipline (mw-sim-repl.c) from tables, then whole conversations with a simulated board over
+ * a real pty in both firmware styles (3.0 and 2.2). */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "mw-sim-repl.h"
+#include "mw-sim-test.h"
+
+/* ---- the pure line discipline ---- */
+
+typedef struct {
+  const char *name;
+  const char *input;
+  gsize       input_len;     /* 0: strlen */
+  const char *echo;          /* everything echoed */
+  const char *lines;         /* completed lines joined with '|' */
+} DisciplineCase;
+
+static const DisciplineCase discipline_cases[] = {
+  /* §1: each byte is echoed at once; CR or LF ends a line, echoed as "\r\n" */
+  { "crlf", "ab\r\n", 0, "ab\r\n", "ab" },
+  { "lf", "ab\n", 0, "ab\r\n", "ab" },
+  { "cr", "ab\r", 0, "ab\r\n", "ab" },
+  /* §1: CR LF and LF CR pairs count as one end */
+  { "lfcr", "ab\n\rcd\n\r", 0, "ab\r\ncd\r\n", "ab|cd" },
+  { "cr-cr", "\r\r", 0, "\r\n\r\n", "|" },
+  { "lf-lf", "\n\n", 0, "\r\n\r\n", "|" },
+  { "crlf-crlf", "\r\n\r\n", 0, "\r\n\r\n", "|" },
+  { "cr-x-lf", "\rx\n", 0, "\r\nx\r\n", "|x" },
+  /* §1: BS and DEL erase one character and echo "\b \b" */
+  { "bs", "ab\bc\r", 0, "ab\b \bc\r\n", "ac" },
+  { "del", "ab\x7f\x7f" "c\r", 0, "ab\b \b\b \bc\r\n", "c" },
+  { "bs-empty", "\b\x7f" "a\r", 0, "a\r\n", "a" },
+  /* a NUL is echoed; the line is a C string and ends there */
+  { "nul", "a\0b\r", 4, "a\0b\r\n", "a" },
+};
+
+static void
+split_lines (const char *input, gsize len, GString *echo, GString *lines)
+{
+  MwSimRepl repl;
+  gboolean first = TRUE;
+
+  mw_sim_repl_init (&repl);
+  for (gsize i = 0; i < len; i++)
+    if (mw_sim_repl_feed (&repl, (guint8) input[i], echo) == MW_SIM_REPL_LINE)
+      {
+        g_autofree char *line = mw_sim_repl_take_line (&repl);
+        if (!first)
+          g_string_append_c (lines, '|');
+        first = FALSE;
+        g_string_append (lines, line);
+      }
+}
+
+static void
+test_discipline (gconstpointer data)
+{
+  const DisciplineCase *c = data;
+  gsize len = c->input_len ? c->input_len : strlen (c->input);
+  g_autoptr(GString) echo = g_string_new (NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  gsize echo_len = strlen (c->echo);
+
+  /* echo strings with a NUL: the table stores them whole; count up to the final "\r\n" */
+  if (c->input_len)
+    echo_len = c->input_len + 1;
+  split_lines (c->input, len, echo, lines);
+  mw_sim_test_assert_bytes ("echo", echo->str, echo->len, c->echo, echo_len);
+  g_assert_cmpstr (lines->str, ==, c->lines);
+}
+
+/* §1: the line buffer is 256 bytes: at the 256th character everything typed so far is
+ * discarded silently and only the rest is executed */
+static void
+test_line_limit (void)
+{
+  g_autoptr(GString) in = g_string_new (NULL);
+  g_autoptr(GString) echo = g_string_new (NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
+
+  g_string_append_len (in, "", 0);
+  for (int i = 0; i < 255; i++)
+    g_string_append_c (in, 'a');
+  g_string_append_c (in, '\r');
+  split_lines (in->str, in->len, echo, lines);
+  g_assert_cmpuint (lines->len, ==, 255);   /* 255 characters fit */
+
+  g_string_truncate (lines, 0);
+  g_string_truncate (in, 0);
+  for (int i = 0; i < 256; i++)
+    g_string_append_c (in, 'a');
+  g_string_append (in, "xyz\r");
+  split_lines (in->str, in->len, echo, lines);
+  g_assert_cmpstr (lines->str, ==, "xyz");   /* the 256th discards all before */
+}
+
+/* §1: output turns "\n" into "\r\n" and drops "\r" */
+static void
+test_cook (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "1\n", "1\r\n" }, { "a\r\nb", "a\r\nb" }, { "\r\r", "" }, { "\n\n", "\r\n\r\n" },
+    { "x\ty", "x\ty" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      mw_sim_repl_cook (out, cases[i].in, strlen (cases[i].in));
+      g_assert_cmpstr (out->str, ==, cases[i].out);
+    }
+}
+
+/* §1: a syntax error ending in '<eof>' means more input is needed; "=" means return */
+static void
+test_chunk_rules (void)
+{
+  g_autofree char *ret = mw_sim_repl_chunk_source ("=1+1");
+  g_autofree char *plain = mw_sim_repl_chunk_source ("x=1");
+
+  g_assert_cmpstr (ret, ==, "return 1+1");
+  g_assert_cmpstr (plain, ==, "x=1");
+  g_assert_true (mw_sim_repl_is_incomplete ("stdin:1: 'end' expected near '<eof>'"));
+  g_assert_true (mw_sim_repl_is_incomplete ("stdin:1: unexpected symbol near '<eof>'"));
+  g_assert_false (mw_sim_repl_is_incomplete ("stdin:1: unexpected symbol near '='"));
+}
+
+/* §1: the ring keeps the newest 256 bytes */
+static void
+test_ring (void)
+{
+  MwSimRing ring;
+  guint8 bytes[300], b;
+
+  for (guint i = 0; i < sizeof bytes; i++)
+    bytes[i] = (guint8) i;
+  mw_sim_ring_init (&ring);
+  mw_sim_ring_push (&ring, bytes, sizeof bytes);
+  g_assert_cmpuint (ring.count, ==, 256);
+  g_assert_cmpuint (ring.dropped, ==, 44);
+  g_assert_true (mw_sim_ring_pop (&ring, &b));
+  g_assert_cmpuint (b, ==, 44);
+  while (mw_sim_ring_pop (&ring, &b))
+    ;
+  g_assert_cmpuint (b, ==, (guint8) 299);
+}
+
+/* ---- conversations over a real pty ---- */
+
+typedef struct {
+  const char *name;
+  const char *input;
+  gsize       input_len;     /* 0: strlen */
+  const char *out30;         /* what the 3.0 firmware answers (after the boot prompt) */
+  const char *out22;         /* 2.2; NULL: the same */
+  gsize       out_len;       /* 0: strlen (the NUL case gives it) */
+} Conversation;
+
+static const Conversation conversations[] = {
+  /* §1 example: echo, "\r\n", "1\r\n", the prompt */
+  { "print", "print(1)\r\n", 0, "print(1)\r\n1\r\n> ", NULL },
+  { "print-lf", "print(1)\n", 0, "print(1)\r\n1\r\n> ", NULL },
+  { "print-cr", "print(1)\r", 0, "print(1)\r\n1\r\n> ", NULL },
+  { "print-lfcr", "print(1)\n\rprint(2)\n\r", 0,
+    "print(1)\r\n1\r\n> print(2)\r\n2\r\n> ", NULL },
+  /* §1: an empty line just re-sends the prompt */
+  { "empty", "\r\n", 0, "\r\n> ", NULL },
+  { "empty-cr-cr", "\r\r", 0, "\r\n> \r\n> ", NULL },
+  /* §1: BS and DEL */
+  { "backspace", "print(12\b3)\r\n", 0, "print(12\b \b3)\r\n13\r\n> ", NULL },
+  { "delete", "print(19\x7f" "4)\r\n", 0, "print(19\b \b4)\r\n14\r\n> ", NULL },
+  /* §1: "=" means return */
+  { "equals", "=1+1\r\n", 0, "=1+1\r\n2\r\n> ", NULL },
+  { "equals-multi", "=1,'a',nil\r\n", 0, "=1,'a',nil\r\n1\ta\tnil\r\n> ", NULL },
+  /* §1: ">> " while the chunk is incomplete; lines joined with "\n" */
+  { "continuation", "for i=1,2 do\r\nprint(i)\r\nend\r\n", 0,
+    "for i=1,2 do\r\n>> print(i)\r\n>> end\r\n1\r\n2\r\n> ", NULL },
+  { "continuation-string", "x=[[a\r\nb]] print(#x)\r\n", 0,
+    "x=[[a\r\n>> b]] print(#x)\r\n3\r\n> ", NULL },
+  /* §1: 3.0 prints "Lua error: \t"; 2.x the bare message */
+  { "syntax-error", "x = = 1\r\n", 0,
+    "x = = 1\r\nLua error: \tstdin:1: unexpected symbol near '='\r\n> ",
+    "x = = 1\r\nstdin:1: unexpected symbol near '='\r\n> " },
+  /* §1: runtime errors add a traceback */
+  { "runtime-error", "error('boom')\r\n", 0,
+    "error('boom')\r\nLua error: \tstdin:1: boom\r\nstack traceback:\r\n"
+    "\t[C]: in function 'error'\r\n\tstdin:1: in main chunk\r\n> ",
+    "error('boom')\r\nstdin:1: boom\r\nstack traceback:\r\n"
+    "\t[C]: in function 'error'\r\n\tstdin:1: in main chunk\r\n> " },
+  /* §1: output drops "\r" and turns "\n" into "\r\n"; uart.write is raw */
+  { "cooked-output", "print('a\\rb\\nc')\r\n", 0, "print('a\\rb\\nc')\r\nab\r\nc\r\n> ", NULL },
+  { "raw-write", "uart.write(0,'a\\nb\\r')\r\n", 0, "uart.write(0,'a\\nb\\r')\r\na\nb\r> ", NULL },
+  /* §1: _PROMPT and _PROMPT2 override the prompts */
+  { "prompt-global", "_PROMPT='$ ' _PROMPT2='+ '\r\nif x then\r\nend\r\n", 0,
+    "_PROMPT='$ ' _PROMPT2='+ '\r\n$ if x then\r\n+ end\r\n$ ", NULL },
+  /* a NUL byte is echoed and ends the line's C string */
+  { "nul-byte", "print(5)\0zz\r\n", 13, "print(5)\0zz\r\n5\r\n> ", NULL, 18 },
+  /* §5: code after node.restart() still runs until the task returns */
+  { "restart-late", "node.restart() print('still')\r\n", 0,
+    "node.restart() print('still')\r\nstill\r\n\r\n", NULL },
+};
+
+static void
+test_conversation (gconstpointer data)
+{
+  const Conversation *c = data;
+  gsize in_len = c->input_len ? c->input_len : strlen (c->input);
+
+  for (int fw = 0; fw < 2; fw++)
+    {
+      MwSimOptions opts;
+      g_autoptr(MwSimTestBoard) board = NULL;
+      g_autoptr(GString) got = NULL;
+      const char *want = fw == 1 && c->out22 ? c->out22 : c->out30;
+      gsize want_len = c->out_len ? c->out_len : strlen (want);
+      g_autofree char *what = g_strdup_printf ("%s (firmware %s)", c->name,
+                                               fw == 0 ? "3.0" : "2.2");
+
+      mw_sim_test_options (&opts);
+      opts.firmware = fw == 0 ? MW_SIM_FIRMWARE_3_0 : MW_SIM_FIRMWARE_2_2;
+      board = mw_sim_test_board_new (&opts, NULL);
+      mw_sim_test_send (board, c->input, in_len);
+      got = mw_sim_test_read_n (board, want_len, 3000);
+      /* and nothing more (the restart case goes on with the new banner) */
+      if (!g_str_equal (c->name, "restart-late"))
+        {
+          g_autoptr(GString) extra = mw_sim_test_drain (board, 20);
+          g_string_append_len (got, extra->str, extra->len);
+        }
+      mw_sim_test_assert_bytes (what, got->str, got->len, want, want_len);
+    }
+}
+
+/* §1: the 3.0 banner is multi-line with build type and modules; init.lua missing prints
+ * "cannot open init.lua: "; 2.x has a one-line banner and "lua: cannot open init.lua" */
+static void
+test_banner (void)
+{
+  MwSimOptions opts;
+  g_autofree char *boot30 = NULL, *boot22 = NULL;
+
+  mw_sim_test_options (&opts);
+  mw_sim_test_board_free (mw_sim_test_board_new (&opts, &boot30));
+  g_assert_true (g_str_has_prefix (boot30, "\r\nNodeMCU 3.0.0.0 built "));
+  g_assert_nonnull (strstr (boot30, "\r\n\tbuild type: float\r\n"));
+  g_assert_nonnull (strstr (boot30, "\r\n\tmodules: bit,file,gpio,node,sjson,tmr,uart,wifi\r\n"));
+  g_assert_nonnull (strstr (boot30, " powered by Lua 5.1.4 on SDK "));
+  g_assert_true (g_str_has_suffix (boot30, "\r\ncannot open init.lua: \r\n> "));
+
+  opts.firmware = MW_SIM_FIRMWARE_2_2;
+  mw_sim_test_board_free (mw_sim_test_board_new (&opts, &boot22));
+  g_assert_true (g_str_has_prefix (boot22, "\r\nNodeMCU 2.2.0.0 build "));
+  g_assert_null (strstr (boot22, "modules:"));
+  g_assert_true (g_str_has_suffix (boot22, "powered by Lua 5.1.4 on SDK 2.2.1(6ab97e9)\r\n"
+                                           "lua: cannot open init.lua\r\n> "));
+
+  opts.firmware = MW_SIM_FIRMWARE_3_0;
+  opts.integer_build = TRUE;
+  opts.modules = "file,node,encoder";
+  g_clear_pointer (&boot30, g_free);
+  mw_sim_test_board_free (mw_sim_test_board_new (&opts, &boot30));
+  g_assert_nonnull (strstr (boot30, "\tbuild type: integer\r\n\tLFS"));
+  g_assert_nonnull (strstr (boot30, "\tmodules: file,node,encoder\r\n"));
+}
+
+/* §1: init.lua runs at boot and the prompt comes after its main chunk returns */
+static void
+test_init_lua (void)
+{
+  MwSimOptions opts;
+  g_autofree char *dir = g_dir_make_tmp ("mw-sim-init-XXXXXX", NULL);
+  g_autofree char *init = g_build_filename (dir, "init.lua", NULL);
+  g_autofree char *boot = NULL;
+
+  g_assert_true (g_file_set_contents (init, "print('from init')\n", -1, NULL));
+  mw_sim_test_options (&opts);
+  opts.fs_dir = dir;
+  mw_sim_test_board_free (mw_sim_test_board_new (&opts, &boot));
+  g_assert_true (g_str_has_suffix (boot, "SDK 3.0.1-dev(fce080e)\r\nfrom init\r\n> "));
+  g_unlink (init);
+  g_rmdir (dir);
+}
+
+/* §1: the line limit on the wire: 255 characters run, the 256th discards the line so far */
+static void
+test_line_limit_wire (void)
+{
+  MwSimOptions opts;
+  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr(GString) in = g_string_new ("print('");
+  g_autoptr(GString) got = NULL;
+  g_autoptr(GString) want = NULL;
+
+  mw_sim_test_options (&opts);
+  board = mw_sim_test_board_new (&opts, NULL);
+  while (in->len < 253)
+    g_string_append_c (in, 'a');
+  g_string_append (in, "')");       /* 255 characters */
+  g_assert_cmpuint (in->len, ==, 255);
+  g_string_append (in, "\r\n");
+  mw_sim_test_send (board, in->str, in->len);
+  got = mw_sim_test_expect (board, "\r\n> ", -1, 3000);
+  g_assert_nonnull (got);
+  want = g_string_new_len (in->str, 255);
+  g_string_append (want, "\r\n");
+  g_string_append_len (want, in->str + 7, 246);
+  g_string_append (want, "\r\n> ");
+  mw_sim_test_assert_bytes ("255 characters", got->str, got->len, want->str, want->len);
+
+  /* 256 spaces then a command: only the command runs; everything is echoed */
+  g_string_truncate (in, 0);
+  for (int i = 0; i < 256; i++)
+    g_string_append_c (in, ' ');
+  g_string_append (in, "print(2)\r\n");
+  mw_sim_test_send (board, in->str, in->len);
+  g_string_free (got, TRUE);
+  got = mw_sim_test_expect (board, "\r\n> ", -1, 3000);
+  g_assert_nonnull (got);
+  g_string_truncate (want, 0);
+  g_string_append_len (want, in->str, in->len - 2);
+  g_string_append (want, "\r\n2\r\n> ");
+  mw_sim_test_assert_bytes ("256 characters", got->str, got->len, want->str, want->len);
+
+  /* a 10 KB line: discarded piecewise, the board keeps serving */
+  g_string_truncate (in, 0);
+  for (int i = 0; i < 10240; i++)
+    g_string_append_c (in, 'z');
+  g_string_append (in, "\r\n=7\r\n");
+  mw_sim_test_send (board, in->str, in->len);
+  g_string_free (got, TRUE);
+  got = mw_sim_test_expect (board, "=7\r\n7\r\n> ", -1, 10000);
+  g_assert_nonnull (got);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (discipline_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/mw/sim/repl/discipline/%s",
+                                               discipline_cases[i].name);
+      g_test_add_data_func (path, &discipline_cases[i], test_discipline);
+    }
+  g_test_add_func ("/mw/sim/repl/line-limit", test_line_limit);
+  g_test_add_func ("/mw/sim/repl/cook", test_cook);
+  g_test_add_func ("/mw/sim/repl/chunk-rules", test_chunk_rules);
+  g_test_add_func ("/mw/sim/repl/ring", test_ring);
+  for (guint i = 0; i < G_N_ELEMENTS (conversations); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/mw/sim/repl/wire/%s", conversations[i].name);
+      g_test_add_data_func (path, &conversations[i], test_conversation);
+    }
+  g_test_add_func ("/mw/sim/repl/banner", test_banner);
+  g_test_add_func ("/mw/sim/repl/init-lua", test_init_lua);
+  g_test_add_func ("/mw/sim/repl/line-limit-wire", test_line_limit_wire);
+  return g_test_run ();
+}
