@@ -37,7 +37,7 @@ mw_cli_cat (int argc, char **argv)
       data = mw_device_read_file_finish (conn->device, mw_cli_wait (conn, &result), &error);
       if (data == NULL)
         {
-          { int code = mw_cli_report_error ("cat", error); status = MAX (status, code); }
+          mw_cli_note_error ("cat", error, &status);
           if (status == MW_EXIT_CANCELLED)
             break;
           continue;

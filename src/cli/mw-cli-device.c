@@ -70,6 +70,14 @@ mw_cli_report_error (const char *command, const GError *error)
   return MW_EXIT_ERROR;
 }
 
+void
+mw_cli_note_error (const char *command, const GError *error, int *status)
+{
+  int code = mw_cli_report_error (command, error);
+
+  *status = MAX (*status, code);
+}
+
 static gboolean
 on_sigint (gpointer user_data)
 {

@@ -42,6 +42,10 @@ GAsyncResult    *mw_cli_wait               (MwCliConnection     *conn,
 /* Prints "moonwire-cli COMMAND: message" and returns the exit code for `error`. */
 int              mw_cli_report_error       (const char          *command,
                                             const GError        *error);
+/* mw_cli_report_error(), keeping the worst exit code so far in *status. */
+void             mw_cli_note_error         (const char          *command,
+                                            const GError        *error,
+                                            int                 *status);
 void             mw_cli_store_result       (GObject             *source,
                                             GAsyncResult        *result,
                                             gpointer             user_data);

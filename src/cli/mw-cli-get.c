@@ -45,7 +45,7 @@ mw_cli_get (int argc, char **argv)
       data = mw_device_read_file_finish (conn->device, mw_cli_wait (conn, &result), &error);
       if (data == NULL)
         {
-          { int code = mw_cli_report_error ("get", error); status = MAX (status, code); }
+          mw_cli_note_error ("get", error, &status);
           if (status == MW_EXIT_CANCELLED)
             break;
           continue;
@@ -58,7 +58,7 @@ mw_cli_get (int argc, char **argv)
         dest = g_strdup (argv[i]);
       if (!g_file_set_contents (dest, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
                                 &error))
-        { int code = mw_cli_report_error ("get", error); status = MAX (status, code); }
+        mw_cli_note_error ("get", error, &status);
       else if (!options.json)
         printf ("%s -> %s (%zu bytes)\n", argv[i], dest, g_bytes_get_size (data));
     }

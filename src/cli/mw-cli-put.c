@@ -116,7 +116,7 @@ mw_cli_put (int argc, char **argv)
 
       if (!g_file_get_contents (path, &contents, &len, &error))
         {
-          { int code = mw_cli_report_error ("put", error); status = MAX (status, code); }
+          mw_cli_note_error ("put", error, &status);
           continue;
         }
       data = g_bytes_new_take (g_steal_pointer (&contents), len);
@@ -128,7 +128,7 @@ mw_cli_put (int argc, char **argv)
         {
           if (conn->tty)
             fputc ('\n', stderr);
-          { int code = mw_cli_report_error ("put", error); status = MAX (status, code); }
+          mw_cli_note_error ("put", error, &status);
           if (status == MW_EXIT_CANCELLED || status == MW_EXIT_CONNECTION)
             break;
           continue;

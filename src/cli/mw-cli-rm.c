@@ -32,7 +32,7 @@ mw_cli_rm (int argc, char **argv)
       mw_device_remove_async (conn->device, argv[i], conn->cancellable, mw_cli_store_result,
                               &result);
       if (!mw_device_op_finish (conn->device, mw_cli_wait (conn, &result), &error))
-        { int code = mw_cli_report_error ("rm", error); status = MAX (status, code); }
+        mw_cli_note_error ("rm", error, &status);
     }
 out:
   mw_cli_device_options_clear (&options);

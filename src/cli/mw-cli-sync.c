@@ -75,14 +75,14 @@ mw_cli_sync (int argc, char **argv)
       g_clear_error (&error);
       if (!g_file_get_contents (path, &contents, &len, &error))
         {
-          { int code = mw_cli_report_error ("sync", error); status = MAX (status, code); }
+          mw_cli_note_error ("sync", error, &status);
           continue;
         }
       mw_device_checksum_async (conn->device, n, conn->cancellable, mw_cli_store_result, &r1);
       if (!mw_device_checksum_finish (conn->device, mw_cli_wait (conn, &r1), &size, &adler,
                                       &error))
         {
-          { int code = mw_cli_report_error ("sync", error); status = MAX (status, code); }
+          mw_cli_note_error ("sync", error, &status);
           break;
         }
       if (size == (gint64) len && adler == mw_adler32_update (MW_ADLER32_INIT,
@@ -99,7 +99,7 @@ mw_cli_sync (int argc, char **argv)
                               mw_cli_store_result, &r2);
       if (!mw_device_upload_finish (conn->device, mw_cli_wait (conn, &r2), NULL, &error))
         {
-          { int code = mw_cli_report_error ("sync", error); status = MAX (status, code); }
+          mw_cli_note_error ("sync", error, &status);
           if (status == MW_EXIT_CANCELLED || status == MW_EXIT_CONNECTION)
             break;
           continue;
