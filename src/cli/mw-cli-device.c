@@ -19,6 +19,8 @@ mw_cli_device_add_options (GOptionContext *context, MwCliDeviceOptions *options)
     { "timeout", 't', 0, G_OPTION_ARG_INT, &options->timeout_ms,
       "Milliseconds to wait for each answer (default 5000)", "MS" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json, "Print results as JSON", NULL },
+    { "reset", 0, 0, G_OPTION_ARG_NONE, &options->reset,
+      "Reset the board (RTS pulse) on connecting", NULL },
     { NULL }
   };
   GOptionGroup *group = g_option_group_new ("device", "Connection options:",
@@ -132,6 +134,16 @@ mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code
     {
       *exit_code = mw_cli_report_error (command, error);
       return NULL;
+    }
+  if (options->reset)
+    {
+      if (!mw_repl_hardware_reset (conn->repl, &error))
+        {
+          g_printerr ("moonwire-cli %s: %s; not reset\n", command, error->message);
+          g_clear_error (&error);
+        }
+      else
+        g_usleep (300 * 1000);  /* the banner, init.lua, then the prompt */
     }
   mw_repl_sync_async (conn->repl, options->timeout_ms, conn->cancellable, mw_cli_store_result,
                       &result);

@@ -16,6 +16,7 @@ typedef struct {
   int      baud;
   int      timeout_ms;
   gboolean json;
+  gboolean reset;   /* pulse RTS before talking (boards stuck in a running program) */
 } MwCliDeviceOptions;
 
 typedef struct {
