@@ -3,6 +3,7 @@
 #include "mw-config.h"
 
 #include <string.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "mw-sim.h"
@@ -14,6 +15,7 @@ typedef struct {
   int         exit_code;
   const char *out;       /* substring of stdout, or NULL */
   const char *err;       /* substring of stderr, or NULL */
+  const char *input;     /* standard input, or NULL */
 } CliCase;
 
 /* In order: later cases see what earlier ones did to the board. */
@@ -43,6 +45,9 @@ static const CliCase cases[] = {
   { "no-port", "ls", 4, NULL, "MOONWIRE_PORT" },
   { "no-such-port", "ls --port /dev/ttyUSB-moonwire-none", 5, NULL, "no such port" },
   { "bad-option", "ls --bogus", 4, NULL, "Unknown option" },
+  /* piped input: one line at a time, the board's output and prompts back, no echo twice */
+  { "repl-piped", "repl --port @PORT@", 0, "42\r\n> hello\t42\r\n> ", NULL,
+    "print(6*7)\ndofile('hello.lua')\n" },
 };
 
 static char *dir;
@@ -76,9 +81,16 @@ run_case (gconstpointer data)
   g_ptr_array_add (argv, NULL);
   {
     /* MOONWIRE_PORT must not leak in from the environment */
-    g_auto (GStrv) env = g_environ_unsetenv (g_get_environ (), "MOONWIRE_PORT");
+    g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                 | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    g_autoptr (GSubprocess) proc = NULL;
 
-    g_spawn_sync (NULL, (char **) argv->pdata, env, 0, NULL, NULL, &out, &err, &status, &error);
+    g_subprocess_launcher_unsetenv (launcher, "MOONWIRE_PORT");
+    proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (proc, c->input ? c->input : "", NULL, &out, &err, &error);
+    status = g_subprocess_get_status (proc);
   }
   g_assert_no_error (error);
   g_test_message ("%s\nstdout: %s\nstderr: %s", a2, out, err);
