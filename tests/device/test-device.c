@@ -467,6 +467,48 @@ test_fast (void)
   g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, 5000);
 }
 
+static gboolean
+cancel_later (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ctrl-C in the middle of an upload: a clean stop, the old file intact, no temporary file,
+ * the board at its prompt. */
+static void
+test_cancel_upload (void)
+{
+  MwSimOptions options;
+  g_autoptr (MwTestBoard) board = NULL;
+  g_autoptr (MwDevice) device = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) back = NULL;
+  g_autofree guint8 *bin = pattern (20000, 7);
+  g_autoptr (GBytes) data = g_bytes_new (bin, 20000);
+  GSource *timer = g_timeout_source_new (400);
+
+  mw_sim_options_init (&options);  /* the line rate on: the upload takes ~2 s */
+  board = mw_test_board_new (&options);
+  device = mw_device_new (board->repl);
+  g_assert_true (upload (device, "keep.lua", "old", 3, 0, NULL, &error));
+  g_source_set_callback (timer, cancel_later, cancellable, NULL);
+  g_source_attach (timer, board->context);
+  g_source_unref (timer);
+  mw_device_upload_async (device, "keep.lua", data, 0, 0, NULL, NULL, cancellable,
+                          mw_test_store_result, &result);
+  mw_device_wait (device, &result);
+  g_assert_false (mw_device_upload_finish (device, result, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  back = download (device, "keep.lua", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), "old", 3);
+  g_assert_cmpint (size_of (device, MW_UPLOAD_TEMP_NAME), ==, -1);
+}
+
 static void
 test_heap_slope (void)
 {
@@ -563,6 +605,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/device/full-flash", test_full_flash);
   g_test_add_func ("/mw/device/timer-during-transfer", test_timer_during_transfer);
   g_test_add_func ("/mw/device/fast", test_fast);
+  g_test_add_func ("/mw/device/cancel-upload", test_cancel_upload);
   g_test_add_func ("/mw/device/heap-slope", test_heap_slope);
   g_test_add_func ("/mw/device/heap-sampler", test_heap_sampler);
   return g_test_run ();
