@@ -16,6 +16,21 @@ typedef struct {
 static const Command commands[] = {
   { "check", mw_cli_check, "Check Lua files for syntax errors and firmware limits" },
   { "minify", mw_cli_minify, "Shrink Lua files, verified against their bytecode" },
+  { "ports", mw_cli_ports, "List serial ports (NodeMCU USB bridges marked)" },
+  { "repl", mw_cli_repl, "Interactive Lua prompt on the board" },
+  { "info", mw_cli_info, "Firmware version, number type, modules, heap" },
+  { "ls", mw_cli_ls, "List the board's files with sizes" },
+  { "cat", mw_cli_cat, "Print a board file" },
+  { "get", mw_cli_get, "Download board files" },
+  { "put", mw_cli_put, "Upload files, verified on the board" },
+  { "rm", mw_cli_rm, "Remove board files" },
+  { "mv", mw_cli_mv, "Rename a board file" },
+  { "run", mw_cli_run, "Run a board file (dofile) with its output" },
+  { "exec", mw_cli_exec, "Run a Lua chunk on the board" },
+  { "heap", mw_cli_heap, "Free heap, once or watched" },
+  { "sync", mw_cli_sync, "Upload the files of a folder that differ on the board" },
+  { "reset", mw_cli_reset, "Restart the board" },
+  { "format", mw_cli_format, "Erase the board's file system (needs --yes)" },
   { "compile", mw_cli_compile, "Compile Lua files to NodeMCU bytecode (.lc); --list lists it" },
   { "lcinfo", mw_cli_lcinfo, "Describe NodeMCU/Lua 5.1 bytecode files" },
   { "ram", mw_cli_ram, "Estimate the heap that loading files costs on the board" },
@@ -40,7 +55,8 @@ print_usage (FILE *out)
            "  -V, --version  Show the version\n"
            "\n"
            "Exit codes: 0 success, 1 findings (warnings), 2 errors in the input or on the\n"
-           "board, 3 input/output error, 4 bad options.\n");
+           "board, 3 input/output error, 4 bad options, 5 no such port, port busy, no answer,\n"
+           "or the board reset or hung up, 130 cancelled with Ctrl-C.\n");
 }
 
 gboolean

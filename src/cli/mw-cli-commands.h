@@ -16,12 +16,29 @@ enum {
   MW_EXIT_ERROR = 2,      /* the input is wrong (syntax errors, hard limits, a device error) */
   MW_EXIT_IO = 3,         /* a file could not be read or written */
   MW_EXIT_USAGE = 4,      /* bad options or arguments */
+  MW_EXIT_CONNECTION = 5, /* no such port, port busy, no answer, the board reset or hung up */
+  MW_EXIT_CANCELLED = 130,/* Ctrl-C: cancelled cleanly, the board left at its prompt */
 };
 
 typedef int (*MwCliCommandFunc) (int argc, char **argv);
 
 int mw_cli_check (int argc, char **argv);
 int mw_cli_minify (int argc, char **argv);
+int mw_cli_ports (int argc, char **argv);
+int mw_cli_repl (int argc, char **argv);
+int mw_cli_info (int argc, char **argv);
+int mw_cli_ls (int argc, char **argv);
+int mw_cli_cat (int argc, char **argv);
+int mw_cli_get (int argc, char **argv);
+int mw_cli_put (int argc, char **argv);
+int mw_cli_rm (int argc, char **argv);
+int mw_cli_mv (int argc, char **argv);
+int mw_cli_run (int argc, char **argv);
+int mw_cli_exec (int argc, char **argv);
+int mw_cli_heap (int argc, char **argv);
+int mw_cli_sync (int argc, char **argv);
+int mw_cli_reset (int argc, char **argv);
+int mw_cli_format (int argc, char **argv);
 int mw_cli_compile (int argc, char **argv);
 int mw_cli_lcinfo (int argc, char **argv);
 int mw_cli_ram (int argc, char **argv);

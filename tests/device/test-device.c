@@ -6,6 +6,7 @@
 
 #include "mw-device.h"
 #include "mw-upload.h"
+#include "mw-heap-sampler.h"
 #include "mw-test-board.h"
 
 #define S(x) x, sizeof x - 1
@@ -466,6 +467,130 @@ test_fast (void)
   g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, 5000);
 }
 
+static gboolean
+cancel_later (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ctrl-C in the middle of an upload: a clean stop, the old file intact, no temporary file,
+ * the board at its prompt. */
+static void
+test_cancel_upload (void)
+{
+  MwSimOptions options;
+  g_autoptr (MwTestBoard) board = NULL;
+  g_autoptr (MwDevice) device = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) back = NULL;
+  g_autofree guint8 *bin = pattern (20000, 7);
+  g_autoptr (GBytes) data = g_bytes_new (bin, 20000);
+  GSource *timer = g_timeout_source_new (400);
+
+  mw_sim_options_init (&options);  /* the line rate on: the upload takes ~2 s */
+  board = mw_test_board_new (&options);
+  device = mw_device_new (board->repl);
+  g_assert_true (upload (device, "keep.lua", "old", 3, 0, NULL, &error));
+  g_source_set_callback (timer, cancel_later, cancellable, NULL);
+  g_source_attach (timer, board->context);
+  g_source_unref (timer);
+  mw_device_upload_async (device, "keep.lua", data, 0, 0, NULL, NULL, cancellable,
+                          mw_test_store_result, &result);
+  mw_device_wait (device, &result);
+  g_assert_false (mw_device_upload_finish (device, result, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  back = download (device, "keep.lua", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), "old", 3);
+  g_assert_cmpint (size_of (device, MW_UPLOAD_TEMP_NAME), ==, -1);
+}
+
+static void
+test_heap_slope (void)
+{
+  static const struct { MwHeapSample s[4]; gsize n; gboolean ok; double slope; } cases[] = {
+    { { { 0, 40000 }, { 1000000, 39900 }, { 2000000, 39800 }, { 3000000, 39700 } }, 4, TRUE, -100 },
+    { { { 0, 40000 }, { 1000000, 40000 } }, 2, TRUE, 0 },
+    { { { 0, 40000 } }, 1, FALSE, 0 },
+    { { { 5, 40000 }, { 5, 30000 } }, 2, FALSE, 0 },  /* no time between them */
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      double slope = 0;
+
+      g_assert_cmpint (mw_heap_slope (cases[i].s, cases[i].n, &slope), ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_cmpfloat_with_epsilon (slope, cases[i].slope, 1e-6);
+    }
+}
+
+typedef struct {
+  MwTestBoard *board;
+  guint        samples;
+  guint        while_busy;
+  gboolean     busy;
+} SamplerWatch;
+
+static void
+on_sample (MwHeapSampler *sampler, gint64 time_us, gint64 heap, gpointer user_data)
+{
+  SamplerWatch *w = user_data;
+
+  w->samples++;
+  if (w->busy)
+    w->while_busy++;
+  g_assert_cmpint (heap, >, 10000);
+}
+
+/* Samples only while the board is idle at its prompt: never during a user's command. */
+static void
+test_heap_sampler (void)
+{
+  g_autoptr (MwTestBoard) board = board_for (3);
+  g_autoptr (MwDevice) device = mw_device_new (board->repl);
+  g_autoptr (MwHeapSampler) sampler = mw_heap_sampler_new (device, 20, 64);
+  g_autoptr (GArray) samples = NULL;
+  SamplerWatch w = { board, 0, 0, FALSE };
+  gint64 end;
+
+  g_signal_connect (sampler, "sample", G_CALLBACK (on_sample), &w);
+  mw_heap_sampler_start (sampler);
+  end = g_get_monotonic_time () + 300000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (board->context, FALSE), g_usleep (1000);
+  g_assert_cmpuint (w.samples, >=, 3);
+  {
+    /* a long command: the sampler must wait */
+    g_autoptr (GAsyncResult) r = NULL;
+    g_autoptr (GBytes) out = NULL;
+
+    /* no sample in flight at this point: any later one would be sampling a busy board */
+    while (!mw_repl_is_idle (board->repl))
+      g_main_context_iteration (board->context, TRUE);
+    w.busy = TRUE;
+    mw_repl_execute_async (board->repl, "tmr.delay(300000) print('done')", 5000, NULL, NULL,
+                           NULL, mw_test_store_result, &r);
+    mw_test_board_wait (board, &r);
+    out = mw_repl_execute_finish (board->repl, r, NULL);
+    w.busy = FALSE;
+    g_assert_nonnull (out);
+  }
+  g_assert_cmpuint (w.while_busy, ==, 0);
+  mw_heap_sampler_add_event (sampler, "upload init.lua");
+  g_assert_cmpuint (mw_heap_sampler_get_events (sampler)->len, ==, 1);
+  mw_heap_sampler_stop (sampler);
+  samples = mw_heap_sampler_get_samples (sampler);
+  g_assert_cmpuint (samples->len, ==, MIN (w.samples, 64));
+  for (guint i = 1; i < samples->len; i++)
+    g_assert_cmpint (g_array_index (samples, MwHeapSample, i).time_us, >,
+                     g_array_index (samples, MwHeapSample, i - 1).time_us);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -480,5 +605,8 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/device/full-flash", test_full_flash);
   g_test_add_func ("/mw/device/timer-during-transfer", test_timer_during_transfer);
   g_test_add_func ("/mw/device/fast", test_fast);
+  g_test_add_func ("/mw/device/cancel-upload", test_cancel_upload);
+  g_test_add_func ("/mw/device/heap-slope", test_heap_slope);
+  g_test_add_func ("/mw/device/heap-sampler", test_heap_sampler);
   return g_test_run ();
 }

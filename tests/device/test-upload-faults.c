@@ -32,10 +32,10 @@ static const struct {
   const char *name;
   guint       seeds;
 } faults[N_FAULTS] = {
-  [FAULT_DROP] = { "drop", 32 },
-  [FAULT_CORRUPT] = { "corrupt", 32 },
+  [FAULT_DROP] = { "drop", 34 },
+  [FAULT_CORRUPT] = { "corrupt", 36 },
   [FAULT_MIXED] = { "mixed", 32 },
-  [FAULT_SILENT] = { "silent", 14 },
+  [FAULT_SILENT] = { "silent", 10 },
   [FAULT_RESET] = { "reset", 30 },
   [FAULT_FULL] = { "full", 30 },
   [FAULT_CLOSED] = { "closed", 30 },

@@ -264,7 +264,8 @@ prompt_is_fresh (MwReplParser *parser)
 static gboolean
 line_has_text (GString *line)
 {
-  gsize start = g_str_has_prefix (line->str, ">> ") ? 3 : g_str_has_prefix (line->str, "> ") ? 2 : 0;
+  gsize start = g_str_has_prefix (line->str, ">> ") ? 3
+                : g_str_has_prefix (line->str, "> ") ? 2 : 0;
 
   for (gsize i = start; i < line->len; i++)
     if (!g_ascii_isspace (line->str[i]))

@@ -52,6 +52,8 @@ typedef struct {
   guint            setup_failures;
   guint            recover_timeouts;
   guint            restarts;
+  gboolean         cancelling;   /* abort sent for a cancel: end, don't resume */
+  gboolean         busy_exec;    /* a command of ours is running: cancel after it */
   guint32          file_a, file_b;
   gsize            text_pos;     /* fallback: bytes written */
 
@@ -193,6 +195,8 @@ on_cleanup_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Upload *up = g_task_get_task_data (task);
+
+  up->busy_exec = FALSE;
   g_autoptr (GBytes) reply = mw_repl_execute_finish (MW_REPL (source), result, NULL);
 
   if (up->step == STEP_DONE)
@@ -229,7 +233,9 @@ cleanup (GTask *task)
   if (up->fast_active)
     g_string_append_printf (code, " tmr.create():alarm(30,0,function() "
                                   "uart.setup(0,%u,8,0,1,1) end)", up->normal_baud);
-  mw_repl_locked_execute_async (up->repl, code->str, 1000, NULL, on_cleanup_done, g_object_ref (task));
+  up->busy_exec = TRUE;
+  mw_repl_locked_execute_async (up->repl, code->str, 1000, NULL, on_cleanup_done,
+                                g_object_ref (task));
 }
 
 static void
@@ -473,6 +479,14 @@ handle_end (GTask *task, const char *body)
     upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FAILED,
                                     "%s: the board could not rename the verified temporary "
                                     "file %s over it", up->name, MW_UPLOAD_TEMP_NAME));
+  else if (up->step == STEP_RECOVER && up->cancelling)
+    {
+      stop_timer (up);
+      mw_repl_write_raw (up->repl, "\n", 1);
+      upload_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                              "cancelled; the file on the board was not "
+                                              "replaced"));
+    }
   else if (up->step == STEP_RECOVER
            || (strcmp (body, "-timeout") == 0
                && (up->step == STEP_SEND || up->step == STEP_VERIFY)))
@@ -562,7 +576,8 @@ setup_code (Upload *up)
     "if tmr.wdclr then tmr.wdclr() end end return n,a,b end\n"
     "function u.done() local n,a,b=u.ver() if n~=L or a~=A or b~=B then\n"
     "u.ack('V'..n..','..a..','..b) return end u.f:close() u.f=nil file.remove(D)\n"
-    "if file.rename(T,D) then u.fin(true,'+'..n..','..a..','..b) else u.fin(false,'-rename') end end\n"
+    "if file.rename(T,D) then u.fin(true,'+'..n..','..a..','..b)\n"
+    "else u.fin(false,'-rename') end end\n"
     "function u.cb(d) u.seen=1 local s=d:byte(1)*256+d:byte(2)\n"
     "if s==8224 then u.fin(nil,'-aborted') return end\n"
     "if s>u.k or s>=NB then u.ack(s..',N'..u.k) return end\n"
@@ -583,6 +598,8 @@ on_setup_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Upload *up = g_task_get_task_data (task);
+
+  up->busy_exec = FALSE;
   GError *error = NULL;
   g_autoptr (GBytes) reply = mw_repl_execute_finish (MW_REPL (source), result, &error);
 
@@ -639,7 +656,9 @@ send_setup (GTask *task)
 
   up->step = STEP_SETUP;
   stop_timer (up);
-  mw_repl_locked_execute_async (up->repl, code, 2000, NULL, on_setup_done, g_object_ref (task));
+  up->busy_exec = TRUE;
+  mw_repl_locked_execute_async (up->repl, code, 2000, NULL, on_setup_done,
+                                g_object_ref (task));
 }
 
 /* ---- the escaped-literal fallback ---- */
@@ -651,12 +670,23 @@ on_text_step (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Upload *up = g_task_get_task_data (task);
+
+  up->busy_exec = FALSE;
   GError *error = NULL;
   g_autoptr (GBytes) reply = mw_repl_execute_finish (MW_REPL (source), result, &error);
 
   if (up->step != STEP_TEXT)
     {
       g_clear_error (&error);
+      return;
+    }
+  if (g_task_get_cancellable (task) != NULL
+      && g_cancellable_is_cancelled (g_task_get_cancellable (task)) && up->text_pos <= up->len)
+    {
+      g_clear_error (&error);
+      upload_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                              "cancelled; the file on the board was not "
+                                              "replaced"));
       return;
     }
   if (reply == NULL)
@@ -723,7 +753,9 @@ text_next (GTask *task)
         (guint) up->len, up->file_a, up->file_b, d, d);
       up->text_pos = up->len + 1;
     }
-  mw_repl_locked_execute_async (up->repl, code->str, 5000, NULL, on_text_step, g_object_ref (task));
+  up->busy_exec = TRUE;
+  mw_repl_locked_execute_async (up->repl, code->str, 5000, NULL, on_text_step,
+                                g_object_ref (task));
 }
 
 static void
@@ -739,7 +771,9 @@ start_text (GTask *task)
   up->step = STEP_TEXT;
   up->stats.text = TRUE;
   up->text_pos = 0;
-  mw_repl_locked_execute_async (up->repl, code, 5000, NULL, on_text_step, g_object_ref (task));
+  up->busy_exec = TRUE;
+  mw_repl_locked_execute_async (up->repl, code, 5000, NULL, on_text_step,
+                                g_object_ref (task));
 }
 
 /* ---- fast mode ---- */
@@ -786,7 +820,9 @@ on_fast_switched (gpointer user_data)
     }
   up->fast_active = TRUE;
   /* sync check at the new rate: the board keeps it only if this arrives */
-  mw_repl_locked_execute_async (up->repl, "_mwok=1", 500, NULL, on_fast_check, g_object_ref (task));
+  up->busy_exec = TRUE;
+  mw_repl_locked_execute_async (up->repl, "_mwok=1", 500, NULL, on_fast_check,
+                                g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
 
@@ -795,6 +831,8 @@ on_fast_check (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Upload *up = g_task_get_task_data (task);
+
+  up->busy_exec = FALSE;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) reply = mw_repl_execute_finish (MW_REPL (source), result, &error);
 
@@ -817,6 +855,8 @@ on_fast_scheduled (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   Upload *up = g_task_get_task_data (task);
+
+  up->busy_exec = FALSE;
   GError *error = NULL;
   g_autoptr (GBytes) reply = mw_repl_execute_finish (MW_REPL (source), result, &error);
 
@@ -865,7 +905,9 @@ on_locked (GObject *source, GAsyncResult *result, gpointer user_data)
         "end) end)", up->fast_baud, up->normal_baud);
 
       up->step = STEP_FAST;
-      mw_repl_locked_execute_async (up->repl, code, 2000, NULL, on_fast_scheduled, g_object_ref (task));
+      up->busy_exec = TRUE;
+      mw_repl_locked_execute_async (up->repl, code, 2000, NULL, on_fast_scheduled,
+                                    g_object_ref (task));
       return;
     }
   begin_transfer (task);
@@ -885,17 +927,20 @@ check_cancelled (gpointer user_data)
 
   if (up->step == STEP_DONE)
     return G_SOURCE_REMOVE;
+  if (up->busy_exec)
+    return G_SOURCE_CONTINUE;
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
-      if (up->step == STEP_SEND || up->step == STEP_VERIFY)
+      if ((up->step == STEP_SEND || up->step == STEP_VERIFY) && !up->cancelling)
         {
-          guint8 fill[2 * MW_UPLOAD_BLOCK];
-
-          /* end raw mode on the board so that it is back at its prompt */
-          memset (fill, ' ', sizeof fill);
-          mw_repl_write_raw (up->repl, fill, sizeof fill);
-          mw_repl_write_raw (up->repl, "\n", 1);
+          /* end raw mode on the board; the "-aborted" answer then ends the upload, with the
+           * board back at its prompt and the temporary file removed */
+          up->cancelling = TRUE;
+          start_recovery (task);
+          return G_SOURCE_CONTINUE;
         }
+      if (up->cancelling)
+        return G_SOURCE_CONTINUE;
       upload_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                               "cancelled; the file on the board was not "
                                               "replaced"));
@@ -918,6 +963,8 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
   g_return_if_fail (data != NULL);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mw_device_upload_async);
+  /* our own message says what happened to the board's file */
+  g_task_set_check_cancellable (task, FALSE);
   up = g_new0 (Upload, 1);
   g_task_set_task_data (task, up, (GDestroyNotify) upload_free);
   up->start = g_get_monotonic_time ();

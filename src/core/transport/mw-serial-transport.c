@@ -244,6 +244,18 @@ mw_serial_transport_open (MwTransport *transport, GMainContext *context, GError 
       self->port = NULL;
       return FALSE;
     }
+  {
+    /* Linux lets two programs open a tty and steal each other's bytes: refuse, naming them. */
+    g_autofree char *holders = mw_transport_find_holders (self->port_name);
+
+    if (holders != NULL)
+      {
+        g_set_error (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_BUSY,
+                     "%s: the port is busy, held by %s", self->port_name, holders);
+        release (self, NULL);
+        return FALSE;
+      }
+  }
   if (!configure_port (self, self->baud ? self->baud : 115200, error)
       || !sp_check (sp_get_port_handle (self->port, &fd), "getting the port's handle",
                     self->port_name, error))

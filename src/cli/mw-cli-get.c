@@ -1,0 +1,68 @@
+/* mw-cli-get.c: `moonwire-cli get NAME... [-o DIR|FILE]`: download board files. */
+#include "mw-config.h"
+
+#include <stdio.h>
+
+#include "mw-cli-commands.h"
+#include "mw-cli-device.h"
+
+int
+mw_cli_get (int argc, char **argv)
+{
+  MwCliDeviceOptions options = { 0 };
+  g_autofree char *output = NULL;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Where to write (a folder, or a file name for one NAME); default: here", "PATH" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("NAME...");
+  g_autoptr (MwCliConnection) conn = NULL;
+  int status = MW_EXIT_OK;
+
+  g_option_context_set_summary (context, "Downloads board files (binary-safe).");
+  mw_cli_device_add_options (context, &options);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!mw_cli_parse_options (context, &argc, &argv))
+    return MW_EXIT_USAGE;
+  if (argc < 2)
+    {
+      g_printerr ("moonwire-cli get: no file names given\n");
+      status = MW_EXIT_USAGE;
+      goto out;
+    }
+  if ((conn = mw_cli_connect ("get", &options, &status)) == NULL)
+    goto out;
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) data = NULL;
+      g_autofree char *dest = NULL;
+
+      mw_device_read_file_async (conn->device, argv[i], conn->cancellable, mw_cli_store_result,
+                                 &result);
+      data = mw_device_read_file_finish (conn->device, mw_cli_wait (conn, &result), &error);
+      if (data == NULL)
+        {
+          mw_cli_note_error ("get", error, &status);
+          if (status == MW_EXIT_CANCELLED)
+            break;
+          continue;
+        }
+      if (output != NULL && g_file_test (output, G_FILE_TEST_IS_DIR))
+        dest = g_build_filename (output, argv[i], NULL);
+      else if (output != NULL && argc == 2)
+        dest = g_strdup (output);
+      else
+        dest = g_strdup (argv[i]);
+      if (!g_file_set_contents (dest, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                &error))
+        mw_cli_note_error ("get", error, &status);
+      else if (!options.json)
+        printf ("%s -> %s (%zu bytes)\n", argv[i], dest, g_bytes_get_size (data));
+    }
+out:
+  mw_cli_device_options_clear (&options);
+  return status;
+}

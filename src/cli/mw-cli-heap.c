@@ -1,0 +1,100 @@
+/* mw-cli-heap.c: `moonwire-cli heap [--watch] [--interval MS] [--csv]`. */
+#include "mw-config.h"
+
+#include <stdio.h>
+
+#include "mw-cli-commands.h"
+#include "mw-cli-device.h"
+#include "mw-heap-sampler.h"
+
+typedef struct {
+  gboolean csv;
+  gboolean json;
+  gint64   start;
+} Watch;
+
+static void
+on_sample (MwHeapSampler *sampler, gint64 time_us, gint64 heap, gpointer user_data)
+{
+  Watch *w = user_data;
+  double t = (time_us - w->start) / 1e6;
+
+  if (w->csv)
+    printf ("%.3f,%" G_GINT64_FORMAT "\n", t, heap);
+  else if (w->json)
+    printf ("{\"time\": %.3f, \"heap\": %" G_GINT64_FORMAT "}\n", t, heap);
+  else
+    printf ("%8.1f s  %6" G_GINT64_FORMAT " bytes free\n", t, heap);
+  fflush (stdout);
+}
+
+int
+mw_cli_heap (int argc, char **argv)
+{
+  MwCliDeviceOptions options = { 0 };
+  gboolean watch = FALSE;
+  gboolean csv = FALSE;
+  int interval = 1000;
+  const GOptionEntry entries[] = {
+    { "watch", 'w', 0, G_OPTION_ARG_NONE, &watch, "Sample until Ctrl-C", NULL },
+    { "interval", 'i', 0, G_OPTION_ARG_INT, &interval, "Milliseconds between samples (1000)",
+      "MS" },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print seconds,bytes lines", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (MwCliConnection) conn = NULL;
+  int status = MW_EXIT_OK;
+
+  g_option_context_set_summary (context, "Prints the board's free heap (node.heap()). With "
+                                         "--watch, samples only while the board is idle at its "
+                                         "prompt and ends with a leak estimate.");
+  mw_cli_device_add_options (context, &options);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!mw_cli_parse_options (context, &argc, &argv))
+    return MW_EXIT_USAGE;
+  if (interval < 50)
+    {
+      g_printerr ("moonwire-cli heap: --interval must be at least 50 ms\n");
+      status = MW_EXIT_USAGE;
+      goto out;
+    }
+  if ((conn = mw_cli_connect ("heap", &options, &status)) == NULL)
+    goto out;
+  if (!watch)
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+      gint64 heap;
+
+      mw_device_heap_async (conn->device, conn->cancellable, mw_cli_store_result, &result);
+      heap = mw_device_heap_finish (conn->device, mw_cli_wait (conn, &result), &error);
+      if (error != NULL)
+        status = mw_cli_report_error ("heap", error);
+      else if (options.json)
+        printf ("{\"heap\": %" G_GINT64_FORMAT "}\n", heap);
+      else
+        printf ("%" G_GINT64_FORMAT "\n", heap);
+    }
+  else
+    {
+      g_autoptr (MwHeapSampler) sampler = mw_heap_sampler_new (conn->device, interval, 4096);
+      Watch w = { csv, options.json, g_get_monotonic_time () };
+      double slope;
+
+      if (csv)
+        printf ("seconds,heap\n");
+      g_signal_connect (sampler, "sample", G_CALLBACK (on_sample), &w);
+      mw_heap_sampler_start (sampler);
+      while (!g_cancellable_is_cancelled (conn->cancellable)
+             && mw_repl_get_state (conn->repl) != MW_REPL_STATE_CLOSED)
+        g_main_context_iteration (conn->context, TRUE);
+      mw_heap_sampler_stop (sampler);
+      if (mw_heap_sampler_get_leak (sampler, 60000, &slope))
+        g_printerr ("heap trend over the last minute: %+.1f bytes/s%s\n", slope,
+                    slope < -1 ? " (a leak?)" : "");
+    }
+out:
+  mw_cli_device_options_clear (&options);
+  return status;
+}

@@ -1,0 +1,62 @@
+/* mw-cli-info.c: `moonwire-cli info`: the banner's facts plus what probing finds. */
+#include "mw-config.h"
+
+#include <stdio.h>
+
+#include "mw-cli-commands.h"
+#include "mw-cli-device.h"
+
+int
+mw_cli_info (int argc, char **argv)
+{
+  MwCliDeviceOptions options = { 0 };
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (MwCliConnection) conn = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MwBoardInfo) info = NULL;
+  g_autofree char *modules = NULL;
+  int status = MW_EXIT_OK;
+
+  g_option_context_set_summary (context, "Shows the firmware version, number type (float or "
+                                         "integer), modules, chip and free heap.");
+  mw_cli_device_add_options (context, &options);
+  if (!mw_cli_parse_options (context, &argc, &argv))
+    return MW_EXIT_USAGE;
+  if ((conn = mw_cli_connect ("info", &options, &status)) == NULL)
+    goto out;
+  mw_device_probe_async (conn->device, conn->cancellable, mw_cli_store_result, &result);
+  info = mw_device_probe_finish (conn->device, mw_cli_wait (conn, &result), &error);
+  if (info == NULL)
+    {
+      status = mw_cli_report_error ("info", error);
+      goto out;
+    }
+  modules = info->modules ? g_strjoinv (",", info->modules) : g_strdup ("");
+  if (options.json)
+    {
+      g_autofree char *v = mw_cli_json_string (info->version ? info->version : "");
+      g_autofree char *m = mw_cli_json_string (modules);
+
+      printf ("{\"version\": %s, \"major\": %d, \"number_type\": \"%s\", \"modules\": %s, "
+              "\"chip_id\": %u, \"flash_id\": %u, \"flash_size\": %u, \"heap\": %" G_GINT64_FORMAT
+              "}\n", v, info->major, mw_number_type_to_string (info->number_type), m,
+              info->chip_id, info->flash_id, info->flash_size, info->heap);
+    }
+  else
+    {
+      printf ("firmware:    NodeMCU %s\n", info->version ? info->version : "(unknown)");
+      printf ("numbers:     %s\n", mw_number_type_to_string (info->number_type));
+      printf ("modules:     %s\n", modules);
+      if (info->branch)
+        printf ("branch:      %s\n", info->branch);
+      if (info->chip_id)
+        printf ("chip id:     %u\n", info->chip_id);
+      if (info->flash_size)
+        printf ("flash:       %u KB (id %u)\n", info->flash_size, info->flash_id);
+      printf ("free heap:   %" G_GINT64_FORMAT " bytes\n", info->heap);
+    }
+out:
+  mw_cli_device_options_clear (&options);
+  return status;
+}
