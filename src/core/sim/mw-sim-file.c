@@ -344,6 +344,26 @@ l_remove (lua_State *L)
   return 0;
 }
 
+/* file.format(): closes every open file and erases the file system */
+static int
+l_format (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  g_autoptr (GHashTable) files = NULL;
+  GHashTableIter it;
+  gpointer name;
+
+  mw_sim_file_shutdown (vm);
+  files = mw_sim_flash_list (vm->flash);
+  g_hash_table_iter_init (&it, files);
+  while (g_hash_table_iter_next (&it, &name, NULL))
+    {
+      g_autofree char *path = mw_sim_flash_path (vm->flash, name);
+      g_unlink (path);
+    }
+  return 0;
+}
+
 static int
 l_exists (lua_State *L)
 {
@@ -432,7 +452,7 @@ static const luaL_Reg file_funcs[] = {
   { "open", l_open }, { "close", m_close }, { "write", m_write }, { "writeline", m_writeline },
   { "read", m_read }, { "readline", m_readline }, { "seek", m_seek }, { "flush", m_flush },
   { "list", l_list }, { "remove", l_remove }, { "exists", l_exists }, { "rename", l_rename },
-  { "fsinfo", l_fsinfo },
+  { "fsinfo", l_fsinfo }, { "format", l_format },
   { NULL, NULL }
 };
 
