@@ -481,11 +481,15 @@ cancel_later (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Ctrl-C in the middle of an upload: a clean stop, the old file intact, no temporary file,
- * the board at its prompt. */
+/* Ctrl-C during an upload, from its very start (while the board still runs the setup
+ * command) to the middle of the transfer: a clean stop, the old file intact, no temporary
+ * file, the board at its prompt. */
+static const guint cancel_delays_ms[] = { 0, 1, 5, 20, 60, 150, 400 };
+
 static void
-test_cancel_upload (void)
+test_cancel_upload (gconstpointer data_ptr)
 {
+  guint delay = *(const guint *) data_ptr;
   MwSimOptions options;
   g_autoptr (MwTestBoard) board = NULL;
   g_autoptr (MwDevice) device = NULL;
@@ -495,7 +499,7 @@ test_cancel_upload (void)
   g_autoptr (GBytes) back = NULL;
   g_autofree guint8 *bin = pattern (20000, 7);
   g_autoptr (GBytes) data = g_bytes_new (bin, 20000);
-  GSource *timer = g_timeout_source_new (400);
+  GSource *timer = g_timeout_source_new (delay);
 
   mw_sim_options_init (&options);  /* the line rate on: the upload takes ~2 s */
   board = mw_test_board_new (&options);
@@ -514,6 +518,9 @@ test_cancel_upload (void)
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), "old", 3);
   g_assert_cmpint (size_of (device, MW_UPLOAD_TEMP_NAME), ==, -1);
+  /* the board answers afterwards */
+  g_assert_true (upload (device, "after.lua", "new", 3, 0, NULL, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -612,7 +619,12 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/device/full-flash", test_full_flash);
   g_test_add_func ("/mw/device/timer-during-transfer", test_timer_during_transfer);
   g_test_add_func ("/mw/device/fast", test_fast);
-  g_test_add_func ("/mw/device/cancel-upload", test_cancel_upload);
+  for (gsize i = 0; i < G_N_ELEMENTS (cancel_delays_ms); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/mw/device/cancel-upload/%ums",
+                                               cancel_delays_ms[i]);
+      g_test_add_data_func (path, &cancel_delays_ms[i], test_cancel_upload);
+    }
   g_test_add_func ("/mw/device/heap-slope", test_heap_slope);
   g_test_add_func ("/mw/device/heap-sampler", test_heap_sampler);
   return g_test_run ();
