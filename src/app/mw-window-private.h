@@ -1,0 +1,76 @@
+/* mw-window-private.h: what the files of MwWindow share: the instance struct and the
+ * internal functions one part calls in another (mw-window.c, mw-window-actions.c,
+ * mw-window-board.c, mw-window-folder-check.c). Not for other classes: they use mw-window.h.
+ */
+#pragma once
+
+#include "mw-window.h"
+
+G_BEGIN_DECLS
+
+struct _MwWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  GtkHeaderBar *header_bar;
+  GtkComboBoxText *port_combo;
+  GtkComboBoxText *baud_combo;
+  GtkWidget *connect_button;
+  GtkWidget *disconnect_button;
+  GtkStack *connect_stack;
+  GtkWidget *reset_button;
+  GtkMenuButton *menu_button;
+  GtkWidget *upload_button;
+  GtkWidget *compile_upload_button;
+  GtkWidget *run_button;
+  GtkWidget *save_button;
+  GtkInfoBar *info_bar;
+  GtkLabel *info_label;
+  GtkRevealer *progress_revealer;
+  GtkProgressBar *progress_bar;
+  GtkStack *editor_stack;
+  GtkNotebook *notebook;
+  GtkStack *bottom_stack;
+  MwConsole *console;
+  MwHeapGraph *heap_graph;
+  MwProblemsView *problems_view;
+  MwFileBrowser *file_browser;
+  MwBoardPanel *board_panel;
+
+  GSettings *settings;
+  GMenu *recent_menu;
+  guint untitled_count;
+  gboolean closing;
+
+  MwConnection *connection;
+  gboolean connecting;
+  GCancellable *op_cancellable;   /* the running upload or run; win.cancel cancels it */
+  GPtrArray *upload_queue;        /* paths dropped on the file browser, still to upload */
+
+  char *pending_jump;             /* a Problems row's file being opened, to jump to */
+  guint pending_line;
+  guint pending_column;
+};
+
+/* mw-window.c */
+MwLuaNumberType   _mw_window_get_number_type       (MwWindow   *self);
+MwLuaLintOptions *_mw_window_new_lint_options      (MwWindow   *self);
+void              _mw_window_save_editor           (MwWindow   *self,
+                                                    MwEditor   *editor,
+                                                    gboolean    close_after);
+void              _mw_window_save_as               (MwWindow   *self,
+                                                    MwEditor   *editor,
+                                                    gboolean    close_after);
+void              _mw_window_close_editor          (MwWindow   *self,
+                                                    MwEditor   *editor);
+
+/* mw-window-actions.c */
+void              _mw_window_add_actions           (MwWindow   *self);
+
+/* mw-window-board.c */
+void              _mw_window_init_board            (MwWindow   *self);
+void              _mw_window_fill_ports            (MwWindow   *self,
+                                                    const char *wanted);
+void              _mw_window_update_device_actions (MwWindow   *self);
+
+G_END_DECLS
