@@ -10,8 +10,7 @@
 
 #include <string.h>
 
-#include "mw-lua-compiler.h"
-#include "mw-lua-minifier.h"
+#include "mw-lua-pipeline.h"
 #include "mw-pipeline-dialog.h"
 #include "mw-serial-transport.h"
 
@@ -381,15 +380,6 @@ board_name (MwWindow *self,
   return g_steal_pointer (&name);
 }
 
-/* "init.lua" -> "init.lc", as node.compile names it */
-static char *
-lc_name (const char *name)
-{
-  g_autofree char *base = g_str_has_suffix (name, ".lua") ? g_strndup (name, strlen (name) - 4)
-                                                          : g_strdup (name);
-  return g_strconcat (base, ".lc", NULL);
-}
-
 static void
 action_run (GSimpleAction *action,
             GVariant      *param,
@@ -404,7 +394,7 @@ action_run (GSimpleAction *action,
   /* After Compile & Upload the board holds the .lc (and maybe not the .lua any more). */
   if (g_str_has_suffix (name, ".lua") && mw_file_browser_lookup (self->file_browser, name) < 0)
     {
-      char *lc = lc_name (name);
+      char *lc = mw_lua_pipeline_compiled_name (name);
       g_free (name);
       name = lc;
     }
@@ -572,79 +562,48 @@ upload_editor (MwWindow *self,
   MwEditor *editor = mw_window_get_current_editor (self);
   g_autofree char *name = editor != NULL ? board_name (self, editor) : NULL;
   g_autofree char *text = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *forced = NULL;
+  g_autoptr(GBytes) source = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *target = NULL;
+  g_autoptr(MwLuaLintOptions) lint_options = NULL;
   const MwBoardInfo *info = mw_connection_get_board_info (self->connection);
-
+  MwLuaPipelineOptions steps;
   MwPipeline pipeline;
-  g_autofree char *folder = NULL;
 
   if (name == NULL || self->op_cancellable != NULL)
     return;
   folder = project_folder (self, editor);
   mw_pipeline_load (&pipeline, self->settings, folder);
   text = mw_document_dup_text (mw_editor_get_document (editor));
-  bytes = g_bytes_new (text, strlen (text));
+  source = g_bytes_new (text, strlen (text));
+  lint_options = _mw_window_new_lint_options (self);
 
-  if (pipeline.lint)
+  steps = (MwLuaPipelineOptions) {
+    .lint = pipeline.lint,
+    .minify = pipeline.minify,
+    .compile = compile || pipeline.compile,
+    .strip = pipeline.strip,
+    .number_type = _mw_window_get_number_type (self),
+    .lint_options = lint_options,
+  };
+  forced = g_settings_get_string (self->settings, "number-type");
+  if (g_strcmp0 (forced, "detect") == 0 && info != NULL)
+    steps.number_type = info->number_type == MW_NUMBER_TYPE_INTEGER ? MW_LUA_TARGET_INTEGER
+                                                                    : MW_LUA_TARGET_FLOAT;
+
+  /* the same steps as `moonwire-cli put --lint --minify --compile --strip` */
+  bytes = mw_lua_pipeline_prepare (name, source, &steps, &target, &error);
+  if (bytes == NULL)
     {
-      g_autoptr(MwLuaTree) tree = mw_lua_tree_parse (name, text, -1, MW_LUA_PARSE_SKIP_SHEBANG);
-      g_autoptr(MwLuaLintOptions) options = _mw_window_new_lint_options (self);
-      g_autoptr(GPtrArray) found = mw_lua_lint_tree (tree, options);
-
-      for (guint i = 0; i < found->len; i++)
-        {
-          const MwLuaDiagnostic *diag = g_ptr_array_index (found, i);
-          if (diag->severity == MW_LUA_SEVERITY_ERROR)
-            {
-              g_autofree char *where = mw_lua_diagnostic_format (diag, name);
-              g_autofree char *msg = g_strdup_printf ("Not uploaded: %s", where);
-              mw_window_show_message (self, GTK_MESSAGE_ERROR, msg);
-              return;
-            }
-        }
-    }
-  if (pipeline.minify)
-    {
-      /* Lines kept, so error messages from the board still point at the right line. */
-      MwLuaMinifyOptions options = { .keep_lines = TRUE };
-      GBytes *minified = mw_lua_minify (name, text, strlen (text), &options, NULL, &error);
-
-      if (minified == NULL)
-        {
-          show_error (self, "Not uploaded: the minifier failed", error);
-          return;
-        }
-      g_bytes_unref (bytes);
-      bytes = minified;
-    }
-  if (compile || pipeline.compile)
-    {
-      MwLuaNumberType type = _mw_window_get_number_type (self);
-      g_autofree char *forced = g_settings_get_string (self->settings, "number-type");
-      GBytes *lc;
-      gsize len;
-      const char *src = g_bytes_get_data (bytes, &len);
-
-      if (g_strcmp0 (forced, "detect") == 0 && info != NULL)
-        type = info->number_type == MW_NUMBER_TYPE_INTEGER ? MW_LUA_TARGET_INTEGER
-                                                           : MW_LUA_TARGET_FLOAT;
-      lc = mw_lua_compiler_compile_to_bytes (name, src, len, type,
-                                             pipeline.strip ? MW_LUA_STRIP_ALL
-                                                            : MW_LUA_STRIP_NAMES, &error);
-      if (lc == NULL)
-        {
-          show_error (self, "Not uploaded: compiling failed", error);
-          return;
-        }
-      g_bytes_unref (bytes);
-      bytes = lc;
-      target = lc_name (name);
-      upload_bytes (self, target, bytes, pipeline.remove_source ? name : NULL);
+      show_error (self, "Not uploaded", error);
       return;
     }
-  upload_bytes (self, name, bytes, NULL);
+  upload_bytes (self, target, bytes,
+                steps.compile && pipeline.remove_source && strcmp (target, name) != 0 ? name
+                                                                                      : NULL);
 }
 
 static void

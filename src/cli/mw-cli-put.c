@@ -7,6 +7,7 @@
 
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
+#include "mw-cli-pipeline.h"
 
 typedef struct {
   MwCliConnection *conn;
@@ -48,6 +49,8 @@ int
 mw_cli_put (int argc, char **argv)
 {
   MwCliDeviceOptions options = { 0 };
+  MwCliPipelineOptions pipe = { 0 };
+  MwLuaPipelineOptions steps;
   g_autofree char *as = NULL;
   gboolean fast = FALSE;
   gboolean text = FALSE;
@@ -71,12 +74,26 @@ mw_cli_put (int argc, char **argv)
     "to a temporary name, every write is checked, size and checksum are verified on the "
     "board, and only then is it renamed over the old file: an interrupted or failed upload "
     "leaves the old file as it was.\n\n"
-    "Not yet: --compile, --minify and --strip (they come with the bytecode and minifier "
-    "modules).");
+    "On the way, .lua files can be linted (--lint), minified (--minify) and compiled to "
+    "NodeMCU bytecode for the board's number type (--compile, --strip): x.lua then goes to "
+    "the board as x.lc.");
   mw_cli_device_add_options (context, &options);
   g_option_context_add_main_entries (context, entries, NULL);
+  mw_cli_pipeline_add_options (context, &pipe);
   if (!mw_cli_parse_options (context, &argc, &argv))
-    return MW_EXIT_USAGE;
+    {
+      mw_cli_pipeline_options_clear (&pipe);
+      return MW_EXIT_USAGE;
+    }
+  {
+    g_autoptr (GError) error = NULL;
+    if (!mw_cli_pipeline_check (&pipe, &error))
+      {
+        g_printerr ("moonwire-cli put: %s\n", error->message);
+        status = MW_EXIT_USAGE;
+        goto out;
+      }
+  }
   files = expand (argc, argv);
   if (files->len == 0 || (as != NULL && files->len != 1))
     {
@@ -99,12 +116,21 @@ mw_cli_put (int argc, char **argv)
     }
   if ((conn = mw_cli_connect ("put", &options, &status)) == NULL)
     goto out;
+  {
+    g_autoptr (GError) error = NULL;
+    if (!mw_cli_pipeline_resolve (&pipe, conn, &steps, &error))
+      {
+        status = mw_cli_report_error ("put", error);
+        goto out;
+      }
+  }
   if (options.json)
     printf ("[");
   for (guint i = 0; i < files->len; i++)
     {
       const char *path = files->pdata[i];
       g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *prepared_name = NULL;
       const char *name = as ? as : base;
       g_autoptr (GError) error = NULL;
       g_autoptr (GAsyncResult) result = NULL;
@@ -120,6 +146,26 @@ mw_cli_put (int argc, char **argv)
           continue;
         }
       data = g_bytes_new_take (g_steal_pointer (&contents), len);
+      {
+        GBytes *prepared = mw_lua_pipeline_prepare (name, data, &steps, &prepared_name,
+                                                    &error);
+        if (prepared == NULL)
+          {
+            g_prefix_error (&error, "%s: ", path);
+            mw_cli_note_error ("put", error, &status);
+            continue;
+          }
+        g_bytes_unref (data);
+        data = prepared;
+        if (!mw_lua_check_file_name (prepared_name, &error))
+          {
+            mw_cli_note_error ("put", error, &status);
+            continue;
+          }
+        name = prepared_name;
+        len = g_bytes_get_size (data);
+        progress.label = name;
+      }
       mw_device_upload_async (conn->device, name, data,
                               (fast ? MW_UPLOAD_FAST : 0) | (text ? MW_UPLOAD_TEXT : 0),
                               fast_baud, on_progress, &progress, conn->cancellable,
@@ -134,6 +180,18 @@ mw_cli_put (int argc, char **argv)
           continue;
         }
       mw_cli_progress (conn, name, len, len, progress.start);
+      if (pipe.remove_source && strcmp (name, as ? as : base) != 0)
+        {
+          /* x.lc is verified on the board: x.lua would only shadow it for dofile("x.lua") */
+          g_autoptr (GAsyncResult) removed = NULL;
+          const char *source_name = as ? as : base;
+
+          mw_device_remove_async (conn->device, source_name, conn->cancellable,
+                                  mw_cli_store_result, &removed);
+          if (!mw_device_op_finish (conn->device, mw_cli_wait (conn, &removed), &error)
+              && !g_error_matches (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_NOT_FOUND))
+            mw_cli_note_error ("put", error, &status);
+        }
       if (options.json)
         {
           g_autofree char *n = mw_cli_json_string (name);
@@ -155,5 +213,6 @@ mw_cli_put (int argc, char **argv)
     printf ("]\n");
 out:
   mw_cli_device_options_clear (&options);
+  mw_cli_pipeline_options_clear (&pipe);
   return status;
 }
