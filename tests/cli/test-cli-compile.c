@@ -7,47 +7,6 @@
 
 #include "mw-test-support.h"
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs moonwire-cli in `cwd` (NULL: here). */
-static void
-run_cli (Run *r, const char *cwd, const char *const *args)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  int wait_status;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MOONWIRE_CLI"));
-  for (; *args; args++)
-    g_ptr_array_add (argv, (gpointer) *args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (cwd, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r->out, &r->err, &wait_status, &error));
-  g_assert_true (WIFEXITED (wait_status));
-  r->status = WEXITSTATUS (wait_status);
-}
-
-static char *
-write_tmp (const char *name, const char *content, gssize len)
-{
-  char *path = mw_test_tmp_path (name);
-  g_assert_true (g_file_set_contents (path, content, len, NULL));
-  return path;
-}
-
 static gsize
 file_size (const char *path)
 {
@@ -64,17 +23,17 @@ static const char example[] = "print(\"hi\") local a=1 function f(x) return x+a 
 static void
 test_compile_example (void)
 {
-  g_autofree char *src = write_tmp ("x.lua", example, -1);
+  g_autofree char *src = mw_test_write_tmp ("x.lua", example, -1);
   g_autofree char *dir = g_path_get_dirname (src);
   g_autofree char *lc = g_build_filename (dir, "x.lc", NULL);
   g_autofree char *stripped = g_build_filename (dir, "x-s.lc", NULL);
-  g_auto (Run) r = { 0 }, s = { 0 };
+  g_auto (MwTestCliRun) r = { 0 }, s = { 0 };
 
-  run_cli (&r, dir, (const char *[]) { "compile", "x.lua", NULL });
+  mw_test_cli_run (&r, dir, (const char *[]) { "compile", "x.lua", NULL });
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.out, ==, "x.lua -> x.lc (190 bytes)\n");
   g_assert_cmpuint (file_size (lc), ==, 190);
-  run_cli (&s, dir, (const char *[]) { "compile", "-s", "-o", "x-s.lc", "x.lua", NULL });
+  mw_test_cli_run (&s, dir, (const char *[]) { "compile", "-s", "-o", "x-s.lc", "x.lua", NULL });
   g_assert_cmpint (s.status, ==, 0);
   g_assert_cmpuint (file_size (stripped), ==, 176);
 }
@@ -82,47 +41,47 @@ test_compile_example (void)
 static void
 test_compile_errors (void)
 {
-  g_autofree char *frac = write_tmp ("frac.lua", "local a = 1\n\nreturn a / 4 + 0.5\n", -1);
-  g_autofree char *bad = write_tmp ("bad.lua", "x = = 1\n", -1);
+  g_autofree char *frac = mw_test_write_tmp ("frac.lua", "local a = 1\n\nreturn a / 4 + 0.5\n", -1);
+  g_autofree char *bad = mw_test_write_tmp ("bad.lua", "x = = 1\n", -1);
   g_autofree char *expect_frac = g_strdup_printf (
       "%s:3: number 0.5 has a fraction, not allowed in the integer firmware\n", frac);
   g_autofree char *expect_bad = g_strdup_printf ("%s:1: unexpected symbol near '='\n", bad);
-  g_auto (Run) integer = { 0 }, flt = { 0 }, syntax = { 0 }, missing = { 0 }, usage = { 0 },
+  g_auto (MwTestCliRun) integer = { 0 }, flt = { 0 }, syntax = { 0 }, missing = { 0 }, usage = { 0 },
                target = { 0 }, two = { 0 };
 
-  run_cli (&integer, NULL, (const char *[]) { "compile", "--target", "integer", frac, NULL });
+  mw_test_cli_run (&integer, NULL, (const char *[]) { "compile", "--target", "integer", frac, NULL });
   g_assert_cmpint (integer.status, ==, 2);
   g_assert_cmpstr (integer.err, ==, expect_frac);
-  run_cli (&flt, NULL, (const char *[]) { "compile", "--target", "float", frac, NULL });
+  mw_test_cli_run (&flt, NULL, (const char *[]) { "compile", "--target", "float", frac, NULL });
   g_assert_cmpint (flt.status, ==, 0);
-  run_cli (&syntax, NULL, (const char *[]) { "compile", bad, NULL });
+  mw_test_cli_run (&syntax, NULL, (const char *[]) { "compile", bad, NULL });
   g_assert_cmpint (syntax.status, ==, 2);
   g_assert_cmpstr (syntax.err, ==, expect_bad);
-  run_cli (&missing, NULL, (const char *[]) { "compile", "/nonexistent/y.lua", NULL });
+  mw_test_cli_run (&missing, NULL, (const char *[]) { "compile", "/nonexistent/y.lua", NULL });
   g_assert_cmpint (missing.status, ==, 3);
-  run_cli (&usage, NULL, (const char *[]) { "compile", NULL });
+  mw_test_cli_run (&usage, NULL, (const char *[]) { "compile", NULL });
   g_assert_cmpint (usage.status, ==, 4);
-  run_cli (&target, NULL, (const char *[]) { "compile", "--target", "double", frac, NULL });
+  mw_test_cli_run (&target, NULL, (const char *[]) { "compile", "--target", "double", frac, NULL });
   g_assert_cmpint (target.status, ==, 4);
-  run_cli (&two, NULL, (const char *[]) { "compile", "-o", "out.lc", frac, bad, NULL });
+  mw_test_cli_run (&two, NULL, (const char *[]) { "compile", "-o", "out.lc", frac, bad, NULL });
   g_assert_cmpint (two.status, ==, 4);
 }
 
 static void
 test_compile_list (void)
 {
-  g_autofree char *src = write_tmp ("l.lua", "local t = {}\nt.x = 'v'\nreturn t\n", -1);
+  g_autofree char *src = mw_test_write_tmp ("l.lua", "local t = {}\nt.x = 'v'\nreturn t\n", -1);
   g_autofree char *dir = g_path_get_dirname (src);
-  g_auto (Run) from_source = { 0 }, compiled = { 0 }, from_lc = { 0 };
+  g_auto (MwTestCliRun) from_source = { 0 }, compiled = { 0 }, from_lc = { 0 };
 
-  run_cli (&from_source, dir, (const char *[]) { "compile", "--list", "l.lua", NULL });
+  mw_test_cli_run (&from_source, dir, (const char *[]) { "compile", "--list", "l.lua", NULL });
   g_assert_cmpint (from_source.status, ==, 0);
   g_assert_nonnull (strstr (from_source.out, "main <l.lua:0,0> (4 instructions, 16 bytes"));
   g_assert_nonnull (strstr (from_source.out, "\t2\t[2]\tSETTABLE \t0 -1 -2\t; \"x\" \"v\"\n"));
   /* the listing of the written .lc is the same */
-  run_cli (&compiled, dir, (const char *[]) { "compile", "l.lua", NULL });
+  mw_test_cli_run (&compiled, dir, (const char *[]) { "compile", "l.lua", NULL });
   g_assert_cmpint (compiled.status, ==, 0);
-  run_cli (&from_lc, dir, (const char *[]) { "compile", "--list", "l.lc", NULL });
+  mw_test_cli_run (&from_lc, dir, (const char *[]) { "compile", "--list", "l.lc", NULL });
   g_assert_cmpint (from_lc.status, ==, 0);
   g_assert_cmpstr (from_lc.out, ==, from_source.out);
 }
@@ -130,25 +89,25 @@ test_compile_list (void)
 static void
 test_lcinfo (void)
 {
-  g_autofree char *src = write_tmp ("x.lua", example, -1);
+  g_autofree char *src = mw_test_write_tmp ("x.lua", example, -1);
   g_autofree char *dir = g_path_get_dirname (src);
-  g_autofree char *bad = write_tmp ("bad.lc", "\033Lua\x51\0\1\4\4\4\x08\0\7\0\0\0@x", 18);
-  g_auto (Run) c = { 0 }, ci = { 0 }, info = { 0 }, infoi = { 0 }, broken = { 0 };
+  g_autofree char *bad = mw_test_write_tmp ("bad.lc", "\033Lua\x51\0\1\4\4\4\x08\0\7\0\0\0@x", 18);
+  g_auto (MwTestCliRun) c = { 0 }, ci = { 0 }, info = { 0 }, infoi = { 0 }, broken = { 0 };
 
-  run_cli (&c, dir, (const char *[]) { "compile", "-o", "f.lc", "x.lua", NULL });
+  mw_test_cli_run (&c, dir, (const char *[]) { "compile", "-o", "f.lc", "x.lua", NULL });
   g_assert_cmpint (c.status, ==, 0);
-  run_cli (&info, dir, (const char *[]) { "lcinfo", "f.lc", NULL });
+  mw_test_cli_run (&info, dir, (const char *[]) { "lcinfo", "f.lc", NULL });
   g_assert_cmpint (info.status, ==, 0);
   g_assert_true (g_str_has_prefix (info.out, "f.lc: NodeMCU float bytecode, 190 bytes\n"
                                              "header:     1b4c7561 51 00 01 04 04 04 08 00\n"));
   g_assert_nonnull (strstr (info.out, "contents:   2 functions, 12 instructions, 4 constants"));
-  run_cli (&ci, dir, (const char *[]) { "compile", "--target", "integer", "-o", "i.lc", "x.lua",
+  mw_test_cli_run (&ci, dir, (const char *[]) { "compile", "--target", "integer", "-o", "i.lc", "x.lua",
                                         NULL });
   g_assert_cmpint (ci.status, ==, 0);
-  run_cli (&infoi, dir, (const char *[]) { "lcinfo", "i.lc", NULL });
+  mw_test_cli_run (&infoi, dir, (const char *[]) { "lcinfo", "i.lc", NULL });
   g_assert_nonnull (strstr (infoi.out, "header:     1b4c7561 51 00 01 04 04 04 04 01\n"));
   g_assert_nonnull (strstr (infoi.out, "loads on:   integer and float firmware"));
-  run_cli (&broken, NULL, (const char *[]) { "lcinfo", bad, NULL });
+  mw_test_cli_run (&broken, NULL, (const char *[]) { "lcinfo", bad, NULL });
   g_assert_cmpint (broken.status, ==, 2);
   g_assert_nonnull (strstr (broken.err, "bad.lc: offset 12: a source name of 7 bytes is longer "
                                         "than the rest of the chunk (2)"));
@@ -159,24 +118,24 @@ test_lcinfo (void)
 static void
 test_ram_minify (void)
 {
-  g_autofree char *spread = write_tmp ("spread.lua",
+  g_autofree char *spread = mw_test_write_tmp ("spread.lua",
                                        "-- a counter\n\nlocal count = 0\n\n\n"
                                        "local function bump (step)\n  -- add\n"
                                        "  count = count + step\n\n  return count\nend\n\n"
                                        "return bump\n", -1);
   g_autofree char *dir = g_path_get_dirname (spread);
-  g_auto (Run) r = { 0 }, m = { 0 }, rm = { 0 };
+  g_auto (MwTestCliRun) r = { 0 }, m = { 0 }, rm = { 0 };
   g_autofree char *min_dir = g_build_filename (dir, "min", NULL);
   g_autofree char *expect = NULL;
   guint64 before, after;
 
-  run_cli (&r, dir, (const char *[]) { "ram", "spread.lua", NULL });
+  mw_test_cli_run (&r, dir, (const char *[]) { "ram", "spread.lua", NULL });
   g_assert_cmpint (r.status, ==, 0);
   /* the same file name, so that the source name costs the same */
   g_assert_cmpint (g_mkdir_with_parents (min_dir, 0700), ==, 0);
-  run_cli (&m, dir, (const char *[]) { "minify", "-o", "min/spread.lua", "spread.lua", NULL });
+  mw_test_cli_run (&m, dir, (const char *[]) { "minify", "-o", "min/spread.lua", "spread.lua", NULL });
   g_assert_cmpint (m.status, ==, 0);
-  run_cli (&rm, min_dir, (const char *[]) { "ram", "spread.lua", NULL });
+  mw_test_cli_run (&rm, min_dir, (const char *[]) { "ram", "spread.lua", NULL });
   g_assert_cmpint (rm.status, ==, 0);
   before = g_ascii_strtoull (strchr (r.out, ' ') + 1, NULL, 10);
   after = g_ascii_strtoull (strchr (rm.out, ' ') + 1, NULL, 10);
@@ -188,34 +147,34 @@ test_ram_minify (void)
 static void
 test_ram (void)
 {
-  g_autofree char *src = write_tmp ("x.lua", example, -1);
+  g_autofree char *src = mw_test_write_tmp ("x.lua", example, -1);
   g_autofree char *dir = g_path_get_dirname (src);
-  g_auto (Run) text = { 0 }, json = { 0 }, c = { 0 }, lc = { 0 }, cf = { 0 }, wrong = { 0 },
+  g_auto (MwTestCliRun) text = { 0 }, json = { 0 }, c = { 0 }, lc = { 0 }, cf = { 0 }, wrong = { 0 },
                two = { 0 };
 
   /* docs/ram-model.md works this example through: 350 bytes, 8 saved by -s */
-  run_cli (&text, dir, (const char *[]) { "ram", "x.lua", NULL });
+  mw_test_cli_run (&text, dir, (const char *[]) { "ram", "x.lua", NULL });
   g_assert_cmpint (text.status, ==, 0);
   g_assert_true (g_str_has_prefix (text.out,
                                    "x.lua: 350 bytes of heap when loaded (float firmware)\n"));
   g_assert_nonnull (strstr (text.out, "compile -s would save 8 bytes"));
-  run_cli (&json, dir, (const char *[]) { "ram", "--json", "x.lua", NULL });
+  mw_test_cli_run (&json, dir, (const char *[]) { "ram", "--json", "x.lua", NULL });
   g_assert_cmpint (json.status, ==, 0);
   g_assert_true (g_str_has_prefix (json.out, "[{\"file\":\"x.lua\",\"target\":\"float\","
                                              "\"total\":350,"));
   /* the .lc costs what the source costs (the firmware strips names from both) */
-  run_cli (&c, dir, (const char *[]) { "compile", "--target", "integer", "-o", "r.lc", "x.lua",
+  mw_test_cli_run (&c, dir, (const char *[]) { "compile", "--target", "integer", "-o", "r.lc", "x.lua",
                                        NULL });
-  run_cli (&lc, dir, (const char *[]) { "ram", "r.lc", NULL });
+  mw_test_cli_run (&lc, dir, (const char *[]) { "ram", "r.lc", NULL });
   g_assert_cmpint (lc.status, ==, 0);
   g_assert_nonnull (strstr (lc.out, "(integer firmware)"));
   /* already on one line: minifying changes nothing the board keeps */
   g_assert_nonnull (strstr (text.out, "; minifying 0 bytes\n"));
-  run_cli (&two, dir, (const char *[]) { "ram", "x.lua", "x.lua", NULL });
+  mw_test_cli_run (&two, dir, (const char *[]) { "ram", "x.lua", "x.lua", NULL });
   g_assert_cmpint (two.status, ==, 0);
   g_assert_true (g_str_has_suffix (two.out, "\nall 2 files: 700 bytes at most\n"));
-  run_cli (&cf, dir, (const char *[]) { "compile", "-o", "fl.lc", "x.lua", NULL });
-  run_cli (&wrong, dir, (const char *[]) { "ram", "--target", "integer", "fl.lc", NULL });
+  mw_test_cli_run (&cf, dir, (const char *[]) { "compile", "-o", "fl.lc", "x.lua", NULL });
+  mw_test_cli_run (&wrong, dir, (const char *[]) { "ram", "--target", "integer", "fl.lc", NULL });
   g_assert_cmpint (wrong.status, ==, 2);
 }
 

@@ -6,35 +6,6 @@
 #include "mw-test-support.h"
 
 typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-run (Run *r, const char *cwd, const char *const *args)
-{
-  r->status = mw_test_run_cli (args, cwd, &r->out, &r->err);
-}
-
-static char *
-write_tmp (const char *name, const char *content)
-{
-  char *path = mw_test_tmp_path (name);
-  g_assert_true (g_file_set_contents (path, content, -1, NULL));
-  return path;
-}
-
-typedef struct {
   const char *name;
   const char *content;   /* NULL: the file does not exist */
   const char *option;    /* one extra option, or NULL */
@@ -62,13 +33,13 @@ test_exit_codes (void)
   for (gsize i = 0; i < G_N_ELEMENTS (exit_cases); i++)
     {
       const ExitCase *c = &exit_cases[i];
-      g_autofree char *path = c->content ? write_tmp (c->name, c->content)
+      g_autofree char *path = c->content ? mw_test_write_tmp (c->name, c->content, -1)
                                          : mw_test_tmp_path (c->name);
-      g_auto (Run) r = { 0 };
+      g_auto (MwTestCliRun) r = { 0 };
       const char *args[] = { "lint", "--no-config", c->option ? c->option : path,
                              c->option ? path : NULL, NULL };
 
-      run (&r, NULL, args);
+      mw_test_cli_run (&r, NULL, args);
       if (r.status != c->status)
         g_error ("%s %s: exit %d, expected %d\n%s%s", c->name, c->option ? c->option : "",
                  r.status, c->status, r.out, r.err);
@@ -78,12 +49,12 @@ test_exit_codes (void)
 static void
 test_no_files (void)
 {
-  g_auto (Run) r = { 0 }, codes = { 0 };
+  g_auto (MwTestCliRun) r = { 0 }, codes = { 0 };
 
-  run (&r, NULL, (const char *[]) { "lint", NULL });
+  mw_test_cli_run (&r, NULL, (const char *[]) { "lint", NULL });
   g_assert_cmpint (r.status, ==, 4);
   g_assert_nonnull (strstr (r.err, "no files"));
-  run (&codes, NULL, (const char *[]) { "lint", "--list-codes", NULL });
+  mw_test_cli_run (&codes, NULL, (const char *[]) { "lint", "--list-codes", NULL });
   g_assert_cmpint (codes.status, ==, 0);
   g_assert_true (g_str_has_prefix (codes.out, "E001  syntax error\n"));
   g_assert_nonnull (strstr (codes.out, "\nW806  init.lua without a delay window\n"));
@@ -93,9 +64,9 @@ test_no_files (void)
 static void
 test_formats (void)
 {
-  g_autofree char *path = write_tmp ("fmt.lua", "local unused = 1\nconfig = {}\nlocal x = = 2\n");
-  g_autofree char *good = write_tmp ("fmt2.lua", "local unused = 1\nconfig = {}\n");
-  g_auto (Run) plain = { 0 }, vs = { 0 }, json = { 0 }, def = { 0 }, syntax = { 0 };
+  g_autofree char *path = mw_test_write_tmp ("fmt.lua", "local unused = 1\nconfig = {}\nlocal x = = 2\n", -1);
+  g_autofree char *good = mw_test_write_tmp ("fmt2.lua", "local unused = 1\nconfig = {}\n", -1);
+  g_auto (MwTestCliRun) plain = { 0 }, vs = { 0 }, json = { 0 }, def = { 0 }, syntax = { 0 };
   g_autofree char *want_plain = g_strdup_printf (
     "%s:1:7: (W211) unused variable 'unused'\n"
     "%s:2:1: (W111) global 'config' is set and never set back to nil: it holds 87 bytes "
@@ -105,16 +76,16 @@ test_formats (void)
   g_autofree char *want_syntax = g_strdup_printf (
     "%s:3:11: (E001) unexpected symbol near '='\n", path);
 
-  run (&plain, NULL, (const char *[]) { "lint", "--no-config", "--formatter", "plain", good,
+  mw_test_cli_run (&plain, NULL, (const char *[]) { "lint", "--no-config", "--formatter", "plain", good,
                                         NULL });
   g_assert_cmpint (plain.status, ==, 1);
   g_assert_cmpstr (plain.out, ==, want_plain);
 
-  run (&vs, NULL, (const char *[]) { "lint", "--no-config", "--formatter=visual_studio", good,
+  mw_test_cli_run (&vs, NULL, (const char *[]) { "lint", "--no-config", "--formatter=visual_studio", good,
                                      NULL });
   g_assert_true (g_str_has_prefix (vs.out, want_vs));
 
-  run (&json, NULL, (const char *[]) { "lint", "--no-config", "--formatter=json", good, NULL });
+  mw_test_cli_run (&json, NULL, (const char *[]) { "lint", "--no-config", "--formatter=json", good, NULL });
   g_assert_cmpint (json.status, ==, 1);
   g_assert_true (g_str_has_prefix (json.out, "[\n {\"file\": \""));
   g_assert_true (g_str_has_suffix (json.out, "}\n]\n"));
@@ -126,12 +97,12 @@ test_formats (void)
   g_assert_nonnull (strstr (json.out, "\"bytes\": null}"));
   g_assert_true (g_utf8_validate (json.out, -1, NULL));
 
-  run (&def, NULL, (const char *[]) { "lint", "--no-config", good, NULL });
+  mw_test_cli_run (&def, NULL, (const char *[]) { "lint", "--no-config", good, NULL });
   g_assert_nonnull (strstr (def.out, "2 warnings"));
   g_assert_true (g_str_has_suffix (def.out, "Total: 2 warnings / 0 errors in 1 file\n"));
 
   /* a syntax error: Lua's message, and no other finding from a file that does not load */
-  run (&syntax, NULL, (const char *[]) { "lint", "--no-config", "--formatter=plain", path,
+  mw_test_cli_run (&syntax, NULL, (const char *[]) { "lint", "--no-config", "--formatter=plain", path,
                                          NULL });
   g_assert_cmpint (syntax.status, ==, 2);
   g_assert_cmpstr (syntax.out, ==, want_syntax);
@@ -142,10 +113,10 @@ static void
 test_directory (void)
 {
   g_autofree char *dir = mw_test_data_path ("lua/data/lint/project");
-  g_auto (Run) r = { 0 };
+  g_auto (MwTestCliRun) r = { 0 };
   g_auto (GStrv) lines = NULL;
 
-  run (&r, NULL, (const char *[]) { "lint", "--no-config", "--formatter=plain", dir, NULL });
+  mw_test_cli_run (&r, NULL, (const char *[]) { "lint", "--no-config", "--formatter=plain", dir, NULL });
   g_assert_cmpint (r.status, ==, 1);
   lines = g_strsplit (g_strchomp (r.out), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
@@ -162,12 +133,12 @@ test_hidden_dir (void)
   g_autofree char *hidden = g_build_filename (root, ".cache", NULL);
   g_autofree char *bad = g_build_filename (hidden, "bad.lua", NULL);
   g_autofree char *good = g_build_filename (root, "good.lua", NULL);
-  g_auto (Run) r = { 0 };
+  g_auto (MwTestCliRun) r = { 0 };
 
   g_assert_cmpint (g_mkdir_with_parents (hidden, 0700), ==, 0);
   g_assert_true (g_file_set_contents (bad, "local unused = 1\n", -1, NULL));
   g_assert_true (g_file_set_contents (good, "local x = 1\nprint(x)\n", -1, NULL));
-  run (&r, NULL, (const char *[]) { "lint", "--no-config", root, NULL });
+  mw_test_cli_run (&r, NULL, (const char *[]) { "lint", "--no-config", root, NULL });
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "good.lua"));
   g_assert_null (strstr (r.out, "bad.lua"));
@@ -181,24 +152,24 @@ test_hidden_dir (void)
 static void
 test_luacheckrc (void)
 {
-  g_autofree char *file = write_tmp ("rc.lua", "local unused = 1\nprint(app)\n");
+  g_autofree char *file = mw_test_write_tmp ("rc.lua", "local unused = 1\nprint(app)\n", -1);
   g_autofree char *dir = g_path_get_dirname (file);
   g_autofree char *rc = g_build_filename (dir, ".luacheckrc", NULL);
-  g_autofree char *evil = write_tmp ("evil.luacheckrc", "os.exit(0)\n");
-  g_auto (Run) with = { 0 }, without = { 0 }, bad = { 0 };
+  g_autofree char *evil = mw_test_write_tmp ("evil.luacheckrc", "os.exit(0)\n", -1);
+  g_auto (MwTestCliRun) with = { 0 }, without = { 0 }, bad = { 0 };
 
   g_assert_true (g_file_set_contents (rc, "print('junk')\nignore = {'211'}\n"
                                       "read_globals = {'app'}\n", -1, NULL));
-  run (&with, dir, (const char *[]) { "lint", "rc.lua", NULL });
+  mw_test_cli_run (&with, dir, (const char *[]) { "lint", "rc.lua", NULL });
   g_assert_cmpint (with.status, ==, 0);
   /* the config's print() does not end up in the output */
   g_assert_true (g_str_has_prefix (with.out, "Checking rc.lua"));
-  run (&without, dir, (const char *[]) { "lint", "--no-config", "--formatter=plain", "rc.lua",
+  mw_test_cli_run (&without, dir, (const char *[]) { "lint", "--no-config", "--formatter=plain", "rc.lua",
                                          NULL });
   g_assert_cmpint (without.status, ==, 1);
   g_assert_nonnull (strstr (without.out, "(W211)"));
   g_assert_nonnull (strstr (without.out, "(W113)"));
-  run (&bad, dir, (const char *[]) { "lint", "--config", evil, "rc.lua", NULL });
+  mw_test_cli_run (&bad, dir, (const char *[]) { "lint", "--config", evil, "rc.lua", NULL });
   g_assert_cmpint (bad.status, ==, 4);
   g_assert_nonnull (strstr (bad.err, "os"));
   g_remove (rc);

@@ -5,47 +5,16 @@
 
 #include "mw-test-support.h"
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
 static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-run_minify (Run *r, const char *const *args)
+run_minify (MwTestCliRun *r, const char *const *args)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  int wait_status;
 
-  g_assert_nonnull (g_getenv ("MOONWIRE_CLI"));
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MOONWIRE_CLI"));
-  g_ptr_array_add (argv, "minify");
+  g_ptr_array_add (argv, (gpointer) "minify");
   for (; *args; args++)
     g_ptr_array_add (argv, (gpointer) *args);
   g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r->out, &r->err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  r->status = WEXITSTATUS (wait_status);
-}
-
-static char *
-write_tmp (const char *name, const char *content)
-{
-  char *path = mw_test_tmp_path (name);
-  g_assert_true (g_file_set_contents (path, content, -1, NULL));
-  return path;
+  mw_test_cli_run (r, NULL, (const char *const *) argv->pdata);
 }
 
 static char *
@@ -61,9 +30,9 @@ static const char source[] = "-- Copyright me\nlocal value = 1\nreturn value + 1
 static void
 test_stdout (void)
 {
-  g_autofree char *in = write_tmp ("stdout.lua", source);
-  g_autofree char *in2 = write_tmp ("stdout2.lua", "return 2\n");
-  g_auto (Run) one = { 0 }, two = { 0 }, quiet = { 0 };
+  g_autofree char *in = mw_test_write_tmp ("stdout.lua", source, -1);
+  g_autofree char *in2 = mw_test_write_tmp ("stdout2.lua", "return 2\n", -1);
+  g_auto (MwTestCliRun) one = { 0 }, two = { 0 }, quiet = { 0 };
 
   run_minify (&one, (const char *[]) { in, NULL });
   g_assert_cmpint (one.status, ==, 0);
@@ -85,10 +54,10 @@ test_stdout (void)
 static void
 test_output_keep_lines (void)
 {
-  g_autofree char *in = write_tmp ("keep.lua", source);
+  g_autofree char *in = mw_test_write_tmp ("keep.lua", source, -1);
   g_autofree char *out = mw_test_tmp_path ("keep.out.lua");
   g_autofree char *text = NULL;
-  g_auto (Run) r = { 0 };
+  g_auto (MwTestCliRun) r = { 0 };
 
   run_minify (&r, (const char *[]) { "--keep-lines", "--keep-comment", "Copyright", "-o", out,
                                      in, NULL });
@@ -101,10 +70,10 @@ test_output_keep_lines (void)
 static void
 test_suffix (void)
 {
-  g_autofree char *in = write_tmp ("suffix.lua", "local other = 0.50\nreturn other\n");
+  g_autofree char *in = mw_test_write_tmp ("suffix.lua", "local other = 0.50\nreturn other\n", -1);
   g_autofree char *min = mw_test_tmp_path ("suffix.min.lua");
   g_autofree char *text = NULL;
-  g_auto (Run) r = { 0 };
+  g_auto (MwTestCliRun) r = { 0 };
 
   run_minify (&r, (const char *[]) { "--suffix", ".min.lua", in, NULL });
   g_assert_cmpint (r.status, ==, 0);
@@ -115,10 +84,10 @@ test_suffix (void)
 static void
 test_in_place (void)
 {
-  g_autofree char *in = write_tmp ("inplace.lua", "#!/usr/bin/lua\nlocal other = 0.50\n"
-                                                  "return other\n");
+  g_autofree char *in = mw_test_write_tmp ("inplace.lua", "#!/usr/bin/lua\nlocal other = 0.50\n"
+                                                  "return other\n", -1);
   g_autofree char *text = NULL;
-  g_auto (Run) r = { 0 };
+  g_auto (MwTestCliRun) r = { 0 };
 
   /* an executable script stays executable */
   g_assert_cmpint (g_chmod (in, 0755), ==, 0);
@@ -132,11 +101,11 @@ test_in_place (void)
 static void
 test_syntax_error (void)
 {
-  g_autofree char *bad = write_tmp ("bad.lua", "local = 1\n");
-  g_autofree char *good = write_tmp ("good.lua", "return 1\n");
+  g_autofree char *bad = mw_test_write_tmp ("bad.lua", "local = 1\n", -1);
+  g_autofree char *good = mw_test_write_tmp ("good.lua", "return 1\n", -1);
   g_autofree char *bad_min = mw_test_tmp_path ("bad.min.lua");
   g_autofree char *good_min = mw_test_tmp_path ("good.min.lua");
-  g_auto (Run) r = { 0 };
+  g_auto (MwTestCliRun) r = { 0 };
 
   /* Lua's message, exit 2, nothing written for that file; the others are still done */
   run_minify (&r, (const char *[]) { "--suffix", ".min.lua", bad, good, NULL });
@@ -149,7 +118,7 @@ test_syntax_error (void)
 static void
 test_usage (void)
 {
-  g_autofree char *in = write_tmp ("usage.lua", source);
+  g_autofree char *in = mw_test_write_tmp ("usage.lua", source, -1);
   g_autofree char *out = mw_test_tmp_path ("usage.out.lua");
   static const struct {
     const char *args[6];
@@ -165,7 +134,7 @@ test_usage (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto (Run) r = { 0 };
+      g_auto (MwTestCliRun) r = { 0 };
       const char *args[6];
 
       for (gsize a = 0; a < G_N_ELEMENTS (args); a++)
@@ -186,7 +155,7 @@ test_usage (void)
 static void
 test_missing_file (void)
 {
-  g_auto (Run) r = { 0 };
+  g_auto (MwTestCliRun) r = { 0 };
 
   run_minify (&r, (const char *[]) { "/nonexistent/x.lua", NULL });
   g_assert_cmpint (r.status, ==, 3);

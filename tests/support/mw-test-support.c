@@ -215,3 +215,52 @@ mw_test_luac_listing_parse (const char *listing)
     }
   return funcs;
 }
+
+void
+mw_test_cli_run_clear (MwTestCliRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+void
+mw_test_cli_run (MwTestCliRun *run, const char *cwd, const char *const *args)
+{
+  mw_test_cli_run_clear (run);
+  run->status = mw_test_run_cli (args, cwd, &run->out, &run->err);
+}
+
+char *
+mw_test_write_tmp (const char *name, const char *content, gssize length)
+{
+  char *path = mw_test_tmp_path (name);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_set_contents (path, content, length, &error))
+    g_error ("%s", error->message);
+  return path;
+}
+
+guint
+mw_test_replay_seeds (const char *relative, int (*entry) (const guint8 *data, size_t size))
+{
+  g_autofree char *dir = mw_test_data_path (relative);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        continue;
+      g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+      entry ((const guint8 *) data, len);
+      count++;
+    }
+  return count;
+}

@@ -43,6 +43,31 @@ int mw_test_run_cli (const char *const *args,
                      char             **out,
                      char             **err);
 
+/* A finished moonwire-cli run: exit code and captured output. */
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} MwTestCliRun;
+
+void mw_test_cli_run_clear (MwTestCliRun *run);
+/* mw_test_run_cli() into `run` */
+void mw_test_cli_run (MwTestCliRun      *run,
+                      const char        *cwd,
+                      const char *const *args);
+
+/* Writes `content` to mw_test_tmp_path (name) and returns that path. */
+char *mw_test_write_tmp (const char *name,
+                         const char *content,
+                         gssize      length);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MwTestCliRun, mw_test_cli_run_clear)
+
+/* Feeds every file of the data folder `relative` (under tests/) to a fuzzer's entry point;
+ * returns how many. Fuzzers' seed corpora replay this way in every normal test run. */
+guint mw_test_replay_seeds (const char *relative,
+                            int       (*entry) (const guint8 *data, size_t size));
+
 /* A data file under tests/ (MOONWIRE_TEST_DATA). */
 char *mw_test_data_path (const char *relative);
 
