@@ -373,13 +373,21 @@ sign_extend (guint64 v, guint size)
   return (gint64) v;
 }
 
-static gboolean
+static inline gboolean
 read_int (Reader *r, const char *what, gint32 *out)
 {
   gsize at = r->pos;
   guint64 u;
   gint64 v;
 
+  /* 4-byte ints (every firmware and the usual host) always fit */
+  if (G_LIKELY (r->format.sizeof_int == 4))
+    {
+      if (!read_uint (r, 4, what, &u))
+        return FALSE;
+      *out = (gint32) (guint32) u;
+      return TRUE;
+    }
   if (!read_uint (r, r->format.sizeof_int, what, &u))
     return FALSE;
   v = sign_extend (u, r->format.sizeof_int);

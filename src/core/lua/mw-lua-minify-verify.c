@@ -7,7 +7,7 @@
 #include "mw-lua-minify-verify.h"
 
 /* Inputs smaller than this are compiled on the calling thread. */
-#define WORKER_MIN_BYTES (8 * 1024)
+#define WORKER_MIN_BYTES (2 * 1024)
 
 struct _MwLuaMinifyVerify {
   char *chunkname;          /* "@file", as luaL_loadfile names chunks */
