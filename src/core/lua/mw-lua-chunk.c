@@ -707,7 +707,10 @@ read_function (Reader *r, MwLuaProto *f)
   f->code = g_new (guint32, f->n_code);
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
   if (r->format.little_endian)
-    memcpy (f->code, r->data + r->pos, (gsize) f->n_code * 4);
+    {
+      if (f->n_code > 0)  /* g_new gives NULL for none, and memcpy wants a pointer */
+        memcpy (f->code, r->data + r->pos, (gsize) f->n_code * 4);
+    }
   else
 #endif
   for (guint i = 0; i < f->n_code; i++)
@@ -770,13 +773,44 @@ mw_lua_chunk_new_from_bytes (const guint8 *data, gsize len, GError **error)
   return read_chunk (data, len, &format, error);
 }
 
-static MwLuaChunk *
-chunk_new_from_host_dump (lua_State *L, GError **error)
-{
-  g_autoptr (GByteArray) bytes = g_byte_array_sized_new (4096);
+/* lua_dump writes field by field (4 bytes at a time for most), so the writer is kept to a
+ * bounds check and a copy. */
+typedef struct {
+  guint8 *data;
+  gsize len;
+  gsize size;
+} DumpBuffer;
 
-  lua_dump (L, collect_bytes, bytes);
-  return read_chunk (bytes->data, bytes->len, mw_lua_chunk_format_host (), error);
+static int
+collect_dump (lua_State *L, const void *p, size_t sz, void *user_data)
+{
+  DumpBuffer *b = user_data;
+
+  if (sz == 0)
+    return 0;  /* p may be NULL then */
+  if (G_UNLIKELY (b->size - b->len < sz))
+    {
+      while (b->size - b->len < sz)
+        b->size *= 2;
+      b->data = g_realloc (b->data, b->size);
+    }
+  memcpy (b->data + b->len, p, sz);
+  b->len += sz;
+  return 0;
+}
+
+static MwLuaChunk *
+chunk_new_from_host_dump (lua_State *L, gsize source_len, GError **error)
+{
+  /* bytecode with debug info is rarely more than twice the size of its source */
+  DumpBuffer b = { NULL, 0, MAX (4096, 2 * source_len) };
+  MwLuaChunk *chunk;
+
+  b.data = g_malloc (b.size);
+  lua_dump (L, collect_dump, &b);
+  chunk = read_chunk (b.data, b.len, mw_lua_chunk_format_host (), error);
+  g_free (b.data);
+  return chunk;
 }
 
 /* A bump allocator for the short-lived compiling state: Lua's parser makes many small
@@ -908,7 +942,7 @@ mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize l
                    message != NULL ? message : "cannot compile");
     }
   else
-    chunk = chunk_new_from_host_dump (L, error);
+    chunk = chunk_new_from_host_dump (L, len, error);
   lua_close (L);
   arena_clear (&arena);
   return chunk;
