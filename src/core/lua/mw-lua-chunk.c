@@ -312,17 +312,22 @@ typedef struct {
   guint depth;
 } Reader;
 
-static gboolean
+static G_GNUC_NO_INLINE gboolean
+reader_short (Reader *r, gsize n, const char *what)
+{
+  g_set_error (r->error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_TRUNCATED,
+               "offset %" G_GSIZE_FORMAT ": chunk ends inside %s (%" G_GSIZE_FORMAT
+               " bytes needed, %" G_GSIZE_FORMAT " left)",
+               r->pos, what, n, r->len - r->pos);
+  return FALSE;
+}
+
+/* Inline, as it runs for every field read; the error is built out of line. */
+static inline gboolean
 reader_need (Reader *r, gsize n, const char *what)
 {
-  if (r->len - r->pos < n)
-    {
-      g_set_error (r->error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_TRUNCATED,
-                   "offset %" G_GSIZE_FORMAT ": chunk ends inside %s (%" G_GSIZE_FORMAT
-                   " bytes needed, %" G_GSIZE_FORMAT " left)",
-                   r->pos, what, n, r->len - r->pos);
-      return FALSE;
-    }
+  if (G_UNLIKELY (r->len - r->pos < n))
+    return reader_short (r, n, what);
   return TRUE;
 }
 
@@ -331,12 +336,26 @@ decode_uint (const guint8 *p, guint size, gboolean little_endian)
 {
   guint64 v = 0;
 
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  /* the host's own dumps: one load instead of a loop per byte */
+  if (little_endian && size == 4)
+    {
+      guint32 u;
+      memcpy (&u, p, 4);
+      return u;
+    }
+  if (little_endian && size == 8)
+    {
+      memcpy (&v, p, 8);
+      return v;
+    }
+#endif
   for (guint i = 0; i < size; i++)
     v |= (guint64) p[little_endian ? i : size - 1 - i] << (8 * i);
   return v;
 }
 
-static gboolean
+static inline gboolean
 read_uint (Reader *r, guint size, const char *what, guint64 *out)
 {
   if (!reader_need (r, size, what))
@@ -354,13 +373,21 @@ sign_extend (guint64 v, guint size)
   return (gint64) v;
 }
 
-static gboolean
+static inline gboolean
 read_int (Reader *r, const char *what, gint32 *out)
 {
   gsize at = r->pos;
   guint64 u;
   gint64 v;
 
+  /* 4-byte ints (every firmware and the usual host) always fit */
+  if (G_LIKELY (r->format.sizeof_int == 4))
+    {
+      if (!read_uint (r, 4, what, &u))
+        return FALSE;
+      *out = (gint32) (guint32) u;
+      return TRUE;
+    }
   if (!read_uint (r, r->format.sizeof_int, what, &u))
     return FALSE;
   v = sign_extend (u, r->format.sizeof_int);
@@ -678,6 +705,14 @@ read_function (Reader *r, MwLuaProto *f)
   if (!reader_need (r, (gsize) f->n_code * 4, "the instructions"))
     return FALSE;
   f->code = g_new (guint32, f->n_code);
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (r->format.little_endian)
+    {
+      if (f->n_code > 0)  /* g_new gives NULL for none, and memcpy wants a pointer */
+        memcpy (f->code, r->data + r->pos, (gsize) f->n_code * 4);
+    }
+  else
+#endif
   for (guint i = 0; i < f->n_code; i++)
     f->code[i] = (guint32) decode_uint (r->data + r->pos + 4 * i, 4, r->format.little_endian);
   r->pos += (gsize) f->n_code * 4;
@@ -738,13 +773,44 @@ mw_lua_chunk_new_from_bytes (const guint8 *data, gsize len, GError **error)
   return read_chunk (data, len, &format, error);
 }
 
-static MwLuaChunk *
-chunk_new_from_host_dump (lua_State *L, GError **error)
-{
-  g_autoptr (GByteArray) bytes = g_byte_array_sized_new (4096);
+/* lua_dump writes field by field (4 bytes at a time for most), so the writer is kept to a
+ * bounds check and a copy. */
+typedef struct {
+  guint8 *data;
+  gsize len;
+  gsize size;
+} DumpBuffer;
 
-  lua_dump (L, collect_bytes, bytes);
-  return read_chunk (bytes->data, bytes->len, mw_lua_chunk_format_host (), error);
+static int
+collect_dump (lua_State *L, const void *p, size_t sz, void *user_data)
+{
+  DumpBuffer *b = user_data;
+
+  if (sz == 0)
+    return 0;  /* p may be NULL then */
+  if (G_UNLIKELY (b->size - b->len < sz))
+    {
+      while (b->size - b->len < sz)
+        b->size *= 2;
+      b->data = g_realloc (b->data, b->size);
+    }
+  memcpy (b->data + b->len, p, sz);
+  b->len += sz;
+  return 0;
+}
+
+static MwLuaChunk *
+chunk_new_from_host_dump (lua_State *L, gsize source_len, GError **error)
+{
+  /* bytecode with debug info is rarely more than twice the size of its source */
+  DumpBuffer b = { NULL, 0, MAX (4096, 2 * source_len) };
+  MwLuaChunk *chunk;
+
+  b.data = g_malloc (b.size);
+  lua_dump (L, collect_dump, &b);
+  chunk = read_chunk (b.data, b.len, mw_lua_chunk_format_host (), error);
+  g_free (b.data);
+  return chunk;
 }
 
 /* A bump allocator for the short-lived compiling state: Lua's parser makes many small
@@ -758,7 +824,45 @@ typedef struct {
   gsize used;       /* bytes used in the newest block */
   gsize size;       /* size of the newest block */
   gsize total;
+  guint8 *first;    /* the first block when it is ARENA_BLOCK bytes: it goes back to the cache */
 } Arena;
+
+/* A few first blocks kept between compiles (one per thread compiling at once), so that a
+ * compile does not map and unmap a fresh block: the minifier compiles twice per file. */
+#define ARENA_CACHE 4
+static gpointer arena_cache[ARENA_CACHE];
+
+static guint8 *
+arena_block_take (void)
+{
+  for (guint i = 0; i < ARENA_CACHE; i++)
+    {
+      gpointer b = g_atomic_pointer_exchange (&arena_cache[i], NULL);
+      if (b != NULL)
+        return b;
+    }
+  return g_malloc (ARENA_BLOCK);
+}
+
+static void
+arena_block_give (guint8 *block)
+{
+  for (guint i = 0; i < ARENA_CACHE; i++)
+    if (g_atomic_pointer_compare_and_exchange (&arena_cache[i], NULL, block))
+      return;
+  g_free (block);
+}
+
+static void
+arena_clear (Arena *a)
+{
+  for (GSList *l = a->blocks; l != NULL; l = l->next)
+    if (l->data == a->first)
+      arena_block_give (l->data);
+    else
+      g_free (l->data);
+  g_slist_free (a->blocks);
+}
 
 static void *
 arena_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
@@ -787,7 +891,10 @@ arena_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
       gsize size = MAX (ARENA_BLOCK, need);
       if (a->total + size > ARENA_LIMIT)
         return NULL;  /* Lua reports "not enough memory" */
-      block = g_malloc (size);
+      if (a->blocks == NULL && size == ARENA_BLOCK)
+        block = a->first = arena_block_take ();
+      else
+        block = g_malloc (size);
       a->blocks = g_slist_prepend (a->blocks, block);
       a->used = 0;
       a->size = size;
@@ -812,7 +919,7 @@ MwLuaChunk *
 mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize len,
                               GError **error)
 {
-  Arena arena = { NULL, NULL, 0, 0, 0 };
+  Arena arena = { NULL, NULL, 0, 0, 0, NULL };
   lua_State *L;
   MwLuaChunk *chunk = NULL;
   int status;
@@ -835,9 +942,9 @@ mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize l
                    message != NULL ? message : "cannot compile");
     }
   else
-    chunk = chunk_new_from_host_dump (L, error);
+    chunk = chunk_new_from_host_dump (L, len, error);
   lua_close (L);
-  g_slist_free_full (arena.blocks, g_free);
+  arena_clear (&arena);
   return chunk;
 }
 

@@ -6,11 +6,16 @@
 #include "mw-lua-chunk.h"
 #include "mw-lua-minify-verify.h"
 
+/* Inputs smaller than this are compiled on the calling thread. */
+#define WORKER_MIN_BYTES (2 * 1024)
+
 struct _MwLuaMinifyVerify {
   char *chunkname;          /* "@file", as luaL_loadfile names chunks */
   const char *original;
   gsize original_len;
   gboolean lines;
+  gint ref;                 /* the caller's, and the queued job's while it is queued */
+  gint taken;               /* set by whichever thread compiles the input first */
   GMutex lock;
   GCond done_cond;
   gboolean done;            /* the worker has set chunk or error */
@@ -81,18 +86,44 @@ lines_equal (const MwLuaProto *a, const MwLuaProto *b, guint *index, char **diff
 }
 
 static void
-compile_original (gpointer data, gpointer user_data)
+verify_unref (MwLuaMinifyVerify *v)
 {
-  MwLuaMinifyVerify *v = data;
-  GError *error = NULL;
-  MwLuaChunk *chunk = compile (v->chunkname, v->original, v->original_len, &error);
+  if (!g_atomic_int_dec_and_test (&v->ref))
+    return;
+  g_clear_pointer (&v->chunk, mw_lua_chunk_unref);
+  g_clear_error (&v->error);
+  g_mutex_clear (&v->lock);
+  g_cond_clear (&v->done_cond);
+  g_free (v->chunkname);
+  g_free (v);
+}
 
+/* Compiles the input unless another thread has taken the job; TRUE when this one did. */
+static gboolean
+take_and_compile (MwLuaMinifyVerify *v)
+{
+  GError *error = NULL;
+  MwLuaChunk *chunk;
+
+  if (!g_atomic_int_compare_and_exchange (&v->taken, FALSE, TRUE))
+    return FALSE;
+  chunk = compile (v->chunkname, v->original, v->original_len, &error);
   g_mutex_lock (&v->lock);
   v->chunk = chunk;
   v->error = error;
   v->done = TRUE;
   g_cond_signal (&v->done_cond);
   g_mutex_unlock (&v->lock);
+  return TRUE;
+}
+
+static void
+compile_original (gpointer data, gpointer user_data)
+{
+  MwLuaMinifyVerify *v = data;
+
+  take_and_compile (v);
+  verify_unref (v);
 }
 
 static GThreadPool *
@@ -125,15 +156,26 @@ mw_lua_minify_verify_start (const char *chunkname,
   v->original = original != NULL ? original : "";
   v->original_len = original_len;
   v->lines = lines;
+  v->ref = 1;
   g_mutex_init (&v->lock);
   g_cond_init (&v->done_cond);
-  g_thread_pool_push (worker_pool (), v, NULL);
+  /* handing a small input to a worker costs more (a wake-up, and waiting for it when the
+   * worker is slow to start) than compiling it in finish */
+  if (original_len >= WORKER_MIN_BYTES)
+    {
+      g_atomic_int_inc (&v->ref);
+      g_thread_pool_push (worker_pool (), v, NULL);
+    }
   return v;
 }
 
+/* The input compiled: by the caller if no worker has started on it yet, as waiting for a
+ * worker to wake up would cost more than the compile it saves. */
 static void
 wait_done (MwLuaMinifyVerify *v)
 {
+  if (take_and_compile (v))
+    return;
   g_mutex_lock (&v->lock);
   while (!v->done)
     g_cond_wait (&v->done_cond, &v->lock);
@@ -193,11 +235,14 @@ mw_lua_minify_verify_free (MwLuaMinifyVerify *v)
 {
   if (v == NULL)
     return;
-  wait_done (v);
-  g_clear_pointer (&v->chunk, mw_lua_chunk_unref);
-  g_clear_error (&v->error);
-  g_mutex_clear (&v->lock);
-  g_cond_clear (&v->done_cond);
-  g_free (v->chunkname);
-  g_free (v);
+  /* a job no worker has started needs no compile; one in progress reads v->original, which
+   * the caller may free once this returns */
+  if (!g_atomic_int_compare_and_exchange (&v->taken, FALSE, TRUE))
+    {
+      g_mutex_lock (&v->lock);
+      while (!v->done)
+        g_cond_wait (&v->done_cond, &v->lock);
+      g_mutex_unlock (&v->lock);
+    }
+  verify_unref (v);
 }

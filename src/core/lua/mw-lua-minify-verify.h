@@ -4,7 +4,9 @@
  * luaL_loadfile does) and their bytecode compared: debug info and each function's
  * linedefined/lastlinedefined aside, or with `lines` everything but local and upvalue names
  * (so line info must be identical). Compiling the input does not depend on the output, so it
- * runs on a worker thread while the caller minifies.
+ * runs on a worker thread while the caller minifies; a small input, or one no worker has
+ * started on by the time the output is compiled, is compiled by the caller instead, as waiting
+ * for a worker to wake up costs more than the compile.
  *
  * Kept apart from mw-lua-minifier.c because it works on the bytecode model (mw-lua-chunk.h),
  * whose MwLuaFunction is not the syntax tree's.
