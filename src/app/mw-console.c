@@ -1,8 +1,8 @@
 /* mw-console.c: the REPL console.
  *
- * Output from the board is queued and shown in batches from one timeout, so a flood (1 MB/s)
- * costs one text-view insertion per frame rather than one per read; each batch is capped, the
- * backlog is bounded (dropped bytes are announced, never silent), and old lines go past the
+ * Output from the board is queued and shown in batches, so a flood (1 MB/s) costs one text-view
+ * insertion per frame rather than one per read; each batch is capped and the next waits until
+ * the view has laid out the last (see flush_cb ()), the backlog is bounded (dropped bytes are announced, never silent), and old lines go past the
  * scrollback limit. After each batch the touched lines are scanned again: Lua errors (3.0's
  * "Lua error: \t..." and 2.x's bare "stdin:1: ...", tracebacks) are highlighted and
  * `file.lua:line` references become links that ask the window to open the file there.
@@ -14,7 +14,11 @@
 #include <string.h>
 
 #define FLUSH_INTERVAL_MS 16
-#define MAX_BATCH_BYTES (48 * 1024)       /* one batch: well under a 50 ms frame */
+/* Below GtkTextView's layout validation (GDK_PRIORITY_REDRAW + 5): see flush_cb (). */
+#define FLUSH_PRIORITY (GDK_PRIORITY_REDRAW + 10)
+/* One batch: GtkTextView lays out all of its lines in one main-loop turn (see flush_cb ()),
+ * 1-1.5 ms per KB of short REPL lines here, so 48 KB batches meant 50-70 ms stalls. */
+#define MAX_BATCH_BYTES (16 * 1024)
 #define MAX_BACKLOG_BYTES (4 * 1024 * 1024)
 #define DEFAULT_MAX_LINES 10000
 
@@ -198,15 +202,25 @@ flush_batch (MwConsole *self)
   self->max_flush_us = MAX (self->max_flush_us, g_get_monotonic_time () - begin);
 }
 
+/* While the view follows the tail, GtkTextView lays out every line a batch added in one
+ * main-loop turn: its first validation emits "changed" on the adjustment, adjustment_changed_cb
+ * snaps to the new bottom, which has the view lay out the next screenful, and so on to the end
+ * (gtk_text_layout_validate_yrange under perf). That turn is what the user feels, so batches
+ * are small (MAX_BATCH_BYTES), and with a backlog the next one comes from an idle below the
+ * view's validation priority: as soon as the last batch is laid out and drawn, never on top of
+ * it. Output that comes at a trickle is gathered for FLUSH_INTERVAL_MS first. */
 static gboolean
-flush_timeout_cb (gpointer user_data)
+flush_cb (gpointer user_data)
 {
   MwConsole *self = user_data;
 
+  self->flush_source = 0;
   flush_batch (self);
   if (self->pending->len > 0)
-    return G_SOURCE_CONTINUE;
-  self->flush_source = 0;
+    {
+      self->flush_source = g_idle_add_full (FLUSH_PRIORITY, flush_cb, self, NULL);
+      g_source_set_name_by_id (self->flush_source, "[moonwire] console flush backlog");
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -246,7 +260,8 @@ mw_console_append (MwConsole  *self,
     }
   if (self->flush_source == 0)
     {
-      self->flush_source = g_timeout_add (FLUSH_INTERVAL_MS, flush_timeout_cb, self);
+      self->flush_source = g_timeout_add_full (FLUSH_PRIORITY, FLUSH_INTERVAL_MS, flush_cb, self,
+                                               NULL);
       g_source_set_name_by_id (self->flush_source, "[moonwire] console flush");
     }
 }
