@@ -21,6 +21,7 @@
  * keeps the turn under ~20 ms and still shows 1 MB/s (bench/app.sh). */
 #define MAX_BATCH_BYTES (12 * 1024)
 #define MAX_BACKLOG_BYTES (4 * 1024 * 1024)
+#define MAX_LINE_BYTES 4096
 #define DEFAULT_MAX_LINES 10000
 
 struct _MwConsole
@@ -38,6 +39,7 @@ struct _MwConsole
   gboolean follow;
   GString *pending;
   guint64 dropped;
+  gsize line_bytes;          /* of the last line queued, to break runaway lines */
   guint flush_source;
   guint max_lines;
   gint64 max_flush_us;
@@ -253,10 +255,26 @@ mw_console_append (MwConsole  *self,
        * view. Tabs and newlines stay. */
       if (c == '\r')
         continue;
+      /* A line that never ends (binary noise, a runaway print) is broken into lines of at
+       * most MAX_LINE_BYTES, before a character (room for 4 bytes): GtkTextView lays a line
+       * out whole, again for every batch that makes it longer. */
+      if (c == '\n')
+        self->line_bytes = 0;
+      else if (self->line_bytes > MAX_LINE_BYTES - 4 && (c & 0xc0) != 0x80)
+        {
+          g_string_append_c (self->pending, '\n');
+          self->line_bytes = 0;
+        }
       if (c < 0x20 && c != '\n' && c != '\t')
-        g_string_append (self->pending, "\xef\xbf\xbd");
+        {
+          g_string_append (self->pending, "\xef\xbf\xbd");
+          self->line_bytes += 3;
+        }
       else
-        g_string_append_c (self->pending, c);
+        {
+          g_string_append_c (self->pending, c);
+          self->line_bytes += c != '\n';
+        }
     }
   if (self->pending->len > MAX_BACKLOG_BYTES)
     {
@@ -292,6 +310,7 @@ mw_console_clear (MwConsole *self)
   g_return_if_fail (MW_IS_CONSOLE (self));
   g_string_truncate (self->pending, 0);
   self->dropped = 0;
+  self->line_bytes = 0;
   gtk_text_buffer_set_text (self->buffer, "", 0);
 }
 
