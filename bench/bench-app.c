@@ -6,7 +6,7 @@
  * - resident memory after the first frame and after an hour of heap samples, fed at the
  *   sampler's pace but fast-forwarded (one sample per main-loop turn, timestamps 2 s apart);
  * - console throughput under a 1 MB/s flood for 5 s, with the longest main-loop stall seen by
- *   a 5 ms probe and the longest single console batch.
+ *   a 5 ms probe and the longest single console batch (MW_BENCH_GAPS=1 lists the long gaps).
  */
 #include "mw-config.h"
 
@@ -95,6 +95,11 @@ probe_cb (gpointer data)
 
   if (probe->last != 0)
     {
+      /* MW_BENCH_GAPS=1: each gap over 30 ms on stderr, in CLOCK_MONOTONIC seconds, to find
+       * it in `perf record -k CLOCK_MONOTONIC` samples (perf script --time A,B). */
+      if (now - probe->last > 30000 && g_getenv ("MW_BENCH_GAPS") != NULL)
+        fprintf (stderr, "gap %.6f .. %.6f s (%.1f ms)\n", probe->last / 1e6, now / 1e6,
+                 (now - probe->last) / 1e3);
       if (now - probe->last > probe->max_gap)
         {
           probe->max_gap = now - probe->last;

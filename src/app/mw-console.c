@@ -1,8 +1,8 @@
 /* mw-console.c: the REPL console.
  *
- * Output from the board is queued and shown in batches from one timeout, so a flood (1 MB/s)
- * costs one text-view insertion per frame rather than one per read; each batch is capped, the
- * backlog is bounded (dropped bytes are announced, never silent), and old lines go past the
+ * Output from the board is queued and shown in batches, so a flood (1 MB/s) costs one text-view
+ * insertion per frame rather than one per read; each batch is capped and the next waits until
+ * the view has laid out the last (see flush_cb ()), the backlog is bounded (dropped bytes are announced, never silent), and old lines go past the
  * scrollback limit. After each batch the touched lines are scanned again: Lua errors (3.0's
  * "Lua error: \t..." and 2.x's bare "stdin:1: ...", tracebacks) are highlighted and
  * `file.lua:line` references become links that ask the window to open the file there.
@@ -14,8 +14,14 @@
 #include <string.h>
 
 #define FLUSH_INTERVAL_MS 16
-#define MAX_BATCH_BYTES (48 * 1024)       /* one batch: well under a 50 ms frame */
+/* Below GtkTextView's layout validation (GDK_PRIORITY_REDRAW + 5): see flush_cb (). */
+#define FLUSH_PRIORITY (GDK_PRIORITY_REDRAW + 10)
+/* One batch: GtkTextView lays out all of its lines in one main-loop turn (see flush_cb ()),
+ * 1-1.5 ms per KB of short REPL lines here, so 48 KB batches meant 50-70 ms stalls; 12 KB
+ * keeps the turn under ~20 ms and still shows 1 MB/s (bench/app.sh). */
+#define MAX_BATCH_BYTES (12 * 1024)
 #define MAX_BACKLOG_BYTES (4 * 1024 * 1024)
+#define MAX_LINE_BYTES 4096
 #define DEFAULT_MAX_LINES 10000
 
 struct _MwConsole
@@ -33,6 +39,7 @@ struct _MwConsole
   gboolean follow;
   GString *pending;
   guint64 dropped;
+  gsize line_bytes;          /* of the last line queued, to break runaway lines */
   guint flush_source;
   guint max_lines;
   gint64 max_flush_us;
@@ -189,6 +196,16 @@ flush_batch (MwConsole *self)
       g_string_erase (self->pending, 0, n);
     }
 
+  /* The (hidden) cursor goes with the tail unless the user is selecting: while the view
+   * follows, GtkTextView places the input method at the cursor on every scroll step, and a
+   * cursor left on a line at the top had that line laid out again each time (a third of a
+   * batch's layout turn under perf); the empty last line costs nothing. */
+  if (!gtk_text_buffer_get_has_selection (self->buffer))
+    {
+      gtk_text_buffer_get_end_iter (self->buffer, &end);
+      gtk_text_buffer_place_cursor (self->buffer, &end);
+    }
+
   gtk_text_buffer_get_iter_at_offset (self->buffer, &end, start_offset);
   scan_lines (self, &end);
   trim_scrollback (self);
@@ -198,15 +215,25 @@ flush_batch (MwConsole *self)
   self->max_flush_us = MAX (self->max_flush_us, g_get_monotonic_time () - begin);
 }
 
+/* While the view follows the tail, GtkTextView lays out every line a batch added in one
+ * main-loop turn: its first validation emits "changed" on the adjustment, adjustment_changed_cb
+ * snaps to the new bottom, which has the view lay out the next screenful, and so on to the end
+ * (gtk_text_layout_validate_yrange under perf). That turn is what the user feels, so batches
+ * are small (MAX_BATCH_BYTES), and with a backlog the next one comes from an idle below the
+ * view's validation priority: as soon as the last batch is laid out and drawn, never on top of
+ * it. Output that comes at a trickle is gathered for FLUSH_INTERVAL_MS first. */
 static gboolean
-flush_timeout_cb (gpointer user_data)
+flush_cb (gpointer user_data)
 {
   MwConsole *self = user_data;
 
+  self->flush_source = 0;
   flush_batch (self);
   if (self->pending->len > 0)
-    return G_SOURCE_CONTINUE;
-  self->flush_source = 0;
+    {
+      self->flush_source = g_idle_add_full (FLUSH_PRIORITY, flush_cb, self, NULL);
+      g_source_set_name_by_id (self->flush_source, "[moonwire] console flush backlog");
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -228,10 +255,26 @@ mw_console_append (MwConsole  *self,
        * view. Tabs and newlines stay. */
       if (c == '\r')
         continue;
+      /* A line that never ends (binary noise, a runaway print) is broken into lines of at
+       * most MAX_LINE_BYTES, before a character (room for 4 bytes): GtkTextView lays a line
+       * out whole, again for every batch that makes it longer. */
+      if (c == '\n')
+        self->line_bytes = 0;
+      else if (self->line_bytes > MAX_LINE_BYTES - 4 && (c & 0xc0) != 0x80)
+        {
+          g_string_append_c (self->pending, '\n');
+          self->line_bytes = 0;
+        }
       if (c < 0x20 && c != '\n' && c != '\t')
-        g_string_append (self->pending, "\xef\xbf\xbd");
+        {
+          g_string_append (self->pending, "\xef\xbf\xbd");
+          self->line_bytes += 3;
+        }
       else
-        g_string_append_c (self->pending, c);
+        {
+          g_string_append_c (self->pending, c);
+          self->line_bytes += c != '\n';
+        }
     }
   if (self->pending->len > MAX_BACKLOG_BYTES)
     {
@@ -246,7 +289,8 @@ mw_console_append (MwConsole  *self,
     }
   if (self->flush_source == 0)
     {
-      self->flush_source = g_timeout_add (FLUSH_INTERVAL_MS, flush_timeout_cb, self);
+      self->flush_source = g_timeout_add_full (FLUSH_PRIORITY, FLUSH_INTERVAL_MS, flush_cb, self,
+                                               NULL);
       g_source_set_name_by_id (self->flush_source, "[moonwire] console flush");
     }
 }
@@ -266,6 +310,7 @@ mw_console_clear (MwConsole *self)
   g_return_if_fail (MW_IS_CONSOLE (self));
   g_string_truncate (self->pending, 0);
   self->dropped = 0;
+  self->line_bytes = 0;
   gtk_text_buffer_set_text (self->buffer, "", 0);
 }
 

@@ -209,6 +209,37 @@ test_flood (void)
   gtk_widget_destroy (window);
 }
 
+/* A line that never ends is broken into lines of at most 4 KB, at character boundaries, and
+ * nothing of it is lost. */
+static void
+test_long_line (void)
+{
+  GtkWidget *console = mw_console_new ();
+  g_autoptr(GString) sent = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *joined = NULL;
+
+  g_object_ref_sink (console);
+  /* 100 KB of two-byte characters and ASCII, in reads that end mid-character. */
+  while (sent->len < 100 * 1024)
+    g_string_append (sent, sent->len % 3 == 0 ? "\xc3\xa9" : "x");
+  for (gsize at = 0; at < sent->len; at += 1001)
+    mw_console_append (MW_CONSOLE (console), sent->str + at, MIN (1001, sent->len - at));
+  mw_console_append (MW_CONSOLE (console), "\nafter\n", -1);
+  mw_console_flush (MW_CONSOLE (console));
+  text = mw_console_dup_text (MW_CONSOLE (console));
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, sent->len / 4096 + 2);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_cmpuint (strlen (lines[i]), <=, 4096);
+  joined = g_strjoinv ("", lines);
+  g_assert_true (g_str_has_prefix (joined, sent->str));
+  g_assert_cmpstr (joined + sent->len, ==, "after");
+  g_object_unref (console);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -219,5 +250,6 @@ main (int   argc,
   g_test_add_func ("/mw/app/console/history", test_history);
   g_test_add_func ("/mw/app/console/scrollback", test_scrollback);
   g_test_add_func ("/mw/app/console/flood", test_flood);
+  g_test_add_func ("/mw/app/console/long-line", test_long_line);
   return g_test_run ();
 }
