@@ -20,17 +20,10 @@ struct _MwBoardPanel
 G_DEFINE_TYPE (MwBoardPanel, mw_board_panel, GTK_TYPE_BOX)
 
 static void
-mw_board_panel_dispose (GObject *object)
-{
-  G_OBJECT_CLASS (mw_board_panel_parent_class)->dispose (object);
-}
-
-static void
 mw_board_panel_class_init (MwBoardPanelClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = mw_board_panel_dispose;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/moonwire/Moonwire/ui/mw-board-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, firmware_label);
