@@ -23,15 +23,13 @@ static gint64 frame_start_us;
 static gint64 longest_frame_us;
 
 static void
-frame_begin_cb (GdkFrameClock *clock,
-                gpointer       user_data)
+frame_begin_cb (GdkFrameClock *clock, gpointer user_data)
 {
   frame_start_us = g_get_monotonic_time ();
 }
 
 static void
-frame_end_cb (GdkFrameClock *clock,
-              gpointer       user_data)
+frame_end_cb (GdkFrameClock *clock, gpointer user_data)
 {
   if (frame_start_us != 0)
     longest_frame_us = MAX (longest_frame_us, g_get_monotonic_time () - frame_start_us);
@@ -44,15 +42,14 @@ rss_kb (void)
   g_autofree char *statm = NULL;
   long pages = 0, resident = 0;
 
-  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL) ||
-      sscanf (statm, "%ld %ld", &pages, &resident) != 2)
+  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL)
+      || sscanf (statm, "%ld %ld", &pages, &resident) != 2)
     return -1;
   return resident * (sysconf (_SC_PAGESIZE) / 1024);
 }
 
 static void
-after_paint_cb (GdkFrameClock *clock,
-                gpointer       user_data)
+after_paint_cb (GdkFrameClock *clock, gpointer user_data)
 {
   if (first_frame_ns < 0)
     first_frame_ns = g_get_real_time () * 1000;
@@ -67,12 +64,13 @@ spin (guint ms)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (500), TRUE);
 }
 
-typedef struct {
+typedef struct
+{
   gint64 last;
   gint64 last_cpu;
   gint64 max_gap;
-  gint64 max_gap_cpu;    /* CPU time this thread used during the longest gap */
-  gint64 max_busy;       /* the longest gap counting only this thread's CPU time */
+  gint64 max_gap_cpu; /* CPU time this thread used during the longest gap */
+  gint64 max_busy; /* the longest gap counting only this thread's CPU time */
 } Probe;
 
 static gint64
@@ -112,7 +110,8 @@ probe_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-typedef struct {
+typedef struct
+{
   MwConsole *console;
   char *chunk;
   gsize chunk_len;
@@ -125,7 +124,7 @@ static gboolean
 flood_cb (gpointer data)
 {
   Flood *flood = data;
-  gsize due = (g_get_monotonic_time () - flood->start);   /* 1 MB/s: one byte per us */
+  gsize due = (g_get_monotonic_time () - flood->start); /* 1 MB/s: one byte per us */
 
   /* Whatever 1 MB/s owes by now, in ~10 KB reads as a serial source would hand them over. */
   while (flood->sent + flood->chunk_len <= MIN (due, flood->target))
@@ -137,12 +136,11 @@ flood_cb (gpointer data)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   const char *t0 = g_getenv ("MW_BENCH_T0_NS");
-  g_autoptr(MwApplication) app = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (MwApplication) app = NULL;
+  g_autoptr (GError) error = NULL;
   MwWindow *window;
   MwHeapGraph *graph;
   MwConsole *console;
@@ -172,15 +170,15 @@ main (int   argc,
   /* Connect to the simulated board, as a user's first click would. */
   start_us = g_get_monotonic_time ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
-  while (!mw_connection_is_connected (mw_window_get_connection (window)) &&
-         g_get_monotonic_time () - start_us < 30 * G_USEC_PER_SEC)
+  while (!mw_connection_is_connected (mw_window_get_connection (window))
+         && g_get_monotonic_time () - start_us < 30 * G_USEC_PER_SEC)
     g_main_context_iteration (NULL, TRUE);
   if (!mw_connection_is_connected (mw_window_get_connection (window)))
     g_error ("could not connect to the simulated board: %s", mw_window_get_message (window));
   /* The simulator's thread and the sampler's first beat settle. */
   spin (1500);
-  printf ("connect to Simulated NodeMCU: %.0f ms\n", (g_get_monotonic_time () - start_us) / 1e3
-          - 1500);
+  printf ("connect to Simulated NodeMCU: %.0f ms\n",
+          (g_get_monotonic_time () - start_us) / 1e3 - 1500);
   printf ("RSS after connecting:         %.1f MB (simulator included)\n", rss_kb () / 1024.0);
   /* The rest measures the app alone: no sampler racing the fast-forwarded samples. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "disconnect", NULL);
@@ -196,14 +194,14 @@ main (int   argc,
       mw_heap_graph_add_sample (graph, (gint64) i * 2 * G_USEC_PER_SEC,
                                 43000 - i / 3 + (i * 7919) % 400);
       if (i % 30 == 0)
-        mw_heap_graph_add_marker (graph, (gint64) i * 2 * G_USEC_PER_SEC,
-                                  MW_HEAP_MARKER_RUN, NULL);
+        mw_heap_graph_add_marker (graph, (gint64) i * 2 * G_USEC_PER_SEC, MW_HEAP_MARKER_RUN, NULL);
       g_main_context_iteration (NULL, FALSE);
     }
   spin (300);
   rss_hour = rss_kb ();
   printf ("RSS after 1 h of heap samples: %.1f MB (+%.0f KB; fed in %.0f ms, %u cache "
-          "rebuilds)\n", rss_hour / 1024.0, (double) (rss_hour - rss_first),
+          "rebuilds)\n",
+          rss_hour / 1024.0, (double) (rss_hour - rss_first),
           (g_get_monotonic_time () - start_us) / 1e3, mw_heap_graph_get_rebuild_count (graph));
 
   /* Console flood: 1 MB/s for 5 s of REPL-like lines, errors among them. */
@@ -242,14 +240,14 @@ main (int   argc,
     g_main_context_iteration (NULL, TRUE);
   flood_us = g_get_monotonic_time () - flood_start;
   g_source_remove (probe_id);
-  printf ("console flood at 1 MB/s:      %.2f MB shown in %.2f s = %.2f MB/s\n",
-          flood.sent / 1e6, flood_us / 1e6, flood.sent / (double) flood_us);
+  printf ("console flood at 1 MB/s:      %.2f MB shown in %.2f s = %.2f MB/s\n", flood.sent / 1e6,
+          flood_us / 1e6, flood.sent / (double) flood_us);
   printf ("longest main-loop stall:      %.1f ms wall, of which %.1f ms on the CPU "
-          "(target < 50 ms)\n", probe.max_gap / 1e3, probe.max_gap_cpu / 1e3);
+          "(target < 50 ms)\n",
+          probe.max_gap / 1e3, probe.max_gap_cpu / 1e3);
   printf ("longest main-loop turn on CPU: %.1f ms\n", probe.max_busy / 1e3);
   printf ("longest frame (layout+paint): %.1f ms\n", longest_frame_us / 1e3);
-  printf ("longest console batch:        %.1f ms\n",
-          mw_console_get_max_flush_us (console) / 1e3);
+  printf ("longest console batch:        %.1f ms\n", mw_console_get_max_flush_us (console) / 1e3);
   printf ("console lines kept:           %u (scrollback bound)\n",
           mw_console_get_line_count (console));
   g_free (flood.chunk);

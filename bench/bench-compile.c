@@ -64,7 +64,8 @@ main (int argc, char **argv)
     }
   printf ("files: %u\nsource bytes: %" G_GSIZE_FORMAT "\n.lc bytes: %" G_GSIZE_FORMAT
           "\nbest of %d: %.1f ms (CPU %.1f ms)\nthroughput: %.1f MB/s (target: >= 40; "
-          "%.1f MB/s of CPU time)\n", data->len, total, out, rounds, best / 1000.0,
-          best_cpu / 1000.0, total / (double) best, total / (double) best_cpu);
+          "%.1f MB/s of CPU time)\n",
+          data->len, total, out, rounds, best / 1000.0, best_cpu / 1000.0, total / (double) best,
+          total / (double) best_cpu);
   return 0;
 }

@@ -78,8 +78,8 @@ main (int argc, char **argv)
         }
       best = MIN (best, g_get_monotonic_time () - start);
       clock_gettime (CLOCK_THREAD_CPUTIME_ID, &cpu1);
-      best_cpu = MIN (best_cpu, (cpu1.tv_sec - cpu0.tv_sec) * 1e3 +
-                                (cpu1.tv_nsec - cpu0.tv_nsec) / 1e6);
+      best_cpu =
+        MIN (best_cpu, (cpu1.tv_sec - cpu0.tv_sec) * 1e3 + (cpu1.tv_nsec - cpu0.tv_nsec) / 1e6);
       total = in;
       total_out = out;
     }

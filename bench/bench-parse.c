@@ -32,9 +32,8 @@ main (int argc, char **argv)
       gint64 start = g_get_monotonic_time ();
       for (guint i = 0; i < data->len; i++)
         {
-          MwLuaTree *tree = mw_lua_tree_parse ("bench", data->pdata[i],
-                                               g_array_index (lens, gsize, i),
-                                               MW_LUA_PARSE_SKIP_SHEBANG);
+          MwLuaTree *tree = mw_lua_tree_parse (
+            "bench", data->pdata[i], g_array_index (lens, gsize, i), MW_LUA_PARSE_SKIP_SHEBANG);
           mw_lua_tree_unref (tree);
         }
       best = MIN (best, g_get_monotonic_time () - start);

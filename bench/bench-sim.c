@@ -75,8 +75,8 @@ static void
 paste (gboolean echo)
 {
   MwSimOptions opts;
-  g_autoptr(MwSim) sim = NULL;
-  g_autoptr(GString) lua = g_string_new (NULL);
+  g_autoptr (MwSim) sim = NULL;
+  g_autoptr (GString) lua = g_string_new (NULL);
   int fd, n = 0;
   gint64 start, elapsed;
   double ideal;
@@ -94,10 +94,18 @@ paste (gboolean echo)
     {
       switch (n++ % 4)
         {
-        case 0: g_string_append_printf (lua, "local v%d = %d * 3 + 1\n", n % 50, n); break;
-        case 1: g_string_append_printf (lua, "t%d = { a = %d, b = \"text %d\" }\n", n % 7, n, n); break;
-        case 2: g_string_append (lua, "-- a comment line, as pasted code has them now and then\n"); break;
-        default: g_string_append_printf (lua, "if v%d then x = (x or 0) + 1 end\n", n % 50); break;
+          case 0:
+            g_string_append_printf (lua, "local v%d = %d * 3 + 1\n", n % 50, n);
+            break;
+          case 1:
+            g_string_append_printf (lua, "t%d = { a = %d, b = \"text %d\" }\n", n % 7, n, n);
+            break;
+          case 2:
+            g_string_append (lua, "-- a comment line, as pasted code has them now and then\n");
+            break;
+          default:
+            g_string_append_printf (lua, "if v%d then x = (x or 0) + 1 end\n", n % 50);
+            break;
         }
     }
   while (lua->len < PASTE_BYTES - 16)
@@ -131,9 +139,10 @@ paste (gboolean echo)
         getrusage (RUSAGE_SELF, &r0);
         g_usleep (3 * G_USEC_PER_SEC);
         getrusage (RUSAGE_SELF, &r1);
-        cpu = (r1.ru_utime.tv_sec - r0.ru_utime.tv_sec + r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) +
-              (r1.ru_utime.tv_usec - r0.ru_utime.tv_usec + r1.ru_stime.tv_usec -
-               r0.ru_stime.tv_usec) / 1e6;
+        cpu =
+          (r1.ru_utime.tv_sec - r0.ru_utime.tv_sec + r1.ru_stime.tv_sec - r0.ru_stime.tv_sec)
+          + (r1.ru_utime.tv_usec - r0.ru_utime.tv_usec + r1.ru_stime.tv_usec - r0.ru_stime.tv_usec)
+              / 1e6;
         printf ("idle board, host attached, %.1f s: CPU %.3f%% (target < 1%%)\n",
                 (g_get_monotonic_time () - t0) / 1e6,
                 cpu / ((g_get_monotonic_time () - t0) / 1e6) * 100);
@@ -152,7 +161,7 @@ boots (void)
   for (int i = 0; i < count; i++)
     {
       MwSimOptions opts;
-      g_autoptr(MwSim) sim = NULL;
+      g_autoptr (MwSim) sim = NULL;
       int fd;
 
       mw_sim_options_init (&opts);
@@ -164,8 +173,9 @@ boots (void)
       close (fd);
       mw_sim_stop (sim);
     }
-  printf ("boot to first prompt and stop, line rate off: %.2f ms per board over %d (target < 20 ms)\n",
-          (g_get_monotonic_time () - start) / 1e3 / count, count);
+  printf (
+    "boot to first prompt and stop, line rate off: %.2f ms per board over %d (target < 20 ms)\n",
+    (g_get_monotonic_time () - start) / 1e3 / count, count);
 }
 
 int

@@ -4,10 +4,9 @@
 #include "mw-application.h"
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
-  g_autoptr(MwApplication) app = NULL;
+  g_autoptr (MwApplication) app = NULL;
 
   g_set_application_name ("Moonwire");
   app = mw_application_new ();

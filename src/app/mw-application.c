@@ -26,17 +26,16 @@ GSettings *
 mw_settings_new (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr (GSettingsSchema) schema = NULL;
 
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, MW_APPLICATION_ID, TRUE);
   if (schema == NULL)
     {
       /* Running from the build tree (scripts/run): the schema is compiled there. */
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GSettingsSchemaSource) built =
-        g_settings_schema_source_new_from_directory (MW_SCHEMA_DIR_UNINSTALLED, source,
-                                                     FALSE, &error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GSettingsSchemaSource) built = g_settings_schema_source_new_from_directory (
+        MW_SCHEMA_DIR_UNINSTALLED, source, FALSE, &error);
       if (built == NULL)
         g_error ("Moonwire's settings schema %s is not installed: %s", MW_APPLICATION_ID,
                  error->message);
@@ -48,12 +47,10 @@ mw_settings_new (void)
 }
 
 static void
-mw_application_quit (GSimpleAction *action,
-                     GVariant      *param,
-                     gpointer       user_data)
+mw_application_quit (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwApplication *self = user_data;
-  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  g_autoptr (GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
   /* Each window asks about its unsaved documents; the app exits when the last one closes. */
   for (GList *l = windows; l != NULL; l = l->next)
@@ -66,9 +63,7 @@ mw_application_quit (GSimpleAction *action,
 }
 
 static void
-mw_application_preferences (GSimpleAction *action,
-                            GVariant      *param,
-                            gpointer       user_data)
+mw_application_preferences (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
@@ -78,24 +73,18 @@ mw_application_preferences (GSimpleAction *action,
 }
 
 static void
-mw_application_about (GSimpleAction *action,
-                      GVariant      *param,
-                      gpointer       user_data)
+mw_application_about (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwApplication *self = user_data;
   static const char *authors[] = { "The Moonwire developers", NULL };
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  gtk_show_about_dialog (parent,
-                         "program-name", "Moonwire",
-                         "logo-icon-name", MW_APPLICATION_ID,
-                         "version", MW_VERSION,
-                         "comments", "An IDE for NodeMCU boards: editor, REPL console, "
-                                     "device files and a live heap graph",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", authors,
-                         "website", "https://moonwire.org",
-                         NULL);
+  gtk_show_about_dialog (parent, "program-name", "Moonwire", "logo-icon-name", MW_APPLICATION_ID,
+                         "version", MW_VERSION, "comments",
+                         "An IDE for NodeMCU boards: editor, REPL console, "
+                         "device files and a live heap graph",
+                         "license-type", GTK_LICENSE_GPL_3_0, "authors", authors, "website",
+                         "https://moonwire.org", NULL);
 }
 
 static const GActionEntry app_entries[] = {
@@ -105,7 +94,8 @@ static const GActionEntry app_entries[] = {
 };
 
 /* Every main action's accelerator; the shortcuts window lists the same. */
-static const struct {
+static const struct
+{
   const char *action;
   const char *accels[3];
 } app_accels[] = {
@@ -137,7 +127,7 @@ font_changed_cb (MwApplication *self)
 {
   g_autofree char *font = g_settings_get_string (self->settings, "editor-font");
   PangoFontDescription *desc = pango_font_description_from_string (font);
-  g_autoptr(GString) css = g_string_new (".mw-editor-view, .mw-console-view { ");
+  g_autoptr (GString) css = g_string_new (".mw-editor-view, .mw-console-view { ");
   const char *family = pango_font_description_get_family (desc);
   gint size = pango_font_description_get_size (desc);
 
@@ -153,7 +143,7 @@ static void
 mw_application_startup (GApplication *app)
 {
   MwApplication *self = MW_APPLICATION (app);
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
 
   G_APPLICATION_CLASS (mw_application_parent_class)->startup (app);
 
@@ -191,10 +181,7 @@ mw_application_activate (GApplication *app)
 }
 
 static void
-mw_application_open (GApplication  *app,
-                     GFile        **files,
-                     gint           n_files,
-                     const char    *hint)
+mw_application_open (GApplication *app, GFile **files, gint n_files, const char *hint)
 {
   MwWindow *window;
 
@@ -244,11 +231,9 @@ mw_application_init (MwApplication *self)
 MwApplication *
 mw_application_new (void)
 {
-  return g_object_new (MW_TYPE_APPLICATION,
-                       "application-id", MW_APPLICATION_ID,
-                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
-                       "resource-base-path", "/org/moonwire/Moonwire",
-                       NULL);
+  return g_object_new (MW_TYPE_APPLICATION, "application-id", MW_APPLICATION_ID, "flags",
+                       G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE, "resource-base-path",
+                       "/org/moonwire/Moonwire", NULL);
 }
 
 GSettings *
@@ -259,8 +244,7 @@ mw_application_get_settings (MwApplication *self)
 }
 
 void
-mw_application_show_shortcuts (MwApplication *self,
-                               GtkWindow     *parent)
+mw_application_show_shortcuts (MwApplication *self, GtkWindow *parent)
 {
   g_return_if_fail (MW_IS_APPLICATION (self));
   g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
@@ -270,11 +254,11 @@ mw_application_show_shortcuts (MwApplication *self,
    * destroyed. That is also why it is not GtkApplicationWindow's automatic help overlay. */
   if (self->shortcuts == NULL)
     {
-      g_autoptr(GtkBuilder) builder =
+      g_autoptr (GtkBuilder) builder =
         gtk_builder_new_from_resource ("/org/moonwire/Moonwire/ui/mw-shortcuts-window.ui");
 
-      self->shortcuts = g_object_ref (GTK_WIDGET (gtk_builder_get_object (builder,
-                                                                          "help_overlay")));
+      self->shortcuts =
+        g_object_ref (GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay")));
       g_signal_connect (self->shortcuts, "delete-event", G_CALLBACK (gtk_widget_hide_on_delete),
                         NULL);
     }

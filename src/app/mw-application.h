@@ -14,8 +14,7 @@ MwApplication *mw_application_new (void);
 /* The app's settings (org.moonwire.Moonwire), shared by every window. */
 GSettings *mw_application_get_settings (MwApplication *self);
 /* Shows the keyboard shortcuts window over `parent`. */
-void mw_application_show_shortcuts (MwApplication *self,
-                                    GtkWindow     *parent);
+void mw_application_show_shortcuts (MwApplication *self, GtkWindow *parent);
 /* Settings from the installed schema, or from the build tree when running uninstalled. */
 GSettings *mw_settings_new (void);
 

@@ -48,12 +48,8 @@ mw_board_panel_new (void)
 }
 
 void
-mw_board_panel_set_info (MwBoardPanel *self,
-                         const char   *firmware,
-                         const char   *build_type,
-                         const char   *modules,
-                         guint32       chip_id,
-                         guint32       flash_size)
+mw_board_panel_set_info (MwBoardPanel *self, const char *firmware, const char *build_type,
+                         const char *modules, guint32 chip_id, guint32 flash_size)
 {
   g_autofree char *chip = NULL;
   g_autofree char *flash = NULL;
@@ -70,8 +66,7 @@ mw_board_panel_set_info (MwBoardPanel *self,
 }
 
 void
-mw_board_panel_set_heap (MwBoardPanel *self,
-                         guint32       heap)
+mw_board_panel_set_heap (MwBoardPanel *self, guint32 heap)
 {
   g_autofree char *text = NULL;
 

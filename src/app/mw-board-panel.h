@@ -10,14 +10,9 @@ G_DECLARE_FINAL_TYPE (MwBoardPanel, mw_board_panel, MW, BOARD_PANEL, GtkBox)
 
 GtkWidget *mw_board_panel_new (void);
 /* Any argument may be NULL (unknown); chip_id and flash_size 0 mean unknown. */
-void mw_board_panel_set_info (MwBoardPanel *self,
-                              const char   *firmware,
-                              const char   *build_type,
-                              const char   *modules,
-                              guint32       chip_id,
-                              guint32       flash_size);
-void mw_board_panel_set_heap (MwBoardPanel *self,
-                              guint32       heap);
+void mw_board_panel_set_info (MwBoardPanel *self, const char *firmware, const char *build_type,
+                              const char *modules, guint32 chip_id, guint32 flash_size);
+void mw_board_panel_set_heap (MwBoardPanel *self, guint32 heap);
 /* Back to "not connected" */
 void mw_board_panel_clear (MwBoardPanel *self);
 

@@ -32,20 +32,31 @@ struct _MwConnection
   guint heap_interval;
   guint heap_source;
   gboolean heap_pending;
-  GCancellable *cancellable;   /* the connection's own work (probe, samples) */
+  GCancellable *cancellable; /* the connection's own work (probe, samples) */
 };
 
 G_DEFINE_TYPE (MwConnection, mw_connection, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_CONNECTED, N_PROPS };
+enum
+{
+  PROP_0,
+  PROP_CONNECTED,
+  N_PROPS
+};
 static GParamSpec *properties[N_PROPS];
 
-enum { CONSOLE, RESET, HEAP_SAMPLE, DISCONNECTED, N_SIGNALS };
+enum
+{
+  CONSOLE,
+  RESET,
+  HEAP_SAMPLE,
+  DISCONNECTED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static void
-set_connected (MwConnection *self,
-               gboolean      connected)
+set_connected (MwConnection *self, gboolean connected)
 {
   if (self->connected == connected)
     return;
@@ -75,26 +86,20 @@ teardown (MwConnection *self)
 }
 
 static void
-console_cb (MwRepl       *repl,
-            GBytes       *data,
-            gboolean      noise,
-            MwConnection *self)
+console_cb (MwRepl *repl, GBytes *data, gboolean noise, MwConnection *self)
 {
   if (!noise)
     g_signal_emit (self, signals[CONSOLE], 0, data);
 }
 
 static void
-reset_cb (MwRepl       *repl,
-          MwConnection *self)
+reset_cb (MwRepl *repl, MwConnection *self)
 {
   g_signal_emit (self, signals[RESET], 0);
 }
 
 static void
-state_cb (MwRepl       *repl,
-          GParamSpec   *pspec,
-          MwConnection *self)
+state_cb (MwRepl *repl, GParamSpec *pspec, MwConnection *self)
 {
   if (mw_repl_get_state (repl) == MW_REPL_STATE_CLOSED && self->connected)
     {
@@ -107,12 +112,10 @@ state_cb (MwRepl       *repl,
 }
 
 static void
-heap_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+heap_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(MwConnection) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (MwConnection) self = user_data;
+  g_autoptr (GError) error = NULL;
   gint64 heap = mw_device_heap_finish (MW_DEVICE (object), result, &error);
 
   self->heap_pending = FALSE;
@@ -146,13 +149,11 @@ restart_sampler (MwConnection *self)
 }
 
 static void
-probe_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+probe_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   MwConnection *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   MwBoardInfo *info = mw_device_probe_finish (MW_DEVICE (object), result, &error);
 
   if (info == NULL)
@@ -168,13 +169,11 @@ probe_done_cb (GObject      *object,
 }
 
 static void
-sync_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+sync_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   MwConnection *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GCancellable *cancellable;
 
   if (!mw_repl_sync_finish (MW_REPL (object), result, &error))
@@ -188,16 +187,13 @@ sync_done_cb (GObject      *object,
 }
 
 void
-mw_connection_connect_async (MwConnection        *self,
-                             const char          *port,
-                             guint                baud,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+mw_connection_connect_async (MwConnection *self, const char *port, guint baud,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(MwTransport) transport = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (MwTransport) transport = NULL;
+  g_autoptr (GError) error = NULL;
   const char *path = port;
 
   g_return_if_fail (MW_IS_CONNECTION (self));
@@ -244,9 +240,7 @@ mw_connection_connect_async (MwConnection        *self,
 }
 
 gboolean
-mw_connection_connect_finish (MwConnection  *self,
-                              GAsyncResult  *result,
-                              GError       **error)
+mw_connection_connect_finish (MwConnection *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -300,8 +294,7 @@ mw_connection_get_port (MwConnection *self)
 }
 
 void
-mw_connection_set_heap_interval (MwConnection *self,
-                                 guint         seconds)
+mw_connection_set_heap_interval (MwConnection *self, guint seconds)
 {
   g_return_if_fail (MW_IS_CONNECTION (self));
   self->heap_interval = seconds;
@@ -309,18 +302,15 @@ mw_connection_set_heap_interval (MwConnection *self,
 }
 
 static void
-mw_connection_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
+mw_connection_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   switch (prop_id)
     {
-    case PROP_CONNECTED:
-      g_value_set_boolean (value, MW_CONNECTION (object)->connected);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_CONNECTED:
+        g_value_set_boolean (value, MW_CONNECTION (object)->connected);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -344,13 +334,13 @@ mw_connection_class_init (MwConnectionClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[CONSOLE] = g_signal_new ("console", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
-  signals[RESET] = g_signal_new ("reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                 NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[HEAP_SAMPLE] = g_signal_new ("heap-sample", G_TYPE_FROM_CLASS (klass),
-                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                       G_TYPE_INT64, G_TYPE_UINT);
+  signals[CONSOLE] = g_signal_new ("console", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
+  signals[RESET] = g_signal_new ("reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 0);
+  signals[HEAP_SAMPLE] = g_signal_new ("heap-sample", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64,
+                                       G_TYPE_UINT);
   signals[DISCONNECTED] = g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                         G_TYPE_STRING);

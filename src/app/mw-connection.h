@@ -19,15 +19,10 @@ MwConnection *mw_connection_new (void);
 
 /* Opens `port` (a serial port name, or MW_CONNECTION_SIMULATED), gets the board to its
  * prompt and probes it. */
-void mw_connection_connect_async (MwConnection        *self,
-                                  const char          *port,
-                                  guint                baud,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data);
-gboolean mw_connection_connect_finish (MwConnection  *self,
-                                       GAsyncResult  *result,
-                                       GError       **error);
+void mw_connection_connect_async (MwConnection *self, const char *port, guint baud,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data);
+gboolean mw_connection_connect_finish (MwConnection *self, GAsyncResult *result, GError **error);
 void mw_connection_disconnect (MwConnection *self);
 gboolean mw_connection_is_connected (MwConnection *self);
 /* NULL while disconnected */
@@ -38,7 +33,6 @@ const MwBoardInfo *mw_connection_get_board_info (MwConnection *self);
 const char *mw_connection_get_port (MwConnection *self);
 
 /* Seconds between node.heap() samples (taken only while the REPL is idle); 0 stops. */
-void mw_connection_set_heap_interval (MwConnection *self,
-                                      guint         seconds);
+void mw_connection_set_heap_interval (MwConnection *self, guint seconds);
 
 G_END_DECLS

@@ -2,10 +2,11 @@
  *
  * Output from the board is queued and shown in batches, so a flood (1 MB/s) costs one text-view
  * insertion per frame rather than one per read; each batch is capped and the next waits until
- * the view has laid out the last (see flush_cb ()), the backlog is bounded (dropped bytes are announced, never silent), and old lines go past the
- * scrollback limit. After each batch the touched lines are scanned again: Lua errors (3.0's
- * "Lua error: \t..." and 2.x's bare "stdin:1: ...", tracebacks) are highlighted and
- * `file.lua:line` references become links that ask the window to open the file there.
+ * the view has laid out the last (see flush_cb ()), the backlog is bounded (dropped bytes are
+ * announced, never silent), and old lines go past the scrollback limit. After each batch the
+ * touched lines are scanned again: Lua errors (3.0's "Lua error: \t..." and 2.x's bare "stdin:1:
+ * ...", tracebacks) are highlighted and `file.lua:line` references become links that ask the window
+ * to open the file there.
  */
 #include "mw-config.h"
 
@@ -39,7 +40,7 @@ struct _MwConsole
   gboolean follow;
   GString *pending;
   guint64 dropped;
-  gsize line_bytes;          /* of the last line queued, to break runaway lines */
+  gsize line_bytes; /* of the last line queued, to break runaway lines */
   guint flush_source;
   guint max_lines;
   gint64 max_flush_us;
@@ -51,7 +52,12 @@ struct _MwConsole
 
 G_DEFINE_TYPE (MwConsole, mw_console, GTK_TYPE_BOX)
 
-enum { SEND, OPEN_LOCATION, N_SIGNALS };
+enum
+{
+  SEND,
+  OPEN_LOCATION,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static GRegex *error_regex;
@@ -59,15 +65,15 @@ static GRegex *link_regex;
 
 /* Byte positions from GRegex to buffer offsets (characters), walking forward only: matches come
  * in order, so a batch costs one pass over its text. */
-typedef struct {
+typedef struct
+{
   const char *text;
   gint byte;
   gint offset;
 } OffsetWalker;
 
 static gint
-walk_to (OffsetWalker *w,
-         gint          byte)
+walk_to (OffsetWalker *w, gint byte)
 {
   if (byte < w->byte)
     {
@@ -80,13 +86,9 @@ walk_to (OffsetWalker *w,
 }
 
 static void
-tag_matches (MwConsole  *self,
-             GRegex     *regex,
-             GtkTextTag *tag,
-             const char *text,
-             gint        base)
+tag_matches (MwConsole *self, GRegex *regex, GtkTextTag *tag, const char *text, gint base)
 {
-  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr (GMatchInfo) match = NULL;
   OffsetWalker walker = { text, 0, 0 };
 
   for (g_regex_match (regex, text, 0, &match); g_match_info_matches (match);
@@ -103,8 +105,7 @@ tag_matches (MwConsole  *self,
 }
 
 static void
-scan_lines (MwConsole   *self,
-            GtkTextIter *from)
+scan_lines (MwConsole *self, GtkTextIter *from)
 {
   GtkTextIter end, start = *from;
   g_autofree char *text = NULL;
@@ -144,8 +145,8 @@ at_bottom (MwConsole *self)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
-  return gtk_adjustment_get_value (adj) >=
-         gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 4;
+  return gtk_adjustment_get_value (adj)
+         >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 4;
 }
 
 static void
@@ -153,8 +154,8 @@ snap_to_bottom (MwConsole *self)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) -
-                                 gtk_adjustment_get_page_size (adj));
+  gtk_adjustment_set_value (adj,
+                            gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
 }
 
 static void
@@ -238,9 +239,7 @@ flush_cb (gpointer user_data)
 }
 
 void
-mw_console_append (MwConsole  *self,
-                   const char *data,
-                   gssize      length)
+mw_console_append (MwConsole *self, const char *data, gssize length)
 {
   g_return_if_fail (MW_IS_CONSOLE (self));
   g_return_if_fail (data != NULL || length == 0);
@@ -289,8 +288,8 @@ mw_console_append (MwConsole  *self,
     }
   if (self->flush_source == 0)
     {
-      self->flush_source = g_timeout_add_full (FLUSH_PRIORITY, FLUSH_INTERVAL_MS, flush_cb, self,
-                                               NULL);
+      self->flush_source =
+        g_timeout_add_full (FLUSH_PRIORITY, FLUSH_INTERVAL_MS, flush_cb, self, NULL);
       g_source_set_name_by_id (self->flush_source, "[moonwire] console flush");
     }
 }
@@ -315,12 +314,11 @@ mw_console_clear (MwConsole *self)
 }
 
 static void
-history_add (MwConsole  *self,
-             const char *line)
+history_add (MwConsole *self, const char *line)
 {
-  if (*line != '\0' &&
-      (self->history->len == 0 ||
-       g_strcmp0 (g_ptr_array_index (self->history, self->history->len - 1), line) != 0))
+  if (*line != '\0'
+      && (self->history->len == 0
+          || g_strcmp0 (g_ptr_array_index (self->history, self->history->len - 1), line) != 0))
     g_ptr_array_add (self->history, g_strdup (line));
   if (self->history->len > 500)
     g_ptr_array_remove_index (self->history, 0);
@@ -329,10 +327,9 @@ history_add (MwConsole  *self,
 }
 
 void
-mw_console_send (MwConsole  *self,
-                 const char *text)
+mw_console_send (MwConsole *self, const char *text)
 {
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
 
   g_return_if_fail (MW_IS_CONSOLE (self));
   g_return_if_fail (text != NULL);
@@ -360,8 +357,7 @@ input_activate_cb (MwConsole *self)
 }
 
 static gboolean
-input_key_press_cb (MwConsole   *self,
-                    GdkEventKey *event)
+input_key_press_cb (MwConsole *self, GdkEventKey *event)
 {
   guint n = self->history->len;
 
@@ -380,10 +376,10 @@ input_key_press_cb (MwConsole   *self,
   if (event->keyval == GDK_KEY_Down && self->history_pos < n)
     {
       self->history_pos++;
-      gtk_entry_set_text (self->input_entry, self->history_pos == n
-                                             ? (self->draft != NULL ? self->draft : "")
-                                             : g_ptr_array_index (self->history,
-                                                                  self->history_pos));
+      gtk_entry_set_text (self->input_entry,
+                          self->history_pos == n
+                            ? (self->draft != NULL ? self->draft : "")
+                            : g_ptr_array_index (self->history, self->history_pos));
       gtk_editable_set_position (GTK_EDITABLE (self->input_entry), -1);
       return GDK_EVENT_STOP;
     }
@@ -391,11 +387,9 @@ input_key_press_cb (MwConsole   *self,
 }
 
 static void
-paste_received_cb (GtkClipboard *clipboard,
-                   const char   *text,
-                   gpointer      user_data)
+paste_received_cb (GtkClipboard *clipboard, const char *text, gpointer user_data)
 {
-  g_autoptr(MwConsole) self = user_data;
+  g_autoptr (MwConsole) self = user_data;
 
   if (text == NULL)
     return;
@@ -416,19 +410,16 @@ paste_received_cb (GtkClipboard *clipboard,
 }
 
 static void
-input_paste_cb (MwConsole *self,
-                GtkEntry  *entry)
+input_paste_cb (MwConsole *self, GtkEntry *entry)
 {
-  GtkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (entry),
-                                                      GDK_SELECTION_CLIPBOARD);
+  GtkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (entry), GDK_SELECTION_CLIPBOARD);
 
   g_signal_stop_emission_by_name (entry, "paste-clipboard");
   gtk_clipboard_request_text (clipboard, paste_received_cb, g_object_ref (self));
 }
 
 gboolean
-mw_console_activate_link_at (MwConsole *self,
-                             gint       offset)
+mw_console_activate_link_at (MwConsole *self, gint offset)
 {
   GtkTextIter start, end;
   g_autofree char *text = NULL;
@@ -448,14 +439,13 @@ mw_console_activate_link_at (MwConsole *self,
   if (colon == NULL)
     return FALSE;
   *colon = '\0';
-  g_signal_emit (self, signals[OPEN_LOCATION], 0, text, (guint) g_ascii_strtoull (colon + 1,
-                                                                                   NULL, 10));
+  g_signal_emit (self, signals[OPEN_LOCATION], 0, text,
+                 (guint) g_ascii_strtoull (colon + 1, NULL, 10));
   return TRUE;
 }
 
 gboolean
-mw_console_is_error_at (MwConsole *self,
-                        gint       offset)
+mw_console_is_error_at (MwConsole *self, gint offset)
 {
   GtkTextIter iter;
 
@@ -465,10 +455,7 @@ mw_console_is_error_at (MwConsole *self,
 }
 
 static gboolean
-offset_at_event (MwConsole *self,
-                 gdouble    ex,
-                 gdouble    ey,
-                 gint      *offset)
+offset_at_event (MwConsole *self, gdouble ex, gdouble ey, gint *offset)
 {
   GtkTextIter iter;
   gint x, y;
@@ -481,15 +468,14 @@ offset_at_event (MwConsole *self,
 }
 
 static gboolean
-text_button_release_cb (MwConsole      *self,
-                        GdkEventButton *event)
+text_button_release_cb (MwConsole *self, GdkEventButton *event)
 {
   GtkTextIter a, b;
   gint offset;
 
   /* A click, not the end of a selection drag, opens a link. */
-  if (event->button != GDK_BUTTON_PRIMARY ||
-      gtk_text_buffer_get_selection_bounds (self->buffer, &a, &b))
+  if (event->button != GDK_BUTTON_PRIMARY
+      || gtk_text_buffer_get_selection_bounds (self->buffer, &a, &b))
     return GDK_EVENT_PROPAGATE;
   if (offset_at_event (self, event->x, event->y, &offset))
     mw_console_activate_link_at (self, offset);
@@ -497,18 +483,17 @@ text_button_release_cb (MwConsole      *self,
 }
 
 static gboolean
-text_motion_cb (MwConsole      *self,
-                GdkEventMotion *event)
+text_motion_cb (MwConsole *self, GdkEventMotion *event)
 {
   GdkWindow *window = gtk_text_view_get_window (self->text_view, GTK_TEXT_WINDOW_TEXT);
   gint offset;
-  g_autoptr(GdkCursor) cursor = NULL;
+  g_autoptr (GdkCursor) cursor = NULL;
 
   if (window == NULL)
     return GDK_EVENT_PROPAGATE;
   cursor = gdk_cursor_new_from_name (gdk_window_get_display (window),
-                                     offset_at_event (self, event->x, event->y, &offset)
-                                     ? "pointer" : "text");
+                                     offset_at_event (self, event->x, event->y, &offset) ? "pointer"
+                                                                                         : "text");
   gdk_window_set_cursor (window, cursor);
   return GDK_EVENT_PROPAGATE;
 }
@@ -543,11 +528,11 @@ mw_console_class_init (MwConsoleClass *klass)
   object_class->finalize = mw_console_finalize;
 
   /* "send": a line to send to the board. "open-location": a file:line link was clicked. */
-  signals[SEND] = g_signal_new ("send", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SEND] = g_signal_new ("send", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[OPEN_LOCATION] = g_signal_new ("open-location", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                         2, G_TYPE_STRING, G_TYPE_UINT);
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                         G_TYPE_STRING, G_TYPE_UINT);
 
   /* Whole lines: 3.0's prefix, 2.x's bare "stdin:N:"/"name.lua:N:", tracebacks, panics. */
   error_regex = g_regex_new ("^(?:Lua error:.*|stack traceback:.*|\\t(?:\\[C\\]|stdin|\\?|"
@@ -569,8 +554,7 @@ mw_console_class_init (MwConsoleClass *klass)
 
 /* Tag colours come from the theme, so errors and links read well in the dark style too. */
 static void
-mw_console_style_updated_cb (GtkWidget *widget,
-                             MwConsole *self)
+mw_console_style_updated_cb (GtkWidget *widget, MwConsole *self)
 {
   GtkStyleContext *context = gtk_widget_get_style_context (widget);
   GdkRGBA color;
@@ -592,10 +576,10 @@ mw_console_init (MwConsole *self)
   self->max_lines = DEFAULT_MAX_LINES;
   self->buffer = gtk_text_view_get_buffer (self->text_view);
   self->error_tag = gtk_text_buffer_create_tag (self->buffer, "error", NULL);
-  self->link_tag = gtk_text_buffer_create_tag (self->buffer, "link",
-                                               "underline", PANGO_UNDERLINE_SINGLE, NULL);
-  self->note_tag = gtk_text_buffer_create_tag (self->buffer, "note",
-                                               "style", PANGO_STYLE_ITALIC, NULL);
+  self->link_tag =
+    gtk_text_buffer_create_tag (self->buffer, "link", "underline", PANGO_UNDERLINE_SINGLE, NULL);
+  self->note_tag =
+    gtk_text_buffer_create_tag (self->buffer, "note", "style", PANGO_STYLE_ITALIC, NULL);
   self->follow = TRUE;
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
                            G_CALLBACK (adjustment_changed_cb), self, G_CONNECT_SWAPPED);
@@ -604,8 +588,8 @@ mw_console_init (MwConsole *self)
                            G_CALLBACK (text_button_release_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->text_view, "motion-notify-event", G_CALLBACK (text_motion_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self, "style-updated", G_CALLBACK (mw_console_style_updated_cb),
-                           self, 0);
+  g_signal_connect_object (self, "style-updated", G_CALLBACK (mw_console_style_updated_cb), self,
+                           0);
 }
 
 GtkWidget *
@@ -632,8 +616,7 @@ mw_console_get_line_count (MwConsole *self)
 }
 
 void
-mw_console_set_max_lines (MwConsole *self,
-                          guint      max_lines)
+mw_console_set_max_lines (MwConsole *self, guint max_lines)
 {
   g_return_if_fail (MW_IS_CONSOLE (self));
   g_return_if_fail (max_lines > 0);

@@ -10,25 +10,19 @@ G_DECLARE_FINAL_TYPE (MwConsole, mw_console, MW, CONSOLE, GtkBox)
 
 GtkWidget *mw_console_new (void);
 /* Queues output from the board; it reaches the view in batches (see mw-console.c). */
-void mw_console_append (MwConsole  *self,
-                        const char *data,
-                        gssize      length);
+void mw_console_append (MwConsole *self, const char *data, gssize length);
 /* Shows everything queued now (tests, and before reading the text). */
 void mw_console_flush (MwConsole *self);
 void mw_console_clear (MwConsole *self);
 /* Sends text as if typed: one "send" signal per line, and the lines join the history. */
-void mw_console_send (MwConsole  *self,
-                      const char *text);
+void mw_console_send (MwConsole *self, const char *text);
 char *mw_console_dup_text (MwConsole *self);
 guint mw_console_get_line_count (MwConsole *self);
-void mw_console_set_max_lines (MwConsole *self,
-                               guint      max_lines);
+void mw_console_set_max_lines (MwConsole *self, guint max_lines);
 /* Opens the file:line reference at a 0-based character offset of the text, if there is one. */
-gboolean mw_console_activate_link_at (MwConsole *self,
-                                      gint       offset);
+gboolean mw_console_activate_link_at (MwConsole *self, gint offset);
 /* Whether the character at `offset` is highlighted as part of a Lua error */
-gboolean mw_console_is_error_at (MwConsole *self,
-                                 gint       offset);
+gboolean mw_console_is_error_at (MwConsole *self, gint offset);
 GtkEntry *mw_console_get_entry (MwConsole *self);
 /* Output queued but not shown yet */
 gsize mw_console_get_pending_bytes (MwConsole *self);

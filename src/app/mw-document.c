@@ -18,27 +18,30 @@ struct _MwDocument
 
 G_DEFINE_TYPE (MwDocument, mw_document, GTK_SOURCE_TYPE_BUFFER)
 
-enum { PROP_0, PROP_FILE, PROP_TITLE, N_PROPS };
+enum
+{
+  PROP_0,
+  PROP_FILE,
+  PROP_TITLE,
+  N_PROPS
+};
 static GParamSpec *properties[N_PROPS];
 
 static void
-mw_document_get_property (GObject    *object,
-                          guint       prop_id,
-                          GValue     *value,
-                          GParamSpec *pspec)
+mw_document_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   MwDocument *self = MW_DOCUMENT (object);
 
   switch (prop_id)
     {
-    case PROP_FILE:
-      g_value_set_object (value, self->file);
-      break;
-    case PROP_TITLE:
-      g_value_take_string (value, mw_document_dup_title (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_FILE:
+        g_value_set_object (value, self->file);
+        break;
+      case PROP_TITLE:
+        g_value_take_string (value, mw_document_dup_title (self));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -64,8 +67,8 @@ mw_document_class_init (MwDocumentClass *klass)
 
   properties[PROP_FILE] = g_param_spec_object ("file", "File", "The file on disk", G_TYPE_FILE,
                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TITLE] = g_param_spec_string ("title", "Title", "The name shown on the tab",
-                                                NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] = g_param_spec_string ("title", "Title", "The name shown on the tab", NULL,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -103,8 +106,7 @@ mw_document_get_file (MwDocument *self)
 }
 
 void
-mw_document_set_file (MwDocument *self,
-                      GFile      *file)
+mw_document_set_file (MwDocument *self, GFile *file)
 {
   g_return_if_fail (MW_IS_DOCUMENT (self));
   g_return_if_fail (file == NULL || G_IS_FILE (file));
@@ -136,14 +138,12 @@ mw_document_dup_text (MwDocument *self)
 }
 
 static void
-load_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+load_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   MwDocument *self = g_task_get_source_object (task);
   GFile *file = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
   GtkTextIter start;
@@ -173,13 +173,10 @@ load_cb (GObject      *object,
 }
 
 void
-mw_document_load_async (MwDocument          *self,
-                        GFile               *file,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+mw_document_load_async (MwDocument *self, GFile *file, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (MW_IS_DOCUMENT (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -191,22 +188,18 @@ mw_document_load_async (MwDocument          *self,
 }
 
 gboolean
-mw_document_load_finish (MwDocument    *self,
-                         GAsyncResult  *result,
-                         GError       **error)
+mw_document_load_finish (MwDocument *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
-save_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+save_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   MwDocument *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
     {
@@ -219,14 +212,11 @@ save_cb (GObject      *object,
 }
 
 void
-mw_document_save_async (MwDocument          *self,
-                        GFile               *file,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+mw_document_save_async (MwDocument *self, GFile *file, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GBytes) bytes = NULL;
   char *text;
 
   g_return_if_fail (MW_IS_DOCUMENT (self));
@@ -250,9 +240,7 @@ mw_document_save_async (MwDocument          *self,
 }
 
 gboolean
-mw_document_save_finish (MwDocument    *self,
-                         GAsyncResult  *result,
-                         GError       **error)
+mw_document_save_finish (MwDocument *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

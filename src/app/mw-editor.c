@@ -32,26 +32,37 @@ struct _MwEditor
   GtkTextTag *error_tag;
   GtkTextTag *warning_tag;
 
-  GPtrArray *diagnostics;   /* MwLuaDiagnostic* */
+  GPtrArray *diagnostics; /* MwLuaDiagnostic* */
   guint check_source;
-  guint64 generation;       /* bumped on every change; stale checks are dropped */
+  guint64 generation; /* bumped on every change; stale checks are dropped */
   GCancellable *check_cancellable;
   MwLuaLintOptions *lint_options;
 };
 
 G_DEFINE_TYPE (MwEditor, mw_editor, GTK_TYPE_BOX)
 
-enum { PROP_0, PROP_DOCUMENT, PROP_TITLE, N_PROPS };
+enum
+{
+  PROP_0,
+  PROP_DOCUMENT,
+  PROP_TITLE,
+  N_PROPS
+};
 static GParamSpec *properties[N_PROPS];
 
-enum { DIAGNOSTICS_CHANGED, N_SIGNALS };
+enum
+{
+  DIAGNOSTICS_CHANGED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
-typedef struct {
+typedef struct
+{
   char *chunkname;
   char *text;
   guint64 generation;
-  MwLuaLintOptions *options;   /* a copy: the worker owns it */
+  MwLuaLintOptions *options; /* a copy: the worker owns it */
 } CheckData;
 
 static void
@@ -66,14 +77,11 @@ check_data_free (CheckData *data)
 /* Worker thread: the linter's findings, which include the front end's (syntax errors, the
  * firmware's limits). The tree and the options copy are only read here. */
 static void
-check_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+check_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   CheckData *data = task_data;
-  g_autoptr(MwLuaTree) tree = mw_lua_tree_parse (data->chunkname, data->text, -1,
-                                                 MW_LUA_PARSE_SKIP_SHEBANG);
+  g_autoptr (MwLuaTree) tree =
+    mw_lua_tree_parse (data->chunkname, data->text, -1, MW_LUA_PARSE_SKIP_SHEBANG);
   GPtrArray *found = mw_lua_lint_tree (tree, data->options);
 
   g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
@@ -84,13 +92,13 @@ severity_category (MwLuaSeverity severity)
 {
   switch (severity)
     {
-    case MW_LUA_SEVERITY_ERROR:
-      return MW_EDITOR_MARK_ERROR;
-    case MW_LUA_SEVERITY_WARNING:
-      return MW_EDITOR_MARK_WARNING;
-    case MW_LUA_SEVERITY_INFO:
-    default:
-      return MW_EDITOR_MARK_INFO;
+      case MW_LUA_SEVERITY_ERROR:
+        return MW_EDITOR_MARK_ERROR;
+      case MW_LUA_SEVERITY_WARNING:
+        return MW_EDITOR_MARK_WARNING;
+      case MW_LUA_SEVERITY_INFO:
+      default:
+        return MW_EDITOR_MARK_INFO;
     }
 }
 
@@ -98,17 +106,14 @@ static char *
 diagnostic_tooltip (const MwLuaDiagnostic *diag)
 {
   if (diag->bytes >= 0)
-    return g_strdup_printf ("%s %s\nEstimated cost: %" G_GINT64_FORMAT " bytes of heap",
-                            diag->code, diag->message, diag->bytes);
+    return g_strdup_printf ("%s %s\nEstimated cost: %" G_GINT64_FORMAT " bytes of heap", diag->code,
+                            diag->message, diag->bytes);
   return g_strdup_printf ("%s %s", diag->code, diag->message);
 }
 
 /* An iterator at a 1-based line and byte column, clamped into the buffer. */
 static void
-iter_at (GtkTextBuffer *buffer,
-         GtkTextIter   *iter,
-         guint          line,
-         guint          column)
+iter_at (GtkTextBuffer *buffer, GtkTextIter *iter, guint line, guint column)
 {
   gint n_lines = gtk_text_buffer_get_line_count (buffer);
   gint l = CLAMP ((gint) line - 1, 0, n_lines - 1);
@@ -149,8 +154,7 @@ clear_marks (MwEditor *self)
 }
 
 static void
-apply_diagnostics (MwEditor  *self,
-                   GPtrArray *diagnostics)
+apply_diagnostics (MwEditor *self, GPtrArray *diagnostics)
 {
   GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->document);
 
@@ -182,22 +186,19 @@ apply_diagnostics (MwEditor  *self,
           /* An error at the end of the file (near '<eof>'): mark the last character. */
           gtk_text_iter_backward_char (&start);
         }
-      gtk_text_buffer_apply_tag (buffer,
-                                 diag->severity == MW_LUA_SEVERITY_ERROR ? self->error_tag
-                                                                         : self->warning_tag,
-                                 &start, &end);
+      gtk_text_buffer_apply_tag (
+        buffer, diag->severity == MW_LUA_SEVERITY_ERROR ? self->error_tag : self->warning_tag,
+        &start, &end);
     }
   g_signal_emit (self, signals[DIAGNOSTICS_CHANGED], 0);
 }
 
 static void
-check_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+check_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   MwEditor *self = MW_EDITOR (object);
   CheckData *data = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GPtrArray) diagnostics = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr (GPtrArray) diagnostics = g_task_propagate_pointer (G_TASK (result), NULL);
 
   if (diagnostics == NULL || data->generation != self->generation)
     return;
@@ -208,7 +209,7 @@ static gboolean
 check_timeout_cb (gpointer user_data)
 {
   MwEditor *self = user_data;
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   CheckData *data = g_new0 (CheckData, 1);
 
   self->check_source = 0;
@@ -229,8 +230,7 @@ check_timeout_cb (gpointer user_data)
 }
 
 void
-mw_editor_queue_check (MwEditor *self,
-                       guint     delay_ms)
+mw_editor_queue_check (MwEditor *self, guint delay_ms)
 {
   g_return_if_fail (MW_IS_EDITOR (self));
 
@@ -253,9 +253,7 @@ title_changed_cb (MwEditor *self)
 }
 
 static char *
-query_tooltip_text_cb (GtkSourceMarkAttributes *attributes,
-                       GtkSourceMark           *mark,
-                       MwEditor                *self)
+query_tooltip_text_cb (GtkSourceMarkAttributes *attributes, GtkSourceMark *mark, MwEditor *self)
 {
   return g_strdup (g_object_get_data (G_OBJECT (mark), "mw-tooltip"));
 }
@@ -286,10 +284,11 @@ static void
 mw_editor_constructed (GObject *object)
 {
   MwEditor *self = MW_EDITOR (object);
-  static const struct {
+  static const struct
+  {
     const char *category;
     const char *icon;
-    GdkRGBA background;   /* translucent, so it reads on light and dark schemes alike */
+    GdkRGBA background; /* translucent, so it reads on light and dark schemes alike */
     gint priority;
   } kinds[] = {
     { MW_EDITOR_MARK_ERROR, "dialog-error-symbolic", { 0.88, 0.11, 0.14, 0.18 }, 30 },
@@ -311,17 +310,15 @@ mw_editor_constructed (GObject *object)
       gtk_source_mark_attributes_set_background (attrs, &kinds[i].background);
       g_signal_connect_object (attrs, "query-tooltip-text", G_CALLBACK (query_tooltip_text_cb),
                                self, 0);
-      gtk_source_view_set_mark_attributes (self->view, kinds[i].category, attrs,
-                                           kinds[i].priority);
+      gtk_source_view_set_mark_attributes (self->view, kinds[i].category, attrs, kinds[i].priority);
       g_object_unref (attrs);
     }
 
-  self->error_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->document), NULL,
-                                                "underline", PANGO_UNDERLINE_ERROR, NULL);
-  self->warning_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->document), NULL,
-                                                  "underline", PANGO_UNDERLINE_ERROR,
-                                                  "underline-rgba", &(GdkRGBA) { 0.9, 0.6, 0.0, 1 },
-                                                  NULL);
+  self->error_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->document), NULL, "underline",
+                                                PANGO_UNDERLINE_ERROR, NULL);
+  self->warning_tag = gtk_text_buffer_create_tag (
+    GTK_TEXT_BUFFER (self->document), NULL, "underline", PANGO_UNDERLINE_ERROR, "underline-rgba",
+    &(GdkRGBA){ 0.9, 0.6, 0.0, 1 }, NULL);
 
   self->search = gtk_source_search_context_new (GTK_SOURCE_BUFFER (self->document), NULL);
   g_signal_connect_object (self->search, "notify::occurrences-count",
@@ -329,8 +326,8 @@ mw_editor_constructed (GObject *object)
 
   g_signal_connect_object (self->document, "changed", G_CALLBACK (buffer_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->document, "modified-changed", G_CALLBACK (title_changed_cb),
-                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->document, "modified-changed", G_CALLBACK (title_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->document, "notify::title", G_CALLBACK (title_changed_cb), self,
                            G_CONNECT_SWAPPED);
   mw_editor_queue_check (self, 0);
@@ -360,41 +357,35 @@ mw_editor_finalize (GObject *object)
 }
 
 static void
-mw_editor_get_property (GObject    *object,
-                        guint       prop_id,
-                        GValue     *value,
-                        GParamSpec *pspec)
+mw_editor_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   MwEditor *self = MW_EDITOR (object);
 
   switch (prop_id)
     {
-    case PROP_DOCUMENT:
-      g_value_set_object (value, self->document);
-      break;
-    case PROP_TITLE:
-      g_value_take_string (value, mw_editor_dup_title (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_DOCUMENT:
+        g_value_set_object (value, self->document);
+        break;
+      case PROP_TITLE:
+        g_value_take_string (value, mw_editor_dup_title (self));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-mw_editor_set_property (GObject      *object,
-                        guint         prop_id,
-                        const GValue *value,
-                        GParamSpec   *pspec)
+mw_editor_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   MwEditor *self = MW_EDITOR (object);
 
   switch (prop_id)
     {
-    case PROP_DOCUMENT:
-      self->document = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_DOCUMENT:
+        self->document = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -413,14 +404,13 @@ mw_editor_class_init (MwEditorClass *klass)
   properties[PROP_DOCUMENT] =
     g_param_spec_object ("document", "Document", "The document being edited", MW_TYPE_DOCUMENT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TITLE] =
-    g_param_spec_string ("title", "Title", "The tab's title", NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] = g_param_spec_string ("title", "Title", "The tab's title", NULL,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[DIAGNOSTICS_CHANGED] =
-    g_signal_new ("diagnostics-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[DIAGNOSTICS_CHANGED] = g_signal_new ("diagnostics-changed", G_TYPE_FROM_CLASS (klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                               0);
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -447,8 +437,7 @@ mw_editor_init (MwEditor *self)
 }
 
 void
-mw_editor_set_lint_options (MwEditor               *self,
-                            const MwLuaLintOptions *options)
+mw_editor_set_lint_options (MwEditor *self, const MwLuaLintOptions *options)
 {
   g_return_if_fail (MW_IS_EDITOR (self));
   g_return_if_fail (options != NULL);
@@ -501,12 +490,10 @@ mw_editor_get_diagnostics (MwEditor *self)
 }
 
 char *
-mw_editor_dup_mark_tooltip (MwEditor *self,
-                            guint     line)
+mw_editor_dup_mark_tooltip (MwEditor *self, guint line)
 {
   GString *text = NULL;
-  const char *categories[] = { MW_EDITOR_MARK_ERROR, MW_EDITOR_MARK_WARNING,
-                               MW_EDITOR_MARK_INFO };
+  const char *categories[] = { MW_EDITOR_MARK_ERROR, MW_EDITOR_MARK_WARNING, MW_EDITOR_MARK_INFO };
 
   g_return_val_if_fail (MW_IS_EDITOR (self), NULL);
   g_return_val_if_fail (line >= 1, NULL);
@@ -530,9 +517,7 @@ mw_editor_dup_mark_tooltip (MwEditor *self,
 }
 
 void
-mw_editor_goto (MwEditor *self,
-                guint     line,
-                guint     column)
+mw_editor_goto (MwEditor *self, guint line, guint column)
 {
   GtkTextIter iter;
 
@@ -562,24 +547,23 @@ mw_editor_dup_selection_or_line (MwEditor *self)
 }
 
 void
-mw_editor_show_search (MwEditor *self,
-                       gboolean  replace)
+mw_editor_show_search (MwEditor *self, gboolean replace)
 {
   GtkTextIter start, end;
 
   g_return_if_fail (MW_IS_EDITOR (self));
-  if (gtk_text_buffer_get_selection_bounds (GTK_TEXT_BUFFER (self->document), &start, &end) &&
-      gtk_text_iter_get_line (&start) == gtk_text_iter_get_line (&end))
+  if (gtk_text_buffer_get_selection_bounds (GTK_TEXT_BUFFER (self->document), &start, &end)
+      && gtk_text_iter_get_line (&start) == gtk_text_iter_get_line (&end))
     {
       g_autofree char *word = gtk_text_iter_get_text (&start, &end);
       gtk_entry_set_text (GTK_ENTRY (self->search_entry), word);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->replace_entry), TRUE);
   gtk_revealer_set_reveal_child (self->search_revealer, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (replace && gtk_entry_get_text_length (
-                                       GTK_ENTRY (self->search_entry)) > 0
-                                     ? GTK_WIDGET (self->replace_entry)
-                                     : GTK_WIDGET (self->search_entry)));
+  gtk_widget_grab_focus (
+    GTK_WIDGET (replace && gtk_entry_get_text_length (GTK_ENTRY (self->search_entry)) > 0
+                  ? GTK_WIDGET (self->replace_entry)
+                  : GTK_WIDGET (self->search_entry)));
 }
 
 void
@@ -591,8 +575,7 @@ mw_editor_hide_search (MwEditor *self)
 }
 
 void
-mw_editor_set_search_text (MwEditor   *self,
-                           const char *text)
+mw_editor_set_search_text (MwEditor *self, const char *text)
 {
   g_return_if_fail (MW_IS_EDITOR (self));
   gtk_entry_set_text (GTK_ENTRY (self->search_entry), text);
@@ -608,13 +591,11 @@ mw_editor_get_match_count (MwEditor *self)
 }
 
 static void
-select_match (MwEditor          *self,
-              const GtkTextIter *start,
-              const GtkTextIter *end)
+select_match (MwEditor *self, const GtkTextIter *start, const GtkTextIter *end)
 {
   gtk_text_buffer_select_range (GTK_TEXT_BUFFER (self->document), start, end);
-  gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->view), (GtkTextIter *) start, 0.2, FALSE,
-                                0, 0);
+  gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->view), (GtkTextIter *) start, 0.2, FALSE, 0,
+                                0);
 }
 
 void
@@ -647,8 +628,8 @@ mw_editor_replace_one (MwEditor *self)
 
   g_return_if_fail (MW_IS_EDITOR (self));
   replacement = gtk_entry_get_text (self->replace_entry);
-  if (gtk_text_buffer_get_selection_bounds (GTK_TEXT_BUFFER (self->document), &start, &end) &&
-      gtk_source_search_context_get_occurrence_position (self->search, &start, &end) > 0)
+  if (gtk_text_buffer_get_selection_bounds (GTK_TEXT_BUFFER (self->document), &start, &end)
+      && gtk_source_search_context_get_occurrence_position (self->search, &start, &end) > 0)
     gtk_source_search_context_replace (self->search, &start, &end, replacement, -1, NULL);
   mw_editor_find_next (self);
 }
@@ -657,6 +638,6 @@ void
 mw_editor_replace_all (MwEditor *self)
 {
   g_return_if_fail (MW_IS_EDITOR (self));
-  gtk_source_search_context_replace_all (self->search, gtk_entry_get_text (self->replace_entry),
-                                         -1, NULL);
+  gtk_source_search_context_replace_all (self->search, gtk_entry_get_text (self->replace_entry), -1,
+                                         NULL);
 }

@@ -10,9 +10,9 @@
 G_BEGIN_DECLS
 
 /* Gutter mark categories, one per severity. */
-#define MW_EDITOR_MARK_ERROR   "mw-error"
+#define MW_EDITOR_MARK_ERROR "mw-error"
 #define MW_EDITOR_MARK_WARNING "mw-warning"
-#define MW_EDITOR_MARK_INFO    "mw-info"
+#define MW_EDITOR_MARK_INFO "mw-info"
 
 #define MW_TYPE_EDITOR (mw_editor_get_type ())
 G_DECLARE_FINAL_TYPE (MwEditor, mw_editor, MW, EDITOR, GtkBox)
@@ -26,30 +26,23 @@ char *mw_editor_dup_title (MwEditor *self);
 /* MwLuaDiagnostic*: the findings of the last check of the text (owned by the editor) */
 GPtrArray *mw_editor_get_diagnostics (MwEditor *self);
 /* The linter's options for this editor (copied); re-checks the text. */
-void mw_editor_set_lint_options (MwEditor               *self,
-                                 const MwLuaLintOptions *options);
+void mw_editor_set_lint_options (MwEditor *self, const MwLuaLintOptions *options);
 /* Checks the text now instead of after the typing pause. */
-void mw_editor_queue_check (MwEditor *self,
-                            guint     delay_ms);
+void mw_editor_queue_check (MwEditor *self, guint delay_ms);
 /* The tooltip text of the gutter marks on a 1-based line, or NULL when there are none. */
-char *mw_editor_dup_mark_tooltip (MwEditor *self,
-                                  guint     line);
+char *mw_editor_dup_mark_tooltip (MwEditor *self, guint line);
 
-void mw_editor_goto (MwEditor *self,
-                     guint     line,
-                     guint     column);
+void mw_editor_goto (MwEditor *self, guint line, guint column);
 /* The selection, or the cursor's line when nothing is selected */
 char *mw_editor_dup_selection_or_line (MwEditor *self);
 
-void mw_editor_show_search (MwEditor *self,
-                            gboolean  replace);
+void mw_editor_show_search (MwEditor *self, gboolean replace);
 void mw_editor_hide_search (MwEditor *self);
 void mw_editor_find_next (MwEditor *self);
 void mw_editor_find_previous (MwEditor *self);
 void mw_editor_replace_one (MwEditor *self);
 void mw_editor_replace_all (MwEditor *self);
-void mw_editor_set_search_text (MwEditor   *self,
-                                const char *text);
+void mw_editor_set_search_text (MwEditor *self, const char *text);
 guint mw_editor_get_match_count (MwEditor *self);
 
 G_END_DECLS

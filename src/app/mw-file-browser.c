@@ -13,7 +13,13 @@
 
 #define MW_SPIFFS_NAME_MAX 31
 
-enum { COL_NAME, COL_SIZE, COL_SIZE_TEXT, COL_ICON };
+enum
+{
+  COL_NAME,
+  COL_SIZE,
+  COL_SIZE_TEXT,
+  COL_ICON
+};
 
 struct _MwFileBrowser
 {
@@ -38,7 +44,13 @@ struct _MwFileBrowser
 
 G_DEFINE_TYPE (MwFileBrowser, mw_file_browser, GTK_TYPE_BOX)
 
-enum { FILE_ACTION, UPLOAD_FILES, DELETE_SELECTED, N_SIGNALS };
+enum
+{
+  FILE_ACTION,
+  UPLOAD_FILES,
+  DELETE_SELECTED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static void
@@ -61,9 +73,7 @@ update_sensitivity (MwFileBrowser *self)
 }
 
 static void
-emit_action (MwFileBrowser *self,
-             const char    *action,
-             const char    *argument)
+emit_action (MwFileBrowser *self, const char *action, const char *argument)
 {
   g_autofree char *name = mw_file_browser_dup_selected (self);
 
@@ -112,13 +122,11 @@ toplevel (MwFileBrowser *self)
 }
 
 static void
-download_response_cb (GtkNativeDialog *dialog,
-                      gint             response,
-                      MwFileBrowser   *self)
+download_response_cb (GtkNativeDialog *dialog, gint response, MwFileBrowser *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (folder);
       emit_action (self, "download", path);
     }
@@ -128,18 +136,16 @@ download_response_cb (GtkNativeDialog *dialog,
 static void
 download_clicked_cb (MwFileBrowser *self)
 {
-  GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new ("Download to Folder", toplevel (self),
-                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Download", "_Cancel");
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Download to Folder", toplevel (self),
+                                                              GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                              "_Download", "_Cancel");
 
   g_signal_connect_object (dialog, "response", G_CALLBACK (download_response_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 static void
-delete_response_cb (GtkDialog     *dialog,
-                    gint           response,
-                    MwFileBrowser *self)
+delete_response_cb (GtkDialog *dialog, gint response, MwFileBrowser *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     emit_action (self, "delete", NULL);
@@ -155,10 +161,9 @@ delete_clicked_cb (MwFileBrowser *self)
 
   if (name == NULL)
     return;
-  dialog = gtk_message_dialog_new (toplevel (self),
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   "Delete “%s” from the board?", name);
+  dialog = gtk_message_dialog_new (
+    toplevel (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_QUESTION,
+    GTK_BUTTONS_NONE, "Delete “%s” from the board?", name);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
                                             "The file cannot be recovered.");
   gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
@@ -170,8 +175,7 @@ delete_clicked_cb (MwFileBrowser *self)
 }
 
 static void
-rename_entry_changed_cb (GtkEntry  *entry,
-                         GtkDialog *dialog)
+rename_entry_changed_cb (GtkEntry *entry, GtkDialog *dialog)
 {
   const char *text = gtk_entry_get_text (entry);
   gsize len = strlen (text);
@@ -181,9 +185,7 @@ rename_entry_changed_cb (GtkEntry  *entry,
 }
 
 static void
-rename_response_cb (GtkDialog     *dialog,
-                    gint           response,
-                    MwFileBrowser *self)
+rename_response_cb (GtkDialog *dialog, gint response, MwFileBrowser *self)
 {
   GtkEntry *entry = g_object_get_data (G_OBJECT (dialog), "mw-entry");
 
@@ -200,11 +202,10 @@ rename_clicked_cb (MwFileBrowser *self)
 
   if (name == NULL)
     return;
-  dialog = gtk_dialog_new_with_buttons ("Rename File", toplevel (self),
-                                        GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT |
-                                        GTK_DIALOG_USE_HEADER_BAR,
-                                        "_Cancel", GTK_RESPONSE_CANCEL,
-                                        "_Rename", GTK_RESPONSE_ACCEPT, NULL);
+  dialog = gtk_dialog_new_with_buttons (
+    "Rename File", toplevel (self),
+    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT | GTK_DIALOG_USE_HEADER_BAR, "_Cancel",
+    GTK_RESPONSE_CANCEL, "_Rename", GTK_RESPONSE_ACCEPT, NULL);
   area = gtk_dialog_get_content_area (GTK_DIALOG (dialog));
   gtk_container_set_border_width (GTK_CONTAINER (area), 12);
   gtk_box_set_spacing (GTK_BOX (area), 6);
@@ -224,16 +225,11 @@ rename_clicked_cb (MwFileBrowser *self)
 }
 
 static void
-drag_data_received_cb (MwFileBrowser    *self,
-                       GdkDragContext   *context,
-                       gint              x,
-                       gint              y,
-                       GtkSelectionData *data,
-                       guint             info,
-                       guint             time)
+drag_data_received_cb (MwFileBrowser *self, GdkDragContext *context, gint x, gint y,
+                       GtkSelectionData *data, guint info, guint time)
 {
-  g_auto(GStrv) uris = gtk_selection_data_get_uris (data);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) uris = gtk_selection_data_get_uris (data);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; uris != NULL && uris[i] != NULL; i++)
     {
@@ -263,20 +259,18 @@ mw_file_browser_class_init (MwFileBrowserClass *klass)
 
   /* "file-action" (action, name, argument): run, open, download (argument: folder), compile,
    * rename (argument: new name), delete (confirmed), refresh (no name). */
-  signals[FILE_ACTION] =
-    g_signal_new ("file-action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  signals[FILE_ACTION] = g_signal_new ("file-action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+                                       G_TYPE_STRING, G_TYPE_STRING);
   /* An action signal: the Delete key (and tests) ask for the confirmed delete. */
-  signals[DELETE_SELECTED] =
-    g_signal_new_class_handler ("delete-selected", G_TYPE_FROM_CLASS (klass),
-                                G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-                                G_CALLBACK (delete_clicked_cb), NULL, NULL, NULL,
-                                G_TYPE_NONE, 0);
+  signals[DELETE_SELECTED] = g_signal_new_class_handler (
+    "delete-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+    G_CALLBACK (delete_clicked_cb), NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_binding_entry_add_signal (gtk_binding_set_by_class (klass), GDK_KEY_Delete, 0,
                                 "delete-selected", 0);
-  signals[UPLOAD_FILES] =
-    g_signal_new ("upload-files", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
+  signals[UPLOAD_FILES] = g_signal_new ("upload-files", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                        G_TYPE_STRV);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/moonwire/Moonwire/ui/mw-file-browser.ui");
@@ -324,8 +318,7 @@ mw_file_browser_new (void)
 }
 
 void
-mw_file_browser_set_connected (MwFileBrowser *self,
-                               gboolean       connected)
+mw_file_browser_set_connected (MwFileBrowser *self, gboolean connected)
 {
   g_return_if_fail (MW_IS_FILE_BROWSER (self));
   self->connected = !!connected;
@@ -340,10 +333,8 @@ mw_file_browser_set_connected (MwFileBrowser *self,
 }
 
 void
-mw_file_browser_set_files (MwFileBrowser      *self,
-                           const char * const *names,
-                           const gint64       *sizes,
-                           guint               n)
+mw_file_browser_set_files (MwFileBrowser *self, const char *const *names, const gint64 *sizes,
+                           guint n)
 {
   g_autofree char *selected = NULL;
 
@@ -355,13 +346,12 @@ mw_file_browser_set_files (MwFileBrowser      *self,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *size = g_format_size_full (sizes[i], G_FORMAT_SIZE_IEC_UNITS);
-      const char *icon = g_str_has_suffix (names[i], ".lua") ? "text-x-script"
+      const char *icon = g_str_has_suffix (names[i], ".lua")  ? "text-x-script"
                          : g_str_has_suffix (names[i], ".lc") ? "application-x-executable"
-                         : "text-x-generic";
+                                                              : "text-x-generic";
 
-      gtk_list_store_insert_with_values (self->store, NULL, -1, COL_NAME, names[i],
-                                         COL_SIZE, sizes[i], COL_SIZE_TEXT, size,
-                                         COL_ICON, icon, -1);
+      gtk_list_store_insert_with_values (self->store, NULL, -1, COL_NAME, names[i], COL_SIZE,
+                                         sizes[i], COL_SIZE_TEXT, size, COL_ICON, icon, -1);
     }
   gtk_tree_sortable_set_sort_column_id (GTK_TREE_SORTABLE (self->store), COL_NAME,
                                         GTK_SORT_ASCENDING);
@@ -376,10 +366,7 @@ mw_file_browser_set_files (MwFileBrowser      *self,
 }
 
 void
-mw_file_browser_set_fsinfo (MwFileBrowser *self,
-                            guint64        remaining,
-                            guint64        used,
-                            guint64        total)
+mw_file_browser_set_fsinfo (MwFileBrowser *self, guint64 remaining, guint64 used, guint64 total)
 {
   g_autofree char *u = NULL, *t = NULL, *r = NULL, *text = NULL;
 
@@ -402,9 +389,7 @@ mw_file_browser_get_n_files (MwFileBrowser *self)
 }
 
 static gboolean
-find_row (MwFileBrowser *self,
-          const char    *name,
-          GtkTreeIter   *iter)
+find_row (MwFileBrowser *self, const char *name, GtkTreeIter *iter)
 {
   GtkTreeModel *model = GTK_TREE_MODEL (self->store);
 
@@ -421,8 +406,7 @@ find_row (MwFileBrowser *self,
 }
 
 gint64
-mw_file_browser_lookup (MwFileBrowser *self,
-                        const char    *name)
+mw_file_browser_lookup (MwFileBrowser *self, const char *name)
 {
   GtkTreeIter iter;
   gint64 size = -1;
@@ -435,8 +419,7 @@ mw_file_browser_lookup (MwFileBrowser *self,
 }
 
 void
-mw_file_browser_select (MwFileBrowser *self,
-                        const char    *name)
+mw_file_browser_select (MwFileBrowser *self, const char *name)
 {
   GtkTreeIter iter;
 

@@ -16,7 +16,8 @@
 
 #define UPDATE_DELAY_MS 100
 
-typedef struct {
+typedef struct
+{
   gint64 time_us;
   MwHeapMarkerKind kind;
   char *label;
@@ -34,8 +35,8 @@ struct _MwHeapGraph
   GtkDrawingArea *area;
   GtkAdjustment *interval_adjustment;
 
-  GArray *samples;       /* MwHeapSample, in time order */
-  GArray *markers;       /* Marker */
+  GArray *samples; /* MwHeapSample, in time order */
+  GArray *markers; /* Marker */
   MwHeapPointCache *cache;
   guint update_source;
   guint rebuild_count;
@@ -48,9 +49,15 @@ struct _MwHeapGraph
 };
 
 G_DEFINE_TYPE (MwHeapGraph, mw_heap_graph, GTK_TYPE_BOX)
-G_DEFINE_QUARK (mw-heap-graph-error-quark, mw_heap_graph_error)
+G_DEFINE_QUARK (mw - heap - graph - error - quark, mw_heap_graph_error)
 
-enum { PROP_0, PROP_INTERVAL, PROP_PAUSED, N_PROPS };
+enum
+{
+  PROP_0,
+  PROP_INTERVAL,
+  PROP_PAUSED,
+  N_PROPS
+};
 static GParamSpec *properties[N_PROPS];
 
 static void
@@ -69,8 +76,7 @@ span_us (MwHeapGraph *self)
 }
 
 static MwHeapPointCache *
-build_cache (MwHeapGraph *self,
-             guint        width)
+build_cache (MwHeapGraph *self, guint width)
 {
   const MwHeapSample *s = (const MwHeapSample *) (gpointer) self->samples->data;
   guint n = self->samples->len;
@@ -89,9 +95,7 @@ build_cache (MwHeapGraph *self,
 }
 
 static void
-format_bytes (char    *buf,
-              gsize    size,
-              guint32  bytes)
+format_bytes (char *buf, gsize size, guint32 bytes)
 {
   g_snprintf (buf, size, "%u B", bytes);
 }
@@ -154,31 +158,26 @@ queue_update (MwHeapGraph *self)
 }
 
 static void
-marker_color (MwHeapMarkerKind kind,
-              GdkRGBA         *color)
+marker_color (MwHeapMarkerKind kind, GdkRGBA *color)
 {
   switch (kind)
     {
-    case MW_HEAP_MARKER_UPLOAD:
-      gdk_rgba_parse (color, "#3584e4");
-      break;
-    case MW_HEAP_MARKER_RUN:
-      gdk_rgba_parse (color, "#33d17a");
-      break;
-    case MW_HEAP_MARKER_RESET:
-    default:
-      gdk_rgba_parse (color, "#e66100");
-      break;
+      case MW_HEAP_MARKER_UPLOAD:
+        gdk_rgba_parse (color, "#3584e4");
+        break;
+      case MW_HEAP_MARKER_RUN:
+        gdk_rgba_parse (color, "#33d17a");
+        break;
+      case MW_HEAP_MARKER_RESET:
+      default:
+        gdk_rgba_parse (color, "#e66100");
+        break;
     }
 }
 
 static void
-draw_graph (MwHeapGraph      *self,
-            cairo_t          *cr,
-            GtkStyleContext  *context,
-            MwHeapPointCache *cache,
-            gint              width,
-            gint              height)
+draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPointCache *cache,
+            gint width, gint height)
 {
   const MwHeapColumn *cols;
   guint n_cols;
@@ -252,7 +251,7 @@ draw_graph (MwHeapGraph      *self,
     pango_cairo_show_layout (cr, layout);
   }
 
-#define X(frac) (pad_left + (frac) * plot_w)
+#define X(frac) (pad_left + (frac) *plot_w)
 #define Y(v) (pad_top + (top - (gdouble) (v)) / range * plot_h)
 
   /* Markers under the line. */
@@ -267,7 +266,7 @@ draw_graph (MwHeapGraph      *self,
       x = floor (X ((gdouble) (m->time_us - begin) / (end - begin))) + 0.5;
       marker_color (m->kind, &c);
       cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.8);
-      cairo_set_dash (cr, (double[]) { 3, 3 }, 2, 0);
+      cairo_set_dash (cr, (double[]){ 3, 3 }, 2, 0);
       cairo_move_to (cr, x, pad_top);
       cairo_line_to (cr, x, pad_top + plot_h);
       cairo_stroke (cr);
@@ -317,9 +316,7 @@ draw_graph (MwHeapGraph      *self,
 }
 
 static gboolean
-area_draw_cb (MwHeapGraph *self,
-              cairo_t     *cr,
-              GtkWidget   *area)
+area_draw_cb (MwHeapGraph *self, cairo_t *cr, GtkWidget *area)
 {
   gint width = gtk_widget_get_allocated_width (area);
   gint height = gtk_widget_get_allocated_height (area);
@@ -351,13 +348,11 @@ pause_toggled_cb (MwHeapGraph *self)
 }
 
 static void
-export_response_cb (GtkNativeDialog *dialog,
-                    gint             response,
-                    MwHeapGraph     *self)
+export_response_cb (GtkNativeDialog *dialog, gint response, MwHeapGraph *self)
 {
   gboolean png = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "mw-png"));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -373,13 +368,11 @@ export_response_cb (GtkNativeDialog *dialog,
         mw_heap_graph_export_csv (self, file, &error);
       if (error != NULL)
         {
-          GtkWidget *msg = gtk_message_dialog_new (GTK_WINDOW (gtk_widget_get_toplevel (
-                                                     GTK_WIDGET (self))),
-                                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                                   "Could not export the heap graph");
-          gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (msg), "%s",
-                                                    error->message);
+          GtkWidget *msg = gtk_message_dialog_new (
+            GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))),
+            GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+            "Could not export the heap graph");
+          gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (msg), "%s", error->message);
           g_signal_connect (msg, "response", G_CALLBACK (gtk_widget_destroy), NULL);
           gtk_window_present (GTK_WINDOW (msg));
         }
@@ -388,8 +381,7 @@ export_response_cb (GtkNativeDialog *dialog,
 }
 
 static void
-export_dialog (MwHeapGraph *self,
-               gboolean     png)
+export_dialog (MwHeapGraph *self, gboolean png)
 {
   GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
   GtkFileChooserNative *dialog =
@@ -417,44 +409,38 @@ export_png_clicked_cb (MwHeapGraph *self)
 }
 
 static void
-mw_heap_graph_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
+mw_heap_graph_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   MwHeapGraph *self = MW_HEAP_GRAPH (object);
 
   switch (prop_id)
     {
-    case PROP_INTERVAL:
-      g_value_set_uint (value, (guint) gtk_adjustment_get_value (self->interval_adjustment));
-      break;
-    case PROP_PAUSED:
-      g_value_set_boolean (value, self->paused);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_INTERVAL:
+        g_value_set_uint (value, (guint) gtk_adjustment_get_value (self->interval_adjustment));
+        break;
+      case PROP_PAUSED:
+        g_value_set_boolean (value, self->paused);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-mw_heap_graph_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
+mw_heap_graph_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   MwHeapGraph *self = MW_HEAP_GRAPH (object);
 
   switch (prop_id)
     {
-    case PROP_INTERVAL:
-      gtk_adjustment_set_value (self->interval_adjustment, g_value_get_uint (value));
-      break;
-    case PROP_PAUSED:
-      gtk_toggle_button_set_active (self->pause_button, g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      case PROP_INTERVAL:
+        gtk_adjustment_set_value (self->interval_adjustment, g_value_get_uint (value));
+        break;
+      case PROP_PAUSED:
+        gtk_toggle_button_set_active (self->pause_button, g_value_get_boolean (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -525,8 +511,7 @@ mw_heap_graph_init (MwHeapGraph *self)
   g_array_set_clear_func (self->markers, (GDestroyNotify) marker_clear);
   self->min = G_MAXUINT32;
 
-  g_signal_connect_object (self->area, "draw", G_CALLBACK (area_draw_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->area, "draw", G_CALLBACK (area_draw_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pause_button, "toggled", G_CALLBACK (pause_toggled_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->span_combo, "changed", G_CALLBACK (queue_update), self,
@@ -543,9 +528,7 @@ mw_heap_graph_new (void)
 }
 
 void
-mw_heap_graph_add_sample (MwHeapGraph *self,
-                          gint64       time_us,
-                          guint32      heap)
+mw_heap_graph_add_sample (MwHeapGraph *self, gint64 time_us, guint32 heap)
 {
   MwHeapSample sample = { time_us, heap };
   gdouble t;
@@ -555,8 +538,8 @@ mw_heap_graph_add_sample (MwHeapGraph *self,
   if (self->samples->len > 0)
     {
       const MwHeapSample *first = &g_array_index (self->samples, MwHeapSample, 0);
-      const MwHeapSample *last = &g_array_index (self->samples, MwHeapSample,
-                                                 self->samples->len - 1);
+      const MwHeapSample *last =
+        &g_array_index (self->samples, MwHeapSample, self->samples->len - 1);
       if (time_us < last->time_us)
         return;
       t = (time_us - first->time_us) / 60e6;
@@ -576,10 +559,8 @@ mw_heap_graph_add_sample (MwHeapGraph *self,
 }
 
 void
-mw_heap_graph_add_marker (MwHeapGraph      *self,
-                          gint64            time_us,
-                          MwHeapMarkerKind  kind,
-                          const char       *label)
+mw_heap_graph_add_marker (MwHeapGraph *self, gint64 time_us, MwHeapMarkerKind kind,
+                          const char *label)
 {
   Marker marker = { time_us, kind, g_strdup (label) };
 
@@ -601,8 +582,7 @@ mw_heap_graph_clear (MwHeapGraph *self)
 }
 
 gboolean
-mw_heap_graph_get_stats (MwHeapGraph *self,
-                         MwHeapStats *stats)
+mw_heap_graph_get_stats (MwHeapGraph *self, MwHeapStats *stats)
 {
   guint n;
   gdouble denom;
@@ -619,8 +599,8 @@ mw_heap_graph_get_stats (MwHeapGraph *self,
   stats->min = self->min;
   stats->max = self->max;
   denom = n * self->sum_tt - self->sum_t * self->sum_t;
-  stats->slope_per_min = fabs (denom) > 1e-12
-                         ? (n * self->sum_th - self->sum_t * self->sum_h) / denom : 0.0;
+  stats->slope_per_min =
+    fabs (denom) > 1e-12 ? (n * self->sum_th - self->sum_t * self->sum_h) / denom : 0.0;
   return TRUE;
 }
 
@@ -644,11 +624,9 @@ mw_heap_graph_get_rebuild_count (MwHeapGraph *self)
 }
 
 gboolean
-mw_heap_graph_export_csv (MwHeapGraph  *self,
-                          GFile        *file,
-                          GError      **error)
+mw_heap_graph_export_csv (MwHeapGraph *self, GFile *file, GError **error)
 {
-  g_autoptr(GString) csv = NULL;
+  g_autoptr (GString) csv = NULL;
   guint m = 0;
 
   g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), FALSE);
@@ -664,8 +642,8 @@ mw_heap_graph_export_csv (MwHeapGraph  *self,
   csv = g_string_new ("time_ms,heap_bytes,event\n");
   for (guint i = 0; i <= self->samples->len; i++)
     {
-      const MwHeapSample *s = i < self->samples->len
-                              ? &g_array_index (self->samples, MwHeapSample, i) : NULL;
+      const MwHeapSample *s =
+        i < self->samples->len ? &g_array_index (self->samples, MwHeapSample, i) : NULL;
 
       for (; m < self->markers->len; m++)
         {
@@ -688,16 +666,13 @@ mw_heap_graph_export_csv (MwHeapGraph  *self,
 }
 
 gboolean
-mw_heap_graph_export_png (MwHeapGraph  *self,
-                          const char   *path,
-                          guint         width,
-                          guint         height,
-                          GError      **error)
+mw_heap_graph_export_png (MwHeapGraph *self, const char *path, guint width, guint height,
+                          GError **error)
 {
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
-  g_autoptr(MwHeapPointCache) cache = NULL;
+  g_autoptr (MwHeapPointCache) cache = NULL;
   GtkStyleContext *context;
 
   g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), FALSE);
@@ -720,8 +695,8 @@ mw_heap_graph_export_png (MwHeapGraph  *self,
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, MW_HEAP_GRAPH_ERROR, MW_HEAP_GRAPH_ERROR_DRAW,
-                   "Could not write %s: %s", path, cairo_status_to_string (status));
+      g_set_error (error, MW_HEAP_GRAPH_ERROR, MW_HEAP_GRAPH_ERROR_DRAW, "Could not write %s: %s",
+                   path, cairo_status_to_string (status));
       return FALSE;
     }
   return TRUE;

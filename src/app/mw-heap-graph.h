@@ -8,23 +8,26 @@
 G_BEGIN_DECLS
 
 #define MW_HEAP_GRAPH_ERROR (mw_heap_graph_error_quark ())
-typedef enum {
-  MW_HEAP_GRAPH_ERROR_EMPTY = 1,   /* nothing to export */
-  MW_HEAP_GRAPH_ERROR_DRAW,        /* cairo failed */
+typedef enum
+{
+  MW_HEAP_GRAPH_ERROR_EMPTY = 1, /* nothing to export */
+  MW_HEAP_GRAPH_ERROR_DRAW, /* cairo failed */
 } MwHeapGraphError;
 GQuark mw_heap_graph_error_quark (void);
 
-typedef enum {
+typedef enum
+{
   MW_HEAP_MARKER_UPLOAD,
   MW_HEAP_MARKER_RUN,
   MW_HEAP_MARKER_RESET,
 } MwHeapMarkerKind;
 
-typedef struct {
+typedef struct
+{
   guint32 current;
   guint32 min;
   guint32 max;
-  gdouble slope_per_min;   /* least-squares trend of free heap, bytes per minute */
+  gdouble slope_per_min; /* least-squares trend of free heap, bytes per minute */
   guint n_samples;
 } MwHeapStats;
 
@@ -33,28 +36,18 @@ G_DECLARE_FINAL_TYPE (MwHeapGraph, mw_heap_graph, MW, HEAP_GRAPH, GtkBox)
 
 GtkWidget *mw_heap_graph_new (void);
 /* Samples must come in time order; a sample older than the last is dropped. */
-void mw_heap_graph_add_sample (MwHeapGraph *self,
-                               gint64       time_us,
-                               guint32      heap);
-void mw_heap_graph_add_marker (MwHeapGraph      *self,
-                               gint64            time_us,
-                               MwHeapMarkerKind  kind,
-                               const char       *label);
+void mw_heap_graph_add_sample (MwHeapGraph *self, gint64 time_us, guint32 heap);
+void mw_heap_graph_add_marker (MwHeapGraph *self, gint64 time_us, MwHeapMarkerKind kind,
+                               const char *label);
 void mw_heap_graph_clear (MwHeapGraph *self);
-gboolean mw_heap_graph_get_stats (MwHeapGraph *self,
-                                  MwHeapStats *stats);
+gboolean mw_heap_graph_get_stats (MwHeapGraph *self, MwHeapStats *stats);
 /* The cache the next frame draws (a new reference), built now if none is pending */
 MwHeapPointCache *mw_heap_graph_dup_cache (MwHeapGraph *self);
 /* How many times the point cache was rebuilt: redraws are coalesced */
 guint mw_heap_graph_get_rebuild_count (MwHeapGraph *self);
 
-gboolean mw_heap_graph_export_csv (MwHeapGraph  *self,
-                                   GFile        *file,
-                                   GError      **error);
-gboolean mw_heap_graph_export_png (MwHeapGraph  *self,
-                                   const char   *path,
-                                   guint         width,
-                                   guint         height,
-                                   GError      **error);
+gboolean mw_heap_graph_export_csv (MwHeapGraph *self, GFile *file, GError **error);
+gboolean mw_heap_graph_export_png (MwHeapGraph *self, const char *path, guint width, guint height,
+                                   GError **error);
 
 G_END_DECLS

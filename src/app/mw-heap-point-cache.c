@@ -15,14 +15,12 @@ struct _MwHeapPointCache
   guint width;
   guint32 min;
   guint32 max;
-  GArray *columns;   /* MwHeapColumn */
+  GArray *columns; /* MwHeapColumn */
 };
 
 /* First sample at or after `time_us` (samples are sorted). */
 static gsize
-lower_bound (const MwHeapSample *samples,
-             gsize               n,
-             gint64              time_us)
+lower_bound (const MwHeapSample *samples, gsize n, gint64 time_us)
 {
   gsize lo = 0, hi = n;
 
@@ -38,11 +36,8 @@ lower_bound (const MwHeapSample *samples,
 }
 
 MwHeapPointCache *
-mw_heap_point_cache_new (const MwHeapSample *samples,
-                         gsize               n_samples,
-                         gint64              begin_us,
-                         gint64              end_us,
-                         guint               n_columns)
+mw_heap_point_cache_new (const MwHeapSample *samples, gsize n_samples, gint64 begin_us,
+                         gint64 end_us, guint n_columns)
 {
   MwHeapPointCache *self;
   gdouble span;
@@ -58,8 +53,8 @@ mw_heap_point_cache_new (const MwHeapSample *samples,
   self->width = n_columns;
   self->min = G_MAXUINT32;
   self->max = 0;
-  self->columns = g_array_sized_new (FALSE, FALSE, sizeof (MwHeapColumn),
-                                     MIN (n_samples, n_columns));
+  self->columns =
+    g_array_sized_new (FALSE, FALSE, sizeof (MwHeapColumn), MIN (n_samples, n_columns));
   span = (gdouble) (self->end_us - self->begin_us);
 
   for (gsize i = lower_bound (samples, n_samples, begin_us);
@@ -107,8 +102,7 @@ mw_heap_point_cache_unref (MwHeapPointCache *self)
 }
 
 const MwHeapColumn *
-mw_heap_point_cache_get_columns (MwHeapPointCache *self,
-                                 guint            *n_columns)
+mw_heap_point_cache_get_columns (MwHeapPointCache *self, guint *n_columns)
 {
   g_return_val_if_fail (self != NULL, NULL);
   if (n_columns != NULL)
@@ -138,9 +132,7 @@ mw_heap_point_cache_get_width (MwHeapPointCache *self)
 }
 
 gboolean
-mw_heap_point_cache_get_range (MwHeapPointCache *self,
-                               guint32          *min,
-                               guint32          *max)
+mw_heap_point_cache_get_range (MwHeapPointCache *self, guint32 *min, guint32 *max)
 {
   g_return_val_if_fail (self != NULL, FALSE);
   if (self->columns->len == 0)

@@ -9,14 +9,16 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct
+{
   gint64 time_us;
-  guint32 heap;        /* free heap in bytes, as node.heap() reports it */
+  guint32 heap; /* free heap in bytes, as node.heap() reports it */
 } MwHeapSample;
 
 /* One drawing column: every sample whose time falls into it. */
-typedef struct {
-  gdouble x;           /* 0..1 across the time range: the last sample's position */
+typedef struct
+{
+  gdouble x; /* 0..1 across the time range: the last sample's position */
   guint32 min;
   guint32 max;
   guint32 last;
@@ -26,24 +28,18 @@ typedef struct {
 typedef struct _MwHeapPointCache MwHeapPointCache;
 
 /* Samples must be sorted by time. Columns without samples are left out. */
-MwHeapPointCache *mw_heap_point_cache_new (const MwHeapSample *samples,
-                                           gsize               n_samples,
-                                           gint64              begin_us,
-                                           gint64              end_us,
-                                           guint               n_columns);
+MwHeapPointCache *mw_heap_point_cache_new (const MwHeapSample *samples, gsize n_samples,
+                                           gint64 begin_us, gint64 end_us, guint n_columns);
 MwHeapPointCache *mw_heap_point_cache_ref (MwHeapPointCache *self);
 void mw_heap_point_cache_unref (MwHeapPointCache *self);
 
-const MwHeapColumn *mw_heap_point_cache_get_columns (MwHeapPointCache *self,
-                                                     guint            *n_columns);
+const MwHeapColumn *mw_heap_point_cache_get_columns (MwHeapPointCache *self, guint *n_columns);
 gint64 mw_heap_point_cache_get_begin (MwHeapPointCache *self);
 gint64 mw_heap_point_cache_get_end (MwHeapPointCache *self);
 /* The column count it was built for (its width in pixels) */
 guint mw_heap_point_cache_get_width (MwHeapPointCache *self);
 /* Lowest and highest sample in the range; FALSE when the range holds no sample */
-gboolean mw_heap_point_cache_get_range (MwHeapPointCache *self,
-                                        guint32          *min,
-                                        guint32          *max);
+gboolean mw_heap_point_cache_get_range (MwHeapPointCache *self, guint32 *min, guint32 *max);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwHeapPointCache, mw_heap_point_cache_unref)
 

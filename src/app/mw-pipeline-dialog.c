@@ -25,8 +25,9 @@ struct _MwPipelineDialog
 
 G_DEFINE_TYPE (MwPipelineDialog, mw_pipeline_dialog, GTK_TYPE_DIALOG)
 
-static const struct {
-  const char *key;       /* in the key file and, with "pipeline-", in the schema */
+static const struct
+{
+  const char *key; /* in the key file and, with "pipeline-", in the schema */
   gsize offset;
 } steps[] = {
   { "lint", G_STRUCT_OFFSET (MwPipeline, lint) },
@@ -43,11 +44,9 @@ projects_path (void)
 }
 
 void
-mw_pipeline_load (MwPipeline *pipeline,
-                  GSettings  *settings,
-                  const char *folder)
+mw_pipeline_load (MwPipeline *pipeline, GSettings *settings, const char *folder)
 {
-  g_autoptr(GKeyFile) keys = g_key_file_new ();
+  g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autofree char *path = projects_path ();
   gboolean have = folder != NULL && g_key_file_load_from_file (keys, path, G_KEY_FILE_NONE, NULL)
                   && g_key_file_has_group (keys, folder);
@@ -59,7 +58,7 @@ mw_pipeline_load (MwPipeline *pipeline,
     {
       gboolean *value = G_STRUCT_MEMBER_P (pipeline, steps[i].offset);
       g_autofree char *key = g_strconcat ("pipeline-", steps[i].key, NULL);
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       *value = g_settings_get_boolean (settings, key);
       if (have)
@@ -72,11 +71,9 @@ mw_pipeline_load (MwPipeline *pipeline,
 }
 
 gboolean
-mw_pipeline_save (const MwPipeline  *pipeline,
-                  const char        *folder,
-                  GError           **error)
+mw_pipeline_save (const MwPipeline *pipeline, const char *folder, GError **error)
 {
-  g_autoptr(GKeyFile) keys = g_key_file_new ();
+  g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autofree char *path = projects_path ();
   g_autofree char *dir = g_path_get_dirname (path);
 
@@ -89,16 +86,15 @@ mw_pipeline_save (const MwPipeline  *pipeline,
                             G_STRUCT_MEMBER (gboolean, pipeline, steps[i].offset));
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                   "Could not create %s: %s", dir, g_strerror (errno));
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "Could not create %s: %s",
+                   dir, g_strerror (errno));
       return FALSE;
     }
   return g_key_file_save_to_file (keys, path, error);
 }
 
 static GtkSwitch *
-step_switch (MwPipelineDialog *self,
-             guint             i)
+step_switch (MwPipelineDialog *self, guint i)
 {
   GtkSwitch *switches[] = { self->lint_switch, self->minify_switch, self->compile_switch,
                             self->strip_switch, self->remove_switch };
@@ -109,7 +105,7 @@ static void
 response_cb (MwPipelineDialog *self)
 {
   MwPipeline pipeline;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     G_STRUCT_MEMBER (gboolean, &pipeline, steps[i].offset) =
@@ -150,9 +146,7 @@ mw_pipeline_dialog_init (MwPipelineDialog *self)
 }
 
 GtkWidget *
-mw_pipeline_dialog_new (GtkWindow  *parent,
-                        GSettings  *settings,
-                        const char *folder)
+mw_pipeline_dialog_new (GtkWindow *parent, GSettings *settings, const char *folder)
 {
   MwPipelineDialog *self;
   MwPipeline pipeline;
@@ -164,7 +158,8 @@ mw_pipeline_dialog_new (GtkWindow  *parent,
   self = g_object_new (MW_TYPE_PIPELINE_DIALOG, "transient-for", parent, NULL);
   self->folder = g_strdup (folder);
   text = g_strdup_printf ("For the files in %s (Preferences hold the defaults for other "
-                          "folders)", folder);
+                          "folders)",
+                          folder);
   gtk_label_set_text (self->folder_label, text);
   mw_pipeline_load (&pipeline, settings, folder);
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)

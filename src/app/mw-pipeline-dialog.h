@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* The steps of the upload pipeline. */
-typedef struct {
+typedef struct
+{
   gboolean lint;
   gboolean minify;
   gboolean compile;
@@ -15,20 +16,14 @@ typedef struct {
 } MwPipeline;
 
 /* The pipeline remembered for `folder`, else the defaults from `settings` (Preferences). */
-void mw_pipeline_load (MwPipeline *pipeline,
-                       GSettings  *settings,
-                       const char *folder);
+void mw_pipeline_load (MwPipeline *pipeline, GSettings *settings, const char *folder);
 /* Remembers `pipeline` for `folder` (in the user's config folder, moonwire/projects.ini). */
-gboolean mw_pipeline_save (const MwPipeline  *pipeline,
-                           const char        *folder,
-                           GError           **error);
+gboolean mw_pipeline_save (const MwPipeline *pipeline, const char *folder, GError **error);
 
 #define MW_TYPE_PIPELINE_DIALOG (mw_pipeline_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (MwPipelineDialog, mw_pipeline_dialog, MW, PIPELINE_DIALOG, GtkDialog)
 
 /* Edits the pipeline of `folder`; saved when the dialog closes. */
-GtkWidget *mw_pipeline_dialog_new (GtkWindow  *parent,
-                                   GSettings  *settings,
-                                   const char *folder);
+GtkWidget *mw_pipeline_dialog_new (GtkWindow *parent, GSettings *settings, const char *folder);
 
 G_END_DECLS

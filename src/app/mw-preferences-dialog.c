@@ -34,27 +34,21 @@ G_DEFINE_TYPE (MwPreferencesDialog, mw_preferences_dialog, GTK_TYPE_DIALOG)
 
 /* The baud key is a number; the combo's active-id is its decimal text. */
 static gboolean
-baud_get_mapping (GValue   *value,
-                  GVariant *variant,
-                  gpointer  user_data)
+baud_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
 {
   g_value_take_string (value, g_strdup_printf ("%u", g_variant_get_uint32 (variant)));
   return TRUE;
 }
 
 static GVariant *
-baud_set_mapping (const GValue       *value,
-                  const GVariantType *type,
-                  gpointer            user_data)
+baud_set_mapping (const GValue *value, const GVariantType *type, gpointer user_data)
 {
   const char *id = g_value_get_string (value);
   return id != NULL ? g_variant_new_uint32 ((guint32) g_ascii_strtoull (id, NULL, 10)) : NULL;
 }
 
 static gboolean
-scheme_get_mapping (GValue   *value,
-                    GVariant *variant,
-                    gpointer  user_data)
+scheme_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
 {
   GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
   GtkSourceStyleScheme *scheme =
@@ -67,9 +61,7 @@ scheme_get_mapping (GValue   *value,
 }
 
 static GVariant *
-scheme_set_mapping (const GValue       *value,
-                    const GVariantType *type,
-                    gpointer            user_data)
+scheme_set_mapping (const GValue *value, const GVariantType *type, gpointer user_data)
 {
   GtkSourceStyleScheme *scheme = g_value_get_object (value);
   return scheme != NULL ? g_variant_new_string (gtk_source_style_scheme_get_id (scheme)) : NULL;
@@ -118,8 +110,7 @@ mw_preferences_dialog_init (MwPreferencesDialog *self)
 }
 
 GtkWidget *
-mw_preferences_dialog_new (GtkWindow *parent,
-                           GSettings *settings)
+mw_preferences_dialog_new (GtkWindow *parent, GSettings *settings)
 {
   MwPreferencesDialog *self;
 
@@ -130,12 +121,11 @@ mw_preferences_dialog_new (GtkWindow *parent,
   g_settings_bind (settings, "default-port", self->default_port_entry, "text",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "baud", self->baud_combo, "active-id",
-                                G_SETTINGS_BIND_DEFAULT, baud_get_mapping, baud_set_mapping,
-                                NULL, NULL);
+                                G_SETTINGS_BIND_DEFAULT, baud_get_mapping, baud_set_mapping, NULL,
+                                NULL);
   g_settings_bind (settings, "heap-interval", self->heap_interval_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "pipeline-lint", self->lint_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "pipeline-lint", self->lint_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "pipeline-minify", self->minify_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "pipeline-compile", self->compile_switch, "active",
@@ -152,7 +142,6 @@ mw_preferences_dialog_new (GtkWindow *parent,
   g_settings_bind_with_mapping (settings, "style-scheme", self->scheme_button, "style-scheme",
                                 G_SETTINGS_BIND_DEFAULT, scheme_get_mapping, scheme_set_mapping,
                                 NULL, NULL);
-  g_settings_bind (settings, "prefer-dark", self->dark_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "prefer-dark", self->dark_switch, "active", G_SETTINGS_BIND_DEFAULT);
   return GTK_WIDGET (self);
 }

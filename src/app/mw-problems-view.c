@@ -9,7 +9,17 @@
 
 #include "mw-lua-diagnostic.h"
 
-enum { COL_ICON, COL_KEY, COL_LOCATION, COL_LINE, COL_COLUMN, COL_CODE, COL_MESSAGE, COL_BYTES };
+enum
+{
+  COL_ICON,
+  COL_KEY,
+  COL_LOCATION,
+  COL_LINE,
+  COL_COLUMN,
+  COL_CODE,
+  COL_MESSAGE,
+  COL_BYTES
+};
 
 struct _MwProblemsView
 {
@@ -21,12 +31,15 @@ struct _MwProblemsView
 
 G_DEFINE_TYPE (MwProblemsView, mw_problems_view, GTK_TYPE_BOX)
 
-enum { ACTIVATE_LOCATION, N_SIGNALS };
+enum
+{
+  ACTIVATE_LOCATION,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static void
-emit_row (MwProblemsView *self,
-          GtkTreeIter    *iter)
+emit_row (MwProblemsView *self, GtkTreeIter *iter)
 {
   g_autofree char *key = NULL;
   guint line = 0, column = 0;
@@ -37,9 +50,7 @@ emit_row (MwProblemsView *self,
 }
 
 static void
-row_activated_cb (MwProblemsView    *self,
-                  GtkTreePath       *path,
-                  GtkTreeViewColumn *column)
+row_activated_cb (MwProblemsView *self, GtkTreePath *path, GtkTreeViewColumn *column)
 {
   GtkTreeIter iter;
 
@@ -61,9 +72,9 @@ mw_problems_view_class_init (MwProblemsViewClass *klass)
 
   object_class->dispose = mw_problems_view_dispose;
 
-  signals[ACTIVATE_LOCATION] =
-    g_signal_new ("activate-location", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                  NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
+  signals[ACTIVATE_LOCATION] = g_signal_new ("activate-location", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                             G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/moonwire/Moonwire/ui/mw-problems-view.ui");
@@ -86,10 +97,8 @@ mw_problems_view_new (void)
 }
 
 void
-mw_problems_view_set_file (MwProblemsView *self,
-                           const char     *key,
-                           const char     *display_name,
-                           GPtrArray      *diagnostics)
+mw_problems_view_set_file (MwProblemsView *self, const char *key, const char *display_name,
+                           GPtrArray *diagnostics)
 {
   GtkTreeModel *model;
   GtkTreeIter iter;
@@ -114,19 +123,19 @@ mw_problems_view_set_file (MwProblemsView *self,
   for (guint i = 0; diagnostics != NULL && i < diagnostics->len; i++)
     {
       const MwLuaDiagnostic *diag = g_ptr_array_index (diagnostics, i);
-      g_autofree char *location = g_strdup_printf ("%s:%u", display_name != NULL ? display_name
-                                                                                 : key,
-                                                   diag->line);
-      g_autofree char *bytes = diag->bytes >= 0
-                               ? g_strdup_printf ("%" G_GINT64_FORMAT " B", diag->bytes) : NULL;
+      g_autofree char *location =
+        g_strdup_printf ("%s:%u", display_name != NULL ? display_name : key, diag->line);
+      g_autofree char *bytes =
+        diag->bytes >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT " B", diag->bytes) : NULL;
       const char *icon = diag->severity == MW_LUA_SEVERITY_ERROR ? "dialog-error-symbolic"
                          : diag->severity == MW_LUA_SEVERITY_WARNING
-                         ? "dialog-warning-symbolic" : "dialog-information-symbolic";
+                           ? "dialog-warning-symbolic"
+                           : "dialog-information-symbolic";
 
       gtk_list_store_insert_with_values (self->store, NULL, -1, COL_ICON, icon, COL_KEY, key,
-                                         COL_LOCATION, location, COL_LINE, diag->line,
-                                         COL_COLUMN, diag->column, COL_CODE, diag->code,
-                                         COL_MESSAGE, diag->message, COL_BYTES, bytes, -1);
+                                         COL_LOCATION, location, COL_LINE, diag->line, COL_COLUMN,
+                                         diag->column, COL_CODE, diag->code, COL_MESSAGE,
+                                         diag->message, COL_BYTES, bytes, -1);
     }
   gtk_stack_set_visible_child_name (self->stack,
                                     mw_problems_view_get_count (self) > 0 ? "list" : "empty");
@@ -140,8 +149,7 @@ mw_problems_view_get_count (MwProblemsView *self)
 }
 
 gboolean
-mw_problems_view_activate (MwProblemsView *self,
-                           guint           n)
+mw_problems_view_activate (MwProblemsView *self, guint n)
 {
   GtkTreeIter iter;
 

@@ -11,13 +11,10 @@ G_DECLARE_FINAL_TYPE (MwProblemsView, mw_problems_view, MW, PROBLEMS_VIEW, GtkBo
 GtkWidget *mw_problems_view_new (void);
 /* Replaces the findings of one file (key: its path or tab name) with `diagnostics`
  * (MwLuaDiagnostic*; NULL or empty removes the file). */
-void mw_problems_view_set_file (MwProblemsView *self,
-                                const char     *key,
-                                const char     *display_name,
-                                GPtrArray      *diagnostics);
+void mw_problems_view_set_file (MwProblemsView *self, const char *key, const char *display_name,
+                                GPtrArray *diagnostics);
 guint mw_problems_view_get_count (MwProblemsView *self);
 /* Activates the n-th row as a click would: emits "activate-location" (key, line, column). */
-gboolean mw_problems_view_activate (MwProblemsView *self,
-                                    guint           n);
+gboolean mw_problems_view_activate (MwProblemsView *self, guint n);
 
 G_END_DECLS

@@ -7,21 +7,17 @@
 #include "mw-window-private.h"
 
 static void
-action_new (GSimpleAction *action,
-            GVariant      *param,
-            gpointer       user_data)
+action_new (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   mw_window_new_document (MW_WINDOW (user_data));
 }
 
 static void
-open_response_cb (GtkNativeDialog *dialog,
-                  gint             response,
-                  MwWindow        *self)
+open_response_cb (GtkNativeDialog *dialog, gint response, MwWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GSList) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GSList) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
       for (GSList *l = files; l != NULL; l = l->next)
         {
           mw_window_open_file (self, l->data);
@@ -32,14 +28,11 @@ open_response_cb (GtkNativeDialog *dialog,
 }
 
 static void
-action_open (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
+action_open (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
-  GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new ("Open", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                 "_Open", "_Cancel");
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+    "Open", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
   GtkFileFilter *lua = gtk_file_filter_new ();
   GtkFileFilter *all = gtk_file_filter_new ();
 
@@ -55,19 +48,15 @@ action_open (GSimpleAction *action,
 }
 
 static void
-action_open_recent (GSimpleAction *action,
-                    GVariant      *param,
-                    gpointer       user_data)
+action_open_recent (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
 
   mw_window_open_file (MW_WINDOW (user_data), file);
 }
 
 static void
-action_save (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
+action_save (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
   MwEditor *editor = mw_window_get_current_editor (self);
@@ -77,9 +66,7 @@ action_save (GSimpleAction *action,
 }
 
 static void
-action_save_as (GSimpleAction *action,
-                GVariant      *param,
-                gpointer       user_data)
+action_save_as (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
   MwEditor *editor = mw_window_get_current_editor (self);
@@ -89,9 +76,7 @@ action_save_as (GSimpleAction *action,
 }
 
 static void
-action_close_tab (GSimpleAction *action,
-                  GVariant      *param,
-                  gpointer       user_data)
+action_close_tab (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
   MwEditor *editor = mw_window_get_current_editor (self);
@@ -101,9 +86,7 @@ action_close_tab (GSimpleAction *action,
 }
 
 static void
-action_find (GSimpleAction *action,
-             GVariant      *param,
-             gpointer       user_data)
+action_find (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwEditor *editor = mw_window_get_current_editor (MW_WINDOW (user_data));
 
@@ -112,9 +95,7 @@ action_find (GSimpleAction *action,
 }
 
 static void
-action_replace (GSimpleAction *action,
-                GVariant      *param,
-                gpointer       user_data)
+action_replace (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwEditor *editor = mw_window_get_current_editor (MW_WINDOW (user_data));
 
@@ -123,17 +104,13 @@ action_replace (GSimpleAction *action,
 }
 
 static void
-action_clear_console (GSimpleAction *action,
-                      GVariant      *param,
-                      gpointer       user_data)
+action_clear_console (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   mw_console_clear (MW_WINDOW (user_data)->console);
 }
 
 static void
-action_focus_console (GSimpleAction *action,
-                      GVariant      *param,
-                      gpointer       user_data)
+action_focus_console (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
 
@@ -142,38 +119,30 @@ action_focus_console (GSimpleAction *action,
 }
 
 static void
-action_show_problems (GSimpleAction *action,
-                      GVariant      *param,
-                      gpointer       user_data)
+action_show_problems (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   gtk_stack_set_visible_child_name (MW_WINDOW (user_data)->bottom_stack, "problems");
 }
 
 static void
-action_show_heap (GSimpleAction *action,
-                  GVariant      *param,
-                  gpointer       user_data)
+action_show_heap (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   gtk_stack_set_visible_child_name (MW_WINDOW (user_data)->bottom_stack, "heap");
 }
 
 static void
-check_folder_response_cb (GtkNativeDialog *dialog,
-                          gint             response,
-                          MwWindow        *self)
+check_folder_response_cb (GtkNativeDialog *dialog, gint response, MwWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       mw_window_check_folder (self, folder);
     }
   g_object_unref (dialog);
 }
 
 static void
-action_check_folder (GSimpleAction *action,
-                     GVariant      *param,
-                     gpointer       user_data)
+action_check_folder (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
   g_autofree char *recent = g_settings_get_string (self->settings, "recent-project");
@@ -188,9 +157,7 @@ action_check_folder (GSimpleAction *action,
 }
 
 static void
-action_show_help_overlay (GSimpleAction *action,
-                          GVariant      *param,
-                          gpointer       user_data)
+action_show_help_overlay (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
 

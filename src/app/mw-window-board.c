@@ -14,7 +14,7 @@
 #include "mw-pipeline-dialog.h"
 #include "mw-serial-transport.h"
 
-#define RUN_TIMEOUT_MS 0          /* a program may run for as long as it likes */
+#define RUN_TIMEOUT_MS 0 /* a program may run for as long as it likes */
 #define LINE_TIMEOUT_MS 10000
 
 static gboolean
@@ -24,9 +24,7 @@ is_connected (MwWindow *self)
 }
 
 static void
-set_action_enabled (MwWindow   *self,
-                    const char *name,
-                    gboolean    enabled)
+set_action_enabled (MwWindow *self, const char *name, gboolean enabled)
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
@@ -60,12 +58,11 @@ _mw_window_update_device_actions (MwWindow *self)
  * default is the configured port, else the first port with a usual NodeMCU bridge chip, else
  * the simulated board. */
 void
-_mw_window_fill_ports (MwWindow   *self,
-                       const char *wanted)
+_mw_window_fill_ports (MwWindow *self, const char *wanted)
 {
-  g_autoptr(GPtrArray) ports = mw_serial_list_ports (NULL);
-  g_autofree char *current = g_strdup (gtk_combo_box_get_active_id (
-                                         GTK_COMBO_BOX (self->port_combo)));
+  g_autoptr (GPtrArray) ports = mw_serial_list_ports (NULL);
+  g_autofree char *current =
+    g_strdup (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->port_combo)));
   const char *board = NULL;
 
   gtk_combo_box_text_remove_all (self->port_combo);
@@ -86,8 +83,7 @@ _mw_window_fill_ports (MwWindow   *self,
   if (wanted == NULL)
     wanted = current;
   if (wanted == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), wanted))
-    if (board == NULL ||
-        !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), board))
+    if (board == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), board))
       gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), MW_WINDOW_PORT_SIMULATED);
 }
 
@@ -103,9 +99,7 @@ port_popup_cb (MwWindow *self)
 }
 
 static void
-show_error (MwWindow     *self,
-            const char   *what,
-            const GError *error)
+show_error (MwWindow *self, const char *what, const GError *error)
 {
   g_autofree char *msg = g_strdup_printf ("%s: %s", what, error->message);
   mw_window_show_message (self, GTK_MESSAGE_ERROR, msg);
@@ -115,8 +109,7 @@ show_error (MwWindow     *self,
  * the commands Moonwire sends (an upload sends hundreds): noise in a console that has its
  * own input line. */
 static gboolean
-only_prompts (const char *line,
-              gsize       len)
+only_prompts (const char *line, gsize len)
 {
   gboolean any = FALSE;
 
@@ -131,8 +124,7 @@ only_prompts (const char *line,
 }
 
 static void
-connection_console_cb (MwWindow *self,
-                       GBytes   *data)
+connection_console_cb (MwWindow *self, GBytes *data)
 {
   gsize len;
   const char *bytes = g_bytes_get_data (data, &len);
@@ -160,17 +152,14 @@ connection_reset_cb (MwWindow *self)
 }
 
 static void
-connection_heap_sample_cb (MwWindow *self,
-                           gint64    time_us,
-                           guint     heap)
+connection_heap_sample_cb (MwWindow *self, gint64 time_us, guint heap)
 {
   mw_heap_graph_add_sample (self->heap_graph, time_us, heap);
   mw_board_panel_set_heap (self->board_panel, heap);
 }
 
 static void
-connection_disconnected_cb (MwWindow   *self,
-                            const char *reason)
+connection_disconnected_cb (MwWindow *self, const char *reason)
 {
   mw_board_panel_clear (self->board_panel);
   _mw_window_update_device_actions (self);
@@ -190,12 +179,10 @@ heap_interval_changed_cb (MwWindow *self)
 static void refresh_files (MwWindow *self);
 
 static void
-connect_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(MwWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (MwWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
   const MwBoardInfo *info;
   g_autofree char *modules = NULL;
   g_autofree char *firmware = NULL;
@@ -229,9 +216,7 @@ connect_done_cb (GObject      *object,
 }
 
 static void
-action_connect (GSimpleAction *action,
-                GVariant      *param,
-                gpointer       user_data)
+action_connect (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
   const char *port = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->port_combo));
@@ -241,17 +226,15 @@ action_connect (GSimpleAction *action,
     return;
   self->connecting = TRUE;
   _mw_window_update_device_actions (self);
-  mw_connection_connect_async (self->connection,
-                               g_strcmp0 (port, MW_WINDOW_PORT_SIMULATED) == 0
-                               ? MW_CONNECTION_SIMULATED : port,
-                               baud != NULL ? (guint) g_ascii_strtoull (baud, NULL, 10) : 115200,
-                               NULL, connect_done_cb, g_object_ref (self));
+  mw_connection_connect_async (
+    self->connection,
+    g_strcmp0 (port, MW_WINDOW_PORT_SIMULATED) == 0 ? MW_CONNECTION_SIMULATED : port,
+    baud != NULL ? (guint) g_ascii_strtoull (baud, NULL, 10) : 115200, NULL, connect_done_cb,
+    g_object_ref (self));
 }
 
 static void
-action_disconnect (GSimpleAction *action,
-                   GVariant      *param,
-                   gpointer       user_data)
+action_disconnect (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
 
@@ -261,39 +244,34 @@ action_disconnect (GSimpleAction *action,
 }
 
 static void
-exec_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+exec_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(MwWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = mw_device_exec_finish (MW_DEVICE (object), result, &error);
+  g_autoptr (MwWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) out = mw_device_exec_finish (MW_DEVICE (object), result, &error);
 
-  if (error != NULL && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error != NULL && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error (self, "The board reported an error", error);
 }
 
 static void
-action_reset (GSimpleAction *action,
-              GVariant      *param,
-              gpointer       user_data)
+action_reset (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   MwRepl *repl = mw_connection_get_repl (self->connection);
 
   if (repl == NULL)
     return;
   /* RTS pulses EN on a real board; a pty (the simulator) has no lines: ask the firmware. */
   if (!mw_repl_hardware_reset (repl, &error))
-    mw_device_exec_async (mw_connection_get_device (self->connection), "node.restart()", 2000,
-                          NULL, NULL, NULL, exec_done_cb, g_object_ref (self));
+    mw_device_exec_async (mw_connection_get_device (self->connection), "node.restart()", 2000, NULL,
+                          NULL, NULL, exec_done_cb, g_object_ref (self));
 }
 
 static void
-output_to_console (GBytes   *chunk,
-                   gpointer  user_data)
+output_to_console (GBytes *chunk, gpointer user_data)
 {
   MwWindow *self = user_data;
   gsize len;
@@ -312,8 +290,7 @@ finish_operation (MwWindow *self)
 }
 
 static GCancellable *
-start_operation (MwWindow   *self,
-                 const char *label)
+start_operation (MwWindow *self, const char *label)
 {
   g_assert (self->op_cancellable == NULL);
   self->op_cancellable = g_cancellable_new ();
@@ -325,13 +302,11 @@ start_operation (MwWindow   *self,
 }
 
 static void
-run_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+run_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(MwWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = mw_device_exec_finish (MW_DEVICE (object), result, &error);
+  g_autoptr (MwWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) out = mw_device_exec_finish (MW_DEVICE (object), result, &error);
 
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
@@ -341,12 +316,10 @@ run_done_cb (GObject      *object,
 }
 
 static void
-run_on_board (MwWindow   *self,
-              const char *name)
+run_on_board (MwWindow *self, const char *name)
 {
   g_autofree char *label = g_strdup_printf ("Running %s", name);
   g_autofree char *echo = g_strdup_printf ("> dofile(\"%s\")\n", name);
-
 
   mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_RUN, name);
   mw_console_append (self->console, echo, -1);
@@ -359,8 +332,7 @@ run_on_board (MwWindow   *self,
 /* The board-side name of an editor's file: its base name, or NULL (with a message) when the
  * file was never saved or the name does not fit SPIFFS. */
 static char *
-board_name (MwWindow *self,
-            MwEditor *editor)
+board_name (MwWindow *self, MwEditor *editor)
 {
   GFile *file = mw_document_get_file (mw_editor_get_document (editor));
   g_autofree char *name = file != NULL ? g_file_get_basename (file) : NULL;
@@ -381,9 +353,7 @@ board_name (MwWindow *self,
 }
 
 static void
-action_run (GSimpleAction *action,
-            GVariant      *param,
-            gpointer       user_data)
+action_run (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
   MwEditor *editor = mw_window_get_current_editor (self);
@@ -401,10 +371,11 @@ action_run (GSimpleAction *action,
   run_on_board (self, name);
 }
 
-typedef struct {
+typedef struct
+{
   MwWindow *self;
-  char *name;           /* the name on the board */
-  char *remove_after;   /* the .lua to remove once its .lc is there, or NULL */
+  char *name; /* the name on the board */
+  char *remove_after; /* the .lua to remove once its .lc is there, or NULL */
   gsize size;
 } UploadData;
 
@@ -418,9 +389,7 @@ upload_data_free (UploadData *data)
 }
 
 static void
-upload_progress_cb (gsize    done,
-                    gsize    total,
-                    gpointer user_data)
+upload_progress_cb (gsize done, gsize total, gpointer user_data)
 {
   UploadData *data = user_data;
   g_autofree char *text = NULL;
@@ -436,12 +405,10 @@ upload_progress_cb (gsize    done,
 static void upload_next_dropped (MwWindow *self);
 
 static void
-remove_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+remove_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(MwWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (MwWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
 
   if (!mw_device_op_finish (MW_DEVICE (object), result, &error))
     show_error (self, "Could not remove the source after compiling", error);
@@ -449,13 +416,11 @@ remove_done_cb (GObject      *object,
 }
 
 static void
-upload_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   UploadData *data = user_data;
   MwWindow *self = data->self;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   MwUploadStats stats = { 0 };
 
   if (!mw_device_upload_finish (MW_DEVICE (object), result, &stats, &error))
@@ -466,7 +431,8 @@ upload_done_cb (GObject      *object,
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             {
               g_autofree char *msg = g_strdup_printf ("Upload of %s cancelled: the file on the "
-                                                      "board is as it was.", data->name);
+                                                      "board is as it was.",
+                                                      data->name);
               mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
             }
           else
@@ -480,14 +446,14 @@ upload_done_cb (GObject      *object,
   if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
     {
       g_autofree char *msg = g_strdup_printf ("Uploaded %s: %" G_GSIZE_FORMAT " bytes, verified "
-                                              "on the board, in %.1f s", data->name, stats.bytes,
-                                              stats.seconds);
+                                              "on the board, in %.1f s",
+                                              data->name, stats.bytes, stats.seconds);
       finish_operation (self);
       mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
       mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_UPLOAD,
                                 data->name);
-      if (data->remove_after != NULL &&
-          mw_file_browser_lookup (self->file_browser, data->remove_after) >= 0)
+      if (data->remove_after != NULL
+          && mw_file_browser_lookup (self->file_browser, data->remove_after) >= 0)
         mw_device_remove_async (MW_DEVICE (object), data->remove_after, NULL, remove_done_cb,
                                 g_object_ref (self));
       else
@@ -498,10 +464,7 @@ upload_done_cb (GObject      *object,
 }
 
 static void
-upload_bytes (MwWindow   *self,
-              const char *name,
-              GBytes     *bytes,
-              const char *remove_after)
+upload_bytes (MwWindow *self, const char *name, GBytes *bytes, const char *remove_after)
 {
   UploadData *data = g_new0 (UploadData, 1);
   g_autofree char *label = g_strdup_printf ("Uploading %s", name);
@@ -518,8 +481,7 @@ upload_bytes (MwWindow   *self,
 /* The project folder of an editor's file: the folder last checked (Problems) when the file is
  * in it, else the file's own folder. Its upload pipeline is remembered (mw-pipeline-dialog.h). */
 static char *
-project_folder (MwWindow *self,
-                MwEditor *editor)
+project_folder (MwWindow *self, MwEditor *editor)
 {
   GFile *file = mw_document_get_file (mw_editor_get_document (editor));
   g_autofree char *recent = g_settings_get_string (self->settings, "recent-project");
@@ -534,9 +496,7 @@ project_folder (MwWindow *self,
 }
 
 static void
-action_pipeline (GSimpleAction *action,
-                 GVariant      *param,
-                 gpointer       user_data)
+action_pipeline (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
   MwEditor *editor = mw_window_get_current_editor (self);
@@ -548,16 +508,15 @@ action_pipeline (GSimpleAction *action,
                               "Save the file first: the pipeline belongs to its folder.");
       return;
     }
-  gtk_window_present (GTK_WINDOW (mw_pipeline_dialog_new (GTK_WINDOW (self), self->settings,
-                                                          folder)));
+  gtk_window_present (
+    GTK_WINDOW (mw_pipeline_dialog_new (GTK_WINDOW (self), self->settings, folder)));
 }
 
 /* The upload pipeline (remembered per project folder, Preferences as defaults): lint, minify
  * (verified), compile for the board's number type, strip; each step that fails stops the upload
  * and says why. */
 static void
-upload_editor (MwWindow *self,
-               gboolean  compile)
+upload_editor (MwWindow *self, gboolean compile)
 {
   MwEditor *editor = mw_window_get_current_editor (self);
   g_autofree char *name = editor != NULL ? board_name (self, editor) : NULL;
@@ -565,10 +524,10 @@ upload_editor (MwWindow *self,
   g_autofree char *target = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *forced = NULL;
-  g_autoptr(GBytes) source = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MwLuaLintOptions) lint_options = NULL;
+  g_autoptr (GBytes) source = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MwLuaLintOptions) lint_options = NULL;
   const MwBoardInfo *info = mw_connection_get_board_info (self->connection);
   MwLuaPipelineOptions steps;
   MwPipeline pipeline;
@@ -581,7 +540,7 @@ upload_editor (MwWindow *self,
   source = g_bytes_new (text, strlen (text));
   lint_options = _mw_window_new_lint_options (self);
 
-  steps = (MwLuaPipelineOptions) {
+  steps = (MwLuaPipelineOptions){
     .lint = pipeline.lint,
     .minify = pipeline.minify,
     .compile = compile || pipeline.compile,
@@ -607,25 +566,19 @@ upload_editor (MwWindow *self,
 }
 
 static void
-action_upload (GSimpleAction *action,
-               GVariant      *param,
-               gpointer       user_data)
+action_upload (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   upload_editor (MW_WINDOW (user_data), FALSE);
 }
 
 static void
-action_compile_upload (GSimpleAction *action,
-                       GVariant      *param,
-                       gpointer       user_data)
+action_compile_upload (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   upload_editor (MW_WINDOW (user_data), TRUE);
 }
 
 static void
-action_cancel (GSimpleAction *action,
-               GVariant      *param,
-               gpointer       user_data)
+action_cancel (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
 
@@ -633,13 +586,11 @@ action_cancel (GSimpleAction *action,
 }
 
 static void
-send_line_done_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+send_line_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(MwWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = mw_repl_send_line_finish (MW_REPL (object), result, &error);
+  g_autoptr (MwWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) out = mw_repl_send_line_finish (MW_REPL (object), result, &error);
 
   if (self->console == NULL)
     return;
@@ -657,8 +608,7 @@ send_line_done_cb (GObject      *object,
 }
 
 static void
-console_send_cb (MwWindow   *self,
-                 const char *line)
+console_send_cb (MwWindow *self, const char *line)
 {
   MwRepl *repl = mw_connection_get_repl (self->connection);
   g_autofree char *echo = NULL;
@@ -677,9 +627,7 @@ console_send_cb (MwWindow   *self,
 }
 
 static void
-action_send_selection (GSimpleAction *action,
-                       GVariant      *param,
-                       gpointer       user_data)
+action_send_selection (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
   MwEditor *editor = mw_window_get_current_editor (self);
@@ -692,13 +640,11 @@ action_send_selection (GSimpleAction *action,
 /* File browser */
 
 static void
-list_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+list_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(MwWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) files = mw_device_list_finish (MW_DEVICE (object), result, &error);
+  g_autoptr (MwWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) files = mw_device_list_finish (MW_DEVICE (object), result, &error);
   g_autofree const char **names = NULL;
   g_autofree gint64 *sizes = NULL;
 
@@ -721,15 +667,13 @@ list_done_cb (GObject      *object,
 }
 
 static void
-fsinfo_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+fsinfo_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(MwWindow) self = user_data;
+  g_autoptr (MwWindow) self = user_data;
   MwFsInfo info = { 0 };
 
-  if (self->file_browser != NULL && is_connected (self) &&
-      mw_device_fsinfo_finish (MW_DEVICE (object), result, &info, NULL))
+  if (self->file_browser != NULL && is_connected (self)
+      && mw_device_fsinfo_finish (MW_DEVICE (object), result, &info, NULL))
     mw_file_browser_set_fsinfo (self->file_browser, info.remaining, info.used, info.total);
 }
 
@@ -745,32 +689,29 @@ refresh_files (MwWindow *self)
 }
 
 static void
-op_done_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+op_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(MwWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (MwWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
 
   if (!mw_device_op_finish (MW_DEVICE (object), result, &error) && self->file_browser != NULL)
     show_error (self, "The board refused", error);
   refresh_files (self);
 }
 
-typedef struct {
+typedef struct
+{
   MwWindow *self;
   char *name;
-  char *folder;   /* download: where to; NULL: open in an editor */
+  char *folder; /* download: where to; NULL: open in an editor */
 } ReadData;
 
 static void
-read_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+read_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   ReadData *data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = mw_device_read_file_finish (MW_DEVICE (object), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = mw_device_read_file_finish (MW_DEVICE (object), result, &error);
   g_autofree char *folder = NULL;
   g_autofree char *path = NULL;
 
@@ -779,17 +720,17 @@ read_done_cb (GObject      *object,
   else
     {
       /* Opened files live in the cache, so Save writes a real file. */
-      folder = data->folder != NULL ? g_strdup (data->folder)
-                                    : g_build_filename (g_get_user_cache_dir (), "moonwire",
-                                                        "board", NULL);
+      folder = data->folder != NULL
+                 ? g_strdup (data->folder)
+                 : g_build_filename (g_get_user_cache_dir (), "moonwire", "board", NULL);
       path = g_build_filename (folder, data->name, NULL);
-      if (g_mkdir_with_parents (folder, 0755) != 0 ||
-          !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                &error))
+      if (g_mkdir_with_parents (folder, 0755) != 0
+          || !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   &error))
         show_error (data->self, "Could not save the download", error);
       else if (data->folder == NULL)
         {
-          g_autoptr(GFile) file = g_file_new_for_path (path);
+          g_autoptr (GFile) file = g_file_new_for_path (path);
           mw_window_open_file (data->self, file);
         }
       else
@@ -805,10 +746,7 @@ read_done_cb (GObject      *object,
 }
 
 static void
-file_browser_action_cb (MwWindow   *self,
-                        const char *verb,
-                        const char *name,
-                        const char *argument)
+file_browser_action_cb (MwWindow *self, const char *verb, const char *name, const char *argument)
 {
   MwDevice *device = mw_connection_get_device (self->connection);
 
@@ -847,7 +785,7 @@ upload_next_dropped (MwWindow *self)
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *name = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gsize len;
 
   if (self->upload_queue->len == 0 || self->op_cancellable != NULL || !is_connected (self))
@@ -861,14 +799,13 @@ upload_next_dropped (MwWindow *self)
       return;
     }
   {
-    g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
     upload_bytes (self, name, bytes, NULL);
   }
 }
 
 static void
-file_browser_upload_cb (MwWindow  *self,
-                        GStrv      paths)
+file_browser_upload_cb (MwWindow *self, GStrv paths)
 {
   if (!is_connected (self))
     {
@@ -897,26 +834,26 @@ static const GActionEntry board_entries[] = {
 void
 _mw_window_init_board (MwWindow *self)
 {
-  g_action_map_add_action_entries (G_ACTION_MAP (self), board_entries,
-                                   G_N_ELEMENTS (board_entries), self);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), board_entries, G_N_ELEMENTS (board_entries),
+                                   self);
   self->connection = mw_connection_new ();
   self->upload_queue = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect_object (self->connection, "console", G_CALLBACK (connection_console_cb),
-                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "console", G_CALLBACK (connection_console_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "reset", G_CALLBACK (connection_reset_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "heap-sample",
-                           G_CALLBACK (connection_heap_sample_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "heap-sample", G_CALLBACK (connection_heap_sample_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "disconnected",
                            G_CALLBACK (connection_disconnected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->heap_graph, "notify::interval",
                            G_CALLBACK (heap_interval_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->port_combo, "notify::popup-shown",
-                           G_CALLBACK (port_popup_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->port_combo, "notify::popup-shown", G_CALLBACK (port_popup_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->console, "send", G_CALLBACK (console_send_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->file_browser, "file-action",
-                           G_CALLBACK (file_browser_action_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->file_browser, "upload-files",
-                           G_CALLBACK (file_browser_upload_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->file_browser, "file-action", G_CALLBACK (file_browser_action_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->file_browser, "upload-files", G_CALLBACK (file_browser_upload_cb),
+                           self, G_CONNECT_SWAPPED);
 }

@@ -11,11 +11,12 @@
  * files: a global set in one file and cleared in another), in a worker thread. */
 #define MAX_FOLDER_FILES 2000
 
-typedef struct {
+typedef struct
+{
   char *folder;
   MwLuaLintOptions *options;
-  GPtrArray *paths;     /* char* */
-  GPtrArray *results;   /* GPtrArray* of MwLuaDiagnostic*, one per path */
+  GPtrArray *paths; /* char* */
+  GPtrArray *results; /* GPtrArray* of MwLuaDiagnostic*, one per path */
 } FolderCheck;
 
 static void
@@ -29,11 +30,9 @@ folder_check_free (FolderCheck *check)
 }
 
 static void
-collect_lua_files (const char *dir,
-                   GPtrArray  *paths,
-                   guint       depth)
+collect_lua_files (const char *dir, GPtrArray *paths, guint depth)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
 
   if (d == NULL || depth > 8)
@@ -52,20 +51,17 @@ collect_lua_files (const char *dir,
 }
 
 static gint
-compare_paths (gconstpointer a,
-               gconstpointer b)
+compare_paths (gconstpointer a, gconstpointer b)
 {
   return g_strcmp0 (*(const char **) a, *(const char **) b);
 }
 
 static void
-folder_check_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
+folder_check_thread (GTask *task, gpointer source_object, gpointer task_data,
                      GCancellable *cancellable)
 {
   FolderCheck *check = task_data;
-  g_autoptr(GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
+  g_autoptr (GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
 
   collect_lua_files (check->folder, check->paths, 0);
   g_ptr_array_sort (check->paths, compare_paths);
@@ -86,9 +82,7 @@ folder_check_thread (GTask        *task,
 }
 
 static void
-folder_check_done_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+folder_check_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   MwWindow *self = MW_WINDOW (object);
   FolderCheck *check = g_task_get_task_data (G_TASK (result));
@@ -101,8 +95,8 @@ folder_check_done_cb (GObject      *object,
     {
       const char *path = g_ptr_array_index (check->paths, i);
       g_autofree char *rel = g_str_has_prefix (path, check->folder)
-                             ? g_strdup (path + strlen (check->folder) + 1)
-                             : g_path_get_basename (path);
+                               ? g_strdup (path + strlen (check->folder) + 1)
+                               : g_path_get_basename (path);
       GPtrArray *diags = g_ptr_array_index (check->results, i);
 
       findings += diags->len;
@@ -115,10 +109,9 @@ folder_check_done_cb (GObject      *object,
 }
 
 void
-mw_window_check_folder (MwWindow *self,
-                        GFile    *folder)
+mw_window_check_folder (MwWindow *self, GFile *folder)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   FolderCheck *check;
 
   g_return_if_fail (MW_IS_WINDOW (self));

@@ -44,33 +44,27 @@ struct _MwWindow
 
   MwConnection *connection;
   gboolean connecting;
-  GCancellable *op_cancellable;   /* the running upload or run; win.cancel cancels it */
-  GPtrArray *upload_queue;        /* paths dropped on the file browser, still to upload */
+  GCancellable *op_cancellable; /* the running upload or run; win.cancel cancels it */
+  GPtrArray *upload_queue; /* paths dropped on the file browser, still to upload */
 
-  char *pending_jump;             /* a Problems row's file being opened, to jump to */
+  char *pending_jump; /* a Problems row's file being opened, to jump to */
   guint pending_line;
   guint pending_column;
 };
 
 /* mw-window.c */
-MwLuaNumberType   _mw_window_get_number_type       (MwWindow   *self);
-MwLuaLintOptions *_mw_window_new_lint_options      (MwWindow   *self);
-void              _mw_window_save_editor           (MwWindow   *self,
-                                                    MwEditor   *editor,
-                                                    gboolean    close_after);
-void              _mw_window_save_as               (MwWindow   *self,
-                                                    MwEditor   *editor,
-                                                    gboolean    close_after);
-void              _mw_window_close_editor          (MwWindow   *self,
-                                                    MwEditor   *editor);
+MwLuaNumberType _mw_window_get_number_type (MwWindow *self);
+MwLuaLintOptions *_mw_window_new_lint_options (MwWindow *self);
+void _mw_window_save_editor (MwWindow *self, MwEditor *editor, gboolean close_after);
+void _mw_window_save_as (MwWindow *self, MwEditor *editor, gboolean close_after);
+void _mw_window_close_editor (MwWindow *self, MwEditor *editor);
 
 /* mw-window-actions.c */
-void              _mw_window_add_actions           (MwWindow   *self);
+void _mw_window_add_actions (MwWindow *self);
 
 /* mw-window-board.c */
-void              _mw_window_init_board            (MwWindow   *self);
-void              _mw_window_fill_ports            (MwWindow   *self,
-                                                    const char *wanted);
-void              _mw_window_update_device_actions (MwWindow   *self);
+void _mw_window_init_board (MwWindow *self);
+void _mw_window_fill_ports (MwWindow *self, const char *wanted);
+void _mw_window_update_device_actions (MwWindow *self);
 
 G_END_DECLS

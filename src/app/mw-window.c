@@ -16,8 +16,7 @@
 G_DEFINE_TYPE (MwWindow, mw_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static MwEditor *
-editor_at (MwWindow *self,
-           gint      page)
+editor_at (MwWindow *self, gint page)
 {
   GtkWidget *child = page >= 0 ? gtk_notebook_get_nth_page (self->notebook, page) : NULL;
   return child != NULL ? MW_EDITOR (child) : NULL;
@@ -47,10 +46,9 @@ mw_window_list_editors (MwWindow *self)
 }
 
 MwEditor *
-mw_window_find_editor (MwWindow *self,
-                       GFile    *file)
+mw_window_find_editor (MwWindow *self, GFile *file)
 {
-  g_autoptr(GList) editors = NULL;
+  g_autoptr (GList) editors = NULL;
 
   g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
@@ -67,7 +65,7 @@ mw_window_find_editor (MwWindow *self,
 guint
 mw_window_count_unsaved (MwWindow *self)
 {
-  g_autoptr(GList) editors = NULL;
+  g_autoptr (GList) editors = NULL;
   guint n = 0;
 
   g_return_val_if_fail (MW_IS_WINDOW (self), 0);
@@ -78,9 +76,7 @@ mw_window_count_unsaved (MwWindow *self)
 }
 
 void
-mw_window_show_message (MwWindow       *self,
-                        GtkMessageType  type,
-                        const char     *message)
+mw_window_show_message (MwWindow *self, GtkMessageType type, const char *message)
 {
   g_return_if_fail (MW_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
@@ -100,8 +96,7 @@ mw_window_get_message (MwWindow *self)
 }
 
 static void
-info_bar_response_cb (MwWindow *self,
-                      gint      response)
+info_bar_response_cb (MwWindow *self, gint response)
 {
   gtk_info_bar_set_revealed (self->info_bar, FALSE);
 }
@@ -118,8 +113,7 @@ editor_key (MwEditor *editor)
 }
 
 static void
-editor_diagnostics_changed_cb (MwWindow *self,
-                               MwEditor *editor)
+editor_diagnostics_changed_cb (MwWindow *self, MwEditor *editor)
 {
   g_autofree char *key = editor_key (editor);
   g_autofree char *title = mw_document_dup_title (mw_editor_get_document (editor));
@@ -162,7 +156,7 @@ update_title (MwWindow *self)
 
       if (file != NULL)
         {
-          g_autoptr(GFile) parent = g_file_get_parent (file);
+          g_autoptr (GFile) parent = g_file_get_parent (file);
           g_autofree char *dir = parent != NULL ? g_file_get_parse_name (parent) : NULL;
           subtitle = dir != NULL ? g_strdup_printf ("%s — %s", title, dir)
                                  : g_steal_pointer (&title);
@@ -211,8 +205,7 @@ notebook_switch_page_cb (MwWindow *self)
 }
 
 static void
-tab_close_clicked_cb (GtkButton *button,
-                      MwEditor  *editor)
+tab_close_clicked_cb (GtkButton *button, MwEditor *editor)
 {
   MwWindow *self = MW_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (editor)));
 
@@ -220,8 +213,7 @@ tab_close_clicked_cb (GtkButton *button,
 }
 
 static void
-apply_style_scheme (MwWindow   *self,
-                    MwDocument *document)
+apply_style_scheme (MwWindow *self, MwDocument *document)
 {
   GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
   g_autofree char *id = g_settings_get_string (self->settings, "style-scheme");
@@ -237,7 +229,7 @@ apply_style_scheme (MwWindow   *self,
 static void
 style_settings_changed_cb (MwWindow *self)
 {
-  g_autoptr(GList) editors = mw_window_list_editors (self);
+  g_autoptr (GList) editors = mw_window_list_editors (self);
 
   for (GList *l = editors; l != NULL; l = l->next)
     apply_style_scheme (self, mw_editor_get_document (l->data));
@@ -259,16 +251,15 @@ _mw_window_new_lint_options (MwWindow *self)
 static void
 lint_settings_changed_cb (MwWindow *self)
 {
-  g_autoptr(MwLuaLintOptions) options = _mw_window_new_lint_options (self);
-  g_autoptr(GList) editors = mw_window_list_editors (self);
+  g_autoptr (MwLuaLintOptions) options = _mw_window_new_lint_options (self);
+  g_autoptr (GList) editors = mw_window_list_editors (self);
 
   for (GList *l = editors; l != NULL; l = l->next)
     mw_editor_set_lint_options (l->data, options);
 }
 
 static MwEditor *
-add_editor (MwWindow   *self,
-            MwDocument *document)
+add_editor (MwWindow *self, MwDocument *document)
 {
   GtkWidget *editor = mw_editor_new (document);
   GtkWidget *tab = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
@@ -287,7 +278,7 @@ add_editor (MwWindow   *self,
 
   apply_style_scheme (self, mw_editor_get_document (MW_EDITOR (editor)));
   {
-    g_autoptr(MwLuaLintOptions) options = _mw_window_new_lint_options (self);
+    g_autoptr (MwLuaLintOptions) options = _mw_window_new_lint_options (self);
     mw_editor_set_lint_options (MW_EDITOR (editor), options);
   }
   g_signal_connect_object (editor, "diagnostics-changed",
@@ -305,7 +296,7 @@ add_editor (MwWindow   *self,
 MwEditor *
 mw_window_new_document (MwWindow *self)
 {
-  g_autoptr(MwDocument) document = NULL;
+  g_autoptr (MwDocument) document = NULL;
   MwEditor *editor;
 
   g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
@@ -316,8 +307,7 @@ mw_window_new_document (MwWindow *self)
 }
 
 static void
-remember_recent (MwWindow *self,
-                 GFile    *file)
+remember_recent (MwWindow *self, GFile *file)
 {
   g_autofree char *uri = g_file_get_uri (file);
 
@@ -325,13 +315,11 @@ remember_recent (MwWindow *self,
 }
 
 static void
-load_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+load_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(MwWindow) self = user_data;
+  g_autoptr (MwWindow) self = user_data;
   MwDocument *document = MW_DOCUMENT (object);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GFile *file = g_object_get_data (object, "mw-loading");
 
   if (!mw_document_load_finish (document, result, &error))
@@ -359,11 +347,10 @@ load_done_cb (GObject      *object,
 }
 
 void
-mw_window_open_file (MwWindow *self,
-                     GFile    *file)
+mw_window_open_file (MwWindow *self, GFile *file)
 {
   MwEditor *editor;
-  g_autoptr(MwDocument) document = NULL;
+  g_autoptr (MwDocument) document = NULL;
 
   g_return_if_fail (MW_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -381,19 +368,18 @@ mw_window_open_file (MwWindow *self,
 }
 
 /* Saving: an optional continuation runs once the save succeeded (close a tab, quit). */
-typedef struct {
+typedef struct
+{
   MwWindow *self;
   MwEditor *editor;
   gboolean close_after;
 } SaveData;
 
 static void
-save_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+save_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   SaveData *data = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!mw_document_save_finish (MW_DOCUMENT (object), result, &error))
     {
@@ -416,9 +402,7 @@ save_done_cb (GObject      *object,
 }
 
 void
-_mw_window_save_editor (MwWindow *self,
-                        MwEditor *editor,
-                        gboolean  close_after)
+_mw_window_save_editor (MwWindow *self, MwEditor *editor, gboolean close_after)
 {
   MwDocument *document = mw_editor_get_document (editor);
   SaveData *data;
@@ -436,15 +420,13 @@ _mw_window_save_editor (MwWindow *self,
 }
 
 static void
-save_as_response_cb (GtkNativeDialog *dialog,
-                     gint             response,
-                     gpointer         user_data)
+save_as_response_cb (GtkNativeDialog *dialog, gint response, gpointer user_data)
 {
   SaveData *data = user_data;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       mw_document_save_async (mw_editor_get_document (data->editor), file, NULL, save_done_cb,
                               data);
     }
@@ -459,13 +441,10 @@ save_as_response_cb (GtkNativeDialog *dialog,
 }
 
 void
-_mw_window_save_as (MwWindow *self,
-                    MwEditor *editor,
-                    gboolean  close_after)
+_mw_window_save_as (MwWindow *self, MwEditor *editor, gboolean close_after)
 {
-  GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new ("Save As", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                 "_Save", "_Cancel");
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+    "Save As", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
   GFile *file = mw_document_get_file (mw_editor_get_document (editor));
   SaveData *data = g_new0 (SaveData, 1);
 
@@ -482,8 +461,7 @@ _mw_window_save_as (MwWindow *self,
 }
 
 static void
-remove_editor (MwWindow *self,
-               MwEditor *editor)
+remove_editor (MwWindow *self, MwEditor *editor)
 {
   g_autofree char *key = editor_key (editor);
 
@@ -494,9 +472,7 @@ remove_editor (MwWindow *self,
 }
 
 static void
-close_response_cb (GtkDialog *dialog,
-                   gint       response,
-                   MwEditor  *editor)
+close_response_cb (GtkDialog *dialog, gint response, MwEditor *editor)
 {
   MwWindow *self = MW_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
 
@@ -516,8 +492,7 @@ close_response_cb (GtkDialog *dialog,
 
 /* The unsaved-changes guard: Save, Discard or Cancel. */
 void
-_mw_window_close_editor (MwWindow *self,
-                         MwEditor *editor)
+_mw_window_close_editor (MwWindow *self, MwEditor *editor)
 {
   MwDocument *document = mw_editor_get_document (editor);
   g_autofree char *title = NULL;
@@ -531,10 +506,9 @@ _mw_window_close_editor (MwWindow *self,
   gtk_notebook_set_current_page (self->notebook,
                                  gtk_notebook_page_num (self->notebook, GTK_WIDGET (editor)));
   title = mw_document_dup_title (document);
-  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL |
-                                   GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_QUESTION,
-                                   GTK_BUTTONS_NONE, "Save changes to “%s” before closing?",
-                                   title);
+  dialog = gtk_message_dialog_new (
+    GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_QUESTION,
+    GTK_BUTTONS_NONE, "Save changes to “%s” before closing?", title);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
                                             "Unsaved changes will be lost.");
   discard = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Discard", GTK_RESPONSE_REJECT);
@@ -549,7 +523,7 @@ _mw_window_close_editor (MwWindow *self,
 void
 mw_window_request_close (MwWindow *self)
 {
-  g_autoptr(GList) editors = NULL;
+  g_autoptr (GList) editors = NULL;
 
   g_return_if_fail (MW_IS_WINDOW (self));
 
@@ -566,8 +540,7 @@ mw_window_request_close (MwWindow *self)
 }
 
 static gboolean
-mw_window_delete_event (GtkWidget   *widget,
-                        GdkEventAny *event)
+mw_window_delete_event (GtkWidget *widget, GdkEventAny *event)
 {
   MwWindow *self = MW_WINDOW (widget);
 
@@ -578,10 +551,7 @@ mw_window_delete_event (GtkWidget   *widget,
 }
 
 static void
-jump_to (MwWindow *self,
-         MwEditor *editor,
-         guint     line,
-         guint     column)
+jump_to (MwWindow *self, MwEditor *editor, guint line, guint column)
 {
   gtk_notebook_set_current_page (self->notebook,
                                  gtk_notebook_page_num (self->notebook, GTK_WIDGET (editor)));
@@ -589,12 +559,9 @@ jump_to (MwWindow *self,
 }
 
 static void
-problems_activate_cb (MwWindow   *self,
-                      const char *key,
-                      guint       line,
-                      guint       column)
+problems_activate_cb (MwWindow *self, const char *key, guint line, guint column)
 {
-  g_autoptr(GList) editors = mw_window_list_editors (self);
+  g_autoptr (GList) editors = mw_window_list_editors (self);
 
   for (GList *l = editors; l != NULL; l = l->next)
     {
@@ -608,7 +575,7 @@ problems_activate_cb (MwWindow   *self,
   /* A finding of the project folder in a file that is not open: open it, then jump. */
   if (g_path_is_absolute (key) && g_file_test (key, G_FILE_TEST_IS_REGULAR))
     {
-      g_autoptr(GFile) file = g_file_new_for_path (key);
+      g_autoptr (GFile) file = g_file_new_for_path (key);
 
       g_free (self->pending_jump);
       self->pending_jump = g_strdup (key);
@@ -619,11 +586,9 @@ problems_activate_cb (MwWindow   *self,
 }
 
 static void
-console_open_location_cb (MwWindow   *self,
-                          const char *name,
-                          guint       line)
+console_open_location_cb (MwWindow *self, const char *name, guint line)
 {
-  g_autoptr(GList) editors = mw_window_list_editors (self);
+  g_autoptr (GList) editors = mw_window_list_editors (self);
   g_autofree char *msg = NULL;
 
   /* A board names its files without folders: match open tabs by base name. */
@@ -643,18 +608,14 @@ console_open_location_cb (MwWindow   *self,
 }
 
 static gboolean
-baud_get_mapping (GValue   *value,
-                  GVariant *variant,
-                  gpointer  user_data)
+baud_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
 {
   g_value_take_string (value, g_strdup_printf ("%u", g_variant_get_uint32 (variant)));
   return TRUE;
 }
 
 static GVariant *
-baud_set_mapping (const GValue       *value,
-                  const GVariantType *type,
-                  gpointer            user_data)
+baud_set_mapping (const GValue *value, const GVariantType *type, gpointer user_data)
 {
   const char *id = g_value_get_string (value);
   return id != NULL ? g_variant_new_uint32 ((guint32) g_ascii_strtoull (id, NULL, 10)) : NULL;
@@ -678,7 +639,7 @@ rebuild_recent (MwWindow *self)
     {
       GtkRecentInfo *info = l->data;
       const char *uri = gtk_recent_info_get_uri (info);
-      g_autoptr(GMenuItem) item = NULL;
+      g_autoptr (GMenuItem) item = NULL;
 
       if (!g_str_has_suffix (uri, ".lua") || !gtk_recent_info_exists (info))
         continue;
@@ -697,7 +658,7 @@ mw_window_setup (MwWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   GMenuModel *primary = G_MENU_MODEL (gtk_application_get_menu_by_id (app, "primary-menu"));
-  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr (GMenu) menu = g_menu_new ();
   const char *default_port;
   g_autofree char *port = NULL;
 
@@ -722,8 +683,8 @@ mw_window_setup (MwWindow *self)
   _mw_window_update_device_actions (self);
 
   g_settings_bind_with_mapping (self->settings, "baud", self->baud_combo, "active-id",
-                                G_SETTINGS_BIND_DEFAULT, baud_get_mapping, baud_set_mapping,
-                                NULL, NULL);
+                                G_SETTINGS_BIND_DEFAULT, baud_get_mapping, baud_set_mapping, NULL,
+                                NULL);
   g_settings_bind (self->settings, "heap-interval", self->heap_graph, "interval",
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->settings, "changed::upvalue-threshold",

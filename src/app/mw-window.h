@@ -23,25 +23,20 @@ G_DECLARE_FINAL_TYPE (MwWindow, mw_window, MW, WINDOW, GtkApplicationWindow)
 MwWindow *mw_window_new (MwApplication *application);
 
 /* Opens `file` in a tab (or shows its tab when it is open already). */
-void mw_window_open_file (MwWindow *self,
-                          GFile    *file);
+void mw_window_open_file (MwWindow *self, GFile *file);
 MwEditor *mw_window_new_document (MwWindow *self);
 MwEditor *mw_window_get_current_editor (MwWindow *self);
 /* MwEditor*, in tab order; free the list (not the editors) */
 GList *mw_window_list_editors (MwWindow *self);
-MwEditor *mw_window_find_editor (MwWindow *self,
-                                 GFile    *file);
+MwEditor *mw_window_find_editor (MwWindow *self, GFile *file);
 guint mw_window_count_unsaved (MwWindow *self);
 /* Closes the window, asking first when documents are unsaved. */
 void mw_window_request_close (MwWindow *self);
 
 /* Lints every .lua under `folder` together into the Problems list. */
-void mw_window_check_folder (MwWindow *self,
-                             GFile    *folder);
+void mw_window_check_folder (MwWindow *self, GFile *folder);
 /* Shows a result or an error in the info bar; never silent. */
-void mw_window_show_message (MwWindow       *self,
-                             GtkMessageType  type,
-                             const char     *message);
+void mw_window_show_message (MwWindow *self, GtkMessageType type, const char *message);
 /* The info bar's text, or NULL when it is hidden */
 const char *mw_window_get_message (MwWindow *self);
 

@@ -7,7 +7,8 @@
 
 #include "mw-cli-commands.h"
 
-typedef struct {
+typedef struct
+{
   const char *name;
   MwCliCommandFunc func;
   const char *summary;
@@ -40,12 +41,11 @@ static const Command commands[] = {
 static void
 print_usage (FILE *out)
 {
-  fprintf (out,
-           "Usage: moonwire-cli COMMAND [OPTIONS...] [ARGS...]\n"
-           "\n"
-           "Moonwire: tools for NodeMCU boards (ESP8266, Lua 5.1 firmware).\n"
-           "\n"
-           "Commands:\n");
+  fprintf (out, "Usage: moonwire-cli COMMAND [OPTIONS...] [ARGS...]\n"
+                "\n"
+                "Moonwire: tools for NodeMCU boards (ESP8266, Lua 5.1 firmware).\n"
+                "\n"
+                "Commands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fprintf (out,

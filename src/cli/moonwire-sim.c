@@ -15,8 +15,7 @@
 #define EXIT_BAD_OPTIONS 2
 
 static gboolean
-parse_size (const char *text,
-            guint64    *out)
+parse_size (const char *text, guint64 *out)
 {
   char *end;
   guint64 v;
@@ -35,8 +34,7 @@ parse_size (const char *text,
 }
 
 static gboolean
-parse_rate (const char *text,
-            double     *out)
+parse_rate (const char *text, double *out)
 {
   char *end;
   double v;
@@ -82,28 +80,36 @@ main (int argc, char **argv)
   gboolean verbose = FALSE, integer = FALSE, version = FALSE;
   GOptionEntry entries[] = {
     { "link", 0, 0, G_OPTION_ARG_FILENAME, &link, "Also make a symlink to the pty", "PATH" },
-    { "firmware", 0, 0, G_OPTION_ARG_STRING, &firmware, "Firmware style: 3.0 (default) or 2.2", "VER" },
-    { "baud-limit", 0, 0, G_OPTION_ARG_STRING, &baud_limit, "Pace the line at the baud: on (default) or off", "on|off" },
+    { "firmware", 0, 0, G_OPTION_ARG_STRING, &firmware, "Firmware style: 3.0 (default) or 2.2",
+      "VER" },
+    { "baud-limit", 0, 0, G_OPTION_ARG_STRING, &baud_limit,
+      "Pace the line at the baud: on (default) or off", "on|off" },
     { "heap", 0, 0, G_OPTION_ARG_STRING, &heap, "Free heap at the prompt (default 44K)", "BYTES" },
     { "integer", 0, 0, G_OPTION_ARG_NONE, &integer, "Simulate the integer build", NULL },
-    { "fs", 0, 0, G_OPTION_ARG_FILENAME, &fs, "Host folder holding the flash (default: a fresh temporary one)", "DIR" },
+    { "fs", 0, 0, G_OPTION_ARG_FILENAME, &fs,
+      "Host folder holding the flash (default: a fresh temporary one)", "DIR" },
     { "fs-size", 0, 0, G_OPTION_ARG_STRING, &fs_size, "Flash size (default 3M)", "BYTES" },
-    { "modules", 0, 0, G_OPTION_ARG_STRING, &modules, "Firmware modules (default " MW_SIM_DEFAULT_MODULES "; also encoder, crypto)", "LIST" },
+    { "modules", 0, 0, G_OPTION_ARG_STRING, &modules,
+      "Firmware modules (default " MW_SIM_DEFAULT_MODULES "; also encoder, crypto)", "LIST" },
     { "wdt-ms", 0, 0, G_OPTION_ARG_STRING, &wdt, "Watchdog limit per task (default 500)", "MS" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Seed for fault injection (default 1)", "N" },
-    { "drop-rate", 0, 0, G_OPTION_ARG_STRING, &drop, "Lose received bytes at this rate (0..1)", "RATE" },
-    { "corrupt-rate", 0, 0, G_OPTION_ARG_STRING, &corrupt, "Flip a bit in received bytes at this rate (0..1)", "RATE" },
-    { "silent-after", 0, 0, G_OPTION_ARG_STRING, &silent, "Fall silent after N received bytes", "N" },
+    { "drop-rate", 0, 0, G_OPTION_ARG_STRING, &drop, "Lose received bytes at this rate (0..1)",
+      "RATE" },
+    { "corrupt-rate", 0, 0, G_OPTION_ARG_STRING, &corrupt,
+      "Flip a bit in received bytes at this rate (0..1)", "RATE" },
+    { "silent-after", 0, 0, G_OPTION_ARG_STRING, &silent, "Fall silent after N received bytes",
+      "N" },
     { "reset-after", 0, 0, G_OPTION_ARG_STRING, &reset, "Reset once after N received bytes", "N" },
-    { "flash-full-after", 0, 0, G_OPTION_ARG_STRING, &flash_full, "Report the flash full after N written bytes", "N" },
+    { "flash-full-after", 0, 0, G_OPTION_ARG_STRING, &flash_full,
+      "Report the flash full after N written bytes", "N" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log resets, faults and GPIO changes", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Show the version", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MwSim) sim = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MwSim) sim = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
   MwSimOptions opts;
   guint64 v;
 
@@ -111,7 +117,8 @@ main (int argc, char **argv)
   g_set_prgname ("moonwire-sim");
   context = g_option_context_new ("- a simulated NodeMCU board on a pseudo-terminal");
   g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context,
+  g_option_context_set_description (
+    context,
     "Prints the pty slave path, then serves until interrupted.\n"
     "Exit codes: 0 stopped cleanly, 1 the pty or flash could not be set up, 2 bad options.");
   if (!g_option_context_parse (context, &argc, &argv, &error))

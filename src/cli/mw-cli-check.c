@@ -14,8 +14,7 @@ mw_cli_check (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "lua51", 0, 0, G_OPTION_ARG_NONE, &desktop,
       "Check against desktop Lua 5.1 only (ignore the firmware's 50-local limit)", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing for files without errors",
-      NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing for files without errors", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE...");

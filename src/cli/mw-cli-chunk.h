@@ -9,14 +9,9 @@
 G_BEGIN_DECLS
 
 /* "float" (also NULL: the default) or "integer"; prints the error and returns FALSE else. */
-gboolean mw_cli_parse_target (const char      *name,
-                              MwLuaNumberType *target);
+gboolean mw_cli_parse_target (const char *name, MwLuaNumberType *target);
 
-MwLuaChunk *mw_cli_load_chunk (const char       *path,
-                               const char       *data,
-                               gsize             len,
-                               MwLuaNumberType   target,
-                               MwLuaStripLevel   strip,
-                               GError          **error);
+MwLuaChunk *mw_cli_load_chunk (const char *path, const char *data, gsize len,
+                               MwLuaNumberType target, MwLuaStripLevel strip, GError **error);
 
 G_END_DECLS

@@ -10,14 +10,15 @@
 
 G_BEGIN_DECLS
 
-enum {
+enum
+{
   MW_EXIT_OK = 0,
-  MW_EXIT_FINDINGS = 1,   /* the command ran and found something (lint warnings) */
-  MW_EXIT_ERROR = 2,      /* the input is wrong (syntax errors, hard limits, a device error) */
-  MW_EXIT_IO = 3,         /* a file could not be read or written */
-  MW_EXIT_USAGE = 4,      /* bad options or arguments */
+  MW_EXIT_FINDINGS = 1, /* the command ran and found something (lint warnings) */
+  MW_EXIT_ERROR = 2, /* the input is wrong (syntax errors, hard limits, a device error) */
+  MW_EXIT_IO = 3, /* a file could not be read or written */
+  MW_EXIT_USAGE = 4, /* bad options or arguments */
   MW_EXIT_CONNECTION = 5, /* no such port, port busy, no answer, the board reset or hung up */
-  MW_EXIT_CANCELLED = 130,/* Ctrl-C: cancelled cleanly, the board left at its prompt */
+  MW_EXIT_CANCELLED = 130, /* Ctrl-C: cancelled cleanly, the board left at its prompt */
 };
 
 typedef int (*MwCliCommandFunc) (int argc, char **argv);
@@ -45,8 +46,6 @@ int mw_cli_ram (int argc, char **argv);
 int mw_cli_lint (int argc, char **argv);
 
 /* Parses a command's options; prints the error and returns FALSE on bad usage. */
-gboolean mw_cli_parse_options (GOptionContext *context,
-                               int            *argc,
-                               char         ***argv);
+gboolean mw_cli_parse_options (GOptionContext *context, int *argc, char ***argv);
 
 G_END_DECLS

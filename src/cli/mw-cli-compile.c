@@ -31,11 +31,10 @@ mw_cli_load_chunk (const char *path, const char *data, gsize len, MwLuaNumberTyp
   if (len > 0 && data[0] == '\033')
     {
       g_autoptr (GError) local_error = NULL;
-      MwLuaChunk *chunk = mw_lua_chunk_new_from_bytes ((const guint8 *) data, len,
-                                                       &local_error);
+      MwLuaChunk *chunk = mw_lua_chunk_new_from_bytes ((const guint8 *) data, len, &local_error);
       if (chunk == NULL)
-        g_set_error (error, MW_LUA_COMPILER_ERROR, MW_LUA_COMPILER_ERROR_CHUNK, "%s: %s",
-                     path, local_error->message);
+        g_set_error (error, MW_LUA_COMPILER_ERROR, MW_LUA_COMPILER_ERROR_CHUNK, "%s: %s", path,
+                     local_error->message);
       return chunk;
     }
   return mw_lua_compiler_compile (path, data, len, target, strip, error);
@@ -147,8 +146,8 @@ mw_cli_compile (int argc, char **argv)
           continue;
         }
       out_path = output != NULL ? g_strdup (output) : default_output (argv[i]);
-      if (!g_file_set_contents (out_path, g_bytes_get_data (bytes, NULL),
-                                g_bytes_get_size (bytes), &error))
+      if (!g_file_set_contents (out_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                &error))
         {
           g_printerr ("moonwire-cli compile: %s\n", error->message);
           status = MAX (status, MW_EXIT_IO);

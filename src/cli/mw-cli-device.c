@@ -23,8 +23,8 @@ mw_cli_device_add_options (GOptionContext *context, MwCliDeviceOptions *options)
       "Reset the board (RTS pulse) on connecting", NULL },
     { NULL }
   };
-  GOptionGroup *group = g_option_group_new ("device", "Connection options:",
-                                            "Show connection options", NULL, NULL);
+  GOptionGroup *group =
+    g_option_group_new ("device", "Connection options:", "Show connection options", NULL, NULL);
 
   options->baud = 115200;
   options->timeout_ms = 5000;
@@ -101,7 +101,8 @@ mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code
   if (port == NULL || *port == '\0')
     {
       g_printerr ("moonwire-cli %s: no port given: use --port PORT or set MOONWIRE_PORT "
-                  "(moonwire-cli ports lists them)\n", command);
+                  "(moonwire-cli ports lists them)\n",
+                  command);
       *exit_code = MW_EXIT_USAGE;
       return NULL;
     }
@@ -143,7 +144,7 @@ mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code
           g_clear_error (&error);
         }
       else
-        g_usleep (300 * 1000);  /* the banner, init.lua, then the prompt */
+        g_usleep (300 * 1000); /* the banner, init.lua, then the prompt */
     }
   mw_repl_sync_async (conn->repl, options->timeout_ms, conn->cancellable, mw_cli_store_result,
                       &result);
@@ -153,11 +154,12 @@ mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code
       if (g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER))
         g_printerr ("moonwire-cli %s: %s: no answer from the board at %d baud (is the baud "
                     "rate right? is the board in a boot loop? is another program using the "
-                    "port?)\n", command, port, options->baud);
+                    "port?)\n",
+                    command, port, options->baud);
       else
         mw_cli_report_error (command, error);
-      *exit_code = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                   ? MW_EXIT_CANCELLED : MW_EXIT_CONNECTION;
+      *exit_code = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? MW_EXIT_CANCELLED
+                                                                             : MW_EXIT_CONNECTION;
       return NULL;
     }
   conn->device = mw_device_new (conn->repl);
@@ -213,8 +215,7 @@ mw_cli_json_string (const char *text)
 }
 
 void
-mw_cli_progress (MwCliConnection *conn, const char *label, gsize done, gsize total,
-                 gint64 start_us)
+mw_cli_progress (MwCliConnection *conn, const char *label, gsize done, gsize total, gint64 start_us)
 {
   double seconds = (g_get_monotonic_time () - start_us) / 1e6;
   int width = 30;
@@ -227,8 +228,7 @@ mw_cli_progress (MwCliConnection *conn, const char *label, gsize done, gsize tot
   memset (bar + filled, ' ', width - filled);
   bar[width] = '\0';
   fprintf (stderr, "\r%-20.20s [%s] %3d%% %7.1f kB/s", label, bar,
-           total ? (int) (100.0 * done / total) : 100,
-           seconds > 0 ? done / seconds / 1000 : 0.0);
+           total ? (int) (100.0 * done / total) : 100, seconds > 0 ? done / seconds / 1000 : 0.0);
   if (done >= total)
     fputc ('\n', stderr);
   fflush (stderr);

@@ -11,53 +11,43 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
-  char    *port;
-  int      baud;
-  int      timeout_ms;
+typedef struct
+{
+  char *port;
+  int baud;
+  int timeout_ms;
   gboolean json;
-  gboolean reset;   /* pulse RTS before talking (boards stuck in a running program) */
+  gboolean reset; /* pulse RTS before talking (boards stuck in a running program) */
 } MwCliDeviceOptions;
 
-typedef struct {
+typedef struct
+{
   GMainContext *context;
-  MwRepl       *repl;
-  MwDevice     *device;
+  MwRepl *repl;
+  MwDevice *device;
   GCancellable *cancellable;
-  guint         sigint_id;
-  gboolean      tty;        /* stderr is a terminal: progress bars */
+  guint sigint_id;
+  gboolean tty; /* stderr is a terminal: progress bars */
   MwCliDeviceOptions *options;
 } MwCliConnection;
 
 /* Adds --port, --baud, --timeout, --json to `context`, filling `options` (defaults first). */
-void             mw_cli_device_add_options (GOptionContext      *context,
-                                            MwCliDeviceOptions  *options);
-void             mw_cli_device_options_clear (MwCliDeviceOptions *options);
+void mw_cli_device_add_options (GOptionContext *context, MwCliDeviceOptions *options);
+void mw_cli_device_options_clear (MwCliDeviceOptions *options);
 /* Opens and syncs; on failure prints why (with a hint) and sets *exit_code. */
-MwCliConnection *mw_cli_connect            (const char          *command,
-                                            MwCliDeviceOptions  *options,
-                                            int                 *exit_code);
-void             mw_cli_connection_free    (MwCliConnection     *conn);
-GAsyncResult    *mw_cli_wait               (MwCliConnection     *conn,
-                                            GAsyncResult       **slot);
+MwCliConnection *mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code);
+void mw_cli_connection_free (MwCliConnection *conn);
+GAsyncResult *mw_cli_wait (MwCliConnection *conn, GAsyncResult **slot);
 /* Prints "moonwire-cli COMMAND: message" and returns the exit code for `error`. */
-int              mw_cli_report_error       (const char          *command,
-                                            const GError        *error);
+int mw_cli_report_error (const char *command, const GError *error);
 /* mw_cli_report_error(), keeping the worst exit code so far in *status. */
-void             mw_cli_note_error         (const char          *command,
-                                            const GError        *error,
-                                            int                 *status);
-void             mw_cli_store_result       (GObject             *source,
-                                            GAsyncResult        *result,
-                                            gpointer             user_data);
+void mw_cli_note_error (const char *command, const GError *error, int *status);
+void mw_cli_store_result (GObject *source, GAsyncResult *result, gpointer user_data);
 /* A JSON string literal for `text` (UTF-8; control characters escaped). */
-char            *mw_cli_json_string        (const char          *text);
+char *mw_cli_json_string (const char *text);
 /* Progress on stderr when it is a terminal: "name [#####     ] 45% 10.2 kB/s". */
-void             mw_cli_progress           (MwCliConnection     *conn,
-                                            const char          *label,
-                                            gsize                done,
-                                            gsize                total,
-                                            gint64               start_us);
+void mw_cli_progress (MwCliConnection *conn, const char *label, gsize done, gsize total,
+                      gint64 start_us);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwCliConnection, mw_cli_connection_free)
 

@@ -9,10 +9,9 @@ mw_cli_format (int argc, char **argv)
 {
   MwCliDeviceOptions options = { 0 };
   gboolean yes = FALSE;
-  const GOptionEntry entries[] = {
-    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, "Confirm: erase every file on the board", NULL },
-    { NULL }
-  };
+  const GOptionEntry entries[] = { { "yes", 0, 0, G_OPTION_ARG_NONE, &yes,
+                                     "Confirm: erase every file on the board", NULL },
+                                   { NULL } };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (MwCliConnection) conn = NULL;
   g_autoptr (GAsyncResult) result = NULL;

@@ -7,10 +7,11 @@
 #include "mw-cli-device.h"
 #include "mw-heap-sampler.h"
 
-typedef struct {
+typedef struct
+{
   gboolean csv;
   gboolean json;
-  gint64   start;
+  gint64 start;
 } Watch;
 
 static void

@@ -40,8 +40,9 @@ mw_cli_info (int argc, char **argv)
 
       printf ("{\"version\": %s, \"major\": %d, \"number_type\": \"%s\", \"modules\": %s, "
               "\"chip_id\": %u, \"flash_id\": %u, \"flash_size\": %u, \"heap\": %" G_GINT64_FORMAT
-              "}\n", v, info->major, mw_number_type_to_string (info->number_type), m,
-              info->chip_id, info->flash_id, info->flash_size, info->heap);
+              "}\n",
+              v, info->major, mw_number_type_to_string (info->number_type), m, info->chip_id,
+              info->flash_id, info->flash_size, info->heap);
     }
   else
     {

@@ -6,7 +6,8 @@
 #include "mw-cli-commands.h"
 #include "mw-lua-chunk.h"
 
-typedef struct {
+typedef struct
+{
   guint functions, instructions, constants, strings, numbers, lines, locals, upvalue_names;
 } Totals;
 
@@ -32,12 +33,12 @@ static void
 print_functions (const MwLuaProto *f, guint *index)
 {
   g_autofree char *where = f->linedefined == 0
-                               ? g_strdup ("main")
-                               : g_strdup_printf ("%d-%d", f->linedefined, f->lastlinedefined);
+                             ? g_strdup ("main")
+                             : g_strdup_printf ("%d-%d", f->linedefined, f->lastlinedefined);
 
-  printf ("  %5u  %-11s %6u %6u %6u %4u%s %7u %8" G_GSIZE_FORMAT "\n", ++*index, where,
-          f->n_code, f->n_constants, f->nups, f->numparams, f->is_vararg ? "+" : " ",
-          f->n_locvars, mw_lua_function_packed_lineinfo_size (f));
+  printf ("  %5u  %-11s %6u %6u %6u %4u%s %7u %8" G_GSIZE_FORMAT "\n", ++*index, where, f->n_code,
+          f->n_constants, f->nups, f->numparams, f->is_vararg ? "+" : " ", f->n_locvars,
+          mw_lua_function_packed_lineinfo_size (f));
   for (guint p = 0; p < f->n_protos; p++)
     print_functions (f->protos[p], index);
 }
@@ -115,9 +116,10 @@ mw_cli_lcinfo (int argc, char **argv)
       printf ("source:     %s\n", main->source.data != NULL ? main->source.data : "(stripped)");
       printf ("debug info: %s\n", debug);
       printf ("contents:   %u functions, %u instructions, %u constants (%u strings, "
-              "%u numbers)\n", t.functions, t.instructions, t.constants, t.strings, t.numbers);
-      printf ("  %5s  %-11s %6s %6s %6s %5s %7s %8s\n", "#", "lines", "instr", "const",
-              "upval", "param", "locals", "lineinfo");
+              "%u numbers)\n",
+              t.functions, t.instructions, t.constants, t.strings, t.numbers);
+      printf ("  %5s  %-11s %6s %6s %6s %5s %7s %8s\n", "#", "lines", "instr", "const", "upval",
+              "param", "locals", "lineinfo");
       print_functions (main, &index);
     }
   return status;

@@ -11,7 +11,8 @@
 #include "mw-cli-commands.h"
 #include "mw-lua-linter.h"
 
-typedef enum {
+typedef enum
+{
   FORMAT_DEFAULT,
   FORMAT_PLAIN,
   FORMAT_JSON,
@@ -37,7 +38,7 @@ collect_dir (const char *dir, GPtrArray *out, int depth)
     {
       g_autofree char *path = NULL;
 
-      if (name[0] == '.')  /* .git and the like */
+      if (name[0] == '.') /* .git and the like */
         continue;
       path = g_build_filename (dir, name, NULL);
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
@@ -72,8 +73,7 @@ find_config (void)
 }
 
 static void
-add_list (char **values, MwLuaLintOptions *options,
-          void (*add) (MwLuaLintOptions *, const char *))
+add_list (char **values, MwLuaLintOptions *options, void (*add) (MwLuaLintOptions *, const char *))
 {
   for (char **v = values; v && *v; v++)
     {
@@ -119,8 +119,8 @@ mw_cli_lint (int argc, char **argv)
   gboolean no_config = FALSE, quiet = FALSE, integer = FALSE, list_codes = FALSE;
   int max_upvalues = -1;
   const GOptionEntry entries[] = {
-    { "std", 0, 0, G_OPTION_ARG_STRING, &std,
-      "Known globals: nodemcu (default), lua51 or min", "STD" },
+    { "std", 0, 0, G_OPTION_ARG_STRING, &std, "Known globals: nodemcu (default), lua51 or min",
+      "STD" },
     { "globals", 0, 0, G_OPTION_ARG_STRING_ARRAY, &globals,
       "More globals the code may set and read (comma-separated, repeatable)", "NAMES" },
     { "read-globals", 0, 0, G_OPTION_ARG_STRING_ARRAY, &read_globals,
@@ -184,7 +184,8 @@ mw_cli_lint (int argc, char **argv)
   else
     {
       g_printerr ("moonwire-cli lint: unknown formatter '%s' "
-                  "(default, plain, json or visual_studio)\n", formatter);
+                  "(default, plain, json or visual_studio)\n",
+                  formatter);
       return MW_EXIT_USAGE;
     }
 
@@ -254,8 +255,8 @@ mw_cli_lint (int argc, char **argv)
           status = MAX (status, MW_EXIT_ERROR);
           continue;
         }
-      g_ptr_array_add (trees, mw_lua_tree_parse (paths->pdata[i], data, len,
-                                                 MW_LUA_PARSE_SKIP_SHEBANG));
+      g_ptr_array_add (trees,
+                       mw_lua_tree_parse (paths->pdata[i], data, len, MW_LUA_PARSE_SKIP_SHEBANG));
       g_ptr_array_add (names, paths->pdata[i]);
     }
 
@@ -288,8 +289,7 @@ mw_cli_lint (int argc, char **argv)
                 g_string_append_printf (out, "Checking %-40s OK\n", file);
               continue;
             }
-          g_string_append_printf (out, "Checking %-40s %u warning%s", file, fw,
-                                  fw == 1 ? "" : "s");
+          g_string_append_printf (out, "Checking %-40s %u warning%s", file, fw, fw == 1 ? "" : "s");
           if (fe > 0)
             g_string_append_printf (out, " / %u error%s", fe, fe == 1 ? "" : "s");
           g_string_append (out, "\n\n");
@@ -301,34 +301,33 @@ mw_cli_lint (int argc, char **argv)
 
           switch (format)
             {
-            case FORMAT_DEFAULT:
-              g_string_append_printf (out, "    %s:%u:%u: (%s) %s\n", file, diag->line, col,
-                                      diag->code, diag->message);
-              break;
-            case FORMAT_PLAIN:
-              g_string_append_printf (out, "%s:%u:%u: (%s) %s\n", file, diag->line, col,
-                                      diag->code, diag->message);
-              break;
-            case FORMAT_VISUAL_STUDIO:
-              g_string_append_printf (out, "%s(%u,%u) : %s %s: %s\n", file, diag->line, col,
-                                      severity_name (diag->severity), diag->code,
-                                      diag->message);
-              break;
-            case FORMAT_JSON:
-              g_string_append (out, out->len > 1 ? ",\n {\"file\": " : "\n {\"file\": ");
-              json_string (out, file);
-              g_string_append_printf (out, ", \"line\": %u, \"column\": %u, \"end_line\": %u, "
-                                      "\"end_column\": %u, \"severity\": \"%s\", "
-                                      "\"code\": \"%s\", \"message\": ",
-                                      diag->line, col, diag->end_line, diag->end_column,
-                                      severity_name (diag->severity), diag->code);
-              json_string (out, diag->message);
-              if (diag->bytes >= 0)
-                g_string_append_printf (out, ", \"bytes\": %" G_GINT64_FORMAT "}",
-                                        diag->bytes);
-              else
-                g_string_append (out, ", \"bytes\": null}");
-              break;
+              case FORMAT_DEFAULT:
+                g_string_append_printf (out, "    %s:%u:%u: (%s) %s\n", file, diag->line, col,
+                                        diag->code, diag->message);
+                break;
+              case FORMAT_PLAIN:
+                g_string_append_printf (out, "%s:%u:%u: (%s) %s\n", file, diag->line, col,
+                                        diag->code, diag->message);
+                break;
+              case FORMAT_VISUAL_STUDIO:
+                g_string_append_printf (out, "%s(%u,%u) : %s %s: %s\n", file, diag->line, col,
+                                        severity_name (diag->severity), diag->code, diag->message);
+                break;
+              case FORMAT_JSON:
+                g_string_append (out, out->len > 1 ? ",\n {\"file\": " : "\n {\"file\": ");
+                json_string (out, file);
+                g_string_append_printf (out,
+                                        ", \"line\": %u, \"column\": %u, \"end_line\": %u, "
+                                        "\"end_column\": %u, \"severity\": \"%s\", "
+                                        "\"code\": \"%s\", \"message\": ",
+                                        diag->line, col, diag->end_line, diag->end_column,
+                                        severity_name (diag->severity), diag->code);
+                json_string (out, diag->message);
+                if (diag->bytes >= 0)
+                  g_string_append_printf (out, ", \"bytes\": %" G_GINT64_FORMAT "}", diag->bytes);
+                else
+                  g_string_append (out, ", \"bytes\": null}");
+                break;
             }
         }
       if (format == FORMAT_DEFAULT)
@@ -338,8 +337,8 @@ mw_cli_lint (int argc, char **argv)
     g_string_append (out, out->len > 1 ? "\n]\n" : "]\n");
   if (format == FORMAT_DEFAULT)
     g_string_append_printf (out, "Total: %u warning%s / %u error%s in %u file%s\n", n_warnings,
-                            n_warnings == 1 ? "" : "s", n_errors, n_errors == 1 ? "" : "s",
-                            n_files, n_files == 1 ? "" : "s");
+                            n_warnings == 1 ? "" : "s", n_errors, n_errors == 1 ? "" : "s", n_files,
+                            n_files == 1 ? "" : "s");
   fwrite (out->str, 1, out->len, stdout);
 
   if (n_errors > 0)

@@ -28,8 +28,8 @@ mw_cli_ls (int argc, char **argv)
   mw_device_list_async (conn->device, conn->cancellable, mw_cli_store_result, &r1);
   mw_device_fsinfo_async (conn->device, conn->cancellable, mw_cli_store_result, &r2);
   entries = mw_device_list_finish (conn->device, mw_cli_wait (conn, &r1), &error);
-  if (entries == NULL || !mw_device_fsinfo_finish (conn->device, mw_cli_wait (conn, &r2), &fs,
-                                                   &error))
+  if (entries == NULL
+      || !mw_device_fsinfo_finish (conn->device, mw_cli_wait (conn, &r2), &fs, &error))
     {
       status = mw_cli_report_error ("ls", error);
       goto out;
@@ -44,18 +44,18 @@ mw_cli_ls (int argc, char **argv)
         {
           g_autofree char *name = mw_cli_json_string (e->name);
 
-          printf ("%s{\"name\": %s, \"size\": %" G_GINT64_FORMAT "}", i ? ", " : "", name,
-                  e->size);
+          printf ("%s{\"name\": %s, \"size\": %" G_GINT64_FORMAT "}", i ? ", " : "", name, e->size);
         }
       else
         printf ("%8" G_GINT64_FORMAT "  %s\n", e->size, e->name);
     }
   if (options.json)
     printf ("], \"remaining\": %" G_GINT64_FORMAT ", \"used\": %" G_GINT64_FORMAT
-            ", \"total\": %" G_GINT64_FORMAT "}\n", fs.remaining, fs.used, fs.total);
+            ", \"total\": %" G_GINT64_FORMAT "}\n",
+            fs.remaining, fs.used, fs.total);
   else
-    printf ("%u files; %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes free\n",
-            entries->len, fs.remaining, fs.total);
+    printf ("%u files; %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes free\n", entries->len,
+            fs.remaining, fs.total);
 out:
   mw_cli_device_options_clear (&options);
   return status;

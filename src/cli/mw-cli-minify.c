@@ -27,7 +27,7 @@ output_path (const char *input, const char *out, gboolean in_place, const char *
         }
       return g_strconcat (input, suffix, NULL);
     }
-  return NULL;  /* standard output */
+  return NULL; /* standard output */
 }
 
 int
@@ -44,14 +44,12 @@ mw_cli_minify (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "keep-lines", 'l', 0, G_OPTION_ARG_NONE, &keep_lines,
       "Keep every token on its line, so that error line numbers stay the same", NULL },
-    { "no-literals", 0, 0, G_OPTION_ARG_NONE, &no_literals,
-      "Keep numbers and strings as written", NULL },
+    { "no-literals", 0, 0, G_OPTION_ARG_NONE, &no_literals, "Keep numbers and strings as written",
+      NULL },
     { "no-rename", 0, 0, G_OPTION_ARG_NONE, &no_rename, "Keep local names as written", NULL },
     { "keep-comment", 'k', 0, G_OPTION_ARG_STRING_ARRAY, &keep_patterns,
-      "Keep comments matching this regular expression (repeatable; e.g. licences)",
-      "PATTERN" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write to OUT (one input file only)",
-      "OUT" },
+      "Keep comments matching this regular expression (repeatable; e.g. licences)", "PATTERN" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write to OUT (one input file only)", "OUT" },
     { "in-place", 'i', 0, G_OPTION_ARG_NONE, &in_place, "Replace each file", NULL },
     { "suffix", 's', 0, G_OPTION_ARG_STRING, &suffix,
       "Write x.lua to x<SUFFIX> (e.g. --suffix .min.lua)", "SUFFIX" },
@@ -152,8 +150,8 @@ mw_cli_minify (int argc, char **argv)
           const char *bytes = g_bytes_get_data (result, &n);
           /* several chunks in a row stay apart */
           gboolean newline = argc > 2 && n > 0 && bytes[n - 1] != '\n';
-          if (fwrite (bytes, 1, n, stdout) != n || (newline && putchar ('\n') == EOF) ||
-              fflush (stdout) != 0)
+          if (fwrite (bytes, 1, n, stdout) != n || (newline && putchar ('\n') == EOF)
+              || fflush (stdout) != 0)
             {
               g_printerr ("moonwire-cli minify: cannot write to standard output\n");
               return MW_EXIT_IO;
@@ -183,8 +181,8 @@ mw_cli_minify (int argc, char **argv)
                     argv[i], report.input_bytes, report.output_bytes,
                     report.input_bytes > 0 ? 100.0 * report.output_bytes / report.input_bytes
                                            : 100.0,
-                    report.renamed, report.literals, report.functions,
-                    target != NULL ? " -> " : "", target != NULL ? target : "");
+                    report.renamed, report.literals, report.functions, target != NULL ? " -> " : "",
+                    target != NULL ? target : "");
     }
   if (!quiet && argc > 2)
     g_printerr ("total: %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT " bytes (%.1f%%)\n", total_in,

@@ -26,8 +26,8 @@ mw_cli_mv (int argc, char **argv)
     }
   if ((conn = mw_cli_connect ("mv", &options, &status)) == NULL)
     goto out;
-  mw_device_rename_async (conn->device, argv[1], argv[2], conn->cancellable,
-                          mw_cli_store_result, &result);
+  mw_device_rename_async (conn->device, argv[1], argv[2], conn->cancellable, mw_cli_store_result,
+                          &result);
   if (!mw_device_op_finish (conn->device, mw_cli_wait (conn, &result), &error))
     status = mw_cli_report_error ("mv", error);
 out:

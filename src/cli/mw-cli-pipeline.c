@@ -35,8 +35,7 @@ gboolean
 mw_cli_pipeline_check (MwCliPipelineOptions *options, GError **error)
 {
   if (options->target != NULL && g_strcmp0 (options->target, "board") != 0
-      && g_strcmp0 (options->target, "float") != 0
-      && g_strcmp0 (options->target, "integer") != 0)
+      && g_strcmp0 (options->target, "float") != 0 && g_strcmp0 (options->target, "integer") != 0)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "--target must be float, integer or board, not '%s'", options->target);
@@ -52,12 +51,10 @@ mw_cli_pipeline_check (MwCliPipelineOptions *options, GError **error)
 }
 
 gboolean
-mw_cli_pipeline_resolve (MwCliPipelineOptions *options,
-                         MwCliConnection      *conn,
-                         MwLuaPipelineOptions *out,
-                         GError              **error)
+mw_cli_pipeline_resolve (MwCliPipelineOptions *options, MwCliConnection *conn,
+                         MwLuaPipelineOptions *out, GError **error)
 {
-  *out = (MwLuaPipelineOptions) {
+  *out = (MwLuaPipelineOptions){
     .lint = options->lint,
     .minify = options->minify,
     .compile = options->compile,

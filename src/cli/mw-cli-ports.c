@@ -12,8 +12,7 @@ mw_cli_ports (int argc, char **argv)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the list as JSON", NULL },
-    { NULL }
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the list as JSON", NULL }, { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
@@ -40,9 +39,9 @@ mw_cli_ports (int argc, char **argv)
           g_autofree char *desc = mw_cli_json_string (p->description ? p->description : "");
 
           printf ("%s\n  {\"name\": %s, \"description\": %s, \"usb\": %s, \"vid\": %u, "
-                  "\"pid\": %u, \"bridge\": %s%s%s}", i ? "," : "", name, desc,
-                  p->usb ? "true" : "false", p->vid, p->pid, bridge ? "\"" : "",
-                  bridge ? bridge : "null", bridge ? "\"" : "");
+                  "\"pid\": %u, \"bridge\": %s%s%s}",
+                  i ? "," : "", name, desc, p->usb ? "true" : "false", p->vid, p->pid,
+                  bridge ? "\"" : "", bridge ? bridge : "null", bridge ? "\"" : "");
         }
       else if (p->usb)
         printf ("%-16s %04x:%04x %s %s%s%s%s\n", p->name, p->vid, p->pid,

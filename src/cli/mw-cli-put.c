@@ -9,10 +9,11 @@
 #include "mw-cli-device.h"
 #include "mw-cli-pipeline.h"
 
-typedef struct {
+typedef struct
+{
   MwCliConnection *conn;
-  const char      *label;
-  gint64           start;
+  const char *label;
+  gint64 start;
 } Progress;
 
 static void
@@ -69,7 +70,8 @@ mw_cli_put (int argc, char **argv)
   g_autoptr (GPtrArray) files = NULL;
   int status = MW_EXIT_OK;
 
-  g_option_context_set_summary (context,
+  g_option_context_set_summary (
+    context,
     "Uploads files (and glob patterns) to the board under their base names. Each file goes "
     "to a temporary name, every write is checked, size and checksum are verified on the "
     "board, and only then is it renamed over the old file: an interrupted or failed upload "
@@ -97,8 +99,8 @@ mw_cli_put (int argc, char **argv)
   files = expand (argc, argv);
   if (files->len == 0 || (as != NULL && files->len != 1))
     {
-      g_printerr ("moonwire-cli put: %s\n", files->len == 0 ? "no files given"
-                                                            : "--as takes exactly one FILE");
+      g_printerr ("moonwire-cli put: %s\n",
+                  files->len == 0 ? "no files given" : "--as takes exactly one FILE");
       status = MW_EXIT_USAGE;
       goto out;
     }
@@ -147,8 +149,7 @@ mw_cli_put (int argc, char **argv)
         }
       data = g_bytes_new_take (g_steal_pointer (&contents), len);
       {
-        GBytes *prepared = mw_lua_pipeline_prepare (name, data, &steps, &prepared_name,
-                                                    &error);
+        GBytes *prepared = mw_lua_pipeline_prepare (name, data, &steps, &prepared_name, &error);
         if (prepared == NULL)
           {
             g_prefix_error (&error, "%s: ", path);
@@ -166,10 +167,9 @@ mw_cli_put (int argc, char **argv)
         len = g_bytes_get_size (data);
         progress.label = name;
       }
-      mw_device_upload_async (conn->device, name, data,
-                              (fast ? MW_UPLOAD_FAST : 0) | (text ? MW_UPLOAD_TEXT : 0),
-                              fast_baud, on_progress, &progress, conn->cancellable,
-                              mw_cli_store_result, &result);
+      mw_device_upload_async (
+        conn->device, name, data, (fast ? MW_UPLOAD_FAST : 0) | (text ? MW_UPLOAD_TEXT : 0),
+        fast_baud, on_progress, &progress, conn->cancellable, mw_cli_store_result, &result);
       if (!mw_device_upload_finish (conn->device, mw_cli_wait (conn, &result), &stats, &error))
         {
           if (conn->tty)
@@ -186,8 +186,8 @@ mw_cli_put (int argc, char **argv)
           g_autoptr (GAsyncResult) removed = NULL;
           const char *source_name = as ? as : base;
 
-          mw_device_remove_async (conn->device, source_name, conn->cancellable,
-                                  mw_cli_store_result, &removed);
+          mw_device_remove_async (conn->device, source_name, conn->cancellable, mw_cli_store_result,
+                                  &removed);
           if (!mw_device_op_finish (conn->device, mw_cli_wait (conn, &removed), &error)
               && !g_error_matches (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_NOT_FOUND))
             mw_cli_note_error ("put", error, &status);
@@ -198,15 +198,15 @@ mw_cli_put (int argc, char **argv)
 
           printf ("%s{\"name\": %s, \"bytes\": %zu, \"seconds\": %.3f, \"bytes_per_second\": "
                   "%.0f, \"baud\": %u, \"fast\": %s, \"text\": %s, \"retries\": %u, "
-                  "\"recoveries\": %u}", i ? ", " : "", n, stats.bytes, stats.seconds,
+                  "\"recoveries\": %u}",
+                  i ? ", " : "", n, stats.bytes, stats.seconds,
                   stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0, stats.baud,
                   stats.fast ? "true" : "false", stats.text ? "true" : "false", stats.retries,
                   stats.recoveries);
         }
       else
-        printf ("%s -> %s: %zu bytes verified in %.2f s (%.0f B/s%s%s)\n", path, name,
-                stats.bytes, stats.seconds,
-                stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0,
+        printf ("%s -> %s: %zu bytes verified in %.2f s (%.0f B/s%s%s)\n", path, name, stats.bytes,
+                stats.seconds, stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0,
                 stats.fast ? ", fast" : "", stats.text ? ", text protocol" : "");
     }
   if (options.json)

@@ -32,26 +32,26 @@ json_estimate (GString *out, const char *path, const MwLuaRamEstimate *e)
 {
   g_string_append (out, "{\"file\":");
   json_string (out, path);
-  g_string_append_printf (out, ",\"target\":\"%s\",\"total\":%" G_GSIZE_FORMAT
-                          ",\"protos\":%" G_GSIZE_FORMAT ",\"strings\":%" G_GSIZE_FORMAT
-                          ",\"lineinfo\":%" G_GSIZE_FORMAT ",\"names\":%" G_GSIZE_FORMAT
-                          ",\"main_closure\":%" G_GSIZE_FORMAT ",\"strip_saves\":%"
-                          G_GSIZE_FORMAT ",\"minify_saves\":%" G_GSIZE_FORMAT
-                          ",\"functions\":[",
-                          e->target == MW_LUA_TARGET_INTEGER ? "integer" : "float", e->total,
-                          e->protos, e->strings, e->lineinfo, e->names, e->main_closure,
-                          e->strip_saves, e->minify_saves);
+  g_string_append_printf (
+    out,
+    ",\"target\":\"%s\",\"total\":%" G_GSIZE_FORMAT ",\"protos\":%" G_GSIZE_FORMAT
+    ",\"strings\":%" G_GSIZE_FORMAT ",\"lineinfo\":%" G_GSIZE_FORMAT ",\"names\":%" G_GSIZE_FORMAT
+    ",\"main_closure\":%" G_GSIZE_FORMAT ",\"strip_saves\":%" G_GSIZE_FORMAT
+    ",\"minify_saves\":%" G_GSIZE_FORMAT ",\"functions\":[",
+    e->target == MW_LUA_TARGET_INTEGER ? "integer" : "float", e->total, e->protos, e->strings,
+    e->lineinfo, e->names, e->main_closure, e->strip_saves, e->minify_saves);
   for (guint i = 0; i < e->functions->len; i++)
     {
       const MwLuaRamFunction *f = &g_array_index (e->functions, MwLuaRamFunction, i);
-      g_string_append_printf (out, "%s{\"index\":%u,\"linedefined\":%d,\"lastlinedefined\":%d,"
+      g_string_append_printf (out,
+                              "%s{\"index\":%u,\"linedefined\":%d,\"lastlinedefined\":%d,"
                               "\"instructions\":%u,\"constants\":%u,\"upvalues\":%u,"
                               "\"proto\":%" G_GSIZE_FORMAT ",\"strings\":%" G_GSIZE_FORMAT
                               ",\"lineinfo\":%" G_GSIZE_FORMAT ",\"names\":%" G_GSIZE_FORMAT
                               ",\"total\":%" G_GSIZE_FORMAT ",\"closure\":%" G_GSIZE_FORMAT "}",
-                              i ? "," : "", f->index, f->linedefined, f->lastlinedefined,
-                              f->n_code, f->n_constants, f->nups, f->proto, f->strings,
-                              f->lineinfo, f->names, f->total, f->closure);
+                              i ? "," : "", f->index, f->linedefined, f->lastlinedefined, f->n_code,
+                              f->n_constants, f->nups, f->proto, f->strings, f->lineinfo, f->names,
+                              f->total, f->closure);
     }
   g_string_append (out, "]}");
 }
@@ -88,22 +88,24 @@ print_estimate (const char *path, const MwLuaRamEstimate *e, gboolean minify_mea
 {
   printf ("%s: %" G_GSIZE_FORMAT " bytes of heap when loaded (%s firmware)\n", path, e->total,
           e->target == MW_LUA_TARGET_INTEGER ? "integer" : "float");
-  printf ("  functions %" G_GSIZE_FORMAT ", strings %" G_GSIZE_FORMAT ", line info %"
-          G_GSIZE_FORMAT ", debug names %" G_GSIZE_FORMAT ", main closure %" G_GSIZE_FORMAT
-          "\n", e->protos, e->strings, e->lineinfo, e->names, e->main_closure);
+  printf ("  functions %" G_GSIZE_FORMAT ", strings %" G_GSIZE_FORMAT ", line info %" G_GSIZE_FORMAT
+          ", debug names %" G_GSIZE_FORMAT ", main closure %" G_GSIZE_FORMAT "\n",
+          e->protos, e->strings, e->lineinfo, e->names, e->main_closure);
   printf ("  compile -s would save %" G_GSIZE_FORMAT " bytes; minifying %s%" G_GSIZE_FORMAT
-          " bytes\n", e->strip_saves, minify_measured ? "" : "about ", e->minify_saves);
+          " bytes\n",
+          e->strip_saves, minify_measured ? "" : "about ", e->minify_saves);
   printf ("  %5s  %-11s %6s %6s %7s %7s %7s %7s\n", "#", "lines", "instr", "const", "proto",
           "strings", "debug", "total");
   for (guint i = 0; i < e->functions->len; i++)
     {
       const MwLuaRamFunction *f = &g_array_index (e->functions, MwLuaRamFunction, i);
-      g_autofree char *where = f->index == 0 ? g_strdup ("main")
-                                             : g_strdup_printf ("%d-%d", f->linedefined,
-                                                                f->lastlinedefined);
-      printf ("  %5u  %-11s %6u %6u %7" G_GSIZE_FORMAT " %7" G_GSIZE_FORMAT " %7"
-              G_GSIZE_FORMAT " %7" G_GSIZE_FORMAT "\n", f->index + 1, where, f->n_code,
-              f->n_constants, f->proto, f->strings, f->lineinfo + f->names, f->total);
+      g_autofree char *where = f->index == 0
+                                 ? g_strdup ("main")
+                                 : g_strdup_printf ("%d-%d", f->linedefined, f->lastlinedefined);
+      printf ("  %5u  %-11s %6u %6u %7" G_GSIZE_FORMAT " %7" G_GSIZE_FORMAT " %7" G_GSIZE_FORMAT
+              " %7" G_GSIZE_FORMAT "\n",
+              f->index + 1, where, f->n_code, f->n_constants, f->proto, f->strings,
+              f->lineinfo + f->names, f->total);
     }
 }
 
@@ -112,12 +114,11 @@ mw_cli_ram (int argc, char **argv)
 {
   gboolean json = FALSE;
   g_autofree char *target_name = NULL;
-  const GOptionEntry entries[] = {
-    { "target", 0, 0, G_OPTION_ARG_STRING, &target_name,
-      "Firmware number type: float (default) or integer", "TYPE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (one array of files)", NULL },
-    { NULL }
-  };
+  const GOptionEntry entries[] = { { "target", 0, 0, G_OPTION_ARG_STRING, &target_name,
+                                     "Firmware number type: float (default) or integer", "TYPE" },
+                                   { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+                                     "Print JSON (one array of files)", NULL },
+                                   { NULL } };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE.lua|FILE.lc...");
   g_autoptr (GString) out = g_string_new ("[");
   MwLuaNumberType target;
@@ -175,8 +176,7 @@ mw_cli_ram (int argc, char **argv)
           else if (!fmt->integral && target == MW_LUA_TARGET_INTEGER)
             {
               /* NODEMCU.md section 4: bad header in precompiled chunk */
-              g_printerr ("%s: float bytecode does not load on the integer firmware\n",
-                          argv[i]);
+              g_printerr ("%s: float bytecode does not load on the integer firmware\n", argv[i]);
               status = MAX (status, MW_EXIT_ERROR);
               continue;
             }

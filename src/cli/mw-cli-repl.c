@@ -13,18 +13,19 @@
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
 
-typedef struct {
+typedef struct
+{
   MwCliConnection *conn;
-  GString         *line;
-  gsize            cursor;
-  GPtrArray       *history;
-  guint            history_pos;
-  char             esc[8];
-  guint            esc_len;
-  gboolean         done;
-  gboolean         tty;
-  gboolean         busy;
-  GString         *pending;  /* piped input not yet sent */
+  GString *line;
+  gsize cursor;
+  GPtrArray *history;
+  guint history_pos;
+  char esc[8];
+  guint esc_len;
+  gboolean done;
+  gboolean tty;
+  gboolean busy;
+  GString *pending; /* piped input not yet sent */
 } Editor;
 
 static void
@@ -33,8 +34,9 @@ redraw (Editor *ed)
   if (!ed->tty)
     return;
   /* back to the line start after the board's prompt, redraw the text, place the cursor */
-  printf ("\r\033[K%s%s", mw_repl_get_state (ed->conn->repl) == MW_REPL_STATE_CONTINUATION
-                            ? ">> " : "> ", ed->line->str);
+  printf ("\r\033[K%s%s",
+          mw_repl_get_state (ed->conn->repl) == MW_REPL_STATE_CONTINUATION ? ">> " : "> ",
+          ed->line->str);
   if (ed->cursor < ed->line->len)
     printf ("\033[%zuD", ed->line->len - ed->cursor);
   fflush (stdout);
@@ -101,7 +103,8 @@ key (Editor *ed, guchar c)
           if (ed->esc[2] == 'A' || ed->esc[2] == 'B')
             {
               g_string_assign (ed->line, ed->history_pos < ed->history->len
-                                         ? ed->history->pdata[ed->history_pos] : "");
+                                           ? ed->history->pdata[ed->history_pos]
+                                           : "");
               ed->cursor = ed->line->len;
             }
           else if (ed->esc[2] == 'C' && ed->cursor < ed->line->len)
@@ -115,44 +118,51 @@ key (Editor *ed, guchar c)
     }
   switch (c)
     {
-    case '\r':
-    case '\n':
-      {
-        g_autofree char *text = g_strdup (ed->line->str);
-
-        g_string_truncate (ed->line, 0);
-        ed->cursor = 0;
-        submit (ed, text);
-      }
-      return;
-    case 0x7f:
-    case 0x08:
-      if (ed->cursor > 0)
-        g_string_erase (ed->line, --ed->cursor, 1);
-      break;
-    case 0x01: ed->cursor = 0; break;
-    case 0x05: ed->cursor = ed->line->len; break;
-    case 0x15: g_string_truncate (ed->line, 0); ed->cursor = 0; break;
-    case 0x03:
-      if (ed->line->len > 0)
+      case '\r':
+      case '\n':
         {
+          g_autofree char *text = g_strdup (ed->line->str);
+
           g_string_truncate (ed->line, 0);
           ed->cursor = 0;
-          break;
+          submit (ed, text);
         }
-      ed->done = TRUE;
-      return;
-    case 0x04:
-      if (ed->line->len == 0)
-        {
-          ed->done = TRUE;
-          return;
-        }
-      break;
-    default:
-      if (c >= 0x20 && ed->line->len < 250)
-        g_string_insert_c (ed->line, ed->cursor++, c);
-      break;
+        return;
+      case 0x7f:
+      case 0x08:
+        if (ed->cursor > 0)
+          g_string_erase (ed->line, --ed->cursor, 1);
+        break;
+      case 0x01:
+        ed->cursor = 0;
+        break;
+      case 0x05:
+        ed->cursor = ed->line->len;
+        break;
+      case 0x15:
+        g_string_truncate (ed->line, 0);
+        ed->cursor = 0;
+        break;
+      case 0x03:
+        if (ed->line->len > 0)
+          {
+            g_string_truncate (ed->line, 0);
+            ed->cursor = 0;
+            break;
+          }
+        ed->done = TRUE;
+        return;
+      case 0x04:
+        if (ed->line->len == 0)
+          {
+            ed->done = TRUE;
+            return;
+          }
+        break;
+      default:
+        if (c >= 0x20 && ed->line->len < 250)
+          g_string_insert_c (ed->line, ed->cursor++, c);
+        break;
     }
   redraw (ed);
 }
@@ -168,7 +178,7 @@ on_stdin (int fd, GIOCondition condition, gpointer user_data)
     {
       ed->done = ed->tty || ed->pending->len == 0;
       if (!ed->tty)
-        g_string_append_c (ed->pending, '\0');  /* end of input marker */
+        g_string_append_c (ed->pending, '\0'); /* end of input marker */
       return G_SOURCE_REMOVE;
     }
   if (ed->tty)

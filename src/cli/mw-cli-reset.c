@@ -11,11 +11,9 @@ mw_cli_reset (int argc, char **argv)
 {
   MwCliDeviceOptions options = { 0 };
   gboolean soft = FALSE;
-  const GOptionEntry entries[] = {
-    { "soft", 0, 0, G_OPTION_ARG_NONE, &soft, "Use node.restart() instead of the RTS line",
-      NULL },
-    { NULL }
-  };
+  const GOptionEntry entries[] = { { "soft", 0, 0, G_OPTION_ARG_NONE, &soft,
+                                     "Use node.restart() instead of the RTS line", NULL },
+                                   { NULL } };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (MwCliConnection) conn = NULL;
   g_autoptr (GError) error = NULL;

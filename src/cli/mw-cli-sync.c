@@ -14,10 +14,9 @@ mw_cli_sync (int argc, char **argv)
   MwCliPipelineOptions pipe = { 0 };
   MwLuaPipelineOptions steps;
   gboolean dry_run = FALSE;
-  const GOptionEntry entries[] = {
-    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Only say what would be uploaded", NULL },
-    { NULL }
-  };
+  const GOptionEntry entries[] = { { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
+                                     "Only say what would be uploaded", NULL },
+                                   { NULL } };
   g_autoptr (GOptionContext) context = g_option_context_new ("DIR");
   g_autoptr (MwCliConnection) conn = NULL;
   g_autoptr (GDir) dir = NULL;
@@ -27,11 +26,11 @@ mw_cli_sync (int argc, char **argv)
   guint uploaded = 0, same = 0;
   int status = MW_EXIT_OK;
 
-  g_option_context_set_summary (context,
-    "Compares every file of DIR (not its subfolders) with the board's copy by size and a "
-    "checksum computed on the board, and uploads only those that differ (verified, as put "
-    "does).\n\nWith --lint, --minify and --compile, .lua files are prepared as put "
-    "prepares them and compared in that form (x.lc on the board for --compile).");
+  g_option_context_set_summary (
+    context, "Compares every file of DIR (not its subfolders) with the board's copy by size and a "
+             "checksum computed on the board, and uploads only those that differ (verified, as put "
+             "does).\n\nWith --lint, --minify and --compile, .lua files are prepared as put "
+             "prepares them and compared in that form (x.lc on the board for --compile).");
   mw_cli_device_add_options (context, &options);
   g_option_context_add_main_entries (context, entries, NULL);
   mw_cli_pipeline_add_options (context, &pipe);
@@ -116,10 +115,9 @@ mw_cli_sync (int argc, char **argv)
           }
       }
       len = g_bytes_get_size (data);
-      mw_device_checksum_async (conn->device, board_name, conn->cancellable,
-                                mw_cli_store_result, &r1);
-      if (!mw_device_checksum_finish (conn->device, mw_cli_wait (conn, &r1), &size, &adler,
-                                      &error))
+      mw_device_checksum_async (conn->device, board_name, conn->cancellable, mw_cli_store_result,
+                                &r1);
+      if (!mw_device_checksum_finish (conn->device, mw_cli_wait (conn, &r1), &size, &adler, &error))
         {
           mw_cli_note_error ("sync", error, &status);
           break;
@@ -133,8 +131,8 @@ mw_cli_sync (int argc, char **argv)
       printf ("%s %s (%zu bytes)\n", dry_run ? "would upload" : "upload", board_name, len);
       if (dry_run)
         continue;
-      mw_device_upload_async (conn->device, board_name, data, 0, 0, NULL, NULL,
-                              conn->cancellable, mw_cli_store_result, &r2);
+      mw_device_upload_async (conn->device, board_name, data, 0, 0, NULL, NULL, conn->cancellable,
+                              mw_cli_store_result, &r2);
       if (!mw_device_upload_finish (conn->device, mw_cli_wait (conn, &r2), NULL, &error))
         {
           mw_cli_note_error ("sync", error, &status);

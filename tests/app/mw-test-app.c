@@ -7,19 +7,15 @@
 #include <unistd.h>
 
 static void
-drop_message (const char     *domain,
-              GLogLevelFlags  level,
-              const char     *message,
-              gpointer        data)
+drop_message (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
 {
 }
 
 void
-mw_test_app_init (int    *argc,
-                  char ***argv)
+mw_test_app_init (int *argc, char ***argv)
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL &&
-      g_getenv ("MW_TEST_UNDER_XVFB") == NULL)
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL
+      && g_getenv ("MW_TEST_UNDER_XVFB") == NULL)
     {
       /* `meson test` run by hand has no display: give the test a virtual one. */
       GPtrArray *args = g_ptr_array_new ();
@@ -46,7 +42,7 @@ mw_test_app_init (int    *argc,
 MwApplication *
 mw_test_app_new (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   MwApplication *app = mw_application_new ();
 
   g_application_register (G_APPLICATION (app), NULL, &error);
@@ -54,7 +50,8 @@ mw_test_app_new (void)
   return app;
 }
 
-typedef struct {
+typedef struct
+{
   gboolean expired;
 } WaitData;
 
@@ -66,9 +63,7 @@ expire_cb (gpointer data)
 }
 
 gboolean
-mw_test_wait_until (gboolean (*done) (gpointer data),
-                    gpointer   data,
-                    guint      timeout_ms)
+mw_test_wait_until (gboolean (*done) (gpointer data), gpointer data, guint timeout_ms)
 {
   WaitData wait = { FALSE };
   guint id = g_timeout_add (timeout_ms, expire_cb, &wait);
@@ -94,8 +89,7 @@ mw_test_spin (guint ms)
 }
 
 char *
-mw_test_screenshot (GtkWidget  *widget,
-                    const char *name)
+mw_test_screenshot (GtkWidget *widget, const char *name)
 {
   const char *dir = g_getenv ("MOONWIRE_TEST_ARTIFACTS");
   char *path = g_build_filename (dir != NULL ? dir : ".", name, NULL);
@@ -116,9 +110,7 @@ mw_test_screenshot (GtkWidget  *widget,
 }
 
 void
-mw_test_store_result_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      data)
+mw_test_store_result_cb (GObject *object, GAsyncResult *result, gpointer data)
 {
   *(GAsyncResult **) data = g_object_ref (result);
 }

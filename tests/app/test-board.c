@@ -13,7 +13,8 @@
 
 static MwApplication *app;
 
-typedef struct {
+typedef struct
+{
   MwWindow *window;
   char *dir;
 } Fixture;
@@ -25,15 +26,13 @@ connected (gpointer data)
 }
 
 static gboolean
-action_enabled (MwWindow   *window,
-                const char *name)
+action_enabled (MwWindow *window, const char *name)
 {
   return g_action_group_get_action_enabled (G_ACTION_GROUP (window), name);
 }
 
 static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
+fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   fixture->window = mw_window_new (app);
   gtk_widget_show (GTK_WIDGET (fixture->window));
@@ -51,13 +50,12 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
+fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "disconnect", NULL);
   g_assert_false (connected (fixture->window));
   {
-    g_autoptr(GList) editors = mw_window_list_editors (fixture->window);
+    g_autoptr (GList) editors = mw_window_list_editors (fixture->window);
     for (GList *l = editors; l != NULL; l = l->next)
       gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (mw_editor_get_document (l->data)), FALSE);
   }
@@ -66,7 +64,8 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-typedef struct {
+typedef struct
+{
   MwWindow *window;
   const char *path;
 } OpenWait;
@@ -75,17 +74,15 @@ static gboolean
 is_open (gpointer data)
 {
   OpenWait *wait = data;
-  g_autoptr(GFile) file = g_file_new_for_path (wait->path);
+  g_autoptr (GFile) file = g_file_new_for_path (wait->path);
   return mw_window_find_editor (wait->window, file) != NULL;
 }
 
 static MwEditor *
-open_new_file (Fixture    *fixture,
-               const char *name,
-               const char *contents)
+open_new_file (Fixture *fixture, const char *name, const char *contents)
 {
   g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
   OpenWait wait = { fixture->window, path };
 
   g_assert_true (g_file_set_contents (path, contents, -1, NULL));
@@ -107,7 +104,8 @@ op_over (gpointer data)
   return !action_enabled (data, "cancel");
 }
 
-typedef struct {
+typedef struct
+{
   MwWindow *window;
   const char *name;
   gint64 size;
@@ -131,25 +129,23 @@ gone (gpointer data)
 static void
 refresh (MwWindow *window)
 {
-  g_signal_emit_by_name (mw_window_get_file_browser (window), "file-action", "refresh", NULL,
-                         NULL);
+  g_signal_emit_by_name (mw_window_get_file_browser (window), "file-action", "refresh", NULL, NULL);
 }
 
 static void
-run_action (MwWindow   *window,
-            const char *action)
+run_action (MwWindow *window, const char *action)
 {
   g_assert_true (action_enabled (window, action));
   g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
   g_assert_true (mw_test_wait_until (idle_again, window, 60000));
 }
 
-static const char hello[] = "-- says hello\nlocal who = \"the board\"\nprint(\"hello from \" .. who)\n";
+static const char hello[] =
+  "-- says hello\nlocal who = \"the board\"\nprint(\"hello from \" .. who)\n";
 
 /* Upload, find it in the file list with its size, run it and read its output. */
 static void
-test_upload_and_run (Fixture       *fixture,
-                     gconstpointer  data)
+test_upload_and_run (Fixture *fixture, gconstpointer data)
 {
   MwEditor *editor = open_new_file (fixture, "hello.lua", hello);
   ListWait wait = { fixture->window, "hello.lua", sizeof hello - 1 };
@@ -170,8 +166,7 @@ test_upload_and_run (Fixture       *fixture,
   gtk_window_resize (GTK_WINDOW (fixture->window), 1200, 700);
   mw_test_spin (300);
   {
-    g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (fixture->window),
-                                                "moonwire-board.png");
+    g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (fixture->window), "moonwire-board.png");
     g_test_message ("screenshot: %s", shot);
   }
 }
@@ -185,8 +180,7 @@ has_samples (gpointer data)
 
 /* node.heap() samples arrive on their own at the chosen interval. */
 static void
-test_heap_samples (Fixture       *fixture,
-                   gconstpointer  data)
+test_heap_samples (Fixture *fixture, gconstpointer data)
 {
   MwHeapGraph *graph = mw_window_get_heap_graph (fixture->window);
   MwHeapStats stats;
@@ -201,16 +195,14 @@ test_heap_samples (Fixture       *fixture,
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-heap", NULL);
   mw_test_spin (300);
   {
-    g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (fixture->window),
-                                                "moonwire-heap.png");
+    g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (fixture->window), "moonwire-heap.png");
     g_test_message ("screenshot: %s", shot);
   }
 }
 
 /* Compile & Upload puts hello.lc on the board and removes hello.lua (the default pipeline). */
 static void
-test_compile_and_upload (Fixture       *fixture,
-                         gconstpointer  data)
+test_compile_and_upload (Fixture *fixture, gconstpointer data)
 {
   MwEditor *editor = open_new_file (fixture, "hello.lua", hello);
   ListWait lc = { fixture->window, "hello.lc", -1 };
@@ -224,8 +216,8 @@ test_compile_and_upload (Fixture       *fixture,
   refresh (fixture->window);
   g_assert_true (mw_test_wait_until (listed, &lc, 10000));
   mw_test_spin (500);
-  g_assert_cmpint (mw_file_browser_lookup (mw_window_get_file_browser (fixture->window),
-                                           "hello.lua"), ==, -1);
+  g_assert_cmpint (
+    mw_file_browser_lookup (mw_window_get_file_browser (fixture->window), "hello.lua"), ==, -1);
 
   /* Run now runs the bytecode, and it says the same. */
   run_action (fixture->window, "run");
@@ -235,7 +227,8 @@ test_compile_and_upload (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "hello from the board"));
 }
 
-typedef struct {
+typedef struct
+{
   MwWindow *window;
   gboolean cancelled;
 } CancelData;
@@ -256,13 +249,12 @@ progress_then_cancel (gpointer data)
 
 /* Cancelling an upload midway leaves the board's old file as it was. */
 static void
-test_cancel_upload (Fixture       *fixture,
-                    gconstpointer  data)
+test_cancel_upload (Fixture *fixture, gconstpointer data)
 {
   MwEditor *editor = open_new_file (fixture, "big.lua", hello);
   ListWait wait = { fixture->window, "big.lua", sizeof hello - 1 };
   GtkTextBuffer *buffer;
-  g_autoptr(GString) big = g_string_new (NULL);
+  g_autoptr (GString) big = g_string_new (NULL);
   CancelData cancel = { fixture->window, FALSE };
 
   run_action (fixture->window, "upload");
@@ -285,8 +277,8 @@ test_cancel_upload (Fixture       *fixture,
   {
     MwDevice *device = mw_connection_get_device (mw_window_get_connection (fixture->window));
     GAsyncResult *result = NULL;
-    g_autoptr(GBytes) bytes = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GBytes) bytes = NULL;
+    g_autoptr (GError) error = NULL;
 
     mw_device_read_file_async (device, "big.lua", NULL, mw_test_store_result_cb, &result);
     while (result == NULL)
@@ -313,8 +305,7 @@ console_has (gpointer data)
 
 /* Ctrl+Enter sends the editor's current line to the REPL; its output comes back. */
 static void
-test_send_line (Fixture       *fixture,
-                gconstpointer  data)
+test_send_line (Fixture *fixture, gconstpointer data)
 {
   MwEditor *editor = open_new_file (fixture, "lines.lua", "print(6 * 7 .. \" is the answer\")\n");
 
@@ -344,8 +335,7 @@ has_message_dialog (gpointer data)
 /* Files dropped on the list are uploaded; then the list's own actions: compile on the board,
  * rename, open in an editor, delete after a confirmation. */
 static void
-test_file_actions (Fixture       *fixture,
-                   gconstpointer  data)
+test_file_actions (Fixture *fixture, gconstpointer data)
 {
   MwFileBrowser *browser = mw_window_get_file_browser (fixture->window);
   g_autofree char *path = g_build_filename (fixture->dir, "dropped.lua", NULL);
@@ -376,10 +366,9 @@ test_file_actions (Fixture       *fixture,
   g_signal_emit_by_name (browser, "file-action", "open", "moved.lua", NULL);
   g_assert_true (mw_test_wait_until (is_open, &open, 20000));
   {
-    g_autoptr(GFile) file = g_file_new_for_path (cached);
-    g_autofree char *text = mw_document_dup_text (mw_editor_get_document (
-                                                    mw_window_find_editor (fixture->window,
-                                                                           file)));
+    g_autoptr (GFile) file = g_file_new_for_path (cached);
+    g_autofree char *text =
+      mw_document_dup_text (mw_editor_get_document (mw_window_find_editor (fixture->window, file)));
     g_assert_cmpstr (text, ==, hello);
   }
 
@@ -401,22 +390,21 @@ test_file_actions (Fixture       *fixture,
   g_signal_emit_by_name (browser, "delete-selected");
   g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 5000));
   gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
-  renamed.size = -2;   /* wait until it is gone */
+  renamed.size = -2; /* wait until it is gone */
   g_assert_true (mw_test_wait_until (gone, &renamed, 20000));
 }
 
 /* The pipeline is remembered per folder: a folder that compiles makes Upload send the .lc;
  * a folder without its own choice follows Preferences (plain source). */
 static void
-test_pipeline_per_folder (Fixture       *fixture,
-                          gconstpointer  data)
+test_pipeline_per_folder (Fixture *fixture, gconstpointer data)
 {
   MwPipeline pipeline = { .lint = TRUE, .compile = TRUE, .strip = TRUE };
   MwPipeline loaded;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *other = g_build_filename (fixture->dir, "plain", NULL);
   g_autofree char *plain_path = g_build_filename (other, "plain.lua", NULL);
-  g_autoptr(GFile) plain_file = g_file_new_for_path (plain_path);
+  g_autoptr (GFile) plain_file = g_file_new_for_path (plain_path);
   OpenWait wait = { fixture->window, plain_path };
   ListWait lc = { fixture->window, "hello.lc", -1 };
   ListWait src = { fixture->window, "plain.lua", sizeof hello - 1 };
@@ -447,8 +435,7 @@ test_pipeline_per_folder (Fixture       *fixture,
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   int status;
 

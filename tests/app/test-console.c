@@ -9,7 +9,8 @@
 
 /* Which lines are Lua errors (NODEMCU.md section 1: 3.0 prints "Lua error: \t" before the
  * message, 2.x only the message; runtime errors add a traceback). */
-static const struct {
+static const struct
+{
   const char *line;
   gboolean error;
 } error_cases[] = {
@@ -72,8 +73,7 @@ test_split_error (void)
 
   mw_console_append (MW_CONSOLE (console), "> x=\r\nLua err", -1);
   mw_console_flush (MW_CONSOLE (console));
-  mw_console_append (MW_CONSOLE (console), "or: \tstdin:1: unexpected symbol near '<eof>'\r\n",
-                     -1);
+  mw_console_append (MW_CONSOLE (console), "or: \tstdin:1: unexpected symbol near '<eof>'\r\n", -1);
   mw_console_flush (MW_CONSOLE (console));
   g_assert_true (mw_console_is_error_at (MW_CONSOLE (console), 6));
   g_assert_true (mw_console_is_error_at (MW_CONSOLE (console), 30));
@@ -81,23 +81,21 @@ test_split_error (void)
 }
 
 static void
-collect_line (GPtrArray  *sent,
-              const char *line)
+collect_line (GPtrArray *sent, const char *line)
 {
   g_ptr_array_add (sent, g_strdup (line));
 }
 
 static void
-press (GtkEntry *entry,
-       guint     keyval)
+press (GtkEntry *entry, guint keyval)
 {
   GdkEvent *event = gdk_event_new (GDK_KEY_PRESS);
   gboolean handled = FALSE;
 
   event->key.keyval = keyval;
   event->key.window = g_object_ref (gtk_widget_get_window (GTK_WIDGET (entry)));
-  gdk_event_set_device (event, gdk_seat_get_keyboard (
-                          gdk_display_get_default_seat (gdk_display_get_default ())));
+  gdk_event_set_device (
+    event, gdk_seat_get_keyboard (gdk_display_get_default_seat (gdk_display_get_default ())));
   g_signal_emit_by_name (entry, "key-press-event", event, &handled);
   gdk_event_free (event);
 }
@@ -108,7 +106,7 @@ test_history (void)
 {
   GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
   GtkWidget *console = mw_console_new ();
-  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
   GtkEntry *entry = mw_console_get_entry (MW_CONSOLE (console));
 
   gtk_container_add (GTK_CONTAINER (window), console);
@@ -215,9 +213,9 @@ static void
 test_long_line (void)
 {
   GtkWidget *console = mw_console_new ();
-  g_autoptr(GString) sent = g_string_new (NULL);
+  g_autoptr (GString) sent = g_string_new (NULL);
   g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   g_autofree char *joined = NULL;
 
   g_object_ref_sink (console);
@@ -241,8 +239,7 @@ test_long_line (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   mw_test_app_init (&argc, &argv);
   g_test_add_func ("/mw/app/console/error-lines", test_error_lines);

@@ -11,16 +11,17 @@
 #define T0 (1700000000LL * G_USEC_PER_SEC)
 
 /* Decimation keeps every column's extremes: a one-sample dip must survive. */
-static const struct {
+static const struct
+{
   guint n_samples;
   guint interval_s;
   guint columns;
-  guint dip_at;      /* index of a sample 5000 B lower than its neighbours */
+  guint dip_at; /* index of a sample 5000 B lower than its neighbours */
 } decimation_cases[] = {
-  { 10, 1, 800, 5 },          /* sparse: one sample per column */
-  { 3600, 1, 800, 1234 },     /* an hour at 1 s */
-  { 8 * 3600, 1, 400, 20000 },/* eight hours */
-  { 100, 2, 1, 50 },          /* everything in one column */
+  { 10, 1, 800, 5 }, /* sparse: one sample per column */
+  { 3600, 1, 800, 1234 }, /* an hour at 1 s */
+  { 8 * 3600, 1, 400, 20000 }, /* eight hours */
+  { 100, 2, 1, 50 }, /* everything in one column */
 };
 
 static void
@@ -30,7 +31,7 @@ test_decimation (void)
     {
       guint n = decimation_cases[c].n_samples;
       g_autofree MwHeapSample *samples = g_new (MwHeapSample, n);
-      g_autoptr(MwHeapPointCache) cache = NULL;
+      g_autoptr (MwHeapPointCache) cache = NULL;
       const MwHeapColumn *cols;
       guint n_cols, total = 0;
       guint32 lo, hi;
@@ -70,14 +71,14 @@ static void
 test_window (void)
 {
   MwHeapSample samples[100];
-  g_autoptr(MwHeapPointCache) cache = NULL;
+  g_autoptr (MwHeapPointCache) cache = NULL;
   guint n_cols, total = 0;
   const MwHeapColumn *cols;
 
   for (guint i = 0; i < 100; i++)
-    samples[i] = (MwHeapSample) { T0 + i * G_USEC_PER_SEC, 1000 + i };
-  cache = mw_heap_point_cache_new (samples, 100, T0 + 10 * G_USEC_PER_SEC,
-                                   T0 + 19 * G_USEC_PER_SEC, 50);
+    samples[i] = (MwHeapSample){ T0 + i * G_USEC_PER_SEC, 1000 + i };
+  cache =
+    mw_heap_point_cache_new (samples, 100, T0 + 10 * G_USEC_PER_SEC, T0 + 19 * G_USEC_PER_SEC, 50);
   cols = mw_heap_point_cache_get_columns (cache, &n_cols);
   for (guint i = 0; i < n_cols; i++)
     total += cols[i].n_samples;
@@ -94,7 +95,7 @@ test_stats_and_coalescing (void)
   GtkWidget *graph = mw_heap_graph_new ();
   MwHeapStats stats;
   guint rebuilds;
-  g_autoptr(MwHeapPointCache) cache = NULL;
+  g_autoptr (MwHeapPointCache) cache = NULL;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 300);
   gtk_container_add (GTK_CONTAINER (window), graph);
@@ -114,7 +115,7 @@ test_stats_and_coalescing (void)
   g_assert_true (mw_heap_graph_get_stats (MW_HEAP_GRAPH (graph), &stats));
   g_assert_cmpuint (stats.n_samples, ==, 3600);
   g_assert_cmpuint (stats.max, ==, 40030);
-  g_assert_cmpuint (stats.min, ==, 40000 - 719 - 30);   /* i = 3598: floor (3598 * 12 / 60) */
+  g_assert_cmpuint (stats.min, ==, 40000 - 719 - 30); /* i = 3598: floor (3598 * 12 / 60) */
   g_assert_cmpfloat (fabs (stats.slope_per_min + 12.0), <, 0.1);
 
   /* Out-of-order samples are dropped. */
@@ -140,10 +141,10 @@ test_export (void)
   GtkWidget *graph = mw_heap_graph_new ();
   g_autofree char *csv_path = mw_test_tmp_path ("heap.csv");
   g_autofree char *png_path = mw_test_tmp_path ("heap.png");
-  g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GFile) csv_file = g_file_new_for_path (csv_path);
+  g_autoptr (GError) error = NULL;
   g_autofree char *csv = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   cairo_surface_t *png;
 
   gtk_container_add (GTK_CONTAINER (window), graph);
@@ -157,10 +158,9 @@ test_export (void)
 
   for (guint i = 0; i < 10; i++)
     mw_heap_graph_add_sample (MW_HEAP_GRAPH (graph), T0 + i * G_USEC_PER_SEC, 43000 + i);
-  mw_heap_graph_add_marker (MW_HEAP_GRAPH (graph), T0 + 4500000, MW_HEAP_MARKER_UPLOAD,
-                            "init.lua");
-  mw_heap_graph_add_marker (MW_HEAP_GRAPH (graph), T0 + 8 * G_USEC_PER_SEC,
-                            MW_HEAP_MARKER_RESET, NULL);
+  mw_heap_graph_add_marker (MW_HEAP_GRAPH (graph), T0 + 4500000, MW_HEAP_MARKER_UPLOAD, "init.lua");
+  mw_heap_graph_add_marker (MW_HEAP_GRAPH (graph), T0 + 8 * G_USEC_PER_SEC, MW_HEAP_MARKER_RESET,
+                            NULL);
 
   g_assert_true (mw_heap_graph_export_csv (MW_HEAP_GRAPH (graph), csv_file, &error));
   g_assert_no_error (error);
@@ -181,15 +181,14 @@ test_export (void)
   g_assert_cmpint (cairo_image_surface_get_height (png), ==, 240);
   cairo_surface_destroy (png);
 
-  g_assert_false (mw_heap_graph_export_png (MW_HEAP_GRAPH (graph), "/nonexistent/dir/x.png",
-                                            64, 64, &error));
+  g_assert_false (
+    mw_heap_graph_export_png (MW_HEAP_GRAPH (graph), "/nonexistent/dir/x.png", 64, 64, &error));
   g_assert_error (error, MW_HEAP_GRAPH_ERROR, MW_HEAP_GRAPH_ERROR_DRAW);
   gtk_widget_destroy (window);
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   mw_test_app_init (&argc, &argv);
   g_test_add_func ("/mw/app/heap-graph/decimation", test_decimation);

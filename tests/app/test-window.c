@@ -29,7 +29,8 @@ new_window (void)
   return window;
 }
 
-typedef struct {
+typedef struct
+{
   MwWindow *window;
   guint n_tabs;
 } TabWait;
@@ -38,16 +39,15 @@ static gboolean
 has_tabs (gpointer data)
 {
   TabWait *wait = data;
-  g_autoptr(GList) editors = mw_window_list_editors (wait->window);
+  g_autoptr (GList) editors = mw_window_list_editors (wait->window);
   return g_list_length (editors) >= wait->n_tabs;
 }
 
 static MwEditor *
-open_and_wait (MwWindow   *window,
-               const char *path)
+open_and_wait (MwWindow *window, const char *path)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GList) before = mw_window_list_editors (window);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GList) before = mw_window_list_editors (window);
   TabWait wait = { window, g_list_length (before) + 1 };
 
   mw_window_open_file (window, file);
@@ -88,8 +88,8 @@ static void
 wait_next_check (MwEditor *editor)
 {
   gboolean done = FALSE;
-  gulong id = g_signal_connect_swapped (editor, "diagnostics-changed", G_CALLBACK (set_flag),
-                                        &done);
+  gulong id =
+    g_signal_connect_swapped (editor, "diagnostics-changed", G_CALLBACK (set_flag), &done);
 
   g_assert_true (mw_test_wait_until (wait_flag, &done, 5000));
   g_signal_handler_disconnect (editor, id);
@@ -114,7 +114,7 @@ cursor_line (MwEditor *editor)
 static void
 destroy_window (MwWindow *window)
 {
-  g_autoptr(GList) editors = mw_window_list_editors (window);
+  g_autoptr (GList) editors = mw_window_list_editors (window);
 
   /* Tests leave documents modified on purpose; drop the changes before closing. */
   for (GList *l = editors; l != NULL; l = l->next)
@@ -124,28 +124,20 @@ destroy_window (MwWindow *window)
 }
 
 /* Every main action exists and has a keyboard shortcut. */
-static const struct {
+static const struct
+{
   const char *action;
   gboolean needs_device;
 } main_actions[] = {
-  { "win.new", FALSE },
-  { "win.open", FALSE },
-  { "win.save", FALSE },
-  { "win.save-as", FALSE },
-  { "win.close-tab", FALSE },
-  { "win.find", FALSE },
-  { "win.replace", FALSE },
-  { "win.clear-console", FALSE },
-  { "win.focus-console", FALSE },
-  { "win.show-help-overlay", FALSE },
-  { "app.preferences", FALSE },
-  { "app.quit", FALSE },
-  { "win.connect", FALSE },
-  { "win.disconnect", TRUE },
-  { "win.reset", TRUE },
-  { "win.upload", TRUE },
-  { "win.compile-upload", TRUE },
-  { "win.run", TRUE },
+  { "win.new", FALSE },           { "win.open", FALSE },
+  { "win.save", FALSE },          { "win.save-as", FALSE },
+  { "win.close-tab", FALSE },     { "win.find", FALSE },
+  { "win.replace", FALSE },       { "win.clear-console", FALSE },
+  { "win.focus-console", FALSE }, { "win.show-help-overlay", FALSE },
+  { "app.preferences", FALSE },   { "app.quit", FALSE },
+  { "win.connect", FALSE },       { "win.disconnect", TRUE },
+  { "win.reset", TRUE },          { "win.upload", TRUE },
+  { "win.compile-upload", TRUE }, { "win.run", TRUE },
   { "win.send-selection", TRUE },
 };
 
@@ -169,7 +161,7 @@ test_actions (void)
   for (guint i = 0; i < G_N_ELEMENTS (main_actions); i++)
     {
       const char *name = main_actions[i].action;
-      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), name);
+      g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), name);
       GActionGroup *group = g_str_has_prefix (name, "app.") ? G_ACTION_GROUP (app)
                                                             : G_ACTION_GROUP (window);
 
@@ -232,8 +224,8 @@ test_open_file (void)
 
   /* Opening it again shows the same tab. */
   {
-    g_autoptr(GFile) file = g_file_new_for_path (path);
-    g_autoptr(GList) editors = NULL;
+    g_autoptr (GFile) file = g_file_new_for_path (path);
+    g_autoptr (GList) editors = NULL;
 
     mw_window_new_document (window);
     mw_window_open_file (window, file);
@@ -253,15 +245,14 @@ test_syntax_mark (void)
   g_autofree char *contents = NULL;
   g_autofree char *luac_message = NULL;
   g_autofree char *tooltip = NULL;
-  g_auto(GStrv) parts = NULL;
+  g_auto (GStrv) parts = NULL;
   MwProblemsView *problems = mw_window_get_problems_view (window);
   MwEditor *editor;
   guint line;
   gsize length;
 
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  g_assert_false (mw_test_luac_check_source ("syntax-error.lua", contents, length,
-                                             &luac_message));
+  g_assert_false (mw_test_luac_check_source ("syntax-error.lua", contents, length, &luac_message));
   /* luac: "syntax-error.lua:5: ')' expected (to close '(' at line 4) near 'end'" */
   parts = g_strsplit (luac_message, ":", 3);
   line = atoi (parts[1]);
@@ -288,7 +279,7 @@ static void
 test_firmware_limit_mark (void)
 {
   MwWindow *window = new_window ();
-  g_autoptr(GString) source = g_string_new ("-- too many locals for the board\n");
+  g_autoptr (GString) source = g_string_new ("-- too many locals for the board\n");
   g_autofree char *path = mw_test_tmp_path ("locals.lua");
   g_autofree char *tooltip = NULL;
   MwEditor *editor;
@@ -323,17 +314,22 @@ test_lint_marks (void)
 {
   MwWindow *window = new_window ();
   g_autofree char *path = mw_test_data_path ("app/data/hazards.lua");
-  const char *argv[] = { g_getenv ("MOONWIRE_CLI"), "lint", "--formatter=plain",
-                         "--max-upvalues=8", "--no-config", path, NULL };
+  const char *argv[] = { g_getenv ("MOONWIRE_CLI"),
+                         "lint",
+                         "--formatter=plain",
+                         "--max-upvalues=8",
+                         "--no-config",
+                         path,
+                         NULL };
   g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   guint n_findings = 0;
   gboolean saw_bytes = FALSE;
   MwEditor *editor;
 
   g_assert_nonnull (argv[0]);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                               NULL, &out, NULL, NULL, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, NULL, NULL));
   editor = open_and_wait (window, path);
   wait_checked (editor);
 
@@ -364,7 +360,7 @@ test_lint_marks (void)
       saw_bytes |= strstr (tooltip, "Estimated cost:") != NULL;
       n_findings++;
     }
-  g_assert_cmpuint (n_findings, >=, 2);   /* W111 and W801 at least */
+  g_assert_cmpuint (n_findings, >=, 2); /* W111 and W801 at least */
   g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, n_findings);
   g_assert_true (saw_bytes);
   g_assert_cmpuint (mw_problems_view_get_count (mw_window_get_problems_view (window)), ==,
@@ -390,23 +386,30 @@ test_check_folder (void)
   g_autofree char *a = g_build_filename (dir, "init.lua", NULL);
   g_autofree char *b = g_build_filename (sub, "util.lua", NULL);
   g_autofree char *bad = g_build_filename (dir, "broken.lua", NULL);
-  g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  const char *argv[] = { g_getenv ("MOONWIRE_CLI"), "lint", "--formatter=plain",
-                         "--max-upvalues=8", "--no-config", dir, NULL };
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  const char *argv[] = { g_getenv ("MOONWIRE_CLI"),
+                         "lint",
+                         "--formatter=plain",
+                         "--max-upvalues=8",
+                         "--no-config",
+                         dir,
+                         NULL };
   g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   guint expected = 0;
   MwProblemsView *problems = mw_window_get_problems_view (window);
   GObject *holder = g_object_new (G_TYPE_OBJECT, NULL);
 
   g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (a, "config = { ssid = \"x\" }\ndofile(\"util.lua\")\n"
-                                         "tmr.delay(100)\n", -1, NULL));
-  g_assert_true (g_file_set_contents (b, "local unused = 1\nfunction helper(x) return x end\n",
+  g_assert_true (g_file_set_contents (a,
+                                      "config = { ssid = \"x\" }\ndofile(\"util.lua\")\n"
+                                      "tmr.delay(100)\n",
                                       -1, NULL));
+  g_assert_true (
+    g_file_set_contents (b, "local unused = 1\nfunction helper(x) return x end\n", -1, NULL));
   g_assert_true (g_file_set_contents (bad, "print(\"unfinished\"\n", -1, NULL));
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                               NULL, &out, NULL, NULL, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, NULL, NULL));
   lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     expected += g_str_has_prefix (lines[i], dir);
@@ -419,7 +422,7 @@ test_check_folder (void)
 
   /* Activate the first row: its file opens with the cursor on the finding's line. */
   {
-    g_autoptr(GList) before = mw_window_list_editors (window);
+    g_autoptr (GList) before = mw_window_list_editors (window);
     TabWait wait = { window, g_list_length (before) + 1 };
     MwEditor *editor;
 
@@ -460,7 +463,7 @@ test_marks_follow_typing (void)
   {
     g_autofree char *text = buffer_text (editor);
     g_autofree char *message = NULL;
-    g_auto(GStrv) parts = NULL;
+    g_auto (GStrv) parts = NULL;
 
     g_assert_false (mw_test_luac_check_source ("blink.lua", text, strlen (text), &message));
     parts = g_strsplit (message, ":", 3);
@@ -490,8 +493,8 @@ has_dialog (gpointer data)
   gboolean found = FALSE;
 
   for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_window_get_transient_for (l->data) == data &&
-        gtk_widget_get_visible (l->data))
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_window_get_transient_for (l->data) == data
+        && gtk_widget_get_visible (l->data))
       {
         *(GtkDialog **) g_object_get_data (G_OBJECT (data), "mw-dialog") = l->data;
         found = TRUE;
@@ -552,7 +555,7 @@ test_unsaved_guard (void)
   g_assert_true (g_file_get_contents (path, &on_disk, NULL, NULL));
   g_assert_cmpstr (on_disk, ==, text);
   {
-    g_autoptr(GList) editors = mw_window_list_editors (window);
+    g_autoptr (GList) editors = mw_window_list_editors (window);
     g_assert_null (editors);
   }
   destroy_window (window);
@@ -652,7 +655,8 @@ take_screenshot (gboolean dark)
                      "> print(node.heap())\r\n43864\r\n"
                      "> dofile(\"syntax-error.lua\")\r\n"
                      "Lua error: \tsyntax-error.lua:5: ')' expected (to close '(' at line 4) "
-                     "near 'end'\r\n> ", -1);
+                     "near 'end'\r\n> ",
+                     -1);
   mw_console_flush (mw_window_get_console (window));
   graph = mw_window_get_heap_graph (window);
   for (guint i = 0; i < 600; i++)
@@ -662,8 +666,8 @@ take_screenshot (gboolean dark)
   if (dark)
     g_action_group_activate_action (G_ACTION_GROUP (window), "show-heap", NULL);
   mw_test_spin (300);
-  shot = mw_test_screenshot (GTK_WIDGET (window), dark ? "moonwire-window-dark.png"
-                                                       : "moonwire-window.png");
+  shot = mw_test_screenshot (GTK_WIDGET (window),
+                             dark ? "moonwire-window-dark.png" : "moonwire-window.png");
   g_test_message ("screenshot: %s", shot);
   g_assert_true (g_file_test (shot, G_FILE_TEST_EXISTS));
   destroy_window (window);
@@ -702,8 +706,7 @@ find_preferences (gpointer data)
 }
 
 static void
-find_switches (GtkWidget *widget,
-               gpointer   data)
+find_switches (GtkWidget *widget, gpointer data)
 {
   if (GTK_IS_SWITCH (widget))
     g_ptr_array_add (data, widget);
@@ -719,7 +722,7 @@ test_preferences (void)
   MwWindow *window = new_window ();
   GSettings *settings = mw_application_get_settings (app);
   GtkWidget *dialog = NULL;
-  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  g_autoptr (GPtrArray) switches = g_ptr_array_new ();
   GtkSwitch *dark;
 
   g_assert_false (g_settings_get_boolean (settings, "prefer-dark"));
@@ -750,8 +753,7 @@ test_screenshot_dark (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   int status;
 

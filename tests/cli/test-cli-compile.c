@@ -29,11 +29,11 @@ test_compile_example (void)
   g_autofree char *stripped = g_build_filename (dir, "x-s.lc", NULL);
   g_auto (MwTestCliRun) r = { 0 }, s = { 0 };
 
-  mw_test_cli_run (&r, dir, (const char *[]) { "compile", "x.lua", NULL });
+  mw_test_cli_run (&r, dir, (const char *[]){ "compile", "x.lua", NULL });
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.out, ==, "x.lua -> x.lc (190 bytes)\n");
   g_assert_cmpuint (file_size (lc), ==, 190);
-  mw_test_cli_run (&s, dir, (const char *[]) { "compile", "-s", "-o", "x-s.lc", "x.lua", NULL });
+  mw_test_cli_run (&s, dir, (const char *[]){ "compile", "-s", "-o", "x-s.lc", "x.lua", NULL });
   g_assert_cmpint (s.status, ==, 0);
   g_assert_cmpuint (file_size (stripped), ==, 176);
 }
@@ -44,26 +44,27 @@ test_compile_errors (void)
   g_autofree char *frac = mw_test_write_tmp ("frac.lua", "local a = 1\n\nreturn a / 4 + 0.5\n", -1);
   g_autofree char *bad = mw_test_write_tmp ("bad.lua", "x = = 1\n", -1);
   g_autofree char *expect_frac = g_strdup_printf (
-      "%s:3: number 0.5 has a fraction, not allowed in the integer firmware\n", frac);
+    "%s:3: number 0.5 has a fraction, not allowed in the integer firmware\n", frac);
   g_autofree char *expect_bad = g_strdup_printf ("%s:1: unexpected symbol near '='\n", bad);
-  g_auto (MwTestCliRun) integer = { 0 }, flt = { 0 }, syntax = { 0 }, missing = { 0 }, usage = { 0 },
-               target = { 0 }, two = { 0 };
+  g_auto (MwTestCliRun) integer = { 0 }, flt = { 0 }, syntax = { 0 }, missing = { 0 },
+                        usage = { 0 }, target = { 0 }, two = { 0 };
 
-  mw_test_cli_run (&integer, NULL, (const char *[]) { "compile", "--target", "integer", frac, NULL });
+  mw_test_cli_run (&integer, NULL,
+                   (const char *[]){ "compile", "--target", "integer", frac, NULL });
   g_assert_cmpint (integer.status, ==, 2);
   g_assert_cmpstr (integer.err, ==, expect_frac);
-  mw_test_cli_run (&flt, NULL, (const char *[]) { "compile", "--target", "float", frac, NULL });
+  mw_test_cli_run (&flt, NULL, (const char *[]){ "compile", "--target", "float", frac, NULL });
   g_assert_cmpint (flt.status, ==, 0);
-  mw_test_cli_run (&syntax, NULL, (const char *[]) { "compile", bad, NULL });
+  mw_test_cli_run (&syntax, NULL, (const char *[]){ "compile", bad, NULL });
   g_assert_cmpint (syntax.status, ==, 2);
   g_assert_cmpstr (syntax.err, ==, expect_bad);
-  mw_test_cli_run (&missing, NULL, (const char *[]) { "compile", "/nonexistent/y.lua", NULL });
+  mw_test_cli_run (&missing, NULL, (const char *[]){ "compile", "/nonexistent/y.lua", NULL });
   g_assert_cmpint (missing.status, ==, 3);
-  mw_test_cli_run (&usage, NULL, (const char *[]) { "compile", NULL });
+  mw_test_cli_run (&usage, NULL, (const char *[]){ "compile", NULL });
   g_assert_cmpint (usage.status, ==, 4);
-  mw_test_cli_run (&target, NULL, (const char *[]) { "compile", "--target", "double", frac, NULL });
+  mw_test_cli_run (&target, NULL, (const char *[]){ "compile", "--target", "double", frac, NULL });
   g_assert_cmpint (target.status, ==, 4);
-  mw_test_cli_run (&two, NULL, (const char *[]) { "compile", "-o", "out.lc", frac, bad, NULL });
+  mw_test_cli_run (&two, NULL, (const char *[]){ "compile", "-o", "out.lc", frac, bad, NULL });
   g_assert_cmpint (two.status, ==, 4);
 }
 
@@ -74,14 +75,14 @@ test_compile_list (void)
   g_autofree char *dir = g_path_get_dirname (src);
   g_auto (MwTestCliRun) from_source = { 0 }, compiled = { 0 }, from_lc = { 0 };
 
-  mw_test_cli_run (&from_source, dir, (const char *[]) { "compile", "--list", "l.lua", NULL });
+  mw_test_cli_run (&from_source, dir, (const char *[]){ "compile", "--list", "l.lua", NULL });
   g_assert_cmpint (from_source.status, ==, 0);
   g_assert_nonnull (strstr (from_source.out, "main <l.lua:0,0> (4 instructions, 16 bytes"));
   g_assert_nonnull (strstr (from_source.out, "\t2\t[2]\tSETTABLE \t0 -1 -2\t; \"x\" \"v\"\n"));
   /* the listing of the written .lc is the same */
-  mw_test_cli_run (&compiled, dir, (const char *[]) { "compile", "l.lua", NULL });
+  mw_test_cli_run (&compiled, dir, (const char *[]){ "compile", "l.lua", NULL });
   g_assert_cmpint (compiled.status, ==, 0);
-  mw_test_cli_run (&from_lc, dir, (const char *[]) { "compile", "--list", "l.lc", NULL });
+  mw_test_cli_run (&from_lc, dir, (const char *[]){ "compile", "--list", "l.lc", NULL });
   g_assert_cmpint (from_lc.status, ==, 0);
   g_assert_cmpstr (from_lc.out, ==, from_source.out);
 }
@@ -94,20 +95,20 @@ test_lcinfo (void)
   g_autofree char *bad = mw_test_write_tmp ("bad.lc", "\033Lua\x51\0\1\4\4\4\x08\0\7\0\0\0@x", 18);
   g_auto (MwTestCliRun) c = { 0 }, ci = { 0 }, info = { 0 }, infoi = { 0 }, broken = { 0 };
 
-  mw_test_cli_run (&c, dir, (const char *[]) { "compile", "-o", "f.lc", "x.lua", NULL });
+  mw_test_cli_run (&c, dir, (const char *[]){ "compile", "-o", "f.lc", "x.lua", NULL });
   g_assert_cmpint (c.status, ==, 0);
-  mw_test_cli_run (&info, dir, (const char *[]) { "lcinfo", "f.lc", NULL });
+  mw_test_cli_run (&info, dir, (const char *[]){ "lcinfo", "f.lc", NULL });
   g_assert_cmpint (info.status, ==, 0);
   g_assert_true (g_str_has_prefix (info.out, "f.lc: NodeMCU float bytecode, 190 bytes\n"
                                              "header:     1b4c7561 51 00 01 04 04 04 08 00\n"));
   g_assert_nonnull (strstr (info.out, "contents:   2 functions, 12 instructions, 4 constants"));
-  mw_test_cli_run (&ci, dir, (const char *[]) { "compile", "--target", "integer", "-o", "i.lc", "x.lua",
-                                        NULL });
+  mw_test_cli_run (
+    &ci, dir, (const char *[]){ "compile", "--target", "integer", "-o", "i.lc", "x.lua", NULL });
   g_assert_cmpint (ci.status, ==, 0);
-  mw_test_cli_run (&infoi, dir, (const char *[]) { "lcinfo", "i.lc", NULL });
+  mw_test_cli_run (&infoi, dir, (const char *[]){ "lcinfo", "i.lc", NULL });
   g_assert_nonnull (strstr (infoi.out, "header:     1b4c7561 51 00 01 04 04 04 04 01\n"));
   g_assert_nonnull (strstr (infoi.out, "loads on:   integer and float firmware"));
-  mw_test_cli_run (&broken, NULL, (const char *[]) { "lcinfo", bad, NULL });
+  mw_test_cli_run (&broken, NULL, (const char *[]){ "lcinfo", bad, NULL });
   g_assert_cmpint (broken.status, ==, 2);
   g_assert_nonnull (strstr (broken.err, "bad.lc: offset 12: a source name of 7 bytes is longer "
                                         "than the rest of the chunk (2)"));
@@ -119,23 +120,25 @@ static void
 test_ram_minify (void)
 {
   g_autofree char *spread = mw_test_write_tmp ("spread.lua",
-                                       "-- a counter\n\nlocal count = 0\n\n\n"
-                                       "local function bump (step)\n  -- add\n"
-                                       "  count = count + step\n\n  return count\nend\n\n"
-                                       "return bump\n", -1);
+                                               "-- a counter\n\nlocal count = 0\n\n\n"
+                                               "local function bump (step)\n  -- add\n"
+                                               "  count = count + step\n\n  return count\nend\n\n"
+                                               "return bump\n",
+                                               -1);
   g_autofree char *dir = g_path_get_dirname (spread);
   g_auto (MwTestCliRun) r = { 0 }, m = { 0 }, rm = { 0 };
   g_autofree char *min_dir = g_build_filename (dir, "min", NULL);
   g_autofree char *expect = NULL;
   guint64 before, after;
 
-  mw_test_cli_run (&r, dir, (const char *[]) { "ram", "spread.lua", NULL });
+  mw_test_cli_run (&r, dir, (const char *[]){ "ram", "spread.lua", NULL });
   g_assert_cmpint (r.status, ==, 0);
   /* the same file name, so that the source name costs the same */
   g_assert_cmpint (g_mkdir_with_parents (min_dir, 0700), ==, 0);
-  mw_test_cli_run (&m, dir, (const char *[]) { "minify", "-o", "min/spread.lua", "spread.lua", NULL });
+  mw_test_cli_run (&m, dir,
+                   (const char *[]){ "minify", "-o", "min/spread.lua", "spread.lua", NULL });
   g_assert_cmpint (m.status, ==, 0);
-  mw_test_cli_run (&rm, min_dir, (const char *[]) { "ram", "spread.lua", NULL });
+  mw_test_cli_run (&rm, min_dir, (const char *[]){ "ram", "spread.lua", NULL });
   g_assert_cmpint (rm.status, ==, 0);
   before = g_ascii_strtoull (strchr (r.out, ' ') + 1, NULL, 10);
   after = g_ascii_strtoull (strchr (rm.out, ' ') + 1, NULL, 10);
@@ -149,32 +152,32 @@ test_ram (void)
 {
   g_autofree char *src = mw_test_write_tmp ("x.lua", example, -1);
   g_autofree char *dir = g_path_get_dirname (src);
-  g_auto (MwTestCliRun) text = { 0 }, json = { 0 }, c = { 0 }, lc = { 0 }, cf = { 0 }, wrong = { 0 },
-               two = { 0 };
+  g_auto (MwTestCliRun) text = { 0 }, json = { 0 }, c = { 0 }, lc = { 0 }, cf = { 0 },
+                        wrong = { 0 }, two = { 0 };
 
   /* docs/ram-model.md works this example through: 350 bytes, 8 saved by -s */
-  mw_test_cli_run (&text, dir, (const char *[]) { "ram", "x.lua", NULL });
+  mw_test_cli_run (&text, dir, (const char *[]){ "ram", "x.lua", NULL });
   g_assert_cmpint (text.status, ==, 0);
-  g_assert_true (g_str_has_prefix (text.out,
-                                   "x.lua: 350 bytes of heap when loaded (float firmware)\n"));
+  g_assert_true (
+    g_str_has_prefix (text.out, "x.lua: 350 bytes of heap when loaded (float firmware)\n"));
   g_assert_nonnull (strstr (text.out, "compile -s would save 8 bytes"));
-  mw_test_cli_run (&json, dir, (const char *[]) { "ram", "--json", "x.lua", NULL });
+  mw_test_cli_run (&json, dir, (const char *[]){ "ram", "--json", "x.lua", NULL });
   g_assert_cmpint (json.status, ==, 0);
   g_assert_true (g_str_has_prefix (json.out, "[{\"file\":\"x.lua\",\"target\":\"float\","
                                              "\"total\":350,"));
   /* the .lc costs what the source costs (the firmware strips names from both) */
-  mw_test_cli_run (&c, dir, (const char *[]) { "compile", "--target", "integer", "-o", "r.lc", "x.lua",
-                                       NULL });
-  mw_test_cli_run (&lc, dir, (const char *[]) { "ram", "r.lc", NULL });
+  mw_test_cli_run (
+    &c, dir, (const char *[]){ "compile", "--target", "integer", "-o", "r.lc", "x.lua", NULL });
+  mw_test_cli_run (&lc, dir, (const char *[]){ "ram", "r.lc", NULL });
   g_assert_cmpint (lc.status, ==, 0);
   g_assert_nonnull (strstr (lc.out, "(integer firmware)"));
   /* already on one line: minifying changes nothing the board keeps */
   g_assert_nonnull (strstr (text.out, "; minifying 0 bytes\n"));
-  mw_test_cli_run (&two, dir, (const char *[]) { "ram", "x.lua", "x.lua", NULL });
+  mw_test_cli_run (&two, dir, (const char *[]){ "ram", "x.lua", "x.lua", NULL });
   g_assert_cmpint (two.status, ==, 0);
   g_assert_true (g_str_has_suffix (two.out, "\nall 2 files: 700 bytes at most\n"));
-  mw_test_cli_run (&cf, dir, (const char *[]) { "compile", "-o", "fl.lc", "x.lua", NULL });
-  mw_test_cli_run (&wrong, dir, (const char *[]) { "ram", "--target", "integer", "fl.lc", NULL });
+  mw_test_cli_run (&cf, dir, (const char *[]){ "compile", "-o", "fl.lc", "x.lua", NULL });
+  mw_test_cli_run (&wrong, dir, (const char *[]){ "ram", "--target", "integer", "fl.lc", NULL });
   g_assert_cmpint (wrong.status, ==, 2);
 }
 

@@ -5,10 +5,11 @@
 
 #include "mw-test-support.h"
 
-typedef struct {
+typedef struct
+{
   const char *name;
-  const char *content;   /* NULL: the file does not exist */
-  const char *option;    /* one extra option, or NULL */
+  const char *content; /* NULL: the file does not exist */
+  const char *option; /* one extra option, or NULL */
   int status;
 } ExitCase;
 
@@ -41,8 +42,8 @@ test_exit_codes (void)
 
       mw_test_cli_run (&r, NULL, args);
       if (r.status != c->status)
-        g_error ("%s %s: exit %d, expected %d\n%s%s", c->name, c->option ? c->option : "",
-                 r.status, c->status, r.out, r.err);
+        g_error ("%s %s: exit %d, expected %d\n%s%s", c->name, c->option ? c->option : "", r.status,
+                 c->status, r.out, r.err);
     }
 }
 
@@ -51,10 +52,10 @@ test_no_files (void)
 {
   g_auto (MwTestCliRun) r = { 0 }, codes = { 0 };
 
-  mw_test_cli_run (&r, NULL, (const char *[]) { "lint", NULL });
+  mw_test_cli_run (&r, NULL, (const char *[]){ "lint", NULL });
   g_assert_cmpint (r.status, ==, 4);
   g_assert_nonnull (strstr (r.err, "no files"));
-  mw_test_cli_run (&codes, NULL, (const char *[]) { "lint", "--list-codes", NULL });
+  mw_test_cli_run (&codes, NULL, (const char *[]){ "lint", "--list-codes", NULL });
   g_assert_cmpint (codes.status, ==, 0);
   g_assert_true (g_str_has_prefix (codes.out, "E001  syntax error\n"));
   g_assert_nonnull (strstr (codes.out, "\nW806  init.lua without a delay window\n"));
@@ -64,28 +65,31 @@ test_no_files (void)
 static void
 test_formats (void)
 {
-  g_autofree char *path = mw_test_write_tmp ("fmt.lua", "local unused = 1\nconfig = {}\nlocal x = = 2\n", -1);
+  g_autofree char *path =
+    mw_test_write_tmp ("fmt.lua", "local unused = 1\nconfig = {}\nlocal x = = 2\n", -1);
   g_autofree char *good = mw_test_write_tmp ("fmt2.lua", "local unused = 1\nconfig = {}\n", -1);
   g_auto (MwTestCliRun) plain = { 0 }, vs = { 0 }, json = { 0 }, def = { 0 }, syntax = { 0 };
   g_autofree char *want_plain = g_strdup_printf (
     "%s:1:7: (W211) unused variable 'unused'\n"
     "%s:2:1: (W111) global 'config' is set and never set back to nil: it holds 87 bytes "
-    "until restart\n", good, good);
-  g_autofree char *want_vs = g_strdup_printf (
-    "%s(1,7) : warning W211: unused variable 'unused'\n", good);
-  g_autofree char *want_syntax = g_strdup_printf (
-    "%s:3:11: (E001) unexpected symbol near '='\n", path);
+    "until restart\n",
+    good, good);
+  g_autofree char *want_vs =
+    g_strdup_printf ("%s(1,7) : warning W211: unused variable 'unused'\n", good);
+  g_autofree char *want_syntax =
+    g_strdup_printf ("%s:3:11: (E001) unexpected symbol near '='\n", path);
 
-  mw_test_cli_run (&plain, NULL, (const char *[]) { "lint", "--no-config", "--formatter", "plain", good,
-                                        NULL });
+  mw_test_cli_run (&plain, NULL,
+                   (const char *[]){ "lint", "--no-config", "--formatter", "plain", good, NULL });
   g_assert_cmpint (plain.status, ==, 1);
   g_assert_cmpstr (plain.out, ==, want_plain);
 
-  mw_test_cli_run (&vs, NULL, (const char *[]) { "lint", "--no-config", "--formatter=visual_studio", good,
-                                     NULL });
+  mw_test_cli_run (
+    &vs, NULL, (const char *[]){ "lint", "--no-config", "--formatter=visual_studio", good, NULL });
   g_assert_true (g_str_has_prefix (vs.out, want_vs));
 
-  mw_test_cli_run (&json, NULL, (const char *[]) { "lint", "--no-config", "--formatter=json", good, NULL });
+  mw_test_cli_run (&json, NULL,
+                   (const char *[]){ "lint", "--no-config", "--formatter=json", good, NULL });
   g_assert_cmpint (json.status, ==, 1);
   g_assert_true (g_str_has_prefix (json.out, "[\n {\"file\": \""));
   g_assert_true (g_str_has_suffix (json.out, "}\n]\n"));
@@ -97,13 +101,13 @@ test_formats (void)
   g_assert_nonnull (strstr (json.out, "\"bytes\": null}"));
   g_assert_true (g_utf8_validate (json.out, -1, NULL));
 
-  mw_test_cli_run (&def, NULL, (const char *[]) { "lint", "--no-config", good, NULL });
+  mw_test_cli_run (&def, NULL, (const char *[]){ "lint", "--no-config", good, NULL });
   g_assert_nonnull (strstr (def.out, "2 warnings"));
   g_assert_true (g_str_has_suffix (def.out, "Total: 2 warnings / 0 errors in 1 file\n"));
 
   /* a syntax error: Lua's message, and no other finding from a file that does not load */
-  mw_test_cli_run (&syntax, NULL, (const char *[]) { "lint", "--no-config", "--formatter=plain", path,
-                                         NULL });
+  mw_test_cli_run (&syntax, NULL,
+                   (const char *[]){ "lint", "--no-config", "--formatter=plain", path, NULL });
   g_assert_cmpint (syntax.status, ==, 2);
   g_assert_cmpstr (syntax.out, ==, want_syntax);
 }
@@ -116,7 +120,8 @@ test_directory (void)
   g_auto (MwTestCliRun) r = { 0 };
   g_auto (GStrv) lines = NULL;
 
-  mw_test_cli_run (&r, NULL, (const char *[]) { "lint", "--no-config", "--formatter=plain", dir, NULL });
+  mw_test_cli_run (&r, NULL,
+                   (const char *[]){ "lint", "--no-config", "--formatter=plain", dir, NULL });
   g_assert_cmpint (r.status, ==, 1);
   lines = g_strsplit (g_strchomp (r.out), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
@@ -138,7 +143,7 @@ test_hidden_dir (void)
   g_assert_cmpint (g_mkdir_with_parents (hidden, 0700), ==, 0);
   g_assert_true (g_file_set_contents (bad, "local unused = 1\n", -1, NULL));
   g_assert_true (g_file_set_contents (good, "local x = 1\nprint(x)\n", -1, NULL));
-  mw_test_cli_run (&r, NULL, (const char *[]) { "lint", "--no-config", root, NULL });
+  mw_test_cli_run (&r, NULL, (const char *[]){ "lint", "--no-config", root, NULL });
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "good.lua"));
   g_assert_null (strstr (r.out, "bad.lua"));
@@ -158,18 +163,20 @@ test_luacheckrc (void)
   g_autofree char *evil = mw_test_write_tmp ("evil.luacheckrc", "os.exit(0)\n", -1);
   g_auto (MwTestCliRun) with = { 0 }, without = { 0 }, bad = { 0 };
 
-  g_assert_true (g_file_set_contents (rc, "print('junk')\nignore = {'211'}\n"
-                                      "read_globals = {'app'}\n", -1, NULL));
-  mw_test_cli_run (&with, dir, (const char *[]) { "lint", "rc.lua", NULL });
+  g_assert_true (g_file_set_contents (rc,
+                                      "print('junk')\nignore = {'211'}\n"
+                                      "read_globals = {'app'}\n",
+                                      -1, NULL));
+  mw_test_cli_run (&with, dir, (const char *[]){ "lint", "rc.lua", NULL });
   g_assert_cmpint (with.status, ==, 0);
   /* the config's print() does not end up in the output */
   g_assert_true (g_str_has_prefix (with.out, "Checking rc.lua"));
-  mw_test_cli_run (&without, dir, (const char *[]) { "lint", "--no-config", "--formatter=plain", "rc.lua",
-                                         NULL });
+  mw_test_cli_run (&without, dir,
+                   (const char *[]){ "lint", "--no-config", "--formatter=plain", "rc.lua", NULL });
   g_assert_cmpint (without.status, ==, 1);
   g_assert_nonnull (strstr (without.out, "(W211)"));
   g_assert_nonnull (strstr (without.out, "(W113)"));
-  mw_test_cli_run (&bad, dir, (const char *[]) { "lint", "--config", evil, "rc.lua", NULL });
+  mw_test_cli_run (&bad, dir, (const char *[]){ "lint", "--config", evil, "rc.lua", NULL });
   g_assert_cmpint (bad.status, ==, 4);
   g_assert_nonnull (strstr (bad.err, "os"));
   g_remove (rc);

@@ -34,7 +34,7 @@ test_stdout (void)
   g_autofree char *in2 = mw_test_write_tmp ("stdout2.lua", "return 2\n", -1);
   g_auto (MwTestCliRun) one = { 0 }, two = { 0 }, quiet = { 0 };
 
-  run_minify (&one, (const char *[]) { in, NULL });
+  run_minify (&one, (const char *[]){ in, NULL });
   g_assert_cmpint (one.status, ==, 0);
   g_assert_cmpstr (one.out, ==, "local a=1 return a+1");
   /* the size report goes to standard error */
@@ -42,12 +42,12 @@ test_stdout (void)
   g_assert_nonnull (strstr (one.err, "1 locals renamed"));
 
   /* several files stay apart, with a total */
-  run_minify (&two, (const char *[]) { in, in2, NULL });
+  run_minify (&two, (const char *[]){ in, in2, NULL });
   g_assert_cmpint (two.status, ==, 0);
   g_assert_cmpstr (two.out, ==, "local a=1 return a+1\nreturn 2\n");
   g_assert_nonnull (strstr (two.err, "total:"));
 
-  run_minify (&quiet, (const char *[]) { "-q", in, NULL });
+  run_minify (&quiet, (const char *[]){ "-q", in, NULL });
   g_assert_cmpstr (quiet.err, ==, "");
 }
 
@@ -59,8 +59,8 @@ test_output_keep_lines (void)
   g_autofree char *text = NULL;
   g_auto (MwTestCliRun) r = { 0 };
 
-  run_minify (&r, (const char *[]) { "--keep-lines", "--keep-comment", "Copyright", "-o", out,
-                                     in, NULL });
+  run_minify (
+    &r, (const char *[]){ "--keep-lines", "--keep-comment", "Copyright", "-o", out, in, NULL });
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.out, ==, "");
   text = read_file (out);
@@ -75,7 +75,7 @@ test_suffix (void)
   g_autofree char *text = NULL;
   g_auto (MwTestCliRun) r = { 0 };
 
-  run_minify (&r, (const char *[]) { "--suffix", ".min.lua", in, NULL });
+  run_minify (&r, (const char *[]){ "--suffix", ".min.lua", in, NULL });
   g_assert_cmpint (r.status, ==, 0);
   text = read_file (min);
   g_assert_cmpstr (text, ==, "local a=.5 return a");
@@ -84,14 +84,16 @@ test_suffix (void)
 static void
 test_in_place (void)
 {
-  g_autofree char *in = mw_test_write_tmp ("inplace.lua", "#!/usr/bin/lua\nlocal other = 0.50\n"
-                                                  "return other\n", -1);
+  g_autofree char *in = mw_test_write_tmp ("inplace.lua",
+                                           "#!/usr/bin/lua\nlocal other = 0.50\n"
+                                           "return other\n",
+                                           -1);
   g_autofree char *text = NULL;
   g_auto (MwTestCliRun) r = { 0 };
 
   /* an executable script stays executable */
   g_assert_cmpint (g_chmod (in, 0755), ==, 0);
-  run_minify (&r, (const char *[]) { "--in-place", "--no-literals", in, NULL });
+  run_minify (&r, (const char *[]){ "--in-place", "--no-literals", in, NULL });
   g_assert_cmpint (r.status, ==, 0);
   text = read_file (in);
   g_assert_cmpstr (text, ==, "#!/usr/bin/lua\nlocal a=0.50 return a");
@@ -108,7 +110,7 @@ test_syntax_error (void)
   g_auto (MwTestCliRun) r = { 0 };
 
   /* Lua's message, exit 2, nothing written for that file; the others are still done */
-  run_minify (&r, (const char *[]) { "--suffix", ".min.lua", bad, good, NULL });
+  run_minify (&r, (const char *[]){ "--suffix", ".min.lua", bad, good, NULL });
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "bad.lua:1: '<name>' expected near '='"));
   g_assert_false (g_file_test (bad_min, G_FILE_TEST_EXISTS));
@@ -120,7 +122,8 @@ test_usage (void)
 {
   g_autofree char *in = mw_test_write_tmp ("usage.lua", source, -1);
   g_autofree char *out = mw_test_tmp_path ("usage.out.lua");
-  static const struct {
+  static const struct
+  {
     const char *args[6];
     const char *message;
   } cases[] = {
@@ -140,8 +143,9 @@ test_usage (void)
       for (gsize a = 0; a < G_N_ELEMENTS (args); a++)
         {
           const char *s = cases[i].args[a];
-          args[a] = s != NULL && strcmp (s, "IN") == 0 ? in
-                    : s != NULL && strcmp (s, "OUT") == 0 ? out : s;
+          args[a] = s != NULL && strcmp (s, "IN") == 0    ? in
+                    : s != NULL && strcmp (s, "OUT") == 0 ? out
+                                                          : s;
           if (s == NULL)
             break;
         }
@@ -157,7 +161,7 @@ test_missing_file (void)
 {
   g_auto (MwTestCliRun) r = { 0 };
 
-  run_minify (&r, (const char *[]) { "/nonexistent/x.lua", NULL });
+  run_minify (&r, (const char *[]){ "/nonexistent/x.lua", NULL });
   g_assert_cmpint (r.status, ==, 3);
   g_assert_nonnull (strstr (r.err, "x.lua"));
 }

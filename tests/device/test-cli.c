@@ -9,18 +9,20 @@
 #include "mw-sim.h"
 #include "mw-test-support.h"
 
-typedef struct {
+typedef struct
+{
   const char *name;
-  const char *args;      /* split on spaces; @PORT@ and @DIR@ replaced */
-  int         exit_code;
-  const char *out;       /* substring of stdout, or NULL */
-  const char *err;       /* substring of stderr, or NULL */
-  const char *input;     /* standard input, or NULL */
+  const char *args; /* split on spaces; @PORT@ and @DIR@ replaced */
+  int exit_code;
+  const char *out; /* substring of stdout, or NULL */
+  const char *err; /* substring of stderr, or NULL */
+  const char *input; /* standard input, or NULL */
 } CliCase;
 
 /* In order: later cases see what earlier ones did to the board. */
 static const CliCase cases[] = {
-  { "put", "put --port @PORT@ @DIR@/hello.lua @DIR@/data.bin", 0, "hello.lua: 30 bytes verified", NULL },
+  { "put", "put --port @PORT@ @DIR@/hello.lua @DIR@/data.bin", 0, "hello.lua: 30 bytes verified",
+    NULL },
   { "ls", "ls --port @PORT@", 0, "      30  hello.lua", NULL },
   { "ls-json", "ls --port @PORT@ --json", 0, "{\"name\": \"data.bin\", \"size\": 256}", NULL },
   { "cat", "cat --port @PORT@ hello.lua", 0, "print('hello', 6 * 7)", NULL },
@@ -49,8 +51,8 @@ static const CliCase cases[] = {
   { "put-bad-target", "put --port @PORT@ --compile --target double @DIR@/hello.lua", 4, NULL,
     "--target must be float, integer or board" },
   { "format-unconfirmed", "format --port @PORT@", 4, NULL, "--yes" },
-  { "name-too-long", "put --port @PORT@ --as a2345678901234567890123456789012 @DIR@/hello.lua",
-    4, NULL, "at most 31" },
+  { "name-too-long", "put --port @PORT@ --as a2345678901234567890123456789012 @DIR@/hello.lua", 4,
+    NULL, "at most 31" },
   { "name-empty", "rm --port @PORT@ ", 4, NULL, NULL },
   { "no-port", "ls", 4, NULL, "MOONWIRE_PORT" },
   { "no-such-port", "ls --port /dev/ttyUSB-moonwire-none", 5, NULL, "no such port" },
@@ -120,7 +122,7 @@ run_case (gconstpointer data)
       g_assert_cmpuint (len, ==, 256);
       for (guint i = 0; i < 256; i++)
         g_assert_cmpuint ((guint8) back[i], ==, i);
-      g_unlink (path);  /* so that sync sees the folder as before */
+      g_unlink (path); /* so that sync sees the folder as before */
     }
   if (strcmp (c->name, "rm") == 0)
     {

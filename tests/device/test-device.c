@@ -16,19 +16,34 @@
 static void
 test_parse_list (void)
 {
-  static const struct { const char *in; gsize len; const char *expect; } cases[] = {
+  static const struct
+  {
+    const char *in;
+    gsize len;
+    const char *expect;
+  } cases[] = {
     { S (""), "" },
-    { S ("b.lua\0" "12\0" "a.lua\0" "0\0"), "a.lua=0;b.lua=12;" },
-    { S ("]]\0" "3\0"), "]]=3;" },
-    { S ("a.lua\0" "12"), NULL },          /* truncated */
-    { S ("a.lua\0" "x\0"), NULL },         /* not a number */
+    { S ("b.lua\0"
+         "12\0"
+         "a.lua\0"
+         "0\0"),
+      "a.lua=0;b.lua=12;" },
+    { S ("]]\0"
+         "3\0"),
+      "]]=3;" },
+    { S ("a.lua\0"
+         "12"),
+      NULL }, /* truncated */
+    { S ("a.lua\0"
+         "x\0"),
+      NULL }, /* not a number */
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (GPtrArray) list = mw_device_parse_list ((const guint8 *) cases[i].in,
-                                                         cases[i].len, &error);
+      g_autoptr (GPtrArray) list =
+        mw_device_parse_list ((const guint8 *) cases[i].in, cases[i].len, &error);
       g_autoptr (GString) got = g_string_new (NULL);
 
       if (cases[i].expect == NULL)
@@ -65,11 +80,18 @@ test_parse_fsinfo (void)
 static void
 test_parse_ack (void)
 {
-  static const struct { const char *in; gboolean ok; guint seq; gboolean nack; guint a, b; } cases[] = {
+  static const struct
+  {
+    const char *in;
+    gboolean ok;
+    guint seq;
+    gboolean nack;
+    guint a, b;
+  } cases[] = {
     { "0,1,0", TRUE, 0, FALSE, 1, 0 },
     { "12,65520,3", TRUE, 12, FALSE, 65520, 3 },
     { "7,N5", TRUE, 7, TRUE, 0, 0 },
-    { "7,65521,0", FALSE },   /* out of Adler range */
+    { "7,65521,0", FALSE }, /* out of Adler range */
     { "x,1,2", FALSE },
     { "3,1", FALSE },
     { "3,N", FALSE },
@@ -112,8 +134,8 @@ upload (MwDevice *device, const char *name, const void *data, gsize len, MwUploa
   g_autoptr (GBytes) bytes = g_bytes_new (data, len);
   g_autoptr (GAsyncResult) result = NULL;
 
-  mw_device_upload_async (device, name, bytes, flags, 0, NULL, NULL, NULL,
-                          mw_test_store_result, &result);
+  mw_device_upload_async (device, name, bytes, flags, 0, NULL, NULL, NULL, mw_test_store_result,
+                          &result);
   mw_device_wait (device, &result);
   return mw_device_upload_finish (device, result, stats, error);
 }
@@ -169,7 +191,8 @@ pattern (gsize len, guint seed)
   GRand *rand = g_rand_new_with_seed (seed);
 
   for (gsize i = 0; i < len; i++)
-    data[i] = i < 256 ? (guint8) i : (guint8) g_rand_int_range (rand, 0, 256);  /* every byte value first */
+    data[i] = i < 256 ? (guint8) i
+                      : (guint8) g_rand_int_range (rand, 0, 256); /* every byte value first */
   g_rand_free (rand);
   return data;
 }
@@ -431,16 +454,17 @@ test_timer_during_transfer (void)
   g_autoptr (MwDevice) device = mw_device_new (board->repl);
   g_autoptr (GError) error = NULL;
   g_autofree guint8 *bin = pattern (30000, 5);
-  g_autofree char *out = mw_test_board_exec (board, "_T = tmr.create() _T:alarm(10, "
-                                                    "tmr.ALARM_AUTO, function() print('tick') end)");
+  g_autofree char *out = mw_test_board_exec (board,
+                                             "_T = tmr.create() _T:alarm(10, "
+                                             "tmr.ALARM_AUTO, function() print('tick') end)");
 
   for (int round = 0; round < 3; round++)
     {
       g_autoptr (GBytes) back = NULL;
       g_autoptr (GPtrArray) entries = NULL;
 
-      g_assert_true (upload (device, "t.bin", bin, 30000, round == 2 ? MW_UPLOAD_TEXT : 0,
-                             NULL, &error));
+      g_assert_true (
+        upload (device, "t.bin", bin, 30000, round == 2 ? MW_UPLOAD_TEXT : 0, NULL, &error));
       g_assert_no_error (error);
       entries = list (device);
       g_assert_cmpuint (entries->len, ==, 1);
@@ -501,7 +525,7 @@ test_cancel_upload (gconstpointer data_ptr)
   g_autoptr (GBytes) data = g_bytes_new (bin, 20000);
   GSource *timer = g_timeout_source_new (delay);
 
-  mw_sim_options_init (&options);  /* the line rate on: the upload takes ~2 s */
+  mw_sim_options_init (&options); /* the line rate on: the upload takes ~2 s */
   board = mw_test_board_new (&options);
   device = mw_device_new (board->repl);
   g_assert_true (upload (device, "keep.lua", "old", 3, 0, NULL, &error));
@@ -526,11 +550,17 @@ test_cancel_upload (gconstpointer data_ptr)
 static void
 test_heap_slope (void)
 {
-  static const struct { MwHeapSample s[4]; gsize n; gboolean ok; double slope; } cases[] = {
+  static const struct
+  {
+    MwHeapSample s[4];
+    gsize n;
+    gboolean ok;
+    double slope;
+  } cases[] = {
     { { { 0, 40000 }, { 1000000, 39900 }, { 2000000, 39800 }, { 3000000, 39700 } }, 4, TRUE, -100 },
     { { { 0, 40000 }, { 1000000, 40000 } }, 2, TRUE, 0 },
     { { { 0, 40000 } }, 1, FALSE, 0 },
-    { { { 5, 40000 }, { 5, 30000 } }, 2, FALSE, 0 },  /* no time between them */
+    { { { 5, 40000 }, { 5, 30000 } }, 2, FALSE, 0 }, /* no time between them */
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -543,11 +573,12 @@ test_heap_slope (void)
     }
 }
 
-typedef struct {
+typedef struct
+{
   MwTestBoard *board;
-  guint        samples;
-  guint        while_busy;
-  gboolean     busy;
+  guint samples;
+  guint while_busy;
+  gboolean busy;
 } SamplerWatch;
 
 static void
@@ -587,8 +618,8 @@ test_heap_sampler (void)
     while (!mw_repl_is_idle (board->repl))
       g_main_context_iteration (board->context, TRUE);
     w.busy = TRUE;
-    mw_repl_execute_async (board->repl, "tmr.delay(300000) print('done')", 5000, NULL, NULL,
-                           NULL, mw_test_store_result, &r);
+    mw_repl_execute_async (board->repl, "tmr.delay(300000) print('done')", 5000, NULL, NULL, NULL,
+                           mw_test_store_result, &r);
     mw_test_board_wait (board, &r);
     out = mw_repl_execute_finish (board->repl, r, NULL);
     w.busy = FALSE;
@@ -621,8 +652,8 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/device/fast", test_fast);
   for (gsize i = 0; i < G_N_ELEMENTS (cancel_delays_ms); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/mw/device/cancel-upload/%ums",
-                                               cancel_delays_ms[i]);
+      g_autofree char *path =
+        g_strdup_printf ("/mw/device/cancel-upload/%ums", cancel_delays_ms[i]);
       g_test_add_data_func (path, &cancel_delays_ms[i], test_cancel_upload);
     }
   g_test_add_func ("/mw/device/heap-slope", test_heap_slope);

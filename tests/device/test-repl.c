@@ -12,12 +12,14 @@
 
 /* ---- the stream parser (pure) ---- */
 
-typedef struct {
+typedef struct
+{
   const char *name;
-  const char *echo;     /* expected echo (or, for reply cases, the reply token), or NULL */
-  const char *input;    /* fed in one piece, and again one byte at a time */
-  gsize       input_len;
-  const char *events;   /* see describe(); compact: C(text) P/p Q/q (fresh/stale) B(tok) D(bytes) E+(tok) E-(tok:msg) F(k,tok:body) R N */
+  const char *echo; /* expected echo (or, for reply cases, the reply token), or NULL */
+  const char *input; /* fed in one piece, and again one byte at a time */
+  gsize input_len;
+  const char *events; /* see describe(); compact: C(text) P/p Q/q (fresh/stale) B(tok) D(bytes)
+                         E+(tok) E-(tok:msg) F(k,tok:body) R N */
 } ParserCase;
 
 #define S(x) x, sizeof x - 1
@@ -32,20 +34,45 @@ static const ParserCase parser_cases[] = {
   /* a prompt owed to earlier input (the boot prompt) does not answer our line */
   { "stale-prompt", "x=1\n", S ("> x=1\r\n> "), "C(> )pC(> )P" },
   { "continuation", NULL, S ("\r\n>> "), "C(\r\n>> )Q" },
-  { "reply", "abc123", S ("\x02" "Babc123\x03hello\x02" "Eabc123+\x03> "),
+  { "reply", "abc123",
+    S ("\x02"
+       "Babc123\x03hello\x02"
+       "Eabc123+\x03> "),
     "B(abc123)D(hello)E+(abc123)C(> )P" },
-  { "reply-error", "abc123", S ("\x02" "Babc123\x03\x02" "Eabc123-stdin:1: boom\x03> "),
+  { "reply-error", "abc123",
+    S ("\x02"
+       "Babc123\x03\x02"
+       "Eabc123-stdin:1: boom\x03> "),
     "B(abc123)E-(abc123:stdin:1: boom)C(> )P" },
   /* reply bytes are binary: NUL, \x02 not followed by the terminator, a fake prompt */
-  { "reply-binary", "zzzzzz", S ("\x02" "Bzzzzzz\x03" "a\0\x02" "Ezzzzzy\r\n> \x02" "Ezzzzzz+\x03"),
+  { "reply-binary", "zzzzzz",
+    S ("\x02"
+       "Bzzzzzz\x03"
+       "a\0\x02"
+       "Ezzzzzy\r\n> \x02"
+       "Ezzzzzz+\x03"),
     "B(zzzzzz)D(a\\0\\2Ezzzzzy\r\n> )E+(zzzzzz)" },
   /* a timer print between replies is console text, never reply bytes */
-  { "timer-between", "q00001", S ("tick\r\n\x02" "Bq00001\x03" "42\x02" "Eq00001+\x03tick\r\n"),
+  { "timer-between", "q00001",
+    S ("tick\r\n\x02"
+       "Bq00001\x03"
+       "42\x02"
+       "Eq00001+\x03tick\r\n"),
     "C(tick\r\n)B(q00001)D(42)E+(q00001)C(tick\r\n)" },
   /* a begin marker of a reply nobody waits for (a garbled line that ran) is not a reply */
-  { "unexpected-reply", "abc123", S ("\x02" "Bzzz999\x03oops\r\n> "), "F(B,zzz999:)C(oops\r\n> )P" },
-  { "frame", NULL, S ("\x02" "Ak3k3k3" "12,34,56\x03"), "F(A,k3k3k3:12,34,56)" },
-  { "not-a-marker", NULL, S ("\x02" "xy\r\n"), "C(\\2xy\r\n)" },
+  { "unexpected-reply", "abc123",
+    S ("\x02"
+       "Bzzz999\x03oops\r\n> "),
+    "F(B,zzz999:)C(oops\r\n> )P" },
+  { "frame", NULL,
+    S ("\x02"
+       "Ak3k3k3"
+       "12,34,56\x03"),
+    "F(A,k3k3k3:12,34,56)" },
+  { "not-a-marker", NULL,
+    S ("\x02"
+       "xy\r\n"),
+    "C(\\2xy\r\n)" },
   /* facts §1: 3.0 banner, multi-line, then "cannot open init.lua: " and the prompt */
   { "banner-3.0", NULL,
     S ("NodeMCU 3.0.0.0 built with Docker provided by frightanic.com\r\n"
@@ -84,30 +111,47 @@ describe (GString *out, MwReplEvent *e)
     }
   switch (e->kind)
     {
-    case MW_REPL_EVENT_CONSOLE:
-      if (text->str[0] == '\t')  /* banner detail lines: shortened */
-        g_string_append (out, "C(\\t...)");
-      else
-        g_string_append_printf (out, "C(%s)", text->str);
-      break;
-    case MW_REPL_EVENT_PROMPT: g_string_append (out, e->ok ? "P" : "p"); break;
-    case MW_REPL_EVENT_CONTINUATION: g_string_append (out, e->ok ? "Q" : "q"); break;
-    case MW_REPL_EVENT_BEGIN: g_string_append_printf (out, "B(%s)", e->token); break;
-    case MW_REPL_EVENT_PAYLOAD: g_string_append_printf (out, "D(%s)", text->str); break;
-    case MW_REPL_EVENT_END:
-      if (e->ok)
-        g_string_append_printf (out, "E+(%s)", e->token);
-      else
-        g_string_append_printf (out, "E-(%s:%s)", e->token, text->str);
-      break;
-    case MW_REPL_EVENT_FRAME:
-      g_string_append_printf (out, "F(%c,%s:%s)", e->frame_kind, e->token, text->str);
-      break;
-    case MW_REPL_EVENT_BOOT: g_string_append (out, "R"); break;
-    case MW_REPL_EVENT_BANNER: g_string_append (out, "N"); break;
-    case MW_REPL_EVENT_NOISE: g_string_append (out, "X"); break;
-    case MW_REPL_EVENT_GARBLED: g_string_append (out, "G"); break;
-    default: g_assert_not_reached ();
+      case MW_REPL_EVENT_CONSOLE:
+        if (text->str[0] == '\t') /* banner detail lines: shortened */
+          g_string_append (out, "C(\\t...)");
+        else
+          g_string_append_printf (out, "C(%s)", text->str);
+        break;
+      case MW_REPL_EVENT_PROMPT:
+        g_string_append (out, e->ok ? "P" : "p");
+        break;
+      case MW_REPL_EVENT_CONTINUATION:
+        g_string_append (out, e->ok ? "Q" : "q");
+        break;
+      case MW_REPL_EVENT_BEGIN:
+        g_string_append_printf (out, "B(%s)", e->token);
+        break;
+      case MW_REPL_EVENT_PAYLOAD:
+        g_string_append_printf (out, "D(%s)", text->str);
+        break;
+      case MW_REPL_EVENT_END:
+        if (e->ok)
+          g_string_append_printf (out, "E+(%s)", e->token);
+        else
+          g_string_append_printf (out, "E-(%s:%s)", e->token, text->str);
+        break;
+      case MW_REPL_EVENT_FRAME:
+        g_string_append_printf (out, "F(%c,%s:%s)", e->frame_kind, e->token, text->str);
+        break;
+      case MW_REPL_EVENT_BOOT:
+        g_string_append (out, "R");
+        break;
+      case MW_REPL_EVENT_BANNER:
+        g_string_append (out, "N");
+        break;
+      case MW_REPL_EVENT_NOISE:
+        g_string_append (out, "X");
+        break;
+      case MW_REPL_EVENT_GARBLED:
+        g_string_append (out, "G");
+        break;
+      default:
+        g_assert_not_reached ();
     }
 }
 
@@ -126,8 +170,7 @@ run_parser (const ParserCase *c, gboolean bytewise)
   for (gsize i = 0; i < c->input_len; i += bytewise ? 1 : c->input_len)
     {
       g_autoptr (GPtrArray) events =
-        mw_repl_parser_feed (parser, (const guint8 *) c->input + i,
-                             bytewise ? 1 : c->input_len);
+        mw_repl_parser_feed (parser, (const guint8 *) c->input + i, bytewise ? 1 : c->input_len);
 
       for (guint k = 0; k < events->len; k++)
         {
@@ -155,10 +198,12 @@ run_parser (const ParserCase *c, gboolean bytewise)
       /* banner detail lines come as several console events when fed whole */
       if (e->kind == MW_REPL_EVENT_CONSOLE && k > 0
           && ((MwReplEvent *) all->pdata[k - 1])->kind == MW_REPL_EVENT_BOOT
-          && g_bytes_get_size (e->data) > 0 && *(const char *) g_bytes_get_data (e->data, NULL) == '\t')
+          && g_bytes_get_size (e->data) > 0
+          && *(const char *) g_bytes_get_data (e->data, NULL) == '\t')
         {
           g_string_append (out, "C(\\t...)");
-          while (k + 1 < all->len && ((MwReplEvent *) all->pdata[k + 1])->kind == MW_REPL_EVENT_CONSOLE)
+          while (k + 1 < all->len
+                 && ((MwReplEvent *) all->pdata[k + 1])->kind == MW_REPL_EVENT_CONSOLE)
             k++;
           continue;
         }
@@ -180,19 +225,23 @@ test_parser (gconstpointer data)
 
 /* ---- quoting (oracle: liblua5.1 reads the literal back) ---- */
 
-static const struct {
+static const struct
+{
   const char *name;
   const char *bytes;
-  gsize       len;
+  gsize len;
 } quote_cases[] = {
   { "injection", S ("a\"..node.restart()..\"") },
   { "long-bracket", S ("]]") },
   { "newline", S ("a\nb\r\n") },
   { "nul", S ("a\0b\0") },
-  { "digits-after-escape", S ("\001" "23\x7f" "9") },
+  { "digits-after-escape", S ("\001"
+                              "23\x7f"
+                              "9") },
   { "backslash", S ("\\\\n\\") },
   { "high-bytes", S ("\xff\xfe\x80 ok") },
-  { "marker-bytes", S ("\x02" "Eabcdef+\x03") },
+  { "marker-bytes", S ("\x02"
+                       "Eabcdef+\x03") },
 };
 
 static void
@@ -257,16 +306,17 @@ test_quote_prefix (void)
   lua_close (L);
 }
 
-static const struct {
+static const struct
+{
   const char *name;
-  gboolean    ok;
+  gboolean ok;
 } name_cases[] = {
   { "init.lua", TRUE },
   { "", FALSE },
-  { "a234567890123456789012345678901", TRUE },    /* 31: the SPIFFS limit (facts §2) */
-  { "a2345678901234567890123456789012", FALSE },  /* 32 */
+  { "a234567890123456789012345678901", TRUE }, /* 31: the SPIFFS limit (facts §2) */
+  { "a2345678901234567890123456789012", FALSE }, /* 32 */
   { "a\nb", FALSE },
-  { "a\"..node.restart()..\"", TRUE },             /* legal, and quoted when used */
+  { "a\"..node.restart()..\"", TRUE }, /* legal, and quoted when used */
 };
 
 static void
@@ -341,8 +391,8 @@ test_exec (gconstpointer data)
   g_autoptr (MwTestBoard) board = board_for (data);
   g_autofree char *out = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = mw_repl_execute (board->repl, "print(1+1) uart.write(0, 'x\\0y')",
-                                              5000, NULL, &error);
+  g_autoptr (GBytes) bytes =
+    mw_repl_execute (board->repl, "print(1+1) uart.write(0, 'x\\0y')", 5000, NULL, &error);
 
   /* print's "\n" becomes "\r\n" on the wire (facts §1); uart.write is raw */
   g_assert_no_error (error);
@@ -429,8 +479,9 @@ static void
 test_timer_interleave (void)
 {
   g_autoptr (MwTestBoard) board = board_for (NULL);
-  g_autofree char *out = mw_test_board_exec (board, "_T = tmr.create() _T:alarm(10, tmr.ALARM_AUTO, "
-                                                    "function() print('tick') end)");
+  g_autofree char *out = mw_test_board_exec (board,
+                                             "_T = tmr.create() _T:alarm(10, tmr.ALARM_AUTO, "
+                                             "function() print('tick') end)");
 
   gint64 start = g_get_monotonic_time ();
 
@@ -457,9 +508,10 @@ test_reset_fails_pending (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = NULL;
 
-  mw_repl_execute_async (board->repl, "node.restart() tmr.delay(100000)", 5000, NULL, NULL,
-                         NULL, mw_test_store_result, &r1);
-  mw_repl_execute_async (board->repl, "print(2)", 5000, NULL, NULL, NULL, mw_test_store_result, &r2);
+  mw_repl_execute_async (board->repl, "node.restart() tmr.delay(100000)", 5000, NULL, NULL, NULL,
+                         mw_test_store_result, &r1);
+  mw_repl_execute_async (board->repl, "print(2)", 5000, NULL, NULL, NULL, mw_test_store_result,
+                         &r2);
   mw_test_board_wait (board, &r1);
   mw_test_board_wait (board, &r2);
   bytes = mw_repl_execute_finish (board->repl, r1, NULL);
@@ -498,7 +550,8 @@ test_hangup_fails_pending (void)
 
   mw_repl_execute_async (board->repl, "tmr.delay(200000) print(1)", 5000, NULL, NULL, NULL,
                          mw_test_store_result, &r1);
-  mw_repl_execute_async (board->repl, "print(2)", 5000, NULL, NULL, NULL, mw_test_store_result, &r2);
+  mw_repl_execute_async (board->repl, "print(2)", 5000, NULL, NULL, NULL, mw_test_store_result,
+                         &r2);
   mw_sim_stop (board->sim);
   mw_test_board_wait (board, &r1);
   mw_test_board_wait (board, &r2);
@@ -522,7 +575,7 @@ test_silent (void)
 
   mw_sim_options_init (&options);
   options.baud_limit = FALSE;
-  options.silent_after = 2;  /* the sync line is byte 1 */
+  options.silent_after = 2; /* the sync line is byte 1 */
   board = mw_test_board_new (&options);
   start = g_get_monotonic_time ();
   bytes = mw_repl_execute (board->repl, "print(12345678901234567890)", 300, NULL, &error);

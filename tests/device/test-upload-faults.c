@@ -17,7 +17,8 @@
 #define FILE_SIZE 1500
 #define TIME_LIMIT_S 15.0
 
-typedef enum {
+typedef enum
+{
   FAULT_DROP,
   FAULT_CORRUPT,
   FAULT_MIXED,
@@ -28,24 +29,23 @@ typedef enum {
   N_FAULTS
 } Fault;
 
-static const struct {
+static const struct
+{
   const char *name;
-  guint       seeds;
+  guint seeds;
 } faults[N_FAULTS] = {
-  [FAULT_DROP] = { "drop", 34 },
-  [FAULT_CORRUPT] = { "corrupt", 36 },
-  [FAULT_MIXED] = { "mixed", 32 },
-  [FAULT_SILENT] = { "silent", 10 },
-  [FAULT_RESET] = { "reset", 30 },
-  [FAULT_FULL] = { "full", 30 },
+  [FAULT_DROP] = { "drop", 34 },     [FAULT_CORRUPT] = { "corrupt", 36 },
+  [FAULT_MIXED] = { "mixed", 32 },   [FAULT_SILENT] = { "silent", 10 },
+  [FAULT_RESET] = { "reset", 30 },   [FAULT_FULL] = { "full", 30 },
   [FAULT_CLOSED] = { "closed", 30 },
 };
 
 static const char old_content[] = "-- the old file\nprint('old')\n";
 
-typedef struct {
+typedef struct
+{
   MwTestBoard *board;
-  gsize        stop_at;
+  gsize stop_at;
 } CloseData;
 
 static void
@@ -56,11 +56,12 @@ on_progress (gsize done, gsize total, gpointer user_data)
   if (close->stop_at > 0 && done >= close->stop_at)
     {
       close->stop_at = 0;
-      mw_sim_stop (close->board->sim);  /* the other side of the port goes away */
+      mw_sim_stop (close->board->sim); /* the other side of the port goes away */
     }
 }
 
-typedef struct {
+typedef struct
+{
   guint ok;
   guint failed;
 } Tally;
@@ -105,16 +106,31 @@ run_case (Fault fault, guint seed)
   options.seed = seed;
   switch (fault)
     {
-    case FAULT_DROP: options.drop_rate = 0.0004; break;
-    case FAULT_CORRUPT: options.corrupt_rate = 0.0004; break;
-    case FAULT_MIXED: options.drop_rate = options.corrupt_rate = 0.0003; break;
-    /* the counts start at the first byte the board receives (sync included) */
-    case FAULT_SILENT: options.silent_after = g_rand_int_range (rand, 400, 3000); break;
-    case FAULT_RESET: options.reset_after = g_rand_int_range (rand, 400, 3000); break;
-    case FAULT_FULL: options.flash_full_after = g_rand_int_range (rand, 1, FILE_SIZE); break;
-    case FAULT_CLOSED: close.stop_at = g_rand_int_range (rand, 1, FILE_SIZE); break;
-    case N_FAULTS:
-    default: g_assert_not_reached ();
+      case FAULT_DROP:
+        options.drop_rate = 0.0004;
+        break;
+      case FAULT_CORRUPT:
+        options.corrupt_rate = 0.0004;
+        break;
+      case FAULT_MIXED:
+        options.drop_rate = options.corrupt_rate = 0.0003;
+        break;
+      /* the counts start at the first byte the board receives (sync included) */
+      case FAULT_SILENT:
+        options.silent_after = g_rand_int_range (rand, 400, 3000);
+        break;
+      case FAULT_RESET:
+        options.reset_after = g_rand_int_range (rand, 400, 3000);
+        break;
+      case FAULT_FULL:
+        options.flash_full_after = g_rand_int_range (rand, 1, FILE_SIZE);
+        break;
+      case FAULT_CLOSED:
+        close.stop_at = g_rand_int_range (rand, 1, FILE_SIZE);
+        break;
+      case N_FAULTS:
+      default:
+        g_assert_not_reached ();
     }
   g_rand_free (rand);
   board = mw_test_board_new (&options);
@@ -156,20 +172,20 @@ run_case (Fault fault, guint seed)
       tallies[fault].failed++;
       switch (fault)
         {
-        case FAULT_RESET:
-          g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET);
-          break;
-        case FAULT_FULL:
-          g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL);
-          break;
-        case FAULT_CLOSED:
-          g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED);
-          break;
-        case FAULT_SILENT:
-          g_assert_true (error->domain == MW_REPL_ERROR);
-          break;
-        default:
-          break;
+          case FAULT_RESET:
+            g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET);
+            break;
+          case FAULT_FULL:
+            g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL);
+            break;
+          case FAULT_CLOSED:
+            g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED);
+            break;
+          case FAULT_SILENT:
+            g_assert_true (error->domain == MW_REPL_ERROR);
+            break;
+          default:
+            break;
         }
     }
 }
@@ -179,7 +195,7 @@ test_fault (gconstpointer data)
 {
   Fault fault = GPOINTER_TO_INT (data);
 
-  const char *only = g_getenv ("MW_FAULTS_SEED");  /* to replay one case */
+  const char *only = g_getenv ("MW_FAULTS_SEED"); /* to replay one case */
 
   for (guint seed = 1; seed <= faults[fault].seeds; seed++)
     if (only == NULL || (guint) atoi (only) == seed)

@@ -27,13 +27,13 @@ check_rewrite (MwLuaChunk *chunk, const MwLuaChunkFormat *format)
       g_assert (g_error_matches (error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_NUMBER));
       return;
     }
-  again = mw_lua_chunk_new_from_bytes (g_bytes_get_data (bytes, NULL),
-                                       g_bytes_get_size (bytes), &error);
+  again =
+    mw_lua_chunk_new_from_bytes (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
   g_assert (again != NULL);
   /* a float format may round numbers that came from a wider one; compare code and debug */
   if (!mw_lua_chunk_equal (chunk, again, MW_LUA_CHUNK_COMPARE_ALL, &difference))
-    g_assert (format->integral || format->sizeof_number < 8 ||
-              strstr (difference, "constant") != NULL);
+    g_assert (format->integral || format->sizeof_number < 8
+              || strstr (difference, "constant") != NULL);
 }
 
 int

@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   guint lines = 1;
 
   for (size_t i = 0; i < size; i++)
-    lines += data[i] == '\n' || data[i] == '\r';  /* Lua counts CR as a line break too */
+    lines += data[i] == '\n' || data[i] == '\r'; /* Lua counts CR as a line break too */
   mw_lua_lint_options_set_max_upvalues (options, 1);
   tree = mw_lua_tree_parse ("init.lua", (const char *) data, size, MW_LUA_PARSE_SKIP_SHEBANG);
   diags = mw_lua_lint_tree (tree, options);

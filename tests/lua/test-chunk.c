@@ -45,39 +45,190 @@ compile_or_fail (const char *name, const char *source)
 
 /* The -s form of the example, derived by hand: every field at its offset. */
 static const guint8 example_stripped[] = {
-  0x1b, 0x4c, 0x75, 0x61, 0x51, 0x00, 0x01, 0x04, 0x04, 0x04, 0x08, 0x00,
+  0x1b,
+  0x4c,
+  0x75,
+  0x61,
+  0x51,
+  0x00,
+  0x01,
+  0x04,
+  0x04,
+  0x04,
+  0x08,
+  0x00,
   /* 12: main: no source, linedefined 0, lastlinedefined 0 */
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
   /* 24: nups 0, params 0, vararg 2, maxstack 2; 28: 8 instructions, at 32 already aligned */
-  0, 0, 2, 2, 8, 0, 0, 0,
-  0x05, 0x00, 0x00, 0x00,  /* GETGLOBAL 0 'print' */
-  0x41, 0x40, 0x00, 0x00,  /* LOADK 1 "hi" */
-  0x1c, 0x40, 0x00, 0x01,  /* CALL 0 2 1 */
-  0x01, 0x80, 0x00, 0x00,  /* LOADK 0 1 */
-  0x64, 0x00, 0x00, 0x00,  /* CLOSURE 1 0 */
-  0x00, 0x00, 0x00, 0x00,  /* MOVE 0 0 */
-  0x47, 0xc0, 0x00, 0x00,  /* SETGLOBAL 1 'f' */
-  0x1e, 0x00, 0x80, 0x00,  /* RETURN 0 1 */
+  0,
+  0,
+  2,
+  2,
+  8,
+  0,
+  0,
+  0,
+  0x05,
+  0x00,
+  0x00,
+  0x00, /* GETGLOBAL 0 'print' */
+  0x41,
+  0x40,
+  0x00,
+  0x00, /* LOADK 1 "hi" */
+  0x1c,
+  0x40,
+  0x00,
+  0x01, /* CALL 0 2 1 */
+  0x01,
+  0x80,
+  0x00,
+  0x00, /* LOADK 0 1 */
+  0x64,
+  0x00,
+  0x00,
+  0x00, /* CLOSURE 1 0 */
+  0x00,
+  0x00,
+  0x00,
+  0x00, /* MOVE 0 0 */
+  0x47,
+  0xc0,
+  0x00,
+  0x00, /* SETGLOBAL 1 'f' */
+  0x1e,
+  0x00,
+  0x80,
+  0x00, /* RETURN 0 1 */
   /* 64: 4 constants */
-  4, 0, 0, 0,
-  4, 6, 0, 0, 0, 'p', 'r', 'i', 'n', 't', 0,
-  4, 3, 0, 0, 0, 'h', 'i', 0,
-  3, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f,
-  4, 2, 0, 0, 0, 'f', 0,
+  4,
+  0,
+  0,
+  0,
+  4,
+  6,
+  0,
+  0,
+  0,
+  'p',
+  'r',
+  'i',
+  'n',
+  't',
+  0,
+  4,
+  3,
+  0,
+  0,
+  0,
+  'h',
+  'i',
+  0,
+  3,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0xf0,
+  0x3f,
+  4,
+  2,
+  0,
+  0,
+  0,
+  'f',
+  0,
   /* 103: 1 function */
-  1, 0, 0, 0,
+  1,
+  0,
+  0,
+  0,
   /* 107: f: no source; linedefined 1, lastlinedefined 1 (-s keeps them) */
-  0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  0,
+  0,
+  0,
+  1,
+  0,
+  0,
+  0,
   /* 119: nups 1, params 1, vararg 0, maxstack 2; 123: 4 instructions; 127: 1 pad byte */
-  1, 1, 0, 2, 4, 0, 0, 0, 0,
-  0x44, 0x00, 0x00, 0x00,  /* GETUPVAL 1 0 */
-  0x4c, 0x40, 0x00, 0x00,  /* ADD 1 0 1 */
-  0x5e, 0x00, 0x00, 0x01,  /* RETURN 1 2 */
-  0x1e, 0x00, 0x80, 0x00,  /* RETURN 0 1 */
+  1,
+  1,
+  0,
+  2,
+  4,
+  0,
+  0,
+  0,
+  0,
+  0x44,
+  0x00,
+  0x00,
+  0x00, /* GETUPVAL 1 0 */
+  0x4c,
+  0x40,
+  0x00,
+  0x00, /* ADD 1 0 1 */
+  0x5e,
+  0x00,
+  0x00,
+  0x01, /* RETURN 1 2 */
+  0x1e,
+  0x00,
+  0x80,
+  0x00, /* RETURN 0 1 */
   /* 144: 0 constants, 0 functions, line info size 0 (aligned), 0 locals, 0 upvalues */
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
   /* 164: main's debug: the same */
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
 };
 
 static void
@@ -102,7 +253,12 @@ test_example_golden (void)
   g_assert_cmpuint (p[40], ==, 0x05);
   /* main's packed line info at the end: size 2, 2 pad bytes to 180, group "8 on line 1" */
   g_assert_cmpmem (p + 174, 16,
-                   "\x02\0\0\0" "\0\0" "\x08\0" "\0\0\0\0" "\0\0\0\0", 16);
+                   "\x02\0\0\0"
+                   "\0\0"
+                   "\x08\0"
+                   "\0\0\0\0"
+                   "\0\0\0\0",
+                   16);
   /* f's: 4 instructions on line 1, at 164 (aligned) */
   g_assert_cmpmem (p + 160, 6, "\x02\0\0\0\x04\0", 6);
 
@@ -114,22 +270,23 @@ test_example_golden (void)
     {
       g_autoptr (MwLuaChunk) s = mw_lua_chunk_strip (chunk, level);
       g_autoptr (GBytes) a = dump_or_fail (s, &mw_lua_chunk_format_nodemcu_float);
-      g_autoptr (GBytes) b = mw_lua_chunk_dump_stripped (chunk, &mw_lua_chunk_format_nodemcu_float,
-                                                         level, NULL);
+      g_autoptr (GBytes) b =
+        mw_lua_chunk_dump_stripped (chunk, &mw_lua_chunk_format_nodemcu_float, level, NULL);
       g_assert_true (g_bytes_equal (a, b));
     }
 }
 
 /* A packed line info case: source lines for each instruction of a NodeMCU function and the
  * bytes the firmware's encoder makes of them, worked out by hand. */
-typedef struct {
+typedef struct
+{
   const char *name;
   guint n;
   gint32 lines[8];
-  guint repeat_last;  /* extra copies of the last line (for long runs) */
+  guint repeat_last; /* extra copies of the last line (for long runs) */
   const char *packed;
-  gsize packed_len;   /* with the NUL */
-  const char *repacked;  /* what Moonwire writes for these lines, if not `packed` */
+  gsize packed_len; /* with the NUL */
+  const char *repacked; /* what Moonwire writes for these lines, if not `packed` */
   gsize repacked_len;
 } PackedCase;
 
@@ -142,7 +299,8 @@ static const PackedCase packed_cases[] = {
   { "backward", 2, { 5, 3 }, 0, "\x83\x01\xc2\x01", 5 },
   /* 100 from 0+1: delta 99, stored 98 = 0x62: low 6 bits 0x22, then 98>>6 = 1 */
   { "beyond-63", 1, { 100 }, 0, "\xa2\x81\x01", 4 },
-  /* 200: delta 199, stored 198 = 0xc6: 0x80|0x06, then 3; 10: delta 10-201 = -191, stored 190 = 0xbe: 0x40|0x3e, then 2 */
+  /* 200: delta 199, stored 198 = 0xc6: 0x80|0x06, then 3; 10: delta 10-201 = -191, stored 190 =
+     0xbe: 0x40|0x3e, then 2 */
   { "backward-beyond-63", 2, { 200, 10 }, 0, "\x86\x83\x01\xfe\x82\x01", 7 },
   /* 130 instructions on line 1: 126, then a group on the same line (delta -1: 0xc0) */
   { "long-line", 1, { 1 }, 129, "\x7e\xc0\x04", 4 },
@@ -160,12 +318,17 @@ packed_chunk (guint n, const char *packed, gsize packed_len)
   guint8 word[4];
 
   g_byte_array_append (b, float_header, sizeof float_header);
-  g_byte_array_append (b, (const guint8 *) "\0\0\0\0" "\0\0\0\0" "\0\0\0\0" "\0\0\0\2", 16);
+  g_byte_array_append (b,
+                       (const guint8 *) "\0\0\0\0"
+                                        "\0\0\0\0"
+                                        "\0\0\0\0"
+                                        "\0\0\0\2",
+                       16);
   word[0] = n & 0xff, word[1] = n >> 8, word[2] = 0, word[3] = 0;
   g_byte_array_append (b, word, 4);
   for (guint i = 0; i < n; i++)
     g_byte_array_append (b, (const guint8 *) "\x1e\x00\x80\x00", 4);
-  g_byte_array_append (b, (const guint8 *) "\0\0\0\0\0\0\0\0", 8);  /* no k, no p */
+  g_byte_array_append (b, (const guint8 *) "\0\0\0\0\0\0\0\0", 8); /* no k, no p */
   word[0] = packed_len, word[1] = word[2] = word[3] = 0;
   g_byte_array_append (b, word, 4);
   /* already aligned: header 12 + 16 + 4 + 4n + 8 + 4, so no padding before the bytes */
@@ -207,24 +370,25 @@ static void
 test_constant_types (void)
 {
   static const guint8 float_chunk[] = {
-    0x1b, 0x4c, 0x75, 0x61, 0x51, 0x00, 0x01, 0x04, 0x04, 0x04, 0x08, 0x00,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2,
-    1, 0, 0, 0, 0x1e, 0x00, 0x80, 0x00,       /* 28: 1 instruction, aligned at 32 */
-    6, 0, 0, 0,                               /* 36: 6 constants */
-    0,                                        /* nil */
-    1, 1,                                     /* true */
-    1, 0,                                     /* false */
-    3, 0, 0, 0, 0, 0, 0, 0x04, 0x40,          /* 2.5 as a little-endian double */
-    4, 3, 0, 0, 0, 'a', 'b', 0,               /* "ab": length 3 with the NUL */
-    4, 1, 0, 0, 0, 0,                         /* "": length 1 */
-    0, 0, 0, 0,                               /* 68: no functions */
-    0, 0, 0, 0,                               /* 72: no line info (76: aligned, no pad) */
-    0, 0, 0, 0, 0, 0, 0, 0,                   /* no locals, no upvalue names */
+    0x1b, 0x4c, 0x75, 0x61, 0x51, 0x00, 0x01, 0x04, 0x04, 0x04, 0x08, 0x00, 0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    2,    2,    1,    0,    0,    0,    0x1e, 0x00, 0x80, 0x00, /* 28: 1 instruction, aligned at 32
+                                                                 */
+    6,    0,    0,    0, /* 36: 6 constants */
+    0, /* nil */
+    1,    1, /* true */
+    1,    0, /* false */
+    3,    0,    0,    0,    0,    0,    0,    0x04, 0x40, /* 2.5 as a little-endian double */
+    4,    3,    0,    0,    0,    'a',  'b',  0, /* "ab": length 3 with the NUL */
+    4,    1,    0,    0,    0,    0, /* "": length 1 */
+    0,    0,    0,    0, /* 68: no functions */
+    0,    0,    0,    0, /* 72: no line info (76: aligned, no pad) */
+    0,    0,    0,    0,    0,    0,    0,    0, /* no locals, no upvalue names */
   };
   static const guint8 integer_number[] = { 3, 7, 0, 0, 0 };
   g_autoptr (GError) error = NULL;
-  g_autoptr (MwLuaChunk) chunk = mw_lua_chunk_new_from_bytes (float_chunk, sizeof float_chunk,
-                                                              &error);
+  g_autoptr (MwLuaChunk) chunk =
+    mw_lua_chunk_new_from_bytes (float_chunk, sizeof float_chunk, &error);
   g_autoptr (GBytes) again = NULL;
   g_autoptr (GBytes) integer = NULL;
   const MwLuaProto *main;
@@ -258,7 +422,7 @@ test_constant_types (void)
     g_autoptr (MwLuaChunk) chunk7 = NULL;
 
     memcpy (seven, float_chunk, sizeof seven);
-    memcpy (seven + 46, &d, 8);  /* the host is little endian, as the format */
+    memcpy (seven + 46, &d, 8); /* the host is little endian, as the format */
     chunk7 = mw_lua_chunk_new_from_bytes (seven, sizeof seven, &error);
     g_assert_no_error (error);
     integer = dump_or_fail (chunk7, &mw_lua_chunk_format_nodemcu_integer);
@@ -336,10 +500,11 @@ test_strip_matches_luac (void)
   g_assert_cmpmem (g_bytes_get_data (ours, NULL), g_bytes_get_size (ours), luac_bytes, len);
 }
 
-typedef struct {
+typedef struct
+{
   const char *a, *b;
   MwLuaChunkCompareFlags flags;
-  const char *difference;  /* NULL: equal */
+  const char *difference; /* NULL: equal */
 } EqualCase;
 
 static const EqualCase equal_cases[] = {
@@ -348,18 +513,15 @@ static const EqualCase equal_cases[] = {
   { "local a = 1 return a", "local b = 1 return b", MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG, NULL },
   { "local a = 1 return a", "local a = 1\nreturn a", MW_LUA_CHUNK_COMPARE_ALL,
     "main chunk: line of instruction 2 differs (1, not 2)" },
-  { "return 1", "return 2", MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG,
-    "main chunk: constant 1 differs" },
+  { "return 1", "return 2", MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG, "main chunk: constant 1 differs" },
   { "local function f() end\nlocal function g() return 1, 2, 3, 4 end",
     "local function f() end\nlocal function g() return 1, 2, 3, 5 end",
-    MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG,
-    "function at line 2 (2nd function): constant 4 differs" },
+    MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG, "function at line 2 (2nd function): constant 4 differs" },
   { "local function f() end", "\nlocal function f() end", MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG,
     "function at line 1 (1st function): defined at lines 1-1, not 2-2" },
   { "local function f() end", "\nlocal function f() end",
     MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG | MW_LUA_CHUNK_COMPARE_IGNORE_LINES_DEFINED, NULL },
-  { "return x", "return y", MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG,
-    "main chunk: constant 1 differs" },
+  { "return x", "return y", MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG, "main chunk: constant 1 differs" },
   { "return x + 1", "return 1 + x", MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG,
     "main chunk: instruction 2 differs" },
 };
@@ -385,16 +547,16 @@ static void
 test_syntax_error (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MwLuaChunk) chunk = mw_lua_chunk_new_from_source ("@bad.lua", "x = = 1", 7,
-                                                               &error);
+  g_autoptr (MwLuaChunk) chunk = mw_lua_chunk_new_from_source ("@bad.lua", "x = = 1", 7, &error);
 
   g_assert_null (chunk);
   g_assert_error (error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_SYNTAX);
   g_assert_cmpstr (error->message, ==, "bad.lua:1: unexpected symbol near '='");
 }
 
-typedef struct {
-  const char *file;     /* under tests/lua/data/fuzz-chunk/, made from example190.lc */
+typedef struct
+{
+  const char *file; /* under tests/lua/data/fuzz-chunk/, made from example190.lc */
   MwLuaChunkError code;
   const char *message;
 } MalformedCase;
@@ -412,8 +574,7 @@ static const MalformedCase malformed_cases[] = {
     "offset 35: the instruction count 2147483647 is more than the rest of the chunk holds" },
   { "negative-count.lc", MW_LUA_CHUNK_ERROR_MALFORMED,
     "offset 35: the instruction count -1 is negative" },
-  { "bad-constant-type.lc", MW_LUA_CHUNK_ERROR_MALFORMED,
-    "offset 76: constant of unknown type 9" },
+  { "bad-constant-type.lc", MW_LUA_CHUNK_ERROR_MALFORMED, "offset 76: constant of unknown type 9" },
   { "trailing.lc", MW_LUA_CHUNK_ERROR_MALFORMED, "offset 190: 2 bytes after the end of the chunk" },
   { "bad-lineinfo.lc", MW_LUA_CHUNK_ERROR_MALFORMED,
     "offset 182: packed line info is malformed at byte 2" },
@@ -467,8 +628,8 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/chunk/example-golden", test_example_golden);
   for (gsize i = 0; i < G_N_ELEMENTS (packed_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/mw/lua/chunk/packed-lines/%s",
-                                               packed_cases[i].name);
+      g_autofree char *path =
+        g_strdup_printf ("/mw/lua/chunk/packed-lines/%s", packed_cases[i].name);
       g_test_add_data_func (path, &packed_cases[i], test_packed_lines);
     }
   g_test_add_func ("/mw/lua/chunk/host-identity", test_host_identity);

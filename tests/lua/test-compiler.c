@@ -36,9 +36,10 @@ assert_bytes_equal (GBytes *a, const guint8 *b, gsize b_len)
 /* ---------------------------------------------------------------------------------------- */
 /* integer target */
 
-typedef struct {
+typedef struct
+{
   const char *source;
-  const char *error;  /* NULL: accepted */
+  const char *error; /* NULL: accepted */
 } IntegerCase;
 
 static const IntegerCase integer_cases[] = {
@@ -65,8 +66,7 @@ test_integer_cases (void)
       g_autoptr (GBytes) bytes = NULL;
 
       bytes = mw_lua_compiler_compile_to_bytes ("t.lua", c->source, strlen (c->source),
-                                                MW_LUA_TARGET_INTEGER, MW_LUA_STRIP_NAMES,
-                                                &error);
+                                                MW_LUA_TARGET_INTEGER, MW_LUA_STRIP_NAMES, &error);
       if (c->error == NULL)
         {
           g_assert_no_error (error);
@@ -87,21 +87,22 @@ static void
 test_integer_golden (void)
 {
   static const guint8 expected[] = {
-    0x1b, 0x4c, 0x75, 0x61, 0x51, 0x00, 0x01, 0x04, 0x04, 0x04, 0x04, 0x01,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 2, 2, 3, 0, 0, 0,
-    0x01, 0x00, 0x00, 0x00,  /* LOADK 0 7 */
-    0x1e, 0x00, 0x00, 0x01,  /* RETURN 0 2 */
-    0x1e, 0x00, 0x80, 0x00,  /* RETURN 0 1 */
-    1, 0, 0, 0, 3, 7, 0, 0, 0,
-    0, 0, 0, 0,              /* no functions; at 57: line info size 0, then 3 pad bytes */
-    0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0,  /* no locals, no upvalue names */
+    0x1b, 0x4c, 0x75, 0x61, 0x51, 0x00, 0x01, 0x04, 0x04, 0x04, 0x04, 0x01, 0, 0, 0, 0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    2,    2,    3, 0, 0, 0,
+    0x01, 0x00, 0x00, 0x00, /* LOADK 0 7 */
+    0x1e, 0x00, 0x00, 0x01, /* RETURN 0 2 */
+    0x1e, 0x00, 0x80, 0x00, /* RETURN 0 1 */
+    1,    0,    0,    0,    3,    7,    0,    0,    0,    0,    0,    0,    0, /* no functions; at
+                                                                                  57: line info size
+                                                                                  0, then 3 pad
+                                                                                  bytes */
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0, 0, 0, /* no locals,
+                                                                                        no upvalue
+                                                                                        names */
   };
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = mw_lua_compiler_compile_to_bytes ("t.lua", "return 7", 8,
-                                                               MW_LUA_TARGET_INTEGER,
-                                                               MW_LUA_STRIP_ALL, &error);
+  g_autoptr (GBytes) bytes = mw_lua_compiler_compile_to_bytes (
+    "t.lua", "return 7", 8, MW_LUA_TARGET_INTEGER, MW_LUA_STRIP_ALL, &error);
   g_assert_no_error (error);
   assert_bytes_equal (bytes, expected, sizeof expected);
 }
@@ -109,7 +110,8 @@ test_integer_golden (void)
 /* ---------------------------------------------------------------------------------------- */
 /* the corpus */
 
-typedef struct {
+typedef struct
+{
   char *path;
   char *source;
   gsize len;
@@ -209,16 +211,16 @@ test_corpus_round_trip (void)
       back = mw_lua_chunk_new_from_bytes (g_bytes_get_data (nodemcu, NULL),
                                           g_bytes_get_size (nodemcu), &error);
       g_assert_no_error (error);
-      g_assert_cmpint (mw_lua_chunk_get_format (back)->layout, ==,
-                       MW_LUA_CHUNK_LAYOUT_NODEMCU);
+      g_assert_cmpint (mw_lua_chunk_get_format (back)->layout, ==, MW_LUA_CHUNK_LAYOUT_NODEMCU);
       host = mw_lua_chunk_dump (back, mw_lua_chunk_format_host (), &error);
       g_assert_no_error (error);
       /* line info survives packing: the whole dump comes back byte for byte */
       assert_bytes_equal (host, orig->data, orig->len);
 
       L = luaL_newstate ();
-      g_assert_cmpint (luaL_loadbuffer (L, g_bytes_get_data (host, NULL),
-                                        g_bytes_get_size (host), f->path), ==, 0);
+      g_assert_cmpint (
+        luaL_loadbuffer (L, g_bytes_get_data (host, NULL), g_bytes_get_size (host), f->path), ==,
+        0);
       lua_close (L);
 
       orig_stripped = mw_lua_chunk_strip (chunk, 3);
@@ -242,8 +244,7 @@ test_corpus_round_trip (void)
           luac_checked++;
         }
     }
-  g_test_message ("%u corpus files round-tripped, %u against luac -s", valid->len,
-                  luac_checked);
+  g_test_message ("%u corpus files round-tripped, %u against luac -s", valid->len, luac_checked);
 }
 
 /* Files whose luac5.1 -l -l constant listings hold a number with a fraction or beyond the
@@ -297,8 +298,8 @@ files_with_non_integers (GPtrArray *valid)
               left--;
               g_assert_nonnull (value);
               value++;
-              if (*value != '"' && strcmp (value, "nil") != 0 && strcmp (value, "true") != 0 &&
-                  strcmp (value, "false") != 0)
+              if (*value != '"' && strcmp (value, "nil") != 0 && strcmp (value, "true") != 0
+                  && strcmp (value, "false") != 0)
                 {
                   double d = g_ascii_strtod (value, NULL);
                   if (d != floor (d) || d < -2147483648.0 || d > 2147483647.0)
@@ -324,9 +325,8 @@ test_corpus_integer (void)
       g_autoptr (GBytes) bytes = NULL;
       gboolean expect_ok = !g_hash_table_contains (bad, f->path);
 
-      bytes = mw_lua_compiler_compile_to_bytes (f->path, f->source, f->len,
-                                                MW_LUA_TARGET_INTEGER, MW_LUA_STRIP_NAMES,
-                                                &error);
+      bytes = mw_lua_compiler_compile_to_bytes (f->path, f->source, f->len, MW_LUA_TARGET_INTEGER,
+                                                MW_LUA_STRIP_NAMES, &error);
       if (expect_ok != (bytes != NULL))
         g_error ("%s: integer target %s, luac's constants say %s", f->path,
                  bytes ? "accepted" : error->message, expect_ok ? "accept" : "reject");
@@ -340,13 +340,11 @@ test_corpus_integer (void)
         {
           /* integer bytecode reads back and converts for the host */
           g_autoptr (GBytes) host = mw_lua_compiler_to_host (g_bytes_get_data (bytes, NULL),
-                                                             g_bytes_get_size (bytes),
-                                                             &error);
+                                                             g_bytes_get_size (bytes), &error);
           g_assert_no_error (error);
         }
     }
-  g_test_message ("%u of %u corpus files rejected for the integer firmware", rejected,
-                  valid->len);
+  g_test_message ("%u of %u corpus files rejected for the integer firmware", rejected, valid->len);
   g_assert_cmpuint (rejected, >, 0);
   g_assert_cmpuint (rejected, <, valid->len);
 }
@@ -372,8 +370,8 @@ check_listing (const char *path, const char *source, gsize len)
   g_autofree char *b = NULL;
   const char *args[] = { "-p", "-l", "-l", path, NULL };
 
-  chunk = mw_lua_compiler_compile (path, source, len, MW_LUA_TARGET_FLOAT, MW_LUA_STRIP_NONE,
-                                   &error);
+  chunk =
+    mw_lua_compiler_compile (path, source, len, MW_LUA_TARGET_FLOAT, MW_LUA_STRIP_NONE, &error);
   g_assert_no_error (error);
   ours = mw_lua_compiler_list (chunk, TRUE);
   g_assert_cmpint (mw_test_luac (args, &luac_out, NULL), ==, 0);
@@ -398,7 +396,8 @@ static const char *const listing_sources[] = {
   "repeat local y = 1 until y >= 2 or y <= 0 or y < 1 or y > 5\n"
   "local o = {} function o:m(v) return self, v end o:m(1)\n"
   "return f(1, 2, 3), {f(1, 2)}, t.x, t[1], #t",
-  "local big = {" "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,"
+  "local big = {"
+  "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,"
   "29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51}\n"
   "local function outer() local u = 1 return function() u = u + 1 return u end end\n"
   "return big, outer",
@@ -511,7 +510,8 @@ run_chunk (const char *bytes, gsize len, const char *name)
   return g_string_free (out, FALSE);
 }
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *source;
   gboolean integer_safe;
@@ -520,32 +520,43 @@ typedef struct {
 static const Program programs[] = {
   { "closures",
     "local function counter()\n  local n = 0\n  return function () n = n + 1 return n end\n"
-    "end\nlocal c1, c2 = counter(), counter()\nprint(c1(), c1(), c2())\n", TRUE },
+    "end\nlocal c1, c2 = counter(), counter()\nprint(c1(), c1(), c2())\n",
+    TRUE },
   { "varargs",
     "local function f(...) return select('#', ...), ... end\nprint(f(1, nil, 3))\n"
-    "print(table.concat({f('a', 'b')}, ','))\n", TRUE },
+    "print(table.concat({f('a', 'b')}, ','))\n",
+    TRUE },
   { "strings",
     "local s = 'a\\0b\\255\\n' print(#s, s:byte(1, -1))\nprint(('%q'):format('x\"y'))\n"
-    "print(string.rep('ab', 3, nil), ('hello'):upper():sub(2, 4))\n", TRUE },
+    "print(string.rep('ab', 3, nil), ('hello'):upper():sub(2, 4))\n",
+    TRUE },
   { "numbers",
     "for i = 1, 2, 0.25 do io_ = i end print(io_, 7 / 2, 2 ^ 0.5, -0.0, 1e300 * 10)\n"
-    "print(math.floor(3.7), 10 % 3, -7 % 3, 0x10)\n", FALSE },
+    "print(math.floor(3.7), 10 % 3, -7 % 3, 0x10)\n",
+    FALSE },
   { "tables",
     "local t = setmetatable({}, { __index = function (t, k) return k .. '!' end })\n"
     "print(t.x, rawget(t, 'x'))\nlocal a = {} for i = 1, 100 do a[i] = i * i end\n"
     "print(#a, a[100])\nlocal o = {v = 3} function o:get(d) return self.v + d end\n"
-    "print(o:get(4))\n", TRUE },
+    "print(o:get(4))\n",
+    TRUE },
   { "coroutines",
     "local co = coroutine.wrap(function (a)\n  local b = coroutine.yield(a + 1)\n"
-    "  return b * 2\nend)\nprint(co(1), co(10))\n", TRUE },
+    "  return b * 2\nend)\nprint(co(1), co(10))\n",
+    TRUE },
   { "errors with lines",
     "local function boom()\n\n  error('boom')\nend\nprint(pcall(boom))\n"
-    "print(pcall(function () local x = nil; return x.y end))\n", TRUE },
+    "print(pcall(function () local x = nil; return x.y end))\n",
+    TRUE },
   { "long function on many lines",
-    "local x = 0\n" "x = x + 1\n" "x = x + 1\n" "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+    "local x = 0\n"
+    "x = x + 1\n"
+    "x = x + 1\n"
+    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
     "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
     "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
-    "error('line ' .. x)\n", TRUE },
+    "error('line ' .. x)\n",
+    TRUE },
 };
 
 /* Source compiled for the board at every strip level and both targets, then run through
@@ -569,8 +580,8 @@ test_programs (void)
 
             if (target == MW_LUA_TARGET_INTEGER && !p->integer_safe)
               continue;
-            lc = mw_lua_compiler_compile_to_bytes ("prog.lua", p->source, len, target, strip,
-                                                   &error);
+            lc =
+              mw_lua_compiler_compile_to_bytes ("prog.lua", p->source, len, target, strip, &error);
             g_assert_no_error (error);
             got = run_chunk (g_bytes_get_data (lc, NULL), g_bytes_get_size (lc), "=prog.lc");
             if (strip == MW_LUA_STRIP_ALL)
@@ -582,8 +593,8 @@ test_programs (void)
             if (strip == MW_LUA_STRIP_NAMES && strstr (expected, "local '") != NULL)
               continue;
             if (g_strcmp0 (expected, got) != 0)
-              g_error ("%s (strip %d, target %d):\nexpected:\n%s\ngot:\n%s", p->name, strip,
-                       target, expected, got);
+              g_error ("%s (strip %d, target %d):\nexpected:\n%s\ngot:\n%s", p->name, strip, target,
+                       expected, got);
           }
     }
 }
@@ -604,7 +615,7 @@ test_corpus_behaviour (void)
       g_autofree char *got = NULL;
 
       if (f->source[0] == '#')
-        continue;  /* scripts, not modules */
+        continue; /* scripts, not modules */
       lc = mw_lua_compiler_compile_to_bytes (f->path, f->source, f->len, MW_LUA_TARGET_FLOAT,
                                              MW_LUA_STRIP_NONE, &error);
       g_assert_no_error (error);

@@ -67,9 +67,9 @@ check_file (const char *path)
       g_autoptr (GPtrArray) ours = g_ptr_array_new_with_free_func (g_free);
       GArray *globals = mw_lua_tree_get_globals (tree);
 
-      if (f->line_defined != lf->line_defined || f->last_line != lf->last_line ||
-          f->upvalues->len != lf->upvalues || f->num_params != lf->params ||
-          f->vars->len != lf->locals)
+      if (f->line_defined != lf->line_defined || f->last_line != lf->last_line
+          || f->upvalues->len != lf->upvalues || f->num_params != lf->params
+          || f->vars->len != lf->locals)
         g_error ("%s: function %u: ours <%u,%u> %u params %u upvalues %u locals; "
                  "luac <%u,%u> %u params %u upvalues %u locals",
                  path, i, f->line_defined, f->last_line, f->num_params, f->upvalues->len,
@@ -149,20 +149,20 @@ test_mutations (void)
         {
           guint victim = g_rand_int_range (rand, 0, n - 1);
           g_autoptr (GString) m = mutate (tree, victim, k == 1);
-          g_autoptr (MwLuaTree) mt = mw_lua_tree_parse ("m.lua", m->str, m->len,
-                                                        MW_LUA_PARSE_SKIP_SHEBANG);
+          g_autoptr (MwLuaTree) mt =
+            mw_lua_tree_parse ("m.lua", m->str, m->len, MW_LUA_PARSE_SKIP_SHEBANG);
           g_autofree char *msg = NULL;
           gboolean ok = mw_test_luac_check_source ("m.lua", m->str, m->len, &msg);
 
           if (ok != mw_lua_tree_is_valid (mt))
-            g_error ("%s with token %u %s: luac %s, front end %s (%s)",
-                     (char *) files->pdata[i], victim, k ? "duplicated" : "deleted",
-                     ok ? "accepts" : msg, mw_lua_tree_is_valid (mt) ? "accepts" : "rejects",
+            g_error ("%s with token %u %s: luac %s, front end %s (%s)", (char *) files->pdata[i],
+                     victim, k ? "duplicated" : "deleted", ok ? "accepts" : msg,
+                     mw_lua_tree_is_valid (mt) ? "accepts" : "rejects",
                      mw_lua_tree_is_valid (mt) ? "" : mw_lua_tree_get_error (mt)->message);
           if (!ok)
             {
-              g_autofree char *ours = mw_lua_diagnostic_format (mw_lua_tree_get_error (mt),
-                                                               "m.lua");
+              g_autofree char *ours =
+                mw_lua_diagnostic_format (mw_lua_tree_get_error (mt), "m.lua");
               g_assert_cmpstr (ours, ==, msg);
               rejected++;
             }

@@ -1,5 +1,5 @@
-/* test-fuzz-linter.c: replays the parser's seed corpus and the linter's case files through the fuzzer's entry point
- * (fuzz-lua-linter.c) in every normal test run. */
+/* test-fuzz-linter.c: replays the parser's seed corpus and the linter's case files through the
+ * fuzzer's entry point (fuzz-lua-linter.c) in every normal test run. */
 #include "mw-test-support.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);

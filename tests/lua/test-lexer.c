@@ -3,10 +3,11 @@
 
 #include "mw-lua-lexer.h"
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *source;
-  const char *tokens;  /* kind names (text in [] for names, numbers, strings), space-separated */
+  const char *tokens; /* kind names (text in [] for names, numbers, strings), space-separated */
 } Case;
 
 static const Case cases[] = {
@@ -18,8 +19,9 @@ static const Case cases[] = {
   { "number-trailing-dot", "3. ..x", "<number>[3.] .. <name>[x] <eof>" },
   { "hex", "0xFF 0x10", "<number>[0xFF] <number>[0x10] <eof>" },
   { "exponent", "1e5 1E+5 2.5e-3", "<number>[1e5] <number>[1E+5] <number>[2.5e-3] <eof>" },
-  { "keywords", "and break do else elseif end false for function if in local nil not or "
-                "repeat return then true until while",
+  { "keywords",
+    "and break do else elseif end false for function if in local nil not or "
+    "repeat return then true until while",
     "and break do else elseif end false for function if in local nil not or repeat return "
     "then true until while <eof>" },
   { "keyword-prefix", "ends iff _end", "<name>[ends] <name>[iff] <name>[_end] <eof>" },
@@ -50,8 +52,8 @@ describe (const char *src, const MwLuaLexResult *res, GString *out)
       if (i)
         g_string_append_c (out, ' ');
       g_string_append (out, mw_lua_token_kind_to_string (t->kind));
-      if (t->kind == MW_LUA_TOKEN_NAME || t->kind == MW_LUA_TOKEN_NUMBER ||
-          t->kind == MW_LUA_TOKEN_STRING)
+      if (t->kind == MW_LUA_TOKEN_NAME || t->kind == MW_LUA_TOKEN_NUMBER
+          || t->kind == MW_LUA_TOKEN_STRING)
         {
           g_string_append_c (out, '[');
           g_string_append_len (out, src + t->offset, t->length);
@@ -90,7 +92,7 @@ test_positions (void)
   t = &g_array_index (res.tokens, MwLuaToken, 2);
   g_assert_cmpuint (t->line, ==, 3);
   g_assert_cmpuint (t->column, ==, 2);
-  t = &g_array_index (res.tokens, MwLuaToken, 3);  /* the long string spans lines 3-5 */
+  t = &g_array_index (res.tokens, MwLuaToken, 3); /* the long string spans lines 3-5 */
   g_assert_cmpuint (t->line, ==, 3);
   g_assert_cmpuint (t->end_line, ==, 5);
   t = &g_array_index (res.tokens, MwLuaToken, 4);
@@ -114,7 +116,8 @@ test_shebang (void)
   mw_lua_lex_result_clear (&res);
 }
 
-typedef struct {
+typedef struct
+{
   const char *source;
   const char *value;
   gsize value_len;
@@ -124,7 +127,10 @@ static void
 test_decode (void)
 {
   static const StringCase strings[] = {
-    { "'\\65\\066\\0677'", "AB" "C7", 4 },
+    { "'\\65\\066\\0677'",
+      "AB"
+      "C7",
+      4 },
     { "\"\\n\\t\\\\\\\"\"", "\n\t\\\"", 4 },
     { "'\\q\\''", "q'", 2 },
     { "'a\\\r\nb'", "a\nb", 3 },

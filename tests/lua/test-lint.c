@@ -68,8 +68,9 @@ check_same (const char *what, GPtrArray *expected, GPtrArray *got)
   g_ptr_array_sort (got, cmp_str);
   while (i < expected->len || j < got->len)
     {
-      int c = i == expected->len ? 1 : j == got->len ? -1
-                                                     : strcmp (expected->pdata[i], got->pdata[j]);
+      int c = i == expected->len ? 1
+              : j == got->len    ? -1
+                                 : strcmp (expected->pdata[i], got->pdata[j]);
       if (c == 0)
         i++, j++;
       else if (c < 0)
@@ -233,13 +234,14 @@ joined (GPtrArray *list)
   return g_string_free (s, FALSE);
 }
 
-typedef struct {
+typedef struct
+{
   const char *std;
   const char *globals;
   const char *ignore;
   guint max_upvalues;
   const char *source;
-  const char *expected;   /* "line code, ..." */
+  const char *expected; /* "line code, ..." */
 } OptionCase;
 
 static const OptionCase option_cases[] = {
@@ -251,8 +253,7 @@ static const OptionCase option_cases[] = {
   { "lua51+busted", NULL, NULL, 5, "print(io)", "" },
   /* --globals: set and read without W112/W113 (W111 still counts the RAM) */
   { "nodemcu", "cfg", NULL, 5, "local function f() cfg = 1 end\nprint(f, cfg)", "1 W111" },
-  { "nodemcu", NULL, NULL, 5, "local function f() cfg = 1 end\nprint(f, cfg)",
-    "1 W111, 1 W112" },
+  { "nodemcu", NULL, NULL, 5, "local function f() cfg = 1 end\nprint(f, cfg)", "1 W111, 1 W112" },
   /* ignore patterns as luacheck reads them */
   { "nodemcu", NULL, "211", 5, "local a\nlocal function f(b) end", "2 W212" },
   { "nodemcu", NULL, "21", 5, "local a\nlocal function f(b) end", "" },
@@ -309,11 +310,10 @@ test_bad_std (void)
 static void
 test_bytes (void)
 {
-  const char *src =
-    "big = {1, 2, 3}\n"                                 /* slot 32 + key 20 + table 68 */
-    "local a, b, c, d, e\n"
-    "local function f() return a, b, c, d, e end\n"      /* closure 20 + 5 * 28 */
-    "return f\n";
+  const char *src = "big = {1, 2, 3}\n" /* slot 32 + key 20 + table 68 */
+                    "local a, b, c, d, e\n"
+                    "local function f() return a, b, c, d, e end\n" /* closure 20 + 5 * 28 */
+                    "return f\n";
   g_autoptr (MwLuaTree) tree = mw_lua_tree_parse ("b.lua", src, -1, MW_LUA_PARSE_NONE);
   g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
   g_autoptr (GPtrArray) diags = NULL;
@@ -395,11 +395,12 @@ test_hard_limits (void)
   g_assert_cmpstr (bad->pdata[0], ==, "1 E001");
 }
 
-typedef struct {
+typedef struct
+{
   const char *rc;
   const char *source;
-  const char *expected;    /* findings, or NULL when the config must fail */
-  const char *error_part;  /* in the error message */
+  const char *expected; /* findings, or NULL when the config must fail */
+  const char *error_part; /* in the error message */
 } ConfigCase;
 
 static const ConfigCase config_cases[] = {
@@ -412,8 +413,7 @@ static const ConfigCase config_cases[] = {
   /* print() is there but silent: the linter's output stays clean */
   { "print('1..99')\nglobals = {'g'}", "print(g)", "", NULL },
   /* custom stds: their names count; alone they replace the built-in set */
-  { "stds.board = {read_globals = {'led'}}\nstd = 'board'\n", "print(led, tmr)", "1 W113",
-    NULL },
+  { "stds.board = {read_globals = {'led'}}\nstd = 'board'\n", "print(led, tmr)", "1 W113", NULL },
   { "stds.board = {read_globals = {'led'}}\nstd = 'nodemcu+board'\n", "print(led, tmr, io)",
     "1 W113", NULL },
   { "stds.nodemcu = {globals = {'extra'}}\nstd = 'lua51+nodemcu'\n",
@@ -444,16 +444,16 @@ test_config (void)
       const ConfigCase *c = &config_cases[i];
       g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
       g_autoptr (GError) error = NULL;
-      gboolean ok = mw_lua_lint_options_load_config (o, c->rc, strlen (c->rc), ".luacheckrc",
-                                                     &error);
+      gboolean ok =
+        mw_lua_lint_options_load_config (o, c->rc, strlen (c->rc), ".luacheckrc", &error);
 
       if (c->expected == NULL)
         {
           g_assert_false (ok);
           g_assert_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG);
           if (strstr (error->message, c->error_part) == NULL)
-            g_error ("config %" G_GSIZE_FORMAT ": '%s' does not mention '%s'", i,
-                     error->message, c->error_part);
+            g_error ("config %" G_GSIZE_FORMAT ": '%s' does not mention '%s'", i, error->message,
+                     c->error_part);
         }
       else
         {
@@ -465,8 +465,7 @@ test_config (void)
           got = lint_source ("t.lua", c->source, o);
           text = joined (got);
           if (strcmp (text, c->expected) != 0)
-            g_error ("config %" G_GSIZE_FORMAT ": expected {%s}, got {%s}", i, c->expected,
-                     text);
+            g_error ("config %" G_GSIZE_FORMAT ": expected {%s}, got {%s}", i, c->expected, text);
         }
     }
 }
@@ -491,9 +490,8 @@ test_cross_file (void)
 static MwLuaRamEstimate *
 estimate_source (const char *name, const char *source)
 {
-  g_autoptr (MwLuaChunk) chunk = mw_lua_compiler_compile (name, source, strlen (source),
-                                                          MW_LUA_TARGET_FLOAT,
-                                                          MW_LUA_STRIP_NAMES, NULL);
+  g_autoptr (MwLuaChunk) chunk = mw_lua_compiler_compile (
+    name, source, strlen (source), MW_LUA_TARGET_FLOAT, MW_LUA_STRIP_NAMES, NULL);
   g_assert_nonnull (chunk);
   return mw_lua_ram_estimate_new (chunk, MW_LUA_TARGET_FLOAT);
 }
@@ -510,10 +508,9 @@ test_estimate_bytes (void)
                         "function M.f(x) return x * 2 end\n"
                         "function M.g(s) return s:upper() .. 'suffix' end\n"
                         "return M\n";
-  g_autoptr (MwLuaTree) main_tree = mw_lua_tree_parse ("main.lua", main_src, -1,
-                                                       MW_LUA_PARSE_NONE);
-  g_autoptr (MwLuaTree) mod_tree = mw_lua_tree_parse ("lib/mod.lua", mod_src, -1,
-                                                      MW_LUA_PARSE_NONE);
+  g_autoptr (MwLuaTree) main_tree = mw_lua_tree_parse ("main.lua", main_src, -1, MW_LUA_PARSE_NONE);
+  g_autoptr (MwLuaTree) mod_tree =
+    mw_lua_tree_parse ("lib/mod.lua", mod_src, -1, MW_LUA_PARSE_NONE);
   g_autoptr (MwLuaRamEstimate) main_est = estimate_source ("main.lua", main_src);
   g_autoptr (MwLuaRamEstimate) mod_est = estimate_source ("mod.lua", mod_src);
   const MwLuaRamModel *ram = mw_lua_ram_model_get (MW_LUA_TARGET_FLOAT);
@@ -530,16 +527,16 @@ test_estimate_bytes (void)
       if (strcmp (d->code, MW_LUA_LINT_GLOBAL_KEPT) == 0)
         {
           /* slot and name in _G, the closure, the function's prototype */
-          gsize want = ram->hash_node + mw_lua_ram_string (ram, strlen ("handler")) +
-                       mw_lua_ram_closure (ram, 0) +
-                       g_array_index (main_est->functions, MwLuaRamFunction, 1).total;
+          gsize want = ram->hash_node + mw_lua_ram_string (ram, strlen ("handler"))
+                       + mw_lua_ram_closure (ram, 0)
+                       + g_array_index (main_est->functions, MwLuaRamFunction, 1).total;
           g_assert_cmpint (d->bytes, ==, want);
           seen |= 1;
         }
       if (strcmp (d->code, MW_LUA_LINT_MODULE_KEPT) == 0)
         {
-          gsize want = g_array_index (mod_est->functions, MwLuaRamFunction, 1).total +
-                       g_array_index (mod_est->functions, MwLuaRamFunction, 2).total;
+          gsize want = g_array_index (mod_est->functions, MwLuaRamFunction, 1).total
+                       + g_array_index (mod_est->functions, MwLuaRamFunction, 2).total;
           g_assert_cmpint (d->bytes, ==, want);
           g_assert_nonnull (strstr (d->message, "bytes of functions"));
           seen |= 2;
@@ -550,10 +547,11 @@ test_estimate_bytes (void)
 
 /* luacheck's "min" std, written out here as the oracle's own list */
 static const char *const luacheck_min[] = {
-  "_G", "_VERSION", "assert", "collectgarbage", "dofile", "error", "getmetatable", "ipairs",
-  "load", "loadfile", "next", "pairs", "pcall", "print", "rawequal", "rawget", "rawset",
-  "require", "select", "setmetatable", "tonumber", "tostring", "type", "xpcall",
-  "coroutine", "math", "package", "string", "table", NULL
+  "_G",           "_VERSION",     "assert",   "collectgarbage", "dofile", "error",
+  "getmetatable", "ipairs",       "load",     "loadfile",       "next",   "pairs",
+  "pcall",        "print",        "rawequal", "rawget",         "rawset", "require",
+  "select",       "setmetatable", "tonumber", "tostring",       "type",   "xpcall",
+  "coroutine",    "math",         "package",  "string",         "table",  NULL
 };
 
 /* corpus oracles: one luac5.1 run per valid file serves all */
@@ -575,8 +573,7 @@ test_corpus_oracles (void)
       g_autoptr (MwLuaTree) tree = NULL;
       g_autoptr (GPtrArray) funcs = NULL;
       g_autoptr (GHashTable) ours = NULL;
-      g_autoptr (GHashTable) theirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                             NULL);
+      g_autoptr (GHashTable) theirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_autoptr (GPtrArray) diags = NULL;
       g_autoptr (GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
       g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
@@ -609,8 +606,7 @@ test_corpus_oracles (void)
         {
           if (g_hash_table_lookup (ours, key) != value)
             g_error ("%s: global '%s': luac %u, linter %u", path, (char *) key,
-                     GPOINTER_TO_UINT (value),
-                     GPOINTER_TO_UINT (g_hash_table_lookup (ours, key)));
+                     GPOINTER_TO_UINT (value), GPOINTER_TO_UINT (g_hash_table_lookup (ours, key)));
           n_globals++;
         }
 
@@ -633,8 +629,8 @@ test_corpus_oracles (void)
         {
           const MwLuaDiagnostic *diag = diags->pdata[d];
           if (strcmp (diag->code, MW_LUA_LINT_MANY_UPVALUES) == 0)
-            g_ptr_array_add (got, g_strdup_printf ("%u %" G_GINT64_FORMAT, diag->line,
-                                                   diag->bytes));
+            g_ptr_array_add (got,
+                             g_strdup_printf ("%u %" G_GINT64_FORMAT, diag->line, diag->bytes));
         }
       n_closures += want->len;
       check_same (path, want, got);
@@ -644,13 +640,12 @@ test_corpus_oracles (void)
       {
         g_autoptr (GPtrArray) want_undef = g_ptr_array_new_with_free_func (g_free);
         g_autoptr (GPtrArray) got_undef = g_ptr_array_new_with_free_func (g_free);
-        g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                             NULL);
+        g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
         g_hash_table_iter_init (&iter, theirs);
         while (g_hash_table_iter_next (&iter, &key, &value))
-          if (GPOINTER_TO_UINT (value) == MW_LUA_LINT_GLOBAL_READ &&
-              !g_strv_contains (luacheck_min, key))
+          if (GPOINTER_TO_UINT (value) == MW_LUA_LINT_GLOBAL_READ
+              && !g_strv_contains (luacheck_min, key))
             g_ptr_array_add (want_undef, g_strdup (key));
         for (guint d = 0; d < diags->len; d++)
           {
@@ -700,10 +695,9 @@ test_luacheck_agreement (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
   g_auto (GStrv) lines = NULL;
-  static const char *const compared[] = { "211", "212", "213", "231", "431", "432", "433", "511",
-                                          NULL };
-  g_autoptr (GHashTable) rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                           NULL);
+  static const char *const compared[] = { "211", "212", "213", "231", "431",
+                                          "432", "433", "511", NULL };
+  g_autoptr (GHashTable) rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_ptr_array_add (argv, (gpointer) "luacheck");
   g_ptr_array_add (argv, (gpointer) "--no-config");
@@ -716,8 +710,8 @@ test_luacheck_agreement (void)
       MwLuaTree *tree = parse_file (files->pdata[i]);
       gsize len;
 
-      if (!mw_lua_tree_is_valid (tree) ||
-          strstr (mw_lua_tree_get_source (tree, &len), "luacheck:") != NULL)
+      if (!mw_lua_tree_is_valid (tree)
+          || strstr (mw_lua_tree_get_source (tree, &len), "luacheck:") != NULL)
         {
           mw_lua_tree_unref (tree);
           continue;
@@ -727,8 +721,8 @@ test_luacheck_agreement (void)
       g_hash_table_insert (by_path, files->pdata[i], tree);
     }
   g_ptr_array_add (argv, NULL);
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-                     NULL, NULL, &error))
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                     NULL, &error))
     g_error ("cannot run luacheck: %s (run scripts/bootstrap)", error->message);
 
   lines = g_strsplit (out, "\n", -1);
@@ -742,8 +736,8 @@ test_luacheck_agreement (void)
 
       if (g_strv_length (parts) >= 4 && g_str_has_prefix (parts[3], " (E"))
         g_hash_table_add (rejected, g_strdup (parts[0]));
-      if (g_strv_length (parts) < 4 || sscanf (parts[3], " (W%3[0-9])", code) != 1 ||
-          !g_strv_contains (compared, code))
+      if (g_strv_length (parts) < 4 || sscanf (parts[3], " (W%3[0-9])", code) != 1
+          || !g_strv_contains (compared, code))
         continue;
       tree = g_hash_table_lookup (by_path, parts[0]);
       g_assert_nonnull (tree);
@@ -760,8 +754,8 @@ test_luacheck_agreement (void)
           const MwLuaToken *toks = mw_lua_tree_get_tokens (tree, &n);
           gboolean colon = FALSE;
           for (guint t = 0; t < n; t++)
-            colon |= toks[t].line == line && toks[t].column == col &&
-                     toks[t].kind == MW_LUA_TOKEN_COLON;
+            colon |= toks[t].line == line && toks[t].column == col
+                     && toks[t].kind == MW_LUA_TOKEN_COLON;
           if (colon)
             continue;
         }
@@ -778,16 +772,16 @@ test_luacheck_agreement (void)
       for (guint d = 0; d < diags->len; d++)
         {
           const MwLuaDiagnostic *diag = diags->pdata[d];
-          if (g_strv_contains (compared, diag->code + 1) &&
-              !g_hash_table_contains (rejected, mw_lua_tree_get_chunkname (trees->pdata[i])))
+          if (g_strv_contains (compared, diag->code + 1)
+              && !g_hash_table_contains (rejected, mw_lua_tree_get_chunkname (trees->pdata[i])))
             g_ptr_array_add (got, g_strdup_printf ("%s:%u:%u: %s",
                                                    mw_lua_tree_get_chunkname (trees->pdata[i]),
                                                    diag->line, diag->column, diag->code));
         }
     }
   g_test_message ("%u files (%u rejected by luacheck): %u findings (W211, W212, W213, W231, "
-                  "W431, W511) agree with luacheck", trees->len, g_hash_table_size (rejected),
-                  want->len);
+                  "W431, W511) agree with luacheck",
+                  trees->len, g_hash_table_size (rejected), want->len);
   g_assert_cmpuint (want->len, >=, 500);
   check_same ("corpus", want, got);
 }
@@ -808,7 +802,7 @@ mutate (MwLuaTree *tree, guint victim, int how)
       g_string_append_c (out, ' ');
       g_string_append_len (out, src + t->offset, len - t->offset);
     }
-  else if (how == 2)  /* a keyword in place of the token: blocks open and close wrongly */
+  else if (how == 2) /* a keyword in place of the token: blocks open and close wrongly */
     {
       g_string_append (out, " end ");
       g_string_append_len (out, src + t->offset + t->length, len - t->offset - t->length);
@@ -826,7 +820,7 @@ check_positions (MwLuaTree *tree, GPtrArray *diags)
   guint lines = 1;
 
   for (gsize i = 0; i < len; i++)
-    lines += src[i] == '\n' || src[i] == '\r';  /* Lua counts CR as a line break too */
+    lines += src[i] == '\n' || src[i] == '\r'; /* Lua counts CR as a line break too */
   for (guint d = 0; d < diags->len; d++)
     {
       const MwLuaDiagnostic *diag = diags->pdata[d];
@@ -864,18 +858,16 @@ test_corpus_no_crash (void)
         continue;
       for (int how = 0; how < 3; how++)
         {
-          g_autoptr (GString) m = mutate (trees->pdata[i], g_rand_int_range (rand, 0, n - 1),
-                                          how);
-          g_autoptr (MwLuaTree) mt = mw_lua_tree_parse ("init.lua", m->str, m->len,
-                                                        MW_LUA_PARSE_SKIP_SHEBANG);
+          g_autoptr (GString) m = mutate (trees->pdata[i], g_rand_int_range (rand, 0, n - 1), how);
+          g_autoptr (MwLuaTree) mt =
+            mw_lua_tree_parse ("init.lua", m->str, m->len, MW_LUA_PARSE_SKIP_SHEBANG);
           g_autoptr (GPtrArray) diags = mw_lua_lint_tree (mt, NULL);
 
           check_positions (mt, diags);
           n_mutations++;
         }
     }
-  g_test_message ("%u files, %u findings, %u mutations linted", trees->len, n_diags,
-                  n_mutations);
+  g_test_message ("%u files, %u findings, %u mutations linted", trees->len, n_diags, n_mutations);
   g_assert_cmpuint (n_diags, >, 1000);
 }
 

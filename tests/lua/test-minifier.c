@@ -16,12 +16,11 @@
 #include "mw-test-support.h"
 
 /* Globals every case may use; `f` returns two values so that truncation shows. */
-static const char prelude[] =
-  "function f() return 1, 2 end\n"
-  "function g() return 3 end\n"
-  "a, b, c = 1e16, 1, 1\n"
-  "p, q, r = 2^53, 1, 1\n"
-  "x = 'x'\n";
+static const char prelude[] = "function f() return 1, 2 end\n"
+                              "function g() return 3 end\n"
+                              "a, b, c = 1e16, 1, 1\n"
+                              "p, q, r = 2^53, 1, 1\n"
+                              "x = 'x'\n";
 
 /* Runs `source` after the prelude in a fresh liblua5.1 state and describes what it returns
  * (or the error), with numbers to 17 digits and tables by their array part. */
@@ -58,7 +57,7 @@ run_lua (const char *source, gsize len)
     result = g_strdup_printf ("syntax: %s", lua_tostring (L, -1));
   else
     {
-      int base = lua_gettop (L) - 1;  /* the describer is below the chunk */
+      int base = lua_gettop (L) - 1; /* the describer is below the chunk */
       int status = lua_pcall (L, 0, LUA_MULTRET, 0);
       int n = lua_gettop (L) - base;
       lua_pushboolean (L, status == 0);
@@ -84,19 +83,19 @@ minify_ok (const char *source, gsize len, gboolean keep_lines)
   return out;
 }
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *source;
-  const char *must_contain;  /* in the default output, or NULL */
-  const char *expect;        /* the default output exactly, or NULL */
+  const char *must_contain; /* in the default output, or NULL */
+  const char *expect; /* the default output exactly, or NULL */
 } Case;
 
 /* The regressions: what luamin and LuaSrcDiet get wrong, and the lexer's corners. */
 static const Case cases[] = {
   { "truncating-return", "return (f())", "return(f())", NULL },
   { "truncating-constructor", "return {(f())}", "{(f())}", NULL },
-  { "truncating-vararg", "local function h(...) return (...) end return h(1, 2)", "(...)",
-    NULL },
+  { "truncating-vararg", "local function h(...) return (...) end return h(1, 2)", "(...)", NULL },
   { "grouping-add-sub", "return a + (b - c)", "a+(b-c)", NULL },
   { "grouping-mul-div", "return a * (b / c)", "a*(b/c)", NULL },
   { "grouping-pqr", "return p + (q - r)", "p+(q-r)", NULL },
@@ -104,8 +103,7 @@ static const Case cases[] = {
   { "numeral-concat", "return 1. .. x", "1. ..x", NULL },
   { "minus-minus", "local n = 2\nreturn b - -n", "b- -", NULL },
   { "nested-long-bracket", "return [=[ [[ ]=]", "return\" [[ \"", NULL },
-  { "nested-long-bracket-kept", "return [=[a\n\n\n\n\n[[b]]]=]", "[=[a\n\n\n\n\n[[b]]]=]",
-    NULL },
+  { "nested-long-bracket-kept", "return [=[a\n\n\n\n\n[[b]]]=]", "[=[a\n\n\n\n\n[[b]]]=]", NULL },
   { "big-hex", "return 0x5AF3107A4001", "0x5AF3107A4001", NULL },
   { "hex-below-2^31", "return 0x07FFFFFFF, 0x10", "2147483647,16", NULL },
   { "hex-at-2^31", "return 0x80000000", "0x80000000", NULL },
@@ -116,8 +114,7 @@ static const Case cases[] = {
   { "escapes", "return \"\\65\\066\", 'it\\'s', \"say \\\"hi\\\"\", '\\0001', \"a\\\nb\"",
     "return\"AB\",\"it's\",'say \"hi\"','\\0001',\"a\\\nb\"", NULL },
   { "long-comment", "local y = 1 --[==[ a ]] b\n ]==] return y", NULL, "local a=1 return a" },
-  { "short-comments", "-- one\nlocal z = 1 -- two\nreturn z -- three", NULL,
-    "local a=1 return a" },
+  { "short-comments", "-- one\nlocal z = 1 -- two\nreturn z -- three", NULL, "local a=1 return a" },
   { "shebang", "#!/usr/bin/env lua\nreturn 1", NULL, "#!/usr/bin/env lua\nreturn 1" },
   { "string-call", "local t = {} t.s = tostring(\"x\") return type({}), t.s", NULL,
     "local a={}a.s=tostring\"x\"return type{},a.s" },
@@ -132,10 +129,11 @@ static const Case cases[] = {
     "local b=0 for c=1,3 do b=b+a end return b,a" },
   { "method-self", "local t = {k = 2} function t:m(v) return self.k * v end return t:m(3)",
     "self.k", NULL },
-  { "vararg-arg", "local function h(...) local v = arg return v.n, v[2] end\n"
-    "return h(1, 2), arg", "=arg ", NULL },
-  { "repeat-scope", "local i = 0 repeat local j = i + 1 i = j until j >= 3 return i", NULL,
-    NULL },
+  { "vararg-arg",
+    "local function h(...) local v = arg return v.n, v[2] end\n"
+    "return h(1, 2), arg",
+    "=arg ", NULL },
+  { "repeat-scope", "local i = 0 repeat local j = i + 1 i = j until j >= 3 return i", NULL, NULL },
   { "shadowing-same-statement", "local v, v = 1, 2 return v", NULL, NULL },
   { "keywords-adjacent", "local t = {} if t then return not nil and t or 1 end", NULL, NULL },
   { "comparison-eq", "local u = 1 return u == 1, u ~= 2, u <= 1, u >= 1, u < 2, u > 0", NULL,
@@ -201,22 +199,37 @@ test_data_file (void)
       if (keep_lines)
         g_assert_cmpuint (lines_out, ==, lines_in);
       else
-        g_assert_cmpuint (lines_out, ==, 1);  /* the shebang's */
+        g_assert_cmpuint (lines_out, ==, 1); /* the shebang's */
       g_assert_cmpuint (out_len, <, len * 6 / 10);
     }
 }
 
-typedef struct {
+typedef struct
+{
   const char *in;
-  const char *out;  /* NULL: no shorter spelling */
+  const char *out; /* NULL: no shorter spelling */
 } NumeralCase;
 
 static const NumeralCase numerals[] = {
-  { "0.50", ".5" }, { "0.5", ".5" }, { "1.0", "1." }, { "100.0", "1e2" },
-  { "0.001", ".001" }, { "1E+10", "1e10" }, { "1.5e-5", "15e-6" }, { "3.14159", NULL },
-  { "0x10", "16" }, { "0X00ff", "255" }, { "0x00007FFFFFFF", "2147483647" }, { "0x7FFFFFFF", NULL },
-  { "0x80000000", NULL }, { "0x5AF3107A4001", NULL }, { "100", NULL }, { "007", NULL },
-  { "1e5", NULL }, { "12345678901234567890", NULL }, { "0.1", ".1" },
+  { "0.50", ".5" },
+  { "0.5", ".5" },
+  { "1.0", "1." },
+  { "100.0", "1e2" },
+  { "0.001", ".001" },
+  { "1E+10", "1e10" },
+  { "1.5e-5", "15e-6" },
+  { "3.14159", NULL },
+  { "0x10", "16" },
+  { "0X00ff", "255" },
+  { "0x00007FFFFFFF", "2147483647" },
+  { "0x7FFFFFFF", NULL },
+  { "0x80000000", NULL },
+  { "0x5AF3107A4001", NULL },
+  { "100", NULL },
+  { "007", NULL },
+  { "1e5", NULL },
+  { "12345678901234567890", NULL },
+  { "0.1", ".1" },
   { "123456789012345.0", "123456789012345." },
 };
 
@@ -236,9 +249,9 @@ test_numerals (void)
           g_assert_true (memcmp (&a, &b, sizeof a) == 0);
           /* an integer spelling stays one and a fractional one stays fractional, so that
            * the integer firmware reads both alike (NODEMCU.md section 4) */
-          g_assert_cmpint (strpbrk (numerals[i].in + 1, ".eE") != NULL &&
-                           strpbrk (numerals[i].in, "xX") == NULL, ==,
-                           strpbrk (got, ".e") != NULL);
+          g_assert_cmpint (strpbrk (numerals[i].in + 1, ".eE") != NULL
+                             && strpbrk (numerals[i].in, "xX") == NULL,
+                           ==, strpbrk (got, ".e") != NULL);
         }
     }
 }
@@ -367,33 +380,33 @@ gen_expr (GRand *r, GString *s, int depth)
 {
   switch (depth > 2 ? 0 : g_rand_int_range (r, 0, 6))
     {
-    case 0:
-      g_string_append_printf (s, "%d", g_rand_int_range (r, 0, 10));
-      break;
-    case 1:
-    case 5:
-      g_string_append (s, gen_names[g_rand_int_range (r, 0, G_N_ELEMENTS (gen_names))]);
-      break;
-    case 2:
-      g_string_append_c (s, '(');
-      gen_expr (r, s, depth + 1);
-      g_string_append (s, " + ");
-      gen_expr (r, s, depth + 1);
-      g_string_append_c (s, ')');
-      break;
-    case 3:
-      {
-        static const char *const params[] = { "", "a", "a, b", "...", "x, ..." };
-        g_string_append_printf (s, "function (%s) ", params[g_rand_int_range (r, 0, 5)]);
-        gen_block (r, s, depth + 1);
-        g_string_append (s, " end");
+      case 0:
+        g_string_append_printf (s, "%d", g_rand_int_range (r, 0, 10));
         break;
-      }
-    default:
-      g_string_append_c (s, '{');
-      gen_expr (r, s, depth + 1);
-      g_string_append_c (s, '}');
-      break;
+      case 1:
+      case 5:
+        g_string_append (s, gen_names[g_rand_int_range (r, 0, G_N_ELEMENTS (gen_names))]);
+        break;
+      case 2:
+        g_string_append_c (s, '(');
+        gen_expr (r, s, depth + 1);
+        g_string_append (s, " + ");
+        gen_expr (r, s, depth + 1);
+        g_string_append_c (s, ')');
+        break;
+      case 3:
+        {
+          static const char *const params[] = { "", "a", "a, b", "...", "x, ..." };
+          g_string_append_printf (s, "function (%s) ", params[g_rand_int_range (r, 0, 5)]);
+          gen_block (r, s, depth + 1);
+          g_string_append (s, " end");
+          break;
+        }
+      default:
+        g_string_append_c (s, '{');
+        gen_expr (r, s, depth + 1);
+        g_string_append_c (s, '}');
+        break;
     }
 }
 
@@ -422,22 +435,23 @@ gen_block (GRand *r, GString *s, int depth)
         }
       switch (kind)
         {
-        case 3:
-          g_string_append (s, "do ");
-          break;
-        case 4:
-          g_string_append_printf (s, "for %s = 1, 2 do ", gen_names[g_rand_int_range (r, 0, 4)]);
-          break;
-        case 5:
-          g_string_append_printf (s, "for %s, %s in next, {} do ", v, w);
-          break;
-        case 6:
-          g_string_append_printf (s, "local function %s(%s) ", gen_names[g_rand_int_range (r, 0, 4)],
-                                  g_rand_boolean (r) ? "a, ..." : "b");
-          break;
-        default:
-          g_string_append_printf (s, "function t:m(%s) ", g_rand_boolean (r) ? "..." : "x");
-          break;
+          case 3:
+            g_string_append (s, "do ");
+            break;
+          case 4:
+            g_string_append_printf (s, "for %s = 1, 2 do ", gen_names[g_rand_int_range (r, 0, 4)]);
+            break;
+          case 5:
+            g_string_append_printf (s, "for %s, %s in next, {} do ", v, w);
+            break;
+          case 6:
+            g_string_append_printf (s, "local function %s(%s) ",
+                                    gen_names[g_rand_int_range (r, 0, 4)],
+                                    g_rand_boolean (r) ? "a, ..." : "b");
+            break;
+          default:
+            g_string_append_printf (s, "function t:m(%s) ", g_rand_boolean (r) ? "..." : "x");
+            break;
         }
       gen_block (r, s, depth + 1);
       g_string_append (s, " end\n");
@@ -500,10 +514,10 @@ test_verifier (void)
   {
     static const char one[] = "local y = x\nreturn y";
     static const char two[] = "local y =\nx return y";
-    g_autoptr (MwLuaMinifyVerify) v4 = mw_lua_minify_verify_start ("t.lua", one, strlen (one),
-                                                                   TRUE);
-    g_autoptr (MwLuaMinifyVerify) v5 = mw_lua_minify_verify_start ("t.lua", one, strlen (one),
-                                                                   FALSE);
+    g_autoptr (MwLuaMinifyVerify) v4 =
+      mw_lua_minify_verify_start ("t.lua", one, strlen (one), TRUE);
+    g_autoptr (MwLuaMinifyVerify) v5 =
+      mw_lua_minify_verify_start ("t.lua", one, strlen (one), FALSE);
     g_autofree char *d4 = NULL, *d5 = NULL;
 
     g_assert_false (mw_lua_minify_verify_finish (v4, two, strlen (two), &n, &d4));
@@ -549,9 +563,11 @@ test_keep_comment (void)
   out = mw_lua_minify ("c.lua", src, strlen (src), &options, NULL, &error);
   g_assert_no_error (error);
   text = g_bytes_get_data (out, &len);
-  g_assert_cmpmem (text, len, "-- Copyright 2024 A. Author, MIT licence\n--[[ MIT: keep ]]"
-                   "local a=1 return a", strlen ("-- Copyright 2024 A. Author, MIT licence\n"
-                                                 "--[[ MIT: keep ]]local a=1 return a"));
+  g_assert_cmpmem (text, len,
+                   "-- Copyright 2024 A. Author, MIT licence\n--[[ MIT: keep ]]"
+                   "local a=1 return a",
+                   strlen ("-- Copyright 2024 A. Author, MIT licence\n"
+                           "--[[ MIT: keep ]]local a=1 return a"));
 }
 
 static void
@@ -655,8 +671,9 @@ test_corpus (void)
         }
     }
   g_test_message ("%u files minified, %u rejected by Lua; %u smaller; ratio %.4f, "
-                  "keep-lines %.4f", minified, rejected, smaller,
-                  (double) total_out[0] / total_in, (double) total_out[1] / total_in);
+                  "keep-lines %.4f",
+                  minified, rejected, smaller, (double) total_out[0] / total_in,
+                  (double) total_out[1] / total_in);
   g_assert_cmpuint (minified, >, 400);
   g_assert_cmpuint (smaller, >=, minified * 95 / 100);
   /* the targets: below LuaSrcDiet --maximum and its line-keeping mode */

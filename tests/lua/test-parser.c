@@ -9,10 +9,11 @@
 #include "mw-lua-tree.h"
 #include "mw-test-support.h"
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *source;
-  const char *expect;  /* the message for an invalid chunk, or NULL to take luac's word */
+  const char *expect; /* the message for an invalid chunk, or NULL to take luac's word */
 } Case;
 
 static const Case cases[] = {
@@ -47,7 +48,8 @@ static const Case cases[] = {
   { "crlf-lines", "x = 1\r\ny = 2\n\rz = 3", NULL },
   { "index-assign", "(a).b, c[1] = 1, 2", NULL },
   /* invalid */
-  { "ambiguous", "local a = f\n(g)()", "ambiguous syntax (function call x new statement) near '('" },
+  { "ambiguous", "local a = f\n(g)()",
+    "ambiguous syntax (function call x new statement) near '('" },
   { "vararg-outside", "function f() return ... end",
     "cannot use '...' outside a vararg function near '...'" },
   { "break-outside", "break", "no loop to break near '<eof>'" },
@@ -146,7 +148,7 @@ test_lossless (void)
         g_string_append_len (out, src + toks[t].trivia,
                              toks[t].offset + toks[t].length - toks[t].trivia);
       if (last->kind == MW_LUA_TOKEN_ERROR)
-        continue;  /* lexing stopped: the rest is not tokenized */
+        continue; /* lexing stopped: the rest is not tokenized */
       g_assert_cmpmem (out->str, out->len, src, len);
     }
 }
@@ -169,7 +171,7 @@ test_firmware_locals (void)
 
   g_string_append (src, "local function f() local a end\n");
   tree = mw_lua_tree_parse ("fifty-one", src->str, src->len, MW_LUA_PARSE_NONE);
-  g_assert_true (mw_lua_tree_is_valid (tree));  /* desktop Lua accepts it */
+  g_assert_true (mw_lua_tree_is_valid (tree)); /* desktop Lua accepts it */
   diags = mw_lua_tree_get_diagnostics (tree);
   for (guint i = 0; i < diags->len; i++)
     {
@@ -241,8 +243,8 @@ test_nesting_levels (void)
       g_assert_cmpint (luac_ok, ==, mw_lua_tree_is_valid (tree));
       if (!luac_ok)
         {
-          g_autofree char *ours = mw_lua_diagnostic_format (mw_lua_tree_get_error (tree),
-                                                           "deep.lua");
+          g_autofree char *ours =
+            mw_lua_diagnostic_format (mw_lua_tree_get_error (tree), "deep.lua");
           g_assert_cmpstr (ours, ==, luac_msg);
         }
     }

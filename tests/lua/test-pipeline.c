@@ -9,13 +9,12 @@
 #include "mw-lua-compiler.h"
 #include "mw-lua-pipeline.h"
 
-static const char *program =
-  "-- a comment the minifier drops\n"
-  "local greeting = \"hello\"\n"
-  "local function shout(text)\n"
-  "  return string.upper(text) .. \"!\"\n"
-  "end\n"
-  "result = shout(greeting)\n";
+static const char *program = "-- a comment the minifier drops\n"
+                             "local greeting = \"hello\"\n"
+                             "local function shout(text)\n"
+                             "  return string.upper(text) .. \"!\"\n"
+                             "end\n"
+                             "result = shout(greeting)\n";
 
 /* Runs a chunk (host, or NodeMCU bytecode through the chunk loader) and returns `result`. */
 static char *
@@ -93,10 +92,10 @@ test_minify (void)
 static void
 test_compile (void)
 {
-  static const guint8 float_header[] = { 0x1b, 0x4c, 0x75, 0x61, 0x51, 0x00, 0x01, 0x04,
-                                         0x04, 0x04, 0x08, 0x00 };
-  static const guint8 integer_header[] = { 0x1b, 0x4c, 0x75, 0x61, 0x51, 0x00, 0x01, 0x04,
-                                           0x04, 0x04, 0x04, 0x01 };
+  static const guint8 float_header[] = { 0x1b, 0x4c, 0x75, 0x61, 0x51, 0x00,
+                                         0x01, 0x04, 0x04, 0x04, 0x08, 0x00 };
+  static const guint8 integer_header[] = { 0x1b, 0x4c, 0x75, 0x61, 0x51, 0x00,
+                                           0x01, 0x04, 0x04, 0x04, 0x04, 0x01 };
   g_autoptr (GBytes) src = g_bytes_new_static (program, strlen (program));
   MwLuaPipelineOptions options = { .lint = TRUE, .minify = TRUE, .compile = TRUE };
   g_autoptr (GError) error = NULL;

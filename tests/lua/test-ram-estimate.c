@@ -20,8 +20,8 @@ static MwLuaChunk *
 compile (const char *source, MwLuaNumberType target, MwLuaStripLevel strip)
 {
   g_autoptr (GError) error = NULL;
-  MwLuaChunk *chunk = mw_lua_compiler_compile ("x.lua", source, strlen (source), target,
-                                               strip, &error);
+  MwLuaChunk *chunk =
+    mw_lua_compiler_compile ("x.lua", source, strlen (source), target, strip, &error);
   g_assert_no_error (error);
   return chunk;
 }
@@ -94,9 +94,19 @@ test_minify_saves (void)
  * 120-byte Proto, LClosure 40 + 8 per upvalue, 16-byte LocVar, 8-byte pointers). */
 static const MwLuaRamModel host64 = {
   .number_type = MW_LUA_TARGET_FLOAT,
-  .tvalue = 16, .tstring_header = 24, .table_header = 56, .hash_node = 40,
-  .lua_closure = 40, .c_closure = 40, .upval = 40, .proto = 120, .locvar = 16,
-  .lua_state = 184, .call_info = 40, .instruction = 4, .pointer = 8,
+  .tvalue = 16,
+  .tstring_header = 24,
+  .table_header = 56,
+  .hash_node = 40,
+  .lua_closure = 40,
+  .c_closure = 40,
+  .upval = 40,
+  .proto = 120,
+  .locvar = 16,
+  .lua_state = 184,
+  .call_info = 40,
+  .instruction = 4,
+  .pointer = 8,
 };
 
 /* What loading costs in the host's liblua5.1, from its own count, in a state without
@@ -125,7 +135,8 @@ test_host_calibration (void)
   guint checked = 0;
 
   g_assert_cmpint (luaL_dostring (L, "local t = {} for i = 1, 40000 do t[i] = 's' .. i end "
-                                     "keep = t"), ==, 0);
+                                     "keep = t"),
+                   ==, 0);
 
   for (guint i = 0; i < files->len; i += 3)
     {

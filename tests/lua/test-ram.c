@@ -7,9 +7,9 @@ test_measured (void)
 {
   const MwLuaRamModel *m = mw_lua_ram_model_get (MW_LUA_TARGET_FLOAT);
 
-  g_assert_cmpuint (mw_lua_ram_table (m, 0, 0), ==, 32);   /* {} */
-  g_assert_cmpuint (mw_lua_ram_table (m, 3, 0), ==, 68);   /* {1,2,3} */
-  g_assert_cmpuint (mw_lua_ram_table (m, 0, 1), ==, 64);   /* {a=1} */
+  g_assert_cmpuint (mw_lua_ram_table (m, 0, 0), ==, 32); /* {} */
+  g_assert_cmpuint (mw_lua_ram_table (m, 3, 0), ==, 68); /* {1,2,3} */
+  g_assert_cmpuint (mw_lua_ram_table (m, 0, 1), ==, 64); /* {a=1} */
   g_assert_cmpuint (mw_lua_ram_closure (m, 0), ==, 20);
   g_assert_cmpuint (mw_lua_ram_closure (m, 1), ==, 48);
   g_assert_cmpuint (mw_lua_ram_closure (m, 2), ==, 76);

@@ -3,41 +3,33 @@
 
 #include "mw-lua-tree.h"
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *source;
-  const char *expect;  /* per function "L<line>: params|locals|upvalues", then "; G: refs" */
+  const char *expect; /* per function "L<line>: params|locals|upvalues", then "; G: refs" */
 } Case;
 
 static const Case cases[] = {
-  { "locals-and-globals", "local a = b\nc = a",
-    "L0: 0|a|; G: R b W c" },
-  { "local-sees-outer", "local x = 1\nlocal x = x + 1",
-    "L0: 0|x,x|; G:" },
+  { "locals-and-globals", "local a = b\nc = a", "L0: 0|a|; G: R b W c" },
+  { "local-sees-outer", "local x = 1\nlocal x = x + 1", "L0: 0|x,x|; G:" },
   { "upvalue-order", "local a, b, c\nfunction f() return c, a end",
     "L0: 0|a,b,c|; L2: 0||c,a; G: W f" },
   { "upvalue-through", "local a\nlocal function f()\n  return function() return a end\nend",
     "L0: 0|a,f|; L2: 0||a; L3: 0||a; G:" },
-  { "local-function-recursive", "local function f() return f() end",
-    "L0: 0|f|; L1: 0||f; G:" },
+  { "local-function-recursive", "local function f() return f() end", "L0: 0|f|; L1: 0||f; G:" },
   { "local-assign-function-not-recursive", "local f = function() return f() end",
     "L0: 0|f|; L1: 0||; G: R f" },
-  { "method-self", "function t:m(x) return self, x end",
-    "L0: 0||; L1: 2|self,x|; G: R t" },
-  { "vararg-arg", "function f(a, ...) return arg end",
-    "L0: 0||; L1: 1|a,arg|; G: W f" },
+  { "method-self", "function t:m(x) return self, x end", "L0: 0||; L1: 2|self,x|; G: R t" },
+  { "vararg-arg", "function f(a, ...) return arg end", "L0: 0||; L1: 1|a,arg|; G: W f" },
   { "numeric-for", "for i = 1, n do print(i) end",
     "L0: 0|(for index),(for limit),(for step),i|; G: R n R print" },
   { "generic-for", "for k, v in pairs(t) do end",
     "L0: 0|(for generator),(for state),(for control),k,v|; G: R pairs R t" },
-  { "repeat-cond-sees-body", "repeat local done = true until done",
-    "L0: 0|done|; G:" },
-  { "block-scope-ends", "do local a end\nreturn a",
-    "L0: 0|a|; G: R a" },
-  { "funcname-index-reads", "function a.b.c() end",
-    "L0: 0||; L1: 0||; G: R a" },
-  { "multiple-assign", "a, b.c, d = 1, 2, 3",
-    "L0: 0||; G: W a R b W d" },
+  { "repeat-cond-sees-body", "repeat local done = true until done", "L0: 0|done|; G:" },
+  { "block-scope-ends", "do local a end\nreturn a", "L0: 0|a|; G: R a" },
+  { "funcname-index-reads", "function a.b.c() end", "L0: 0||; L1: 0||; G: R a" },
+  { "multiple-assign", "a, b.c, d = 1, 2, 3", "L0: 0||; G: W a R b W d" },
 };
 
 static void

@@ -20,16 +20,19 @@ speed_of (guint baud)
 {
   switch (baud)
     {
-    case 9600: return B9600;
-    case 57600: return B57600;
-    case 230400: return B230400;
-    default: return B115200;
+      case 9600:
+        return B9600;
+      case 57600:
+        return B57600;
+      case 230400:
+        return B230400;
+      default:
+        return B115200;
     }
 }
 
 void
-mw_sim_test_set_baud (MwSimTestBoard *board,
-                      guint           baud)
+mw_sim_test_set_baud (MwSimTestBoard *board, guint baud)
 {
   struct termios tio;
 
@@ -49,12 +52,11 @@ open_host (MwSimTestBoard *board)
 }
 
 MwSimTestBoard *
-mw_sim_test_board_new (const MwSimOptions *options,
-                       char              **boot)
+mw_sim_test_board_new (const MwSimOptions *options, char **boot)
 {
   MwSimTestBoard *board = g_new0 (MwSimTestBoard, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) got = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) got = NULL;
 
   board->sim = mw_sim_new (options);
   board->seen = g_string_new (NULL);
@@ -65,7 +67,7 @@ mw_sim_test_board_new (const MwSimOptions *options,
   got = mw_sim_test_expect (board, " on SDK ", -1, 5000);
   g_assert_nonnull (got);
   {
-    g_autoptr(GString) rest = mw_sim_test_expect (board, "> ", -1, 5000);
+    g_autoptr (GString) rest = mw_sim_test_expect (board, "> ", -1, 5000);
     g_assert_nonnull (rest);
     g_string_append_len (got, rest->str, rest->len);
   }
@@ -88,9 +90,7 @@ mw_sim_test_board_free (MwSimTestBoard *board)
 }
 
 void
-mw_sim_test_send (MwSimTestBoard *board,
-                  const char     *bytes,
-                  gssize          len)
+mw_sim_test_send (MwSimTestBoard *board, const char *bytes, gssize len)
 {
   gsize n = len < 0 ? strlen (bytes) : (gsize) len;
   gsize done = 0;
@@ -118,8 +118,7 @@ mw_sim_test_send (MwSimTestBoard *board,
 }
 
 static gboolean
-read_some (MwSimTestBoard *board,
-           gint64          deadline)
+read_some (MwSimTestBoard *board, gint64 deadline)
 {
   struct pollfd pfd = { board->fd, POLLIN, 0 };
   gint64 now = g_get_monotonic_time ();
@@ -137,9 +136,7 @@ read_some (MwSimTestBoard *board,
 }
 
 static const char *
-find_bytes (const GString *hay,
-            const char    *needle,
-            gsize          len)
+find_bytes (const GString *hay, const char *needle, gsize len)
 {
   if (len == 0)
     return hay->str;
@@ -150,10 +147,7 @@ find_bytes (const GString *hay,
 }
 
 GString *
-mw_sim_test_expect (MwSimTestBoard *board,
-                    const char     *until,
-                    gssize          len,
-                    guint           timeout_ms)
+mw_sim_test_expect (MwSimTestBoard *board, const char *until, gssize len, guint timeout_ms)
 {
   gsize n = len < 0 ? strlen (until) : (gsize) len;
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
@@ -171,9 +165,7 @@ mw_sim_test_expect (MwSimTestBoard *board,
 }
 
 GString *
-mw_sim_test_read_n (MwSimTestBoard *board,
-                    gsize           n,
-                    guint           timeout_ms)
+mw_sim_test_read_n (MwSimTestBoard *board, gsize n, guint timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   GString *out;
@@ -187,8 +179,7 @@ mw_sim_test_read_n (MwSimTestBoard *board,
 }
 
 GString *
-mw_sim_test_drain (MwSimTestBoard *board,
-                   guint           ms)
+mw_sim_test_drain (MwSimTestBoard *board, guint ms)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
   GString *out;
@@ -208,8 +199,7 @@ mw_sim_test_reopen (MwSimTestBoard *board)
 }
 
 char *
-mw_sim_test_escape (const char *bytes,
-                    gsize       len)
+mw_sim_test_escape (const char *bytes, gsize len)
 {
   GString *s = g_string_new (NULL);
 
@@ -233,11 +223,8 @@ mw_sim_test_escape (const char *bytes,
 }
 
 void
-mw_sim_test_assert_bytes (const char *what,
-                          const char *got,
-                          gsize       got_len,
-                          const char *want,
-                          gsize       want_len)
+mw_sim_test_assert_bytes (const char *what, const char *got, gsize got_len, const char *want,
+                          gsize want_len)
 {
   if (got_len == want_len && memcmp (got, want, got_len) == 0)
     return;
@@ -250,18 +237,17 @@ mw_sim_test_assert_bytes (const char *what,
 }
 
 char *
-mw_sim_test_run (MwSimTestBoard *board,
-                 const char     *line)
+mw_sim_test_run (MwSimTestBoard *board, const char *line)
 {
   g_autofree char *sent = g_strconcat (line, "\r\n", NULL);
-  g_autoptr(GString) got = NULL;
+  g_autoptr (GString) got = NULL;
   gsize echo_len = strlen (line) + 2;
 
   mw_sim_test_send (board, sent, -1);
   got = mw_sim_test_expect (board, "\r\n> ", -1, 10000);
   if (got == NULL)
     {
-      g_autoptr(GString) rest = mw_sim_test_drain (board, 10);
+      g_autoptr (GString) rest = mw_sim_test_drain (board, 10);
       g_autofree char *esc = mw_sim_test_escape (rest->str, rest->len);
       g_test_fail_printf ("no prompt after '%s'; got \"%s\"", line, esc);
       return g_strdup ("");
@@ -277,8 +263,7 @@ mw_sim_test_run (MwSimTestBoard *board,
 }
 
 gint64
-mw_sim_test_run_int (MwSimTestBoard *board,
-                     const char     *expr)
+mw_sim_test_run_int (MwSimTestBoard *board, const char *expr)
 {
   g_autofree char *line = g_strconcat ("=", expr, NULL);
   g_autofree char *out = mw_sim_test_run (board, line);

@@ -19,10 +19,11 @@ sim_program (void)
   return p;
 }
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *args[4];
-  const char *message;    /* part of what stderr must say */
+  const char *message; /* part of what stderr must say */
 } BadCase;
 
 static const BadCase bad_cases[] = {
@@ -42,7 +43,7 @@ static void
 test_bad_option (gconstpointer data)
 {
   const BadCase *c = data;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *out = NULL, *err = NULL;
   int status;
 
@@ -50,8 +51,8 @@ test_bad_option (gconstpointer data)
   for (guint i = 0; c->args[i]; i++)
     g_ptr_array_add (argv, (char *) c->args[i]);
   g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, 0, NULL, NULL, &out, &err,
-                               &status, NULL));
+  g_assert_true (
+    g_spawn_sync (NULL, (char **) argv->pdata, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 2);
   g_assert_nonnull (strstr (err, c->message));
@@ -64,9 +65,10 @@ run_and_stop (int sig)
 {
   g_autofree char *dir = g_dir_make_tmp ("mw-sim-cli-XXXXXX", NULL);
   g_autofree char *link = g_build_filename (dir, "ttyNODEMCU", NULL);
-  const char *argv[] = { sim_program (), "--baud-limit=off", "--link", link,
-                         "--firmware", "2.2", "--fs", dir, NULL };
-  g_autoptr(GError) error = NULL;
+  const char *argv[] = {
+    sim_program (), "--baud-limit=off", "--link", link, "--firmware", "2.2", "--fs", dir, NULL
+  };
+  g_autoptr (GError) error = NULL;
   GPid pid;
   int out_fd, status;
   char path[256] = { 0 };
@@ -89,7 +91,7 @@ run_and_stop (int sig)
   }
   {
     /* the link works as a port name */
-    g_autoptr(MwSimTestBoard) board = g_new0 (MwSimTestBoard, 1);
+    g_autoptr (MwSimTestBoard) board = g_new0 (MwSimTestBoard, 1);
     int fd = open (link, O_RDWR | O_NOCTTY | O_NONBLOCK);
     struct termios tio;
     g_autofree char *out = NULL;
@@ -101,10 +103,10 @@ run_and_stop (int sig)
     tcsetattr (fd, TCSANOW, &tio);
     board->fd = fd;
     board->seen = g_string_new (NULL);
-    board->sim = mw_sim_new (NULL);  /* unused: the board is the other process */
+    board->sim = mw_sim_new (NULL); /* unused: the board is the other process */
     {
-      g_autoptr(GString) boot = mw_sim_test_expect (board, "lua: cannot open init.lua\r\n> ",
-                                                    -1, 5000);
+      g_autoptr (GString) boot =
+        mw_sim_test_expect (board, "lua: cannot open init.lua\r\n> ", -1, 5000);
       g_assert_nonnull (boot);
     }
     out = mw_sim_test_run (board, "print(node.info())");

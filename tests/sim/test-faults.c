@@ -14,7 +14,7 @@ static GString *
 converse (guint64 seed, double drop, double corrupt)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
 
   mw_sim_test_options (&opts);
   opts.seed = seed;
@@ -25,14 +25,15 @@ converse (guint64 seed, double drop, double corrupt)
   mw_sim_test_send (board, "\r\nprint('end')\r\n", -1);
   /* the last line may itself be hit: collect what comes within a short while */
   {
-    g_autoptr(GString) got = mw_sim_test_expect (board, "end')\r\nend\r\n> ", -1, 500);
+    g_autoptr (GString) got = mw_sim_test_expect (board, "end')\r\nend\r\n> ", -1, 500);
     if (got)
       return g_steal_pointer (&got);
   }
   return mw_sim_test_drain (board, 50);
 }
 
-typedef struct {
+typedef struct
+{
   const char *name;
   double drop;
   double corrupt;
@@ -50,10 +51,10 @@ static void
 test_seeded (gconstpointer data)
 {
   const FaultCase *c = data;
-  g_autoptr(GString) a = converse (7, c->drop, c->corrupt);
-  g_autoptr(GString) b = converse (7, c->drop, c->corrupt);
-  g_autoptr(GString) other = converse (8, c->drop, c->corrupt);
-  g_autoptr(GString) clean = converse (7, 0, 0);
+  g_autoptr (GString) a = converse (7, c->drop, c->corrupt);
+  g_autoptr (GString) b = converse (7, c->drop, c->corrupt);
+  g_autoptr (GString) other = converse (8, c->drop, c->corrupt);
+  g_autoptr (GString) clean = converse (7, 0, 0);
 
   mw_sim_test_assert_bytes ("same seed", a->str, a->len, b->str, b->len);
   g_assert_false (g_string_equal (a, other));
@@ -66,13 +67,13 @@ static void
 test_silent_after (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
-  g_autoptr(GString) got = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autoptr (GString) got = NULL;
 
   mw_sim_test_options (&opts);
   opts.silent_after = 20;
   board = mw_sim_test_board_new (&opts, NULL);
-  mw_sim_test_send (board, "print(1)\r\n", -1);          /* 10 bytes: answered */
+  mw_sim_test_send (board, "print(1)\r\n", -1); /* 10 bytes: answered */
   got = mw_sim_test_expect (board, "1\r\n> ", -1, 2000);
   g_assert_nonnull (got);
   mw_sim_test_send (board, "print(2)\r\nprint(3)\r\n", -1);
@@ -86,8 +87,8 @@ static void
 test_reset_after (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
-  g_autoptr(GString) got = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autoptr (GString) got = NULL;
   g_autofree char *out = NULL;
 
   mw_sim_test_options (&opts);
@@ -110,7 +111,7 @@ static void
 test_flash_full_after (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
   g_autofree char *out = NULL;
 
   mw_sim_test_options (&opts);
@@ -126,10 +127,10 @@ static void
 test_garbage (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
-  g_autoptr(GString) junk = g_string_new (NULL);
-  g_autoptr(GString) got = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (42);
+  g_autoptr (GString) junk = g_string_new (NULL);
+  g_autoptr (GString) got = NULL;
   g_autofree char *out = NULL;
 
   mw_sim_test_options (&opts);
@@ -156,9 +157,9 @@ test_input_during_boot (void)
   MwSimOptions opts;
   g_autofree char *dir = g_dir_make_tmp ("mw-sim-boot-XXXXXX", NULL);
   g_autofree char *init = g_build_filename (dir, "init.lua", NULL);
-  g_autoptr(MwSimTestBoard) board = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) got = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) got = NULL;
 
   g_assert_true (g_file_set_contents (init, "tmr.delay(200000) print('init done')", -1, NULL));
   mw_sim_test_options (&opts);
@@ -182,7 +183,7 @@ static void
 test_reopen (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
 
   mw_sim_test_options (&opts);
   board = mw_sim_test_board_new (&opts, NULL);
@@ -198,7 +199,7 @@ test_reopen (void)
   mw_sim_test_send (board, "for i=1,200 do print(i) end\r\n", -1);
   mw_sim_test_reopen (board);
   {
-    g_autoptr(GString) drained = mw_sim_test_drain (board, 100);
+    g_autoptr (GString) drained = mw_sim_test_drain (board, 100);
     g_autofree char *out = mw_sim_test_run (board, "print('again')");
     g_assert_cmpstr (out, ==, "again");
   }
@@ -211,7 +212,7 @@ boot_many (gpointer data)
   for (int i = 0; i < 10; i++)
     {
       MwSimOptions opts;
-      g_autoptr(MwSimTestBoard) board = NULL;
+      g_autoptr (MwSimTestBoard) board = NULL;
       g_autofree char *out = NULL;
 
       mw_sim_test_options (&opts);

@@ -5,7 +5,8 @@
 
 #include "mw-sim-test.h"
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *line;
   const char *want;
@@ -14,8 +15,10 @@ typedef struct {
 /* Run in order on one board with an empty flash. */
 static const FileCase file_cases[] = {
   { "open-missing", "print(file.open('nope.txt', 'r'))", "nil" },
-  { "object-name", "f=file.open('a.txt','w') print(tostring(f):match('^file%.obj: ') ~= nil) "
-    "f:close()", "true" },
+  { "object-name",
+    "f=file.open('a.txt','w') print(tostring(f):match('^file%.obj: ') ~= nil) "
+    "f:close()",
+    "true" },
   { "write-object", "f=file.open('a.txt','w') print(f:write('hello'), f:write(' world')) f:close()",
     "true\ttrue" },
   { "read-object", "f=file.open('a.txt') print(f:read()) print(f:read()) f:close()",
@@ -24,18 +27,24 @@ static const FileCase file_cases[] = {
   { "read-char", "f=file.open('a.txt') print(f:read('o')) f:close()", "hello" },
   { "append", "f=file.open('a.txt','a+') f:write('!') f:close() print(file.getcontents('a.txt'))",
     "hello world!" },
-  { "readline", "file.putcontents('l.txt','one\\ntwo\\n') f=file.open('l.txt') "
-    "print(f:readline()..f:readline()..tostring(f:readline())) f:close()", "one\ntwo\nnil" },
+  { "readline",
+    "file.putcontents('l.txt','one\\ntwo\\n') f=file.open('l.txt') "
+    "print(f:readline()..f:readline()..tostring(f:readline())) f:close()",
+    "one\ntwo\nnil" },
   { "seek", "f=file.open('a.txt','r') print(f:seek('set',6), f:read(5), f:seek('end')) f:close()",
     "6\tworld\t12" },
   /* module-level forms act on the last opened file */
-  { "module-level", "file.open('m.txt','w+') file.write('abc') file.seek('set',1) "
-    "print(file.read()) file.close()", "bc" },
-  { "writeline", "f=file.open('w.txt','w') f:writeline('x') f:close() print(#file.getcontents('w.txt'))",
-    "2" },
+  { "module-level",
+    "file.open('m.txt','w+') file.write('abc') file.seek('set',1) "
+    "print(file.read()) file.close()",
+    "bc" },
+  { "writeline",
+    "f=file.open('w.txt','w') f:writeline('x') f:close() print(#file.getcontents('w.txt'))", "2" },
   /* binary-safe writes: NUL and high bytes */
-  { "binary", "file.putcontents('b.bin','a\\0\\255b') print(#file.getcontents('b.bin'), "
-    "file.getcontents('b.bin'):byte(2,3))", "4\t0\t255" },
+  { "binary",
+    "file.putcontents('b.bin','a\\0\\255b') print(#file.getcontents('b.bin'), "
+    "file.getcontents('b.bin'):byte(2,3))",
+    "4\t0\t255" },
   { "exists", "print(file.exists('a.txt'), file.exists('zz'))", "true\tfalse" },
   /* rename returns a boolean and fails if the new name exists */
   { "rename-exists", "print(file.rename('a.txt','b.bin'))", "false" },
@@ -49,8 +58,10 @@ static const FileCase file_cases[] = {
   { "name-32", "print(pcall(file.open, string.rep('n',32), 'w'))",
     "false\tbad argument #1 to '?' (filename invalid)" },
   /* at most 4 files open */
-  { "open-limit", "t={} for i=1,5 do t[i]=file.open('o'..i,'w') end print(t[4]~=nil, t[5]) "
-    "for i=1,4 do t[i]:close() end", "true\tnil" },
+  { "open-limit",
+    "t={} for i=1,5 do t[i]=file.open('o'..i,'w') end print(t[4]~=nil, t[5]) "
+    "for i=1,4 do t[i]:close() end",
+    "true\tnil" },
   { "closed-object", "f=file.open('a2','w') f:close() print(pcall(f.write, f, 'x'))",
     "false\tfile closed" },
   { "getcontents-missing", "print(file.getcontents('missing'))", "nil" },
@@ -62,14 +73,14 @@ static void
 test_sequence (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
 
   mw_sim_test_options (&opts);
   board = mw_sim_test_board_new (&opts, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (file_cases); i++)
     {
       g_autofree char *out = mw_sim_test_run (board, file_cases[i].line);
-      g_auto(GStrv) lines = g_strsplit (out, "\r\n", -1);
+      g_auto (GStrv) lines = g_strsplit (out, "\r\n", -1);
       g_autofree char *joined = g_strjoinv ("\n", lines);
 
       if (!g_str_equal (joined, file_cases[i].want))
@@ -95,7 +106,7 @@ test_host_folder (void)
   mw_sim_test_options (&opts);
   opts.fs_dir = dir;
   {
-    g_autoptr(MwSimTestBoard) board = mw_sim_test_board_new (&opts, NULL);
+    g_autoptr (MwSimTestBoard) board = mw_sim_test_board_new (&opts, NULL);
     g_autofree char *out = mw_sim_test_run (board, "print(file.getcontents('fromhost.txt'))");
     g_autofree char *out2 = mw_sim_test_run (board, "file.putcontents('fromboard.txt','board!')");
 
@@ -114,7 +125,7 @@ static void
 test_quota (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
   g_autofree char *info = NULL, *full = NULL, *info2 = NULL;
 
   mw_sim_test_options (&opts);
@@ -137,7 +148,7 @@ static void
 test_22_has_no_contents (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
   g_autofree char *out = NULL;
 
   mw_sim_test_options (&opts);
@@ -153,7 +164,9 @@ static void
 test_load_and_compile (void)
 {
   static const FileCase cases[] = {
-    { "put", "file.putcontents('m.lua','local a=...\\nif type(a)~=\"number\" then a=1 end return a*2')", "" },
+    { "put",
+      "file.putcontents('m.lua','local a=...\\nif type(a)~=\"number\" then a=1 end return a*2')",
+      "" },
     { "dofile", "print(dofile('m.lua'))", "2" },
     { "loadfile", "print(loadfile('m.lua')(21))", "42" },
     { "require", "print(require('m'), package.loaded.m)", "2\t2" },
@@ -163,8 +176,10 @@ test_load_and_compile (void)
     { "lc-header", "print(file.getcontents('m.lc'):sub(1,12):byte(1,-1))",
       "27\t76\t117\t97\t81\t0\t1\t4\t4\t4\t8\t0" },
     { "dofile-lc", "print(dofile('m.lc'))", "2" },
-    { "require-lc-first", "package.loaded.m=nil file.putcontents('m.lua','return 0') "
-      "print(require('m'))", "2" },
+    { "require-lc-first",
+      "package.loaded.m=nil file.putcontents('m.lua','return 0') "
+      "print(require('m'))",
+      "2" },
     { "compile-name", "print(pcall(node.compile, 'm.txt'))",
       "false\tbad argument #1 to '?' (filename must end in .lua)" },
     { "compile-missing", "print(pcall(node.compile, 'zz.lua'))", "false\tcannot open zz.lua" },
@@ -172,7 +187,7 @@ test_load_and_compile (void)
       "false\tbad.lua:1: unexpected symbol near '<eof>'" },
   };
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
 
   mw_sim_test_options (&opts);
   board = mw_sim_test_board_new (&opts, NULL);
@@ -193,8 +208,8 @@ static void
 test_compile_big (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
-  g_autoptr(GString) big = g_string_new (NULL);
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autoptr (GString) big = g_string_new (NULL);
   g_autofree char *path = NULL, *out = NULL, *small = NULL;
   int i;
 

@@ -22,7 +22,7 @@ board_new (gsize heap)
 static void
 test_boot_free (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (0);
+  g_autoptr (MwSimTestBoard) board = board_new (0);
   gint64 free_heap = mw_sim_test_run_int (board, "node.heap()");
 
   g_assert_cmpint (free_heap, >=, 43000);
@@ -32,30 +32,30 @@ test_boot_free (void)
 static void
 test_option (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (20000);
+  g_autoptr (MwSimTestBoard) board = board_new (20000);
   gint64 free_heap = mw_sim_test_run_int (board, "node.heap()");
 
   g_assert_cmpint (free_heap, >=, 19500);
   g_assert_cmpint (free_heap, <=, 20000);
 }
 
-typedef struct {
+typedef struct
+{
   const char *name;
-  const char *setup;      /* run once before measuring */
-  const char *alloc;      /* allocates `count` objects kept in global t */
-  guint       count;
-  guint       esp_each;   /* the ESP8266 cost of one, from mw-lua-ram.h */
+  const char *setup; /* run once before measuring */
+  const char *alloc; /* allocates `count` objects kept in global t */
+  guint count;
+  guint esp_each; /* the ESP8266 cost of one, from mw-lua-ram.h */
 } CostCase;
 
 /* §3 measured: {} 32 B, {1,2,3} 68 B, {a=1} 64 B, a closure with 2 upvalues 76 B */
 static const CostCase cost_cases[] = {
-  { "empty-table", "t={} for i=1,200 do t[i]=false end",
-    "for i=1,200 do t[i]={} end", 200, 32 },
-  { "array-table", "t={} for i=1,200 do t[i]=false end",
-    "for i=1,200 do t[i]={1,2,3} end", 200, 68 },
-  { "hash-table", "t={} for i=1,200 do t[i]=false end",
-    "for i=1,200 do t[i]={a=1} end", 200, 64 },
-  { "closure-2", "t={} for i=1,200 do t[i]=false end "
+  { "empty-table", "t={} for i=1,200 do t[i]=false end", "for i=1,200 do t[i]={} end", 200, 32 },
+  { "array-table", "t={} for i=1,200 do t[i]=false end", "for i=1,200 do t[i]={1,2,3} end", 200,
+    68 },
+  { "hash-table", "t={} for i=1,200 do t[i]=false end", "for i=1,200 do t[i]={a=1} end", 200, 64 },
+  { "closure-2",
+    "t={} for i=1,200 do t[i]=false end "
     "function mk() local a,b=1,2 return function() return a+b end end",
     "for i=1,200 do t[i]=mk() end", 200, 76 },
 };
@@ -64,7 +64,7 @@ static void
 test_cost (gconstpointer data)
 {
   const CostCase *c = data;
-  g_autoptr(MwSimTestBoard) board = board_new (0);
+  g_autoptr (MwSimTestBoard) board = board_new (0);
   g_autofree char *setup = mw_sim_test_run (board, c->setup);
   gint64 before = mw_sim_test_run_int (board, "node.heap()");
   g_autofree char *alloc = mw_sim_test_run (board, c->alloc);
@@ -73,8 +73,8 @@ test_cost (gconstpointer data)
 
   g_assert_cmpstr (setup, ==, "");
   g_assert_cmpstr (alloc, ==, "");
-  g_test_message ("%s: %.1f B each on the simulated heap, %u B on the ESP8266", c->name,
-                  each, c->esp_each);
+  g_test_message ("%s: %.1f B each on the simulated heap, %u B on the ESP8266", c->name, each,
+                  c->esp_each);
   /* "about the ESP8266 cost": within 25% */
   g_assert_cmpfloat (each, >=, c->esp_each * 0.75);
   g_assert_cmpfloat (each, <=, c->esp_each * 1.25);
@@ -84,12 +84,12 @@ test_cost (gconstpointer data)
 static void
 test_count (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (0);
-  g_autofree char *out = mw_sim_test_run (board,
-    "collectgarbage() a = collectgarbage('count')*1024 + node.heap() "
-    "t = {} for i=1,100 do t[i] = {i} end "
-    "b = collectgarbage('count')*1024 + node.heap() print(math.abs(a - b) < 64, "
-    "collectgarbage('collect'))");
+  g_autoptr (MwSimTestBoard) board = board_new (0);
+  g_autofree char *out = mw_sim_test_run (
+    board, "collectgarbage() a = collectgarbage('count')*1024 + node.heap() "
+           "t = {} for i=1,100 do t[i] = {i} end "
+           "b = collectgarbage('count')*1024 + node.heap() print(math.abs(a - b) < 64, "
+           "collectgarbage('collect'))");
 
   g_assert_cmpstr (out, ==, "true\t0");
 }
@@ -110,7 +110,7 @@ test_charge_model (void)
   g_assert_cmpuint (mw_sim_heap_cost (&heap, 3200), <=, 200 * m->tvalue * 105 / 100);
   g_assert_cmpuint (mw_sim_heap_cost (&heap, 0), ==, 0);
   mw_sim_heap_init (&heap, MW_LUA_TARGET_INTEGER);
-  g_assert_cmpuint (mw_sim_heap_cost (&heap, 160), <, 100);   /* 10 TValues: 80 B */
+  g_assert_cmpuint (mw_sim_heap_cost (&heap, 160), <, 100); /* 10 TValues: 80 B */
 }
 
 /* §3: exhaustion raises "not enough memory"; the REPL survives and the heap comes back */
@@ -118,7 +118,7 @@ static void
 test_exhaustion (gconstpointer data)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
   g_autofree char *out = NULL, *again = NULL;
   const char *want;
 

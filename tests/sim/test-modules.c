@@ -4,7 +4,8 @@
 
 #include "mw-sim-test.h"
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *line;
   const char *want;
@@ -28,42 +29,55 @@ static const ModuleCase default_cases[] = {
   { "stripdebug", "print(node.stripdebug(), node.stripdebug(3), node.stripdebug())", "2\t3\t3" },
   { "stripdebug-bad", "print(pcall(node.stripdebug, 4))",
     "false\tbad argument #1 to '?' (must be in range 1-3)" },
-  { "egc", "node.egc.setmode(node.egc.ON_MEM_LIMIT, 4096) print(node.egc.ALWAYS, "
-    "pcall(node.egc.setmode, 3))", "4\tfalse\tbad argument #1 to '?' (bad mode)" },
+  { "egc",
+    "node.egc.setmode(node.egc.ON_MEM_LIMIT, 4096) print(node.egc.ALWAYS, "
+    "pcall(node.egc.setmode, 3))",
+    "4\tfalse\tbad argument #1 to '?' (bad mode)" },
   /* node.output redirects print; node.input feeds the REPL */
-  { "output", "s='' node.output(function(t) s=s..t end, 0) print('hidden') node.output(nil) "
-    "print(#s, s:sub(1,6))", "7\thidden" },
+  { "output",
+    "s='' node.output(function(t) s=s..t end, 0) print('hidden') node.output(nil) "
+    "print(#s, s:sub(1,6))",
+    "7\thidden" },
   /* bit: 32-bit, signed results */
-  { "bit", "print(bit.band(0xff, 0x0f), bit.bor(1, 2, 4), bit.bxor(5, 1), bit.bnot(0), "
+  { "bit",
+    "print(bit.band(0xff, 0x0f), bit.bor(1, 2, 4), bit.bxor(5, 1), bit.bnot(0), "
     "bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-16, 2), bit.isset(5, 2), "
-    "bit.set(0, 1, 3), bit.clear(15, 0))", "15\t7\t4\t-1\t-2147483648\t15\t-4\ttrue\t10\t14" },
+    "bit.set(0, 1, 3), bit.clear(15, 0))",
+    "15\t7\t4\t-1\t-2147483648\t15\t-4\ttrue\t10\t14" },
   /* sjson */
-  { "sjson-decode", "t=sjson.decode('{\"a\":[1,2,{\"b\":\"x\\\\ny\"}],\"c\":true,\"d\":null}') "
-    "print(t.a[1], t.a[3].b, t.c, t.d == sjson.NULL)", "1\tx\ny\ttrue\ttrue" },
+  { "sjson-decode",
+    "t=sjson.decode('{\"a\":[1,2,{\"b\":\"x\\\\ny\"}],\"c\":true,\"d\":null}') "
+    "print(t.a[1], t.a[3].b, t.c, t.d == sjson.NULL)",
+    "1\tx\ny\ttrue\ttrue" },
   { "sjson-encode", "print(sjson.encode({1,'two',true}), sjson.encode({k='v'}))",
     "[1,\"two\",true]\t{\"k\":\"v\"}" },
-  { "sjson-bad", "print(pcall(sjson.decode, '{\"a\":'))",
-    "false\tsjson: unexpected end of input" },
+  { "sjson-bad", "print(pcall(sjson.decode, '{\"a\":'))", "false\tsjson: unexpected end of input" },
   /* gpio keeps levels */
   { "gpio", "gpio.mode(4, gpio.OUTPUT) gpio.write(4, gpio.HIGH) print(gpio.read(4), gpio.read(5))",
     "1\t0" },
-  { "gpio-bad", "print(pcall(gpio.write, 13, 1))", "false\tbad argument #1 to '?' (wrong pin num.)" },
+  { "gpio-bad", "print(pcall(gpio.write, 13, 1))",
+    "false\tbad argument #1 to '?' (wrong pin num.)" },
   /* wifi: a station that is not connected */
-  { "wifi", "print(wifi.getmode() == wifi.STATION, wifi.sta.status() == wifi.STA_IDLE, "
-    "wifi.sta.getip())", "true\ttrue\tnil" },
+  { "wifi",
+    "print(wifi.getmode() == wifi.STATION, wifi.sta.status() == wifi.STA_IDLE, "
+    "wifi.sta.getip())",
+    "true\ttrue\tnil" },
   /* uart */
   { "uart-config", "print(uart.getconfig(0))", "115200\t8\t0\t1" },
 };
 
 static const ModuleCase extra_cases[] = {
-  { "encoder", "print(encoder.toHex('\\0\\255A'), encoder.fromHex('414243'), "
-    "encoder.toBase64('hello'), encoder.fromBase64('aGVsbG8='))", "00ff41\tABC\taGVsbG8=\thello" },
+  { "encoder",
+    "print(encoder.toHex('\\0\\255A'), encoder.fromHex('414243'), "
+    "encoder.toBase64('hello'), encoder.fromBase64('aGVsbG8='))",
+    "00ff41\tABC\taGVsbG8=\thello" },
   { "encoder-bad", "print(pcall(encoder.fromHex, 'zz'))", "false\tInvalid hex string" },
   /* raw digests */
   { "md5", "print(encoder.toHex(crypto.hash('md5', 'abc')))", "900150983cd24fb0d6963f7d28e17f72" },
   { "sha1", "print(encoder.toHex(crypto.hash('SHA1', 'abc')))",
     "a9993e364706816aba3e25717850c26c9cd0d89d" },
-  { "sha256", "print(#crypto.hash('sha256', ''), encoder.toHex(crypto.hash('sha256', 'abc')):sub(1,8))",
+  { "sha256",
+    "print(#crypto.hash('sha256', ''), encoder.toHex(crypto.hash('sha256', 'abc')):sub(1,8))",
     "32\tba7816bf" },
   { "fhash", "file.putcontents('f', 'abc') print(encoder.toHex(crypto.fhash('md5', 'f')))",
     "900150983cd24fb0d6963f7d28e17f72" },
@@ -74,7 +88,7 @@ static void
 run_cases (const char *modules, const ModuleCase *cases, guint n)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
 
   mw_sim_test_options (&opts);
   opts.modules = modules;
@@ -82,7 +96,7 @@ run_cases (const char *modules, const ModuleCase *cases, guint n)
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *out = mw_sim_test_run (board, cases[i].line);
-      g_auto(GStrv) lines = g_strsplit (out, "\r\n", -1);
+      g_auto (GStrv) lines = g_strsplit (out, "\r\n", -1);
       g_autofree char *joined = g_strjoinv ("\n", lines);
 
       if (!g_str_equal (joined, cases[i].want))
@@ -104,9 +118,9 @@ static void
 test_node_input (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
   g_autofree char *out = NULL;
-  g_autoptr(GString) got = NULL;
+  g_autoptr (GString) got = NULL;
 
   mw_sim_test_options (&opts);
   board = mw_sim_test_board_new (&opts, NULL);

@@ -24,13 +24,11 @@ tool_path (void)
 
 /* Runs nodemcu-tool with `args` in `cwd`; returns its standard output. */
 static char *
-run_tool (const char         *port,
-          const char         *cwd,
-          const char * const *args)
+run_tool (const char *port, const char *cwd, const char *const *args)
 {
   g_autofree char *tool = tool_path ();
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
   g_autofree char *err = NULL;
   char *out = NULL;
   int status = 0;
@@ -62,15 +60,16 @@ test_fsinfo_upload_download (void)
   g_autofree char *bin_path = g_build_filename (work, "data.bin", NULL);
   g_autofree char *lua_path = g_build_filename (work, "hello.lua", NULL);
   static const char lua_src[] = "-- uploaded by nodemcu-tool\nprint(\"hello \" .. 6 * 7)\n";
-  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
-  g_autoptr(GByteArray) data = g_byte_array_new ();
-  g_autoptr(MwSimTestBoard) board = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr (GByteArray) data = g_byte_array_new ();
+  g_autoptr (MwSimTestBoard) board = NULL;
   MwSimOptions opts;
 
   if (!g_file_test (tool, G_FILE_TEST_IS_REGULAR))
     {
       g_test_fail_printf ("nodemcu-tool not found at %s: run scripts/bootstrap (it installs "
-                          "nodemcu-tool@3.2.1 with npm) or set MOONWIRE_NODEMCU_TOOL", tool);
+                          "nodemcu-tool@3.2.1 with npm) or set MOONWIRE_NODEMCU_TOOL",
+                          tool);
       return;
     }
   /* every byte value, then seeded noise: 3000 bytes */
@@ -85,7 +84,7 @@ test_fsinfo_upload_download (void)
   g_assert_true (g_file_set_contents (lua_path, lua_src, -1, NULL));
   g_assert_cmpint (g_mkdir (down, 0755), ==, 0);
 
-  mw_sim_options_init (&opts);   /* the line rate on, as a board */
+  mw_sim_options_init (&opts); /* the line rate on, as a board */
   opts.fs_dir = flash;
   board = mw_sim_test_board_new (&opts, NULL);
   /* the tool opens the port itself */

@@ -9,12 +9,13 @@
 
 /* ---- the pure line discipline ---- */
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *input;
-  gsize       input_len;     /* 0: strlen */
-  const char *echo;          /* everything echoed */
-  const char *lines;         /* completed lines joined with '|' */
+  gsize input_len; /* 0: strlen */
+  const char *echo; /* everything echoed */
+  const char *lines; /* completed lines joined with '|' */
 } DisciplineCase;
 
 static const DisciplineCase discipline_cases[] = {
@@ -30,8 +31,14 @@ static const DisciplineCase discipline_cases[] = {
   { "cr-x-lf", "\rx\n", 0, "\r\nx\r\n", "|x" },
   /* §1: BS and DEL erase one character and echo "\b \b" */
   { "bs", "ab\bc\r", 0, "ab\b \bc\r\n", "ac" },
-  { "del", "ab\x7f\x7f" "c\r", 0, "ab\b \b\b \bc\r\n", "c" },
-  { "bs-empty", "\b\x7f" "a\r", 0, "a\r\n", "a" },
+  { "del",
+    "ab\x7f\x7f"
+    "c\r",
+    0, "ab\b \b\b \bc\r\n", "c" },
+  { "bs-empty",
+    "\b\x7f"
+    "a\r",
+    0, "a\r\n", "a" },
   /* a NUL is echoed; the line is a C string and ends there */
   { "nul", "a\0b\r", 4, "a\0b\r\n", "a" },
 };
@@ -59,8 +66,8 @@ test_discipline (gconstpointer data)
 {
   const DisciplineCase *c = data;
   gsize len = c->input_len ? c->input_len : strlen (c->input);
-  g_autoptr(GString) echo = g_string_new (NULL);
-  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autoptr (GString) echo = g_string_new (NULL);
+  g_autoptr (GString) lines = g_string_new (NULL);
   gsize echo_len = strlen (c->echo);
 
   /* echo strings with a NUL: the table stores them whole; count up to the final "\r\n" */
@@ -76,16 +83,16 @@ test_discipline (gconstpointer data)
 static void
 test_line_limit (void)
 {
-  g_autoptr(GString) in = g_string_new (NULL);
-  g_autoptr(GString) echo = g_string_new (NULL);
-  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autoptr (GString) in = g_string_new (NULL);
+  g_autoptr (GString) echo = g_string_new (NULL);
+  g_autoptr (GString) lines = g_string_new (NULL);
 
   g_string_append_len (in, "", 0);
   for (int i = 0; i < 255; i++)
     g_string_append_c (in, 'a');
   g_string_append_c (in, '\r');
   split_lines (in->str, in->len, echo, lines);
-  g_assert_cmpuint (lines->len, ==, 255);   /* 255 characters fit */
+  g_assert_cmpuint (lines->len, ==, 255); /* 255 characters fit */
 
   g_string_truncate (lines, 0);
   g_string_truncate (in, 0);
@@ -93,21 +100,24 @@ test_line_limit (void)
     g_string_append_c (in, 'a');
   g_string_append (in, "xyz\r");
   split_lines (in->str, in->len, echo, lines);
-  g_assert_cmpstr (lines->str, ==, "xyz");   /* the 256th discards all before */
+  g_assert_cmpstr (lines->str, ==, "xyz"); /* the 256th discards all before */
 }
 
 /* §1: output turns "\n" into "\r\n" and drops "\r" */
 static void
 test_cook (void)
 {
-  static const struct { const char *in, *out; } cases[] = {
-    { "1\n", "1\r\n" }, { "a\r\nb", "a\r\nb" }, { "\r\r", "" }, { "\n\n", "\r\n\r\n" },
-    { "x\ty", "x\ty" },
+  static const struct
+  {
+    const char *in, *out;
+  } cases[] = {
+    { "1\n", "1\r\n" },     { "a\r\nb", "a\r\nb" }, { "\r\r", "" },
+    { "\n\n", "\r\n\r\n" }, { "x\ty", "x\ty" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr (GString) out = g_string_new (NULL);
       mw_sim_repl_cook (out, cases[i].in, strlen (cases[i].in));
       g_assert_cmpstr (out->str, ==, cases[i].out);
     }
@@ -149,13 +159,14 @@ test_ring (void)
 
 /* ---- conversations over a real pty ---- */
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *input;
-  gsize       input_len;     /* 0: strlen */
-  const char *out30;         /* what the 3.0 firmware answers (after the boot prompt) */
-  const char *out22;         /* 2.2; NULL: the same */
-  gsize       out_len;       /* 0: strlen (the NUL case gives it) */
+  gsize input_len; /* 0: strlen */
+  const char *out30; /* what the 3.0 firmware answers (after the boot prompt) */
+  const char *out22; /* 2.2; NULL: the same */
+  gsize out_len; /* 0: strlen (the NUL case gives it) */
 } Conversation;
 
 static const Conversation conversations[] = {
@@ -163,22 +174,24 @@ static const Conversation conversations[] = {
   { "print", "print(1)\r\n", 0, "print(1)\r\n1\r\n> ", NULL },
   { "print-lf", "print(1)\n", 0, "print(1)\r\n1\r\n> ", NULL },
   { "print-cr", "print(1)\r", 0, "print(1)\r\n1\r\n> ", NULL },
-  { "print-lfcr", "print(1)\n\rprint(2)\n\r", 0,
-    "print(1)\r\n1\r\n> print(2)\r\n2\r\n> ", NULL },
+  { "print-lfcr", "print(1)\n\rprint(2)\n\r", 0, "print(1)\r\n1\r\n> print(2)\r\n2\r\n> ", NULL },
   /* §1: an empty line just re-sends the prompt */
   { "empty", "\r\n", 0, "\r\n> ", NULL },
   { "empty-cr-cr", "\r\r", 0, "\r\n> \r\n> ", NULL },
   /* §1: BS and DEL */
   { "backspace", "print(12\b3)\r\n", 0, "print(12\b \b3)\r\n13\r\n> ", NULL },
-  { "delete", "print(19\x7f" "4)\r\n", 0, "print(19\b \b4)\r\n14\r\n> ", NULL },
+  { "delete",
+    "print(19\x7f"
+    "4)\r\n",
+    0, "print(19\b \b4)\r\n14\r\n> ", NULL },
   /* §1: "=" means return */
   { "equals", "=1+1\r\n", 0, "=1+1\r\n2\r\n> ", NULL },
   { "equals-multi", "=1,'a',nil\r\n", 0, "=1,'a',nil\r\n1\ta\tnil\r\n> ", NULL },
   /* §1: ">> " while the chunk is incomplete; lines joined with "\n" */
   { "continuation", "for i=1,2 do\r\nprint(i)\r\nend\r\n", 0,
     "for i=1,2 do\r\n>> print(i)\r\n>> end\r\n1\r\n2\r\n> ", NULL },
-  { "continuation-string", "x=[[a\r\nb]] print(#x)\r\n", 0,
-    "x=[[a\r\n>> b]] print(#x)\r\n3\r\n> ", NULL },
+  { "continuation-string", "x=[[a\r\nb]] print(#x)\r\n", 0, "x=[[a\r\n>> b]] print(#x)\r\n3\r\n> ",
+    NULL },
   /* §1: 3.0 prints "Lua error: \t"; 2.x the bare message */
   { "syntax-error", "x = = 1\r\n", 0,
     "x = = 1\r\nLua error: \tstdin:1: unexpected symbol near '='\r\n> ",
@@ -211,12 +224,12 @@ test_conversation (gconstpointer data)
   for (int fw = 0; fw < 2; fw++)
     {
       MwSimOptions opts;
-      g_autoptr(MwSimTestBoard) board = NULL;
-      g_autoptr(GString) got = NULL;
+      g_autoptr (MwSimTestBoard) board = NULL;
+      g_autoptr (GString) got = NULL;
       const char *want = fw == 1 && c->out22 ? c->out22 : c->out30;
       gsize want_len = c->out_len ? c->out_len : strlen (want);
-      g_autofree char *what = g_strdup_printf ("%s (firmware %s)", c->name,
-                                               fw == 0 ? "3.0" : "2.2");
+      g_autofree char *what =
+        g_strdup_printf ("%s (firmware %s)", c->name, fw == 0 ? "3.0" : "2.2");
 
       mw_sim_test_options (&opts);
       opts.firmware = fw == 0 ? MW_SIM_FIRMWARE_3_0 : MW_SIM_FIRMWARE_2_2;
@@ -226,7 +239,7 @@ test_conversation (gconstpointer data)
       /* and nothing more (the restart case goes on with the new banner) */
       if (!g_str_equal (c->name, "restart-late"))
         {
-          g_autoptr(GString) extra = mw_sim_test_drain (board, 20);
+          g_autoptr (GString) extra = mw_sim_test_drain (board, 20);
           g_string_append_len (got, extra->str, extra->len);
         }
       mw_sim_test_assert_bytes (what, got->str, got->len, want, want_len);
@@ -288,16 +301,16 @@ static void
 test_line_limit_wire (void)
 {
   MwSimOptions opts;
-  g_autoptr(MwSimTestBoard) board = NULL;
-  g_autoptr(GString) in = g_string_new ("print('");
-  g_autoptr(GString) got = NULL;
-  g_autoptr(GString) want = NULL;
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autoptr (GString) in = g_string_new ("print('");
+  g_autoptr (GString) got = NULL;
+  g_autoptr (GString) want = NULL;
 
   mw_sim_test_options (&opts);
   board = mw_sim_test_board_new (&opts, NULL);
   while (in->len < 253)
     g_string_append_c (in, 'a');
-  g_string_append (in, "')");       /* 255 characters */
+  g_string_append (in, "')"); /* 255 characters */
   g_assert_cmpuint (in->len, ==, 255);
   g_string_append (in, "\r\n");
   mw_sim_test_send (board, in->str, in->len);
@@ -340,8 +353,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (discipline_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/mw/sim/repl/discipline/%s",
-                                               discipline_cases[i].name);
+      g_autofree char *path =
+        g_strdup_printf ("/mw/sim/repl/discipline/%s", discipline_cases[i].name);
       g_test_add_data_func (path, &discipline_cases[i], test_discipline);
     }
   g_test_add_func ("/mw/sim/repl/line-limit", test_line_limit);

@@ -14,7 +14,8 @@ board_new (MwSimFirmware firmware)
   return mw_sim_test_board_new (&opts, NULL);
 }
 
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *line;
   const char *want;
@@ -24,9 +25,11 @@ static const TmrCase api_cases[] = {
   /* §2: the static tmr.alarm(id, ...) API was removed in 2019 */
   { "no-static-alarm", "print(tmr.alarm, tmr.register, tmr.start)", "nil\tnil\tnil" },
   { "modes", "print(tmr.ALARM_SINGLE, tmr.ALARM_AUTO, tmr.ALARM_SEMI)", "0\t1\t2" },
-  { "state", "t=tmr.create() print(t:state()) t:register(100,0,function() end) "
+  { "state",
+    "t=tmr.create() print(t:state()) t:register(100,0,function() end) "
     "print(t:state()) t:start() print(t:state()) t:stop() print(t:state()) t:unregister() "
-    "print(t:state())", "nil\r\nfalse\t0\r\ntrue\t0\r\nfalse\t0\r\nnil" },
+    "print(t:state())",
+    "nil\r\nfalse\t0\r\ntrue\t0\r\nfalse\t0\r\nnil" },
   { "bad-interval", "print(pcall(tmr.create().register, tmr.create(), 0, 0, print))",
     "false\tbad argument #2 to '?' (wrong arg range)" },
   { "bad-mode", "print(pcall(tmr.create().register, tmr.create(), 10, 3, print))",
@@ -40,15 +43,14 @@ static const TmrCase api_cases[] = {
 static void
 test_api (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (MW_SIM_FIRMWARE_3_0);
+  g_autoptr (MwSimTestBoard) board = board_new (MW_SIM_FIRMWARE_3_0);
 
   for (guint i = 0; i < G_N_ELEMENTS (api_cases); i++)
     {
       g_autofree char *out = mw_sim_test_run (board, api_cases[i].line);
       if (!g_str_equal (out, api_cases[i].want))
         {
-          g_test_message ("%s: got \"%s\", want \"%s\"", api_cases[i].name, out,
-                          api_cases[i].want);
+          g_test_message ("%s: got \"%s\", want \"%s\"", api_cases[i].name, out, api_cases[i].want);
           g_test_fail ();
         }
     }
@@ -58,11 +60,11 @@ test_api (void)
 static void
 test_between_tasks (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (MW_SIM_FIRMWARE_3_0);
+  g_autoptr (MwSimTestBoard) board = board_new (MW_SIM_FIRMWARE_3_0);
   static const char line[] = "t=tmr.create() t:alarm(5, tmr.ALARM_SINGLE, function() "
                              "print('T') end) tmr.delay(100000) print('after')\r\n";
-  g_autoptr(GString) got = NULL;
-  g_autoptr(GString) want = g_string_new_len (line, sizeof line - 1);
+  g_autoptr (GString) got = NULL;
+  g_autoptr (GString) want = g_string_new_len (line, sizeof line - 1);
 
   g_string_append (want, "after\r\n> T\r\n");
   mw_sim_test_send (board, line, -1);
@@ -73,13 +75,13 @@ test_between_tasks (void)
 static void
 test_auto_and_semi (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (MW_SIM_FIRMWARE_3_0);
-  g_autofree char *out = mw_sim_test_run (board,
-    "n=0 t=tmr.create() t:alarm(5, tmr.ALARM_AUTO, function(tt) n=n+1 "
-    "if n==3 then tt:unregister() print('auto', n) end end)");
-  g_autoptr(GString) got = mw_sim_test_expect (board, "auto\t3\r\n", -1, 3000);
+  g_autoptr (MwSimTestBoard) board = board_new (MW_SIM_FIRMWARE_3_0);
+  g_autofree char *out =
+    mw_sim_test_run (board, "n=0 t=tmr.create() t:alarm(5, tmr.ALARM_AUTO, function(tt) n=n+1 "
+                            "if n==3 then tt:unregister() print('auto', n) end end)");
+  g_autoptr (GString) got = mw_sim_test_expect (board, "auto\t3\r\n", -1, 3000);
   g_autofree char *semi = NULL;
-  g_autoptr(GString) got2 = NULL;
+  g_autoptr (GString) got2 = NULL;
 
   g_assert_cmpstr (out, ==, "");
   g_assert_nonnull (got);
@@ -89,13 +91,14 @@ test_auto_and_semi (void)
   got2 = mw_sim_test_expect (board, "semi\t2\r\n", -1, 3000);
   g_assert_nonnull (got2);
   {
-    g_autoptr(GString) extra = mw_sim_test_drain (board, 60);
+    g_autoptr (GString) extra = mw_sim_test_drain (board, 60);
     g_assert_cmpuint (extra->len, ==, 0);
   }
 }
 
 /* §3: tasks longer than about 500 ms trip the watchdog; the board resets (banner again) */
-typedef struct {
+typedef struct
+{
   const char *name;
   const char *line;
 } WdtCase;
@@ -111,9 +114,9 @@ static void
 test_watchdog (gconstpointer data)
 {
   const WdtCase *c = data;
-  g_autoptr(MwSimTestBoard) board = board_new (MW_SIM_FIRMWARE_3_0);
+  g_autoptr (MwSimTestBoard) board = board_new (MW_SIM_FIRMWARE_3_0);
   g_autofree char *line = g_strconcat (c->line, "\r\n", NULL);
-  g_autoptr(GString) got = NULL;
+  g_autoptr (GString) got = NULL;
   gint64 start = g_get_monotonic_time ();
 
   mw_sim_test_send (board, line, -1);
@@ -143,10 +146,10 @@ static void
 test_callback_error (gconstpointer data)
 {
   MwSimFirmware fw = GPOINTER_TO_INT (data);
-  g_autoptr(MwSimTestBoard) board = board_new (fw);
+  g_autoptr (MwSimTestBoard) board = board_new (fw);
   g_autofree char *out = mw_sim_test_run (board, "tmr.create():alarm(5, 0, function() "
                                                  "error('cb failed') end)");
-  g_autoptr(GString) got = mw_sim_test_expect (board, "init.lua", -1, 3000);
+  g_autoptr (GString) got = mw_sim_test_expect (board, "init.lua", -1, 3000);
 
   g_assert_cmpstr (out, ==, "");
   g_assert_nonnull (got);

@@ -8,11 +8,10 @@
 /* A line ended by LF alone: after a line that switches to raw mode, the second byte of a CR LF
  * pair would go to the callback, as on the board. */
 static void
-run_lf (MwSimTestBoard *board,
-        const char     *line)
+run_lf (MwSimTestBoard *board, const char *line)
 {
   g_autofree char *sent = g_strconcat (line, "\n", NULL);
-  g_autoptr(GString) got = NULL;
+  g_autoptr (GString) got = NULL;
 
   mw_sim_test_send (board, sent, -1);
   got = mw_sim_test_expect (board, "\r\n> ", -1, 3000);
@@ -34,8 +33,8 @@ board_new (gboolean baud_limit)
 static void
 test_raw_blocks (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (FALSE);
-  g_autoptr(GString) got = NULL;
+  g_autoptr (MwSimTestBoard) board = board_new (FALSE);
+  g_autoptr (GString) got = NULL;
   g_autofree char *back = NULL;
 
   run_lf (board, "uart.on('data', 4, function(d) uart.write(0, '[', d, ']') "
@@ -55,8 +54,8 @@ test_raw_blocks (void)
 static void
 test_terminator_and_run_input (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (FALSE);
-  g_autoptr(GString) got = NULL;
+  g_autoptr (MwSimTestBoard) board = board_new (FALSE);
+  g_autoptr (GString) got = NULL;
 
   run_lf (board, "uart.on('data', ';', function(d) uart.write(0, '<', d, '>') "
                  "if d == 'end;' then uart.on('data') end end, 0)");
@@ -81,9 +80,9 @@ test_terminator_and_run_input (void)
 static void
 test_echo_off (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (FALSE);
+  g_autoptr (MwSimTestBoard) board = board_new (FALSE);
   g_autofree char *out = mw_sim_test_run (board, "uart.setup(0, 115200, 8, 0, 1, 0)");
-  g_autoptr(GString) got = NULL;
+  g_autoptr (GString) got = NULL;
 
   g_assert_cmpstr (out, ==, "");
   mw_sim_test_send (board, "print(3)\r\n", -1);
@@ -96,8 +95,8 @@ test_echo_off (void)
 static void
 test_speed_change (gconstpointer data)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (GPOINTER_TO_INT (data));
-  g_autoptr(GString) got = NULL;
+  g_autoptr (MwSimTestBoard) board = board_new (GPOINTER_TO_INT (data));
+  g_autoptr (GString) got = NULL;
   static const char line[] = "uart.setup(0, 57600, 8, 0, 1, 1)\r\n";
 
   mw_sim_test_send (board, line, -1);
@@ -120,7 +119,7 @@ test_speed_change (gconstpointer data)
 static void
 test_pacing (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (TRUE);
+  g_autoptr (MwSimTestBoard) board = board_new (TRUE);
   gint64 start = g_get_monotonic_time (), elapsed;
   g_autofree char *out = mw_sim_test_run (board, "print(string.rep('x', 2000))");
   double ideal = (2000 + 40) * 10.0 / 115200 * 1e6;
@@ -137,10 +136,10 @@ test_pacing (void)
 static void
 test_ring_overflow (void)
 {
-  g_autoptr(MwSimTestBoard) board = board_new (TRUE);
-  g_autoptr(GString) in = g_string_new ("tmr.delay(300000)\r\n");
-  g_autoptr(GString) want = g_string_new ("tmr.delay(300000)\r\n> ");
-  g_autoptr(GString) got = NULL;
+  g_autoptr (MwSimTestBoard) board = board_new (TRUE);
+  g_autoptr (GString) in = g_string_new ("tmr.delay(300000)\r\n");
+  g_autoptr (GString) want = g_string_new ("tmr.delay(300000)\r\n> ");
+  g_autoptr (GString) got = NULL;
 
   for (int i = 0; i < 1000; i++)
     g_string_append_c (in, ' ');
@@ -151,7 +150,7 @@ test_ring_overflow (void)
   mw_sim_test_send (board, in->str, in->len);
   got = mw_sim_test_read_n (board, want->len, 5000);
   {
-    g_autoptr(GString) extra = mw_sim_test_drain (board, 50);
+    g_autoptr (GString) extra = mw_sim_test_drain (board, 50);
     g_string_append_len (got, extra->str, extra->len);
   }
   mw_sim_test_assert_bytes ("ring overflow", got->str, got->len, want->str, want->len);

@@ -78,7 +78,7 @@ mw_test_board_new (const MwSimOptions *options)
   mw_test_board_wait (board, &result);
   g_assert_true (mw_repl_sync_finish (board->repl, result, &error));
   g_assert_no_error (error);
-  board->resets = 0;  /* the boot itself does not count */
+  board->resets = 0; /* the boot itself does not count */
   g_string_truncate (board->console, 0);
   return board;
 }

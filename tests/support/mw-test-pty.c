@@ -11,12 +11,12 @@
 
 struct _MwTestPty
 {
-  int              master;
-  int              slave;  /* kept open so the master never reads EIO before the host opens */
-  char            *path;
-  GSource         *source;
+  int master;
+  int slave; /* kept open so the master never reads EIO before the host opens */
+  char *path;
+  GSource *source;
   MwTestPtyHandler handler;
-  gpointer         user_data;
+  gpointer user_data;
 };
 
 MwTestPty *

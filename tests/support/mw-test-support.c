@@ -42,8 +42,7 @@ mw_test_corpus_files (void)
   collect (root, files, 0);
   g_ptr_array_sort (files, compare_paths);
   if (files->len < 100)
-    g_error ("the Lua corpus under %s has only %u files: run scripts/bootstrap", root,
-             files->len);
+    g_error ("the Lua corpus under %s has only %u files: run scripts/bootstrap", root, files->len);
   return files;
 }
 
@@ -58,8 +57,8 @@ mw_test_luac (const char *const *args, char **out, char **err)
   for (; *args; args++)
     g_ptr_array_add (argv, (gpointer) *args);
   g_ptr_array_add (argv, NULL);
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out,
-                     err, &status, &error))
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err,
+                     &status, &error))
     g_error ("cannot run luac5.1: %s (run scripts/bootstrap)", error->message);
   return status;
 }

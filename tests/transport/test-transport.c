@@ -8,11 +8,12 @@
 #include "mw-test-pty.h"
 #include "mw-test-support.h"
 
-typedef struct {
+typedef struct
+{
   GByteArray *received;
-  gboolean    closed;
-  GError     *close_error;
-  gboolean    written;
+  gboolean closed;
+  GError *close_error;
+  gboolean written;
 } Sink;
 
 static void
@@ -30,7 +31,7 @@ on_closed (MwTransport *transport, const GError *error, gpointer user_data)
 {
   Sink *sink = user_data;
 
-  g_assert_false (sink->closed);  /* "closed" is emitted once */
+  g_assert_false (sink->closed); /* "closed" is emitted once */
   sink->closed = TRUE;
   sink->close_error = error ? g_error_copy (error) : NULL;
 }
@@ -170,9 +171,10 @@ test_pty_hangup (void)
   pop_context (context);
 }
 
-static const struct {
+static const struct
+{
   const char *port;
-  int         code;
+  int code;
 } open_errors[] = {
   { "/dev/pts/999999", MW_TRANSPORT_ERROR_NOT_FOUND },
   { "tcp://127.0.0.1:1", MW_TRANSPORT_ERROR_NOT_FOUND },
@@ -232,8 +234,7 @@ test_tcp (void)
   mw_transport_write (transport, "ping", 4);
   while (g_main_context_iteration (context, FALSE))
     ;
-  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (peer)), buf, 4, NULL,
-                           &error);
+  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (peer)), buf, 4, NULL, &error);
   g_assert_cmpint (n, ==, 4);
   g_assert_cmpmem (buf, 4, "ping", 4);
   g_output_stream_write (g_io_stream_get_output_stream (G_IO_STREAM (peer)), "pong", 4, NULL,
@@ -247,14 +248,13 @@ test_tcp (void)
   pop_context (context);
 }
 
-static const struct {
-  guint16     vid, pid;
+static const struct
+{
+  guint16 vid, pid;
   MwUsbBridge bridge;
 } bridges[] = {
-  { 0x10c4, 0xea60, MW_USB_BRIDGE_CP210X },
-  { 0x1a86, 0x7523, MW_USB_BRIDGE_CH34X },
-  { 0x0403, 0x6001, MW_USB_BRIDGE_FTDI },
-  { 0x0403, 0x6015, MW_USB_BRIDGE_NONE },
+  { 0x10c4, 0xea60, MW_USB_BRIDGE_CP210X }, { 0x1a86, 0x7523, MW_USB_BRIDGE_CH34X },
+  { 0x0403, 0x6001, MW_USB_BRIDGE_FTDI },   { 0x0403, 0x6015, MW_USB_BRIDGE_NONE },
   { 0x2341, 0x0043, MW_USB_BRIDGE_NONE },
 };
 

@@ -55,10 +55,13 @@ mw_number_type_to_string (MwNumberType type)
 {
   switch (type)
     {
-    case MW_NUMBER_TYPE_FLOAT: return "float";
-    case MW_NUMBER_TYPE_INTEGER: return "integer";
-    case MW_NUMBER_TYPE_UNKNOWN:
-    default: return "unknown";
+      case MW_NUMBER_TYPE_FLOAT:
+        return "float";
+      case MW_NUMBER_TYPE_INTEGER:
+        return "integer";
+      case MW_NUMBER_TYPE_UNKNOWN:
+      default:
+        return "unknown";
     }
 }
 

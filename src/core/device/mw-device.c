@@ -23,7 +23,7 @@ struct _MwDevice
 {
   GObject parent_instance;
   MwRepl *repl;
-  guint   timeout_ms;
+  guint timeout_ms;
 };
 
 G_DEFINE_FINAL_TYPE (MwDevice, mw_device, G_TYPE_OBJECT)
@@ -73,8 +73,8 @@ mw_device_parse_list (const guint8 *data, gsize len, GError **error)
       g_ptr_array_add (entries, entry);
       if (end == size || *end != '\0')
         {
-          g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL,
-                       "garbled size '%s' for %s", size, entry->name);
+          g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL, "garbled size '%s' for %s",
+                       size, entry->name);
           return NULL;
         }
       pos = size_end + 1 - data;
@@ -117,12 +117,13 @@ mw_device_parse_fsinfo (const char *text, MwFsInfo *info, GError **error)
 
 typedef gboolean (*ParseFunc) (GTask *task, GBytes *reply);
 
-typedef struct {
+typedef struct
+{
   ParseFunc parse;
-  char     *name;
+  char *name;
   /* downloads */
   GByteArray *data;
-  gint64      size;
+  gint64 size;
 } OpData;
 
 static void
@@ -197,8 +198,8 @@ static gboolean
 parse_list (GTask *task, GBytes *reply)
 {
   GError *error = NULL;
-  GPtrArray *entries = mw_device_parse_list (g_bytes_get_data (reply, NULL),
-                                             g_bytes_get_size (reply), &error);
+  GPtrArray *entries =
+    mw_device_parse_list (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
 
   if (entries == NULL)
     g_task_return_error (task, error);
@@ -241,12 +242,12 @@ parse_fsinfo (GTask *task, GBytes *reply)
 }
 
 void
-mw_device_fsinfo_async (MwDevice *self, GCancellable *cancellable,
-                        GAsyncReadyCallback callback, gpointer user_data)
+mw_device_fsinfo_async (MwDevice *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data)
 {
   g_return_if_fail (MW_IS_DEVICE (self));
-  op_run (self, op_new (self, mw_device_fsinfo_async, parse_fsinfo, cancellable, callback,
-                        user_data),
+  op_run (self,
+          op_new (self, mw_device_fsinfo_async, parse_fsinfo, cancellable, callback, user_data),
           "local r,u,t=file.fsinfo() uart.write(0,r..','..u..','..t)");
 }
 
@@ -341,7 +342,8 @@ read_next (MwDevice *self, GTask *task)
   else
     code = g_strdup_printf ("local f=file.open(%s,'r') if not f then error('no such file') end "
                             "f:seek('set',%u) local d=f:read(%d) f:close() "
-                            "if d then uart.write(0,d) end", q, op->data->len, READ_CHUNK);
+                            "if d then uart.write(0,d) end",
+                            q, op->data->len, READ_CHUNK);
   mw_repl_execute_async (self->repl, code, self->timeout_ms, NULL, NULL,
                          g_task_get_cancellable (task), on_read_chunk, task);
 }
@@ -409,14 +411,14 @@ mw_device_remove_async (MwDevice *self, const char *name, GCancellable *cancella
   ((OpData *) g_task_get_task_data (task))->name = g_strdup (name);
   q = mw_lua_quote_str (name);
   code = g_strdup_printf ("if not file.list()[%s] then uart.write(0,'E%d:no such file on the "
-                          "board') else file.remove(%s) end", q, MW_DEVICE_ERROR_NOT_FOUND, q);
+                          "board') else file.remove(%s) end",
+                          q, MW_DEVICE_ERROR_NOT_FOUND, q);
   op_run (self, task, code);
 }
 
 void
-mw_device_rename_async (MwDevice *self, const char *from, const char *to,
-                        GCancellable *cancellable, GAsyncReadyCallback callback,
-                        gpointer user_data)
+mw_device_rename_async (MwDevice *self, const char *from, const char *to, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
   g_autofree char *qa = NULL;
@@ -467,7 +469,8 @@ mw_device_compile_async (MwDevice *self, const char *name, GCancellable *cancell
     }
   q = mw_lua_quote_str (name);
   code = g_strdup_printf ("if not file.list()[%s] then uart.write(0,'E%d:no such file on the "
-                          "board') else node.compile(%s) end", q, MW_DEVICE_ERROR_NOT_FOUND, q);
+                          "board') else node.compile(%s) end",
+                          q, MW_DEVICE_ERROR_NOT_FOUND, q);
   op_run (self, task, code);
 }
 
@@ -487,8 +490,9 @@ mw_device_format_async (MwDevice *self, gboolean confirmed, GCancellable *cancel
       g_object_unref (task);
       return;
     }
-  op_run (self, task, "if not file.format then uart.write(0,'E7:this firmware has no "
-                      "file.format') else file.format() end");
+  op_run (self, task,
+          "if not file.format then uart.write(0,'E7:this firmware has no "
+          "file.format') else file.format() end");
 }
 
 gboolean
@@ -514,9 +518,9 @@ on_exec_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-mw_device_run_async (MwDevice *self, const char *name, guint timeout_ms,
-                     MwReplOutputFunc output, gpointer output_data, GCancellable *cancellable,
-                     GAsyncReadyCallback callback, gpointer user_data)
+mw_device_run_async (MwDevice *self, const char *name, guint timeout_ms, MwReplOutputFunc output,
+                     gpointer output_data, GCancellable *cancellable, GAsyncReadyCallback callback,
+                     gpointer user_data)
 {
   GTask *task;
   g_autofree char *q = NULL;
@@ -529,15 +533,15 @@ mw_device_run_async (MwDevice *self, const char *name, guint timeout_ms,
     return;
   q = mw_lua_quote_str (name);
   code = g_strdup_printf ("if not file.list()[%s] then error('no such file on the board: '..%s) "
-                          "end dofile(%s)", q, q, q);
+                          "end dofile(%s)",
+                          q, q, q);
   mw_repl_execute_async (self->repl, code, timeout_ms, output, output_data, cancellable,
                          on_exec_done, task);
 }
 
 void
-mw_device_exec_async (MwDevice *self, const char *code, guint timeout_ms,
-                      MwReplOutputFunc output, gpointer output_data,
-                      GCancellable *cancellable, GAsyncReadyCallback callback,
+mw_device_exec_async (MwDevice *self, const char *code, guint timeout_ms, MwReplOutputFunc output,
+                      gpointer output_data, GCancellable *cancellable, GAsyncReadyCallback callback,
                       gpointer user_data)
 {
   GTask *task;
@@ -579,8 +583,7 @@ mw_device_heap_async (MwDevice *self, GCancellable *cancellable, GAsyncReadyCall
                       gpointer user_data)
 {
   g_return_if_fail (MW_IS_DEVICE (self));
-  op_run (self, op_new (self, mw_device_heap_async, parse_heap, cancellable, callback,
-                        user_data),
+  op_run (self, op_new (self, mw_device_heap_async, parse_heap, cancellable, callback, user_data),
           "uart.write(0,tostring(node.heap()))");
 }
 
@@ -623,12 +626,12 @@ static const char probe_code[] =
   "p('modules',table.concat(m,',')) end";
 
 void
-mw_device_probe_async (MwDevice *self, GCancellable *cancellable,
-                       GAsyncReadyCallback callback, gpointer user_data)
+mw_device_probe_async (MwDevice *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
 {
   g_return_if_fail (MW_IS_DEVICE (self));
-  op_run (self, op_new (self, mw_device_probe_async, parse_probe, cancellable, callback,
-                        user_data), probe_code);
+  op_run (self, op_new (self, mw_device_probe_async, parse_probe, cancellable, callback, user_data),
+          probe_code);
 }
 
 MwBoardInfo *
@@ -638,8 +641,9 @@ mw_device_probe_finish (MwDevice *self, GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-typedef struct {
-  gint64  size;
+typedef struct
+{
+  gint64 size;
   guint32 adler;
 } Checksum;
 
@@ -673,8 +677,7 @@ mw_device_checksum_async (MwDevice *self, const char *name, GCancellable *cancel
   g_autofree char *code = NULL;
 
   g_return_if_fail (MW_IS_DEVICE (self));
-  task = op_new (self, mw_device_checksum_async, parse_checksum, cancellable, callback,
-                 user_data);
+  task = op_new (self, mw_device_checksum_async, parse_checksum, cancellable, callback, user_data);
   if (!check_name_or_fail (task, name))
     return;
   q = mw_lua_quote_str (name);

@@ -5,23 +5,27 @@
 
 struct _MwHeapSampler
 {
-  GObject       parent_instance;
-  MwDevice     *device;
-  guint         interval_ms;
-  guint         capacity;
+  GObject parent_instance;
+  MwDevice *device;
+  guint interval_ms;
+  guint capacity;
   MwHeapSample *ring;
-  guint         head;      /* next slot */
-  guint         count;
-  GPtrArray    *events;
-  GSource      *timer;
+  guint head; /* next slot */
+  guint count;
+  GPtrArray *events;
+  GSource *timer;
   GCancellable *cancellable;
-  gboolean      pending;
-  gulong        reset_id;
+  gboolean pending;
+  gulong reset_id;
 };
 
 G_DEFINE_FINAL_TYPE (MwHeapSampler, mw_heap_sampler, G_TYPE_OBJECT)
 
-enum { SIGNAL_SAMPLE, N_SIGNALS };
+enum
+{
+  SIGNAL_SAMPLE,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 gboolean
@@ -68,7 +72,7 @@ on_heap (GObject *source, GAsyncResult *result, gpointer user_data)
 
   self->pending = FALSE;
   if (heap < 0 || error != NULL)
-    return;  /* a busy or resetting board: the next tick tries again */
+    return; /* a busy or resetting board: the next tick tries again */
   sample.time_us = g_get_monotonic_time ();
   sample.heap = heap;
   self->ring[self->head] = sample;
@@ -109,8 +113,8 @@ mw_heap_sampler_new (MwDevice *device, guint interval_ms, guint capacity)
   self->interval_ms = interval_ms;
   self->capacity = capacity;
   self->ring = g_new0 (MwHeapSample, capacity);
-  self->reset_id = g_signal_connect (mw_device_get_repl (device), "reset",
-                                     G_CALLBACK (on_reset), self);
+  self->reset_id =
+    g_signal_connect (mw_device_get_repl (device), "reset", G_CALLBACK (on_reset), self);
   return self;
 }
 
@@ -225,9 +229,9 @@ mw_heap_sampler_class_init (MwHeapSamplerClass *klass)
    * @time_us: monotonic time of the sample
    * @heap: free heap in bytes
    */
-  signals[SIGNAL_SAMPLE] =
-    g_signal_new ("sample", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
+  signals[SIGNAL_SAMPLE] = g_signal_new ("sample", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64,
+                                         G_TYPE_INT64);
 }
 
 static void

@@ -8,40 +8,35 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
-  gint64 time_us;  /* monotonic */
-  gint64 heap;     /* bytes */
+typedef struct
+{
+  gint64 time_us; /* monotonic */
+  gint64 heap; /* bytes */
 } MwHeapSample;
 
-typedef struct {
+typedef struct
+{
   gint64 time_us;
-  char  *what;     /* "upload init.lua", "run", "reset" */
+  char *what; /* "upload init.lua", "run", "reset" */
 } MwHeapEvent;
 
 /* Least-squares slope in bytes per second of the samples (pure; needs >= 2 samples spread
  * over time). Returns FALSE when it cannot be estimated. */
-gboolean mw_heap_slope (const MwHeapSample *samples,
-                        gsize               n,
-                        double             *bytes_per_second);
+gboolean mw_heap_slope (const MwHeapSample *samples, gsize n, double *bytes_per_second);
 
 #define MW_TYPE_HEAP_SAMPLER (mw_heap_sampler_get_type ())
 G_DECLARE_FINAL_TYPE (MwHeapSampler, mw_heap_sampler, MW, HEAP_SAMPLER, GObject)
 
 /* `capacity`: samples kept (the oldest are dropped). */
-MwHeapSampler *mw_heap_sampler_new          (MwDevice      *device,
-                                             guint          interval_ms,
-                                             guint          capacity);
-void           mw_heap_sampler_start        (MwHeapSampler *self);
-void           mw_heap_sampler_stop         (MwHeapSampler *self);
-void           mw_heap_sampler_add_event    (MwHeapSampler *self,
-                                             const char    *what);
+MwHeapSampler *mw_heap_sampler_new (MwDevice *device, guint interval_ms, guint capacity);
+void mw_heap_sampler_start (MwHeapSampler *self);
+void mw_heap_sampler_stop (MwHeapSampler *self);
+void mw_heap_sampler_add_event (MwHeapSampler *self, const char *what);
 /* The samples, oldest first (a copy: GArray of MwHeapSample). */
-GArray        *mw_heap_sampler_get_samples  (MwHeapSampler *self);
+GArray *mw_heap_sampler_get_samples (MwHeapSampler *self);
 /* Events: GPtrArray of MwHeapEvent, owned by the sampler. */
-GPtrArray     *mw_heap_sampler_get_events   (MwHeapSampler *self);
+GPtrArray *mw_heap_sampler_get_events (MwHeapSampler *self);
 /* Slope over the samples of the last `window_ms`. */
-gboolean       mw_heap_sampler_get_leak     (MwHeapSampler *self,
-                                             guint          window_ms,
-                                             double        *bytes_per_second);
+gboolean mw_heap_sampler_get_leak (MwHeapSampler *self, guint window_ms, double *bytes_per_second);
 
 G_END_DECLS

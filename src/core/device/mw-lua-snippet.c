@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (mw-device-error-quark, mw_device_error)
+G_DEFINE_QUARK (mw - device - error - quark, mw_device_error)
 
 static gsize
 quoted_len (guint8 c)
@@ -22,15 +22,23 @@ append_quoted (GString *out, guint8 c)
 {
   switch (c)
     {
-    case '"': g_string_append (out, "\\\""); break;
-    case '\\': g_string_append (out, "\\\\"); break;
-    case '\n': g_string_append (out, "\\n"); break;
-    case '\r': g_string_append (out, "\\r"); break;
-    default:
-      if (c >= 0x20 && c < 0x7f)
-        g_string_append_c (out, c);
-      else
-        g_string_append_printf (out, "\\%03u", c);
+      case '"':
+        g_string_append (out, "\\\"");
+        break;
+      case '\\':
+        g_string_append (out, "\\\\");
+        break;
+      case '\n':
+        g_string_append (out, "\\n");
+        break;
+      case '\r':
+        g_string_append (out, "\\r");
+        break;
+      default:
+        if (c >= 0x20 && c < 0x7f)
+          g_string_append_c (out, c);
+        else
+          g_string_append_printf (out, "\\%03u", c);
     }
 }
 
@@ -89,14 +97,13 @@ mw_lua_check_file_name (const char *name, GError **error)
   if (len > MW_DEVICE_MAX_NAME)
     {
       g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME,
-                   "'%s': name is %zu bytes long; the board's file system allows at most %d",
-                   name, len, MW_DEVICE_MAX_NAME);
+                   "'%s': name is %zu bytes long; the board's file system allows at most %d", name,
+                   len, MW_DEVICE_MAX_NAME);
       return FALSE;
     }
   if (strpbrk (name, "\n\r") != NULL)
     {
-      g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME,
-                   "file name with a line break");
+      g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME, "file name with a line break");
       return FALSE;
     }
   return TRUE;

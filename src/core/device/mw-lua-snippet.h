@@ -12,14 +12,15 @@ G_BEGIN_DECLS
 
 #define MW_DEVICE_ERROR (mw_device_error_quark ())
 
-typedef enum {
-  MW_DEVICE_ERROR_BAD_NAME = 1,   /* empty, longer than 31 bytes, or otherwise unusable */
-  MW_DEVICE_ERROR_NOT_FOUND,      /* no such file on the board */
-  MW_DEVICE_ERROR_FULL,           /* the file system is full: nothing replaced */
-  MW_DEVICE_ERROR_FAILED,         /* the board refused (rename, remove, compile...) */
-  MW_DEVICE_ERROR_VERIFY,         /* the board's size or checksum disagrees */
-  MW_DEVICE_ERROR_PROTOCOL,       /* the transfer broke down beyond retries */
-  MW_DEVICE_ERROR_UNSUPPORTED,    /* the firmware lacks what the operation needs */
+typedef enum
+{
+  MW_DEVICE_ERROR_BAD_NAME = 1, /* empty, longer than 31 bytes, or otherwise unusable */
+  MW_DEVICE_ERROR_NOT_FOUND, /* no such file on the board */
+  MW_DEVICE_ERROR_FULL, /* the file system is full: nothing replaced */
+  MW_DEVICE_ERROR_FAILED, /* the board refused (rename, remove, compile...) */
+  MW_DEVICE_ERROR_VERIFY, /* the board's size or checksum disagrees */
+  MW_DEVICE_ERROR_PROTOCOL, /* the transfer broke down beyond retries */
+  MW_DEVICE_ERROR_UNSUPPORTED, /* the firmware lacks what the operation needs */
 } MwDeviceError;
 
 GQuark mw_device_error_quark (void);
@@ -31,23 +32,16 @@ GQuark mw_device_error_quark (void);
 
 /* A Lua string literal for `len` bytes of `data` (any bytes, NUL included): printable ASCII
  * only, with \", \\, \n, \r and \ddd (three digits, so a following digit is safe). */
-char    *mw_lua_quote           (const void *data,
-                                 gsize       len);
-char    *mw_lua_quote_str       (const char *text);
+char *mw_lua_quote (const void *data, gsize len);
+char *mw_lua_quote_str (const char *text);
 /* Quotes as many bytes of `data` as fit in `max_out` bytes of literal (quotes included);
  * returns how many bytes were consumed (at least 1 when max_out >= 6). */
-gsize    mw_lua_quote_prefix    (const guint8 *data,
-                                 gsize         len,
-                                 gsize         max_out,
-                                 GString      *out);
+gsize mw_lua_quote_prefix (const guint8 *data, gsize len, gsize max_out, GString *out);
 /* Checks a board file name: non-empty, at most 31 bytes, no NUL or newline. */
-gboolean mw_lua_check_file_name (const char *name,
-                                 GError    **error);
+gboolean mw_lua_check_file_name (const char *name, GError **error);
 
 /* Adler-32, as computed on the board by the upload and verification code. */
-guint32  mw_adler32_update      (guint32       adler,
-                                 const guint8 *data,
-                                 gsize         len);
+guint32 mw_adler32_update (guint32 adler, const guint8 *data, gsize len);
 #define MW_ADLER32_INIT 1u
 
 G_END_DECLS

@@ -5,30 +5,31 @@
 
 #include <string.h>
 
-typedef enum {
+typedef enum
+{
   STATE_TEXT,
-  STATE_MARK,     /* after \x02: kind letter and token */
-  STATE_BODY,     /* a FRAME or END body up to \x03 */
-  STATE_PAYLOAD,  /* reply bytes until \x02E<token> */
+  STATE_MARK, /* after \x02: kind letter and token */
+  STATE_BODY, /* a FRAME or END body up to \x03 */
+  STATE_PAYLOAD, /* reply bytes until \x02E<token> */
 } State;
 
 struct _MwReplParser
 {
-  State       state;
-  GByteArray *console;   /* pending console bytes */
-  GString    *line;      /* the current console line, without CR */
-  GByteArray *echo;      /* expected echo */
-  gsize       echo_pos;
-  char        mark[1 + MW_REPL_TOKEN_LEN + 1];
-  gsize       mark_len;
+  State state;
+  GByteArray *console; /* pending console bytes */
+  GString *line; /* the current console line, without CR */
+  GByteArray *echo; /* expected echo */
+  gsize echo_pos;
+  char mark[1 + MW_REPL_TOKEN_LEN + 1];
+  gsize mark_len;
   GByteArray *body;
   GByteArray *payload;
-  char        token[MW_REPL_TOKEN_LEN + 1];  /* of the reply being read */
-  gsize       term_pos;  /* bytes of \x02E<token> matched in PAYLOAD */
-  GString    *banner;    /* non-NULL while collecting */
-  gboolean    foreign;   /* non-blank console text came while our echo was pending */
-  char        reply_token[MW_REPL_TOKEN_LEN + 1];  /* the reply we wait for, or "" */
-  gboolean    booting;
+  char token[MW_REPL_TOKEN_LEN + 1]; /* of the reply being read */
+  gsize term_pos; /* bytes of \x02E<token> matched in PAYLOAD */
+  GString *banner; /* non-NULL while collecting */
+  gboolean foreign; /* non-blank console text came while our echo was pending */
+  char reply_token[MW_REPL_TOKEN_LEN + 1]; /* the reply we wait for, or "" */
+  gboolean booting;
 };
 
 void
@@ -238,7 +239,7 @@ end_line (MwReplParser *parser, GPtrArray *events)
       parser->booting = FALSE;
       boot_seen (parser, events);
       parser->banner = g_string_new (line);
-      if (strstr (line, "powered by Lua") != NULL)  /* 2.x: one line */
+      if (strstr (line, "powered by Lua") != NULL) /* 2.x: one line */
         end_banner (parser, events);
     }
   else if (strstr (line, "ets Jan") != NULL || strstr (line, "rst cause:") != NULL)
@@ -264,8 +265,9 @@ prompt_is_fresh (MwReplParser *parser)
 static gboolean
 line_has_text (GString *line)
 {
-  gsize start = g_str_has_prefix (line->str, ">> ") ? 3
-                : g_str_has_prefix (line->str, "> ") ? 2 : 0;
+  gsize start = g_str_has_prefix (line->str, ">> ")  ? 3
+                : g_str_has_prefix (line->str, "> ") ? 2
+                                                     : 0;
 
   for (gsize i = start; i < line->len; i++)
     if (!g_ascii_isspace (line->str[i]))
@@ -313,7 +315,7 @@ text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
           push (events, MW_REPL_EVENT_GARBLED, NULL);
         }
       else if (c == '\n' && line_has_text (parser->line))
-        parser->foreign = TRUE;  /* a whole line that is not our echo */
+        parser->foreign = TRUE; /* a whole line that is not our echo */
     }
 
   g_byte_array_append (parser->console, &c, 1);
@@ -357,105 +359,105 @@ mw_repl_parser_feed (MwReplParser *parser, const guint8 *data, gsize len)
 
       switch (parser->state)
         {
-        case STATE_TEXT:
-          if (c == 0x02)
-            {
-              flush_console (parser, events);
-              parser->state = STATE_MARK;
-              parser->mark_len = 0;
-            }
-          else
-            text_byte (parser, c, events);
-          break;
-
-        case STATE_MARK:
-          if ((parser->mark_len == 0 && g_ascii_isupper (c))
-              || (parser->mark_len > 0 && is_token_char (c)))
-            {
-              parser->mark[parser->mark_len++] = c;
-              if (parser->mark_len == 1 + MW_REPL_TOKEN_LEN)
-                {
-                  parser->mark[parser->mark_len] = '\0';
-                  memcpy (parser->token, parser->mark + 1, MW_REPL_TOKEN_LEN + 1);
-                  g_byte_array_set_size (parser->body, 0);
-                  parser->state = STATE_BODY;
-                }
-            }
-          else
-            {
-              /* Not a marker after all: the bytes are console text. */
-              parser->state = STATE_TEXT;
-              text_byte (parser, 0x02, events);
-              for (gsize k = 0; k < parser->mark_len; k++)
-                text_byte (parser, parser->mark[k], events);
-              i--;  /* look at c again as text */
-            }
-          break;
-
-        case STATE_BODY:
-          if (c != 0x03)
-            {
-              g_byte_array_append (parser->body, &c, 1);
-              break;
-            }
-          parser->state = STATE_TEXT;
-          /* After a frame the board's prompt starts a fresh line. */
-          g_string_truncate (parser->line, 0);
-          if (parser->mark[0] == 'B' && strcmp (parser->token, parser->reply_token) == 0)
-            {
-              push (events, MW_REPL_EVENT_BEGIN, parser->token);
-              parser->state = STATE_PAYLOAD;
-              parser->term_pos = 0;
-            }
-          else if (parser->mark[0] == 'E')
-            {
-              MwReplEvent *event = push (events, MW_REPL_EVENT_END, parser->token);
-
-              event->ok = parser->body->len > 0 && parser->body->data[0] == '+';
-              if (parser->body->len > 1)
-                event->data = g_bytes_new (parser->body->data + 1, parser->body->len - 1);
-            }
-          else
-            {
-              MwReplEvent *event = push (events, MW_REPL_EVENT_FRAME, parser->token);
-
-              event->frame_kind = parser->mark[0];
-              event->data = g_bytes_new (parser->body->data, parser->body->len);
-            }
-          break;
-
-        case STATE_PAYLOAD:
-          {
-            char term[3 + MW_REPL_TOKEN_LEN];
-
-            term[0] = 0x02;
-            term[1] = 'E';
-            memcpy (term + 2, parser->token, MW_REPL_TOKEN_LEN);
-            if (c == (guint8) term[parser->term_pos])
+          case STATE_TEXT:
+            if (c == 0x02)
               {
-                if (++parser->term_pos == 2 + MW_REPL_TOKEN_LEN)
+                flush_console (parser, events);
+                parser->state = STATE_MARK;
+                parser->mark_len = 0;
+              }
+            else
+              text_byte (parser, c, events);
+            break;
+
+          case STATE_MARK:
+            if ((parser->mark_len == 0 && g_ascii_isupper (c))
+                || (parser->mark_len > 0 && is_token_char (c)))
+              {
+                parser->mark[parser->mark_len++] = c;
+                if (parser->mark_len == 1 + MW_REPL_TOKEN_LEN)
                   {
-                    flush_payload (parser, events);
-                    memcpy (parser->mark, "E", 1);
-                    memcpy (parser->mark + 1, parser->token, MW_REPL_TOKEN_LEN + 1);
+                    parser->mark[parser->mark_len] = '\0';
+                    memcpy (parser->token, parser->mark + 1, MW_REPL_TOKEN_LEN + 1);
                     g_byte_array_set_size (parser->body, 0);
                     parser->state = STATE_BODY;
-                    parser->term_pos = 0;
                   }
+              }
+            else
+              {
+                /* Not a marker after all: the bytes are console text. */
+                parser->state = STATE_TEXT;
+                text_byte (parser, 0x02, events);
+                for (gsize k = 0; k < parser->mark_len; k++)
+                  text_byte (parser, parser->mark[k], events);
+                i--; /* look at c again as text */
+              }
+            break;
+
+          case STATE_BODY:
+            if (c != 0x03)
+              {
+                g_byte_array_append (parser->body, &c, 1);
                 break;
               }
-            /* \x02 only starts the terminator, so a failed match restarts at c. */
-            g_byte_array_append (parser->payload, (const guint8 *) term, parser->term_pos);
-            parser->term_pos = 0;
-            if (c == 0x02)
-              parser->term_pos = 1;
-            else
-              g_byte_array_append (parser->payload, &c, 1);
-          }
-          break;
+            parser->state = STATE_TEXT;
+            /* After a frame the board's prompt starts a fresh line. */
+            g_string_truncate (parser->line, 0);
+            if (parser->mark[0] == 'B' && strcmp (parser->token, parser->reply_token) == 0)
+              {
+                push (events, MW_REPL_EVENT_BEGIN, parser->token);
+                parser->state = STATE_PAYLOAD;
+                parser->term_pos = 0;
+              }
+            else if (parser->mark[0] == 'E')
+              {
+                MwReplEvent *event = push (events, MW_REPL_EVENT_END, parser->token);
 
-        default:
-          g_assert_not_reached ();
+                event->ok = parser->body->len > 0 && parser->body->data[0] == '+';
+                if (parser->body->len > 1)
+                  event->data = g_bytes_new (parser->body->data + 1, parser->body->len - 1);
+              }
+            else
+              {
+                MwReplEvent *event = push (events, MW_REPL_EVENT_FRAME, parser->token);
+
+                event->frame_kind = parser->mark[0];
+                event->data = g_bytes_new (parser->body->data, parser->body->len);
+              }
+            break;
+
+          case STATE_PAYLOAD:
+            {
+              char term[3 + MW_REPL_TOKEN_LEN];
+
+              term[0] = 0x02;
+              term[1] = 'E';
+              memcpy (term + 2, parser->token, MW_REPL_TOKEN_LEN);
+              if (c == (guint8) term[parser->term_pos])
+                {
+                  if (++parser->term_pos == 2 + MW_REPL_TOKEN_LEN)
+                    {
+                      flush_payload (parser, events);
+                      memcpy (parser->mark, "E", 1);
+                      memcpy (parser->mark + 1, parser->token, MW_REPL_TOKEN_LEN + 1);
+                      g_byte_array_set_size (parser->body, 0);
+                      parser->state = STATE_BODY;
+                      parser->term_pos = 0;
+                    }
+                  break;
+                }
+              /* \x02 only starts the terminator, so a failed match restarts at c. */
+              g_byte_array_append (parser->payload, (const guint8 *) term, parser->term_pos);
+              parser->term_pos = 0;
+              if (c == 0x02)
+                parser->term_pos = 1;
+              else
+                g_byte_array_append (parser->payload, &c, 1);
+            }
+            break;
+
+          default:
+            g_assert_not_reached ();
         }
     }
   if (parser->state == STATE_PAYLOAD)

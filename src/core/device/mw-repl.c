@@ -9,68 +9,84 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK (mw-repl-error-quark, mw_repl_error)
+G_DEFINE_QUARK (mw - repl - error - quark, mw_repl_error)
 
-typedef enum {
+typedef enum
+{
   CMD_EXEC,
   CMD_LINE,
   CMD_SYNC,
   CMD_LOCK,
 } CmdKind;
 
-typedef struct {
-  MwRepl          *repl;        /* not a reference */
-  CmdKind          kind;
-  GTask           *task;
-  GPtrArray       *lines;       /* char *, sent one after the other */
-  guint            next_line;
-  char             token[MW_REPL_TOKEN_LEN + 1];
-  guint            timeout_ms;
+typedef struct
+{
+  MwRepl *repl; /* not a reference */
+  CmdKind kind;
+  GTask *task;
+  GPtrArray *lines; /* char *, sent one after the other */
+  guint next_line;
+  char token[MW_REPL_TOKEN_LEN + 1];
+  guint timeout_ms;
   MwReplOutputFunc output;
-  gpointer         output_data;
-  GByteArray      *payload;
-  GString         *console;     /* console text while running: a syntax error's message */
-  gboolean         begun;
-  gboolean         started;
-  gboolean         bypass;      /* run by the lock holder */
-  guint            semicolons;  /* SYNC: continuation enders sent */
-  gulong           cancel_id;
-  gint64           rx_at_write; /* rx counter when the last line was written */
-  guint64          serial;
-  guint64          line_batch;  /* the read batch during which the last line went out */
-  guint            attempts;    /* sends after garbled lines */
+  gpointer output_data;
+  GByteArray *payload;
+  GString *console; /* console text while running: a syntax error's message */
+  gboolean begun;
+  gboolean started;
+  gboolean bypass; /* run by the lock holder */
+  guint semicolons; /* SYNC: continuation enders sent */
+  gulong cancel_id;
+  gint64 rx_at_write; /* rx counter when the last line was written */
+  guint64 serial;
+  guint64 line_batch; /* the read batch during which the last line went out */
+  guint attempts; /* sends after garbled lines */
 } Command;
 
 struct _MwRepl
 {
-  GObject       parent_instance;
-  MwTransport  *transport;
+  GObject parent_instance;
+  MwTransport *transport;
   GMainContext *context;
   MwReplParser *parser;
-  MwReplState   state;
-  GQueue        queue;         /* Command, waiting */
-  Command      *active;
-  gboolean      locked;
-  gboolean      await_prompt;  /* the last command ended; its prompt is still to come */
-  GSource      *timeout_source;
-  GSource      *grace_source;
-  gulong        bytes_id;
-  gulong        closed_id;
-  MwBoardInfo  *banner_info;
-  gint64        rx_count;
-  GRand        *rand;
-  guint64       next_serial;
-  guint64       batch;         /* counts reads: events of one read predate lines sent in it */
-  Command      *retry;         /* a lock holder's command to send again after the prompt */
-  gboolean      wrote_in_batch; /* a line went out while this read's events were handled */
+  MwReplState state;
+  GQueue queue; /* Command, waiting */
+  Command *active;
+  gboolean locked;
+  gboolean await_prompt; /* the last command ended; its prompt is still to come */
+  GSource *timeout_source;
+  GSource *grace_source;
+  gulong bytes_id;
+  gulong closed_id;
+  MwBoardInfo *banner_info;
+  gint64 rx_count;
+  GRand *rand;
+  guint64 next_serial;
+  guint64 batch; /* counts reads: events of one read predate lines sent in it */
+  Command *retry; /* a lock holder's command to send again after the prompt */
+  gboolean wrote_in_batch; /* a line went out while this read's events were handled */
 };
 
 G_DEFINE_FINAL_TYPE (MwRepl, mw_repl, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_TRANSPORT, PROP_STATE, PROP_BANNER_INFO, N_PROPS };
+enum
+{
+  PROP_0,
+  PROP_TRANSPORT,
+  PROP_STATE,
+  PROP_BANNER_INFO,
+  N_PROPS
+};
 static GParamSpec *properties[N_PROPS];
 
-enum { SIGNAL_CONSOLE, SIGNAL_FRAME, SIGNAL_RESET, SIGNAL_BANNER, N_SIGNALS };
+enum
+{
+  SIGNAL_CONSOLE,
+  SIGNAL_FRAME,
+  SIGNAL_RESET,
+  SIGNAL_BANNER,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 static void process_queue (MwRepl *self);
@@ -224,24 +240,25 @@ on_timeout (gpointer user_data)
       set_state (self, MW_REPL_STATE_SILENT);
       message = g_strdup_printf ("no answer from the board within %u ms (is the baud rate "
                                  "right? is it in a boot loop? is another program using "
-                                 "the port?)", cmd->timeout_ms);
+                                 "the port?)",
+                                 cmd->timeout_ms);
     }
   else
     {
       set_state (self, MW_REPL_STATE_BUSY);
-      message = g_strdup_printf ("the board did not finish within %u ms (still running?)",
-                                 cmd->timeout_ms);
+      message =
+        g_strdup_printf ("the board did not finish within %u ms (still running?)", cmd->timeout_ms);
     }
   /* The next command waits for a prompt first (bounded by the grace timer), after whatever
    * partial line the board holds is cleared. */
   self->await_prompt = TRUE;
   if (cmd->kind == CMD_EXEC && !cmd->begun)
     write_breaker (self);
-  command_fail (self, cmd, g_error_new_literal (MW_REPL_ERROR,
-                                                cmd->kind == CMD_SYNC
-                                                  ? MW_REPL_ERROR_NO_ANSWER
-                                                  : MW_REPL_ERROR_TIMEOUT,
-                                                message));
+  command_fail (
+    self, cmd,
+    g_error_new_literal (MW_REPL_ERROR,
+                         cmd->kind == CMD_SYNC ? MW_REPL_ERROR_NO_ANSWER : MW_REPL_ERROR_TIMEOUT,
+                         message));
   process_queue (self);
   return G_SOURCE_REMOVE;
 }
@@ -262,10 +279,11 @@ start_timeout (MwRepl *self, Command *cmd, gsize bytes_written)
   g_source_attach (self->timeout_source, self->context);
 }
 
-typedef struct {
-  MwRepl  *repl;
+typedef struct
+{
+  MwRepl *repl;
   Command *cmd;
-  gsize    len;
+  gsize len;
 } WriteData;
 
 static void
@@ -329,9 +347,10 @@ retry_garbled (MwRepl *self, Command *cmd)
     {
       write_breaker (self);
       self->await_prompt = TRUE;
-      command_fail (self, cmd, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER,
-                                            "the board keeps receiving garbled lines (a "
-                                            "noisy line, or the wrong baud rate?)"));
+      command_fail (self, cmd,
+                    g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER,
+                                 "the board keeps receiving garbled lines (a "
+                                 "noisy line, or the wrong baud rate?)"));
       return;
     }
   stop_timeout (self);
@@ -429,59 +448,61 @@ handle_prompt (MwRepl *self, gboolean continuation)
     }
   switch (cmd->kind)
     {
-    case CMD_SYNC:
-      if (!continuation)
-        command_succeed (self, cmd);
-      else if (cmd->semicolons++ < 2)
-        {
-          /* ";" is a syntax error in Lua 5.1 that ends any unfinished chunk. */
-          g_ptr_array_add (cmd->lines, g_strdup (";"));
+      case CMD_SYNC:
+        if (!continuation)
+          command_succeed (self, cmd);
+        else if (cmd->semicolons++ < 2)
+          {
+            /* ";" is a syntax error in Lua 5.1 that ends any unfinished chunk. */
+            g_ptr_array_add (cmd->lines, g_strdup (";"));
+            send_next_line (self, cmd);
+          }
+        break;
+
+      case CMD_LINE:
+        if (continuation && cmd->next_line < cmd->lines->len)
           send_next_line (self, cmd);
-        }
-      break;
+        else
+          command_succeed (self, cmd);
+        break;
 
-    case CMD_LINE:
-      if (continuation && cmd->next_line < cmd->lines->len)
-        send_next_line (self, cmd);
-      else
-        command_succeed (self, cmd);
-      break;
+      case CMD_EXEC:
+        if (cmd->begun)
+          break; /* prompts inside a reply are payload; this is a stray one */
+        if (continuation && cmd->next_line < cmd->lines->len)
+          send_next_line (self, cmd);
+        else if (continuation)
+          {
+            /* Our wrapper is complete Lua, so the user's code left something open. */
+            self->await_prompt = TRUE;
+            mw_repl_parser_expect_echo (self->parser, ";\n", 2);
+            mw_transport_write (self->transport, ";\n", 2);
+            command_fail (self, cmd,
+                          g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_INCOMPLETE,
+                                       "unfinished Lua chunk (a missing 'end' or "
+                                       "closing bracket?)"));
+          }
+        else
+          {
+            g_autofree char *msg = g_strstrip (g_strdup (cmd->console ? cmd->console->str : ""));
+            const char *text = msg;
+            gsize n = strlen (msg);
 
-    case CMD_EXEC:
-      if (cmd->begun)
-        break;  /* prompts inside a reply are payload; this is a stray one */
-      if (continuation && cmd->next_line < cmd->lines->len)
-        send_next_line (self, cmd);
-      else if (continuation)
-        {
-          /* Our wrapper is complete Lua, so the user's code left something open. */
-          self->await_prompt = TRUE;
-          mw_repl_parser_expect_echo (self->parser, ";\n", 2);
-          mw_transport_write (self->transport, ";\n", 2);
-          command_fail (self, cmd, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_INCOMPLETE,
-                                                "unfinished Lua chunk (a missing 'end' or "
-                                                "closing bracket?)"));
-        }
-      else
-        {
-          g_autofree char *msg = g_strstrip (g_strdup (cmd->console ? cmd->console->str : ""));
-          const char *text = msg;
-          gsize n = strlen (msg);
+            if (n > 0 && msg[n - 1] == '>') /* the prompt that ended it */
+              g_strchomp (msg)[n - 1] = '\0', g_strchomp (msg);
 
-          if (n > 0 && msg[n - 1] == '>')  /* the prompt that ended it */
-            g_strchomp (msg)[n - 1] = '\0', g_strchomp (msg);
+            /* 3.0 prints "Lua error: \t<message>", 2.x just the message (facts §1). */
+            if (g_str_has_prefix (text, "Lua error:"))
+              text = g_strchug ((char *) text + strlen ("Lua error:"));
+            command_fail (self, cmd,
+                          g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s",
+                                       *text ? text : "the board rejected the code"));
+          }
+        break;
 
-          /* 3.0 prints "Lua error: \t<message>", 2.x just the message (facts §1). */
-          if (g_str_has_prefix (text, "Lua error:"))
-            text = g_strchug ((char *) text + strlen ("Lua error:"));
-          command_fail (self, cmd, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s",
-                                                *text ? text : "the board rejected the code"));
-        }
-      break;
-
-    case CMD_LOCK:
-    default:
-      g_assert_not_reached ();
+      case CMD_LOCK:
+      default:
+        g_assert_not_reached ();
     }
   process_queue (self);
 }
@@ -511,117 +532,118 @@ handle_event (MwRepl *self, MwReplEvent *event)
 
   switch (event->kind)
     {
-    case MW_REPL_EVENT_CONSOLE:
-    case MW_REPL_EVENT_NOISE:
-      if (cmd != NULL && !cmd->begun && cmd->console != NULL)
-        {
-          gsize len;
-          const char *data = g_bytes_get_data (event->data, &len);
-
-          g_string_append_len (cmd->console, data, len);
-          if (cmd->kind == CMD_LINE)
-            g_byte_array_append (cmd->payload, (const guint8 *) data, len);
-        }
-      g_signal_emit (self, signals[SIGNAL_CONSOLE], 0, event->data,
-                     event->kind == MW_REPL_EVENT_NOISE);
-      break;
-
-    case MW_REPL_EVENT_PROMPT:
-    case MW_REPL_EVENT_CONTINUATION:
-      /* A prompt parsed in the same read as a line was sent cannot answer that line. */
-      if (event->ok && !self->wrote_in_batch)
-        handle_prompt (self, event->kind == MW_REPL_EVENT_CONTINUATION);
-      else
-        set_state (self, event->kind == MW_REPL_EVENT_CONTINUATION
-                           ? MW_REPL_STATE_CONTINUATION : MW_REPL_STATE_IDLE);
-      break;
-
-    case MW_REPL_EVENT_BEGIN:
-      if (cmd != NULL && cmd->kind == CMD_EXEC && strcmp (cmd->token, event->token) == 0)
-        {
-          cmd->begun = TRUE;
-          set_state (self, MW_REPL_STATE_BUSY);
-        }
-      break;
-
-    case MW_REPL_EVENT_PAYLOAD:
-      if (cmd != NULL && cmd->begun && strcmp (cmd->token, event->token) == 0)
-        {
-          if (cmd->output != NULL)
-            cmd->output (event->data, cmd->output_data);
-          else
-            g_byte_array_append (cmd->payload, g_bytes_get_data (event->data, NULL),
-                                 g_bytes_get_size (event->data));
-        }
-      break;
-
-    case MW_REPL_EVENT_END:
-      if (cmd != NULL && cmd->kind == CMD_EXEC && strcmp (cmd->token, event->token) == 0)
-        {
-          self->await_prompt = TRUE;
-          if (event->ok)
-            command_succeed (self, cmd);
-          else
-            {
-              g_autofree char *raw = event->data
-                ? g_strndup (g_bytes_get_data (event->data, NULL), g_bytes_get_size (event->data))
-                : g_strdup ("error");
-              g_autofree char *msg = user_line_numbers (raw);
-
-              command_fail (self, cmd, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s", msg));
-            }
-          process_queue (self);
-        }
-      break;
-
-    case MW_REPL_EVENT_GARBLED:
-      /* Only while the chunk cannot have run: the tail line is the one that runs it. */
-      if (cmd != NULL && cmd->kind == CMD_EXEC && !cmd->begun
-          && cmd->next_line < cmd->lines->len && !self->wrote_in_batch)
-        retry_garbled (self, cmd);
-      break;
-
-    case MW_REPL_EVENT_FRAME:
-      {
-        char kind[2] = { event->frame_kind, '\0' };
-
-        g_signal_emit (self, signals[SIGNAL_FRAME], 0, kind, event->token, event->data);
-      }
-      break;
-
-    case MW_REPL_EVENT_BOOT:
-      set_state (self, MW_REPL_STATE_BOOTING);
-      stop_timeout (self);
-      if (cmd != NULL && cmd->kind == CMD_SYNC)
-        {
-          /* Getting to the prompt through a restart is fine: wait longer for it. */
-          cmd->timeout_ms = MAX (cmd->timeout_ms, 5000);
-          start_timeout (self, cmd, 0);
-        }
-      else
-        fail_all (self, MW_REPL_ERROR_RESET,
-                  "the board restarted (reset, crash or power loss) while the command ran");
-      g_signal_emit (self, signals[SIGNAL_RESET], 0);
-      break;
-
-    case MW_REPL_EVENT_BANNER:
-      {
-        g_autofree char *text = g_strndup (g_bytes_get_data (event->data, NULL),
-                                           g_bytes_get_size (event->data));
-        MwBoardInfo *info = mw_board_info_parse_banner (text);
-
-        if (info != NULL)
+      case MW_REPL_EVENT_CONSOLE:
+      case MW_REPL_EVENT_NOISE:
+        if (cmd != NULL && !cmd->begun && cmd->console != NULL)
           {
-            g_clear_pointer (&self->banner_info, mw_board_info_free);
-            self->banner_info = info;
-            g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BANNER_INFO]);
-          }
-        g_signal_emit (self, signals[SIGNAL_BANNER], 0, text);
-      }
-      break;
+            gsize len;
+            const char *data = g_bytes_get_data (event->data, &len);
 
-    default:
-      break;
+            g_string_append_len (cmd->console, data, len);
+            if (cmd->kind == CMD_LINE)
+              g_byte_array_append (cmd->payload, (const guint8 *) data, len);
+          }
+        g_signal_emit (self, signals[SIGNAL_CONSOLE], 0, event->data,
+                       event->kind == MW_REPL_EVENT_NOISE);
+        break;
+
+      case MW_REPL_EVENT_PROMPT:
+      case MW_REPL_EVENT_CONTINUATION:
+        /* A prompt parsed in the same read as a line was sent cannot answer that line. */
+        if (event->ok && !self->wrote_in_batch)
+          handle_prompt (self, event->kind == MW_REPL_EVENT_CONTINUATION);
+        else
+          set_state (self, event->kind == MW_REPL_EVENT_CONTINUATION ? MW_REPL_STATE_CONTINUATION
+                                                                     : MW_REPL_STATE_IDLE);
+        break;
+
+      case MW_REPL_EVENT_BEGIN:
+        if (cmd != NULL && cmd->kind == CMD_EXEC && strcmp (cmd->token, event->token) == 0)
+          {
+            cmd->begun = TRUE;
+            set_state (self, MW_REPL_STATE_BUSY);
+          }
+        break;
+
+      case MW_REPL_EVENT_PAYLOAD:
+        if (cmd != NULL && cmd->begun && strcmp (cmd->token, event->token) == 0)
+          {
+            if (cmd->output != NULL)
+              cmd->output (event->data, cmd->output_data);
+            else
+              g_byte_array_append (cmd->payload, g_bytes_get_data (event->data, NULL),
+                                   g_bytes_get_size (event->data));
+          }
+        break;
+
+      case MW_REPL_EVENT_END:
+        if (cmd != NULL && cmd->kind == CMD_EXEC && strcmp (cmd->token, event->token) == 0)
+          {
+            self->await_prompt = TRUE;
+            if (event->ok)
+              command_succeed (self, cmd);
+            else
+              {
+                g_autofree char *raw = event->data
+                                         ? g_strndup (g_bytes_get_data (event->data, NULL),
+                                                      g_bytes_get_size (event->data))
+                                         : g_strdup ("error");
+                g_autofree char *msg = user_line_numbers (raw);
+
+                command_fail (self, cmd, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s", msg));
+              }
+            process_queue (self);
+          }
+        break;
+
+      case MW_REPL_EVENT_GARBLED:
+        /* Only while the chunk cannot have run: the tail line is the one that runs it. */
+        if (cmd != NULL && cmd->kind == CMD_EXEC && !cmd->begun && cmd->next_line < cmd->lines->len
+            && !self->wrote_in_batch)
+          retry_garbled (self, cmd);
+        break;
+
+      case MW_REPL_EVENT_FRAME:
+        {
+          char kind[2] = { event->frame_kind, '\0' };
+
+          g_signal_emit (self, signals[SIGNAL_FRAME], 0, kind, event->token, event->data);
+        }
+        break;
+
+      case MW_REPL_EVENT_BOOT:
+        set_state (self, MW_REPL_STATE_BOOTING);
+        stop_timeout (self);
+        if (cmd != NULL && cmd->kind == CMD_SYNC)
+          {
+            /* Getting to the prompt through a restart is fine: wait longer for it. */
+            cmd->timeout_ms = MAX (cmd->timeout_ms, 5000);
+            start_timeout (self, cmd, 0);
+          }
+        else
+          fail_all (self, MW_REPL_ERROR_RESET,
+                    "the board restarted (reset, crash or power loss) while the command ran");
+        g_signal_emit (self, signals[SIGNAL_RESET], 0);
+        break;
+
+      case MW_REPL_EVENT_BANNER:
+        {
+          g_autofree char *text =
+            g_strndup (g_bytes_get_data (event->data, NULL), g_bytes_get_size (event->data));
+          MwBoardInfo *info = mw_board_info_parse_banner (text);
+
+          if (info != NULL)
+            {
+              g_clear_pointer (&self->banner_info, mw_board_info_free);
+              self->banner_info = info;
+              g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BANNER_INFO]);
+            }
+          g_signal_emit (self, signals[SIGNAL_BANNER], 0, text);
+        }
+        break;
+
+      default:
+        break;
     }
 }
 
@@ -652,7 +674,8 @@ on_closed (MwTransport *transport, const GError *error, gpointer user_data)
   fail_all (self, MW_REPL_ERROR_CLOSED, error ? error->message : "the port was closed");
 }
 
-typedef struct {
+typedef struct
+{
   MwRepl *repl;
   guint64 serial;
 } CancelData;
@@ -682,8 +705,7 @@ on_cancelled_idle (gpointer user_data)
     {
       if (cmd->started)
         self->await_prompt = TRUE;
-      command_fail (self, cmd, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                    "cancelled"));
+      command_fail (self, cmd, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
       process_queue (self);
     }
   return G_SOURCE_REMOVE;
@@ -748,8 +770,8 @@ enqueue (MwRepl *self, Command *cmd)
     }
   if (cancellable != NULL)
     {
-      cmd->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancel_signal), cmd,
-                                              NULL);
+      cmd->cancel_id =
+        g_cancellable_connect (cancellable, G_CALLBACK (on_cancel_signal), cmd, NULL);
       /* Already cancelled: the handler ran synchronously and queued the failure. */
     }
   if (cmd->bypass)
@@ -776,9 +798,11 @@ static gboolean
 build_exec_lines (Command *cmd, const char *code, GError **error)
 {
   g_autofree char *head = g_strdup_printf ("uart.write(0,\"\\2B%s\\3\")local o,e=pcall("
-                                           "function()", cmd->token);
+                                           "function()",
+                                           cmd->token);
   g_autofree char *tail = g_strdup_printf ("end)uart.write(0,\"\\2E%s\",o and\"+\"or\"-\","
-                                           "o and\"\"or tostring(e),\"\\3\")", cmd->token);
+                                           "o and\"\"or tostring(e),\"\\3\")",
+                                           cmd->token);
   gsize len = strlen (code);
   g_autoptr (MwLuaTree) tree = mw_lua_tree_parse ("stdin", code, len, 0);
   const MwLuaDiagnostic *syntax = mw_lua_tree_get_error (tree);
@@ -808,8 +832,8 @@ build_exec_lines (Command *cmd, const char *code, GError **error)
         if (n > MW_REPL_MAX_LINE)
           {
             g_set_error (error, MW_REPL_ERROR, MW_REPL_ERROR_LINE_TOO_LONG,
-                         "line %u is %zu bytes long; the board reads at most %d per line",
-                         i + 1, n, MW_REPL_MAX_LINE);
+                         "line %u is %zu bytes long; the board reads at most %d per line", i + 1, n,
+                         MW_REPL_MAX_LINE);
             return FALSE;
           }
         if (n > 0)
@@ -846,10 +870,9 @@ execute_common (MwRepl *self, const char *code, guint timeout_ms, MwReplOutputFu
 }
 
 void
-mw_repl_execute_async (MwRepl *self, const char *code, guint timeout_ms,
-                       MwReplOutputFunc output, gpointer output_data,
-                       GCancellable *cancellable, GAsyncReadyCallback callback,
-                       gpointer user_data)
+mw_repl_execute_async (MwRepl *self, const char *code, guint timeout_ms, MwReplOutputFunc output,
+                       gpointer output_data, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (MW_IS_REPL (self));
   g_return_if_fail (code != NULL);
@@ -887,8 +910,7 @@ mw_repl_execute (MwRepl *self, const char *code, guint timeout_ms, GCancellable 
   g_autoptr (GAsyncResult) result = NULL;
 
   g_return_val_if_fail (MW_IS_REPL (self), NULL);
-  mw_repl_execute_async (self, code, timeout_ms, NULL, NULL, cancellable, store_result,
-                         &result);
+  mw_repl_execute_async (self, code, timeout_ms, NULL, NULL, cancellable, store_result, &result);
   while (result == NULL)
     g_main_context_iteration (self->context, TRUE);
   return mw_repl_execute_finish (self, result, error);
@@ -901,8 +923,8 @@ mw_repl_sync_async (MwRepl *self, guint timeout_ms, GCancellable *cancellable,
   Command *cmd;
 
   g_return_if_fail (MW_IS_REPL (self));
-  cmd = command_new (self, CMD_SYNC, timeout_ms, cancellable, callback, user_data,
-                     mw_repl_sync_async);
+  cmd =
+    command_new (self, CMD_SYNC, timeout_ms, cancellable, callback, user_data, mw_repl_sync_async);
   g_ptr_array_add (cmd->lines, g_strdup (""));
   /* Whatever prompt the previous command owed is no longer worth waiting for. */
   self->await_prompt = FALSE;
@@ -936,8 +958,7 @@ mw_repl_send_line_async (MwRepl *self, const char *line, guint timeout_ms,
 
       command_free (cmd);
       g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_LINE_TOO_LONG,
-                               "a line must be one line of at most %d bytes",
-                               MW_REPL_MAX_LINE);
+                               "a line must be one line of at most %d bytes", MW_REPL_MAX_LINE);
       g_object_unref (task);
       return;
     }
@@ -957,8 +978,8 @@ mw_repl_lock_async (MwRepl *self, GCancellable *cancellable, GAsyncReadyCallback
                     gpointer user_data)
 {
   g_return_if_fail (MW_IS_REPL (self));
-  enqueue (self, command_new (self, CMD_LOCK, 0, cancellable, callback, user_data,
-                              mw_repl_lock_async));
+  enqueue (self,
+           command_new (self, CMD_LOCK, 0, cancellable, callback, user_data, mw_repl_lock_async));
 }
 
 gboolean
@@ -1036,7 +1057,7 @@ mw_repl_close (MwRepl *self)
 {
   g_return_if_fail (MW_IS_REPL (self));
   if (mw_transport_is_open (self->transport))
-    mw_transport_close (self->transport);  /* fails everything through "closed" */
+    mw_transport_close (self->transport); /* fails everything through "closed" */
 }
 
 MwReplState
@@ -1102,8 +1123,8 @@ mw_repl_constructed (GObject *object)
   MwRepl *self = MW_REPL (object);
 
   G_OBJECT_CLASS (mw_repl_parent_class)->constructed (object);
-  self->bytes_id = g_signal_connect (self->transport, "bytes-received", G_CALLBACK (on_bytes),
-                                     self);
+  self->bytes_id =
+    g_signal_connect (self->transport, "bytes-received", G_CALLBACK (on_bytes), self);
   self->closed_id = g_signal_connect (self->transport, "closed", G_CALLBACK (on_closed), self);
 }
 
@@ -1114,17 +1135,17 @@ mw_repl_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspe
 
   switch (id)
     {
-    case PROP_TRANSPORT:
-      g_value_set_object (value, self->transport);
-      break;
-    case PROP_STATE:
-      g_value_set_enum (value, self->state);
-      break;
-    case PROP_BANNER_INFO:
-      g_value_set_boxed (value, self->banner_info);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      case PROP_TRANSPORT:
+        g_value_set_object (value, self->transport);
+        break;
+      case PROP_STATE:
+        g_value_set_enum (value, self->state);
+        break;
+      case PROP_BANNER_INFO:
+        g_value_set_boxed (value, self->banner_info);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
 
@@ -1135,11 +1156,11 @@ mw_repl_set_property (GObject *object, guint id, const GValue *value, GParamSpec
 
   switch (id)
     {
-    case PROP_TRANSPORT:
-      self->transport = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      case PROP_TRANSPORT:
+        self->transport = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
 
@@ -1170,9 +1191,9 @@ mw_repl_class_init (MwReplClass *klass)
    * @data: console bytes (the board's output outside replies, our echo removed)
    * @noise: TRUE when the bytes are not text at this baud (ROM output at 74880)
    */
-  signals[SIGNAL_CONSOLE] =
-    g_signal_new ("console", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_BYTES, G_TYPE_BOOLEAN);
+  signals[SIGNAL_CONSOLE] = g_signal_new ("console", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BYTES,
+                                          G_TYPE_BOOLEAN);
   /**
    * MwRepl::frame:
    * @kind: the frame's letter as a one-character string
@@ -1181,17 +1202,15 @@ mw_repl_class_init (MwReplClass *klass)
    *
    * A framed message that is not a command reply (upload acknowledgements).
    */
-  signals[SIGNAL_FRAME] =
-    g_signal_new ("frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BYTES);
+  signals[SIGNAL_FRAME] = g_signal_new ("frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+                                        G_TYPE_STRING, G_TYPE_BYTES);
   /** MwRepl::reset: the board restarted (banner or ROM noise). */
-  signals[SIGNAL_RESET] =
-    g_signal_new ("reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[SIGNAL_RESET] = g_signal_new ("reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
   /** MwRepl::banner: the firmware's banner text. */
-  signals[SIGNAL_BANNER] =
-    g_signal_new ("banner", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_BANNER] = g_signal_new ("banner", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -7,65 +7,67 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WINDOW 2               /* raw blocks in flight: the 256-byte ring holds one more */
-#define MAX_BLOCKS 8224        /* 0x2020, two spaces: the abort header */
+#define WINDOW 2 /* raw blocks in flight: the 256-byte ring holds one more */
+#define MAX_BLOCKS 8224 /* 0x2020, two spaces: the abort header */
 #define MAX_RECOVERIES 200
-#define MAX_BAD_IN_A_ROW 4     /* then assume the board's block framing slipped */
-#define DRAIN_MS 100           /* board side: after a failure, swallow blocks still in flight */
-#define VANISH_MS 2000         /* board side: no block for this long, give the REPL back */
-#define TEXT_LITERAL_MAX 130   /* quoted bytes per fallback line (the wrapper adds ~110) */
+#define MAX_BAD_IN_A_ROW 4 /* then assume the board's block framing slipped */
+#define DRAIN_MS 100 /* board side: after a failure, swallow blocks still in flight */
+#define VANISH_MS 2000 /* board side: no block for this long, give the REPL back */
+#define TEXT_LITERAL_MAX 130 /* quoted bytes per fallback line (the wrapper adds ~110) */
 
-typedef enum {
+typedef enum
+{
   STEP_LOCK,
   STEP_FAST,
   STEP_SETUP,
   STEP_SEND,
-  STEP_VERIFY,     /* every block acknowledged; the board checks the whole file */
-  STEP_RECOVER,    /* abort block sent; waiting for the board's "-aborted" */
+  STEP_VERIFY, /* every block acknowledged; the board checks the whole file */
+  STEP_RECOVER, /* abort block sent; waiting for the board's "-aborted" */
   STEP_TEXT,
   STEP_CLEANUP,
   STEP_DONE,
 } Step;
 
-typedef struct {
-  MwDevice        *device;
-  MwRepl          *repl;
-  char            *name;
-  GBytes          *data;
-  const guint8    *bytes;
-  gsize            len;
-  MwUploadFlags    flags;
-  guint            fast_baud;
-  guint            normal_baud;
+typedef struct
+{
+  MwDevice *device;
+  MwRepl *repl;
+  char *name;
+  GBytes *data;
+  const guint8 *bytes;
+  gsize len;
+  MwUploadFlags flags;
+  guint fast_baud;
+  guint normal_baud;
   MwUploadProgress progress;
-  gpointer         progress_data;
+  gpointer progress_data;
 
-  Step             step;
-  char             token[8];
-  guint            n_blocks;
-  guint32         *block_sums;   /* Adler-32 of each padded block as sent */
-  gboolean        *ok;           /* acknowledged with the right sum */
-  guint            confirmed;    /* every block below is ok */
-  guint            next;         /* next block to send */
-  guint            in_flight;
-  guint            bad_in_a_row;
-  guint            setup_failures;
-  guint            recover_timeouts;
-  guint            restarts;
-  gboolean         cancelling;   /* abort sent for a cancel: end, don't resume */
-  gboolean         busy_exec;    /* a command of ours is running: cancel after it */
-  guint32          file_a, file_b;
-  gsize            text_pos;     /* fallback: bytes written */
+  Step step;
+  char token[8];
+  guint n_blocks;
+  guint32 *block_sums; /* Adler-32 of each padded block as sent */
+  gboolean *ok; /* acknowledged with the right sum */
+  guint confirmed; /* every block below is ok */
+  guint next; /* next block to send */
+  guint in_flight;
+  guint bad_in_a_row;
+  guint setup_failures;
+  guint recover_timeouts;
+  guint restarts;
+  gboolean cancelling; /* abort sent for a cancel: end, don't resume */
+  gboolean busy_exec; /* a command of ours is running: cancel after it */
+  guint32 file_a, file_b;
+  gsize text_pos; /* fallback: bytes written */
 
-  GSource         *timer;
-  gulong           frame_id;
-  gulong           reset_id;
-  gulong           state_id;
-  gboolean         locked;
-  gboolean         fast_active;
-  GError          *failure;      /* the error to report once cleaned up */
-  MwUploadStats    stats;
-  gint64           start;
+  GSource *timer;
+  gulong frame_id;
+  gulong reset_id;
+  gulong state_id;
+  gboolean locked;
+  gboolean fast_active;
+  GError *failure; /* the error to report once cleaned up */
+  MwUploadStats stats;
+  gint64 start;
 } Upload;
 
 static void upload_fail (GTask *task, GError *error);
@@ -202,7 +204,7 @@ on_cleanup_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (up->step == STEP_DONE)
     return;
   if (up->fast_active)
-    arm_timer (task, 60, on_restored);  /* the board switches back 30 ms after the reply */
+    arm_timer (task, 60, on_restored); /* the board switches back 30 ms after the reply */
   else
     finish (task);
 }
@@ -219,8 +221,7 @@ cleanup (GTask *task)
   up->step = STEP_CLEANUP;
   if (mw_repl_get_state (up->repl) == MW_REPL_STATE_CLOSED
       || g_error_matches (up->failure, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
-      || g_error_matches (up->failure, MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER)
-      || !up->locked)
+      || g_error_matches (up->failure, MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER) || !up->locked)
     {
       finish (task);
       return;
@@ -231,8 +232,10 @@ cleanup (GTask *task)
   if (up->failure)
     mw_repl_write_raw (up->repl, "\n", 1);
   if (up->fast_active)
-    g_string_append_printf (code, " tmr.create():alarm(30,0,function() "
-                                  "uart.setup(0,%u,8,0,1,1) end)", up->normal_baud);
+    g_string_append_printf (code,
+                            " tmr.create():alarm(30,0,function() "
+                            "uart.setup(0,%u,8,0,1,1) end)",
+                            up->normal_baud);
   up->busy_exec = TRUE;
   mw_repl_locked_execute_async (up->repl, code->str, 1000, NULL, on_cleanup_done,
                                 g_object_ref (task));
@@ -271,7 +274,8 @@ on_reset (MwRepl *repl, gpointer user_data)
 
   upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_RESET,
                                   "%s: the board restarted during the upload; the file on "
-                                  "the board was not replaced", up->name));
+                                  "the board was not replaced",
+                                  up->name));
 }
 
 static void
@@ -286,13 +290,15 @@ on_state (MwRepl *repl, GParamSpec *pspec, gpointer user_data)
       if (up->next < up->n_blocks)
         upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
                                         "%s: the port closed during the upload; the file on "
-                                        "the board was not replaced", up->name));
+                                        "the board was not replaced",
+                                        up->name));
       else
         /* every block went out: the board may have verified and renamed before we heard */
         upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
                                         "%s: the port closed before the board confirmed the "
                                         "upload; the board holds either the old file or the "
-                                        "new one, verified (never a partial file)", up->name));
+                                        "new one, verified (never a partial file)",
+                                        up->name));
     }
 }
 
@@ -317,7 +323,8 @@ start_recovery (GTask *task)
     {
       upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL,
                                       "%s: too many transmission errors; the file on the "
-                                      "board was not replaced", up->name));
+                                      "board was not replaced",
+                                      up->name));
       return;
     }
   /* Two blocks of spaces: whatever the board's collector holds, the second is a whole
@@ -345,7 +352,8 @@ on_recover_timeout (gpointer user_data)
     }
   upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER,
                                   "%s: the board stopped answering during the upload; the "
-                                  "file on the board was not replaced", up->name));
+                                  "file on the board was not replaced",
+                                  up->name));
   return G_SOURCE_REMOVE;
 }
 
@@ -393,11 +401,12 @@ handle_ack (GTask *task, const char *body)
       /* Every block acknowledged, but the whole file disagrees: flash trouble. */
       upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_VERIFY,
                                       "%s: the file written on the board does not match (%s); "
-                                      "it was not replaced", up->name, body + 1));
+                                      "it was not replaced",
+                                      up->name, body + 1));
       return;
     }
   if (!mw_upload_parse_ack (body, &ack))
-    return;  /* garbled: the timer will notice if it matters */
+    return; /* garbled: the timer will notice if it matters */
   if (up->in_flight > 0)
     up->in_flight--;
   if (ack.nack)
@@ -410,8 +419,7 @@ handle_ack (GTask *task, const char *body)
           return;
         }
     }
-  else if (ack.seq < up->n_blocks
-           && up->block_sums[ack.seq] == ((ack.b << 16) | ack.a))
+  else if (ack.seq < up->n_blocks && up->block_sums[ack.seq] == ((ack.b << 16) | ack.a))
     {
       up->ok[ack.seq] = TRUE;
       up->bad_in_a_row = 0;
@@ -455,13 +463,14 @@ handle_end (GTask *task, const char *body)
       guint64 n = 0, a = 0, b = 0;
 
       /* The board's own whole-file figures decide, acknowledged blocks or not. */
-      if (sscanf (body + 1, "%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT,
-                  &n, &a, &b) != 3
+      if (sscanf (body + 1, "%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, &n,
+                  &a, &b)
+            != 3
           || n != up->len || a != up->file_a || b != up->file_b)
         {
           upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_VERIFY,
-                                          "%s: the board reports %s after the upload",
-                                          up->name, body + 1));
+                                          "%s: the board reports %s after the upload", up->name,
+                                          body + 1));
           return;
         }
       up->stats.blocks = up->n_blocks;
@@ -470,15 +479,17 @@ handle_end (GTask *task, const char *body)
       upload_succeed (task);
     }
   else if (strcmp (body, "-full") == 0)
-    upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
-                                    "%s: the board's file system is full (a write failed "
-                                    "after %zu of %zu bytes); the old file is unchanged",
-                                    up->name, MIN ((gsize) up->confirmed * MW_UPLOAD_PAYLOAD,
-                                                   up->len), up->len));
+    upload_fail (task,
+                 g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
+                              "%s: the board's file system is full (a write failed "
+                              "after %zu of %zu bytes); the old file is unchanged",
+                              up->name, MIN ((gsize) up->confirmed * MW_UPLOAD_PAYLOAD, up->len),
+                              up->len));
   else if (strcmp (body, "-rename") == 0)
     upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FAILED,
                                     "%s: the board could not rename the verified temporary "
-                                    "file %s over it", up->name, MW_UPLOAD_TEMP_NAME));
+                                    "file %s over it",
+                                    up->name, MW_UPLOAD_TEMP_NAME));
   else if (up->step == STEP_RECOVER && up->cancelling)
     {
       stop_timer (up);
@@ -587,8 +598,8 @@ setup_code (Upload *up)
     "u.t=tmr.create() u.t:alarm(%u,tmr.ALARM_AUTO,function()\n"
     "if u.seen==0 then u.fin(nil,'-timeout') end u.seen=0 end)\n"
     "uart.on('data',%u,u.cb,0)",
-    t, d, (guint) up->len, up->n_blocks, MW_UPLOAD_PAYLOAD, last_len, up->file_a, up->file_b,
-    start, up->token, up->token, DRAIN_MS, VANISH_MS, MW_UPLOAD_BLOCK);
+    t, d, (guint) up->len, up->n_blocks, MW_UPLOAD_PAYLOAD, last_len, up->file_a, up->file_b, start,
+    up->token, up->token, DRAIN_MS, VANISH_MS, MW_UPLOAD_BLOCK);
 }
 
 static void start_text (GTask *task);
@@ -613,13 +624,12 @@ on_setup_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA)
           && strstr (error->message, "not enough space") != NULL)
         {
-          upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
-                                          "%s: %s; the old file is unchanged", up->name,
-                                          error->message));
+          upload_fail (task,
+                       g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
+                                    "%s: %s; the old file is unchanged", up->name, error->message));
           g_error_free (error);
         }
-      else if (g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA)
-               && up->confirmed == 0
+      else if (g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA) && up->confirmed == 0
                && (strstr (error->message, "uart") != NULL
                    || strstr (error->message, "method not supported") != NULL))
         {
@@ -657,8 +667,7 @@ send_setup (GTask *task)
   up->step = STEP_SETUP;
   stop_timer (up);
   up->busy_exec = TRUE;
-  mw_repl_locked_execute_async (up->repl, code, 2000, NULL, on_setup_done,
-                                g_object_ref (task));
+  mw_repl_locked_execute_async (up->repl, code, 2000, NULL, on_setup_done, g_object_ref (task));
 }
 
 /* ---- the escaped-literal fallback ---- */
@@ -743,7 +752,8 @@ text_next (GTask *task)
       g_autofree char *d = mw_lua_quote_str (up->name);
 
       /* verify on the board, then rename over the target */
-      g_string_append_printf (code,
+      g_string_append_printf (
+        code,
         "local u=_mwu _mwu=nil u.f:close() local f=file.open(u.T,'r') local a,b,n=1,0,0\n"
         "while true do local s=f:read(255) if not s then break end n=n+#s\n"
         "for i=1,#s do a=a+s:byte(i) b=b+a end a,b=a%%65521,b%%65521 end f:close()\n"
@@ -754,8 +764,7 @@ text_next (GTask *task)
       up->text_pos = up->len + 1;
     }
   up->busy_exec = TRUE;
-  mw_repl_locked_execute_async (up->repl, code->str, 5000, NULL, on_text_step,
-                                g_object_ref (task));
+  mw_repl_locked_execute_async (up->repl, code->str, 5000, NULL, on_text_step, g_object_ref (task));
 }
 
 static void
@@ -772,8 +781,7 @@ start_text (GTask *task)
   up->stats.text = TRUE;
   up->text_pos = 0;
   up->busy_exec = TRUE;
-  mw_repl_locked_execute_async (up->repl, code, 5000, NULL, on_text_step,
-                                g_object_ref (task));
+  mw_repl_locked_execute_async (up->repl, code, 5000, NULL, on_text_step, g_object_ref (task));
 }
 
 /* ---- fast mode ---- */
@@ -790,8 +798,7 @@ begin_transfer (GTask *task)
     send_setup (task);
 }
 
-static void
-on_fast_check (GObject *source, GAsyncResult *result, gpointer user_data);
+static void on_fast_check (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static gboolean
 on_fast_fallback (gpointer user_data)
@@ -821,8 +828,7 @@ on_fast_switched (gpointer user_data)
   up->fast_active = TRUE;
   /* sync check at the new rate: the board keeps it only if this arrives */
   up->busy_exec = TRUE;
-  mw_repl_locked_execute_async (up->repl, "_mwok=1", 500, NULL, on_fast_check,
-                                g_object_ref (task));
+  mw_repl_locked_execute_async (up->repl, "_mwok=1", 500, NULL, on_fast_check, g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
 
@@ -902,7 +908,8 @@ on_locked (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *code = g_strdup_printf (
         "_mwok=nil tmr.create():alarm(30,0,function() uart.setup(0,%u,8,0,1,1) "
         "tmr.create():alarm(1500,0,function() if not _mwok then uart.setup(0,%u,8,0,1,1) end "
-        "end) end)", up->fast_baud, up->normal_baud);
+        "end) end)",
+        up->fast_baud, up->normal_baud);
 
       up->step = STEP_FAST;
       up->busy_exec = TRUE;
@@ -952,8 +959,7 @@ check_cancelled (gpointer user_data)
 void
 mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUploadFlags flags,
                         guint fast_baud, MwUploadProgress progress, gpointer progress_data,
-                        GCancellable *cancellable, GAsyncReadyCallback callback,
-                        gpointer user_data)
+                        GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
   Upload *up;
@@ -996,8 +1002,8 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
   if (up->n_blocks >= MAX_BLOCKS)
     {
       up->failure = g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
-                                 "%s: %zu bytes is more than an upload can carry (2 MB)",
-                                 name, up->len);
+                                 "%s: %zu bytes is more than an upload can carry (2 MB)", name,
+                                 up->len);
       finish (task);
       return;
     }
@@ -1031,8 +1037,7 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
 }
 
 gboolean
-mw_device_upload_finish (MwDevice *self, GAsyncResult *result, MwUploadStats *stats,
-                         GError **error)
+mw_device_upload_finish (MwDevice *self, GAsyncResult *result, MwUploadStats *stats, GError **error)
 {
   Upload *up;
 

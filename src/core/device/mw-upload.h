@@ -14,21 +14,23 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
+typedef enum
+{
   MW_UPLOAD_FLAGS_NONE = 0,
-  MW_UPLOAD_FAST       = 1 << 0,  /* switch to a faster baud for the transfer, with fallback */
-  MW_UPLOAD_TEXT       = 1 << 1,  /* force the escaped-literal protocol */
+  MW_UPLOAD_FAST = 1 << 0, /* switch to a faster baud for the transfer, with fallback */
+  MW_UPLOAD_TEXT = 1 << 1, /* force the escaped-literal protocol */
 } MwUploadFlags;
 
-typedef struct {
-  gsize    bytes;
-  guint    blocks;
-  guint    retries;      /* blocks resent after a bad acknowledgement */
-  guint    recoveries;   /* aborts and resumes after lost bytes or silence */
-  gboolean fast;         /* the faster baud was used */
-  gboolean text;         /* the escaped-literal fallback was used */
-  guint    baud;         /* the rate of the transfer */
-  double   seconds;      /* the whole operation, verification and rename included */
+typedef struct
+{
+  gsize bytes;
+  guint blocks;
+  guint retries; /* blocks resent after a bad acknowledgement */
+  guint recoveries; /* aborts and resumes after lost bytes or silence */
+  gboolean fast; /* the faster baud was used */
+  gboolean text; /* the escaped-literal fallback was used */
+  guint baud; /* the rate of the transfer */
+  double seconds; /* the whole operation, verification and rename included */
 } MwUploadStats;
 
 /* The temporary name on the board while an upload runs. */
@@ -38,35 +40,25 @@ typedef struct {
 #define MW_UPLOAD_PAYLOAD (MW_UPLOAD_BLOCK - 2)
 
 /* Called on the context with the bytes confirmed so far. */
-typedef void (*MwUploadProgress) (gsize    done,
-                                  gsize    total,
-                                  gpointer user_data);
+typedef void (*MwUploadProgress) (gsize done, gsize total, gpointer user_data);
 
 /* `fast_baud` 0 means 921600. */
-void     mw_device_upload_async  (MwDevice           *self,
-                                  const char         *name,
-                                  GBytes             *data,
-                                  MwUploadFlags       flags,
-                                  guint               fast_baud,
-                                  MwUploadProgress    progress,
-                                  gpointer            progress_data,
-                                  GCancellable       *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer            user_data);
-gboolean mw_device_upload_finish (MwDevice           *self,
-                                  GAsyncResult       *result,
-                                  MwUploadStats      *stats,
-                                  GError            **error);
+void mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUploadFlags flags,
+                             guint fast_baud, MwUploadProgress progress, gpointer progress_data,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data);
+gboolean mw_device_upload_finish (MwDevice *self, GAsyncResult *result, MwUploadStats *stats,
+                                  GError **error);
 
 /* The ack body "s,a,b" / "s,N<k>" parsed (pure, for tests): returns FALSE if garbled. */
-typedef struct {
-  guint    seq;
-  gboolean nack;      /* out of window; `expected` is the board's next block */
-  guint    expected;
-  guint32  a, b;      /* Adler-32 halves of the received block */
+typedef struct
+{
+  guint seq;
+  gboolean nack; /* out of window; `expected` is the board's next block */
+  guint expected;
+  guint32 a, b; /* Adler-32 halves of the received block */
 } MwUploadAck;
 
-gboolean mw_upload_parse_ack     (const char  *body,
-                                  MwUploadAck *ack);
+gboolean mw_upload_parse_ack (const char *body, MwUploadAck *ack);
 
 G_END_DECLS

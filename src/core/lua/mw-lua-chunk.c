@@ -12,7 +12,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-G_DEFINE_QUARK (mw-lua-chunk-error-quark, mw_lua_chunk_error)
+G_DEFINE_QUARK (mw - lua - chunk - error - quark, mw_lua_chunk_error)
 
 #define HEADER_SIZE 12
 /* Lua's own limit on nested C calls, which bounds how deep a real chunk's functions nest;
@@ -25,7 +25,8 @@ G_DEFINE_QUARK (mw-lua-chunk-error-quark, mw_lua_chunk_error)
 #define INFO_FILL 0x7f
 #define INFO_MAX_COUNT 126
 
-struct _MwLuaChunk {
+struct _MwLuaChunk
+{
   gatomicrefcount ref;
   MwLuaChunkFormat format;
   MwLuaProto *main;
@@ -190,8 +191,8 @@ parse_header (const guint8 *data, gsize len, MwLuaChunkFormat *format, GError **
   if (data[4] != 0x51)
     {
       g_set_error (error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_HEADER,
-                   "offset 4: Lua version %x.%x, not 5.1 (version byte 0x%02x)",
-                   data[4] >> 4, data[4] & 0xf, data[4]);
+                   "offset 4: Lua version %x.%x, not 5.1 (version byte 0x%02x)", data[4] >> 4,
+                   data[4] & 0xf, data[4]);
       return FALSE;
     }
   if (data[5] != 0)
@@ -231,13 +232,13 @@ parse_header (const guint8 *data, gsize len, MwLuaChunkFormat *format, GError **
                    "offset 9: unsupported instruction size %u", data[9]);
       return FALSE;
     }
-  if (data[11] > 1 ||
-      (data[11] == 1 && data[10] != 1 && data[10] != 2 && data[10] != 4 && data[10] != 8) ||
-      (data[11] == 0 && data[10] != 4 && data[10] != 8))
+  if (data[11] > 1
+      || (data[11] == 1 && data[10] != 1 && data[10] != 2 && data[10] != 4 && data[10] != 8)
+      || (data[11] == 0 && data[10] != 4 && data[10] != 8))
     {
       g_set_error (error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_HEADER,
-                   "offset 10: unsupported number type (size %u, integral flag %u)",
-                   data[10], data[11]);
+                   "offset 10: unsupported number type (size %u, integral flag %u)", data[10],
+                   data[11]);
       return FALSE;
     }
   return TRUE;
@@ -278,10 +279,10 @@ gboolean
 mw_lua_chunk_format_equal (const MwLuaChunkFormat *a, const MwLuaChunkFormat *b)
 {
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
-  return a->layout == b->layout && !a->little_endian == !b->little_endian &&
-         a->sizeof_int == b->sizeof_int && a->sizeof_size == b->sizeof_size &&
-         a->sizeof_instruction == b->sizeof_instruction &&
-         a->sizeof_number == b->sizeof_number && !a->integral == !b->integral;
+  return a->layout == b->layout && !a->little_endian == !b->little_endian
+         && a->sizeof_int == b->sizeof_int && a->sizeof_size == b->sizeof_size
+         && a->sizeof_instruction == b->sizeof_instruction && a->sizeof_number == b->sizeof_number
+         && !a->integral == !b->integral;
 }
 
 char *
@@ -303,7 +304,8 @@ mw_lua_chunk_format_describe (const MwLuaChunkFormat *format)
 /* ---------------------------------------------------------------------------------------- */
 /* reading */
 
-typedef struct {
+typedef struct
+{
   const guint8 *data;
   gsize len;
   gsize pos;
@@ -394,8 +396,7 @@ read_int (Reader *r, const char *what, gint32 *out)
   if (v < G_MININT32 || v > G_MAXINT32)
     {
       g_set_error (r->error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_MALFORMED,
-                   "offset %" G_GSIZE_FORMAT ": %s %" G_GINT64_FORMAT " out of range",
-                   at, what, v);
+                   "offset %" G_GSIZE_FORMAT ": %s %" G_GINT64_FORMAT " out of range", at, what, v);
       return FALSE;
     }
   *out = (gint32) v;
@@ -414,8 +415,8 @@ read_count (Reader *r, const char *what, gsize min_size, guint *out)
     return FALSE;
   if (n < 0 || (gsize) n > (r->len - r->pos) / min_size)
     {
-      g_set_error (r->error, MW_LUA_CHUNK_ERROR, n < 0 ? MW_LUA_CHUNK_ERROR_MALFORMED
-                                                       : MW_LUA_CHUNK_ERROR_TRUNCATED,
+      g_set_error (r->error, MW_LUA_CHUNK_ERROR,
+                   n < 0 ? MW_LUA_CHUNK_ERROR_MALFORMED : MW_LUA_CHUNK_ERROR_TRUNCATED,
                    "offset %" G_GSIZE_FORMAT ": %s %d %s", at, what, n,
                    n < 0 ? "is negative" : "is more than the rest of the chunk holds");
       return FALSE;
@@ -549,8 +550,8 @@ decode_packed_lines (Reader *r, const guint8 *p, gsize n, MwLuaProto *f)
 
 bad:
   g_set_error (r->error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_MALFORMED,
-               "offset %" G_GSIZE_FORMAT ": packed line info is malformed at byte %"
-               G_GSIZE_FORMAT, at + MIN (i, n), MIN (i, n));
+               "offset %" G_GSIZE_FORMAT ": packed line info is malformed at byte %" G_GSIZE_FORMAT,
+               at + MIN (i, n), MIN (i, n));
   return FALSE;
 }
 
@@ -573,36 +574,36 @@ read_constants (Reader *r, MwLuaProto *f)
       type = r->data[r->pos++];
       switch (type)
         {
-        case MW_LUA_CONSTANT_NIL:
-          k->type = MW_LUA_CONSTANT_NIL;
-          break;
-        case MW_LUA_CONSTANT_BOOLEAN:
-          k->type = MW_LUA_CONSTANT_BOOLEAN;
-          if (!reader_need (r, 1, "a boolean constant"))
-            return FALSE;
-          k->boolean = r->data[r->pos++] != 0;
-          break;
-        case MW_LUA_CONSTANT_NUMBER:
-          k->type = MW_LUA_CONSTANT_NUMBER;
-          if (!read_number (r, &k->number))
-            return FALSE;
-          break;
-        case MW_LUA_CONSTANT_STRING:
-          k->type = MW_LUA_CONSTANT_STRING;
-          if (!read_string (r, "a string constant", &k->string))
-            return FALSE;
-          if (k->string.data == NULL)
-            {
-              g_set_error (r->error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_MALFORMED,
-                           "offset %" G_GSIZE_FORMAT ": string constant without a string",
-                           at + 1);
+          case MW_LUA_CONSTANT_NIL:
+            k->type = MW_LUA_CONSTANT_NIL;
+            break;
+          case MW_LUA_CONSTANT_BOOLEAN:
+            k->type = MW_LUA_CONSTANT_BOOLEAN;
+            if (!reader_need (r, 1, "a boolean constant"))
               return FALSE;
-            }
-          break;
-        default:
-          g_set_error (r->error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_MALFORMED,
-                       "offset %" G_GSIZE_FORMAT ": constant of unknown type %u", at, type);
-          return FALSE;
+            k->boolean = r->data[r->pos++] != 0;
+            break;
+          case MW_LUA_CONSTANT_NUMBER:
+            k->type = MW_LUA_CONSTANT_NUMBER;
+            if (!read_number (r, &k->number))
+              return FALSE;
+            break;
+          case MW_LUA_CONSTANT_STRING:
+            k->type = MW_LUA_CONSTANT_STRING;
+            if (!read_string (r, "a string constant", &k->string))
+              return FALSE;
+            if (k->string.data == NULL)
+              {
+                g_set_error (r->error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_MALFORMED,
+                             "offset %" G_GSIZE_FORMAT ": string constant without a string",
+                             at + 1);
+                return FALSE;
+              }
+            break;
+          default:
+            g_set_error (r->error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_MALFORMED,
+                         "offset %" G_GSIZE_FORMAT ": constant of unknown type %u", at, type);
+            return FALSE;
         }
     }
 
@@ -646,8 +647,8 @@ read_debug (Reader *r, MwLuaProto *f)
       if (n != 0 && n != f->n_code)
         {
           g_set_error (r->error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_MALFORMED,
-                       "offset %" G_GSIZE_FORMAT ": %u line numbers for %u instructions",
-                       at, n, f->n_code);
+                       "offset %" G_GSIZE_FORMAT ": %u line numbers for %u instructions", at, n,
+                       f->n_code);
           return FALSE;
         }
       f->n_lineinfo = n;
@@ -657,14 +658,14 @@ read_debug (Reader *r, MwLuaProto *f)
           return FALSE;
     }
 
-  if (!read_count (r, "the local variable count",
-                   r->format.sizeof_size + 2 * r->format.sizeof_int, &f->n_locvars))
+  if (!read_count (r, "the local variable count", r->format.sizeof_size + 2 * r->format.sizeof_int,
+                   &f->n_locvars))
     return FALSE;
   f->locvars = g_new0 (MwLuaLocVar, f->n_locvars);
   for (guint i = 0; i < f->n_locvars; i++)
-    if (!read_string (r, "a local variable name", &f->locvars[i].name) ||
-        !read_int (r, "a local's start pc", &f->locvars[i].startpc) ||
-        !read_int (r, "a local's end pc", &f->locvars[i].endpc))
+    if (!read_string (r, "a local variable name", &f->locvars[i].name)
+        || !read_int (r, "a local's start pc", &f->locvars[i].startpc)
+        || !read_int (r, "a local's end pc", &f->locvars[i].endpc))
       return FALSE;
 
   if (!read_count (r, "the upvalue name count", r->format.sizeof_size, &f->n_upvalues))
@@ -684,14 +685,13 @@ read_function (Reader *r, MwLuaProto *f)
   if (++r->depth > MAX_DEPTH)
     {
       g_set_error (r->error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_MALFORMED,
-                   "offset %" G_GSIZE_FORMAT ": functions nested more than %d deep",
-                   r->pos, MAX_DEPTH);
+                   "offset %" G_GSIZE_FORMAT ": functions nested more than %d deep", r->pos,
+                   MAX_DEPTH);
       return FALSE;
     }
-  if (!read_string (r, "a source name", &f->source) ||
-      !read_int (r, "linedefined", &f->linedefined) ||
-      !read_int (r, "lastlinedefined", &f->lastlinedefined) ||
-      !reader_need (r, 4, "a function header"))
+  if (!read_string (r, "a source name", &f->source) || !read_int (r, "linedefined", &f->linedefined)
+      || !read_int (r, "lastlinedefined", &f->lastlinedefined)
+      || !reader_need (r, 4, "a function header"))
     return FALSE;
   f->nups = r->data[r->pos++];
   f->numparams = r->data[r->pos++];
@@ -708,13 +708,13 @@ read_function (Reader *r, MwLuaProto *f)
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
   if (r->format.little_endian)
     {
-      if (f->n_code > 0)  /* g_new gives NULL for none, and memcpy wants a pointer */
+      if (f->n_code > 0) /* g_new gives NULL for none, and memcpy wants a pointer */
         memcpy (f->code, r->data + r->pos, (gsize) f->n_code * 4);
     }
   else
 #endif
-  for (guint i = 0; i < f->n_code; i++)
-    f->code[i] = (guint32) decode_uint (r->data + r->pos + 4 * i, 4, r->format.little_endian);
+    for (guint i = 0; i < f->n_code; i++)
+      f->code[i] = (guint32) decode_uint (r->data + r->pos + 4 * i, 4, r->format.little_endian);
   r->pos += (gsize) f->n_code * 4;
 
   ok = read_constants (r, f) && read_debug (r, f);
@@ -737,7 +737,8 @@ read_chunk (const guint8 *data, gsize len, const MwLuaChunkFormat *format, GErro
     {
       g_set_error (error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_MALFORMED,
                    "offset %" G_GSIZE_FORMAT ": %" G_GSIZE_FORMAT
-                   " bytes after the end of the chunk", r.pos, len - r.pos);
+                   " bytes after the end of the chunk",
+                   r.pos, len - r.pos);
       return NULL;
     }
   return g_steal_pointer (&chunk);
@@ -775,7 +776,8 @@ mw_lua_chunk_new_from_bytes (const guint8 *data, gsize len, GError **error)
 
 /* lua_dump writes field by field (4 bytes at a time for most), so the writer is kept to a
  * bounds check and a copy. */
-typedef struct {
+typedef struct
+{
   guint8 *data;
   gsize len;
   gsize size;
@@ -787,7 +789,7 @@ collect_dump (lua_State *L, const void *p, size_t sz, void *user_data)
   DumpBuffer *b = user_data;
 
   if (sz == 0)
-    return 0;  /* p may be NULL then */
+    return 0; /* p may be NULL then */
   if (G_UNLIKELY (b->size - b->len < sz))
     {
       while (b->size - b->len < sz)
@@ -818,13 +820,14 @@ chunk_new_from_host_dump (lua_State *L, gsize source_len, GError **error)
 #define ARENA_BLOCK (256 * 1024)
 #define ARENA_LIMIT ((gsize) 512 * 1024 * 1024)
 
-typedef struct {
-  GSList *blocks;   /* guint8 buffers, newest first */
-  guint8 *top;      /* start of the last allocation, for in-place growth and undo */
-  gsize used;       /* bytes used in the newest block */
-  gsize size;       /* size of the newest block */
+typedef struct
+{
+  GSList *blocks; /* guint8 buffers, newest first */
+  guint8 *top; /* start of the last allocation, for in-place growth and undo */
+  gsize used; /* bytes used in the newest block */
+  gsize size; /* size of the newest block */
   gsize total;
-  guint8 *first;    /* the first block when it is ARENA_BLOCK bytes: it goes back to the cache */
+  guint8 *first; /* the first block when it is ARENA_BLOCK bytes: it goes back to the cache */
 } Arena;
 
 /* A few first blocks kept between compiles (one per thread compiling at once), so that a
@@ -890,7 +893,7 @@ arena_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
     {
       gsize size = MAX (ARENA_BLOCK, need);
       if (a->total + size > ARENA_LIMIT)
-        return NULL;  /* Lua reports "not enough memory" */
+        return NULL; /* Lua reports "not enough memory" */
       if (a->blocks == NULL && size == ARENA_BLOCK)
         block = a->first = arena_block_take ();
       else
@@ -916,8 +919,7 @@ arena_panic (lua_State *L)
 }
 
 MwLuaChunk *
-mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize len,
-                              GError **error)
+mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize len, GError **error)
 {
   Arena arena = { NULL, NULL, 0, 0, 0, NULL };
   lua_State *L;
@@ -998,12 +1000,13 @@ mw_lua_chunk_strip (MwLuaChunk *chunk, int level)
 /* ---------------------------------------------------------------------------------------- */
 /* writing */
 
-typedef struct {
+typedef struct
+{
   guint8 *data;
   gsize len;
   gsize cap;
   const MwLuaChunkFormat *format;
-  int strip;  /* as mw_lua_chunk_strip: what to leave out while writing */
+  int strip; /* as mw_lua_chunk_strip: what to leave out while writing */
   GError **error;
   gboolean failed;
 } Writer;
@@ -1059,7 +1062,8 @@ write_int (Writer *w, gint64 v, const char *what)
   if (size < 8 && (v < -((gint64) 1 << (8 * size - 1)) || v >= ((gint64) 1 << (8 * size - 1))))
     {
       g_autofree char *message = g_strdup_printf ("%s %" G_GINT64_FORMAT " does not fit "
-                                                  "in a %u-byte int", what, v, size);
+                                                  "in a %u-byte int",
+                                                  what, v, size);
       write_fail (w, MW_LUA_CHUNK_ERROR_RANGE, message);
     }
   write_uint (w, (guint64) v, size);
@@ -1226,19 +1230,19 @@ write_function (Writer *w, const MwLuaProto *f)
       write_byte (w, k->type);
       switch (k->type)
         {
-        case MW_LUA_CONSTANT_NIL:
-          break;
-        case MW_LUA_CONSTANT_BOOLEAN:
-          write_byte (w, k->boolean ? 1 : 0);
-          break;
-        case MW_LUA_CONSTANT_NUMBER:
-          write_number (w, k->number);
-          break;
-        case MW_LUA_CONSTANT_STRING:
-          write_string (w, &k->string);
-          break;
-        default:
-          g_assert_not_reached ();
+          case MW_LUA_CONSTANT_NIL:
+            break;
+          case MW_LUA_CONSTANT_BOOLEAN:
+            write_byte (w, k->boolean ? 1 : 0);
+            break;
+          case MW_LUA_CONSTANT_NUMBER:
+            write_number (w, k->number);
+            break;
+          case MW_LUA_CONSTANT_STRING:
+            write_string (w, &k->string);
+            break;
+          default:
+            g_assert_not_reached ();
         }
     }
   write_int (w, f->n_protos, "the function count");
@@ -1277,12 +1281,12 @@ mw_lua_chunk_dump_stripped (MwLuaChunk *chunk, const MwLuaChunkFormat *format, i
   g_return_val_if_fail (level >= 1 && level <= 3, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (format->sizeof_instruction != 4 ||
-      (format->sizeof_int != 2 && format->sizeof_int != 4 && format->sizeof_int != 8) ||
-      (format->sizeof_size != 2 && format->sizeof_size != 4 && format->sizeof_size != 8) ||
-      (format->integral && format->sizeof_number != 1 && format->sizeof_number != 2 &&
-       format->sizeof_number != 4 && format->sizeof_number != 8) ||
-      (!format->integral && format->sizeof_number != 4 && format->sizeof_number != 8))
+  if (format->sizeof_instruction != 4
+      || (format->sizeof_int != 2 && format->sizeof_int != 4 && format->sizeof_int != 8)
+      || (format->sizeof_size != 2 && format->sizeof_size != 4 && format->sizeof_size != 8)
+      || (format->integral && format->sizeof_number != 1 && format->sizeof_number != 2
+          && format->sizeof_number != 4 && format->sizeof_number != 8)
+      || (!format->integral && format->sizeof_number != 4 && format->sizeof_number != 8))
     {
       g_set_error_literal (error, MW_LUA_CHUNK_ERROR, MW_LUA_CHUNK_ERROR_HEADER,
                            "unsupported target format");
@@ -1290,8 +1294,17 @@ mw_lua_chunk_dump_stripped (MwLuaChunk *chunk, const MwLuaChunkFormat *format, i
     }
   {
     const guint8 header[HEADER_SIZE] = {
-      0x1b, 'L', 'u', 'a', 0x51, 0, format->little_endian ? 1 : 0, format->sizeof_int,
-      format->sizeof_size, format->sizeof_instruction, format->sizeof_number,
+      0x1b,
+      'L',
+      'u',
+      'a',
+      0x51,
+      0,
+      format->little_endian ? 1 : 0,
+      format->sizeof_int,
+      format->sizeof_size,
+      format->sizeof_instruction,
+      format->sizeof_number,
       format->integral ? 1 : 0,
     };
     write_reserve (&w, 4096);
@@ -1315,9 +1328,10 @@ mw_lua_chunk_dump (MwLuaChunk *chunk, const MwLuaChunkFormat *format, GError **e
 /* ---------------------------------------------------------------------------------------- */
 /* comparing */
 
-typedef struct {
+typedef struct
+{
   MwLuaChunkCompareFlags flags;
-  guint index;  /* preorder number of the function being compared, 0 the main chunk */
+  guint index; /* preorder number of the function being compared, 0 the main chunk */
   char *difference;
 } Comparison;
 
@@ -1328,14 +1342,19 @@ ordinal_suffix (guint n)
     return "th";
   switch (n % 10)
     {
-    case 1: return "st";
-    case 2: return "nd";
-    case 3: return "rd";
-    default: return "th";
+      case 1:
+        return "st";
+      case 2:
+        return "nd";
+      case 3:
+        return "rd";
+      default:
+        return "th";
     }
 }
 
-G_GNUC_PRINTF (3, 4) static gboolean
+G_GNUC_PRINTF (3, 4)
+static gboolean
 differ (Comparison *c, const MwLuaProto *f, const char *format, ...)
 {
   g_autofree char *what = NULL;
@@ -1347,9 +1366,8 @@ differ (Comparison *c, const MwLuaProto *f, const char *format, ...)
   if (c->index == 0)
     c->difference = g_strdup_printf ("main chunk: %s", what);
   else
-    c->difference = g_strdup_printf ("function at line %d (%u%s function): %s",
-                                     f->linedefined, c->index, ordinal_suffix (c->index),
-                                     what);
+    c->difference = g_strdup_printf ("function at line %d (%u%s function): %s", f->linedefined,
+                                     c->index, ordinal_suffix (c->index), what);
   return FALSE;
 }
 
@@ -1360,15 +1378,15 @@ constant_equal (const MwLuaConstant *a, const MwLuaConstant *b)
     return FALSE;
   switch (a->type)
     {
-    case MW_LUA_CONSTANT_BOOLEAN:
-      return !a->boolean == !b->boolean;
-    case MW_LUA_CONSTANT_NUMBER:
-      return memcmp (&a->number, &b->number, sizeof (double)) == 0;
-    case MW_LUA_CONSTANT_STRING:
-      return string_equal (&a->string, &b->string);
-    case MW_LUA_CONSTANT_NIL:
-    default:
-      return TRUE;
+      case MW_LUA_CONSTANT_BOOLEAN:
+        return !a->boolean == !b->boolean;
+      case MW_LUA_CONSTANT_NUMBER:
+        return memcmp (&a->number, &b->number, sizeof (double)) == 0;
+      case MW_LUA_CONSTANT_STRING:
+        return string_equal (&a->string, &b->string);
+      case MW_LUA_CONSTANT_NIL:
+      default:
+        return TRUE;
     }
 }
 
@@ -1377,10 +1395,10 @@ function_equal (Comparison *c, const MwLuaProto *a, const MwLuaProto *b)
 {
   gboolean debug = !(c->flags & MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG);
 
-  if (!(c->flags & MW_LUA_CHUNK_COMPARE_IGNORE_LINES_DEFINED) &&
-      (a->linedefined != b->linedefined || a->lastlinedefined != b->lastlinedefined))
-    return differ (c, a, "defined at lines %d-%d, not %d-%d", a->linedefined,
-                   a->lastlinedefined, b->linedefined, b->lastlinedefined);
+  if (!(c->flags & MW_LUA_CHUNK_COMPARE_IGNORE_LINES_DEFINED)
+      && (a->linedefined != b->linedefined || a->lastlinedefined != b->lastlinedefined))
+    return differ (c, a, "defined at lines %d-%d, not %d-%d", a->linedefined, a->lastlinedefined,
+                   b->linedefined, b->lastlinedefined);
   if (a->nups != b->nups)
     return differ (c, a, "%u upvalues, not %u", a->nups, b->nups);
   if (a->numparams != b->numparams)
@@ -1406,18 +1424,17 @@ function_equal (Comparison *c, const MwLuaProto *a, const MwLuaProto *b)
       if (!string_equal (&a->source, &b->source))
         return differ (c, a, "source names differ");
       if (a->n_lineinfo != b->n_lineinfo)
-        return differ (c, a, "line info for %u instructions, not %u", a->n_lineinfo,
-                       b->n_lineinfo);
+        return differ (c, a, "line info for %u instructions, not %u", a->n_lineinfo, b->n_lineinfo);
       for (guint i = 0; i < a->n_lineinfo; i++)
         if (a->lineinfo[i] != b->lineinfo[i])
-          return differ (c, a, "line of instruction %u differs (%d, not %d)", i + 1,
-                         a->lineinfo[i], b->lineinfo[i]);
+          return differ (c, a, "line of instruction %u differs (%d, not %d)", i + 1, a->lineinfo[i],
+                         b->lineinfo[i]);
       if (a->n_locvars != b->n_locvars)
         return differ (c, a, "%u local variable names, not %u", a->n_locvars, b->n_locvars);
       for (guint i = 0; i < a->n_locvars; i++)
-        if (!string_equal (&a->locvars[i].name, &b->locvars[i].name) ||
-            a->locvars[i].startpc != b->locvars[i].startpc ||
-            a->locvars[i].endpc != b->locvars[i].endpc)
+        if (!string_equal (&a->locvars[i].name, &b->locvars[i].name)
+            || a->locvars[i].startpc != b->locvars[i].startpc
+            || a->locvars[i].endpc != b->locvars[i].endpc)
           return differ (c, a, "local variable %u differs", i + 1);
       if (a->n_upvalues != b->n_upvalues)
         return differ (c, a, "%u upvalue names, not %u", a->n_upvalues, b->n_upvalues);
@@ -1435,8 +1452,7 @@ function_equal (Comparison *c, const MwLuaProto *a, const MwLuaProto *b)
 }
 
 gboolean
-mw_lua_chunk_equal (MwLuaChunk *a, MwLuaChunk *b, MwLuaChunkCompareFlags flags,
-                    char **difference)
+mw_lua_chunk_equal (MwLuaChunk *a, MwLuaChunk *b, MwLuaChunkCompareFlags flags, char **difference)
 {
   Comparison c = { flags, 0, NULL };
   gboolean equal;
@@ -1471,8 +1487,7 @@ mw_lua_chunk_load (lua_State *L, const char *bytes, gsize len, const char *name)
     {
       /* as luaL_loadfile: skip a "#!" line, keep its newline so line numbers hold */
       const char *nl = memchr (bytes, '\n', len);
-      return luaL_loadbuffer (L, nl != NULL ? nl : "", nl != NULL ? len - (nl - bytes) : 0,
-                              name);
+      return luaL_loadbuffer (L, nl != NULL ? nl : "", nl != NULL ? len - (nl - bytes) : 0, name);
     }
   if (len == 0 || bytes[0] != 0x1b)
     return luaL_loadbuffer (L, bytes != NULL ? bytes : "", len, name);

@@ -18,29 +18,32 @@ G_BEGIN_DECLS
 #define MW_LUA_CHUNK_ERROR (mw_lua_chunk_error_quark ())
 GQuark mw_lua_chunk_error_quark (void);
 
-typedef enum {
-  MW_LUA_CHUNK_ERROR_HEADER = 1,   /* not a Lua 5.1 chunk, or sizes we cannot handle */
-  MW_LUA_CHUNK_ERROR_TRUNCATED,    /* the bytes end inside the chunk */
-  MW_LUA_CHUNK_ERROR_MALFORMED,    /* a count, type or padding byte that cannot be right */
-  MW_LUA_CHUNK_ERROR_SYNTAX,       /* the source does not compile (Lua's message) */
-  MW_LUA_CHUNK_ERROR_NUMBER,       /* a number the target format cannot hold */
-  MW_LUA_CHUNK_ERROR_RANGE,        /* a count or length too big for the target's sizes */
+typedef enum
+{
+  MW_LUA_CHUNK_ERROR_HEADER = 1, /* not a Lua 5.1 chunk, or sizes we cannot handle */
+  MW_LUA_CHUNK_ERROR_TRUNCATED, /* the bytes end inside the chunk */
+  MW_LUA_CHUNK_ERROR_MALFORMED, /* a count, type or padding byte that cannot be right */
+  MW_LUA_CHUNK_ERROR_SYNTAX, /* the source does not compile (Lua's message) */
+  MW_LUA_CHUNK_ERROR_NUMBER, /* a number the target format cannot hold */
+  MW_LUA_CHUNK_ERROR_RANGE, /* a count or length too big for the target's sizes */
 } MwLuaChunkError;
 
-typedef enum {
-  MW_LUA_CHUNK_LAYOUT_STOCK,    /* lua_dump / luac of Lua 5.1 */
-  MW_LUA_CHUNK_LAYOUT_NODEMCU,  /* luac.cross and the firmware: padding, packed line info */
+typedef enum
+{
+  MW_LUA_CHUNK_LAYOUT_STOCK, /* lua_dump / luac of Lua 5.1 */
+  MW_LUA_CHUNK_LAYOUT_NODEMCU, /* luac.cross and the firmware: padding, packed line info */
 } MwLuaChunkLayout;
 
 /* What a chunk's header declares, plus the layout (which the header does not say). */
-typedef struct {
+typedef struct
+{
   MwLuaChunkLayout layout;
   gboolean little_endian;
-  guint8 sizeof_int;          /* counts and line numbers */
-  guint8 sizeof_size;         /* string lengths (size_t in stock Lua) */
-  guint8 sizeof_instruction;  /* always 4 in practice */
-  guint8 sizeof_number;       /* lua_Number */
-  gboolean integral;          /* lua_Number is an integer type */
+  guint8 sizeof_int; /* counts and line numbers */
+  guint8 sizeof_size; /* string lengths (size_t in stock Lua) */
+  guint8 sizeof_instruction; /* always 4 in practice */
+  guint8 sizeof_number; /* lua_Number */
+  gboolean integral; /* lua_Number is an integer type */
 } MwLuaChunkFormat;
 
 /* The firmware's formats (NODEMCU.md section 4) and the host's own (what lua_dump writes). */
@@ -48,33 +51,36 @@ extern const MwLuaChunkFormat mw_lua_chunk_format_nodemcu_float;
 extern const MwLuaChunkFormat mw_lua_chunk_format_nodemcu_integer;
 const MwLuaChunkFormat *mw_lua_chunk_format_host (void);
 
-gboolean mw_lua_chunk_format_equal (const MwLuaChunkFormat *a,
-                                    const MwLuaChunkFormat *b);
+gboolean mw_lua_chunk_format_equal (const MwLuaChunkFormat *a, const MwLuaChunkFormat *b);
 /* "NodeMCU float", "NodeMCU integer", "Lua 5.1 (little endian, int 4, size_t 8, ...)" */
 char *mw_lua_chunk_format_describe (const MwLuaChunkFormat *format);
 
 /* A counted string as in a chunk: data NULL means "no string" (length 0 on disk), which
  * differs from the empty string. data is NUL-terminated for convenience. */
-typedef struct {
+typedef struct
+{
   char *data;
   gsize len;
 } MwLuaString;
 
-typedef enum {
-  MW_LUA_CONSTANT_NIL = 0,      /* values are Lua's type tags */
+typedef enum
+{
+  MW_LUA_CONSTANT_NIL = 0, /* values are Lua's type tags */
   MW_LUA_CONSTANT_BOOLEAN = 1,
   MW_LUA_CONSTANT_NUMBER = 3,
   MW_LUA_CONSTANT_STRING = 4,
 } MwLuaConstantType;
 
-typedef struct {
+typedef struct
+{
   MwLuaConstantType type;
   gboolean boolean;
   double number;
   MwLuaString string;
 } MwLuaConstant;
 
-typedef struct {
+typedef struct
+{
   MwLuaString name;
   gint32 startpc;
   gint32 endpc;
@@ -84,8 +90,9 @@ typedef struct _MwLuaProto MwLuaProto;
 
 /* One function prototype. Instructions are held in host order; line info one line per
  * instruction (n_lineinfo is 0 or n_code), however the file stored it. */
-struct _MwLuaProto {
-  MwLuaString source;       /* data NULL: same as the enclosing function's, or stripped */
+struct _MwLuaProto
+{
+  MwLuaString source; /* data NULL: same as the enclosing function's, or stripped */
   gint32 linedefined;
   gint32 lastlinedefined;
   guint8 nups;
@@ -111,16 +118,12 @@ typedef struct _MwLuaChunk MwLuaChunk;
 /* Reads a chunk of any Lua 5.1 format. A header of 32-bit sizes is tried in the NodeMCU
  * layout first and in the stock one if that fails (the header alone cannot tell them
  * apart). Bad input fails with an error naming the byte offset. */
-MwLuaChunk *mw_lua_chunk_new_from_bytes (const guint8 *data,
-                                         gsize         len,
-                                         GError      **error);
+MwLuaChunk *mw_lua_chunk_new_from_bytes (const guint8 *data, gsize len, GError **error);
 /* Compiles Lua source with the host's liblua5.1 (luaL_loadbuffer, lua_dump) in a private
  * lua_State. chunkname as for luaL_loadbuffer ("@file.lua", "=stdin"); a syntax error fails
  * with MW_LUA_CHUNK_ERROR_SYNTAX and Lua's message. */
-MwLuaChunk *mw_lua_chunk_new_from_source (const char *chunkname,
-                                          const char *source,
-                                          gsize       len,
-                                          GError    **error);
+MwLuaChunk *mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize len,
+                                          GError **error);
 
 MwLuaChunk *mw_lua_chunk_ref (MwLuaChunk *chunk);
 void mw_lua_chunk_unref (MwLuaChunk *chunk);
@@ -131,22 +134,18 @@ const MwLuaProto *mw_lua_chunk_get_main (MwLuaChunk *chunk);
 
 /* Strip levels as node.stripdebug: 1 keeps everything, 2 drops local and upvalue names,
  * 3 also drops line info and source names (luac -s). Returns a new chunk. */
-MwLuaChunk *mw_lua_chunk_strip (MwLuaChunk *chunk,
-                                int         level);
+MwLuaChunk *mw_lua_chunk_strip (MwLuaChunk *chunk, int level);
 
 /* Writes the chunk in `format`. Fails when a number or count does not fit the format (a
  * fractional constant for an integral target: MW_LUA_CHUNK_ERROR_NUMBER). */
-GBytes *mw_lua_chunk_dump (MwLuaChunk              *chunk,
-                           const MwLuaChunkFormat *format,
-                           GError                **error);
+GBytes *mw_lua_chunk_dump (MwLuaChunk *chunk, const MwLuaChunkFormat *format, GError **error);
 
 /* mw_lua_chunk_dump of mw_lua_chunk_strip (chunk, level), without the copy. */
-GBytes *mw_lua_chunk_dump_stripped (MwLuaChunk              *chunk,
-                                    const MwLuaChunkFormat *format,
-                                    int                     level,
-                                    GError                **error);
+GBytes *mw_lua_chunk_dump_stripped (MwLuaChunk *chunk, const MwLuaChunkFormat *format, int level,
+                                    GError **error);
 
-typedef enum {
+typedef enum
+{
   MW_LUA_CHUNK_COMPARE_ALL = 0,
   /* line info, local and upvalue names, source names */
   MW_LUA_CHUNK_COMPARE_IGNORE_DEBUG = 1 << 0,
@@ -157,20 +156,15 @@ typedef enum {
 /* Compares two chunks' function trees (not their formats). On a mismatch, returns FALSE and,
  * if asked, describes the first differing function in *difference, e.g. "function at line
  * 12 (3rd function): constant 4 differs". */
-gboolean mw_lua_chunk_equal (MwLuaChunk             *a,
-                             MwLuaChunk             *b,
-                             MwLuaChunkCompareFlags  flags,
-                             char                  **difference);
+gboolean mw_lua_chunk_equal (MwLuaChunk *a, MwLuaChunk *b, MwLuaChunkCompareFlags flags,
+                             char **difference);
 
 /* Loads a chunk into L as lua_load does (the function or an error message on the stack,
  * the same return codes): NodeMCU float or integer bytecode, host bytecode, or source text.
  * Bytecode is converted to the host's format first, so the simulator's dofile("x.lc") runs
  * what a board would. Source text is loaded as dofile loads a file: a first line starting
  * with '#' is skipped (its line still counts). `name` is the chunk name ("@x.lua"). */
-int mw_lua_chunk_load (struct lua_State *L,
-                       const char       *bytes,
-                       gsize             len,
-                       const char       *name);
+int mw_lua_chunk_load (struct lua_State *L, const char *bytes, gsize len, const char *name);
 
 /* The size in bytes of `function`'s line info packed as NodeMCU stores it, with its NUL (0
  * without line info): what the firmware allocates for it on load. */

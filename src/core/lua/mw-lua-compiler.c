@@ -5,35 +5,82 @@
 #include <math.h>
 #include <string.h>
 
-G_DEFINE_QUARK (mw-lua-compiler-error-quark, mw_lua_compiler_error)
+G_DEFINE_QUARK (mw - lua - compiler - error - quark, mw_lua_compiler_error)
 
 /* Lua 5.1 instruction fields: op 6 bits, A 8, C 9, B 9 (Bx = B:C, 18 bits). */
-#define OP(i) ((i) & 0x3f)
+#define OP(i) ((i) &0x3f)
 #define ARG_A(i) (((i) >> 6) & 0xff)
 #define ARG_C(i) (((i) >> 14) & 0x1ff)
 #define ARG_B(i) (((i) >> 23) & 0x1ff)
 #define ARG_BX(i) ((i) >> 14)
 #define ARG_SBX(i) ((int) ARG_BX (i) - 131071)
 #define BIT_RK 0x100
-#define IS_K(x) ((x) & BIT_RK)
+#define IS_K(x) ((x) &BIT_RK)
 #define INDEX_K(x) ((x) & ~BIT_RK)
 
-typedef enum { MODE_ABC, MODE_ABX, MODE_ASBX } OpMode;
-typedef enum { ARG_N, ARG_U, ARG_R, ARG_K } ArgMode;
+typedef enum
+{
+  MODE_ABC,
+  MODE_ABX,
+  MODE_ASBX
+} OpMode;
+typedef enum
+{
+  ARG_N,
+  ARG_U,
+  ARG_R,
+  ARG_K
+} ArgMode;
 
-typedef struct {
+typedef struct
+{
   const char *name;
   OpMode mode;
   ArgMode b, c;
 } OpInfo;
 
 /* ORDER OP: as Lua 5.1's lopcodes.h */
-enum {
-  OP_MOVE, OP_LOADK, OP_LOADBOOL, OP_LOADNIL, OP_GETUPVAL, OP_GETGLOBAL, OP_GETTABLE,
-  OP_SETGLOBAL, OP_SETUPVAL, OP_SETTABLE, OP_NEWTABLE, OP_SELF, OP_ADD, OP_SUB, OP_MUL,
-  OP_DIV, OP_MOD, OP_POW, OP_UNM, OP_NOT, OP_LEN, OP_CONCAT, OP_JMP, OP_EQ, OP_LT, OP_LE,
-  OP_TEST, OP_TESTSET, OP_CALL, OP_TAILCALL, OP_RETURN, OP_FORLOOP, OP_FORPREP,
-  OP_TFORLOOP, OP_SETLIST, OP_CLOSE, OP_CLOSURE, OP_VARARG, N_OPCODES
+enum
+{
+  OP_MOVE,
+  OP_LOADK,
+  OP_LOADBOOL,
+  OP_LOADNIL,
+  OP_GETUPVAL,
+  OP_GETGLOBAL,
+  OP_GETTABLE,
+  OP_SETGLOBAL,
+  OP_SETUPVAL,
+  OP_SETTABLE,
+  OP_NEWTABLE,
+  OP_SELF,
+  OP_ADD,
+  OP_SUB,
+  OP_MUL,
+  OP_DIV,
+  OP_MOD,
+  OP_POW,
+  OP_UNM,
+  OP_NOT,
+  OP_LEN,
+  OP_CONCAT,
+  OP_JMP,
+  OP_EQ,
+  OP_LT,
+  OP_LE,
+  OP_TEST,
+  OP_TESTSET,
+  OP_CALL,
+  OP_TAILCALL,
+  OP_RETURN,
+  OP_FORLOOP,
+  OP_FORPREP,
+  OP_TFORLOOP,
+  OP_SETLIST,
+  OP_CLOSE,
+  OP_CLOSURE,
+  OP_VARARG,
+  N_OPCODES
 };
 
 static const OpInfo ops[N_OPCODES] = {
@@ -97,9 +144,9 @@ mw_lua_compiler_find_constant_use (const MwLuaProto *f, guint k)
         continue;
       if (ops[op].mode == MODE_ABX && ops[op].b == ARG_K && ARG_BX (i) == k)
         return (int) pc;
-      if (ops[op].mode == MODE_ABC &&
-          ((ops[op].b == ARG_K && IS_K (ARG_B (i)) && INDEX_K (ARG_B (i)) == k) ||
-           (ops[op].c == ARG_K && IS_K (ARG_C (i)) && INDEX_K (ARG_C (i)) == k)))
+      if (ops[op].mode == MODE_ABC
+          && ((ops[op].b == ARG_K && IS_K (ARG_B (i)) && INDEX_K (ARG_B (i)) == k)
+              || (ops[op].c == ARG_K && IS_K (ARG_C (i)) && INDEX_K (ARG_C (i)) == k)))
         return (int) pc;
       /* SETLIST with C = 0 keeps its count in the next word, which is no instruction */
       if (op == OP_SETLIST && ARG_C (i) == 0)
@@ -167,8 +214,8 @@ compile_full (const char *filename, const char *source, gsize len, MwLuaNumberTy
       return NULL;
     }
   /* checked before stripping: the line info names the line */
-  if (target == MW_LUA_TARGET_INTEGER &&
-      !check_integral (filename, mw_lua_chunk_get_main (chunk), error))
+  if (target == MW_LUA_TARGET_INTEGER
+      && !check_integral (filename, mw_lua_chunk_get_main (chunk), error))
     return NULL;
   return g_steal_pointer (&chunk);
 }
@@ -192,8 +239,7 @@ mw_lua_compiler_compile (const char *filename, const char *source, gsize len,
 
 GBytes *
 mw_lua_compiler_compile_to_bytes (const char *filename, const char *source, gsize len,
-                                  MwLuaNumberType target, MwLuaStripLevel strip,
-                                  GError **error)
+                                  MwLuaNumberType target, MwLuaStripLevel strip, GError **error)
 {
   g_autoptr (MwLuaChunk) chunk = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -207,11 +253,11 @@ mw_lua_compiler_compile_to_bytes (const char *filename, const char *source, gsiz
   chunk = compile_full (filename, source, len, target, error);
   if (chunk == NULL)
     return NULL;
-  bytes = mw_lua_chunk_dump_stripped (chunk, mw_lua_compiler_target_format (target), strip,
-                                      &local_error);
+  bytes =
+    mw_lua_chunk_dump_stripped (chunk, mw_lua_compiler_target_format (target), strip, &local_error);
   if (bytes == NULL)
-    g_set_error (error, MW_LUA_COMPILER_ERROR, MW_LUA_COMPILER_ERROR_NUMBER, "%s: %s",
-                 filename, local_error->message);
+    g_set_error (error, MW_LUA_COMPILER_ERROR, MW_LUA_COMPILER_ERROR_NUMBER, "%s: %s", filename,
+                 local_error->message);
   return bytes;
 }
 
@@ -247,20 +293,38 @@ list_string (GString *out, const MwLuaString *s)
       guchar c = s->data[i];
       switch (c)
         {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\a': g_string_append (out, "\\a"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\v': g_string_append (out, "\\v"); break;
-        default:
-          if (g_ascii_isprint (c))
-            g_string_append_c (out, c);
-          else
-            g_string_append_printf (out, "\\%03u", c);
+          case '"':
+            g_string_append (out, "\\\"");
+            break;
+          case '\\':
+            g_string_append (out, "\\\\");
+            break;
+          case '\a':
+            g_string_append (out, "\\a");
+            break;
+          case '\b':
+            g_string_append (out, "\\b");
+            break;
+          case '\f':
+            g_string_append (out, "\\f");
+            break;
+          case '\n':
+            g_string_append (out, "\\n");
+            break;
+          case '\r':
+            g_string_append (out, "\\r");
+            break;
+          case '\t':
+            g_string_append (out, "\\t");
+            break;
+          case '\v':
+            g_string_append (out, "\\v");
+            break;
+          default:
+            if (g_ascii_isprint (c))
+              g_string_append_c (out, c);
+            else
+              g_string_append_printf (out, "\\%03u", c);
         }
     }
   g_string_append_c (out, '"');
@@ -279,20 +343,20 @@ list_constant (GString *out, const MwLuaProto *f, guint k)
   c = &f->constants[k];
   switch (c->type)
     {
-    case MW_LUA_CONSTANT_NIL:
-      g_string_append (out, "nil");
-      break;
-    case MW_LUA_CONSTANT_BOOLEAN:
-      g_string_append (out, c->boolean ? "true" : "false");
-      break;
-    case MW_LUA_CONSTANT_NUMBER:
-      g_string_append_printf (out, "%.14g", c->number);
-      break;
-    case MW_LUA_CONSTANT_STRING:
-      list_string (out, &c->string);
-      break;
-    default:
-      g_string_append_printf (out, "? type=%d", c->type);
+      case MW_LUA_CONSTANT_NIL:
+        g_string_append (out, "nil");
+        break;
+      case MW_LUA_CONSTANT_BOOLEAN:
+        g_string_append (out, c->boolean ? "true" : "false");
+        break;
+      case MW_LUA_CONSTANT_NUMBER:
+        g_string_append_printf (out, "%.14g", c->number);
+        break;
+      case MW_LUA_CONSTANT_STRING:
+        list_string (out, &c->string);
+        break;
+      default:
+        g_string_append_printf (out, "? type=%d", c->type);
     }
 }
 
@@ -302,7 +366,8 @@ plural (guint n)
   return n == 1 ? "" : "s";
 }
 
-typedef struct {
+typedef struct
+{
   GString *out;
   gboolean full;
   guint next_id;
@@ -325,8 +390,7 @@ list_function (Lister *l, const MwLuaProto *f, const MwLuaString *parent_source)
     s = "(string)";
   g_string_append_printf (out, "\n%s <%s:%d,%d> (%u instruction%s, %u bytes at #%u)\n",
                           f->linedefined == 0 ? "main" : "function", s, f->linedefined,
-                          f->lastlinedefined, f->n_code, plural (f->n_code), f->n_code * 4,
-                          id);
+                          f->lastlinedefined, f->n_code, plural (f->n_code), f->n_code * 4, id);
   g_string_append_printf (out, "%u%s param%s, %u slot%s, %u upvalue%s, ", f->numparams,
                           f->is_vararg ? "+" : "", plural (f->numparams), f->maxstacksize,
                           plural (f->maxstacksize), f->nups, plural (f->nups));
@@ -354,90 +418,99 @@ list_function (Lister *l, const MwLuaProto *f, const MwLuaString *parent_source)
       g_string_append_printf (out, "%-9s\t", ops[op].name);
       switch (ops[op].mode)
         {
-        case MODE_ABC:
-          g_string_append_printf (out, "%d", a);
-          if (ops[op].b != ARG_N)
-            g_string_append_printf (out, " %d", IS_K (b) ? -1 - INDEX_K (b) : b);
-          if (ops[op].c != ARG_N)
-            g_string_append_printf (out, " %d", IS_K (c) ? -1 - INDEX_K (c) : c);
-          break;
-        case MODE_ABX:
-          g_string_append_printf (out, "%d %d", a, ops[op].b == ARG_K ? -1 - bx : bx);
-          break;
-        case MODE_ASBX:
-          if (op == OP_JMP)
-            g_string_append_printf (out, "%d", sbx);
-          else
-            g_string_append_printf (out, "%d %d", a, sbx);
-          break;
+          case MODE_ABC:
+            g_string_append_printf (out, "%d", a);
+            if (ops[op].b != ARG_N)
+              g_string_append_printf (out, " %d", IS_K (b) ? -1 - INDEX_K (b) : b);
+            if (ops[op].c != ARG_N)
+              g_string_append_printf (out, " %d", IS_K (c) ? -1 - INDEX_K (c) : c);
+            break;
+          case MODE_ABX:
+            g_string_append_printf (out, "%d %d", a, ops[op].b == ARG_K ? -1 - bx : bx);
+            break;
+          case MODE_ASBX:
+            if (op == OP_JMP)
+              g_string_append_printf (out, "%d", sbx);
+            else
+              g_string_append_printf (out, "%d %d", a, sbx);
+            break;
         }
       switch (op)
         {
-        case OP_LOADK:
-          g_string_append (out, "\t; ");
-          list_constant (out, f, bx);
-          break;
-        case OP_GETUPVAL:
-        case OP_SETUPVAL:
-          g_string_append_printf (out, "\t; %s",
-                                  f->n_upvalues > 0 && (guint) b < f->n_upvalues &&
-                                  f->upvalues[b].data != NULL ? f->upvalues[b].data : "-");
-          break;
-        case OP_GETGLOBAL:
-        case OP_SETGLOBAL:
-          g_string_append (out, "\t; ");
-          if ((guint) bx < f->n_constants && f->constants[bx].type == MW_LUA_CONSTANT_STRING)
-            g_string_append (out, f->constants[bx].string.data);
-          else
-            g_string_append (out, "?");
-          break;
-        case OP_GETTABLE:
-        case OP_SELF:
-          if (IS_K (c))
-            {
-              g_string_append (out, "\t; ");
-              list_constant (out, f, INDEX_K (c));
-            }
-          break;
-        /* as luac 5.1, which leaves MOD out of this list */
-        case OP_SETTABLE: case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_POW:
-        case OP_EQ: case OP_LT: case OP_LE:
-          if (IS_K (b) || IS_K (c))
-            {
-              g_string_append (out, "\t; ");
-              if (IS_K (b))
-                list_constant (out, f, INDEX_K (b));
-              else
-                g_string_append (out, "-");
-              g_string_append (out, " ");
-              if (IS_K (c))
+          case OP_LOADK:
+            g_string_append (out, "\t; ");
+            list_constant (out, f, bx);
+            break;
+          case OP_GETUPVAL:
+          case OP_SETUPVAL:
+            g_string_append_printf (out, "\t; %s",
+                                    f->n_upvalues > 0 && (guint) b < f->n_upvalues
+                                        && f->upvalues[b].data != NULL
+                                      ? f->upvalues[b].data
+                                      : "-");
+            break;
+          case OP_GETGLOBAL:
+          case OP_SETGLOBAL:
+            g_string_append (out, "\t; ");
+            if ((guint) bx < f->n_constants && f->constants[bx].type == MW_LUA_CONSTANT_STRING)
+              g_string_append (out, f->constants[bx].string.data);
+            else
+              g_string_append (out, "?");
+            break;
+          case OP_GETTABLE:
+          case OP_SELF:
+            if (IS_K (c))
+              {
+                g_string_append (out, "\t; ");
                 list_constant (out, f, INDEX_K (c));
-              else
-                g_string_append (out, "-");
+              }
+            break;
+          /* as luac 5.1, which leaves MOD out of this list */
+          case OP_SETTABLE:
+          case OP_ADD:
+          case OP_SUB:
+          case OP_MUL:
+          case OP_DIV:
+          case OP_POW:
+          case OP_EQ:
+          case OP_LT:
+          case OP_LE:
+            if (IS_K (b) || IS_K (c))
+              {
+                g_string_append (out, "\t; ");
+                if (IS_K (b))
+                  list_constant (out, f, INDEX_K (b));
+                else
+                  g_string_append (out, "-");
+                g_string_append (out, " ");
+                if (IS_K (c))
+                  list_constant (out, f, INDEX_K (c));
+                else
+                  g_string_append (out, "-");
+              }
+            break;
+          case OP_JMP:
+          case OP_FORLOOP:
+          case OP_FORPREP:
+            g_string_append_printf (out, "\t; to %d", sbx + (int) pc + 2);
+            break;
+          case OP_CLOSURE:
+            {
+              /* the number the nested function gets in this listing (pre-order) */
+              guint target = first_child;
+              for (int p = 0; p < bx && (guint) p < f->n_protos; p++)
+                target += mw_lua_function_count (f->protos[p]);
+              g_string_append_printf (out, "\t; #%u", target);
             }
-          break;
-        case OP_JMP:
-        case OP_FORLOOP:
-        case OP_FORPREP:
-          g_string_append_printf (out, "\t; to %d", sbx + (int) pc + 2);
-          break;
-        case OP_CLOSURE:
-          {
-            /* the number the nested function gets in this listing (pre-order) */
-            guint target = first_child;
-            for (int p = 0; p < bx && (guint) p < f->n_protos; p++)
-              target += mw_lua_function_count (f->protos[p]);
-            g_string_append_printf (out, "\t; #%u", target);
-          }
-          break;
-        case OP_SETLIST:
-          if (c == 0 && pc + 1 < f->n_code)
-            g_string_append_printf (out, "\t; %d", (int) f->code[++pc]);
-          else
-            g_string_append_printf (out, "\t; %d", c);
-          break;
-        default:
-          break;
+            break;
+          case OP_SETLIST:
+            if (c == 0 && pc + 1 < f->n_code)
+              g_string_append_printf (out, "\t; %d", (int) f->code[++pc]);
+            else
+              g_string_append_printf (out, "\t; %d", c);
+            break;
+          default:
+            break;
         }
       g_string_append_c (out, '\n');
     }

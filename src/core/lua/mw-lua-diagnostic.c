@@ -2,11 +2,8 @@
 #include "mw-lua-diagnostic.h"
 
 MwLuaDiagnostic *
-mw_lua_diagnostic_new (MwLuaSeverity severity,
-                       const char   *code,
-                       guint32       line,
-                       guint32       column,
-                       const char   *message)
+mw_lua_diagnostic_new (MwLuaSeverity severity, const char *code, guint32 line, guint32 column,
+                       const char *message)
 {
   MwLuaDiagnostic *diag;
 

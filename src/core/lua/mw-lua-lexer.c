@@ -14,13 +14,12 @@
 
 /* ORDER MW_LUA_TOKEN */
 const char *const mw_lua_token_names[MW_LUA_TOKEN_N_KINDS] = {
-  "<eof>", "<error>", "<name>", "<number>", "<string>",
-  "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in",
-  "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
-  "..", "...", "==", ">=", "<=", "~=",
-  "+", "-", "*", "/", "%", "^", "#", "<", ">", "=", "(", ")", "{", "}", "[", "]", ";", ":",
-  ",", ".",
-  "<char>",
+  "<eof>",  "<error>", "<name>", "<number>", "<string>", "and",  "break", "do",     "else",
+  "elseif", "end",     "false",  "for",      "function", "if",   "in",    "local",  "nil",
+  "not",    "or",      "repeat", "return",   "then",     "true", "until", "while",  "..",
+  "...",    "==",      ">=",     "<=",       "~=",       "+",    "-",     "*",      "/",
+  "%",      "^",       "#",      "<",        ">",        "=",    "(",     ")",      "{",
+  "}",      "[",       "]",      ";",        ":",        ",",    ".",     "<char>",
 };
 
 const char *
@@ -30,14 +29,15 @@ mw_lua_token_kind_to_string (MwLuaTokenKind kind)
   return mw_lua_token_names[kind];
 }
 
-typedef struct {
+typedef struct
+{
   const guchar *src;
   gsize len;
   gsize pos;
   guint32 line;
-  gsize line_start;   /* offset of the first byte of the current line */
+  gsize line_start; /* offset of the first byte of the current line */
   MwLuaLexResult *res;
-  GString *near;      /* what Lua's buffer would hold, for error messages */
+  GString *near; /* what Lua's buffer would hold, for error messages */
 } Lexer;
 
 #define EOZ (-1)
@@ -141,43 +141,43 @@ skip_sep (Lexer *lx, gboolean save)
 static gboolean
 read_long (Lexer *lx, int sep, gboolean is_string)
 {
-  lx->pos++;  /* the second '[' */
+  lx->pos++; /* the second '[' */
   if (is_newline (cur (lx)))
     inc_line (lx);
   for (;;)
     {
       switch (cur (lx))
         {
-        case EOZ:
-          lex_error (lx, is_string ? "unfinished long string" : "unfinished long comment",
-                     "<eof>");
-          return FALSE;
-        case '[':
-          /* LUA_COMPAT_LSTR == 1: a nested opening bracket of the same level is an error
-           * for level 0 and allowed (but counted) for higher levels */
-          if (skip_sep (lx, FALSE) == sep)
-            {
-              lx->pos++;
-              if (sep == 0)
-                {
-                  lex_error (lx, "nesting of [[...]] is deprecated", "[");
-                  return FALSE;
-                }
-            }
-          break;
-        case ']':
-          if (skip_sep (lx, FALSE) == sep)
-            {
-              lx->pos++;
-              return TRUE;
-            }
-          break;
-        case '\n':
-        case '\r':
-          inc_line (lx);
-          break;
-        default:
-          lx->pos++;
+          case EOZ:
+            lex_error (lx, is_string ? "unfinished long string" : "unfinished long comment",
+                       "<eof>");
+            return FALSE;
+          case '[':
+            /* LUA_COMPAT_LSTR == 1: a nested opening bracket of the same level is an error
+             * for level 0 and allowed (but counted) for higher levels */
+            if (skip_sep (lx, FALSE) == sep)
+              {
+                lx->pos++;
+                if (sep == 0)
+                  {
+                    lex_error (lx, "nesting of [[...]] is deprecated", "[");
+                    return FALSE;
+                  }
+              }
+            break;
+          case ']':
+            if (skip_sep (lx, FALSE) == sep)
+              {
+                lx->pos++;
+                return TRUE;
+              }
+            break;
+          case '\n':
+          case '\r':
+            inc_line (lx);
+            break;
+          default:
+            lx->pos++;
         }
     }
 }
@@ -195,60 +195,74 @@ read_string (Lexer *lx, int del)
       int c = cur (lx);
       switch (c)
         {
-        case EOZ:
-          lex_error (lx, "unfinished string", "<eof>");
-          return FALSE;
-        case '\n':
-        case '\r':
-          lex_error_buffer (lx, "unfinished string");
-          return FALSE;
-        case '\\':
-          lx->pos++;
-          c = cur (lx);
-          switch (c)
-            {
-            case 'a': c = '\a'; break;
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            case 'v': c = '\v'; break;
-            case '\n':
-            case '\r':
-              g_string_append_c (lx->near, '\n');
-              inc_line (lx);
-              continue;
-            case EOZ:
-              continue;  /* reported as unfinished at the top of the loop */
-            default:
-              if (is_digit (c))
-                {
-                  int i = 0;
-                  c = 0;
-                  do
-                    {
-                      c = 10 * c + (cur (lx) - '0');
-                      lx->pos++;
-                    }
-                  while (++i < 3 && is_digit (cur (lx)));
-                  if (c > 255)
-                    {
-                      lex_error_buffer (lx, "escape sequence too large");
-                      return FALSE;
-                    }
-                  g_string_append_c (lx->near, (char) c);
+          case EOZ:
+            lex_error (lx, "unfinished string", "<eof>");
+            return FALSE;
+          case '\n':
+          case '\r':
+            lex_error_buffer (lx, "unfinished string");
+            return FALSE;
+          case '\\':
+            lx->pos++;
+            c = cur (lx);
+            switch (c)
+              {
+                case 'a':
+                  c = '\a';
+                  break;
+                case 'b':
+                  c = '\b';
+                  break;
+                case 'f':
+                  c = '\f';
+                  break;
+                case 'n':
+                  c = '\n';
+                  break;
+                case 'r':
+                  c = '\r';
+                  break;
+                case 't':
+                  c = '\t';
+                  break;
+                case 'v':
+                  c = '\v';
+                  break;
+                case '\n':
+                case '\r':
+                  g_string_append_c (lx->near, '\n');
+                  inc_line (lx);
                   continue;
-                }
-              /* \\, \", \' and any other character stand for themselves */
-              break;
-            }
-          g_string_append_c (lx->near, (char) c);
-          lx->pos++;
-          break;
-        default:
-          g_string_append_c (lx->near, (char) c);
-          lx->pos++;
+                case EOZ:
+                  continue; /* reported as unfinished at the top of the loop */
+                default:
+                  if (is_digit (c))
+                    {
+                      int i = 0;
+                      c = 0;
+                      do
+                        {
+                          c = 10 * c + (cur (lx) - '0');
+                          lx->pos++;
+                        }
+                      while (++i < 3 && is_digit (cur (lx)));
+                      if (c > 255)
+                        {
+                          lex_error_buffer (lx, "escape sequence too large");
+                          return FALSE;
+                        }
+                      g_string_append_c (lx->near, (char) c);
+                      continue;
+                    }
+                  /* \\, \", \' and any other character stand for themselves */
+                  break;
+              }
+            g_string_append_c (lx->near, (char) c);
+            lx->pos++;
+            break;
+          default:
+            g_string_append_c (lx->near, (char) c);
+            lx->pos++;
         }
     }
   lx->pos++;
@@ -276,8 +290,8 @@ mw_lua_numeral_to_double (const char *text, gsize length, double *value)
     return FALSE;
   if (*end == 'x' || *end == 'X')
     v = (double) strtoul (s, &end, 16);
-  while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r' || *end == '\v' ||
-         *end == '\f')
+  while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r' || *end == '\v'
+         || *end == '\f')
     end++;
   if (*end != '\0')
     return FALSE;
@@ -312,20 +326,31 @@ read_numeral (Lexer *lx)
   return TRUE;
 }
 
-static const struct {
+static const struct
+{
   const char *word;
   guint8 kind;
 } keywords[] = {
-  { "and", MW_LUA_TOKEN_AND },       { "break", MW_LUA_TOKEN_BREAK },
-  { "do", MW_LUA_TOKEN_DO },         { "else", MW_LUA_TOKEN_ELSE },
-  { "elseif", MW_LUA_TOKEN_ELSEIF }, { "end", MW_LUA_TOKEN_END },
-  { "false", MW_LUA_TOKEN_FALSE },   { "for", MW_LUA_TOKEN_FOR },
-  { "function", MW_LUA_TOKEN_FUNCTION }, { "if", MW_LUA_TOKEN_IF },
-  { "in", MW_LUA_TOKEN_IN },         { "local", MW_LUA_TOKEN_LOCAL },
-  { "nil", MW_LUA_TOKEN_NIL },       { "not", MW_LUA_TOKEN_NOT },
-  { "or", MW_LUA_TOKEN_OR },         { "repeat", MW_LUA_TOKEN_REPEAT },
-  { "return", MW_LUA_TOKEN_RETURN }, { "then", MW_LUA_TOKEN_THEN },
-  { "true", MW_LUA_TOKEN_TRUE },     { "until", MW_LUA_TOKEN_UNTIL },
+  { "and", MW_LUA_TOKEN_AND },
+  { "break", MW_LUA_TOKEN_BREAK },
+  { "do", MW_LUA_TOKEN_DO },
+  { "else", MW_LUA_TOKEN_ELSE },
+  { "elseif", MW_LUA_TOKEN_ELSEIF },
+  { "end", MW_LUA_TOKEN_END },
+  { "false", MW_LUA_TOKEN_FALSE },
+  { "for", MW_LUA_TOKEN_FOR },
+  { "function", MW_LUA_TOKEN_FUNCTION },
+  { "if", MW_LUA_TOKEN_IF },
+  { "in", MW_LUA_TOKEN_IN },
+  { "local", MW_LUA_TOKEN_LOCAL },
+  { "nil", MW_LUA_TOKEN_NIL },
+  { "not", MW_LUA_TOKEN_NOT },
+  { "or", MW_LUA_TOKEN_OR },
+  { "repeat", MW_LUA_TOKEN_REPEAT },
+  { "return", MW_LUA_TOKEN_RETURN },
+  { "then", MW_LUA_TOKEN_THEN },
+  { "true", MW_LUA_TOKEN_TRUE },
+  { "until", MW_LUA_TOKEN_UNTIL },
   { "while", MW_LUA_TOKEN_WHILE },
 };
 
@@ -336,8 +361,8 @@ name_kind (const guchar *s, gsize n)
   if (n < 2 || n > 8 || s[0] < 'a' || s[0] > 'w')
     return MW_LUA_TOKEN_NAME;
   for (gsize i = 0; i < G_N_ELEMENTS (keywords); i++)
-    if (keywords[i].word[0] == s[0] && strlen (keywords[i].word) == n &&
-        memcmp (keywords[i].word, s, n) == 0)
+    if (keywords[i].word[0] == s[0] && strlen (keywords[i].word) == n
+        && memcmp (keywords[i].word, s, n) == 0)
       return keywords[i].kind;
   return MW_LUA_TOKEN_NAME;
 }
@@ -347,27 +372,48 @@ single_kind (int c)
 {
   switch (c)
     {
-    case '+': return MW_LUA_TOKEN_PLUS;
-    case '-': return MW_LUA_TOKEN_MINUS;
-    case '*': return MW_LUA_TOKEN_STAR;
-    case '/': return MW_LUA_TOKEN_SLASH;
-    case '%': return MW_LUA_TOKEN_PERCENT;
-    case '^': return MW_LUA_TOKEN_CARET;
-    case '#': return MW_LUA_TOKEN_HASH;
-    case '<': return MW_LUA_TOKEN_LT;
-    case '>': return MW_LUA_TOKEN_GT;
-    case '=': return MW_LUA_TOKEN_ASSIGN;
-    case '(': return MW_LUA_TOKEN_LPAREN;
-    case ')': return MW_LUA_TOKEN_RPAREN;
-    case '{': return MW_LUA_TOKEN_LBRACE;
-    case '}': return MW_LUA_TOKEN_RBRACE;
-    case '[': return MW_LUA_TOKEN_LBRACKET;
-    case ']': return MW_LUA_TOKEN_RBRACKET;
-    case ';': return MW_LUA_TOKEN_SEMICOLON;
-    case ':': return MW_LUA_TOKEN_COLON;
-    case ',': return MW_LUA_TOKEN_COMMA;
-    case '.': return MW_LUA_TOKEN_DOT;
-    default: return MW_LUA_TOKEN_OTHER;
+      case '+':
+        return MW_LUA_TOKEN_PLUS;
+      case '-':
+        return MW_LUA_TOKEN_MINUS;
+      case '*':
+        return MW_LUA_TOKEN_STAR;
+      case '/':
+        return MW_LUA_TOKEN_SLASH;
+      case '%':
+        return MW_LUA_TOKEN_PERCENT;
+      case '^':
+        return MW_LUA_TOKEN_CARET;
+      case '#':
+        return MW_LUA_TOKEN_HASH;
+      case '<':
+        return MW_LUA_TOKEN_LT;
+      case '>':
+        return MW_LUA_TOKEN_GT;
+      case '=':
+        return MW_LUA_TOKEN_ASSIGN;
+      case '(':
+        return MW_LUA_TOKEN_LPAREN;
+      case ')':
+        return MW_LUA_TOKEN_RPAREN;
+      case '{':
+        return MW_LUA_TOKEN_LBRACE;
+      case '}':
+        return MW_LUA_TOKEN_RBRACE;
+      case '[':
+        return MW_LUA_TOKEN_LBRACKET;
+      case ']':
+        return MW_LUA_TOKEN_RBRACKET;
+      case ';':
+        return MW_LUA_TOKEN_SEMICOLON;
+      case ':':
+        return MW_LUA_TOKEN_COLON;
+      case ',':
+        return MW_LUA_TOKEN_COMMA;
+      case '.':
+        return MW_LUA_TOKEN_DOT;
+      default:
+        return MW_LUA_TOKEN_OTHER;
     }
 }
 
@@ -385,119 +431,119 @@ scan (Lexer *lx, MwLuaToken *tok)
 
       switch (c)
         {
-        case EOZ:
-          return MW_LUA_TOKEN_EOF;
-        case '\n':
-        case '\r':
-          inc_line (lx);
-          continue;
-        case '-':
-          if (peek (lx, 1) != '-')
-            {
-              lx->pos++;
-              return MW_LUA_TOKEN_MINUS;
-            }
-          {
-            MwLuaComment cm = { lx->pos, 0, lx->line, tok->column, -1 };
-            lx->pos += 2;
-            if (cur (lx) == '[')
-              {
-                int sep = skip_sep (lx, FALSE);
-                if (sep >= 0)
-                  {
-                    if (!read_long (lx, sep, FALSE))
-                      return MW_LUA_TOKEN_ERROR;
-                    cm.level = sep;
-                    cm.length = lx->pos - cm.offset;
-                    g_array_append_val (lx->res->comments, cm);
-                    continue;
-                  }
-              }
-            while (!is_newline (cur (lx)) && cur (lx) != EOZ)
-              lx->pos++;
-            cm.length = lx->pos - cm.offset;
-            g_array_append_val (lx->res->comments, cm);
+          case EOZ:
+            return MW_LUA_TOKEN_EOF;
+          case '\n':
+          case '\r':
+            inc_line (lx);
             continue;
-          }
-        case '[':
-          {
-            int sep = skip_sep (lx, FALSE);
-            if (sep >= 0)
+          case '-':
+            if (peek (lx, 1) != '-')
               {
-                tok->level = sep;
-                tok->flags |= MW_LUA_TOKEN_FLAG_LONG;
-                return read_long (lx, sep, TRUE) ? MW_LUA_TOKEN_STRING : MW_LUA_TOKEN_ERROR;
+                lx->pos++;
+                return MW_LUA_TOKEN_MINUS;
               }
-            if (sep == -1)
-              return MW_LUA_TOKEN_LBRACKET;
-            g_string_truncate (lx->near, 0);
-            g_string_append_len (lx->near, (const char *) lx->src + tok->offset,
-                                 lx->pos - tok->offset);
-            lex_error_buffer (lx, "invalid long string delimiter");
-            return MW_LUA_TOKEN_ERROR;
-          }
-        case '=':
-          lx->pos++;
-          if (cur (lx) != '=')
-            return MW_LUA_TOKEN_ASSIGN;
-          lx->pos++;
-          return MW_LUA_TOKEN_EQ;
-        case '<':
-          lx->pos++;
-          if (cur (lx) != '=')
-            return MW_LUA_TOKEN_LT;
-          lx->pos++;
-          return MW_LUA_TOKEN_LE;
-        case '>':
-          lx->pos++;
-          if (cur (lx) != '=')
-            return MW_LUA_TOKEN_GT;
-          lx->pos++;
-          return MW_LUA_TOKEN_GE;
-        case '~':
-          lx->pos++;
-          if (cur (lx) != '=')
-            return MW_LUA_TOKEN_OTHER;
-          lx->pos++;
-          return MW_LUA_TOKEN_NE;
-        case '"':
-        case '\'':
-          return read_string (lx, c) ? MW_LUA_TOKEN_STRING : MW_LUA_TOKEN_ERROR;
-        case '.':
-          if (peek (lx, 1) == '.')
             {
-              if (peek (lx, 2) == '.')
-                {
-                  lx->pos += 3;
-                  return MW_LUA_TOKEN_DOTS;
-                }
+              MwLuaComment cm = { lx->pos, 0, lx->line, tok->column, -1 };
               lx->pos += 2;
-              return MW_LUA_TOKEN_CONCAT;
-            }
-          if (!is_digit (peek (lx, 1)))
-            {
-              lx->pos++;
-              return MW_LUA_TOKEN_DOT;
-            }
-          return read_numeral (lx) ? MW_LUA_TOKEN_NUMBER : MW_LUA_TOKEN_ERROR;
-        default:
-          if (is_space (c))
-            {
-              lx->pos++;
+              if (cur (lx) == '[')
+                {
+                  int sep = skip_sep (lx, FALSE);
+                  if (sep >= 0)
+                    {
+                      if (!read_long (lx, sep, FALSE))
+                        return MW_LUA_TOKEN_ERROR;
+                      cm.level = sep;
+                      cm.length = lx->pos - cm.offset;
+                      g_array_append_val (lx->res->comments, cm);
+                      continue;
+                    }
+                }
+              while (!is_newline (cur (lx)) && cur (lx) != EOZ)
+                lx->pos++;
+              cm.length = lx->pos - cm.offset;
+              g_array_append_val (lx->res->comments, cm);
               continue;
             }
-          if (is_digit (c))
-            return read_numeral (lx) ? MW_LUA_TOKEN_NUMBER : MW_LUA_TOKEN_ERROR;
-          if (is_alpha (c) || c == '_')
+          case '[':
             {
-              gsize start = lx->pos;
-              do
-                lx->pos++;
-              while (is_alnum (cur (lx)) || cur (lx) == '_');
-              return name_kind (lx->src + start, lx->pos - start);
+              int sep = skip_sep (lx, FALSE);
+              if (sep >= 0)
+                {
+                  tok->level = sep;
+                  tok->flags |= MW_LUA_TOKEN_FLAG_LONG;
+                  return read_long (lx, sep, TRUE) ? MW_LUA_TOKEN_STRING : MW_LUA_TOKEN_ERROR;
+                }
+              if (sep == -1)
+                return MW_LUA_TOKEN_LBRACKET;
+              g_string_truncate (lx->near, 0);
+              g_string_append_len (lx->near, (const char *) lx->src + tok->offset,
+                                   lx->pos - tok->offset);
+              lex_error_buffer (lx, "invalid long string delimiter");
+              return MW_LUA_TOKEN_ERROR;
             }
-          lx->pos++;
-          return single_kind (c);
+          case '=':
+            lx->pos++;
+            if (cur (lx) != '=')
+              return MW_LUA_TOKEN_ASSIGN;
+            lx->pos++;
+            return MW_LUA_TOKEN_EQ;
+          case '<':
+            lx->pos++;
+            if (cur (lx) != '=')
+              return MW_LUA_TOKEN_LT;
+            lx->pos++;
+            return MW_LUA_TOKEN_LE;
+          case '>':
+            lx->pos++;
+            if (cur (lx) != '=')
+              return MW_LUA_TOKEN_GT;
+            lx->pos++;
+            return MW_LUA_TOKEN_GE;
+          case '~':
+            lx->pos++;
+            if (cur (lx) != '=')
+              return MW_LUA_TOKEN_OTHER;
+            lx->pos++;
+            return MW_LUA_TOKEN_NE;
+          case '"':
+          case '\'':
+            return read_string (lx, c) ? MW_LUA_TOKEN_STRING : MW_LUA_TOKEN_ERROR;
+          case '.':
+            if (peek (lx, 1) == '.')
+              {
+                if (peek (lx, 2) == '.')
+                  {
+                    lx->pos += 3;
+                    return MW_LUA_TOKEN_DOTS;
+                  }
+                lx->pos += 2;
+                return MW_LUA_TOKEN_CONCAT;
+              }
+            if (!is_digit (peek (lx, 1)))
+              {
+                lx->pos++;
+                return MW_LUA_TOKEN_DOT;
+              }
+            return read_numeral (lx) ? MW_LUA_TOKEN_NUMBER : MW_LUA_TOKEN_ERROR;
+          default:
+            if (is_space (c))
+              {
+                lx->pos++;
+                continue;
+              }
+            if (is_digit (c))
+              return read_numeral (lx) ? MW_LUA_TOKEN_NUMBER : MW_LUA_TOKEN_ERROR;
+            if (is_alpha (c) || c == '_')
+              {
+                gsize start = lx->pos;
+                do
+                  lx->pos++;
+                while (is_alnum (cur (lx)) || cur (lx) == '_');
+                return name_kind (lx->src + start, lx->pos - start);
+              }
+            lx->pos++;
+            return single_kind (c);
         }
     }
 }
@@ -612,34 +658,48 @@ mw_lua_token_decode_string (const char *source, const MwLuaToken *token, GString
       c = *s;
       switch (c)
         {
-        case 'a': c = '\a'; break;
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        case 'v': c = '\v'; break;
-        case '\n':
-        case '\r':
-          {
-            guchar first = *s++;
-            if (s < e && is_newline (*s) && *s != first)
-              s++;
-            g_string_append_c (out, '\n');
-            continue;
-          }
-        default:
-          if (is_digit (c))
+          case 'a':
+            c = '\a';
+            break;
+          case 'b':
+            c = '\b';
+            break;
+          case 'f':
+            c = '\f';
+            break;
+          case 'n':
+            c = '\n';
+            break;
+          case 'r':
+            c = '\r';
+            break;
+          case 't':
+            c = '\t';
+            break;
+          case 'v':
+            c = '\v';
+            break;
+          case '\n':
+          case '\r':
             {
-              int i = 0;
-              c = 0;
-              do
-                c = 10 * c + (*s++ - '0');
-              while (++i < 3 && s < e && is_digit (*s));
-              g_string_append_c (out, (char) c);
+              guchar first = *s++;
+              if (s < e && is_newline (*s) && *s != first)
+                s++;
+              g_string_append_c (out, '\n');
               continue;
             }
-          break;
+          default:
+            if (is_digit (c))
+              {
+                int i = 0;
+                c = 0;
+                do
+                  c = 10 * c + (*s++ - '0');
+                while (++i < 3 && s < e && is_digit (*s));
+                g_string_append_c (out, (char) c);
+                continue;
+              }
+            break;
         }
       g_string_append_c (out, (char) c);
       s++;

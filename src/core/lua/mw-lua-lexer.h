@@ -12,12 +12,13 @@
 G_BEGIN_DECLS
 
 /* ORDER MW_LUA_TOKEN: keep mw_lua_token_names[] in mw-lua-lexer.c in the same order. */
-typedef enum {
+typedef enum
+{
   MW_LUA_TOKEN_EOF,
-  MW_LUA_TOKEN_ERROR,   /* a lexical error; the tree's first diagnostic says which */
+  MW_LUA_TOKEN_ERROR, /* a lexical error; the tree's first diagnostic says which */
   MW_LUA_TOKEN_NAME,
   MW_LUA_TOKEN_NUMBER,
-  MW_LUA_TOKEN_STRING,  /* quoted or long-bracket string: see MW_LUA_TOKEN_FLAG_LONG */
+  MW_LUA_TOKEN_STRING, /* quoted or long-bracket string: see MW_LUA_TOKEN_FLAG_LONG */
   /* reserved words, in alphabetical order as in Lua */
   MW_LUA_TOKEN_AND,
   MW_LUA_TOKEN_BREAK,
@@ -41,12 +42,12 @@ typedef enum {
   MW_LUA_TOKEN_UNTIL,
   MW_LUA_TOKEN_WHILE,
   /* multi-character symbols */
-  MW_LUA_TOKEN_CONCAT,  /* .. */
-  MW_LUA_TOKEN_DOTS,    /* ... */
-  MW_LUA_TOKEN_EQ,      /* == */
-  MW_LUA_TOKEN_GE,      /* >= */
-  MW_LUA_TOKEN_LE,      /* <= */
-  MW_LUA_TOKEN_NE,      /* ~= */
+  MW_LUA_TOKEN_CONCAT, /* .. */
+  MW_LUA_TOKEN_DOTS, /* ... */
+  MW_LUA_TOKEN_EQ, /* == */
+  MW_LUA_TOKEN_GE, /* >= */
+  MW_LUA_TOKEN_LE, /* <= */
+  MW_LUA_TOKEN_NE, /* ~= */
   /* single-character symbols */
   MW_LUA_TOKEN_PLUS,
   MW_LUA_TOKEN_MINUS,
@@ -75,74 +76,72 @@ typedef enum {
 } MwLuaTokenKind;
 
 #define MW_LUA_TOKEN_FIRST_KEYWORD MW_LUA_TOKEN_AND
-#define MW_LUA_TOKEN_LAST_KEYWORD  MW_LUA_TOKEN_WHILE
+#define MW_LUA_TOKEN_LAST_KEYWORD MW_LUA_TOKEN_WHILE
 
-typedef enum {
-  MW_LUA_TOKEN_FLAG_LONG    = 1 << 0,  /* long-bracket string: `level` gives the `=` count */
-  MW_LUA_TOKEN_FLAG_GLOBAL  = 1 << 1,  /* a NAME resolved to a global (set by the parser) */
-  MW_LUA_TOKEN_FLAG_LOCAL   = 1 << 2,  /* a NAME that declares or uses a local */
-  MW_LUA_TOKEN_FLAG_FIELD   = 1 << 3,  /* a NAME used as a field or method name */
-  MW_LUA_TOKEN_FLAG_WRITE   = 1 << 4,  /* a NAME assigned to (global or local) */
-  MW_LUA_TOKEN_FLAG_DECL    = 1 << 5,  /* a NAME that declares a local */
+typedef enum
+{
+  MW_LUA_TOKEN_FLAG_LONG = 1 << 0, /* long-bracket string: `level` gives the `=` count */
+  MW_LUA_TOKEN_FLAG_GLOBAL = 1 << 1, /* a NAME resolved to a global (set by the parser) */
+  MW_LUA_TOKEN_FLAG_LOCAL = 1 << 2, /* a NAME that declares or uses a local */
+  MW_LUA_TOKEN_FLAG_FIELD = 1 << 3, /* a NAME used as a field or method name */
+  MW_LUA_TOKEN_FLAG_WRITE = 1 << 4, /* a NAME assigned to (global or local) */
+  MW_LUA_TOKEN_FLAG_DECL = 1 << 5, /* a NAME that declares a local */
 } MwLuaTokenFlags;
 
-typedef struct {
-  guint8 kind;       /* MwLuaTokenKind */
-  guint8 flags;      /* MwLuaTokenFlags */
-  guint16 level;     /* long strings: number of `=` in the bracket */
-  guint32 offset;    /* byte offset of the first byte */
-  guint32 length;    /* length in bytes */
-  guint32 line;      /* 1-based line of the first byte */
-  guint32 column;    /* 1-based byte column of the first byte */
-  guint32 end_line;  /* line of the last byte (long strings and escaped newlines span lines) */
-  guint32 trivia;    /* offset where the whitespace and comments before this token start */
+typedef struct
+{
+  guint8 kind; /* MwLuaTokenKind */
+  guint8 flags; /* MwLuaTokenFlags */
+  guint16 level; /* long strings: number of `=` in the bracket */
+  guint32 offset; /* byte offset of the first byte */
+  guint32 length; /* length in bytes */
+  guint32 line; /* 1-based line of the first byte */
+  guint32 column; /* 1-based byte column of the first byte */
+  guint32 end_line; /* line of the last byte (long strings and escaped newlines span lines) */
+  guint32 trivia; /* offset where the whitespace and comments before this token start */
 } MwLuaToken;
 
-typedef struct {
-  guint32 offset;    /* of the leading `--` */
-  guint32 length;    /* up to, not including, the end of line (short) or through `]=]` */
+typedef struct
+{
+  guint32 offset; /* of the leading `--` */
+  guint32 length; /* up to, not including, the end of line (short) or through `]=]` */
   guint32 line;
   guint32 column;
-  gint32 level;      /* -1 for a short comment, else the long bracket's `=` count */
+  gint32 level; /* -1 for a short comment, else the long bracket's `=` count */
 } MwLuaComment;
 
 /* The result of lexing: tokens end with exactly one EOF or ERROR token. */
-typedef struct {
-  GArray *tokens;    /* MwLuaToken */
-  GArray *comments;  /* MwLuaComment */
-  guint32 shebang;   /* length of a skipped first line starting with '#', else 0 */
-  guint32 n_lines;   /* lines in the source (Lua's count at end of input) */
+typedef struct
+{
+  GArray *tokens; /* MwLuaToken */
+  GArray *comments; /* MwLuaComment */
+  guint32 shebang; /* length of a skipped first line starting with '#', else 0 */
+  guint32 n_lines; /* lines in the source (Lua's count at end of input) */
   /* when the last token is MW_LUA_TOKEN_ERROR: */
-  char *error_message;  /* e.g. "unfinished string" */
-  char *error_near;     /* the text Lua quotes after "near", or NULL for none */
+  char *error_message; /* e.g. "unfinished string" */
+  char *error_near; /* the text Lua quotes after "near", or NULL for none */
   guint32 error_line;
 } MwLuaLexResult;
 
-typedef enum {
+typedef enum
+{
   MW_LUA_LEX_NONE = 0,
-  MW_LUA_LEX_SKIP_SHEBANG = 1 << 0,  /* as luaL_loadfile: a first line starting with '#' */
+  MW_LUA_LEX_SKIP_SHEBANG = 1 << 0, /* as luaL_loadfile: a first line starting with '#' */
 } MwLuaLexFlags;
 
 extern const char *const mw_lua_token_names[MW_LUA_TOKEN_N_KINDS];
 
-void mw_lua_lex (const char     *source,
-                 gsize           length,
-                 MwLuaLexFlags   flags,
-                 MwLuaLexResult *result);
+void mw_lua_lex (const char *source, gsize length, MwLuaLexFlags flags, MwLuaLexResult *result);
 void mw_lua_lex_result_clear (MwLuaLexResult *result);
 
 const char *mw_lua_token_kind_to_string (MwLuaTokenKind kind);
 
 /* Decodes a STRING token into its value (escapes, long-bracket leading newline).
  * Bytes are copied as they are: no encoding is assumed. */
-void mw_lua_token_decode_string (const char       *source,
-                                 const MwLuaToken *token,
-                                 GString          *out);
+void mw_lua_token_decode_string (const char *source, const MwLuaToken *token, GString *out);
 
 /* Converts a NUMBER token as Lua 5.1 does (strtod, then strtoul for hex).
  * Returns FALSE for a malformed numeral. */
-gboolean mw_lua_numeral_to_double (const char *text,
-                                   gsize       length,
-                                   double     *value);
+gboolean mw_lua_numeral_to_double (const char *text, gsize length, double *value);
 
 G_END_DECLS

@@ -9,7 +9,8 @@
 
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   MwLuaLintFile *file;
   guint loop_depth;
 } LoopWalk;
@@ -33,39 +34,40 @@ loop_enter (MwLuaNode *node, gpointer data)
 
   switch (node->kind)
     {
-    case MW_LUA_NODE_FUNCTION:
-      if (w->loop_depth > 0)
-        {
-          guint n = node->u.func->upvalues->len;
-          gsize bytes = mw_lua_ram_closure (w->file->run->ram, n);
-          mw_lua_lint_report (w->file, MW_LUA_LINT_CLOSURE_IN_LOOP, node->first, NULL, bytes,
-                              "closure created inside a loop: a new %" G_GSIZE_FORMAT
-                              "-byte closure on every iteration; create it once outside",
-                              bytes);
-        }
-      return FALSE;  /* its own body is walked as its own function */
-    case MW_LUA_NODE_WHILE:
-    case MW_LUA_NODE_REPEAT:
-      w->loop_depth++;
-      return TRUE;
-    case MW_LUA_NODE_NUMFOR:
-    case MW_LUA_NODE_GENFOR:
-      /* the header runs once, the body on every iteration */
-      for (guint k = 0; k < G_N_ELEMENTS (node->kids); k++)
-        if (node->kids[k] != NULL)
-          mw_lua_lint_walk (node->kids[k], loop_enter, loop_leave, w);
-      w->loop_depth++;
-      mw_lua_lint_walk (node->u.body, loop_enter, loop_leave, w);
-      w->loop_depth--;
-      return FALSE;
-    default:
-      return TRUE;
+      case MW_LUA_NODE_FUNCTION:
+        if (w->loop_depth > 0)
+          {
+            guint n = node->u.func->upvalues->len;
+            gsize bytes = mw_lua_ram_closure (w->file->run->ram, n);
+            mw_lua_lint_report (w->file, MW_LUA_LINT_CLOSURE_IN_LOOP, node->first, NULL, bytes,
+                                "closure created inside a loop: a new %" G_GSIZE_FORMAT
+                                "-byte closure on every iteration; create it once outside",
+                                bytes);
+          }
+        return FALSE; /* its own body is walked as its own function */
+      case MW_LUA_NODE_WHILE:
+      case MW_LUA_NODE_REPEAT:
+        w->loop_depth++;
+        return TRUE;
+      case MW_LUA_NODE_NUMFOR:
+      case MW_LUA_NODE_GENFOR:
+        /* the header runs once, the body on every iteration */
+        for (guint k = 0; k < G_N_ELEMENTS (node->kids); k++)
+          if (node->kids[k] != NULL)
+            mw_lua_lint_walk (node->kids[k], loop_enter, loop_leave, w);
+        w->loop_depth++;
+        mw_lua_lint_walk (node->u.body, loop_enter, loop_leave, w);
+        w->loop_depth--;
+        return FALSE;
+      default:
+        return TRUE;
     }
 }
 
-typedef struct {
+typedef struct
+{
   MwLuaLintFile *file;
-  GHashTable *named;  /* MwLuaVar* -> MwLuaFunction*: `local function f` / `local f = function` */
+  GHashTable *named; /* MwLuaVar* -> MwLuaFunction*: `local function f` / `local f = function` */
 } Callbacks;
 
 /* remembers which locals name a function, so that `x:on("e", handler)` can be checked */
@@ -80,9 +82,9 @@ named_enter (MwLuaNode *node, gpointer data)
       if (var != NULL)
         g_hash_table_insert (c->named, var, node->kids[1]->u.func);
     }
-  else if (node->kind == MW_LUA_NODE_LOCAL && node->kids[0] != NULL && node->kids[1] != NULL &&
-           node->kids[0]->next == NULL && node->kids[1]->next == NULL &&
-           node->kids[1]->kind == MW_LUA_NODE_FUNCTION)
+  else if (node->kind == MW_LUA_NODE_LOCAL && node->kids[0] != NULL && node->kids[1] != NULL
+           && node->kids[0]->next == NULL && node->kids[1]->next == NULL
+           && node->kids[1]->kind == MW_LUA_NODE_FUNCTION)
     {
       MwLuaVar *var = mw_lua_tree_get_token_var (c->file->tree, node->kids[0]->token);
       /* only if never reassigned: the callback is then that function */
@@ -107,8 +109,8 @@ callback_enter (MwLuaNode *node, gpointer data)
   if (node->kind != MW_LUA_NODE_METHCALL)
     return TRUE;
   method = mw_lua_tree_token_text (file->tree, node->token, &len);
-  if (!((len == 2 && memcmp (method, "on", 2) == 0) ||
-        (len == 6 && memcmp (method, "listen", 6) == 0)))
+  if (!((len == 2 && memcmp (method, "on", 2) == 0)
+        || (len == 6 && memcmp (method, "listen", 6) == 0)))
     return TRUE;
   if (node->kids[0]->kind != MW_LUA_NODE_NAME || node->kids[0]->u.var == NULL)
     return TRUE;
@@ -128,8 +130,7 @@ callback_enter (MwLuaNode *node, gpointer data)
         if (f->upvalues->pdata[u] == object)
           {
             bytes = mw_lua_ram_closure (file->run->ram, f->upvalues->len);
-            mw_lua_lint_report (file, MW_LUA_LINT_CALLBACK_SELF, arg->first, object->name,
-                                bytes,
+            mw_lua_lint_report (file, MW_LUA_LINT_CALLBACK_SELF, arg->first, object->name, bytes,
                                 "callback captures '%s', the object it is registered on: "
                                 "the registry keeps both alive (a %" G_GSIZE_FORMAT "-byte "
                                 "closure and the object); use the callback's argument",
@@ -157,7 +158,8 @@ mw_lua_lint_closures (MwLuaLintFile *file)
           gsize bytes = mw_lua_ram_closure (file->run->ram, n);
           mw_lua_lint_report (file, MW_LUA_LINT_MANY_UPVALUES, f->first_token, NULL, bytes,
                               "closure captures %u upvalues (at most %u wanted): each "
-                              "instance costs %" G_GSIZE_FORMAT " bytes", n, max - 1, bytes);
+                              "instance costs %" G_GSIZE_FORMAT " bytes",
+                              n, max - 1, bytes);
         }
       mw_lua_lint_walk (f->body, loop_enter, loop_leave, &w);
     }

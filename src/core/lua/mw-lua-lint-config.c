@@ -12,11 +12,12 @@
 #include <lualib.h>
 #include <string.h>
 
-#define CONFIG_MAX_MEMORY (8u << 20)        /* bytes */
-#define CONFIG_MAX_INSTRUCTIONS 10000000u   /* VM instructions, counted by the hook */
+#define CONFIG_MAX_MEMORY (8u << 20) /* bytes */
+#define CONFIG_MAX_INSTRUCTIONS 10000000u /* VM instructions, counted by the hook */
 #define CONFIG_HOOK_STEP 1000
 
-typedef struct {
+typedef struct
+{
   gsize used;
   guint steps;
 } Sandbox;
@@ -62,10 +63,9 @@ quiet_print (lua_State *L)
 static int
 open_safe_libs (lua_State *L)
 {
-  static const char *const unsafe[] = {
-    "dofile", "loadfile", "load", "require", "module", "collectgarbage", "getfenv",
-    "setfenv", "newproxy", "gcinfo", NULL
-  };
+  static const char *const unsafe[] = { "dofile",   "loadfile",       "load",    "require",
+                                        "module",   "collectgarbage", "getfenv", "setfenv",
+                                        "newproxy", "gcinfo",         NULL };
   lua_CFunction openers[] = { luaopen_base, luaopen_string, luaopen_table, luaopen_math };
 
   for (gsize i = 0; i < G_N_ELEMENTS (openers); i++)
@@ -83,7 +83,8 @@ open_safe_libs (lua_State *L)
   /* luacheck's per-file and custom std tables: `files["spec"].std = "+busted"` and
    * `stds.x = {...}` must run even though Moonwire does not use them */
   if (luaL_dostring (L, "files = setmetatable({}, {__index = function(t, k) "
-                        "local v = {} rawset(t, k, v) return v end}) stds = {}") != 0)
+                        "local v = {} rawset(t, k, v) return v end}) stds = {}")
+      != 0)
     lua_error (L);
   return 0;
 }
@@ -91,8 +92,7 @@ open_safe_libs (lua_State *L)
 /* adds the names of the list on top of the stack and pops it: {"a", "b"} or
  * {a = {...}, b = true} (luacheck's field definitions) */
 static void
-add_names (lua_State *L, MwLuaLintOptions *options,
-           void (*add) (MwLuaLintOptions *, const char *))
+add_names (lua_State *L, MwLuaLintOptions *options, void (*add) (MwLuaLintOptions *, const char *))
 {
   if (lua_istable (L, -1))
     {
@@ -150,10 +150,10 @@ apply_custom_stds (lua_State *L, const char *std, MwLuaLintOptions *options)
       lua_pop (L, 1);
       any_custom |= custom;
       /* a custom std named like a built-in one extends it */
-      if (!custom || strcmp (*p, "nodemcu") == 0 || strcmp (*p, "lua51") == 0 ||
-          strcmp (*p, "min") == 0)
-        g_string_append_printf (rest, "%s%s", rest->len > 0 && rest->str[rest->len - 1] != '+'
-                                                ? "+" : "", *p);
+      if (!custom || strcmp (*p, "nodemcu") == 0 || strcmp (*p, "lua51") == 0
+          || strcmp (*p, "min") == 0)
+        g_string_append_printf (rest, "%s%s",
+                                rest->len > 0 && rest->str[rest->len - 1] != '+' ? "+" : "", *p);
     }
   if (any_custom && (rest->len == 0 || strcmp (rest->str, "+") == 0))
     g_string_assign (rest, std[0] == '+' ? "+" : "min");
@@ -161,11 +161,8 @@ apply_custom_stds (lua_State *L, const char *std, MwLuaLintOptions *options)
 }
 
 gboolean
-mw_lua_lint_options_load_config (MwLuaLintOptions *options,
-                                 const char       *source,
-                                 gsize             length,
-                                 const char       *chunkname,
-                                 GError          **error)
+mw_lua_lint_options_load_config (MwLuaLintOptions *options, const char *source, gsize length,
+                                 const char *chunkname, GError **error)
 {
   Sandbox sb = { 0, 0 };
   lua_State *L;

@@ -27,9 +27,9 @@ has_break_enter (MwLuaNode *node, gpointer data)
   if (node->kind == MW_LUA_NODE_BREAK)
     *found = TRUE;
   /* a break inside an inner loop or function leaves that one, not ours */
-  return !*found && node->kind != MW_LUA_NODE_FUNCTION && node->kind != MW_LUA_NODE_WHILE &&
-         node->kind != MW_LUA_NODE_REPEAT && node->kind != MW_LUA_NODE_NUMFOR &&
-         node->kind != MW_LUA_NODE_GENFOR;
+  return !*found && node->kind != MW_LUA_NODE_FUNCTION && node->kind != MW_LUA_NODE_WHILE
+         && node->kind != MW_LUA_NODE_REPEAT && node->kind != MW_LUA_NODE_NUMFOR
+         && node->kind != MW_LUA_NODE_GENFOR;
 }
 
 static gboolean
@@ -49,24 +49,24 @@ terminates (MwLuaNode *stat)
     return FALSE;
   switch (stat->kind)
     {
-    case MW_LUA_NODE_RETURN:
-    case MW_LUA_NODE_BREAK:
-      return TRUE;
-    case MW_LUA_NODE_DO:
-      return terminates (last_statement (stat->kids[0]));
-    case MW_LUA_NODE_WHILE:  /* while true do ... end without a break */
-      return stat->kids[0]->kind == MW_LUA_NODE_TRUE && !has_break (stat->kids[1]);
-    case MW_LUA_NODE_REPEAT:  /* repeat ... until false without a break */
-      return stat->kids[1]->kind == MW_LUA_NODE_FALSE && !has_break (stat->kids[0]);
-    case MW_LUA_NODE_IF:
-      if (stat->kids[1] == NULL || !terminates (last_statement (stat->kids[1])))
-        return FALSE;
-      for (MwLuaNode *c = stat->kids[0]; c != NULL; c = c->next)
-        if (!terminates (last_statement (c->kids[1])))
+      case MW_LUA_NODE_RETURN:
+      case MW_LUA_NODE_BREAK:
+        return TRUE;
+      case MW_LUA_NODE_DO:
+        return terminates (last_statement (stat->kids[0]));
+      case MW_LUA_NODE_WHILE: /* while true do ... end without a break */
+        return stat->kids[0]->kind == MW_LUA_NODE_TRUE && !has_break (stat->kids[1]);
+      case MW_LUA_NODE_REPEAT: /* repeat ... until false without a break */
+        return stat->kids[1]->kind == MW_LUA_NODE_FALSE && !has_break (stat->kids[0]);
+      case MW_LUA_NODE_IF:
+        if (stat->kids[1] == NULL || !terminates (last_statement (stat->kids[1])))
           return FALSE;
-      return TRUE;
-    default:
-      return FALSE;
+        for (MwLuaNode *c = stat->kids[0]; c != NULL; c = c->next)
+          if (!terminates (last_statement (c->kids[1])))
+            return FALSE;
+        return TRUE;
+      default:
+        return FALSE;
     }
 }
 
@@ -96,24 +96,24 @@ check_unused (MwLuaLintFile *file, MwLuaVar *var)
     return;
   switch (var->kind)
     {
-    case MW_LUA_VAR_LOCAL:
-      code = var->n_writes > 0 ? MW_LUA_LINT_SET_NEVER_READ : MW_LUA_LINT_UNUSED_LOCAL;
-      what = var->n_writes > 0 ? "variable '%s' is set but never read" : "unused variable '%s'";
-      break;
-    case MW_LUA_VAR_LOCALFUNC:
-      code = MW_LUA_LINT_UNUSED_LOCAL;
-      what = "unused function '%s'";
-      break;
-    case MW_LUA_VAR_PARAM:
-      code = MW_LUA_LINT_UNUSED_PARAM;
-      what = "unused argument '%s'";
-      break;
-    case MW_LUA_VAR_FOR:
-      code = MW_LUA_LINT_UNUSED_LOOP_VAR;
-      what = "unused loop variable '%s'";
-      break;
-    default:
-      return;
+      case MW_LUA_VAR_LOCAL:
+        code = var->n_writes > 0 ? MW_LUA_LINT_SET_NEVER_READ : MW_LUA_LINT_UNUSED_LOCAL;
+        what = var->n_writes > 0 ? "variable '%s' is set but never read" : "unused variable '%s'";
+        break;
+      case MW_LUA_VAR_LOCALFUNC:
+        code = MW_LUA_LINT_UNUSED_LOCAL;
+        what = "unused function '%s'";
+        break;
+      case MW_LUA_VAR_PARAM:
+        code = MW_LUA_LINT_UNUSED_PARAM;
+        what = "unused argument '%s'";
+        break;
+      case MW_LUA_VAR_FOR:
+        code = MW_LUA_LINT_UNUSED_LOOP_VAR;
+        what = "unused loop variable '%s'";
+        break;
+      default:
+        return;
     }
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -124,9 +124,8 @@ check_unused (MwLuaLintFile *file, MwLuaVar *var)
 static void
 check_shadow (MwLuaLintFile *file, MwLuaVar *var)
 {
-  if (var->kind == MW_LUA_VAR_HIDDEN || var->kind == MW_LUA_VAR_SELF ||
-      var->kind == MW_LUA_VAR_ARG || var->decl_token == G_MAXUINT32 ||
-      var->name[0] == '_')
+  if (var->kind == MW_LUA_VAR_HIDDEN || var->kind == MW_LUA_VAR_SELF || var->kind == MW_LUA_VAR_ARG
+      || var->decl_token == G_MAXUINT32 || var->name[0] == '_')
     return;
   for (MwLuaFunction *outer = var->func->parent; outer != NULL; outer = outer->parent)
     for (guint i = outer->vars->len; i-- > 0;)
@@ -138,9 +137,8 @@ check_shadow (MwLuaLintFile *file, MwLuaVar *var)
           continue;
         if (o->scope_start <= var->decl_token && var->decl_token <= o->scope_end)
           {
-            mw_lua_lint_report (file, MW_LUA_LINT_SHADOW_UPVALUE, var->decl_token, var->name,
-                                -1, "variable '%s' shadows upvalue '%s' on line %u",
-                                var->name, o->name,
+            mw_lua_lint_report (file, MW_LUA_LINT_SHADOW_UPVALUE, var->decl_token, var->name, -1,
+                                "variable '%s' shadows upvalue '%s' on line %u", var->name, o->name,
                                 o->decl_token != G_MAXUINT32 ? file->toks[o->decl_token].line
                                                              : outer->line_defined);
             return;

@@ -9,7 +9,8 @@
 #include <string.h>
 
 /* the value assigned to the i-th target of a list: NULL when unknown, a NIL node when nil */
-typedef struct {
+typedef struct
+{
   MwLuaNode *value;
   gboolean is_nil;
 } Assigned;
@@ -32,9 +33,9 @@ assigned_value (MwLuaNode *values, guint index)
       last = v;
     }
   /* past the end: nil, unless the last value is a call or `...` that may give more */
-  a.is_nil = last == NULL || (last->kind != MW_LUA_NODE_CALL &&
-                              last->kind != MW_LUA_NODE_METHCALL &&
-                              last->kind != MW_LUA_NODE_VARARG);
+  a.is_nil = last == NULL
+             || (last->kind != MW_LUA_NODE_CALL && last->kind != MW_LUA_NODE_METHCALL
+                 && last->kind != MW_LUA_NODE_VARARG);
   return a;
 }
 
@@ -75,7 +76,8 @@ loaded_key (MwLuaLintFile *file, MwLuaNode *target, gboolean *any)
   return mw_lua_lint_string_value (file, target->kids[1]);
 }
 
-typedef struct {
+typedef struct
+{
   MwLuaLintFile *file;
   char *basename;
 } Gather;
@@ -156,51 +158,51 @@ value_bytes (MwLuaLintFile *file, MwLuaNode *value)
     return -1;
   switch (value->kind)
     {
-    case MW_LUA_NODE_NIL:
-    case MW_LUA_NODE_TRUE:
-    case MW_LUA_NODE_FALSE:
-    case MW_LUA_NODE_NUMBER:
-      return 0;  /* kept in the slot itself */
-    case MW_LUA_NODE_STRING:
-      {
-        g_autofree char *s = mw_lua_lint_string_value (file, value);
-        return mw_lua_ram_string (ram, strlen (s));
-      }
-    case MW_LUA_NODE_FUNCTION:
-      {
-        /* the closure keeps its prototype (code, constants, nested functions) alive */
-        gint64 proto = mw_lua_lint_function_bytes (file->run, file->tree, value->u.func);
-        return mw_lua_ram_closure (ram, value->u.func->upvalues->len) +
-               (proto >= 0 ? proto : (gint64) ram->proto);
-      }
-    case MW_LUA_NODE_TABLE:
-      {
-        gsize array = 0, hash = 0;
-        gint64 inner = 0;
+      case MW_LUA_NODE_NIL:
+      case MW_LUA_NODE_TRUE:
+      case MW_LUA_NODE_FALSE:
+      case MW_LUA_NODE_NUMBER:
+        return 0; /* kept in the slot itself */
+      case MW_LUA_NODE_STRING:
+        {
+          g_autofree char *s = mw_lua_lint_string_value (file, value);
+          return mw_lua_ram_string (ram, strlen (s));
+        }
+      case MW_LUA_NODE_FUNCTION:
+        {
+          /* the closure keeps its prototype (code, constants, nested functions) alive */
+          gint64 proto = mw_lua_lint_function_bytes (file->run, file->tree, value->u.func);
+          return mw_lua_ram_closure (ram, value->u.func->upvalues->len)
+                 + (proto >= 0 ? proto : (gint64) ram->proto);
+        }
+      case MW_LUA_NODE_TABLE:
+        {
+          gsize array = 0, hash = 0;
+          gint64 inner = 0;
 
-        for (MwLuaNode *f = value->kids[0]; f != NULL; f = f->next)
-          {
-            MwLuaNode *v = f->kind == MW_LUA_NODE_FIELD_KEYED ? f->kids[1] : f->kids[0];
-            gint64 b = value_bytes (file, v);
+          for (MwLuaNode *f = value->kids[0]; f != NULL; f = f->next)
+            {
+              MwLuaNode *v = f->kind == MW_LUA_NODE_FIELD_KEYED ? f->kids[1] : f->kids[0];
+              gint64 b = value_bytes (file, v);
 
-            if (f->kind == MW_LUA_NODE_FIELD_POS)
-              array++;
-            else
-              hash++;
-            if (f->kind == MW_LUA_NODE_FIELD_NAMED)
-              {
-                gsize len;
-                mw_lua_tree_token_text (file->tree, f->token, &len);
-                b = b < 0 ? b : b + (gint64) mw_lua_ram_string (ram, len);
-              }
-            if (b < 0)
-              return -1;
-            inner += b;
-          }
-        return mw_lua_ram_table (ram, array, hash) + inner;
-      }
-    default:
-      return -1;
+              if (f->kind == MW_LUA_NODE_FIELD_POS)
+                array++;
+              else
+                hash++;
+              if (f->kind == MW_LUA_NODE_FIELD_NAMED)
+                {
+                  gsize len;
+                  mw_lua_tree_token_text (file->tree, f->token, &len);
+                  b = b < 0 ? b : b + (gint64) mw_lua_ram_string (ram, len);
+                }
+              if (b < 0)
+                return -1;
+              inner += b;
+            }
+          return mw_lua_ram_table (ram, array, hash) + inner;
+        }
+      default:
+        return -1;
     }
 }
 
@@ -209,9 +211,9 @@ declared (MwLuaLintFile *file, const char *name, guint token, gboolean reading)
 {
   const MwLuaLintOptions *o = file->run->options;
 
-  return g_hash_table_contains (o->globals, name) ||
-         (reading && g_hash_table_contains (o->read_globals, name)) ||
-         mw_lua_lint_file_declares (file, name, token, reading);
+  return g_hash_table_contains (o->globals, name)
+         || (reading && g_hash_table_contains (o->read_globals, name))
+         || mw_lua_lint_file_declares (file, name, token, reading);
 }
 
 static void
@@ -222,19 +224,21 @@ report_kept (MwLuaLintFile *file, const char *name, guint token, MwLuaNode *valu
   gint64 slot = ram->hash_node + mw_lua_ram_string (ram, strlen (name));
   gint64 held = value_bytes (file, value);
 
-  if (g_hash_table_contains (file->run->cleared_globals, name) ||
-      mw_lua_lint_std_has (file->run->options->std_sets, name) ||
-      g_hash_table_contains (file->reported, key))
+  if (g_hash_table_contains (file->run->cleared_globals, name)
+      || mw_lua_lint_std_has (file->run->options->std_sets, name)
+      || g_hash_table_contains (file->reported, key))
     return;
   g_hash_table_add (file->reported, g_steal_pointer (&key));
   if (held >= 0)
     mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_KEPT, token, name, slot + held,
                         "global '%s' is set and never set back to nil: it holds %" G_GINT64_FORMAT
-                        " bytes until restart", name, slot + held);
+                        " bytes until restart",
+                        name, slot + held);
   else
     mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_KEPT, token, name, slot,
                         "global '%s' is set and never set back to nil: it holds its value and "
-                        "at least %" G_GINT64_FORMAT " bytes until restart", name, slot);
+                        "at least %" G_GINT64_FORMAT " bytes until restart",
+                        name, slot);
 }
 
 static gboolean
@@ -255,14 +259,13 @@ globals_enter (MwLuaNode *node, gpointer data)
             report_kept (file, name, t->token, a.value);
         }
     }
-  else if (node->kind == MW_LUA_NODE_FUNCSTAT && node->kids[0]->kind == MW_LUA_NODE_NAME &&
-           node->kids[0]->u.var == NULL)
+  else if (node->kind == MW_LUA_NODE_FUNCSTAT && node->kids[0]->kind == MW_LUA_NODE_NAME
+           && node->kids[0]->u.var == NULL)
     {
       g_autofree char *name = mw_lua_lint_token_string (file, node->kids[0]->token);
       report_kept (file, name, node->kids[0]->token, node->kids[1]);
     }
-  else if (node->kind == MW_LUA_NODE_CALL && mw_lua_lint_is_global (file, node->kids[0],
-                                                                    "require"))
+  else if (node->kind == MW_LUA_NODE_CALL && mw_lua_lint_is_global (file, node->kids[0], "require"))
     {
       g_autofree char *module = mw_lua_lint_string_value (file, node->kids[1]);
       g_autofree char *base = module ? g_strdup (module) : NULL;
@@ -276,9 +279,9 @@ globals_enter (MwLuaNode *node, gpointer data)
       MwLuaTree *mtree;
       gint64 bytes = -1;
 
-      if (g_hash_table_contains (file->run->cleared_modules, module) ||
-          g_hash_table_contains (file->run->volatile_files, leaf) ||
-          g_hash_table_contains (file->run->volatile_files, base))
+      if (g_hash_table_contains (file->run->cleared_modules, module)
+          || g_hash_table_contains (file->run->volatile_files, leaf)
+          || g_hash_table_contains (file->run->volatile_files, base))
         return TRUE;
       /* the module's file is linted too: what its functions keep (its main function is
        * garbage once it has run) */
@@ -305,20 +308,20 @@ globals_enter (MwLuaNode *node, gpointer data)
         mw_lua_lint_report (file, MW_LUA_LINT_MODULE_KEPT, node->kids[1]->token, module, -1,
                             "module '%s' stays in package.loaded (and in its global) until "
                             "restart: clear package.loaded[\"%s\"] when done, or make it "
-                            "volatile", module, module);
+                            "volatile",
+                            module, module);
     }
-  else if (node->kind == MW_LUA_NODE_INDEX && (node->flags & MW_LUA_NODE_FLAG_DOT) &&
-           node->kids[0]->kind == MW_LUA_NODE_NAME && node->kids[0]->u.var == NULL)
+  else if (node->kind == MW_LUA_NODE_INDEX && (node->flags & MW_LUA_NODE_FLAG_DOT)
+           && node->kids[0]->kind == MW_LUA_NODE_NAME && node->kids[0]->u.var == NULL)
     {
-      static const char *const removed_tmr[] = {
-        "alarm", "register", "start", "stop", "unregister", "interval", "state", NULL
-      };
+      static const char *const removed_tmr[] = { "alarm",      "register", "start", "stop",
+                                                 "unregister", "interval", "state", NULL };
       g_autofree char *module = mw_lua_lint_token_string (file, node->kids[0]->token);
       g_autofree char *field = mw_lua_lint_token_string (file, node->token);
 
-      if (!mw_lua_lint_std_is_module (file->run->options->std_sets, module) ||
-          g_hash_table_contains (file->run->set_globals, module) ||
-          mw_lua_lint_std_has_field (file->run->options->std_sets, module, field))
+      if (!mw_lua_lint_std_is_module (file->run->options->std_sets, module)
+          || g_hash_table_contains (file->run->set_globals, module)
+          || mw_lua_lint_std_has_field (file->run->options->std_sets, module, field))
         return TRUE;
       /* the removed static timer API has its own rule (W805) */
       if (strcmp (module, "tmr") == 0 && g_strv_contains (removed_tmr, field))
@@ -345,21 +348,22 @@ mw_lua_lint_globals (MwLuaLintFile *file)
       if (ref->write)
         {
           /* a global some main chunk sets is meant to be one; W111 still counts its RAM */
-          if (ref->func->parent != NULL && !declared (file, ref->name, ref->token, FALSE) &&
-              !mw_lua_lint_std_has (o->std_sets, ref->name) &&
-              !g_hash_table_contains (file->run->top_globals, ref->name))
+          if (ref->func->parent != NULL && !declared (file, ref->name, ref->token, FALSE)
+              && !mw_lua_lint_std_has (o->std_sets, ref->name)
+              && !g_hash_table_contains (file->run->top_globals, ref->name))
             mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_IN_FUNCTION, ref->token, ref->name, -1,
                                 "global '%s' is set inside a function: a missing 'local'?",
                                 ref->name);
           continue;
         }
-      if (g_hash_table_contains (file->run->set_globals, ref->name) ||
-          mw_lua_lint_std_has (o->std_sets, ref->name) ||
-          declared (file, ref->name, ref->token, TRUE))
+      if (g_hash_table_contains (file->run->set_globals, ref->name)
+          || mw_lua_lint_std_has (o->std_sets, ref->name)
+          || declared (file, ref->name, ref->token, TRUE))
         continue;
       mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
                           "global '%s' is read but never set, and is not a standard or "
-                          "firmware global: a typo?", ref->name);
+                          "firmware global: a typo?",
+                          ref->name);
     }
   mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), globals_enter, NULL, file);
 }

@@ -9,10 +9,11 @@
 
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   MwLuaLintFile *file;
   guint loop_depth;
-  MwLuaNode *start;   /* init.lua: the first call that starts the application */
+  MwLuaNode *start; /* init.lua: the first call that starts the application */
 } Walk;
 
 static gboolean
@@ -37,11 +38,10 @@ same_place (MwLuaLintFile *file, MwLuaNode *a, MwLuaNode *b)
   if (a->kind != b->kind)
     return FALSE;
   if (a->kind == MW_LUA_NODE_INDEX)
-    return (a->flags & b->flags & MW_LUA_NODE_FLAG_DOT) &&
-           same_place (file, a->kids[0], b->kids[0]) &&
-           (sa = mw_lua_tree_token_text (file->tree, a->token, &la)) &&
-           (sb = mw_lua_tree_token_text (file->tree, b->token, &lb)) &&
-           la == lb && memcmp (sa, sb, la) == 0;
+    return (a->flags & b->flags & MW_LUA_NODE_FLAG_DOT) && same_place (file, a->kids[0], b->kids[0])
+           && (sa = mw_lua_tree_token_text (file->tree, a->token, &la))
+           && (sb = mw_lua_tree_token_text (file->tree, b->token, &lb)) && la == lb
+           && memcmp (sa, sb, la) == 0;
   if (a->kind != MW_LUA_NODE_NAME || a->u.var != b->u.var)
     return FALSE;
   if (a->u.var != NULL)
@@ -74,12 +74,13 @@ check_concat (Walk *w, MwLuaNode *assign)
         gsize len;
         const char *src = mw_lua_tree_get_source (w->file->tree, &len);
         const MwLuaToken *first = &w->file->toks[t->first], *last = &w->file->toks[t->last];
-        g_autofree char *name = g_strndup (src + first->offset,
-                                           last->offset + last->length - first->offset);
+        g_autofree char *name =
+          g_strndup (src + first->offset, last->offset + last->length - first->offset);
         mw_lua_lint_report (w->file, MW_LUA_LINT_CONCAT_IN_LOOP, t->first, name, -1,
                             "string '%s' grown by concatenation in a loop: every step copies "
                             "the whole string; collect the pieces in a table and "
-                            "table.concat() them", name);
+                            "table.concat() them",
+                            name);
       }
 }
 
@@ -87,8 +88,8 @@ static void
 check_block (Walk *w, MwLuaNode *block)
 {
   for (MwLuaNode *s = block->kids[0]; s != NULL && s->next != NULL; s = s->next)
-    if (s->kind == MW_LUA_NODE_CALLSTAT && s->kids[0]->kind == MW_LUA_NODE_CALL &&
-        mw_lua_lint_is_global_field (w->file, s->kids[0]->kids[0], "node", "restart"))
+    if (s->kind == MW_LUA_NODE_CALLSTAT && s->kids[0]->kind == MW_LUA_NODE_CALL
+        && mw_lua_lint_is_global_field (w->file, s->kids[0]->kids[0], "node", "restart"))
       {
         mw_lua_lint_report (w->file, MW_LUA_LINT_AFTER_RESTART, s->next->first, NULL, -1,
                             "statement after node.restart() still runs: the board restarts "
@@ -99,9 +100,10 @@ check_block (Walk *w, MwLuaNode *block)
 
 /* W802: a `:send(` that can run after another one in the same run of a function, or
  * repeatedly in a loop. Branches of an `if` are alternatives, not a sequence. */
-typedef struct {
+typedef struct
+{
   MwLuaLintFile *file;
-  gboolean sent;      /* a send may already have run on the way here */
+  gboolean sent; /* a send may already have run on the way here */
   guint loop_depth;
 } Sends;
 
@@ -111,7 +113,7 @@ send_expr_enter (MwLuaNode *node, gpointer data)
   Sends *s = data;
 
   if (node->kind == MW_LUA_NODE_FUNCTION)
-    return FALSE;  /* runs later, as its own callback */
+    return FALSE; /* runs later, as its own callback */
   if (is_method (s->file, node, "send"))
     {
       if (s->sent || s->loop_depth > 0)
@@ -152,50 +154,50 @@ sends_in_block (Sends *s, MwLuaNode *block)
     {
       switch (st->kind)
         {
-        case MW_LUA_NODE_IF:
-          {
-            gboolean before = s->sent, after = FALSE;
+          case MW_LUA_NODE_IF:
+            {
+              gboolean before = s->sent, after = FALSE;
 
-            for (MwLuaNode *c = st->kids[0]; c != NULL; c = c->next)
-              {
-                sends_in_expr (s, c->kids[0]);
-                before = s->sent;  /* conditions run in sequence */
-                sends_in_block (s, c->kids[1]);
-                after |= s->sent;
-                s->sent = before;
-              }
-            if (st->kids[1] != NULL)
-              sends_in_block (s, st->kids[1]);
-            s->sent |= after;
+              for (MwLuaNode *c = st->kids[0]; c != NULL; c = c->next)
+                {
+                  sends_in_expr (s, c->kids[0]);
+                  before = s->sent; /* conditions run in sequence */
+                  sends_in_block (s, c->kids[1]);
+                  after |= s->sent;
+                  s->sent = before;
+                }
+              if (st->kids[1] != NULL)
+                sends_in_block (s, st->kids[1]);
+              s->sent |= after;
+              break;
+            }
+          case MW_LUA_NODE_DO:
+            sends_in_block (s, st->kids[0]);
             break;
-          }
-        case MW_LUA_NODE_DO:
-          sends_in_block (s, st->kids[0]);
-          break;
-        case MW_LUA_NODE_WHILE:
-          s->loop_depth++;
-          sends_in_expr (s, st->kids[0]);
-          s->loop_depth--;
-          sends_in_loop_body (s, st->kids[1]);
-          break;
-        case MW_LUA_NODE_REPEAT:
-          s->loop_depth++;
-          sends_in_block (s, st->kids[0]);
-          sends_in_expr (s, st->kids[1]);
-          s->loop_depth--;
-          break;
-        case MW_LUA_NODE_NUMFOR:
-        case MW_LUA_NODE_GENFOR:
-          for (guint k = 1; k < G_N_ELEMENTS (st->kids); k++)
-            sends_in_expr (s, st->kids[k]);
-          sends_in_loop_body (s, st->u.body);
-          break;
-        case MW_LUA_NODE_LOCALFUNC:
-        case MW_LUA_NODE_FUNCSTAT:
-          break;  /* defines a function: nothing runs now */
-        default:
-          for (guint k = 0; k < G_N_ELEMENTS (st->kids); k++)
-            sends_in_expr (s, st->kids[k]);
+          case MW_LUA_NODE_WHILE:
+            s->loop_depth++;
+            sends_in_expr (s, st->kids[0]);
+            s->loop_depth--;
+            sends_in_loop_body (s, st->kids[1]);
+            break;
+          case MW_LUA_NODE_REPEAT:
+            s->loop_depth++;
+            sends_in_block (s, st->kids[0]);
+            sends_in_expr (s, st->kids[1]);
+            s->loop_depth--;
+            break;
+          case MW_LUA_NODE_NUMFOR:
+          case MW_LUA_NODE_GENFOR:
+            for (guint k = 1; k < G_N_ELEMENTS (st->kids); k++)
+              sends_in_expr (s, st->kids[k]);
+            sends_in_loop_body (s, st->u.body);
+            break;
+          case MW_LUA_NODE_LOCALFUNC:
+          case MW_LUA_NODE_FUNCSTAT:
+            break; /* defines a function: nothing runs now */
+          default:
+            for (guint k = 0; k < G_N_ELEMENTS (st->kids); k++)
+              sends_in_expr (s, st->kids[k]);
         }
     }
 }
@@ -203,9 +205,8 @@ sends_in_block (Sends *s, MwLuaNode *block)
 static gboolean
 is_starter (MwLuaLintFile *file, MwLuaNode *fn)
 {
-  return mw_lua_lint_is_global (file, fn, "dofile") ||
-         mw_lua_lint_is_global (file, fn, "require") ||
-         mw_lua_lint_is_global (file, fn, "loadfile");
+  return mw_lua_lint_is_global (file, fn, "dofile") || mw_lua_lint_is_global (file, fn, "require")
+         || mw_lua_lint_is_global (file, fn, "loadfile");
 }
 
 static gboolean hazard_enter (MwLuaNode *node, gpointer data);
@@ -225,58 +226,59 @@ hazard_enter (MwLuaNode *node, gpointer data)
 {
   Walk *w = data;
   MwLuaLintFile *file = w->file;
-  static const char *const removed_tmr[] = {
-    "alarm", "register", "start", "stop", "unregister", "interval", "state", NULL
-  };
+  static const char *const removed_tmr[] = { "alarm",      "register", "start", "stop",
+                                             "unregister", "interval", "state", NULL };
 
   switch (node->kind)
     {
-    case MW_LUA_NODE_FUNCTION:
-      return FALSE;  /* walked as its own function */
-    case MW_LUA_NODE_WHILE:
-    case MW_LUA_NODE_REPEAT:
-      w->loop_depth++;
-      return TRUE;
-    case MW_LUA_NODE_NUMFOR:
-    case MW_LUA_NODE_GENFOR:
-      for (guint k = 0; k < G_N_ELEMENTS (node->kids); k++)
-        if (node->kids[k] != NULL)
-          mw_lua_lint_walk (node->kids[k], hazard_enter, hazard_leave, w);
-      w->loop_depth++;
-      mw_lua_lint_walk (node->u.body, hazard_enter, hazard_leave, w);
-      w->loop_depth--;
-      return FALSE;
-    case MW_LUA_NODE_BLOCK:
-      check_block (w, node);
-      return TRUE;
-    case MW_LUA_NODE_ASSIGN:
-      if (w->loop_depth > 0)
-        check_concat (w, node);
-      return TRUE;
-    case MW_LUA_NODE_CALL:
-      if (mw_lua_lint_is_global_field (file, node->kids[0], "tmr", "delay"))
-        mw_lua_lint_report (file, MW_LUA_LINT_TMR_DELAY, node->kids[0]->first, "tmr.delay", -1,
-                            "tmr.delay() busy-waits: it blocks the WiFi stack and trips the "
-                            "watchdog; use a timer (tmr.create():alarm())");
-      if (mw_lua_lint_is_global_field (file, node->kids[0], "node", "compile"))
-        mw_lua_lint_report (file, MW_LUA_LINT_DEVICE_COMPILE, node->kids[0]->first,
-                            "node.compile", -1,
-                            "node.compile() parses the whole file in the board's RAM (big files "
-                            "fail with 'not enough memory'): compile on the host "
-                            "(moonwire-cli compile) and upload the .lc");
-      for (const char *const *r = removed_tmr; *r; r++)
-        if (mw_lua_lint_is_global_field (file, node->kids[0], "tmr", *r))
-          mw_lua_lint_report (file, MW_LUA_LINT_STATIC_TIMER, node->kids[0]->first, *r, -1,
-                              "tmr.%s() is the static timer API, removed in 2019: use a timer "
-                              "object (t = tmr.create(); t:%s(...))", *r, *r);
-      if (w->start == NULL && (is_starter (file, node->kids[0]) ||
-                               ((mw_lua_lint_is_global (file, node->kids[0], "pcall") ||
-                                 mw_lua_lint_is_global (file, node->kids[0], "xpcall")) &&
-                                node->kids[1] != NULL && is_starter (file, node->kids[1]))))
-        w->start = node;
-      return TRUE;
-    default:
-      return TRUE;
+      case MW_LUA_NODE_FUNCTION:
+        return FALSE; /* walked as its own function */
+      case MW_LUA_NODE_WHILE:
+      case MW_LUA_NODE_REPEAT:
+        w->loop_depth++;
+        return TRUE;
+      case MW_LUA_NODE_NUMFOR:
+      case MW_LUA_NODE_GENFOR:
+        for (guint k = 0; k < G_N_ELEMENTS (node->kids); k++)
+          if (node->kids[k] != NULL)
+            mw_lua_lint_walk (node->kids[k], hazard_enter, hazard_leave, w);
+        w->loop_depth++;
+        mw_lua_lint_walk (node->u.body, hazard_enter, hazard_leave, w);
+        w->loop_depth--;
+        return FALSE;
+      case MW_LUA_NODE_BLOCK:
+        check_block (w, node);
+        return TRUE;
+      case MW_LUA_NODE_ASSIGN:
+        if (w->loop_depth > 0)
+          check_concat (w, node);
+        return TRUE;
+      case MW_LUA_NODE_CALL:
+        if (mw_lua_lint_is_global_field (file, node->kids[0], "tmr", "delay"))
+          mw_lua_lint_report (file, MW_LUA_LINT_TMR_DELAY, node->kids[0]->first, "tmr.delay", -1,
+                              "tmr.delay() busy-waits: it blocks the WiFi stack and trips the "
+                              "watchdog; use a timer (tmr.create():alarm())");
+        if (mw_lua_lint_is_global_field (file, node->kids[0], "node", "compile"))
+          mw_lua_lint_report (file, MW_LUA_LINT_DEVICE_COMPILE, node->kids[0]->first,
+                              "node.compile", -1,
+                              "node.compile() parses the whole file in the board's RAM (big files "
+                              "fail with 'not enough memory'): compile on the host "
+                              "(moonwire-cli compile) and upload the .lc");
+        for (const char *const *r = removed_tmr; *r; r++)
+          if (mw_lua_lint_is_global_field (file, node->kids[0], "tmr", *r))
+            mw_lua_lint_report (file, MW_LUA_LINT_STATIC_TIMER, node->kids[0]->first, *r, -1,
+                                "tmr.%s() is the static timer API, removed in 2019: use a timer "
+                                "object (t = tmr.create(); t:%s(...))",
+                                *r, *r);
+        if (w->start == NULL
+            && (is_starter (file, node->kids[0])
+                || ((mw_lua_lint_is_global (file, node->kids[0], "pcall")
+                     || mw_lua_lint_is_global (file, node->kids[0], "xpcall"))
+                    && node->kids[1] != NULL && is_starter (file, node->kids[1]))))
+          w->start = node;
+        return TRUE;
+      default:
+        return TRUE;
     }
 }
 

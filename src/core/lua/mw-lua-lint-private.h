@@ -5,45 +5,50 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
-  MW_LUA_LINT_SET_LUA51 = 1 << 0,    /* the rest of desktop Lua 5.1 (io, os, ...) */
-  MW_LUA_LINT_SET_NODEMCU = 1 << 1,  /* the firmware's Lua and its C modules */
+typedef enum
+{
+  MW_LUA_LINT_SET_LUA51 = 1 << 0, /* the rest of desktop Lua 5.1 (io, os, ...) */
+  MW_LUA_LINT_SET_NODEMCU = 1 << 1, /* the firmware's Lua and its C modules */
 } MwLuaLintSets;
 
-struct _MwLuaLintOptions {
-  guint std_sets;            /* MwLuaLintSets on top of "min": `--std lua51+nodemcu` is both */
-  GHashTable *globals;       /* name -> name */
-  GHashTable *read_globals;  /* name -> name */
-  GPtrArray *ignore;         /* char* patterns */
+struct _MwLuaLintOptions
+{
+  guint std_sets; /* MwLuaLintSets on top of "min": `--std lua51+nodemcu` is both */
+  GHashTable *globals; /* name -> name */
+  GHashTable *read_globals; /* name -> name */
+  GPtrArray *ignore; /* char* patterns */
   guint max_upvalues;
   MwLuaNumberType number_type;
 };
 
 /* The whole run: facts gathered across every tree before the rules run. */
-typedef struct {
+typedef struct
+{
   const MwLuaLintOptions *options;
   const MwLuaRamModel *ram;
-  GHashTable *set_globals;      /* names set (to anything) in any tree */
-  GHashTable *top_globals;      /* names set by a main chunk: meant to be globals */
-  GHashTable *cleared_globals;  /* names set to nil somewhere */
-  GHashTable *cleared_modules;  /* module names with package.loaded[name] = nil somewhere */
-  GHashTable *volatile_files;   /* basenames without .lua of files that clear themselves */
-  GHashTable *module_trees;     /* basename without .lua -> MwLuaTree*, for module costs */
-  GHashTable *estimates;        /* MwLuaTree* -> MwLuaRamEstimate* (or NULL), made on demand */
+  GHashTable *set_globals; /* names set (to anything) in any tree */
+  GHashTable *top_globals; /* names set by a main chunk: meant to be globals */
+  GHashTable *cleared_globals; /* names set to nil somewhere */
+  GHashTable *cleared_modules; /* module names with package.loaded[name] = nil somewhere */
+  GHashTable *volatile_files; /* basenames without .lua of files that clear themselves */
+  GHashTable *module_trees; /* basename without .lua -> MwLuaTree*, for module costs */
+  GHashTable *estimates; /* MwLuaTree* -> MwLuaRamEstimate* (or NULL), made on demand */
 } MwLuaLintRun;
 
 /* One tree being linted. */
-typedef struct {
+typedef struct
+{
   MwLuaLintRun *run;
   MwLuaTree *tree;
   const MwLuaToken *toks;
   guint n_toks;
-  GPtrArray *findings;       /* MwLuaLintFinding* */
-  GHashTable *reported;      /* "code name" already reported once per file (W111) */
-  GArray *directives;        /* MwLuaLintDirective, from inline comments */
+  GPtrArray *findings; /* MwLuaLintFinding* */
+  GHashTable *reported; /* "code name" already reported once per file (W111) */
+  GArray *directives; /* MwLuaLintDirective, from inline comments */
 } MwLuaLintFile;
 
-typedef enum {
+typedef enum
+{
   MW_LUA_LINT_DIRECTIVE_IGNORE,
   MW_LUA_LINT_DIRECTIVE_GLOBALS,
   MW_LUA_LINT_DIRECTIVE_READ_GLOBALS,
@@ -51,80 +56,58 @@ typedef enum {
 
 /* `-- luacheck: ignore 211`, `-- luacheck: globals x`, `-- moonwire: ignore W801`: on a line
  * with code it covers that line; alone on its line, the rest of the enclosing function. */
-typedef struct {
+typedef struct
+{
   MwLuaLintDirectiveKind kind;
-  guint32 start, end;        /* byte offsets covered */
-  GPtrArray *args;           /* char*: patterns or names; empty = everything */
-  GPtrArray *patterns;       /* IGNORE: the args compiled, owned */
+  guint32 start, end; /* byte offsets covered */
+  GPtrArray *args; /* char*: patterns or names; empty = everything */
+  GPtrArray *patterns; /* IGNORE: the args compiled, owned */
 } MwLuaLintDirective;
 
 /* TRUE when an inline `globals` (or, if `reading`, `read globals`) comment declares `name` at
  * token `token`. */
-gboolean mw_lua_lint_file_declares (MwLuaLintFile *file,
-                                    const char    *name,
-                                    guint          token,
-                                    gboolean       reading);
+gboolean mw_lua_lint_file_declares (MwLuaLintFile *file, const char *name, guint token,
+                                    gboolean reading);
 
 /* Walks a node list depth first; `enter` returns FALSE to skip a node's children. */
-typedef gboolean (*MwLuaLintVisit) (MwLuaNode *node,
-                                    gpointer   data);
-void mw_lua_lint_walk (MwLuaNode     *node,
-                       MwLuaLintVisit enter,
-                       MwLuaLintVisit leave,
-                       gpointer       data);
+typedef gboolean (*MwLuaLintVisit) (MwLuaNode *node, gpointer data);
+void mw_lua_lint_walk (MwLuaNode *node, MwLuaLintVisit enter, MwLuaLintVisit leave, gpointer data);
 
-typedef struct {
+typedef struct
+{
   MwLuaDiagnostic *diag;
-  guint32 offset;            /* byte offset, for inline directives */
-  char *name;                /* the variable or global concerned, for ignore patterns */
+  guint32 offset; /* byte offset, for inline directives */
+  char *name; /* the variable or global concerned, for ignore patterns */
 } MwLuaLintFinding;
 
 /* Adds a finding at token `token`; `bytes` -1 when not estimable. */
-void mw_lua_lint_report (MwLuaLintFile *file,
-                         const char    *code,
-                         guint          token,
-                         const char    *name,
-                         gint64         bytes,
-                         const char    *format,
-                         ...) G_GNUC_PRINTF (6, 7);
+void mw_lua_lint_report (MwLuaLintFile *file, const char *code, guint token, const char *name,
+                         gint64 bytes, const char *format, ...) G_GNUC_PRINTF (6, 7);
 
 /* The heap the functions of `func` (it and its nested functions: Protos, code, constants,
  * strings, debug info) take on the board once loaded, from the shared RAM estimate; -1 when
  * the file does not compile here. */
-gint64 mw_lua_lint_function_bytes (MwLuaLintRun  *run,
-                                   MwLuaTree     *tree,
-                                   MwLuaFunction *func);
+gint64 mw_lua_lint_function_bytes (MwLuaLintRun *run, MwLuaTree *tree, MwLuaFunction *func);
 
 /* Known globals (mw-lua-lint-std.c) */
-gboolean mw_lua_lint_std_has (guint        std_sets,
-                              const char  *name);
+gboolean mw_lua_lint_std_has (guint std_sets, const char *name);
 /* For a firmware module with a known field list: TRUE if `field` is one of them; modules
  * without a list accept any field. */
-gboolean mw_lua_lint_std_has_field (guint        std_sets,
-                                    const char  *module,
-                                    const char  *field);
-gboolean mw_lua_lint_std_is_module (guint        std_sets,
-                                    const char  *name);
+gboolean mw_lua_lint_std_has_field (guint std_sets, const char *module, const char *field);
+gboolean mw_lua_lint_std_is_module (guint std_sets, const char *name);
 
 /* Node helpers (mw-lua-linter.c) */
 /* `node` is NAME of global `name` */
-gboolean mw_lua_lint_is_global (MwLuaLintFile   *file,
-                                const MwLuaNode *node,
-                                const char      *name);
+gboolean mw_lua_lint_is_global (MwLuaLintFile *file, const MwLuaNode *node, const char *name);
 /* `node` is `module.field` with module a global */
-gboolean mw_lua_lint_is_global_field (MwLuaLintFile   *file,
-                                      const MwLuaNode *node,
-                                      const char      *module,
-                                      const char      *field);
-char *mw_lua_lint_token_string (MwLuaLintFile *file,
-                                guint          token);
+gboolean mw_lua_lint_is_global_field (MwLuaLintFile *file, const MwLuaNode *node,
+                                      const char *module, const char *field);
+char *mw_lua_lint_token_string (MwLuaLintFile *file, guint token);
 /* the value of a STRING node, or NULL */
-char *mw_lua_lint_string_value (MwLuaLintFile   *file,
-                                const MwLuaNode *node);
+char *mw_lua_lint_string_value (MwLuaLintFile *file, const MwLuaNode *node);
 
 /* Rule families: each walks the tree once. */
-void mw_lua_lint_gather (MwLuaLintRun *run,
-                         MwLuaTree    *tree);
+void mw_lua_lint_gather (MwLuaLintRun *run, MwLuaTree *tree);
 void mw_lua_lint_globals (MwLuaLintFile *file);
 void mw_lua_lint_closures (MwLuaLintFile *file);
 void mw_lua_lint_hazards (MwLuaLintFile *file);

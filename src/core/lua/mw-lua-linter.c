@@ -12,7 +12,7 @@
 #include "mw-lua-ram-estimate.h"
 #include <string.h>
 
-G_DEFINE_QUARK (mw-lua-lint-error-quark, mw_lua_lint_error)
+G_DEFINE_QUARK (mw - lua - lint - error - quark, mw_lua_lint_error)
 
 /* codes, as docs/lint.md documents them */
 
@@ -43,7 +43,8 @@ G_DEFINE_QUARK (mw-lua-lint-error-quark, mw_lua_lint_error)
   X (MW_LUA_LINT_INIT_NO_DELAY, "init.lua without a delay window") \
   X (MW_LUA_LINT_DEVICE_COMPILE, "node.compile() on the device")
 
-static const struct {
+static const struct
+{
   const char *code;
   const char *title;
 } code_titles[] = {
@@ -56,7 +57,7 @@ static const char *const all_codes[] = {
 #define CODE(code, title) code,
   CODE_LIST (CODE)
 #undef CODE
-  NULL
+    NULL
 };
 
 const char *const *
@@ -131,10 +132,10 @@ gboolean
 mw_lua_lint_options_set_std (MwLuaLintOptions *options, const char *std, GError **error)
 {
   /* luacheck's std names map to the nearest set: anything desktop is lua51 */
-  static const char *const desktop[] = {
-    "lua51", "lua51c", "max", "luajit", "lua52", "lua52c", "lua53", "lua53c", "lua54",
-    "lua54c", "busted", "ngx_lua", "love", "rockspec", "luacheckrc", "playdate", NULL
-  };
+  static const char *const desktop[] = { "lua51",    "lua51c",  "max",    "luajit",   "lua52",
+                                         "lua52c",   "lua53",   "lua53c", "lua54",    "lua54c",
+                                         "busted",   "ngx_lua", "love",   "rockspec", "luacheckrc",
+                                         "playdate", NULL };
   g_auto (GStrv) parts = NULL;
   guint sets = 0;
 
@@ -227,8 +228,7 @@ mw_lua_lint_walk (MwLuaNode *node, MwLuaLintVisit enter, MwLuaLintVisit leave, g
           for (guint k = 0; k < G_N_ELEMENTS (n->kids); k++)
             if (n->kids[k] != NULL)
               mw_lua_lint_walk (n->kids[k], enter, leave, data);
-          if ((n->kind == MW_LUA_NODE_NUMFOR || n->kind == MW_LUA_NODE_GENFOR) &&
-              n->u.body != NULL)
+          if ((n->kind == MW_LUA_NODE_NUMFOR || n->kind == MW_LUA_NODE_GENFOR) && n->u.body != NULL)
             mw_lua_lint_walk (n->u.body, enter, leave, data);
         }
       if (leave != NULL)
@@ -247,19 +247,16 @@ token_is (MwLuaLintFile *file, guint token, const char *text)
 gboolean
 mw_lua_lint_is_global (MwLuaLintFile *file, const MwLuaNode *node, const char *name)
 {
-  return node != NULL && node->kind == MW_LUA_NODE_NAME && node->u.var == NULL &&
-         token_is (file, node->token, name);
+  return node != NULL && node->kind == MW_LUA_NODE_NAME && node->u.var == NULL
+         && token_is (file, node->token, name);
 }
 
 gboolean
-mw_lua_lint_is_global_field (MwLuaLintFile   *file,
-                             const MwLuaNode *node,
-                             const char      *module,
-                             const char      *field)
+mw_lua_lint_is_global_field (MwLuaLintFile *file, const MwLuaNode *node, const char *module,
+                             const char *field)
 {
-  if (node == NULL || node->kind != MW_LUA_NODE_INDEX || !mw_lua_lint_is_global (file,
-                                                                                 node->kids[0],
-                                                                                 module))
+  if (node == NULL || node->kind != MW_LUA_NODE_INDEX
+      || !mw_lua_lint_is_global (file, node->kids[0], module))
     return FALSE;
   if (node->flags & MW_LUA_NODE_FLAG_DOT)
     return token_is (file, node->token, field);
@@ -294,13 +291,8 @@ mw_lua_lint_string_value (MwLuaLintFile *file, const MwLuaNode *node)
 }
 
 void
-mw_lua_lint_report (MwLuaLintFile *file,
-                    const char    *code,
-                    guint          token,
-                    const char    *name,
-                    gint64         bytes,
-                    const char    *format,
-                    ...)
+mw_lua_lint_report (MwLuaLintFile *file, const char *code, guint token, const char *name,
+                    gint64 bytes, const char *format, ...)
 {
   MwLuaLintFinding *f = g_new0 (MwLuaLintFinding, 1);
   const MwLuaToken *t = &file->toks[MIN (token, file->n_toks - 1)];
@@ -389,9 +381,10 @@ mw_lua_lint_function_bytes (MwLuaLintRun *run, MwLuaTree *tree, MwLuaFunction *f
 
 /* ignore patterns, as luacheck reads them */
 
-typedef struct {
-  char *code;      /* digits prefix, or NULL for any code */
-  GRegex *name;    /* anchored, or NULL for any name */
+typedef struct
+{
+  char *code; /* digits prefix, or NULL for any code */
+  GRegex *name; /* anchored, or NULL for any name */
 } IgnorePattern;
 
 static void
@@ -429,17 +422,33 @@ lua_pattern_to_regex (const char *pattern)
           s++;
           switch (*s)
             {
-            case 'a': g_string_append (re, "[A-Za-z]"); break;
-            case 'd': g_string_append (re, "[0-9]"); break;
-            case 'l': g_string_append (re, "[a-z]"); break;
-            case 'u': g_string_append (re, "[A-Z]"); break;
-            case 's': g_string_append (re, "\\s"); break;
-            case 'w': g_string_append (re, "[A-Za-z0-9]"); break;
-            case 'x': g_string_append (re, "[0-9A-Fa-f]"); break;
-            case 'p': g_string_append (re, "[[:punct:]]"); break;
-            default:
-              g_string_append_c (re, '\\');
-              g_string_append_c (re, *s);
+              case 'a':
+                g_string_append (re, "[A-Za-z]");
+                break;
+              case 'd':
+                g_string_append (re, "[0-9]");
+                break;
+              case 'l':
+                g_string_append (re, "[a-z]");
+                break;
+              case 'u':
+                g_string_append (re, "[A-Z]");
+                break;
+              case 's':
+                g_string_append (re, "\\s");
+                break;
+              case 'w':
+                g_string_append (re, "[A-Za-z0-9]");
+                break;
+              case 'x':
+                g_string_append (re, "[0-9A-Fa-f]");
+                break;
+              case 'p':
+                g_string_append (re, "[[:punct:]]");
+                break;
+              default:
+                g_string_append_c (re, '\\');
+                g_string_append_c (re, *s);
             }
         }
       else if (*s == '-')
@@ -476,7 +485,7 @@ ignore_pattern_new (const char *text)
   if (name != NULL && *name != '\0')
     {
       p->name = lua_pattern_to_regex (name);
-      if (p->name == NULL)  /* a pattern GRegex cannot take matches nothing */
+      if (p->name == NULL) /* a pattern GRegex cannot take matches nothing */
         {
           g_free (p->code);
           p->code = g_strdup ("never");
@@ -547,8 +556,8 @@ parse_directives (MwLuaLintFile *file)
       /* code before the comment on its line: the directive covers that line only */
       while (tok + 1 < file->n_toks && file->toks[tok + 1].offset < cm->offset)
         tok++;
-      if (file->n_toks > 0 && file->toks[tok].offset < cm->offset &&
-          file->toks[tok].end_line == cm->line)
+      if (file->n_toks > 0 && file->toks[tok].offset < cm->offset
+          && file->toks[tok].end_line == cm->line)
         own_line = FALSE;
       /* else the rest of the innermost function around it */
       for (guint i = 0; i < funcs->len; i++)
@@ -556,9 +565,9 @@ parse_directives (MwLuaLintFile *file)
           MwLuaFunction *f = funcs->pdata[i];
           if (f->parent == NULL)
             continue;
-          if (file->toks[f->first_token].offset < cm->offset &&
-              file->toks[f->last_token].offset > cm->offset &&
-              file->toks[f->first_token].offset >= inner)
+          if (file->toks[f->first_token].offset < cm->offset
+              && file->toks[f->last_token].offset > cm->offset
+              && file->toks[f->first_token].offset >= inner)
             {
               inner = file->toks[f->first_token].offset;
               end = file->toks[f->last_token].offset;
@@ -589,8 +598,8 @@ parse_directives (MwLuaLintFile *file)
                   g_array_set_size (pushed, pushed->len - 1);
                   for (guint i = mark; i < file->directives->len; i++)
                     {
-                      MwLuaLintDirective *o = &g_array_index (file->directives,
-                                                              MwLuaLintDirective, i);
+                      MwLuaLintDirective *o =
+                        &g_array_index (file->directives, MwLuaLintDirective, i);
                       o->end = MIN (o->end, cm->offset);
                     }
                 }
@@ -602,8 +611,8 @@ parse_directives (MwLuaLintFile *file)
             d.kind = MW_LUA_LINT_DIRECTIVE_IGNORE;
           else if (strcmp (words[0], "globals") == 0 || strcmp (words[0], "new_globals") == 0)
             d.kind = MW_LUA_LINT_DIRECTIVE_GLOBALS;
-          else if (strcmp (words[0], "read_globals") == 0 ||
-                   strcmp (words[0], "new_read_globals") == 0)
+          else if (strcmp (words[0], "read_globals") == 0
+                   || strcmp (words[0], "new_read_globals") == 0)
             d.kind = MW_LUA_LINT_DIRECTIVE_READ_GLOBALS;
           else if (strcmp (words[0], "read") == 0 && words[1] && strcmp (words[1], "globals") == 0)
             {
@@ -611,7 +620,7 @@ parse_directives (MwLuaLintFile *file)
               w = 2;
             }
           else
-            continue;  /* std, unused, ...: not supported, harmless */
+            continue; /* std, unused, ...: not supported, harmless */
           d.args = g_ptr_array_new_with_free_func (g_free);
           d.patterns = g_ptr_array_new_with_free_func (ignore_pattern_free);
           for (char **a = words + w; *a; a++)
@@ -644,8 +653,8 @@ mw_lua_lint_file_declares (MwLuaLintFile *file, const char *name, guint token, g
     {
       const MwLuaLintDirective *d = &g_array_index (file->directives, MwLuaLintDirective, i);
 
-      if (d->kind == MW_LUA_LINT_DIRECTIVE_IGNORE ||
-          (d->kind == MW_LUA_LINT_DIRECTIVE_READ_GLOBALS && !reading))
+      if (d->kind == MW_LUA_LINT_DIRECTIVE_IGNORE
+          || (d->kind == MW_LUA_LINT_DIRECTIVE_READ_GLOBALS && !reading))
         continue;
       if (offset < d->start || offset > d->end)
         continue;
@@ -721,8 +730,8 @@ lint_file (MwLuaLintRun *run, MwLuaTree *tree, GPtrArray *patterns)
 
       /* Lua's parser raises the 60-upvalue limit as a syntax error; it is a hard limit of the
        * firmware (the same as desktop Lua's), so it gets the firmware-limit code */
-      if (strcmp (d->code, MW_LUA_CODE_SYNTAX) == 0 && strstr (d->message, " upvalues") &&
-          g_str_has_prefix (d->message, "function at line "))
+      if (strcmp (d->code, MW_LUA_CODE_SYNTAX) == 0 && strstr (d->message, " upvalues")
+          && g_str_has_prefix (d->message, "function at line "))
         {
           g_free (d->code);
           d->code = g_strdup (MW_LUA_CODE_FIRMWARE_UPVALS);
@@ -778,8 +787,8 @@ mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *opt
   run.cleared_modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.volatile_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   run.module_trees = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run.estimates = g_hash_table_new_full (NULL, NULL, NULL,
-                                         (GDestroyNotify) mw_lua_ram_estimate_free);
+  run.estimates =
+    g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) mw_lua_ram_estimate_free);
   for (guint i = 0; i < options->ignore->len; i++)
     g_ptr_array_add (patterns, ignore_pattern_new (options->ignore->pdata[i]));
 

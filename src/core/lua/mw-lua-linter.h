@@ -21,27 +21,27 @@ G_BEGIN_DECLS
 
 /* Stable codes. luacheck's numbers are reused where the meaning is the same (so a
  * `-- luacheck: ignore 212` keeps working); the NodeMCU rules have their own ranges. */
-#define MW_LUA_LINT_GLOBAL_KEPT        "W111"  /* global set and never set back to nil */
-#define MW_LUA_LINT_GLOBAL_IN_FUNCTION "W112"  /* global set inside a function */
-#define MW_LUA_LINT_GLOBAL_UNDEFINED   "W113"  /* global read, never set, not standard */
-#define MW_LUA_LINT_MODULE_KEPT        "W114"  /* required module stays in package.loaded */
-#define MW_LUA_LINT_FIELD_UNDEFINED    "W143"  /* unknown field of a firmware module */
-#define MW_LUA_LINT_UNUSED_LOCAL       "W211"
-#define MW_LUA_LINT_UNUSED_PARAM       "W212"
-#define MW_LUA_LINT_UNUSED_LOOP_VAR    "W213"
-#define MW_LUA_LINT_SET_NEVER_READ     "W231"  /* local assigned, never read */
-#define MW_LUA_LINT_SHADOW_UPVALUE     "W431"
-#define MW_LUA_LINT_UNREACHABLE        "W511"
-#define MW_LUA_LINT_MANY_UPVALUES      "W701"  /* closure with >= max_upvalues upvalues */
-#define MW_LUA_LINT_CLOSURE_IN_LOOP    "W702"
-#define MW_LUA_LINT_CALLBACK_SELF      "W703"  /* x:on(..., function () ... x ... end) */
-#define MW_LUA_LINT_TMR_DELAY          "W801"
-#define MW_LUA_LINT_SEVERAL_SENDS      "W802"
-#define MW_LUA_LINT_AFTER_RESTART      "W803"
-#define MW_LUA_LINT_CONCAT_IN_LOOP     "W804"
-#define MW_LUA_LINT_STATIC_TIMER       "W805"
-#define MW_LUA_LINT_INIT_NO_DELAY      "W806"
-#define MW_LUA_LINT_DEVICE_COMPILE     "W807"  /* node.compile() parses in device RAM */
+#define MW_LUA_LINT_GLOBAL_KEPT "W111" /* global set and never set back to nil */
+#define MW_LUA_LINT_GLOBAL_IN_FUNCTION "W112" /* global set inside a function */
+#define MW_LUA_LINT_GLOBAL_UNDEFINED "W113" /* global read, never set, not standard */
+#define MW_LUA_LINT_MODULE_KEPT "W114" /* required module stays in package.loaded */
+#define MW_LUA_LINT_FIELD_UNDEFINED "W143" /* unknown field of a firmware module */
+#define MW_LUA_LINT_UNUSED_LOCAL "W211"
+#define MW_LUA_LINT_UNUSED_PARAM "W212"
+#define MW_LUA_LINT_UNUSED_LOOP_VAR "W213"
+#define MW_LUA_LINT_SET_NEVER_READ "W231" /* local assigned, never read */
+#define MW_LUA_LINT_SHADOW_UPVALUE "W431"
+#define MW_LUA_LINT_UNREACHABLE "W511"
+#define MW_LUA_LINT_MANY_UPVALUES "W701" /* closure with >= max_upvalues upvalues */
+#define MW_LUA_LINT_CLOSURE_IN_LOOP "W702"
+#define MW_LUA_LINT_CALLBACK_SELF "W703" /* x:on(..., function () ... x ... end) */
+#define MW_LUA_LINT_TMR_DELAY "W801"
+#define MW_LUA_LINT_SEVERAL_SENDS "W802"
+#define MW_LUA_LINT_AFTER_RESTART "W803"
+#define MW_LUA_LINT_CONCAT_IN_LOOP "W804"
+#define MW_LUA_LINT_STATIC_TIMER "W805"
+#define MW_LUA_LINT_INIT_NO_DELAY "W806"
+#define MW_LUA_LINT_DEVICE_COMPILE "W807" /* node.compile() parses in device RAM */
 /* errors come from the front end: E001 syntax, E011 more than 50 locals (the firmware's
  * limit) and E012 more than 60 upvalues (Lua's syntax error, recoded by the linter) */
 
@@ -50,10 +50,11 @@ G_BEGIN_DECLS
 const char *const *mw_lua_lint_get_codes (void);
 const char *mw_lua_lint_code_title (const char *code);
 
-typedef enum {
-  MW_LUA_LINT_STD_NODEMCU,  /* Lua 5.1 standard library + NodeMCU 3.0 modules */
-  MW_LUA_LINT_STD_LUA51,    /* Lua 5.1 standard library */
-  MW_LUA_LINT_STD_MIN,      /* what every Lua 5.1 has: base functions, string, table, math */
+typedef enum
+{
+  MW_LUA_LINT_STD_NODEMCU, /* Lua 5.1 standard library + NodeMCU 3.0 modules */
+  MW_LUA_LINT_STD_LUA51, /* Lua 5.1 standard library */
+  MW_LUA_LINT_STD_MIN, /* what every Lua 5.1 has: base functions, string, table, math */
 } MwLuaLintStd;
 
 #define MW_LUA_LINT_DEFAULT_MAX_UPVALUES 5
@@ -61,9 +62,10 @@ typedef enum {
 #define MW_LUA_LINT_ERROR (mw_lua_lint_error_quark ())
 GQuark mw_lua_lint_error_quark (void);
 
-typedef enum {
-  MW_LUA_LINT_ERROR_OPTION = 1,  /* an unknown std, a bad number */
-  MW_LUA_LINT_ERROR_CONFIG,      /* a .luacheckrc that does not load or run */
+typedef enum
+{
+  MW_LUA_LINT_ERROR_OPTION = 1, /* an unknown std, a bad number */
+  MW_LUA_LINT_ERROR_CONFIG, /* a .luacheckrc that does not load or run */
 } MwLuaLintError;
 
 typedef struct _MwLuaLintOptions MwLuaLintOptions;
@@ -74,43 +76,31 @@ void mw_lua_lint_options_free (MwLuaLintOptions *options);
 
 /* `std` is "nodemcu", "lua51" or "min", or a luacheck name ("max", "lua51c", ...); several
  * may be joined with '+', as luacheck allows. */
-gboolean mw_lua_lint_options_set_std (MwLuaLintOptions *options,
-                                      const char       *std,
-                                      GError          **error);
+gboolean mw_lua_lint_options_set_std (MwLuaLintOptions *options, const char *std, GError **error);
 MwLuaLintStd mw_lua_lint_options_get_std (const MwLuaLintOptions *options);
 /* globals the code may set and read; read_globals it may only read */
-void mw_lua_lint_options_add_global (MwLuaLintOptions *options,
-                                     const char       *name);
-void mw_lua_lint_options_add_read_global (MwLuaLintOptions *options,
-                                          const char       *name);
+void mw_lua_lint_options_add_global (MwLuaLintOptions *options, const char *name);
+void mw_lua_lint_options_add_read_global (MwLuaLintOptions *options, const char *name);
 /* luacheck's patterns: "211", "21", "W211", "211/name", "name" (names are Lua patterns) */
-void mw_lua_lint_options_add_ignore (MwLuaLintOptions *options,
-                                     const char       *pattern);
-void mw_lua_lint_options_set_max_upvalues (MwLuaLintOptions *options,
-                                           guint             max_upvalues);
-void mw_lua_lint_options_set_number_type (MwLuaLintOptions *options,
-                                          MwLuaNumberType   number_type);
+void mw_lua_lint_options_add_ignore (MwLuaLintOptions *options, const char *pattern);
+void mw_lua_lint_options_set_max_upvalues (MwLuaLintOptions *options, guint max_upvalues);
+void mw_lua_lint_options_set_number_type (MwLuaLintOptions *options, MwLuaNumberType number_type);
 
 /* Runs a .luacheckrc (Lua) in a sandbox (no io, os, require or file loading; an instruction
  * and memory limit) and merges its std, globals, read_globals, ignore and max_upvalues. */
-gboolean mw_lua_lint_options_load_config (MwLuaLintOptions *options,
-                                          const char       *source,
-                                          gsize             length,
-                                          const char       *chunkname,
-                                          GError          **error);
+gboolean mw_lua_lint_options_load_config (MwLuaLintOptions *options, const char *source,
+                                          gsize length, const char *chunkname, GError **error);
 
 /* Lints `n_trees` trees together. Returns an array of n_trees arrays (one per tree, in order)
  * of MwLuaDiagnostic*, sorted by position: the front end's diagnostics (syntax errors,
  * firmware limits) and the linter's findings. */
-GPtrArray *mw_lua_lint (MwLuaTree *const       *trees,
-                        guint                   n_trees,
-                        const MwLuaLintOptions *options);
+GPtrArray *mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *options);
 
 /* One tree alone (the editor's buffer): an array of MwLuaDiagnostic*. */
-GPtrArray *mw_lua_lint_tree (MwLuaTree              *tree,
-                             const MwLuaLintOptions *options);
+GPtrArray *mw_lua_lint_tree (MwLuaTree *tree, const MwLuaLintOptions *options);
 
-typedef enum {
+typedef enum
+{
   MW_LUA_LINT_GLOBAL_READ = 1 << 0,
   MW_LUA_LINT_GLOBAL_WRITE = 1 << 1,
 } MwLuaLintGlobalUse;

@@ -31,17 +31,16 @@
 #include "mw-lua-minify-verify.h"
 #include "mw-lua-tree.h"
 
-G_DEFINE_QUARK (mw-lua-minify-error-quark, mw_lua_minify_error)
+G_DEFINE_QUARK (mw - lua - minify - error - quark, mw_lua_minify_error)
 
 static const char first_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_";
-static const char rest_chars[] =
-  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789";
+static const char rest_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789";
 #define N_FIRST 53
-#define N_REST  63
+#define N_REST 63
 
 static const char *const keywords[] = {
-  "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in",
-  "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+  "and",   "break", "do",  "else", "elseif", "end",    "false", "for",  "function", "if",    "in",
+  "local", "nil",   "not", "or",   "repeat", "return", "then",  "true", "until",    "while",
 };
 
 static gboolean
@@ -93,36 +92,38 @@ candidate_name (guint c, char buf[8])
 /* Candidates below this index have one or two characters; globals that short get a slot. */
 #define N_SHORT (N_FIRST + N_FIRST * N_REST)
 
-typedef struct {
+typedef struct
+{
   MwLuaVar *var;
-  gboolean skip;         /* hidden loop state: no name in the source */
-  gboolean fixed;        /* self and the vararg arg: implicit, cannot be renamed */
-  guint n_fixed;         /* fixed neighbours */
-  guint weight;          /* occurrences in the output: declaration and uses */
-  gint colour;           /* candidate index, -1 while uncoloured or fixed */
+  gboolean skip; /* hidden loop state: no name in the source */
+  gboolean fixed; /* self and the vararg arg: implicit, cannot be renamed */
+  guint n_fixed; /* fixed neighbours */
+  guint weight; /* occurrences in the output: declaration and uses */
+  gint colour; /* candidate index, -1 while uncoloured or fixed */
   guint stack_pos;
-  guint mark;            /* the last local an edge was added from, + 1 */
-  guint adj_start;       /* its neighbours: adj[adj_start .. adj_start + n_adj) */
+  guint mark; /* the last local an edge was added from, + 1 */
+  guint adj_start; /* its neighbours: adj[adj_start .. adj_start + n_adj) */
   guint n_adj;
-  char name[8];          /* the new name, or "" to keep it */
+  char name[8]; /* the new name, or "" to keep it */
 } Local;
 
-typedef struct {
+typedef struct
+{
   MwLuaTree *tree;
   const char *src;
   gsize n_src;
   const MwLuaToken *toks;
   guint n_toks;
   const MwLuaMinifyOptions *opt;
-  GArray *locals;        /* Local, every variable of every function in order */
-  guint32 *tok_local;    /* per token: index + 1 into locals, 0 for none */
-  GHashTable *globals;   /* name -> GArray of guint32 use tokens, ascending */
-  GArray **short_globals;  /* per candidate below N_SHORT: that global's uses, or NULL */
-  guint *edges;          /* pairs (outer, inner) of locals that must not share a name */
+  GArray *locals; /* Local, every variable of every function in order */
+  guint32 *tok_local; /* per token: index + 1 into locals, 0 for none */
+  GHashTable *globals; /* name -> GArray of guint32 use tokens, ascending */
+  GArray **short_globals; /* per candidate below N_SHORT: that global's uses, or NULL */
+  guint *edges; /* pairs (outer, inner) of locals that must not share a name */
   guint n_edges;
   guint edges_size;
-  guint *adj;            /* both ends of every edge, grouped per local */
-  guint8 *drop;          /* per token: TRUE when it is left out */
+  guint *adj; /* both ends of every edge, grouped per local */
+  guint8 *drop; /* per token: TRUE when it is left out */
   GString *long_scratch;
   guint n_renamed;
   guint n_literals;
@@ -276,8 +277,8 @@ rename_locals (Minifier *m)
 
   m->locals = g_array_new (FALSE, TRUE, sizeof (Local));
   m->tok_local = g_new0 (guint32, m->n_toks);
-  m->globals = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                      (GDestroyNotify) g_array_unref);
+  m->globals =
+    g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
   m->short_globals = g_new0 (GArray *, N_SHORT);
 
   for (guint i = 0; i < funcs->len; i++)
@@ -291,7 +292,7 @@ rename_locals (Minifier *m)
           Local l = { 0 };
 
           l.var = v;
-          l.skip = v->kind == MW_LUA_VAR_HIDDEN;  /* "(for index)" and friends */
+          l.skip = v->kind == MW_LUA_VAR_HIDDEN; /* "(for index)" and friends */
           l.fixed = v->kind == MW_LUA_VAR_SELF || v->kind == MW_LUA_VAR_ARG;
           l.colour = -1;
           g_array_append_val (m->locals, l);
@@ -429,7 +430,7 @@ rename_locals (Minifier *m)
             continue;
           uses = c < N_SHORT ? m->short_globals[c] : g_hash_table_lookup (m->globals, buf);
           if (used_in (uses, l->var->scope_start, l->var->scope_end))
-            continue;  /* it would hide a global used in its scope */
+            continue; /* it would hide a global used in its scope */
           for (guint e = 0; ok && l->n_fixed > 0 && e < n_neighbours; e++)
             {
               const Local *n = &g_array_index (m->locals, Local, neighbours[e]);
@@ -516,7 +517,7 @@ mw_lua_minify_numeral (const char *text, gsize length)
       return best;
     }
   if (!is_plain_decimal (text, length, &fractional) || !fractional)
-    return NULL;  /* integers stay as written: strtol and strtod must keep agreeing */
+    return NULL; /* integers stay as written: strtol and strtod must keep agreeing */
 
   {
     g_autofree char *copy = g_strndup (text, length);
@@ -635,7 +636,7 @@ quote_string (const GString *value, char quote, GString *out)
       else if ((c < 0x20 && c != '\t') || c == 0x7f)
         g_string_append_printf (out, digit_next ? "\\%03u" : "\\%u", c);
       else
-        g_string_append_c (out, c);  /* bytes 0x80-0xFF are read as they are */
+        g_string_append_c (out, c); /* bytes 0x80-0xFF are read as they are */
     }
   g_string_append_c (out, quote);
 }
@@ -647,8 +648,8 @@ long_string (const GString *value, GString *out)
   /* Lua reads \r in a long string as a line break; other control bytes would be read as they
    * are, but raw NULs and the like break tools that handle the file as text */
   for (gsize i = 0; i < value->len; i++)
-    if (((guchar) value->str[i] < 0x20 && value->str[i] != '\n' && value->str[i] != '\t') ||
-        value->str[i] == 0x7f)
+    if (((guchar) value->str[i] < 0x20 && value->str[i] != '\n' && value->str[i] != '\t')
+        || value->str[i] == 0x7f)
       return FALSE;
   for (guint level = 0; level < 8; level++)
     {
@@ -661,7 +662,7 @@ long_string (const GString *value, GString *out)
       close[level + 1] = ']';
       close_len = level + 2;
       if (level == 0 && g_strstr_len (value->str, value->len, "[[") != NULL)
-        continue;  /* LUA_COMPAT_LSTR: nesting of [[...]] is an error */
+        continue; /* LUA_COMPAT_LSTR: nesting of [[...]] is an error */
       /* no closing bracket inside, nor one formed by the value's end and the bracket */
       for (gsize i = 0; ok && i < value->len; i++)
         if (value->str[i] == ']')
@@ -679,7 +680,7 @@ long_string (const GString *value, GString *out)
         g_string_append_c (out, '=');
       g_string_append_c (out, '[');
       if (value->len > 0 && value->str[0] == '\n')
-        g_string_append_c (out, '\n');  /* the first line break is skipped */
+        g_string_append_c (out, '\n'); /* the first line break is skipped */
       g_string_append_len (out, value->str, value->len);
       g_string_append_len (out, close, close_len);
       return TRUE;
@@ -720,13 +721,13 @@ shorten_literal (Minifier *m, const MwLuaToken *tok, GString *out, GString *scra
     quote_string (scratch, sq < dq ? '\'' : '"', out);
   }
   if (m->opt->keep_lines && lines != 0)
-    g_string_truncate (out, 0);  /* a quoted spelling has no line break */
+    g_string_truncate (out, 0); /* a quoted spelling has no line break */
   {
     GString *lng = m->long_scratch;
     g_string_truncate (lng, 0);
-    if (long_string (scratch, lng) &&
-        (!m->opt->keep_lines || count_breaks (lng->str, lng->len) == lines) &&
-        (out->len == 0 || lng->len < out->len))
+    if (long_string (scratch, lng)
+        && (!m->opt->keep_lines || count_breaks (lng->str, lng->len) == lines)
+        && (out->len == 0 || lng->len < out->len))
       {
         g_string_truncate (out, 0);
         g_string_append_len (out, lng->str, lng->len);
@@ -748,8 +749,8 @@ find_droppable (Minifier *m)
 
   m->drop = g_new0 (guint8, m->n_toks);
   for (guint t = 0; t + 1 < m->n_toks; t++)
-    if ((m->toks[t].kind == MW_LUA_TOKEN_COMMA || m->toks[t].kind == MW_LUA_TOKEN_SEMICOLON) &&
-        m->toks[t + 1].kind == MW_LUA_TOKEN_RBRACE)
+    if ((m->toks[t].kind == MW_LUA_TOKEN_COMMA || m->toks[t].kind == MW_LUA_TOKEN_SEMICOLON)
+        && m->toks[t + 1].kind == MW_LUA_TOKEN_RBRACE)
       m->drop[t] = TRUE;
 
   if (root != NULL)
@@ -766,15 +767,15 @@ find_droppable (Minifier *m)
       if ((n->kind == MW_LUA_NODE_NUMFOR || n->kind == MW_LUA_NODE_GENFOR) && n->u.body != NULL)
         g_ptr_array_add (stack, n->u.body);
 
-      if ((n->kind == MW_LUA_NODE_CALL || n->kind == MW_LUA_NODE_METHCALL) &&
-          !(n->flags & (MW_LUA_NODE_FLAG_STRARG | MW_LUA_NODE_FLAG_TABLEARG)) &&
-          n->kids[1] != NULL && n->kids[1]->next == NULL &&
-          (n->kids[1]->kind == MW_LUA_NODE_STRING || n->kids[1]->kind == MW_LUA_NODE_TABLE))
+      if ((n->kind == MW_LUA_NODE_CALL || n->kind == MW_LUA_NODE_METHCALL)
+          && !(n->flags & (MW_LUA_NODE_FLAG_STRARG | MW_LUA_NODE_FLAG_TABLEARG))
+          && n->kids[1] != NULL && n->kids[1]->next == NULL
+          && (n->kids[1]->kind == MW_LUA_NODE_STRING || n->kids[1]->kind == MW_LUA_NODE_TABLE))
         {
           guint lp = n->kids[1]->first - 1, rp = n->kids[1]->last + 1;
 
-          if (n->kids[1]->first == 0 || rp >= m->n_toks ||
-              m->toks[lp].kind != MW_LUA_TOKEN_LPAREN || m->toks[rp].kind != MW_LUA_TOKEN_RPAREN)
+          if (n->kids[1]->first == 0 || rp >= m->n_toks || m->toks[lp].kind != MW_LUA_TOKEN_LPAREN
+              || m->toks[rp].kind != MW_LUA_TOKEN_RPAREN)
             continue;
           /* the call's line is the line of `(` or of the argument */
           if (m->opt->keep_lines && m->toks[lp].line != m->toks[rp].end_line)
@@ -786,11 +787,12 @@ find_droppable (Minifier *m)
 
 /* ---- printing ---------------------------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   GString *out;
-  char last;             /* last byte printed, 0 after a line break or at the start */
-  gboolean last_number;  /* the last token was a numeral */
-  guint line;            /* line of the output's current line (keep_lines) */
+  char last; /* last byte printed, 0 after a line break or at the start */
+  gboolean last_number; /* the last token was a numeral */
+  guint line; /* line of the output's current line (keep_lines) */
 } Printer;
 
 static gboolean
@@ -810,13 +812,13 @@ needs_space (const Printer *p, const char *next)
   if (is_word (a) && is_word (b))
     return TRUE;
   if (p->last_number && (is_word (b) || b == '.'))
-    return TRUE;  /* `1 ..x`, `1. ..x`: a numeral eats letters, digits and dots */
+    return TRUE; /* `1 ..x`, `1. ..x`: a numeral eats letters, digits and dots */
   if (a == '.' && b == '.')
     return TRUE;
   if (a == '-' && b == '-')
-    return TRUE;  /* `a - -b` is not a comment */
+    return TRUE; /* `a - -b` is not a comment */
   if (a == '[' && (b == '[' || b == '='))
-    return TRUE;  /* `[[` or `[=` would open a long string */
+    return TRUE; /* `[[` or `[=` would open a long string */
   if ((a == '=' || a == '<' || a == '>' || a == '~') && b == '=')
     return TRUE;
   return FALSE;
@@ -916,52 +918,52 @@ print_chunk (Minifier *m, GString *out)
 
       switch (tok->kind)
         {
-        case MW_LUA_TOKEN_EOF:
-          if (opt->keep_lines)
-            print_text (&p, "", 0, tok->line, tok->line, TRUE, FALSE);
-          continue;
-        case MW_LUA_TOKEN_NAME:
-          if (m->tok_local != NULL && m->tok_local[t] > 0 &&
-              g_array_index (m->locals, Local, m->tok_local[t] - 1).name[0] != '\0')
-            {
-              text = g_array_index (m->locals, Local, m->tok_local[t] - 1).name;
-              len = strlen (text);
-            }
-          break;
-        case MW_LUA_TOKEN_NUMBER:
-        case MW_LUA_TOKEN_STRING:
-          if (!opt->no_literals && shorten_literal (m, tok, lit, scratch))
-            {
-              text = lit->str;
-              len = lit->len;
-              m->n_literals++;
-            }
-          break;
-        case MW_LUA_TOKEN_SEMICOLON:
-          /* a statement separator is optional, except before `(`, where the next statement
-           * would read as a call; in a table constructor it separates fields */
-          if (top != '{' && t + 1 < m->n_toks && m->toks[t + 1].kind != MW_LUA_TOKEN_LPAREN)
+          case MW_LUA_TOKEN_EOF:
+            if (opt->keep_lines)
+              print_text (&p, "", 0, tok->line, tok->line, TRUE, FALSE);
             continue;
-          break;
-        case MW_LUA_TOKEN_LBRACE:
-        case MW_LUA_TOKEN_LPAREN:
-        case MW_LUA_TOKEN_LBRACKET:
-        case MW_LUA_TOKEN_FUNCTION:
-        case MW_LUA_TOKEN_IF:
-        case MW_LUA_TOKEN_DO:
-        case MW_LUA_TOKEN_REPEAT:
-          g_byte_array_append (nest, (const guint8 *) text, 1);
-          break;
-        case MW_LUA_TOKEN_RBRACE:
-        case MW_LUA_TOKEN_RPAREN:
-        case MW_LUA_TOKEN_RBRACKET:
-        case MW_LUA_TOKEN_END:
-        case MW_LUA_TOKEN_UNTIL:
-          if (nest->len > 0)
-            g_byte_array_set_size (nest, nest->len - 1);
-          break;
-        default:
-          break;
+          case MW_LUA_TOKEN_NAME:
+            if (m->tok_local != NULL && m->tok_local[t] > 0
+                && g_array_index (m->locals, Local, m->tok_local[t] - 1).name[0] != '\0')
+              {
+                text = g_array_index (m->locals, Local, m->tok_local[t] - 1).name;
+                len = strlen (text);
+              }
+            break;
+          case MW_LUA_TOKEN_NUMBER:
+          case MW_LUA_TOKEN_STRING:
+            if (!opt->no_literals && shorten_literal (m, tok, lit, scratch))
+              {
+                text = lit->str;
+                len = lit->len;
+                m->n_literals++;
+              }
+            break;
+          case MW_LUA_TOKEN_SEMICOLON:
+            /* a statement separator is optional, except before `(`, where the next statement
+             * would read as a call; in a table constructor it separates fields */
+            if (top != '{' && t + 1 < m->n_toks && m->toks[t + 1].kind != MW_LUA_TOKEN_LPAREN)
+              continue;
+            break;
+          case MW_LUA_TOKEN_LBRACE:
+          case MW_LUA_TOKEN_LPAREN:
+          case MW_LUA_TOKEN_LBRACKET:
+          case MW_LUA_TOKEN_FUNCTION:
+          case MW_LUA_TOKEN_IF:
+          case MW_LUA_TOKEN_DO:
+          case MW_LUA_TOKEN_REPEAT:
+            g_byte_array_append (nest, (const guint8 *) text, 1);
+            break;
+          case MW_LUA_TOKEN_RBRACE:
+          case MW_LUA_TOKEN_RPAREN:
+          case MW_LUA_TOKEN_RBRACKET:
+          case MW_LUA_TOKEN_END:
+          case MW_LUA_TOKEN_UNTIL:
+            if (nest->len > 0)
+              g_byte_array_set_size (nest, nest->len - 1);
+            break;
+          default:
+            break;
         }
       print_text (&p, text, len, tok->line, tok->end_line, opt->keep_lines,
                   tok->kind == MW_LUA_TOKEN_NUMBER);
@@ -971,12 +973,8 @@ print_chunk (Minifier *m, GString *out)
 /* ---- the whole pipeline ------------------------------------------------------------------ */
 
 GBytes *
-mw_lua_minify (const char               *chunkname,
-               const char               *source,
-               gsize                     length,
-               const MwLuaMinifyOptions *options,
-               MwLuaMinifyReport        *report,
-               GError                  **error)
+mw_lua_minify (const char *chunkname, const char *source, gsize length,
+               const MwLuaMinifyOptions *options, MwLuaMinifyReport *report, GError **error)
 {
   static const MwLuaMinifyOptions defaults = { 0 };
   g_autoptr (MwLuaTree) tree = NULL;
@@ -1025,8 +1023,8 @@ mw_lua_minify (const char               *chunkname,
   if (!mw_lua_minify_verify_finish (verify, out->str, out->len, &functions, &difference))
     {
       g_set_error (error, MW_LUA_MINIFY_ERROR, MW_LUA_MINIFY_ERROR_VERIFY,
-                   "%s: the minified chunk does not compile to the same bytecode: %s",
-                   chunkname, difference);
+                   "%s: the minified chunk does not compile to the same bytecode: %s", chunkname,
+                   difference);
       g_string_free (out, TRUE);
       minifier_clear (&m);
       return NULL;

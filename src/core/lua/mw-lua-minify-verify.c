@@ -9,16 +9,17 @@
 /* Inputs smaller than this are compiled on the calling thread. */
 #define WORKER_MIN_BYTES (2 * 1024)
 
-struct _MwLuaMinifyVerify {
-  char *chunkname;          /* "@file", as luaL_loadfile names chunks */
+struct _MwLuaMinifyVerify
+{
+  char *chunkname; /* "@file", as luaL_loadfile names chunks */
   const char *original;
   gsize original_len;
   gboolean lines;
-  gint ref;                 /* the caller's, and the queued job's while it is queued */
-  gint taken;               /* set by whichever thread compiles the input first */
+  gint ref; /* the caller's, and the queued job's while it is queued */
+  gint taken; /* set by whichever thread compiles the input first */
   GMutex lock;
   GCond done_cond;
-  gboolean done;            /* the worker has set chunk or error */
+  gboolean done; /* the worker has set chunk or error */
   MwLuaChunk *chunk;
   GError *error;
 };
@@ -141,10 +142,8 @@ worker_pool (void)
 }
 
 MwLuaMinifyVerify *
-mw_lua_minify_verify_start (const char *chunkname,
-                            const char *original,
-                            gsize       original_len,
-                            gboolean    lines)
+mw_lua_minify_verify_start (const char *chunkname, const char *original, gsize original_len,
+                            gboolean lines)
 {
   MwLuaMinifyVerify *v;
 
@@ -183,11 +182,8 @@ wait_done (MwLuaMinifyVerify *v)
 }
 
 gboolean
-mw_lua_minify_verify_finish (MwLuaMinifyVerify *v,
-                             const char        *minified,
-                             gsize              minified_len,
-                             guint             *functions,
-                             char             **difference)
+mw_lua_minify_verify_finish (MwLuaMinifyVerify *v, const char *minified, gsize minified_len,
+                             guint *functions, char **difference)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (MwLuaChunk) b = NULL;

@@ -20,18 +20,13 @@ G_BEGIN_DECLS
 typedef struct _MwLuaMinifyVerify MwLuaMinifyVerify;
 
 /* Starts compiling `original` (which must stay valid until finish or free). */
-MwLuaMinifyVerify *mw_lua_minify_verify_start (const char *chunkname,
-                                               const char *original,
-                                               gsize       original_len,
-                                               gboolean    lines);
+MwLuaMinifyVerify *mw_lua_minify_verify_start (const char *chunkname, const char *original,
+                                               gsize original_len, gboolean lines);
 /* Compiles `minified` and compares. Returns TRUE when they agree; else FALSE with a
  * description of the first differing function (or the compile error) in *difference.
  * *functions is set to the number of functions compared. */
-gboolean mw_lua_minify_verify_finish (MwLuaMinifyVerify *verify,
-                                      const char        *minified,
-                                      gsize              minified_len,
-                                      guint             *functions,
-                                      char             **difference);
+gboolean mw_lua_minify_verify_finish (MwLuaMinifyVerify *verify, const char *minified,
+                                      gsize minified_len, guint *functions, char **difference);
 /* Waits for the worker and frees; finish does not free. */
 void mw_lua_minify_verify_free (MwLuaMinifyVerify *verify);
 

@@ -12,13 +12,15 @@
 
 #include <string.h>
 
-typedef struct _BlockScope {
+typedef struct _BlockScope
+{
   struct _BlockScope *prev;
-  guint nactvar;        /* active locals when the block was entered */
+  guint nactvar; /* active locals when the block was entered */
   gboolean breakable;
 } BlockScope;
 
-typedef struct _FuncState {
+typedef struct _FuncState
+{
   struct _FuncState *prev;
   MwLuaFunction *f;
   BlockScope *bl;
@@ -27,13 +29,14 @@ typedef struct _FuncState {
   MwLuaVar *actvar[MW_LUA_MAX_VARS + 8];
 } FuncState;
 
-typedef struct {
+typedef struct
+{
   MwLuaTree *tree;
   const MwLuaToken *toks;
   guint ntok;
-  guint cur;         /* the current token (Lua's ls->t) */
-  guint lexed;       /* the furthest token the lexer has read (after a lookahead: cur + 1) */
-  guint32 lastline;  /* Lua's ls->lastline: line of the last token consumed */
+  guint cur; /* the current token (Lua's ls->t) */
+  guint lexed; /* the furthest token the lexer has read (after a lookahead: cur + 1) */
+  guint32 lastline; /* Lua's ls->lastline: line of the last token consumed */
   FuncState *fs;
   guint nccalls;
   gboolean failed;
@@ -70,9 +73,8 @@ lexical_error (Parser *p)
     msg = g_strdup_printf ("%s near '%s'", lex->error_message, lex->error_near);
   else
     msg = g_strdup (lex->error_message);
-  p->tree->error = mw_lua_tree_add_diagnostic (p->tree, MW_LUA_SEVERITY_ERROR,
-                                               MW_LUA_CODE_SYNTAX, lex->error_line,
-                                               p->toks[p->lexed].column, msg);
+  p->tree->error = mw_lua_tree_add_diagnostic (p->tree, MW_LUA_SEVERITY_ERROR, MW_LUA_CODE_SYNTAX,
+                                               lex->error_line, p->toks[p->lexed].column, msg);
 }
 
 static void
@@ -113,29 +115,29 @@ token_text (Parser *p, guint index)
 
   switch (t->kind)
     {
-    case MW_LUA_TOKEN_NAME:
-    case MW_LUA_TOKEN_NUMBER:
-      return g_strndup (src + t->offset, t->length);
-    case MW_LUA_TOKEN_STRING:
-      {
-        /* Lua's buffer: the brackets, and the value (a long string's first newline dropped,
-         * its newlines as \n; a quoted string's escapes decoded) */
-        GString *s = g_string_new (NULL);
-        guint delim = (t->flags & MW_LUA_TOKEN_FLAG_LONG) ? t->level + 2 : 1;
-        g_string_append_len (s, src + t->offset, delim);
-        mw_lua_token_decode_string (src, t, s);
-        g_string_append_len (s, src + t->offset + t->length - delim, delim);
-        return g_string_free (s, FALSE);
-      }
-    case MW_LUA_TOKEN_OTHER:
-      {
-        guchar c = (guchar) src[t->offset];
-        if (c < 32 || c == 127)
-          return g_strdup_printf ("char(%d)", c);
-        return g_strndup (src + t->offset, 1);
-      }
-    default:
-      return g_strdup (mw_lua_token_names[t->kind]);
+      case MW_LUA_TOKEN_NAME:
+      case MW_LUA_TOKEN_NUMBER:
+        return g_strndup (src + t->offset, t->length);
+      case MW_LUA_TOKEN_STRING:
+        {
+          /* Lua's buffer: the brackets, and the value (a long string's first newline dropped,
+           * its newlines as \n; a quoted string's escapes decoded) */
+          GString *s = g_string_new (NULL);
+          guint delim = (t->flags & MW_LUA_TOKEN_FLAG_LONG) ? t->level + 2 : 1;
+          g_string_append_len (s, src + t->offset, delim);
+          mw_lua_token_decode_string (src, t, s);
+          g_string_append_len (s, src + t->offset + t->length - delim, delim);
+          return g_string_free (s, FALSE);
+        }
+      case MW_LUA_TOKEN_OTHER:
+        {
+          guchar c = (guchar) src[t->offset];
+          if (c < 32 || c == 127)
+            return g_strdup_printf ("char(%d)", c);
+          return g_strndup (src + t->offset, 1);
+        }
+      default:
+        return g_strdup (mw_lua_token_names[t->kind]);
     }
 }
 
@@ -153,9 +155,8 @@ error_at (Parser *p, const char *msg, gboolean with_near)
     }
   else
     full = g_strdup (msg);
-  p->tree->error = mw_lua_tree_add_diagnostic (p->tree, MW_LUA_SEVERITY_ERROR,
-                                               MW_LUA_CODE_SYNTAX, linenumber (p),
-                                               p->toks[p->cur].column, full);
+  p->tree->error = mw_lua_tree_add_diagnostic (p->tree, MW_LUA_SEVERITY_ERROR, MW_LUA_CODE_SYNTAX,
+                                               linenumber (p), p->toks[p->cur].column, full);
   p->failed = TRUE;
 }
 
@@ -210,8 +211,8 @@ check_match (Parser *p, MwLuaTokenKind what, MwLuaTokenKind who, guint32 where)
   else
     {
       g_autofree char *msg = g_strdup_printf ("'%s' expected (to close '%s' at line %u)",
-                                              mw_lua_token_names[what],
-                                              mw_lua_token_names[who], where);
+                                              mw_lua_token_names[what], mw_lua_token_names[who],
+                                              where);
       syntax_error (p, msg);
     }
 }
@@ -221,14 +222,14 @@ block_follow (MwLuaTokenKind kind)
 {
   switch (kind)
     {
-    case MW_LUA_TOKEN_ELSE:
-    case MW_LUA_TOKEN_ELSEIF:
-    case MW_LUA_TOKEN_END:
-    case MW_LUA_TOKEN_UNTIL:
-    case MW_LUA_TOKEN_EOF:
-      return TRUE;
-    default:
-      return FALSE;
+      case MW_LUA_TOKEN_ELSE:
+      case MW_LUA_TOKEN_ELSEIF:
+      case MW_LUA_TOKEN_END:
+      case MW_LUA_TOKEN_UNTIL:
+      case MW_LUA_TOKEN_EOF:
+        return TRUE;
+      default:
+        return FALSE;
     }
 }
 
@@ -280,8 +281,8 @@ errorlimit (Parser *p, FuncState *fs, int limit, const char *what)
   if (fs->f->line_defined == 0)
     msg = g_strdup_printf ("main function has more than %d %s", limit, what);
   else
-    msg = g_strdup_printf ("function at line %u has more than %d %s", fs->f->line_defined,
-                           limit, what);
+    msg =
+      g_strdup_printf ("function at line %u has more than %d %s", fs->f->line_defined, limit, what);
   error_at (p, msg, FALSE);
 }
 
@@ -305,18 +306,16 @@ new_localvar (Parser *p, const char *name, MwLuaVarKind kind, guint32 decl_token
       fs->firmware_limit_reported = TRUE;
       if (fs->f->line_defined == 0)
         msg = g_strdup_printf ("main function has more than %d local variables "
-                               "(the NodeMCU firmware refuses it)", MW_LUA_FIRMWARE_MAX_VARS);
+                               "(the NodeMCU firmware refuses it)",
+                               MW_LUA_FIRMWARE_MAX_VARS);
       else
         msg = g_strdup_printf ("function at line %u has more than %d local variables "
                                "(the NodeMCU firmware refuses it)",
                                fs->f->line_defined, MW_LUA_FIRMWARE_MAX_VARS);
-      d = mw_lua_tree_add_diagnostic (p->tree, MW_LUA_SEVERITY_ERROR,
-                                      MW_LUA_CODE_FIRMWARE_LOCALS,
-                                      decl_token != G_MAXUINT32 ? p->toks[decl_token].line
-                                                                : linenumber (p),
-                                      decl_token != G_MAXUINT32 ? p->toks[decl_token].column
-                                                                : 0,
-                                      msg);
+      d = mw_lua_tree_add_diagnostic (
+        p->tree, MW_LUA_SEVERITY_ERROR, MW_LUA_CODE_FIRMWARE_LOCALS,
+        decl_token != G_MAXUINT32 ? p->toks[decl_token].line : linenumber (p),
+        decl_token != G_MAXUINT32 ? p->toks[decl_token].column : 0, msg);
       (void) d;
     }
 
@@ -334,7 +333,8 @@ new_localvar (Parser *p, const char *name, MwLuaVarKind kind, guint32 decl_token
   if (decl_token != G_MAXUINT32)
     {
       p->tree->token_vars[decl_token] = var;
-      ((MwLuaToken *) p->toks)[decl_token].flags |= MW_LUA_TOKEN_FLAG_LOCAL | MW_LUA_TOKEN_FLAG_DECL;
+      ((MwLuaToken *) p->toks)[decl_token].flags |= MW_LUA_TOKEN_FLAG_LOCAL
+                                                    | MW_LUA_TOKEN_FLAG_DECL;
     }
   return var;
 }
@@ -442,7 +442,7 @@ singlevar (Parser *p)
     return new_node (p, MW_LUA_NODE_NAME, index);
   name = intern_token (p, index);
   n = new_node (p, MW_LUA_NODE_NAME, index);
-  next (p);  /* str_checkname consumes the name before Lua resolves it */
+  next (p); /* str_checkname consumes the name before Lua resolves it */
   var = singlevaraux (p, p->fs, name);
   n->u.var = var;
   if (var != NULL)
@@ -527,7 +527,7 @@ field (Parser *p, MwLuaNode *obj)
   n->first = obj->first;
   n->kids[0] = obj;
   n->flags |= MW_LUA_NODE_FLAG_DOT;
-  next (p);  /* skip the dot or colon */
+  next (p); /* skip the dot or colon */
   check (p, MW_LUA_TOKEN_NAME);
   n->token = p->cur;
   if (!p->failed)
@@ -596,18 +596,18 @@ constructor (Parser *p)
         break;
       switch (tk (p))
         {
-        case MW_LUA_TOKEN_NAME:
-          if (lookahead (p) != MW_LUA_TOKEN_ASSIGN)
-            f = listfield (p);
-          else
+          case MW_LUA_TOKEN_NAME:
+            if (lookahead (p) != MW_LUA_TOKEN_ASSIGN)
+              f = listfield (p);
+            else
+              f = recfield (p);
+            break;
+          case MW_LUA_TOKEN_LBRACKET:
             f = recfield (p);
-          break;
-        case MW_LUA_TOKEN_LBRACKET:
-          f = recfield (p);
-          break;
-        default:
-          f = listfield (p);
-          break;
+            break;
+          default:
+            f = listfield (p);
+            break;
         }
       *tail = f;
       tail = &f->next;
@@ -632,24 +632,24 @@ parlist (Parser *p)
         {
           switch (tk (p))
             {
-            case MW_LUA_TOKEN_NAME:
-              {
-                guint name = p->cur;
+              case MW_LUA_TOKEN_NAME:
+                {
+                  guint name = p->cur;
+                  next (p);
+                  new_localvar (p, intern_token (p, name), MW_LUA_VAR_PARAM, name, nparams++);
+                  break;
+                }
+              case MW_LUA_TOKEN_DOTS:
                 next (p);
-                new_localvar (p, intern_token (p, name), MW_LUA_VAR_PARAM, name, nparams++);
+                /* LUA_COMPAT_VARARG: an implicit local `arg` */
+                new_localvar (p, mw_lua_tree_intern (p->tree, "arg", 3), MW_LUA_VAR_ARG,
+                              G_MAXUINT32, nparams++);
+                has_arg = TRUE;
+                f->is_vararg = TRUE;
                 break;
-              }
-            case MW_LUA_TOKEN_DOTS:
-              next (p);
-              /* LUA_COMPAT_VARARG: an implicit local `arg` */
-              new_localvar (p, mw_lua_tree_intern (p->tree, "arg", 3), MW_LUA_VAR_ARG,
-                            G_MAXUINT32, nparams++);
-              has_arg = TRUE;
-              f->is_vararg = TRUE;
-              break;
-            default:
-              syntax_error (p, "<name> or '...' expected");
-              break;
+              default:
+                syntax_error (p, "<name> or '...' expected");
+                break;
             }
         }
       while (!p->failed && !f->is_vararg && testnext (p, MW_LUA_TOKEN_COMMA));
@@ -674,8 +674,7 @@ body (Parser *p, gboolean needself, guint32 line, guint first)
   checknext (p, MW_LUA_TOKEN_LPAREN);
   if (needself)
     {
-      new_localvar (p, mw_lua_tree_intern (p->tree, "self", 4), MW_LUA_VAR_SELF, G_MAXUINT32,
-                    0);
+      new_localvar (p, mw_lua_tree_intern (p->tree, "self", 4), MW_LUA_VAR_SELF, G_MAXUINT32, 0);
       if (!p->failed)
         adjustlocalvars (p, 1);
     }
@@ -713,29 +712,29 @@ funcargs (Parser *p, MwLuaNode *call)
 
   switch (tk (p))
     {
-    case MW_LUA_TOKEN_LPAREN:
-      if (line != p->lastline)
-        {
-          syntax_error (p, "ambiguous syntax (function call x new statement)");
-          return;
-        }
-      next (p);
-      if (tk (p) != MW_LUA_TOKEN_RPAREN)
-        call->kids[1] = explist1 (p);
-      check_match (p, MW_LUA_TOKEN_RPAREN, MW_LUA_TOKEN_LPAREN, line);
-      break;
-    case MW_LUA_TOKEN_LBRACE:
-      call->flags |= MW_LUA_NODE_FLAG_TABLEARG;
-      call->kids[1] = constructor (p);
-      break;
-    case MW_LUA_TOKEN_STRING:
-      call->flags |= MW_LUA_NODE_FLAG_STRARG;
-      call->kids[1] = new_node (p, MW_LUA_NODE_STRING, p->cur);
-      next (p);
-      break;
-    default:
-      syntax_error (p, "function arguments expected");
-      return;
+      case MW_LUA_TOKEN_LPAREN:
+        if (line != p->lastline)
+          {
+            syntax_error (p, "ambiguous syntax (function call x new statement)");
+            return;
+          }
+        next (p);
+        if (tk (p) != MW_LUA_TOKEN_RPAREN)
+          call->kids[1] = explist1 (p);
+        check_match (p, MW_LUA_TOKEN_RPAREN, MW_LUA_TOKEN_LPAREN, line);
+        break;
+      case MW_LUA_TOKEN_LBRACE:
+        call->flags |= MW_LUA_NODE_FLAG_TABLEARG;
+        call->kids[1] = constructor (p);
+        break;
+      case MW_LUA_TOKEN_STRING:
+        call->flags |= MW_LUA_NODE_FLAG_STRARG;
+        call->kids[1] = new_node (p, MW_LUA_NODE_STRING, p->cur);
+        next (p);
+        break;
+      default:
+        syntax_error (p, "function arguments expected");
+        return;
     }
   finish (p, call);
 }
@@ -746,20 +745,20 @@ prefixexp (Parser *p)
 {
   switch (tk (p))
     {
-    case MW_LUA_TOKEN_LPAREN:
-      {
-        guint32 line = linenumber (p);
-        MwLuaNode *n = new_node (p, MW_LUA_NODE_PAREN, p->cur);
-        next (p);
-        expr (p, &n->kids[0]);
-        check_match (p, MW_LUA_TOKEN_RPAREN, MW_LUA_TOKEN_LPAREN, line);
-        return finish (p, n);
-      }
-    case MW_LUA_TOKEN_NAME:
-      return singlevar (p);
-    default:
-      syntax_error (p, "unexpected symbol");
-      return new_node (p, MW_LUA_NODE_NIL, p->cur);
+      case MW_LUA_TOKEN_LPAREN:
+        {
+          guint32 line = linenumber (p);
+          MwLuaNode *n = new_node (p, MW_LUA_NODE_PAREN, p->cur);
+          next (p);
+          expr (p, &n->kids[0]);
+          check_match (p, MW_LUA_TOKEN_RPAREN, MW_LUA_TOKEN_LPAREN, line);
+          return finish (p, n);
+        }
+      case MW_LUA_TOKEN_NAME:
+        return singlevar (p);
+      default:
+        syntax_error (p, "unexpected symbol");
+        return new_node (p, MW_LUA_NODE_NIL, p->cur);
     }
 }
 
@@ -775,40 +774,40 @@ primaryexp (Parser *p)
 
       switch (tk (p))
         {
-        case MW_LUA_TOKEN_DOT:
-          v = field (p, v);
-          break;
-        case MW_LUA_TOKEN_LBRACKET:
-          n = new_node (p, MW_LUA_NODE_INDEX, p->cur);
-          n->first = v->first;
-          n->kids[0] = v;
-          n->kids[1] = yindex (p);
-          v = finish (p, n);
-          break;
-        case MW_LUA_TOKEN_COLON:
-          n = new_node (p, MW_LUA_NODE_METHCALL, p->cur);
-          n->first = v->first;
-          n->kids[0] = v;
-          next (p);
-          check (p, MW_LUA_TOKEN_NAME);
-          n->token = p->cur;
-          if (!p->failed)
-            ((MwLuaToken *) p->toks)[p->cur].flags |= MW_LUA_TOKEN_FLAG_FIELD;
-          next (p);
-          funcargs (p, n);
-          v = n;
-          break;
-        case MW_LUA_TOKEN_LPAREN:
-        case MW_LUA_TOKEN_STRING:
-        case MW_LUA_TOKEN_LBRACE:
-          n = new_node (p, MW_LUA_NODE_CALL, p->cur);
-          n->first = v->first;
-          n->kids[0] = v;
-          funcargs (p, n);
-          v = n;
-          break;
-        default:
-          return v;
+          case MW_LUA_TOKEN_DOT:
+            v = field (p, v);
+            break;
+          case MW_LUA_TOKEN_LBRACKET:
+            n = new_node (p, MW_LUA_NODE_INDEX, p->cur);
+            n->first = v->first;
+            n->kids[0] = v;
+            n->kids[1] = yindex (p);
+            v = finish (p, n);
+            break;
+          case MW_LUA_TOKEN_COLON:
+            n = new_node (p, MW_LUA_NODE_METHCALL, p->cur);
+            n->first = v->first;
+            n->kids[0] = v;
+            next (p);
+            check (p, MW_LUA_TOKEN_NAME);
+            n->token = p->cur;
+            if (!p->failed)
+              ((MwLuaToken *) p->toks)[p->cur].flags |= MW_LUA_TOKEN_FLAG_FIELD;
+            next (p);
+            funcargs (p, n);
+            v = n;
+            break;
+          case MW_LUA_TOKEN_LPAREN:
+          case MW_LUA_TOKEN_STRING:
+          case MW_LUA_TOKEN_LBRACE:
+            n = new_node (p, MW_LUA_NODE_CALL, p->cur);
+            n->first = v->first;
+            n->kids[0] = v;
+            funcargs (p, n);
+            v = n;
+            break;
+          default:
+            return v;
         }
       if (p->failed)
         return v;
@@ -824,39 +823,39 @@ simpleexp (Parser *p)
 
   switch (tk (p))
     {
-    case MW_LUA_TOKEN_NUMBER:
-      n = new_node (p, MW_LUA_NODE_NUMBER, p->cur);
-      break;
-    case MW_LUA_TOKEN_STRING:
-      n = new_node (p, MW_LUA_NODE_STRING, p->cur);
-      break;
-    case MW_LUA_TOKEN_NIL:
-      n = new_node (p, MW_LUA_NODE_NIL, p->cur);
-      break;
-    case MW_LUA_TOKEN_TRUE:
-      n = new_node (p, MW_LUA_NODE_TRUE, p->cur);
-      break;
-    case MW_LUA_TOKEN_FALSE:
-      n = new_node (p, MW_LUA_NODE_FALSE, p->cur);
-      break;
-    case MW_LUA_TOKEN_DOTS:
-      if (!p->fs->f->is_vararg)
+      case MW_LUA_TOKEN_NUMBER:
+        n = new_node (p, MW_LUA_NODE_NUMBER, p->cur);
+        break;
+      case MW_LUA_TOKEN_STRING:
+        n = new_node (p, MW_LUA_NODE_STRING, p->cur);
+        break;
+      case MW_LUA_TOKEN_NIL:
+        n = new_node (p, MW_LUA_NODE_NIL, p->cur);
+        break;
+      case MW_LUA_TOKEN_TRUE:
+        n = new_node (p, MW_LUA_NODE_TRUE, p->cur);
+        break;
+      case MW_LUA_TOKEN_FALSE:
+        n = new_node (p, MW_LUA_NODE_FALSE, p->cur);
+        break;
+      case MW_LUA_TOKEN_DOTS:
+        if (!p->fs->f->is_vararg)
+          {
+            syntax_error (p, "cannot use '...' outside a vararg function");
+            return new_node (p, MW_LUA_NODE_VARARG, p->cur);
+          }
+        n = new_node (p, MW_LUA_NODE_VARARG, p->cur);
+        break;
+      case MW_LUA_TOKEN_LBRACE:
+        return constructor (p);
+      case MW_LUA_TOKEN_FUNCTION:
         {
-          syntax_error (p, "cannot use '...' outside a vararg function");
-          return new_node (p, MW_LUA_NODE_VARARG, p->cur);
+          guint first = p->cur;
+          next (p);
+          return body (p, FALSE, linenumber (p), first);
         }
-      n = new_node (p, MW_LUA_NODE_VARARG, p->cur);
-      break;
-    case MW_LUA_TOKEN_LBRACE:
-      return constructor (p);
-    case MW_LUA_TOKEN_FUNCTION:
-      {
-        guint first = p->cur;
-        next (p);
-        return body (p, FALSE, linenumber (p), first);
-      }
-    default:
-      return primaryexp (p);
+      default:
+        return primaryexp (p);
     }
   next (p);
   return n;
@@ -867,10 +866,17 @@ unary_op (MwLuaTokenKind kind, MwLuaUnOp *op)
 {
   switch (kind)
     {
-    case MW_LUA_TOKEN_NOT: *op = MW_LUA_OP_NOT; return TRUE;
-    case MW_LUA_TOKEN_MINUS: *op = MW_LUA_OP_MINUS; return TRUE;
-    case MW_LUA_TOKEN_HASH: *op = MW_LUA_OP_LEN; return TRUE;
-    default: return FALSE;
+      case MW_LUA_TOKEN_NOT:
+        *op = MW_LUA_OP_NOT;
+        return TRUE;
+      case MW_LUA_TOKEN_MINUS:
+        *op = MW_LUA_OP_MINUS;
+        return TRUE;
+      case MW_LUA_TOKEN_HASH:
+        *op = MW_LUA_OP_LEN;
+        return TRUE;
+      default:
+        return FALSE;
     }
 }
 
@@ -879,34 +885,66 @@ binary_op (MwLuaTokenKind kind, MwLuaBinOp *op)
 {
   switch (kind)
     {
-    case MW_LUA_TOKEN_PLUS: *op = MW_LUA_OP_ADD; return TRUE;
-    case MW_LUA_TOKEN_MINUS: *op = MW_LUA_OP_SUB; return TRUE;
-    case MW_LUA_TOKEN_STAR: *op = MW_LUA_OP_MUL; return TRUE;
-    case MW_LUA_TOKEN_SLASH: *op = MW_LUA_OP_DIV; return TRUE;
-    case MW_LUA_TOKEN_PERCENT: *op = MW_LUA_OP_MOD; return TRUE;
-    case MW_LUA_TOKEN_CARET: *op = MW_LUA_OP_POW; return TRUE;
-    case MW_LUA_TOKEN_CONCAT: *op = MW_LUA_OP_CONCAT; return TRUE;
-    case MW_LUA_TOKEN_NE: *op = MW_LUA_OP_NE; return TRUE;
-    case MW_LUA_TOKEN_EQ: *op = MW_LUA_OP_EQ; return TRUE;
-    case MW_LUA_TOKEN_LT: *op = MW_LUA_OP_LT; return TRUE;
-    case MW_LUA_TOKEN_LE: *op = MW_LUA_OP_LE; return TRUE;
-    case MW_LUA_TOKEN_GT: *op = MW_LUA_OP_GT; return TRUE;
-    case MW_LUA_TOKEN_GE: *op = MW_LUA_OP_GE; return TRUE;
-    case MW_LUA_TOKEN_AND: *op = MW_LUA_OP_AND; return TRUE;
-    case MW_LUA_TOKEN_OR: *op = MW_LUA_OP_OR; return TRUE;
-    default: return FALSE;
+      case MW_LUA_TOKEN_PLUS:
+        *op = MW_LUA_OP_ADD;
+        return TRUE;
+      case MW_LUA_TOKEN_MINUS:
+        *op = MW_LUA_OP_SUB;
+        return TRUE;
+      case MW_LUA_TOKEN_STAR:
+        *op = MW_LUA_OP_MUL;
+        return TRUE;
+      case MW_LUA_TOKEN_SLASH:
+        *op = MW_LUA_OP_DIV;
+        return TRUE;
+      case MW_LUA_TOKEN_PERCENT:
+        *op = MW_LUA_OP_MOD;
+        return TRUE;
+      case MW_LUA_TOKEN_CARET:
+        *op = MW_LUA_OP_POW;
+        return TRUE;
+      case MW_LUA_TOKEN_CONCAT:
+        *op = MW_LUA_OP_CONCAT;
+        return TRUE;
+      case MW_LUA_TOKEN_NE:
+        *op = MW_LUA_OP_NE;
+        return TRUE;
+      case MW_LUA_TOKEN_EQ:
+        *op = MW_LUA_OP_EQ;
+        return TRUE;
+      case MW_LUA_TOKEN_LT:
+        *op = MW_LUA_OP_LT;
+        return TRUE;
+      case MW_LUA_TOKEN_LE:
+        *op = MW_LUA_OP_LE;
+        return TRUE;
+      case MW_LUA_TOKEN_GT:
+        *op = MW_LUA_OP_GT;
+        return TRUE;
+      case MW_LUA_TOKEN_GE:
+        *op = MW_LUA_OP_GE;
+        return TRUE;
+      case MW_LUA_TOKEN_AND:
+        *op = MW_LUA_OP_AND;
+        return TRUE;
+      case MW_LUA_TOKEN_OR:
+        *op = MW_LUA_OP_OR;
+        return TRUE;
+      default:
+        return FALSE;
     }
 }
 
 /* ORDER OPR: left and right priority of each binary operator */
-static const struct {
+static const struct
+{
   guint8 left, right;
 } priority[MW_LUA_OP_N_BINARY] = {
-  { 6, 6 }, { 6, 6 }, { 7, 7 }, { 7, 7 }, { 7, 7 },  /* + - * / % */
-  { 10, 9 }, { 5, 4 },                               /* ^ .. (right associative) */
-  { 3, 3 }, { 3, 3 },                                /* ~= == */
-  { 3, 3 }, { 3, 3 }, { 3, 3 }, { 3, 3 },            /* < <= > >= */
-  { 2, 2 }, { 1, 1 },                                /* and or */
+  { 6, 6 },  { 6, 6 }, { 7, 7 }, { 7, 7 }, { 7, 7 }, /* + - * / % */
+  { 10, 9 }, { 5, 4 }, /* ^ .. (right associative) */
+  { 3, 3 },  { 3, 3 }, /* ~= == */
+  { 3, 3 },  { 3, 3 }, { 3, 3 }, { 3, 3 }, /* < <= > >= */
+  { 2, 2 },  { 1, 1 }, /* and or */
 };
 
 #define UNARY_PRIORITY 8
@@ -992,7 +1030,7 @@ chunk (Parser *p)
   leavelevel (p);
   b->last = p->cur > b->first ? p->cur - 1 : b->first;
   if (b->kids[0] == NULL)
-    b->last = b->first;  /* an empty block: a zero-width position before its first token */
+    b->last = b->first; /* an empty block: a zero-width position before its first token */
   return b;
 }
 
@@ -1119,7 +1157,7 @@ repeatstat (Parser *p, guint32 line)
   next (p);
   s->kids[0] = chunk (p);
   check_match (p, MW_LUA_TOKEN_UNTIL, MW_LUA_TOKEN_REPEAT, line);
-  s->kids[1] = cond (p);  /* the body's locals are still visible here */
+  s->kids[1] = cond (p); /* the body's locals are still visible here */
   leaveblock (p);
   leaveblock (p);
   return finish (p, s);
@@ -1131,7 +1169,7 @@ forbody (Parser *p, MwLuaNode *s, guint nvars)
 {
   BlockScope bl;
 
-  adjustlocalvars (p, 3);  /* the hidden control variables */
+  adjustlocalvars (p, 3); /* the hidden control variables */
   checknext (p, MW_LUA_TOKEN_DO);
   enterblock (p, &bl, FALSE);
   adjustlocalvars (p, nvars);
@@ -1219,16 +1257,16 @@ forstat (Parser *p, guint32 line)
   next (p);
   switch (tk (p))
     {
-    case MW_LUA_TOKEN_ASSIGN:
-      fornum (p, s, name_token);
-      break;
-    case MW_LUA_TOKEN_COMMA:
-    case MW_LUA_TOKEN_IN:
-      forlist (p, s, name_token);
-      break;
-    default:
-      syntax_error (p, "'=' or 'in' expected");
-      break;
+      case MW_LUA_TOKEN_ASSIGN:
+        fornum (p, s, name_token);
+        break;
+      case MW_LUA_TOKEN_COMMA:
+      case MW_LUA_TOKEN_IN:
+        forlist (p, s, name_token);
+        break;
+      default:
+        syntax_error (p, "'=' or 'in' expected");
+        break;
     }
   check_match (p, MW_LUA_TOKEN_END, MW_LUA_TOKEN_FOR, line);
   leaveblock (p);
@@ -1362,49 +1400,49 @@ statement (Parser *p, MwLuaNode **out)
 
   switch (tk (p))
     {
-    case MW_LUA_TOKEN_IF:
-      *out = ifstat (p, line);
-      return FALSE;
-    case MW_LUA_TOKEN_WHILE:
-      *out = whilestat (p, line);
-      return FALSE;
-    case MW_LUA_TOKEN_DO:
-      {
-        MwLuaNode *s = new_node (p, MW_LUA_NODE_DO, p->cur);
-        next (p);
-        block (p, &s->kids[0]);
-        check_match (p, MW_LUA_TOKEN_END, MW_LUA_TOKEN_DO, line);
-        *out = finish (p, s);
+      case MW_LUA_TOKEN_IF:
+        *out = ifstat (p, line);
         return FALSE;
-      }
-    case MW_LUA_TOKEN_FOR:
-      *out = forstat (p, line);
-      return FALSE;
-    case MW_LUA_TOKEN_REPEAT:
-      *out = repeatstat (p, line);
-      return FALSE;
-    case MW_LUA_TOKEN_FUNCTION:
-      *out = funcstat (p, line);
-      return FALSE;
-    case MW_LUA_TOKEN_LOCAL:
-      {
-        guint first = p->cur;
-        next (p);
-        if (testnext (p, MW_LUA_TOKEN_FUNCTION))
-          *out = localfunc (p, first);
-        else
-          *out = localstat (p, first);
+      case MW_LUA_TOKEN_WHILE:
+        *out = whilestat (p, line);
         return FALSE;
-      }
-    case MW_LUA_TOKEN_RETURN:
-      *out = retstat (p);
-      return TRUE;
-    case MW_LUA_TOKEN_BREAK:
-      *out = breakstat (p);
-      return TRUE;
-    default:
-      *out = exprstat (p);
-      return FALSE;
+      case MW_LUA_TOKEN_DO:
+        {
+          MwLuaNode *s = new_node (p, MW_LUA_NODE_DO, p->cur);
+          next (p);
+          block (p, &s->kids[0]);
+          check_match (p, MW_LUA_TOKEN_END, MW_LUA_TOKEN_DO, line);
+          *out = finish (p, s);
+          return FALSE;
+        }
+      case MW_LUA_TOKEN_FOR:
+        *out = forstat (p, line);
+        return FALSE;
+      case MW_LUA_TOKEN_REPEAT:
+        *out = repeatstat (p, line);
+        return FALSE;
+      case MW_LUA_TOKEN_FUNCTION:
+        *out = funcstat (p, line);
+        return FALSE;
+      case MW_LUA_TOKEN_LOCAL:
+        {
+          guint first = p->cur;
+          next (p);
+          if (testnext (p, MW_LUA_TOKEN_FUNCTION))
+            *out = localfunc (p, first);
+          else
+            *out = localstat (p, first);
+          return FALSE;
+        }
+      case MW_LUA_TOKEN_RETURN:
+        *out = retstat (p);
+        return TRUE;
+      case MW_LUA_TOKEN_BREAK:
+        *out = breakstat (p);
+        return TRUE;
+      default:
+        *out = exprstat (p);
+        return FALSE;
     }
 }
 

@@ -7,7 +7,7 @@
 #include "mw-lua-minifier.h"
 #include "mw-lua-tree.h"
 
-G_DEFINE_QUARK (mw-lua-pipeline-error-quark, mw_lua_pipeline_error)
+G_DEFINE_QUARK (mw - lua - pipeline - error - quark, mw_lua_pipeline_error)
 
 char *
 mw_lua_pipeline_compiled_name (const char *name)
@@ -20,8 +20,7 @@ mw_lua_pipeline_compiled_name (const char *name)
 }
 
 static gboolean
-lint (const char *name, const char *text, gsize len, const MwLuaLintOptions *given,
-      GError **error)
+lint (const char *name, const char *text, gsize len, const MwLuaLintOptions *given, GError **error)
 {
   g_autoptr (MwLuaTree) tree = mw_lua_tree_parse (name, text, len, MW_LUA_PARSE_SKIP_SHEBANG);
   g_autoptr (MwLuaLintOptions) defaults = given ? NULL : mw_lua_lint_options_new ();
@@ -51,11 +50,8 @@ lint (const char *name, const char *text, gsize len, const MwLuaLintOptions *giv
 }
 
 GBytes *
-mw_lua_pipeline_prepare (const char                 *name,
-                         GBytes                     *source,
-                         const MwLuaPipelineOptions *options,
-                         char                      **board_name,
-                         GError                    **error)
+mw_lua_pipeline_prepare (const char *name, GBytes *source, const MwLuaPipelineOptions *options,
+                         char **board_name, GError **error)
 {
   g_autoptr (GBytes) bytes = NULL;
   gsize len;
@@ -94,8 +90,7 @@ mw_lua_pipeline_prepare (const char                 *name,
 
       text = g_bytes_get_data (bytes, &len);
       lc = mw_lua_compiler_compile_to_bytes (name, text ? text : "", len, options->number_type,
-                                             options->strip ? MW_LUA_STRIP_ALL
-                                                            : MW_LUA_STRIP_NAMES,
+                                             options->strip ? MW_LUA_STRIP_ALL : MW_LUA_STRIP_NAMES,
                                              error);
       if (lc == NULL)
         return NULL;

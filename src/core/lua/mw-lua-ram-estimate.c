@@ -3,9 +3,10 @@
 
 #include <string.h>
 
-typedef struct {
+typedef struct
+{
   const MwLuaRamModel *model;
-  GHashTable *interned;  /* GBytes: strings already counted */
+  GHashTable *interned; /* GBytes: strings already counted */
   GArray *functions;
   guint next_index;
 } Estimator;
@@ -32,11 +33,19 @@ intern (Estimator *e, const MwLuaString *s)
  * (llex.c), the metamethod names (ltm.c) and the memory error message (lstate.c). A chunk
  * that uses them as constants costs nothing for them. */
 static const char *const preinterned[] = {
-  "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in",
-  "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
-  "__index", "__newindex", "__gc", "__mode", "__eq", "__add", "__sub", "__mul", "__div",
-  "__mod", "__pow", "__unm", "__len", "__lt", "__le", "__concat", "__call",
-  "not enough memory",
+  "and",      "break",      "do",
+  "else",     "elseif",     "end",
+  "false",    "for",        "function",
+  "if",       "in",         "local",
+  "nil",      "not",        "or",
+  "repeat",   "return",     "then",
+  "true",     "until",      "while",
+  "__index",  "__newindex", "__gc",
+  "__mode",   "__eq",       "__add",
+  "__sub",    "__mul",      "__div",
+  "__mod",    "__pow",      "__unm",
+  "__len",    "__lt",       "__le",
+  "__concat", "__call",     "not enough memory",
 };
 
 static void
@@ -52,8 +61,7 @@ estimate_function (Estimator *e, const MwLuaProto *f)
   r.nups = f->nups;
   r.lineinfo = mw_lua_function_packed_lineinfo_size (f);
   r.proto = mw_lua_ram_proto (e->model, f->n_code, f->n_constants, f->n_protos, 0, 0, 0);
-  r.names = mw_lua_ram_proto (e->model, 0, 0, 0, 0, f->n_locvars, f->n_upvalues) -
-            e->model->proto;
+  r.names = mw_lua_ram_proto (e->model, 0, 0, 0, 0, f->n_locvars, f->n_upvalues) - e->model->proto;
   r.strings = intern (e, &f->source);
   for (guint k = 0; k < f->n_constants; k++)
     if (f->constants[k].type == MW_LUA_CONSTANT_STRING)
@@ -118,7 +126,7 @@ minified_lineinfo (const MwLuaProto *f)
     {
       gsize groups = (f->n_lineinfo + 125) / 126;
       gsize now = mw_lua_function_packed_lineinfo_size (f);
-      gsize after = 2 * groups;  /* counts, 0xc0 markers and the NUL */
+      gsize after = 2 * groups; /* counts, 0xc0 markers and the NUL */
       saved = now > after ? now - after : 0;
     }
   for (guint p = 0; p < f->n_protos; p++)

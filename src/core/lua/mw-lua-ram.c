@@ -44,8 +44,8 @@ mw_lua_ram_table (const MwLuaRamModel *model, gsize array, gsize hash)
 {
   g_return_val_if_fail (model != NULL, 0);
   /* an empty hash part uses the shared dummy node: no allocation */
-  return model->table_header + array * model->tvalue +
-         (hash ? ceil_pow2 (hash) * model->hash_node : 0);
+  return model->table_header + array * model->tvalue
+         + (hash ? ceil_pow2 (hash) * model->hash_node : 0);
 }
 
 gsize
@@ -62,7 +62,7 @@ mw_lua_ram_proto (const MwLuaRamModel *model, guint n_code, guint n_constants, g
   gsize pointer = model->pointer;
 
   g_return_val_if_fail (model != NULL, 0);
-  return model->proto + (gsize) n_code * model->instruction + (gsize) n_constants * model->tvalue +
-         (gsize) n_protos * pointer + lineinfo_bytes + (gsize) n_locvars * model->locvar +
-         (gsize) n_upvalue_names * pointer;
+  return model->proto + (gsize) n_code * model->instruction + (gsize) n_constants * model->tvalue
+         + (gsize) n_protos * pointer + lineinfo_bytes + (gsize) n_locvars * model->locvar
+         + (gsize) n_upvalue_names * pointer;
 }

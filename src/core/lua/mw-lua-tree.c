@@ -7,11 +7,11 @@
 
 /* ORDER MW_LUA_NODE */
 static const char *const node_kind_names[MW_LUA_NODE_N_KINDS] = {
-  "block", "local", "assign", "callstat", "do", "while", "repeat", "if", "if-clause",
-  "numfor", "genfor", "funcstat", "localfunc", "return", "break",
-  "nil", "true", "false", "vararg", "number", "string", "function", "table",
-  "field-pos", "field-named", "field-keyed", "binop", "unop", "paren", "name", "index",
-  "call", "methcall",
+  "block",    "local",     "assign",    "callstat",    "do",          "while",     "repeat",
+  "if",       "if-clause", "numfor",    "genfor",      "funcstat",    "localfunc", "return",
+  "break",    "nil",       "true",      "false",       "vararg",      "number",    "string",
+  "function", "table",     "field-pos", "field-named", "field-keyed", "binop",     "unop",
+  "paren",    "name",      "index",     "call",        "methcall",
 };
 
 const char *
@@ -61,12 +61,8 @@ mw_lua_tree_intern (MwLuaTree *tree, const char *name, gsize length)
 }
 
 MwLuaDiagnostic *
-mw_lua_tree_add_diagnostic (MwLuaTree    *tree,
-                            MwLuaSeverity severity,
-                            const char   *code,
-                            guint32       line,
-                            guint32       column,
-                            const char   *message)
+mw_lua_tree_add_diagnostic (MwLuaTree *tree, MwLuaSeverity severity, const char *code, guint32 line,
+                            guint32 column, const char *message)
 {
   MwLuaDiagnostic *diag = mw_lua_diagnostic_new (severity, code, line, column, message);
   g_ptr_array_add (tree->diagnostics, diag);

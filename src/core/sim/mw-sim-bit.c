@@ -14,7 +14,11 @@ push (lua_State *L, guint32 v)
   return 1;
 }
 
-static int l_bnot (lua_State *L) { return push (L, ~arg (L, 1)); }
+static int
+l_bnot (lua_State *L)
+{
+  return push (L, ~arg (L, 1));
+}
 
 static int
 fold (lua_State *L, int op)
@@ -27,9 +31,21 @@ fold (lua_State *L, int op)
   return push (L, v);
 }
 
-static int l_band (lua_State *L) { return fold (L, 0); }
-static int l_bor (lua_State *L) { return fold (L, 1); }
-static int l_bxor (lua_State *L) { return fold (L, 2); }
+static int
+l_band (lua_State *L)
+{
+  return fold (L, 0);
+}
+static int
+l_bor (lua_State *L)
+{
+  return fold (L, 1);
+}
+static int
+l_bxor (lua_State *L)
+{
+  return fold (L, 2);
+}
 
 static guint
 shift (lua_State *L)
@@ -37,8 +53,16 @@ shift (lua_State *L)
   return (guint) luaL_checkinteger (L, 2) & 31u;
 }
 
-static int l_lshift (lua_State *L) { return push (L, arg (L, 1) << shift (L)); }
-static int l_rshift (lua_State *L) { return push (L, arg (L, 1) >> shift (L)); }
+static int
+l_lshift (lua_State *L)
+{
+  return push (L, arg (L, 1) << shift (L));
+}
+static int
+l_rshift (lua_State *L)
+{
+  return push (L, arg (L, 1) >> shift (L));
+}
 static int
 l_arshift (lua_State *L)
 {
@@ -46,7 +70,11 @@ l_arshift (lua_State *L)
   guint s = shift (L);
   return push (L, (guint32) (v < 0 ? ~(~v >> s) : v >> s));
 }
-static int l_bit (lua_State *L) { return push (L, 1u << ((guint) luaL_checkinteger (L, 1) & 31u)); }
+static int
+l_bit (lua_State *L)
+{
+  return push (L, 1u << ((guint) luaL_checkinteger (L, 1) & 31u));
+}
 
 static int
 l_set (lua_State *L)
@@ -80,12 +108,19 @@ l_isclear (lua_State *L)
   return 1;
 }
 
-static const luaL_Reg bit_funcs[] = {
-  { "bnot", l_bnot }, { "band", l_band }, { "bor", l_bor }, { "bxor", l_bxor },
-  { "lshift", l_lshift }, { "rshift", l_rshift }, { "arshift", l_arshift }, { "bit", l_bit },
-  { "set", l_set }, { "clear", l_clear }, { "isset", l_isset }, { "isclear", l_isclear },
-  { NULL, NULL }
-};
+static const luaL_Reg bit_funcs[] = { { "bnot", l_bnot },
+                                      { "band", l_band },
+                                      { "bor", l_bor },
+                                      { "bxor", l_bxor },
+                                      { "lshift", l_lshift },
+                                      { "rshift", l_rshift },
+                                      { "arshift", l_arshift },
+                                      { "bit", l_bit },
+                                      { "set", l_set },
+                                      { "clear", l_clear },
+                                      { "isset", l_isset },
+                                      { "isclear", l_isclear },
+                                      { NULL, NULL } };
 
 int
 mw_sim_open_bit (lua_State *L)

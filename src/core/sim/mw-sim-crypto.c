@@ -82,10 +82,10 @@ l_tohex (lua_State *L)
   return 1;
 }
 
-static const luaL_Reg crypto_funcs[] = {
-  { "hash", l_hash }, { "fhash", l_fhash }, { "toHex", l_tohex },
-  { NULL, NULL }
-};
+static const luaL_Reg crypto_funcs[] = { { "hash", l_hash },
+                                         { "fhash", l_fhash },
+                                         { "toHex", l_tohex },
+                                         { NULL, NULL } };
 
 int
 mw_sim_open_crypto (lua_State *L)

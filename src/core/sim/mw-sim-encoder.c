@@ -67,11 +67,11 @@ l_frombase64 (lua_State *L)
   return 1;
 }
 
-static const luaL_Reg encoder_funcs[] = {
-  { "toHex", l_tohex }, { "fromHex", l_fromhex }, { "toBase64", l_tobase64 },
-  { "fromBase64", l_frombase64 },
-  { NULL, NULL }
-};
+static const luaL_Reg encoder_funcs[] = { { "toHex", l_tohex },
+                                          { "fromHex", l_fromhex },
+                                          { "toBase64", l_tobase64 },
+                                          { "fromBase64", l_frombase64 },
+                                          { NULL, NULL } };
 
 int
 mw_sim_open_encoder (lua_State *L)

@@ -16,8 +16,9 @@
 #define READ_DEFAULT 1024
 #define LINE_MAX_LEN 1024
 
-typedef struct {
-  FILE    *fp;
+typedef struct
+{
+  FILE *fp;
   MwSimVm *vm;
   gboolean writable;
 } MwSimFile;
@@ -42,8 +43,7 @@ mw_sim_file_shutdown (MwSimVm *vm)
 }
 
 static MwSimFile *
-check_file (lua_State *L,
-            int        idx)
+check_file (lua_State *L, int idx)
 {
   MwSimFile *f = luaL_checkudata (L, idx, FILE_MT);
 
@@ -64,8 +64,7 @@ current_file (lua_State *L)
 }
 
 static const char *
-check_name (lua_State *L,
-            int        idx)
+check_name (lua_State *L, int idx)
 {
   size_t len;
   const char *name = luaL_checklstring (L, idx, &len);
@@ -152,9 +151,9 @@ do_write (lua_State *L, MwSimFile *f, int first)
       end = ftell (f->fp);
       fseek (f->fp, pos, SEEK_SET);
       /* only the bytes that grow the file take new flash */
-      if (!f->writable ||
-          !mw_sim_flash_reserve (vm->flash, pos + (long) len > end ? pos + len - end : 0) ||
-          fwrite (s, 1, len, f->fp) != len)
+      if (!f->writable
+          || !mw_sim_flash_reserve (vm->flash, pos + (long) len > end ? pos + len - end : 0)
+          || fwrite (s, 1, len, f->fp) != len)
         {
           lua_pushnil (L);
           return 1;
@@ -247,13 +246,41 @@ do_flush (lua_State *L, MwSimFile *f)
 }
 
 /* the object form: f:method(...) */
-static int o_close (lua_State *L) { return do_close (L, check_file (L, 1)); }
-static int o_write (lua_State *L) { return do_write (L, check_file (L, 1), 2); }
-static int o_writeline (lua_State *L) { return do_writeline (L, check_file (L, 1), 2); }
-static int o_read (lua_State *L) { return do_read (L, check_file (L, 1), 2); }
-static int o_readline (lua_State *L) { return do_readline (L, check_file (L, 1)); }
-static int o_seek (lua_State *L) { return do_seek (L, check_file (L, 1), 2); }
-static int o_flush (lua_State *L) { return do_flush (L, check_file (L, 1)); }
+static int
+o_close (lua_State *L)
+{
+  return do_close (L, check_file (L, 1));
+}
+static int
+o_write (lua_State *L)
+{
+  return do_write (L, check_file (L, 1), 2);
+}
+static int
+o_writeline (lua_State *L)
+{
+  return do_writeline (L, check_file (L, 1), 2);
+}
+static int
+o_read (lua_State *L)
+{
+  return do_read (L, check_file (L, 1), 2);
+}
+static int
+o_readline (lua_State *L)
+{
+  return do_readline (L, check_file (L, 1));
+}
+static int
+o_seek (lua_State *L)
+{
+  return do_seek (L, check_file (L, 1), 2);
+}
+static int
+o_flush (lua_State *L)
+{
+  return do_flush (L, check_file (L, 1));
+}
 
 static int
 o_tostring (lua_State *L)
@@ -281,12 +308,36 @@ m_close (lua_State *L)
     return do_close (L, vm->last_file);
   return 0;
 }
-static int m_write (lua_State *L) { return do_write (L, current_file (L), 1); }
-static int m_writeline (lua_State *L) { return do_writeline (L, current_file (L), 1); }
-static int m_read (lua_State *L) { return do_read (L, current_file (L), 1); }
-static int m_readline (lua_State *L) { return do_readline (L, current_file (L)); }
-static int m_seek (lua_State *L) { return do_seek (L, current_file (L), 1); }
-static int m_flush (lua_State *L) { return do_flush (L, current_file (L)); }
+static int
+m_write (lua_State *L)
+{
+  return do_write (L, current_file (L), 1);
+}
+static int
+m_writeline (lua_State *L)
+{
+  return do_writeline (L, current_file (L), 1);
+}
+static int
+m_read (lua_State *L)
+{
+  return do_read (L, current_file (L), 1);
+}
+static int
+m_readline (lua_State *L)
+{
+  return do_readline (L, current_file (L));
+}
+static int
+m_seek (lua_State *L)
+{
+  return do_seek (L, current_file (L), 1);
+}
+static int
+m_flush (lua_State *L)
+{
+  return do_flush (L, current_file (L));
+}
 
 static int
 l_list (lua_State *L)
@@ -385,8 +436,8 @@ l_rename (lua_State *L)
   gboolean ok;
 
   /* SPIFFS refuses to overwrite */
-  ok = g_file_test (from, G_FILE_TEST_IS_REGULAR) && !g_file_test (to, G_FILE_TEST_EXISTS) &&
-       g_rename (from, to) == 0;
+  ok = g_file_test (from, G_FILE_TEST_IS_REGULAR) && !g_file_test (to, G_FILE_TEST_EXISTS)
+       && g_rename (from, to) == 0;
   g_free (from);
   g_free (to);
   lua_pushboolean (L, ok);
@@ -442,18 +493,17 @@ l_putcontents (lua_State *L)
   return 1;
 }
 
-static const luaL_Reg file_methods[] = {
-  { "close", o_close }, { "write", o_write }, { "writeline", o_writeline },
-  { "read", o_read }, { "readline", o_readline }, { "seek", o_seek }, { "flush", o_flush },
-  { NULL, NULL }
-};
+static const luaL_Reg file_methods[] = { { "close", o_close },         { "write", o_write },
+                                         { "writeline", o_writeline }, { "read", o_read },
+                                         { "readline", o_readline },   { "seek", o_seek },
+                                         { "flush", o_flush },         { NULL, NULL } };
 
 static const luaL_Reg file_funcs[] = {
-  { "open", l_open }, { "close", m_close }, { "write", m_write }, { "writeline", m_writeline },
-  { "read", m_read }, { "readline", m_readline }, { "seek", m_seek }, { "flush", m_flush },
-  { "list", l_list }, { "remove", l_remove }, { "exists", l_exists }, { "rename", l_rename },
-  { "fsinfo", l_fsinfo }, { "format", l_format },
-  { NULL, NULL }
+  { "open", l_open },           { "close", m_close },   { "write", m_write },
+  { "writeline", m_writeline }, { "read", m_read },     { "readline", m_readline },
+  { "seek", m_seek },           { "flush", m_flush },   { "list", l_list },
+  { "remove", l_remove },       { "exists", l_exists }, { "rename", l_rename },
+  { "fsinfo", l_fsinfo },       { "format", l_format }, { NULL, NULL }
 };
 
 int

@@ -5,20 +5,19 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-struct _MwSimFlash {
-  char    *dir;
+struct _MwSimFlash
+{
+  char *dir;
   gboolean temporary;
-  gsize    size;
-  guint64  full_after;   /* 0: never */
-  guint64  written;
+  gsize size;
+  guint64 full_after; /* 0: never */
+  guint64 written;
 };
 
 MwSimFlash *
-mw_sim_flash_new (const char *dir,
-                  gsize       size,
-                  GError    **error)
+mw_sim_flash_new (const char *dir, gsize size, GError **error)
 {
-  g_autoptr(MwSimFlash) flash = g_new0 (MwSimFlash, 1);
+  g_autoptr (MwSimFlash) flash = g_new0 (MwSimFlash, 1);
 
   flash->size = size;
   if (dir == NULL)
@@ -49,7 +48,7 @@ mw_sim_flash_free (MwSimFlash *flash)
     return;
   if (flash->temporary)
     {
-      g_autoptr(GDir) d = g_dir_open (flash->dir, 0, NULL);
+      g_autoptr (GDir) d = g_dir_open (flash->dir, 0, NULL);
       const char *n;
 
       while (d && (n = g_dir_read_name (d)))
@@ -106,8 +105,8 @@ unescape_name (const char *host)
     {
       if (p[0] == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]))
         {
-          g_string_append_c (s, (char) (g_ascii_xdigit_value (p[1]) * 16 +
-                                        g_ascii_xdigit_value (p[2])));
+          g_string_append_c (
+            s, (char) (g_ascii_xdigit_value (p[1]) * 16 + g_ascii_xdigit_value (p[2])));
           p += 2;
         }
       else
@@ -117,8 +116,7 @@ unescape_name (const char *host)
 }
 
 char *
-mw_sim_flash_path (MwSimFlash *flash,
-                   const char *name)
+mw_sim_flash_path (MwSimFlash *flash, const char *name)
 {
   g_autofree char *esc = escape_name (name);
   return g_build_filename (flash->dir, esc, NULL);
@@ -134,7 +132,7 @@ GHashTable *
 mw_sim_flash_list (MwSimFlash *flash)
 {
   GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GDir) d = g_dir_open (flash->dir, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (flash->dir, 0, NULL);
   const char *n;
 
   while (d && (n = g_dir_read_name (d)))
@@ -157,7 +155,7 @@ mw_sim_flash_list (MwSimFlash *flash)
 gsize
 mw_sim_flash_used (MwSimFlash *flash)
 {
-  g_autoptr(GHashTable) files = mw_sim_flash_list (flash);
+  g_autoptr (GHashTable) files = mw_sim_flash_list (flash);
   GHashTableIter it;
   gpointer size;
   gsize used = 0;
@@ -169,15 +167,13 @@ mw_sim_flash_used (MwSimFlash *flash)
 }
 
 void
-mw_sim_flash_set_full_after (MwSimFlash *flash,
-                             guint64     bytes)
+mw_sim_flash_set_full_after (MwSimFlash *flash, guint64 bytes)
 {
   flash->full_after = bytes;
 }
 
 gboolean
-mw_sim_flash_reserve (MwSimFlash *flash,
-                      gsize       more)
+mw_sim_flash_reserve (MwSimFlash *flash, gsize more)
 {
   if (flash->full_after && flash->written + more > flash->full_after)
     return FALSE;

@@ -50,17 +50,22 @@ l_trig (lua_State *L)
   return 0;
 }
 
-static const luaL_Reg gpio_funcs[] = {
-  { "mode", l_mode }, { "read", l_read }, { "write", l_write }, { "trig", l_trig },
-  { NULL, NULL }
-};
+static const luaL_Reg gpio_funcs[] = { { "mode", l_mode },
+                                       { "read", l_read },
+                                       { "write", l_write },
+                                       { "trig", l_trig },
+                                       { NULL, NULL } };
 
 int
 mw_sim_open_gpio (lua_State *L)
 {
-  static const struct { const char *name; int value; } constants[] = {
-    { "INPUT", 0 }, { "OUTPUT", 1 }, { "INT", 2 }, { "OPENDRAIN", 3 },
-    { "LOW", 0 }, { "HIGH", 1 }, { "FLOAT", 0 }, { "PULLUP", 1 },
+  static const struct
+  {
+    const char *name;
+    int value;
+  } constants[] = {
+    { "INPUT", 0 }, { "OUTPUT", 1 }, { "INT", 2 },   { "OPENDRAIN", 3 },
+    { "LOW", 0 },   { "HIGH", 1 },   { "FLOAT", 0 }, { "PULLUP", 1 },
   };
 
   mw_sim_register (L, "gpio", gpio_funcs);

@@ -4,11 +4,10 @@
 #include <stdlib.h>
 
 void
-mw_sim_heap_init (MwSimHeap      *heap,
-                  MwLuaNumberType number_type)
+mw_sim_heap_init (MwSimHeap *heap, MwLuaNumberType number_type)
 {
   g_return_if_fail (heap != NULL);
-  *heap = (MwSimHeap) { .model = mw_lua_ram_model_get (number_type) };
+  *heap = (MwSimHeap){ .model = mw_lua_ram_model_get (number_type) };
 }
 
 /* The allocator does not know which object a block holds, so the charge depends on the
@@ -22,8 +21,7 @@ mw_sim_heap_init (MwSimHeap      *heap,
  * So `{}` costs 36 B (board 32), `{1,2,3}` 64 (68), `{a=1}` 60 (64), a closure with two
  * upvalues 80 (76). */
 gsize
-mw_sim_heap_cost (const MwSimHeap *heap,
-                  gsize            host_size)
+mw_sim_heap_cost (const MwSimHeap *heap, gsize host_size)
 {
   if (host_size == 0)
     return 0;
@@ -35,10 +33,7 @@ mw_sim_heap_cost (const MwSimHeap *heap,
 }
 
 void *
-mw_sim_heap_alloc (void  *ud,
-                   void  *ptr,
-                   size_t osize,
-                   size_t nsize)
+mw_sim_heap_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
 {
   MwSimHeap *heap = ud;
   gsize ocost = ptr ? mw_sim_heap_cost (heap, osize) : 0;

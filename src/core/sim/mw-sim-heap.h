@@ -14,25 +14,21 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct
+{
   const MwLuaRamModel *model;
-  gsize used;       /* board bytes charged for live blocks */
-  gsize limit;      /* 0: no cap (during boot) */
+  gsize used; /* board bytes charged for live blocks */
+  gsize limit; /* 0: no cap (during boot) */
   gsize peak;
-  gsize host_used;  /* host bytes, for leak checks and --verbose */
+  gsize host_used; /* host bytes, for leak checks and --verbose */
 } MwSimHeap;
 
-void   mw_sim_heap_init  (MwSimHeap      *heap,
-                          MwLuaNumberType number_type);
+void mw_sim_heap_init (MwSimHeap *heap, MwLuaNumberType number_type);
 /* What a host block of `host_size` bytes would cost on the board. */
-gsize  mw_sim_heap_cost  (const MwSimHeap *heap,
-                          gsize            host_size);
+gsize mw_sim_heap_cost (const MwSimHeap *heap, gsize host_size);
 /* The lua_Alloc function; `ud` is the MwSimHeap. */
-void  *mw_sim_heap_alloc (void  *ud,
-                          void  *ptr,
-                          size_t osize,
-                          size_t nsize);
+void *mw_sim_heap_alloc (void *ud, void *ptr, size_t osize, size_t nsize);
 /* Free bytes under the cap (what node.heap() reports). */
-gsize  mw_sim_heap_free  (const MwSimHeap *heap);
+gsize mw_sim_heap_free (const MwSimHeap *heap);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 #include "mw-lua-compiler.h"
 
 #define FLASH_ID 1458400
-#define FLASH_SIZE 4096   /* KB */
+#define FLASH_SIZE 4096 /* KB */
 
 static int
 l_heap (lua_State *L)
@@ -80,36 +80,36 @@ l_info (lua_State *L)
   lua_newtable (L);
   switch (group)
     {
-    case 0:
-      set_int (L, "chip_id", vm->chip_id);
-      set_int (L, "flash_id", FLASH_ID);
-      set_int (L, "flash_size", FLASH_SIZE);
-      set_int (L, "flash_mode", 0);
-      set_int (L, "flash_speed", 40000000);
-      break;
-    case 1:
-      set_int (L, "node_version_major", 3);
-      set_int (L, "node_version_minor", 0);
-      set_int (L, "node_version_revision", 0);
-      set_str (L, "git_branch", "release");
-      set_str (L, "git_commit_id", "0000000000000000000000000000000000000000");
-      set_str (L, "git_release", "3.0-release");
-      set_str (L, "git_commit_dts", "202101010000");
-      break;
-    default:
-      {
-        char *mods = g_strjoinv (",", vm->modules);
+      case 0:
+        set_int (L, "chip_id", vm->chip_id);
+        set_int (L, "flash_id", FLASH_ID);
+        set_int (L, "flash_size", FLASH_SIZE);
+        set_int (L, "flash_mode", 0);
+        set_int (L, "flash_speed", 40000000);
+        break;
+      case 1:
+        set_int (L, "node_version_major", 3);
+        set_int (L, "node_version_minor", 0);
+        set_int (L, "node_version_revision", 0);
+        set_str (L, "git_branch", "release");
+        set_str (L, "git_commit_id", "0000000000000000000000000000000000000000");
+        set_str (L, "git_release", "3.0-release");
+        set_str (L, "git_commit_dts", "202101010000");
+        break;
+      default:
+        {
+          char *mods = g_strjoinv (",", vm->modules);
 
-        lua_pushboolean (L, FALSE);
-        lua_setfield (L, -2, "ssl");
-        set_int (L, "lfs_size", 0);
-        lua_pushstring (L, mods);
-        g_free (mods);
-        lua_setfield (L, -2, "modules");
-        set_str (L, "number_type",
-                 vm->number_type == MW_LUA_TARGET_INTEGER ? "integer" : "float");
-      }
-      break;
+          lua_pushboolean (L, FALSE);
+          lua_setfield (L, -2, "ssl");
+          set_int (L, "lfs_size", 0);
+          lua_pushstring (L, mods);
+          g_free (mods);
+          lua_setfield (L, -2, "modules");
+          set_str (L, "number_type",
+                   vm->number_type == MW_LUA_TARGET_INTEGER ? "integer" : "float");
+        }
+        break;
     }
   return 1;
 }
@@ -160,9 +160,9 @@ l_compile (lua_State *L)
   out_name = g_strdup_printf ("%.*s.lc", (int) (len - 4), name);
   out_path = mw_sim_flash_path (vm->flash, out_name);
   g_unlink (out_path);
-  ok = mw_sim_flash_reserve (vm->flash, g_bytes_get_size (bytes)) &&
-       g_file_set_contents (out_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                            NULL);
+  ok = mw_sim_flash_reserve (vm->flash, g_bytes_get_size (bytes))
+       && g_file_set_contents (out_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                               NULL);
   g_free (out_path);
   g_bytes_unref (bytes);
   if (!ok)
@@ -242,13 +242,17 @@ l_uptime (lua_State *L)
   return 2;
 }
 
-static const luaL_Reg node_funcs[] = {
-  { "heap", l_heap }, { "restart", l_restart }, { "chipid", l_chipid },
-  { "flashid", l_flashid }, { "info", l_info }, { "compile", l_compile },
-  { "stripdebug", l_stripdebug }, { "input", l_input }, { "output", l_output },
-  { "uptime", l_uptime },
-  { NULL, NULL }
-};
+static const luaL_Reg node_funcs[] = { { "heap", l_heap },
+                                       { "restart", l_restart },
+                                       { "chipid", l_chipid },
+                                       { "flashid", l_flashid },
+                                       { "info", l_info },
+                                       { "compile", l_compile },
+                                       { "stripdebug", l_stripdebug },
+                                       { "input", l_input },
+                                       { "output", l_output },
+                                       { "uptime", l_uptime },
+                                       { NULL, NULL } };
 
 int
 mw_sim_open_node (lua_State *L)

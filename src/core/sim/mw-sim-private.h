@@ -17,103 +17,94 @@ G_BEGIN_DECLS
 
 typedef struct _MwSimVm MwSimVm;
 
-struct _MwSimVm {
+struct _MwSimVm
+{
   /* set up once by MwSim */
   MwSimFirmware firmware;
   MwLuaNumberType number_type;
-  gsize         heap_size;
-  guint         wdt_ms;
-  gboolean      verbose;
-  char        **modules;       /* the enabled firmware modules */
-  MwSimFlash   *flash;         /* borrowed */
-  GMainContext *context;       /* the board's thread */
-  GString      *tx;            /* bytes for the wire (owned by MwSim) */
-  void        (*task_done) (gpointer data);  /* after a timer callback */
-  gpointer      task_done_data;
+  gsize heap_size;
+  guint wdt_ms;
+  gboolean verbose;
+  char **modules; /* the enabled firmware modules */
+  MwSimFlash *flash; /* borrowed */
+  GMainContext *context; /* the board's thread */
+  GString *tx; /* bytes for the wire (owned by MwSim) */
+  void (*task_done) (gpointer data); /* after a timer callback */
+  gpointer task_done_data;
 
   /* per boot */
-  lua_State    *L;
-  MwSimHeap     heap;
-  MwSimRepl     repl;
-  GString      *chunk;         /* an incomplete chunk, or NULL */
-  gint64        task_start;    /* 0 when no task runs */
-  gboolean      in_task;
-  gboolean      wdt_tripped;
-  gboolean      restart_pending;
-  guint         initial_baud;  /* the speed after a reset */
-  guint         baud;
-  gboolean      baud_changed;
-  guint         tx_old_baud;   /* the speed of the first tx_switch_pos queued bytes */
-  gsize         tx_switch_pos;
-  int           uart_cb;       /* uart.on("data") callback ref, or LUA_NOREF */
-  guint         uart_n;
-  int           uart_end;      /* terminator character, or -1 */
-  gboolean      uart_run_input;
-  GString      *uart_buf;
-  int           output_cb;     /* node.output() ref, or LUA_NOREF */
-  gboolean      output_serial;
-  GString      *inject;        /* node.input() bytes, read before the ring */
-  GPtrArray    *timers;        /* MwSimTimer, unowned: Lua userdata */
-  GPtrArray    *files;         /* open MwSimFile, unowned: Lua userdata */
-  gpointer      last_file;     /* the file module-level calls act on */
-  guint8        gpio_level[MW_SIM_GPIO_PINS];
-  guint8        gpio_mode[MW_SIM_GPIO_PINS];
-  int           egc_mode;
-  int           egc_limit;
-  int           strip_level;
-  gint64        boot_time;
-  guint32       chip_id;
+  lua_State *L;
+  MwSimHeap heap;
+  MwSimRepl repl;
+  GString *chunk; /* an incomplete chunk, or NULL */
+  gint64 task_start; /* 0 when no task runs */
+  gboolean in_task;
+  gboolean wdt_tripped;
+  gboolean restart_pending;
+  guint initial_baud; /* the speed after a reset */
+  guint baud;
+  gboolean baud_changed;
+  guint tx_old_baud; /* the speed of the first tx_switch_pos queued bytes */
+  gsize tx_switch_pos;
+  int uart_cb; /* uart.on("data") callback ref, or LUA_NOREF */
+  guint uart_n;
+  int uart_end; /* terminator character, or -1 */
+  gboolean uart_run_input;
+  GString *uart_buf;
+  int output_cb; /* node.output() ref, or LUA_NOREF */
+  gboolean output_serial;
+  GString *inject; /* node.input() bytes, read before the ring */
+  GPtrArray *timers; /* MwSimTimer, unowned: Lua userdata */
+  GPtrArray *files; /* open MwSimFile, unowned: Lua userdata */
+  gpointer last_file; /* the file module-level calls act on */
+  guint8 gpio_level[MW_SIM_GPIO_PINS];
+  guint8 gpio_mode[MW_SIM_GPIO_PINS];
+  int egc_mode;
+  int egc_limit;
+  int strip_level;
+  gint64 boot_time;
+  guint32 chip_id;
 };
 
-MwSimVm  *mw_sim_vm_new      (void);
-void      mw_sim_vm_free     (MwSimVm *vm);
+MwSimVm *mw_sim_vm_new (void);
+void mw_sim_vm_free (MwSimVm *vm);
 /* Power on: a fresh Lua state, the banner, init.lua, the prompt. `cause` is the reset text
  * printed first (NULL on power-up). */
-void      mw_sim_vm_boot     (MwSimVm    *vm,
-                              const char *cause);
-void      mw_sim_vm_shutdown (MwSimVm *vm);
+void mw_sim_vm_boot (MwSimVm *vm, const char *cause);
+void mw_sim_vm_shutdown (MwSimVm *vm);
 /* Feeds one received byte (`from_uart` FALSE: from node.input(), not echoed and not seen by
  * uart.on); returns TRUE when it completed a task (a line or a uart.on callback ran), so the
  * caller can let timers and output run before the next byte. */
-gboolean  mw_sim_vm_feed     (MwSimVm *vm,
-                              guint8   byte,
-                              gboolean from_uart);
+gboolean mw_sim_vm_feed (MwSimVm *vm, guint8 byte, gboolean from_uart);
 /* Whether a reboot is due (node.restart(), the watchdog). */
-gboolean  mw_sim_vm_reboot_due (MwSimVm *vm);
-void      mw_sim_vm_reboot   (MwSimVm *vm);
+gboolean mw_sim_vm_reboot_due (MwSimVm *vm);
+void mw_sim_vm_reboot (MwSimVm *vm);
 
-MwSimVm  *mw_sim_vm_get      (lua_State *L);
+MwSimVm *mw_sim_vm_get (lua_State *L);
 /* print() and error text: through node.output() and the firmware's output routine. */
-void      mw_sim_vm_print    (MwSimVm    *vm,
-                              const char *text,
-                              gsize       len);
+void mw_sim_vm_print (MwSimVm *vm, const char *text, gsize len);
 /* Raw bytes to the wire (uart.write, echo). */
-void      mw_sim_vm_write    (MwSimVm    *vm,
-                              const char *bytes,
-                              gsize       len);
+void mw_sim_vm_write (MwSimVm *vm, const char *bytes, gsize len);
 /* Calls the function under `nargs` arguments as a firmware task (watchdog armed); an error
  * is printed and, as the 3.0 firmware does for callbacks, restarts the board. */
-void      mw_sim_vm_callback (MwSimVm *vm,
-                              int      nargs);
+void mw_sim_vm_callback (MwSimVm *vm, int nargs);
 /* Raises the watchdog when the task has run too long (for busy C functions). */
-void      mw_sim_vm_check_wdt (MwSimVm *vm);
-gboolean  mw_sim_vm_has_module (MwSimVm    *vm,
-                                const char *name);
+void mw_sim_vm_check_wdt (MwSimVm *vm);
+gboolean mw_sim_vm_has_module (MwSimVm *vm, const char *name);
 /* Loads a flash file as a chunk (source or NodeMCU bytecode); Lua's load conventions. */
-int       mw_sim_vm_load_file (lua_State  *L,
-                               const char *name);
+int mw_sim_vm_load_file (lua_State *L, const char *name);
 
 /* The firmware modules (one file each). */
-int mw_sim_open_node    (lua_State *L);
-int mw_sim_open_file    (lua_State *L);
-int mw_sim_open_tmr     (lua_State *L);
-int mw_sim_open_uart    (lua_State *L);
-int mw_sim_open_bit     (lua_State *L);
-int mw_sim_open_sjson   (lua_State *L);
-int mw_sim_open_gpio    (lua_State *L);
-int mw_sim_open_wifi    (lua_State *L);
+int mw_sim_open_node (lua_State *L);
+int mw_sim_open_file (lua_State *L);
+int mw_sim_open_tmr (lua_State *L);
+int mw_sim_open_uart (lua_State *L);
+int mw_sim_open_bit (lua_State *L);
+int mw_sim_open_sjson (lua_State *L);
+int mw_sim_open_gpio (lua_State *L);
+int mw_sim_open_wifi (lua_State *L);
 int mw_sim_open_encoder (lua_State *L);
-int mw_sim_open_crypto  (lua_State *L);
+int mw_sim_open_crypto (lua_State *L);
 
 /* tmr: stops every timer of the closing state. */
 void mw_sim_tmr_shutdown (MwSimVm *vm);
@@ -121,9 +112,7 @@ void mw_sim_tmr_shutdown (MwSimVm *vm);
 void mw_sim_file_shutdown (MwSimVm *vm);
 
 /* Registers `funcs` as global table `name` (what luaL_register does, kept in one place). */
-void mw_sim_register (lua_State          *L,
-                      const char         *name,
-                      const luaL_Reg     *funcs);
+void mw_sim_register (lua_State *L, const char *name, const luaL_Reg *funcs);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwSimVm, mw_sim_vm_free)
 

@@ -13,9 +13,7 @@ mw_sim_repl_init (MwSimRepl *repl)
 }
 
 MwSimReplResult
-mw_sim_repl_feed (MwSimRepl *repl,
-                  guint8     byte,
-                  GString   *echo)
+mw_sim_repl_feed (MwSimRepl *repl, guint8 byte, GString *echo)
 {
   guint8 last_nl;
 
@@ -73,9 +71,7 @@ mw_sim_repl_take_line (MwSimRepl *repl)
 }
 
 void
-mw_sim_repl_cook (GString    *out,
-                  const char *text,
-                  gsize       len)
+mw_sim_repl_cook (GString *out, const char *text, gsize len)
 {
   g_return_if_fail (out != NULL);
   for (gsize i = 0; i < len; i++)
@@ -117,9 +113,7 @@ mw_sim_ring_init (MwSimRing *ring)
 }
 
 void
-mw_sim_ring_push (MwSimRing    *ring,
-                  const guint8 *bytes,
-                  gsize         len)
+mw_sim_ring_push (MwSimRing *ring, const guint8 *bytes, gsize len)
 {
   g_return_if_fail (ring != NULL);
   for (gsize i = 0; i < len; i++)
@@ -137,8 +131,7 @@ mw_sim_ring_push (MwSimRing    *ring,
 }
 
 gboolean
-mw_sim_ring_pop (MwSimRing *ring,
-                 guint8    *byte)
+mw_sim_ring_pop (MwSimRing *ring, guint8 *byte)
 {
   g_return_val_if_fail (ring != NULL, FALSE);
   if (ring->count == 0)

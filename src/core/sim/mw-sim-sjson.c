@@ -21,19 +21,29 @@ encode_string (luaL_Buffer *b, const char *s, size_t len)
 
       switch (c)
         {
-        case '"': luaL_addstring (b, "\\\""); break;
-        case '\\': luaL_addstring (b, "\\\\"); break;
-        case '\n': luaL_addstring (b, "\\n"); break;
-        case '\r': luaL_addstring (b, "\\r"); break;
-        case '\t': luaL_addstring (b, "\\t"); break;
-        default:
-          if (c < 0x20)
-            {
-              g_snprintf (esc, sizeof esc, "\\u%04x", c);
-              luaL_addstring (b, esc);
-            }
-          else
-            luaL_addchar (b, (char) c);
+          case '"':
+            luaL_addstring (b, "\\\"");
+            break;
+          case '\\':
+            luaL_addstring (b, "\\\\");
+            break;
+          case '\n':
+            luaL_addstring (b, "\\n");
+            break;
+          case '\r':
+            luaL_addstring (b, "\\r");
+            break;
+          case '\t':
+            luaL_addstring (b, "\\t");
+            break;
+          default:
+            if (c < 0x20)
+              {
+                g_snprintf (esc, sizeof esc, "\\u%04x", c);
+                luaL_addstring (b, esc);
+              }
+            else
+              luaL_addchar (b, (char) c);
         }
     }
   luaL_addchar (b, '"');
@@ -50,42 +60,42 @@ encode_value (lua_State *L, int depth)
     luaL_error (L, "sjson: nesting too deep");
   switch (lua_type (L, idx))
     {
-    case LUA_TNIL:
-      lua_pushliteral (L, "null");
-      return;
-    case LUA_TBOOLEAN:
-      lua_pushstring (L, lua_toboolean (L, idx) ? "true" : "false");
-      return;
-    case LUA_TNUMBER:
-      {
-        lua_Number n = lua_tonumber (L, idx);
-        char num[32];
+      case LUA_TNIL:
+        lua_pushliteral (L, "null");
+        return;
+      case LUA_TBOOLEAN:
+        lua_pushstring (L, lua_toboolean (L, idx) ? "true" : "false");
+        return;
+      case LUA_TNUMBER:
+        {
+          lua_Number n = lua_tonumber (L, idx);
+          char num[32];
 
-        if (isnan (n) || isinf (n))
-          luaL_error (L, "sjson: cannot encode a non-finite number");
-        if (n == floor (n) && fabs (n) < 1e15)
-          g_snprintf (num, sizeof num, "%.0f", n);
-        else
-          g_snprintf (num, sizeof num, "%.14g", n);
-        lua_pushstring (L, num);
+          if (isnan (n) || isinf (n))
+            luaL_error (L, "sjson: cannot encode a non-finite number");
+          if (n == floor (n) && fabs (n) < 1e15)
+            g_snprintf (num, sizeof num, "%.0f", n);
+          else
+            g_snprintf (num, sizeof num, "%.14g", n);
+          lua_pushstring (L, num);
+          return;
+        }
+      case LUA_TSTRING:
+        {
+          size_t len;
+          const char *s = lua_tolstring (L, idx, &len);
+          luaL_buffinit (L, &b);
+          encode_string (&b, s, len);
+          luaL_pushresult (&b);
+          return;
+        }
+      case LUA_TLIGHTUSERDATA:
+        lua_pushliteral (L, "null");
         return;
-      }
-    case LUA_TSTRING:
-      {
-        size_t len;
-        const char *s = lua_tolstring (L, idx, &len);
-        luaL_buffinit (L, &b);
-        encode_string (&b, s, len);
-        luaL_pushresult (&b);
-        return;
-      }
-    case LUA_TLIGHTUSERDATA:
-      lua_pushliteral (L, "null");
-      return;
-    case LUA_TTABLE:
-      break;
-    default:
-      luaL_error (L, "sjson: cannot encode %s", luaL_typename (L, idx));
+      case LUA_TTABLE:
+        break;
+      default:
+        luaL_error (L, "sjson: cannot encode %s", luaL_typename (L, idx));
     }
 
   {
@@ -117,7 +127,7 @@ encode_value (lua_State *L, int depth)
         lua_remove (L, idx + 1);
         return;
       }
-    lua_newtable (L);   /* idx + 1: array of encoded "key":value pieces */
+    lua_newtable (L); /* idx + 1: array of encoded "key":value pieces */
     lua_pushnil (L);
     while (lua_next (L, idx) != 0)
       {
@@ -127,13 +137,13 @@ encode_value (lua_State *L, int depth)
 
         if (lua_type (L, -2) != LUA_TSTRING && lua_type (L, -2) != LUA_TNUMBER)
           luaL_error (L, "sjson: table keys must be strings or numbers");
-        encode_value (L, depth + 1);      /* value encoded at -1, raw value at -2 */
+        encode_value (L, depth + 1); /* value encoded at -1, raw value at -2 */
         lua_pushvalue (L, -3);
-        k = lua_tolstring (L, -1, &klen);  /* a copy: tolstring must not touch the key */
+        k = lua_tolstring (L, -1, &klen); /* a copy: tolstring must not touch the key */
         luaL_buffinit (L, &kb);
         encode_string (&kb, k, klen);
         luaL_addchar (&kb, ':');
-        luaL_pushresult (&kb);             /* key copy, "k": */
+        luaL_pushresult (&kb); /* key copy, "k": */
         lua_remove (L, -2);
         lua_insert (L, -2);
         lua_concat (L, 2);
@@ -167,10 +177,11 @@ l_encode (lua_State *L)
 
 /* ---- decode ---- */
 
-typedef struct {
+typedef struct
+{
   const char *s;
-  size_t      len;
-  size_t      pos;
+  size_t len;
+  size_t pos;
 } Parser;
 
 static void
@@ -187,7 +198,7 @@ decode_string (lua_State *L, Parser *p)
 {
   luaL_Buffer b;
 
-  p->pos++;   /* the opening quote */
+  p->pos++; /* the opening quote */
   luaL_buffinit (L, &b);
   while (p->pos < p->len && p->s[p->pos] != '"')
     {
@@ -203,28 +214,40 @@ decode_string (lua_State *L, Parser *p)
       c = p->s[p->pos++];
       switch (c)
         {
-        case 'n': luaL_addchar (&b, '\n'); break;
-        case 't': luaL_addchar (&b, '\t'); break;
-        case 'r': luaL_addchar (&b, '\r'); break;
-        case 'b': luaL_addchar (&b, '\b'); break;
-        case 'f': luaL_addchar (&b, '\f'); break;
-        case 'u':
-          {
-            char hex[5] = { 0 };
-            gunichar u;
-            char utf8[6];
-            int n;
+          case 'n':
+            luaL_addchar (&b, '\n');
+            break;
+          case 't':
+            luaL_addchar (&b, '\t');
+            break;
+          case 'r':
+            luaL_addchar (&b, '\r');
+            break;
+          case 'b':
+            luaL_addchar (&b, '\b');
+            break;
+          case 'f':
+            luaL_addchar (&b, '\f');
+            break;
+          case 'u':
+            {
+              char hex[5] = { 0 };
+              gunichar u;
+              char utf8[6];
+              int n;
 
-            if (p->pos + 4 > p->len)
-              luaL_error (L, "sjson: bad \\u escape");
-            memcpy (hex, p->s + p->pos, 4);
-            p->pos += 4;
-            u = (gunichar) strtoul (hex, NULL, 16);
-            n = g_unichar_to_utf8 (u, utf8);
-            luaL_addlstring (&b, utf8, n);
-          }
-          break;
-        default: luaL_addchar (&b, c); break;
+              if (p->pos + 4 > p->len)
+                luaL_error (L, "sjson: bad \\u escape");
+              memcpy (hex, p->s + p->pos, 4);
+              p->pos += 4;
+              u = (gunichar) strtoul (hex, NULL, 16);
+              n = g_unichar_to_utf8 (u, utf8);
+              luaL_addlstring (&b, utf8, n);
+            }
+            break;
+          default:
+            luaL_addchar (&b, c);
+            break;
         }
     }
   if (p->pos >= p->len)
@@ -317,8 +340,8 @@ decode_value (lua_State *L, Parser *p, int depth)
       char *end;
       double v;
 
-      while (p->pos + n < p->len && n < sizeof num - 1 && strchr ("+-0123456789.eE", p->s[p->pos + n]) &&
-             p->s[p->pos + n])
+      while (p->pos + n < p->len && n < sizeof num - 1
+             && strchr ("+-0123456789.eE", p->s[p->pos + n]) && p->s[p->pos + n])
         n++;
       memcpy (num, p->s + p->pos, n);
       num[n] = '\0';
@@ -343,10 +366,9 @@ l_decode (lua_State *L)
   return 1;
 }
 
-static const luaL_Reg sjson_funcs[] = {
-  { "encode", l_encode }, { "decode", l_decode },
-  { NULL, NULL }
-};
+static const luaL_Reg sjson_funcs[] = { { "encode", l_encode },
+                                        { "decode", l_decode },
+                                        { NULL, NULL } };
 
 int
 mw_sim_open_sjson (lua_State *L)

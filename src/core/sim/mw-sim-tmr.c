@@ -4,17 +4,23 @@
 #include "mw-sim-private.h"
 
 #define TMR_MT "moonwire.sim.tmr"
-#define MAX_INTERVAL 6870947   /* ms: the SDK's limit */
+#define MAX_INTERVAL 6870947 /* ms: the SDK's limit */
 
-enum { ALARM_SINGLE, ALARM_AUTO, ALARM_SEMI };
+enum
+{
+  ALARM_SINGLE,
+  ALARM_AUTO,
+  ALARM_SEMI
+};
 
-typedef struct {
+typedef struct
+{
   MwSimVm *vm;
   GSource *source;
-  guint    interval;
-  int      mode;
-  int      cb;        /* registry ref, LUA_NOREF when unregistered */
-  int      self;      /* keeps a registered timer alive, as the firmware does */
+  guint interval;
+  int mode;
+  int cb; /* registry ref, LUA_NOREF when unregistered */
+  int self; /* keeps a registered timer alive, as the firmware does */
 } MwSimTimer;
 
 static void
@@ -191,7 +197,7 @@ l_create (lua_State *L)
 {
   MwSimTimer *t = lua_newuserdata (L, sizeof *t);
 
-  *t = (MwSimTimer) { .vm = mw_sim_vm_get (L), .cb = LUA_NOREF, .self = LUA_NOREF };
+  *t = (MwSimTimer){ .vm = mw_sim_vm_get (L), .cb = LUA_NOREF, .self = LUA_NOREF };
   luaL_getmetatable (L, TMR_MT);
   lua_setmetatable (L, -2);
   return 1;
@@ -233,15 +239,17 @@ l_delay (lua_State *L)
 }
 
 static const luaL_Reg timer_methods[] = {
-  { "register", t_register }, { "alarm", t_alarm }, { "start", t_start }, { "stop", t_stop },
-  { "unregister", t_unregister }, { "interval", t_interval }, { "state", t_state },
-  { NULL, NULL }
+  { "register", t_register },     { "alarm", t_alarm },
+  { "start", t_start },           { "stop", t_stop },
+  { "unregister", t_unregister }, { "interval", t_interval },
+  { "state", t_state },           { NULL, NULL }
 };
 
-static const luaL_Reg tmr_funcs[] = {
-  { "create", l_create }, { "now", l_now }, { "time", l_time }, { "delay", l_delay },
-  { NULL, NULL }
-};
+static const luaL_Reg tmr_funcs[] = { { "create", l_create },
+                                      { "now", l_now },
+                                      { "time", l_time },
+                                      { "delay", l_delay },
+                                      { NULL, NULL } };
 
 int
 mw_sim_open_tmr (lua_State *L)

@@ -107,17 +107,22 @@ l_getconfig (lua_State *L)
   return 4;
 }
 
-static const luaL_Reg uart_funcs[] = {
-  { "setup", l_setup }, { "on", l_on }, { "write", l_write }, { "getconfig", l_getconfig },
-  { NULL, NULL }
-};
+static const luaL_Reg uart_funcs[] = { { "setup", l_setup },
+                                       { "on", l_on },
+                                       { "write", l_write },
+                                       { "getconfig", l_getconfig },
+                                       { NULL, NULL } };
 
 int
 mw_sim_open_uart (lua_State *L)
 {
-  static const struct { const char *name; int value; } constants[] = {
-    { "STOPBITS_1", 1 }, { "STOPBITS_1_5", 2 }, { "STOPBITS_2", 3 },
-    { "PARITY_NONE", 0 }, { "PARITY_EVEN", 1 }, { "PARITY_ODD", 2 },
+  static const struct
+  {
+    const char *name;
+    int value;
+  } constants[] = {
+    { "STOPBITS_1", 1 },  { "STOPBITS_1_5", 2 }, { "STOPBITS_2", 3 },
+    { "PARITY_NONE", 0 }, { "PARITY_EVEN", 1 },  { "PARITY_ODD", 2 },
   };
 
   mw_sim_register (L, "uart", uart_funcs);

@@ -4,17 +4,14 @@
 #include <math.h>
 
 void
-mw_sim_uart_init (MwSimUart *uart,
-                  guint      baud,
-                  gboolean   limit)
+mw_sim_uart_init (MwSimUart *uart, guint baud, gboolean limit)
 {
   g_return_if_fail (uart != NULL && baud > 0);
-  *uart = (MwSimUart) { .baud = baud, .limit = limit, .last = g_get_monotonic_time () };
+  *uart = (MwSimUart){ .baud = baud, .limit = limit, .last = g_get_monotonic_time () };
 }
 
 void
-mw_sim_uart_set_baud (MwSimUart *uart,
-                      guint      baud)
+mw_sim_uart_set_baud (MwSimUart *uart, guint baud)
 {
   g_return_if_fail (uart != NULL && baud > 0);
   uart->baud = baud;
@@ -27,10 +24,7 @@ bytes_per_us (const MwSimUart *uart)
 }
 
 gsize
-mw_sim_uart_budget (MwSimUart *uart,
-                    gint64     now,
-                    gsize      want,
-                    gboolean   idle)
+mw_sim_uart_budget (MwSimUart *uart, gint64 now, gsize want, gboolean idle)
 {
   if (!uart->limit)
     return want;
@@ -43,8 +37,7 @@ mw_sim_uart_budget (MwSimUart *uart,
 }
 
 void
-mw_sim_uart_spend (MwSimUart *uart,
-                   gsize      n)
+mw_sim_uart_spend (MwSimUart *uart, gsize n)
 {
   if (!uart->limit)
     return;
@@ -54,8 +47,7 @@ mw_sim_uart_spend (MwSimUart *uart,
 }
 
 gint64
-mw_sim_uart_wait_us (const MwSimUart *uart,
-                     gsize            n)
+mw_sim_uart_wait_us (const MwSimUart *uart, gsize n)
 {
   double missing;
 
@@ -68,8 +60,7 @@ mw_sim_uart_wait_us (const MwSimUart *uart,
 }
 
 gint64
-mw_sim_uart_byte_time (const MwSimUart *uart,
-                       gsize            n)
+mw_sim_uart_byte_time (const MwSimUart *uart, gsize n)
 {
   return (gint64) (n * 10 * 1e6 / uart->baud);
 }

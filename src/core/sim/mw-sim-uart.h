@@ -8,33 +8,25 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
-  guint   baud;
-  gboolean limit;   /* FALSE: no pacing (--baud-limit off) */
-  gint64  last;     /* monotonic time (us) of the last update */
-  double  credit;   /* bytes that may move now */
+typedef struct
+{
+  guint baud;
+  gboolean limit; /* FALSE: no pacing (--baud-limit off) */
+  gint64 last; /* monotonic time (us) of the last update */
+  double credit; /* bytes that may move now */
 } MwSimUart;
 
-void    mw_sim_uart_init     (MwSimUart *uart,
-                              guint      baud,
-                              gboolean   limit);
+void mw_sim_uart_init (MwSimUart *uart, guint baud, gboolean limit);
 /* uart.setup: the new rate applies at once. */
-void    mw_sim_uart_set_baud (MwSimUart *uart,
-                              guint      baud);
+void mw_sim_uart_set_baud (MwSimUart *uart, guint baud);
 /* Bytes that may move at `now`, at most `want`; a line that was idle (`idle`) restarts
  * with one byte of credit. */
-gsize   mw_sim_uart_budget   (MwSimUart *uart,
-                              gint64     now,
-                              gsize      want,
-                              gboolean   idle);
+gsize mw_sim_uart_budget (MwSimUart *uart, gint64 now, gsize want, gboolean idle);
 /* Records that `n` bytes moved. */
-void    mw_sim_uart_spend    (MwSimUart *uart,
-                              gsize      n);
+void mw_sim_uart_spend (MwSimUart *uart, gsize n);
 /* Microseconds until `n` more bytes may move. */
-gint64  mw_sim_uart_wait_us  (const MwSimUart *uart,
-                              gsize            n);
+gint64 mw_sim_uart_wait_us (const MwSimUart *uart, gsize n);
 /* Time on the wire for `n` bytes, in microseconds. */
-gint64  mw_sim_uart_byte_time (const MwSimUart *uart,
-                               gsize            n);
+gint64 mw_sim_uart_byte_time (const MwSimUart *uart, gsize n);
 
 G_END_DECLS

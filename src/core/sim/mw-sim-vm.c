@@ -54,16 +54,13 @@ mw_sim_vm_get (lua_State *L)
 }
 
 gboolean
-mw_sim_vm_has_module (MwSimVm    *vm,
-                      const char *name)
+mw_sim_vm_has_module (MwSimVm *vm, const char *name)
 {
-  return g_strv_contains ((const char * const *) vm->modules, name);
+  return g_strv_contains ((const char *const *) vm->modules, name);
 }
 
 void
-mw_sim_register (lua_State      *L,
-                 const char     *name,
-                 const luaL_Reg *funcs)
+mw_sim_register (lua_State *L, const char *name, const luaL_Reg *funcs)
 {
   lua_newtable (L);
   for (; funcs->name; funcs++)
@@ -76,17 +73,13 @@ mw_sim_register (lua_State      *L,
 }
 
 void
-mw_sim_vm_write (MwSimVm    *vm,
-                 const char *bytes,
-                 gsize       len)
+mw_sim_vm_write (MwSimVm *vm, const char *bytes, gsize len)
 {
   g_string_append_len (vm->tx, bytes, len);
 }
 
 void
-mw_sim_vm_print (MwSimVm    *vm,
-                 const char *text,
-                 gsize       len)
+mw_sim_vm_print (MwSimVm *vm, const char *text, gsize len)
 {
   lua_State *L = vm->L;
 
@@ -105,8 +98,7 @@ mw_sim_vm_print (MwSimVm    *vm,
 }
 
 static void
-print_cstr (MwSimVm    *vm,
-            const char *text)
+print_cstr (MwSimVm *vm, const char *text)
 {
   mw_sim_vm_print (vm, text, strlen (text));
 }
@@ -162,8 +154,7 @@ l_collectgarbage (lua_State *L)
 }
 
 static void
-wdt_hook (lua_State *L,
-          lua_Debug *ar)
+wdt_hook (lua_State *L, lua_Debug *ar)
 {
   mw_sim_vm_check_wdt (mw_sim_vm_get (L));
 }
@@ -173,8 +164,7 @@ mw_sim_vm_check_wdt (MwSimVm *vm)
 {
   if (!vm->in_task)
     return;
-  if (!vm->wdt_tripped &&
-      g_get_monotonic_time () - vm->task_start < (gint64) vm->wdt_ms * 1000)
+  if (!vm->wdt_tripped && g_get_monotonic_time () - vm->task_start < (gint64) vm->wdt_ms * 1000)
     return;
   /* once tripped, the hook runs at every instruction and raises again, so a pcall in Lua
    * cannot swallow the reset: the first instruction after it raises once more */
@@ -209,8 +199,7 @@ traceback (lua_State *L)
 
 /* An error as the REPL prints it: 3.0 does print("Lua error: ", msg); 2.x prints msg. */
 static void
-print_error (MwSimVm *vm,
-             int      status)
+print_error (MwSimVm *vm, int status)
 {
   lua_State *L = vm->L;
   const char *msg = lua_tostring (L, -1);
@@ -243,9 +232,7 @@ task_end (MwSimVm *vm)
 
 /* Runs the function under `nargs` arguments with a traceback; returns the status. */
 static int
-run_protected (MwSimVm *vm,
-               int      nargs,
-               int      nresults)
+run_protected (MwSimVm *vm, int nargs, int nresults)
 {
   lua_State *L = vm->L;
   int base = lua_gettop (L) - nargs;
@@ -261,8 +248,7 @@ run_protected (MwSimVm *vm,
 }
 
 void
-mw_sim_vm_callback (MwSimVm *vm,
-                    int      nargs)
+mw_sim_vm_callback (MwSimVm *vm, int nargs)
 {
   int status = run_protected (vm, nargs, 0);
 
@@ -274,8 +260,8 @@ mw_sim_vm_callback (MwSimVm *vm,
       else
         {
           /* the panic handler sees the bare message, without a traceback */
-          g_autofree char *msg = g_strdup (lua_tostring (vm->L, -1) ? lua_tostring (vm->L, -1)
-                                                                     : "?");
+          g_autofree char *msg =
+            g_strdup (lua_tostring (vm->L, -1) ? lua_tostring (vm->L, -1) : "?");
           char *tb = strstr (msg, "\nstack traceback:");
           g_autofree char *text = NULL;
 
@@ -292,8 +278,7 @@ mw_sim_vm_callback (MwSimVm *vm,
 }
 
 static void
-prompt (MwSimVm *vm,
-        gboolean continuation)
+prompt (MwSimVm *vm, gboolean continuation)
 {
   lua_State *L = vm->L;
   const char *p;
@@ -307,8 +292,7 @@ prompt (MwSimVm *vm,
 /* One REPL line: joins an incomplete chunk, runs it when complete, prints the results of
  * "=expr", errors, then the prompt. */
 static void
-run_line (MwSimVm    *vm,
-          const char *line)
+run_line (MwSimVm *vm, const char *line)
 {
   lua_State *L = vm->L;
   g_autofree char *source = NULL;
@@ -365,8 +349,7 @@ run_line (MwSimVm    *vm,
 }
 
 static gboolean
-feed_uart_callback (MwSimVm *vm,
-                    guint8   byte)
+feed_uart_callback (MwSimVm *vm, guint8 byte)
 {
   gboolean deliver;
 
@@ -385,9 +368,7 @@ feed_uart_callback (MwSimVm *vm,
 }
 
 gboolean
-mw_sim_vm_feed (MwSimVm *vm,
-                guint8   byte,
-                gboolean from_uart)
+mw_sim_vm_feed (MwSimVm *vm, guint8 byte, gboolean from_uart)
 {
   GString *echo;
   gboolean task = FALSE;
@@ -420,8 +401,7 @@ mw_sim_vm_feed (MwSimVm *vm,
 
 /* Reads a flash file into a chunk: NodeMCU bytecode when it starts with ESC "Lua". */
 int
-mw_sim_vm_load_file (lua_State  *L,
-                     const char *name)
+mw_sim_vm_load_file (lua_State *L, const char *name)
 {
   MwSimVm *vm = mw_sim_vm_get (L);
   g_autofree char *path = NULL;
@@ -429,8 +409,8 @@ mw_sim_vm_load_file (lua_State  *L,
   g_autofree char *chunkname = NULL;
   gsize len;
 
-  if (!mw_sim_flash_valid_name (name) ||
-      !g_file_get_contents ((path = mw_sim_flash_path (vm->flash, name)), &bytes, &len, NULL))
+  if (!mw_sim_flash_valid_name (name)
+      || !g_file_get_contents ((path = mw_sim_flash_path (vm->flash, name)), &bytes, &len, NULL))
     {
       lua_pushfstring (L, "cannot open %s", name);
       return LUA_ERRFILE;
@@ -482,8 +462,8 @@ flash_loader (lua_State *L)
       g_autofree char *name = g_strconcat (mod, exts[i], NULL);
       g_autofree char *path = NULL;
 
-      if (!mw_sim_flash_valid_name (name) ||
-          !g_file_test ((path = mw_sim_flash_path (vm->flash, name)), G_FILE_TEST_IS_REGULAR))
+      if (!mw_sim_flash_valid_name (name)
+          || !g_file_test ((path = mw_sim_flash_path (vm->flash, name)), G_FILE_TEST_IS_REGULAR))
         {
           lua_pushfstring (L, "\n\tno file '%s'", name);
           luaL_addvalue (&tried);
@@ -511,7 +491,7 @@ setup_package (lua_State *L)
   lua_getglobal (L, "package");
   lua_newtable (L);
   lua_getfield (L, -2, "loaders");
-  lua_rawgeti (L, -1, 1);       /* the preload loader */
+  lua_rawgeti (L, -1, 1); /* the preload loader */
   lua_rawseti (L, -3, 1);
   lua_pop (L, 1);
   lua_pushcfunction (L, flash_loader);
@@ -520,22 +500,18 @@ setup_package (lua_State *L)
   lua_pop (L, 1);
 }
 
-typedef struct {
-  const char   *name;
+typedef struct
+{
+  const char *name;
   lua_CFunction open;
 } ModuleEntry;
 
 static const ModuleEntry modules[] = {
-  { "bit", mw_sim_open_bit },
-  { "crypto", mw_sim_open_crypto },
-  { "encoder", mw_sim_open_encoder },
-  { "file", mw_sim_open_file },
-  { "gpio", mw_sim_open_gpio },
-  { "node", mw_sim_open_node },
-  { "sjson", mw_sim_open_sjson },
-  { "tmr", mw_sim_open_tmr },
-  { "uart", mw_sim_open_uart },
-  { "wifi", mw_sim_open_wifi },
+  { "bit", mw_sim_open_bit },         { "crypto", mw_sim_open_crypto },
+  { "encoder", mw_sim_open_encoder }, { "file", mw_sim_open_file },
+  { "gpio", mw_sim_open_gpio },       { "node", mw_sim_open_node },
+  { "sjson", mw_sim_open_sjson },     { "tmr", mw_sim_open_tmr },
+  { "uart", mw_sim_open_uart },       { "wifi", mw_sim_open_wifi },
 };
 
 static void
@@ -548,17 +524,17 @@ print_banner (MwSimVm *vm)
     text = g_strdup ("\nNodeMCU 2.2.0.0 build 2018/08/05 powered by Lua 5.1.4 on SDK "
                      "2.2.1(6ab97e9)\n");
   else
-    text = g_strdup_printf (
-      "\nNodeMCU 3.0.0.0 built with moonwire-sim\n"
-      "\tbranch: release\n"
-      "\tcommit: 0000000000000000000000000000000000000000\n"
-      "\tRelease: 3.0-release\n"
-      "\tSSL: false\n"
-      "\tbuild type: %s\n"
-      "\tLFS: 0x0 bytes total capacity\n"
-      "\tmodules: %s\n"
-      " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n",
-      vm->number_type == MW_LUA_TARGET_INTEGER ? "integer" : "float", mods);
+    text =
+      g_strdup_printf ("\nNodeMCU 3.0.0.0 built with moonwire-sim\n"
+                       "\tbranch: release\n"
+                       "\tcommit: 0000000000000000000000000000000000000000\n"
+                       "\tRelease: 3.0-release\n"
+                       "\tSSL: false\n"
+                       "\tbuild type: %s\n"
+                       "\tLFS: 0x0 bytes total capacity\n"
+                       "\tmodules: %s\n"
+                       " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n",
+                       vm->number_type == MW_LUA_TARGET_INTEGER ? "integer" : "float", mods);
   print_cstr (vm, text);
 }
 
@@ -572,7 +548,7 @@ run_init (MwSimVm *vm)
     {
       lua_pop (L, 1);
       print_cstr (vm, vm->firmware == MW_SIM_FIRMWARE_3_0 ? "cannot open init.lua: \n"
-                                                           : "lua: cannot open init.lua\n");
+                                                          : "lua: cannot open init.lua\n");
       return;
     }
   if (status == 0)
@@ -588,8 +564,7 @@ run_init (MwSimVm *vm)
 }
 
 void
-mw_sim_vm_boot (MwSimVm    *vm,
-                const char *cause)
+mw_sim_vm_boot (MwSimVm *vm, const char *cause)
 {
   lua_State *L;
 
@@ -612,7 +587,7 @@ mw_sim_vm_boot (MwSimVm    *vm,
   mw_sim_repl_init (&vm->repl);
   vm->wdt_tripped = FALSE;
   vm->restart_pending = FALSE;
-  vm->egc_mode = 4;       /* ALWAYS, limit 4096: the firmware's boot default */
+  vm->egc_mode = 4; /* ALWAYS, limit 4096: the firmware's boot default */
   vm->egc_limit = 4096;
   vm->strip_level = 2;
   vm->boot_time = g_get_monotonic_time ();
@@ -620,12 +595,18 @@ mw_sim_vm_boot (MwSimVm    *vm,
   lua_pushlightuserdata (L, vm);
   lua_setfield (L, LUA_REGISTRYINDEX, VM_KEY);
   /* no io, no os: the firmware has neither */
-  lua_pushcfunction (L, luaopen_base);    lua_call (L, 0, 0);
-  lua_pushcfunction (L, luaopen_package); lua_call (L, 0, 0);
-  lua_pushcfunction (L, luaopen_table);   lua_call (L, 0, 0);
-  lua_pushcfunction (L, luaopen_string);  lua_call (L, 0, 0);
-  lua_pushcfunction (L, luaopen_math);    lua_call (L, 0, 0);
-  lua_pushcfunction (L, luaopen_debug);   lua_call (L, 0, 0);
+  lua_pushcfunction (L, luaopen_base);
+  lua_call (L, 0, 0);
+  lua_pushcfunction (L, luaopen_package);
+  lua_call (L, 0, 0);
+  lua_pushcfunction (L, luaopen_table);
+  lua_call (L, 0, 0);
+  lua_pushcfunction (L, luaopen_string);
+  lua_call (L, 0, 0);
+  lua_pushcfunction (L, luaopen_math);
+  lua_call (L, 0, 0);
+  lua_pushcfunction (L, luaopen_debug);
+  lua_call (L, 0, 0);
   lua_register (L, "print", l_print);
   lua_register (L, "dofile", l_dofile);
   lua_register (L, "loadfile", l_loadfile);
@@ -685,8 +666,7 @@ mw_sim_vm_reboot (MwSimVm *vm)
    * which a host at 115200 reads as garbage: its bytes are sent scrambled, bit 7 set, so a
    * host must cope with them as with a board's. The firmware's own texts follow readable. */
   static const char rom[] = " ets Jan  8 2013,rst cause:2, boot mode:(3,6)\r\n";
-  const char *cause = vm->wdt_tripped ? "Soft WDT reset\r\n\r\n>>>stack>>>\r\n<<<stack<<<\r\n"
-                                      : "";
+  const char *cause = vm->wdt_tripped ? "Soft WDT reset\r\n\r\n>>>stack>>>\r\n<<<stack<<<\r\n" : "";
   GString *text = g_string_new ("\r\n");
 
   g_string_append (text, cause);

@@ -23,10 +23,29 @@ l_setmode (lua_State *L)
   return 1;
 }
 
-static int l_status (lua_State *L) { lua_pushinteger (L, 0); return 1; }  /* STA_IDLE */
-static int l_nil (lua_State *L) { lua_pushnil (L); return 1; }
-static int l_true (lua_State *L) { lua_pushboolean (L, TRUE); return 1; }
-static int l_none (lua_State *L) { return 0; }
+static int
+l_status (lua_State *L)
+{
+  lua_pushinteger (L, 0);
+  return 1;
+} /* STA_IDLE */
+static int
+l_nil (lua_State *L)
+{
+  lua_pushnil (L);
+  return 1;
+}
+static int
+l_true (lua_State *L)
+{
+  lua_pushboolean (L, TRUE);
+  return 1;
+}
+static int
+l_none (lua_State *L)
+{
+  return 0;
+}
 
 static int
 l_getmac (lua_State *L)
@@ -35,31 +54,33 @@ l_getmac (lua_State *L)
 
   {
     char mac[18];
-    g_snprintf (mac, sizeof mac, "5c:cf:7f:%02x:%02x:%02x", (id >> 16) & 0xff,
-                (id >> 8) & 0xff, id & 0xff);
+    g_snprintf (mac, sizeof mac, "5c:cf:7f:%02x:%02x:%02x", (id >> 16) & 0xff, (id >> 8) & 0xff,
+                id & 0xff);
     lua_pushstring (L, mac);
   }
   return 1;
 }
 
-static const luaL_Reg wifi_funcs[] = {
-  { "getmode", l_getmode }, { "setmode", l_setmode },
-  { NULL, NULL }
-};
+static const luaL_Reg wifi_funcs[] = { { "getmode", l_getmode },
+                                       { "setmode", l_setmode },
+                                       { NULL, NULL } };
 
-static const luaL_Reg sta_funcs[] = {
-  { "status", l_status }, { "getip", l_nil }, { "config", l_true }, { "connect", l_none },
-  { "disconnect", l_none }, { "getmac", l_getmac }, { "autoconnect", l_none },
-  { NULL, NULL }
-};
+static const luaL_Reg sta_funcs[] = { { "status", l_status },    { "getip", l_nil },
+                                      { "config", l_true },      { "connect", l_none },
+                                      { "disconnect", l_none },  { "getmac", l_getmac },
+                                      { "autoconnect", l_none }, { NULL, NULL } };
 
 int
 mw_sim_open_wifi (lua_State *L)
 {
-  static const struct { const char *name; int value; } constants[] = {
-    { "NULLMODE", 0 }, { "STATION", 1 }, { "SOFTAP", 2 }, { "STATIONAP", 3 },
-    { "STA_IDLE", 0 }, { "STA_CONNECTING", 1 }, { "STA_WRONGPWD", 2 },
-    { "STA_APNOTFOUND", 3 }, { "STA_FAIL", 4 }, { "STA_GOTIP", 5 }, { "__mode", 1 },
+  static const struct
+  {
+    const char *name;
+    int value;
+  } constants[] = {
+    { "NULLMODE", 0 }, { "STATION", 1 },        { "SOFTAP", 2 },       { "STATIONAP", 3 },
+    { "STA_IDLE", 0 }, { "STA_CONNECTING", 1 }, { "STA_WRONGPWD", 2 }, { "STA_APNOTFOUND", 3 },
+    { "STA_FAIL", 4 }, { "STA_GOTIP", 5 },      { "__mode", 1 },
   };
 
   mw_sim_register (L, "wifi", wifi_funcs);

@@ -16,50 +16,51 @@
 #include <termios.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK (mw-sim-error-quark, mw_sim_error)
+G_DEFINE_QUARK (mw - sim - error - quark, mw_sim_error)
 
 /* A host that never reads must not make the board hoard output: beyond this, the oldest
  * queued bytes are lost, as on a wire with nobody listening. */
 #define TX_QUEUE_MAX (256 * 1024)
 #define RX_CHUNK 4096
 
-struct _MwSim {
-  GObject       parent_instance;
+struct _MwSim
+{
+  GObject parent_instance;
 
-  MwSimOptions  opts;
-  char         *fs_dir;
-  char         *modules;
-  char         *link;
+  MwSimOptions opts;
+  char *fs_dir;
+  char *modules;
+  char *link;
 
-  int           master;
-  int           slave;         /* kept open so the master never sees a hang-up */
-  char         *path;
-  MwSimFlash   *flash;
+  int master;
+  int slave; /* kept open so the master never sees a hang-up */
+  char *path;
+  MwSimFlash *flash;
 
-  GThread      *thread;
+  GThread *thread;
   GMainContext *context;
-  GMainLoop    *loop;
-  gboolean      started;
-  gboolean      stopped;
+  GMainLoop *loop;
+  gboolean started;
+  gboolean stopped;
 
   /* board thread only */
-  MwSimVm      *vm;
-  GString      *tx;
-  MwSimRing     ring;
-  MwSimUart     rx_uart;
-  MwSimUart     tx_uart;
-  gboolean      rx_idle;
-  gboolean      tx_idle;
-  GSource      *rx_watch;
-  GSource      *rx_timer;
-  GSource      *tx_watch;
-  GSource      *tx_timer;
-  GSource      *process;
-  GRand        *rand;
-  guint64       rx_total;
-  gboolean      silent;
-  gboolean      reset_done;
-  gboolean      trace;         /* MOONWIRE_SIM_TRACE=1: every byte on stderr */
+  MwSimVm *vm;
+  GString *tx;
+  MwSimRing ring;
+  MwSimUart rx_uart;
+  MwSimUart tx_uart;
+  gboolean rx_idle;
+  gboolean tx_idle;
+  GSource *rx_watch;
+  GSource *rx_timer;
+  GSource *tx_watch;
+  GSource *tx_timer;
+  GSource *process;
+  GRand *rand;
+  guint64 rx_total;
+  gboolean silent;
+  gboolean reset_done;
+  gboolean trace; /* MOONWIRE_SIM_TRACE=1: every byte on stderr */
 };
 
 G_DEFINE_FINAL_TYPE (MwSim, mw_sim, G_TYPE_OBJECT)
@@ -73,7 +74,7 @@ void
 mw_sim_options_init (MwSimOptions *options)
 {
   g_return_if_fail (options != NULL);
-  *options = (MwSimOptions) {
+  *options = (MwSimOptions){
     .firmware = MW_SIM_FIRMWARE_3_0,
     .baud_limit = TRUE,
     .baud = 115200,
@@ -85,11 +86,10 @@ mw_sim_options_init (MwSimOptions *options)
 }
 
 gboolean
-mw_sim_modules_valid (const char *modules,
-                      GError    **error)
+mw_sim_modules_valid (const char *modules, GError **error)
 {
-  g_auto(GStrv) all = g_strsplit (MW_SIM_ALL_MODULES, ",", -1);
-  g_auto(GStrv) names = NULL;
+  g_auto (GStrv) all = g_strsplit (MW_SIM_ALL_MODULES, ",", -1);
+  g_auto (GStrv) names = NULL;
 
   if (modules == NULL)
     return TRUE;
@@ -97,10 +97,10 @@ mw_sim_modules_valid (const char *modules,
   for (guint i = 0; names[i]; i++)
     {
       g_strstrip (names[i]);
-      if (!g_strv_contains ((const char * const *) all, names[i]))
+      if (!g_strv_contains ((const char *const *) all, names[i]))
         {
-          g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_OPTIONS,
-                       "unknown module '%s' (known: %s)", names[i], MW_SIM_ALL_MODULES);
+          g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_OPTIONS, "unknown module '%s' (known: %s)",
+                       names[i], MW_SIM_ALL_MODULES);
           return FALSE;
         }
     }
@@ -169,10 +169,14 @@ mw_sim_get_fs_dir (MwSim *self)
 static speed_t
 speed_for_baud (guint baud)
 {
-  static const struct { guint baud; speed_t speed; } rates[] = {
-    { 300, B300 }, { 1200, B1200 }, { 2400, B2400 }, { 4800, B4800 }, { 9600, B9600 },
-    { 19200, B19200 }, { 38400, B38400 }, { 57600, B57600 }, { 115200, B115200 },
-    { 230400, B230400 }, { 460800, B460800 }, { 921600, B921600 },
+  static const struct
+  {
+    guint baud;
+    speed_t speed;
+  } rates[] = {
+    { 300, B300 },       { 1200, B1200 },     { 2400, B2400 },     { 4800, B4800 },
+    { 9600, B9600 },     { 19200, B19200 },   { 38400, B38400 },   { 57600, B57600 },
+    { 115200, B115200 }, { 230400, B230400 }, { 460800, B460800 }, { 921600, B921600 },
   };
   for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
     if (rates[i].baud == baud)
@@ -183,8 +187,7 @@ speed_for_baud (guint baud)
 /* A host whose line speed differs from the board's reads and sends garbage, as on a wire.
  * The pty carries the host's termios: compare its speed with the board's. */
 static gboolean
-speed_mismatch (MwSim *self,
-                guint  baud)
+speed_mismatch (MwSim *self, guint baud)
 {
   struct termios tio;
 
@@ -201,8 +204,7 @@ garble (guint8 b)
 }
 
 static void
-reboot (MwSim      *self,
-        const char *why)
+reboot (MwSim *self, const char *why)
 {
   if (self->opts.verbose)
     g_message ("moonwire-sim: reset (%s)", why);
@@ -294,8 +296,7 @@ tx_schedule (MwSim *self)
   self->tx_idle = FALSE;
   if (n > 0)
     {
-      if (speed_mismatch (self, self->vm->tx_switch_pos ? self->vm->tx_old_baud
-                                                        : self->vm->baud))
+      if (speed_mismatch (self, self->vm->tx_switch_pos ? self->vm->tx_old_baud : self->vm->baud))
         for (gsize i = 0; i < n; i++)
           tx->str[i] = (char) garble ((guint8) tx->str[i]);
       written = write (self->master, tx->str, n);
@@ -320,8 +321,8 @@ tx_schedule (MwSim *self)
       else
         {
           self->tx_watch = g_unix_fd_source_new (self->master, G_IO_OUT);
-          g_source_set_callback (self->tx_watch, (GSourceFunc) (void (*) (void)) tx_fd_cb,
-                                 self, NULL);
+          g_source_set_callback (self->tx_watch, (GSourceFunc) (void (*) (void)) tx_fd_cb, self,
+                                 NULL);
           g_source_attach (self->tx_watch, self->context);
           return;
         }
@@ -331,8 +332,8 @@ tx_schedule (MwSim *self)
       self->tx_idle = TRUE;
       return;
     }
-  self->tx_timer = g_timeout_source_new (MAX (1, mw_sim_uart_wait_us (&self->tx_uart,
-                                                                      MIN (tx->len, 16)) / 1000));
+  self->tx_timer =
+    g_timeout_source_new (MAX (1, mw_sim_uart_wait_us (&self->tx_uart, MIN (tx->len, 16)) / 1000));
   g_source_set_callback (self->tx_timer, tx_ready_cb, self, NULL);
   g_source_attach (self->tx_timer, self->context);
 }
@@ -340,9 +341,7 @@ tx_schedule (MwSim *self)
 /* ---- receive ---- */
 
 static void
-trace_bytes (const char   *dir,
-             const guint8 *buf,
-             gsize         n)
+trace_bytes (const char *dir, const guint8 *buf, gsize n)
 {
   GString *s = g_string_new (NULL);
 
@@ -359,9 +358,7 @@ trace_bytes (const char   *dir,
 }
 
 static void
-receive_bytes (MwSim  *self,
-               guint8 *buf,
-               gsize   n)
+receive_bytes (MwSim *self, guint8 *buf, gsize n)
 {
   gboolean mismatch = speed_mismatch (self, self->vm->baud);
   gsize kept = 0;
@@ -452,12 +449,11 @@ rx_schedule (MwSim *self)
   if (self->rx_watch || self->rx_timer)
     return;
   if (!self->opts.baud_limit && mw_sim_ring_free (&self->ring) == 0)
-    return;  /* the ring drains in process_cb, which reschedules */
+    return; /* the ring drains in process_cb, which reschedules */
   if (self->rx_idle || !self->opts.baud_limit)
     {
       self->rx_watch = g_unix_fd_source_new (self->master, G_IO_IN);
-      g_source_set_callback (self->rx_watch, (GSourceFunc) (void (*) (void)) rx_fd_cb,
-                             self, NULL);
+      g_source_set_callback (self->rx_watch, (GSourceFunc) (void (*) (void)) rx_fd_cb, self, NULL);
       g_source_attach (self->rx_watch, self->context);
       return;
     }
@@ -537,8 +533,8 @@ board_thread (gpointer data)
   self->vm->heap_size = self->opts.heap;
   self->vm->wdt_ms = self->opts.wdt_ms;
   self->vm->verbose = self->opts.verbose;
-  self->vm->modules = g_strsplit (self->opts.modules ? self->opts.modules
-                                                     : MW_SIM_DEFAULT_MODULES, ",", -1);
+  self->vm->modules =
+    g_strsplit (self->opts.modules ? self->opts.modules : MW_SIM_DEFAULT_MODULES, ",", -1);
   for (guint i = 0; self->vm->modules[i]; i++)
     g_strstrip (self->vm->modules[i]);
   self->vm->flash = self->flash;
@@ -572,15 +568,14 @@ board_thread (gpointer data)
 }
 
 static gboolean
-open_pty (MwSim   *self,
-          GError **error)
+open_pty (MwSim *self, GError **error)
 {
   struct termios tio;
   const char *name;
 
   self->master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (self->master < 0 || grantpt (self->master) != 0 || unlockpt (self->master) != 0 ||
-      (name = ptsname (self->master)) == NULL)
+  if (self->master < 0 || grantpt (self->master) != 0 || unlockpt (self->master) != 0
+      || (name = ptsname (self->master)) == NULL)
     {
       int saved = errno;
       g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_PTY, "cannot open a pseudo-terminal: %s",
@@ -606,8 +601,7 @@ open_pty (MwSim   *self,
 }
 
 gboolean
-mw_sim_start (MwSim   *self,
-              GError **error)
+mw_sim_start (MwSim *self, GError **error)
 {
   g_return_val_if_fail (MW_IS_SIM (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -617,9 +611,9 @@ mw_sim_start (MwSim   *self,
       g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_STATE, "the board was already started");
       return FALSE;
     }
-  if (self->opts.baud == 0 || self->opts.heap < 1024 || self->opts.fs_size == 0 ||
-      self->opts.wdt_ms == 0 || self->opts.drop_rate < 0 || self->opts.drop_rate > 1 ||
-      self->opts.corrupt_rate < 0 || self->opts.corrupt_rate > 1)
+  if (self->opts.baud == 0 || self->opts.heap < 1024 || self->opts.fs_size == 0
+      || self->opts.wdt_ms == 0 || self->opts.drop_rate < 0 || self->opts.drop_rate > 1
+      || self->opts.corrupt_rate < 0 || self->opts.corrupt_rate > 1)
     {
       g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_OPTIONS, "simulator options out of range");
       return FALSE;
@@ -641,8 +635,8 @@ mw_sim_start (MwSim   *self,
       if (symlink (self->path, self->link) != 0)
         {
           int saved = errno;
-          g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_LINK, "cannot link %s: %s",
-                       self->link, g_strerror (saved));
+          g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_LINK, "cannot link %s: %s", self->link,
+                       g_strerror (saved));
           return FALSE;
         }
     }

@@ -15,37 +15,40 @@ G_BEGIN_DECLS
 #define MW_SIM_ERROR (mw_sim_error_quark ())
 GQuark mw_sim_error_quark (void);
 
-typedef enum {
-  MW_SIM_ERROR_PTY = 1,     /* the pty pair could not be opened */
-  MW_SIM_ERROR_FLASH,       /* the flash folder could not be used */
-  MW_SIM_ERROR_OPTIONS,     /* an option is out of range */
-  MW_SIM_ERROR_LINK,        /* --link could not be created */
-  MW_SIM_ERROR_STATE,       /* started twice */
+typedef enum
+{
+  MW_SIM_ERROR_PTY = 1, /* the pty pair could not be opened */
+  MW_SIM_ERROR_FLASH, /* the flash folder could not be used */
+  MW_SIM_ERROR_OPTIONS, /* an option is out of range */
+  MW_SIM_ERROR_LINK, /* --link could not be created */
+  MW_SIM_ERROR_STATE, /* started twice */
 } MwSimError;
 
-typedef enum {
-  MW_SIM_FIRMWARE_3_0,      /* multi-line banner, "Lua error: \t" prefix */
-  MW_SIM_FIRMWARE_2_2,      /* one-line banner, unprefixed errors */
+typedef enum
+{
+  MW_SIM_FIRMWARE_3_0, /* multi-line banner, "Lua error: \t" prefix */
+  MW_SIM_FIRMWARE_2_2, /* one-line banner, unprefixed errors */
 } MwSimFirmware;
 
-typedef struct {
+typedef struct
+{
   MwSimFirmware firmware;
-  gboolean    baud_limit;     /* pace both directions at the current baud (default TRUE) */
-  guint       baud;           /* initial baud (115200) */
-  gsize       heap;           /* free heap at the prompt, board bytes (44 KB) */
-  const char *fs_dir;         /* flash folder; NULL: a fresh temporary one, removed at stop */
-  gsize       fs_size;        /* flash quota in bytes (3 MB) */
-  const char *modules;        /* comma list; NULL: the default set */
-  gboolean    integer_build;  /* number_type "integer" in the banner and heap costs */
-  guint       wdt_ms;         /* watchdog limit for one task (500 ms) */
-  guint64     seed;           /* fault injection randomness */
-  double      drop_rate;      /* probability that a received byte is lost */
-  double      corrupt_rate;   /* probability that a received byte has a bit flipped */
-  guint64     silent_after;   /* after N received bytes the board sends nothing (0: never) */
-  guint64     reset_after;    /* after N received bytes the board resets once (0: never) */
-  guint64     flash_full_after; /* after N bytes written the flash is full (0: never) */
-  const char *link;           /* also make this symlink to the slave path */
-  gboolean    verbose;        /* log GPIO changes, resets and faults with g_message */
+  gboolean baud_limit; /* pace both directions at the current baud (default TRUE) */
+  guint baud; /* initial baud (115200) */
+  gsize heap; /* free heap at the prompt, board bytes (44 KB) */
+  const char *fs_dir; /* flash folder; NULL: a fresh temporary one, removed at stop */
+  gsize fs_size; /* flash quota in bytes (3 MB) */
+  const char *modules; /* comma list; NULL: the default set */
+  gboolean integer_build; /* number_type "integer" in the banner and heap costs */
+  guint wdt_ms; /* watchdog limit for one task (500 ms) */
+  guint64 seed; /* fault injection randomness */
+  double drop_rate; /* probability that a received byte is lost */
+  double corrupt_rate; /* probability that a received byte has a bit flipped */
+  guint64 silent_after; /* after N received bytes the board sends nothing (0: never) */
+  guint64 reset_after; /* after N received bytes the board resets once (0: never) */
+  guint64 flash_full_after; /* after N bytes written the flash is full (0: never) */
+  const char *link; /* also make this symlink to the slave path */
+  gboolean verbose; /* log GPIO changes, resets and faults with g_message */
 } MwSimOptions;
 
 /* The default set of firmware modules (without encoder and crypto, as the firmware). */
@@ -56,20 +59,18 @@ typedef struct {
 #define MW_TYPE_SIM (mw_sim_get_type ())
 G_DECLARE_FINAL_TYPE (MwSim, mw_sim, MW, SIM, GObject)
 
-void        mw_sim_options_init (MwSimOptions *options);
+void mw_sim_options_init (MwSimOptions *options);
 /* Checks a comma list of module names; NULL means the default set. */
-gboolean    mw_sim_modules_valid (const char *modules,
-                                  GError    **error);
+gboolean mw_sim_modules_valid (const char *modules, GError **error);
 
 /* `options` NULL: the defaults. The options (strings included) are copied. */
-MwSim      *mw_sim_new          (const MwSimOptions *options);
-gboolean    mw_sim_start        (MwSim   *self,
-                                 GError **error);
+MwSim *mw_sim_new (const MwSimOptions *options);
+gboolean mw_sim_start (MwSim *self, GError **error);
 /* The pty slave path (valid after mw_sim_start). */
-const char *mw_sim_get_path     (MwSim *self);
+const char *mw_sim_get_path (MwSim *self);
 /* The host folder that holds the flash (valid after mw_sim_start). */
-const char *mw_sim_get_fs_dir   (MwSim *self);
+const char *mw_sim_get_fs_dir (MwSim *self);
 /* Stops the board and waits for its thread; idempotent. Finalizing stops too. */
-void        mw_sim_stop         (MwSim *self);
+void mw_sim_stop (MwSim *self);
 
 G_END_DECLS

@@ -15,12 +15,12 @@
 
 struct _MwFdTransport
 {
-  GObject            parent_instance;
-  char              *path;
-  int                fd;
-  guint              baud;
-  GSocketConnection *connection;  /* tcp:// only; owns the fd */
-  MwTransportIo     *io;
+  GObject parent_instance;
+  char *path;
+  int fd;
+  guint baud;
+  GSocketConnection *connection; /* tcp:// only; owns the fd */
+  MwTransportIo *io;
 };
 
 static void mw_fd_transport_iface_init (MwTransportInterface *iface);
@@ -29,12 +29,21 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (MwFdTransport, mw_fd_transport, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (MW_TYPE_TRANSPORT,
                                                       mw_fd_transport_iface_init))
 
-enum { PROP_0, PROP_PATH, N_PROPS };
+enum
+{
+  PROP_0,
+  PROP_PATH,
+  N_PROPS
+};
 static GParamSpec *properties[N_PROPS];
 
-static const struct { guint baud; speed_t speed; } speeds[] = {
-  { 9600, B9600 }, { 19200, B19200 }, { 38400, B38400 }, { 57600, B57600 },
-  { 115200, B115200 }, { 230400, B230400 }, { 460800, B460800 }, { 921600, B921600 },
+static const struct
+{
+  guint baud;
+  speed_t speed;
+} speeds[] = {
+  { 9600, B9600 },       { 19200, B19200 },     { 38400, B38400 },   { 57600, B57600 },
+  { 115200, B115200 },   { 230400, B230400 },   { 460800, B460800 }, { 921600, B921600 },
   { 1500000, B1500000 }, { 2000000, B2000000 },
 };
 
@@ -77,8 +86,8 @@ open_tcp (MwFdTransport *self, GError **error)
                    "%s: cannot connect: %s", self->path, local->message);
       return FALSE;
     }
-  g_socket_set_option (g_socket_connection_get_socket (self->connection), IPPROTO_TCP,
-                       TCP_NODELAY, 1, NULL);
+  g_socket_set_option (g_socket_connection_get_socket (self->connection), IPPROTO_TCP, TCP_NODELAY,
+                       1, NULL);
   self->fd = g_socket_get_fd (g_socket_connection_get_socket (self->connection));
   return TRUE;
 }
@@ -163,8 +172,8 @@ mw_fd_transport_open (MwTransport *transport, GMainContext *context, GError **er
             g_set_error (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_PERMISSION,
                          "%s: permission denied (are you in the dialout group?)", self->path);
           else
-            g_set_error (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_IO, "%s: %s",
-                         self->path, g_strerror (saved));
+            g_set_error (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_IO, "%s: %s", self->path,
+                         g_strerror (saved));
           return FALSE;
         }
       /* Exclusive: a second program opening the port gets EBUSY instead of stealing bytes. */
@@ -232,11 +241,8 @@ mw_fd_transport_set_lines (MwTransport *transport, gboolean dtr, gboolean rts, G
 }
 
 static void
-mw_fd_transport_write_async (MwTransport        *transport,
-                             GBytes             *bytes,
-                             GCancellable       *cancellable,
-                             GAsyncReadyCallback callback,
-                             gpointer            user_data)
+mw_fd_transport_write_async (MwTransport *transport, GBytes *bytes, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
 {
   MwFdTransport *self = MW_FD_TRANSPORT (transport);
 
@@ -302,27 +308,26 @@ mw_fd_transport_get_property (GObject *object, guint id, GValue *value, GParamSp
 
   switch (id)
     {
-    case PROP_PATH:
-      g_value_set_string (value, self->path);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      case PROP_PATH:
+        g_value_set_string (value, self->path);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
 
 static void
-mw_fd_transport_set_property (GObject *object, guint id, const GValue *value,
-                              GParamSpec *pspec)
+mw_fd_transport_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
   MwFdTransport *self = MW_FD_TRANSPORT (object);
 
   switch (id)
     {
-    case PROP_PATH:
-      self->path = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      case PROP_PATH:
+        self->path = g_value_dup_string (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
 
@@ -334,9 +339,8 @@ mw_fd_transport_class_init (MwFdTransportClass *klass)
   object_class->finalize = mw_fd_transport_finalize;
   object_class->get_property = mw_fd_transport_get_property;
   object_class->set_property = mw_fd_transport_set_property;
-  properties[PROP_PATH] =
-    g_param_spec_string ("path", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PATH] = g_param_spec_string (
+    "path", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -12,11 +12,11 @@
 
 struct _MwSerialTransport
 {
-  GObject          parent_instance;
-  char            *port_name;
-  struct sp_port  *port;
-  guint            baud;
-  MwTransportIo   *io;
+  GObject parent_instance;
+  char *port_name;
+  struct sp_port *port;
+  guint baud;
+  MwTransportIo *io;
 };
 
 static void mw_serial_transport_iface_init (MwTransportInterface *iface);
@@ -28,7 +28,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (MwSerialTransport, mw_serial_transport, G_TYPE_OB
 G_DEFINE_BOXED_TYPE (MwSerialPortInfo, mw_serial_port_info, mw_serial_port_info_copy,
                      mw_serial_port_info_free)
 
-enum { PROP_0, PROP_PORT_NAME, N_PROPS };
+enum
+{
+  PROP_0,
+  PROP_PORT_NAME,
+  N_PROPS
+};
 static GParamSpec *properties[N_PROPS];
 
 MwSerialPortInfo *
@@ -76,11 +81,15 @@ mw_usb_bridge_to_string (MwUsbBridge bridge)
 {
   switch (bridge)
     {
-    case MW_USB_BRIDGE_CP210X: return "CP210x";
-    case MW_USB_BRIDGE_CH34X: return "CH34x";
-    case MW_USB_BRIDGE_FTDI: return "FTDI";
-    case MW_USB_BRIDGE_NONE:
-    default: return NULL;
+      case MW_USB_BRIDGE_CP210X:
+        return "CP210x";
+      case MW_USB_BRIDGE_CH34X:
+        return "CH34x";
+      case MW_USB_BRIDGE_FTDI:
+        return "FTDI";
+      case MW_USB_BRIDGE_NONE:
+      default:
+        return NULL;
     }
 }
 
@@ -212,8 +221,7 @@ configure_port (MwSerialTransport *self, guint baud, GError **error)
 
   if (!sp_check (sp_set_baudrate (self->port, baud), "setting the baud rate", name, error)
       || !sp_check (sp_set_bits (self->port, 8), "setting 8 data bits", name, error)
-      || !sp_check (sp_set_parity (self->port, SP_PARITY_NONE), "setting no parity", name,
-                    error)
+      || !sp_check (sp_set_parity (self->port, SP_PARITY_NONE), "setting no parity", name, error)
       || !sp_check (sp_set_stopbits (self->port, 1), "setting 1 stop bit", name, error)
       || !sp_check (sp_set_flowcontrol (self->port, SP_FLOWCONTROL_NONE),
                     "turning flow control off", name, error))
@@ -300,8 +308,7 @@ mw_serial_transport_configure (MwTransport *transport, guint baud, GError **erro
 }
 
 static gboolean
-mw_serial_transport_set_lines (MwTransport *transport, gboolean dtr, gboolean rts,
-                               GError **error)
+mw_serial_transport_set_lines (MwTransport *transport, gboolean dtr, gboolean rts, GError **error)
 {
   MwSerialTransport *self = MW_SERIAL_TRANSPORT (transport);
 
@@ -318,11 +325,8 @@ mw_serial_transport_set_lines (MwTransport *transport, gboolean dtr, gboolean rt
 }
 
 static void
-mw_serial_transport_write_async (MwTransport        *transport,
-                                 GBytes             *bytes,
-                                 GCancellable       *cancellable,
-                                 GAsyncReadyCallback callback,
-                                 gpointer            user_data)
+mw_serial_transport_write_async (MwTransport *transport, GBytes *bytes, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   MwSerialTransport *self = MW_SERIAL_TRANSPORT (transport);
 
@@ -333,8 +337,7 @@ mw_serial_transport_write_async (MwTransport        *transport,
 }
 
 static gboolean
-mw_serial_transport_write_finish (MwTransport *transport, GAsyncResult *result,
-                                  GError **error)
+mw_serial_transport_write_finish (MwTransport *transport, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -378,30 +381,28 @@ mw_serial_transport_finalize (GObject *object)
 }
 
 static void
-mw_serial_transport_get_property (GObject *object, guint id, GValue *value,
-                                  GParamSpec *pspec)
+mw_serial_transport_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
 {
   switch (id)
     {
-    case PROP_PORT_NAME:
-      g_value_set_string (value, MW_SERIAL_TRANSPORT (object)->port_name);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      case PROP_PORT_NAME:
+        g_value_set_string (value, MW_SERIAL_TRANSPORT (object)->port_name);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
 
 static void
-mw_serial_transport_set_property (GObject *object, guint id, const GValue *value,
-                                  GParamSpec *pspec)
+mw_serial_transport_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
   switch (id)
     {
-    case PROP_PORT_NAME:
-      MW_SERIAL_TRANSPORT (object)->port_name = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      case PROP_PORT_NAME:
+        MW_SERIAL_TRANSPORT (object)->port_name = g_value_dup_string (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
 

@@ -11,15 +11,15 @@
 
 struct _MwTransportIo
 {
-  MwTransport  *owner;   /* not a reference: the owner frees the helper */
-  int           fd;
+  MwTransport *owner; /* not a reference: the owner frees the helper */
+  int fd;
   GMainContext *context;
-  GSource      *read_source;
-  GSource      *write_source;
-  GQueue        writes;  /* GTask, oldest first; task data is the GBytes */
-  gsize         offset;  /* bytes of the head write already written */
-  gboolean      hung_up;
-  void        (*on_hangup) (MwTransport *owner, const GError *error);
+  GSource *read_source;
+  GSource *write_source;
+  GQueue writes; /* GTask, oldest first; task data is the GBytes */
+  gsize offset; /* bytes of the head write already written */
+  gboolean hung_up;
+  void (*on_hangup) (MwTransport *owner, const GError *error);
 };
 
 static void
@@ -28,7 +28,7 @@ hang_up (MwTransportIo *io, GError *error)
   if (io->hung_up)
     return;
   io->hung_up = TRUE;
-  io->on_hangup (io->owner, error);  /* frees io */
+  io->on_hangup (io->owner, error); /* frees io */
 }
 
 static gboolean
@@ -109,11 +109,10 @@ on_writable (int fd, GIOCondition condition, gpointer user_data)
 
           if (saved == EAGAIN || saved == EINTR)
             return G_SOURCE_CONTINUE;
-          error = g_error_new (MW_TRANSPORT_ERROR,
-                               saved == EIO ? MW_TRANSPORT_ERROR_CLOSED : MW_TRANSPORT_ERROR_IO,
-                               "%s: write failed: %s", mw_transport_get_name (owner),
-                               g_strerror (saved));
-          hang_up (io, error);  /* frees io and its sources */
+          error = g_error_new (
+            MW_TRANSPORT_ERROR, saved == EIO ? MW_TRANSPORT_ERROR_CLOSED : MW_TRANSPORT_ERROR_IO,
+            "%s: write failed: %s", mw_transport_get_name (owner), g_strerror (saved));
+          hang_up (io, error); /* frees io and its sources */
           return G_SOURCE_REMOVE;
         }
       io->offset += n;
@@ -129,10 +128,8 @@ on_writable (int fd, GIOCondition condition, gpointer user_data)
 }
 
 MwTransportIo *
-mw_transport_io_new (MwTransport  *owner,
-                     int           fd,
-                     GMainContext *context,
-                     void        (*on_hangup) (MwTransport *owner, const GError *error))
+mw_transport_io_new (MwTransport *owner, int fd, GMainContext *context,
+                     void (*on_hangup) (MwTransport *owner, const GError *error))
 {
   MwTransportIo *io = g_new0 (MwTransportIo, 1);
   int flags = fcntl (fd, F_GETFL);
@@ -182,12 +179,9 @@ mw_transport_io_free (MwTransportIo *io, const GError *error)
 }
 
 void
-mw_transport_io_write_async (MwTransportIo      *io,
-                             MwTransport        *owner,
-                             GBytes             *bytes,
-                             GCancellable       *cancellable,
-                             GAsyncReadyCallback callback,
-                             gpointer            user_data)
+mw_transport_io_write_async (MwTransportIo *io, MwTransport *owner, GBytes *bytes,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
 {
   GTask *task = g_task_new (owner, cancellable, callback, user_data);
 
@@ -199,10 +193,8 @@ mw_transport_io_write_async (MwTransportIo      *io,
 }
 
 void
-mw_transport_io_write_closed (MwTransport        *owner,
-                              GCancellable       *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer            user_data)
+mw_transport_io_write_closed (MwTransport *owner, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (owner, cancellable, callback, user_data);
 

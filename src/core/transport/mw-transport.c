@@ -9,11 +9,12 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-G_DEFINE_QUARK (mw-transport-error-quark, mw_transport_error)
+G_DEFINE_QUARK (mw - transport - error - quark, mw_transport_error)
 
 G_DEFINE_INTERFACE (MwTransport, mw_transport, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   SIGNAL_BYTES_RECEIVED,
   SIGNAL_CLOSED,
   N_SIGNALS
@@ -29,18 +30,17 @@ mw_transport_default_init (MwTransportInterface *iface)
    *
    * Emitted on the transport's context for every read.
    */
-  signals[SIGNAL_BYTES_RECEIVED] =
-    g_signal_new ("bytes-received", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
+  signals[SIGNAL_BYTES_RECEIVED] = g_signal_new ("bytes-received", G_TYPE_FROM_INTERFACE (iface),
+                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                 G_TYPE_NONE, 1, G_TYPE_BYTES);
   /**
    * MwTransport::closed:
    * @error: (nullable): why, or NULL after mw_transport_close()
    *
    * Emitted once when the transport closes, by hang-up, error or request.
    */
-  signals[SIGNAL_CLOSED] =
-    g_signal_new ("closed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 gboolean
@@ -81,11 +81,8 @@ mw_transport_set_lines (MwTransport *self, gboolean dtr, gboolean rts, GError **
 }
 
 void
-mw_transport_write_async (MwTransport        *self,
-                          GBytes             *bytes,
-                          GCancellable       *cancellable,
-                          GAsyncReadyCallback callback,
-                          gpointer            user_data)
+mw_transport_write_async (MwTransport *self, GBytes *bytes, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (MW_IS_TRANSPORT (self));
   g_return_if_fail (bytes != NULL);
@@ -194,8 +191,8 @@ mw_transport_find_holders (const char *path)
 
               if (g_file_get_contents (comm_path, &comm, NULL, NULL))
                 g_strchomp (comm);
-              g_string_append_printf (out, "%s%s (pid %s)", out->len ? ", " : "",
-                                      comm ? comm : "?", pid);
+              g_string_append_printf (out, "%s%s (pid %s)", out->len ? ", " : "", comm ? comm : "?",
+                                      pid);
               break;
             }
         }

@@ -13,14 +13,15 @@ G_BEGIN_DECLS
 
 #define MW_TRANSPORT_ERROR (mw_transport_error_quark ())
 
-typedef enum {
-  MW_TRANSPORT_ERROR_NOT_FOUND = 1,  /* no such port */
-  MW_TRANSPORT_ERROR_BUSY,           /* held by another program */
-  MW_TRANSPORT_ERROR_PERMISSION,     /* no access (e.g. not in the dialout group) */
-  MW_TRANSPORT_ERROR_CONFIGURE,      /* the port refused a setting */
-  MW_TRANSPORT_ERROR_NOT_SUPPORTED,  /* e.g. DTR/RTS on a pty or a TCP bridge */
-  MW_TRANSPORT_ERROR_CLOSED,         /* not open, closed, or hung up */
-  MW_TRANSPORT_ERROR_IO,             /* read or write failed */
+typedef enum
+{
+  MW_TRANSPORT_ERROR_NOT_FOUND = 1, /* no such port */
+  MW_TRANSPORT_ERROR_BUSY, /* held by another program */
+  MW_TRANSPORT_ERROR_PERMISSION, /* no access (e.g. not in the dialout group) */
+  MW_TRANSPORT_ERROR_CONFIGURE, /* the port refused a setting */
+  MW_TRANSPORT_ERROR_NOT_SUPPORTED, /* e.g. DTR/RTS on a pty or a TCP bridge */
+  MW_TRANSPORT_ERROR_CLOSED, /* not open, closed, or hung up */
+  MW_TRANSPORT_ERROR_IO, /* read or write failed */
 } MwTransportError;
 
 GQuark mw_transport_error_quark (void);
@@ -32,62 +33,34 @@ struct _MwTransportInterface
 {
   GTypeInterface parent_iface;
 
-  gboolean    (*open)         (MwTransport   *self,
-                               GMainContext  *context,
-                               GError       **error);
-  void        (*close)        (MwTransport   *self);
-  gboolean    (*is_open)      (MwTransport   *self);
-  gboolean    (*configure)    (MwTransport   *self,
-                               guint          baud,
-                               GError       **error);
-  gboolean    (*set_lines)    (MwTransport   *self,
-                               gboolean       dtr,
-                               gboolean       rts,
-                               GError       **error);
-  void        (*write_async)  (MwTransport        *self,
-                               GBytes             *bytes,
-                               GCancellable       *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer            user_data);
-  gboolean    (*write_finish) (MwTransport   *self,
-                               GAsyncResult  *result,
-                               GError       **error);
-  const char *(*get_name)     (MwTransport   *self);
-  guint       (*get_baud)     (MwTransport   *self);
+  gboolean (*open) (MwTransport *self, GMainContext *context, GError **error);
+  void (*close) (MwTransport *self);
+  gboolean (*is_open) (MwTransport *self);
+  gboolean (*configure) (MwTransport *self, guint baud, GError **error);
+  gboolean (*set_lines) (MwTransport *self, gboolean dtr, gboolean rts, GError **error);
+  void (*write_async) (MwTransport *self, GBytes *bytes, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data);
+  gboolean (*write_finish) (MwTransport *self, GAsyncResult *result, GError **error);
+  const char *(*get_name) (MwTransport *self);
+  guint (*get_baud) (MwTransport *self);
 };
 
-gboolean    mw_transport_open         (MwTransport        *self,
-                                       GMainContext       *context,
-                                       GError            **error);
-void        mw_transport_close        (MwTransport        *self);
-gboolean    mw_transport_is_open      (MwTransport        *self);
-gboolean    mw_transport_configure    (MwTransport        *self,
-                                       guint               baud,
-                                       GError            **error);
-gboolean    mw_transport_set_lines    (MwTransport        *self,
-                                       gboolean            dtr,
-                                       gboolean            rts,
-                                       GError            **error);
-void        mw_transport_write_async  (MwTransport        *self,
-                                       GBytes             *bytes,
-                                       GCancellable       *cancellable,
-                                       GAsyncReadyCallback callback,
-                                       gpointer            user_data);
-gboolean    mw_transport_write_finish (MwTransport        *self,
-                                       GAsyncResult       *result,
-                                       GError            **error);
+gboolean mw_transport_open (MwTransport *self, GMainContext *context, GError **error);
+void mw_transport_close (MwTransport *self);
+gboolean mw_transport_is_open (MwTransport *self);
+gboolean mw_transport_configure (MwTransport *self, guint baud, GError **error);
+gboolean mw_transport_set_lines (MwTransport *self, gboolean dtr, gboolean rts, GError **error);
+void mw_transport_write_async (MwTransport *self, GBytes *bytes, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+gboolean mw_transport_write_finish (MwTransport *self, GAsyncResult *result, GError **error);
 /* Queues bytes without waiting for them (errors arrive through "closed"). */
-void        mw_transport_write        (MwTransport        *self,
-                                       const void         *data,
-                                       gsize               len);
-const char *mw_transport_get_name     (MwTransport        *self);
-guint       mw_transport_get_baud     (MwTransport        *self);
+void mw_transport_write (MwTransport *self, const void *data, gsize len);
+const char *mw_transport_get_name (MwTransport *self);
+guint mw_transport_get_baud (MwTransport *self);
 
 /* For backends: emit the interface's signals. */
-void        mw_transport_emit_bytes   (MwTransport        *self,
-                                       GBytes             *bytes);
-void        mw_transport_emit_closed  (MwTransport        *self,
-                                       const GError       *error);
+void mw_transport_emit_bytes (MwTransport *self, GBytes *bytes);
+void mw_transport_emit_closed (MwTransport *self, const GError *error);
 
 /* Opens "tcp://host:port" and pty/tty paths with MwFdTransport, anything else (a serial port
  * name such as /dev/ttyUSB0 or COM3) with MwSerialTransport; ptys are detected so that
@@ -95,6 +68,6 @@ void        mw_transport_emit_closed  (MwTransport        *self,
 MwTransport *mw_transport_new_for_port (const char *port);
 
 /* Who else holds `path` open ("screen (pid 812)"), from /proc; NULL if nobody or unknown. */
-char        *mw_transport_find_holders (const char *path);
+char *mw_transport_find_holders (const char *path);
 
 G_END_DECLS
