@@ -68,7 +68,7 @@ mw_cli_pipeline_resolve (MwCliPipelineOptions *options, MwCliConnection *conn,
   else if (options->target == NULL || g_strcmp0 (options->target, "board") == 0)
     {
       /* the bytecode must match the firmware's number type: an integer build rejects float
-       * bytecode (NODEMCU.md section 4) */
+       * bytecode (docs/firmware.md section 4) */
       g_autoptr (GAsyncResult) result = NULL;
       g_autoptr (MwBoardInfo) info = NULL;
 

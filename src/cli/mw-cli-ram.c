@@ -175,7 +175,7 @@ mw_cli_ram (int argc, char **argv)
             file_target = MW_LUA_TARGET_INTEGER;
           else if (!fmt->integral && target == MW_LUA_TARGET_INTEGER)
             {
-              /* NODEMCU.md section 4: bad header in precompiled chunk */
+              /* docs/firmware.md section 4: bad header in precompiled chunk */
               g_printerr ("%s: float bytecode does not load on the integer firmware\n", argv[i]);
               status = MAX (status, MW_EXIT_ERROR);
               continue;

@@ -188,7 +188,7 @@ test_heap_samples (Fixture *fixture, gconstpointer data)
   g_object_set (graph, "interval", 1, NULL);
   g_assert_true (mw_test_wait_until (has_samples, graph, 15000));
   g_assert_true (mw_heap_graph_get_stats (graph, &stats));
-  /* The simulated board starts near the firmware's 44 KB (NODEMCU.md section 3). */
+  /* The simulated board starts near the firmware's 44 KB (docs/firmware.md section 3). */
   g_assert_cmpuint (stats.current, >, 20000);
   g_assert_cmpuint (stats.current, <, 50000);
 

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-/* Which lines are Lua errors (NODEMCU.md section 1: 3.0 prints "Lua error: \t" before the
+/* Which lines are Lua errors (docs/firmware.md section 1: 3.0 prints "Lua error: \t" before the
  * message, 2.x only the message; runtime errors add a traceback). */
 static const struct
 {

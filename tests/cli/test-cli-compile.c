@@ -17,7 +17,7 @@ file_size (const char *path)
   return len;
 }
 
-/* NODEMCU.md section 4: 190 bytes, 176 with -s, for x.lua. */
+/* docs/firmware.md section 4: 190 bytes, 176 with -s, for x.lua. */
 static const char example[] = "print(\"hi\") local a=1 function f(x) return x+a end";
 
 static void

@@ -1,4 +1,4 @@
-/* test-chunk.c: the Lua 5.1 chunk model against hand-derived bytes (NODEMCU.md section 4),
+/* test-chunk.c: the Lua 5.1 chunk model against hand-derived bytes (docs/firmware.md section 4),
  * liblua5.1's own lua_dump and luac5.1 -s.
  *
  * Golden NodeMCU bytes below are written out by hand from the format description, not
@@ -13,7 +13,7 @@
 #include "mw-lua-chunk.h"
 #include "mw-test-support.h"
 
-/* NODEMCU.md section 4: this source compiles with luac.cross to 190 bytes, 176 with -s. The
+/* docs/firmware.md section 4: this source compiles with luac.cross to 190 bytes, 176 with -s. The
  * chunk name "@x.lua" is what luac.cross gives a file x.lua. */
 static const char example[] = "print(\"hi\") local a=1 function f(x) return x+a end";
 

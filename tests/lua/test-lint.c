@@ -306,7 +306,7 @@ test_bad_std (void)
   g_assert_cmpint (mw_lua_lint_options_get_std (o), ==, MW_LUA_LINT_STD_NODEMCU);
 }
 
-/* byte figures come from the RAM model (NODEMCU.md section 3) */
+/* byte figures come from the RAM model (docs/firmware.md section 3) */
 static void
 test_bytes (void)
 {

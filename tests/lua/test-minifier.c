@@ -248,7 +248,7 @@ test_numerals (void)
           g_assert_true (mw_lua_numeral_to_double (got, strlen (got), &b));
           g_assert_true (memcmp (&a, &b, sizeof a) == 0);
           /* an integer spelling stays one and a fractional one stays fractional, so that
-           * the integer firmware reads both alike (NODEMCU.md section 4) */
+           * the integer firmware reads both alike (docs/firmware.md section 4) */
           g_assert_cmpint (strpbrk (numerals[i].in + 1, ".eE") != NULL
                              && strpbrk (numerals[i].in, "xX") == NULL,
                            ==, strpbrk (got, ".e") != NULL);

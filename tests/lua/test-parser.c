@@ -161,7 +161,7 @@ test_firmware_locals (void)
   GPtrArray *diags;
   gboolean found = FALSE;
 
-  /* 50 locals are fine on the board; the 51st is not (NODEMCU.md section 3) */
+  /* 50 locals are fine on the board; the 51st is not (docs/firmware.md section 3) */
   for (int i = 0; i < 50; i++)
     g_string_append_printf (src, "local v%d = %d\n", i, i);
   tree = mw_lua_tree_parse ("fifty", src->str, src->len, MW_LUA_PARSE_NONE);

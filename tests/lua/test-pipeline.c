@@ -1,6 +1,6 @@
 /* test-pipeline.c: a file's way to the board (lint, minify, compile, strip), as put, sync and
  * the app's Upload use it. Outputs are checked with liblua5.1 and the bytecode format of
- * NODEMCU.md section 4. */
+ * docs/firmware.md section 4. */
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>

@@ -1,6 +1,6 @@
 /* test-ram-estimate.c: the heap estimate for loading a chunk (docs/ram-model.md).
  *
- * The NODEMCU.md section 4 example worked out by hand with the section 3 sizes; and the
+ * The docs/firmware.md section 4 example worked out by hand with the section 3 sizes; and the
  * model's accounting against the host's own liblua5.1, which reports exactly what loading
  * costs (collectgarbage("count")), with the host's 64-bit object sizes plugged in.
  */

@@ -1,5 +1,5 @@
 /* test-ram.c: the object-size model against the figures measured on a 32-bit NodeMCU build
- * with collectgarbage("count") (NODEMCU.md section 3). */
+ * with collectgarbage("count") (docs/firmware.md section 3). */
 #include "mw-lua-ram.h"
 
 static void

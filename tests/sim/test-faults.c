@@ -1,6 +1,6 @@
 /* test-faults.c: fault injection reproducible with a seed, and bad input the board survives:
  * binary garbage, NUL bytes, 10 KB lines, input during boot, a host that closes and reopens
- * the pty (NODEMCU.md section 1 for what the board does with each byte). */
+ * the pty (docs/firmware.md section 1 for what the board does with each byte). */
 #include <glib/gstdio.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* test-file.c: the `file` module's SPIFFS semantics (NODEMCU.md section 2), driven through
+/* test-file.c: the `file` module's SPIFFS semantics (docs/firmware.md section 2), driven through
  * the REPL of a simulated board; the flash is a host folder the test also reads. */
 #include <glib/gstdio.h>
 #include <string.h>

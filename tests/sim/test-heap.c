@@ -1,4 +1,4 @@
-/* test-heap.c: the board's heap (NODEMCU.md section 3): about 44 KB free at the prompt,
+/* test-heap.c: the board's heap (docs/firmware.md section 3): about 44 KB free at the prompt,
  * objects charged at their ESP8266 cost, `not enough memory` on exhaustion with a REPL that
  * survives. */
 #include <string.h>

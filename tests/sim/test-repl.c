@@ -1,4 +1,4 @@
-/* test-repl.c: the REPL rules of NODEMCU.md section 1, byte for byte: first the pure line
+/* test-repl.c: the REPL rules of docs/firmware.md section 1, byte for byte: first the pure line
  * discipline (mw-sim-repl.c) from tables, then whole conversations with a simulated board over
  * a real pty in both firmware styles (3.0 and 2.2). */
 #include <glib/gstdio.h>

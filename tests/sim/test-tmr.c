@@ -1,4 +1,4 @@
-/* test-tmr.c: the `tmr` module (NODEMCU.md section 2) and the watchdog (sections 3 and 5):
+/* test-tmr.c: the `tmr` module (docs/firmware.md section 2) and the watchdog (sections 3 and 5):
  * timers fire only between REPL tasks; a task past the limit resets the board. */
 #include <string.h>
 

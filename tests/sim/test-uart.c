@@ -1,4 +1,4 @@
-/* test-uart.c: the `uart` module and the line itself (NODEMCU.md section 1): raw mode with
+/* test-uart.c: the `uart` module and the line itself (docs/firmware.md section 1): raw mode with
  * NUL bytes, echo off, a speed change that a host not following reads as garbage, pacing at
  * the baud, and the 256-byte receive ring that loses its oldest bytes. */
 #include <string.h>

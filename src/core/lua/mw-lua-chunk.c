@@ -19,7 +19,7 @@ G_DEFINE_QUARK (mw - lua - chunk - error - quark, mw_lua_chunk_error)
  * deeper input is malformed, and the limit keeps hostile input off the C stack. */
 #define MAX_DEPTH 200
 
-/* Packed line info (NODEMCU.md section 4). */
+/* Packed line info (docs/firmware.md section 4). */
 #define INFO_DELTA 0x80
 #define INFO_SIGN 0x40
 #define INFO_FILL 0x7f

@@ -1,7 +1,7 @@
 /* mw-lua-chunk.h: a model of a Lua 5.1 binary chunk (what lua_dump and luac write).
  *
  * MwLuaChunk reads any Lua 5.1 chunk whose header declares its sizes (the host's lua_dump,
- * NodeMCU float, NodeMCU integer: NODEMCU.md section 4) and writes it for any target format,
+ * NodeMCU float, NodeMCU integer: docs/firmware.md section 4) and writes it for any target format,
  * in the stock layout or the NodeMCU one (alignment padding, packed line info). Sizes come
  * from the header, never from the host's sizeof, so a 64-bit host reads 32-bit chunks.
  *
@@ -46,7 +46,7 @@ typedef struct
   gboolean integral; /* lua_Number is an integer type */
 } MwLuaChunkFormat;
 
-/* The firmware's formats (NODEMCU.md section 4) and the host's own (what lua_dump writes). */
+/* The firmware's formats (docs/firmware.md section 4) and the host's own (what lua_dump writes). */
 extern const MwLuaChunkFormat mw_lua_chunk_format_nodemcu_float;
 extern const MwLuaChunkFormat mw_lua_chunk_format_nodemcu_integer;
 const MwLuaChunkFormat *mw_lua_chunk_format_host (void);

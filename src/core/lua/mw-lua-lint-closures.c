@@ -1,4 +1,4 @@
-/* mw-lua-lint-closures.c: what closures cost (NODEMCU.md sections 3 and 5).
+/* mw-lua-lint-closures.c: what closures cost (docs/firmware.md sections 3 and 5).
  *
  * W701 a closure capturing at least max_upvalues upvalues, with the bytes of one instance;
  * W702 a closure created inside a loop (one per iteration); W703 a callback given to

@@ -1,4 +1,4 @@
-/* mw-lua-lint-globals.c: globals hold RAM until they are set to nil (NODEMCU.md section 5).
+/* mw-lua-lint-globals.c: globals hold RAM until they are set to nil (docs/firmware.md section 5).
  *
  * W111 a global set and never set back to nil in any analysed file, with the bytes it holds;
  * W112 a global set inside a function; W113 a global read, never set and not standard;

@@ -1,4 +1,4 @@
-/* mw-lua-lint-hazards.c: the firmware developer FAQ's hazards (NODEMCU.md sections 2 and 5).
+/* mw-lua-lint-hazards.c: the firmware developer FAQ's hazards (docs/firmware.md sections 2 and 5).
  *
  * W801 tmr.delay(); W802 more than one `:send(` in one run of a callback (or one in a loop);
  * W803 statements after node.restart() in the same block; W804 a string grown by

@@ -17,7 +17,7 @@
  *
  * Literals are respelled only where both firmware builds read the same value: the float build
  * reads numerals with strtod, the integer build decimal ones with strtol and hex ones with
- * strtoul (NODEMCU.md section 4: a constant with a fraction is an error there). So an integer
+ * strtoul (docs/firmware.md section 4: a constant with a fraction is an error there). So an integer
  * spelling stays an integer spelling, a fractional one stays fractional, and hex becomes
  * decimal only below 2^31, where strtoul and strtol agree.
  */

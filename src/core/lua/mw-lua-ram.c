@@ -1,4 +1,4 @@
-/* mw-lua-ram.c: object sizes of the ESP8266 NodeMCU Lua 5.1 build (NODEMCU.md section 3). */
+/* mw-lua-ram.c: object sizes of the ESP8266 NodeMCU Lua 5.1 build (docs/firmware.md section 3). */
 #include "mw-lua-ram.h"
 
 static const MwLuaRamModel models[] = {

@@ -1,4 +1,4 @@
-/* mw-lua-ram.h: what Lua objects cost on the ESP8266 NodeMCU build (NODEMCU.md section 3).
+/* mw-lua-ram.h: what Lua objects cost on the ESP8266 NodeMCU build (docs/firmware.md section 3).
  *
  * One model shared by the RAM estimate (`moonwire-cli ram`), the linter's byte figures and
  * the simulator's calibration. Sizes are those of the firmware's 32-bit build with TValue

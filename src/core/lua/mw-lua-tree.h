@@ -18,7 +18,7 @@
 
 G_BEGIN_DECLS
 
-/* Hard limits: desktop Lua 5.1 and the NodeMCU firmware (NODEMCU.md section 3). */
+/* Hard limits: desktop Lua 5.1 and the NodeMCU firmware (docs/firmware.md section 3). */
 #define MW_LUA_MAX_VARS 200 /* LUAI_MAXVARS of desktop Lua 5.1 */
 #define MW_LUA_FIRMWARE_MAX_VARS 50 /* LUAI_MAXVARS of the NodeMCU build */
 #define MW_LUA_MAX_UPVALUES 60 /* LUAI_MAXUPVALUES, the same on both */

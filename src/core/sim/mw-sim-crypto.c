@@ -1,5 +1,5 @@
 /* mw-sim-crypto.c: the firmware's `crypto` module: hash and fhash with md5, sha1 and sha256,
- * returning raw digests; only with --modules (NODEMCU.md section 2). */
+ * returning raw digests; only with --modules (docs/firmware.md section 2). */
 #include "mw-sim-private.h"
 
 static GChecksumType

@@ -1,4 +1,4 @@
-/* mw-sim-file.c: the firmware's `file` module with SPIFFS semantics (NODEMCU.md section 2):
+/* mw-sim-file.c: the firmware's `file` module with SPIFFS semantics (docs/firmware.md section 2):
  * 31-character names, at most 4 open files, a write that returns nil when the flash is full,
  * object and module-level forms. */
 #include "mw-sim-private.h"

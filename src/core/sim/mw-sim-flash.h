@@ -1,6 +1,6 @@
 /* mw-sim-flash.h: the simulated SPIFFS file system, kept in a host folder.
  *
- * SPIFFS semantics (NODEMCU.md section 2): flat names of 1..31 characters, a byte quota, a
+ * SPIFFS semantics (docs/firmware.md section 2): flat names of 1..31 characters, a byte quota, a
  * failing write when the quota is reached. Names may contain '/', which SPIFFS treats as an
  * ordinary character; on the host it is escaped so the folder stays flat.
  */

@@ -2,7 +2,7 @@
  *
  * Host Lua objects are bigger than the ESP8266's (64-bit pointers, 16-byte TValues), so every
  * block is charged at what it would cost on the board, from the object sizes in
- * mw-lua-ram.h (NODEMCU.md section 3), and the cap applies to that charge. When a block would
+ * mw-lua-ram.h (docs/firmware.md section 3), and the cap applies to that charge. When a block would
  * pass the cap the allocator fails and Lua raises its `not enough memory` error.
  */
 #pragma once

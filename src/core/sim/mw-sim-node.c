@@ -1,4 +1,4 @@
-/* mw-sim-node.c: the firmware's `node` module (NODEMCU.md sections 2, 3 and 5). */
+/* mw-sim-node.c: the firmware's `node` module (docs/firmware.md sections 2, 3 and 5). */
 #include "mw-sim-private.h"
 
 #include <glib/gstdio.h>

@@ -1,5 +1,5 @@
 /* mw-sim-repl.c: the REPL line discipline, receive ring and output routine of the firmware
- * (NODEMCU.md section 1), as pure functions. */
+ * (docs/firmware.md section 1), as pure functions. */
 #include "mw-sim-repl.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /* mw-sim-repl.h: the NodeMCU REPL's byte-level line discipline, the 256-byte receive ring
- * and the output routine, as pure functions over bytes (NODEMCU.md section 1).
+ * and the output routine, as pure functions over bytes (docs/firmware.md section 1).
  *
  * The board feeds every received byte through mw_sim_repl_feed(); it returns what the
  * firmware would echo and, at a line end, the completed line. Nothing here touches Lua or

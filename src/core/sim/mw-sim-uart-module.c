@@ -1,5 +1,5 @@
 /* mw-sim-uart-module.c: the firmware's `uart` module: setup (the new speed applies at once),
- * on("data") in raw and REPL modes, write (raw bytes), getconfig (NODEMCU.md section 1). */
+ * on("data") in raw and REPL modes, write (raw bytes), getconfig (docs/firmware.md section 1). */
 #include "mw-sim-private.h"
 
 static int

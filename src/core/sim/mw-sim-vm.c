@@ -662,7 +662,7 @@ mw_sim_vm_reboot_due (MwSimVm *vm)
 void
 mw_sim_vm_reboot (MwSimVm *vm)
 {
-  /* After a reset the ROM boot loader prints its line at 74880 baud (NODEMCU.md section 1),
+  /* After a reset the ROM boot loader prints its line at 74880 baud (docs/firmware.md section 1),
    * which a host at 115200 reads as garbage: its bytes are sent scrambled, bit 7 set, so a
    * host must cope with them as with a board's. The firmware's own texts follow readable. */
   static const char rom[] = " ets Jan  8 2013,rst cause:2, boot mode:(3,6)\r\n";

@@ -3,7 +3,7 @@
  *
  * mw_sim_start() opens a pty pair and runs the board on its own thread and GMainContext;
  * a host (a test, moonwire-cli, nodemcu-tool) opens mw_sim_get_path() as if it were a USB
- * serial port. The wire behaviour follows NODEMCU.md sections 1-3. Start and stop may be
+ * serial port. The wire behaviour follows docs/firmware.md sections 1-3. Start and stop may be
  * called from any thread; one MwSim runs once.
  */
 #pragma once

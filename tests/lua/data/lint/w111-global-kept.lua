@@ -1,4 +1,4 @@
--- W111: a global set and never set back to nil holds RAM until restart. (NODEMCU.md section 5; bytes from section 3)
+-- W111: a global set and never set back to nil holds RAM until restart. (docs/firmware.md section 5; bytes from section 3)
 config = { ssid = "home" } --! W111
 counter = 0 --! W111
 function handler() end --! W111

@@ -1,4 +1,4 @@
--- W114: a required module stays in package.loaded (and its global) until restart. (NODEMCU.md section 5)
+-- W114: a required module stays in package.loaded (and its global) until restart. (docs/firmware.md section 5)
 local a = require("sensor") --! W114
 local b = require("volatile_one")
 package.loaded["volatile_one"] = nil

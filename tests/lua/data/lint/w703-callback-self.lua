@@ -1,4 +1,4 @@
--- W703: a callback that captures the object it is registered on (the registry leak). (NODEMCU.md sections 2 and 5)
+-- W703: a callback that captures the object it is registered on (the registry leak). (docs/firmware.md sections 2 and 5)
 local srv = net.createServer(net.TCP, 30)
 srv:listen(80, function(conn)
   conn:on("receive", function(sck, data) --! W703

@@ -1,4 +1,4 @@
--- W802: more than one :send() in one run of a callback, or one in a loop. (NODEMCU.md sections 2 and 5)
+-- W802: more than one :send() in one run of a callback, or one in a loop. (docs/firmware.md sections 2 and 5)
 local function reply(sck)
   sck:send("HTTP/1.0 200 OK\r\n\r\n")
   sck:send("<html>") --! W802

@@ -1,4 +1,4 @@
--- W803: code after node.restart() still runs until the task returns. (NODEMCU.md section 5)
+-- W803: code after node.restart() still runs until the task returns. (docs/firmware.md section 5)
 local function reboot()
   node.restart()
   print("still runs") --! W803

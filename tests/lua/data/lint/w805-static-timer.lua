@@ -1,4 +1,4 @@
--- W805: the static timer API, removed in 2019. (NODEMCU.md section 2)
+-- W805: the static timer API, removed in 2019. (docs/firmware.md section 2)
 tmr.alarm(0, 1000, tmr.ALARM_AUTO, function() end) --! W805
 tmr.register(1, 500, tmr.ALARM_SINGLE, function() end) --! W805
 tmr.start(1) --! W805

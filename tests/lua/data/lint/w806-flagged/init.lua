@@ -1,3 +1,3 @@
--- W806: init.lua starts the application at once: a failure is a reboot loop. (NODEMCU.md section 5)
+-- W806: init.lua starts the application at once: a failure is a reboot loop. (docs/firmware.md section 5)
 print("booting")
 dofile("application.lua") --! W806
