@@ -30,10 +30,10 @@ check_codegen (MwLuaTree *tree, const char *source, gsize len)
       chunk = mw_lua_codegen_generate (tree, target, MW_LUA_CODEGEN_NONE, &error);
       if (chunk == NULL)
         {
-          g_assert (g_error_matches (error, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_LIMIT)
-                    || (target == MW_LUA_TARGET_INTEGER
-                        && g_error_matches (error, MW_LUA_CODEGEN_ERROR,
-                                            MW_LUA_CODEGEN_ERROR_NUMBER)));
+          g_assert (
+            g_error_matches (error, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_LIMIT)
+            || (target == MW_LUA_TARGET_INTEGER
+                && g_error_matches (error, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_NUMBER)));
           g_clear_error (&error);
         }
       else
@@ -58,8 +58,8 @@ check_codegen (MwLuaTree *tree, const char *source, gsize len)
       source = nl != NULL ? nl : "";
     }
   liblua = mw_lua_chunk_new_from_source ("@fuzz", source, len, NULL);
-  desktop = mw_lua_codegen_generate (tree, MW_LUA_TARGET_FLOAT, MW_LUA_CODEGEN_DESKTOP_LIMITS,
-                                     &error);
+  desktop =
+    mw_lua_codegen_generate (tree, MW_LUA_TARGET_FLOAT, MW_LUA_CODEGEN_DESKTOP_LIMITS, &error);
   if (desktop == NULL)
     {
       /* a stack, jump or constant limit: Lua's own */

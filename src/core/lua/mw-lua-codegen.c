@@ -190,19 +190,18 @@ struct _FuncState
   Codegen *cg;
   MwLuaFunction *func;
   BlockCnt *bl;
-  GArray *code; /* guint32 */
-  GArray *lines; /* gint32, one per instruction */
-  GArray *groups; /* LineGroup */
-  GArray *k; /* MwLuaConstant */
+  guint32 *code; /* ncode instructions, room for capcode */
+  gint32 *lines; /* one per instruction, room for capcode */
+  int ncode, capcode;
+  LineGroup *groups;
+  int ngroups, capgroups;
+  MwLuaConstant *k;
+  int nk, capk;
   guint32 *kslots; /* constant lookup: index + 1, 0 empty */
   guint kmask;
   GPtrArray *protos; /* MwLuaProto*, owned */
   MwLuaLocVar *locvars; /* one per variable of the function, by MwLuaVar.index */
   int *reg; /* register of each variable while it is active, by MwLuaVar.index */
-  MwLuaVar *actvar[MW_LUA_MAX_VARS + 8];
-  guint8 up_k[MW_LUA_MAX_UPVALUES + 1]; /* VLOCAL or VUPVAL in the enclosing function */
-  guint8 up_info[MW_LUA_MAX_UPVALUES + 1];
-  const char *up_name[MW_LUA_MAX_UPVALUES + 1];
   int nups;
   int pc; /* next instruction */
   int lasttarget; /* pc of the last jump target */
@@ -214,7 +213,11 @@ struct _FuncState
   int numparams;
   gint32 linedefined, lastlinedefined;
   gint32 info_lastline; /* the line of the last line-info group (lcode.c fs->lastline) */
-  int lineinfo_last_pc;
+  /* not cleared when opened: read up to nactvar and nups only */
+  MwLuaVar *actvar[MW_LUA_MAX_VARS + 8];
+  guint8 up_k[MW_LUA_MAX_UPVALUES + 1]; /* VLOCAL or VUPVAL in the enclosing function */
+  guint8 up_info[MW_LUA_MAX_UPVALUES + 1];
+  const char *up_name[MW_LUA_MAX_UPVALUES + 1];
 };
 
 static void expr (Codegen *cg, MwLuaNode *n, ExpDesc *v);
@@ -387,8 +390,13 @@ int_pow (gint32 a, gint32 b)
 static void
 lineinfo_new_group (FuncState *fs, gint32 line)
 {
-  LineGroup g = { line, 1 };
-  g_array_append_val (fs->groups, g);
+  if (fs->ngroups == fs->capgroups)
+    {
+      fs->capgroups *= 2;
+      fs->groups = g_renew (LineGroup, fs->groups, fs->capgroups);
+    }
+  fs->groups[fs->ngroups].line = line;
+  fs->groups[fs->ngroups++].count = 1;
   fs->info_lastline = line;
 }
 
@@ -401,17 +409,16 @@ fixline (FuncState *fs, gint32 line)
 {
   LineGroup *last;
 
-  g_array_index (fs->lines, gint32, fs->lines->len - 1) = line;
+  fs->lines[fs->ncode - 1] = line;
   if (line == fs->info_lastline)
     return;
-  last = &g_array_index (fs->groups, LineGroup, fs->groups->len - 1);
+  last = &fs->groups[fs->ngroups - 1];
   if (last->count > 1)
     last->count--;
   else
     {
-      g_array_set_size (fs->groups, fs->groups->len - 1);
-      fs->info_lastline =
-        fs->groups->len > 0 ? g_array_index (fs->groups, LineGroup, fs->groups->len - 1).line : 0;
+      fs->ngroups--;
+      fs->info_lastline = fs->ngroups > 0 ? fs->groups[fs->ngroups - 1].line : 0;
     }
   lineinfo_new_group (fs, line);
 }
@@ -422,21 +429,25 @@ static int
 code (FuncState *fs, guint32 i, gint32 line)
 {
   dischargejpc (fs);
-  if ((guint) fs->pc < fs->code->len)
+  if (fs->pc < fs->ncode)
     {
       /* an instruction taken back (a removed NOT) is overwritten: it keeps its group */
-      g_array_index (fs->code, guint32, fs->pc) = i;
+      fs->code[fs->pc] = i;
       fixline (fs, line);
     }
   else
     {
-      LineGroup *last =
-        fs->groups->len > 0 ? &g_array_index (fs->groups, LineGroup, fs->groups->len - 1) : NULL;
-
-      g_array_append_val (fs->code, i);
-      g_array_append_val (fs->lines, line);
-      if (last != NULL && line == fs->info_lastline && last->count < INFO_MAX_LINECNT)
-        last->count++;
+      if (fs->ncode == fs->capcode)
+        {
+          fs->capcode *= 2;
+          fs->code = g_renew (guint32, fs->code, fs->capcode);
+          fs->lines = g_renew (gint32, fs->lines, fs->capcode);
+        }
+      fs->code[fs->ncode] = i;
+      fs->lines[fs->ncode++] = line;
+      if (fs->ngroups > 0 && line == fs->info_lastline
+          && fs->groups[fs->ngroups - 1].count < INFO_MAX_LINECNT)
+        fs->groups[fs->ngroups - 1].count++;
       else
         lineinfo_new_group (fs, line);
     }
@@ -460,7 +471,7 @@ code_abx (FuncState *fs, OpCode o, int a, int bx)
 static inline guint32 *
 getcode_at (FuncState *fs, int pc)
 {
-  return &g_array_index (fs->code, guint32, pc);
+  return &fs->code[pc];
 }
 
 #define getcode(fs, e) (*getcode_at ((fs), (e)->info))
@@ -704,9 +715,9 @@ ktable_grow (FuncState *fs)
   g_free (fs->kslots);
   fs->kslots = g_new0 (guint32, size);
   fs->kmask = size - 1;
-  for (guint i = 0; i < fs->k->len; i++)
+  for (int i = 0; i < fs->nk; i++)
     {
-      guint h = constant_hash (&g_array_index (fs->k, MwLuaConstant, i)) & fs->kmask;
+      guint h = constant_hash (&fs->k[i]) & fs->kmask;
       while (fs->kslots[h] != 0)
         h = (h + 1) & fs->kmask;
       fs->kslots[h] = i + 1;
@@ -720,15 +731,15 @@ addk (FuncState *fs, const MwLuaConstant *k)
   guint h;
   MwLuaConstant copy;
 
-  if ((fs->k->len + 1) * 2 > fs->kmask)
+  if ((guint) (fs->nk + 1) * 2 > fs->kmask)
     ktable_grow (fs);
   for (h = constant_hash (k) & fs->kmask; fs->kslots[h] != 0; h = (h + 1) & fs->kmask)
     {
       guint32 i = fs->kslots[h] - 1;
-      if (constant_same (&g_array_index (fs->k, MwLuaConstant, i), k))
+      if (constant_same (&fs->k[i], k))
         return (int) i;
     }
-  if (fs->k->len >= MAXARG_BX)
+  if (fs->nk >= MAXARG_BX)
     {
       syntax_error (fs->cg, "constant table overflow");
       return 0;
@@ -740,9 +751,14 @@ addk (FuncState *fs, const MwLuaConstant *k)
       memcpy (copy.string.data, k->string.data, k->string.len);
       copy.string.data[k->string.len] = '\0';
     }
-  g_array_append_val (fs->k, copy);
-  fs->kslots[h] = fs->k->len;
-  return (int) fs->k->len - 1;
+  if (fs->nk == fs->capk)
+    {
+      fs->capk *= 2;
+      fs->k = g_renew (MwLuaConstant, fs->k, fs->capk);
+    }
+  fs->k[fs->nk++] = copy;
+  fs->kslots[h] = fs->nk;
+  return fs->nk - 1;
 }
 
 static int
@@ -1031,7 +1047,7 @@ exp2rk (FuncState *fs, ExpDesc *e)
       case VTRUE:
       case VFALSE:
       case VNIL:
-        if (fs->k->len <= MAXINDEXRK)
+        if (fs->nk <= MAXINDEXRK)
           {
             e->info = e->k == VNIL    ? nil_k (fs)
                       : e->k == VKNUM ? number_k (fs, e->nval)
@@ -1518,23 +1534,26 @@ setlist (FuncState *fs, int base, int nelems, int tostore)
 static FuncState *
 open_func (Codegen *cg, MwLuaFunction *func)
 {
-  FuncState *fs = g_new0 (FuncState, 1);
+  FuncState *fs = g_malloc (sizeof (FuncState));
   guint nvars = func->vars->len;
 
+  memset (fs, 0, offsetof (FuncState, actvar));
   fs->prev = cg->fs;
   fs->cg = cg;
   fs->func = func;
-  fs->code = g_array_sized_new (FALSE, FALSE, sizeof (guint32), 64);
-  fs->lines = g_array_sized_new (FALSE, FALSE, sizeof (gint32), 64);
-  fs->groups = g_array_sized_new (FALSE, FALSE, sizeof (LineGroup), 32);
-  fs->k = g_array_sized_new (FALSE, FALSE, sizeof (MwLuaConstant), 16);
-  fs->protos = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_proto_free);
+  fs->capcode = 32;
+  fs->code = g_new (guint32, fs->capcode);
+  fs->lines = g_new (gint32, fs->capcode);
+  fs->capgroups = 16;
+  fs->groups = g_new (LineGroup, fs->capgroups);
+  fs->capk = 16;
+  fs->k = g_new (MwLuaConstant, fs->capk);
+  fs->protos = g_ptr_array_new ();
   fs->locvars = g_new0 (MwLuaLocVar, MAX (nvars, 1));
   fs->reg = g_new0 (int, MAX (nvars, 1));
   fs->lasttarget = -1;
   fs->jpc = NO_JUMP;
   fs->maxstacksize = 2; /* registers 0 and 1 are always valid */
-  fs->lineinfo_last_pc = -1;
   cg->fs = fs;
   return fs;
 }
@@ -1575,23 +1594,19 @@ close_func (Codegen *cg)
   f->numparams = (guint8) fs->numparams;
   f->is_vararg = fs->is_vararg;
   f->maxstacksize = (guint8) MIN (fs->maxstacksize, 255);
-  f->n_code = fs->code->len;
-  f->code = (guint32 *) (gpointer) g_array_free (fs->code, FALSE);
-  f->n_lineinfo = fs->lines->len;
-  f->lineinfo = (gint32 *) (gpointer) g_array_free (fs->lines, FALSE);
-  f->n_line_groups = fs->groups->len;
-  f->line_groups = g_new (guint8, MAX (fs->groups->len, 1));
-  for (guint i = 0; i < fs->groups->len; i++)
-    f->line_groups[i] = g_array_index (fs->groups, LineGroup, i).count;
-  g_array_unref (fs->groups);
-  f->n_constants = fs->k->len;
-  f->constants = (MwLuaConstant *) (gpointer) g_array_free (fs->k, FALSE);
+  f->n_code = fs->ncode;
+  f->code = fs->code;
+  f->n_lineinfo = fs->ncode;
+  f->lineinfo = fs->lines;
+  f->n_line_groups = fs->ngroups;
+  f->line_groups = g_new (guint8, MAX (fs->ngroups, 1));
+  for (int i = 0; i < fs->ngroups; i++)
+    f->line_groups[i] = fs->groups[i].count;
+  g_free (fs->groups);
+  f->n_constants = fs->nk;
+  f->constants = fs->k;
   f->n_protos = fs->protos->len;
-  f->protos = g_new (MwLuaProto *, MAX (fs->protos->len, 1));
-  for (guint i = 0; i < fs->protos->len; i++)
-    f->protos[i] = fs->protos->pdata[i];
-  g_ptr_array_set_free_func (fs->protos, NULL);
-  g_ptr_array_unref (fs->protos);
+  f->protos = (MwLuaProto **) g_ptr_array_free (fs->protos, FALSE);
   f->n_locvars = nvars;
   f->locvars = fs->locvars;
   for (guint i = 0; i < nvars; i++)
