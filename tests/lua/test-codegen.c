@@ -305,6 +305,22 @@ test_integer_errors (void)
     }
 }
 
+/* The integer firmware's lexer refuses a numeral when it reads it, so a malformed numeral
+ * before a syntax error is the error reported, and one after it is not. */
+static void
+test_integer_error_order (void)
+{
+  g_autoptr (GError) first = NULL;
+  g_autoptr (GError) second = NULL;
+  g_autoptr (MwLuaChunk) a = generate ("x = 1.5\ny = = 2\n", MW_LUA_TARGET_INTEGER, &first);
+  g_autoptr (MwLuaChunk) b = generate ("y = = 2\nx = 1.5\n", MW_LUA_TARGET_INTEGER, &second);
+
+  g_assert_error (first, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_NUMBER);
+  g_assert_cmpstr (first->message, ==, "t.lua:1: malformed number near '1.5'");
+  g_assert_error (second, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_SYNTAX);
+  g_assert_cmpstr (second->message, ==, "t.lua:1: unexpected symbol near '='");
+}
+
 typedef struct
 {
   const char *file;
@@ -586,6 +602,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/codegen/whole-file", test_whole_file);
   g_test_add_func ("/mw/lua/codegen/integer-folding", test_integer_folding);
   g_test_add_func ("/mw/lua/codegen/integer-errors", test_integer_errors);
+  g_test_add_func ("/mw/lua/codegen/integer-error-order", test_integer_error_order);
   g_test_add_func ("/mw/lua/codegen/nodemcu-modules", test_nodemcu_modules);
   g_test_add_func ("/mw/lua/codegen/limits", test_limits);
   g_test_add_func ("/mw/lua/codegen/corpus-float", test_corpus_float);
