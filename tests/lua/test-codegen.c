@@ -140,7 +140,7 @@ test_line_info (void)
           got = g_string_free (lines, FALSE);
           g_assert_cmpstr (got, ==, c->lines);
         }
-      packed = mw_lua_function_pack_lineinfo (f, &len);
+      packed = mw_lua_proto_pack_lineinfo (f, &len);
       packed_hex = hex (packed, len);
       g_assert_cmpstr (packed_hex, ==, c->packed);
     }

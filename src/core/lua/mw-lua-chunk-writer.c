@@ -217,7 +217,7 @@ mw_lua_function_packed_lineinfo_size (const MwLuaProto *function)
 }
 
 guint8 *
-mw_lua_function_pack_lineinfo (const MwLuaProto *function, gsize *length)
+mw_lua_proto_pack_lineinfo (const MwLuaProto *function, gsize *length)
 {
   guint8 *buf;
 
