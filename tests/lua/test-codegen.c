@@ -179,8 +179,18 @@ test_whole_file (void)
   g_autoptr (GBytes) bytes = mw_lua_compiler_compile_to_bytes (
     "t.lua", source, strlen (source), MW_LUA_TARGET_FLOAT, MW_LUA_STRIP_NAMES, &error);
 
+  g_autoptr (MwLuaChunk) back = NULL;
+  g_autoptr (GBytes) again = NULL;
+
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected,
+                   sizeof expected);
+  /* read back and written again, the file keeps its line-info groups */
+  back = mw_lua_chunk_new_from_bytes (expected, sizeof expected, &error);
+  g_assert_no_error (error);
+  again = mw_lua_chunk_dump (back, &mw_lua_chunk_format_nodemcu_float, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), expected,
                    sizeof expected);
 }
 

@@ -293,6 +293,8 @@ decode_packed_lines (Reader *r, const guint8 *p, gsize n, MwLuaProto *f)
 
   f->n_lineinfo = f->n_code;
   f->lineinfo = g_new0 (gint32, f->n_code);
+  /* the groups as written, so that writing the chunk again gives the same bytes */
+  f->line_groups = g_malloc (n);
   while (i < n && p[i] != 0 && p[i] != INFO_FILL)
     {
       if (p[i] & INFO_DELTA)
@@ -317,10 +319,13 @@ decode_packed_lines (Reader *r, const guint8 *p, gsize n, MwLuaProto *f)
         goto bad;
       for (guint c = 0; c < p[i] && pc < f->n_code; c++)
         f->lineinfo[pc++] = (gint32) line;
+      f->line_groups[f->n_line_groups++] = p[i];
       i++;
     }
   if (i >= n)
     goto bad;
+  if (pc < f->n_code)
+    f->n_line_groups = 0; /* groups that do not cover the code: the writer forms its own */
   for (; pc < f->n_code; pc++)
     f->lineinfo[pc] = pc > 0 ? f->lineinfo[pc - 1] : 0;
   return TRUE;
