@@ -1825,8 +1825,8 @@ body (Codegen *cg, MwLuaNode *fnode, ExpDesc *e, gboolean needself, gint32 line,
   chunk (cg, func->body);
   fs->lastlinedefined = (gint32) func->last_line;
   consume (cg, func->last_token);
-  memcpy (up_k, fs->up_k, sizeof up_k);
-  memcpy (up_info, fs->up_info, sizeof up_info);
+  memcpy (up_k, fs->up_k, fs->nups);
+  memcpy (up_info, fs->up_info, fs->nups);
   child = close_func (cg);
   pushclosure (cg, child, up_k, up_info, e);
 }
