@@ -45,6 +45,7 @@ typedef struct
   GPtrArray *findings; /* MwLuaLintFinding* */
   GHashTable *reported; /* "code name" already reported once per file (W111) */
   GArray *directives; /* MwLuaLintDirective, from inline comments */
+  GHashTable *in_function; /* token + 1 of globals set inside a function, not yet reported */
 } MwLuaLintFile;
 
 typedef enum

@@ -21,8 +21,8 @@ G_DEFINE_QUARK (mw - lua - lint - error - quark, mw_lua_lint_error)
   X (MW_LUA_CODE_SYNTAX, "syntax error") \
   X (MW_LUA_CODE_FIRMWARE_LOCALS, "more than 50 locals in a function (firmware limit)") \
   X (MW_LUA_CODE_FIRMWARE_UPVALS, "more than 60 upvalues in a function") \
-  X (MW_LUA_LINT_GLOBAL_KEPT, "global set and never set back to nil") \
-  X (MW_LUA_LINT_GLOBAL_IN_FUNCTION, "global set inside a function") \
+  X (MW_LUA_LINT_GLOBAL_KEPT, "global set and never set back to nil, or set inside a function") \
+  X (MW_LUA_LINT_GLOBAL_MUTATED, "field of a global that is never set, set") \
   X (MW_LUA_LINT_GLOBAL_UNDEFINED, "global read, never set, not standard") \
   X (MW_LUA_LINT_MODULE_KEPT, "required module stays in package.loaded") \
   X (MW_LUA_LINT_FIELD_UNDEFINED, "unknown field of a firmware module") \
@@ -30,7 +30,15 @@ G_DEFINE_QUARK (mw - lua - lint - error - quark, mw_lua_lint_error)
   X (MW_LUA_LINT_UNUSED_PARAM, "unused argument") \
   X (MW_LUA_LINT_UNUSED_LOOP_VAR, "unused loop variable") \
   X (MW_LUA_LINT_SET_NEVER_READ, "local variable set but never read") \
+  X (MW_LUA_LINT_REDEFINED_LOCAL, "local variable redefined in the same block") \
+  X (MW_LUA_LINT_REDEFINED_ARG, "argument redefined in the same block") \
+  X (MW_LUA_LINT_REDEFINED_LOOP_VAR, "loop variable redefined in the same block") \
+  X (MW_LUA_LINT_SHADOW_LOCAL, "local shadowing a local variable") \
+  X (MW_LUA_LINT_SHADOW_ARG, "local shadowing an argument") \
+  X (MW_LUA_LINT_SHADOW_LOOP_VAR, "local shadowing a loop variable") \
   X (MW_LUA_LINT_SHADOW_UPVALUE, "local shadowing an upvalue") \
+  X (MW_LUA_LINT_SHADOW_UPVALUE_ARG, "local shadowing an upvalue argument") \
+  X (MW_LUA_LINT_SHADOW_UPVALUE_LOOP_VAR, "local shadowing an upvalue loop variable") \
   X (MW_LUA_LINT_UNREACHABLE, "unreachable code") \
   X (MW_LUA_LINT_MANY_UPVALUES, "closure with many upvalues") \
   X (MW_LUA_LINT_CLOSURE_IN_LOOP, "closure created inside a loop") \
