@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "mw-lua-compiler.h"
 #include "mw-lua-linter.h"
 #include "mw-lua-ram-estimate.h"
@@ -687,6 +689,128 @@ test_corpus_oracles (void)
   g_assert_cmpuint (n_skipped, <, n_files / 4);
 }
 
+/* Table-driven cases for what luacheck and Moonwire both check, luacheck (Debian's lua-check)
+ * as the oracle: inline options (luacheck's grammar: push/pop, `no unused`, `unused args`,
+ * `new globals`, `read globals`, `not globals`, `ignore`/`only`/`enable` patterns, remarks in
+ * parentheses, a comment beside code covering its line, alone covering the rest of its
+ * function), redefined and shadowed locals, mutated and undefined globals, `arg`. Both lint
+ * each case with --std=lua51; findings of the compared codes must be equal, columns included. */
+static const char *const luacheck_cases[] = {
+  /* inline options: push/pop, switches */
+  "-- luacheck: push no unused\nlocal b = 2\nlocal function g(y) end\n-- luacheck: pop\n"
+  "local c = 3\nreturn g\n",
+  "-- luacheck: no unused args\nlocal function f(a, b) local c end\nlocal function g()\n"
+  "  -- luacheck: unused args\n  return function(d) end\nend\nlocal function h(e) end\n"
+  "return f, g, h\n",
+  "-- luacheck: new globals alpha, read globals beta (the second one only reads)\n"
+  "alpha = beta\ngamma.x = 1\nprint(arg, delta)\nlocal function f()\n"
+  "  -- luacheck: new read globals delta\n  return delta, beta\nend\nreturn f\n",
+  "local function display(sck, response) -- luacheck: no unused\n  local x = 1\nend\n"
+  "for i = 1, 3 do print(\"x\") end -- luacheck: no unused\nfor i = 1, 3 do print(\"y\") end\n"
+  "local t = {} -- luacheck: ignore t\nlocal u = {} -- luacheck: ignore 2/u\nreturn display\n",
+  "-- luacheck: push ignore 4\nlocal x = 1\nlocal x = 2\n-- luacheck: pop\nlocal y = x\n"
+  "local y = y\nlocal function f(a)\n  local a = a\n  return a\nend\ndo\n"
+  "  -- luacheck: redefined\n  local y = 3\n  print(y)\nend\nreturn f\n",
+  "-- luacheck: only 21\nlocal a = 1\nlocal a = 2\nunknown_global()\n"
+  "local function f(b) return 1 end\nreturn f\n",
+  "local function f()\n  -- luacheck: ignore\n  local a\nend\nlocal b\nlocal function g()\n"
+  "  -- luacheck: push ignore 211\n  local c\n  -- luacheck: pop\n  local d\nend\n"
+  "-- luacheck: ignore 211 (explained in parentheses)\nlocal e\nreturn f, g\n",
+  "-- luacheck: ignore 21/_.* tmp\nlocal tmp = 1\nlocal function f(tmp2) end\n"
+  "local x = 1; -- luacheck: enable 211\nreturn f\n",
+  "-- luacheck: globals node, read globals wifi.sta\nprint(node, wifi, sntp)\n"
+  "-- luacheck: not globals node\nprint(node)\n",
+  /* an unknown option: the comment is ignored as a whole */
+  "local a = 1 -- luacheck: ignore 211, frobnicate\nlocal b = 2 -- luacheck: std lua51\n",
+  /* a pop without a push, an unpaired push in a function */
+  "-- luacheck: pop\nlocal a\nlocal function f()\n  -- luacheck: push ignore\n  local b\nend\n"
+  "local c\nreturn f\n",
+  /* redefined and shadowed locals: same block, same function, enclosing function */
+  "local x = 1\nlocal x = x\nlocal function f(a, b)\n  local a = b\n  for i = 1, a do\n"
+  "    local i = i\n    if i then local b = 1; print(b) end\n  end\n"
+  "  return function(x) local a = x; return a end\nend\nreturn f, x\n",
+  "for k, v in pairs({}) do\n  local v = v\n  repeat local k = k; print(k) until true\n"
+  "  print(v)\nend\nlocal function m(self) local self = self; return self end\nreturn m\n",
+  /* globals: mutated, undefined, `arg` of the interpreter */
+  "cfg.x = 1\ncfg.y.z = 2\nfunction cfg.f() end\nfunction cfg2:m() return self end\nprint(cfg.q, "
+  "arg)\n"
+  "local t = {}\nt.x = 1\n",
+  /* a forward-declared local set once to a function, never read */
+  "local f\nf = function() end\nlocal g\ng = 1\nlocal h = 1\nh = 2\n",
+};
+
+static void
+test_luacheck_cases (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mw-lint-XXXXXX", &error);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (NULL);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (MwLuaLintOptions) o = mw_lua_lint_options_new ();
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  static const char *const compared[] = { "112", "113", "211", "212", "213", "231",
+                                          "411", "412", "413", "421", "422", "423",
+                                          "431", "432", "433", "511", NULL };
+
+  g_assert_no_error (error);
+  g_ptr_array_add (argv, (gpointer) "luacheck");
+  g_ptr_array_add (argv, (gpointer) "--no-config");
+  g_ptr_array_add (argv, (gpointer) "--no-cache");
+  g_ptr_array_add (argv, (gpointer) "--std=lua51");
+  g_ptr_array_add (argv, (gpointer) "--formatter=plain");
+  g_ptr_array_add (argv, (gpointer) "--codes");
+  for (gsize i = 0; i < G_N_ELEMENTS (luacheck_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("case%02" G_GSIZE_FORMAT ".lua", i);
+      char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_true (g_file_set_contents (path, luacheck_cases[i], -1, NULL));
+      g_ptr_array_add (paths, path);
+      g_ptr_array_add (argv, path);
+    }
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                     NULL, &error))
+    g_error ("cannot run luacheck: %s (run scripts/bootstrap)", error->message);
+  lines = g_strsplit (out, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      g_auto (GStrv) parts = g_strsplit (*l, ":", 4);
+      char code[4] = { 0 };
+
+      if (g_strv_length (parts) == 4 && sscanf (parts[3], " (W%3[0-9])", code) == 1
+          && g_strv_contains (compared, code))
+        {
+          g_autofree char *base = g_path_get_basename (parts[0]);
+          g_ptr_array_add (want, g_strdup_printf ("%s:%s:%s: W%s", base, parts[1], parts[2], code));
+        }
+    }
+  g_assert_true (mw_lua_lint_options_set_std (o, "lua51", NULL));
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autoptr (MwLuaTree) tree = parse_file (paths->pdata[i]);
+      g_autoptr (GPtrArray) diags = mw_lua_lint_tree (tree, o);
+      g_autofree char *base = g_path_get_basename (paths->pdata[i]);
+
+      for (guint d = 0; d < diags->len; d++)
+        {
+          const MwLuaDiagnostic *diag = diags->pdata[d];
+          if (g_strv_contains (compared, diag->code + 1))
+            g_ptr_array_add (
+              got, g_strdup_printf ("%s:%u:%u: %s", base, diag->line, diag->column, diag->code));
+        }
+      g_assert_cmpint (g_unlink (paths->pdata[i]), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_test_message ("%" G_GSIZE_FORMAT " cases, %u findings agree with luacheck",
+                  G_N_ELEMENTS (luacheck_cases), want->len);
+  g_assert_cmpuint (want->len, >=, 30);
+  check_same ("luacheck cases", want, got);
+}
+
 /* One luacheck finding or one of ours: "path:line:col" and the name it concerns. */
 typedef struct
 {
@@ -1073,6 +1197,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/lint/cross-file", test_cross_file);
   g_test_add_func ("/mw/lua/lint/estimate-bytes", test_estimate_bytes);
   g_test_add_func ("/mw/lua/lint/corpus-oracles", test_corpus_oracles);
+  g_test_add_func ("/mw/lua/lint/luacheck-cases", test_luacheck_cases);
   g_test_add_func ("/mw/lua/lint/luacheck-per-code", test_luacheck_per_code);
   g_test_add_func ("/mw/lua/lint/corpus-no-crash", test_corpus_no_crash);
   return g_test_run ();

@@ -211,11 +211,7 @@ value_bytes (MwLuaLintFile *file, MwLuaNode *value)
 static gboolean
 declared (MwLuaLintFile *file, const char *name, guint token, gboolean reading)
 {
-  const MwLuaLintOptions *o = file->run->options;
-
-  return g_hash_table_contains (o->globals, name)
-         || (reading && g_hash_table_contains (o->read_globals, name))
-         || mw_lua_lint_file_declares (file, name, token, reading);
+  return mw_lua_lint_file_declares (file, name, token, reading);
 }
 
 static void
@@ -229,7 +225,7 @@ report_kept (MwLuaLintFile *file, const char *name, guint token, MwLuaNode *valu
   const char *missing_local = "";
 
   if (g_hash_table_contains (file->run->cleared_globals, name)
-      || mw_lua_lint_std_has (file->run->options->std_sets, name)
+      || mw_lua_lint_std_has (mw_lua_lint_file_std (file, token), name)
       || g_hash_table_contains (file->reported, key))
     return;
   g_hash_table_add (file->reported, g_steal_pointer (&key));
@@ -326,9 +322,11 @@ globals_enter (MwLuaNode *node, gpointer data)
       g_autofree char *module = mw_lua_lint_token_string (file, node->kids[0]->token);
       g_autofree char *field = mw_lua_lint_token_string (file, node->token);
 
-      if (!mw_lua_lint_std_is_module (file->run->options->std_sets, module)
+      guint std = mw_lua_lint_file_std (file, node->token);
+
+      if (!mw_lua_lint_std_is_module (std, module)
           || g_hash_table_contains (file->run->set_globals, module)
-          || mw_lua_lint_std_has_field (file->run->options->std_sets, module, field))
+          || mw_lua_lint_std_has_field (std, module, field))
         return TRUE;
       /* the removed static timer API has its own rule (W805) */
       if (strcmp (module, "tmr") == 0 && g_strv_contains (removed_tmr, field))
@@ -371,7 +369,6 @@ void
 mw_lua_lint_globals (MwLuaLintFile *file)
 {
   GArray *refs = mw_lua_tree_get_globals (file->tree);
-  const MwLuaLintOptions *o = file->run->options;
   g_autoptr (GHashTable) mutated = g_hash_table_new (NULL, NULL);
   GHashTableIter iter;
   gpointer key;
@@ -386,13 +383,13 @@ mw_lua_lint_globals (MwLuaLintFile *file)
         {
           /* a global some main chunk sets is meant to be one; W111 still counts its RAM */
           if (ref->func->parent != NULL && !declared (file, ref->name, ref->token, FALSE)
-              && !mw_lua_lint_std_has (o->std_sets, ref->name)
+              && !mw_lua_lint_std_has (mw_lua_lint_file_std (file, ref->token), ref->name)
               && !g_hash_table_contains (file->run->top_globals, ref->name))
             g_hash_table_add (file->in_function, GUINT_TO_POINTER (ref->token + 1));
           continue;
         }
       if (g_hash_table_contains (file->run->set_globals, ref->name)
-          || mw_lua_lint_std_has (o->std_sets, ref->name)
+          || mw_lua_lint_std_has (mw_lua_lint_file_std (file, ref->token), ref->name)
           || declared (file, ref->name, ref->token, TRUE))
         continue;
       if (g_hash_table_contains (mutated, GUINT_TO_POINTER (ref->token + 1)))
