@@ -2,7 +2,7 @@
 #include "mw-config.h"
 
 #include "mw-repl-private.h"
-#include "mw-lua-snippet.h"
+#include "mw-board-lua.h"
 
 #include <string.h>
 
@@ -239,6 +239,9 @@ mw_repl_retry_garbled (MwRepl *self, MwReplCommand *cmd)
     self->retry = cmd;
   else
     g_queue_push_head (&self->queue, cmd);
+  /* The breaker's prompt may never be seen as an answer (it can arrive in the read that
+   * sent the breaker): arm the grace timer now, or the command waits forever. */
+  mw_repl_process_queue (self);
 }
 
 static gboolean
