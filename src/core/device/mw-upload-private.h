@@ -77,6 +77,8 @@ void mw_upload_stop_timer (MwUploadJob *up);
 void mw_upload_arm_timer (GTask *task, guint ms, GSourceFunc func);
 void mw_upload_fail (GTask *task, GError *error);
 void mw_upload_succeed (GTask *task);
+/* Fails with what a board's refusal means for the upload; `done`: bytes written so far. */
+void mw_upload_fail_reply (GTask *task, MwBoardReply code, const char *message, gsize done);
 void mw_upload_report_progress (MwUploadJob *up);
 
 /* mw-upload-block.c */
