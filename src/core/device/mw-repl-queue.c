@@ -3,6 +3,7 @@
 
 #include "mw-repl-private.h"
 #include "mw-board-lua.h"
+#include "mw-retry-policy.h"
 
 #include <string.h>
 
@@ -216,7 +217,7 @@ mw_repl_start_command (MwRepl *self, MwReplCommand *cmd)
 void
 mw_repl_retry_garbled (MwRepl *self, MwReplCommand *cmd)
 {
-  if (++cmd->attempts > 3)
+  if (++cmd->attempts > mw_retry_policy_get_default ()->garbled_line_resends)
     {
       mw_repl_write_breaker (self);
       self->await_prompt = TRUE;

@@ -46,7 +46,7 @@ mw_upload_start_recovery (GTask *task)
   MwUploadJob *up = g_task_get_task_data (task);
   guint8 fill[2 * MW_UPLOAD_BLOCK];
 
-  if (++up->stats.recoveries > MW_UPLOAD_MAX_RECOVERIES)
+  if (++up->stats.recoveries > up->retry->recoveries)
     {
       mw_upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL,
                                          "%s: too many transmission errors; the file on the "
@@ -72,7 +72,7 @@ on_recover_timeout (gpointer user_data)
   MwUploadJob *up = g_task_get_task_data (task);
 
   g_clear_pointer (&up->timer, g_source_unref);
-  if (++up->recover_timeouts < 2)
+  if (up->recover_timeouts++ < up->retry->abort_resends)
     {
       /* the abort itself may have lost a byte: once more */
       mw_upload_start_recovery (task);
@@ -117,7 +117,7 @@ handle_ack (GTask *task, const char *body)
   MwUploadJob *up = g_task_get_task_data (task);
   MwUploadAck ack;
 
-  if (body[0] == 'V' && up->restarts++ < 2)
+  if (body[0] == 'V' && up->restarts++ < up->retry->verify_restarts)
     {
       /* Every block acknowledged, yet the whole file disagrees: a constant of the setup
        * may have been garbled on the way in. Start again from the first block. */
@@ -144,7 +144,7 @@ handle_ack (GTask *task, const char *body)
     {
       up->next = MIN (up->confirmed, ack.expected);
       up->in_flight = 0;
-      if (++up->bad_in_a_row >= MW_UPLOAD_MAX_BAD_IN_A_ROW)
+      if (++up->bad_in_a_row >= up->retry->bad_acks_in_a_row)
         {
           mw_upload_start_recovery (task);
           return;
@@ -168,7 +168,7 @@ handle_ack (GTask *task, const char *body)
         up->ok[i] = FALSE;
       up->confirmed = MIN (up->confirmed, from);
       up->next = MIN (up->next, from);
-      if (++up->bad_in_a_row >= MW_UPLOAD_MAX_BAD_IN_A_ROW)
+      if (++up->bad_in_a_row >= up->retry->bad_acks_in_a_row)
         {
           mw_upload_start_recovery (task);
           return;
@@ -341,7 +341,8 @@ on_setup_done (GObject *source, GAsyncResult *result, gpointer user_data)
           mw_upload_fail_reply (task, code, message, 0);
           g_error_free (error);
         }
-      else if (up->setup_failures++ < 3 && mw_repl_get_state (up->repl) != MW_REPL_STATE_SILENT
+      else if (up->setup_failures++ < up->retry->setup_resends
+               && mw_repl_get_state (up->repl) != MW_REPL_STATE_SILENT
                && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
                && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED)
                && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -430,6 +430,7 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
   up->progress_data = progress_data;
   up->stats.bytes = up->len;
   up->step = MW_UPLOAD_STEP_LOCK;
+  up->retry = mw_retry_policy_get_default ();
   if (!mw_lua_check_file_name (name, &error))
     {
       up->failure = error;
