@@ -6,7 +6,8 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "mw-lua-snippet.h"
+#include "mw-board-lua.h"
+#include "mw-device.h"
 #include "mw-repl-parser.h"
 #include "mw-test-board.h"
 
@@ -364,14 +365,6 @@ test_names (void)
     }
 }
 
-static void
-test_adler (void)
-{
-  /* The classic Adler-32 check value of "Wikipedia". */
-  g_assert_cmphex (mw_adler32_update (MW_ADLER32_INIT, (const guint8 *) "Wikipedia", 9), ==,
-                   0x11E60398);
-}
-
 /* ---- banners (facts §1) ---- */
 
 static void
@@ -664,7 +657,6 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/mw/repl/quote-prefix", test_quote_prefix);
   g_test_add_func ("/mw/repl/names", test_names);
-  g_test_add_func ("/mw/repl/adler32", test_adler);
   g_test_add_func ("/mw/repl/banner", test_banner);
   g_test_add_data_func ("/mw/repl/exec/3.0", GINT_TO_POINTER (3), test_exec);
   g_test_add_data_func ("/mw/repl/exec/2.x", GINT_TO_POINTER (2), test_exec);
