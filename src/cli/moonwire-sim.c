@@ -186,12 +186,12 @@ main (int argc, char **argv)
       g_printerr ("moonwire-sim: %s\n", error->message);
       return 1;
     }
-  printf ("%s\n", mw_sim_get_path (sim));
-  fflush (stdout);
-
+  /* The handlers before the path: whoever reads the path may stop us at once. */
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
+  printf ("%s\n", mw_sim_get_path (sim));
+  fflush (stdout);
   g_main_loop_run (loop);
   mw_sim_stop (sim);
   return 0;
