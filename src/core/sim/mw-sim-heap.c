@@ -1,4 +1,5 @@
-/* mw-sim-heap.c: the capped allocator charging ESP8266 object sizes (docs/firmware.md section 3). */
+/* mw-sim-heap.c: the capped allocator charging ESP8266 object sizes (docs/firmware.md section 3).
+ */
 #include "mw-sim-heap.h"
 
 #include <stdlib.h>
