@@ -122,6 +122,14 @@ static const ParserCase parser_cases[] = {
     "C(lua: cannot open init.lua\r\n> )P" },
   /* facts §1: the ROM's 74880-baud output reads as garbage at 115200 */
   { "rom-noise", NULL, S ("\xe0\x90\xf2\x8e\x83\xfe\x8c\x9e\xf0\x12"), "RX" },
+  /* one restart, not two: the noise, then the banner (its first bytes in the noise's read) */
+  { "rom-noise-then-banner", NULL,
+    S ("\xe0\x90\xf2\x8e\x83\xfe\x8c\x9e\xf0\x12\r\nNodeMCU 3.0.0.0 built with moonwire-sim\r\n"
+       "\tbranch: release\r\n build 2021-01-01 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\r\n"
+       "cannot open init.lua: \r\n> "),
+    "RXC(NodeMCU 3.0.0.0 built with moonwire-sim\r\n\tbranch: release\r\n build 2021-01-01 "
+    "powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\r\n)N"
+    "C(cannot open init.lua: \r\n> )P" },
   { "rom-text", NULL, S ("ets Jan  8 2013,rst cause:2, boot mode:(3,6)\r\n"),
     "C(ets Jan  8 2013,rst cause:2, boot mode:(3,6)\r\n)R" },
 };
