@@ -214,8 +214,11 @@ on_sync_done (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   if (data->flags & MW_BOARD_CONNECT_PROBE)
-    mw_device_probe_async (self->device, g_task_get_cancellable (task), on_probe_done,
-                           g_steal_pointer (&task));
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      mw_device_probe_async (self->device, cancellable, on_probe_done, g_steal_pointer (&task));
+    }
   else
     connected_now (task);
 }
