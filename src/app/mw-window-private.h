@@ -42,7 +42,7 @@ struct _MwWindow
   guint untitled_count;
   gboolean closing;
 
-  MwConnection *connection;
+  MwBoard *board;
   gboolean connecting;
   GCancellable *op_cancellable; /* the running upload or run; win.cancel cancels it */
   GPtrArray *upload_queue; /* paths dropped on the file browser, still to upload */

@@ -678,8 +678,8 @@ mw_window_setup (MwWindow *self)
   port = g_settings_get_string (self->settings, "default-port");
   default_port = *port != '\0' ? port : NULL;
   _mw_window_fill_ports (self, default_port);
-  mw_connection_set_heap_interval (self->connection,
-                                   g_settings_get_uint (self->settings, "heap-interval"));
+  mw_board_set_heap_interval (self->board,
+                              g_settings_get_uint (self->settings, "heap-interval") * 1000);
   _mw_window_update_device_actions (self);
 
   g_settings_bind_with_mapping (self->settings, "baud", self->baud_combo, "active-id",
@@ -707,12 +707,12 @@ mw_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->op_cancellable);
   g_clear_object (&self->op_cancellable);
-  if (self->connection != NULL)
+  if (self->board != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->connection, self);
-      mw_connection_disconnect (self->connection);
+      g_signal_handlers_disconnect_by_data (self->board, self);
+      mw_board_disconnect (self->board);
     }
-  g_clear_object (&self->connection);
+  g_clear_object (&self->board);
   g_clear_pointer (&self->upload_queue, g_ptr_array_unref);
   _mw_window_clear_console_lines (self);
   g_clear_pointer (&self->pending_jump, g_free);
@@ -844,9 +844,9 @@ mw_window_get_progress (MwWindow *self)
   return gtk_progress_bar_get_fraction (self->progress_bar);
 }
 
-MwConnection *
-mw_window_get_connection (MwWindow *self)
+MwBoard *
+mw_window_get_board (MwWindow *self)
 {
   g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
-  return self->connection;
+  return self->board;
 }

@@ -28,7 +28,7 @@ static MwApplication *app;
 static gboolean
 connected (gpointer data)
 {
-  return mw_connection_is_connected (mw_window_get_connection (data));
+  return mw_board_is_connected (mw_window_get_board (data));
 }
 
 typedef struct
