@@ -182,7 +182,7 @@ l_compile (lua_State *L)
   out_name = g_strdup_printf ("%.*s.lc", (int) (len - 4), name);
   out_path = mw_sim_flash_path (vm->flash, out_name);
   g_unlink (out_path);
-  ok = mw_sim_flash_reserve (vm->flash, g_bytes_get_size (bytes))
+  ok = mw_sim_flash_reserve (vm->flash, 0, g_bytes_get_size (bytes), TRUE)
        && g_file_set_contents (out_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                NULL);
   g_free (out_path);

@@ -66,6 +66,38 @@ mw_sim_vm_get (lua_State *L)
   return (MwSimVm *) ((char *) ud - G_STRUCT_OFFSET (MwSimVm, heap));
 }
 
+/* A userdata made by the simulator starts with the address of its type: a script can neither
+ * write a userdata's bytes nor make one of a given size, so the tag cannot be forged, even
+ * by a userdata that took another's metatable (docs/firmware.md section 10). */
+typedef struct
+{
+  const void *type;
+  gpointer pad; /* keeps the payload 16-byte aligned */
+} UdataHead;
+
+void *
+mw_sim_new_udata (lua_State *L, gsize size, const void *type, const char *metatable)
+{
+  UdataHead *head = lua_newuserdata (L, sizeof (UdataHead) + size);
+
+  head->type = type;
+  memset (head + 1, 0, size);
+  luaL_getmetatable (L, metatable);
+  lua_setmetatable (L, -2);
+  return head + 1;
+}
+
+void *
+mw_sim_check_udata (lua_State *L, int index, const void *type, const char *name)
+{
+  UdataHead *head = lua_touserdata (L, index);
+
+  if (head == NULL || lua_type (L, index) != LUA_TUSERDATA || lua_objlen (L, index) < sizeof *head
+      || head->type != type)
+    luaL_typerror (L, index, name);
+  return head + 1;
+}
+
 gboolean
 mw_sim_vm_has_module (MwSimVm *vm, const char *name)
 {
