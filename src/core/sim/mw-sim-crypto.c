@@ -65,27 +65,7 @@ l_fhash (lua_State *L)
   return 1;
 }
 
-static int
-l_tohex (lua_State *L)
-{
-  size_t len;
-  const guint8 *s = (const guint8 *) luaL_checklstring (L, 1, &len);
-  luaL_Buffer b;
-
-  luaL_buffinit (L, &b);
-  for (size_t i = 0; i < len; i++)
-    {
-      luaL_addchar (&b, "0123456789abcdef"[s[i] >> 4]);
-      luaL_addchar (&b, "0123456789abcdef"[s[i] & 15]);
-    }
-  luaL_pushresult (&b);
-  return 1;
-}
-
-static const luaL_Reg crypto_funcs[] = { { "hash", l_hash },
-                                         { "fhash", l_fhash },
-                                         { "toHex", l_tohex },
-                                         { NULL, NULL } };
+static const luaL_Reg crypto_funcs[] = { { "hash", l_hash }, { "fhash", l_fhash }, { NULL, NULL } };
 
 int
 mw_sim_open_crypto (lua_State *L)
