@@ -605,6 +605,17 @@ open_pty (MwSim *self, GError **error)
   return TRUE;
 }
 
+/* Whether `path` is a symlink whose target is `target` (or starts with it). */
+static gboolean
+link_points_to (const char *path, const char *target, gboolean exact)
+{
+  g_autofree char *to = g_file_read_link (path, NULL);
+
+  if (to == NULL)
+    return FALSE;
+  return exact ? strcmp (to, target) == 0 : g_str_has_prefix (to, target);
+}
+
 gboolean
 mw_sim_start (MwSim *self, GError **error)
 {
@@ -636,7 +647,22 @@ mw_sim_start (MwSim *self, GError **error)
     return FALSE;
   if (self->link)
     {
-      g_unlink (self->link);
+      GStatBuf st;
+
+      /* Only a link to a pty (ours, left by an earlier run) is replaced: a user's file or
+       * folder at the path is never deleted. */
+      if (g_lstat (self->link, &st) == 0)
+        {
+          if (!link_points_to (self->link, "/dev/pts/", FALSE))
+            {
+              g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_LINK,
+                           "cannot link %s: something else is there (only a link to a pty, "
+                           "from an earlier run, is replaced)",
+                           self->link);
+              return FALSE;
+            }
+          g_unlink (self->link);
+        }
       if (symlink (self->path, self->link) != 0)
         {
           int saved = errno;
@@ -681,7 +707,8 @@ mw_sim_stop (MwSim *self)
     }
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
-  if (self->link && self->started)
+  /* Only if it is still our link: someone may have put a file there since. */
+  if (self->link && self->started && link_points_to (self->link, self->path, TRUE))
     g_unlink (self->link);
   if (self->slave >= 0)
     close (self->slave);
