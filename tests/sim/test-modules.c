@@ -36,10 +36,18 @@ static const ModuleCase default_cases[] = {
     "pcall(node.egc.setmode, 8))",
     "4\tfalse\tbad argument #1 to '?' (invalid mode)" },
   /* node.output redirects print; node.input feeds the REPL */
+  /* app/modules/node.c node.output: print's text, and the prompt, go to a pipe whose reader
+   * runs later as a task of its own and gets the pipe */
   { "output",
-    "s='' node.output(function(t) s=s..t end, 0) print('hidden') node.output(nil) "
-    "print(#s, s:sub(1,6))",
-    "7\thidden" },
+    "s='' node.output(function(p) for r in p:reader() do s=s..r..'|' end end, 1) "
+    "print('shown') print('again')",
+    "shown\nagain" },
+  { "output-read", "node.output(nil) print(s)", "shown|again|> |" },
+  /* app/modules/pipe.c */
+  { "pipe",
+    "p=pipe.create() p:write('ab\\ncd') print(p:read(), p:read(1), #tostring(p)) "
+    "p:unread('x') print(p:read(10), p:read())",
+    "ab\tc\t1\nxd\tnil" },
   /* bit: 32-bit, signed results */
   { "bit",
     "print(bit.band(0xff, 0x0f), bit.bor(1, 2, 4), bit.bxor(5, 1), bit.bnot(0), "
