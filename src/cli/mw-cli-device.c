@@ -128,12 +128,17 @@ mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code
   if (!mw_transport_configure (transport, options->baud, &error))
     {
       *exit_code = mw_cli_report_error (command, error);
+      /* the rate the user asked for, refused by the port: a bad option (here or at open) */
+      if (g_error_matches (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_CONFIGURE))
+        *exit_code = MW_EXIT_USAGE;
       return NULL;
     }
   conn->repl = mw_repl_new (transport);
   if (!mw_repl_open (conn->repl, conn->context, &error))
     {
       *exit_code = mw_cli_report_error (command, error);
+      if (g_error_matches (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_CONFIGURE))
+        *exit_code = MW_EXIT_USAGE;
       return NULL;
     }
   if (options->reset)

@@ -14,7 +14,8 @@
  * 2^31 for 255-byte pieces, so the integer build computes them exactly. */
 #define LUA_ADLER_FILE \
   "local function s(d,a,b) for i=1,#d do a=a+d:byte(i) b=b+a end return a%%65521,b%%65521 end\n" \
-  "local f=file.open(%s,'r') if not f then uart.write(0,'-1') return end\n" \
+  "local n=%s\n" \
+  "local f=file.open(n,'r') if not f then uart.write(0,'-1') return end\n" \
   "local a,b,n=1,0,0 while true do local d=f:read(255) if not d then break end\n" \
   "n=n+#d a,b=s(d,a,b) if tmr.wdclr then tmr.wdclr() end end f:close()\n" \
   "uart.write(0,n..','..a..','..b)"
@@ -337,11 +338,12 @@ read_next (MwDevice *self, GTask *task)
   g_autofree char *q = mw_lua_quote_str (op->name);
   g_autofree char *code = NULL;
 
+  /* Names on a line of their own: a 31-byte name quoted is up to 126 bytes. */
   if (op->size < 0)
-    code = g_strdup_printf ("uart.write(0,tostring(file.list()[%s]))", q);
+    code = g_strdup_printf ("local n=%s\nuart.write(0,tostring(file.list()[n]))", q);
   else
-    code = g_strdup_printf ("local f=file.open(%s,'r') if not f then error('no such file') end "
-                            "f:seek('set',%u) local d=f:read(%d) f:close() "
+    code = g_strdup_printf ("local n=%s\nlocal f=file.open(n,'r') if not f then error('no such "
+                            "file',0) end f:seek('set',%u) local d=f:read(%d) f:close() "
                             "if d then uart.write(0,d) end",
                             q, op->data->len, READ_CHUNK);
   mw_repl_execute_async (self->repl, code, self->timeout_ms, NULL, NULL,
@@ -410,9 +412,9 @@ mw_device_remove_async (MwDevice *self, const char *name, GCancellable *cancella
     return;
   ((OpData *) g_task_get_task_data (task))->name = g_strdup (name);
   q = mw_lua_quote_str (name);
-  code = g_strdup_printf ("if not file.list()[%s] then uart.write(0,'E%d:no such file on the "
-                          "board') else file.remove(%s) end",
-                          q, MW_DEVICE_ERROR_NOT_FOUND, q);
+  code = g_strdup_printf ("local n=%s\nif not file.list()[n] then uart.write(0,'E%d:no such "
+                          "file on the board') else file.remove(n) end",
+                          q, MW_DEVICE_ERROR_NOT_FOUND);
   op_run (self, task, code);
 }
 
@@ -437,11 +439,11 @@ mw_device_rename_async (MwDevice *self, const char *from, const char *to, GCance
   ((OpData *) g_task_get_task_data (task))->name = g_strdup (from);
   qa = mw_lua_quote_str (from);
   qb = mw_lua_quote_str (to);
-  code = g_strdup_printf ("local l=file.list() if not l[%s] then uart.write(0,'E%d:no such file "
-                          "on the board') elseif l[%s] then uart.write(0,'E%d:the target "
-                          "exists') elseif not file.rename(%s,%s) then "
-                          "uart.write(0,'E%d:rename failed') end",
-                          qa, MW_DEVICE_ERROR_NOT_FOUND, qb, MW_DEVICE_ERROR_FAILED, qa, qb,
+  code = g_strdup_printf ("local a=%s\nlocal b=%s\nlocal l=file.list() if not l[a] then "
+                          "uart.write(0,'E%d:no such file on the board') elseif l[b] then "
+                          "uart.write(0,'E%d:the target exists') elseif not file.rename(a,b) "
+                          "then uart.write(0,'E%d:rename failed') end",
+                          qa, qb, MW_DEVICE_ERROR_NOT_FOUND, MW_DEVICE_ERROR_FAILED,
                           MW_DEVICE_ERROR_FAILED);
   op_run (self, task, code);
 }
@@ -468,9 +470,9 @@ mw_device_compile_async (MwDevice *self, const char *name, GCancellable *cancell
       return;
     }
   q = mw_lua_quote_str (name);
-  code = g_strdup_printf ("if not file.list()[%s] then uart.write(0,'E%d:no such file on the "
-                          "board') else node.compile(%s) end",
-                          q, MW_DEVICE_ERROR_NOT_FOUND, q);
+  code = g_strdup_printf ("local n=%s\nif not file.list()[n] then uart.write(0,'E%d:no such "
+                          "file on the board') else node.compile(n) end",
+                          q, MW_DEVICE_ERROR_NOT_FOUND);
   op_run (self, task, code);
 }
 
@@ -532,11 +534,37 @@ mw_device_run_async (MwDevice *self, const char *name, guint timeout_ms, MwReplO
   if (!check_name_or_fail (task, name))
     return;
   q = mw_lua_quote_str (name);
-  code = g_strdup_printf ("if not file.list()[%s] then error('no such file on the board: '..%s) "
-                          "end dofile(%s)",
-                          q, q, q);
+  /* error(..., 0): the message is ours, with no position in the wrapper */
+  code = g_strdup_printf ("local n=%s\nif not file.list()[n] then error('no such file on the "
+                          "board: '..n,0) end dofile(n)",
+                          q);
   mw_repl_execute_async (self->repl, code, timeout_ms, output, output_data, cancellable,
                          on_exec_done, task);
+}
+
+/* A user's code goes to the board as data: quoted pieces of at most one line each, joined and
+ * loaded there as the chunk "stdin". Typed lines would lose what the firmware's line reader
+ * drops or changes (an empty line never reaches Lua, docs/firmware.md section 1; a BS or DEL
+ * erases), and a wrapper around the code would shift its line numbers and hide its `...`;
+ * loaded this way the chunk is exactly the user's, with Lua's own line numbers, and a line may
+ * be of any length. */
+static char *
+exec_loader (const char *code)
+{
+  GString *out = g_string_new ("local t={}\n");
+  const guint8 *data = (const guint8 *) code;
+  gsize len = strlen (code);
+  gsize pos = 0;
+
+  while (pos < len)
+    {
+      g_string_append (out, "t[#t+1]=");
+      pos += mw_lua_quote_prefix (data + pos, len - pos, MW_REPL_MAX_LINE - 8, out);
+      g_string_append_c (out, '\n');
+    }
+  g_string_append (out, "local f,e=loadstring(table.concat(t),\"=stdin\") t=nil\n"
+                        "if not f then error(e,0) end f()");
+  return g_string_free (out, FALSE);
 }
 
 void
@@ -545,12 +573,26 @@ mw_device_exec_async (MwDevice *self, const char *code, guint timeout_ms, MwRepl
                       gpointer user_data)
 {
   GTask *task;
+  g_autoptr (MwLuaTree) tree = NULL;
+  const MwLuaDiagnostic *syntax;
+  g_autofree char *loader = NULL;
 
   g_return_if_fail (MW_IS_DEVICE (self));
   g_return_if_fail (code != NULL);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mw_device_exec_async);
-  mw_repl_execute_async (self->repl, code, timeout_ms, output, output_data, cancellable,
+  /* Syntax errors are found here, with Lua's message, before the board is involved. */
+  tree = mw_lua_tree_parse ("stdin", code, strlen (code), 0);
+  if ((syntax = mw_lua_tree_get_error (tree)) != NULL)
+    {
+      g_autofree char *message = mw_lua_diagnostic_format (syntax, "stdin");
+
+      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s", message);
+      g_object_unref (task);
+      return;
+    }
+  loader = exec_loader (code);
+  mw_repl_execute_async (self->repl, loader, timeout_ms, output, output_data, cancellable,
                          on_exec_done, task);
 }
 
