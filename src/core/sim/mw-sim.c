@@ -42,6 +42,7 @@ struct _MwSim
   GMainLoop *loop;
   gboolean started;
   gboolean stopped;
+  gint stopping; /* atomic: the board thread should stop what it is waiting for */
 
   /* board thread only */
   MwSimVm *vm;
@@ -80,7 +81,8 @@ mw_sim_options_init (MwSimOptions *options)
     .baud = 115200,
     .heap = 44 * 1024,
     .fs_size = 3 * 1024 * 1024,
-    .wdt_ms = 500,
+    .wdt_ms = 3200,
+    .vm_ips = 1000000,
     .seed = 1,
   };
 }
@@ -538,6 +540,9 @@ board_thread (gpointer data)
   self->vm->number_type = self->opts.integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
   self->vm->heap_size = self->opts.heap;
   self->vm->wdt_ms = self->opts.wdt_ms;
+  self->vm->vm_ips = self->opts.vm_ips;
+  self->vm->realtime = self->opts.baud_limit;
+  self->vm->stopping = &self->stopping;
   self->vm->verbose = self->opts.verbose;
   self->vm->modules =
     g_strsplit (self->opts.modules ? self->opts.modules : MW_SIM_DEFAULT_MODULES, ",", -1);
@@ -629,8 +634,8 @@ mw_sim_start (MwSim *self, GError **error)
       return FALSE;
     }
   if (self->opts.baud == 0 || self->opts.heap < 1024 || self->opts.fs_size == 0
-      || self->opts.wdt_ms == 0 || self->opts.drop_rate < 0 || self->opts.drop_rate > 1
-      || self->opts.corrupt_rate < 0 || self->opts.corrupt_rate > 1)
+      || self->opts.wdt_ms == 0 || self->opts.vm_ips == 0 || self->opts.drop_rate < 0
+      || self->opts.drop_rate > 1 || self->opts.corrupt_rate < 0 || self->opts.corrupt_rate > 1)
     {
       g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_OPTIONS, "simulator options out of range");
       return FALSE;
@@ -694,6 +699,7 @@ mw_sim_stop (MwSim *self)
   if (self->stopped)
     return;
   self->stopped = TRUE;
+  g_atomic_int_set (&self->stopping, 1);
   if (self->thread)
     {
       GSource *quit = g_idle_source_new ();
