@@ -168,6 +168,9 @@ marker_color (MwHeapMarkerKind kind, GdkRGBA *color)
       case MW_HEAP_MARKER_RUN:
         gdk_rgba_parse (color, "#33d17a");
         break;
+      case MW_HEAP_MARKER_SNAPSHOT:
+        gdk_rgba_parse (color, "#9141ac");
+        break;
       case MW_HEAP_MARKER_RESET:
       default:
         gdk_rgba_parse (color, "#e66100");

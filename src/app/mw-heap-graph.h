@@ -20,6 +20,7 @@ typedef enum
   MW_HEAP_MARKER_UPLOAD,
   MW_HEAP_MARKER_RUN,
   MW_HEAP_MARKER_RESET,
+  MW_HEAP_MARKER_SNAPSHOT, /* a heap snapshot (the Memory view) */
 } MwHeapMarkerKind;
 
 typedef struct
