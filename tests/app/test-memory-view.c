@@ -147,6 +147,7 @@ test_snapshot_compare (void)
   g_assert_cmpstr (mw_memory_view_get_status (MW_MEMORY_VIEW (view)), ==,
                    "Since the previous snapshot: 1 change; the largest _G.leak +4088 bytes, "
                    "+80 objects");
+  mw_test_spin (300);
   {
     g_autofree char *shot = mw_test_screenshot (window, "moonwire-memory-compare.png");
 
@@ -179,6 +180,7 @@ test_snapshot_compare (void)
     g_assert_cmpstr (open_name, ==, "stdin");
     g_assert_cmpuint (open_line, ==, 2);
   }
+  mw_test_spin (300);
   {
     g_autofree char *shot = mw_test_screenshot (window, "moonwire-memory.png");
 
