@@ -3,6 +3,7 @@
 #include "mw-config.h"
 
 #include <string.h>
+#include <zlib.h>
 
 #include "mw-device.h"
 #include "mw-upload.h"
@@ -242,7 +243,7 @@ test_operations (gconstpointer data)
     mw_device_wait (device, &r);
     g_assert_true (mw_device_checksum_finish (device, r, &size, &adler, &error));
     g_assert_cmpint (size, ==, 5);
-    g_assert_cmphex (adler, ==, mw_adler32_update (MW_ADLER32_INIT, (const guint8 *) "short", 5));
+    g_assert_cmphex (adler, ==, adler32_z (1, (const guint8 *) "short", 5));
   }
 
   /* fsinfo */

@@ -7,7 +7,7 @@
 #include "mw-lua-chunk.h"
 #include "mw-lua-ram-estimate.h"
 #include "mw-lua-compiler.h"
-#include "mw-lua-snippet.h"
+#include "mw-board-lua.h"
 
 /* The walker. `_mwh(path, ...)` answers, for each path (steps from a root: G globals, R the
  * registry, s/n/b a string/number/boolean key, k/v the key/value of the i-th entry in next()
