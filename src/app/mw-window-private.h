@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "mw-memory-view.h"
 #include "mw-window.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,7 @@ struct _MwWindow
   GtkStack *bottom_stack;
   MwConsole *console;
   MwHeapGraph *heap_graph;
+  MwMemoryView *memory_view;
   MwProblemsView *problems_view;
   MwFileBrowser *file_browser;
   MwBoardPanel *board_panel;
