@@ -28,6 +28,8 @@ struct _MwReplParser
   gsize term_pos; /* bytes of \x02E<token> matched in PAYLOAD */
   GString *banner; /* non-NULL while collecting */
   gboolean foreign; /* non-blank console text came while our echo was pending */
+  gboolean detour; /* inside a line the board printed in the middle of our echo */
+  gboolean echo_midline; /* our echo seemed to start after other text on its line */
   char reply_token[MW_REPL_TOKEN_LEN + 1]; /* the reply we wait for, or "" */
   gboolean booting;
 };
@@ -77,6 +79,7 @@ mw_repl_parser_expect_echo (MwReplParser *parser, const char *line, gsize len)
   parser->echo_pos = 0;
   g_byte_array_append (parser->echo, (const guint8 *) line, len);
   parser->foreign = FALSE;
+  parser->detour = FALSE;
 }
 
 void
@@ -99,6 +102,7 @@ mw_repl_parser_clear_echo (MwReplParser *parser)
   g_byte_array_set_size (parser->echo, 0);
   parser->echo_pos = 0;
   parser->foreign = FALSE;
+  parser->detour = FALSE;
 }
 
 gsize
@@ -114,6 +118,7 @@ mw_repl_parser_reset (MwReplParser *parser)
   g_string_truncate (parser->line, 0);
   g_byte_array_set_size (parser->echo, 0);
   parser->echo_pos = 0;
+  parser->detour = FALSE;
   parser->mark_len = 0;
   g_byte_array_set_size (parser->body, 0);
   g_byte_array_set_size (parser->payload, 0);
@@ -312,6 +317,14 @@ stale_check (MwReplParser *parser, GPtrArray *events)
       parser->foreign = FALSE;
       push (events, MW_REPL_EVENT_GARBLED, NULL);
     }
+  /* A prompt while our echo stopped half-way: the board read another line than ours. */
+  else if (parser->echo_pos > 0 && parser->echo_pos < parser->echo->len)
+    {
+      g_byte_array_set_size (parser->echo, 0);
+      parser->echo_pos = 0;
+      parser->detour = FALSE;
+      push (events, MW_REPL_EVENT_GARBLED, NULL);
+    }
 }
 
 static void
@@ -319,13 +332,23 @@ text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
 {
   /* Our own echo: skip it (CR and LF in either order count as the newline). Bytes before
    * the echo starts (a prompt owed to earlier input, a timer print) pass through and keep
-   * the expectation; a divergence once the echo has started ends it. */
-  if (parser->echo_pos < parser->echo->len)
+   * the expectation. A divergence once the echo has started is either a line the board
+   * printed between two reads of its input task (a timer's print: the firmware echoes each
+   * byte as it reads it, docs/firmware.md section 1), after which our echo goes on, or our
+   * line read wrongly; the next prompt tells which (stale_check). */
+  if (parser->detour)
+    {
+      if (c == '\n')
+        parser->detour = FALSE;
+    }
+  else if (parser->echo_pos < parser->echo->len)
     {
       guint8 want = parser->echo->data[parser->echo_pos];
 
       if (c == want)
         {
+          if (parser->echo_pos == 0)
+            parser->echo_midline = line_has_text (parser->line);
           parser->echo_pos++;
           if (c == '\n')
             g_string_truncate (parser->line, 0);
@@ -334,13 +357,19 @@ text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
       if (c == '\r' && parser->echo_pos > 0
           && (want == '\n' || parser->echo->data[parser->echo_pos - 1] == '\n'))
         return;
-      if (parser->echo_pos > 0)
+      if (parser->echo_pos > 0 && parser->echo_midline)
         {
-          g_byte_array_set_size (parser->echo, 0);
+          /* Not our echo after all, only bytes of other text that looked like its start
+           * ("tick" holds the "i" of "if ..."): they are console text, and our echo may
+           * still start with this byte. */
+          g_byte_array_append (parser->console, parser->echo->data, parser->echo_pos);
+          g_string_append_len (parser->line, (const char *) parser->echo->data, parser->echo_pos);
           parser->echo_pos = 0;
-          flush_console (parser, events);
-          push (events, MW_REPL_EVENT_GARBLED, NULL);
+          text_byte (parser, c, events);
+          return;
         }
+      if (parser->echo_pos > 0)
+        parser->detour = c != '\n';
       else if (c == '\n' && line_has_text (parser->line))
         parser->foreign = TRUE; /* a whole line that is not our echo */
     }
