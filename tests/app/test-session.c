@@ -20,7 +20,8 @@ static MwApplication *app;
   "NodeMCU 3.0.0.0 built with moonwire-sim\n" \
   "\tbranch: release\n" \
   "\tcommit: 0000000000000000000000000000000000000000\n" \
-  "\tRelease: 3.0-release\n" \
+  "\trelease: 3.0-release\n" \
+  "\trelease DTS: 202101010000\n" \
   "\tSSL: false\n" \
   "\tbuild type: float\n" \
   "\tLFS: 0x0 bytes total capacity\n" \
@@ -108,6 +109,8 @@ test_transcript (void)
                                         "stack traceback:\n"
                                         "\t[C]: in function 'error'\n"
                                         "\tstdin:1: in main chunk\n"
+                                        "\t[C]: ?\n"
+                                        "\t[C]: ?\n"
                                         "> node.restart()\n"
                                         "[the board restarted]\n" BANNER "> =2+2\n"
                                         "4\n"
@@ -131,7 +134,7 @@ test_transcript (void)
   type_line (window, "x=", "x=\n>> ");
   type_line (window, "print('a')", "a\n> ");
   type_line (window, "x=)", "')'\n> ");
-  type_line (window, "error('boom')", "main chunk\n> ");
+  type_line (window, "error('boom')", "in main chunk\n\t[C]: ?\n\t[C]: ?\n> ");
   type_line (window, "node.restart()", "cannot open init.lua: \n> ");
   type_line (window, "=2+2", "4\n> ");
   /* Ctrl+Enter on a selection of three lines: sent one by one. */
