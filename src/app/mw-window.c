@@ -164,7 +164,9 @@ update_title (MwWindow *self)
       else
         subtitle = g_steal_pointer (&title);
     }
-  gtk_header_bar_set_subtitle (self->header_bar, subtitle);
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), subtitle);
 }
 
 static void
@@ -749,6 +751,7 @@ mw_window_class_init (MwWindowClass *klass)
                                                "/org/moonwire/Moonwire/ui/mw-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, MwWindow, name)
   BIND (header_bar);
+  BIND (subtitle_label);
   BIND (port_combo);
   BIND (baud_combo);
   BIND (connect_button);
