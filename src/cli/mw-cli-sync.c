@@ -2,8 +2,10 @@
 #include "mw-config.h"
 
 #include <stdio.h>
+#include <zlib.h>
 
 #include "mw-cli-commands.h"
+#include "mw-cli-files.h"
 #include "mw-cli-device.h"
 #include "mw-cli-pipeline.h"
 
@@ -91,7 +93,7 @@ mw_cli_sync (int argc, char **argv)
       guint32 adler = 0;
 
       g_clear_error (&error);
-      if (!g_file_get_contents (path, &contents, &len, &error))
+      if (!mw_cli_read_file (path, MW_CLI_MAX_UPLOAD, "an upload", &contents, &len, &error))
         {
           mw_cli_note_error ("sync", error, &status);
           continue;
@@ -122,8 +124,7 @@ mw_cli_sync (int argc, char **argv)
           mw_cli_note_error ("sync", error, &status);
           break;
         }
-      if (size == (gint64) len
-          && adler == mw_adler32_update (MW_ADLER32_INIT, g_bytes_get_data (data, NULL), len))
+      if (size == (gint64) len && adler == adler32_z (1, g_bytes_get_data (data, NULL), len))
         {
           same++;
           continue;

@@ -172,18 +172,44 @@ flush_console (MwReplParser *parser, GPtrArray *events)
 
   if (parser->console->len == 0)
     return;
-  if (looks_like_noise (parser->console->data, parser->console->len))
+  /* Once the boot loader's noise has begun, a stray odd byte that is not text is more of it. */
+  if (looks_like_noise (parser->console->data, parser->console->len)
+      || (parser->booting && count_odd (parser->console->data, parser->console->len) > 0
+          && !g_utf8_validate ((const char *) parser->console->data, parser->console->len, NULL)))
     {
+      const guint8 *data = parser->console->data;
+      gsize len = parser->console->len;
+      gsize noise_len = len;
+
       if (!parser->booting)
         {
           parser->booting = TRUE;
           push (events, MW_REPL_EVENT_BOOT, NULL);
         }
+      /* The boot loader's noise ends with a line break; text after it in the same read is
+       * the banner's first bytes (docs/firmware.md section 1), which are console text. */
+      for (gsize i = len; i > 0; i--)
+        if (count_odd (data + i - 1, 1) > 0)
+          {
+            const guint8 *nl = memchr (data + i, '\n', len - i);
+
+            if (nl != NULL)
+              noise_len = nl - data + 1;
+            break;
+          }
       event = push (events, MW_REPL_EVENT_NOISE, NULL);
+      event->data = g_bytes_new (data, noise_len);
+      if (noise_len < len)
+        {
+          event = push (events, MW_REPL_EVENT_CONSOLE, NULL);
+          event->data = g_bytes_new (data + noise_len, len - noise_len);
+        }
     }
   else
-    event = push (events, MW_REPL_EVENT_CONSOLE, NULL);
-  event->data = g_bytes_new (parser->console->data, parser->console->len);
+    {
+      event = push (events, MW_REPL_EVENT_CONSOLE, NULL);
+      event->data = g_bytes_new (parser->console->data, parser->console->len);
+    }
   g_byte_array_set_size (parser->console, 0);
 }
 
@@ -214,10 +240,11 @@ end_banner (MwReplParser *parser, GPtrArray *events)
 static void
 boot_seen (MwReplParser *parser, GPtrArray *events)
 {
+  /* The text before may be the noise of this very boot, which reports it. */
+  flush_console (parser, events);
   if (parser->booting)
     return;
   parser->booting = TRUE;
-  flush_console (parser, events);
   push (events, MW_REPL_EVENT_BOOT, NULL);
 }
 
@@ -240,8 +267,8 @@ end_line (MwReplParser *parser, GPtrArray *events)
     }
   if (g_str_has_prefix (line, "NodeMCU "))
     {
-      /* A banner is a restart even when no ROM noise came first (a soft restart). */
-      parser->booting = FALSE;
+      /* A banner is a restart even when no ROM noise came first (a soft restart); after the
+       * noise of the same boot it is not another one. */
       boot_seen (parser, events);
       parser->banner = g_string_new (line);
       if (strstr (line, "powered by Lua") != NULL) /* 2.x: one line */

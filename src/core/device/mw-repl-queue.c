@@ -2,7 +2,8 @@
 #include "mw-config.h"
 
 #include "mw-repl-private.h"
-#include "mw-lua-snippet.h"
+#include "mw-board-lua.h"
+#include "mw-retry-policy.h"
 
 #include <string.h>
 
@@ -216,7 +217,7 @@ mw_repl_start_command (MwRepl *self, MwReplCommand *cmd)
 void
 mw_repl_retry_garbled (MwRepl *self, MwReplCommand *cmd)
 {
-  if (++cmd->attempts > 3)
+  if (++cmd->attempts > mw_retry_policy_get_default ()->garbled_line_resends)
     {
       mw_repl_write_breaker (self);
       self->await_prompt = TRUE;
@@ -239,6 +240,9 @@ mw_repl_retry_garbled (MwRepl *self, MwReplCommand *cmd)
     self->retry = cmd;
   else
     g_queue_push_head (&self->queue, cmd);
+  /* The breaker's prompt may never be seen as an answer (it can arrive in the read that
+   * sent the breaker): arm the grace timer now, or the command waits forever. */
+  mw_repl_process_queue (self);
 }
 
 static gboolean

@@ -2,7 +2,7 @@
 #include "mw-config.h"
 
 #include "mw-repl-private.h"
-#include "mw-lua-snippet.h"
+#include "mw-board-lua.h"
 #include "mw-lua-tree.h"
 
 #include <stdlib.h>
@@ -178,12 +178,8 @@ mw_repl_new_token (MwRepl *self, char token[7])
 static gboolean
 build_exec_lines (MwReplCommand *cmd, const char *code, GError **error)
 {
-  g_autofree char *head = g_strdup_printf ("uart.write(0,\"\\2B%s\\3\")local o,e=pcall("
-                                           "function()",
-                                           cmd->token);
-  g_autofree char *tail = g_strdup_printf ("end)uart.write(0,\"\\2E%s\",o and\"+\"or\"-\","
-                                           "o and\"\"or tostring(e),\"\\3\")",
-                                           cmd->token);
+  g_autofree char *head = mw_board_lua_exec_head (cmd->token);
+  g_autofree char *tail = mw_board_lua_exec_tail (cmd->token);
   gsize len = strlen (code);
   g_autoptr (MwLuaTree) tree = mw_lua_tree_parse ("stdin", code, len, 0);
   const MwLuaDiagnostic *syntax = mw_lua_tree_get_error (tree);

@@ -46,7 +46,7 @@ mw_upload_start_recovery (GTask *task)
   MwUploadJob *up = g_task_get_task_data (task);
   guint8 fill[2 * MW_UPLOAD_BLOCK];
 
-  if (++up->stats.recoveries > MW_UPLOAD_MAX_RECOVERIES)
+  if (++up->stats.recoveries > up->retry->recoveries)
     {
       mw_upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL,
                                          "%s: too many transmission errors; the file on the "
@@ -72,7 +72,7 @@ on_recover_timeout (gpointer user_data)
   MwUploadJob *up = g_task_get_task_data (task);
 
   g_clear_pointer (&up->timer, g_source_unref);
-  if (++up->recover_timeouts < 2)
+  if (up->recover_timeouts++ < up->retry->abort_resends)
     {
       /* the abort itself may have lost a byte: once more */
       mw_upload_start_recovery (task);
@@ -117,7 +117,7 @@ handle_ack (GTask *task, const char *body)
   MwUploadJob *up = g_task_get_task_data (task);
   MwUploadAck ack;
 
-  if (body[0] == 'V' && up->restarts++ < 2)
+  if (body[0] == 'V' && up->restarts++ < up->retry->verify_restarts)
     {
       /* Every block acknowledged, yet the whole file disagrees: a constant of the setup
        * may have been garbled on the way in. Start again from the first block. */
@@ -144,7 +144,7 @@ handle_ack (GTask *task, const char *body)
     {
       up->next = MIN (up->confirmed, ack.expected);
       up->in_flight = 0;
-      if (++up->bad_in_a_row >= MW_UPLOAD_MAX_BAD_IN_A_ROW)
+      if (++up->bad_in_a_row >= up->retry->bad_acks_in_a_row)
         {
           mw_upload_start_recovery (task);
           return;
@@ -168,7 +168,7 @@ handle_ack (GTask *task, const char *body)
         up->ok[i] = FALSE;
       up->confirmed = MIN (up->confirmed, from);
       up->next = MIN (up->next, from);
-      if (++up->bad_in_a_row >= MW_UPLOAD_MAX_BAD_IN_A_ROW)
+      if (++up->bad_in_a_row >= up->retry->bad_acks_in_a_row)
         {
           mw_upload_start_recovery (task);
           return;
@@ -188,6 +188,8 @@ static void
 handle_end (GTask *task, const char *body)
 {
   MwUploadJob *up = g_task_get_task_data (task);
+  MwBoardReply code;
+  const char *message;
 
   if (body[0] == '+')
     {
@@ -209,18 +211,9 @@ handle_end (GTask *task, const char *body)
       mw_upload_report_progress (up);
       mw_upload_succeed (task);
     }
-  else if (strcmp (body, "-full") == 0)
-    mw_upload_fail (task,
-                    g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
-                                 "%s: the board's file system is full (a write failed "
-                                 "after %zu of %zu bytes); the old file is unchanged",
-                                 up->name, MIN ((gsize) up->confirmed * MW_UPLOAD_PAYLOAD, up->len),
-                                 up->len));
-  else if (strcmp (body, "-rename") == 0)
-    mw_upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FAILED,
-                                       "%s: the board could not rename the verified temporary "
-                                       "file %s over it",
-                                       up->name, MW_UPLOAD_TEMP_NAME));
+  else if (body[0] == '-' && mw_board_lua_parse_reply (body + 1, &code, &message))
+    mw_upload_fail_reply (task, code, message,
+                          MIN ((gsize) up->confirmed * MW_UPLOAD_PAYLOAD, up->len));
   else if (up->step == MW_UPLOAD_STEP_RECOVER && up->cancelling)
     {
       mw_upload_stop_timer (up);
@@ -230,7 +223,7 @@ handle_end (GTask *task, const char *body)
                                                  "replaced"));
     }
   else if (up->step == MW_UPLOAD_STEP_RECOVER
-           || (strcmp (body, "-timeout") == 0
+           || (strcmp (body, MW_BOARD_LUA_END_TIMEOUT) == 0
                && (up->step == MW_UPLOAD_STEP_SEND || up->step == MW_UPLOAD_STEP_VERIFY)))
     {
       /* Raw mode ended (our abort, or the board's own timer): flush the REPL line that the
@@ -294,45 +287,25 @@ send_window (GTask *task)
   arm_ack_timer (task);
 }
 
-/* The board side: runs inside the REPL wrapper, so every line may be a continuation line. */
 static char *
 setup_code (MwUploadJob *up)
 {
-  g_autofree char *t = mw_lua_quote_str (MW_UPLOAD_TEMP_NAME);
-  g_autofree char *d = mw_lua_quote_str (up->name);
-  guint last_len = up->len - (up->n_blocks - 1) * MW_UPLOAD_PAYLOAD;
-  guint start = up->confirmed;
+  MwBoardLuaUpload params = {
+    .temp_name = MW_UPLOAD_TEMP_NAME,
+    .name = up->name,
+    .len = up->len,
+    .n_blocks = up->n_blocks,
+    .payload = MW_UPLOAD_PAYLOAD,
+    .block = MW_UPLOAD_BLOCK,
+    .a = up->file_a,
+    .b = up->file_b,
+    .start = up->confirmed,
+    .token = up->token,
+    .drain_ms = MW_UPLOAD_DRAIN_MS,
+    .vanish_ms = MW_UPLOAD_VANISH_MS,
+  };
 
-  return g_strdup_printf (
-    "local T,D,L,NB,P,LL,A,B,K0=%s,%s,%u,%u,%u,%u,%u,%u,%u\n"
-    "if K0==0 then file.remove(T) local r=file.fsinfo() if r<L then "
-    "error('not enough space on the board: '..r..' bytes free, '..L..' needed') end end\n"
-    "local u={k=K0,seen=1} _mwu=u\n"
-    "u.f=file.open(T,K0==0 and 'w+' or 'r+') if not u.f then error('cannot create '..T) end\n"
-    "function u.ack(m) uart.write(0,'\\2A%s',m,'\\3') end\n"
-    "function u.sum(d,a,b) for i=1,#d do a=a+d:byte(i) b=b+a end return a%%65521,b%%65521 end\n"
-    "function u.fin(ok,m) u.t:unregister() if u.f then u.f:close() u.f=nil end\n"
-    "if ok==false then file.remove(T) end _mwu=nil local function z() uart.on('data')\n"
-    "uart.write(0,'\\2Z%s',m,'\\3') end if ok then z() return end\n"
-    "uart.on('data',255,function() end,0) tmr.create():alarm(%u,0,z) end\n"
-    "function u.ver() u.f:flush() u.f:seek('set',0) local a,b,n=1,0,0 while true do\n"
-    "local d=u.f:read(255) if not d then break end n=n+#d a,b=u.sum(d,a,b)\n"
-    "if tmr.wdclr then tmr.wdclr() end end return n,a,b end\n"
-    "function u.done() local n,a,b=u.ver() if n~=L or a~=A or b~=B then\n"
-    "u.ack('V'..n..','..a..','..b) return end u.f:close() u.f=nil file.remove(D)\n"
-    "if file.rename(T,D) then u.fin(true,'+'..n..','..a..','..b)\n"
-    "else u.fin(false,'-rename') end end\n"
-    "function u.cb(d) u.seen=1 local s=d:byte(1)*256+d:byte(2)\n"
-    "if s==8224 then u.fin(nil,'-aborted') return end\n"
-    "if s>u.k or s>=NB then u.ack(s..',N'..u.k) return end\n"
-    "u.f:seek('set',s*P) if not u.f:write(d:sub(3,s==NB-1 and LL+2 or P+2)) then\n"
-    "u.fin(false,'-full') return end\n"
-    "u.k=s+1 local a,b=u.sum(d,1,0) u.ack(s..','..a..','..b) if u.k==NB then u.done() end end\n"
-    "u.t=tmr.create() u.t:alarm(%u,tmr.ALARM_AUTO,function()\n"
-    "if u.seen==0 then u.fin(nil,'-timeout') end u.seen=0 end)\n"
-    "uart.on('data',%u,u.cb,0)",
-    t, d, (guint) up->len, up->n_blocks, MW_UPLOAD_PAYLOAD, last_len, up->file_a, up->file_b, start,
-    up->token, up->token, MW_UPLOAD_DRAIN_MS, MW_UPLOAD_VANISH_MS, MW_UPLOAD_BLOCK);
+  return mw_board_lua_upload_setup (&params);
 }
 
 static void
@@ -352,23 +325,24 @@ on_setup_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (reply == NULL)
     {
+      MwBoardReply code = 0;
+      const char *message = NULL;
+
       if (g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA)
-          && strstr (error->message, "not enough space") != NULL)
-        {
-          mw_upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
-                                             "%s: %s; the old file is unchanged", up->name,
-                                             error->message));
-          g_error_free (error);
-        }
-      else if (g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA) && up->confirmed == 0
-               && (strstr (error->message, "uart") != NULL
-                   || strstr (error->message, "method not supported") != NULL))
+          && mw_board_lua_parse_reply (error->message, &code, &message)
+          && code == MW_BOARD_REPLY_UNSUPPORTED && up->confirmed == 0)
         {
           /* No raw uart.on on this firmware: the escaped-literal fallback. */
           g_error_free (error);
           mw_upload_start_text (task);
         }
-      else if (up->setup_failures++ < 3 && mw_repl_get_state (up->repl) != MW_REPL_STATE_SILENT
+      else if (code != 0)
+        {
+          mw_upload_fail_reply (task, code, message, 0);
+          g_error_free (error);
+        }
+      else if (up->setup_failures++ < up->retry->setup_resends
+               && mw_repl_get_state (up->repl) != MW_REPL_STATE_SILENT
                && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
                && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED)
                && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -3,14 +3,13 @@
  * mw-upload-text.c: the escaped-literal fallback). */
 #pragma once
 
+#include "mw-retry-policy.h"
 #include "mw-upload.h"
 
 G_BEGIN_DECLS
 
 #define MW_UPLOAD_WINDOW 2 /* raw blocks in flight: the 256-byte ring holds one more */
 #define MW_UPLOAD_MAX_BLOCKS 8224 /* 0x2020, two spaces: the abort header */
-#define MW_UPLOAD_MAX_RECOVERIES 200
-#define MW_UPLOAD_MAX_BAD_IN_A_ROW 4 /* then assume the board's block framing slipped */
 #define MW_UPLOAD_DRAIN_MS 100 /* board side: after a failure, swallow blocks still in flight */
 #define MW_UPLOAD_VANISH_MS 2000 /* board side: no block for this long, give the REPL back */
 /* quoted bytes per fallback line (the wrapper adds ~110) */
@@ -52,6 +51,7 @@ typedef struct
   guint next; /* next block to send */
   guint in_flight;
   guint bad_in_a_row;
+  const MwRetryPolicy *retry;
   guint setup_failures;
   guint recover_timeouts;
   guint restarts;
@@ -77,6 +77,8 @@ void mw_upload_stop_timer (MwUploadJob *up);
 void mw_upload_arm_timer (GTask *task, guint ms, GSourceFunc func);
 void mw_upload_fail (GTask *task, GError *error);
 void mw_upload_succeed (GTask *task);
+/* Fails with what a board's refusal means for the upload; `done`: bytes written so far. */
+void mw_upload_fail_reply (GTask *task, MwBoardReply code, const char *message, gsize done);
 void mw_upload_report_progress (MwUploadJob *up);
 
 /* mw-upload-block.c */

@@ -36,23 +36,15 @@ on_text_step (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (reply == NULL)
     {
-      if (strstr (error->message, "E6:") != NULL)
-        {
-          mw_upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
-                                             "%s: the board's file system is full (a write failed "
-                                             "after %zu of %zu bytes); the old file is unchanged",
-                                             up->name, up->text_pos, up->len));
-          g_error_free (error);
-        }
-      else if (strstr (error->message, "E4:") != NULL)
-        {
-          mw_upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_VERIFY,
-                                             "%s: %s; the old file is unchanged", up->name,
-                                             strstr (error->message, "E4:") + 3));
-          g_error_free (error);
-        }
+      MwBoardReply code;
+      const char *message;
+
+      if (g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA)
+          && mw_board_lua_parse_reply (error->message, &code, &message))
+        mw_upload_fail_reply (task, code, message, MIN (up->text_pos, up->len));
       else
-        mw_upload_fail (task, error);
+        mw_upload_fail (task, g_steal_pointer (&error));
+      g_clear_error (&error);
       return;
     }
   if (up->text_pos > up->len)
@@ -77,26 +69,15 @@ text_next (GTask *task)
   g_autoptr (GString) code = g_string_new (NULL);
 
   if (up->text_pos < up->len)
-    {
-      g_string_append (code, "if not _mwu.f:write(");
-      up->text_pos += mw_lua_quote_prefix (up->bytes + up->text_pos, up->len - up->text_pos,
-                                           MW_UPLOAD_TEXT_LITERAL_MAX, code);
-      g_string_append (code, ") then _mwu.f:close() file.remove(_mwu.T) error('E6:full') end");
-    }
+    up->text_pos += mw_board_lua_text_write (code, up->bytes + up->text_pos, up->len - up->text_pos,
+                                             MW_UPLOAD_TEXT_LITERAL_MAX);
   else
     {
-      g_autofree char *d = mw_lua_quote_str (up->name);
-
       /* verify on the board, then rename over the target */
-      g_string_append_printf (
-        code,
-        "local u=_mwu _mwu=nil u.f:close() local f=file.open(u.T,'r') local a,b,n=1,0,0\n"
-        "while true do local s=f:read(255) if not s then break end n=n+#s\n"
-        "for i=1,#s do a=a+s:byte(i) b=b+a end a,b=a%%65521,b%%65521 end f:close()\n"
-        "if n~=%u or a~=%u or b~=%u then file.remove(u.T) error('E4:verification failed: '"
-        "..n..' bytes, '..a..','..b) end\n"
-        "file.remove(%s) if not file.rename(u.T,%s) then error('rename failed') end",
-        (guint) up->len, up->file_a, up->file_b, d, d);
+      g_autofree char *finish =
+        mw_board_lua_text_finish (up->name, up->len, up->file_a, up->file_b);
+
+      g_string_append (code, finish);
       up->text_pos = up->len + 1;
     }
   up->busy_exec = TRUE;
@@ -107,11 +88,7 @@ void
 mw_upload_start_text (GTask *task)
 {
   MwUploadJob *up = g_task_get_task_data (task);
-  g_autofree char *t = mw_lua_quote_str (MW_UPLOAD_TEMP_NAME);
-  g_autofree char *code = g_strdup_printf (
-    "file.remove(%s) local r=file.fsinfo() if r<%u then error('E6:not enough space') end\n"
-    "_mwu={T=%s} _mwu.f=file.open(%s,'w') if not _mwu.f then error('cannot create '..%s) end",
-    t, (guint) up->len, t, t, t);
+  g_autofree char *code = mw_board_lua_text_open (MW_UPLOAD_TEMP_NAME, up->len);
 
   up->step = MW_UPLOAD_STEP_TEXT;
   up->stats.text = TRUE;

@@ -6,6 +6,7 @@
 #include "mw-upload-private.h"
 
 #include <string.h>
+#include <zlib.h>
 
 static void
 upload_free (MwUploadJob *up)
@@ -118,8 +119,7 @@ static void
 cleanup (GTask *task)
 {
   MwUploadJob *up = g_task_get_task_data (task);
-  g_autoptr (GString) code = g_string_new ("_mwok=nil");
-  g_autofree char *tmp = mw_lua_quote_str (MW_UPLOAD_TEMP_NAME);
+  g_autofree char *code = NULL;
 
   mw_upload_stop_timer (up);
   up->step = MW_UPLOAD_STEP_CLEANUP;
@@ -130,19 +130,13 @@ cleanup (GTask *task)
       finish (task);
       return;
     }
-  if (up->failure)
-    g_string_append_printf (code, " _mwu=nil file.remove(%s)", tmp);
   /* a partial line left by raw mode (a block cut short) ends here, not in our command */
   if (up->failure)
     mw_repl_write_raw (up->repl, "\n", 1);
-  if (up->fast_active)
-    g_string_append_printf (code,
-                            " tmr.create():alarm(30,0,function() "
-                            "uart.setup(0,%u,8,0,1,1) end)",
-                            up->normal_baud);
+  code = mw_board_lua_upload_cleanup (MW_UPLOAD_TEMP_NAME, up->failure != NULL,
+                                      up->fast_active ? up->normal_baud : 0);
   up->busy_exec = TRUE;
-  mw_repl_locked_execute_async (up->repl, code->str, 1000, NULL, on_cleanup_done,
-                                g_object_ref (task));
+  mw_repl_locked_execute_async (up->repl, code, 1000, NULL, on_cleanup_done, g_object_ref (task));
 }
 
 void
@@ -160,6 +154,27 @@ mw_upload_fail (GTask *task, GError *error)
   else
     g_error_free (error);
   cleanup (task);
+}
+
+void
+mw_upload_fail_reply (GTask *task, MwBoardReply code, const char *message, gsize done)
+{
+  MwUploadJob *up = g_task_get_task_data (task);
+  GError *error;
+
+  if (code == MW_BOARD_REPLY_FULL && strcmp (message, "full") == 0)
+    error = g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
+                         "%s: the board's file system is full (a write failed after %zu of %zu "
+                         "bytes); the old file is unchanged",
+                         up->name, done, up->len);
+  else if (code == MW_BOARD_REPLY_REFUSED && strcmp (message, "rename") == 0)
+    error = g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FAILED,
+                         "%s: the board could not rename the verified temporary file %s over it",
+                         up->name, MW_UPLOAD_TEMP_NAME);
+  else
+    error = g_error_new (MW_DEVICE_ERROR, mw_device_error_from_reply (code),
+                         "%s: %s; the old file is unchanged", up->name, message);
+  mw_upload_fail (task, error);
 }
 
 void
@@ -258,7 +273,11 @@ on_fast_switched (gpointer user_data)
   up->fast_active = TRUE;
   /* sync check at the new rate: the board keeps it only if this arrives */
   up->busy_exec = TRUE;
-  mw_repl_locked_execute_async (up->repl, "_mwok=1", 500, NULL, on_fast_check, g_object_ref (task));
+  {
+    g_autofree char *code = mw_board_lua_fast_confirm ();
+
+    mw_repl_locked_execute_async (up->repl, code, 500, NULL, on_fast_check, g_object_ref (task));
+  }
   return G_SOURCE_REMOVE;
 }
 
@@ -335,11 +354,7 @@ on_locked (GObject *source, GAsyncResult *result, gpointer user_data)
   up->normal_baud = mw_transport_get_baud (mw_repl_get_transport (up->repl));
   if ((up->flags & MW_UPLOAD_FAST) && up->fast_baud != up->normal_baud)
     {
-      g_autofree char *code = g_strdup_printf (
-        "_mwok=nil tmr.create():alarm(30,0,function() uart.setup(0,%u,8,0,1,1) "
-        "tmr.create():alarm(1500,0,function() if not _mwok then uart.setup(0,%u,8,0,1,1) end "
-        "end) end)",
-        up->fast_baud, up->normal_baud);
+      g_autofree char *code = mw_board_lua_fast_switch (up->fast_baud, up->normal_baud);
 
       up->step = MW_UPLOAD_STEP_FAST;
       up->busy_exec = TRUE;
@@ -415,6 +430,7 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
   up->progress_data = progress_data;
   up->stats.bytes = up->len;
   up->step = MW_UPLOAD_STEP_LOCK;
+  up->retry = mw_retry_policy_get_default ();
   if (!mw_lua_check_file_name (name, &error))
     {
       up->failure = error;
@@ -444,10 +460,10 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
       guint8 block[MW_UPLOAD_BLOCK];
 
       mw_upload_block_bytes (up, i, block);
-      up->block_sums[i] = mw_adler32_update (MW_ADLER32_INIT, block, sizeof block);
+      up->block_sums[i] = adler32_z (1, block, sizeof block);
     }
   {
-    guint32 adler = mw_adler32_update (MW_ADLER32_INIT, up->bytes, up->len);
+    guint32 adler = adler32_z (1, up->bytes, up->len);
 
     up->file_a = adler & 0xffff;
     up->file_b = adler >> 16;
