@@ -464,9 +464,11 @@ test_timer_during_transfer (void)
       g_autoptr (GBytes) back = NULL;
       g_autoptr (GPtrArray) entries = NULL;
 
-      g_assert_true (
-        upload (device, "t.bin", bin, 30000, round == 2 ? MW_UPLOAD_TEXT : 0, NULL, &error));
+      gboolean ok =
+        upload (device, "t.bin", bin, 30000, round == 2 ? MW_UPLOAD_TEXT : 0, NULL, &error);
+
       g_assert_no_error (error);
+      g_assert_true (ok);
       entries = list (device);
       g_assert_cmpuint (entries->len, ==, 1);
       g_assert_cmpint (((MwFileEntry *) entries->pdata[0])->size, ==, 30000);

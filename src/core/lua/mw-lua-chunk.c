@@ -85,8 +85,8 @@ string_equal (const MwLuaString *a, const MwLuaString *b)
   return a->len == b->len && (a->len == 0 || memcmp (a->data, b->data, a->len) == 0);
 }
 
-static void
-function_free (MwLuaProto *f)
+void
+mw_lua_proto_free (MwLuaProto *f)
 {
   if (f == NULL)
     return;
@@ -96,9 +96,10 @@ function_free (MwLuaProto *f)
     string_clear (&f->constants[i].string);
   g_free (f->constants);
   for (guint i = 0; i < f->n_protos; i++)
-    function_free (f->protos[i]);
+    mw_lua_proto_free (f->protos[i]);
   g_free (f->protos);
   g_free (f->lineinfo);
+  g_free (f->line_groups);
   for (guint i = 0; i < f->n_locvars; i++)
     string_clear (&f->locvars[i].name);
   g_free (f->locvars);
@@ -139,6 +140,8 @@ function_copy (const MwLuaProto *f, int level)
     {
       c->n_lineinfo = f->n_lineinfo;
       c->lineinfo = g_memdup2 (f->lineinfo, sizeof (gint32) * f->n_lineinfo);
+      c->n_line_groups = f->n_line_groups;
+      c->line_groups = g_memdup2 (f->line_groups, f->n_line_groups);
     }
   if (level < 2)
     {
@@ -951,6 +954,20 @@ mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize l
 }
 
 MwLuaChunk *
+mw_lua_chunk_new_take (const MwLuaChunkFormat *format, MwLuaProto *main)
+{
+  MwLuaChunk *chunk;
+
+  g_return_val_if_fail (format != NULL, NULL);
+  g_return_val_if_fail (main != NULL, NULL);
+  chunk = g_new0 (MwLuaChunk, 1);
+  g_atomic_ref_count_init (&chunk->ref);
+  chunk->format = *format;
+  chunk->main = main;
+  return chunk;
+}
+
+MwLuaChunk *
 mw_lua_chunk_ref (MwLuaChunk *chunk)
 {
   g_return_val_if_fail (chunk != NULL, NULL);
@@ -964,7 +981,7 @@ mw_lua_chunk_unref (MwLuaChunk *chunk)
   g_return_if_fail (chunk != NULL);
   if (g_atomic_ref_count_dec (&chunk->ref))
     {
-      function_free (chunk->main);
+      mw_lua_proto_free (chunk->main);
       g_free (chunk);
     }
 }
@@ -1139,22 +1156,45 @@ write_number (Writer *w, double d)
 #define PACKED_MAX(n) (6 * (gsize) (n) + 1)
 
 /* Packs one line per instruction into `out` (PACKED_MAX bytes): groups of [delta] count,
- * the delta relative to the previous group's line + 1, then a NUL. Returns the length. */
+ * the delta relative to the previous group's line + 1, then a NUL. The groups are
+ * `groups` (n_groups counts) when they fit the lines, else the fewest. Returns the length. */
 static gsize
-pack_lines (guint8 *out, const gint32 *lines, guint n)
+pack_lines (guint8 *out, const gint32 *lines, guint n, const guint8 *groups, guint n_groups)
 {
   guint8 *p = out;
   gint64 last = 0;
-  guint i = 0;
+  guint i = 0, g = 0;
 
+  if (groups != NULL)
+    {
+      /* every group on one line, all together covering the lines exactly */
+      guint covered = 0;
+      for (guint k = 0; k < n_groups && groups != NULL; k++)
+        {
+          if (groups[k] == 0 || groups[k] > INFO_MAX_COUNT || covered + groups[k] > n)
+            groups = NULL;
+          else
+            {
+              for (guint j = 1; j < groups[k]; j++)
+                if (lines[covered + j] != lines[covered])
+                  groups = NULL;
+              covered += groups[k];
+            }
+        }
+      if (covered != n)
+        groups = NULL;
+    }
   while (i < n)
     {
       gint32 line = lines[i];
       gint64 delta = line - last - 1;
       guint count = 1;
 
-      while (i + count < n && lines[i + count] == line && count < INFO_MAX_COUNT)
-        count++;
+      if (groups != NULL)
+        count = groups[g++];
+      else
+        while (i + count < n && lines[i + count] == line && count < INFO_MAX_COUNT)
+          count++;
       if (delta != 0)
         {
           guint64 v = delta < 0 ? (guint64) (-delta - 1) : (guint64) (delta - 1);
@@ -1179,7 +1219,23 @@ mw_lua_function_packed_lineinfo_size (const MwLuaProto *function)
 
   g_return_val_if_fail (function != NULL, 0);
   buf = g_malloc (PACKED_MAX (function->n_lineinfo));
-  return pack_lines (buf, function->lineinfo, function->n_lineinfo);
+  return pack_lines (buf, function->lineinfo, function->n_lineinfo, function->line_groups,
+                     function->n_line_groups);
+}
+
+guint8 *
+mw_lua_function_pack_lineinfo (const MwLuaProto *function, gsize *length)
+{
+  guint8 *buf;
+
+  g_return_val_if_fail (function != NULL, NULL);
+  g_return_val_if_fail (length != NULL, NULL);
+  buf = g_malloc (PACKED_MAX (function->n_lineinfo));
+  *length = pack_lines (buf, function->lineinfo, function->n_lineinfo, function->line_groups,
+                        function->n_line_groups);
+  if (*length == 0)
+    g_clear_pointer (&buf, g_free);
+  return buf;
 }
 
 static void
@@ -1192,7 +1248,8 @@ write_packed_lines (Writer *w, const MwLuaProto *f)
   /* the size comes first but is known only once packed: written as 0, patched after */
   write_int (w, 0, "the packed line info size");
   write_align (w);
-  n = pack_lines (write_reserve (w, PACKED_MAX (n_lines)), f->lineinfo, n_lines);
+  n = pack_lines (write_reserve (w, PACKED_MAX (n_lines)), f->lineinfo, n_lines, f->line_groups,
+                  f->n_line_groups);
   w->len += n;
   if (n > G_MAXINT32)
     write_fail (w, MW_LUA_CHUNK_ERROR_RANGE, "line info too big for the target format");

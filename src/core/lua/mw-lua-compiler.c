@@ -2,8 +2,9 @@
  * listings. Instruction decoding follows Lua 5.1's lopcodes.h (the firmware's VM is 5.1). */
 #include "mw-lua-compiler.h"
 
-#include <math.h>
 #include <string.h>
+
+#include "mw-lua-codegen.h"
 
 G_DEFINE_QUARK (mw - lua - compiler - error - quark, mw_lua_compiler_error)
 
@@ -155,69 +156,25 @@ mw_lua_compiler_find_constant_use (const MwLuaProto *f, guint k)
   return -1;
 }
 
-/* The integer firmware's loader takes 4-byte ints; luac.cross refuses anything else. */
-static gboolean
-check_integral (const char *filename, const MwLuaProto *f, GError **error)
-{
-  for (guint k = 0; k < f->n_constants; k++)
-    {
-      double d = f->constants[k].number;
-      int pc;
-      int line;
-
-      if (f->constants[k].type != MW_LUA_CONSTANT_NUMBER)
-        continue;
-      if (isfinite (d) && d == floor (d) && d >= (double) G_MININT32 && d <= (double) G_MAXINT32)
-        continue;
-      pc = mw_lua_compiler_find_constant_use (f, k);
-      line = pc >= 0 && (guint) pc < f->n_lineinfo ? f->lineinfo[pc] : f->linedefined;
-      g_set_error (error, MW_LUA_COMPILER_ERROR, MW_LUA_COMPILER_ERROR_NUMBER,
-                   "%s:%d: number %.14g %s in the integer firmware", filename, line, d,
-                   d == floor (d) ? "is out of range" : "has a fraction, not allowed");
-      return FALSE;
-    }
-  for (guint p = 0; p < f->n_protos; p++)
-    if (!check_integral (filename, f->protos[p], error))
-      return FALSE;
-  return TRUE;
-}
-
 static MwLuaChunk *
 compile_full (const char *filename, const char *source, gsize len, MwLuaNumberType target,
               GError **error)
 {
-  g_autoptr (MwLuaChunk) chunk = NULL;
+  g_autoptr (MwLuaTree) tree = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autofree char *chunkname = NULL;
+  MwLuaChunk *chunk;
 
-  chunkname = g_strconcat ("@", filename, NULL);
-  if (len > 0 && source[0] == '#')
-    {
-      /* as luaL_loadfile (and so dofile on the board): a first "#!" line is skipped but
-       * still counts, so line numbers stay those of the file */
-      const char *nl = memchr (source, '\n', len);
-      g_autofree char *rest = NULL;
-      gsize rest_len = nl != NULL ? len - (nl - source) : 0;
-
-      rest = g_malloc (rest_len + 1);
-      if (nl != NULL)
-        memcpy (rest, nl, rest_len);
-      rest[rest_len] = '\0';
-      chunk = mw_lua_chunk_new_from_source (chunkname, rest, rest_len, &local_error);
-    }
-  else
-    chunk = mw_lua_chunk_new_from_source (chunkname, source, len, &local_error);
+  /* as luaL_loadfile (and so dofile on the board): a first "#" line is skipped but still
+   * counts, so line numbers stay those of the file */
+  tree = mw_lua_tree_parse (filename, source, len, MW_LUA_PARSE_SKIP_SHEBANG);
+  chunk = mw_lua_codegen_generate (tree, target, MW_LUA_CODEGEN_NONE, &local_error);
   if (chunk == NULL)
-    {
-      g_set_error_literal (error, MW_LUA_COMPILER_ERROR, MW_LUA_COMPILER_ERROR_SYNTAX,
-                           local_error->message);
-      return NULL;
-    }
-  /* checked before stripping: the line info names the line */
-  if (target == MW_LUA_TARGET_INTEGER
-      && !check_integral (filename, mw_lua_chunk_get_main (chunk), error))
-    return NULL;
-  return g_steal_pointer (&chunk);
+    g_set_error_literal (error, MW_LUA_COMPILER_ERROR,
+                         local_error->code == MW_LUA_CODEGEN_ERROR_NUMBER
+                           ? MW_LUA_COMPILER_ERROR_NUMBER
+                           : MW_LUA_COMPILER_ERROR_SYNTAX,
+                         local_error->message);
+  return chunk;
 }
 
 MwLuaChunk *
