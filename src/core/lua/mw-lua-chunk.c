@@ -1,6 +1,6 @@
 /* mw-lua-chunk.c: reading and writing Lua 5.1 binary chunks in any declared format.
  *
- * The layout follows Lua 5.1's ldump.c/lundump.c; the NodeMCU differences (NODEMCU.md
+ * The layout follows Lua 5.1's ldump.c/lundump.c; the NodeMCU differences (docs/firmware.md
  * section 4) are the zero padding to a 4-byte file offset before the instructions and before
  * the line info, and line info packed as groups of [delta bytes] count.
  */

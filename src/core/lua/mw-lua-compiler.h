@@ -1,6 +1,6 @@
 /* mw-lua-compiler.h: Lua source to NodeMCU bytecode (.lc) on the host, and back.
  *
- * liblua5.1 compiles; MwLuaChunk re-emits the result in the firmware's format (NODEMCU.md
+ * liblua5.1 compiles; MwLuaChunk re-emits the result in the firmware's format (docs/firmware.md
  * section 4) with the firmware's strip levels, so the bytes are what luac.cross writes.
  */
 #pragma once
