@@ -152,6 +152,9 @@ marker_color (MwHeapEventKind kind, GdkRGBA *color)
       case MW_HEAP_EVENT_RUN:
         gdk_rgba_parse (color, "#33d17a");
         break;
+      case MW_HEAP_EVENT_SNAPSHOT:
+        gdk_rgba_parse (color, "#9141ac");
+        break;
       case MW_HEAP_EVENT_RESET:
       default:
         gdk_rgba_parse (color, "#e66100");

@@ -53,17 +53,25 @@ _mw_window_update_device_actions (MwWindow *self)
   gtk_stack_set_visible_child_name (self->connect_stack, connected ? "disconnect" : "connect");
   gtk_widget_set_sensitive (GTK_WIDGET (self->port_combo), !connected && !self->connecting);
   mw_file_browser_set_connected (self->file_browser, connected);
+  mw_memory_view_set_device (self->memory_view,
+                             connected ? mw_board_get_device (self->board) : NULL);
 }
 
-/* The port chooser: the simulated board and every serial port with its USB description. The
- * default is the configured port, else the first port with a usual NodeMCU bridge chip, else
- * the simulated board. */
+#define MAX_RECENT_PORTS 8
+
+/* The port chooser: the simulated board, every serial port with its USB description, and the
+ * ports connected to lately; its entry takes any other port (a pseudo-terminal, a
+ * /dev/serial/by-id/ path, tcp://host:port). The default is `wanted` (the configured port),
+ * else the one chosen before, else the first port with a usual NodeMCU bridge chip, else the
+ * simulated board. */
 void
 _mw_window_fill_ports (MwWindow *self, const char *wanted)
 {
   g_autoptr (GPtrArray) ports = mw_serial_list_ports (NULL);
-  g_autofree char *current =
-    g_strdup (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->port_combo)));
+  g_autofree char *current = _mw_window_dup_port (self);
+  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-ports");
+  g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  GtkEntry *entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->port_combo)));
   const char *board = NULL;
 
   gtk_combo_box_text_remove_all (self->port_combo);
@@ -78,14 +86,64 @@ _mw_window_fill_ports (MwWindow *self, const char *wanted)
       else
         label = g_strdup (info->name);
       gtk_combo_box_text_append (self->port_combo, info->name, label);
+      g_hash_table_add (listed, info->name);
       if (board == NULL && info->bridge != MW_USB_BRIDGE_NONE)
         board = info->name;
     }
+  for (guint i = 0; recent[i] != NULL; i++)
+    if (!g_hash_table_contains (listed, recent[i])
+        && g_strcmp0 (recent[i], MW_BOARD_SIMULATED_PORT) != 0)
+      gtk_combo_box_text_append (self->port_combo, recent[i], recent[i]);
   if (wanted == NULL)
     wanted = current;
-  if (wanted == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), wanted))
-    if (board == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), board))
-      gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), MW_BOARD_SIMULATED_PORT);
+  if (wanted != NULL && *wanted != '\0')
+    {
+      /* A port that is not listed (unplugged, or typed) stays as text in the entry. */
+      if (!gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), wanted))
+        gtk_entry_set_text (entry, wanted);
+    }
+  else if (board == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), board))
+    gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), MW_BOARD_SIMULATED_PORT);
+}
+
+/* The port to connect to: the chosen item's id, else what was typed (NULL: nothing). */
+char *
+_mw_window_dup_port (MwWindow *self)
+{
+  const char *id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->port_combo));
+  GtkEntry *entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->port_combo)));
+  g_autofree char *typed = NULL;
+
+  if (id != NULL)
+    return g_strdup (id);
+  typed = g_strstrip (g_strdup (gtk_entry_get_text (entry)));
+  if (*typed == '\0')
+    return NULL;
+  /* The label of the simulated board typed back in means it. */
+  if (g_strcmp0 (typed, MW_BOARD_SIMULATED_LABEL) == 0)
+    return g_strdup (MW_BOARD_SIMULATED_PORT);
+  return g_steal_pointer (&typed);
+}
+
+static void
+remember_port (MwWindow *self, const char *port)
+{
+  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-ports");
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) updated = NULL;
+  guint n = 1;
+
+  if (g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0)
+    return;
+  g_strv_builder_add (builder, port);
+  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT_PORTS; i++)
+    if (g_strcmp0 (recent[i], port) != 0)
+      {
+        g_strv_builder_add (builder, recent[i]);
+        n++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-ports", (const char *const *) updated);
 }
 
 static void
@@ -179,8 +237,13 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (info->heap >= 0)
     mw_board_panel_set_heap (self->board_panel, info->heap);
   {
-    g_autofree char *port = gtk_combo_box_text_get_active_text (self->port_combo);
-    msg = g_strdup_printf ("Connected to %s: %s, %s build", port, firmware,
+    const char *port = mw_board_get_port (self->board);
+    gboolean simulated = g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0;
+
+    if (!simulated)
+      remember_port (self, port);
+    msg = g_strdup_printf ("Connected to %s: %s, %s build",
+                           simulated ? "the simulated NodeMCU" : port, firmware,
                            mw_number_type_to_string (info->number_type));
   }
   mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
@@ -192,11 +255,18 @@ static void
 action_connect (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
-  const char *port = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->port_combo));
+  g_autofree char *port = _mw_window_dup_port (self);
   const char *baud = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->baud_combo));
 
-  if (port == NULL || self->connecting)
+  if (self->connecting)
     return;
+  if (port == NULL)
+    {
+      mw_window_show_message (self, GTK_MESSAGE_WARNING,
+                              "Choose a port, or type one: a serial port, a pseudo-terminal "
+                              "(/dev/pts/N) or tcp://host:port.");
+      return;
+    }
   self->connecting = TRUE;
   _mw_window_update_device_actions (self);
   mw_board_connect_async (
@@ -676,6 +746,57 @@ op_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   refresh_files (self);
 }
 
+static void
+format_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (MwWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!mw_device_op_finish (MW_DEVICE (object), result, &error))
+    show_error (self, "Could not format the flash", error);
+  else
+    mw_window_show_message (self, GTK_MESSAGE_INFO, "Formatted the flash: the board has no files.");
+  refresh_files (self);
+}
+
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Every file of a folder (not its subfolders, not hidden ones), as if dropped on the list. */
+static void
+upload_folder (MwWindow *self, const char *folder)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (folder, 0, &error);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      show_error (self, "Could not read the folder", error);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      if (name[0] != '.' && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (paths, g_steal_pointer (&path));
+    }
+  if (paths->len == 0)
+    {
+      mw_window_show_message (self, GTK_MESSAGE_WARNING, "The folder has no files to upload.");
+      return;
+    }
+  g_ptr_array_sort (paths, compare_paths);
+  for (guint i = 0; i < paths->len; i++)
+    g_ptr_array_add (self->upload_queue, g_strdup (paths->pdata[i]));
+  upload_next_dropped (self);
+}
+
 typedef struct
 {
   MwWindow *self;
@@ -754,6 +875,14 @@ file_browser_action_cb (MwWindow *self, const char *verb, const char *name, cons
     mw_device_remove_async (device, name, NULL, op_done_cb, g_object_ref (self));
   else if (g_str_equal (verb, "compile"))
     mw_device_compile_async (device, name, NULL, op_done_cb, g_object_ref (self));
+  else if (g_str_equal (verb, "format"))
+    {
+      /* Confirmed by the file browser already. */
+      mw_window_show_message (self, GTK_MESSAGE_INFO, "Formatting the flash…");
+      mw_device_format_async (device, TRUE, NULL, format_done_cb, g_object_ref (self));
+    }
+  else if (g_str_equal (verb, "sync"))
+    upload_folder (self, argument);
 }
 
 static void
@@ -808,7 +937,7 @@ static const GActionEntry board_entries[] = {
   { "cancel", action_cancel },
 };
 
-/* From mw_window_init(): the board's actions, the MwBoard and the signals of the views
+/* From mw_window_init(): the board's actions, the board session and the signals of the views
  * that ask the board for something. */
 void
 _mw_window_init_board (MwWindow *self)

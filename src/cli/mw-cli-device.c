@@ -148,6 +148,9 @@ mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code
         *exit_code = MW_EXIT_CANCELLED;
       else if (error->domain == MW_REPL_ERROR)
         *exit_code = MW_EXIT_CONNECTION;
+      /* the rate the user asked for, refused by the port: a bad option */
+      else if (g_error_matches (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_CONFIGURE))
+        *exit_code = MW_EXIT_USAGE;
       else
         *exit_code = mw_cli_report_error_code (error);
       return NULL;

@@ -5,6 +5,7 @@
 
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
+#include "mw-cli-heap-snapshot.h"
 
 typedef struct
 {
@@ -32,6 +33,7 @@ int
 mw_cli_heap (int argc, char **argv)
 {
   MwCliDeviceOptions options = { 0 };
+  MwCliHeapSnapshotOptions snapshot = { 0 };
   gboolean watch = FALSE;
   gboolean csv = FALSE;
   int interval = 1000;
@@ -46,13 +48,22 @@ mw_cli_heap (int argc, char **argv)
   g_autoptr (MwCliConnection) conn = NULL;
   int status = MW_EXIT_OK;
 
-  g_option_context_set_summary (context, "Prints the board's free heap (node.heap()). With "
-                                         "--watch, samples only while the board is idle at its "
-                                         "prompt and ends with a leak estimate.");
+  g_option_context_set_summary (context,
+                                "Prints the board's free heap (node.heap()). With "
+                                "--watch, samples only while the board is idle at its "
+                                "prompt and ends with a leak estimate. --snapshot, --top and "
+                                "--diff: what holds the heap, and what grew.");
   mw_cli_device_add_options (context, &options);
   g_option_context_add_main_entries (context, entries, NULL);
+  mw_cli_heap_snapshot_add_options (context, &snapshot);
   if (!mw_cli_parse_options (context, &argc, &argv))
     return MW_EXIT_USAGE;
+  if (mw_cli_heap_snapshot_wanted (&snapshot))
+    {
+      status = mw_cli_heap_snapshot_run (&snapshot, &options, argc, argv);
+      mw_cli_heap_snapshot_options_clear (&snapshot);
+      goto out;
+    }
   if (interval < 50)
     {
       g_printerr ("moonwire-cli heap: --interval must be at least 50 ms\n");

@@ -24,6 +24,7 @@ typedef enum
   MW_HEAP_EVENT_UPLOAD,
   MW_HEAP_EVENT_RUN,
   MW_HEAP_EVENT_RESET,
+  MW_HEAP_EVENT_SNAPSHOT, /* a heap snapshot was taken (the Memory view) */
 } MwHeapEventKind;
 
 typedef struct
