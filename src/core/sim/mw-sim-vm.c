@@ -1,5 +1,5 @@
 /* mw-sim-vm.c: the board's Lua VM and REPL: boot, banner, init.lua, prompts, chunks, errors,
- * the watchdog, print and node.output, and loading files from the flash (NODEMCU.md
+ * the watchdog, print and node.output, and loading files from the flash (docs/firmware.md
  * sections 1 and 3). */
 #include "mw-sim-private.h"
 
