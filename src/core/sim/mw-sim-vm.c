@@ -612,7 +612,9 @@ run_line (MwSimVm *vm, const char *line)
         print_error (vm, status);
     }
   lua_settop (L, 0);
-  if (!mw_sim_vm_reboot_due (vm))
+  /* node.restart() resets once the task has ended: its prompt is sent first (app/lua53/lua.c
+   * dojob prints the prompt before the restart's task runs) */
+  if (!vm->wdt_tripped && !vm->panicked)
     prompt (vm, FALSE);
 }
 
