@@ -329,7 +329,12 @@ l_bootreason (lua_State *L)
 
   lua_pushinteger (L, vm->reset_raw);
   lua_pushinteger (L, vm->reset_reason);
-  return 2;
+  if (vm->reset_reason != 2)
+    return 2;
+  /* an exception reset adds exccause, epc1, epc2, epc3, excvaddr, depc */
+  for (int i = 0; i < 6; i++)
+    lua_pushinteger (L, 0);
+  return 8;
 }
 
 /* node.restore(): the SDK's system_restore() resets WiFi settings, which the simulated

@@ -618,6 +618,8 @@ run_line (MwSimVm *vm, const char *line)
     prompt (vm, FALSE);
 }
 
+/* app/driver/input.c input_readline, raw mode (uart.on(..., 0)): size 0 calls back for every
+ * byte; otherwise bytes gather until the size, the terminator or the 256-byte buffer is full */
 static gboolean
 feed_uart_callback (MwSimVm *vm, guint8 byte)
 {
@@ -625,7 +627,7 @@ feed_uart_callback (MwSimVm *vm, guint8 byte)
 
   g_string_append_c (vm->uart_buf, (char) byte);
   if (vm->uart_end >= 0)
-    deliver = byte == vm->uart_end || vm->uart_buf->len >= 255;
+    deliver = byte == vm->uart_end || vm->uart_buf->len >= 256;
   else
     deliver = vm->uart_n == 0 || vm->uart_buf->len >= vm->uart_n;
   if (!deliver)
@@ -633,8 +635,22 @@ feed_uart_callback (MwSimVm *vm, guint8 byte)
   lua_rawgeti (vm->L, LUA_REGISTRYINDEX, vm->uart_cb);
   lua_pushlstring (vm->L, vm->uart_buf->str, vm->uart_buf->len);
   g_string_truncate (vm->uart_buf, 0);
+  vm->in_uart_cb = TRUE;
   mw_sim_vm_callback (vm, 1);
+  vm->in_uart_cb = FALSE;
   return TRUE;
+}
+
+void
+mw_sim_vm_crash (MwSimVm *vm)
+{
+  /* the SDK's exception report for a jump to address 0 */
+  static const char report[] =
+    "\nFatal exception 0(IllegalInstructionCause):\n"
+    "epc1=0x00000000, epc2=0x00000000, epc3=0x00000000, excvaddr=0x00000000, depc=0x00000000\n";
+
+  mw_sim_repl_cook (vm->tx, report, strlen (report));
+  vm->crashed = TRUE;
 }
 
 typedef struct
@@ -650,12 +666,10 @@ feed_guarded (MwSimVm *vm, gpointer data)
   FeedArgs *a = data;
   MwSimReplResult r;
 
-  if (vm->uart_cb != LUA_NOREF)
+  if (vm->uart_cb != LUA_NOREF && !vm->uart_run_input && a->from_uart)
     {
-      if (a->from_uart)
-        a->task = feed_uart_callback (vm, a->byte);
-      if (!vm->uart_run_input || vm->L == NULL || mw_sim_vm_reboot_due (vm))
-        return;
+      a->task = feed_uart_callback (vm, a->byte);
+      return;
     }
 
   /* node.input() text goes to the interpreter without the UART's echo */
@@ -666,8 +680,18 @@ feed_guarded (MwSimVm *vm, gpointer data)
     {
       g_free (vm->line);
       vm->line = mw_sim_repl_take_line (&vm->repl);
-      run_line (vm, vm->line);
       a->task = TRUE;
+      /* uart.on("data", cb) with the REPL on: cb gets each line, then Lua runs it
+       * (app/driver/input.c input_readline, run_input) */
+      if (vm->uart_cb != LUA_NOREF && a->from_uart)
+        {
+          lua_rawgeti (vm->L, LUA_REGISTRYINDEX, vm->uart_cb);
+          lua_pushstring (vm->L, vm->line);
+          mw_sim_vm_callback (vm, 1);
+          if (vm->L == NULL || mw_sim_vm_reboot_due (vm))
+            return;
+        }
+      run_line (vm, vm->line);
     }
 }
 
@@ -945,6 +969,9 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   vm->wdt_tripped = FALSE;
   vm->restart_pending = FALSE;
   vm->panicked = FALSE;
+  vm->crashed = FALSE;
+  vm->in_uart_cb = FALSE;
+  vm->uart_left_raw = FALSE;
   vm->in_task = FALSE;
   vm->hook_L = L;
   vm->strip_level = 2;
@@ -1153,7 +1180,7 @@ mw_sim_vm_shutdown (MwSimVm *vm)
 gboolean
 mw_sim_vm_reboot_due (MwSimVm *vm)
 {
-  return vm->restart_pending || vm->wdt_tripped || vm->panicked;
+  return vm->restart_pending || vm->wdt_tripped || vm->panicked || vm->crashed;
 }
 
 void
@@ -1167,7 +1194,7 @@ mw_sim_vm_reboot (MwSimVm *vm)
 
   /* node.bootreason() after this reset (docs/modules/node.md) */
   vm->reset_raw = vm->panicked || vm->wdt_tripped ? 4 : 2;
-  vm->reset_reason = vm->panicked ? 1 : vm->wdt_tripped ? 3 : 4;
+  vm->reset_reason = vm->crashed ? 2 : vm->panicked ? 1 : vm->wdt_tripped ? 3 : 4;
   GString *text = g_string_new ("\r\n");
 
   g_string_append (text, cause);
