@@ -720,7 +720,12 @@ mw_sim_vm_load_file (lua_State *L, const char *name)
   if (!mw_sim_flash_valid_name (name)
       || !g_file_get_contents ((path = mw_sim_flash_path (vm->flash, name)), &bytes, &len, NULL))
     {
-      lua_pushfstring (L, "cannot open %s", name);
+      /* app/lua/lauxlib.c errfile: "cannot open NAME: " and strerror, which is empty on
+       * the board (the same text as for a missing init.lua); 2.x has no colon */
+      if (vm->firmware == MW_SIM_FIRMWARE_3_0)
+        lua_pushfstring (L, "cannot open %s: ", name);
+      else
+        lua_pushfstring (L, "cannot open %s", name);
       return LUA_ERRFILE;
     }
   chunkname = g_strconcat ("@", name, NULL);
