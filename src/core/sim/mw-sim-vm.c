@@ -4,6 +4,7 @@
 #include "mw-sim-private.h"
 
 #include <lualib.h>
+#include <math.h>
 #include <string.h>
 
 #include "mw-lua-chunk.h"
@@ -182,6 +183,43 @@ l_print (lua_State *L)
   text = lua_tolstring (L, -1, &len);
   mw_sim_vm_print (vm, text, len);
   return 0;
+}
+
+/* tostring() as on the board: objects at ESP8266 addresses (0x3ffexxxx-0x3fffxxxx), and
+ * NaN as the firmware's newlib prints it ("nan", where the host's C library says "-nan");
+ * everything else goes to Lua's own tostring (upvalue 1) */
+static int
+l_tostring (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  int type;
+
+  luaL_checkany (L, 1);
+  type = lua_type (L, 1);
+  if (type == LUA_TNUMBER && isnan (lua_tonumber (L, 1)))
+    {
+      lua_pushliteral (L, "nan");
+      return 1;
+    }
+  if ((type == LUA_TTABLE || type == LUA_TFUNCTION || type == LUA_TTHREAD || type == LUA_TUSERDATA)
+      && !luaL_getmetafield (L, 1, "__tostring"))
+    {
+      const char *p = lua_topointer (L, 1);
+      char text[64];
+
+      /* a full userdata's pointer is its payload, after the 40-byte host header */
+      if (type == LUA_TUSERDATA)
+        p -= 40;
+      g_snprintf (text, sizeof text, "%s: 0x%08x", luaL_typename (L, 1),
+                  mw_sim_heap_address (&vm->heap, p));
+      lua_pushstring (L, text);
+      return 1;
+    }
+  lua_settop (L, 1);
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_call (L, 1, 1);
+  return 1;
 }
 
 /* collectgarbage("count") in board kilobytes, as the firmware's Lua counts them; every other
@@ -1006,6 +1044,9 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   lua_getglobal (L, "collectgarbage");
   lua_pushcclosure (L, l_collectgarbage, 1);
   lua_setglobal (L, "collectgarbage");
+  lua_getglobal (L, "tostring");
+  lua_pushcclosure (L, l_tostring, 1);
+  lua_setglobal (L, "tostring");
   setup_package (L);
   for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
     if (mw_sim_vm_has_module (vm, modules[i].name))
@@ -1171,6 +1212,7 @@ mw_sim_vm_shutdown (MwSimVm *vm)
   g_clear_pointer (&vm->softwd_source, g_source_unref);
   lua_close (vm->L);
   vm->L = NULL;
+  mw_sim_heap_clear (&vm->heap);
   vm->uart_cb = LUA_NOREF;
   vm->output_cb = LUA_NOREF;
   vm->onerror_cb = LUA_NOREF;
