@@ -44,7 +44,8 @@ parse_rate (const char *text, double *out)
   if (text == NULL)
     return TRUE;
   v = g_ascii_strtod (text, &end);
-  if (*end != '\0' || end == text || v < 0 || v > 1)
+  /* written so that NaN fails too */
+  if (*end != '\0' || end == text || !(v >= 0 && v <= 1))
     return FALSE;
   *out = v;
   return TRUE;
