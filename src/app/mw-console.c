@@ -37,8 +37,22 @@ struct _MwConsole
   GtkTextTag *error_tag;
   GtkTextTag *link_tag;
   GtkTextTag *note_tag;
+  GtkTextTag *prompt_tag;
+  GtkTextMark *prompt_mark; /* where the shown prompt starts: it always ends the text */
+  GtkRevealer *jump_revealer;
+  GtkWidget *jump_button;
   gboolean follow;
+  gboolean snapping;
+  gint64 user_input_time; /* of the last scroll, click or key in the view */
   GString *pending;
+  /* The board's prompt ("> ", ">> ", or a start of one) at the end of the output: held back
+   * from `pending` and shown after the text, so the next prompt replaces it (every command
+   * Moonwire sends ends in one) and a typed line is echoed after it (see take_byte ()). */
+  GString *prompt;
+  gboolean prompt_shown; /* it ended a read: the board waits there */
+  gboolean prompt_dirty; /* the view shows another prompt than `prompt` */
+  gboolean line_start; /* `pending` ends at a line start */
+  gboolean after_restart; /* blank lines up to the banner go (mw_console_note_restart ()) */
   guint64 dropped;
   gsize line_bytes; /* of the last line queued, to break runaway lines */
   guint flush_source;
@@ -136,10 +150,12 @@ trim_scrollback (MwConsole *self)
     }
 }
 
-/* Following the tail: while the view is at the bottom when a batch comes, it stays there as
- * the text grows. This moves the adjustment rather than scrolling to a mark: scrolling to the
- * end mark forces a synchronous layout of the lines above it, hundreds of ms once old lines
- * are trimmed. The layout settles between batches, so "at the bottom" is checked then. */
+/* Following the tail: the view stays at the bottom as the text grows unless the user scrolled
+ * up (then a "jump to the end" button shows), and follows again once they are back at the
+ * bottom. Only the user's own scrolling (an input event being handled) turns following off: the
+ * view's own layout moves the adjustment too, under a flood and as trimmed lines go. This
+ * moves the adjustment rather than scrolling to a mark: scrolling to the end mark forces a
+ * synchronous layout of the lines above it, hundreds of ms once old lines are trimmed. */
 static gboolean
 at_bottom (MwConsole *self)
 {
@@ -154,8 +170,67 @@ snap_to_bottom (MwConsole *self)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
+  self->snapping = TRUE;
   gtk_adjustment_set_value (adj,
                             gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  self->snapping = FALSE;
+}
+
+static void
+set_follow (MwConsole *self, gboolean follow)
+{
+  /* Back at the end, the scrolling that brought the view there is over. */
+  if (follow)
+    self->user_input_time = 0;
+  self->follow = follow;
+  gtk_revealer_set_reveal_child (self->jump_revealer, !follow);
+}
+
+/* Scrolling by the keyboard or kinetic scrolling animates: its steps come without an event. */
+#define USER_SCROLL_GRACE_US (600 * 1000)
+
+static gboolean
+user_input_cb (MwConsole *self)
+{
+  self->user_input_time = g_get_monotonic_time ();
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+user_is_scrolling (MwConsole *self)
+{
+  GdkEvent *event = gtk_get_current_event ();
+  gboolean user = g_get_monotonic_time () - self->user_input_time < USER_SCROLL_GRACE_US;
+
+  if (event != NULL)
+    {
+      switch (gdk_event_get_event_type (event))
+        {
+          case GDK_SCROLL:
+          case GDK_BUTTON_PRESS:
+          case GDK_BUTTON_RELEASE:
+          case GDK_MOTION_NOTIFY:
+          case GDK_KEY_PRESS:
+          case GDK_TOUCH_UPDATE:
+            user = TRUE;
+            break;
+          default:
+            break;
+        }
+      gdk_event_free (event);
+    }
+  return user;
+}
+
+static void
+adjustment_value_changed_cb (MwConsole *self)
+{
+  if (self->snapping)
+    return;
+  if (at_bottom (self))
+    set_follow (self, TRUE);
+  else if (user_is_scrolling (self))
+    set_follow (self, FALSE);
 }
 
 static void
@@ -165,20 +240,38 @@ adjustment_changed_cb (MwConsole *self)
     snap_to_bottom (self);
 }
 
+void
+mw_console_jump_to_end (MwConsole *self)
+{
+  g_return_if_fail (MW_IS_CONSOLE (self));
+  set_follow (self, TRUE);
+  snap_to_bottom (self);
+}
+
+gboolean
+mw_console_get_following (MwConsole *self)
+{
+  g_return_val_if_fail (MW_IS_CONSOLE (self), FALSE);
+  return self->follow;
+}
+
 static void
 flush_batch (MwConsole *self)
 {
   gint64 begin = g_get_monotonic_time ();
   gsize n = MIN (self->pending->len, MAX_BATCH_BYTES);
-
-  self->follow = at_bottom (self);
-  GtkTextIter end;
+  GtkTextIter end, prompt_start;
   gint start_offset;
 
   /* Cut at a character boundary; the rest waits for the next batch. */
   while (n < self->pending->len && n > 0 && (self->pending->str[n] & 0xc0) == 0x80)
     n--;
 
+  /* The prompt shown goes; the text comes in its place and the current prompt after it. */
+  gtk_text_buffer_get_iter_at_mark (self->buffer, &prompt_start, self->prompt_mark);
+  gtk_text_buffer_get_end_iter (self->buffer, &end);
+  if (!gtk_text_iter_equal (&prompt_start, &end))
+    gtk_text_buffer_delete (self->buffer, &prompt_start, &end);
   gtk_text_buffer_get_end_iter (self->buffer, &end);
   start_offset = gtk_text_iter_get_offset (&end);
   if (self->dropped > 0)
@@ -195,6 +288,13 @@ flush_batch (MwConsole *self)
 
       gtk_text_buffer_insert (self->buffer, &end, valid, -1);
       g_string_erase (self->pending, 0, n);
+    }
+  gtk_text_buffer_move_mark (self->buffer, self->prompt_mark, &end);
+  if (self->pending->len == 0)
+    {
+      gtk_text_buffer_insert_with_tags (self->buffer, &end, self->prompt->str, -1, self->prompt_tag,
+                                        NULL);
+      self->prompt_dirty = FALSE;
     }
 
   /* The (hidden) cursor goes with the tail unless the user is selecting: while the view
@@ -230,7 +330,7 @@ flush_cb (gpointer user_data)
 
   self->flush_source = 0;
   flush_batch (self);
-  if (self->pending->len > 0)
+  if (self->pending->len > 0 || self->prompt_dirty)
     {
       self->flush_source = g_idle_add_full (FLUSH_PRIORITY, flush_cb, self, NULL);
       g_source_set_name_by_id (self->flush_source, "[moonwire] console flush backlog");
@@ -238,43 +338,103 @@ flush_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-void
-mw_console_append (MwConsole *self, const char *data, gssize length)
+/* Text for the view, a byte at a time: CR goes (the firmware sends CR LF), control bytes go
+ * (markers and line noise mean nothing on screen), and a line that never ends (binary noise, a
+ * runaway print) is broken every MAX_LINE_BYTES, before a character: GtkTextView lays a line
+ * out whole, again for every batch that makes it longer. */
+static void
+push_text_byte (MwConsole *self, guchar c)
 {
-  g_return_if_fail (MW_IS_CONSOLE (self));
-  g_return_if_fail (data != NULL || length == 0);
-
-  if (length < 0)
-    length = strlen (data);
-  for (gssize i = 0; i < length; i++)
+  if (c == '\r' || (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+    return;
+  if (c != '\n' && self->line_bytes > MAX_LINE_BYTES - 4 && (c & 0xc0) != 0x80)
     {
-      guchar c = data[i];
-
-      /* The firmware sends CR LF; a lone CR or other control bytes would only confuse the
-       * view. Tabs and newlines stay. */
-      if (c == '\r')
-        continue;
-      /* A line that never ends (binary noise, a runaway print) is broken into lines of at
-       * most MAX_LINE_BYTES, before a character (room for 4 bytes): GtkTextView lays a line
-       * out whole, again for every batch that makes it longer. */
-      if (c == '\n')
-        self->line_bytes = 0;
-      else if (self->line_bytes > MAX_LINE_BYTES - 4 && (c & 0xc0) != 0x80)
-        {
-          g_string_append_c (self->pending, '\n');
-          self->line_bytes = 0;
-        }
-      if (c < 0x20 && c != '\n' && c != '\t')
-        {
-          g_string_append (self->pending, "\xef\xbf\xbd");
-          self->line_bytes += 3;
-        }
-      else
-        {
-          g_string_append_c (self->pending, c);
-          self->line_bytes += c != '\n';
-        }
+      g_string_append_c (self->pending, '\n');
+      self->line_bytes = 0;
     }
+  self->line_bytes = c == '\n' ? 0 : self->line_bytes + 1;
+  g_string_append_c (self->pending, c);
+  self->line_start = c == '\n';
+}
+
+static void
+set_prompt (MwConsole *self, const char *prompt, gssize len)
+{
+  g_string_truncate (self->prompt, 0);
+  g_string_append_len (self->prompt, prompt, len);
+  self->prompt_dirty = TRUE;
+}
+
+static void
+commit_prompt (MwConsole *self)
+{
+  for (gsize i = 0; i < self->prompt->len; i++)
+    push_text_byte (self, self->prompt->str[i]);
+  set_prompt (self, "", 0);
+}
+
+/* The board's prompt: "> " or ">> " at a line start (docs/firmware.md section 1). One that ends
+ * a read is the board waiting: it is held as the prompt shown at the end, and the next one
+ * replaces it, so the prompts of Moonwire's own commands never pile up. A prompt followed by an
+ * empty line (an empty line sent to get a prompt) goes entirely. Output after a prompt the board
+ * waited at (a timer's print) starts on its own line, and the prompt goes: the board does not
+ * print it again. Within a read, "> " followed by text is just output. */
+static void
+take_byte (MwConsole *self, guchar c)
+{
+  static const char *const prompts[] = { "> ", ">> " };
+
+  if (c == '\r')
+    return;
+  if (self->after_restart && self->line_start && self->prompt->len == 0)
+    {
+      if (c == '\n')
+        return;
+      self->after_restart = FALSE;
+    }
+  if (self->prompt->len > 0)
+    {
+      gboolean complete = g_str_equal (self->prompt->str, prompts[0])
+                          || g_str_equal (self->prompt->str, prompts[1]);
+
+      if (complete && c == '>')
+        {
+          set_prompt (self, ">", 1);
+          self->prompt_shown = FALSE;
+          return;
+        }
+      if (complete && c == '\n')
+        {
+          set_prompt (self, "", 0);
+          return;
+        }
+      if (!complete)
+        {
+          g_autofree char *longer = g_strdup_printf ("%s%c", self->prompt->str, c);
+
+          if (g_str_has_prefix (prompts[0], longer) || g_str_has_prefix (prompts[1], longer))
+            {
+              set_prompt (self, longer, -1);
+              return;
+            }
+        }
+      if (complete && self->prompt_shown)
+        set_prompt (self, "", 0);
+      else
+        commit_prompt (self);
+    }
+  if (c == '>' && self->line_start)
+    {
+      set_prompt (self, ">", 1);
+      self->prompt_shown = FALSE;
+      return;
+    }
+  push_text_byte (self, c);
+}
+
+static void
+queue_flush (MwConsole *self)
+{
   if (self->pending->len > MAX_BACKLOG_BYTES)
     {
       gsize excess = self->pending->len - MAX_BACKLOG_BYTES / 2;
@@ -286,7 +446,7 @@ mw_console_append (MwConsole *self, const char *data, gssize length)
       self->dropped += excess;
       g_string_erase (self->pending, 0, excess);
     }
-  if (self->flush_source == 0)
+  if (self->flush_source == 0 && (self->pending->len > 0 || self->prompt_dirty))
     {
       self->flush_source =
         g_timeout_add_full (FLUSH_PRIORITY, FLUSH_INTERVAL_MS, flush_cb, self, NULL);
@@ -295,10 +455,120 @@ mw_console_append (MwConsole *self, const char *data, gssize length)
 }
 
 void
+mw_console_append (MwConsole *self, const char *data, gssize length)
+{
+  g_return_if_fail (MW_IS_CONSOLE (self));
+  g_return_if_fail (data != NULL || length == 0);
+
+  if (length < 0)
+    length = strlen (data);
+  for (gssize i = 0; i < length; i++)
+    take_byte (self, data[i]);
+  if (self->prompt->len > 0)
+    self->prompt_shown = TRUE;
+  queue_flush (self);
+}
+
+void
+mw_console_echo_input (MwConsole *self, const char *line)
+{
+  g_return_if_fail (MW_IS_CONSOLE (self));
+  g_return_if_fail (line != NULL);
+
+  /* After the prompt the board shows (it is committed with the line), or on a line of its own
+   * when the board printed no prompt (a program still running reads its input). */
+  if (self->prompt->len > 0)
+    commit_prompt (self);
+  else if (!self->line_start)
+    push_text_byte (self, '\n');
+  for (const char *p = line; *p != '\0'; p++)
+    push_text_byte (self, *p);
+  push_text_byte (self, '\n');
+  queue_flush (self);
+}
+
+void
+mw_console_append_note (MwConsole *self, const char *note)
+{
+  g_return_if_fail (MW_IS_CONSOLE (self));
+  g_return_if_fail (note != NULL);
+
+  /* A note is a line of its own, without the prompt that went before it. */
+  set_prompt (self, "", 0);
+  if (!self->line_start)
+    push_text_byte (self, '\n');
+  mw_console_flush (self);
+  {
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (self->buffer, &end);
+    gtk_text_buffer_insert_with_tags (self->buffer, &end, note, -1, self->note_tag, NULL);
+    gtk_text_buffer_insert (self->buffer, &end, "\n", 1);
+    gtk_text_buffer_move_mark (self->buffer, self->prompt_mark, &end);
+    if (self->follow)
+      snap_to_bottom (self);
+  }
+}
+
+void
+mw_console_note_restart (MwConsole *self, const char *note)
+{
+  GtkTextIter iter, end;
+  gint lines;
+
+  g_return_if_fail (MW_IS_CONSOLE (self));
+  g_return_if_fail (note != NULL);
+
+  /* The restart is seen once the banner's first line is in: put the note before that line
+   * (among the last few), not in the middle of the banner. */
+  set_prompt (self, "", 0);
+  mw_console_flush (self);
+  /* Blank lines the board prints as it goes down and comes up are not worth keeping (a real
+   * board's come and go with how the boot loader's noise falls into reads). */
+  self->after_restart = TRUE;
+  for (;;)
+    {
+      GtkTextIter start;
+
+      gtk_text_buffer_get_end_iter (self->buffer, &end);
+      start = end;
+      if (!gtk_text_iter_backward_chars (&start, 2))
+        break;
+      {
+        g_autofree char *tail = gtk_text_iter_get_slice (&start, &end);
+
+        if (!g_str_equal (tail, "\n\n"))
+          break;
+      }
+      gtk_text_iter_forward_char (&start);
+      gtk_text_buffer_delete (self->buffer, &start, &end);
+    }
+  lines = gtk_text_buffer_get_line_count (self->buffer);
+  for (gint line = lines - 1; line >= MAX (0, lines - 16); line--)
+    {
+      gtk_text_buffer_get_iter_at_line (self->buffer, &iter, line);
+      end = iter;
+      if (!gtk_text_iter_forward_chars (&end, 8))
+        continue;
+      {
+        g_autofree char *head = gtk_text_iter_get_slice (&iter, &end);
+
+        if (g_str_equal (head, "NodeMCU "))
+          {
+            gtk_text_buffer_insert_with_tags (self->buffer, &iter, note, -1, self->note_tag, NULL);
+            gtk_text_buffer_insert (self->buffer, &iter, "\n", 1);
+            return;
+          }
+      }
+    }
+  mw_console_append_note (self, note);
+}
+
+void
 mw_console_flush (MwConsole *self)
 {
   g_return_if_fail (MW_IS_CONSOLE (self));
-  while (self->pending->len > 0 || self->dropped > 0)
+  while (self->pending->len > 0 || self->dropped > 0 || self->prompt_dirty)
     flush_batch (self);
   g_clear_handle_id (&self->flush_source, g_source_remove);
 }
@@ -310,7 +580,11 @@ mw_console_clear (MwConsole *self)
   g_string_truncate (self->pending, 0);
   self->dropped = 0;
   self->line_bytes = 0;
+  self->line_start = TRUE;
   gtk_text_buffer_set_text (self->buffer, "", 0);
+  /* The prompt the board waits at stays. */
+  self->prompt_dirty = self->prompt->len > 0;
+  queue_flush (self);
 }
 
 static void
@@ -513,6 +787,7 @@ mw_console_finalize (GObject *object)
   MwConsole *self = MW_CONSOLE (object);
 
   g_string_free (self->pending, TRUE);
+  g_string_free (self->prompt, TRUE);
   g_ptr_array_unref (self->history);
   g_free (self->draft);
   G_OBJECT_CLASS (mw_console_parent_class)->finalize (object);
@@ -546,6 +821,9 @@ mw_console_class_init (MwConsoleClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwConsole, scroller);
   gtk_widget_class_bind_template_child (widget_class, MwConsole, text_view);
   gtk_widget_class_bind_template_child (widget_class, MwConsole, input_entry);
+  gtk_widget_class_bind_template_child (widget_class, MwConsole, jump_revealer);
+  gtk_widget_class_bind_template_child_internal (widget_class, MwConsole, jump_button);
+  gtk_widget_class_bind_template_callback (widget_class, mw_console_jump_to_end);
   gtk_widget_class_bind_template_callback (widget_class, input_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, input_key_press_cb);
   gtk_widget_class_bind_template_callback (widget_class, input_paste_cb);
@@ -572,6 +850,8 @@ mw_console_init (MwConsole *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->pending = g_string_new (NULL);
+  self->prompt = g_string_new (NULL);
+  self->line_start = TRUE;
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->max_lines = DEFAULT_MAX_LINES;
   self->buffer = gtk_text_view_get_buffer (self->text_view);
@@ -580,10 +860,26 @@ mw_console_init (MwConsole *self)
     gtk_text_buffer_create_tag (self->buffer, "link", "underline", PANGO_UNDERLINE_SINGLE, NULL);
   self->note_tag =
     gtk_text_buffer_create_tag (self->buffer, "note", "style", PANGO_STYLE_ITALIC, NULL);
+  self->prompt_tag = gtk_text_buffer_create_tag (self->buffer, "prompt", NULL);
+  {
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (self->buffer, &end);
+    self->prompt_mark = gtk_text_buffer_create_mark (self->buffer, "prompt", &end, TRUE);
+  }
   self->follow = TRUE;
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
                            G_CALLBACK (adjustment_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (adjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
 
+  g_signal_connect_object (self->scroller, "scroll-event", G_CALLBACK (user_input_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->text_view, "key-press-event", G_CALLBACK (user_input_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vscrollbar (self->scroller),
+                           "button-press-event", G_CALLBACK (user_input_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->text_view, "button-release-event",
                            G_CALLBACK (text_button_release_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->text_view, "motion-notify-event", G_CALLBACK (text_motion_cb),

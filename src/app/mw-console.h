@@ -11,6 +11,16 @@ G_DECLARE_FINAL_TYPE (MwConsole, mw_console, MW, CONSOLE, GtkBox)
 GtkWidget *mw_console_new (void);
 /* Queues output from the board; it reaches the view in batches (see mw-console.c). */
 void mw_console_append (MwConsole *self, const char *data, gssize length);
+/* A line the user sent, shown after the board's prompt as a terminal would show its echo */
+void mw_console_echo_input (MwConsole *self, const char *line);
+/* A line of Moonwire's own (italic) at the end */
+void mw_console_append_note (MwConsole *self, const char *note);
+/* A note that the board restarted, before the banner that told (when it is in) */
+void mw_console_note_restart (MwConsole *self, const char *note);
+/* Whether the view follows the output (the user has not scrolled up) */
+gboolean mw_console_get_following (MwConsole *self);
+/* Back to the end of the output, following it again */
+void mw_console_jump_to_end (MwConsole *self);
 /* Shows everything queued now (tests, and before reading the text). */
 void mw_console_flush (MwConsole *self);
 void mw_console_clear (MwConsole *self);

@@ -3,7 +3,8 @@
  * A view only: the window fills it from the device's file list and fsinfo and carries out the
  * actions it asks for through "file-action" (action, name, argument) and "upload-files"
  * (paths dropped from the desktop). Destructive actions are confirmed here, and names are
- * checked against SPIFFS's 31-character limit (docs/firmware.md section 2) before they reach a board.
+ * checked against SPIFFS's 31-character limit (docs/firmware.md section 2) before they reach a
+ * board.
  */
 #include "mw-config.h"
 

@@ -105,40 +105,14 @@ show_error (MwWindow *self, const char *what, const GError *error)
   mw_window_show_message (self, GTK_MESSAGE_ERROR, msg);
 }
 
-/* Whether a line holds nothing but REPL prompts ("> ", ">> "), as the board prints between
- * the commands Moonwire sends (an upload sends hundreds): noise in a console that has its
- * own input line. */
-static gboolean
-only_prompts (const char *line, gsize len)
-{
-  gboolean any = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (line[i] == '>')
-        any = TRUE;
-      else if (line[i] != ' ' && line[i] != '\r' && line[i] != '\n')
-        return FALSE;
-    }
-  return any;
-}
-
 static void
 connection_console_cb (MwWindow *self, GBytes *data)
 {
   gsize len;
   const char *bytes = g_bytes_get_data (data, &len);
-  const char *end = bytes + len;
 
-  for (const char *line = bytes; line < end;)
-    {
-      const char *nl = memchr (line, '\n', end - line);
-      const char *next = nl != NULL ? nl + 1 : end;
-
-      if (!only_prompts (line, next - line))
-        mw_console_append (self->console, line, next - line);
-      line = next;
-    }
+  /* The console takes the board's prompts apart from its output (mw-console.c). */
+  mw_console_append (self->console, bytes, len);
 }
 
 static void
@@ -148,7 +122,7 @@ connection_reset_cb (MwWindow *self)
   if (!is_connected (self))
     return;
   mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_RESET, "reset");
-  mw_console_append (self->console, "\n[the board restarted]\n", -1);
+  mw_console_note_restart (self->console, "[the board restarted]");
 }
 
 static void
@@ -319,10 +293,10 @@ static void
 run_on_board (MwWindow *self, const char *name)
 {
   g_autofree char *label = g_strdup_printf ("Running %s", name);
-  g_autofree char *echo = g_strdup_printf ("> dofile(\"%s\")\n", name);
+  g_autofree char *echo = g_strdup_printf ("dofile(\"%s\")", name);
 
   mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_RUN, name);
-  mw_console_append (self->console, echo, -1);
+  mw_console_echo_input (self->console, echo);
   gtk_stack_set_visible_child_name (self->bottom_stack, "console");
   mw_device_run_async (mw_connection_get_device (self->connection), name, RUN_TIMEOUT_MS,
                        output_to_console, self, start_operation (self, label), run_done_cb,
@@ -585,33 +559,73 @@ action_cancel (GSimpleAction *action, GVariant *param, gpointer user_data)
   g_cancellable_cancel (self->op_cancellable);
 }
 
+/* Lines typed in the console wait in self->console_lines until the board has answered the one
+ * before: each is echoed after the prompt that it is sent at, as a terminal shows it, and its
+ * output comes through the connection's "console" signal (once). */
+typedef struct
+{
+  char *text;
+  gboolean echoed;
+} ConsoleLine;
+
+static void
+console_line_free (gpointer data)
+{
+  ConsoleLine *line = data;
+
+  g_free (line->text);
+  g_free (line);
+}
+
+void
+_mw_window_clear_console_lines (MwWindow *self)
+{
+  if (self->console_lines != NULL)
+    g_queue_free_full (g_steal_pointer (&self->console_lines), console_line_free);
+}
+
+static void
+echo_next_line (MwWindow *self)
+{
+  ConsoleLine *head = g_queue_peek_head (self->console_lines);
+
+  if (head != NULL && !head->echoed)
+    {
+      mw_console_echo_input (self->console, head->text);
+      head->echoed = TRUE;
+    }
+}
+
 static void
 send_line_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (MwWindow) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) out = mw_repl_send_line_finish (MW_REPL (object), result, &error);
+  ConsoleLine *line;
 
-  if (self->console == NULL)
+  if (self->console == NULL || self->console_lines == NULL)
     return;
-  if (out != NULL)
+  line = g_queue_pop_head (self->console_lines);
+  /* A restart has its own note (connection_reset_cb). */
+  if (error != NULL && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_INCOMPLETE)
+      && !(g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET) && line != NULL
+           && line->echoed))
     {
-      gsize len;
-      const char *data = g_bytes_get_data (out, &len);
-      mw_console_append (self->console, data, len);
+      g_autofree char *msg = line != NULL && !line->echoed
+                               ? g_strdup_printf ("[not sent: %s: %s]", line->text, error->message)
+                               : g_strdup_printf ("[%s]", error->message);
+      mw_console_append_note (self->console, msg);
     }
-  if (error != NULL && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_INCOMPLETE))
-    {
-      g_autofree char *msg = g_strdup_printf ("[%s]\n", error->message);
-      mw_console_append (self->console, msg, -1);
-    }
+  g_clear_pointer (&line, console_line_free);
+  echo_next_line (self);
 }
 
 static void
-console_send_cb (MwWindow *self, const char *line)
+console_send_cb (MwWindow *self, const char *text)
 {
   MwRepl *repl = mw_connection_get_repl (self->connection);
-  g_autofree char *echo = NULL;
+  ConsoleLine *line;
 
   if (repl == NULL)
     {
@@ -619,10 +633,11 @@ console_send_cb (MwWindow *self, const char *line)
                               "Not connected to a board: the line was not sent.");
       return;
     }
-  /* The engine removes the board's echo; show what was sent as the REPL would. */
-  echo = g_strdup_printf ("> %s\n", line);
-  mw_console_append (self->console, echo, -1);
-  mw_repl_send_line_async (repl, line, LINE_TIMEOUT_MS, NULL, send_line_done_cb,
+  line = g_new0 (ConsoleLine, 1);
+  line->text = g_strdup (text);
+  g_queue_push_tail (self->console_lines, line);
+  echo_next_line (self);
+  mw_repl_send_line_async (repl, text, LINE_TIMEOUT_MS, NULL, send_line_done_cb,
                            g_object_ref (self));
 }
 
@@ -838,6 +853,7 @@ _mw_window_init_board (MwWindow *self)
                                    self);
   self->connection = mw_connection_new ();
   self->upload_queue = g_ptr_array_new_with_free_func (g_free);
+  self->console_lines = g_queue_new ();
   g_signal_connect_object (self->connection, "console", G_CALLBACK (connection_console_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "reset", G_CALLBACK (connection_reset_cb), self,

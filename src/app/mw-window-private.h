@@ -46,6 +46,7 @@ struct _MwWindow
   gboolean connecting;
   GCancellable *op_cancellable; /* the running upload or run; win.cancel cancels it */
   GPtrArray *upload_queue; /* paths dropped on the file browser, still to upload */
+  GQueue *console_lines; /* lines typed in the console, not answered yet (mw-window-board.c) */
 
   char *pending_jump; /* a Problems row's file being opened, to jump to */
   guint pending_line;
@@ -66,5 +67,6 @@ void _mw_window_add_actions (MwWindow *self);
 void _mw_window_init_board (MwWindow *self);
 void _mw_window_fill_ports (MwWindow *self, const char *wanted);
 void _mw_window_update_device_actions (MwWindow *self);
+void _mw_window_clear_console_lines (MwWindow *self);
 
 G_END_DECLS

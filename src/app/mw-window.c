@@ -714,6 +714,7 @@ mw_window_dispose (GObject *object)
     }
   g_clear_object (&self->connection);
   g_clear_pointer (&self->upload_queue, g_ptr_array_unref);
+  _mw_window_clear_console_lines (self);
   g_clear_pointer (&self->pending_jump, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->recent_menu);

@@ -3,12 +3,14 @@
 #include "mw-config.h"
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mw-sim.h"
 
@@ -48,6 +50,23 @@ parse_rate (const char *text, double *out)
   return TRUE;
 }
 
+/* A board stuck inside a C function (a pattern match that backtracks for hours) cannot be
+ * stopped between instructions: a stop request that is not done in 2 s ends the process
+ * anyway, so SIGINT and SIGTERM always work. */
+static gpointer
+stop_deadline (gpointer data)
+{
+  const char *link = data;
+
+  g_usleep (2 * G_USEC_PER_SEC);
+  g_printerr ("moonwire-sim: the board did not stop within 2 s (busy in a C function); "
+              "exiting\n");
+  if (link)
+    g_unlink (link);
+  _exit (0);
+  return NULL;
+}
+
 static gboolean
 quit_cb (gpointer data)
 {
@@ -76,7 +95,7 @@ main (int argc, char **argv)
   g_autofree char *link = NULL, *firmware = NULL, *baud_limit = NULL, *heap = NULL;
   g_autofree char *fs = NULL, *fs_size = NULL, *modules = NULL, *seed = NULL;
   g_autofree char *drop = NULL, *corrupt = NULL, *silent = NULL, *reset = NULL;
-  g_autofree char *flash_full = NULL, *wdt = NULL;
+  g_autofree char *flash_full = NULL, *wdt = NULL, *ips = NULL;
   gboolean verbose = FALSE, integer = FALSE, version = FALSE;
   GOptionEntry entries[] = {
     { "link", 0, 0, G_OPTION_ARG_FILENAME, &link, "Also make a symlink to the pty", "PATH" },
@@ -91,7 +110,10 @@ main (int argc, char **argv)
     { "fs-size", 0, 0, G_OPTION_ARG_STRING, &fs_size, "Flash size (default 3M)", "BYTES" },
     { "modules", 0, 0, G_OPTION_ARG_STRING, &modules,
       "Firmware modules (default " MW_SIM_DEFAULT_MODULES "; also encoder, crypto)", "LIST" },
-    { "wdt-ms", 0, 0, G_OPTION_ARG_STRING, &wdt, "Watchdog limit per task (default 500)", "MS" },
+    { "wdt-ms", 0, 0, G_OPTION_ARG_STRING, &wdt,
+      "Watchdog: simulated CPU time a task may run unfed (default 3200)", "MS" },
+    { "vm-ips", 0, 0, G_OPTION_ARG_STRING, &ips,
+      "Simulated CPU speed: Lua VM instructions per second at 80 MHz (default 1000000)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Seed for fault injection (default 1)", "N" },
     { "drop-rate", 0, 0, G_OPTION_ARG_STRING, &drop, "Lose received bytes at this rate (0..1)",
       "RATE" },
@@ -160,6 +182,12 @@ main (int argc, char **argv)
         return bad ("--wdt-ms must be from 1 to 600000, not '%s'", wdt);
       opts.wdt_ms = v;
     }
+  if (ips)
+    {
+      if (!parse_size (ips, &v) || v < 1000 || v > 1000000000)
+        return bad ("--vm-ips must be from 1000 to 1000000000, not '%s'", ips);
+      opts.vm_ips = v;
+    }
   if (seed && !parse_size (seed, &opts.seed))
     return bad ("--seed must be a number, not '%s'", seed);
   if (!parse_rate (drop, &opts.drop_rate))
@@ -186,13 +214,14 @@ main (int argc, char **argv)
       g_printerr ("moonwire-sim: %s\n", error->message);
       return 1;
     }
-  printf ("%s\n", mw_sim_get_path (sim));
-  fflush (stdout);
-
+  /* The handlers before the path: whoever reads the path may stop us at once. */
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
+  printf ("%s\n", mw_sim_get_path (sim));
+  fflush (stdout);
   g_main_loop_run (loop);
+  g_thread_unref (g_thread_new ("stop-deadline", stop_deadline, (gpointer) link));
   mw_sim_stop (sim);
   return 0;
 }

@@ -3,8 +3,43 @@
 
 #include <stdio.h>
 
+#include <string.h>
+
 #include "mw-cli-commands.h"
+#include "mw-lua-chunk.h"
 #include "mw-lua-tree.h"
+
+/* Lua's code generator has limits the front end does not model, as it builds no code: jumps
+ * over 131,071 instructions ("control structure too long"), 262,143 constants per function,
+ * 32,767 local declarations per function, 250 registers ("function or expression too
+ * complex"). liblua5.1 has the firmware's values for all of them, so a source the front end
+ * accepts is compiled once more by liblua5.1, whose message is Lua's own. Returns the line to
+ * print, or NULL when Lua accepts the source. */
+static char *
+codegen_error (const char *path, const char *data, gsize len, MwLuaTree *tree)
+{
+  g_autofree char *chunkname = g_strconcat ("@", path, NULL);
+  g_autofree char *copy = NULL;
+  g_autoptr (MwLuaChunk) chunk = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prefix = g_strconcat (path, ":", NULL);
+
+  /* liblua does not skip a `#` first line as the loader does: blank it, so that lines and
+   * columns stay */
+  if (mw_lua_tree_get_shebang_length (tree) > 0)
+    {
+      copy = g_memdup2 (data, len);
+      memset (copy, ' ', MIN (mw_lua_tree_get_shebang_length (tree), len));
+      data = copy;
+    }
+  chunk = mw_lua_chunk_new_from_source (chunkname, data, len, &error);
+  if (chunk != NULL)
+    return NULL;
+  /* the limits raised outside the parser have no position: name the file */
+  if (g_str_has_prefix (error->message, prefix))
+    return g_strdup (error->message);
+  return g_strdup_printf ("%s: %s", path, error->message);
+}
 
 int
 mw_cli_check (int argc, char **argv)
@@ -69,6 +104,17 @@ mw_cli_check (int argc, char **argv)
           text = mw_lua_diagnostic_format (diag, argv[i]);
           g_printerr ("%s\n", text);
           file_ok = FALSE;
+          break; /* the first error only: Lua stops there */
+        }
+      if (file_ok)
+        {
+          g_autofree char *text = codegen_error (argv[i], data, len, tree);
+
+          if (text != NULL)
+            {
+              g_printerr ("%s\n", text);
+              file_ok = FALSE;
+            }
         }
       if (!file_ok)
         status = MAX (status, MW_EXIT_ERROR);

@@ -2,6 +2,7 @@
 #include "mw-config.h"
 
 #include <stdio.h>
+#include <zlib.h>
 
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
@@ -122,8 +123,7 @@ mw_cli_sync (int argc, char **argv)
           mw_cli_note_error ("sync", error, &status);
           break;
         }
-      if (size == (gint64) len
-          && adler == mw_adler32_update (MW_ADLER32_INIT, g_bytes_get_data (data, NULL), len))
+      if (size == (gint64) len && adler == adler32_z (1, g_bytes_get_data (data, NULL), len))
         {
           same++;
           continue;

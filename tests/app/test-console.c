@@ -43,15 +43,15 @@ test_error_lines (void)
       gint offset;
 
       mw_console_clear (MW_CONSOLE (console));
-      mw_console_append (MW_CONSOLE (console), "> ", -1);
       mw_console_append (MW_CONSOLE (console), error_cases[i].line, -1);
       mw_console_append (MW_CONSOLE (console), "\r\n> ", -1);
       mw_console_flush (MW_CONSOLE (console));
       text = mw_console_dup_text (MW_CONSOLE (console));
-      offset = g_utf8_pointer_to_offset (text, strchr (text, '\n')) - 1;
       g_test_message ("%s", error_cases[i].line);
-      /* the prompt before and after is never an error */
-      g_assert_false (mw_console_is_error_at (MW_CONSOLE (console), 0));
+      /* the prompt after it is never an error */
+      offset = g_utf8_strlen (text, -1) - 2;
+      g_assert_cmpstr (g_utf8_offset_to_pointer (text, offset), ==, "> ");
+      g_assert_false (mw_console_is_error_at (MW_CONSOLE (console), offset));
       /* the line itself, checked at its last character */
       mw_console_clear (MW_CONSOLE (console));
       mw_console_append (MW_CONSOLE (console), error_cases[i].line, -1);
@@ -78,6 +78,178 @@ test_split_error (void)
   g_assert_true (mw_console_is_error_at (MW_CONSOLE (console), 6));
   g_assert_true (mw_console_is_error_at (MW_CONSOLE (console), 30));
   g_object_unref (console);
+}
+
+/* The board's prompts (docs/firmware.md section 1) as a terminal would show them, without the
+ * ones Moonwire's own commands leave: reads as they come (one string each, "|" between them),
+ * typed lines echoed ("<<" before them), and the whole text that shows. */
+static const struct
+{
+  const char *name;
+  const char *steps;
+  const char *text;
+} prompt_cases[] = {
+  { "reply", "2\r\n> ", "2\n> " },
+  { "prompts-replace-each-other", "> |> |>> |> ", "> " },
+  { "split-prompt", "2\r\n>|> ", "2\n>> " },
+  { "empty-line-at-prompt", "cannot open init.lua: \r\n> |\r\n> ", "cannot open init.lua: \n> " },
+  { "echo-after-prompt", "> |<<=1|1\r\n> ", "> =1\n1\n> " },
+  { "continuation", "> |<<for i=1,2 do|>> |<<print(i)|>> |<<end|1\r\n2\r\n> ",
+    "> for i=1,2 do\n>> print(i)\n>> end\n1\n2\n> " },
+  /* a timer's print while the board waits: on its own line, the prompt gone */
+  { "timer-at-prompt", "> |tick\r\n", "tick\n" },
+  /* "> " inside a read, followed by text, is output */
+  { "prompt-like-output", "a\r\n> b\r\n", "a\n> b\n" },
+  { "greater-than-mid-line", "1 > 0\r\n", "1 > 0\n" },
+  /* a line typed while a program runs (no prompt): on a line of its own */
+  { "echo-without-prompt", "working|<<stop", "working\nstop\n" },
+  { "control-bytes", "a\001b\002\003c\r\n", "abc\n" },
+};
+
+static void
+test_prompts (void)
+{
+  GtkWidget *console = mw_console_new ();
+  g_object_ref_sink (console);
+
+  for (guint i = 0; i < G_N_ELEMENTS (prompt_cases); i++)
+    {
+      g_auto (GStrv) steps = g_strsplit (prompt_cases[i].steps, "|", -1);
+      g_autofree char *text = NULL;
+
+      g_test_message ("%s", prompt_cases[i].name);
+      gtk_widget_destroy (console);
+      g_object_unref (console);
+      console = g_object_ref_sink (mw_console_new ());
+      for (guint k = 0; steps[k] != NULL; k++)
+        {
+          if (g_str_has_prefix (steps[k], "<<"))
+            mw_console_echo_input (MW_CONSOLE (console), steps[k] + 2);
+          else
+            mw_console_append (MW_CONSOLE (console), steps[k], -1);
+          /* a flush between steps, or not: the text is the same */
+          if (k % 2 == 1)
+            mw_console_flush (MW_CONSOLE (console));
+        }
+      mw_console_flush (MW_CONSOLE (console));
+      text = mw_console_dup_text (MW_CONSOLE (console));
+      g_assert_cmpstr (text, ==, prompt_cases[i].text);
+    }
+  gtk_widget_destroy (console);
+  g_object_unref (console);
+}
+
+static GtkWidget *
+find_child (GtkWidget *widget, GType type)
+{
+  g_autoptr (GList) children = NULL;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  if (!GTK_IS_CONTAINER (widget))
+    return NULL;
+  children = gtk_container_get_children (GTK_CONTAINER (widget));
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      GtkWidget *found = find_child (l->data, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+at_end (GtkAdjustment *adj)
+{
+  return gtk_adjustment_get_value (adj)
+         >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1;
+}
+
+static gboolean
+at_end_cb (gpointer adj)
+{
+  return at_end (adj);
+}
+
+static void
+append_lines (MwConsole *console, guint from, guint n)
+{
+  for (guint i = from; i < from + n; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("line %u\r\n", i);
+      mw_console_append (console, line, -1);
+    }
+  /* as the main loop shows them, batch by batch, with layout in between */
+  while (mw_console_get_pending_bytes (console) > 0)
+    mw_test_spin (20);
+  mw_test_spin (100);
+}
+
+/* The view follows the output until the user scrolls up (with the wheel, here); then it stays
+ * where they are, a "Jump to the end" button shows, and the button brings it back to
+ * following. A restart note follows too. */
+static void
+test_follow (void)
+{
+  GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  MwConsole *console = MW_CONSOLE (mw_console_new ());
+  GtkScrolledWindow *scroller;
+  GtkAdjustment *adj;
+  GtkWidget *jump = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (console),
+                                                                 MW_TYPE_CONSOLE, "jump_button");
+  GtkTextView *view;
+  GdkEvent *event;
+  gdouble kept;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 300);
+  gtk_container_add (GTK_CONTAINER (window), GTK_WIDGET (console));
+  gtk_widget_show (window);
+  scroller = GTK_SCROLLED_WINDOW (find_child (GTK_WIDGET (console), GTK_TYPE_SCROLLED_WINDOW));
+  view = GTK_TEXT_VIEW (find_child (GTK_WIDGET (console), GTK_TYPE_TEXT_VIEW));
+  adj = gtk_scrolled_window_get_vadjustment (scroller);
+  mw_test_spin (100);
+
+  append_lines (console, 0, 3000);
+  g_assert_true (mw_console_get_following (console));
+  g_assert_true (at_end (adj));
+  g_assert_false (gtk_widget_get_child_visible (gtk_widget_get_parent (jump))
+                  && gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_parent (jump))));
+
+  /* The user turns the wheel up: the view stops following and offers the jump. */
+  event = gdk_event_new (GDK_SCROLL);
+  event->scroll.window = g_object_ref (gtk_text_view_get_window (view, GTK_TEXT_WINDOW_TEXT));
+  event->scroll.direction = GDK_SCROLL_UP;
+  event->scroll.x = 10;
+  event->scroll.y = 10;
+  gdk_event_set_device (
+    event, gdk_seat_get_pointer (gdk_display_get_default_seat (gdk_display_get_default ())));
+  for (int i = 0; i < 5; i++)
+    gtk_main_do_event (event);
+  gdk_event_free (event);
+  mw_test_spin (100);
+  g_assert_false (at_end (adj));
+  g_assert_false (mw_console_get_following (console));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_parent (jump))));
+  kept = gtk_adjustment_get_value (adj);
+
+  /* More output (a flood) and a restart: the view stays where the user is. */
+  append_lines (console, 3000, 2000);
+  mw_console_note_restart (console, "[the board restarted]");
+  append_lines (console, 5000, 100);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adj), kept, 1);
+  g_assert_false (mw_console_get_following (console));
+
+  /* Jump to the end: following again, through more output and a restart. */
+  gtk_button_clicked (GTK_BUTTON (jump));
+  g_assert_true (mw_test_wait_until (at_end_cb, adj, 2000));
+  g_assert_true (mw_console_get_following (console));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_parent (jump))));
+  append_lines (console, 5100, 2000);
+  mw_console_note_restart (console, "[the board restarted]");
+  append_lines (console, 7100, 50);
+  g_assert_true (mw_test_wait_until (at_end_cb, adj, 2000));
+  g_assert_true (mw_console_get_following (console));
+  gtk_widget_destroy (window);
 }
 
 static void
@@ -244,6 +416,8 @@ main (int argc, char *argv[])
   mw_test_app_init (&argc, &argv);
   g_test_add_func ("/mw/app/console/error-lines", test_error_lines);
   g_test_add_func ("/mw/app/console/split-error", test_split_error);
+  g_test_add_func ("/mw/app/console/prompts", test_prompts);
+  g_test_add_func ("/mw/app/console/follow", test_follow);
   g_test_add_func ("/mw/app/console/history", test_history);
   g_test_add_func ("/mw/app/console/scrollback", test_scrollback);
   g_test_add_func ("/mw/app/console/flood", test_flood);

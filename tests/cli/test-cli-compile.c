@@ -43,11 +43,37 @@ test_compile_errors (void)
 {
   g_autofree char *frac = mw_test_write_tmp ("frac.lua", "local a = 1\n\nreturn a / 4 + 0.5\n", -1);
   g_autofree char *bad = mw_test_write_tmp ("bad.lua", "x = = 1\n", -1);
-  g_autofree char *expect_frac = g_strdup_printf (
-    "%s:3: number 0.5 has a fraction, not allowed in the integer firmware\n", frac);
+  g_autofree char *locals = NULL;
+  g_autofree char *expect_frac = g_strdup_printf ("%s:3: malformed number near '0.5'\n", frac);
   g_autofree char *expect_bad = g_strdup_printf ("%s:1: unexpected symbol near '='\n", bad);
+  g_autofree char *expect_locals = NULL;
+  g_autofree char *fold = mw_test_write_tmp ("fold.lua", "return 7/2\n", -1);
+  g_autofree char *fold_dir = g_path_get_dirname (fold);
+  g_autoptr (GString) many = g_string_new (NULL);
   g_auto (MwTestCliRun) integer = { 0 }, flt = { 0 }, syntax = { 0 }, missing = { 0 },
-                        usage = { 0 }, target = { 0 }, two = { 0 };
+                        usage = { 0 }, target = { 0 }, two = { 0 }, limit = { 0 }, folded = { 0 };
+
+  /* the firmware's 50 locals (desktop Lua allows 200), in luac.cross's words; it counts the
+   * 51st once it has read the token after its name: the end of the file, on line 52 */
+  for (int i = 1; i <= 51; i++)
+    g_string_append_printf (many, "local v%d\n", i);
+  locals = mw_test_write_tmp ("locals.lua", many->str, -1);
+  expect_locals =
+    g_strdup_printf ("%s:52: main function has more than 50 local variables\n", locals);
+  mw_test_cli_run (&limit, NULL, (const char *[]){ "compile", locals, NULL });
+  g_assert_cmpint (limit.status, ==, 2);
+  g_assert_cmpstr (limit.err, ==, expect_locals);
+  /* integer division folds as on the board: 7/2 is 3 */
+  mw_test_cli_run (
+    &folded, fold_dir,
+    (const char *[]){ "compile", "--target", "integer", "--list", "fold.lua", NULL });
+  g_assert_cmpint (folded.status, ==, 0);
+  g_assert_cmpstr (folded.out, ==,
+                   "\nmain <fold.lua:0,0> (3 instructions, 12 bytes at #1)\n"
+                   "0+ params, 2 slots, 0 upvalues, 0 locals, 1 constant, 0 functions\n"
+                   "\t1\t[1]\tLOADK    \t0 -1\t; 3\n"
+                   "\t2\t[1]\tRETURN   \t0 2\n"
+                   "\t3\t[1]\tRETURN   \t0 1\n");
 
   mw_test_cli_run (&integer, NULL,
                    (const char *[]){ "compile", "--target", "integer", frac, NULL });

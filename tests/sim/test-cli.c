@@ -134,6 +134,99 @@ test_sigint (void)
   run_and_stop (SIGINT);
 }
 
+/* Reads the pty path moonwire-sim prints first. */
+static void
+read_path_line (int fd, char *path, gsize size)
+{
+  gsize len = 0;
+
+  while (len < size - 1)
+    {
+      gssize r = read (fd, path + len, 1);
+      if (r <= 0 || path[len] == '\n')
+        break;
+      len++;
+    }
+  path[len] = '\0';
+}
+
+/* --link never deletes what it did not make: a file or a folder at PATH is refused before
+ * anything is touched (it was unlinked at start, and again at exit). */
+static void
+test_link_refuses (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mw-sim-cli-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "precious.txt", NULL);
+  g_autofree char *folder = g_build_filename (dir, "folder", NULL);
+  const char *targets[] = { file, folder };
+
+  g_assert_true (g_file_set_contents (file, "my notes\n", -1, NULL));
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      const char *argv[] = { sim_program (), "--baud-limit=off", "--link", targets[i], NULL };
+      g_autofree char *out = NULL, *err = NULL, *expected = NULL;
+      int status;
+
+      g_assert_true (
+        g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+      expected = g_strdup_printf ("moonwire-sim: cannot link %s: something else is there (only "
+                                  "a link to a pty, from an earlier run, is replaced)\n",
+                                  targets[i]);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_cmpstr (err, ==, expected);
+    }
+  {
+    g_autofree char *kept = NULL;
+
+    g_assert_true (g_file_get_contents (file, &kept, NULL, NULL));
+    g_assert_cmpstr (kept, ==, "my notes\n");
+    g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+  }
+  g_unlink (file);
+  g_rmdir (folder);
+  g_rmdir (dir);
+}
+
+/* A stale link to a pty (an earlier run killed hard) is replaced; a file put where our link
+ * was while the simulator ran is left alone at exit. */
+static void
+test_link_stale_and_replaced (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mw-sim-cli-XXXXXX", NULL);
+  g_autofree char *link = g_build_filename (dir, "ttyNODEMCU", NULL);
+  const char *argv[] = { sim_program (), "--baud-limit=off", "--link", link, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kept = NULL;
+  GPid pid;
+  int out_fd, status;
+  char path[256];
+
+  g_assert_cmpint (symlink ("/dev/pts/999999", link), ==, 0);
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  read_path_line (out_fd, path, sizeof path);
+  {
+    g_autofree char *target = g_file_read_link (link, NULL);
+    g_assert_cmpstr (target, ==, path);
+  }
+  g_assert_cmpint (g_unlink (link), ==, 0);
+  g_assert_true (g_file_set_contents (link, "not the simulator's\n", -1, NULL));
+  kill (pid, SIGTERM);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_true (g_file_get_contents (link, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, "not the simulator's\n");
+  close (out_fd);
+  g_spawn_close_pid (pid);
+  g_unlink (link);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -145,5 +238,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/mw/sim/cli/sigterm", test_sigterm);
   g_test_add_func ("/mw/sim/cli/sigint", test_sigint);
+  g_test_add_func ("/mw/sim/cli/link-refuses", test_link_refuses);
+  g_test_add_func ("/mw/sim/cli/link-stale-and-replaced", test_link_stale_and_replaced);
   return g_test_run ();
 }

@@ -17,8 +17,10 @@ static const ModuleCase default_cases[] = {
   { "no-io-os", "print(io, os)", "nil\tnil" },
   /* node */
   { "heap-integer", "h=node.heap() print(h == math.floor(h), h > 40000)", "true\ttrue" },
+  /* app/modules/node.c node_info: without an argument, a deprecation note first */
   { "info-legacy", "a,b,c,d,e,f,g,h=node.info() print(a,b,c,d==node.chipid(),f,h)",
-    "3\t0\t0\ttrue\t4096\t40000000" },
+    "Warning, deprecated API! node.info() without parameter. It will be removed in the next "
+    "version. See documentation for details.\n3\t0\t0\ttrue\t4096\t40000000" },
   { "info-build", "i=node.info('build_config') print(i.number_type, i.modules, i.ssl)",
     "float\tbit,file,gpio,node,sjson,tmr,uart,wifi\tfalse" },
   { "info-sw", "i=node.info('sw_version') print(i.node_version_major, i.node_version_minor)",
@@ -30,9 +32,9 @@ static const ModuleCase default_cases[] = {
   { "stripdebug-bad", "print(pcall(node.stripdebug, 4))",
     "false\tbad argument #1 to '?' (must be in range 1-3)" },
   { "egc",
-    "node.egc.setmode(node.egc.ON_MEM_LIMIT, 4096) print(node.egc.ALWAYS, "
-    "pcall(node.egc.setmode, 3))",
-    "4\tfalse\tbad argument #1 to '?' (bad mode)" },
+    "node.egc.setmode(node.egc.ALWAYS, 4096) print(node.egc.ALWAYS, "
+    "pcall(node.egc.setmode, 8))",
+    "4\tfalse\tbad argument #1 to '?' (invalid mode)" },
   /* node.output redirects print; node.input feeds the REPL */
   { "output",
     "s='' node.output(function(t) s=s..t end, 0) print('hidden') node.output(nil) "

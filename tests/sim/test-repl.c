@@ -197,11 +197,19 @@ static const Conversation conversations[] = {
     "x = = 1\r\nLua error: \tstdin:1: unexpected symbol near '='\r\n> ",
     "x = = 1\r\nstdin:1: unexpected symbol near '='\r\n> " },
   /* §1: runtime errors add a traceback */
+  /* the firmware runs a line from two C functions (app/modules/pipe.c, app/lua53/lua.c
+   * l_read_stdin): 3.0 tracebacks end with two "[C]: ?" frames */
   { "runtime-error", "error('boom')\r\n", 0,
     "error('boom')\r\nLua error: \tstdin:1: boom\r\nstack traceback:\r\n"
-    "\t[C]: in function 'error'\r\n\tstdin:1: in main chunk\r\n> ",
+    "\t[C]: in function 'error'\r\n\tstdin:1: in main chunk\r\n\t[C]: ?\r\n\t[C]: ?\r\n> ",
     "error('boom')\r\nstdin:1: boom\r\nstack traceback:\r\n"
     "\t[C]: in function 'error'\r\n\tstdin:1: in main chunk\r\n> " },
+  /* app/lua53/lua.c dojob: no "Lua error: " before a nil error object, print(nil) instead */
+  { "error-nil", "error()\r\n", 0, "error()\r\nnil\r\n> ",
+    "error()\r\n(error object is not a string)\r\n> " },
+  /* app/lua/lbaselib.c luaB_print writes each argument as a C string: a NUL ends it */
+  { "print-nul", "print('a\\0b', 'c\\0', 'd')\r\n", 0,
+    "print('a\\0b', 'c\\0', 'd')\r\na\tc\td\r\n> ", NULL },
   /* §1: output drops "\r" and turns "\n" into "\r\n"; uart.write is raw */
   { "cooked-output", "print('a\\rb\\nc')\r\n", 0, "print('a\\rb\\nc')\r\nab\r\nc\r\n> ", NULL },
   { "raw-write", "uart.write(0,'a\\nb\\r')\r\n", 0, "uart.write(0,'a\\nb\\r')\r\na\nb\r> ", NULL },

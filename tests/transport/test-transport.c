@@ -1,7 +1,10 @@
 /* test-transport.c: MwFdTransport over a real pty and TCP; USB bridge identification. */
 #include "mw-config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "mw-fd-transport.h"
 #include "mw-serial-transport.h"
@@ -171,6 +174,36 @@ test_pty_hangup (void)
   pop_context (context);
 }
 
+/* TIOCEXCL is a flag of the tty, not of our descriptor: while the simulator keeps its slave
+ * open it would outlive our close, and every later open by a user other than root would fail
+ * with EBUSY ("port is busy"). Checked through a descriptor of our own, which root and other
+ * users alike may query. */
+static void
+test_pty_exclusive_cleared (void)
+{
+  g_autoptr (MwTestPty) pty = mw_test_pty_new ();
+  g_autoptr (GMainContext) context = push_context ();
+  int watcher = open (mw_test_pty_get_path (pty), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  int excl = -1;
+
+  g_assert_cmpint (watcher, >=, 0);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (MwTransport) transport = mw_transport_new_for_port (mw_test_pty_get_path (pty));
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (mw_transport_open (transport, context, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (ioctl (watcher, TIOCGEXCL, &excl), ==, 0);
+      g_assert_cmpint (excl, ==, 1);
+      mw_transport_close (transport);
+      g_assert_cmpint (ioctl (watcher, TIOCGEXCL, &excl), ==, 0);
+      g_assert_cmpint (excl, ==, 0);
+    }
+  close (watcher);
+  pop_context (context);
+}
+
 static const struct
 {
   const char *port;
@@ -203,6 +236,18 @@ test_open_errors (void)
     g_assert_false (mw_transport_open (transport, context, &error));
     g_assert_error (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_NOT_FOUND);
     g_assert_nonnull (strstr (error->message, "no such port"));
+  }
+  {
+    /* A regular file is not "no such port": say what it is. */
+    g_autofree char *path = mw_test_write_tmp ("regular.txt", "x", -1);
+    g_autoptr (MwTransport) transport = mw_transport_new_for_port (path);
+    g_autoptr (GError) error = NULL;
+    g_autofree char *expected =
+      g_strdup_printf ("%s: not a serial port (it is a regular file)", path);
+
+    g_assert_false (mw_transport_open (transport, context, &error));
+    g_assert_error (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_NOT_FOUND);
+    g_assert_cmpstr (error->message, ==, expected);
   }
   pop_context (context);
 }
@@ -282,6 +327,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mw/transport/pty-binary", test_pty_binary);
   g_test_add_func ("/mw/transport/pty-hangup", test_pty_hangup);
+  g_test_add_func ("/mw/transport/pty-exclusive-cleared", test_pty_exclusive_cleared);
   g_test_add_func ("/mw/transport/open-errors", test_open_errors);
   g_test_add_func ("/mw/transport/tcp", test_tcp);
   g_test_add_func ("/mw/transport/usb-bridges", test_bridges);

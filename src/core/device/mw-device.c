@@ -10,15 +10,6 @@
 /* Bytes per download command: one Lua task writes them (the watchdog allows ~500 ms, and at
  * 115200 baud 4096 bytes take 360 ms on the wire). */
 #define READ_CHUNK 2048
-/* Board-side Adler-32 of a file: the verification the upload uses too. The sums stay below
- * 2^31 for 255-byte pieces, so the integer build computes them exactly. */
-#define LUA_ADLER_FILE \
-  "local function s(d,a,b) for i=1,#d do a=a+d:byte(i) b=b+a end return a%%65521,b%%65521 end\n" \
-  "local f=file.open(%s,'r') if not f then uart.write(0,'-1') return end\n" \
-  "local a,b,n=1,0,0 while true do local d=f:read(255) if not d then break end\n" \
-  "n=n+#d a,b=s(d,a,b) if tmr.wdclr then tmr.wdclr() end end f:close()\n" \
-  "uart.write(0,n..','..a..','..b)"
-
 struct _MwDevice
 {
   GObject parent_instance;
@@ -27,6 +18,28 @@ struct _MwDevice
 };
 
 G_DEFINE_FINAL_TYPE (MwDevice, mw_device, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (mw - device - error - quark, mw_device_error)
+
+MwDeviceError
+mw_device_error_from_reply (MwBoardReply reply)
+{
+  switch (reply)
+    {
+      case MW_BOARD_REPLY_NOT_FOUND:
+        return MW_DEVICE_ERROR_NOT_FOUND;
+      case MW_BOARD_REPLY_FULL:
+        return MW_DEVICE_ERROR_FULL;
+      case MW_BOARD_REPLY_VERIFY:
+        return MW_DEVICE_ERROR_VERIFY;
+      case MW_BOARD_REPLY_UNSUPPORTED:
+        return MW_DEVICE_ERROR_UNSUPPORTED;
+      case MW_BOARD_REPLY_EXISTS:
+      case MW_BOARD_REPLY_REFUSED:
+      default:
+        return MW_DEVICE_ERROR_FAILED;
+    }
+}
 
 void
 mw_file_entry_free (MwFileEntry *entry)
@@ -164,11 +177,13 @@ op_new (MwDevice *self, gpointer tag, ParseFunc parse, GCancellable *cancellable
   return task;
 }
 
+/* Runs `code` (a snippet from mw-board-lua.h, freed here). */
 static void
-op_run (MwDevice *self, GTask *task, const char *code)
+op_run (MwDevice *self, GTask *task, char *code)
 {
   mw_repl_execute_async (self->repl, code, self->timeout_ms, NULL, NULL,
                          g_task_get_cancellable (task), on_op_done, task);
+  g_free (code);
 }
 
 static gboolean
@@ -214,7 +229,7 @@ mw_device_list_async (MwDevice *self, GCancellable *cancellable, GAsyncReadyCall
 {
   g_return_if_fail (MW_IS_DEVICE (self));
   op_run (self, op_new (self, mw_device_list_async, parse_list, cancellable, callback, user_data),
-          "for k,v in pairs(file.list()) do uart.write(0,k,'\\0',tostring(v),'\\0') end");
+          mw_board_lua_list ());
 }
 
 GPtrArray *
@@ -248,7 +263,7 @@ mw_device_fsinfo_async (MwDevice *self, GCancellable *cancellable, GAsyncReadyCa
   g_return_if_fail (MW_IS_DEVICE (self));
   op_run (self,
           op_new (self, mw_device_fsinfo_async, parse_fsinfo, cancellable, callback, user_data),
-          "local r,u,t=file.fsinfo() uart.write(0,r..','..u..','..t)");
+          mw_board_lua_fsinfo ());
 }
 
 gboolean
@@ -281,8 +296,11 @@ on_read_chunk (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (reply == NULL)
     {
+      MwBoardReply code;
+
       if (g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA)
-          && strstr (error->message, "no such file") != NULL)
+          && mw_board_lua_parse_reply (error->message, &code, NULL)
+          && code == MW_BOARD_REPLY_NOT_FOUND)
         {
           g_task_return_new_error (task, MW_DEVICE_ERROR, MW_DEVICE_ERROR_NOT_FOUND,
                                    "%s: no such file on the board", op->name);
@@ -334,16 +352,12 @@ static void
 read_next (MwDevice *self, GTask *task)
 {
   OpData *op = g_task_get_task_data (task);
-  g_autofree char *q = mw_lua_quote_str (op->name);
   g_autofree char *code = NULL;
 
   if (op->size < 0)
-    code = g_strdup_printf ("uart.write(0,tostring(file.list()[%s]))", q);
+    code = mw_board_lua_file_size (op->name);
   else
-    code = g_strdup_printf ("local f=file.open(%s,'r') if not f then error('no such file') end "
-                            "f:seek('set',%u) local d=f:read(%d) f:close() "
-                            "if d then uart.write(0,d) end",
-                            q, op->data->len, READ_CHUNK);
+    code = mw_board_lua_read_chunk (op->name, op->data->len, READ_CHUNK);
   mw_repl_execute_async (self->repl, code, self->timeout_ms, NULL, NULL,
                          g_task_get_cancellable (task), on_read_chunk, task);
 }
@@ -381,16 +395,14 @@ parse_status (GTask *task, GBytes *reply)
   OpData *op = g_task_get_task_data (task);
   g_autofree char *text = reply_text (reply);
 
-  /* "ok", or "E<code>:<message>" for refusals the Lua side detected */
-  if (g_str_has_prefix (text, "E"))
-    {
-      int code = atoi (text + 1);
-      const char *msg = strchr (text, ':');
+  MwBoardReply code;
+  const char *msg;
 
-      g_task_return_new_error (task, MW_DEVICE_ERROR, code ? code : MW_DEVICE_ERROR_FAILED,
-                               "%s%s%s", op->name ? op->name : "", op->name ? ": " : "",
-                               msg ? msg + 1 : text);
-    }
+  /* nothing, or "E<code>:<message>" for refusals the Lua side detected */
+  if (mw_board_lua_parse_reply (text, &code, &msg))
+    g_task_return_new_error (task, MW_DEVICE_ERROR, mw_device_error_from_reply (code), "%s%s%s",
+                             op->name ? op->name : "", op->name ? ": " : "", msg);
+
   else
     g_task_return_boolean (task, TRUE);
   return TRUE;
@@ -401,19 +413,13 @@ mw_device_remove_async (MwDevice *self, const char *name, GCancellable *cancella
                         GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
-  g_autofree char *q = NULL;
-  g_autofree char *code = NULL;
 
   g_return_if_fail (MW_IS_DEVICE (self));
   task = op_new (self, mw_device_remove_async, parse_status, cancellable, callback, user_data);
   if (!check_name_or_fail (task, name))
     return;
   ((OpData *) g_task_get_task_data (task))->name = g_strdup (name);
-  q = mw_lua_quote_str (name);
-  code = g_strdup_printf ("if not file.list()[%s] then uart.write(0,'E%d:no such file on the "
-                          "board') else file.remove(%s) end",
-                          q, MW_DEVICE_ERROR_NOT_FOUND, q);
-  op_run (self, task, code);
+  op_run (self, task, mw_board_lua_remove (name));
 }
 
 void
@@ -421,9 +427,6 @@ mw_device_rename_async (MwDevice *self, const char *from, const char *to, GCance
                         GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
-  g_autofree char *qa = NULL;
-  g_autofree char *qb = NULL;
-  g_autofree char *code = NULL;
 
   g_return_if_fail (MW_IS_DEVICE (self));
   task = op_new (self, mw_device_rename_async, parse_status, cancellable, callback, user_data);
@@ -435,15 +438,7 @@ mw_device_rename_async (MwDevice *self, const char *from, const char *to, GCance
       return;
     }
   ((OpData *) g_task_get_task_data (task))->name = g_strdup (from);
-  qa = mw_lua_quote_str (from);
-  qb = mw_lua_quote_str (to);
-  code = g_strdup_printf ("local l=file.list() if not l[%s] then uart.write(0,'E%d:no such file "
-                          "on the board') elseif l[%s] then uart.write(0,'E%d:the target "
-                          "exists') elseif not file.rename(%s,%s) then "
-                          "uart.write(0,'E%d:rename failed') end",
-                          qa, MW_DEVICE_ERROR_NOT_FOUND, qb, MW_DEVICE_ERROR_FAILED, qa, qb,
-                          MW_DEVICE_ERROR_FAILED);
-  op_run (self, task, code);
+  op_run (self, task, mw_board_lua_rename (from, to));
 }
 
 void
@@ -451,8 +446,6 @@ mw_device_compile_async (MwDevice *self, const char *name, GCancellable *cancell
                          GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
-  g_autofree char *q = NULL;
-  g_autofree char *code = NULL;
 
   g_return_if_fail (MW_IS_DEVICE (self));
   task = op_new (self, mw_device_compile_async, parse_status, cancellable, callback, user_data);
@@ -467,11 +460,7 @@ mw_device_compile_async (MwDevice *self, const char *name, GCancellable *cancell
       g_object_unref (task);
       return;
     }
-  q = mw_lua_quote_str (name);
-  code = g_strdup_printf ("if not file.list()[%s] then uart.write(0,'E%d:no such file on the "
-                          "board') else node.compile(%s) end",
-                          q, MW_DEVICE_ERROR_NOT_FOUND, q);
-  op_run (self, task, code);
+  op_run (self, task, mw_board_lua_compile (name));
 }
 
 void
@@ -490,9 +479,7 @@ mw_device_format_async (MwDevice *self, gboolean confirmed, GCancellable *cancel
       g_object_unref (task);
       return;
     }
-  op_run (self, task,
-          "if not file.format then uart.write(0,'E7:this firmware has no "
-          "file.format') else file.format() end");
+  op_run (self, task, mw_board_lua_format ());
 }
 
 gboolean
@@ -523,7 +510,6 @@ mw_device_run_async (MwDevice *self, const char *name, guint timeout_ms, MwReplO
                      gpointer user_data)
 {
   GTask *task;
-  g_autofree char *q = NULL;
   g_autofree char *code = NULL;
 
   g_return_if_fail (MW_IS_DEVICE (self));
@@ -531,10 +517,7 @@ mw_device_run_async (MwDevice *self, const char *name, guint timeout_ms, MwReplO
   g_task_set_source_tag (task, mw_device_run_async);
   if (!check_name_or_fail (task, name))
     return;
-  q = mw_lua_quote_str (name);
-  code = g_strdup_printf ("if not file.list()[%s] then error('no such file on the board: '..%s) "
-                          "end dofile(%s)",
-                          q, q, q);
+  code = mw_board_lua_run (name);
   mw_repl_execute_async (self->repl, code, timeout_ms, output, output_data, cancellable,
                          on_exec_done, task);
 }
@@ -584,7 +567,7 @@ mw_device_heap_async (MwDevice *self, GCancellable *cancellable, GAsyncReadyCall
 {
   g_return_if_fail (MW_IS_DEVICE (self));
   op_run (self, op_new (self, mw_device_heap_async, parse_heap, cancellable, callback, user_data),
-          "uart.write(0,tostring(node.heap()))");
+          mw_board_lua_heap ());
 }
 
 gint64
@@ -608,30 +591,13 @@ parse_probe (GTask *task, GBytes *reply)
   return TRUE;
 }
 
-/* node.info(group) tables in 3.0, 8 values in 2.x (facts §2); 1/2 tells the number type. */
-static const char probe_code[] =
-  "local function p(k,v) if v~=nil then uart.write(0,k,'=',tostring(v),'\\n') end end\n"
-  "p('heap',node.heap()) p('number',1/2)\n"
-  "local ok,s=pcall(node.info,'sw_version')\n"
-  "if ok and type(s)=='table' then p('version',s.node_version_major..'.'..s.node_version_minor"
-  "..'.'..s.node_version_revision) p('branch',s.git_branch) p('commit',s.git_commit_id) end\n"
-  "local ok2,b=pcall(node.info,'build_config')\n"
-  "if ok2 and type(b)=='table' then p('modules',b.modules) end\n"
-  "local v={pcall(node.info)}\n"
-  "if v[1] and type(v[2])=='number' then if type(s)~='table' then p('version',v[2]..'.'..v[3]"
-  "..'.'..v[4]) end p('chipid',v[5]) p('flashid',v[6]) p('flashsize',v[7]) end\n"
-  "if not (ok2 and type(b)=='table') then local m={}\n"
-  "for _,n in ipairs({'adc','bit','crypto','encoder','file','gpio','i2c','mqtt','net','node',"
-  "'pwm','sjson','spi','tmr','uart','wifi'}) do if _G[n] then m[#m+1]=n end end\n"
-  "p('modules',table.concat(m,',')) end";
-
 void
 mw_device_probe_async (MwDevice *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                        gpointer user_data)
 {
   g_return_if_fail (MW_IS_DEVICE (self));
   op_run (self, op_new (self, mw_device_probe_async, parse_probe, cancellable, callback, user_data),
-          probe_code);
+          mw_board_lua_probe ());
 }
 
 MwBoardInfo *
@@ -673,16 +639,12 @@ mw_device_checksum_async (MwDevice *self, const char *name, GCancellable *cancel
                           GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
-  g_autofree char *q = NULL;
-  g_autofree char *code = NULL;
 
   g_return_if_fail (MW_IS_DEVICE (self));
   task = op_new (self, mw_device_checksum_async, parse_checksum, cancellable, callback, user_data);
   if (!check_name_or_fail (task, name))
     return;
-  q = mw_lua_quote_str (name);
-  code = g_strdup_printf (LUA_ADLER_FILE, q);
-  op_run (self, task, code);
+  op_run (self, task, mw_board_lua_checksum (name));
 }
 
 gboolean

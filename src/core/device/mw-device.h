@@ -9,10 +9,28 @@
 #include <gio/gio.h>
 
 #include "mw-board-info.h"
-#include "mw-lua-snippet.h"
+#include "mw-board-lua.h"
 #include "mw-repl.h"
 
 G_BEGIN_DECLS
+
+#define MW_DEVICE_ERROR (mw_device_error_quark ())
+
+typedef enum
+{
+  MW_DEVICE_ERROR_BAD_NAME = 1, /* empty, longer than 31 bytes, or otherwise unusable */
+  MW_DEVICE_ERROR_NOT_FOUND, /* no such file on the board */
+  MW_DEVICE_ERROR_FULL, /* the file system is full: nothing replaced */
+  MW_DEVICE_ERROR_FAILED, /* the board refused (rename, remove, compile...) */
+  MW_DEVICE_ERROR_VERIFY, /* the board's size or checksum disagrees */
+  MW_DEVICE_ERROR_PROTOCOL, /* the transfer broke down beyond retries */
+  MW_DEVICE_ERROR_UNSUPPORTED, /* the firmware lacks what the operation needs */
+} MwDeviceError;
+
+GQuark mw_device_error_quark (void);
+
+/* The error a board's refusal (mw_board_lua_parse_reply()) stands for. */
+MwDeviceError mw_device_error_from_reply (MwBoardReply reply);
 
 typedef struct
 {

@@ -28,6 +28,8 @@ struct _MwReplParser
   gsize term_pos; /* bytes of \x02E<token> matched in PAYLOAD */
   GString *banner; /* non-NULL while collecting */
   gboolean foreign; /* non-blank console text came while our echo was pending */
+  gboolean detour; /* inside a line the board printed in the middle of our echo */
+  gboolean echo_midline; /* our echo seemed to start after other text on its line */
   char reply_token[MW_REPL_TOKEN_LEN + 1]; /* the reply we wait for, or "" */
   gboolean booting;
 };
@@ -77,6 +79,7 @@ mw_repl_parser_expect_echo (MwReplParser *parser, const char *line, gsize len)
   parser->echo_pos = 0;
   g_byte_array_append (parser->echo, (const guint8 *) line, len);
   parser->foreign = FALSE;
+  parser->detour = FALSE;
 }
 
 void
@@ -99,6 +102,7 @@ mw_repl_parser_clear_echo (MwReplParser *parser)
   g_byte_array_set_size (parser->echo, 0);
   parser->echo_pos = 0;
   parser->foreign = FALSE;
+  parser->detour = FALSE;
 }
 
 gsize
@@ -114,6 +118,7 @@ mw_repl_parser_reset (MwReplParser *parser)
   g_string_truncate (parser->line, 0);
   g_byte_array_set_size (parser->echo, 0);
   parser->echo_pos = 0;
+  parser->detour = FALSE;
   parser->mark_len = 0;
   g_byte_array_set_size (parser->body, 0);
   g_byte_array_set_size (parser->payload, 0);
@@ -167,18 +172,44 @@ flush_console (MwReplParser *parser, GPtrArray *events)
 
   if (parser->console->len == 0)
     return;
-  if (looks_like_noise (parser->console->data, parser->console->len))
+  /* Once the boot loader's noise has begun, a stray odd byte that is not text is more of it. */
+  if (looks_like_noise (parser->console->data, parser->console->len)
+      || (parser->booting && count_odd (parser->console->data, parser->console->len) > 0
+          && !g_utf8_validate ((const char *) parser->console->data, parser->console->len, NULL)))
     {
+      const guint8 *data = parser->console->data;
+      gsize len = parser->console->len;
+      gsize noise_len = len;
+
       if (!parser->booting)
         {
           parser->booting = TRUE;
           push (events, MW_REPL_EVENT_BOOT, NULL);
         }
+      /* The boot loader's noise ends with a line break; text after it in the same read is
+       * the banner's first bytes (docs/firmware.md section 1), which are console text. */
+      for (gsize i = len; i > 0; i--)
+        if (count_odd (data + i - 1, 1) > 0)
+          {
+            const guint8 *nl = memchr (data + i, '\n', len - i);
+
+            if (nl != NULL)
+              noise_len = nl - data + 1;
+            break;
+          }
       event = push (events, MW_REPL_EVENT_NOISE, NULL);
+      event->data = g_bytes_new (data, noise_len);
+      if (noise_len < len)
+        {
+          event = push (events, MW_REPL_EVENT_CONSOLE, NULL);
+          event->data = g_bytes_new (data + noise_len, len - noise_len);
+        }
     }
   else
-    event = push (events, MW_REPL_EVENT_CONSOLE, NULL);
-  event->data = g_bytes_new (parser->console->data, parser->console->len);
+    {
+      event = push (events, MW_REPL_EVENT_CONSOLE, NULL);
+      event->data = g_bytes_new (parser->console->data, parser->console->len);
+    }
   g_byte_array_set_size (parser->console, 0);
 }
 
@@ -209,10 +240,11 @@ end_banner (MwReplParser *parser, GPtrArray *events)
 static void
 boot_seen (MwReplParser *parser, GPtrArray *events)
 {
+  /* The text before may be the noise of this very boot, which reports it. */
+  flush_console (parser, events);
   if (parser->booting)
     return;
   parser->booting = TRUE;
-  flush_console (parser, events);
   push (events, MW_REPL_EVENT_BOOT, NULL);
 }
 
@@ -235,8 +267,8 @@ end_line (MwReplParser *parser, GPtrArray *events)
     }
   if (g_str_has_prefix (line, "NodeMCU "))
     {
-      /* A banner is a restart even when no ROM noise came first (a soft restart). */
-      parser->booting = FALSE;
+      /* A banner is a restart even when no ROM noise came first (a soft restart); after the
+       * noise of the same boot it is not another one. */
       boot_seen (parser, events);
       parser->banner = g_string_new (line);
       if (strstr (line, "powered by Lua") != NULL) /* 2.x: one line */
@@ -285,6 +317,14 @@ stale_check (MwReplParser *parser, GPtrArray *events)
       parser->foreign = FALSE;
       push (events, MW_REPL_EVENT_GARBLED, NULL);
     }
+  /* A prompt while our echo stopped half-way: the board read another line than ours. */
+  else if (parser->echo_pos > 0 && parser->echo_pos < parser->echo->len)
+    {
+      g_byte_array_set_size (parser->echo, 0);
+      parser->echo_pos = 0;
+      parser->detour = FALSE;
+      push (events, MW_REPL_EVENT_GARBLED, NULL);
+    }
 }
 
 static void
@@ -292,13 +332,23 @@ text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
 {
   /* Our own echo: skip it (CR and LF in either order count as the newline). Bytes before
    * the echo starts (a prompt owed to earlier input, a timer print) pass through and keep
-   * the expectation; a divergence once the echo has started ends it. */
-  if (parser->echo_pos < parser->echo->len)
+   * the expectation. A divergence once the echo has started is either a line the board
+   * printed between two reads of its input task (a timer's print: the firmware echoes each
+   * byte as it reads it, docs/firmware.md section 1), after which our echo goes on, or our
+   * line read wrongly; the next prompt tells which (stale_check). */
+  if (parser->detour)
+    {
+      if (c == '\n')
+        parser->detour = FALSE;
+    }
+  else if (parser->echo_pos < parser->echo->len)
     {
       guint8 want = parser->echo->data[parser->echo_pos];
 
       if (c == want)
         {
+          if (parser->echo_pos == 0)
+            parser->echo_midline = line_has_text (parser->line);
           parser->echo_pos++;
           if (c == '\n')
             g_string_truncate (parser->line, 0);
@@ -307,13 +357,19 @@ text_byte (MwReplParser *parser, guint8 c, GPtrArray *events)
       if (c == '\r' && parser->echo_pos > 0
           && (want == '\n' || parser->echo->data[parser->echo_pos - 1] == '\n'))
         return;
-      if (parser->echo_pos > 0)
+      if (parser->echo_pos > 0 && parser->echo_midline)
         {
-          g_byte_array_set_size (parser->echo, 0);
+          /* Not our echo after all, only bytes of other text that looked like its start
+           * ("tick" holds the "i" of "if ..."): they are console text, and our echo may
+           * still start with this byte. */
+          g_byte_array_append (parser->console, parser->echo->data, parser->echo_pos);
+          g_string_append_len (parser->line, (const char *) parser->echo->data, parser->echo_pos);
           parser->echo_pos = 0;
-          flush_console (parser, events);
-          push (events, MW_REPL_EVENT_GARBLED, NULL);
+          text_byte (parser, c, events);
+          return;
         }
+      if (parser->echo_pos > 0)
+        parser->detour = c != '\n';
       else if (c == '\n' && line_has_text (parser->line))
         parser->foreign = TRUE; /* a whole line that is not our echo */
     }

@@ -89,7 +89,13 @@ typedef struct
 typedef struct _MwLuaProto MwLuaProto;
 
 /* One function prototype. Instructions are held in host order; line info one line per
- * instruction (n_lineinfo is 0 or n_code), however the file stored it. */
+ * instruction (n_lineinfo is 0 or n_code), however the file stored it.
+ *
+ * line_groups, when not NULL, says how the firmware's compiler grouped the line info it
+ * packs (docs/firmware.md section 8): n_line_groups groups of consecutive instructions on one
+ * line, line_groups[i] instructions each (1 to 126), covering n_lineinfo in order. The code
+ * generator sets it; NULL means the fewest groups (a new one where the line changes or a
+ * group is full), which is what a writer uses when the groups do not match the lines. */
 struct _MwLuaProto
 {
   MwLuaString source; /* data NULL: same as the enclosing function's, or stripped */
@@ -107,6 +113,8 @@ struct _MwLuaProto
   guint n_protos;
   gint32 *lineinfo;
   guint n_lineinfo;
+  guint8 *line_groups;
+  guint n_line_groups;
   MwLuaLocVar *locvars;
   guint n_locvars;
   MwLuaString *upvalues;
@@ -124,6 +132,13 @@ MwLuaChunk *mw_lua_chunk_new_from_bytes (const guint8 *data, gsize len, GError *
  * with MW_LUA_CHUNK_ERROR_SYNTAX and Lua's message. */
 MwLuaChunk *mw_lua_chunk_new_from_source (const char *chunkname, const char *source, gsize len,
                                           GError **error);
+
+/* A chunk of `main`, which it takes: a tree of prototypes allocated with GLib (g_malloc and
+ * friends), each array as the fields say, strings NUL-terminated. */
+MwLuaChunk *mw_lua_chunk_new_take (const MwLuaChunkFormat *format, MwLuaProto *main);
+
+/* Frees a prototype tree built for mw_lua_chunk_new_take and not handed to it. */
+void mw_lua_proto_free (MwLuaProto *function);
 
 MwLuaChunk *mw_lua_chunk_ref (MwLuaChunk *chunk);
 void mw_lua_chunk_unref (MwLuaChunk *chunk);
@@ -169,6 +184,10 @@ int mw_lua_chunk_load (struct lua_State *L, const char *bytes, gsize len, const 
 /* The size in bytes of `function`'s line info packed as NodeMCU stores it, with its NUL (0
  * without line info): what the firmware allocates for it on load. */
 gsize mw_lua_function_packed_lineinfo_size (const MwLuaProto *function);
+
+/* `function`'s line info packed as NodeMCU stores it, with its NUL (NULL without line info,
+ * *length 0): the bytes a NodeMCU .lc holds for it. */
+guint8 *mw_lua_proto_pack_lineinfo (const MwLuaProto *function, gsize *length);
 
 /* The number of functions in a tree: `function` and every function nested in it. */
 guint mw_lua_function_count (const MwLuaProto *function);

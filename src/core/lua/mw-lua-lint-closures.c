@@ -68,7 +68,34 @@ typedef struct
 {
   MwLuaLintFile *file;
   GHashTable *named; /* MwLuaVar* -> MwLuaFunction*: `local function f` / `local f = function` */
+  GHashTable *cleared; /* MwLuaVar* set to nil somewhere: the cycle is broken there */
 } Callbacks;
+
+/* `x = nil` (or `x, y = nil, nil`) for a local x: the documented fix of the registry leak,
+ * done in the disconnection callback (the firmware's telnet module does it) */
+static gboolean
+cleared_enter (MwLuaNode *node, gpointer data)
+{
+  Callbacks *c = data;
+  MwLuaNode *v = node->kids[1];
+
+  if (node->kind != MW_LUA_NODE_ASSIGN)
+    return TRUE;
+  for (MwLuaNode *t = node->kids[0]; t != NULL; t = t->next, v = v ? v->next : NULL)
+    {
+      /* past the values: nil unless the last value is a call or `...` */
+      gboolean is_nil = v != NULL ? v->kind == MW_LUA_NODE_NIL : TRUE;
+
+      if (v == NULL)
+        for (MwLuaNode *last = node->kids[1]; last != NULL; last = last->next)
+          if (last->next == NULL)
+            is_nil = last->kind != MW_LUA_NODE_CALL && last->kind != MW_LUA_NODE_METHCALL
+                     && last->kind != MW_LUA_NODE_VARARG;
+      if (is_nil && t->kind == MW_LUA_NODE_NAME && t->u.var != NULL)
+        g_hash_table_add (c->cleared, t->u.var);
+    }
+  return TRUE;
+}
 
 /* remembers which locals name a function, so that `x:on("e", handler)` can be checked */
 static gboolean
@@ -115,6 +142,8 @@ callback_enter (MwLuaNode *node, gpointer data)
   if (node->kids[0]->kind != MW_LUA_NODE_NAME || node->kids[0]->u.var == NULL)
     return TRUE;
   object = node->kids[0]->u.var;
+  if (g_hash_table_contains (c->cleared, object))
+    return TRUE;
   for (MwLuaNode *arg = node->kids[1]; arg != NULL; arg = arg->next)
     {
       MwLuaFunction *f = NULL;
@@ -164,9 +193,11 @@ mw_lua_lint_closures (MwLuaLintFile *file)
       mw_lua_lint_walk (f->body, loop_enter, loop_leave, &w);
     }
   {
-    Callbacks c = { file, g_hash_table_new (NULL, NULL) };
+    Callbacks c = { file, g_hash_table_new (NULL, NULL), g_hash_table_new (NULL, NULL) };
 
+    mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), cleared_enter, NULL, &c);
     mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), callback_enter, NULL, &c);
     g_hash_table_unref (c.named);
+    g_hash_table_unref (c.cleared);
   }
 }

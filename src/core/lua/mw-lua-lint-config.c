@@ -2,24 +2,35 @@
  *
  * The file runs in its own liblua5.1 state with only the base, string, table and math
  * libraries, without io, os, require or anything that reads files, under an instruction
- * limit (a hook) and a memory limit (the allocator), so a hostile or broken file can neither
- * touch the machine nor hang the linter. Its globals are then read as luacheck reads them.
+ * limit and a wall-clock deadline (a count hook) and a memory limit (the allocator), so a
+ * hostile or broken file can neither touch the machine nor hang the linter. Once a limit
+ * trips, the hook raises on every instruction, so a `pcall` loop cannot swallow it. The
+ * pattern functions (find, match, gmatch, gsub) run in C where no hook reaches: they refuse
+ * patterns whose worst-case backtracking exceeds a bound, which also bounds their recursion
+ * (the C stack). `loadstring` refuses bytecode. Its globals are then read as luacheck reads
+ * them.
  */
 #include "mw-lua-lint-private.h"
 
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <math.h>
 #include <string.h>
 
 #define CONFIG_MAX_MEMORY (8u << 20) /* bytes */
 #define CONFIG_MAX_INSTRUCTIONS 10000000u /* VM instructions, counted by the hook */
 #define CONFIG_HOOK_STEP 1000
+#define CONFIG_MAX_TIME_US (2 * G_USEC_PER_SEC) /* wall clock, C functions included */
+#define CONFIG_MAX_PATTERN_WORK 5e7 /* worst-case matcher steps of one pattern call */
+#define CONFIG_MAX_PATTERN_DEPTH 64 /* quantifiers and captures: the matcher's recursion */
 
 typedef struct
 {
   gsize used;
   guint steps;
+  gint64 deadline; /* monotonic time */
+  const char *tripped; /* the limit that tripped: every later hook raises it again */
 } Sandbox;
 
 static void *
@@ -48,8 +59,107 @@ sandbox_hook (lua_State *L, lua_Debug *ar)
 
   (void) ar;
   lua_getallocf (L, (void **) &sb);
-  if (++sb->steps > CONFIG_MAX_INSTRUCTIONS / CONFIG_HOOK_STEP)
-    luaL_error (L, "instruction limit exceeded");
+  if (sb->tripped == NULL && ++sb->steps > CONFIG_MAX_INSTRUCTIONS / CONFIG_HOOK_STEP)
+    sb->tripped = "instruction limit exceeded";
+  if (sb->tripped == NULL && g_get_monotonic_time () > sb->deadline)
+    sb->tripped = "time limit exceeded";
+  if (sb->tripped != NULL)
+    {
+      /* from now on every instruction raises: a pcall that catches the error returns into
+       * code that raises it again, up to the top */
+      lua_sethook (L, sandbox_hook, LUA_MASKCOUNT, 1);
+      lua_pushstring (L, sb->tripped);
+      lua_error (L);
+    }
+}
+
+/* The pattern functions with a bound on their work. Lua's matcher backtracks: each
+ * quantifier (`*`, `+`, `-`, `?`) may try every length, so one call costs at most about
+ * (n+1)^(q+1) * (m+n) steps for a subject of n bytes and a pattern of m bytes with q
+ * quantifiers; each quantifier and capture also nests one C call. A call over the bound
+ * raises instead of running (quantifier characters are counted wherever they appear, so the
+ * estimate only errs high). */
+static void
+check_pattern_work (lua_State *L, int plain_arg)
+{
+  gsize n, m;
+  const char *s = luaL_checklstring (L, 1, &n);
+  const char *p = luaL_checklstring (L, 2, &m);
+  gboolean plain = plain_arg > 0 && lua_toboolean (L, plain_arg);
+  guint q = 0, depth = 0;
+  double work;
+  Sandbox *sb;
+
+  (void) s;
+  lua_getallocf (L, (void **) &sb);
+  if (sb->tripped == NULL && g_get_monotonic_time () > sb->deadline)
+    sb->tripped = "time limit exceeded";
+  if (sb->tripped != NULL)
+    {
+      lua_pushstring (L, sb->tripped);
+      lua_error (L);
+    }
+  for (gsize i = 0; !plain && i < m; i++)
+    {
+      if (p[i] == '%')
+        {
+          i++;
+          continue;
+        }
+      q += p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?';
+      depth += p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?' || p[i] == '(';
+    }
+  work = (q + 1) * log ((double) n + 1) + log ((double) m + n + 1);
+  if (depth > CONFIG_MAX_PATTERN_DEPTH || work > log (CONFIG_MAX_PATTERN_WORK))
+    luaL_error (L,
+                "pattern too complex for the configuration sandbox (%d quantifiers on %d "
+                "bytes)",
+                (int) q, (int) n);
+}
+
+static int
+bounded_pattern_call (lua_State *L, int plain_arg)
+{
+  check_pattern_work (L, plain_arg);
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
+  return lua_gettop (L);
+}
+
+static int
+bounded_find (lua_State *L)
+{
+  return bounded_pattern_call (L, 4);
+}
+
+static int
+bounded_match (lua_State *L)
+{
+  return bounded_pattern_call (L, 0);
+}
+
+/* loadstring() for source only: a precompiled chunk could crash the VM */
+static int
+source_loadstring (lua_State *L)
+{
+  gsize len;
+  const char *s = luaL_checklstring (L, 1, &len);
+  const char *name = luaL_optstring (L, 2, s);
+
+  if (len > 0 && s[0] == '\033')
+    {
+      lua_pushnil (L);
+      lua_pushstring (L, "loadstring: precompiled chunks are refused in the configuration");
+      return 2;
+    }
+  if (luaL_loadbuffer (L, s, len, name) != 0)
+    {
+      lua_pushnil (L);
+      lua_insert (L, -2);
+      return 2;
+    }
+  return 1;
 }
 
 /* print() must not write into the linter's output (JSON, TAP): it does nothing */
@@ -80,6 +190,29 @@ open_safe_libs (lua_State *L)
     }
   lua_pushcfunction (L, quiet_print);
   lua_setglobal (L, "print");
+  lua_pushcfunction (L, source_loadstring);
+  lua_setglobal (L, "loadstring");
+  lua_getglobal (L, "string");
+  {
+    static const struct
+    {
+      const char *name;
+      lua_CFunction wrapper;
+    } bounded[] = {
+      { "find", bounded_find },
+      { "match", bounded_match },
+      { "gmatch", bounded_match },
+      { "gsub", bounded_match },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (bounded); i++)
+      {
+        lua_getfield (L, -1, bounded[i].name);
+        lua_pushcclosure (L, bounded[i].wrapper, 1);
+        lua_setfield (L, -2, bounded[i].name);
+      }
+  }
+  lua_pop (L, 1);
   /* luacheck's per-file and custom std tables: `files["spec"].std = "+busted"` and
    * `stds.x = {...}` must run even though Moonwire does not use them */
   if (luaL_dostring (L, "files = setmetatable({}, {__index = function(t, k) "
@@ -164,7 +297,8 @@ gboolean
 mw_lua_lint_options_load_config (MwLuaLintOptions *options, const char *source, gsize length,
                                  const char *chunkname, GError **error)
 {
-  Sandbox sb = { 0, 0 };
+  Sandbox sb = { 0, 0, 0, NULL };
+  int status;
   lua_State *L;
   gboolean ok = FALSE;
   g_autofree char *name = NULL;
@@ -181,7 +315,8 @@ mw_lua_lint_options_load_config (MwLuaLintOptions *options, const char *source, 
                    "%s: cannot create a Lua state", chunkname);
       return FALSE;
     }
-  if (lua_cpcall (L, open_safe_libs, NULL) != 0)
+  status = lua_cpcall (L, open_safe_libs, NULL);
+  if (status != 0)
     goto fail;
   /* a precompiled chunk could crash the VM: only source is accepted */
   if (length > 0 && source[0] == '\033')
@@ -192,8 +327,12 @@ mw_lua_lint_options_load_config (MwLuaLintOptions *options, const char *source, 
       return FALSE;
     }
   name = g_strconcat ("@", chunkname, NULL);
+  sb.deadline = g_get_monotonic_time () + CONFIG_MAX_TIME_US;
   lua_sethook (L, sandbox_hook, LUA_MASKCOUNT, CONFIG_HOOK_STEP);
-  if (luaL_loadbuffer (L, source, length, name) != 0 || lua_pcall (L, 0, 0, 0) != 0)
+  status = luaL_loadbuffer (L, source, length, name);
+  if (status == 0)
+    status = lua_pcall (L, 0, 0, 0);
+  if (status != 0)
     goto fail;
   lua_sethook (L, NULL, 0, 0);
 
@@ -238,8 +377,20 @@ mw_lua_lint_options_load_config (MwLuaLintOptions *options, const char *source, 
   return ok;
 
 fail:
-  g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG, "%s",
-               lua_isstring (L, -1) ? lua_tostring (L, -1) : "not enough memory");
+  /* Lua's own message, or for `error({})` and the like what was raised; a memory error
+   * comes with its own status */
+  if (sb.tripped != NULL)
+    g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG, "%s: %s", chunkname,
+                 sb.tripped);
+  else if (status == LUA_ERRMEM)
+    g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG,
+                 "%s: not enough memory (the configuration may use %u MB)", chunkname,
+                 CONFIG_MAX_MEMORY >> 20);
+  else if (lua_type (L, -1) == LUA_TSTRING || lua_type (L, -1) == LUA_TNUMBER)
+    g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG, "%s", lua_tostring (L, -1));
+  else
+    g_set_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG,
+                 "%s: error object is a %s value", chunkname, luaL_typename (L, -1));
   lua_close (L);
   return FALSE;
 }

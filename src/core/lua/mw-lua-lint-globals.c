@@ -1,7 +1,9 @@
 /* mw-lua-lint-globals.c: globals hold RAM until they are set to nil (docs/firmware.md section 5).
  *
- * W111 a global set and never set back to nil in any analysed file, with the bytes it holds;
- * W112 a global set inside a function; W113 a global read, never set and not standard;
+ * W111 a global set and never set back to nil in any analysed file, with the bytes it holds,
+ * or set inside a function (both are luacheck's "setting non-standard global"); W112 a field
+ * of a global that is never set, set (luacheck's "mutating"); W113 a global read, never set
+ * and not standard;
  * W114 a required module that stays in package.loaded; W143 an unknown firmware field.
  */
 #include "mw-lua-lint-private.h"
@@ -209,11 +211,7 @@ value_bytes (MwLuaLintFile *file, MwLuaNode *value)
 static gboolean
 declared (MwLuaLintFile *file, const char *name, guint token, gboolean reading)
 {
-  const MwLuaLintOptions *o = file->run->options;
-
-  return g_hash_table_contains (o->globals, name)
-         || (reading && g_hash_table_contains (o->read_globals, name))
-         || mw_lua_lint_file_declares (file, name, token, reading);
+  return mw_lua_lint_file_declares (file, name, token, reading);
 }
 
 static void
@@ -224,21 +222,26 @@ report_kept (MwLuaLintFile *file, const char *name, guint token, MwLuaNode *valu
   gint64 slot = ram->hash_node + mw_lua_ram_string (ram, strlen (name));
   gint64 held = value_bytes (file, value);
 
+  const char *missing_local = "";
+
   if (g_hash_table_contains (file->run->cleared_globals, name)
-      || mw_lua_lint_std_has (file->run->options->std_sets, name)
+      || mw_lua_lint_std_has (mw_lua_lint_file_std (file, token), name)
       || g_hash_table_contains (file->reported, key))
     return;
   g_hash_table_add (file->reported, g_steal_pointer (&key));
+  /* one finding per token: a set inside a function says both */
+  if (g_hash_table_remove (file->in_function, GUINT_TO_POINTER (token + 1)))
+    missing_local = " (set inside a function: a missing 'local'?)";
   if (held >= 0)
     mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_KEPT, token, name, slot + held,
                         "global '%s' is set and never set back to nil: it holds %" G_GINT64_FORMAT
-                        " bytes until restart",
-                        name, slot + held);
+                        " bytes until restart%s",
+                        name, slot + held, missing_local);
   else
     mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_KEPT, token, name, slot,
                         "global '%s' is set and never set back to nil: it holds its value and "
-                        "at least %" G_GINT64_FORMAT " bytes until restart",
-                        name, slot);
+                        "at least %" G_GINT64_FORMAT " bytes until restart%s",
+                        name, slot, missing_local);
 }
 
 static gboolean
@@ -319,9 +322,11 @@ globals_enter (MwLuaNode *node, gpointer data)
       g_autofree char *module = mw_lua_lint_token_string (file, node->kids[0]->token);
       g_autofree char *field = mw_lua_lint_token_string (file, node->token);
 
-      if (!mw_lua_lint_std_is_module (file->run->options->std_sets, module)
+      guint std = mw_lua_lint_file_std (file, node->token);
+
+      if (!mw_lua_lint_std_is_module (std, module)
           || g_hash_table_contains (file->run->set_globals, module)
-          || mw_lua_lint_std_has_field (file->run->options->std_sets, module, field))
+          || mw_lua_lint_std_has_field (std, module, field))
         return TRUE;
       /* the removed static timer API has its own rule (W805) */
       if (strcmp (module, "tmr") == 0 && g_strv_contains (removed_tmr, field))
@@ -335,12 +340,41 @@ globals_enter (MwLuaNode *node, gpointer data)
   return TRUE;
 }
 
+/* the global at the root of an assignment target `g.x`, `g[k].y` (luacheck's mutation) */
+static void
+add_mutated (GHashTable *mutated, MwLuaNode *target)
+{
+  MwLuaNode *n = target;
+
+  if (n->kind != MW_LUA_NODE_INDEX)
+    return;
+  while (n->kind == MW_LUA_NODE_INDEX)
+    n = n->kids[0];
+  if (n->kind == MW_LUA_NODE_NAME && n->u.var == NULL)
+    g_hash_table_add (mutated, GUINT_TO_POINTER (n->token + 1));
+}
+
+static gboolean
+mutated_enter (MwLuaNode *node, gpointer data)
+{
+  if (node->kind == MW_LUA_NODE_ASSIGN)
+    for (MwLuaNode *t = node->kids[0]; t != NULL; t = t->next)
+      add_mutated (data, t);
+  else if (node->kind == MW_LUA_NODE_FUNCSTAT)
+    add_mutated (data, node->kids[0]);
+  return TRUE;
+}
+
 void
 mw_lua_lint_globals (MwLuaLintFile *file)
 {
   GArray *refs = mw_lua_tree_get_globals (file->tree);
-  const MwLuaLintOptions *o = file->run->options;
+  g_autoptr (GHashTable) mutated = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
 
+  mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), mutated_enter, NULL, mutated);
+  file->in_function = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < refs->len; i++)
     {
       const MwLuaGlobalRef *ref = &g_array_index (refs, MwLuaGlobalRef, i);
@@ -349,21 +383,36 @@ mw_lua_lint_globals (MwLuaLintFile *file)
         {
           /* a global some main chunk sets is meant to be one; W111 still counts its RAM */
           if (ref->func->parent != NULL && !declared (file, ref->name, ref->token, FALSE)
-              && !mw_lua_lint_std_has (o->std_sets, ref->name)
+              && !mw_lua_lint_std_has (mw_lua_lint_file_std (file, ref->token), ref->name)
               && !g_hash_table_contains (file->run->top_globals, ref->name))
-            mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_IN_FUNCTION, ref->token, ref->name, -1,
-                                "global '%s' is set inside a function: a missing 'local'?",
-                                ref->name);
+            g_hash_table_add (file->in_function, GUINT_TO_POINTER (ref->token + 1));
           continue;
         }
       if (g_hash_table_contains (file->run->set_globals, ref->name)
-          || mw_lua_lint_std_has (o->std_sets, ref->name)
+          || mw_lua_lint_std_has (mw_lua_lint_file_std (file, ref->token), ref->name)
           || declared (file, ref->name, ref->token, TRUE))
         continue;
-      mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
-                          "global '%s' is read but never set, and is not a standard or "
-                          "firmware global: a typo?",
-                          ref->name);
+      if (g_hash_table_contains (mutated, GUINT_TO_POINTER (ref->token + 1)))
+        mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_MUTATED, ref->token, ref->name, -1,
+                            "a field of global '%s' is set, but '%s' is never set and is not "
+                            "a standard or firmware global",
+                            ref->name, ref->name);
+      else
+        mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
+                            "global '%s' is read but never set, and is not a standard or "
+                            "firmware global: a typo?",
+                            ref->name);
     }
   mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), globals_enter, NULL, file);
+  /* sets inside a function that W111's RAM report did not already cover */
+  g_hash_table_iter_init (&iter, file->in_function);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint token = GPOINTER_TO_UINT (key) - 1;
+      g_autofree char *name = mw_lua_lint_token_string (file, token);
+
+      mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_IN_FUNCTION, token, name, -1,
+                          "global '%s' is set inside a function: a missing 'local'?", name);
+    }
+  g_clear_pointer (&file->in_function, g_hash_table_unref);
 }

@@ -21,6 +21,9 @@ struct _MwLuaLintOptions
   MwLuaNumberType number_type;
 };
 
+typedef struct _MwLuaLintPattern MwLuaLintPattern;
+typedef struct _MwLuaLintInline MwLuaLintInline;
+
 /* The whole run: facts gathered across every tree before the rules run. */
 typedef struct
 {
@@ -44,28 +47,12 @@ typedef struct
   guint n_toks;
   GPtrArray *findings; /* MwLuaLintFinding* */
   GHashTable *reported; /* "code name" already reported once per file (W111) */
-  GArray *directives; /* MwLuaLintDirective, from inline comments */
+  MwLuaLintInline *inline_options; /* from `-- luacheck:` comments, or NULL */
+  GHashTable *in_function; /* token + 1 of globals set inside a function, not yet reported */
 } MwLuaLintFile;
 
-typedef enum
-{
-  MW_LUA_LINT_DIRECTIVE_IGNORE,
-  MW_LUA_LINT_DIRECTIVE_GLOBALS,
-  MW_LUA_LINT_DIRECTIVE_READ_GLOBALS,
-} MwLuaLintDirectiveKind;
-
-/* `-- luacheck: ignore 211`, `-- luacheck: globals x`, `-- moonwire: ignore W801`: on a line
- * with code it covers that line; alone on its line, the rest of the enclosing function. */
-typedef struct
-{
-  MwLuaLintDirectiveKind kind;
-  guint32 start, end; /* byte offsets covered */
-  GPtrArray *args; /* char*: patterns or names; empty = everything */
-  GPtrArray *patterns; /* IGNORE: the args compiled, owned */
-} MwLuaLintDirective;
-
-/* TRUE when an inline `globals` (or, if `reading`, `read globals`) comment declares `name` at
- * token `token`. */
+/* TRUE when the options or an inline `globals` (or, if `reading`, `read globals`) comment
+ * declare `name` at token `token`. */
 gboolean mw_lua_lint_file_declares (MwLuaLintFile *file, const char *name, guint token,
                                     gboolean reading);
 
@@ -76,9 +63,21 @@ void mw_lua_lint_walk (MwLuaNode *node, MwLuaLintVisit enter, MwLuaLintVisit lea
 typedef struct
 {
   MwLuaDiagnostic *diag;
-  guint32 offset; /* byte offset, for inline directives */
   char *name; /* the variable or global concerned, for ignore patterns */
 } MwLuaLintFinding;
+
+/* Ignore patterns and inline options (mw-lua-lint-inline.c), as luacheck reads them */
+MwLuaLintPattern *mw_lua_lint_pattern_new (const char *text);
+void mw_lua_lint_pattern_free (MwLuaLintPattern *pattern);
+gboolean mw_lua_lint_pattern_match (const MwLuaLintPattern *pattern, const MwLuaLintFinding *f);
+void mw_lua_lint_inline_parse (MwLuaLintFile *file);
+void mw_lua_lint_inline_free (MwLuaLintInline *in);
+/* FALSE when the inline options on the finding's line, then `ignore` (MwLuaLintPattern*, the
+ * options' list), drop it */
+gboolean mw_lua_lint_inline_passes (MwLuaLintFile *file, const MwLuaLintFinding *f,
+                                    GPtrArray *ignore);
+/* the std sets in force at `token` (`-- luacheck: std ...` may change them) */
+guint mw_lua_lint_file_std (MwLuaLintFile *file, guint token);
 
 /* Adds a finding at token `token`; `bytes` -1 when not estimable. */
 void mw_lua_lint_report (MwLuaLintFile *file, const char *code, guint token, const char *name,

@@ -18,10 +18,11 @@ static const char *const std_min[] = {
   "coroutine",    "math",         "package",  "string",         "table",  NULL
 };
 
-/* the rest of Lua 5.1's base library and libraries, LUA_COMPAT_* included */
+/* the rest of Lua 5.1's base library and libraries, LUA_COMPAT_* included, and the
+ * standalone interpreter's `arg` (luacheck's lua51 has it; the firmware has no `arg`) */
 static const char *const std_lua51_extra[] = { "gcinfo",   "getfenv", "loadstring", "module",
                                                "newproxy", "setfenv", "unpack",     "debug",
-                                               "io",       "os",      NULL };
+                                               "io",       "os",      "arg",        NULL };
 
 /* NodeMCU 3.0 C modules (docs: "C Modules") */
 static const char *const std_nodemcu_modules[] = {

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 
+#include "mw-lua-codegen.h"
 #include "mw-lua-compiler.h"
 #include "mw-lua-ram-estimate.h"
 #include <string.h>
@@ -21,8 +22,8 @@ G_DEFINE_QUARK (mw - lua - lint - error - quark, mw_lua_lint_error)
   X (MW_LUA_CODE_SYNTAX, "syntax error") \
   X (MW_LUA_CODE_FIRMWARE_LOCALS, "more than 50 locals in a function (firmware limit)") \
   X (MW_LUA_CODE_FIRMWARE_UPVALS, "more than 60 upvalues in a function") \
-  X (MW_LUA_LINT_GLOBAL_KEPT, "global set and never set back to nil") \
-  X (MW_LUA_LINT_GLOBAL_IN_FUNCTION, "global set inside a function") \
+  X (MW_LUA_LINT_GLOBAL_KEPT, "global set and never set back to nil, or set inside a function") \
+  X (MW_LUA_LINT_GLOBAL_MUTATED, "field of a global that is never set, set") \
   X (MW_LUA_LINT_GLOBAL_UNDEFINED, "global read, never set, not standard") \
   X (MW_LUA_LINT_MODULE_KEPT, "required module stays in package.loaded") \
   X (MW_LUA_LINT_FIELD_UNDEFINED, "unknown field of a firmware module") \
@@ -30,7 +31,15 @@ G_DEFINE_QUARK (mw - lua - lint - error - quark, mw_lua_lint_error)
   X (MW_LUA_LINT_UNUSED_PARAM, "unused argument") \
   X (MW_LUA_LINT_UNUSED_LOOP_VAR, "unused loop variable") \
   X (MW_LUA_LINT_SET_NEVER_READ, "local variable set but never read") \
+  X (MW_LUA_LINT_REDEFINED_LOCAL, "local variable redefined in the same block") \
+  X (MW_LUA_LINT_REDEFINED_ARG, "argument redefined in the same block") \
+  X (MW_LUA_LINT_REDEFINED_LOOP_VAR, "loop variable redefined in the same block") \
+  X (MW_LUA_LINT_SHADOW_LOCAL, "local shadowing a local variable") \
+  X (MW_LUA_LINT_SHADOW_ARG, "local shadowing an argument") \
+  X (MW_LUA_LINT_SHADOW_LOOP_VAR, "local shadowing a loop variable") \
   X (MW_LUA_LINT_SHADOW_UPVALUE, "local shadowing an upvalue") \
+  X (MW_LUA_LINT_SHADOW_UPVALUE_ARG, "local shadowing an upvalue argument") \
+  X (MW_LUA_LINT_SHADOW_UPVALUE_LOOP_VAR, "local shadowing an upvalue loop variable") \
   X (MW_LUA_LINT_UNREACHABLE, "unreachable code") \
   X (MW_LUA_LINT_MANY_UPVALUES, "closure with many upvalues") \
   X (MW_LUA_LINT_CLOSURE_IN_LOOP, "closure created inside a loop") \
@@ -307,7 +316,6 @@ mw_lua_lint_report (MwLuaLintFile *file, const char *code, guint token, const ch
   f->diag->end_line = t->end_line;
   f->diag->end_column = t->end_line == t->line ? t->column + t->length : 0;
   f->diag->bytes = bytes;
-  f->offset = t->offset;
   f->name = g_strdup (name);
   g_ptr_array_add (file->findings, f);
 }
@@ -326,20 +334,18 @@ finding_free (gpointer data)
 static MwLuaRamEstimate *
 tree_estimate (MwLuaLintRun *run, MwLuaTree *tree)
 {
+  g_autoptr (MwLuaChunk) full = NULL;
   g_autoptr (MwLuaChunk) chunk = NULL;
   MwLuaRamEstimate *estimate = NULL;
-  gsize len;
-  const char *src;
-  guint32 skip;
 
   if (g_hash_table_lookup_extended (run->estimates, tree, NULL, (gpointer *) &estimate))
     return estimate;
-  /* liblua does not skip a `#!` line as loadfile does: leave it out (lines do not matter,
-   * functions are matched in pre-order) */
-  src = mw_lua_tree_get_source (tree, &len);
-  skip = MIN (mw_lua_tree_get_shebang_length (tree), len);
-  chunk = mw_lua_compiler_compile (mw_lua_tree_get_chunkname (tree), src + skip, len - skip,
-                                   run->options->number_type, MW_LUA_STRIP_NAMES, NULL);
+  /* the code generator on the tree at hand; desktop limits, so that a function over the
+   * firmware's 50 locals (reported on its own) still gets a figure */
+  full =
+    mw_lua_codegen_generate (tree, run->options->number_type, MW_LUA_CODEGEN_DESKTOP_LIMITS, NULL);
+  if (full != NULL)
+    chunk = mw_lua_chunk_strip (full, MW_LUA_STRIP_NAMES);
   if (chunk != NULL)
     {
       estimate = mw_lua_ram_estimate_new (chunk, run->options->number_type);
@@ -379,310 +385,6 @@ mw_lua_lint_function_bytes (MwLuaLintRun *run, MwLuaTree *tree, MwLuaFunction *f
   return total;
 }
 
-/* ignore patterns, as luacheck reads them */
-
-typedef struct
-{
-  char *code; /* digits prefix, or NULL for any code */
-  GRegex *name; /* anchored, or NULL for any name */
-} IgnorePattern;
-
-static void
-ignore_pattern_free (gpointer data)
-{
-  IgnorePattern *p = data;
-  g_free (p->code);
-  g_clear_pointer (&p->name, g_regex_unref);
-  g_free (p);
-}
-
-static gboolean
-is_code_pattern (const char *s)
-{
-  if (*s == 'W' || *s == 'E' || *s == 'w' || *s == 'e')
-    s++;
-  if (*s == '\0')
-    return FALSE;
-  for (; *s; s++)
-    if (!g_ascii_isdigit (*s))
-      return FALSE;
-  return TRUE;
-}
-
-/* a Lua pattern (the subset names need) as an anchored GRegex */
-static GRegex *
-lua_pattern_to_regex (const char *pattern)
-{
-  g_autoptr (GString) re = g_string_new ("^(?:");
-
-  for (const char *s = pattern; *s; s++)
-    {
-      if (*s == '%' && s[1] != '\0')
-        {
-          s++;
-          switch (*s)
-            {
-              case 'a':
-                g_string_append (re, "[A-Za-z]");
-                break;
-              case 'd':
-                g_string_append (re, "[0-9]");
-                break;
-              case 'l':
-                g_string_append (re, "[a-z]");
-                break;
-              case 'u':
-                g_string_append (re, "[A-Z]");
-                break;
-              case 's':
-                g_string_append (re, "\\s");
-                break;
-              case 'w':
-                g_string_append (re, "[A-Za-z0-9]");
-                break;
-              case 'x':
-                g_string_append (re, "[0-9A-Fa-f]");
-                break;
-              case 'p':
-                g_string_append (re, "[[:punct:]]");
-                break;
-              default:
-                g_string_append_c (re, '\\');
-                g_string_append_c (re, *s);
-            }
-        }
-      else if (*s == '-')
-        g_string_append (re, "*?");
-      else if (strchr ("(){}|\\", *s))
-        {
-          g_string_append_c (re, '\\');
-          g_string_append_c (re, *s);
-        }
-      else
-        g_string_append_c (re, *s);
-    }
-  g_string_append (re, ")$");
-  return g_regex_new (re->str, G_REGEX_OPTIMIZE, 0, NULL);
-}
-
-static IgnorePattern *
-ignore_pattern_new (const char *text)
-{
-  IgnorePattern *p = g_new0 (IgnorePattern, 1);
-  const char *slash = strchr (text, '/');
-  g_autofree char *code = slash ? g_strndup (text, slash - text) : NULL;
-  const char *name = slash ? slash + 1 : NULL;
-
-  if (slash == NULL)
-    {
-      if (is_code_pattern (text))
-        code = g_strdup (text);
-      else
-        name = text;
-    }
-  if (code != NULL && *code != '\0')
-    p->code = g_strdup (g_ascii_isdigit (*code) ? code : code + 1);
-  if (name != NULL && *name != '\0')
-    {
-      p->name = lua_pattern_to_regex (name);
-      if (p->name == NULL) /* a pattern GRegex cannot take matches nothing */
-        {
-          g_free (p->code);
-          p->code = g_strdup ("never");
-        }
-    }
-  return p;
-}
-
-static gboolean
-ignore_pattern_match (const IgnorePattern *p, const MwLuaLintFinding *f)
-{
-  if (p->code != NULL && !g_str_has_prefix (f->diag->code + 1, p->code))
-    return FALSE;
-  if (p->name != NULL && (f->name == NULL || !g_regex_match (p->name, f->name, 0, NULL)))
-    return FALSE;
-  return TRUE;
-}
-
-/* inline directives */
-
-static void
-directive_clear (gpointer data)
-{
-  MwLuaLintDirective *d = data;
-  g_ptr_array_unref (d->args);
-  g_clear_pointer (&d->patterns, g_ptr_array_unref);
-}
-
-static void
-parse_directives (MwLuaLintFile *file)
-{
-  guint n_comments;
-  const MwLuaComment *comments = mw_lua_tree_get_comments (file->tree, &n_comments);
-  GPtrArray *funcs = mw_lua_tree_get_functions (file->tree);
-  gsize src_len;
-  const char *src = mw_lua_tree_get_source (file->tree, &src_len);
-  g_autoptr (GArray) pushed = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint tok = 0;
-
-  for (guint c = 0; c < n_comments; c++)
-    {
-      const MwLuaComment *cm = &comments[c];
-      g_autofree char *text = NULL;
-      g_auto (GStrv) clauses = NULL;
-      const char *body;
-      gboolean own_line = TRUE;
-      guint32 end = (guint32) src_len;
-      guint32 inner = 0;
-
-      if (cm->level >= 0)
-        continue;
-      text = g_strndup (src + cm->offset + 2, cm->length - 2);
-      body = g_strstrip (text);
-      if (g_str_has_prefix (body, "luacheck:"))
-        body += strlen ("luacheck:");
-      else if (g_str_has_prefix (body, "moonwire:"))
-        body += strlen ("moonwire:");
-      else
-        continue;
-      /* a second comment after the directive (`-- luacheck: ignore -- why`) is not part of
-       * it */
-      {
-        char *more = strstr (body, "--");
-        if (more != NULL)
-          *more = '\0';
-      }
-
-      /* code before the comment on its line: the directive covers that line only */
-      while (tok + 1 < file->n_toks && file->toks[tok + 1].offset < cm->offset)
-        tok++;
-      if (file->n_toks > 0 && file->toks[tok].offset < cm->offset
-          && file->toks[tok].end_line == cm->line)
-        own_line = FALSE;
-      /* else the rest of the innermost function around it */
-      for (guint i = 0; i < funcs->len; i++)
-        {
-          MwLuaFunction *f = funcs->pdata[i];
-          if (f->parent == NULL)
-            continue;
-          if (file->toks[f->first_token].offset < cm->offset
-              && file->toks[f->last_token].offset > cm->offset
-              && file->toks[f->first_token].offset >= inner)
-            {
-              inner = file->toks[f->first_token].offset;
-              end = file->toks[f->last_token].offset;
-            }
-        }
-
-      clauses = g_strsplit (body, ",", -1);
-      for (char **cl = clauses; *cl; cl++)
-        {
-          g_auto (GStrv) all_words = g_strsplit_set (g_strstrip (*cl), " \t", -1);
-          char **words = all_words;
-          MwLuaLintDirective d = { 0 };
-          guint w = 1;
-
-          /* `push` opens a region that the matching `pop` closes: what follows `push` (on
-           * its line or in later comments) ends there */
-          if (words[0] != NULL && strcmp (words[0], "push") == 0)
-            {
-              guint mark = file->directives->len;
-              g_array_append_val (pushed, mark);
-              words++;
-            }
-          else if (words[0] != NULL && strcmp (words[0], "pop") == 0)
-            {
-              if (pushed->len > 0)
-                {
-                  guint mark = g_array_index (pushed, guint, pushed->len - 1);
-                  g_array_set_size (pushed, pushed->len - 1);
-                  for (guint i = mark; i < file->directives->len; i++)
-                    {
-                      MwLuaLintDirective *o =
-                        &g_array_index (file->directives, MwLuaLintDirective, i);
-                      o->end = MIN (o->end, cm->offset);
-                    }
-                }
-              continue;
-            }
-          if (words[0] == NULL)
-            continue;
-          if (strcmp (words[0], "ignore") == 0)
-            d.kind = MW_LUA_LINT_DIRECTIVE_IGNORE;
-          else if (strcmp (words[0], "globals") == 0 || strcmp (words[0], "new_globals") == 0)
-            d.kind = MW_LUA_LINT_DIRECTIVE_GLOBALS;
-          else if (strcmp (words[0], "read_globals") == 0
-                   || strcmp (words[0], "new_read_globals") == 0)
-            d.kind = MW_LUA_LINT_DIRECTIVE_READ_GLOBALS;
-          else if (strcmp (words[0], "read") == 0 && words[1] && strcmp (words[1], "globals") == 0)
-            {
-              d.kind = MW_LUA_LINT_DIRECTIVE_READ_GLOBALS;
-              w = 2;
-            }
-          else
-            continue; /* std, unused, ...: not supported, harmless */
-          d.args = g_ptr_array_new_with_free_func (g_free);
-          d.patterns = g_ptr_array_new_with_free_func (ignore_pattern_free);
-          for (char **a = words + w; *a; a++)
-            if (**a != '\0')
-              {
-                g_ptr_array_add (d.args, g_strdup (*a));
-                g_ptr_array_add (d.patterns, ignore_pattern_new (*a));
-              }
-          d.start = own_line ? cm->offset : file->toks[tok].offset;
-          d.end = own_line ? end : cm->offset;
-          /* a line-only directive covers its whole line */
-          if (!own_line)
-            {
-              guint32 s = cm->offset;
-              while (s > 0 && src[s - 1] != '\n' && src[s - 1] != '\r')
-                s--;
-              d.start = s;
-            }
-          g_array_append_val (file->directives, d);
-        }
-    }
-}
-
-gboolean
-mw_lua_lint_file_declares (MwLuaLintFile *file, const char *name, guint token, gboolean reading)
-{
-  guint32 offset = file->toks[token].offset;
-
-  for (guint i = 0; i < file->directives->len; i++)
-    {
-      const MwLuaLintDirective *d = &g_array_index (file->directives, MwLuaLintDirective, i);
-
-      if (d->kind == MW_LUA_LINT_DIRECTIVE_IGNORE
-          || (d->kind == MW_LUA_LINT_DIRECTIVE_READ_GLOBALS && !reading))
-        continue;
-      if (offset < d->start || offset > d->end)
-        continue;
-      for (guint a = 0; a < d->args->len; a++)
-        if (strcmp (d->args->pdata[a], name) == 0)
-          return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-directive_ignores (MwLuaLintFile *file, const MwLuaLintFinding *f)
-{
-  for (guint i = 0; i < file->directives->len; i++)
-    {
-      const MwLuaLintDirective *d = &g_array_index (file->directives, MwLuaLintDirective, i);
-
-      if (d->kind != MW_LUA_LINT_DIRECTIVE_IGNORE || f->offset < d->start || f->offset > d->end)
-        continue;
-      if (d->args->len == 0)
-        return TRUE;
-      for (guint a = 0; a < d->patterns->len; a++)
-        if (ignore_pattern_match (d->patterns->pdata[a], f))
-          return TRUE;
-    }
-  return FALSE;
-}
-
 /* the run */
 
 static int
@@ -720,8 +422,6 @@ lint_file (MwLuaLintRun *run, MwLuaTree *tree, GPtrArray *patterns)
   file.toks = mw_lua_tree_get_tokens (tree, &file.n_toks);
   file.findings = g_ptr_array_new_with_free_func (finding_free);
   file.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  file.directives = g_array_new (FALSE, TRUE, sizeof (MwLuaLintDirective));
-  g_array_set_clear_func (file.directives, directive_clear);
 
   /* the front end's own findings are never ignored: they are hard errors */
   for (guint i = 0; i < tree_diags->len; i++)
@@ -741,7 +441,7 @@ lint_file (MwLuaLintRun *run, MwLuaTree *tree, GPtrArray *patterns)
 
   if (mw_lua_tree_get_root (tree) != NULL)
     {
-      parse_directives (&file);
+      mw_lua_lint_inline_parse (&file);
       mw_lua_lint_globals (&file);
       mw_lua_lint_closures (&file);
       mw_lua_lint_hazards (&file);
@@ -752,18 +452,14 @@ lint_file (MwLuaLintRun *run, MwLuaTree *tree, GPtrArray *patterns)
   for (guint i = 0; i < file.findings->len; i++)
     {
       MwLuaLintFinding *f = file.findings->pdata[i];
-      gboolean ignored = directive_ignores (&file, f);
-
-      for (guint p = 0; p < patterns->len && !ignored; p++)
-        ignored = ignore_pattern_match (patterns->pdata[p], f);
-      if (!ignored)
+      if (mw_lua_lint_inline_passes (&file, f, patterns))
         g_ptr_array_add (out, g_steal_pointer (&f->diag));
     }
   g_ptr_array_sort (out, compare_diagnostics);
 
   g_ptr_array_unref (file.findings);
   g_hash_table_unref (file.reported);
-  g_array_unref (file.directives);
+  mw_lua_lint_inline_free (file.inline_options);
   return out;
 }
 
@@ -771,7 +467,8 @@ GPtrArray *
 mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *options)
 {
   g_autoptr (MwLuaLintOptions) defaults = NULL;
-  g_autoptr (GPtrArray) patterns = g_ptr_array_new_with_free_func (ignore_pattern_free);
+  g_autoptr (GPtrArray) patterns =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_lint_pattern_free);
   GPtrArray *result;
   MwLuaLintRun run = { 0 };
 
@@ -790,7 +487,7 @@ mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *opt
   run.estimates =
     g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) mw_lua_ram_estimate_free);
   for (guint i = 0; i < options->ignore->len; i++)
-    g_ptr_array_add (patterns, ignore_pattern_new (options->ignore->pdata[i]));
+    g_ptr_array_add (patterns, mw_lua_lint_pattern_new (options->ignore->pdata[i]));
 
   /* facts across files first, then the rules */
   for (guint i = 0; i < n_trees; i++)

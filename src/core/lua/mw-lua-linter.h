@@ -22,7 +22,9 @@ G_BEGIN_DECLS
 /* Stable codes. luacheck's numbers are reused where the meaning is the same (so a
  * `-- luacheck: ignore 212` keeps working); the NodeMCU rules have their own ranges. */
 #define MW_LUA_LINT_GLOBAL_KEPT "W111" /* global set and never set back to nil */
-#define MW_LUA_LINT_GLOBAL_IN_FUNCTION "W112" /* global set inside a function */
+/* luacheck's "setting non-standard global" too: a global set inside a function */
+#define MW_LUA_LINT_GLOBAL_IN_FUNCTION "W111"
+#define MW_LUA_LINT_GLOBAL_MUTATED "W112" /* field of a global that is never set, set */
 #define MW_LUA_LINT_GLOBAL_UNDEFINED "W113" /* global read, never set, not standard */
 #define MW_LUA_LINT_MODULE_KEPT "W114" /* required module stays in package.loaded */
 #define MW_LUA_LINT_FIELD_UNDEFINED "W143" /* unknown field of a firmware module */
@@ -30,7 +32,17 @@ G_BEGIN_DECLS
 #define MW_LUA_LINT_UNUSED_PARAM "W212"
 #define MW_LUA_LINT_UNUSED_LOOP_VAR "W213"
 #define MW_LUA_LINT_SET_NEVER_READ "W231" /* local assigned, never read */
+/* W4xy: x 1 redefined in the same block, 2 shadowed in the same function, 3 an upvalue
+ * shadowed; y what was shadowed: 1 a local, 2 an argument, 3 a loop variable */
+#define MW_LUA_LINT_REDEFINED_LOCAL "W411"
+#define MW_LUA_LINT_REDEFINED_ARG "W412"
+#define MW_LUA_LINT_REDEFINED_LOOP_VAR "W413"
+#define MW_LUA_LINT_SHADOW_LOCAL "W421"
+#define MW_LUA_LINT_SHADOW_ARG "W422"
+#define MW_LUA_LINT_SHADOW_LOOP_VAR "W423"
 #define MW_LUA_LINT_SHADOW_UPVALUE "W431"
+#define MW_LUA_LINT_SHADOW_UPVALUE_ARG "W432"
+#define MW_LUA_LINT_SHADOW_UPVALUE_LOOP_VAR "W433"
 #define MW_LUA_LINT_UNREACHABLE "W511"
 #define MW_LUA_LINT_MANY_UPVALUES "W701" /* closure with >= max_upvalues upvalues */
 #define MW_LUA_LINT_CLOSURE_IN_LOOP "W702"

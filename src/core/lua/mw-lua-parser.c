@@ -312,11 +312,14 @@ new_localvar (Parser *p, const char *name, MwLuaVarKind kind, guint32 decl_token
         msg = g_strdup_printf ("function at line %u has more than %d local variables "
                                "(the NodeMCU firmware refuses it)",
                                fs->f->line_defined, MW_LUA_FIRMWARE_MAX_VARS);
-      d = mw_lua_tree_add_diagnostic (
-        p->tree, MW_LUA_SEVERITY_ERROR, MW_LUA_CODE_FIRMWARE_LOCALS,
-        decl_token != G_MAXUINT32 ? p->toks[decl_token].line : linenumber (p),
-        decl_token != G_MAXUINT32 ? p->toks[decl_token].column : 0, msg);
-      (void) d;
+      /* the firmware raises it where its parser stands: the line of the token after the
+       * name (linenumber), which is the next line when the name ends its line */
+      d = mw_lua_tree_add_diagnostic (p->tree, MW_LUA_SEVERITY_ERROR, MW_LUA_CODE_FIRMWARE_LOCALS,
+                                      linenumber (p), 0, msg);
+      if (decl_token != G_MAXUINT32 && p->toks[decl_token].line == linenumber (p))
+        d->column = p->toks[decl_token].column;
+      else if (p->toks[p->cur].line == linenumber (p))
+        d->column = p->toks[p->cur].column;
     }
 
   var = mw_lua_tree_alloc (p->tree, sizeof *var);

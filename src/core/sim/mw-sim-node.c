@@ -14,8 +14,14 @@ l_heap (lua_State *L)
 {
   MwSimVm *vm = mw_sim_vm_get (L);
 
-  /* with the firmware's emergency GC in mode ALWAYS there is next to no garbage */
-  lua_gc (L, LUA_GCCOLLECT, 0);
+  /* in mode ALWAYS the firmware collects before every allocation, so there is next to no
+   * garbage whenever a script looks (docs/firmware.md section 6) */
+  if (vm->heap.egc_mode & MW_SIM_EGC_ALWAYS)
+    {
+      lua_gc (L, LUA_GCCOLLECT, 0);
+      mw_sim_heap_check (&vm->heap);
+      vm->heap.live_after_gc = vm->heap.lua_bytes;
+    }
   lua_pushinteger (L, (lua_Integer) mw_sim_heap_free (&vm->heap));
   return 1;
 }
@@ -60,12 +66,21 @@ static int
 l_info (lua_State *L)
 {
   MwSimVm *vm = mw_sim_vm_get (L);
-  static const char *const groups[] = { "hw", "sw_version", "build_config", NULL };
+  static const char *const groups[] = { "hw", "sw_version", "build_config", "lfs", NULL };
   int group;
 
   if (lua_isnoneornil (L, 1) || vm->firmware == MW_SIM_FIRMWARE_2_2)
     {
-      /* the legacy form: 8 values */
+      /* the legacy form: 8 values; 3.0 warns first (app/modules/node.c node_info,
+       * app/platform/platform.c platform_print_deprecation_note) */
+      if (vm->firmware == MW_SIM_FIRMWARE_3_0)
+        {
+          static const char note[] =
+            "Warning, deprecated API! node.info() without parameter. It will be removed in the "
+            "next version. See documentation for details.\n";
+
+          mw_sim_vm_print (vm, note, strlen (note));
+        }
       lua_pushinteger (L, vm->firmware == MW_SIM_FIRMWARE_2_2 ? 2 : 3);
       lua_pushinteger (L, vm->firmware == MW_SIM_FIRMWARE_2_2 ? 2 : 0);
       lua_pushinteger (L, 0);
@@ -95,6 +110,13 @@ l_info (lua_State *L)
         set_str (L, "git_commit_id", "0000000000000000000000000000000000000000");
         set_str (L, "git_release", "3.0-release");
         set_str (L, "git_commit_dts", "202101010000");
+        break;
+      case 3:
+        /* no LFS partition: everything 0 (app/modules/node.c get_lfs_config) */
+        set_int (L, "lfs_mapped", 0);
+        set_int (L, "lfs_base", 0);
+        set_int (L, "lfs_size", 0);
+        set_int (L, "lfs_used", 0);
         break;
       default:
         {
@@ -190,18 +212,35 @@ l_stripdebug (lua_State *L)
   return 1;
 }
 
+/* app/modules/node.c node_egc_setmode(): modes combine as bits; ON_MEM_LIMIT needs a limit
+ * (positive: Lua's bytes; negative: free heap to keep) */
 static int
 l_egc_setmode (lua_State *L)
 {
   MwSimVm *vm = mw_sim_vm_get (L);
-  int mode = luaL_checkinteger (L, 1);
+  unsigned mode = (unsigned) luaL_checkinteger (L, 1);
   int limit = luaL_optinteger (L, 2, 0);
 
-  luaL_argcheck (L, mode == 0 || mode == 1 || mode == 2 || mode == 4, 1, "bad mode");
-  luaL_argcheck (L, mode != 2 || limit > 0, 2, "limit must be > 0");
-  vm->egc_mode = mode;
-  vm->egc_limit = limit;
+  luaL_argcheck (
+    L, mode <= (MW_SIM_EGC_ON_ALLOC_FAILURE | MW_SIM_EGC_ON_MEM_LIMIT | MW_SIM_EGC_ALWAYS), 1,
+    "invalid mode");
+  luaL_argcheck (L, !(mode & MW_SIM_EGC_ON_MEM_LIMIT) || limit != 0, 1, "limit must be non-zero");
+  vm->heap.egc_mode = (int) mode;
+  vm->heap.egc_limit = limit;
   return 0;
+}
+
+/* totalallocated, estimatedused = node.egc.meminfo(): Lua's byte count and the GC's
+ * estimate of live data (app/lua/lapi.c lua_getegcinfo) */
+static int
+l_egc_meminfo (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  mw_sim_heap_settle (&vm->heap);
+  lua_pushinteger (L, (lua_Integer) vm->heap.lua_bytes);
+  lua_pushinteger (L, (lua_Integer) vm->heap.live_after_gc);
+  return 2;
 }
 
 static int
@@ -232,14 +271,259 @@ l_output (lua_State *L)
   return 0;
 }
 
+/* node.setonerror([fn]): the registry's "onerror" handler; no function: the default, which
+ * prints and restarts (app/modules/node.c node_setonerror) */
 static int
-l_uptime (lua_State *L)
+l_setonerror (lua_State *L)
 {
-  gint64 us = g_get_monotonic_time () - mw_sim_vm_get (L)->boot_time;
+  MwSimVm *vm = mw_sim_vm_get (L);
 
-  lua_pushinteger (L, (lua_Integer) (us & 0x7fffffff));
-  lua_pushinteger (L, (lua_Integer) (us >> 31));
+  if (vm->onerror_cb != LUA_NOREF)
+    luaL_unref (L, LUA_REGISTRYINDEX, vm->onerror_cb);
+  vm->onerror_cb = LUA_NOREF;
+  if (lua_isfunction (L, 1))
+    {
+      lua_pushvalue (L, 1);
+      vm->onerror_cb = luaL_ref (L, LUA_REGISTRYINDEX);
+    }
+  return 0;
+}
+
+static int
+l_flashsize (lua_State *L)
+{
+  lua_pushinteger (L, FLASH_SIZE * 1024);
+  return 1;
+}
+
+static int
+l_getcpufreq (lua_State *L)
+{
+  lua_pushinteger (L, mw_sim_vm_get (L)->cpu_mhz);
+  return 1;
+}
+
+/* node.setcpufreq(f): 160 for CPU160MHZ, 80 for anything else; the VM runs at that speed */
+static int
+l_setcpufreq (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  lua_Integer f = luaL_checkinteger (L, 1);
+
+  vm->cpu_mhz = f == 160 ? 160 : 80;
+  lua_pushinteger (L, vm->cpu_mhz);
+  return 1;
+}
+
+static int
+l_bootreason (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  lua_pushinteger (L, vm->reset_raw);
+  lua_pushinteger (L, vm->reset_reason);
   return 2;
+}
+
+/* node.restore(): the SDK's system_restore() resets WiFi settings, which the simulated
+ * station does not keep */
+static int
+l_restore (lua_State *L)
+{
+  return 0;
+}
+
+/* node.random() as app/modules/node.c node_random: [0,1), [1,u] or [l,u] */
+static int
+l_random (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  lua_Integer l, u;
+
+  if (vm->rand == NULL)
+    vm->rand = g_rand_new_with_seed (vm->chip_id);
+  switch (lua_gettop (L))
+    {
+      case 0:
+        lua_pushnumber (L, g_rand_double (vm->rand));
+        return 1;
+      case 1:
+        l = 1;
+        u = luaL_checkinteger (L, 1);
+        break;
+      case 2:
+        l = luaL_checkinteger (L, 1);
+        u = luaL_checkinteger (L, 2);
+        break;
+      default:
+        return luaL_error (L, "wrong number of arguments");
+    }
+  luaL_argcheck (L, l <= u, 2, "interval is empty");
+  lua_pushinteger (L, l + (lua_Integer) (g_rand_double (vm->rand) * ((double) u - l + 1)));
+  return 1;
+}
+
+/* node.dsleep(us[, option[, instant]]): the board sleeps; with GPIO16 wired to RST it
+ * wakes with a reset. Simulated: a reset after `us` (never for 0), reason 5. */
+static gboolean
+wake_cb (gpointer data)
+{
+  MwSimVm *vm = data;
+
+  vm->restart_pending = TRUE;
+  vm->task_done (vm->task_done_data);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+l_dsleep (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  if (lua_isnumber (L, 2))
+    luaL_argcheck (L, lua_tointeger (L, 2) >= 0 && lua_tointeger (L, 2) <= 4, 2,
+                   "wrong option value");
+  if (lua_isnumber (L, 1))
+    {
+      lua_Number us = luaL_checknumber (L, 1);
+
+      luaL_argcheck (L, us >= 0 && us < 36000000000.0, 1, "invalid time value");
+      if (us > 0)
+        {
+          GSource *wake = g_timeout_source_new ((guint) MAX (1, us / 1000));
+
+          g_source_set_callback (wake, wake_cb, vm, NULL);
+          g_source_attach (wake, vm->context);
+          g_source_unref (wake);
+        }
+    }
+  return 0;
+}
+
+static int
+l_dsleepmax (lua_State *L)
+{
+  /* the RTC's 31-bit counter at its nominal calibration: about 3.6 hours */
+  lua_pushnumber (L, 13743895347.0);
+  return 1;
+}
+
+/* node.startupcommand(s): what runs instead of init.lua from the next boot on */
+static int
+l_startupcommand (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  const char *cmd = luaL_checkstring (L, 1);
+
+  g_free (vm->startup_command);
+  vm->startup_command = g_strdup (cmd);
+  lua_pushboolean (L, TRUE);
+  return 1;
+}
+
+/* node.startup([t]): command, banner (the rest is kept and reported) */
+static int
+l_startup (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  if (lua_gettop (L) > 0)
+    {
+      gboolean any = FALSE;
+
+      luaL_checktype (L, 1, LUA_TTABLE);
+      lua_pushnil (L);
+      while (lua_next (L, 1) != 0)
+        {
+          if (lua_type (L, -2) == LUA_TSTRING)
+            {
+              const char *key = lua_tostring (L, -2);
+
+              any = TRUE;
+              if (strcmp (key, "command") == 0)
+                {
+                  g_free (vm->startup_command);
+                  vm->startup_command = g_strdup (luaL_checkstring (L, -1));
+                }
+              else if (strcmp (key, "banner") == 0)
+                vm->startup_banner = lua_toboolean (L, -1);
+            }
+          lua_pop (L, 1);
+        }
+      if (!any)
+        {
+          g_clear_pointer (&vm->startup_command, g_free);
+          vm->startup_banner = TRUE;
+        }
+    }
+  lua_newtable (L);
+  if (vm->startup_command)
+    set_str (L, "command", vm->startup_command);
+  lua_pushboolean (L, vm->startup_banner);
+  lua_setfield (L, -2, "banner");
+  lua_pushboolean (L, FALSE);
+  lua_setfield (L, -2, "delay_mount");
+  set_int (L, "frequency", 80);
+  return 1;
+}
+
+/* node.task.post([priority,] fn) */
+static int
+l_task_post (lua_State *L)
+{
+  int n = 1;
+  int priority = 1;
+
+  if (lua_type (L, 1) == LUA_TNUMBER)
+    {
+      priority = luaL_checkint (L, 1);
+      luaL_argcheck (L, priority >= 0 && priority <= 2, 1, "invalid  priority");
+      n++;
+    }
+  luaL_checktype (L, n, LUA_TFUNCTION);
+  lua_settop (L, n);
+  mw_sim_vm_post (mw_sim_vm_get (L), priority, priority);
+  return 0;
+}
+
+/* node.flashindex(m) and node.LFS.get(m): no LFS image, so nil */
+static int
+l_flashindex (lua_State *L)
+{
+  lua_pushnil (L);
+  return 1;
+}
+
+static int
+l_flashreload (lua_State *L)
+{
+  static const char note[] = "Warning, deprecated API! node.flashreload. It will be removed soon. "
+                             "Use node.LFS interface instead. See documentation for details.\n";
+
+  mw_sim_vm_print (mw_sim_vm_get (L), note, strlen (note));
+  lua_pushliteral (L, "No LFS partition allocated");
+  return 1;
+}
+
+/* node.getpartitiontable(): a 4 MB board with no LFS, SPIFFS after the firmware */
+static int
+l_getpartitiontable (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  lua_newtable (L);
+  set_int (L, "lfs_addr", 0);
+  set_int (L, "lfs_size", 0);
+  set_int (L, "spiffs_addr", 0x100000);
+  set_int (L, "spiffs_size", (lua_Integer) mw_sim_flash_total (vm->flash));
+  return 1;
+}
+
+static int
+l_setpartitiontable (lua_State *L)
+{
+  luaL_checktype (L, 1, LUA_TTABLE);
+  return luaL_error (L, "moonwire-sim: the partition table cannot be changed");
 }
 
 static const luaL_Reg node_funcs[] = { { "heap", l_heap },
@@ -251,7 +535,21 @@ static const luaL_Reg node_funcs[] = { { "heap", l_heap },
                                        { "stripdebug", l_stripdebug },
                                        { "input", l_input },
                                        { "output", l_output },
-                                       { "uptime", l_uptime },
+                                       { "setonerror", l_setonerror },
+                                       { "flashsize", l_flashsize },
+                                       { "getcpufreq", l_getcpufreq },
+                                       { "setcpufreq", l_setcpufreq },
+                                       { "bootreason", l_bootreason },
+                                       { "restore", l_restore },
+                                       { "random", l_random },
+                                       { "dsleep", l_dsleep },
+                                       { "dsleepMax", l_dsleepmax },
+                                       { "startupcommand", l_startupcommand },
+                                       { "startup", l_startup },
+                                       { "flashindex", l_flashindex },
+                                       { "flashreload", l_flashreload },
+                                       { "getpartitiontable", l_getpartitiontable },
+                                       { "setpartitiontable", l_setpartitiontable },
                                        { NULL, NULL } };
 
 int
@@ -261,11 +559,24 @@ mw_sim_open_node (lua_State *L)
   lua_newtable (L);
   lua_pushcfunction (L, l_egc_setmode);
   lua_setfield (L, -2, "setmode");
+  lua_pushcfunction (L, l_egc_meminfo);
+  lua_setfield (L, -2, "meminfo");
   set_int (L, "NOT_ACTIVE", 0);
   set_int (L, "ON_ALLOC_FAILURE", 1);
   set_int (L, "ON_MEM_LIMIT", 2);
   set_int (L, "ALWAYS", 4);
   lua_setfield (L, -2, "egc");
+  lua_newtable (L);
+  lua_pushcfunction (L, l_task_post);
+  lua_setfield (L, -2, "post");
+  set_int (L, "LOW_PRIORITY", 0);
+  set_int (L, "MEDIUM_PRIORITY", 1);
+  set_int (L, "HIGH_PRIORITY", 2);
+  lua_setfield (L, -2, "task");
+  set_int (L, "CPU80MHZ", 80);
+  set_int (L, "CPU160MHZ", 160);
+  mw_sim_lfs_push (L);
+  lua_setfield (L, -2, "LFS");
   lua_pop (L, 1);
   return 0;
 }

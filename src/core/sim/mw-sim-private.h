@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <lua.h>
+#include <setjmp.h>
 #include <lauxlib.h>
 
 #include "mw-sim.h"
@@ -23,8 +24,11 @@ struct _MwSimVm
   MwSimFirmware firmware;
   MwLuaNumberType number_type;
   gsize heap_size;
-  guint wdt_ms;
+  guint wdt_ms; /* simulated CPU time a task may run without feeding the watchdog */
+  guint vm_ips; /* VM instructions per simulated second at 80 MHz (docs/firmware.md section 12) */
   gboolean verbose;
+  gboolean realtime; /* with the line rate on: a task takes its simulated time in host time */
+  gint *stopping; /* set (atomically) when the board is being stopped */
   char **modules; /* the enabled firmware modules */
   MwSimFlash *flash; /* borrowed */
   GMainContext *context; /* the board's thread */
@@ -37,10 +41,26 @@ struct _MwSimVm
   MwSimHeap heap;
   MwSimRepl repl;
   GString *chunk; /* an incomplete chunk, or NULL */
-  gint64 task_start; /* 0 when no task runs */
+  GString *echo; /* scratch: the echo of one byte */
+  char *line; /* the line being run (owned here: a panic may leave its frame) */
+  char *source; /* the chunk being run */
   gboolean in_task;
+  guint64 task_instr; /* VM instructions the running task has executed */
+  gint64 task_delay_us; /* tmr.delay() time in the running task */
+  gint64 task_start_sim; /* the simulated clock when the task began */
+  gint64 wdt_fed_us; /* task CPU time when the watchdog was last fed */
+  gint64 clock_skew; /* how far the simulated clock runs ahead of the host's */
+  guint cpu_mhz; /* 80 or 160 (node.setcpufreq) */
+  lua_State *hook_L; /* the thread the VM hook last ran on */
   gboolean wdt_tripped;
   gboolean restart_pending;
+  gboolean mem_error; /* the error being raised is the allocator's "not enough memory" */
+  jmp_buf *panic_jmp; /* where a Lua panic returns to (mw_sim_vm_guard) */
+  gboolean panicked;
+  int onerror_cb; /* node.setonerror() ref, or LUA_NOREF */
+  int softwd; /* tmr.softwd() seconds left, -1 off */
+  GSource *softwd_source;
+  GSource *onerror_source; /* the restart 2 s after an uncaught error */
   guint initial_baud; /* the speed after a reset */
   guint baud;
   gboolean baud_changed;
@@ -59,11 +79,15 @@ struct _MwSimVm
   gpointer last_file; /* the file module-level calls act on */
   guint8 gpio_level[MW_SIM_GPIO_PINS];
   guint8 gpio_mode[MW_SIM_GPIO_PINS];
-  int egc_mode;
-  int egc_limit;
   int strip_level;
   gint64 boot_time;
+  guint generation; /* counts boots: a task posted before a reset is dropped */
+  int reset_raw; /* node.bootreason(): raw code (1 power-on, 2 software, 4 watchdog) */
+  int reset_reason; /* and the extended one (0 power-on, 1 hw wdt, 3 soft wdt, 4 restart) */
+  char *startup_command; /* node.startupcommand(), survives resets; NULL: "@init.lua" */
+  gboolean startup_banner; /* node.startup{banner=} */
   guint32 chip_id;
+  GRand *rand; /* node.random() */
 };
 
 MwSimVm *mw_sim_vm_new (void);
@@ -88,8 +112,23 @@ void mw_sim_vm_write (MwSimVm *vm, const char *bytes, gsize len);
 /* Calls the function under `nargs` arguments as a firmware task (watchdog armed); an error
  * is printed and, as the 3.0 firmware does for callbacks, restarts the board. */
 void mw_sim_vm_callback (MwSimVm *vm, int nargs);
+/* Posts the function on the stack as a task (node.task.post): it runs between tasks, with
+ * `arg` pushed as its argument. */
+void mw_sim_vm_post (MwSimVm *vm, int priority, int arg);
+/* The error (a traceback) on the stack goes to the onerror handler in a task of its own. */
+void mw_sim_vm_onerror (MwSimVm *vm);
 /* Raises the watchdog when the task has run too long (for busy C functions). */
 void mw_sim_vm_check_wdt (MwSimVm *vm);
+/* The simulated clock in microseconds since boot (docs/firmware.md section 12): host time
+ * between tasks, VM instructions and tmr.delay() during one. */
+gint64 mw_sim_vm_now_us (MwSimVm *vm);
+/* tmr.delay(): a busy wait of `us`, feeding the watchdog after every second (app/modules/tmr.c). */
+void mw_sim_vm_delay (MwSimVm *vm, gint64 us);
+/* tmr.wdclr(): feeds the watchdog. */
+void mw_sim_vm_feed_wdt (MwSimVm *vm);
+/* Runs `fn` so that a Lua panic in it (an error outside any protected call) prints the
+ * firmware's panic text and resets the board instead of ending the process; FALSE then. */
+gboolean mw_sim_vm_guard (MwSimVm *vm, void (*fn) (MwSimVm *vm, gpointer data), gpointer data);
 gboolean mw_sim_vm_has_module (MwSimVm *vm, const char *name);
 /* Loads a flash file as a chunk (source or NodeMCU bytecode); Lua's load conventions. */
 int mw_sim_vm_load_file (lua_State *L, const char *name);
@@ -105,6 +144,13 @@ int mw_sim_open_gpio (lua_State *L);
 int mw_sim_open_wifi (lua_State *L);
 int mw_sim_open_encoder (lua_State *L);
 int mw_sim_open_crypto (lua_State *L);
+int mw_sim_open_pipe (lua_State *L);
+/* node.LFS: the Lua Flash Store (mw-sim-lfs.c); pushes the table. */
+void mw_sim_lfs_push (lua_State *L);
+/* A userdata of the simulator's own `type` (an address only its C code knows), or NULL: the
+ * check a script cannot forge with debug.setmetatable (docs/firmware.md section 10). */
+void *mw_sim_check_udata (lua_State *L, int index, const void *type, const char *name);
+void *mw_sim_new_udata (lua_State *L, gsize size, const void *type, const char *metatable);
 
 /* tmr: stops every timer of the closing state. */
 void mw_sim_tmr_shutdown (MwSimVm *vm);

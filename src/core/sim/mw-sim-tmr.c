@@ -206,7 +206,7 @@ l_create (lua_State *L)
 static int
 l_now (lua_State *L)
 {
-  gint64 us = g_get_monotonic_time () - mw_sim_vm_get (L)->boot_time;
+  gint64 us = mw_sim_vm_now_us (mw_sim_vm_get (L));
 
   /* the system timer is 32-bit and tmr.now() wraps at 2^31 */
   lua_pushinteger (L, (lua_Integer) (us & 0x7fffffff));
@@ -216,24 +216,70 @@ l_now (lua_State *L)
 static int
 l_time (lua_State *L)
 {
-  gint64 us = g_get_monotonic_time () - mw_sim_vm_get (L)->boot_time;
+  gint64 us = mw_sim_vm_now_us (mw_sim_vm_get (L));
 
   lua_pushinteger (L, (lua_Integer) (us / G_USEC_PER_SEC));
   return 1;
 }
 
+/* app/modules/tmr.c tmr_delay(): a busy wait; the argument must be positive, and the
+ * watchdog is fed after every second of it. It costs simulated time, not host time. */
 static int
 l_delay (lua_State *L)
 {
-  MwSimVm *vm = mw_sim_vm_get (L);
   lua_Integer us = luaL_checkinteger (L, 1);
-  gint64 end = g_get_monotonic_time () + MAX (us, 0);
 
-  /* a busy wait on the board: nothing else runs, and the watchdog keeps counting */
-  while (g_get_monotonic_time () < end)
+  luaL_argcheck (L, us > 0, 1, "wrong arg range");
+  mw_sim_vm_delay (mw_sim_vm_get (L), us);
+  return 0;
+}
+
+/* tmr.wdclr(): feeds the watchdog */
+static int
+l_wdclr (lua_State *L)
+{
+  mw_sim_vm_feed_wdt (mw_sim_vm_get (L));
+  return 0;
+}
+
+/* tmr.ccount(): the CPU's cycle counter, 32 bits */
+static int
+l_ccount (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  lua_pushinteger (L, (lua_Integer) (guint32) (mw_sim_vm_now_us (vm) * vm->cpu_mhz));
+  return 1;
+}
+
+static gboolean
+softwd_cb (gpointer data)
+{
+  MwSimVm *vm = data;
+
+  /* app/modules/tmr.c rtc_callback(): once a second; below zero the system restarts */
+  if (vm->softwd >= 0 && --vm->softwd < 0)
     {
-      mw_sim_vm_check_wdt (vm);
-      g_usleep (MIN (1000, MAX (end - g_get_monotonic_time (), 0)));
+      g_clear_pointer (&vm->softwd_source, g_source_unref);
+      vm->restart_pending = TRUE;
+      vm->task_done (vm->task_done_data);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* tmr.softwd(s): restart unless re-armed or disabled (negative) within s seconds */
+static int
+l_softwd (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  vm->softwd = luaL_checkinteger (L, 1);
+  if (vm->softwd >= 0 && vm->softwd_source == NULL)
+    {
+      vm->softwd_source = g_timeout_source_new (1000);
+      g_source_set_callback (vm->softwd_source, softwd_cb, vm, NULL);
+      g_source_attach (vm->softwd_source, vm->context);
     }
   return 0;
 }
@@ -245,11 +291,10 @@ static const luaL_Reg timer_methods[] = {
   { "state", t_state },           { NULL, NULL }
 };
 
-static const luaL_Reg tmr_funcs[] = { { "create", l_create },
-                                      { "now", l_now },
-                                      { "time", l_time },
-                                      { "delay", l_delay },
-                                      { NULL, NULL } };
+static const luaL_Reg tmr_funcs[] = { { "create", l_create }, { "now", l_now },
+                                      { "time", l_time },     { "delay", l_delay },
+                                      { "wdclr", l_wdclr },   { "softwd", l_softwd },
+                                      { "ccount", l_ccount }, { NULL, NULL } };
 
 int
 mw_sim_open_tmr (lua_State *L)

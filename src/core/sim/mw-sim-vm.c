@@ -8,9 +8,11 @@
 
 #include "mw-lua-chunk.h"
 
-#define VM_KEY "moonwire.sim.vm"
-#define WDT_HOOK_COUNT 1000
+/* The VM hook runs every HOOK_COUNT instructions: it advances the simulated CPU clock, feeds
+ * the watchdog's count and settles the allocator's credit (docs/firmware.md sections 6, 12). */
+#define HOOK_COUNT 100
 #define WDT_MESSAGE "watchdog: task ran too long"
+#define MEM_MESSAGE "not enough memory"
 
 MwSimVm *
 mw_sim_vm_new (void)
@@ -21,6 +23,12 @@ mw_sim_vm_new (void)
   vm->output_cb = LUA_NOREF;
   vm->uart_end = -1;
   vm->uart_buf = g_string_new (NULL);
+  vm->echo = g_string_new (NULL);
+  vm->onerror_cb = LUA_NOREF;
+  vm->softwd = -1;
+  vm->cpu_mhz = 80;
+  vm->reset_raw = 1;
+  vm->startup_banner = TRUE;
   vm->inject = g_string_new (NULL);
   vm->timers = g_ptr_array_new ();
   vm->files = g_ptr_array_new ();
@@ -34,6 +42,11 @@ mw_sim_vm_free (MwSimVm *vm)
     return;
   mw_sim_vm_shutdown (vm);
   g_string_free (vm->uart_buf, TRUE);
+  g_string_free (vm->echo, TRUE);
+  g_free (vm->line);
+  g_free (vm->source);
+  g_free (vm->startup_command);
+  g_clear_pointer (&vm->rand, g_rand_free);
   g_string_free (vm->inject, TRUE);
   g_ptr_array_unref (vm->timers);
   g_ptr_array_unref (vm->files);
@@ -41,16 +54,16 @@ mw_sim_vm_free (MwSimVm *vm)
   g_free (vm);
 }
 
+/* The allocator's data is the VM's heap: the VM without a registry look-up (and nothing in
+ * the registry a script could reach). */
 MwSimVm *
 mw_sim_vm_get (lua_State *L)
 {
-  MwSimVm *vm;
+  void *ud = NULL;
 
-  lua_getfield (L, LUA_REGISTRYINDEX, VM_KEY);
-  vm = lua_touserdata (L, -1);
-  lua_pop (L, 1);
-  g_assert (vm != NULL);
-  return vm;
+  lua_getallocf (L, &ud);
+  g_assert (ud != NULL);
+  return (MwSimVm *) ((char *) ud - G_STRUCT_OFFSET (MwSimVm, heap));
 }
 
 gboolean
@@ -103,8 +116,9 @@ print_cstr (MwSimVm *vm, const char *text)
   mw_sim_vm_print (vm, text, strlen (text));
 }
 
-/* print() as the firmware's: tostring on each argument, tabs between, "\n" at the end, all
- * through the output routine. */
+/* print() as the firmware's (app/lua/lbaselib.c luaB_print): tostring on each argument,
+ * each written as a C string (so a NUL ends that argument), tabs between, "\n" at the end,
+ * all through the output routine. */
 static int
 l_print (lua_State *L)
 {
@@ -124,9 +138,11 @@ l_print (lua_State *L)
       lua_pushvalue (L, n + 1);
       lua_pushvalue (L, i);
       lua_call (L, 1, 1);
-      if (!lua_isstring (L, -1))
+      text = lua_tostring (L, -1);
+      if (text == NULL)
         return luaL_error (L, "'tostring' must return a string to 'print'");
-      luaL_addvalue (&b);
+      luaL_addstring (&b, text);
+      lua_pop (L, 1);
     }
   luaL_addchar (&b, '\n');
   luaL_pushresult (&b);
@@ -144,19 +160,55 @@ l_collectgarbage (lua_State *L)
 
   if (g_strcmp0 (luaL_optstring (L, 1, "collect"), "count") == 0)
     {
-      lua_pushnumber (L, vm->heap.used / 1024.0);
+      mw_sim_heap_settle (&vm->heap);
+      lua_pushnumber (L, vm->heap.lua_bytes / 1024.0);
       return 1;
     }
   lua_pushvalue (L, lua_upvalueindex (1));
   lua_insert (L, 1);
   lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
+  mw_sim_heap_settle (&vm->heap);
+  vm->heap.live_after_gc = MIN (vm->heap.live_after_gc, vm->heap.lua_bytes);
   return lua_gettop (L);
 }
 
-static void
-wdt_hook (lua_State *L, lua_Debug *ar)
+static void vm_hook (lua_State *L, lua_Debug *ar);
+
+static gint64
+task_cpu_us (MwSimVm *vm)
 {
-  mw_sim_vm_check_wdt (mw_sim_vm_get (L));
+  return (gint64) (vm->task_instr * G_USEC_PER_SEC / vm->vm_ips) * 80 / vm->cpu_mhz
+         + vm->task_delay_us;
+}
+
+gint64
+mw_sim_vm_now_us (MwSimVm *vm)
+{
+  if (vm->in_task)
+    return vm->task_start_sim + task_cpu_us (vm);
+  return g_get_monotonic_time () - vm->boot_time + vm->clock_skew;
+}
+
+void
+mw_sim_vm_feed_wdt (MwSimVm *vm)
+{
+  if (vm->in_task)
+    vm->wdt_fed_us = task_cpu_us (vm);
+}
+
+static void
+raise_wdt (MwSimVm *vm, lua_State *L)
+{
+  /* once tripped, the hook runs at every instruction and raises again, so a pcall in Lua
+   * cannot swallow the reset: the first instruction after it raises once more */
+  if (!vm->wdt_tripped)
+    {
+      lua_sethook (vm->L, vm_hook, LUA_MASKCOUNT, 1);
+      if (L != vm->L)
+        lua_sethook (L, vm_hook, LUA_MASKCOUNT, 1);
+    }
+  vm->wdt_tripped = TRUE;
+  luaL_error (L, WDT_MESSAGE);
 }
 
 void
@@ -164,20 +216,85 @@ mw_sim_vm_check_wdt (MwSimVm *vm)
 {
   if (!vm->in_task)
     return;
-  if (!vm->wdt_tripped && g_get_monotonic_time () - vm->task_start < (gint64) vm->wdt_ms * 1000)
+  if (vm->wdt_tripped || task_cpu_us (vm) - vm->wdt_fed_us >= (gint64) vm->wdt_ms * 1000)
+    raise_wdt (vm, vm->hook_L ? vm->hook_L : vm->L);
+}
+
+void
+mw_sim_vm_delay (MwSimVm *vm, gint64 us)
+{
+  /* app/modules/tmr.c: os_delay_us in slices of at most 1 s, the watchdog fed after each */
+  while (us > 0)
+    {
+      gint64 slice = MIN (us, G_USEC_PER_SEC);
+
+      vm->task_delay_us += slice;
+      mw_sim_vm_check_wdt (vm);
+      mw_sim_vm_feed_wdt (vm);
+      us -= slice;
+    }
+}
+
+/* The allocator granted a block on credit: stop at the next instruction of the running
+ * thread (and of the main one, in case the block came from a coroutine not yet hooked). */
+static void
+on_debt (gpointer data)
+{
+  MwSimVm *vm = data;
+
+  if (vm->L == NULL || vm->wdt_tripped)
     return;
-  /* once tripped, the hook runs at every instruction and raises again, so a pcall in Lua
-   * cannot swallow the reset: the first instruction after it raises once more */
-  if (!vm->wdt_tripped)
-    lua_sethook (vm->L, wdt_hook, LUA_MASKCOUNT, 1);
-  vm->wdt_tripped = TRUE;
-  luaL_error (vm->L, WDT_MESSAGE);
+  lua_sethook (vm->L, vm_hook, LUA_MASKCOUNT, 1);
+  if (vm->hook_L && vm->hook_L != vm->L)
+    lua_sethook (vm->hook_L, vm_hook, LUA_MASKCOUNT, 1);
+}
+
+/* A safe point: every object is anchored, so a full collection may run. Raises the
+ * allocator's error when live data alone is over the cap (docs/firmware.md section 6). */
+static void
+settle_debt (MwSimVm *vm, lua_State *L)
+{
+  vm->heap.debt = FALSE;
+  if (mw_sim_heap_collects (&vm->heap))
+    {
+      lua_gc (L, LUA_GCCOLLECT, 0);
+      mw_sim_heap_settle (&vm->heap);
+      vm->heap.live_after_gc = vm->heap.lua_bytes;
+    }
+  if (mw_sim_heap_check (&vm->heap))
+    {
+      vm->mem_error = TRUE;
+      lua_pushliteral (L, MEM_MESSAGE);
+      lua_error (L);
+    }
+}
+
+static void
+vm_hook (lua_State *L, lua_Debug *ar)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  int count = lua_gethookcount (L);
+
+  vm->hook_L = L;
+  vm->task_instr += count;
+  if (vm->heap.debt)
+    settle_debt (vm, L);
+  mw_sim_vm_check_wdt (vm);
+  /* a collection that left a block still to settle keeps the next instruction's stop */
+  if (count != HOOK_COUNT && !vm->heap.debt)
+    {
+      lua_sethook (L, vm_hook, LUA_MASKCOUNT, HOOK_COUNT);
+      if (L != vm->L)
+        lua_sethook (vm->L, vm_hook, LUA_MASKCOUNT, HOOK_COUNT);
+    }
 }
 
 static int
 traceback (lua_State *L)
 {
-  if (!lua_isstring (L, 1))
+  /* the allocator's error comes without a traceback, as Lua's own LUA_ERRMEM */
+  if (!lua_isstring (L, 1)
+      || (mw_sim_vm_get (L)->mem_error && g_strcmp0 (lua_tostring (L, 1), MEM_MESSAGE) == 0))
     return 1;
   lua_getfield (L, LUA_GLOBALSINDEX, "debug");
   if (!lua_istable (L, -1))
@@ -197,37 +314,100 @@ traceback (lua_State *L)
   return 1;
 }
 
-/* An error as the REPL prints it: 3.0 does print("Lua error: ", msg); 2.x prints msg. */
+/* An error as the REPL prints it. 3.0 (app/lua53/lua.c dojob): print("Lua error: ", err),
+ * or print(err) when the error object is nil; 2.x prints the message alone. Either way a
+ * full collection follows (docall). */
 static void
 print_error (MwSimVm *vm, int status)
 {
   lua_State *L = vm->L;
-  const char *msg = lua_tostring (L, -1);
-  g_autofree char *text = NULL;
 
-  if (msg == NULL)
-    msg = status == LUA_ERRMEM ? "not enough memory" : "(error object is not a string)";
   if (vm->firmware == MW_SIM_FIRMWARE_3_0)
-    text = g_strdup_printf ("Lua error: \t%s\n", msg);
+    {
+      int n = 1;
+
+      if (!lua_isnil (L, -1))
+        {
+          lua_pushliteral (L, "Lua error: ");
+          lua_insert (L, -2);
+          n = 2;
+        }
+      lua_getglobal (L, "print");
+      lua_insert (L, -n - 1);
+      if (lua_pcall (L, n, 0, 0) != 0)
+        {
+          g_autofree char *text = g_strdup_printf (
+            "error calling 'print' (%s)\n", lua_tostring (L, -1) ? lua_tostring (L, -1) : "?");
+
+          lua_pop (L, 1);
+          print_cstr (vm, text);
+        }
+    }
   else
-    text = g_strdup_printf ("%s\n", msg);
-  lua_pop (L, 1);
-  print_cstr (vm, text);
-  if (status == LUA_ERRMEM)
-    lua_gc (L, LUA_GCCOLLECT, 0);
+    {
+      const char *msg = lua_tostring (L, -1);
+      g_autofree char *text = NULL;
+
+      if (msg == NULL)
+        msg = status == LUA_ERRMEM ? MEM_MESSAGE : "(error object is not a string)";
+      text = g_strdup_printf ("%s\n", msg);
+      lua_pop (L, 1);
+      print_cstr (vm, text);
+    }
+  lua_gc (L, LUA_GCCOLLECT, 0);
+}
+
+/* The firmware runs a REPL line from two C functions (app/modules/pipe.c
+ * pipe_write_and_read_poster calls app/lua53/lua.c l_read_stdin): its tracebacks end with
+ * two "[C]: ?" frames. These two play their part. */
+static int
+stdin_reader (lua_State *L)
+{
+  lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
+  return lua_gettop (L);
+}
+
+static int
+stdin_poster (lua_State *L)
+{
+  lua_pushcfunction (L, stdin_reader);
+  lua_insert (L, 1);
+  lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
+  return lua_gettop (L);
 }
 
 static void
 task_begin (MwSimVm *vm)
 {
+  if (vm->in_task)
+    return; /* a task inside a task (node.output's callback): one watchdog period */
+  vm->task_start_sim = mw_sim_vm_now_us (vm);
   vm->in_task = TRUE;
-  vm->task_start = g_get_monotonic_time ();
+  vm->task_instr = 0;
+  vm->task_delay_us = 0;
+  vm->wdt_fed_us = 0;
+  vm->mem_error = FALSE;
+  vm->hook_L = vm->L;
 }
 
 static void
 task_end (MwSimVm *vm)
 {
+  gint64 end;
+
+  if (!vm->in_task)
+    return;
+  end = vm->task_start_sim + task_cpu_us (vm);
   vm->in_task = FALSE;
+  vm->hook_L = vm->L;
+  /* with the line rate on, the board is busy for as long as the task took on the ESP8266
+   * (bytes arriving meanwhile pile up in the ring); otherwise the simulated clock just
+   * runs ahead of the host's */
+  while (vm->realtime && end > mw_sim_vm_now_us (vm)
+         && !(vm->stopping && g_atomic_int_get (vm->stopping)))
+    g_usleep (MIN (end - mw_sim_vm_now_us (vm), 10000));
+  if (end > mw_sim_vm_now_us (vm))
+    vm->clock_skew += end - mw_sim_vm_now_us (vm);
 }
 
 /* Runs the function under `nargs` arguments with a traceback; returns the status. */
@@ -247,16 +427,17 @@ run_protected (MwSimVm *vm, int nargs, int nresults)
   return status;
 }
 
-void
-mw_sim_vm_callback (MwSimVm *vm, int nargs)
+static void
+callback_guarded (MwSimVm *vm, gpointer data)
 {
+  int nargs = GPOINTER_TO_INT (data);
   int status = run_protected (vm, nargs, 0);
 
   if (status != 0 && !vm->wdt_tripped)
     {
       /* the 3.0 firmware prints an uncaught callback error and restarts; 2.x panics */
       if (vm->firmware == MW_SIM_FIRMWARE_3_0)
-        print_error (vm, status);
+        mw_sim_vm_onerror (vm);
       else
         {
           /* the panic handler sees the bare message, without a traceback */
@@ -270,11 +451,56 @@ mw_sim_vm_callback (MwSimVm *vm, int nargs)
           text = g_strdup_printf ("PANIC: unprotected error in call to Lua API (%s)\n", msg);
           lua_pop (vm->L, 1);
           print_cstr (vm, text);
+          vm->restart_pending = TRUE;
         }
-      vm->restart_pending = TRUE;
     }
   else if (status != 0)
     lua_pop (vm->L, 1);
+}
+
+void
+mw_sim_vm_callback (MwSimVm *vm, int nargs)
+{
+  mw_sim_vm_guard (vm, callback_guarded, GINT_TO_POINTER (nargs));
+}
+
+/* app/lua/lauxlib.c panic(): the text, then a busy loop until the hardware watchdog resets
+ * the board. Here the panic returns to the innermost mw_sim_vm_guard(). */
+static int
+on_panic (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  const char *msg = lua_tostring (L, -1);
+  static const char head[] = "PANIC: unprotected error in call to Lua API (";
+
+  /* no allocation here: the longjmp below would leak it */
+  mw_sim_repl_cook (vm->tx, head, strlen (head));
+  msg = msg ? msg : "(null)";
+  mw_sim_repl_cook (vm->tx, msg, strlen (msg));
+  mw_sim_repl_cook (vm->tx, ")\n", 2);
+  vm->panicked = TRUE;
+  vm->in_task = FALSE;
+  if (vm->panic_jmp)
+    longjmp (*vm->panic_jmp, 1);
+  g_error ("moonwire-sim: Lua panic outside a guarded call");
+  return 0;
+}
+
+gboolean
+mw_sim_vm_guard (MwSimVm *vm, void (*fn) (MwSimVm *vm, gpointer data), gpointer data)
+{
+  jmp_buf here;
+  jmp_buf *volatile saved = vm->panic_jmp;
+
+  if (setjmp (here) == 0)
+    {
+      vm->panic_jmp = &here;
+      fn (vm, data);
+      vm->panic_jmp = saved;
+      return TRUE;
+    }
+  vm->panic_jmp = saved;
+  return FALSE;
 }
 
 static void
@@ -295,7 +521,7 @@ static void
 run_line (MwSimVm *vm, const char *line)
 {
   lua_State *L = vm->L;
-  g_autofree char *source = NULL;
+  const char *source;
   int status;
 
   if (vm->chunk == NULL && line[0] == '\0')
@@ -311,7 +537,9 @@ run_line (MwSimVm *vm, const char *line)
       g_string_append (vm->chunk, line);
     }
 
-  source = mw_sim_repl_chunk_source (vm->chunk->str);
+  /* owned by the VM: a Lua panic may leave this frame at any point */
+  g_free (vm->source);
+  source = vm->source = mw_sim_repl_chunk_source (vm->chunk->str);
   status = luaL_loadbuffer (L, source, strlen (source), "=stdin");
   if (status == LUA_ERRSYNTAX && mw_sim_repl_is_incomplete (lua_tostring (L, -1)))
     {
@@ -326,7 +554,14 @@ run_line (MwSimVm *vm, const char *line)
     {
       int top = lua_gettop (L) - 1;
 
-      status = run_protected (vm, 0, LUA_MULTRET);
+      if (vm->firmware == MW_SIM_FIRMWARE_3_0)
+        {
+          lua_pushcfunction (L, stdin_poster);
+          lua_insert (L, -2);
+          status = run_protected (vm, 1, LUA_MULTRET);
+        }
+      else
+        status = run_protected (vm, 0, LUA_MULTRET);
       if (status == 0 && lua_gettop (L) > top)
         {
           int n = lua_gettop (L) - top;
@@ -367,36 +602,50 @@ feed_uart_callback (MwSimVm *vm, guint8 byte)
   return TRUE;
 }
 
-gboolean
-mw_sim_vm_feed (MwSimVm *vm, guint8 byte, gboolean from_uart)
+typedef struct
 {
-  GString *echo;
-  gboolean task = FALSE;
+  guint8 byte;
+  gboolean from_uart;
+  gboolean task;
+} FeedArgs;
 
-  if (vm->L == NULL)
-    return FALSE;
+static void
+feed_guarded (MwSimVm *vm, gpointer data)
+{
+  FeedArgs *a = data;
+  MwSimReplResult r;
+
   if (vm->uart_cb != LUA_NOREF)
     {
-      if (from_uart)
-        task = feed_uart_callback (vm, byte);
+      if (a->from_uart)
+        a->task = feed_uart_callback (vm, a->byte);
       if (!vm->uart_run_input || vm->L == NULL || mw_sim_vm_reboot_due (vm))
-        return task;
+        return;
     }
 
   /* node.input() text goes to the interpreter without the UART's echo */
-  echo = g_string_new (NULL);
-  if (mw_sim_repl_feed (&vm->repl, byte, from_uart ? echo : NULL) == MW_SIM_REPL_LINE)
+  g_string_truncate (vm->echo, 0);
+  r = mw_sim_repl_feed (&vm->repl, a->byte, a->from_uart ? vm->echo : NULL);
+  g_string_append_len (vm->tx, vm->echo->str, vm->echo->len);
+  if (r == MW_SIM_REPL_LINE)
     {
-      g_autofree char *line = mw_sim_repl_take_line (&vm->repl);
-
-      g_string_append_len (vm->tx, echo->str, echo->len);
-      run_line (vm, line);
-      task = TRUE;
+      g_free (vm->line);
+      vm->line = mw_sim_repl_take_line (&vm->repl);
+      run_line (vm, vm->line);
+      a->task = TRUE;
     }
-  else
-    g_string_append_len (vm->tx, echo->str, echo->len);
-  g_string_free (echo, TRUE);
-  return task;
+}
+
+gboolean
+mw_sim_vm_feed (MwSimVm *vm, guint8 byte, gboolean from_uart)
+{
+  FeedArgs a = { byte, from_uart, FALSE };
+
+  if (vm->L == NULL)
+    return FALSE;
+  if (!mw_sim_vm_guard (vm, feed_guarded, &a))
+    return TRUE;
+  return a.task;
 }
 
 /* Reads a flash file into a chunk: NodeMCU bytecode when it starts with ESC "Lua". */
@@ -485,21 +734,6 @@ flash_loader (lua_State *L)
   return 1;
 }
 
-static void
-setup_package (lua_State *L)
-{
-  lua_getglobal (L, "package");
-  lua_newtable (L);
-  lua_getfield (L, -2, "loaders");
-  lua_rawgeti (L, -1, 1); /* the preload loader */
-  lua_rawseti (L, -3, 1);
-  lua_pop (L, 1);
-  lua_pushcfunction (L, flash_loader);
-  lua_rawseti (L, -2, 2);
-  lua_setfield (L, -2, "loaders");
-  lua_pop (L, 1);
-}
-
 typedef struct
 {
   const char *name;
@@ -525,10 +759,12 @@ print_banner (MwSimVm *vm)
                      "2.2.1(6ab97e9)\n");
   else
     text =
+      /* tools/update_buildinfo.sh NODE_VERSION_LONG, printed by lua.c print_version */
       g_strdup_printf ("\nNodeMCU 3.0.0.0 built with moonwire-sim\n"
                        "\tbranch: release\n"
                        "\tcommit: 0000000000000000000000000000000000000000\n"
-                       "\tRelease: 3.0-release\n"
+                       "\trelease: 3.0-release\n"
+                       "\trelease DTS: 202101010000\n"
                        "\tSSL: false\n"
                        "\tbuild type: %s\n"
                        "\tLFS: 0x0 bytes total capacity\n"
@@ -542,8 +778,21 @@ static void
 run_init (MwSimVm *vm)
 {
   lua_State *L = vm->L;
-  int status = mw_sim_vm_load_file (L, "init.lua");
+  const char *init = vm->startup_command ? vm->startup_command : "@init.lua";
+  int status;
 
+  /* app/lua53/lua.c pmain(): "@file" runs a file, anything else is Lua source */
+  if (init[0] == '@')
+    status = mw_sim_vm_load_file (L, init + 1);
+  else
+    status = luaL_loadbuffer (L, init, strlen (init), "=INIT");
+  if (status == LUA_ERRFILE && strcmp (init, "@init.lua") != 0)
+    {
+      print_cstr (vm, lua_tostring (L, -1));
+      print_cstr (vm, "\n");
+      lua_pop (L, 1);
+      return;
+    }
   if (status == LUA_ERRFILE)
     {
       lua_pop (L, 1);
@@ -557,10 +806,80 @@ run_init (MwSimVm *vm)
     {
       if (vm->wdt_tripped)
         lua_pop (L, 1);
+      else if (vm->firmware == MW_SIM_FIRMWARE_3_0)
+        {
+          /* app/lua53/lua.c pmain(): l_print() of the traceback, no "Lua error: ", no
+           * restart */
+          const char *msg = lua_tostring (L, -1);
+
+          if (msg == NULL)
+            msg = status == LUA_ERRMEM ? MEM_MESSAGE : "nil";
+          print_cstr (vm, msg);
+          print_cstr (vm, "\n");
+        }
       else
         print_error (vm, status);
     }
   lua_settop (L, 0);
+}
+
+static void
+init_guarded (MwSimVm *vm, gpointer data)
+{
+  if (vm->startup_banner)
+    print_banner (vm);
+  run_init (vm);
+  if (!mw_sim_vm_reboot_due (vm))
+    prompt (vm, FALSE);
+}
+
+/* package as the firmware builds it (app/lua/loadlib.c, luaconf.h LUA_PATH_DEFAULT): the
+ * preload and flash loaders only, path "?.lc;?.lua", and no loadlib or cpath: nothing that
+ * reaches the host's dynamic linker (docs/firmware.md section 10). The table edited is the
+ * one require() and module() keep as their environment. */
+static void
+setup_package (lua_State *L)
+{
+  lua_getglobal (L, "package");
+  lua_pushnil (L);
+  lua_setfield (L, -2, "loadlib");
+  lua_pushnil (L);
+  lua_setfield (L, -2, "cpath");
+  lua_pushliteral (L, "?.lc;?.lua");
+  lua_setfield (L, -2, "path");
+  lua_newtable (L);
+  lua_getfield (L, -2, "loaders");
+  lua_rawgeti (L, -1, 1); /* the preload loader */
+  lua_rawseti (L, -3, 1);
+  lua_pop (L, 1);
+  lua_pushcfunction (L, flash_loader);
+  lua_rawseti (L, -2, 2);
+  lua_setfield (L, -2, "loaders");
+  lua_pop (L, 1);
+}
+
+/* The firmware's debug library with LUA_USE_BUILTIN_DEBUG_MINIMAL (app/include/user_config.h,
+ * app/lua/ldblib.c): getregistry and traceback. Nothing that sets metatables on userdata,
+ * hooks or locals (docs/firmware.md section 10). */
+static void
+setup_debug (lua_State *L)
+{
+  lua_newtable (L);
+  lua_getglobal (L, "debug");
+  lua_getfield (L, -1, "getregistry");
+  lua_setfield (L, -3, "getregistry");
+  lua_getfield (L, -1, "traceback");
+  lua_setfield (L, -3, "traceback");
+  lua_pop (L, 1);
+  lua_setglobal (L, "debug");
+  /* the host's loaded-module record would still hold the full library */
+  lua_getfield (L, LUA_REGISTRYINDEX, "_LOADED");
+  lua_getglobal (L, "debug");
+  lua_setfield (L, -2, "debug");
+  lua_pop (L, 1);
+  /* 3.0's base library has no newproxy (app/lua/lbaselib.c) */
+  lua_pushnil (L);
+  lua_setglobal (L, "newproxy");
 }
 
 void
@@ -582,18 +901,24 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
     }
 
   mw_sim_heap_init (&vm->heap, vm->number_type);
+  vm->heap.on_debt = on_debt;
+  vm->heap.on_debt_data = vm;
   L = vm->L = lua_newstate (mw_sim_heap_alloc, &vm->heap);
   g_assert (L != NULL);
+  lua_atpanic (L, on_panic);
   mw_sim_repl_init (&vm->repl);
   vm->wdt_tripped = FALSE;
   vm->restart_pending = FALSE;
-  vm->egc_mode = 4; /* ALWAYS, limit 4096: the firmware's boot default */
-  vm->egc_limit = 4096;
+  vm->panicked = FALSE;
+  vm->in_task = FALSE;
+  vm->hook_L = L;
   vm->strip_level = 2;
+  vm->cpu_mhz = 80;
+  vm->softwd = -1;
   vm->boot_time = g_get_monotonic_time ();
+  vm->clock_skew = 0;
+  vm->generation++;
 
-  lua_pushlightuserdata (L, vm);
-  lua_setfield (L, LUA_REGISTRYINDEX, VM_KEY);
   /* no io, no os: the firmware has neither */
   lua_pushcfunction (L, luaopen_base);
   lua_call (L, 0, 0);
@@ -607,6 +932,7 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   lua_call (L, 0, 0);
   lua_pushcfunction (L, luaopen_debug);
   lua_call (L, 0, 0);
+  setup_debug (L);
   lua_register (L, "print", l_print);
   lua_register (L, "dofile", l_dofile);
   lua_register (L, "loadfile", l_loadfile);
@@ -621,17 +947,139 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
         lua_call (L, 0, 0);
       }
   lua_settop (L, 0);
-  lua_sethook (L, wdt_hook, LUA_MASKCOUNT, WDT_HOOK_COUNT);
+  lua_sethook (L, vm_hook, LUA_MASKCOUNT, HOOK_COUNT);
 
-  /* the firmware's emergency GC (mode ALWAYS) keeps garbage near zero: collect eagerly */
+  /* the firmware's emergency GC (mode ALWAYS) keeps garbage near zero: collect eagerly
+   * (docs/firmware.md section 6) */
   lua_gc (L, LUA_GCCOLLECT, 0);
   lua_gc (L, LUA_GCSETPAUSE, 100);
-  vm->heap.limit = vm->heap.used + vm->heap_size;
+  mw_sim_heap_settle (&vm->heap);
+  vm->heap.live_after_gc = vm->heap.lua_bytes;
+  vm->heap.limit = vm->heap.heap_bytes + vm->heap_size;
 
-  print_banner (vm);
-  run_init (vm);
-  if (!mw_sim_vm_reboot_due (vm))
-    prompt (vm, FALSE);
+  mw_sim_vm_guard (vm, init_guarded, NULL);
+}
+
+static gboolean
+onerror_restart_cb (gpointer data)
+{
+  MwSimVm *vm = data;
+
+  g_clear_pointer (&vm->onerror_source, g_source_unref);
+  vm->restart_pending = TRUE;
+  vm->task_done (vm->task_done_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+onerror_report (MwSimVm *vm, gpointer data)
+{
+  lua_State *L = vm->L;
+  int ref = GPOINTER_TO_INT (data);
+
+  lua_rawgeti (L, LUA_REGISTRYINDEX, ref);
+  luaL_unref (L, LUA_REGISTRYINDEX, ref);
+  if (vm->onerror_cb != LUA_NOREF)
+    {
+      lua_rawgeti (L, LUA_REGISTRYINDEX, vm->onerror_cb);
+      lua_insert (L, -2);
+      if (run_protected (vm, 1, 0) != 0)
+        lua_pop (L, 1);
+      lua_settop (L, 0);
+      return;
+    }
+  /* app/modules/node.c default_onerror(): print the text, and the first time a restart 2 s
+   * later; the board keeps running until then */
+  lua_getglobal (L, "print");
+  lua_insert (L, -2);
+  if (run_protected (vm, 1, 0) != 0)
+    lua_pop (L, 1);
+  lua_settop (L, 0);
+  if (vm->onerror_source == NULL)
+    {
+      vm->onerror_source = g_timeout_source_new (2000);
+      g_source_set_callback (vm->onerror_source, onerror_restart_cb, vm, NULL);
+      g_source_attach (vm->onerror_source, vm->context);
+    }
+}
+
+typedef struct
+{
+  MwSimVm *vm;
+  guint generation;
+  int ref;
+  int arg;
+} PostedTask;
+
+static gboolean
+onerror_task_cb (gpointer data)
+{
+  PostedTask *t = data;
+  MwSimVm *vm = t->vm;
+
+  if (vm->L && t->generation == vm->generation)
+    {
+      mw_sim_vm_guard (vm, onerror_report, GINT_TO_POINTER (t->ref));
+      vm->task_done (vm->task_done_data);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+posted_task_cb (gpointer data)
+{
+  PostedTask *t = data;
+  MwSimVm *vm = t->vm;
+
+  if (vm->L && t->generation == vm->generation)
+    {
+      lua_rawgeti (vm->L, LUA_REGISTRYINDEX, t->ref);
+      luaL_unref (vm->L, LUA_REGISTRYINDEX, t->ref);
+      lua_pushinteger (vm->L, t->arg);
+      mw_sim_vm_callback (vm, 1);
+      vm->task_done (vm->task_done_data);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* app/lua/lnodemcu.c luaL_posttask(): three priorities, the highest first */
+void
+mw_sim_vm_post (MwSimVm *vm, int priority, int arg)
+{
+  PostedTask *t = g_new (PostedTask, 1);
+  GSource *source = g_idle_source_new ();
+
+  t->vm = vm;
+  t->generation = vm->generation;
+  t->ref = luaL_ref (vm->L, LUA_REGISTRYINDEX);
+  t->arg = arg;
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE - priority);
+  g_source_set_callback (source, posted_task_cb, t, g_free);
+  g_source_attach (source, vm->context);
+  g_source_unref (source);
+}
+
+/* app/lua/lnodemcu.c luaL_pcallx(): a callback's error (its traceback on the stack) is
+ * reported by a task of its own, through the registry's "onerror" function. */
+void
+mw_sim_vm_onerror (MwSimVm *vm)
+{
+  lua_State *L = vm->L;
+  PostedTask *t = g_new (PostedTask, 1);
+  GSource *source = g_idle_source_new ();
+
+  if (!lua_isstring (L, -1))
+    {
+      lua_pop (L, 1);
+      lua_pushliteral (L, "out of memory");
+    }
+  t->vm = vm;
+  t->generation = vm->generation;
+  t->ref = luaL_ref (L, LUA_REGISTRYINDEX);
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_callback (source, onerror_task_cb, t, g_free);
+  g_source_attach (source, vm->context);
+  g_source_unref (source);
 }
 
 void
@@ -641,10 +1089,17 @@ mw_sim_vm_shutdown (MwSimVm *vm)
     return;
   mw_sim_tmr_shutdown (vm);
   mw_sim_file_shutdown (vm);
+  if (vm->onerror_source)
+    g_source_destroy (vm->onerror_source);
+  g_clear_pointer (&vm->onerror_source, g_source_unref);
+  if (vm->softwd_source)
+    g_source_destroy (vm->softwd_source);
+  g_clear_pointer (&vm->softwd_source, g_source_unref);
   lua_close (vm->L);
   vm->L = NULL;
   vm->uart_cb = LUA_NOREF;
   vm->output_cb = LUA_NOREF;
+  vm->onerror_cb = LUA_NOREF;
   g_string_truncate (vm->uart_buf, 0);
   g_string_truncate (vm->inject, 0);
   if (vm->chunk)
@@ -656,7 +1111,7 @@ mw_sim_vm_shutdown (MwSimVm *vm)
 gboolean
 mw_sim_vm_reboot_due (MwSimVm *vm)
 {
-  return vm->restart_pending || vm->wdt_tripped;
+  return vm->restart_pending || vm->wdt_tripped || vm->panicked;
 }
 
 void
@@ -667,6 +1122,10 @@ mw_sim_vm_reboot (MwSimVm *vm)
    * host must cope with them as with a board's. The firmware's own texts follow readable. */
   static const char rom[] = " ets Jan  8 2013,rst cause:2, boot mode:(3,6)\r\n";
   const char *cause = vm->wdt_tripped ? "Soft WDT reset\r\n\r\n>>>stack>>>\r\n<<<stack<<<\r\n" : "";
+
+  /* node.bootreason() after this reset (docs/modules/node.md) */
+  vm->reset_raw = vm->panicked || vm->wdt_tripped ? 4 : 2;
+  vm->reset_reason = vm->panicked ? 1 : vm->wdt_tripped ? 3 : 4;
   GString *text = g_string_new ("\r\n");
 
   g_string_append (text, cause);

@@ -42,6 +42,7 @@ struct _MwSim
   GMainLoop *loop;
   gboolean started;
   gboolean stopped;
+  gint stopping; /* atomic: the board thread should stop what it is waiting for */
 
   /* board thread only */
   MwSimVm *vm;
@@ -80,7 +81,8 @@ mw_sim_options_init (MwSimOptions *options)
     .baud = 115200,
     .heap = 44 * 1024,
     .fs_size = 3 * 1024 * 1024,
-    .wdt_ms = 500,
+    .wdt_ms = 3200,
+    .vm_ips = 1000000,
     .seed = 1,
   };
 }
@@ -532,6 +534,9 @@ board_thread (gpointer data)
   self->vm->number_type = self->opts.integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
   self->vm->heap_size = self->opts.heap;
   self->vm->wdt_ms = self->opts.wdt_ms;
+  self->vm->vm_ips = self->opts.vm_ips;
+  self->vm->realtime = self->opts.baud_limit;
+  self->vm->stopping = &self->stopping;
   self->vm->verbose = self->opts.verbose;
   self->vm->modules =
     g_strsplit (self->opts.modules ? self->opts.modules : MW_SIM_DEFAULT_MODULES, ",", -1);
@@ -600,6 +605,17 @@ open_pty (MwSim *self, GError **error)
   return TRUE;
 }
 
+/* Whether `path` is a symlink whose target is `target` (or starts with it). */
+static gboolean
+link_points_to (const char *path, const char *target, gboolean exact)
+{
+  g_autofree char *to = g_file_read_link (path, NULL);
+
+  if (to == NULL)
+    return FALSE;
+  return exact ? strcmp (to, target) == 0 : g_str_has_prefix (to, target);
+}
+
 gboolean
 mw_sim_start (MwSim *self, GError **error)
 {
@@ -612,8 +628,8 @@ mw_sim_start (MwSim *self, GError **error)
       return FALSE;
     }
   if (self->opts.baud == 0 || self->opts.heap < 1024 || self->opts.fs_size == 0
-      || self->opts.wdt_ms == 0 || self->opts.drop_rate < 0 || self->opts.drop_rate > 1
-      || self->opts.corrupt_rate < 0 || self->opts.corrupt_rate > 1)
+      || self->opts.wdt_ms == 0 || self->opts.vm_ips == 0 || self->opts.drop_rate < 0
+      || self->opts.drop_rate > 1 || self->opts.corrupt_rate < 0 || self->opts.corrupt_rate > 1)
     {
       g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_OPTIONS, "simulator options out of range");
       return FALSE;
@@ -631,7 +647,22 @@ mw_sim_start (MwSim *self, GError **error)
     return FALSE;
   if (self->link)
     {
-      g_unlink (self->link);
+      GStatBuf st;
+
+      /* Only a link to a pty (ours, left by an earlier run) is replaced: a user's file or
+       * folder at the path is never deleted. */
+      if (g_lstat (self->link, &st) == 0)
+        {
+          if (!link_points_to (self->link, "/dev/pts/", FALSE))
+            {
+              g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_LINK,
+                           "cannot link %s: something else is there (only a link to a pty, "
+                           "from an earlier run, is replaced)",
+                           self->link);
+              return FALSE;
+            }
+          g_unlink (self->link);
+        }
       if (symlink (self->path, self->link) != 0)
         {
           int saved = errno;
@@ -662,6 +693,7 @@ mw_sim_stop (MwSim *self)
   if (self->stopped)
     return;
   self->stopped = TRUE;
+  g_atomic_int_set (&self->stopping, 1);
   if (self->thread)
     {
       GSource *quit = g_idle_source_new ();
@@ -675,7 +707,8 @@ mw_sim_stop (MwSim *self)
     }
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
-  if (self->link && self->started)
+  /* Only if it is still our link: someone may have put a file there since. */
+  if (self->link && self->started && link_points_to (self->link, self->path, TRUE))
     g_unlink (self->link);
   if (self->slave >= 0)
     close (self->slave);

@@ -40,7 +40,8 @@ typedef struct
   gsize fs_size; /* flash quota in bytes (3 MB) */
   const char *modules; /* comma list; NULL: the default set */
   gboolean integer_build; /* number_type "integer" in the banner and heap costs */
-  guint wdt_ms; /* watchdog limit for one task (500 ms) */
+  guint wdt_ms; /* watchdog: simulated CPU time a task may run unfed (3200 ms) */
+  guint vm_ips; /* VM instructions per simulated second at 80 MHz (1000000) */
   guint64 seed; /* fault injection randomness */
   double drop_rate; /* probability that a received byte is lost */
   double corrupt_rate; /* probability that a received byte has a bit flipped */

@@ -56,7 +56,13 @@ close_fd (MwFdTransport *self)
       g_clear_object (&self->connection);
     }
   else if (self->fd >= 0)
-    close (self->fd);
+    {
+      /* TIOCEXCL outlives our descriptor while another one keeps the tty open (the
+       * simulator holds its pty slave): without this, every later open by a user other
+       * than root fails with EBUSY. */
+      ioctl (self->fd, TIOCNXCL);
+      close (self->fd);
+    }
   self->fd = -1;
 }
 

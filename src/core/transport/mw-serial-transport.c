@@ -7,6 +7,9 @@
 #include "mw-transport-io-private.h"
 
 #include <errno.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <libserialport.h>
 
@@ -201,6 +204,12 @@ release (MwSerialTransport *self, const GError *error)
     }
   if (self->port != NULL)
     {
+      int fd = -1;
+
+      /* Leave the tty as we found it: an exclusive flag would outlive us if another program
+       * holds the port open too. */
+      if (sp_get_port_handle (self->port, &fd) == SP_OK && fd >= 0)
+        ioctl (fd, TIOCNXCL);
       sp_close (self->port);
       sp_free_port (self->port);
       self->port = NULL;
@@ -241,9 +250,18 @@ mw_serial_transport_open (MwTransport *transport, GMainContext *context, GError 
   /* libserialport answers "invalid argument" for a name that does not exist. */
   if (sp_get_port_by_name (self->port_name, &self->port) != SP_OK)
     {
+      GStatBuf st;
+
       self->port = NULL;
-      g_set_error (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_NOT_FOUND, "%s: no such port",
-                   self->port_name);
+      if (g_stat (self->port_name, &st) == 0 && !S_ISCHR (st.st_mode))
+        g_set_error (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_NOT_FOUND,
+                     "%s: not a serial port (it is a %s)", self->port_name,
+                     S_ISDIR (st.st_mode)   ? "folder"
+                     : S_ISREG (st.st_mode) ? "regular file"
+                                            : "special file");
+      else
+        g_set_error (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_NOT_FOUND, "%s: no such port",
+                     self->port_name);
       return FALSE;
     }
   if (!sp_check (sp_open (self->port, SP_MODE_READ_WRITE), "opening", self->port_name, error))

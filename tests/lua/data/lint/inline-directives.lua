@@ -29,3 +29,21 @@ local function popped_f(arg2) end --! W212
 -- luacheck: pop
 local popped2 = 2 --! W211
 print(pushed_f, popped_f)
+-- options in long comments too (luacheck 1.1 reads only short ones)
+local function long_comments()
+  --[==[
+    luacheck: push ignore 211
+  ]==]
+  local hidden
+  --[[ luacheck: pop ]]
+  local shown --! W211
+end
+-- irsend-style: a switch for the rest of the function, one beside code for its line
+local function send_code(pin, code) -- luacheck: no unused
+  local bits = 0 --! W211
+end
+local function blink(pin, times) --! W212 W212
+  -- luacheck: no unused args
+  return function(level) end
+end
+print(long_comments, send_code, blink)

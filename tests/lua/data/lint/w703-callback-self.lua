@@ -18,3 +18,14 @@ sock:on("connection", function(s) s:send("hi") end)
 local other = net.createConnection(net.TCP, 0)
 sock:on("receive", function(s) print(s, other) end)
 other:on("receive", function(s) print(s, sock) end)
+-- the documented fix: the disconnection callback sets the captured socket to nil
+local function session(socket)
+  local function on_disconnect(_)
+    socket = nil
+  end
+  socket:on("disconnection", on_disconnect)
+  socket:on("receive", function(_, line) socket:send(line) end)
+end
+local peer = net.createConnection(net.TCP, 0)
+peer:on("disconnection", function() peer, other = nil, nil end)
+print(session)

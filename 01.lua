@@ -1,0 +1,3 @@
+local s
+s:send(("x"):format(
+  ))

@@ -1,0 +1,3 @@
+for k in pairs(t) do
+  g = k
+end

@@ -1,0 +1,2 @@
+function t.a.b:m()
+end

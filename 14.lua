@@ -1,0 +1,4 @@
+for k, v in
+  next, t do
+  g = k
+end

@@ -1,0 +1,411 @@
+/* mw-board-lua.c: every piece of Lua sent to the board (see mw-board-lua.h for the rules). */
+#include "mw-config.h"
+
+#include "mw-board-lua.h"
+#include "mw-device.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Pieces that start a chunk. W feeds the watchdog (docs/firmware.md section 1); S is the
+ * board-side Adler-32 of a string, continued from (a, b): its loop is bounded by the 255-byte
+ * pieces it is given, and the sums stay below 2^31 there, so the integer build computes them
+ * exactly (docs/firmware.md section 5); F sums an open file from its position in 255-byte
+ * pieces. Only used inside printf formats (hence %%). */
+#define LUA_W "local W=tmr.wdclr or function() end\n"
+#define LUA_S \
+  "local function S(d,a,b) for i=1,#d do a=a+d:byte(i) b=b+a end " \
+  "return a%%65521,b%%65521 end\n"
+#define LUA_F \
+  "local function F(f) local a,b,n=1,0,0 while true do local d=f:read(255)\n" \
+  "if not d then break end n=n+#d a,b=S(d,a,b) W() end return n,a,b end\n"
+/* "E<code>:" for a refusal. */
+#define E(code) "E" G_STRINGIFY (code) ":"
+
+G_STATIC_ASSERT (MW_BOARD_REPLY_NOT_FOUND == 1 && MW_BOARD_REPLY_UNSUPPORTED == 6);
+#define E_NOT_FOUND E (1)
+#define E_EXISTS E (2)
+#define E_FULL E (3)
+#define E_REFUSED E (4)
+#define E_VERIFY E (5)
+#define E_UNSUPPORTED E (6)
+
+gboolean
+mw_board_lua_parse_reply (const char *text, MwBoardReply *code, const char **message)
+{
+  char *end = NULL;
+  guint64 n;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  if (text[0] != 'E' || !g_ascii_isdigit (text[1]))
+    return FALSE;
+  n = g_ascii_strtoull (text + 1, &end, 10);
+  if (*end != ':' || n < MW_BOARD_REPLY_NOT_FOUND || n > MW_BOARD_REPLY_UNSUPPORTED)
+    return FALSE;
+  if (code != NULL)
+    *code = n;
+  if (message != NULL)
+    *message = end + 1;
+  return TRUE;
+}
+
+static gsize
+quoted_len (guint8 c)
+{
+  if (c == '"' || c == '\\' || c == '\n' || c == '\r')
+    return 2;
+  if (c >= 0x20 && c < 0x7f)
+    return 1;
+  return 4;
+}
+
+static void
+append_quoted (GString *out, guint8 c)
+{
+  switch (c)
+    {
+      case '"':
+        g_string_append (out, "\\\"");
+        break;
+      case '\\':
+        g_string_append (out, "\\\\");
+        break;
+      case '\n':
+        g_string_append (out, "\\n");
+        break;
+      case '\r':
+        g_string_append (out, "\\r");
+        break;
+      default:
+        if (c >= 0x20 && c < 0x7f)
+          g_string_append_c (out, c);
+        else
+          g_string_append_printf (out, "\\%03u", c);
+    }
+}
+
+char *
+mw_lua_quote (const void *data, gsize len)
+{
+  GString *out = g_string_sized_new (len + 2);
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  mw_lua_quote_prefix (data, len, G_MAXSIZE, out);
+  return g_string_free (out, FALSE);
+}
+
+char *
+mw_lua_quote_str (const char *text)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+  return mw_lua_quote (text, strlen (text));
+}
+
+gsize
+mw_lua_quote_prefix (const guint8 *data, gsize len, gsize max_out, GString *out)
+{
+  gsize used = 2;
+  gsize i;
+
+  g_string_append_c (out, '"');
+  for (i = 0; i < len; i++)
+    {
+      gsize n = quoted_len (data[i]);
+
+      if (used + n > max_out)
+        break;
+      append_quoted (out, data[i]);
+      used += n;
+    }
+  g_string_append_c (out, '"');
+  return i;
+}
+
+gboolean
+mw_lua_check_file_name (const char *name, GError **error)
+{
+  gsize len;
+
+  if (name == NULL || name[0] == '\0')
+    {
+      g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME, "empty file name");
+      return FALSE;
+    }
+  len = strlen (name);
+  if (len > MW_DEVICE_MAX_NAME)
+    {
+      g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME,
+                   "'%s': name is %zu bytes long; the board's file system allows at most %d", name,
+                   len, MW_DEVICE_MAX_NAME);
+      return FALSE;
+    }
+  if (strpbrk (name, "\n\r") != NULL)
+    {
+      g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME, "file name with a line break");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- the REPL wrapper ---- */
+
+char *
+mw_board_lua_exec_head (const char *token)
+{
+  return g_strdup_printf ("uart.write(0,\"\\2B%s\\3\")local o,e=pcall(function()", token);
+}
+
+char *
+mw_board_lua_exec_tail (const char *token)
+{
+  return g_strdup_printf ("end)uart.write(0,\"\\2E%s\",o and\"+\"or\"-\","
+                          "o and\"\"or tostring(e),\"\\3\")",
+                          token);
+}
+
+/* ---- file operations and queries ---- */
+
+char *
+mw_board_lua_list (void)
+{
+  return g_strdup_printf (LUA_W "for k,v in pairs(file.list()) do "
+                                "uart.write(0,k,'\\0',tostring(v),'\\0') W() end");
+}
+
+char *
+mw_board_lua_fsinfo (void)
+{
+  return g_strdup ("local r,u,t=file.fsinfo() uart.write(0,r..','..u..','..t)");
+}
+
+char *
+mw_board_lua_file_size (const char *name)
+{
+  g_autofree char *q = mw_lua_quote_str (name);
+
+  return g_strdup_printf ("uart.write(0,tostring(file.list()[%s]))", q);
+}
+
+char *
+mw_board_lua_read_chunk (const char *name, gsize offset, gsize len)
+{
+  g_autofree char *q = mw_lua_quote_str (name);
+
+  return g_strdup_printf ("local f=file.open(%s,'r') if not f then error('" E_NOT_FOUND
+                          "no such file',0) end "
+                          "f:seek('set',%zu) local d=f:read(%zu) f:close() "
+                          "if d then uart.write(0,d) end",
+                          q, offset, len);
+}
+
+char *
+mw_board_lua_remove (const char *name)
+{
+  g_autofree char *q = mw_lua_quote_str (name);
+
+  return g_strdup_printf ("if not file.list()[%s] then uart.write(0,'" E_NOT_FOUND
+                          "no such file on the board') else file.remove(%s) end",
+                          q, q);
+}
+
+char *
+mw_board_lua_rename (const char *from, const char *to)
+{
+  g_autofree char *qa = mw_lua_quote_str (from);
+  g_autofree char *qb = mw_lua_quote_str (to);
+
+  return g_strdup_printf ("local l=file.list() if not l[%s] then uart.write(0,'" E_NOT_FOUND
+                          "no such file on the board')\n"
+                          "elseif l[%s] then uart.write(0,'" E_EXISTS "the target exists')\n"
+                          "elseif not file.rename(%s,%s) then uart.write(0,'" E_REFUSED
+                          "rename failed') end",
+                          qa, qb, qa, qb);
+}
+
+char *
+mw_board_lua_compile (const char *name)
+{
+  g_autofree char *q = mw_lua_quote_str (name);
+
+  return g_strdup_printf ("if not file.list()[%s] then uart.write(0,'" E_NOT_FOUND
+                          "no such file on the board') else node.compile(%s) end",
+                          q, q);
+}
+
+char *
+mw_board_lua_format (void)
+{
+  return g_strdup ("if not file.format then uart.write(0,'" E_UNSUPPORTED
+                   "this firmware has no file.format') else file.format() end");
+}
+
+char *
+mw_board_lua_run (const char *name)
+{
+  g_autofree char *q = mw_lua_quote_str (name);
+
+  return g_strdup_printf ("if not file.list()[%s] then error('no such file on the board: '..%s) "
+                          "end dofile(%s)",
+                          q, q, q);
+}
+
+char *
+mw_board_lua_heap (void)
+{
+  return g_strdup ("uart.write(0,tostring(node.heap()))");
+}
+
+char *
+mw_board_lua_restart (void)
+{
+  return g_strdup ("node.restart()");
+}
+
+/* node.info(group) tables in 3.0, 8 values in 2.x (docs/firmware.md section 2); 1/2 tells
+ * the number type. */
+char *
+mw_board_lua_probe (void)
+{
+  return g_strdup_printf (
+    LUA_W
+    "local function p(k,v) if v~=nil then uart.write(0,k,'=',tostring(v),'\\n') end end\n"
+    "p('heap',node.heap()) p('number',1/2)\n"
+    "local ok,s=pcall(node.info,'sw_version')\n"
+    "if ok and type(s)=='table' then p('version',s.node_version_major..'.'"
+    "..s.node_version_minor..'.'..s.node_version_revision) p('branch',s.git_branch)\n"
+    "p('commit',s.git_commit_id) end\n"
+    "local ok2,b=pcall(node.info,'build_config')\n"
+    "if ok2 and type(b)=='table' then p('modules',b.modules) end\n"
+    "local v={pcall(node.info)}\n"
+    "if v[1] and type(v[2])=='number' then if type(s)~='table' then p('version',v[2]..'.'"
+    "..v[3]..'.'..v[4]) end p('chipid',v[5]) p('flashid',v[6]) p('flashsize',v[7]) end\n"
+    "if not (ok2 and type(b)=='table') then local m={}\n"
+    "for _,n in ipairs({'adc','bit','crypto','encoder','file','gpio','i2c','mqtt','net',"
+    "'node','pwm','sjson','spi','tmr','uart','wifi'}) do if _G[n] then m[#m+1]=n end W() end\n"
+    "p('modules',table.concat(m,',')) end");
+}
+
+char *
+mw_board_lua_checksum (const char *name)
+{
+  g_autofree char *q = mw_lua_quote_str (name);
+
+  return g_strdup_printf (LUA_W LUA_S LUA_F
+                          "local f=file.open(%s,'r') if not f then uart.write(0,'-1') return end\n"
+                          "local n,a,b=F(f) f:close() uart.write(0,n..','..a..','..b)",
+                          q);
+}
+
+/* ---- uploads ---- */
+
+/* Runs inside the REPL wrapper, so every line may be a continuation line. */
+char *
+mw_board_lua_upload_setup (const MwBoardLuaUpload *up)
+{
+  g_autofree char *t = mw_lua_quote_str (up->temp_name);
+  g_autofree char *d = mw_lua_quote_str (up->name);
+  guint last_len = up->len - (up->n_blocks - 1) * up->payload;
+
+  return g_strdup_printf (
+    "local T,D,L,NB,P,LL,A,B,K0=%s,%s,%zu,%u,%u,%u,%u,%u,%u\n" LUA_W LUA_S LUA_F
+    "if K0==0 then file.remove(T) local r=file.fsinfo() if r<L then error('" E_FULL
+    "not enough space on the board: '..r..' bytes free, '..L..' needed',0) end end\n"
+    "local u={k=K0,seen=1} _mwu=u\n"
+    "u.f=file.open(T,K0==0 and 'w+' or 'r+') if not u.f then error('" E_REFUSED
+    "cannot create '..T,0) end\n"
+    "function u.ack(m) uart.write(0,'\\2A%s',m,'\\3') end\n"
+    "function u.fin(ok,m) u.t:unregister() if u.f then u.f:close() u.f=nil end\n"
+    "if ok==false then file.remove(T) end _mwu=nil local function z() uart.on('data')\n"
+    "uart.write(0,'\\2Z%s',m,'\\3') end if ok then z() return end\n"
+    "uart.on('data',255,function() end,0) tmr.create():alarm(%u,0,z) end\n"
+    "function u.done() u.f:flush() u.f:seek('set',0) local n,a,b=F(u.f)\n"
+    "if n~=L or a~=A or b~=B then u.ack('V'..n..','..a..','..b) return end\n"
+    "u.f:close() u.f=nil file.remove(D)\n"
+    "if file.rename(T,D) then u.fin(true,'+'..n..','..a..','..b)\n"
+    "else u.fin(false,'-" E_REFUSED "rename') end end\n"
+    "function u.cb(d) u.seen=1 local s=d:byte(1)*256+d:byte(2)\n"
+    "if s==8224 then u.fin(nil,'" MW_BOARD_LUA_END_ABORTED "') return end\n"
+    "if s>u.k or s>=NB then u.ack(s..',N'..u.k) return end\n"
+    "u.f:seek('set',s*P) if not u.f:write(d:sub(3,s==NB-1 and LL+2 or P+2)) then\n"
+    "u.fin(false,'-" E_FULL "full') return end\n"
+    "u.k=s+1 local a,b=S(d,1,0) u.ack(s..','..a..','..b) if u.k==NB then u.done() end end\n"
+    "u.t=tmr.create() u.t:alarm(%u,tmr.ALARM_AUTO,function()\n"
+    "if u.seen==0 then u.fin(nil,'" MW_BOARD_LUA_END_TIMEOUT "') end u.seen=0 end)\n"
+    "if not pcall(uart.on,'data',%u,u.cb,0) then u.t:unregister() u.f:close() _mwu=nil\n"
+    "error('" E_UNSUPPORTED "no raw uart.on',0) end",
+    t, d, up->len, up->n_blocks, up->payload, last_len, up->a, up->b, up->start, up->token,
+    up->token, up->drain_ms, up->vanish_ms, up->block);
+}
+
+char *
+mw_board_lua_upload_cleanup (const char *temp_name, gboolean failed, guint restore_baud)
+{
+  GString *code = g_string_new ("_mwok=nil");
+
+  if (failed)
+    {
+      g_autofree char *t = mw_lua_quote_str (temp_name);
+
+      g_string_append_printf (code, " _mwu=nil file.remove(%s)", t);
+    }
+  if (restore_baud != 0)
+    g_string_append_printf (code,
+                            " tmr.create():alarm(30,0,function() "
+                            "uart.setup(0,%u,8,0,1,1) end)",
+                            restore_baud);
+  return g_string_free (code, FALSE);
+}
+
+char *
+mw_board_lua_fast_switch (guint fast, guint normal)
+{
+  return g_strdup_printf (
+    "_mwok=nil tmr.create():alarm(30,0,function() uart.setup(0,%u,8,0,1,1) "
+    "tmr.create():alarm(1500,0,function() if not _mwok then uart.setup(0,%u,8,0,1,1) end "
+    "end) end)",
+    fast, normal);
+}
+
+char *
+mw_board_lua_fast_confirm (void)
+{
+  return g_strdup ("_mwok=1");
+}
+
+char *
+mw_board_lua_text_open (const char *temp_name, gsize len)
+{
+  g_autofree char *t = mw_lua_quote_str (temp_name);
+
+  return g_strdup_printf ("local T=%s file.remove(T) local r=file.fsinfo()\n"
+                          "if r<%zu then error('" E_FULL "not enough space',0) end\n"
+                          "_mwu={T=T} _mwu.f=file.open(T,'w')\n"
+                          "if not _mwu.f then error('" E_REFUSED "cannot create '..T,0) end",
+                          t, len);
+}
+
+gsize
+mw_board_lua_text_write (GString *code, const guint8 *data, gsize len, gsize max_literal)
+{
+  gsize n;
+
+  g_string_append (code, "if not _mwu.f:write(");
+  n = mw_lua_quote_prefix (data, len, max_literal, code);
+  g_string_append (code, ") then _mwu.f:close() file.remove(_mwu.T) error('" E_FULL "full',0) end");
+  return n;
+}
+
+char *
+mw_board_lua_text_finish (const char *name, gsize len, guint32 a, guint32 b)
+{
+  g_autofree char *d = mw_lua_quote_str (name);
+
+  return g_strdup_printf (LUA_W LUA_S LUA_F
+                          "local u=_mwu _mwu=nil u.f:close() local f=file.open(u.T,'r')\n"
+                          "local n,a,b=F(f) f:close()\n"
+                          "if n~=%zu or a~=%u or b~=%u then file.remove(u.T) error('" E_VERIFY
+                          "verification failed: '..n..' bytes, '..a..','..b,0) end\n"
+                          "file.remove(%s) if not file.rename(u.T,%s) then error('" E_REFUSED
+                          "rename failed',0) end",
+                          len, a, b, d, d);
+}

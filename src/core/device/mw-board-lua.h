@@ -1,0 +1,124 @@
+/* mw-board-lua.h: every piece of Lua that Moonwire sends to the board, in one place.
+ *
+ * Each builder returns one chunk for the REPL wrapper (lines of at most MW_REPL_MAX_LINE
+ * bytes, so each may be a continuation line). Rules that hold for all of them:
+ *
+ * - Every user string (file names, paths, data) goes in through mw_lua_quote(), the one
+ *   escaping function: the result is one Lua string literal in printable ASCII, so it can
+ *   neither end the string early, nor span lines, nor carry a \x02 that would fake a marker.
+ * - Every loop that can run longer than a few milliseconds feeds the watchdog (`W()`, which
+ *   is tmr.wdclr where the firmware has it): the hardware watchdog resets a board whose Lua
+ *   task runs for about a second without yielding (docs/firmware.md section 1).
+ * - Refusals the board detects come back as "E<code>:<message>", written with uart.write or
+ *   raised with error(..., 0), with <code> from MwBoardReply; mw_board_lua_parse_reply() is
+ *   the one parser, so a snippet and its parser cannot disagree about a number.
+ * - The board-side Adler-32 is one Lua function (S), used by the checksum, the block
+ *   protocol and the text fallback alike.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The board's refusals: "E<code>:<message>". ORDER: codes are sent as numbers. */
+typedef enum
+{
+  MW_BOARD_REPLY_NOT_FOUND = 1, /* no such file */
+  MW_BOARD_REPLY_EXISTS, /* the target name is taken */
+  MW_BOARD_REPLY_FULL, /* a write failed or the space is not there */
+  MW_BOARD_REPLY_REFUSED, /* the firmware call failed (rename, open...) */
+  MW_BOARD_REPLY_VERIFY, /* size or Adler-32 of the written file disagree */
+  MW_BOARD_REPLY_UNSUPPORTED, /* the firmware lacks the function */
+} MwBoardReply;
+
+/* Reads "E<code>:<message>" (what a snippet wrote or raised): TRUE and the code and the
+ * message (pointing into `text`) if `text` is one. */
+gboolean mw_board_lua_parse_reply (const char *text, MwBoardReply *code, const char **message);
+
+/* SPIFFS names: flat, 1..31 bytes (docs/firmware.md section 2). */
+#define MW_DEVICE_MAX_NAME 31
+/* Every line sent to the REPL: at most this many bytes (the line buffer is 256, docs/firmware.md
+ * section 1). */
+#define MW_REPL_MAX_LINE 250
+
+/* A Lua string literal for `len` bytes of `data` (any bytes, NUL included): printable ASCII
+ * only, with \", \\, \n, \r and \ddd (three digits, so a following digit is safe). */
+char *mw_lua_quote (const void *data, gsize len);
+char *mw_lua_quote_str (const char *text);
+/* Quotes as many bytes of `data` as fit in `max_out` bytes of literal (quotes included);
+ * returns how many bytes were consumed (at least 1 when max_out >= 6). The escaping
+ * function: mw_lua_quote() is this with no limit. */
+gsize mw_lua_quote_prefix (const guint8 *data, gsize len, gsize max_out, GString *out);
+/* Checks a board file name: non-empty, at most 31 bytes, no NUL or newline. */
+gboolean mw_lua_check_file_name (const char *name, GError **error);
+
+/* ---- the REPL wrapper (mw-repl.c): markers around a pcall ---- */
+char *mw_board_lua_exec_head (const char *token);
+char *mw_board_lua_exec_tail (const char *token);
+
+/* ---- file operations and queries (mw-device.c) ---- */
+/* name \0 size \0 ... */
+char *mw_board_lua_list (void);
+/* "remaining,used,total" */
+char *mw_board_lua_fsinfo (void);
+/* the size, or "nil" */
+char *mw_board_lua_file_size (const char *name);
+/* up to `len` bytes from `offset`; raises E<NOT_FOUND> */
+char *mw_board_lua_read_chunk (const char *name, gsize offset, gsize len);
+/* these write nothing, or E<code>:<message> */
+char *mw_board_lua_remove (const char *name);
+char *mw_board_lua_rename (const char *from, const char *to);
+char *mw_board_lua_compile (const char *name);
+char *mw_board_lua_format (void);
+/* dofile(name), after checking it exists */
+char *mw_board_lua_run (const char *name);
+/* node.heap() as decimal */
+char *mw_board_lua_heap (void);
+/* node.restart() */
+char *mw_board_lua_restart (void);
+/* key=value lines: heap, number (1/2), version, branch, commit, modules, chipid, flashid,
+ * flashsize */
+char *mw_board_lua_probe (void);
+/* "size,a,b" (Adler-32 halves) or "-1" */
+char *mw_board_lua_checksum (const char *name);
+
+/* ---- uploads (mw-upload*.c, docs/upload-protocol.md) ---- */
+
+/* Ends of raw mode, sent as \x02Z<token><end>\x03: "+n,a,b" on success, a refusal as
+ * "-E<code>:<word>", or one of these. */
+#define MW_BOARD_LUA_END_ABORTED "-aborted"
+#define MW_BOARD_LUA_END_TIMEOUT "-timeout"
+
+typedef struct
+{
+  const char *temp_name;
+  const char *name;
+  gsize len;
+  guint n_blocks;
+  guint payload; /* bytes per block after the 2-byte sequence number */
+  guint block; /* bytes per block on the wire */
+  guint32 a, b; /* Adler-32 halves of the whole file */
+  guint start; /* the first block to expect (0: a fresh upload) */
+  const char *token;
+  guint drain_ms; /* after a failure, swallow blocks still in flight */
+  guint vanish_ms; /* no block for this long: give the REPL back */
+} MwBoardLuaUpload;
+
+/* Opens (or reopens, to resume) the temporary file and switches the UART to raw blocks.
+ * Raises E<FULL> when the space is not there, E<UNSUPPORTED> without raw uart.on. */
+char *mw_board_lua_upload_setup (const MwBoardLuaUpload *up);
+/* Leaves the board as it was: `failed` removes the temporary file; `restore_baud` (0: no)
+ * switches back 30 ms after the reply. */
+char *mw_board_lua_upload_cleanup (const char *temp_name, gboolean failed, guint restore_baud);
+/* Switches to `fast` 30 ms after the reply, and back to `normal` 1.5 s later unless
+ * mw_board_lua_fast_confirm() arrived at the new rate. */
+char *mw_board_lua_fast_switch (guint fast, guint normal);
+char *mw_board_lua_fast_confirm (void);
+/* The escaped-literal fallback: open, one write per command, verify and rename. */
+char *mw_board_lua_text_open (const char *temp_name, gsize len);
+/* Appends a write of as many bytes of `data` as fit in `max_literal`; returns them. */
+gsize mw_board_lua_text_write (GString *code, const guint8 *data, gsize len, gsize max_literal);
+char *mw_board_lua_text_finish (const char *name, gsize len, guint32 a, guint32 b);
+
+G_END_DECLS

@@ -1,0 +1,253 @@
+/* mw-repl-input.c: the REPL engine reading the board's stream: prompts, replies, boots. */
+#include "mw-config.h"
+
+#include "mw-repl-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+handle_prompt (MwRepl *self, gboolean continuation)
+{
+  MwReplCommand *cmd = self->active;
+
+  mw_repl_set_state (self, continuation ? MW_REPL_STATE_CONTINUATION : MW_REPL_STATE_IDLE);
+  if (!continuation)
+    mw_repl_prompt_arrived (self);
+  if (cmd == NULL)
+    {
+      mw_repl_process_queue (self);
+      return;
+    }
+  switch (cmd->kind)
+    {
+      case MW_REPL_CMD_SYNC:
+        if (!continuation)
+          mw_repl_command_succeed (self, cmd);
+        else if (cmd->semicolons++ < 2)
+          {
+            /* ";" is a syntax error in Lua 5.1 that ends any unfinished chunk. */
+            g_ptr_array_add (cmd->lines, g_strdup (";"));
+            mw_repl_send_next_line (self, cmd);
+          }
+        break;
+
+      case MW_REPL_CMD_LINE:
+        if (continuation && cmd->next_line < cmd->lines->len)
+          mw_repl_send_next_line (self, cmd);
+        else
+          mw_repl_command_succeed (self, cmd);
+        break;
+
+      case MW_REPL_CMD_EXEC:
+        if (cmd->begun)
+          break; /* prompts inside a reply are payload; this is a stray one */
+        if (continuation && cmd->next_line < cmd->lines->len)
+          mw_repl_send_next_line (self, cmd);
+        else if (continuation)
+          {
+            /* Our wrapper is complete Lua, so the user's code left something open. */
+            self->await_prompt = TRUE;
+            mw_repl_parser_expect_echo (self->parser, ";\n", 2);
+            mw_transport_write (self->transport, ";\n", 2);
+            mw_repl_command_fail (self, cmd,
+                                  g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_INCOMPLETE,
+                                               "unfinished Lua chunk (a missing 'end' or "
+                                               "closing bracket?)"));
+          }
+        else
+          {
+            g_autofree char *msg = g_strstrip (g_strdup (cmd->console ? cmd->console->str : ""));
+            const char *text = msg;
+            gsize n = strlen (msg);
+
+            if (n > 0 && msg[n - 1] == '>') /* the prompt that ended it */
+              g_strchomp (msg)[n - 1] = '\0', g_strchomp (msg);
+
+            /* 3.0 prints "Lua error: \t<message>", 2.x just the message (facts §1). */
+            if (g_str_has_prefix (text, "Lua error:"))
+              text = g_strchug ((char *) text + strlen ("Lua error:"));
+            mw_repl_command_fail (self, cmd,
+                                  g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s",
+                                               *text ? text : "the board rejected the code"));
+          }
+        break;
+
+      case MW_REPL_CMD_LOCK:
+      default:
+        g_assert_not_reached ();
+    }
+  mw_repl_process_queue (self);
+}
+
+static gboolean
+shift_line (const GMatchInfo *info, GString *out, gpointer user_data)
+{
+  g_autofree char *n = g_match_info_fetch (info, 1);
+
+  g_string_append_printf (out, "stdin:%d:", MAX (1, atoi (n) - 1));
+  return FALSE;
+}
+
+/* The wrapper's head is line 1 of the chunk: give the user's own line numbers back. */
+static char *
+user_line_numbers (const char *message)
+{
+  g_autoptr (GRegex) re = g_regex_new ("stdin:([0-9]+):", 0, 0, NULL);
+
+  return g_regex_replace_eval (re, message, -1, 0, 0, shift_line, NULL, NULL);
+}
+
+static void
+handle_event (MwRepl *self, MwReplEvent *event)
+{
+  MwReplCommand *cmd = self->active;
+
+  switch (event->kind)
+    {
+      case MW_REPL_EVENT_CONSOLE:
+      case MW_REPL_EVENT_NOISE:
+        if (cmd != NULL && !cmd->begun && cmd->console != NULL)
+          {
+            gsize len;
+            const char *data = g_bytes_get_data (event->data, &len);
+
+            g_string_append_len (cmd->console, data, len);
+            if (cmd->kind == MW_REPL_CMD_LINE)
+              g_byte_array_append (cmd->payload, (const guint8 *) data, len);
+          }
+        g_signal_emit (self, mw_repl_signals[MW_REPL_SIGNAL_CONSOLE], 0, event->data,
+                       event->kind == MW_REPL_EVENT_NOISE);
+        break;
+
+      case MW_REPL_EVENT_PROMPT:
+      case MW_REPL_EVENT_CONTINUATION:
+        /* A prompt parsed in the same read as a line was sent cannot answer that line. */
+        if (event->ok && !self->wrote_in_batch)
+          handle_prompt (self, event->kind == MW_REPL_EVENT_CONTINUATION);
+        else
+          mw_repl_set_state (self, event->kind == MW_REPL_EVENT_CONTINUATION
+                                     ? MW_REPL_STATE_CONTINUATION
+                                     : MW_REPL_STATE_IDLE);
+        break;
+
+      case MW_REPL_EVENT_BEGIN:
+        if (cmd != NULL && cmd->kind == MW_REPL_CMD_EXEC && strcmp (cmd->token, event->token) == 0)
+          {
+            cmd->begun = TRUE;
+            mw_repl_set_state (self, MW_REPL_STATE_BUSY);
+          }
+        break;
+
+      case MW_REPL_EVENT_PAYLOAD:
+        if (cmd != NULL && cmd->begun && strcmp (cmd->token, event->token) == 0)
+          {
+            if (cmd->output != NULL)
+              cmd->output (event->data, cmd->output_data);
+            else
+              g_byte_array_append (cmd->payload, g_bytes_get_data (event->data, NULL),
+                                   g_bytes_get_size (event->data));
+          }
+        break;
+
+      case MW_REPL_EVENT_END:
+        if (cmd != NULL && cmd->kind == MW_REPL_CMD_EXEC && strcmp (cmd->token, event->token) == 0)
+          {
+            self->await_prompt = TRUE;
+            if (event->ok)
+              mw_repl_command_succeed (self, cmd);
+            else
+              {
+                g_autofree char *raw = event->data
+                                         ? g_strndup (g_bytes_get_data (event->data, NULL),
+                                                      g_bytes_get_size (event->data))
+                                         : g_strdup ("error");
+                g_autofree char *msg = user_line_numbers (raw);
+
+                mw_repl_command_fail (self, cmd,
+                                      g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s", msg));
+              }
+            mw_repl_process_queue (self);
+          }
+        break;
+
+      case MW_REPL_EVENT_GARBLED:
+        /* Only while the chunk cannot have run: the tail line is the one that runs it. */
+        if (cmd != NULL && cmd->kind == MW_REPL_CMD_EXEC && !cmd->begun
+            && cmd->next_line < cmd->lines->len && !self->wrote_in_batch)
+          mw_repl_retry_garbled (self, cmd);
+        break;
+
+      case MW_REPL_EVENT_FRAME:
+        {
+          char kind[2] = { event->frame_kind, '\0' };
+
+          g_signal_emit (self, mw_repl_signals[MW_REPL_SIGNAL_FRAME], 0, kind, event->token,
+                         event->data);
+        }
+        break;
+
+      case MW_REPL_EVENT_BOOT:
+        mw_repl_set_state (self, MW_REPL_STATE_BOOTING);
+        mw_repl_stop_timeout (self);
+        if (cmd != NULL && cmd->kind == MW_REPL_CMD_SYNC)
+          {
+            /* Getting to the prompt through a restart is fine: wait longer for it. */
+            cmd->timeout_ms = MAX (cmd->timeout_ms, 5000);
+            mw_repl_start_timeout (self, cmd, 0);
+          }
+        else
+          mw_repl_fail_all (
+            self, MW_REPL_ERROR_RESET,
+            "the board restarted (reset, crash or power loss) while the command ran");
+        g_signal_emit (self, mw_repl_signals[MW_REPL_SIGNAL_RESET], 0);
+        break;
+
+      case MW_REPL_EVENT_BANNER:
+        {
+          g_autofree char *text =
+            g_strndup (g_bytes_get_data (event->data, NULL), g_bytes_get_size (event->data));
+          MwBoardInfo *info = mw_board_info_parse_banner (text);
+
+          if (info != NULL)
+            {
+              g_clear_pointer (&self->banner_info, mw_board_info_free);
+              self->banner_info = info;
+              g_object_notify_by_pspec (G_OBJECT (self),
+                                        mw_repl_properties[MW_REPL_PROP_BANNER_INFO]);
+            }
+          g_signal_emit (self, mw_repl_signals[MW_REPL_SIGNAL_BANNER], 0, text);
+        }
+        break;
+
+      default:
+        break;
+    }
+}
+
+void
+mw_repl_on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data)
+{
+  g_autoptr (MwRepl) self = g_object_ref (user_data);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  g_autoptr (GPtrArray) events = mw_repl_parser_feed (self->parser, data, len);
+
+  self->rx_count += len;
+  self->batch++;
+  self->wrote_in_batch = FALSE;
+  if (self->state == MW_REPL_STATE_SILENT || self->state == MW_REPL_STATE_UNKNOWN)
+    mw_repl_set_state (self, MW_REPL_STATE_BUSY);
+  for (guint i = 0; i < events->len; i++)
+    handle_event (self, events->pdata[i]);
+}
+
+void
+mw_repl_on_closed (MwTransport *transport, const GError *error, gpointer user_data)
+{
+  g_autoptr (MwRepl) self = g_object_ref (user_data);
+
+  mw_repl_set_state (self, MW_REPL_STATE_CLOSED);
+  self->locked = FALSE;
+  mw_repl_fail_all (self, MW_REPL_ERROR_CLOSED, error ? error->message : "the port was closed");
+}

@@ -1,0 +1,94 @@
+/* mw-upload-private.h: what the upload's files share (mw-upload.c: the policy around a
+ * transfer: locking, fast baud, cancel, cleanup; mw-upload-block.c: the raw block protocol;
+ * mw-upload-text.c: the escaped-literal fallback). */
+#pragma once
+
+#include "mw-retry-policy.h"
+#include "mw-upload.h"
+
+G_BEGIN_DECLS
+
+#define MW_UPLOAD_WINDOW 2 /* raw blocks in flight: the 256-byte ring holds one more */
+#define MW_UPLOAD_MAX_BLOCKS 8224 /* 0x2020, two spaces: the abort header */
+#define MW_UPLOAD_DRAIN_MS 100 /* board side: after a failure, swallow blocks still in flight */
+#define MW_UPLOAD_VANISH_MS 2000 /* board side: no block for this long, give the REPL back */
+/* quoted bytes per fallback line (the wrapper adds ~110) */
+#define MW_UPLOAD_TEXT_LITERAL_MAX 130
+
+typedef enum
+{
+  MW_UPLOAD_STEP_LOCK,
+  MW_UPLOAD_STEP_FAST,
+  MW_UPLOAD_STEP_SETUP,
+  MW_UPLOAD_STEP_SEND,
+  MW_UPLOAD_STEP_VERIFY, /* every block acknowledged; the board checks the whole file */
+  MW_UPLOAD_STEP_RECOVER, /* abort block sent; waiting for the board's "-aborted" */
+  MW_UPLOAD_STEP_TEXT,
+  MW_UPLOAD_STEP_CLEANUP,
+  MW_UPLOAD_STEP_DONE,
+} MwUploadStep;
+
+typedef struct
+{
+  MwDevice *device;
+  MwRepl *repl;
+  char *name;
+  GBytes *data;
+  const guint8 *bytes;
+  gsize len;
+  MwUploadFlags flags;
+  guint fast_baud;
+  guint normal_baud;
+  MwUploadProgress progress;
+  gpointer progress_data;
+
+  MwUploadStep step;
+  char token[8];
+  guint n_blocks;
+  guint32 *block_sums; /* Adler-32 of each padded block as sent */
+  gboolean *ok; /* acknowledged with the right sum */
+  guint confirmed; /* every block below is ok */
+  guint next; /* next block to send */
+  guint in_flight;
+  guint bad_in_a_row;
+  const MwRetryPolicy *retry;
+  guint setup_failures;
+  guint recover_timeouts;
+  guint restarts;
+  gboolean cancelling; /* abort sent for a cancel: end, don't resume */
+  gboolean busy_exec; /* a command of ours is running: cancel after it */
+  guint32 file_a, file_b;
+  gsize text_pos; /* fallback: bytes written */
+
+  GSource *timer;
+  gulong frame_id;
+  gulong reset_id;
+  gulong state_id;
+  gboolean locked;
+  gboolean fast_active;
+  GError *failure; /* the error to report once cleaned up */
+  MwUploadStats stats;
+  gint64 start;
+} MwUploadJob;
+
+/* mw-upload.c */
+gint64 mw_upload_byte_time_ms (MwUploadJob *up, gsize n);
+void mw_upload_stop_timer (MwUploadJob *up);
+void mw_upload_arm_timer (GTask *task, guint ms, GSourceFunc func);
+void mw_upload_fail (GTask *task, GError *error);
+void mw_upload_succeed (GTask *task);
+/* Fails with what a board's refusal means for the upload; `done`: bytes written so far. */
+void mw_upload_fail_reply (GTask *task, MwBoardReply code, const char *message, gsize done);
+void mw_upload_report_progress (MwUploadJob *up);
+
+/* mw-upload-block.c */
+void mw_upload_block_bytes (MwUploadJob *up, guint seq, guint8 out[MW_UPLOAD_BLOCK]);
+void mw_upload_on_frame (MwRepl *repl, const char *kind, const char *token, GBytes *body,
+                         gpointer user_data);
+void mw_upload_send_setup (GTask *task);
+void mw_upload_start_recovery (GTask *task);
+
+/* mw-upload-text.c */
+void mw_upload_start_text (GTask *task);
+
+G_END_DECLS
