@@ -633,56 +633,9 @@ mw_lua_chunk_load (lua_State *L, const char *bytes, gsize len, const char *name)
 /* ---------------------------------------------------------------------------------------- */
 /* for other formats over the same prototypes (the LFS image, mw-lua-lfs-image.c) */
 
-guint8 *
-mw_lua_function_pack_lineinfo (const MwLuaProto *function, gsize *len)
-{
-  guint8 *buf;
-
-  g_return_val_if_fail (function != NULL, NULL);
-  g_return_val_if_fail (len != NULL, NULL);
-  buf = g_malloc (PACKED_MAX (function->n_lineinfo));
-  *len = pack_lines (buf, function->lineinfo, function->n_lineinfo);
-  if (*len == 0)
-    g_clear_pointer (&buf, g_free);
-  return buf;
-}
-
-gboolean
-mw_lua_function_unpack_lineinfo (MwLuaProto *function, const guint8 *packed, gsize len,
-                                 GError **error)
-{
-  Reader r = { packed, len, len, mw_lua_chunk_format_nodemcu_float, error, 0 };
-
-  g_return_val_if_fail (function != NULL, FALSE);
-  g_return_val_if_fail (packed != NULL || len == 0, FALSE);
-  g_clear_pointer (&function->lineinfo, g_free);
-  function->n_lineinfo = 0;
-  return decode_packed_lines (&r, packed, len, function);
-}
-
-void
-mw_lua_function_free (MwLuaProto *function)
-{
-  function_free (function);
-}
-
 MwLuaProto *
-mw_lua_function_copy (const MwLuaProto *function)
+mw_lua_proto_copy (const MwLuaProto *function)
 {
   g_return_val_if_fail (function != NULL, NULL);
   return function_copy (function, 1);
-}
-
-MwLuaChunk *
-mw_lua_chunk_new_from_main (MwLuaProto *main, const MwLuaChunkFormat *format)
-{
-  MwLuaChunk *chunk;
-
-  g_return_val_if_fail (main != NULL, NULL);
-  g_return_val_if_fail (format != NULL, NULL);
-  chunk = g_new0 (MwLuaChunk, 1);
-  g_atomic_ref_count_init (&chunk->ref);
-  chunk->format = *format;
-  chunk->main = main;
-  return chunk;
 }

@@ -192,22 +192,14 @@ guint8 *mw_lua_proto_pack_lineinfo (const MwLuaProto *function, gsize *length);
 /* The number of functions in a tree: `function` and every function nested in it. */
 guint mw_lua_function_count (const MwLuaProto *function);
 
-/* For other formats over the same prototypes (the LFS image). Functions are allocated with
- * GLib (g_new0 for the struct and every array, each string's data g_malloc'd). */
+/* For other formats over the same prototypes (the LFS image). */
 
-/* `function`'s line info packed as the firmware stores it, with its NUL; NULL and *len 0
- * without line info. Free with g_free. */
-guint8 *mw_lua_function_pack_lineinfo (const MwLuaProto *function, gsize *len);
-/* Replaces `function`'s line info (one line per instruction, n_code of them) with the
- * unpacked `packed` (as stored by the firmware, its NUL included in len). */
-gboolean mw_lua_function_unpack_lineinfo (MwLuaProto *function, const guint8 *packed, gsize len,
-                                          GError **error);
-/* Frees a function tree built as above. */
-void mw_lua_function_free (MwLuaProto *function);
+/* Replaces `function`'s line info (one line per instruction, n_code of them) and its groups
+ * with those of `packed`, line info as the firmware stores it (its NUL included in len). */
+gboolean mw_lua_proto_unpack_lineinfo (MwLuaProto *function, const guint8 *packed, gsize len,
+                                       GError **error);
 /* A deep copy of a function tree. */
-MwLuaProto *mw_lua_function_copy (const MwLuaProto *function);
-/* A chunk over `main` (taken: freed with the chunk) read as if in `format`. */
-MwLuaChunk *mw_lua_chunk_new_from_main (MwLuaProto *main, const MwLuaChunkFormat *format);
+MwLuaProto *mw_lua_proto_copy (const MwLuaProto *function);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwLuaChunk, mw_lua_chunk_unref)
 

@@ -15,8 +15,6 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "mw-lua-tree.h"
-
 G_DEFINE_QUARK (mw - lua - lfs - error - quark, mw_lua_lfs_error)
 
 #define HEADER_WORDS 8
@@ -395,7 +393,7 @@ layout_string_offset (Layout *l, const char *data, gsize len)
 static guint8 *
 packed_lines (const MwLuaProto *f, gsize *len)
 {
-  guint8 *packed = mw_lua_function_pack_lineinfo (f, len);
+  guint8 *packed = mw_lua_proto_pack_lineinfo (f, len);
 
   if (packed != NULL)
     *len -= 1;
@@ -655,7 +653,7 @@ static void
 index_function_free (MwLuaProto *f)
 {
   f->n_protos = 0;
-  mw_lua_function_free (f);
+  mw_lua_proto_free (f);
 }
 
 static gboolean
@@ -931,7 +929,7 @@ image_function (Image *im, guint at, const MwLuaString *parent_source, MwLuaProt
 
       if (end == NULL)
         return image_fail (im, "line info without its NUL", lines);
-      if (!mw_lua_function_unpack_lineinfo (f, bytes, end - bytes + 1, &local_error))
+      if (!mw_lua_proto_unpack_lineinfo (f, bytes, end - bytes + 1, &local_error))
         return image_fail (im, "malformed line info", lines);
     }
   f->locvars = g_new0 (MwLuaLocVar, f->n_locvars);
@@ -1159,29 +1157,6 @@ mw_lua_lfs_image_new (const MwLuaLfsModule *modules, guint n_modules, MwLuaNumbe
   return image_read (bytes, error);
 }
 
-/* What the host's liblua5.1 accepts but the firmware's parser refuses (more than 50 locals in
- * a function), found by the front end: luac.cross refuses it too. */
-static gboolean
-check_firmware_limits (const char *filename, const char *source, gsize len, GError **error)
-{
-  g_autofree char *chunkname = g_strconcat ("@", filename, NULL);
-  g_autoptr (MwLuaTree) tree =
-    mw_lua_tree_parse (chunkname, source, (gssize) len, MW_LUA_PARSE_SKIP_SHEBANG);
-  GPtrArray *diagnostics = mw_lua_tree_get_diagnostics (tree);
-
-  for (guint i = 0; i < diagnostics->len; i++)
-    {
-      const MwLuaDiagnostic *d = g_ptr_array_index (diagnostics, i);
-      if (d->severity == MW_LUA_SEVERITY_ERROR)
-        {
-          g_set_error (error, MW_LUA_LFS_ERROR, MW_LUA_LFS_ERROR_COMPILE, "%s:%u: %s", filename,
-                       d->line, d->message);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 MwLuaLfsImage *
 mw_lua_lfs_image_new_from_sources (const char *const *filenames, GBytes *const *sources,
                                    guint n_files, MwLuaNumberType target, gint64 timestamp,
@@ -1209,8 +1184,6 @@ mw_lua_lfs_image_new_from_sources (const char *const *filenames, GBytes *const *
           return NULL;
         }
       g_ptr_array_add (chunks, chunk);
-      if (!check_firmware_limits (filenames[i], data, len, error))
-        return NULL;
       modules[i].filename = filenames[i];
       modules[i].main = mw_lua_chunk_get_main (chunk);
     }
@@ -1251,7 +1224,7 @@ mw_lua_lfs_image_unref (MwLuaLfsImage *image)
   g_bytes_unref (image->bytes);
   g_strfreev (image->modules);
   if (image->index != NULL)
-    mw_lua_function_free (image->index);
+    mw_lua_proto_free (image->index);
   g_free (image);
 }
 
@@ -1348,8 +1321,7 @@ mw_lua_lfs_image_get_strings_size (MwLuaLfsImage *image)
 static MwLuaChunk *
 chunk_for (const MwLuaProto *f, MwLuaNumberType target)
 {
-  return mw_lua_chunk_new_from_main (mw_lua_function_copy (f),
-                                     mw_lua_compiler_target_format (target));
+  return mw_lua_chunk_new_take (mw_lua_compiler_target_format (target), mw_lua_proto_copy (f));
 }
 
 MwLuaChunk *
