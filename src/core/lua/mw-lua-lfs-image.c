@@ -1338,3 +1338,91 @@ mw_lua_lfs_image_get_index_chunk (MwLuaLfsImage *image)
   g_return_val_if_fail (image != NULL, NULL);
   return chunk_for (image->index, image->target);
 }
+
+/* lflash.c's first pass: the header is checked once the first 2 KB block (or the whole
+ * image, if shorter) is inflated; the CRC at the end. */
+#define FIRST_BLOCK 2048
+
+char *
+mw_lua_lfs_image_check_reload (const guint8 *data, gsize len, MwLuaNumberType target,
+                               gsize region_size, MwLuaLfsImage **image)
+{
+  guint32 expected = target == MW_LUA_TARGET_INTEGER ? MW_LUA_LFS_SIG_INTEGER
+                                                     : MW_LUA_LFS_SIG_FLOAT;
+  z_stream z = { 0 };
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  MwLuaLfsImage *read;
+  guint32 isize;
+  gsize first;
+  int status;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  if (image != NULL)
+    *image = NULL;
+  /* 200 bytes: "the size of an empty luac output" */
+  if (len <= 200)
+    return g_strdup ("read error on LFS image file");
+  /* the inflated length, from the gzip trailer */
+  isize = (guint32) data[len - 4] | (guint32) data[len - 3] << 8 | (guint32) data[len - 2] << 16
+          | (guint32) data[len - 1] << 24;
+  if (inflateInit2 (&z, 15 + 16) != Z_OK)
+    g_error ("zlib: inflateInit2 failed");
+  z.next_in = (Bytef *) data;
+  z.avail_in = (uInt) len;
+  do
+    {
+      gsize at = out->len;
+
+      if (at >= MAX_INFLATED)
+        {
+          status = Z_BUF_ERROR;
+          break;
+        }
+      g_byte_array_set_size (out, at + 16384);
+      z.next_out = out->data + at;
+      z.avail_out = 16384;
+      status = inflate (&z, Z_NO_FLUSH);
+      g_byte_array_set_size (out, at + 16384 - z.avail_out);
+    }
+  while (status == Z_OK);
+  inflateEnd (&z);
+
+  first = MIN ((gsize) FIRST_BLOCK, (gsize) isize);
+  if (first >= 8 && out->len >= first)
+    {
+      guint32 sig, size, flags_len;
+
+      memcpy (&sig, out->data, 4);
+      memcpy (&size, out->data + 4, 4);
+      flags_len = (isize - size) / 4;
+      if ((sig & SIG_FORMAT_MASK) != SIG_FORMAT_VERSION)
+        return g_strdup ("Incorrect LFS header version");
+      if ((sig & 0x04) != (expected & 0x04))
+        return g_strdup ("Incorrect LFS build type");
+      if ((sig & ~SIG_ABSOLUTE) != expected)
+        return g_strdup ("incorrect LFS header signature");
+      if (size > region_size)
+        return g_strdup ("LFS Image too big for configured LFS region");
+      if ((size & 3) || size < 4 || flags_len != 1 + (size / 4 - 1) / 32)
+        return g_strdup ("LFS length mismatch");
+    }
+  if (status != Z_STREAM_END)
+    {
+      if (z.msg != NULL && strcmp (z.msg, "incorrect data check") == 0)
+        return g_strdup ("checksum error on LFS image file");
+      return g_strdup ("read error on LFS image file");
+    }
+  if (out->len < first || first < 8)
+    return g_strdup ("read error on LFS image file");
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  read = image_read (bytes, &error);
+  if (read == NULL)
+    return g_strdup_printf ("not a loadable LFS image: %s", error->message);
+  if (image != NULL)
+    *image = read;
+  else
+    mw_lua_lfs_image_unref (read);
+  return NULL;
+}

@@ -92,6 +92,15 @@ MwLuaChunk *mw_lua_lfs_image_get_module_chunk (MwLuaLfsImage *image, guint i);
  * functions nested in it, as a chunk. */
 MwLuaChunk *mw_lua_lfs_image_get_index_chunk (MwLuaLfsImage *image);
 
+/* What node.LFS.reload() checks of an image file before it writes the flash
+ * (app/lua/lflash.c loadLFS, procFirstPass), on a `target` firmware with an LFS region of
+ * `region_size` bytes: NULL when it would load it (then *image, if asked, is the image), else
+ * the firmware's own message ("Incorrect LFS build type", "LFS Image too big for configured
+ * LFS region", "checksum error on LFS image file"...). An image that passes those checks but
+ * that the firmware would load as garbage is refused too, with this reader's message. */
+char *mw_lua_lfs_image_check_reload (const guint8 *data, gsize len, MwLuaNumberType target,
+                                     gsize region_size, MwLuaLfsImage **image);
+
 /* The module name luac.cross gives a file: its base name, leading dots skipped, up to the
  * next dot; the whole name when that is empty. */
 char *mw_lua_lfs_module_name (const char *filename);

@@ -72,6 +72,8 @@ typedef struct
   glong egc_limit;
   gboolean debt; /* a block was granted on credit: collect, then check, at the next safe point */
   gpointer pending; /* the last new block, whose header Lua has not written yet */
+  gboolean in_flash; /* new blocks are the Lua Flash Store's: in mapped flash, charged nothing
+                      * (docs/firmware.md section 9) until resized */
   void (*on_debt) (gpointer data); /* asks the VM for a safe point soon */
   gpointer on_debt_data;
 } MwSimHeap;
