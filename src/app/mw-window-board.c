@@ -8,6 +8,7 @@
 
 #include "mw-window-private.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "mw-lua-pipeline.h"
@@ -419,6 +420,7 @@ typedef struct
   char *name; /* the name on the board */
   char *remove_after; /* the .lua to remove once its .lc is there, or NULL */
   gsize size;
+  gboolean unsaved; /* the editor's text had changes not saved to its file */
 } UploadData;
 
 static void
@@ -488,8 +490,11 @@ upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
     {
       g_autofree char *msg = g_strdup_printf ("Uploaded %s: %" G_GSIZE_FORMAT " bytes, verified "
-                                              "on the board, in %.1f s",
-                                              data->name, stats.bytes, stats.seconds);
+                                              "on the board, in %.1f s%s",
+                                              data->name, stats.bytes, stats.seconds,
+                                              data->unsaved ? " (the editor's text, with changes "
+                                                              "not saved to the file)"
+                                                            : "");
       finish_operation (self);
       mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
       mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_UPLOAD,
@@ -506,7 +511,8 @@ upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-upload_bytes (MwWindow *self, const char *name, GBytes *bytes, const char *remove_after)
+upload_bytes (MwWindow *self, const char *name, GBytes *bytes, const char *remove_after,
+              gboolean unsaved)
 {
   UploadData *data = g_new0 (UploadData, 1);
   g_autofree char *label = g_strdup_printf ("Uploading %s", name);
@@ -515,6 +521,7 @@ upload_bytes (MwWindow *self, const char *name, GBytes *bytes, const char *remov
   data->name = g_strdup (name);
   data->remove_after = g_strdup (remove_after);
   data->size = g_bytes_get_size (bytes);
+  data->unsaved = unsaved;
   mw_device_upload_async (mw_connection_get_device (self->connection), name, bytes,
                           MW_UPLOAD_FLAGS_NONE, 0, upload_progress_cb, data,
                           start_operation (self, label), upload_done_cb, data);
@@ -573,12 +580,23 @@ upload_editor (MwWindow *self, gboolean compile)
   const MwBoardInfo *info = mw_connection_get_board_info (self->connection);
   MwLuaPipelineOptions steps;
   MwPipeline pipeline;
+  MwDocument *document;
 
   if (name == NULL || self->op_cancellable != NULL)
     return;
+  document = mw_editor_get_document (editor);
+  if (mw_document_get_changed_on_disk (document))
+    {
+      g_autofree char *msg =
+        g_strdup_printf ("Not uploaded: %s changed on disk since it was opened here. Reload it, "
+                         "or keep the editor's text, first.",
+                         name);
+      mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
+      return;
+    }
   folder = project_folder (self, editor);
   mw_pipeline_load (&pipeline, self->settings, folder);
-  text = mw_document_dup_text (mw_editor_get_document (editor));
+  text = mw_document_dup_text (document);
   source = g_bytes_new (text, strlen (text));
   lint_options = _mw_window_new_lint_options (self);
 
@@ -603,8 +621,8 @@ upload_editor (MwWindow *self, gboolean compile)
       return;
     }
   upload_bytes (self, target, bytes,
-                steps.compile && pipeline.remove_source && strcmp (target, name) != 0 ? name
-                                                                                      : NULL);
+                steps.compile && pipeline.remove_source && strcmp (target, name) != 0 ? name : NULL,
+                gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (document)));
 }
 
 static void
@@ -716,8 +734,11 @@ action_send_selection (GSimpleAction *action, GVariant *param, gpointer user_dat
   MwEditor *editor = mw_window_get_current_editor (self);
   g_autofree char *text = editor != NULL ? mw_editor_dup_selection_or_line (editor) : NULL;
 
-  if (text != NULL)
-    mw_console_send (self->console, text);
+  if (text == NULL)
+    return;
+  /* What the lines print is in the console: show it. */
+  gtk_stack_set_visible_child_name (self->bottom_stack, "console");
+  mw_console_send (self->console, text);
 }
 
 /* File browser */
@@ -838,45 +859,103 @@ typedef struct
   MwWindow *self;
   char *name;
   char *folder; /* download: where to; NULL: open in an editor */
+  GBytes *bytes;
 } ReadData;
+
+static void
+read_data_free (ReadData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->name);
+  g_free (data->folder);
+  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_free (data);
+}
+
+static void
+save_download (ReadData *data, const char *folder, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_mkdir_with_parents (folder, 0755) != 0
+      || !g_file_set_contents (path, g_bytes_get_data (data->bytes, NULL),
+                               g_bytes_get_size (data->bytes), &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s: %s", folder,
+                     g_strerror (errno));
+      show_error (data->self, "Could not save the download", error);
+    }
+  else if (data->folder == NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      mw_window_open_file (data->self, file);
+    }
+  else
+    {
+      g_autofree char *msg = g_strdup_printf ("Downloaded %s to %s", data->name, path);
+      mw_window_show_message (data->self, GTK_MESSAGE_INFO, msg);
+    }
+}
+
+static void
+overwrite_response_cb (GtkDialog *dialog, gint response, ReadData *data)
+{
+  g_autofree char *path = g_build_filename (data->folder, data->name, NULL);
+
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    save_download (data, data->folder, path);
+  else
+    {
+      g_autofree char *msg = g_strdup_printf ("Not downloaded: %s is as it was.", path);
+      mw_window_show_message (data->self, GTK_MESSAGE_INFO, msg);
+    }
+  read_data_free (data);
+}
 
 static void
 read_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   ReadData *data = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = mw_device_read_file_finish (MW_DEVICE (object), result, &error);
   g_autofree char *folder = NULL;
   g_autofree char *path = NULL;
 
-  if (bytes == NULL)
-    show_error (data->self, "Could not download", error);
-  else
+  data->bytes = mw_device_read_file_finish (MW_DEVICE (object), result, &error);
+  if (data->bytes == NULL)
     {
-      /* Opened files live in the cache, so Save writes a real file. */
-      folder = data->folder != NULL
-                 ? g_strdup (data->folder)
-                 : g_build_filename (g_get_user_cache_dir (), "moonwire", "board", NULL);
-      path = g_build_filename (folder, data->name, NULL);
-      if (g_mkdir_with_parents (folder, 0755) != 0
-          || !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                   &error))
-        show_error (data->self, "Could not save the download", error);
-      else if (data->folder == NULL)
-        {
-          g_autoptr (GFile) file = g_file_new_for_path (path);
-          mw_window_open_file (data->self, file);
-        }
-      else
-        {
-          g_autofree char *msg = g_strdup_printf ("Downloaded %s to %s", data->name, path);
-          mw_window_show_message (data->self, GTK_MESSAGE_INFO, msg);
-        }
+      show_error (data->self, "Could not download", error);
+      read_data_free (data);
+      return;
     }
-  g_object_unref (data->self);
-  g_free (data->name);
-  g_free (data->folder);
-  g_free (data);
+  /* Opened files live in the cache, so Save writes a real file (its tab says it is the
+   * board's copy: mw-window.c). */
+  folder = data->folder != NULL
+             ? g_strdup (data->folder)
+             : g_build_filename (g_get_user_cache_dir (), "moonwire", "board", NULL);
+  path = g_build_filename (folder, data->name, NULL);
+  if (data->folder != NULL && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      /* Never overwrite the user's file without asking. */
+      GtkWidget *dialog = gtk_message_dialog_new (
+        GTK_WINDOW (data->self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+        GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "Replace “%s” in %s?", data->name, data->folder);
+      GtkWidget *replace;
+
+      gtk_message_dialog_format_secondary_text (
+        GTK_MESSAGE_DIALOG (dialog), "A file with that name is there; the board's copy would "
+                                     "replace it.");
+      gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
+      replace = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Replace", GTK_RESPONSE_ACCEPT);
+      gtk_style_context_add_class (gtk_widget_get_style_context (replace), "destructive-action");
+      gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+      g_signal_connect (dialog, "response", G_CALLBACK (overwrite_response_cb), data);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  save_download (data, folder, path);
+  read_data_free (data);
 }
 
 static void
@@ -942,7 +1021,7 @@ upload_next_dropped (MwWindow *self)
     }
   {
     g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-    upload_bytes (self, name, bytes, NULL);
+    upload_bytes (self, name, bytes, NULL, FALSE);
   }
 }
 
