@@ -1,8 +1,8 @@
-/* mw-window-board.c: the part of MwWindow that talks to the board through MwConnection and
- * MwDevice: the port chooser, connect and disconnect, reset, run, the upload pipeline and
- * uploads (also of files dropped on the file browser), cancel, the file browser's operations,
- * and the console and heap samples coming back. Results and errors always end in the info bar
- * or the console, never silently.
+/* mw-window-board.c: the part of MwWindow that talks to the board through MwBoard (core): the port
+ * chooser, connect and disconnect, reset, run, the upload pipeline and uploads (also of files
+ * dropped on the file browser), cancel, the file browser's operations, and the console and heap
+ * samples coming back. Results and errors always end in the info bar or the console, never
+ * silently.
  */
 #include "mw-config.h"
 
@@ -17,11 +17,12 @@
 
 #define RUN_TIMEOUT_MS 0 /* a program may run for as long as it likes */
 #define LINE_TIMEOUT_MS 10000
+#define CONNECT_TIMEOUT_MS 5000
 
 static gboolean
 is_connected (MwWindow *self)
 {
-  return self->connection != NULL && mw_connection_is_connected (self->connection);
+  return self->board != NULL && mw_board_is_connected (self->board);
 }
 
 static void
@@ -53,6 +54,8 @@ _mw_window_update_device_actions (MwWindow *self)
   gtk_stack_set_visible_child_name (self->connect_stack, connected ? "disconnect" : "connect");
   gtk_widget_set_sensitive (GTK_WIDGET (self->port_combo), !connected && !self->connecting);
   mw_file_browser_set_connected (self->file_browser, connected);
+  mw_memory_view_set_device (self->memory_view,
+                             connected ? mw_board_get_device (self->board) : NULL);
 }
 
 #define MAX_RECENT_PORTS 8
@@ -73,7 +76,7 @@ _mw_window_fill_ports (MwWindow *self, const char *wanted)
   const char *board = NULL;
 
   gtk_combo_box_text_remove_all (self->port_combo);
-  gtk_combo_box_text_append (self->port_combo, MW_WINDOW_PORT_SIMULATED, "Simulated NodeMCU");
+  gtk_combo_box_text_append (self->port_combo, MW_BOARD_SIMULATED_PORT, MW_BOARD_SIMULATED_LABEL);
   for (guint i = 0; ports != NULL && i < ports->len; i++)
     {
       const MwSerialPortInfo *info = g_ptr_array_index (ports, i);
@@ -90,7 +93,7 @@ _mw_window_fill_ports (MwWindow *self, const char *wanted)
     }
   for (guint i = 0; recent[i] != NULL; i++)
     if (!g_hash_table_contains (listed, recent[i])
-        && g_strcmp0 (recent[i], MW_WINDOW_PORT_SIMULATED) != 0)
+        && g_strcmp0 (recent[i], MW_BOARD_SIMULATED_PORT) != 0)
       gtk_combo_box_text_append (self->port_combo, recent[i], recent[i]);
   if (wanted == NULL)
     wanted = current;
@@ -101,7 +104,7 @@ _mw_window_fill_ports (MwWindow *self, const char *wanted)
         gtk_entry_set_text (entry, wanted);
     }
   else if (board == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), board))
-    gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), MW_WINDOW_PORT_SIMULATED);
+    gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), MW_BOARD_SIMULATED_PORT);
 }
 
 /* The port to connect to: the chosen item's id, else what was typed (NULL: nothing). */
@@ -118,8 +121,8 @@ _mw_window_dup_port (MwWindow *self)
   if (*typed == '\0')
     return NULL;
   /* The label of the simulated board typed back in means it. */
-  if (g_strcmp0 (typed, "Simulated NodeMCU") == 0)
-    return g_strdup (MW_WINDOW_PORT_SIMULATED);
+  if (g_strcmp0 (typed, MW_BOARD_SIMULATED_LABEL) == 0)
+    return g_strdup (MW_BOARD_SIMULATED_PORT);
   return g_steal_pointer (&typed);
 }
 
@@ -131,7 +134,7 @@ remember_port (MwWindow *self, const char *port)
   g_auto (GStrv) updated = NULL;
   guint n = 1;
 
-  if (g_strcmp0 (port, MW_WINDOW_PORT_SIMULATED) == 0)
+  if (g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0)
     return;
   g_strv_builder_add (builder, port);
   for (guint i = 0; recent[i] != NULL && n < MAX_RECENT_PORTS; i++)
@@ -163,7 +166,7 @@ show_error (MwWindow *self, const char *what, const GError *error)
 }
 
 static void
-connection_console_cb (MwWindow *self, GBytes *data)
+board_console_cb (MwWindow *self, GBytes *data)
 {
   gsize len;
   const char *bytes = g_bytes_get_data (data, &len);
@@ -173,24 +176,22 @@ connection_console_cb (MwWindow *self, GBytes *data)
 }
 
 static void
-connection_reset_cb (MwWindow *self)
+board_reset_cb (MwWindow *self)
 {
   /* The boot seen while connecting is not news. */
   if (!is_connected (self))
     return;
-  mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_RESET, "reset");
   mw_console_note_restart (self->console, "[the board restarted]");
 }
 
 static void
-connection_heap_sample_cb (MwWindow *self, gint64 time_us, guint heap)
+board_heap_sample_cb (MwWindow *self, gint64 time_us, guint heap)
 {
-  mw_heap_graph_add_sample (self->heap_graph, time_us, heap);
   mw_board_panel_set_heap (self->board_panel, heap);
 }
 
 static void
-connection_disconnected_cb (MwWindow *self, const char *reason)
+board_disconnected_cb (MwWindow *self, const char *reason)
 {
   mw_board_panel_clear (self->board_panel);
   _mw_window_update_device_actions (self);
@@ -204,7 +205,7 @@ heap_interval_changed_cb (MwWindow *self)
   guint interval = 2;
 
   g_object_get (self->heap_graph, "interval", &interval, NULL);
-  mw_connection_set_heap_interval (self->connection, interval);
+  mw_board_set_heap_interval (self->board, interval * 1000);
 }
 
 static void refresh_files (MwWindow *self);
@@ -220,15 +221,15 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autofree char *msg = NULL;
 
   self->connecting = FALSE;
-  if (self->connection == NULL)
+  if (self->board == NULL)
     return;
-  if (!mw_connection_connect_finish (MW_CONNECTION (object), result, &error))
+  if (!mw_board_connect_finish (MW_BOARD (object), result, &error))
     {
       _mw_window_update_device_actions (self);
       show_error (self, "Could not connect", error);
       return;
     }
-  info = mw_connection_get_board_info (self->connection);
+  info = mw_board_get_info (self->board);
   modules = info->modules != NULL ? g_strjoinv (", ", info->modules) : NULL;
   firmware = g_strdup_printf ("NodeMCU %s", info->version != NULL ? info->version : "?");
   mw_board_panel_set_info (self->board_panel, firmware,
@@ -237,8 +238,8 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (info->heap >= 0)
     mw_board_panel_set_heap (self->board_panel, info->heap);
   {
-    const char *port = mw_connection_get_port (self->connection);
-    gboolean simulated = g_strcmp0 (port, MW_CONNECTION_SIMULATED) == 0;
+    const char *port = mw_board_get_port (self->board);
+    gboolean simulated = g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0;
 
     if (!simulated)
       remember_port (self, port);
@@ -269,11 +270,9 @@ action_connect (GSimpleAction *action, GVariant *param, gpointer user_data)
     }
   self->connecting = TRUE;
   _mw_window_update_device_actions (self);
-  mw_connection_connect_async (
-    self->connection,
-    g_strcmp0 (port, MW_WINDOW_PORT_SIMULATED) == 0 ? MW_CONNECTION_SIMULATED : port,
-    baud != NULL ? (guint) g_ascii_strtoull (baud, NULL, 10) : 115200, NULL, connect_done_cb,
-    g_object_ref (self));
+  mw_board_connect_async (
+    self->board, port, baud != NULL ? (guint) g_ascii_strtoull (baud, NULL, 10) : 115200,
+    CONNECT_TIMEOUT_MS, MW_BOARD_CONNECT_PROBE, NULL, connect_done_cb, g_object_ref (self));
 }
 
 static void
@@ -282,16 +281,16 @@ action_disconnect (GSimpleAction *action, GVariant *param, gpointer user_data)
   MwWindow *self = user_data;
 
   g_cancellable_cancel (self->op_cancellable);
-  mw_connection_disconnect (self->connection);
+  mw_board_disconnect (self->board);
   _mw_window_update_device_actions (self);
 }
 
 static void
-exec_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+reset_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (MwWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) out = mw_device_exec_finish (MW_DEVICE (object), result, &error);
+  g_autoptr (MwBoardInfo) info = mw_board_reset_finish (MW_BOARD (object), result, NULL, &error);
 
   if (error != NULL && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -302,15 +301,12 @@ static void
 action_reset (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
-  g_autoptr (GError) error = NULL;
-  MwRepl *repl = mw_connection_get_repl (self->connection);
 
-  if (repl == NULL)
+  if (!is_connected (self))
     return;
-  /* RTS pulses EN on a real board; a pty (the simulator) has no lines: ask the firmware. */
-  if (!mw_repl_hardware_reset (repl, &error))
-    mw_device_exec_async (mw_connection_get_device (self->connection), "node.restart()", 2000, NULL,
-                          NULL, NULL, exec_done_cb, g_object_ref (self));
+  /* RTS pulses EN on a real board; a pty (the simulator) has no lines: the board asks the
+   * firmware (mw-board.h). */
+  mw_board_reset_async (self->board, FALSE, NULL, reset_done_cb, g_object_ref (self));
 }
 
 static void
@@ -349,7 +345,7 @@ run_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (MwWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) out = mw_device_exec_finish (MW_DEVICE (object), result, &error);
+  g_autoptr (GBytes) out = mw_board_exec_finish (MW_BOARD (object), result, &error);
 
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
@@ -364,12 +360,10 @@ run_on_board (MwWindow *self, const char *name)
   g_autofree char *label = g_strdup_printf ("Running %s", name);
   g_autofree char *echo = g_strdup_printf ("dofile(\"%s\")", name);
 
-  mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_RUN, name);
   mw_console_echo_input (self->console, echo);
   gtk_stack_set_visible_child_name (self->bottom_stack, "console");
-  mw_device_run_async (mw_connection_get_device (self->connection), name, RUN_TIMEOUT_MS,
-                       output_to_console, self, start_operation (self, label), run_done_cb,
-                       g_object_ref (self));
+  mw_board_run_async (self->board, name, RUN_TIMEOUT_MS, output_to_console, self,
+                      start_operation (self, label), run_done_cb, g_object_ref (self));
 }
 
 /* The board-side name of an editor's file: its base name, or NULL (with a message) when the
@@ -417,9 +411,7 @@ action_run (GSimpleAction *action, GVariant *param, gpointer user_data)
 typedef struct
 {
   MwWindow *self;
-  char *name; /* the name on the board */
-  char *remove_after; /* the .lua to remove once its .lc is there, or NULL */
-  gsize size;
+  char *name; /* the local file's name */
   gboolean unsaved; /* the editor's text had changes not saved to its file */
 } UploadData;
 
@@ -428,7 +420,6 @@ upload_data_free (UploadData *data)
 {
   g_object_unref (data->self);
   g_free (data->name);
-  g_free (data->remove_after);
   g_free (data);
 }
 
@@ -449,34 +440,25 @@ upload_progress_cb (gsize done, gsize total, gpointer user_data)
 static void upload_next_dropped (MwWindow *self);
 
 static void
-remove_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (MwWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!mw_device_op_finish (MW_DEVICE (object), result, &error))
-    show_error (self, "Could not remove the source after compiling", error);
-  refresh_files (self);
-}
-
-static void
 upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   UploadData *data = user_data;
   MwWindow *self = data->self;
   g_autoptr (GError) error = NULL;
-  MwUploadStats stats = { 0 };
+  MwBoardUploadResult done = { 0 };
 
-  if (!mw_device_upload_finish (MW_DEVICE (object), result, &stats, &error))
+  if (!mw_board_upload_finish (MW_BOARD (object), result, &done, &error))
     {
       if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
         {
           finish_operation (self);
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          if (done.board_name == NULL)
+            show_error (self, "Not uploaded", error); /* the pipeline refused it */
+          else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             {
               g_autofree char *msg = g_strdup_printf ("Upload of %s cancelled: the file on the "
                                                       "board is as it was.",
-                                                      data->name);
+                                                      done.board_name);
               mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
             }
           else
@@ -484,6 +466,7 @@ upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
           g_ptr_array_set_size (self->upload_queue, 0);
           refresh_files (self);
         }
+      mw_board_upload_result_clear (&done);
       upload_data_free (data);
       return;
     }
@@ -491,40 +474,34 @@ upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *msg = g_strdup_printf ("Uploaded %s: %" G_GSIZE_FORMAT " bytes, verified "
                                               "on the board, in %.1f s%s",
-                                              data->name, stats.bytes, stats.seconds,
+                                              done.board_name, done.stats.bytes,
+                                              done.stats.seconds,
                                               data->unsaved ? " (the editor's text, with changes "
                                                               "not saved to the file)"
                                                             : "");
       finish_operation (self);
       mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
-      mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_UPLOAD,
-                                data->name);
-      if (data->remove_after != NULL
-          && mw_file_browser_lookup (self->file_browser, data->remove_after) >= 0)
-        mw_device_remove_async (MW_DEVICE (object), data->remove_after, NULL, remove_done_cb,
-                                g_object_ref (self));
-      else
-        refresh_files (self);
+      refresh_files (self);
       upload_next_dropped (self);
     }
+  mw_board_upload_result_clear (&done);
   upload_data_free (data);
 }
 
+/* Through the board's upload: the pipeline (on a worker thread), the transfer, the source's
+ * removal after compiling. */
 static void
-upload_bytes (MwWindow *self, const char *name, GBytes *bytes, const char *remove_after,
-              gboolean unsaved)
+upload_source (MwWindow *self, const char *name, GBytes *source,
+               const MwBoardUploadOptions *options, gboolean unsaved)
 {
   UploadData *data = g_new0 (UploadData, 1);
   g_autofree char *label = g_strdup_printf ("Uploading %s", name);
 
   data->self = g_object_ref (self);
   data->name = g_strdup (name);
-  data->remove_after = g_strdup (remove_after);
-  data->size = g_bytes_get_size (bytes);
   data->unsaved = unsaved;
-  mw_device_upload_async (mw_connection_get_device (self->connection), name, bytes,
-                          MW_UPLOAD_FLAGS_NONE, 0, upload_progress_cb, data,
-                          start_operation (self, label), upload_done_cb, data);
+  mw_board_upload_async (self->board, name, source, options, upload_progress_cb, data,
+                         start_operation (self, label), upload_done_cb, data);
 }
 
 /* The project folder of an editor's file: the folder last checked (Problems) when the file is
@@ -570,15 +547,11 @@ upload_editor (MwWindow *self, gboolean compile)
   MwEditor *editor = mw_window_get_current_editor (self);
   g_autofree char *name = editor != NULL ? board_name (self, editor) : NULL;
   g_autofree char *text = NULL;
-  g_autofree char *target = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *forced = NULL;
   g_autoptr (GBytes) source = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GError) error = NULL;
   g_autoptr (MwLuaLintOptions) lint_options = NULL;
-  const MwBoardInfo *info = mw_connection_get_board_info (self->connection);
-  MwLuaPipelineOptions steps;
+  MwBoardUploadOptions options = { 0 };
   MwPipeline pipeline;
   MwDocument *document;
 
@@ -600,7 +573,7 @@ upload_editor (MwWindow *self, gboolean compile)
   source = g_bytes_new (text, strlen (text));
   lint_options = _mw_window_new_lint_options (self);
 
-  steps = (MwLuaPipelineOptions){
+  options.pipeline = (MwLuaPipelineOptions){
     .lint = pipeline.lint,
     .minify = pipeline.minify,
     .compile = compile || pipeline.compile,
@@ -609,20 +582,11 @@ upload_editor (MwWindow *self, gboolean compile)
     .lint_options = lint_options,
   };
   forced = g_settings_get_string (self->settings, "number-type");
-  if (g_strcmp0 (forced, "detect") == 0 && info != NULL)
-    steps.number_type = info->number_type == MW_NUMBER_TYPE_INTEGER ? MW_LUA_TARGET_INTEGER
-                                                                    : MW_LUA_TARGET_FLOAT;
-
+  options.detect_number_type = g_strcmp0 (forced, "detect") == 0;
+  options.remove_source = options.pipeline.compile && pipeline.remove_source;
   /* the same steps as `moonwire-cli put --lint --minify --compile --strip` */
-  bytes = mw_lua_pipeline_prepare (name, source, &steps, &target, &error);
-  if (bytes == NULL)
-    {
-      show_error (self, "Not uploaded", error);
-      return;
-    }
-  upload_bytes (self, target, bytes,
-                steps.compile && pipeline.remove_source && strcmp (target, name) != 0 ? name : NULL,
-                gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (document)));
+  upload_source (self, name, source, &options,
+                 gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (document)));
 }
 
 static void
@@ -647,7 +611,7 @@ action_cancel (GSimpleAction *action, GVariant *param, gpointer user_data)
 
 /* Lines typed in the console wait in self->console_lines until the board has answered the one
  * before: each is echoed after the prompt that it is sent at, as a terminal shows it, and its
- * output comes through the connection's "console" signal (once). */
+ * output comes through the board's "console" signal (once). */
 typedef struct
 {
   char *text;
@@ -693,7 +657,7 @@ send_line_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (self->console == NULL || self->console_lines == NULL)
     return;
   line = g_queue_pop_head (self->console_lines);
-  /* A restart has its own note (connection_reset_cb). */
+  /* A restart has its own note (board_reset_cb). */
   if (error != NULL && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_INCOMPLETE)
       && !(g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET) && line != NULL
            && line->echoed))
@@ -710,7 +674,7 @@ send_line_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 console_send_cb (MwWindow *self, const char *text)
 {
-  MwRepl *repl = mw_connection_get_repl (self->connection);
+  MwRepl *repl = mw_board_get_repl (self->board);
   ConsoleLine *line;
 
   if (repl == NULL)
@@ -784,7 +748,7 @@ fsinfo_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 refresh_files (MwWindow *self)
 {
-  MwDevice *device = mw_connection_get_device (self->connection);
+  MwDevice *device = mw_board_get_device (self->board);
 
   if (device == NULL)
     return;
@@ -961,7 +925,7 @@ read_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 file_browser_action_cb (MwWindow *self, const char *verb, const char *name, const char *argument)
 {
-  MwDevice *device = mw_connection_get_device (self->connection);
+  MwDevice *device = mw_board_get_device (self->board);
 
   if (device == NULL)
     {
@@ -1021,7 +985,9 @@ upload_next_dropped (MwWindow *self)
     }
   {
     g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-    upload_bytes (self, name, bytes, NULL, FALSE);
+    MwBoardUploadOptions options = { 0 }; /* dropped files go as they are */
+
+    upload_source (self, name, bytes, &options, FALSE);
   }
 }
 
@@ -1050,24 +1016,25 @@ static const GActionEntry board_entries[] = {
   { "cancel", action_cancel },
 };
 
-/* From mw_window_init(): the board's actions, the connection and the signals of the views
+/* From mw_window_init(): the board's actions, the board session and the signals of the views
  * that ask the board for something. */
 void
 _mw_window_init_board (MwWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), board_entries, G_N_ELEMENTS (board_entries),
                                    self);
-  self->connection = mw_connection_new ();
+  self->board = mw_board_new ();
+  mw_heap_graph_set_log (self->heap_graph, mw_board_get_heap_log (self->board));
   self->upload_queue = g_ptr_array_new_with_free_func (g_free);
   self->console_lines = g_queue_new ();
-  g_signal_connect_object (self->connection, "console", G_CALLBACK (connection_console_cb), self,
+  g_signal_connect_object (self->board, "console", G_CALLBACK (board_console_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "reset", G_CALLBACK (connection_reset_cb), self,
+  g_signal_connect_object (self->board, "reset", G_CALLBACK (board_reset_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "heap-sample", G_CALLBACK (connection_heap_sample_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "disconnected",
-                           G_CALLBACK (connection_disconnected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->board, "heap-sample", G_CALLBACK (board_heap_sample_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->board, "disconnected", G_CALLBACK (board_disconnected_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->heap_graph, "notify::interval",
                            G_CALLBACK (heap_interval_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->port_combo, "notify::popup-shown", G_CALLBACK (port_popup_cb),

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "mw-memory-view.h"
 #include "mw-window.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,7 @@ struct _MwWindow
   GtkStack *bottom_stack;
   MwConsole *console;
   MwHeapGraph *heap_graph;
+  MwMemoryView *memory_view;
   MwProblemsView *problems_view;
   MwFileBrowser *file_browser;
   MwBoardPanel *board_panel;
@@ -43,7 +45,7 @@ struct _MwWindow
   guint untitled_count;
   gboolean closing;
 
-  MwConnection *connection;
+  MwBoard *board;
   gboolean connecting;
   GCancellable *op_cancellable; /* the running upload or run; win.cancel cancels it */
   GPtrArray *upload_queue; /* paths dropped on the file browser, still to upload */

@@ -679,6 +679,14 @@ console_open_location_cb (MwWindow *self, const char *name, guint line)
   mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
 }
 
+/* A marker on the heap graph at each snapshot, to line it up with the free heap. */
+static void
+memory_snapshot_taken_cb (MwWindow *self)
+{
+  mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_EVENT_SNAPSHOT,
+                            "snapshot");
+}
+
 static gboolean
 baud_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
 {
@@ -750,8 +758,8 @@ mw_window_setup (MwWindow *self)
   port = g_settings_get_string (self->settings, "default-port");
   default_port = *port != '\0' ? port : NULL;
   _mw_window_fill_ports (self, default_port);
-  mw_connection_set_heap_interval (self->connection,
-                                   g_settings_get_uint (self->settings, "heap-interval"));
+  mw_board_set_heap_interval (self->board,
+                              g_settings_get_uint (self->settings, "heap-interval") * 1000);
   _mw_window_update_device_actions (self);
 
   g_settings_bind_with_mapping (self->settings, "baud", self->baud_combo, "active-id",
@@ -779,12 +787,12 @@ mw_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->op_cancellable);
   g_clear_object (&self->op_cancellable);
-  if (self->connection != NULL)
+  if (self->board != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->connection, self);
-      mw_connection_disconnect (self->connection);
+      g_signal_handlers_disconnect_by_data (self->board, self);
+      mw_board_disconnect (self->board);
     }
-  g_clear_object (&self->connection);
+  g_clear_object (&self->board);
   g_clear_pointer (&self->upload_queue, g_ptr_array_unref);
   _mw_window_clear_console_lines (self);
   g_clear_pointer (&self->pending_jump, g_free);
@@ -807,6 +815,7 @@ mw_window_class_init (MwWindowClass *klass)
   g_type_ensure (MW_TYPE_PROBLEMS_VIEW);
   g_type_ensure (MW_TYPE_FILE_BROWSER);
   g_type_ensure (MW_TYPE_BOARD_PANEL);
+  g_type_ensure (MW_TYPE_MEMORY_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/moonwire/Moonwire/ui/mw-window.ui");
@@ -833,6 +842,7 @@ mw_window_class_init (MwWindowClass *klass)
   BIND (bottom_stack);
   BIND (console);
   BIND (heap_graph);
+  BIND (memory_view);
   BIND (problems_view);
   BIND (file_browser);
   BIND (board_panel);
@@ -852,6 +862,10 @@ mw_window_init (MwWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->problems_view, "activate-location",
                            G_CALLBACK (problems_activate_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->memory_view, "open-location",
+                           G_CALLBACK (console_open_location_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->memory_view, "snapshot-taken",
+                           G_CALLBACK (memory_snapshot_taken_cb), self, G_CONNECT_SWAPPED);
   update_actions (self);
 }
 
@@ -917,9 +931,9 @@ mw_window_get_progress (MwWindow *self)
   return gtk_progress_bar_get_fraction (self->progress_bar);
 }
 
-MwConnection *
-mw_window_get_connection (MwWindow *self)
+MwBoard *
+mw_window_get_board (MwWindow *self)
 {
   g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
-  return self->connection;
+  return self->board;
 }

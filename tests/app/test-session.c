@@ -32,7 +32,7 @@ static MwApplication *app;
 static gboolean
 connected (gpointer data)
 {
-  return mw_connection_is_connected (mw_window_get_connection (data));
+  return mw_board_is_connected (mw_window_get_board (data));
 }
 
 typedef struct
@@ -330,8 +330,7 @@ test_typed_port (void)
   gtk_entry_set_text (entry, mw_sim_get_path (sim));
   g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
   g_assert_true (mw_test_wait_until (connected, window, 20000));
-  g_assert_cmpstr (mw_connection_get_port (mw_window_get_connection (window)), ==,
-                   mw_sim_get_path (sim));
+  g_assert_cmpstr (mw_board_get_port (mw_window_get_board (window)), ==, mw_sim_get_path (sim));
   expected = g_strdup_printf ("Connected to %s: NodeMCU 3.0.0, float build", mw_sim_get_path (sim));
   g_assert_cmpstr (mw_window_get_message (window), ==, expected);
   recent = g_settings_get_strv (settings, "recent-ports");
@@ -344,7 +343,7 @@ test_typed_port (void)
   /* The next window offers it by name, and starts with the simulated board (no default). */
   window = mw_window_new (app);
   combo = mw_window_get_port_combo (window);
-  g_assert_cmpstr (gtk_combo_box_get_active_id (combo), ==, MW_WINDOW_PORT_SIMULATED);
+  g_assert_cmpstr (gtk_combo_box_get_active_id (combo), ==, MW_BOARD_SIMULATED_PORT);
   g_assert_true (gtk_combo_box_set_active_id (combo, mw_sim_get_path (sim)));
   gtk_widget_destroy (GTK_WIDGET (window));
 
