@@ -413,6 +413,7 @@ typedef struct
   MwWindow *self;
   char *name; /* the local file's name */
   gboolean unsaved; /* the editor's text had changes not saved to its file */
+  gboolean stripped; /* compiled without debug information */
 } UploadData;
 
 static void
@@ -472,13 +473,16 @@ upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
     {
-      g_autofree char *msg = g_strdup_printf ("Uploaded %s: %" G_GSIZE_FORMAT " bytes, verified "
-                                              "on the board, in %.1f s%s",
-                                              done.board_name, done.stats.bytes,
-                                              done.stats.seconds,
-                                              data->unsaved ? " (the editor's text, with changes "
-                                                              "not saved to the file)"
-                                                            : "");
+      g_autofree char *removed =
+        done.source_removed ? g_strdup_printf ("; removed %s from the board", data->name) : NULL;
+      g_autofree char *msg = g_strdup_printf (
+        "Uploaded %s: %" G_GSIZE_FORMAT " bytes, verified "
+        "on the board, in %.1f s%s%s%s",
+        done.board_name, done.stats.bytes, done.stats.seconds,
+        data->unsaved ? " (the editor's text, with changes "
+                        "not saved to the file)"
+                      : "",
+        data->stripped ? "; without line numbers (stripped)" : "", removed != NULL ? removed : "");
       finish_operation (self);
       mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
       refresh_files (self);
@@ -500,6 +504,7 @@ upload_source (MwWindow *self, const char *name, GBytes *source,
   data->self = g_object_ref (self);
   data->name = g_strdup (name);
   data->unsaved = unsaved;
+  data->stripped = options->pipeline.compile && options->pipeline.strip;
   mw_board_upload_async (self->board, name, source, options, upload_progress_cb, data,
                          start_operation (self, label), upload_done_cb, data);
 }
@@ -577,13 +582,15 @@ upload_editor (MwWindow *self, gboolean compile)
     .lint = pipeline.lint,
     .minify = pipeline.minify,
     .compile = compile || pipeline.compile,
-    .strip = pipeline.strip,
+    /* Compile & Upload where the folder does not compile keeps line numbers and the source:
+     * stripping and removing belong to a folder that compiles (the pipeline dialog). */
+    .strip = pipeline.compile && pipeline.strip,
     .number_type = _mw_window_get_number_type (self),
     .lint_options = lint_options,
   };
   forced = g_settings_get_string (self->settings, "number-type");
   options.detect_number_type = g_strcmp0 (forced, "detect") == 0;
-  options.remove_source = options.pipeline.compile && pipeline.remove_source;
+  options.remove_source = pipeline.compile && pipeline.remove_source;
   /* the same steps as `moonwire-cli put --lint --minify --compile --strip` */
   upload_source (self, name, source, &options,
                  gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (document)));

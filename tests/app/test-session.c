@@ -6,6 +6,7 @@
 
 #include "mw-test-app.h"
 #include "mw-test-support.h"
+#include "mw-pipeline-dialog.h"
 #include "mw-sim.h"
 #include "mw-window.h"
 
@@ -628,6 +629,49 @@ test_files_on_disk (void)
   g_rmdir (dir);
 }
 
+/* The pipeline dialog: Strip and Remove only while Compile is on; a Close button. */
+static void
+test_pipeline_dialog (void)
+{
+  MwWindow *window = mw_window_new (app);
+  g_autofree char *dir = g_dir_make_tmp ("mw-pipe-XXXXXX", NULL);
+  GtkWidget *dialog =
+    mw_pipeline_dialog_new (GTK_WINDOW (window), mw_application_get_settings (app), dir);
+  GtkSwitch *switches[5];
+
+  {
+    /* the switches in their order: lint, minify, compile, strip, remove */
+    GList *queue = g_list_append (NULL, gtk_dialog_get_content_area (GTK_DIALOG (dialog)));
+    guint n = 0;
+
+    while (queue != NULL)
+      {
+        GtkWidget *w = queue->data;
+
+        queue = g_list_delete_link (queue, queue);
+        if (GTK_IS_SWITCH (w) && n < 5)
+          switches[n++] = GTK_SWITCH (w);
+        else if (GTK_IS_CONTAINER (w))
+          {
+            GList *children = gtk_container_get_children (GTK_CONTAINER (w));
+            /* depth first, in order */
+            queue = g_list_concat (children, queue);
+          }
+      }
+    g_assert_cmpuint (n, ==, 5);
+  }
+  gtk_switch_set_active (switches[2], FALSE);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (switches[3])));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (switches[4])));
+  gtk_switch_set_active (switches[2], TRUE);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (switches[3])));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (switches[4])));
+  g_assert_nonnull (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_CLOSE));
+  gtk_widget_destroy (dialog);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -641,6 +685,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/session/typed-port", test_typed_port);
   g_test_add_func ("/mw/app/session/folder-and-format", test_folder_and_format);
   g_test_add_func ("/mw/app/session/files-on-disk", test_files_on_disk);
+  g_test_add_func ("/mw/app/session/pipeline-dialog", test_pipeline_dialog);
   status = g_test_run ();
   g_object_unref (app);
   return status;
