@@ -282,6 +282,12 @@ test_min_width (void)
   g_object_set (graph, "interval", 1, NULL);
   g_assert_true (mw_test_wait_until (has_samples, graph, 15000));
   check_every_tab (window, 800, "connected");
+  /* The Board tab: the simulated chip's 4 MB flash (node.info says 4096 KB). */
+  {
+    GtkLabel *flash = GTK_LABEL (gtk_widget_get_template_child (
+      GTK_WIDGET (mw_window_get_board_panel (window)), MW_TYPE_BOARD_PANEL, "flash_label"));
+    g_assert_cmpstr (gtk_label_get_text (flash), ==, "4.0\u00a0MiB");
+  }
   {
     g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (window), "moonwire-800.png");
     g_test_message ("screenshot: %s", shot);
