@@ -280,9 +280,18 @@ action_disconnect (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
 
+  g_autofree char *port = g_strdup (mw_board_get_port (self->board));
+  g_autofree char *msg = NULL;
+
   g_cancellable_cancel (self->op_cancellable);
   mw_board_disconnect (self->board);
   _mw_window_update_device_actions (self);
+  /* The connection's message goes with it. */
+  msg = g_strdup_printf ("Disconnected from %s.", g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0
+                                                    ? "the simulated NodeMCU"
+                                                  : port != NULL ? port
+                                                                 : "the board");
+  mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
 }
 
 static void
@@ -350,7 +359,19 @@ run_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
   finish_operation (self);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error != NULL && g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA))
+    {
+      /* In the console, where its file:line links lead to the editor. */
+      mw_console_append_error (self->console, error->message);
+      /* "?:" is what a chunk without debug information names (lua's ldebug.c). */
+      if (strstr (error->message, "?:") != NULL)
+        mw_console_append_note (self->console,
+                                "[the file was compiled without line numbers (stripped): turn "
+                                "Strip off in the folder's upload pipeline to see them]");
+      mw_window_show_message (self, GTK_MESSAGE_ERROR,
+                              "The program failed: its error is in the console.");
+    }
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error (self, "The program failed", error);
 }
 
@@ -401,9 +422,17 @@ action_run (GSimpleAction *action, GVariant *param, gpointer user_data)
   /* After Compile & Upload the board holds the .lc (and maybe not the .lua any more). */
   if (g_str_has_suffix (name, ".lua") && mw_file_browser_lookup (self->file_browser, name) < 0)
     {
-      char *lc = mw_lua_pipeline_compiled_name (name);
+      g_autofree char *lc = mw_lua_pipeline_compiled_name (name);
+
+      if (mw_file_browser_lookup (self->file_browser, lc) < 0)
+        {
+          g_autofree char *msg =
+            g_strdup_printf ("%s is not on the board: upload it first (Ctrl+U).", name);
+          mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
+          return;
+        }
       g_free (name);
-      name = lc;
+      name = g_steal_pointer (&lc);
     }
   run_on_board (self, name);
 }

@@ -678,6 +678,62 @@ test_pipeline_dialog (void)
   g_rmdir (dir);
 }
 
+/* Run: a file not on the board is named as such; a runtime error comes into the console with
+ * its traceback, highlighted, and its file:line link opens the line; Disconnect says so. */
+static void
+test_run_errors (void)
+{
+  MwWindow *window = connect_window ();
+  MwConsole *console = mw_window_get_console (window);
+  g_autofree char *dir = g_dir_make_tmp ("mw-run-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.lua", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  OpenWait wait = { window, file };
+  ListWait on_board = { window, "bad.lua", 48 };
+  MwEditor *editor;
+  g_autofree char *text = NULL;
+  const char *run;
+  GtkTextIter cursor;
+
+  g_assert_true (
+    g_file_set_contents (path, "local x = 1\nlocal y = x + 1\nerror('boom ' .. y)\n", -1, NULL));
+  mw_window_open_file (window, file);
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  editor = mw_window_find_editor (window, file);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "bad.lua is not on the board: upload it first (Ctrl+U).");
+
+  upload (window);
+  g_assert_true (mw_test_wait_until (listed, &on_board, 10000));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_true (mw_test_wait_until (op_over, window, 20000));
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "The program failed: its error is in the console.");
+  mw_console_flush (console);
+  text = mw_console_dup_text (console);
+  run = strstr (text, "> dofile(\"bad.lua\")\n");
+  g_assert_cmpstr (run, ==, "> dofile(\"bad.lua\")\nbad.lua:3: boom 2\n> ");
+  {
+    gint offset = g_utf8_pointer_to_offset (text, strstr (run, "bad.lua:3")) + 2;
+
+    g_assert_true (mw_console_is_error_at (console, offset));
+    gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), &cursor);
+    gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), &cursor);
+    g_assert_true (mw_console_activate_link_at (console, offset));
+  }
+  gtk_text_buffer_get_iter_at_mark (
+    GTK_TEXT_BUFFER (mw_editor_get_document (editor)), &cursor,
+    gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (mw_editor_get_document (editor))));
+  g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 2);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "disconnect", NULL);
+  g_assert_cmpstr (mw_window_get_message (window), ==, "Disconnected from the simulated NodeMCU.");
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -692,6 +748,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/session/folder-and-format", test_folder_and_format);
   g_test_add_func ("/mw/app/session/files-on-disk", test_files_on_disk);
   g_test_add_func ("/mw/app/session/pipeline-dialog", test_pipeline_dialog);
+  g_test_add_func ("/mw/app/session/run-errors", test_run_errors);
   status = g_test_run ();
   g_object_unref (app);
   return status;
