@@ -36,7 +36,7 @@ const char *mw_heap_walker_remove_code (void);
 /* What the walk may take from the free heap at its lowest point: the walker's code, one
  * request, its garbage between collections and one growth of the string table
  * (docs/heap-explorer.md). */
-#define MW_HEAP_WALK_PEAK_BOUND 9216
+#define MW_HEAP_WALK_PEAK_BOUND 7680
 
 typedef struct _MwHeapWalk MwHeapWalk;
 
