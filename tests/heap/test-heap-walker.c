@@ -262,6 +262,30 @@ test_minimal_debug (void)
   g_assert_false (has_path (s, "_G.g upvalue 'secret'"));
 }
 
+/* The integer build: the walker is compiled for it, and sizes are the integer model's. */
+static void
+test_integer_build (void)
+{
+  MwSimOptions options;
+  g_autoptr (MwTestBoard) board = NULL;
+  g_autoptr (MwHeapSnapshot) s = NULL;
+  MwHeapObject *o;
+
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.integer_build = TRUE;
+  board = mw_test_board_new (&options);
+  g_free (mw_test_board_exec (board, "big=false"));
+  g_free (mw_test_board_exec (board, "big={} for i=1,100 do big[i]=string.rep('x',27)"
+                                     "..string.format('%03d',i) end big.n=100"));
+  s = take (board);
+  g_assert_cmpuint (s->number_type, ==, MW_LUA_TARGET_INTEGER);
+  /* 128 array slots of 8 bytes, one hash node of 20 (docs/ram-model.md), the key "n" */
+  o = find_path (s, "_G.big");
+  g_assert_cmpuint (o->count, ==, 102);
+  g_assert_cmpuint (o->retained, ==, 32 + 128 * 8 + 20 + 100 * 47 + (16 + 1 + 1));
+}
+
 /* A nearly full heap: the walk completes and its own peak stays under its stated bound.
  * docs/heap-explorer.md states the bound and the free heap the simulator needs today. */
 static void
@@ -296,5 +320,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/heap/walker/hard-shapes", test_hard_shapes);
   g_test_add_func ("/mw/heap/walker/minimal-debug", test_minimal_debug);
   g_test_add_func ("/mw/heap/walker/low-memory", test_low_memory);
+  g_test_add_func ("/mw/heap/walker/integer-build", test_integer_build);
   return g_test_run ();
 }

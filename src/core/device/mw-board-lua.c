@@ -481,9 +481,12 @@ mw_board_lua_heap_walker (void)
 char *
 mw_board_lua_heap_baseline (void)
 {
-  /* the free heap, the bytes Lua counts and 1/2 (0 on the integer build), after a collection */
-  return g_strdup ("collectgarbage() local h=2 "
-                   "uart.write(0,node.heap()..\" \"..collectgarbage(\"count\")*1024 ..\" \"..1/h)");
+  /* the free heap, the bytes Lua counts and the number type: node.info's build_config
+   * (3.0, app/modules/node.c), else 1/2, which is 0 on the integer build */
+  return g_strdup ("collectgarbage() local h,ok,b=2,pcall(node.info,\"build_config\") "
+                   "uart.write(0,node.heap()..\" \"..collectgarbage(\"count\")*1024 ..\" \"..("
+                   "ok and type(b)==\"table\" and b.number_type or 1/h==0 and \"integer\" or "
+                   "\"float\"))");
 }
 
 char *

@@ -55,6 +55,8 @@ struct _MwHeapWalk
   guint registry; /* index of the registry object, 0 before it is seen */
   gint64 baseline_free; /* node.heap() before the walker was installed (0: unknown) */
   gint64 baseline_used; /* collectgarbage("count") then, in bytes */
+  gboolean number_type_known;
+  MwLuaNumberType number_type;
 };
 
 MwHeapWalk *
@@ -608,9 +610,12 @@ mw_heap_walk_feed (MwHeapWalk *walk, const guint8 *reply, gsize len, GError **er
     return bad_record (error, r, "does not give the free heap, upvalues and 1/2");
   if (walk->snapshot == NULL)
     {
-      /* 1/2 is 0 on the integer build (docs/firmware.md section 8) */
-      walk->snapshot = mw_heap_snapshot_new (
-        strcmp (r->fields[2].data, "0") == 0 ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT);
+      /* the number type from before the walk, else 1/2: 0 on the integer build
+       * (docs/firmware.md section 8) */
+      walk->snapshot = mw_heap_snapshot_new (walk->number_type_known ? walk->number_type
+                                             : strcmp (r->fields[2].data, "0") == 0
+                                               ? MW_LUA_TARGET_INTEGER
+                                               : MW_LUA_TARGET_FLOAT);
       walk->model = mw_lua_ram_model_get (walk->snapshot->number_type);
       walk->snapshot->heap_free = v;
       walk->snapshot->upvalues = strcmp (r->fields[1].data, "u") == 0;
@@ -681,6 +686,14 @@ mw_heap_walk_set_baseline (MwHeapWalk *walk, gint64 heap_free, gint64 lua_used)
   g_return_if_fail (walk != NULL);
   walk->baseline_free = heap_free;
   walk->baseline_used = lua_used;
+}
+
+void
+mw_heap_walk_set_number_type (MwHeapWalk *walk, MwLuaNumberType number_type)
+{
+  g_return_if_fail (walk != NULL);
+  walk->number_type_known = TRUE;
+  walk->number_type = number_type;
 }
 
 MwHeapSnapshot *
@@ -883,6 +896,7 @@ on_baseline (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GBytes) bytecode = NULL;
   MwHeapRecord *r;
   g_autofree char *first = NULL;
+  MwLuaNumberType number_type;
   gint64 free_heap = 0, used = 0;
 
   if (reply == NULL)
@@ -891,7 +905,7 @@ on_baseline (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (task);
       return;
     }
-  /* "<free> <used> <1/2>", read as a record of our own grammar */
+  /* "<free> <used> <integer|float>", read as a record of our own grammar */
   line = g_string_new ("H ");
   g_string_append_len (line, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
   g_string_append_c (line, '\n');
@@ -906,8 +920,10 @@ on_baseline (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   mw_heap_walk_set_baseline (t->walk, free_heap, used);
-  bytecode = mw_heap_walker_bytecode (
-    strcmp (r->fields[2].data, "0") == 0 ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT, &error);
+  number_type = strcmp (r->fields[2].data, "integer") == 0 ? MW_LUA_TARGET_INTEGER
+                                                           : MW_LUA_TARGET_FLOAT;
+  mw_heap_walk_set_number_type (t->walk, number_type);
+  bytecode = mw_heap_walker_bytecode (number_type, &error);
   if (bytecode == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

@@ -52,6 +52,8 @@ gboolean mw_heap_walk_feed (MwHeapWalk *walk, const guint8 *reply, gsize len, GE
 /* node.heap() and collectgarbage("count") before the walker was installed: the walk's peak
  * is measured from the first. */
 void mw_heap_walk_set_baseline (MwHeapWalk *walk, gint64 heap_free, gint64 lua_used);
+/* The board's number type, when known otherwise than from the walker's 1/2. */
+void mw_heap_walk_set_number_type (MwHeapWalk *walk, MwLuaNumberType number_type);
 /* The snapshot, computed (dominators, retained sizes); the walk is spent. */
 MwHeapSnapshot *mw_heap_walk_finish (MwHeapWalk *walk);
 
