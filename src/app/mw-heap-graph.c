@@ -1,10 +1,11 @@
 /* mw-heap-graph.c: the live heap graph.
  *
- * Modelled on sysprof's line visualizer: samples go into an append-only array; a change only
- * schedules one pending source (however many samples arrive before it runs), which builds an
- * immutable MwHeapPointCache decimated to the widget's width and queues a draw; drawing reads
- * only the cache. Hours of samples thus cost a few hundred columns per frame. The figures
- * (current, lowest, highest, leak slope) are kept incrementally per sample.
+ * Modelled on sysprof's line visualizer: the samples live in an MwHeapLog (the board's, in
+ * core); a change only schedules one pending source (however many samples arrive before it
+ * runs), which builds an immutable MwHeapPointCache decimated to the widget's width and queues
+ * a draw; drawing reads only the cache. Hours of samples thus cost a few hundred columns per
+ * frame. The figures (current, lowest, highest, leak slope) are the log's: the leak figure is
+ * the one analysis moonwire-cli heap reports too.
  */
 #include "mw-config.h"
 
@@ -15,13 +16,6 @@
 #include <string.h>
 
 #define UPDATE_DELAY_MS 100
-
-typedef struct
-{
-  gint64 time_us;
-  MwHeapMarkerKind kind;
-  char *label;
-} Marker;
 
 struct _MwHeapGraph
 {
@@ -35,17 +29,12 @@ struct _MwHeapGraph
   GtkDrawingArea *area;
   GtkAdjustment *interval_adjustment;
 
-  GArray *samples; /* MwHeapSample, in time order */
-  GArray *markers; /* Marker */
+  MwHeapLog *log;
   MwHeapPointCache *cache;
   guint update_source;
   guint rebuild_count;
   gboolean paused;
   gint64 paused_at;
-
-  /* Running least-squares sums over (t in minutes since the first sample, heap). */
-  gdouble sum_t, sum_h, sum_tt, sum_th;
-  guint32 min, max;
 };
 
 G_DEFINE_TYPE (MwHeapGraph, mw_heap_graph, GTK_TYPE_BOX)
@@ -60,12 +49,6 @@ enum
 };
 static GParamSpec *properties[N_PROPS];
 
-static void
-marker_clear (Marker *marker)
-{
-  g_free (marker->label);
-}
-
 static gint64
 span_us (MwHeapGraph *self)
 {
@@ -78,8 +61,8 @@ span_us (MwHeapGraph *self)
 static MwHeapPointCache *
 build_cache (MwHeapGraph *self, guint width)
 {
-  const MwHeapSample *s = (const MwHeapSample *) (gpointer) self->samples->data;
-  guint n = self->samples->len;
+  guint n;
+  const MwHeapSample *s = mw_heap_log_get_samples (self->log, &n);
   gint64 end, begin, span = span_us (self);
 
   if (n == 0)
@@ -125,11 +108,12 @@ update_labels (MwHeapGraph *self)
   gtk_label_set_text (self->range_label, text);
   g_clear_pointer (&text, g_free);
 
-  if (stats.n_samples < 3)
+  if (stats.slope_per_min == 0.0)
     text = g_strdup ("trend: –");
   else
-    text = g_strdup_printf ("trend %+.1f B/min%s", stats.slope_per_min,
-                            stats.slope_per_min < -1.0 ? " (leaking?)" : "");
+    text =
+      g_strdup_printf ("trend %+.1f B/min%s", stats.slope_per_min,
+                       stats.slope_per_min < -MW_HEAP_LEAK_SUSPECT_B_PER_MIN ? " (leaking?)" : "");
   gtk_label_set_text (self->slope_label, text);
 }
 
@@ -158,20 +142,20 @@ queue_update (MwHeapGraph *self)
 }
 
 static void
-marker_color (MwHeapMarkerKind kind, GdkRGBA *color)
+marker_color (MwHeapEventKind kind, GdkRGBA *color)
 {
   switch (kind)
     {
-      case MW_HEAP_MARKER_UPLOAD:
+      case MW_HEAP_EVENT_UPLOAD:
         gdk_rgba_parse (color, "#3584e4");
         break;
-      case MW_HEAP_MARKER_RUN:
+      case MW_HEAP_EVENT_RUN:
         gdk_rgba_parse (color, "#33d17a");
         break;
-      case MW_HEAP_MARKER_SNAPSHOT:
+      case MW_HEAP_EVENT_SNAPSHOT:
         gdk_rgba_parse (color, "#9141ac");
         break;
-      case MW_HEAP_MARKER_RESET:
+      case MW_HEAP_EVENT_RESET:
       default:
         gdk_rgba_parse (color, "#e66100");
         break;
@@ -191,6 +175,8 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
   gdouble plot_w = MAX (width - pad_left - 8, 1);
   PangoLayout *layout;
   gint64 begin, end;
+  const MwHeapEvent *events;
+  guint n_events;
 
   gtk_style_context_get_color (context, gtk_style_context_get_state (context), &fg);
   if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &line))
@@ -258,9 +244,11 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
 #define Y(v) (pad_top + (top - (gdouble) (v)) / range * plot_h)
 
   /* Markers under the line. */
-  for (guint i = 0; i < self->markers->len; i++)
+  n_events = 0;
+  events = mw_heap_log_get_events (self->log, &n_events);
+  for (guint i = 0; i < n_events; i++)
     {
-      const Marker *m = &g_array_index (self->markers, Marker, i);
+      const MwHeapEvent *m = &events[i];
       GdkRGBA c;
       gdouble x;
 
@@ -344,8 +332,13 @@ pause_toggled_cb (MwHeapGraph *self)
   if (paused == self->paused)
     return;
   self->paused = paused;
-  if (paused && self->samples->len > 0)
-    self->paused_at = g_array_index (self->samples, MwHeapSample, self->samples->len - 1).time_us;
+  {
+    guint n;
+    const MwHeapSample *samples = mw_heap_log_get_samples (self->log, &n);
+
+    if (paused && n > 0)
+      self->paused_at = samples[n - 1].time_us;
+  }
   queue_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
@@ -459,6 +452,9 @@ mw_heap_graph_dispose (GObject *object)
   MwHeapGraph *self = MW_HEAP_GRAPH (object);
 
   g_clear_handle_id (&self->update_source, g_source_remove);
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_data (self->log, self);
+  g_clear_object (&self->log);
   G_OBJECT_CLASS (mw_heap_graph_parent_class)->dispose (object);
 }
 
@@ -468,8 +464,6 @@ mw_heap_graph_finalize (GObject *object)
   MwHeapGraph *self = MW_HEAP_GRAPH (object);
 
   g_clear_pointer (&self->cache, mw_heap_point_cache_unref);
-  g_array_unref (self->samples);
-  g_array_unref (self->markers);
   G_OBJECT_CLASS (mw_heap_graph_parent_class)->finalize (object);
 }
 
@@ -509,10 +503,11 @@ static void
 mw_heap_graph_init (MwHeapGraph *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->samples = g_array_new (FALSE, FALSE, sizeof (MwHeapSample));
-  self->markers = g_array_new (FALSE, FALSE, sizeof (Marker));
-  g_array_set_clear_func (self->markers, (GDestroyNotify) marker_clear);
-  self->min = G_MAXUINT32;
+  {
+    g_autoptr (MwHeapLog) log = mw_heap_log_new (0);
+
+    mw_heap_graph_set_log (self, log);
+  }
 
   g_signal_connect_object (self->area, "draw", G_CALLBACK (area_draw_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pause_button, "toggled", G_CALLBACK (pause_toggled_cb), self,
@@ -530,80 +525,75 @@ mw_heap_graph_new (void)
   return g_object_new (MW_TYPE_HEAP_GRAPH, NULL);
 }
 
-void
-mw_heap_graph_add_sample (MwHeapGraph *self, gint64 time_us, guint32 heap)
+static void
+log_changed_cb (MwHeapGraph *self)
 {
-  MwHeapSample sample = { time_us, heap };
-  gdouble t;
-
-  g_return_if_fail (MW_IS_HEAP_GRAPH (self));
-
-  if (self->samples->len > 0)
-    {
-      const MwHeapSample *first = &g_array_index (self->samples, MwHeapSample, 0);
-      const MwHeapSample *last =
-        &g_array_index (self->samples, MwHeapSample, self->samples->len - 1);
-      if (time_us < last->time_us)
-        return;
-      t = (time_us - first->time_us) / 60e6;
-    }
-  else
-    t = 0;
-
-  g_array_append_val (self->samples, sample);
-  self->sum_t += t;
-  self->sum_h += heap;
-  self->sum_tt += t * t;
-  self->sum_th += t * heap;
-  self->min = MIN (self->min, heap);
-  self->max = MAX (self->max, heap);
   if (!self->paused)
     queue_update (self);
 }
 
 void
-mw_heap_graph_add_marker (MwHeapGraph *self, gint64 time_us, MwHeapMarkerKind kind,
+mw_heap_graph_set_log (MwHeapGraph *self, MwHeapLog *log)
+{
+  g_return_if_fail (MW_IS_HEAP_GRAPH (self));
+  g_return_if_fail (MW_IS_HEAP_LOG (log));
+  if (self->log == log)
+    return;
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_data (self->log, self);
+  g_set_object (&self->log, log);
+  g_signal_connect_swapped (log, "changed", G_CALLBACK (log_changed_cb), self);
+  queue_update (self);
+}
+
+MwHeapLog *
+mw_heap_graph_get_log (MwHeapGraph *self)
+{
+  g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), NULL);
+  return self->log;
+}
+
+void
+mw_heap_graph_add_sample (MwHeapGraph *self, gint64 time_us, guint32 heap)
+{
+  g_return_if_fail (MW_IS_HEAP_GRAPH (self));
+  mw_heap_log_add_sample (self->log, time_us, heap);
+}
+
+void
+mw_heap_graph_add_marker (MwHeapGraph *self, gint64 time_us, MwHeapEventKind kind,
                           const char *label)
 {
-  Marker marker = { time_us, kind, g_strdup (label) };
-
   g_return_if_fail (MW_IS_HEAP_GRAPH (self));
-  g_array_append_val (self->markers, marker);
-  queue_update (self);
+  mw_heap_log_add_event (self->log, time_us, kind, label);
 }
 
 void
 mw_heap_graph_clear (MwHeapGraph *self)
 {
   g_return_if_fail (MW_IS_HEAP_GRAPH (self));
-  g_array_set_size (self->samples, 0);
-  g_array_set_size (self->markers, 0);
-  self->sum_t = self->sum_h = self->sum_tt = self->sum_th = 0;
-  self->min = G_MAXUINT32;
-  self->max = 0;
-  queue_update (self);
+  mw_heap_log_clear (self->log);
 }
 
 gboolean
 mw_heap_graph_get_stats (MwHeapGraph *self, MwHeapStats *stats)
 {
   guint n;
-  gdouble denom;
+  const MwHeapSample *samples;
+  MwHeapLeak leak;
 
   g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), FALSE);
   g_return_val_if_fail (stats != NULL, FALSE);
 
-  n = self->samples->len;
+  samples = mw_heap_log_get_samples (self->log, &n);
   memset (stats, 0, sizeof *stats);
   if (n == 0)
     return FALSE;
   stats->n_samples = n;
-  stats->current = g_array_index (self->samples, MwHeapSample, n - 1).heap;
-  stats->min = self->min;
-  stats->max = self->max;
-  denom = n * self->sum_tt - self->sum_t * self->sum_t;
-  stats->slope_per_min =
-    fabs (denom) > 1e-12 ? (n * self->sum_th - self->sum_t * self->sum_h) / denom : 0.0;
+  stats->current = samples[n - 1].heap;
+  mw_heap_log_get_range (self->log, &stats->min, &stats->max);
+  if (mw_heap_log_get_leak (self->log, &leak))
+    stats->slope_per_min = leak.bytes_per_min;
   return TRUE;
 }
 
@@ -630,27 +620,30 @@ gboolean
 mw_heap_graph_export_csv (MwHeapGraph *self, GFile *file, GError **error)
 {
   g_autoptr (GString) csv = NULL;
-  guint m = 0;
+  guint m = 0, n, n_events;
+  const MwHeapSample *samples;
+  const MwHeapEvent *events;
 
   g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->samples->len == 0)
+  samples = mw_heap_log_get_samples (self->log, &n);
+  events = mw_heap_log_get_events (self->log, &n_events);
+  if (n == 0)
     {
       g_set_error (error, MW_HEAP_GRAPH_ERROR, MW_HEAP_GRAPH_ERROR_EMPTY, "No heap samples yet");
       return FALSE;
     }
   /* One row per sample; markers interleaved in time order, with an empty heap column. */
   csv = g_string_new ("time_ms,heap_bytes,event\n");
-  for (guint i = 0; i <= self->samples->len; i++)
+  for (guint i = 0; i <= n; i++)
     {
-      const MwHeapSample *s =
-        i < self->samples->len ? &g_array_index (self->samples, MwHeapSample, i) : NULL;
+      const MwHeapSample *s = i < n ? &samples[i] : NULL;
 
-      for (; m < self->markers->len; m++)
+      for (; m < n_events; m++)
         {
-          const Marker *mk = &g_array_index (self->markers, Marker, m);
+          const MwHeapEvent *mk = &events[m];
           static const char *kinds[] = { "upload", "run", "reset" };
           g_autofree char *label = NULL;
 
@@ -677,12 +670,14 @@ mw_heap_graph_export_png (MwHeapGraph *self, const char *path, guint width, guin
   cairo_status_t status;
   g_autoptr (MwHeapPointCache) cache = NULL;
   GtkStyleContext *context;
+  guint n;
 
   g_return_val_if_fail (MW_IS_HEAP_GRAPH (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (width > 0 && height > 0, FALSE);
 
-  if (self->samples->len == 0)
+  mw_heap_log_get_samples (self->log, &n);
+  if (n == 0)
     {
       g_set_error (error, MW_HEAP_GRAPH_ERROR, MW_HEAP_GRAPH_ERROR_EMPTY, "No heap samples yet");
       return FALSE;

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "mw-heap-log.h"
 #include "mw-heap-point-cache.h"
 
 G_BEGIN_DECLS
@@ -15,20 +16,12 @@ typedef enum
 } MwHeapGraphError;
 GQuark mw_heap_graph_error_quark (void);
 
-typedef enum
-{
-  MW_HEAP_MARKER_UPLOAD,
-  MW_HEAP_MARKER_RUN,
-  MW_HEAP_MARKER_RESET,
-  MW_HEAP_MARKER_SNAPSHOT, /* a heap snapshot (the Memory view) */
-} MwHeapMarkerKind;
-
 typedef struct
 {
   guint32 current;
   guint32 min;
   guint32 max;
-  gdouble slope_per_min; /* least-squares trend of free heap, bytes per minute */
+  gdouble slope_per_min; /* the leak analysis of mw-heap-log.h, bytes per minute (0: none yet) */
   guint n_samples;
 } MwHeapStats;
 
@@ -36,9 +29,13 @@ typedef struct
 G_DECLARE_FINAL_TYPE (MwHeapGraph, mw_heap_graph, MW, HEAP_GRAPH, GtkBox)
 
 GtkWidget *mw_heap_graph_new (void);
-/* Samples must come in time order; a sample older than the last is dropped. */
+/* The samples and events it shows (the board's); the graph owns none: a graph starts with an
+ * empty log of its own. */
+void mw_heap_graph_set_log (MwHeapGraph *self, MwHeapLog *log);
+MwHeapLog *mw_heap_graph_get_log (MwHeapGraph *self);
+/* Into the log: samples must come in time order; a sample older than the last is dropped. */
 void mw_heap_graph_add_sample (MwHeapGraph *self, gint64 time_us, guint32 heap);
-void mw_heap_graph_add_marker (MwHeapGraph *self, gint64 time_us, MwHeapMarkerKind kind,
+void mw_heap_graph_add_marker (MwHeapGraph *self, gint64 time_us, MwHeapEventKind kind,
                                const char *label);
 void mw_heap_graph_clear (MwHeapGraph *self);
 gboolean mw_heap_graph_get_stats (MwHeapGraph *self, MwHeapStats *stats);

@@ -7,13 +7,9 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
+#include "mw-heap-log.h"
 
-typedef struct
-{
-  gint64 time_us;
-  guint32 heap; /* free heap in bytes, as node.heap() reports it */
-} MwHeapSample;
+G_BEGIN_DECLS
 
 /* One drawing column: every sample whose time falls into it. */
 typedef struct

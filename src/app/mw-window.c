@@ -164,7 +164,9 @@ update_title (MwWindow *self)
       else
         subtitle = g_steal_pointer (&title);
     }
-  gtk_header_bar_set_subtitle (self->header_bar, subtitle);
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), subtitle);
 }
 
 static void
@@ -611,7 +613,7 @@ console_open_location_cb (MwWindow *self, const char *name, guint line)
 static void
 memory_snapshot_taken_cb (MwWindow *self)
 {
-  mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_SNAPSHOT,
+  mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_EVENT_SNAPSHOT,
                             "snapshot");
 }
 
@@ -686,8 +688,8 @@ mw_window_setup (MwWindow *self)
   port = g_settings_get_string (self->settings, "default-port");
   default_port = *port != '\0' ? port : NULL;
   _mw_window_fill_ports (self, default_port);
-  mw_connection_set_heap_interval (self->connection,
-                                   g_settings_get_uint (self->settings, "heap-interval"));
+  mw_board_set_heap_interval (self->board,
+                              g_settings_get_uint (self->settings, "heap-interval") * 1000);
   _mw_window_update_device_actions (self);
 
   g_settings_bind_with_mapping (self->settings, "baud", self->baud_combo, "active-id",
@@ -715,12 +717,12 @@ mw_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->op_cancellable);
   g_clear_object (&self->op_cancellable);
-  if (self->connection != NULL)
+  if (self->board != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->connection, self);
-      mw_connection_disconnect (self->connection);
+      g_signal_handlers_disconnect_by_data (self->board, self);
+      mw_board_disconnect (self->board);
     }
-  g_clear_object (&self->connection);
+  g_clear_object (&self->board);
   g_clear_pointer (&self->upload_queue, g_ptr_array_unref);
   _mw_window_clear_console_lines (self);
   g_clear_pointer (&self->pending_jump, g_free);
@@ -749,6 +751,7 @@ mw_window_class_init (MwWindowClass *klass)
                                                "/org/moonwire/Moonwire/ui/mw-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, MwWindow, name)
   BIND (header_bar);
+  BIND (subtitle_label);
   BIND (port_combo);
   BIND (baud_combo);
   BIND (connect_button);
@@ -858,9 +861,9 @@ mw_window_get_progress (MwWindow *self)
   return gtk_progress_bar_get_fraction (self->progress_bar);
 }
 
-MwConnection *
-mw_window_get_connection (MwWindow *self)
+MwBoard *
+mw_window_get_board (MwWindow *self)
 {
   g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
-  return self->connection;
+  return self->board;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mw-cli-commands.h"
+#include "mw-cli-files.h"
 
 typedef struct
 {
@@ -100,8 +101,14 @@ main (int argc, char **argv)
     if (strcmp (commands[i].name, name) == 0)
       {
         g_autofree char *prog = g_strdup_printf ("moonwire-cli %s", name);
+        int status;
+
         argv[1] = prog;
-        return commands[i].func (argc - 1, argv + 1);
+        status = commands[i].func (argc - 1, argv + 1);
+        /* a full disk or a closed pipe is an input/output error, not a success */
+        if (!mw_cli_flush_stdout (name))
+          status = MAX (status, MW_EXIT_IO);
+        return status;
       }
   g_printerr ("moonwire-cli: unknown command '%s' (see moonwire-cli --help)\n", name);
   return MW_EXIT_USAGE;

@@ -44,7 +44,8 @@ parse_rate (const char *text, double *out)
   if (text == NULL)
     return TRUE;
   v = g_ascii_strtod (text, &end);
-  if (*end != '\0' || end == text || v < 0 || v > 1)
+  /* written so that NaN fails too */
+  if (*end != '\0' || end == text || !(v >= 0 && v <= 1))
     return FALSE;
   *out = v;
   return TRUE;
@@ -53,16 +54,28 @@ parse_rate (const char *text, double *out)
 /* A board stuck inside a C function (a pattern match that backtracks for hours) cannot be
  * stopped between instructions: a stop request that is not done in 2 s ends the process
  * anyway, so SIGINT and SIGTERM always work. */
+typedef struct
+{
+  const char *link;
+  const char *pty;
+} StopDeadline;
+
 static gpointer
 stop_deadline (gpointer data)
 {
-  const char *link = data;
+  const StopDeadline *d = data;
 
   g_usleep (2 * G_USEC_PER_SEC);
   g_printerr ("moonwire-sim: the board did not stop within 2 s (busy in a C function); "
               "exiting\n");
-  if (link)
-    g_unlink (link);
+  /* only our own link, as a clean stop does */
+  if (d->link)
+    {
+      g_autofree char *to = g_file_read_link (d->link, NULL);
+
+      if (g_strcmp0 (to, d->pty) == 0)
+        g_unlink (d->link);
+    }
   _exit (0);
   return NULL;
 }
@@ -221,7 +234,13 @@ main (int argc, char **argv)
   printf ("%s\n", mw_sim_get_path (sim));
   fflush (stdout);
   g_main_loop_run (loop);
-  g_thread_unref (g_thread_new ("stop-deadline", stop_deadline, (gpointer) link));
+  {
+    static StopDeadline deadline;
+
+    deadline.link = link;
+    deadline.pty = mw_sim_get_path (sim);
+    g_thread_unref (g_thread_new ("stop-deadline", stop_deadline, &deadline));
+  }
   mw_sim_stop (sim);
   return 0;
 }

@@ -22,7 +22,7 @@ typedef struct
 static gboolean
 connected (gpointer data)
 {
-  return mw_connection_is_connected (mw_window_get_connection (data));
+  return mw_board_is_connected (mw_window_get_board (data));
 }
 
 static gboolean
@@ -41,7 +41,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 
   /* The simulated board is one click away: chosen by default, then Connect. */
   g_assert_cmpstr (gtk_combo_box_get_active_id (mw_window_get_port_combo (fixture->window)), ==,
-                   MW_WINDOW_PORT_SIMULATED);
+                   MW_BOARD_SIMULATED_PORT);
   g_assert_true (action_enabled (fixture->window, "connect"));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "connect", NULL);
   if (!mw_test_wait_until (connected, fixture->window, 20000))
@@ -275,7 +275,7 @@ test_cancel_upload (Fixture *fixture, gconstpointer data)
   mw_test_spin (500);
   g_assert_true (mw_test_wait_until (listed, &wait, 10000));
   {
-    MwDevice *device = mw_connection_get_device (mw_window_get_connection (fixture->window));
+    MwDevice *device = mw_board_get_device (mw_window_get_board (fixture->window));
     GAsyncResult *result = NULL;
     g_autoptr (GBytes) bytes = NULL;
     g_autoptr (GError) error = NULL;

@@ -158,8 +158,8 @@ test_export (void)
 
   for (guint i = 0; i < 10; i++)
     mw_heap_graph_add_sample (MW_HEAP_GRAPH (graph), T0 + i * G_USEC_PER_SEC, 43000 + i);
-  mw_heap_graph_add_marker (MW_HEAP_GRAPH (graph), T0 + 4500000, MW_HEAP_MARKER_UPLOAD, "init.lua");
-  mw_heap_graph_add_marker (MW_HEAP_GRAPH (graph), T0 + 8 * G_USEC_PER_SEC, MW_HEAP_MARKER_RESET,
+  mw_heap_graph_add_marker (MW_HEAP_GRAPH (graph), T0 + 4500000, MW_HEAP_EVENT_UPLOAD, "init.lua");
+  mw_heap_graph_add_marker (MW_HEAP_GRAPH (graph), T0 + 8 * G_USEC_PER_SEC, MW_HEAP_EVENT_RESET,
                             NULL);
 
   g_assert_true (mw_heap_graph_export_csv (MW_HEAP_GRAPH (graph), csv_file, &error));

@@ -629,8 +629,13 @@ test_heap_sampler (void)
     g_assert_nonnull (out);
   }
   g_assert_cmpuint (w.while_busy, ==, 0);
-  mw_heap_sampler_add_event (sampler, "upload init.lua");
-  g_assert_cmpuint (mw_heap_sampler_get_events (sampler)->len, ==, 1);
+  mw_heap_sampler_add_event (sampler, MW_HEAP_EVENT_UPLOAD, "init.lua");
+  {
+    guint n_events;
+
+    mw_heap_log_get_events (mw_heap_sampler_get_log (sampler), &n_events);
+    g_assert_cmpuint (n_events, ==, 1);
+  }
   mw_heap_sampler_stop (sampler);
   samples = mw_heap_sampler_get_samples (sampler);
   g_assert_cmpuint (samples->len, ==, MIN (w.samples, 64));

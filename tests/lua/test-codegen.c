@@ -140,7 +140,7 @@ test_line_info (void)
           got = g_string_free (lines, FALSE);
           g_assert_cmpstr (got, ==, c->lines);
         }
-      packed = mw_lua_function_pack_lineinfo (f, &len);
+      packed = mw_lua_proto_pack_lineinfo (f, &len);
       packed_hex = hex (packed, len);
       g_assert_cmpstr (packed_hex, ==, c->packed);
     }
@@ -179,8 +179,18 @@ test_whole_file (void)
   g_autoptr (GBytes) bytes = mw_lua_compiler_compile_to_bytes (
     "t.lua", source, strlen (source), MW_LUA_TARGET_FLOAT, MW_LUA_STRIP_NAMES, &error);
 
+  g_autoptr (MwLuaChunk) back = NULL;
+  g_autoptr (GBytes) again = NULL;
+
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected,
+                   sizeof expected);
+  /* read back and written again, the file keeps its line-info groups */
+  back = mw_lua_chunk_new_from_bytes (expected, sizeof expected, &error);
+  g_assert_no_error (error);
+  again = mw_lua_chunk_dump (back, &mw_lua_chunk_format_nodemcu_float, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), expected,
                    sizeof expected);
 }
 
@@ -303,6 +313,22 @@ test_integer_errors (void)
       chunk = generate (c->source, MW_LUA_TARGET_FLOAT, &error);
       g_assert_no_error (error);
     }
+}
+
+/* The integer firmware's lexer refuses a numeral when it reads it, so a malformed numeral
+ * before a syntax error is the error reported, and one after it is not. */
+static void
+test_integer_error_order (void)
+{
+  g_autoptr (GError) first = NULL;
+  g_autoptr (GError) second = NULL;
+  g_autoptr (MwLuaChunk) a = generate ("x = 1.5\ny = = 2\n", MW_LUA_TARGET_INTEGER, &first);
+  g_autoptr (MwLuaChunk) b = generate ("y = = 2\nx = 1.5\n", MW_LUA_TARGET_INTEGER, &second);
+
+  g_assert_error (first, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_NUMBER);
+  g_assert_cmpstr (first->message, ==, "t.lua:1: malformed number near '1.5'");
+  g_assert_error (second, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_SYNTAX);
+  g_assert_cmpstr (second->message, ==, "t.lua:1: unexpected symbol near '='");
 }
 
 typedef struct
@@ -586,6 +612,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/codegen/whole-file", test_whole_file);
   g_test_add_func ("/mw/lua/codegen/integer-folding", test_integer_folding);
   g_test_add_func ("/mw/lua/codegen/integer-errors", test_integer_errors);
+  g_test_add_func ("/mw/lua/codegen/integer-error-order", test_integer_error_order);
   g_test_add_func ("/mw/lua/codegen/nodemcu-modules", test_nodemcu_modules);
   g_test_add_func ("/mw/lua/codegen/limits", test_limits);
   g_test_add_func ("/mw/lua/codegen/corpus-float", test_corpus_float);

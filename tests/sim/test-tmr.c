@@ -96,8 +96,8 @@ test_auto_and_semi (void)
   }
 }
 
-/* §3, docs/firmware.md section 12: a task that runs past the watchdog's 3.2 s of simulated
- * CPU time (VM instructions at 1 us each at 80 MHz) resets the board (banner again) */
+/* §3, docs/sim.md "The simulated CPU clock": a task that runs past the watchdog's 3.2 s of
+ * simulated CPU time (VM instructions at 1 us each at 80 MHz) resets the board (banner again) */
 typedef struct
 {
   const char *name;
@@ -197,8 +197,8 @@ typedef struct
   const char *want;
 } ClockCase;
 
-/* docs/firmware.md section 12: the simulated CPU clock. app/modules/tmr.c: tmr.delay() is a
- * busy wait fed after every 1 s slice and needs a positive argument; tmr.wdclr() feeds the
+/* docs/sim.md "The simulated CPU clock": the simulated CPU clock. app/modules/tmr.c: tmr.delay() is
+ * a busy wait fed after every 1 s slice and needs a positive argument; tmr.wdclr() feeds the
  * watchdog. tmr.now() advances by the VM's instructions (1 us each at 80 MHz, half that at
  * 160 MHz), read every 100 instructions. */
 static const ClockCase clock_cases[] = {

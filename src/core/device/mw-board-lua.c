@@ -163,6 +163,29 @@ mw_board_lua_exec_tail (const char *token)
                           token);
 }
 
+/* Typed as lines, a user's code would lose what the firmware's line reader drops or changes
+ * (an empty line never reaches Lua, a BS or DEL erases: docs/firmware.md section 1), the
+ * wrapper would shift its line numbers and hide its `...`. As data it is exactly the user's
+ * chunk, with Lua's own line numbers. */
+char *
+mw_board_lua_exec_loader (const char *code)
+{
+  GString *out = g_string_new ("local t={}\n");
+  const guint8 *data = (const guint8 *) code;
+  gsize len = strlen (code);
+  gsize pos = 0;
+
+  while (pos < len)
+    {
+      g_string_append (out, "t[#t+1]=");
+      pos += mw_lua_quote_prefix (data + pos, len - pos, MW_REPL_MAX_LINE - 8, out);
+      g_string_append_c (out, '\n');
+    }
+  g_string_append (out, "local f,e=loadstring(table.concat(t),\"=stdin\") t=nil\n"
+                        "if not f then error(e,0) end f()");
+  return g_string_free (out, FALSE);
+}
+
 /* ---- file operations and queries ---- */
 
 char *
@@ -183,7 +206,7 @@ mw_board_lua_file_size (const char *name)
 {
   g_autofree char *q = mw_lua_quote_str (name);
 
-  return g_strdup_printf ("uart.write(0,tostring(file.list()[%s]))", q);
+  return g_strdup_printf ("local n=%s\nuart.write(0,tostring(file.list()[n]))", q);
 }
 
 char *
@@ -191,7 +214,7 @@ mw_board_lua_read_chunk (const char *name, gsize offset, gsize len)
 {
   g_autofree char *q = mw_lua_quote_str (name);
 
-  return g_strdup_printf ("local f=file.open(%s,'r') if not f then error('" E_NOT_FOUND
+  return g_strdup_printf ("local n=%s\nlocal f=file.open(n,'r') if not f then error('" E_NOT_FOUND
                           "no such file',0) end "
                           "f:seek('set',%zu) local d=f:read(%zu) f:close() "
                           "if d then uart.write(0,d) end",
@@ -203,9 +226,9 @@ mw_board_lua_remove (const char *name)
 {
   g_autofree char *q = mw_lua_quote_str (name);
 
-  return g_strdup_printf ("if not file.list()[%s] then uart.write(0,'" E_NOT_FOUND
-                          "no such file on the board') else file.remove(%s) end",
-                          q, q);
+  return g_strdup_printf ("local n=%s\nif not file.list()[n] then uart.write(0,'" E_NOT_FOUND
+                          "no such file on the board') else file.remove(n) end",
+                          q);
 }
 
 char *
@@ -214,12 +237,13 @@ mw_board_lua_rename (const char *from, const char *to)
   g_autofree char *qa = mw_lua_quote_str (from);
   g_autofree char *qb = mw_lua_quote_str (to);
 
-  return g_strdup_printf ("local l=file.list() if not l[%s] then uart.write(0,'" E_NOT_FOUND
+  return g_strdup_printf ("local a=%s\nlocal b=%s\n"
+                          "local l=file.list() if not l[a] then uart.write(0,'" E_NOT_FOUND
                           "no such file on the board')\n"
-                          "elseif l[%s] then uart.write(0,'" E_EXISTS "the target exists')\n"
-                          "elseif not file.rename(%s,%s) then uart.write(0,'" E_REFUSED
+                          "elseif l[b] then uart.write(0,'" E_EXISTS "the target exists')\n"
+                          "elseif not file.rename(a,b) then uart.write(0,'" E_REFUSED
                           "rename failed') end",
-                          qa, qb, qa, qb);
+                          qa, qb);
 }
 
 char *
@@ -227,9 +251,9 @@ mw_board_lua_compile (const char *name)
 {
   g_autofree char *q = mw_lua_quote_str (name);
 
-  return g_strdup_printf ("if not file.list()[%s] then uart.write(0,'" E_NOT_FOUND
-                          "no such file on the board') else node.compile(%s) end",
-                          q, q);
+  return g_strdup_printf ("local n=%s\nif not file.list()[n] then uart.write(0,'" E_NOT_FOUND
+                          "no such file on the board') else node.compile(n) end",
+                          q);
 }
 
 char *
@@ -244,9 +268,10 @@ mw_board_lua_run (const char *name)
 {
   g_autofree char *q = mw_lua_quote_str (name);
 
-  return g_strdup_printf ("if not file.list()[%s] then error('no such file on the board: '..%s) "
-                          "end dofile(%s)",
-                          q, q, q);
+  /* error(..., 0): our message, with no position in the wrapper */
+  return g_strdup_printf ("local n=%s\nif not file.list()[n] then error('no such file on the "
+                          "board: '..n,0) end dofile(n)",
+                          q);
 }
 
 char *

@@ -6,6 +6,8 @@
  * - Every user string (file names, paths, data) goes in through mw_lua_quote(), the one
  *   escaping function: the result is one Lua string literal in printable ASCII, so it can
  *   neither end the string early, nor span lines, nor carry a \x02 that would fake a marker.
+ *   A name stands on a line of its own (`local n="..."`): quoted, a 31-byte UTF-8 name is 126
+ *   bytes, and two of them with code around would pass the 250-byte line.
  * - Every loop that can run longer than a few milliseconds feeds the watchdog (`W()`, which
  *   is tmr.wdclr where the firmware has it): the hardware watchdog resets a board whose Lua
  *   task runs for about a second without yielding (docs/firmware.md section 1).
@@ -56,6 +58,10 @@ gboolean mw_lua_check_file_name (const char *name, GError **error);
 /* ---- the REPL wrapper (mw-repl.c): markers around a pcall ---- */
 char *mw_board_lua_exec_head (const char *token);
 char *mw_board_lua_exec_tail (const char *token);
+
+/* A user's chunk as data: lines that fill a table with quoted pieces of `code`, then load it
+ * as the chunk "stdin" and run it (mw_device_exec_async). Any bytes, lines of any length. */
+char *mw_board_lua_exec_loader (const char *code);
 
 /* ---- file operations and queries (mw-device.c) ---- */
 /* name \0 size \0 ... */

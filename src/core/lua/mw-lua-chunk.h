@@ -187,7 +187,7 @@ gsize mw_lua_function_packed_lineinfo_size (const MwLuaProto *function);
 
 /* `function`'s line info packed as NodeMCU stores it, with its NUL (NULL without line info,
  * *length 0): the bytes a NodeMCU .lc holds for it. */
-guint8 *mw_lua_function_pack_lineinfo (const MwLuaProto *function, gsize *length);
+guint8 *mw_lua_proto_pack_lineinfo (const MwLuaProto *function, gsize *length);
 
 /* The number of functions in a tree: `function` and every function nested in it. */
 guint mw_lua_function_count (const MwLuaProto *function);

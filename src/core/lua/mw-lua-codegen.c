@@ -1825,8 +1825,8 @@ body (Codegen *cg, MwLuaNode *fnode, ExpDesc *e, gboolean needself, gint32 line,
   chunk (cg, func->body);
   fs->lastlinedefined = (gint32) func->last_line;
   consume (cg, func->last_token);
-  memcpy (up_k, fs->up_k, sizeof up_k);
-  memcpy (up_info, fs->up_info, sizeof up_info);
+  memcpy (up_k, fs->up_k, fs->nups);
+  memcpy (up_info, fs->up_info, fs->nups);
   child = close_func (cg);
   pushclosure (cg, child, up_k, up_info, e);
 }
@@ -2640,14 +2640,6 @@ mw_lua_codegen_generate (MwLuaTree *tree, MwLuaNumberType target, MwLuaCodegenFl
   g_return_val_if_fail (tree != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  syntax = mw_lua_tree_get_error (tree);
-  if (syntax != NULL)
-    {
-      g_autofree char *msg = mw_lua_diagnostic_format (syntax, mw_lua_tree_get_chunkname (tree));
-      g_set_error_literal (error, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_SYNTAX, msg);
-      return NULL;
-    }
-
   cg.tree = tree;
   cg.toks = mw_lua_tree_get_tokens (tree, &n_tokens);
   cg.src = mw_lua_tree_get_source (tree, NULL);
@@ -2655,6 +2647,30 @@ mw_lua_codegen_generate (MwLuaTree *tree, MwLuaNumberType target, MwLuaCodegenFl
   cg.maxvars = (flags & MW_LUA_CODEGEN_DESKTOP_LIMITS) ? MW_LUA_MAX_VARS : MW_LUA_FIRMWARE_MAX_VARS;
   cg.lookahead = G_MAXUINT;
   cg.lastline = 1;
+
+  syntax = mw_lua_tree_get_error (tree);
+  if (syntax != NULL)
+    {
+      g_autofree char *msg = mw_lua_diagnostic_format (syntax, mw_lua_tree_get_chunkname (tree));
+
+      /* the integer firmware's lexer refuses a numeral as it reads it: one before the syntax
+       * error is the error */
+      for (guint t = 0; cg.integral && t < n_tokens && !cg.failed; t++)
+        {
+          double d;
+          if (cg.toks[t].line > syntax->line
+              || (cg.toks[t].line == syntax->line && cg.toks[t].column >= syntax->column))
+            break;
+          if (cg.toks[t].kind == MW_LUA_TOKEN_NUMBER)
+            integer_numeral (&cg, t, &d);
+        }
+      if (cg.failed)
+        g_propagate_error (error, cg.error);
+      else
+        g_set_error_literal (error, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_SYNTAX, msg);
+      return NULL;
+    }
+
   cg.scratch = g_string_sized_new (256);
 
   fs = open_func (&cg, mw_lua_tree_get_main (tree));

@@ -182,7 +182,7 @@ l_compile (lua_State *L)
   out_name = g_strdup_printf ("%.*s.lc", (int) (len - 4), name);
   out_path = mw_sim_flash_path (vm->flash, out_name);
   g_unlink (out_path);
-  ok = mw_sim_flash_reserve (vm->flash, g_bytes_get_size (bytes))
+  ok = mw_sim_flash_reserve (vm->flash, 0, g_bytes_get_size (bytes), TRUE)
        && g_file_set_contents (out_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                NULL);
   g_free (out_path);
@@ -253,6 +253,8 @@ l_input (lua_State *L)
   return 0;
 }
 
+/* node.output(fn[, serial]): print's text goes to a pipe with fn as its reader (fn gets the
+ * pipe); serial 0 keeps it off the wire. No function: back to the UART (app/modules/node.c) */
 static int
 l_output (lua_State *L)
 {
@@ -261,13 +263,18 @@ l_output (lua_State *L)
   if (vm->output_cb != LUA_NOREF)
     luaL_unref (L, LUA_REGISTRYINDEX, vm->output_cb);
   vm->output_cb = LUA_NOREF;
-  vm->output_serial = TRUE;
+  vm->output_serial = !(lua_isnumber (L, 2) && lua_tointeger (L, 2) == 0);
   if (lua_isfunction (L, 1))
     {
-      vm->output_serial = luaL_optinteger (L, 2, 1) != 0;
-      lua_pushvalue (L, 1);
+      lua_settop (L, 1);
+      lua_pushinteger (L, 1);
+      lua_pushcfunction (L, mw_sim_pipe_create);
+      lua_insert (L, 1);
+      lua_call (L, 2, 1);
       vm->output_cb = luaL_ref (L, LUA_REGISTRYINDEX);
     }
+  else
+    vm->output_serial = TRUE;
   return 0;
 }
 

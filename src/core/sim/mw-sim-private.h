@@ -25,7 +25,8 @@ struct _MwSimVm
   MwLuaNumberType number_type;
   gsize heap_size;
   guint wdt_ms; /* simulated CPU time a task may run without feeding the watchdog */
-  guint vm_ips; /* VM instructions per simulated second at 80 MHz (docs/firmware.md section 12) */
+  guint vm_ips; /* VM instructions per simulated second at 80 MHz (docs/sim.md "The simulated CPU
+                   clock") */
   gboolean verbose;
   gboolean realtime; /* with the line rate on: a task takes its simulated time in host time */
   gint *stopping; /* set (atomically) when the board is being stopped */
@@ -71,7 +72,7 @@ struct _MwSimVm
   int uart_end; /* terminator character, or -1 */
   gboolean uart_run_input;
   GString *uart_buf;
-  int output_cb; /* node.output() ref, or LUA_NOREF */
+  int output_cb; /* node.output()'s pipe (registry ref), or LUA_NOREF */
   gboolean output_serial;
   GString *inject; /* node.input() bytes, read before the ring */
   GPtrArray *timers; /* MwSimTimer, unowned: Lua userdata */
@@ -88,6 +89,7 @@ struct _MwSimVm
   gboolean startup_banner; /* node.startup{banner=} */
   guint32 chip_id;
   GRand *rand; /* node.random() */
+  int wifi_mode;
 };
 
 MwSimVm *mw_sim_vm_new (void);
@@ -119,7 +121,7 @@ void mw_sim_vm_post (MwSimVm *vm, int priority, int arg);
 void mw_sim_vm_onerror (MwSimVm *vm);
 /* Raises the watchdog when the task has run too long (for busy C functions). */
 void mw_sim_vm_check_wdt (MwSimVm *vm);
-/* The simulated clock in microseconds since boot (docs/firmware.md section 12): host time
+/* The simulated clock in microseconds since boot (docs/sim.md "The simulated CPU clock"): host time
  * between tasks, VM instructions and tmr.delay() during one. */
 gint64 mw_sim_vm_now_us (MwSimVm *vm);
 /* tmr.delay(): a busy wait of `us`, feeding the watchdog after every second (app/modules/tmr.c). */
@@ -145,6 +147,9 @@ int mw_sim_open_wifi (lua_State *L);
 int mw_sim_open_encoder (lua_State *L);
 int mw_sim_open_crypto (lua_State *L);
 int mw_sim_open_pipe (lua_State *L);
+/* pipe.create() as a C function; pipe:write() on the pipe at `idx`. */
+int mw_sim_pipe_create (lua_State *L);
+void mw_sim_pipe_write (lua_State *L, int idx, const char *s, gsize len);
 /* node.LFS: the Lua Flash Store (mw-sim-lfs.c); pushes the table. */
 void mw_sim_lfs_push (lua_State *L);
 /* A userdata of the simulator's own `type` (an address only its C code knows), or NULL: the

@@ -89,10 +89,13 @@ timer_start (MwSimTimer *t)
   g_source_attach (t->source, t->vm->context);
 }
 
+static const char timer_type[] = "timer";
+
 static MwSimTimer *
 check_timer (lua_State *L)
 {
-  return luaL_checkudata (L, 1, TMR_MT);
+  /* the firmware's metatable name (app/modules/tmr.c) in a wrong argument's error */
+  return mw_sim_check_udata (L, 1, timer_type, "tmr.timer");
 }
 
 static int
@@ -195,11 +198,9 @@ t_gc (lua_State *L)
 static int
 l_create (lua_State *L)
 {
-  MwSimTimer *t = lua_newuserdata (L, sizeof *t);
+  MwSimTimer *t = mw_sim_new_udata (L, sizeof *t, timer_type, TMR_MT);
 
   *t = (MwSimTimer){ .vm = mw_sim_vm_get (L), .cb = LUA_NOREF, .self = LUA_NOREF };
-  luaL_getmetatable (L, TMR_MT);
-  lua_setmetatable (L, -2);
   return 1;
 }
 

@@ -107,11 +107,36 @@ l_getconfig (lua_State *L)
   return 4;
 }
 
-static const luaL_Reg uart_funcs[] = { { "setup", l_setup },
-                                       { "on", l_on },
-                                       { "write", l_write },
-                                       { "getconfig", l_getconfig },
-                                       { NULL, NULL } };
+/* uart.alt(0|1): swaps UART0 to the alternate pins (GPIO13/15); the simulated line stays
+ * where it is */
+static int
+l_alt (lua_State *L)
+{
+  luaL_checkinteger (L, 1);
+  return 0;
+}
+
+/* uart.fifodepth([id[, dir]]): bytes waiting in the hardware FIFO (app/modules/uart.c); the
+ * simulator moves bytes to the ring at once, so the FIFO is always empty */
+static int
+l_fifodepth (lua_State *L)
+{
+  int id = luaL_optinteger (L, 1, 0);
+  int dir = luaL_optinteger (L, 2, 0);
+
+  if (id != 0 && id != 1)
+    return luaL_argerror (L, 1, "Bad UART id; must be 0 or 1");
+  if (dir != 0 && dir != 1)
+    return luaL_argerror (L, 2, "Bad direction; must be DIR_RX or DIR_TX");
+  lua_pushinteger (L, 0);
+  return 1;
+}
+
+static const luaL_Reg uart_funcs[] = {
+  { "setup", l_setup }, { "alt", l_alt },     { "fifodepth", l_fifodepth },
+  { "on", l_on },       { "write", l_write }, { "getconfig", l_getconfig },
+  { NULL, NULL }
+};
 
 int
 mw_sim_open_uart (lua_State *L)
@@ -121,8 +146,8 @@ mw_sim_open_uart (lua_State *L)
     const char *name;
     int value;
   } constants[] = {
-    { "STOPBITS_1", 1 },  { "STOPBITS_1_5", 2 }, { "STOPBITS_2", 3 },
-    { "PARITY_NONE", 0 }, { "PARITY_EVEN", 1 },  { "PARITY_ODD", 2 },
+    { "STOPBITS_1", 1 },  { "STOPBITS_1_5", 2 }, { "STOPBITS_2", 3 }, { "PARITY_NONE", 0 },
+    { "PARITY_EVEN", 1 }, { "PARITY_ODD", 2 },   { "DIR_RX", 0 },     { "DIR_TX", 1 },
   };
 
   mw_sim_register (L, "uart", uart_funcs);

@@ -9,7 +9,8 @@
 #include "mw-lua-chunk.h"
 
 /* The VM hook runs every HOOK_COUNT instructions: it advances the simulated CPU clock, feeds
- * the watchdog's count and settles the allocator's credit (docs/firmware.md sections 6, 12). */
+ * the watchdog's count and settles the allocator's credit (docs/firmware.md section 6, docs/sim.md
+ * "The simulated CPU clock"). */
 #define HOOK_COUNT 100
 #define WDT_MESSAGE "watchdog: task ran too long"
 #define MEM_MESSAGE "not enough memory"
@@ -66,6 +67,38 @@ mw_sim_vm_get (lua_State *L)
   return (MwSimVm *) ((char *) ud - G_STRUCT_OFFSET (MwSimVm, heap));
 }
 
+/* A userdata made by the simulator starts with the address of its type: a script can neither
+ * write a userdata's bytes nor make one of a given size, so the tag cannot be forged, even
+ * by a userdata that took another's metatable (docs/firmware.md section 10). */
+typedef struct
+{
+  const void *type;
+  gpointer pad; /* keeps the payload 16-byte aligned */
+} UdataHead;
+
+void *
+mw_sim_new_udata (lua_State *L, gsize size, const void *type, const char *metatable)
+{
+  UdataHead *head = lua_newuserdata (L, sizeof (UdataHead) + size);
+
+  head->type = type;
+  memset (head + 1, 0, size);
+  luaL_getmetatable (L, metatable);
+  lua_setmetatable (L, -2);
+  return head + 1;
+}
+
+void *
+mw_sim_check_udata (lua_State *L, int index, const void *type, const char *name)
+{
+  UdataHead *head = lua_touserdata (L, index);
+
+  if (head == NULL || lua_type (L, index) != LUA_TUSERDATA || lua_objlen (L, index) < sizeof *head
+      || head->type != type)
+    luaL_typerror (L, index, name);
+  return head + 1;
+}
+
 gboolean
 mw_sim_vm_has_module (MwSimVm *vm, const char *name)
 {
@@ -98,14 +131,14 @@ mw_sim_vm_print (MwSimVm *vm, const char *text, gsize len)
 
   if (L && vm->output_cb != LUA_NOREF)
     {
-      /* node.output(fn): the text goes to fn as a task of its own; with serial output on,
-       * also to the wire */
+      /* node.output(fn) (app/modules/node.c output_redirect): the text goes into a pipe whose
+       * reader, fn, runs as a task of its own; with serial output on, also to the wire */
+      if (vm->output_serial)
+        mw_sim_repl_cook (vm->tx, text, len);
       lua_rawgeti (L, LUA_REGISTRYINDEX, vm->output_cb);
-      lua_pushlstring (L, text, len);
-      if (lua_pcall (L, 1, 0, 0) != 0)
-        lua_pop (L, 1);
-      if (!vm->output_serial)
-        return;
+      mw_sim_pipe_write (L, -1, text, len);
+      lua_pop (L, 1);
+      return;
     }
   mw_sim_repl_cook (vm->tx, text, len);
 }
@@ -946,6 +979,12 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
         lua_pushcfunction (L, modules[i].open);
         lua_call (L, 0, 0);
       }
+  /* 3.0 always builds pipe (node.output and the REPL's input run through it) */
+  if (vm->firmware == MW_SIM_FIRMWARE_3_0)
+    {
+      lua_pushcfunction (L, mw_sim_open_pipe);
+      lua_call (L, 0, 0);
+    }
   lua_settop (L, 0);
   lua_sethook (L, vm_hook, LUA_MASKCOUNT, HOOK_COUNT);
 
@@ -1053,7 +1092,8 @@ mw_sim_vm_post (MwSimVm *vm, int priority, int arg)
   t->generation = vm->generation;
   t->ref = luaL_ref (vm->L, LUA_REGISTRYINDEX);
   t->arg = arg;
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE - priority);
+  /* the REPL's input is a low-priority task too: medium and high ones go first */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT - priority);
   g_source_set_callback (source, posted_task_cb, t, g_free);
   g_source_attach (source, vm->context);
   g_source_unref (source);

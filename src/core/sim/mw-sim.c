@@ -96,6 +96,12 @@ mw_sim_modules_valid (const char *modules, GError **error)
   if (modules == NULL)
     return TRUE;
   names = g_strsplit (modules, ",", -1);
+  if (names[0] == NULL)
+    {
+      g_set_error (error, MW_SIM_ERROR, MW_SIM_ERROR_OPTIONS, "the list is empty (known: %s)",
+                   MW_SIM_ALL_MODULES);
+      return FALSE;
+    }
   for (guint i = 0; names[i]; i++)
     {
       g_strstrip (names[i]);
