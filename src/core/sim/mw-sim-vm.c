@@ -27,6 +27,7 @@ mw_sim_vm_new (void)
   vm->uart_buf = g_string_new (NULL);
   vm->echo = g_string_new (NULL);
   vm->onerror_cb = LUA_NOREF;
+  vm->lfs_index = LUA_NOREF;
   vm->softwd = -1;
   vm->cpu_mhz = 80;
   vm->reset_raw = 1;
@@ -280,6 +281,12 @@ raise_wdt (MwSimVm *vm, lua_State *L)
     }
   vm->wdt_tripped = TRUE;
   luaL_error (L, WDT_MESSAGE);
+}
+
+void
+mw_sim_vm_hang (MwSimVm *vm, lua_State *L)
+{
+  raise_wdt (vm, L);
 }
 
 void
@@ -1023,6 +1030,7 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   vm->boot_time = g_get_monotonic_time ();
   vm->clock_skew = 0;
   vm->generation++;
+  mw_sim_lfs_boot (vm);
 
   /* no io, no os: the firmware has neither */
   lua_pushcfunction (L, luaopen_base);

@@ -81,6 +81,7 @@ mw_sim_options_init (MwSimOptions *options)
     .baud = 115200,
     .heap = 44 * 1024,
     .fs_size = 3 * 1024 * 1024,
+    .lfs_size = MW_SIM_DEFAULT_LFS_SIZE,
     .wdt_ms = 3200,
     .vm_ips = 1000000,
     .seed = 1,
@@ -547,6 +548,7 @@ board_thread (gpointer data)
   self->vm->firmware = self->opts.firmware;
   self->vm->number_type = self->opts.integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
   self->vm->heap_size = self->opts.heap;
+  self->vm->lfs_size = self->opts.lfs_size;
   self->vm->wdt_ms = self->opts.wdt_ms;
   self->vm->vm_ips = self->opts.vm_ips;
   self->vm->realtime = self->opts.baud_limit;
@@ -642,6 +644,7 @@ mw_sim_start (MwSim *self, GError **error)
       return FALSE;
     }
   if (self->opts.baud == 0 || self->opts.heap < 1024 || self->opts.fs_size == 0
+      || self->opts.lfs_size % 4096 != 0 || self->opts.lfs_size > MW_SIM_MAX_LFS_SIZE
       || self->opts.wdt_ms == 0 || self->opts.vm_ips == 0 || self->opts.drop_rate < 0
       || self->opts.drop_rate > 1 || self->opts.corrupt_rate < 0 || self->opts.corrupt_rate > 1)
     {
