@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib-unix.h>
+#include <json-glib/json-glib.h>
 
 void
 mw_cli_device_add_options (GOptionContext *context, MwCliDeviceOptions *options)
@@ -193,19 +194,20 @@ mw_cli_connection_free (MwCliConnection *conn)
 char *
 mw_cli_json_string (const char *text)
 {
-  GString *out = g_string_new ("\"");
+  /* JSON is UTF-8: text in another encoding (a board's file name) gets U+FFFD for its bad
+   * bytes; json-glib escapes the rest */
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  g_autoptr (JsonNode) node = json_node_init_string (json_node_alloc (), valid);
 
-  for (const guchar *p = (const guchar *) text; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if (*p < 0x20)
-        g_string_append_printf (out, "\\u%04x", *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
+  return json_to_string (node, FALSE);
+}
+
+void
+mw_cli_json_append_string (GString *out, const char *text)
+{
+  g_autofree char *literal = mw_cli_json_string (text);
+
+  g_string_append (out, literal);
 }
 
 void
