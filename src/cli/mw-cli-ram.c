@@ -6,7 +6,7 @@
 
 #include "mw-cli-chunk.h"
 #include "mw-cli-commands.h"
-#include "mw-cli-device.h"
+#include "mw-cli-json.h"
 #include "mw-cli-files.h"
 #include "mw-lua-compiler.h"
 #include "mw-lua-minifier.h"

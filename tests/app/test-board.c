@@ -201,22 +201,42 @@ test_heap_samples (Fixture *fixture, gconstpointer data)
   }
 }
 
-/* Compile & Upload puts hello.lc on the board and removes hello.lua (the default pipeline). */
+/* Compile & Upload puts hello.lc on the board and keeps hello.lua with the default pipeline;
+ * a folder that strips and removes says so. */
 static void
 test_compile_and_upload (Fixture *fixture, gconstpointer data)
 {
   MwEditor *editor = open_new_file (fixture, "hello.lua", hello);
   ListWait lc = { fixture->window, "hello.lc", -1 };
+  ListWait src = { fixture->window, "hello.lua", sizeof hello - 1 };
   MwConsole *console = mw_window_get_console (fixture->window);
+  MwPipeline pipeline = { .lint = TRUE, .compile = TRUE, .strip = TRUE, .remove_source = TRUE };
+  g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
+  const char *message;
 
   g_assert_nonnull (editor);
   run_action (fixture->window, "upload");
+  /* The defaults are safe: the .lc keeps its line numbers and the .lua stays. */
   run_action (fixture->window, "compile-upload");
-  g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "Uploaded hello.lc"));
+  message = mw_window_get_message (fixture->window);
+  g_assert_true (g_str_has_prefix (message, "Uploaded hello.lc: "));
+  g_assert_true (g_str_has_suffix (message, " s"));
   refresh (fixture->window);
   g_assert_true (mw_test_wait_until (listed, &lc, 10000));
+  g_assert_true (mw_test_wait_until (listed, &src, 10000));
+
+  /* A folder that compiles, strips and removes: the message says what went. */
+  g_assert_true (mw_pipeline_save (&pipeline, fixture->dir, &error));
+  g_assert_no_error (error);
+  run_action (fixture->window, "compile-upload");
+  message = mw_window_get_message (fixture->window);
+  g_assert_true (g_str_has_prefix (message, "Uploaded hello.lc: "));
+  g_assert_true (g_str_has_suffix (
+    message, " s; without line numbers (stripped); removed hello.lua from the board"));
+  refresh (fixture->window);
   mw_test_spin (500);
+  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
   g_assert_cmpint (
     mw_file_browser_lookup (mw_window_get_file_browser (fixture->window), "hello.lua"), ==, -1);
 
