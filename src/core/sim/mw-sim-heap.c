@@ -13,7 +13,8 @@ typedef struct
   guint32 lua_cost;
   guint32 address; /* its board address once a script has seen it (tostring), or 0 */
   guint8 kind;
-  guint8 pad[3];
+  guint8 flash; /* allocated while loading the Lua Flash Store: costs nothing */
+  guint8 pad[2];
 } BlockHead;
 
 G_STATIC_ASSERT (sizeof (BlockHead) == 16);
@@ -281,10 +282,19 @@ mw_sim_heap_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
       heap->host_used -= head->host_size;
     }
   head->host_size = (guint32) nsize;
-  head->lua_cost = ncost;
-  head->kind = kind;
+  head->flash = old == NULL && heap->in_flash;
   if (old == NULL)
     head->address = 0;
+  if (head->flash)
+    {
+      /* a block of the flash store: no charge now, and none when its header is known */
+      head->lua_cost = 0;
+      head->kind = MW_SIM_HEAP_BYTES;
+      heap->host_used += nsize;
+      return head + 1;
+    }
+  head->lua_cost = ncost;
+  head->kind = kind;
   charge (heap, kind, ncost);
   heap->heap_bytes += nheap;
   heap->host_used += nsize;

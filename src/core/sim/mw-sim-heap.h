@@ -74,6 +74,8 @@ typedef struct
   gpointer pending; /* the last new block, whose header Lua has not written yet */
   GHashTable *addresses; /* board addresses in use (tostring) */
   guint32 next_address;
+  gboolean in_flash; /* new blocks are the Lua Flash Store's: in mapped flash, charged nothing
+                      * (docs/firmware.md section 9) until resized */
   void (*on_debt) (gpointer data); /* asks the VM for a safe point soon */
   gpointer on_debt_data;
 } MwSimHeap;

@@ -112,11 +112,8 @@ l_info (lua_State *L)
         set_str (L, "git_commit_dts", "202101010000");
         break;
       case 3:
-        /* no LFS partition: everything 0 (app/modules/node.c get_lfs_config) */
-        set_int (L, "lfs_mapped", 0);
-        set_int (L, "lfs_base", 0);
-        set_int (L, "lfs_size", 0);
-        set_int (L, "lfs_used", 0);
+        /* app/modules/node.c get_lfs_config (mw-sim-lfs.c) */
+        mw_sim_lfs_set_config (L);
         break;
       default:
         {
@@ -124,7 +121,7 @@ l_info (lua_State *L)
 
           lua_pushboolean (L, FALSE);
           lua_setfield (L, -2, "ssl");
-          set_int (L, "lfs_size", 0);
+          set_int (L, "lfs_size", (lua_Integer) vm->lfs_size);
           lua_pushstring (L, mods);
           g_free (mods);
           lua_setfield (L, -2, "modules");
@@ -520,15 +517,15 @@ l_flashreload (lua_State *L)
   return 1;
 }
 
-/* node.getpartitiontable(): a 4 MB board with no LFS, SPIFFS after the firmware */
+/* node.getpartitiontable(): a 4 MB board, its LFS region (mw-sim-lfs.c), SPIFFS at 1 MB */
 static int
 l_getpartitiontable (lua_State *L)
 {
   MwSimVm *vm = mw_sim_vm_get (L);
 
   lua_newtable (L);
-  set_int (L, "lfs_addr", 0);
-  set_int (L, "lfs_size", 0);
+  set_int (L, "lfs_addr", (lua_Integer) mw_sim_lfs_region_base (vm));
+  set_int (L, "lfs_size", (lua_Integer) vm->lfs_size);
   set_int (L, "spiffs_addr", 0x100000);
   set_int (L, "spiffs_size", (lua_Integer) mw_sim_flash_total (vm->flash));
   return 1;

@@ -32,6 +32,7 @@ struct _MwSimVm
   gint *stopping; /* set (atomically) when the board is being stopped */
   char **modules; /* the enabled firmware modules */
   MwSimFlash *flash; /* borrowed */
+  gsize lfs_size; /* the LFS region (0: none) */
   GMainContext *context; /* the board's thread */
   GString *tx; /* bytes for the wire (owned by MwSim) */
   void (*task_done) (gpointer data); /* after a timer callback */
@@ -94,6 +95,8 @@ struct _MwSimVm
   gboolean startup_banner; /* node.startup{banner=} */
   guint32 chip_id;
   GRand *rand; /* node.random() */
+  int lfs_index; /* the LFS image's index function (a registry ref), or LUA_NOREF */
+  gsize lfs_used; /* the flash the loaded image takes, 0 without one */
   int wifi_mode;
 };
 
@@ -159,6 +162,15 @@ int mw_sim_pipe_create (lua_State *L);
 void mw_sim_pipe_write (lua_State *L, int idx, const char *s, gsize len);
 /* node.LFS: the Lua Flash Store (mw-sim-lfs.c); pushes the table. */
 void mw_sim_lfs_push (lua_State *L);
+/* Loads the region's image at boot, before the libraries (its strings are in flash first). */
+void mw_sim_lfs_boot (MwSimVm *vm);
+/* Sets lfs_mapped, lfs_base, lfs_size and lfs_used in the table at the top (node.info('lfs')). */
+void mw_sim_lfs_set_config (lua_State *L);
+/* The region's flash address (node.getpartitiontable's lfs_addr), 0 without a region. */
+gsize mw_sim_lfs_region_base (MwSimVm *vm);
+/* Spins in C until the watchdog resets the board (the firmware's while (1) {}): never
+ * returns to the caller's Lua code. */
+void mw_sim_vm_hang (MwSimVm *vm, lua_State *L);
 /* A userdata of the simulator's own `type` (an address only its C code knows), or NULL: the
  * check a script cannot forge with debug.setmetatable (docs/firmware.md section 10). */
 void *mw_sim_check_udata (lua_State *L, int index, const void *type, const char *name);

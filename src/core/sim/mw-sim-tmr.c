@@ -1,4 +1,4 @@
-/* mw-sim-tmr.c: the firmware's `tmr` module: the object API, now, time, delay (NODEMCU.md
+/* mw-sim-tmr.c: the firmware's `tmr` module: the object API, now, time, delay (docs/firmware.md
  * section 2). The static tmr.alarm() API is gone since 2019 and absent here. Timers are
  * sources on the board's main context, so they fire only between REPL tasks. */
 #include "mw-sim-private.h"

@@ -1,5 +1,5 @@
 /* mw-sim-vm.c: the board's Lua VM and REPL: boot, banner, init.lua, prompts, chunks, errors,
- * the watchdog, print and node.output, and loading files from the flash (NODEMCU.md
+ * the watchdog, print and node.output, and loading files from the flash (docs/firmware.md
  * sections 1 and 3). */
 #include "mw-sim-private.h"
 
@@ -27,6 +27,7 @@ mw_sim_vm_new (void)
   vm->uart_buf = g_string_new (NULL);
   vm->echo = g_string_new (NULL);
   vm->onerror_cb = LUA_NOREF;
+  vm->lfs_index = LUA_NOREF;
   vm->softwd = -1;
   vm->cpu_mhz = 80;
   vm->reset_raw = 1;
@@ -282,6 +283,12 @@ raise_wdt (MwSimVm *vm, lua_State *L)
     }
   vm->wdt_tripped = TRUE;
   luaL_error (L, WDT_MESSAGE);
+}
+
+void
+mw_sim_vm_hang (MwSimVm *vm, lua_State *L)
+{
+  raise_wdt (vm, L);
 }
 
 void
@@ -1026,6 +1033,7 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   vm->boot_time = g_get_monotonic_time ();
   vm->clock_skew = 0;
   vm->generation++;
+  mw_sim_lfs_boot (vm);
 
   /* no io, no os: the firmware has neither */
   lua_pushcfunction (L, luaopen_base);

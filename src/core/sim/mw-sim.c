@@ -81,6 +81,7 @@ mw_sim_options_init (MwSimOptions *options)
     .baud = 115200,
     .heap = 44 * 1024,
     .fs_size = 3 * 1024 * 1024,
+    .lfs_size = MW_SIM_DEFAULT_LFS_SIZE,
     .wdt_ms = 3200,
     .vm_ips = 1000000,
     .seed = 1,
@@ -547,6 +548,7 @@ board_thread (gpointer data)
   self->vm->firmware = self->opts.firmware;
   self->vm->number_type = self->opts.integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
   self->vm->heap_size = self->opts.heap;
+  self->vm->lfs_size = self->opts.lfs_size;
   self->vm->wdt_ms = self->opts.wdt_ms;
   self->vm->vm_ips = self->opts.vm_ips;
   self->vm->realtime = self->opts.baud_limit;
@@ -575,13 +577,16 @@ board_thread (gpointer data)
   clear_source (&self->tx_watch);
   clear_source (&self->tx_timer);
   clear_source (&self->process);
+  /* Tasks the script posted (node.task.post, onerror) still hold the VM: close its Lua
+   * state, let them find it closed, and only then free it. */
+  if (self->vm != NULL)
+    mw_sim_vm_shutdown (self->vm);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
   g_clear_pointer (&self->vm, mw_sim_vm_free);
   g_string_free (self->tx, TRUE);
   self->tx = NULL;
   g_clear_pointer (&self->rand, g_rand_free);
-  /* sources the VM's timers left behind are gone with the state; drain what is pending */
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
   g_main_context_pop_thread_default (self->context);
   return NULL;
 }
@@ -642,6 +647,7 @@ mw_sim_start (MwSim *self, GError **error)
       return FALSE;
     }
   if (self->opts.baud == 0 || self->opts.heap < 1024 || self->opts.fs_size == 0
+      || self->opts.lfs_size % 4096 != 0 || self->opts.lfs_size > MW_SIM_MAX_LFS_SIZE
       || self->opts.wdt_ms == 0 || self->opts.vm_ips == 0 || self->opts.drop_rate < 0
       || self->opts.drop_rate > 1 || self->opts.corrupt_rate < 0 || self->opts.corrupt_rate > 1)
     {
