@@ -498,10 +498,11 @@ static const ConfigCase config_cases[] = {
   { "std = ", "", NULL, "unexpected symbol" },
   { "\033Lua", "", NULL, "precompiled" },
   /* a pcall loop cannot swallow the limit: once tripped it raises on every instruction */
+  /* (either limit may trip first on a slow machine: LIMIT stands for both) */
   { "while true do pcall(function() while true do end end) end", "", NULL,
-    ".luacheckrc: instruction limit exceeded" },
+    ".luacheckrc: LIMIT limit exceeded" },
   { "local function f() pcall(f) while true do pcall(error) end end\nf()", "", NULL,
-    ".luacheckrc: instruction limit exceeded" },
+    ".luacheckrc: LIMIT limit exceeded" },
   /* C functions the hook does not count: the wall clock still stops them */
   { "local s = ('x'):rep(1000)\nwhile true do pcall(string.rep, s, 1000) end", "", NULL,
     ".luacheckrc: time limit exceeded" },
@@ -549,7 +550,12 @@ test_config (void)
           g_assert_false (ok);
           g_assert_error (error, MW_LUA_LINT_ERROR, MW_LUA_LINT_ERROR_CONFIG);
           /* a part starting with the chunk name is the whole message */
-          if (g_str_has_prefix (c->error_part, ".luacheckrc"))
+          if (strcmp (c->error_part, ".luacheckrc: LIMIT limit exceeded") == 0)
+            {
+              if (strcmp (error->message, ".luacheckrc: instruction limit exceeded") != 0)
+                g_assert_cmpstr (error->message, ==, ".luacheckrc: time limit exceeded");
+            }
+          else if (g_str_has_prefix (c->error_part, ".luacheckrc"))
             g_assert_cmpstr (error->message, ==, c->error_part);
           else if (strstr (error->message, c->error_part) == NULL)
             g_error ("config %" G_GSIZE_FORMAT ": '%s' does not mention '%s'", i, error->message,
