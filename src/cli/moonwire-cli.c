@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mw-cli-files.h"
 #include "mw-cli-module.h"
 
 typedef struct
@@ -41,6 +42,7 @@ static const Command commands[] = {
   { "lcinfo", mw_cli_lcinfo, "Describe NodeMCU/Lua 5.1 bytecode files" },
   { "ram", mw_cli_ram, "Estimate the heap that loading files costs on the board" },
   { "lint", mw_cli_lint, "Lint Lua files for RAM waste and NodeMCU hazards" },
+  { "lfs", mw_cli_lfs, "Lua Flash Store images: build, info" },
 };
 
 static void
@@ -127,11 +129,16 @@ main (int argc, char **argv)
       {
         g_autofree char *prog = g_strdup_printf ("moonwire-cli %s", name);
         MwCliCommandFunc func = commands[i].func ? commands[i].func : board_command (name);
+        int status;
 
         if (func == NULL)
           return MW_EXIT_USAGE;
         argv[1] = prog;
-        return func (argc - 1, argv + 1);
+        status = func (argc - 1, argv + 1);
+        /* a full disk or a closed pipe is an input/output error, not a success */
+        if (!mw_cli_flush_stdout (name))
+          status = MAX (status, MW_EXIT_IO);
+        return status;
       }
   g_printerr ("moonwire-cli: unknown command '%s' (see moonwire-cli --help)\n", name);
   return MW_EXIT_USAGE;

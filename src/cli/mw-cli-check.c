@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mw-cli-commands.h"
+#include "mw-cli-files.h"
 #include "mw-lua-chunk.h"
 #include "mw-lua-tree.h"
 
@@ -78,7 +79,7 @@ mw_cli_check (int argc, char **argv)
       gboolean file_ok = TRUE;
       GPtrArray *diags;
 
-      if (!g_file_get_contents (argv[i], &data, &len, &error))
+      if (!mw_cli_read_file (argv[i], MW_CLI_MAX_SOURCE, "Lua source", &data, &len, &error))
         {
           g_printerr ("moonwire-cli check: %s\n", error->message);
           status = MAX (status, MW_EXIT_IO);

@@ -7,6 +7,7 @@
 
 #include "mw-cli-chunk.h"
 #include "mw-cli-commands.h"
+#include "mw-cli-files.h"
 #include "mw-lua-compiler.h"
 
 gboolean
@@ -111,7 +112,7 @@ mw_cli_compile (int argc, char **argv)
       g_autoptr (GBytes) bytes = NULL;
       gsize len = 0;
 
-      if (!g_file_get_contents (argv[i], &data, &len, &error))
+      if (!mw_cli_read_file (argv[i], MW_CLI_MAX_SOURCE, "Lua source", &data, &len, &error))
         {
           g_printerr ("moonwire-cli compile: %s\n", error->message);
           status = MAX (status, MW_EXIT_IO);
@@ -146,8 +147,8 @@ mw_cli_compile (int argc, char **argv)
           continue;
         }
       out_path = output != NULL ? g_strdup (output) : default_output (argv[i]);
-      if (!g_file_set_contents (out_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                &error))
+      if (!mw_cli_write_file (out_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                              -1, &error))
         {
           g_printerr ("moonwire-cli compile: %s\n", error->message);
           status = MAX (status, MW_EXIT_IO);

@@ -25,8 +25,9 @@ mw_cli_exec (int argc, char **argv)
   int status = MW_EXIT_OK;
 
   g_option_context_set_summary (context, "Runs Lua on the board and prints its output. Syntax "
-                                         "errors are reported before anything is sent; lines "
-                                         "longer than 250 bytes are refused.");
+                                         "errors are reported before anything is sent; the code "
+                                         "reaches Lua as written (the chunk \"stdin\", any "
+                                         "bytes, lines of any length).");
   mw_cli_device_add_options (context, &options);
   if (!mw_cli_parse_options (context, &argc, &argv))
     return MW_EXIT_USAGE;

@@ -2,9 +2,40 @@
 #include "mw-config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
+#include "mw-cli-files.h"
+
+/* A board name is data from the board, not a host path: it becomes a path under `dir` only
+ * if it stays there. A name with '/' (a board's notion of folders) makes the folders. */
+static char *
+local_path (const char *dir, const char *name, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (name, "/", -1);
+  const char *why = NULL;
+
+  for (const guchar *p = (const guchar *) name; *p && why == NULL; p++)
+    if (*p < 0x20 || *p == 0x7f)
+      why = "it holds control characters";
+  if (why == NULL && name[0] == '/')
+    why = "it is an absolute path";
+  for (guint i = 0; parts[i] != NULL && why == NULL; i++)
+    if (strcmp (parts[i], "..") == 0)
+      why = "it climbs out with '..'";
+    else if (parts[i][0] == '\0' || strcmp (parts[i], ".") == 0)
+      why = "it has an empty or '.' part";
+  if (why != NULL)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "board name '%s' is not a safe local file name (%s); give -o FILE to save "
+                   "it under another name",
+                   name, why);
+      return NULL;
+    }
+  return dir ? g_build_filename (dir, name, NULL) : g_strdup (name);
+}
 
 int
 mw_cli_get (int argc, char **argv)
@@ -50,14 +81,19 @@ mw_cli_get (int argc, char **argv)
             break;
           continue;
         }
-      if (output != NULL && g_file_test (output, G_FILE_TEST_IS_DIR))
-        dest = g_build_filename (output, argv[i], NULL);
-      else if (output != NULL && argc == 2)
-        dest = g_strdup (output);
+      if (output != NULL && argc == 2 && !g_file_test (output, G_FILE_TEST_IS_DIR))
+        dest = g_strdup (output); /* the user named the file */
       else
-        dest = g_strdup (argv[i]);
-      if (!g_file_set_contents (dest, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
-                                &error))
+        dest = local_path (output, argv[i], &error);
+      if (dest != NULL && strchr (argv[i], '/') != NULL)
+        {
+          g_autofree char *parent = g_path_get_dirname (dest);
+
+          g_mkdir_with_parents (parent, 0777);
+        }
+      if (dest == NULL
+          || !mw_cli_write_file (dest, g_bytes_get_data (data, NULL), g_bytes_get_size (data), -1,
+                                 &error))
         mw_cli_note_error ("get", error, &status);
       else if (!options.json)
         printf ("%s -> %s (%zu bytes)\n", argv[i], dest, g_bytes_get_size (data));

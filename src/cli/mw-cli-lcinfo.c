@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "mw-cli-commands.h"
+#include "mw-cli-files.h"
 #include "mw-lua-chunk.h"
 
 typedef struct
@@ -75,7 +76,7 @@ mw_cli_lcinfo (int argc, char **argv)
       guint index = 0;
       gsize len = 0;
 
-      if (!g_file_get_contents (argv[i], &data, &len, &error))
+      if (!mw_cli_read_file (argv[i], MW_CLI_MAX_SOURCE, "bytecode", &data, &len, &error))
         {
           g_printerr ("moonwire-cli lcinfo: %s\n", error->message);
           status = MAX (status, MW_EXIT_IO);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mw-cli-commands.h"
+#include "mw-cli-files.h"
 #include "mw-lua-linter.h"
 
 typedef enum
@@ -41,6 +42,10 @@ collect_dir (const char *dir, GPtrArray *out, int depth)
       if (name[0] == '.') /* .git and the like */
         continue;
       path = g_build_filename (dir, name, NULL);
+      /* A symlinked folder is not followed: it may lead out of the tree or round in a
+       * circle (two links to "." made the walk exponential). Symlinked files are linted. */
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR))
+        continue;
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
         collect_dir (path, found, depth + 1);
       else if (g_str_has_suffix (name, ".lua"))
@@ -191,7 +196,7 @@ mw_cli_lint (int argc, char **argv)
 
       if (found != NULL)
         {
-          if (!g_file_get_contents (found, &data, &len, &error))
+          if (!mw_cli_read_file (found, MW_CLI_MAX_SOURCE, "a config", &data, &len, &error))
             {
               g_printerr ("moonwire-cli lint: %s\n", error->message);
               return MW_EXIT_USAGE;
@@ -238,7 +243,8 @@ mw_cli_lint (int argc, char **argv)
       g_autoptr (MwLuaTree) tree = NULL;
       gsize len = 0;
 
-      if (!g_file_get_contents (paths->pdata[i], &data, &len, &read_error))
+      if (!mw_cli_read_file (paths->pdata[i], MW_CLI_MAX_SOURCE, "Lua source", &data, &len,
+                             &read_error))
         {
           g_printerr ("moonwire-cli lint: %s\n", read_error->message);
           status = MAX (status, MW_EXIT_IO);

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "mw-cli-commands.h"
+#include "mw-cli-files.h"
 #include "mw-lua-minifier.h"
 
 static char *
@@ -124,7 +125,7 @@ mw_cli_minify (int argc, char **argv)
       MwLuaMinifyReport report = { 0 };
       gsize len = 0;
 
-      if (!g_file_get_contents (argv[i], &data, &len, &error))
+      if (!mw_cli_read_file (argv[i], MW_CLI_MAX_SOURCE, "Lua source", &data, &len, &error))
         {
           g_printerr ("moonwire-cli minify: %s\n", error->message);
           status = MAX (status, MW_EXIT_IO);
@@ -151,22 +152,16 @@ mw_cli_minify (int argc, char **argv)
           /* several chunks in a row stay apart */
           gboolean newline = argc > 2 && n > 0 && bytes[n - 1] != '\n';
           if (fwrite (bytes, 1, n, stdout) != n || (newline && putchar ('\n') == EOF)
-              || fflush (stdout) != 0)
-            {
-              g_printerr ("moonwire-cli minify: cannot write to standard output\n");
-              return MW_EXIT_IO;
-            }
+              || !mw_cli_flush_stdout ("minify"))
+            return MW_EXIT_IO; /* reported here or by main() */
         }
       else
         {
           gsize n;
           const char *bytes = g_bytes_get_data (result, &n);
-          GStatBuf st;
-          /* --in-place keeps an executable script executable */
-          int mode = in_place && g_stat (argv[i], &st) == 0 ? (int) (st.st_mode & 07777) : 0666;
 
-          if (!g_file_set_contents_full (target, bytes, n, G_FILE_SET_CONTENTS_CONSISTENT, mode,
-                                         &error))
+          /* an existing target keeps its mode (--in-place: an executable script stays so) */
+          if (!mw_cli_write_file (target, bytes, n, -1, &error))
             {
               g_printerr ("moonwire-cli minify: %s\n", error->message);
               status = MAX (status, MW_EXIT_IO);

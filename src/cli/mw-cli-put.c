@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mw-cli-commands.h"
+#include "mw-cli-files.h"
 #include "mw-cli-device.h"
 #include "mw-cli-pipeline.h"
 
@@ -142,7 +143,7 @@ mw_cli_put (int argc, char **argv)
       MwUploadStats stats = { 0 };
       Progress progress = { conn, name, g_get_monotonic_time () };
 
-      if (!g_file_get_contents (path, &contents, &len, &error))
+      if (!mw_cli_read_file (path, MW_CLI_MAX_UPLOAD, "an upload", &contents, &len, &error))
         {
           mw_cli_note_error ("put", error, &status);
           continue;

@@ -6,6 +6,7 @@
 
 #include "mw-cli-chunk.h"
 #include "mw-cli-commands.h"
+#include "mw-cli-files.h"
 #include "mw-lua-compiler.h"
 #include "mw-lua-minifier.h"
 #include "mw-lua-ram-estimate.h"
@@ -155,7 +156,7 @@ mw_cli_ram (int argc, char **argv)
       gboolean measured = FALSE;
       gsize len = 0;
 
-      if (!g_file_get_contents (argv[i], &data, &len, &error))
+      if (!mw_cli_read_file (argv[i], MW_CLI_MAX_SOURCE, "Lua source", &data, &len, &error))
         {
           g_printerr ("moonwire-cli ram: %s\n", error->message);
           status = MAX (status, MW_EXIT_IO);

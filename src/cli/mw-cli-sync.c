@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include "mw-cli-commands.h"
+#include "mw-cli-files.h"
 #include "mw-cli-device.h"
 #include "mw-cli-pipeline.h"
 
@@ -92,7 +93,7 @@ mw_cli_sync (int argc, char **argv)
       guint32 adler = 0;
 
       g_clear_error (&error);
-      if (!g_file_get_contents (path, &contents, &len, &error))
+      if (!mw_cli_read_file (path, MW_CLI_MAX_UPLOAD, "an upload", &contents, &len, &error))
         {
           mw_cli_note_error ("sync", error, &status);
           continue;

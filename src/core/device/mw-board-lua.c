@@ -163,6 +163,29 @@ mw_board_lua_exec_tail (const char *token)
                           token);
 }
 
+/* Typed as lines, a user's code would lose what the firmware's line reader drops or changes
+ * (an empty line never reaches Lua, a BS or DEL erases: docs/firmware.md section 1), the
+ * wrapper would shift its line numbers and hide its `...`. As data it is exactly the user's
+ * chunk, with Lua's own line numbers. */
+char *
+mw_board_lua_exec_loader (const char *code)
+{
+  GString *out = g_string_new ("local t={}\n");
+  const guint8 *data = (const guint8 *) code;
+  gsize len = strlen (code);
+  gsize pos = 0;
+
+  while (pos < len)
+    {
+      g_string_append (out, "t[#t+1]=");
+      pos += mw_lua_quote_prefix (data + pos, len - pos, MW_REPL_MAX_LINE - 8, out);
+      g_string_append_c (out, '\n');
+    }
+  g_string_append (out, "local f,e=loadstring(table.concat(t),\"=stdin\") t=nil\n"
+                        "if not f then error(e,0) end f()");
+  return g_string_free (out, FALSE);
+}
+
 /* ---- file operations and queries ---- */
 
 char *
@@ -183,7 +206,7 @@ mw_board_lua_file_size (const char *name)
 {
   g_autofree char *q = mw_lua_quote_str (name);
 
-  return g_strdup_printf ("uart.write(0,tostring(file.list()[%s]))", q);
+  return g_strdup_printf ("local n=%s\nuart.write(0,tostring(file.list()[n]))", q);
 }
 
 char *
@@ -191,7 +214,7 @@ mw_board_lua_read_chunk (const char *name, gsize offset, gsize len)
 {
   g_autofree char *q = mw_lua_quote_str (name);
 
-  return g_strdup_printf ("local f=file.open(%s,'r') if not f then error('" E_NOT_FOUND
+  return g_strdup_printf ("local n=%s\nlocal f=file.open(n,'r') if not f then error('" E_NOT_FOUND
                           "no such file',0) end "
                           "f:seek('set',%zu) local d=f:read(%zu) f:close() "
                           "if d then uart.write(0,d) end",
@@ -203,9 +226,9 @@ mw_board_lua_remove (const char *name)
 {
   g_autofree char *q = mw_lua_quote_str (name);
 
-  return g_strdup_printf ("if not file.list()[%s] then uart.write(0,'" E_NOT_FOUND
-                          "no such file on the board') else file.remove(%s) end",
-                          q, q);
+  return g_strdup_printf ("local n=%s\nif not file.list()[n] then uart.write(0,'" E_NOT_FOUND
+                          "no such file on the board') else file.remove(n) end",
+                          q);
 }
 
 char *
@@ -214,12 +237,13 @@ mw_board_lua_rename (const char *from, const char *to)
   g_autofree char *qa = mw_lua_quote_str (from);
   g_autofree char *qb = mw_lua_quote_str (to);
 
-  return g_strdup_printf ("local l=file.list() if not l[%s] then uart.write(0,'" E_NOT_FOUND
+  return g_strdup_printf ("local a=%s\nlocal b=%s\n"
+                          "local l=file.list() if not l[a] then uart.write(0,'" E_NOT_FOUND
                           "no such file on the board')\n"
-                          "elseif l[%s] then uart.write(0,'" E_EXISTS "the target exists')\n"
-                          "elseif not file.rename(%s,%s) then uart.write(0,'" E_REFUSED
+                          "elseif l[b] then uart.write(0,'" E_EXISTS "the target exists')\n"
+                          "elseif not file.rename(a,b) then uart.write(0,'" E_REFUSED
                           "rename failed') end",
-                          qa, qb, qa, qb);
+                          qa, qb);
 }
 
 char *
@@ -227,9 +251,9 @@ mw_board_lua_compile (const char *name)
 {
   g_autofree char *q = mw_lua_quote_str (name);
 
-  return g_strdup_printf ("if not file.list()[%s] then uart.write(0,'" E_NOT_FOUND
-                          "no such file on the board') else node.compile(%s) end",
-                          q, q);
+  return g_strdup_printf ("local n=%s\nif not file.list()[n] then uart.write(0,'" E_NOT_FOUND
+                          "no such file on the board') else node.compile(n) end",
+                          q);
 }
 
 char *
@@ -244,9 +268,10 @@ mw_board_lua_run (const char *name)
 {
   g_autofree char *q = mw_lua_quote_str (name);
 
-  return g_strdup_printf ("if not file.list()[%s] then error('no such file on the board: '..%s) "
-                          "end dofile(%s)",
-                          q, q, q);
+  /* error(..., 0): our message, with no position in the wrapper */
+  return g_strdup_printf ("local n=%s\nif not file.list()[n] then error('no such file on the "
+                          "board: '..n,0) end dofile(n)",
+                          q);
 }
 
 char *
@@ -408,4 +433,157 @@ mw_board_lua_text_finish (const char *name, gsize len, guint32 a, guint32 b)
                           "file.remove(%s) if not file.rename(u.T,%s) then error('" E_REFUSED
                           "rename failed',0) end",
                           len, a, b, d, d);
+}
+
+/* ---- the heap walker (src/core/heap, docs/heap-explorer.md, docs/firmware.md section 11) ---- */
+
+/* `_mwh(path, ...)` answers, for each path (steps `<letter><length>:<payload>` from a root:
+ * G the globals, R the registry, s/n a string/number key, k/v the key/value of the i-th entry
+ * in next() order, m the metatable, u the i-th upvalue), one object: `O <type> <length>
+ * <blob>`, its edges `E <step> <type> <length> <blob> [<name>]`, for a table `N <entries>
+ * <border>`, for a Lua function `D <bytecode>` (string.dump), then `Z` (or `X` when it could
+ * not be walked). A request starts with `B <lowest free> <u|-> <1/2>` and ends with `P <lowest
+ * free>`: node.heap() is read at every edge, so P is the walk's low-water mark. Numbers are
+ * written as text (uart.write sends a number as one byte). It collects whenever the free heap
+ * fell by 768 bytes and feeds the watchdog in every loop. Lines stay under 250 bytes. */
+static const char heap_walker[] = LUA_W
+  "_mwh=function(...)\n"
+  "local Y,T,S,U,H=uart.write,type,tostring,(debug or {}).getupvalue,node.heap\n"
+  "local lo,q=H(),0 local b=lo\n"
+  "local function V(c,a,v,n)\n"
+  "local t,x=T(v),H()\n"
+  "if x<lo then lo=x end\n"
+  "if t==\"number\" or t==\"boolean\" or t==\"nil\" then if c and c~=\"s\" then return end v=\"\" "
+  "t=\"-\" end\n"
+  "if x<b-768 then collectgarbage() W() b=H() end\n"
+  "local l=t==\"string\" and #v or 0\n"
+  "if t~=\"string\" then v=S(v) elseif l>40 then v=v:sub(1,20)..v:sub(-20) end\n"
+  "Y(0,c and \"E \"..c..#a..\":\" or \"O\",a,\" \"..t..\" \"..l..\" \"..#v..\":\",v,n and \" "
+  "\"..#n..\":\" or \"\",n or \"\",\"\\n\")\n"
+  "end\n"
+  "local function O(p)\n"
+  "local o,i,k,v=nil,1\n"
+  "while i<=#p do\n"
+  "local c,j=p:sub(i,i),p:find(\":\",i+1,true)\n"
+  "local a=p:sub(j+1,j+p:sub(i+1,j-1))\n"
+  "i=j+#a+1\n"
+  "if c==\"G\" then o=getfenv(0) elseif c==\"R\" then o=debug.getregistry()\n"
+  "elseif c==\"m\" then o=getmetatable(o) elseif c==\"u\" then a,o=U(o,a+0)\n"
+  "elseif c==\"s\" then o=rawget(o,a) elseif c==\"n\" then o=rawget(o,a+0)\n"
+  "else k=nil for y=1,a do k,v=next(o,k) if y%64==0 then W() end end o=c==\"k\" and k or v end\n"
+  "if o==nil then break end\n"
+  "end\n"
+  "V(nil,\"\",o)\n"
+  "if T(o)==\"table\" then\n"
+  "i=0\n"
+  "for k,v in next,o do\n"
+  "i=i+1 if i%64==0 then W() end\n"
+  "p=T(k)\n"
+  "if p==\"string\" then V(\"s\",k,v) elseif p==\"number\" then V(\"n\",S(k),v) else "
+  "V(\"k\",S(i),k) V(\"v\",S(i),v) end\n"
+  "end\n"
+  "Y(0,\"N \"..i..\" \"..#o..\"\\n\")\n"
+  "elseif T(o)==\"function\" then\n"
+  "k,v=pcall(string.dump,o)\n"
+  "if k then Y(0,\"D \"..#v..\":\",v,\"\\n\") v=nil\n"
+  "for j=1,U and 255 or 0 do k,v=U(o,j) if k==nil then break end V(\"u\",S(j),v,k) end end\n"
+  "end\n"
+  "V(\"m\",\"\",getmetatable(o))\n"
+  "end\n"
+  "Y(0,\"B \"..lo..\" \"..(U and \"u\" or \"-\")..\" \"..1/(q+2) ..\"\\n\")\n"
+  "for x=1,select(\"#\",...) do\n"
+  "Y(0,pcall(O,(select(x,...))) and \"Z\\n\" or \"X\\n\") W()\n"
+  "end\n"
+  "Y(0,\"P \"..lo..\"\\n\")\n"
+  "end\n";
+
+const char *
+mw_board_lua_heap_walker (void)
+{
+  return heap_walker;
+}
+
+char *
+mw_board_lua_heap_baseline (void)
+{
+  /* the free heap, the bytes Lua counts and the number type: node.info's build_config
+   * (3.0, app/modules/node.c), else 1/2, which is 0 on the integer build */
+  return g_strdup ("collectgarbage() local h,ok,b=2,pcall(node.info,\"build_config\") "
+                   "uart.write(0,node.heap()..\" \"..collectgarbage(\"count\")*1024 ..\" \"..("
+                   "ok and type(b)==\"table\" and b.number_type or 1/h==0 and \"integer\" or "
+                   "\"float\"))");
+}
+
+char *
+mw_board_lua_heap_walker_open (void)
+{
+  return g_strdup ("collectgarbage() _mwf=file.open(\"" MW_BOARD_LUA_HEAP_WALKER_FILE "\",\"w\")");
+}
+
+gsize
+mw_board_lua_heap_walker_write (GString *code, const guint8 *data, gsize len, gsize max_literal)
+{
+  gsize n;
+
+  g_string_append (code, "_mwf:write(");
+  n = mw_lua_quote_prefix (data, len, max_literal, code);
+  g_string_append (code, ")");
+  return n;
+}
+
+char *
+mw_board_lua_heap_walker_load (void)
+{
+  return g_strdup ("_mwf:close() _mwf=nil collectgarbage() dofile(\"" MW_BOARD_LUA_HEAP_WALKER_FILE
+                   "\") file.remove(\"" MW_BOARD_LUA_HEAP_WALKER_FILE "\")");
+}
+
+char *
+mw_board_lua_heap_walker_remove (void)
+{
+  return g_strdup (
+    "_mwh=nil if _mwf then _mwf:close() _mwf=nil file.remove(\"" MW_BOARD_LUA_HEAP_WALKER_FILE
+    "\") end collectgarbage()");
+}
+
+GString *
+mw_board_lua_heap_request_new (void)
+{
+  /* the previous request's garbage goes first: the walk must not pile it up */
+  return g_string_new ("collectgarbage() _mwh(");
+}
+
+gboolean
+mw_board_lua_heap_request_add (GString *code, const char *steps, gsize max_len)
+{
+  g_autoptr (GString) arg = g_string_new (NULL);
+  gsize len = strlen (steps);
+  gsize pos = 0;
+  gboolean first = code->str[code->len - 1] == '(';
+
+  /* a path longer than a line goes in pieces joined by `..` at line ends */
+  while (pos < len || (len == 0 && arg->len == 0))
+    {
+      if (len == 0)
+        {
+          g_string_append (arg, "\"\"");
+          break;
+        }
+      pos += mw_lua_quote_prefix ((const guint8 *) steps + pos, len - pos, 200, arg);
+      if (pos < len)
+        g_string_append (arg, "..\n");
+    }
+  if (!first && code->len + 1 + arg->len + 1 > max_len)
+    return FALSE;
+  if (!first)
+    g_string_append_c (code, ',');
+  g_string_append_len (code, arg->str, arg->len);
+  return TRUE;
+}
+
+char *
+mw_board_lua_heap_request_end (GString *code)
+{
+  g_string_append_c (code, ')');
+  return g_string_free (code, FALSE);
 }

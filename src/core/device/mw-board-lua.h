@@ -6,6 +6,8 @@
  * - Every user string (file names, paths, data) goes in through mw_lua_quote(), the one
  *   escaping function: the result is one Lua string literal in printable ASCII, so it can
  *   neither end the string early, nor span lines, nor carry a \x02 that would fake a marker.
+ *   A name stands on a line of its own (`local n="..."`): quoted, a 31-byte UTF-8 name is 126
+ *   bytes, and two of them with code around would pass the 250-byte line.
  * - Every loop that can run longer than a few milliseconds feeds the watchdog (`W()`, which
  *   is tmr.wdclr where the firmware has it): the hardware watchdog resets a board whose Lua
  *   task runs for about a second without yielding (docs/firmware.md section 1).
@@ -56,6 +58,10 @@ gboolean mw_lua_check_file_name (const char *name, GError **error);
 /* ---- the REPL wrapper (mw-repl.c): markers around a pcall ---- */
 char *mw_board_lua_exec_head (const char *token);
 char *mw_board_lua_exec_tail (const char *token);
+
+/* A user's chunk as data: lines that fill a table with quoted pieces of `code`, then load it
+ * as the chunk "stdin" and run it (mw_device_exec_async). Any bytes, lines of any length. */
+char *mw_board_lua_exec_loader (const char *code);
 
 /* ---- file operations and queries (mw-device.c) ---- */
 /* name \0 size \0 ... */
@@ -120,5 +126,29 @@ char *mw_board_lua_text_open (const char *temp_name, gsize len);
 /* Appends a write of as many bytes of `data` as fit in `max_literal`; returns them. */
 gsize mw_board_lua_text_write (GString *code, const guint8 *data, gsize len, gsize max_literal);
 char *mw_board_lua_text_finish (const char *name, gsize len, guint32 a, guint32 b);
+
+/* ---- the heap walker (src/core/heap/mw-heap-walker.c, docs/heap-explorer.md) ---- */
+
+/* The walker's source: it sets the global `_mwh`. The host compiles it for the board's
+ * number type and sends the bytecode: compiling it on the board would cost more than the
+ * walk (the REPL compiles a chunk again at every line it receives). */
+const char *mw_board_lua_heap_walker (void);
+#define MW_BOARD_LUA_HEAP_WALKER_FILE "_mwh.lc"
+/* "<free> <counted bytes> <1/2>" after a collection. */
+char *mw_board_lua_heap_baseline (void);
+/* The walker's bytecode goes to MW_BOARD_LUA_HEAP_WALKER_FILE: open, one write per command
+ * (as many bytes of `data` as fit in `max_literal`; returns them), then load it and remove
+ * the file. */
+char *mw_board_lua_heap_walker_open (void);
+gsize mw_board_lua_heap_walker_write (GString *code, const guint8 *data, gsize len,
+                                      gsize max_literal);
+char *mw_board_lua_heap_walker_load (void);
+/* Removes the walker (and a half-written file) and collects. */
+char *mw_board_lua_heap_walker_remove (void);
+/* One request: new, then add paths while they fit in `max_len` bytes (the first always
+ * goes in; FALSE: this one did not fit), then end. */
+GString *mw_board_lua_heap_request_new (void);
+gboolean mw_board_lua_heap_request_add (GString *code, const char *steps, gsize max_len);
+char *mw_board_lua_heap_request_end (GString *code);
 
 G_END_DECLS

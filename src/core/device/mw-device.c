@@ -454,7 +454,7 @@ mw_device_compile_async (MwDevice *self, const char *name, GCancellable *cancell
   ((OpData *) g_task_get_task_data (task))->name = g_strdup (name);
   if (!g_str_has_suffix (name, ".lua"))
     {
-      /* node.compile only takes .lua names (facts §2) */
+      /* node.compile only takes .lua names (docs/firmware.md section 2) */
       g_task_return_new_error (task, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME,
                                "%s: node.compile needs a name ending in .lua", name);
       g_object_unref (task);
@@ -528,12 +528,27 @@ mw_device_exec_async (MwDevice *self, const char *code, guint timeout_ms, MwRepl
                       gpointer user_data)
 {
   GTask *task;
+  g_autoptr (MwLuaTree) tree = NULL;
+  const MwLuaDiagnostic *syntax;
+  g_autofree char *loader = NULL;
 
   g_return_if_fail (MW_IS_DEVICE (self));
   g_return_if_fail (code != NULL);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mw_device_exec_async);
-  mw_repl_execute_async (self->repl, code, timeout_ms, output, output_data, cancellable,
+  /* Syntax errors are found here, with Lua's message, before the board is involved. */
+  tree = mw_lua_tree_parse ("stdin", code, strlen (code), 0);
+  if ((syntax = mw_lua_tree_get_error (tree)) != NULL)
+    {
+      g_autofree char *message = mw_lua_diagnostic_format (syntax, "stdin");
+
+      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s", message);
+      g_object_unref (task);
+      return;
+    }
+  /* The code travels as data and is loaded there as "stdin" (mw-board-lua.h). */
+  loader = mw_board_lua_exec_loader (code);
+  mw_repl_execute_async (self->repl, loader, timeout_ms, output, output_data, cancellable,
                          on_exec_done, task);
 }
 

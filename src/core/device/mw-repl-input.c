@@ -64,7 +64,8 @@ handle_prompt (MwRepl *self, gboolean continuation)
             if (n > 0 && msg[n - 1] == '>') /* the prompt that ended it */
               g_strchomp (msg)[n - 1] = '\0', g_strchomp (msg);
 
-            /* 3.0 prints "Lua error: \t<message>", 2.x just the message (facts §1). */
+            /* 3.0 prints "Lua error: \t<message>", 2.x just the message (docs/firmware.md section
+             * 1). */
             if (g_str_has_prefix (text, "Lua error:"))
               text = g_strchug ((char *) text + strlen ("Lua error:"));
             mw_repl_command_fail (self, cmd,
@@ -78,24 +79,6 @@ handle_prompt (MwRepl *self, gboolean continuation)
         g_assert_not_reached ();
     }
   mw_repl_process_queue (self);
-}
-
-static gboolean
-shift_line (const GMatchInfo *info, GString *out, gpointer user_data)
-{
-  g_autofree char *n = g_match_info_fetch (info, 1);
-
-  g_string_append_printf (out, "stdin:%d:", MAX (1, atoi (n) - 1));
-  return FALSE;
-}
-
-/* The wrapper's head is line 1 of the chunk: give the user's own line numbers back. */
-static char *
-user_line_numbers (const char *message)
-{
-  g_autoptr (GRegex) re = g_regex_new ("stdin:([0-9]+):", 0, 0, NULL);
-
-  return g_regex_replace_eval (re, message, -1, 0, 0, shift_line, NULL, NULL);
 }
 
 static void
@@ -158,11 +141,11 @@ handle_event (MwRepl *self, MwReplEvent *event)
               mw_repl_command_succeed (self, cmd);
             else
               {
-                g_autofree char *raw = event->data
+                /* User code names its own chunk (mw_device_exec_async): no lines to shift. */
+                g_autofree char *msg = event->data
                                          ? g_strndup (g_bytes_get_data (event->data, NULL),
                                                       g_bytes_get_size (event->data))
                                          : g_strdup ("error");
-                g_autofree char *msg = user_line_numbers (raw);
 
                 mw_repl_command_fail (self, cmd,
                                       g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_LUA, "%s", msg));

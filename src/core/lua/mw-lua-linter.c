@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 
+#include "mw-lua-codegen.h"
 #include "mw-lua-compiler.h"
 #include "mw-lua-ram-estimate.h"
 #include <string.h>
@@ -345,20 +346,18 @@ finding_free (gpointer data)
 static MwLuaRamEstimate *
 tree_estimate (MwLuaLintRun *run, MwLuaTree *tree)
 {
+  g_autoptr (MwLuaChunk) full = NULL;
   g_autoptr (MwLuaChunk) chunk = NULL;
   MwLuaRamEstimate *estimate = NULL;
-  gsize len;
-  const char *src;
-  guint32 skip;
 
   if (g_hash_table_lookup_extended (run->estimates, tree, NULL, (gpointer *) &estimate))
     return estimate;
-  /* liblua does not skip a `#!` line as loadfile does: leave it out (lines do not matter,
-   * functions are matched in pre-order) */
-  src = mw_lua_tree_get_source (tree, &len);
-  skip = MIN (mw_lua_tree_get_shebang_length (tree), len);
-  chunk = mw_lua_compiler_compile (mw_lua_tree_get_chunkname (tree), src + skip, len - skip,
-                                   run->options->number_type, MW_LUA_STRIP_NAMES, NULL);
+  /* the code generator on the tree at hand; desktop limits, so that a function over the
+   * firmware's 50 locals (reported on its own) still gets a figure */
+  full =
+    mw_lua_codegen_generate (tree, run->options->number_type, MW_LUA_CODEGEN_DESKTOP_LIMITS, NULL);
+  if (full != NULL)
+    chunk = mw_lua_chunk_strip (full, MW_LUA_STRIP_NAMES);
   if (chunk != NULL)
     {
       estimate = mw_lua_ram_estimate_new (chunk, run->options->number_type);
