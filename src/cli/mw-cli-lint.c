@@ -57,27 +57,6 @@ collect_dir (const char *dir, GPtrArray *out, int depth)
     g_ptr_array_add (out, g_strdup (found->pdata[i]));
 }
 
-/* .luacheckrc in the current directory or the nearest parent, as luacheck finds it */
-static char *
-find_config (void)
-{
-  g_autofree char *dir = g_get_current_dir ();
-
-  for (;;)
-    {
-      g_autofree char *path = g_build_filename (dir, ".luacheckrc", NULL);
-      g_autofree char *parent = NULL;
-
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-      parent = g_path_get_dirname (dir);
-      if (strcmp (parent, dir) == 0)
-        return NULL;
-      g_free (dir);
-      dir = g_steal_pointer (&parent);
-    }
-}
-
 static void
 add_list (char **values, MwLuaLintOptions *options, void (*add) (MwLuaLintOptions *, const char *))
 {
@@ -191,7 +170,7 @@ mw_cli_lint (int argc, char **argv)
   /* the .luacheckrc first: command-line options refine it */
   if (!no_config)
     {
-      g_autofree char *found = config ? g_strdup (config) : find_config ();
+      g_autofree char *found = config ? g_strdup (config) : mw_lua_lint_find_config (NULL);
       g_autofree char *data = NULL;
       gsize len;
 
