@@ -170,10 +170,10 @@ main (int argc, char *argv[])
   /* Connect to the simulated board, as a user's first click would. */
   start_us = g_get_monotonic_time ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
-  while (!mw_connection_is_connected (mw_window_get_connection (window))
+  while (!mw_board_is_connected (mw_window_get_board (window))
          && g_get_monotonic_time () - start_us < 30 * G_USEC_PER_SEC)
     g_main_context_iteration (NULL, TRUE);
-  if (!mw_connection_is_connected (mw_window_get_connection (window)))
+  if (!mw_board_is_connected (mw_window_get_board (window)))
     g_error ("could not connect to the simulated board: %s", mw_window_get_message (window));
   /* The simulator's thread and the sampler's first beat settle. */
   spin (1500);
@@ -194,7 +194,7 @@ main (int argc, char *argv[])
       mw_heap_graph_add_sample (graph, (gint64) i * 2 * G_USEC_PER_SEC,
                                 43000 - i / 3 + (i * 7919) % 400);
       if (i % 30 == 0)
-        mw_heap_graph_add_marker (graph, (gint64) i * 2 * G_USEC_PER_SEC, MW_HEAP_MARKER_RUN, NULL);
+        mw_heap_graph_add_marker (graph, (gint64) i * 2 * G_USEC_PER_SEC, MW_HEAP_EVENT_RUN, NULL);
       g_main_context_iteration (NULL, FALSE);
     }
   spin (300);

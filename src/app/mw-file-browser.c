@@ -31,9 +31,10 @@ struct _MwFileBrowser
   GtkWidget *run_button;
   GtkWidget *open_button;
   GtkWidget *download_button;
-  GtkWidget *compile_button;
-  GtkWidget *rename_button;
   GtkWidget *delete_button;
+  GtkWidget *more_button;
+  GtkMenu *more_menu; /* the "more" button's menu */
+  GtkMenu *context_menu; /* on a right click in the list */
   GtkStack *stack;
   GtkTreeView *tree;
   GtkListStore *store;
@@ -54,6 +55,45 @@ enum
 };
 static guint signals[N_SIGNALS];
 
+/* A button or menu item that cannot act says why in its tooltip (GTK shows tooltips of
+ * insensitive widgets too). */
+static void
+set_enabled (GtkWidget *widget, gboolean enabled, const char *what, const char *why)
+{
+  g_autofree char *tip = enabled || why == NULL ? g_strdup (what)
+                                                : g_strdup_printf ("%s (%s)", what, why);
+
+  gtk_widget_set_sensitive (widget, enabled);
+  gtk_widget_set_tooltip_text (widget, tip);
+}
+
+static void
+update_menu (MwFileBrowser *self, GtkMenu *menu, const char *why_none, gboolean has,
+             gboolean is_lua, gboolean runnable, gboolean openable)
+{
+  g_autoptr (GList) items = gtk_container_get_children (GTK_CONTAINER (menu));
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      const char *verb = g_object_get_data (l->data, "mw-verb");
+      gboolean enabled = has;
+      const char *why = why_none;
+
+      if (verb == NULL)
+        continue;
+      if (g_str_equal (verb, "run"))
+        enabled = runnable, why = has ? "only .lua and .lc files run" : why;
+      else if (g_str_equal (verb, "open"))
+        enabled = openable, why = has ? "bytecode does not open as text" : why;
+      else if (g_str_equal (verb, "compile"))
+        enabled = is_lua, why = has ? "only .lua files compile" : why;
+      else if (g_str_equal (verb, "format") || g_str_equal (verb, "sync"))
+        enabled = self->connected, why = "connect to a board first";
+      gtk_widget_set_sensitive (l->data, enabled);
+      gtk_widget_set_tooltip_text (l->data, enabled ? NULL : why);
+    }
+}
+
 static void
 update_sensitivity (MwFileBrowser *self)
 {
@@ -61,16 +101,19 @@ update_sensitivity (MwFileBrowser *self)
   gboolean has = self->connected && name != NULL;
   gboolean is_lua = has && g_str_has_suffix (name, ".lua");
   gboolean runnable = is_lua || (has && g_str_has_suffix (name, ".lc"));
-  const char *why = self->connected ? NULL : "Connect to a board first";
+  gboolean openable = has && !g_str_has_suffix (name, ".lc");
+  const char *why = !self->connected ? "connect to a board first" : "select a file first";
 
-  gtk_widget_set_sensitive (self->refresh_button, self->connected);
-  gtk_widget_set_sensitive (self->run_button, runnable);
-  gtk_widget_set_sensitive (self->open_button, has && !g_str_has_suffix (name, ".lc"));
-  gtk_widget_set_sensitive (self->download_button, has);
-  gtk_widget_set_sensitive (self->compile_button, is_lua);
-  gtk_widget_set_sensitive (self->rename_button, has);
-  gtk_widget_set_sensitive (self->delete_button, has);
-  gtk_widget_set_tooltip_text (self->actions_box, why);
+  set_enabled (self->refresh_button, self->connected, "Refresh the list",
+               "connect to a board first");
+  set_enabled (self->run_button, runnable, "Run the file on the board (dofile)",
+               has ? "only .lua and .lc files run" : why);
+  set_enabled (self->open_button, openable, "Download the file and open it in the editor",
+               has ? "bytecode does not open as text" : why);
+  set_enabled (self->download_button, has, "Download the file to a folder", why);
+  set_enabled (self->delete_button, has, "Delete the file from the board", why);
+  update_menu (self, self->more_menu, why, has, is_lua, runnable, openable);
+  update_menu (self, self->context_menu, why, has, is_lua, runnable, openable);
 }
 
 static void
@@ -226,6 +269,125 @@ rename_clicked_cb (MwFileBrowser *self)
 }
 
 static void
+format_response_cb (GtkDialog *dialog, gint response, MwFileBrowser *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    g_signal_emit (self, signals[FILE_ACTION], 0, "format", NULL, NULL);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+format_clicked_cb (MwFileBrowser *self)
+{
+  GtkWidget *dialog;
+  GtkWidget *button;
+
+  dialog =
+    gtk_message_dialog_new (toplevel (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                            GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE, "Format the board's flash?");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            "Every file on the board is erased "
+                                            "(file.format()). This cannot be undone.");
+  gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
+  button = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Format", GTK_RESPONSE_ACCEPT);
+  gtk_style_context_add_class (gtk_widget_get_style_context (button), "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (format_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sync_response_cb (GtkNativeDialog *dialog, gint response, MwFileBrowser *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (folder);
+      g_signal_emit (self, signals[FILE_ACTION], 0, "sync", NULL, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+sync_clicked_cb (MwFileBrowser *self)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new ("Upload a Folder", toplevel (self),
+                                                              GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                              "_Upload", "_Cancel");
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sync_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+add_item (MwFileBrowser *self, GtkMenu *menu, const char *label, const char *verb,
+          GCallback callback)
+{
+  GtkWidget *item = verb != NULL ? gtk_menu_item_new_with_mnemonic (label)
+                                 : gtk_separator_menu_item_new ();
+
+  if (verb != NULL)
+    {
+      g_object_set_data (G_OBJECT (item), "mw-verb", (gpointer) verb);
+      g_signal_connect_object (item, "activate", callback, self, G_CONNECT_SWAPPED);
+    }
+  gtk_widget_show (item);
+  gtk_menu_shell_append (GTK_MENU_SHELL (menu), item);
+}
+
+/* The list's context menu holds every action on a file; the "more" menu those without a
+ * button, and the actions on the whole board. */
+static void
+build_menus (MwFileBrowser *self)
+{
+  self->context_menu = GTK_MENU (gtk_menu_new ());
+  add_item (self, self->context_menu, "_Run", "run", G_CALLBACK (run_clicked_cb));
+  add_item (self, self->context_menu, "_Open in the Editor", "open", G_CALLBACK (open_clicked_cb));
+  add_item (self, self->context_menu, "_Download to a Folder…", "download",
+            G_CALLBACK (download_clicked_cb));
+  add_item (self, self->context_menu, "_Compile on the Board", "compile",
+            G_CALLBACK (compile_clicked_cb));
+  add_item (self, self->context_menu, "Re_name…", "rename", G_CALLBACK (rename_clicked_cb));
+  add_item (self, self->context_menu, NULL, NULL, NULL);
+  add_item (self, self->context_menu, "De_lete…", "delete", G_CALLBACK (delete_clicked_cb));
+  gtk_menu_attach_to_widget (self->context_menu, GTK_WIDGET (self->tree), NULL);
+
+  self->more_menu = GTK_MENU (gtk_menu_new ());
+  add_item (self, self->more_menu, "_Compile on the Board", "compile",
+            G_CALLBACK (compile_clicked_cb));
+  add_item (self, self->more_menu, "Re_name…", "rename", G_CALLBACK (rename_clicked_cb));
+  add_item (self, self->more_menu, NULL, NULL, NULL);
+  add_item (self, self->more_menu, "_Upload a Folder…", "sync", G_CALLBACK (sync_clicked_cb));
+  add_item (self, self->more_menu, "_Format the Flash…", "format", G_CALLBACK (format_clicked_cb));
+  gtk_menu_button_set_popup (GTK_MENU_BUTTON (self->more_button), GTK_WIDGET (self->more_menu));
+}
+
+static gboolean
+tree_button_press_cb (MwFileBrowser *self, GdkEventButton *event)
+{
+  GtkTreePath *path = NULL;
+
+  if (!gdk_event_triggers_context_menu ((GdkEvent *) event))
+    return GDK_EVENT_PROPAGATE;
+  /* The row under the pointer is the one the menu acts on. */
+  if (gtk_tree_view_get_path_at_pos (self->tree, event->x, event->y, &path, NULL, NULL, NULL))
+    {
+      gtk_tree_selection_select_path (gtk_tree_view_get_selection (self->tree), path);
+      gtk_tree_path_free (path);
+    }
+  update_sensitivity (self);
+  gtk_menu_popup_at_pointer (self->context_menu, (GdkEvent *) event);
+  return GDK_EVENT_STOP;
+}
+
+GtkMenu *
+mw_file_browser_get_context_menu (MwFileBrowser *self)
+{
+  g_return_val_if_fail (MW_IS_FILE_BROWSER (self), NULL);
+  return self->context_menu;
+}
+
+static void
 drag_data_received_cb (MwFileBrowser *self, GdkDragContext *context, gint x, gint y,
                        GtkSelectionData *data, guint info, guint time)
 {
@@ -247,6 +409,10 @@ drag_data_received_cb (MwFileBrowser *self, GdkDragContext *context, gint x, gin
 static void
 mw_file_browser_dispose (GObject *object)
 {
+  MwFileBrowser *self = MW_FILE_BROWSER (object);
+
+  if (self->context_menu != NULL)
+    gtk_widget_destroy (GTK_WIDGET (g_steal_pointer (&self->context_menu)));
   G_OBJECT_CLASS (mw_file_browser_parent_class)->dispose (object);
 }
 
@@ -259,7 +425,8 @@ mw_file_browser_class_init (MwFileBrowserClass *klass)
   object_class->dispose = mw_file_browser_dispose;
 
   /* "file-action" (action, name, argument): run, open, download (argument: folder), compile,
-   * rename (argument: new name), delete (confirmed), refresh (no name). */
+   * rename (argument: new name), delete (confirmed), refresh (no name), format (confirmed, no
+   * name), sync (no name; argument: the local folder to upload). */
   signals[FILE_ACTION] = g_signal_new ("file-action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
                                        G_TYPE_STRING, G_TYPE_STRING);
@@ -280,9 +447,9 @@ mw_file_browser_class_init (MwFileBrowserClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, run_button);
   gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, open_button);
   gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, download_button);
-  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, compile_button);
-  gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, rename_button);
   gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, delete_button);
+  gtk_widget_class_bind_template_child_full (widget_class, "more_button", TRUE,
+                                             G_STRUCT_OFFSET (MwFileBrowser, more_button));
   gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, stack);
   gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, tree);
   gtk_widget_class_bind_template_child (widget_class, MwFileBrowser, store);
@@ -292,8 +459,6 @@ mw_file_browser_class_init (MwFileBrowserClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, run_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, open_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, download_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, compile_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, rename_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, delete_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 }
@@ -307,6 +472,9 @@ mw_file_browser_init (MwFileBrowser *self)
   gtk_drag_dest_set (GTK_WIDGET (self), GTK_DEST_DEFAULT_ALL, targets, G_N_ELEMENTS (targets),
                      GDK_ACTION_COPY);
   g_signal_connect (self, "drag-data-received", G_CALLBACK (drag_data_received_cb), NULL);
+  build_menus (self);
+  g_signal_connect_object (self->tree, "button-press-event", G_CALLBACK (tree_button_press_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_tree_view_get_selection (self->tree), "changed",
                            G_CALLBACK (update_sensitivity), self, G_CONNECT_SWAPPED);
   update_sensitivity (self);

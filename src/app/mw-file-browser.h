@@ -21,5 +21,7 @@ guint mw_file_browser_get_n_files (MwFileBrowser *self);
 gint64 mw_file_browser_lookup (MwFileBrowser *self, const char *name);
 void mw_file_browser_select (MwFileBrowser *self, const char *name);
 char *mw_file_browser_dup_selected (MwFileBrowser *self);
+/* The menu a right click on the list shows (tests read its items) */
+GtkMenu *mw_file_browser_get_context_menu (MwFileBrowser *self);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "mw-heap-log.h"
 #include "mw-heap-point-cache.h"
 
 G_BEGIN_DECLS
@@ -15,19 +16,12 @@ typedef enum
 } MwHeapGraphError;
 GQuark mw_heap_graph_error_quark (void);
 
-typedef enum
-{
-  MW_HEAP_MARKER_UPLOAD,
-  MW_HEAP_MARKER_RUN,
-  MW_HEAP_MARKER_RESET,
-} MwHeapMarkerKind;
-
 typedef struct
 {
   guint32 current;
   guint32 min;
   guint32 max;
-  gdouble slope_per_min; /* least-squares trend of free heap, bytes per minute */
+  gdouble slope_per_min; /* the leak analysis of mw-heap-log.h, bytes per minute (0: none yet) */
   guint n_samples;
 } MwHeapStats;
 
@@ -35,9 +29,13 @@ typedef struct
 G_DECLARE_FINAL_TYPE (MwHeapGraph, mw_heap_graph, MW, HEAP_GRAPH, GtkBox)
 
 GtkWidget *mw_heap_graph_new (void);
-/* Samples must come in time order; a sample older than the last is dropped. */
+/* The samples and events it shows (the board's); the graph owns none: a graph starts with an
+ * empty log of its own. */
+void mw_heap_graph_set_log (MwHeapGraph *self, MwHeapLog *log);
+MwHeapLog *mw_heap_graph_get_log (MwHeapGraph *self);
+/* Into the log: samples must come in time order; a sample older than the last is dropped. */
 void mw_heap_graph_add_sample (MwHeapGraph *self, gint64 time_us, guint32 heap);
-void mw_heap_graph_add_marker (MwHeapGraph *self, gint64 time_us, MwHeapMarkerKind kind,
+void mw_heap_graph_add_marker (MwHeapGraph *self, gint64 time_us, MwHeapEventKind kind,
                                const char *label);
 void mw_heap_graph_clear (MwHeapGraph *self);
 gboolean mw_heap_graph_get_stats (MwHeapGraph *self, MwHeapStats *stats);
@@ -49,5 +47,12 @@ guint mw_heap_graph_get_rebuild_count (MwHeapGraph *self);
 gboolean mw_heap_graph_export_csv (MwHeapGraph *self, GFile *file, GError **error);
 gboolean mw_heap_graph_export_png (MwHeapGraph *self, const char *path, guint width, guint height,
                                    GError **error);
+
+/* A tick step for an axis of `range` units with about `ticks` ticks: 1, 2 or 5 times a power of
+ * ten (the heap axis, in KiB). */
+gdouble mw_heap_graph_nice_step (gdouble range, guint ticks);
+/* A tick step in seconds for a time axis of `seconds` with about `ticks` ticks: 1, 2, 5, 10,
+ * 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h or a day. */
+gdouble mw_heap_graph_nice_time_step (gdouble seconds, guint ticks);
 
 G_END_DECLS

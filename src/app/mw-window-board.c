@@ -1,13 +1,14 @@
-/* mw-window-board.c: the part of MwWindow that talks to the board through MwConnection and
- * MwDevice: the port chooser, connect and disconnect, reset, run, the upload pipeline and
- * uploads (also of files dropped on the file browser), cancel, the file browser's operations,
- * and the console and heap samples coming back. Results and errors always end in the info bar
- * or the console, never silently.
+/* mw-window-board.c: the part of MwWindow that talks to the board through MwBoard (core): the port
+ * chooser, connect and disconnect, reset, run, the upload pipeline and uploads (also of files
+ * dropped on the file browser), cancel, the file browser's operations, and the console and heap
+ * samples coming back. Results and errors always end in the info bar or the console, never
+ * silently.
  */
 #include "mw-config.h"
 
 #include "mw-window-private.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "mw-lua-pipeline.h"
@@ -16,11 +17,12 @@
 
 #define RUN_TIMEOUT_MS 0 /* a program may run for as long as it likes */
 #define LINE_TIMEOUT_MS 10000
+#define CONNECT_TIMEOUT_MS 5000
 
 static gboolean
 is_connected (MwWindow *self)
 {
-  return self->connection != NULL && mw_connection_is_connected (self->connection);
+  return self->board != NULL && mw_board_is_connected (self->board);
 }
 
 static void
@@ -52,21 +54,28 @@ _mw_window_update_device_actions (MwWindow *self)
   gtk_stack_set_visible_child_name (self->connect_stack, connected ? "disconnect" : "connect");
   gtk_widget_set_sensitive (GTK_WIDGET (self->port_combo), !connected && !self->connecting);
   mw_file_browser_set_connected (self->file_browser, connected);
+  mw_memory_view_set_board (self->memory_view, connected ? self->board : NULL);
 }
 
-/* The port chooser: the simulated board and every serial port with its USB description. The
- * default is the configured port, else the first port with a usual NodeMCU bridge chip, else
- * the simulated board. */
+#define MAX_RECENT_PORTS 8
+
+/* The port chooser: the simulated board, every serial port with its USB description, and the
+ * ports connected to lately; its entry takes any other port (a pseudo-terminal, a
+ * /dev/serial/by-id/ path, tcp://host:port). The default is `wanted` (the configured port),
+ * else the one chosen before, else the first port with a usual NodeMCU bridge chip, else the
+ * simulated board. */
 void
 _mw_window_fill_ports (MwWindow *self, const char *wanted)
 {
   g_autoptr (GPtrArray) ports = mw_serial_list_ports (NULL);
-  g_autofree char *current =
-    g_strdup (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->port_combo)));
+  g_autofree char *current = _mw_window_dup_port (self);
+  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-ports");
+  g_autoptr (GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  GtkEntry *entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->port_combo)));
   const char *board = NULL;
 
   gtk_combo_box_text_remove_all (self->port_combo);
-  gtk_combo_box_text_append (self->port_combo, MW_WINDOW_PORT_SIMULATED, "Simulated NodeMCU");
+  gtk_combo_box_text_append (self->port_combo, MW_BOARD_SIMULATED_PORT, MW_BOARD_SIMULATED_LABEL);
   for (guint i = 0; ports != NULL && i < ports->len; i++)
     {
       const MwSerialPortInfo *info = g_ptr_array_index (ports, i);
@@ -77,14 +86,64 @@ _mw_window_fill_ports (MwWindow *self, const char *wanted)
       else
         label = g_strdup (info->name);
       gtk_combo_box_text_append (self->port_combo, info->name, label);
+      g_hash_table_add (listed, info->name);
       if (board == NULL && info->bridge != MW_USB_BRIDGE_NONE)
         board = info->name;
     }
+  for (guint i = 0; recent[i] != NULL; i++)
+    if (!g_hash_table_contains (listed, recent[i])
+        && g_strcmp0 (recent[i], MW_BOARD_SIMULATED_PORT) != 0)
+      gtk_combo_box_text_append (self->port_combo, recent[i], recent[i]);
   if (wanted == NULL)
     wanted = current;
-  if (wanted == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), wanted))
-    if (board == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), board))
-      gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), MW_WINDOW_PORT_SIMULATED);
+  if (wanted != NULL && *wanted != '\0')
+    {
+      /* A port that is not listed (unplugged, or typed) stays as text in the entry. */
+      if (!gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), wanted))
+        gtk_entry_set_text (entry, wanted);
+    }
+  else if (board == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), board))
+    gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->port_combo), MW_BOARD_SIMULATED_PORT);
+}
+
+/* The port to connect to: the chosen item's id, else what was typed (NULL: nothing). */
+char *
+_mw_window_dup_port (MwWindow *self)
+{
+  const char *id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->port_combo));
+  GtkEntry *entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (self->port_combo)));
+  g_autofree char *typed = NULL;
+
+  if (id != NULL)
+    return g_strdup (id);
+  typed = g_strstrip (g_strdup (gtk_entry_get_text (entry)));
+  if (*typed == '\0')
+    return NULL;
+  /* The label of the simulated board typed back in means it. */
+  if (g_strcmp0 (typed, MW_BOARD_SIMULATED_LABEL) == 0)
+    return g_strdup (MW_BOARD_SIMULATED_PORT);
+  return g_steal_pointer (&typed);
+}
+
+static void
+remember_port (MwWindow *self, const char *port)
+{
+  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-ports");
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) updated = NULL;
+  guint n = 1;
+
+  if (g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0)
+    return;
+  g_strv_builder_add (builder, port);
+  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT_PORTS; i++)
+    if (g_strcmp0 (recent[i], port) != 0)
+      {
+        g_strv_builder_add (builder, recent[i]);
+        n++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-ports", (const char *const *) updated);
 }
 
 static void
@@ -106,7 +165,7 @@ show_error (MwWindow *self, const char *what, const GError *error)
 }
 
 static void
-connection_console_cb (MwWindow *self, GBytes *data)
+board_console_cb (MwWindow *self, GBytes *data)
 {
   gsize len;
   const char *bytes = g_bytes_get_data (data, &len);
@@ -116,24 +175,22 @@ connection_console_cb (MwWindow *self, GBytes *data)
 }
 
 static void
-connection_reset_cb (MwWindow *self)
+board_reset_cb (MwWindow *self)
 {
   /* The boot seen while connecting is not news. */
   if (!is_connected (self))
     return;
-  mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_RESET, "reset");
   mw_console_note_restart (self->console, "[the board restarted]");
 }
 
 static void
-connection_heap_sample_cb (MwWindow *self, gint64 time_us, guint heap)
+board_heap_sample_cb (MwWindow *self, gint64 time_us, guint heap)
 {
-  mw_heap_graph_add_sample (self->heap_graph, time_us, heap);
   mw_board_panel_set_heap (self->board_panel, heap);
 }
 
 static void
-connection_disconnected_cb (MwWindow *self, const char *reason)
+board_disconnected_cb (MwWindow *self, const char *reason)
 {
   mw_board_panel_clear (self->board_panel);
   _mw_window_update_device_actions (self);
@@ -147,7 +204,7 @@ heap_interval_changed_cb (MwWindow *self)
   guint interval = 2;
 
   g_object_get (self->heap_graph, "interval", &interval, NULL);
-  mw_connection_set_heap_interval (self->connection, interval);
+  mw_board_set_heap_interval (self->board, interval * 1000);
 }
 
 static void refresh_files (MwWindow *self);
@@ -163,15 +220,15 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autofree char *msg = NULL;
 
   self->connecting = FALSE;
-  if (self->connection == NULL)
+  if (self->board == NULL)
     return;
-  if (!mw_connection_connect_finish (MW_CONNECTION (object), result, &error))
+  if (!mw_board_connect_finish (MW_BOARD (object), result, &error))
     {
       _mw_window_update_device_actions (self);
       show_error (self, "Could not connect", error);
       return;
     }
-  info = mw_connection_get_board_info (self->connection);
+  info = mw_board_get_info (self->board);
   modules = info->modules != NULL ? g_strjoinv (", ", info->modules) : NULL;
   firmware = g_strdup_printf ("NodeMCU %s", info->version != NULL ? info->version : "?");
   mw_board_panel_set_info (self->board_panel, firmware,
@@ -180,8 +237,13 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (info->heap >= 0)
     mw_board_panel_set_heap (self->board_panel, info->heap);
   {
-    g_autofree char *port = gtk_combo_box_text_get_active_text (self->port_combo);
-    msg = g_strdup_printf ("Connected to %s: %s, %s build", port, firmware,
+    const char *port = mw_board_get_port (self->board);
+    gboolean simulated = g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0;
+
+    if (!simulated)
+      remember_port (self, port);
+    msg = g_strdup_printf ("Connected to %s: %s, %s build",
+                           simulated ? "the simulated NodeMCU" : port, firmware,
                            mw_number_type_to_string (info->number_type));
   }
   mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
@@ -193,18 +255,23 @@ static void
 action_connect (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
-  const char *port = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->port_combo));
+  g_autofree char *port = _mw_window_dup_port (self);
   const char *baud = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->baud_combo));
 
-  if (port == NULL || self->connecting)
+  if (self->connecting)
     return;
+  if (port == NULL)
+    {
+      mw_window_show_message (self, GTK_MESSAGE_WARNING,
+                              "Choose a port, or type one: a serial port, a pseudo-terminal "
+                              "(/dev/pts/N) or tcp://host:port.");
+      return;
+    }
   self->connecting = TRUE;
   _mw_window_update_device_actions (self);
-  mw_connection_connect_async (
-    self->connection,
-    g_strcmp0 (port, MW_WINDOW_PORT_SIMULATED) == 0 ? MW_CONNECTION_SIMULATED : port,
-    baud != NULL ? (guint) g_ascii_strtoull (baud, NULL, 10) : 115200, NULL, connect_done_cb,
-    g_object_ref (self));
+  mw_board_connect_async (
+    self->board, port, baud != NULL ? (guint) g_ascii_strtoull (baud, NULL, 10) : 115200,
+    CONNECT_TIMEOUT_MS, MW_BOARD_CONNECT_PROBE, NULL, connect_done_cb, g_object_ref (self));
 }
 
 static void
@@ -212,17 +279,26 @@ action_disconnect (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
 
+  g_autofree char *port = g_strdup (mw_board_get_port (self->board));
+  g_autofree char *msg = NULL;
+
   g_cancellable_cancel (self->op_cancellable);
-  mw_connection_disconnect (self->connection);
+  mw_board_disconnect (self->board);
   _mw_window_update_device_actions (self);
+  /* The connection's message goes with it. */
+  msg = g_strdup_printf ("Disconnected from %s.", g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0
+                                                    ? "the simulated NodeMCU"
+                                                  : port != NULL ? port
+                                                                 : "the board");
+  mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
 }
 
 static void
-exec_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+reset_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (MwWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) out = mw_device_exec_finish (MW_DEVICE (object), result, &error);
+  g_autoptr (MwBoardInfo) info = mw_board_reset_finish (MW_BOARD (object), result, NULL, &error);
 
   if (error != NULL && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -233,15 +309,12 @@ static void
 action_reset (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
-  g_autoptr (GError) error = NULL;
-  MwRepl *repl = mw_connection_get_repl (self->connection);
 
-  if (repl == NULL)
+  if (!is_connected (self))
     return;
-  /* RTS pulses EN on a real board; a pty (the simulator) has no lines: ask the firmware. */
-  if (!mw_repl_hardware_reset (repl, &error))
-    mw_device_exec_async (mw_connection_get_device (self->connection), "node.restart()", 2000, NULL,
-                          NULL, NULL, exec_done_cb, g_object_ref (self));
+  /* RTS pulses EN on a real board; a pty (the simulator) has no lines: the board asks the
+   * firmware (mw-board.h). */
+  mw_board_reset_async (self->board, FALSE, NULL, reset_done_cb, g_object_ref (self));
 }
 
 static void
@@ -280,12 +353,24 @@ run_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (MwWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) out = mw_device_exec_finish (MW_DEVICE (object), result, &error);
+  g_autoptr (GBytes) out = mw_board_exec_finish (MW_BOARD (object), result, &error);
 
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
   finish_operation (self);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error != NULL && g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA))
+    {
+      /* In the console, where its file:line links lead to the editor. */
+      mw_console_append_error (self->console, error->message);
+      /* "?:" is what a chunk without debug information names (lua's ldebug.c). */
+      if (strstr (error->message, "?:") != NULL)
+        mw_console_append_note (self->console,
+                                "[the file was compiled without line numbers (stripped): turn "
+                                "Strip off in the folder's upload pipeline to see them]");
+      mw_window_show_message (self, GTK_MESSAGE_ERROR,
+                              "The program failed: its error is in the console.");
+    }
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error (self, "The program failed", error);
 }
 
@@ -295,12 +380,10 @@ run_on_board (MwWindow *self, const char *name)
   g_autofree char *label = g_strdup_printf ("Running %s", name);
   g_autofree char *echo = g_strdup_printf ("dofile(\"%s\")", name);
 
-  mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_RUN, name);
   mw_console_echo_input (self->console, echo);
   gtk_stack_set_visible_child_name (self->bottom_stack, "console");
-  mw_device_run_async (mw_connection_get_device (self->connection), name, RUN_TIMEOUT_MS,
-                       output_to_console, self, start_operation (self, label), run_done_cb,
-                       g_object_ref (self));
+  mw_board_run_async (self->board, name, RUN_TIMEOUT_MS, output_to_console, self,
+                      start_operation (self, label), run_done_cb, g_object_ref (self));
 }
 
 /* The board-side name of an editor's file: its base name, or NULL (with a message) when the
@@ -338,9 +421,17 @@ action_run (GSimpleAction *action, GVariant *param, gpointer user_data)
   /* After Compile & Upload the board holds the .lc (and maybe not the .lua any more). */
   if (g_str_has_suffix (name, ".lua") && mw_file_browser_lookup (self->file_browser, name) < 0)
     {
-      char *lc = mw_lua_pipeline_compiled_name (name);
+      g_autofree char *lc = mw_lua_pipeline_compiled_name (name);
+
+      if (mw_file_browser_lookup (self->file_browser, lc) < 0)
+        {
+          g_autofree char *msg =
+            g_strdup_printf ("%s is not on the board: upload it first (Ctrl+U).", name);
+          mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
+          return;
+        }
       g_free (name);
-      name = lc;
+      name = g_steal_pointer (&lc);
     }
   run_on_board (self, name);
 }
@@ -348,9 +439,9 @@ action_run (GSimpleAction *action, GVariant *param, gpointer user_data)
 typedef struct
 {
   MwWindow *self;
-  char *name; /* the name on the board */
-  char *remove_after; /* the .lua to remove once its .lc is there, or NULL */
-  gsize size;
+  char *name; /* the local file's name */
+  gboolean unsaved; /* the editor's text had changes not saved to its file */
+  gboolean stripped; /* compiled without debug information */
 } UploadData;
 
 static void
@@ -358,7 +449,6 @@ upload_data_free (UploadData *data)
 {
   g_object_unref (data->self);
   g_free (data->name);
-  g_free (data->remove_after);
   g_free (data);
 }
 
@@ -379,34 +469,25 @@ upload_progress_cb (gsize done, gsize total, gpointer user_data)
 static void upload_next_dropped (MwWindow *self);
 
 static void
-remove_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (MwWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!mw_device_op_finish (MW_DEVICE (object), result, &error))
-    show_error (self, "Could not remove the source after compiling", error);
-  refresh_files (self);
-}
-
-static void
 upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   UploadData *data = user_data;
   MwWindow *self = data->self;
   g_autoptr (GError) error = NULL;
-  MwUploadStats stats = { 0 };
+  MwBoardUploadResult done = { 0 };
 
-  if (!mw_device_upload_finish (MW_DEVICE (object), result, &stats, &error))
+  if (!mw_board_upload_finish (MW_BOARD (object), result, &done, &error))
     {
       if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
         {
           finish_operation (self);
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          if (done.board_name == NULL)
+            show_error (self, "Not uploaded", error); /* the pipeline refused it */
+          else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             {
               g_autofree char *msg = g_strdup_printf ("Upload of %s cancelled: the file on the "
                                                       "board is as it was.",
-                                                      data->name);
+                                                      done.board_name);
               mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
             }
           else
@@ -414,42 +495,46 @@ upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
           g_ptr_array_set_size (self->upload_queue, 0);
           refresh_files (self);
         }
+      mw_board_upload_result_clear (&done);
       upload_data_free (data);
       return;
     }
   if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
     {
-      g_autofree char *msg = g_strdup_printf ("Uploaded %s: %" G_GSIZE_FORMAT " bytes, verified "
-                                              "on the board, in %.1f s",
-                                              data->name, stats.bytes, stats.seconds);
+      g_autofree char *removed =
+        done.source_removed ? g_strdup_printf ("; removed %s from the board", data->name) : NULL;
+      g_autofree char *msg = g_strdup_printf (
+        "Uploaded %s: %" G_GSIZE_FORMAT " bytes, verified "
+        "on the board, in %.1f s%s%s%s",
+        done.board_name, done.stats.bytes, done.stats.seconds,
+        data->unsaved ? " (the editor's text, with changes "
+                        "not saved to the file)"
+                      : "",
+        data->stripped ? "; without line numbers (stripped)" : "", removed != NULL ? removed : "");
       finish_operation (self);
       mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
-      mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_MARKER_UPLOAD,
-                                data->name);
-      if (data->remove_after != NULL
-          && mw_file_browser_lookup (self->file_browser, data->remove_after) >= 0)
-        mw_device_remove_async (MW_DEVICE (object), data->remove_after, NULL, remove_done_cb,
-                                g_object_ref (self));
-      else
-        refresh_files (self);
+      refresh_files (self);
       upload_next_dropped (self);
     }
+  mw_board_upload_result_clear (&done);
   upload_data_free (data);
 }
 
+/* Through the board's upload: the pipeline (on a worker thread), the transfer, the source's
+ * removal after compiling. */
 static void
-upload_bytes (MwWindow *self, const char *name, GBytes *bytes, const char *remove_after)
+upload_source (MwWindow *self, const char *name, GBytes *source,
+               const MwBoardUploadOptions *options, gboolean unsaved)
 {
   UploadData *data = g_new0 (UploadData, 1);
   g_autofree char *label = g_strdup_printf ("Uploading %s", name);
 
   data->self = g_object_ref (self);
   data->name = g_strdup (name);
-  data->remove_after = g_strdup (remove_after);
-  data->size = g_bytes_get_size (bytes);
-  mw_device_upload_async (mw_connection_get_device (self->connection), name, bytes,
-                          MW_UPLOAD_FLAGS_NONE, 0, upload_progress_cb, data,
-                          start_operation (self, label), upload_done_cb, data);
+  data->unsaved = unsaved;
+  data->stripped = options->pipeline.compile && options->pipeline.strip;
+  mw_board_upload_async (self->board, name, source, options, upload_progress_cb, data,
+                         start_operation (self, label), upload_done_cb, data);
 }
 
 /* The project folder of an editor's file: the folder last checked (Problems) when the file is
@@ -495,48 +580,48 @@ upload_editor (MwWindow *self, gboolean compile)
   MwEditor *editor = mw_window_get_current_editor (self);
   g_autofree char *name = editor != NULL ? board_name (self, editor) : NULL;
   g_autofree char *text = NULL;
-  g_autofree char *target = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *forced = NULL;
   g_autoptr (GBytes) source = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GError) error = NULL;
   g_autoptr (MwLuaLintOptions) lint_options = NULL;
-  const MwBoardInfo *info = mw_connection_get_board_info (self->connection);
-  MwLuaPipelineOptions steps;
+  MwBoardUploadOptions options = { 0 };
   MwPipeline pipeline;
+  MwDocument *document;
 
   if (name == NULL || self->op_cancellable != NULL)
     return;
+  document = mw_editor_get_document (editor);
+  if (mw_document_get_changed_on_disk (document))
+    {
+      g_autofree char *msg =
+        g_strdup_printf ("Not uploaded: %s changed on disk since it was opened here. Reload it, "
+                         "or keep the editor's text, first.",
+                         name);
+      mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
+      return;
+    }
   folder = project_folder (self, editor);
   mw_pipeline_load (&pipeline, self->settings, folder);
-  text = mw_document_dup_text (mw_editor_get_document (editor));
+  text = mw_document_dup_text (document);
   source = g_bytes_new (text, strlen (text));
   lint_options = _mw_window_new_lint_options (self);
 
-  steps = (MwLuaPipelineOptions){
+  options.pipeline = (MwLuaPipelineOptions){
     .lint = pipeline.lint,
     .minify = pipeline.minify,
     .compile = compile || pipeline.compile,
-    .strip = pipeline.strip,
+    /* Compile & Upload where the folder does not compile keeps line numbers and the source:
+     * stripping and removing belong to a folder that compiles (the pipeline dialog). */
+    .strip = pipeline.compile && pipeline.strip,
     .number_type = _mw_window_get_number_type (self),
     .lint_options = lint_options,
   };
   forced = g_settings_get_string (self->settings, "number-type");
-  if (g_strcmp0 (forced, "detect") == 0 && info != NULL)
-    steps.number_type = info->number_type == MW_NUMBER_TYPE_INTEGER ? MW_LUA_TARGET_INTEGER
-                                                                    : MW_LUA_TARGET_FLOAT;
-
+  options.detect_number_type = g_strcmp0 (forced, "detect") == 0;
+  options.remove_source = pipeline.compile && pipeline.remove_source;
   /* the same steps as `moonwire-cli put --lint --minify --compile --strip` */
-  bytes = mw_lua_pipeline_prepare (name, source, &steps, &target, &error);
-  if (bytes == NULL)
-    {
-      show_error (self, "Not uploaded", error);
-      return;
-    }
-  upload_bytes (self, target, bytes,
-                steps.compile && pipeline.remove_source && strcmp (target, name) != 0 ? name
-                                                                                      : NULL);
+  upload_source (self, name, source, &options,
+                 gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (document)));
 }
 
 static void
@@ -561,7 +646,7 @@ action_cancel (GSimpleAction *action, GVariant *param, gpointer user_data)
 
 /* Lines typed in the console wait in self->console_lines until the board has answered the one
  * before: each is echoed after the prompt that it is sent at, as a terminal shows it, and its
- * output comes through the connection's "console" signal (once). */
+ * output comes through the board's "console" signal (once). */
 typedef struct
 {
   char *text;
@@ -607,7 +692,7 @@ send_line_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (self->console == NULL || self->console_lines == NULL)
     return;
   line = g_queue_pop_head (self->console_lines);
-  /* A restart has its own note (connection_reset_cb). */
+  /* A restart has its own note (board_reset_cb). */
   if (error != NULL && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_INCOMPLETE)
       && !(g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET) && line != NULL
            && line->echoed))
@@ -624,7 +709,7 @@ send_line_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 console_send_cb (MwWindow *self, const char *text)
 {
-  MwRepl *repl = mw_connection_get_repl (self->connection);
+  MwRepl *repl = mw_board_get_repl (self->board);
   ConsoleLine *line;
 
   if (repl == NULL)
@@ -648,8 +733,11 @@ action_send_selection (GSimpleAction *action, GVariant *param, gpointer user_dat
   MwEditor *editor = mw_window_get_current_editor (self);
   g_autofree char *text = editor != NULL ? mw_editor_dup_selection_or_line (editor) : NULL;
 
-  if (text != NULL)
-    mw_console_send (self->console, text);
+  if (text == NULL)
+    return;
+  /* What the lines print is in the console: show it. */
+  gtk_stack_set_visible_child_name (self->bottom_stack, "console");
+  mw_console_send (self->console, text);
 }
 
 /* File browser */
@@ -695,7 +783,7 @@ fsinfo_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 refresh_files (MwWindow *self)
 {
-  MwDevice *device = mw_connection_get_device (self->connection);
+  MwDevice *device = mw_board_get_device (self->board);
 
   if (device == NULL)
     return;
@@ -714,56 +802,165 @@ op_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   refresh_files (self);
 }
 
+static void
+format_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (MwWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!mw_device_op_finish (MW_DEVICE (object), result, &error))
+    show_error (self, "Could not format the flash", error);
+  else
+    mw_window_show_message (self, GTK_MESSAGE_INFO, "Formatted the flash: the board has no files.");
+  refresh_files (self);
+}
+
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Every file of a folder (not its subfolders, not hidden ones), as if dropped on the list. */
+static void
+upload_folder (MwWindow *self, const char *folder)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (folder, 0, &error);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      show_error (self, "Could not read the folder", error);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      if (name[0] != '.' && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (paths, g_steal_pointer (&path));
+    }
+  if (paths->len == 0)
+    {
+      mw_window_show_message (self, GTK_MESSAGE_WARNING, "The folder has no files to upload.");
+      return;
+    }
+  g_ptr_array_sort (paths, compare_paths);
+  for (guint i = 0; i < paths->len; i++)
+    g_ptr_array_add (self->upload_queue, g_strdup (paths->pdata[i]));
+  upload_next_dropped (self);
+}
+
 typedef struct
 {
   MwWindow *self;
   char *name;
   char *folder; /* download: where to; NULL: open in an editor */
+  GBytes *bytes;
 } ReadData;
+
+static void
+read_data_free (ReadData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->name);
+  g_free (data->folder);
+  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_free (data);
+}
+
+static void
+save_download (ReadData *data, const char *folder, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_mkdir_with_parents (folder, 0755) != 0
+      || !g_file_set_contents (path, g_bytes_get_data (data->bytes, NULL),
+                               g_bytes_get_size (data->bytes), &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s: %s", folder,
+                     g_strerror (errno));
+      show_error (data->self, "Could not save the download", error);
+    }
+  else if (data->folder == NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      mw_window_open_file (data->self, file);
+    }
+  else
+    {
+      g_autofree char *msg = g_strdup_printf ("Downloaded %s to %s", data->name, path);
+      mw_window_show_message (data->self, GTK_MESSAGE_INFO, msg);
+    }
+}
+
+static void
+overwrite_response_cb (GtkDialog *dialog, gint response, ReadData *data)
+{
+  g_autofree char *path = g_build_filename (data->folder, data->name, NULL);
+
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    save_download (data, data->folder, path);
+  else
+    {
+      g_autofree char *msg = g_strdup_printf ("Not downloaded: %s is as it was.", path);
+      mw_window_show_message (data->self, GTK_MESSAGE_INFO, msg);
+    }
+  read_data_free (data);
+}
 
 static void
 read_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   ReadData *data = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = mw_device_read_file_finish (MW_DEVICE (object), result, &error);
   g_autofree char *folder = NULL;
   g_autofree char *path = NULL;
 
-  if (bytes == NULL)
-    show_error (data->self, "Could not download", error);
-  else
+  data->bytes = mw_device_read_file_finish (MW_DEVICE (object), result, &error);
+  if (data->bytes == NULL)
     {
-      /* Opened files live in the cache, so Save writes a real file. */
-      folder = data->folder != NULL
-                 ? g_strdup (data->folder)
-                 : g_build_filename (g_get_user_cache_dir (), "moonwire", "board", NULL);
-      path = g_build_filename (folder, data->name, NULL);
-      if (g_mkdir_with_parents (folder, 0755) != 0
-          || !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                   &error))
-        show_error (data->self, "Could not save the download", error);
-      else if (data->folder == NULL)
-        {
-          g_autoptr (GFile) file = g_file_new_for_path (path);
-          mw_window_open_file (data->self, file);
-        }
-      else
-        {
-          g_autofree char *msg = g_strdup_printf ("Downloaded %s to %s", data->name, path);
-          mw_window_show_message (data->self, GTK_MESSAGE_INFO, msg);
-        }
+      show_error (data->self, "Could not download", error);
+      read_data_free (data);
+      return;
     }
-  g_object_unref (data->self);
-  g_free (data->name);
-  g_free (data->folder);
-  g_free (data);
+  /* Opened files live in the cache, so Save writes a real file (its tab says it is the
+   * board's copy: mw-window.c). */
+  folder = data->folder != NULL
+             ? g_strdup (data->folder)
+             : g_build_filename (g_get_user_cache_dir (), "moonwire", "board", NULL);
+  path = g_build_filename (folder, data->name, NULL);
+  if (data->folder != NULL && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      /* Never overwrite the user's file without asking. */
+      GtkWidget *dialog = gtk_message_dialog_new (
+        GTK_WINDOW (data->self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+        GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "Replace “%s” in %s?", data->name, data->folder);
+      GtkWidget *replace;
+
+      gtk_message_dialog_format_secondary_text (
+        GTK_MESSAGE_DIALOG (dialog), "A file with that name is there; the board's copy would "
+                                     "replace it.");
+      gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
+      replace = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Replace", GTK_RESPONSE_ACCEPT);
+      gtk_style_context_add_class (gtk_widget_get_style_context (replace), "destructive-action");
+      gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+      g_signal_connect (dialog, "response", G_CALLBACK (overwrite_response_cb), data);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  save_download (data, folder, path);
+  read_data_free (data);
 }
 
 static void
 file_browser_action_cb (MwWindow *self, const char *verb, const char *name, const char *argument)
 {
-  MwDevice *device = mw_connection_get_device (self->connection);
+  MwDevice *device = mw_board_get_device (self->board);
 
   if (device == NULL)
     {
@@ -792,6 +989,14 @@ file_browser_action_cb (MwWindow *self, const char *verb, const char *name, cons
     mw_device_remove_async (device, name, NULL, op_done_cb, g_object_ref (self));
   else if (g_str_equal (verb, "compile"))
     mw_device_compile_async (device, name, NULL, op_done_cb, g_object_ref (self));
+  else if (g_str_equal (verb, "format"))
+    {
+      /* Confirmed by the file browser already. */
+      mw_window_show_message (self, GTK_MESSAGE_INFO, "Formatting the flash…");
+      mw_device_format_async (device, TRUE, NULL, format_done_cb, g_object_ref (self));
+    }
+  else if (g_str_equal (verb, "sync"))
+    upload_folder (self, argument);
 }
 
 static void
@@ -815,7 +1020,9 @@ upload_next_dropped (MwWindow *self)
     }
   {
     g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-    upload_bytes (self, name, bytes, NULL);
+    MwBoardUploadOptions options = { 0 }; /* dropped files go as they are */
+
+    upload_source (self, name, bytes, &options, FALSE);
   }
 }
 
@@ -844,24 +1051,25 @@ static const GActionEntry board_entries[] = {
   { "cancel", action_cancel },
 };
 
-/* From mw_window_init(): the board's actions, the connection and the signals of the views
+/* From mw_window_init(): the board's actions, the board session and the signals of the views
  * that ask the board for something. */
 void
 _mw_window_init_board (MwWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), board_entries, G_N_ELEMENTS (board_entries),
                                    self);
-  self->connection = mw_connection_new ();
+  self->board = mw_board_new ();
+  mw_heap_graph_set_log (self->heap_graph, mw_board_get_heap_log (self->board));
   self->upload_queue = g_ptr_array_new_with_free_func (g_free);
   self->console_lines = g_queue_new ();
-  g_signal_connect_object (self->connection, "console", G_CALLBACK (connection_console_cb), self,
+  g_signal_connect_object (self->board, "console", G_CALLBACK (board_console_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "reset", G_CALLBACK (connection_reset_cb), self,
+  g_signal_connect_object (self->board, "reset", G_CALLBACK (board_reset_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "heap-sample", G_CALLBACK (connection_heap_sample_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "disconnected",
-                           G_CALLBACK (connection_disconnected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->board, "heap-sample", G_CALLBACK (board_heap_sample_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->board, "disconnected", G_CALLBACK (board_disconnected_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->heap_graph, "notify::interval",
                            G_CALLBACK (heap_interval_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->port_combo, "notify::popup-shown", G_CALLBACK (port_popup_cb),

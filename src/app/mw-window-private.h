@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "mw-memory-view.h"
 #include "mw-window.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,7 @@ struct _MwWindow
   GtkApplicationWindow parent_instance;
 
   GtkHeaderBar *header_bar;
+  GtkLabel *subtitle_label; /* the current file and its folder */
   GtkComboBoxText *port_combo;
   GtkComboBoxText *baud_combo;
   GtkWidget *connect_button;
@@ -33,6 +35,7 @@ struct _MwWindow
   GtkStack *bottom_stack;
   MwConsole *console;
   MwHeapGraph *heap_graph;
+  MwMemoryView *memory_view;
   MwProblemsView *problems_view;
   MwFileBrowser *file_browser;
   MwBoardPanel *board_panel;
@@ -42,7 +45,7 @@ struct _MwWindow
   guint untitled_count;
   gboolean closing;
 
-  MwConnection *connection;
+  MwBoard *board;
   gboolean connecting;
   GCancellable *op_cancellable; /* the running upload or run; win.cancel cancels it */
   GPtrArray *upload_queue; /* paths dropped on the file browser, still to upload */
@@ -66,6 +69,7 @@ void _mw_window_add_actions (MwWindow *self);
 /* mw-window-board.c */
 void _mw_window_init_board (MwWindow *self);
 void _mw_window_fill_ports (MwWindow *self, const char *wanted);
+char *_mw_window_dup_port (MwWindow *self);
 void _mw_window_update_device_actions (MwWindow *self);
 void _mw_window_clear_console_lines (MwWindow *self);
 

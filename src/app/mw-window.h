@@ -4,7 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "mw-application.h"
-#include "mw-connection.h"
+#include "mw-board.h"
 #include "mw-board-panel.h"
 #include "mw-console.h"
 #include "mw-editor.h"
@@ -13,9 +13,6 @@
 #include "mw-problems-view.h"
 
 G_BEGIN_DECLS
-
-/* The port chooser's id for the simulated board */
-#define MW_WINDOW_PORT_SIMULATED "simulated"
 
 #define MW_TYPE_WINDOW (mw_window_get_type ())
 G_DECLARE_FINAL_TYPE (MwWindow, mw_window, MW, WINDOW, GtkApplicationWindow)
@@ -29,6 +26,8 @@ MwEditor *mw_window_get_current_editor (MwWindow *self);
 /* MwEditor*, in tab order; free the list (not the editors) */
 GList *mw_window_list_editors (MwWindow *self);
 MwEditor *mw_window_find_editor (MwWindow *self, GFile *file);
+/* The name on an editor's tab ("init.lua (board)" for the board's copy) */
+char *mw_window_dup_tab_label (MwWindow *self, MwEditor *editor);
 guint mw_window_count_unsaved (MwWindow *self);
 /* Closes the window, asking first when documents are unsaved. */
 void mw_window_request_close (MwWindow *self);
@@ -46,7 +45,7 @@ MwProblemsView *mw_window_get_problems_view (MwWindow *self);
 MwFileBrowser *mw_window_get_file_browser (MwWindow *self);
 MwBoardPanel *mw_window_get_board_panel (MwWindow *self);
 GtkComboBox *mw_window_get_port_combo (MwWindow *self);
-MwConnection *mw_window_get_connection (MwWindow *self);
+MwBoard *mw_window_get_board (MwWindow *self);
 /* The running operation's progress bar (0..1), or -1 when nothing runs */
 gdouble mw_window_get_progress (MwWindow *self);
 

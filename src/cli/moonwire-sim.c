@@ -54,16 +54,28 @@ parse_rate (const char *text, double *out)
 /* A board stuck inside a C function (a pattern match that backtracks for hours) cannot be
  * stopped between instructions: a stop request that is not done in 2 s ends the process
  * anyway, so SIGINT and SIGTERM always work. */
+typedef struct
+{
+  const char *link;
+  const char *pty;
+} StopDeadline;
+
 static gpointer
 stop_deadline (gpointer data)
 {
-  const char *link = data;
+  const StopDeadline *d = data;
 
   g_usleep (2 * G_USEC_PER_SEC);
   g_printerr ("moonwire-sim: the board did not stop within 2 s (busy in a C function); "
               "exiting\n");
-  if (link)
-    g_unlink (link);
+  /* only our own link, as a clean stop does */
+  if (d->link)
+    {
+      g_autofree char *to = g_file_read_link (d->link, NULL);
+
+      if (g_strcmp0 (to, d->pty) == 0)
+        g_unlink (d->link);
+    }
   _exit (0);
   return NULL;
 }
@@ -94,7 +106,7 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *link = NULL, *firmware = NULL, *baud_limit = NULL, *heap = NULL;
-  g_autofree char *fs = NULL, *fs_size = NULL, *modules = NULL, *seed = NULL;
+  g_autofree char *fs = NULL, *fs_size = NULL, *modules = NULL, *seed = NULL, *lfs_size = NULL;
   g_autofree char *drop = NULL, *corrupt = NULL, *silent = NULL, *reset = NULL;
   g_autofree char *flash_full = NULL, *wdt = NULL, *ips = NULL;
   gboolean verbose = FALSE, integer = FALSE, version = FALSE;
@@ -109,6 +121,10 @@ main (int argc, char **argv)
     { "fs", 0, 0, G_OPTION_ARG_FILENAME, &fs,
       "Host folder holding the flash (default: a fresh temporary one)", "DIR" },
     { "fs-size", 0, 0, G_OPTION_ARG_STRING, &fs_size, "Flash size (default 3M)", "BYTES" },
+    { "lfs-size", 0, 0, G_OPTION_ARG_STRING, &lfs_size,
+      "LFS region, kept in the --fs folder: 0 (none) or a multiple of 4K up to 256K "
+      "(default 64K)",
+      "BYTES" },
     { "modules", 0, 0, G_OPTION_ARG_STRING, &modules,
       "Firmware modules (default " MW_SIM_DEFAULT_MODULES "; also encoder, crypto)", "LIST" },
     { "wdt-ms", 0, 0, G_OPTION_ARG_STRING, &wdt,
@@ -177,6 +193,12 @@ main (int argc, char **argv)
         return bad ("--fs-size must be a size from 1K to 4G, not '%s'", fs_size);
       opts.fs_size = v;
     }
+  if (lfs_size)
+    {
+      if (!parse_size (lfs_size, &v) || v % 4096 != 0 || v > MW_SIM_MAX_LFS_SIZE)
+        return bad ("--lfs-size must be 0 or a multiple of 4K up to 256K, not '%s'", lfs_size);
+      opts.lfs_size = v;
+    }
   if (wdt)
     {
       if (!parse_size (wdt, &v) || v == 0 || v > 600000)
@@ -222,7 +244,13 @@ main (int argc, char **argv)
   printf ("%s\n", mw_sim_get_path (sim));
   fflush (stdout);
   g_main_loop_run (loop);
-  g_thread_unref (g_thread_new ("stop-deadline", stop_deadline, (gpointer) link));
+  {
+    static StopDeadline deadline;
+
+    deadline.link = link;
+    deadline.pty = mw_sim_get_path (sim);
+    g_thread_unref (g_thread_new ("stop-deadline", stop_deadline, &deadline));
+  }
   mw_sim_stop (sim);
   return 0;
 }

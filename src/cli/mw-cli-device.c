@@ -57,6 +57,12 @@ int
 mw_cli_report_error (const char *command, const GError *error)
 {
   g_printerr ("moonwire-cli %s: %s\n", command, error->message);
+  return mw_cli_report_error_code (error);
+}
+
+int
+mw_cli_report_error_code (const GError *error)
+{
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return MW_EXIT_CANCELLED;
   if (error->domain == MW_TRANSPORT_ERROR
@@ -93,7 +99,6 @@ MwCliConnection *
 mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code)
 {
   g_autoptr (MwCliConnection) conn = g_new0 (MwCliConnection, 1);
-  g_autoptr (MwTransport) transport = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   const char *port = options->port ? options->port : g_getenv ("MOONWIRE_PORT");
@@ -128,37 +133,13 @@ mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code
       conn->signal_ids[i] = g_source_attach (source, conn->context);
       g_source_unref (source);
     }
-  transport = mw_transport_new_for_port (port);
-  if (!mw_transport_configure (transport, options->baud, &error))
-    {
-      *exit_code = mw_cli_report_error (command, error);
-      /* the rate the user asked for, refused by the port: a bad option (here or at open) */
-      if (g_error_matches (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_CONFIGURE))
-        *exit_code = MW_EXIT_USAGE;
-      return NULL;
-    }
-  conn->repl = mw_repl_new (transport);
-  if (!mw_repl_open (conn->repl, conn->context, &error))
-    {
-      *exit_code = mw_cli_report_error (command, error);
-      if (g_error_matches (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_CONFIGURE))
-        *exit_code = MW_EXIT_USAGE;
-      return NULL;
-    }
-  if (options->reset)
-    {
-      if (!mw_repl_hardware_reset (conn->repl, &error))
-        {
-          g_printerr ("moonwire-cli %s: %s; not reset\n", command, error->message);
-          g_clear_error (&error);
-        }
-      else
-        g_usleep (300 * 1000); /* the banner, init.lua, then the prompt */
-    }
-  mw_repl_sync_async (conn->repl, options->timeout_ms, conn->cancellable, mw_cli_store_result,
-                      &result);
+  conn->board = mw_board_new ();
+  mw_board_set_heap_interval (conn->board, 0);
+  mw_board_connect_async (conn->board, port, options->baud, options->timeout_ms,
+                          options->reset ? MW_BOARD_CONNECT_RESET : MW_BOARD_CONNECT_NONE,
+                          conn->cancellable, mw_cli_store_result, &result);
   mw_cli_wait (conn, &result);
-  if (!mw_repl_sync_finish (conn->repl, result, &error))
+  if (!mw_board_connect_finish (conn->board, result, &error))
     {
       if (g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER))
         g_printerr ("moonwire-cli %s: %s: no answer from the board at %d baud (is the baud "
@@ -167,12 +148,19 @@ mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code
                     command, port, options->baud);
       else
         mw_cli_report_error (command, error);
-      *exit_code = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? MW_EXIT_CANCELLED
-                                                                             : MW_EXIT_CONNECTION;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        *exit_code = MW_EXIT_CANCELLED;
+      else if (error->domain == MW_REPL_ERROR)
+        *exit_code = MW_EXIT_CONNECTION;
+      /* the rate the user asked for, refused by the port: a bad option */
+      else if (g_error_matches (error, MW_TRANSPORT_ERROR, MW_TRANSPORT_ERROR_CONFIGURE))
+        *exit_code = MW_EXIT_USAGE;
+      else
+        *exit_code = mw_cli_report_error_code (error);
       return NULL;
     }
-  conn->device = mw_device_new (conn->repl);
-  mw_device_set_timeout (conn->device, options->timeout_ms);
+  conn->repl = mw_board_get_repl (conn->board);
+  conn->device = mw_board_get_device (conn->board);
   return g_steal_pointer (&conn);
 }
 
@@ -181,11 +169,12 @@ mw_cli_connection_free (MwCliConnection *conn)
 {
   if (conn == NULL)
     return;
-  if (conn->repl != NULL)
+  if (conn->board != NULL)
     {
-      mw_repl_close (conn->repl);
-      g_clear_object (&conn->device);
-      g_clear_object (&conn->repl);
+      mw_board_disconnect (conn->board);
+      conn->device = NULL;
+      conn->repl = NULL;
+      g_clear_object (&conn->board);
     }
   if (conn->context != NULL)
     {

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "mw-board.h"
 #include "mw-device.h"
 #include "mw-upload.h"
 
@@ -23,6 +24,7 @@ typedef struct
 typedef struct
 {
   GMainContext *context;
+  MwBoard *board; /* the session; repl and device are its */
   MwRepl *repl;
   MwDevice *device;
   GCancellable *cancellable;
@@ -40,6 +42,8 @@ void mw_cli_connection_free (MwCliConnection *conn);
 GAsyncResult *mw_cli_wait (MwCliConnection *conn, GAsyncResult **slot);
 /* Prints "moonwire-cli COMMAND: message" and returns the exit code for `error`. */
 int mw_cli_report_error (const char *command, const GError *error);
+/* The exit code for `error` (mw_cli_report_error() without printing). */
+int mw_cli_report_error_code (const GError *error);
 /* mw_cli_report_error(), keeping the worst exit code so far in *status. */
 void mw_cli_note_error (const char *command, const GError *error, int *status);
 void mw_cli_store_result (GObject *source, GAsyncResult *result, gpointer user_data);

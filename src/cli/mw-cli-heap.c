@@ -5,7 +5,7 @@
 
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
-#include "mw-heap-sampler.h"
+#include "mw-cli-heap-snapshot.h"
 
 typedef struct
 {
@@ -15,17 +15,17 @@ typedef struct
 } Watch;
 
 static void
-on_sample (MwHeapSampler *sampler, gint64 time_us, gint64 heap, gpointer user_data)
+on_sample (MwBoard *board, gint64 time_us, guint heap, gpointer user_data)
 {
   Watch *w = user_data;
   double t = (time_us - w->start) / 1e6;
 
   if (w->csv)
-    printf ("%.3f,%" G_GINT64_FORMAT "\n", t, heap);
+    printf ("%.3f,%u\n", t, heap);
   else if (w->json)
-    printf ("{\"time\": %.3f, \"heap\": %" G_GINT64_FORMAT "}\n", t, heap);
+    printf ("{\"time\": %.3f, \"heap\": %u}\n", t, heap);
   else
-    printf ("%8.1f s  %6" G_GINT64_FORMAT " bytes free\n", t, heap);
+    printf ("%8.1f s  %6u bytes free\n", t, heap);
   fflush (stdout);
 }
 
@@ -33,6 +33,7 @@ int
 mw_cli_heap (int argc, char **argv)
 {
   MwCliDeviceOptions options = { 0 };
+  MwCliHeapSnapshotOptions snapshot = { 0 };
   gboolean watch = FALSE;
   gboolean csv = FALSE;
   int interval = 1000;
@@ -47,13 +48,22 @@ mw_cli_heap (int argc, char **argv)
   g_autoptr (MwCliConnection) conn = NULL;
   int status = MW_EXIT_OK;
 
-  g_option_context_set_summary (context, "Prints the board's free heap (node.heap()). With "
-                                         "--watch, samples only while the board is idle at its "
-                                         "prompt and ends with a leak estimate.");
+  g_option_context_set_summary (context,
+                                "Prints the board's free heap (node.heap()). With "
+                                "--watch, samples only while the board is idle at its "
+                                "prompt and ends with a leak estimate. --snapshot, --top and "
+                                "--diff: what holds the heap, and what grew.");
   mw_cli_device_add_options (context, &options);
   g_option_context_add_main_entries (context, entries, NULL);
+  mw_cli_heap_snapshot_add_options (context, &snapshot);
   if (!mw_cli_parse_options (context, &argc, &argv))
     return MW_EXIT_USAGE;
+  if (mw_cli_heap_snapshot_wanted (&snapshot))
+    {
+      status = mw_cli_heap_snapshot_run (&snapshot, &options, argc, argv);
+      mw_cli_heap_snapshot_options_clear (&snapshot);
+      goto out;
+    }
   if (interval < 50)
     {
       g_printerr ("moonwire-cli heap: --interval must be at least 50 ms\n");
@@ -79,21 +89,22 @@ mw_cli_heap (int argc, char **argv)
     }
   else
     {
-      g_autoptr (MwHeapSampler) sampler = mw_heap_sampler_new (conn->device, interval, 4096);
-      Watch w = { csv, options.json, g_get_monotonic_time () };
-      double slope;
+      Watch w = { csv, options.json, g_get_real_time () };
+      MwHeapLeak leak;
 
       if (csv)
         printf ("seconds,heap\n");
-      g_signal_connect (sampler, "sample", G_CALLBACK (on_sample), &w);
-      mw_heap_sampler_start (sampler);
-      while (!g_cancellable_is_cancelled (conn->cancellable)
-             && mw_repl_get_state (conn->repl) != MW_REPL_STATE_CLOSED)
+      g_signal_connect (conn->board, "heap-sample", G_CALLBACK (on_sample), &w);
+      mw_board_set_heap_interval (conn->board, interval);
+      while (!g_cancellable_is_cancelled (conn->cancellable) && mw_board_is_connected (conn->board))
         g_main_context_iteration (conn->context, TRUE);
-      mw_heap_sampler_stop (sampler);
-      if (mw_heap_sampler_get_leak (sampler, 60000, &slope))
-        g_printerr ("heap trend over the last minute: %+.1f bytes/s%s\n", slope,
-                    slope < -1 ? " (a leak?)" : "");
+      mw_board_set_heap_interval (conn->board, 0);
+      g_signal_handlers_disconnect_by_data (conn->board, &w);
+      /* the same analysis as the app's heap graph (mw-heap-log.h) */
+      if (mw_heap_log_get_leak (mw_board_get_heap_log (conn->board), &leak))
+        g_printerr ("heap trend: %+.1f B/min over the last %.0f s (%u samples)%s\n",
+                    leak.bytes_per_min, leak.seconds, leak.n_samples,
+                    mw_heap_leak_is_suspect (&leak) ? " (a leak?)" : "");
     }
 out:
   mw_cli_device_options_clear (&options);

@@ -18,7 +18,7 @@ mw_cli_reset (int argc, char **argv)
   g_autoptr (MwCliConnection) conn = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) r1 = NULL;
-  g_autoptr (GAsyncResult) r2 = NULL;
+  g_autofree char *fallback = NULL;
   g_autoptr (MwBoardInfo) info = NULL;
   int status = MW_EXIT_OK;
 
@@ -32,27 +32,15 @@ mw_cli_reset (int argc, char **argv)
     return MW_EXIT_USAGE;
   if ((conn = mw_cli_connect ("reset", &options, &status)) == NULL)
     goto out;
-  if (soft || !mw_repl_hardware_reset (conn->repl, &error))
-    {
-      g_autoptr (GBytes) ignored = NULL;
-
-      if (error != NULL && !soft)
-        g_printerr ("moonwire-cli reset: %s; using node.restart()\n", error->message);
-      g_clear_error (&error);
-      mw_repl_execute_async (conn->repl, "node.restart()", options.timeout_ms, NULL, NULL,
-                             conn->cancellable, mw_cli_store_result, &r1);
-      ignored = mw_repl_execute_finish (conn->repl, mw_cli_wait (conn, &r1), NULL);
-    }
-  /* wait for the banner and the prompt */
-  g_usleep (200 * 1000);
-  mw_repl_sync_async (conn->repl, MAX (options.timeout_ms, 5000), conn->cancellable,
-                      mw_cli_store_result, &r2);
-  if (!mw_repl_sync_finish (conn->repl, mw_cli_wait (conn, &r2), &error))
+  mw_board_reset_async (conn->board, soft, conn->cancellable, mw_cli_store_result, &r1);
+  info = mw_board_reset_finish (conn->board, mw_cli_wait (conn, &r1), &fallback, &error);
+  if (fallback != NULL)
+    g_printerr ("moonwire-cli reset: %s; used node.restart()\n", fallback);
+  if (error != NULL)
     {
       status = mw_cli_report_error ("reset", error);
       goto out;
     }
-  info = mw_repl_dup_banner_info (conn->repl);
   if (!options.json)
     printf ("restarted%s%s\n", info ? ": NodeMCU " : "", info ? info->version : "");
 out:

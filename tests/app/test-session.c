@@ -1,12 +1,16 @@
-/* test-session.c: the console against the simulated NodeMCU as a user sees it: the whole text
- * after a scripted session, each reply once and in order, prompts as a terminal shows them; the
- * view following the output unless the user scrolled up. */
+/* test-session.c: the window and the simulated NodeMCU as a user meets them: the console's whole
+ * text after a scripted session (each reply once and in order, prompts as a terminal shows
+ * them), the window's minimum width, typed ports, the file list's menus, formatting the flash
+ * and uploading a folder. */
 #include "mw-config.h"
 
 #include "mw-test-app.h"
 #include "mw-test-support.h"
+#include "mw-pipeline-dialog.h"
+#include "mw-sim.h"
 #include "mw-window.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static MwApplication *app;
@@ -17,7 +21,8 @@ static MwApplication *app;
   "NodeMCU 3.0.0.0 built with moonwire-sim\n" \
   "\tbranch: release\n" \
   "\tcommit: 0000000000000000000000000000000000000000\n" \
-  "\tRelease: 3.0-release\n" \
+  "\trelease: 3.0-release\n" \
+  "\trelease DTS: 202101010000\n" \
   "\tSSL: false\n" \
   "\tbuild type: float\n" \
   "\tLFS: 0x0 bytes total capacity\n" \
@@ -28,7 +33,7 @@ static MwApplication *app;
 static gboolean
 connected (gpointer data)
 {
-  return mw_connection_is_connected (mw_window_get_connection (data));
+  return mw_board_is_connected (mw_window_get_board (data));
 }
 
 typedef struct
@@ -105,6 +110,8 @@ test_transcript (void)
                                         "stack traceback:\n"
                                         "\t[C]: in function 'error'\n"
                                         "\tstdin:1: in main chunk\n"
+                                        "\t[C]: ?\n"
+                                        "\t[C]: ?\n"
                                         "> node.restart()\n"
                                         "[the board restarted]\n" BANNER "> =2+2\n"
                                         "4\n"
@@ -128,11 +135,24 @@ test_transcript (void)
   type_line (window, "x=", "x=\n>> ");
   type_line (window, "print('a')", "a\n> ");
   type_line (window, "x=)", "')'\n> ");
-  type_line (window, "error('boom')", "main chunk\n> ");
+  type_line (window, "error('boom')", "in main chunk\n\t[C]: ?\n\t[C]: ?\n> ");
   type_line (window, "node.restart()", "cannot open init.lua: \n> ");
   type_line (window, "=2+2", "4\n> ");
-  /* Ctrl+Enter on a selection of three lines: sent one by one. */
-  mw_console_send (console, "print('one')\nprint('two')\n=3*3\n");
+  /* Ctrl+Enter on a selection of three lines: sent one by one, with the Console in front. */
+  {
+    MwEditor *editor = mw_window_new_document (window);
+    GtkTextBuffer *buffer = GTK_TEXT_BUFFER (mw_editor_get_document (editor));
+    GtkTextIter start, end;
+    GtkStack *stack = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (console), GTK_TYPE_STACK));
+
+    gtk_text_buffer_set_text (buffer, "print('one')\nprint('two')\n=3*3\n", -1);
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    gtk_text_buffer_select_range (buffer, &start, &end);
+    gtk_stack_set_visible_child_name (stack, "problems");
+    g_action_group_activate_action (G_ACTION_GROUP (window), "send-selection", NULL);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "console");
+    gtk_text_buffer_set_modified (buffer, FALSE);
+  }
   {
     TailWait wait = { window, "9\n> " };
     g_assert_true (mw_test_wait_until (ends_with, &wait, 10000));
@@ -171,6 +191,549 @@ test_flood_once (void)
   gtk_widget_destroy (GTK_WIDGET (window));
 }
 
+static gint
+min_width (MwWindow *window)
+{
+  gint min = 0, nat = 0;
+
+  gtk_widget_get_preferred_width (GTK_WIDGET (window), &min, &nat);
+  return min;
+}
+
+/* Every pair of side and bottom tabs: the minimum width stays within `limit`, and the window
+ * keeps its width (it never widens itself). */
+static void
+check_every_tab (MwWindow *window, gint limit, const char *state)
+{
+  static const char *bottom[] = { "console", "heap", "problems" };
+  static const char *side[] = { "files", "board" };
+  GtkStack *bottom_stack = GTK_STACK (
+    gtk_widget_get_ancestor (GTK_WIDGET (mw_window_get_console (window)), GTK_TYPE_STACK));
+  GtkStack *side_stack = GTK_STACK (
+    gtk_widget_get_ancestor (GTK_WIDGET (mw_window_get_board_panel (window)), GTK_TYPE_STACK));
+  gint width, height;
+
+  for (guint b = 0; b < G_N_ELEMENTS (bottom); b++)
+    for (guint s = 0; s < G_N_ELEMENTS (side); s++)
+      {
+        gtk_stack_set_visible_child_name (bottom_stack, bottom[b]);
+        gtk_stack_set_visible_child_name (side_stack, side[s]);
+        mw_test_spin (50);
+        g_test_message ("%s, %s and %s: minimum width %d", state, bottom[b], side[s],
+                        min_width (window));
+        g_assert_cmpint (min_width (window), <=, limit);
+        gtk_window_get_size (GTK_WINDOW (window), &width, &height);
+        g_assert_cmpint (width, ==, limit);
+      }
+}
+
+static gboolean
+has_samples (gpointer data)
+{
+  MwHeapStats stats;
+  return mw_heap_graph_get_stats (data, &stats) && stats.n_samples >= 3;
+}
+
+typedef struct
+{
+  MwWindow *window;
+  GFile *file;
+} OpenWait;
+
+static gboolean
+is_open (gpointer data)
+{
+  OpenWait *wait = data;
+  return mw_window_find_editor (wait->window, wait->file) != NULL;
+}
+
+/* Usable on an 800x600 screen: the window's minimum width stays at or below 800 px however it
+ * is used: before and after connecting, with a file in a deep folder open, a long message,
+ * heap samples coming, every tab shown. */
+static void
+test_min_width (void)
+{
+  MwWindow *window = mw_window_new (app);
+  MwHeapGraph *graph = mw_window_get_heap_graph (window);
+  g_autofree char *dir = g_dir_make_tmp ("mw-a-folder-with-a-rather-long-name-XXXXXX", NULL);
+  g_autofree char *deep =
+    g_build_filename (dir, "projects", "greenhouse-controller", "firmware", "lua", "sensors", NULL);
+  g_autofree char *path = g_build_filename (deep, "temperature_and_humidity_sensor.lua", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  OpenWait wait = { window, file };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  gtk_widget_show (GTK_WIDGET (window));
+  mw_test_spin (100);
+  check_every_tab (window, 800, "new");
+
+  g_assert_cmpint (g_mkdir_with_parents (deep, 0700), ==, 0);
+  g_assert_true (
+    g_file_set_contents (path, "print(\"a rather long line of Lua to read\")\n", -1, NULL));
+  mw_window_open_file (window, file);
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  mw_window_show_message (window, GTK_MESSAGE_INFO,
+                          "A message long enough to be wider than the window on one line: the "
+                          "info bar wraps it rather than widening the window to fit it whole.");
+  check_every_tab (window, 800, "file open");
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
+  g_assert_true (mw_test_wait_until (connected, window, 20000));
+  g_object_set (graph, "interval", 1, NULL);
+  g_assert_true (mw_test_wait_until (has_samples, graph, 15000));
+  check_every_tab (window, 800, "connected");
+  /* The Board tab: the simulated chip's 4 MB flash (node.info says 4096 KB). */
+  {
+    GtkLabel *flash = GTK_LABEL (gtk_widget_get_template_child (
+      GTK_WIDGET (mw_window_get_board_panel (window)), MW_TYPE_BOARD_PANEL, "flash_label"));
+    g_assert_cmpstr (gtk_label_get_text (flash), ==, "4.0\u00a0MiB");
+  }
+  {
+    g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (window), "moonwire-800.png");
+    g_test_message ("screenshot: %s", shot);
+  }
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+static gboolean
+disconnected (gpointer data)
+{
+  return !connected (data);
+}
+
+/* Any port can be typed: here a pseudo-terminal with a board behind it (as an external
+ * moonwire-sim or socat gives). It is remembered among the recent ports, offered by the next
+ * window, and the configured default port is the one a new window starts with. */
+static void
+test_typed_port (void)
+{
+  MwSimOptions options;
+  g_autoptr (MwSim) sim = NULL;
+  g_autoptr (GError) error = NULL;
+  GSettings *settings = mw_application_get_settings (app);
+  MwWindow *window;
+  GtkComboBox *combo;
+  GtkEntry *entry;
+  g_auto (GStrv) recent = NULL;
+  g_autofree char *expected = NULL;
+
+  mw_sim_options_init (&options);
+  sim = mw_sim_new (&options);
+  g_assert_true (mw_sim_start (sim, &error));
+  g_assert_no_error (error);
+  g_settings_reset (settings, "recent-ports");
+  g_settings_reset (settings, "default-port");
+
+  window = mw_window_new (app);
+  gtk_widget_show (GTK_WIDGET (window));
+  combo = mw_window_get_port_combo (window);
+  entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (combo)));
+  gtk_entry_set_text (entry, "");
+  g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "Choose a port, or type one: a serial port, a pseudo-terminal (/dev/pts/N) or "
+                   "tcp://host:port.");
+  gtk_entry_set_text (entry, mw_sim_get_path (sim));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
+  g_assert_true (mw_test_wait_until (connected, window, 20000));
+  g_assert_cmpstr (mw_board_get_port (mw_window_get_board (window)), ==, mw_sim_get_path (sim));
+  expected = g_strdup_printf ("Connected to %s: NodeMCU 3.0.0, float build", mw_sim_get_path (sim));
+  g_assert_cmpstr (mw_window_get_message (window), ==, expected);
+  recent = g_settings_get_strv (settings, "recent-ports");
+  g_assert_cmpuint (g_strv_length (recent), ==, 1);
+  g_assert_cmpstr (recent[0], ==, mw_sim_get_path (sim));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "disconnect", NULL);
+  g_assert_true (mw_test_wait_until (disconnected, window, 5000));
+  gtk_widget_destroy (GTK_WIDGET (window));
+
+  /* The next window offers it by name, and starts with the simulated board (no default). */
+  window = mw_window_new (app);
+  combo = mw_window_get_port_combo (window);
+  g_assert_cmpstr (gtk_combo_box_get_active_id (combo), ==, MW_BOARD_SIMULATED_PORT);
+  g_assert_true (gtk_combo_box_set_active_id (combo, mw_sim_get_path (sim)));
+  gtk_widget_destroy (GTK_WIDGET (window));
+
+  /* With the port as the default in Preferences, a new window starts with it. */
+  g_settings_set_string (settings, "default-port", mw_sim_get_path (sim));
+  window = mw_window_new (app);
+  gtk_widget_show (GTK_WIDGET (window));
+  g_assert_cmpstr (gtk_combo_box_get_active_id (mw_window_get_port_combo (window)), ==,
+                   mw_sim_get_path (sim));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
+  g_assert_true (mw_test_wait_until (connected, window, 20000));
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_settings_reset (settings, "default-port");
+  g_settings_reset (settings, "recent-ports");
+  mw_sim_stop (sim);
+}
+
+typedef struct
+{
+  MwWindow *window;
+  const char *name;
+  gint64 size;
+} ListWait;
+
+static gboolean
+listed (gpointer data)
+{
+  ListWait *wait = data;
+  return mw_file_browser_lookup (mw_window_get_file_browser (wait->window), wait->name)
+         == wait->size;
+}
+
+static gboolean
+no_files (gpointer data)
+{
+  return mw_file_browser_get_n_files (mw_window_get_file_browser (data)) == 0;
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  gboolean found = FALSE;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      {
+        *(GtkDialog **) data = l->data;
+        found = TRUE;
+      }
+  g_list_free (toplevels);
+  return found;
+}
+
+static GtkWidget *
+menu_item (GtkMenu *menu, const char *label)
+{
+  g_autoptr (GList) items = gtk_container_get_children (GTK_CONTAINER (menu));
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (g_strcmp0 (gtk_menu_item_get_label (l->data), label) == 0)
+      return l->data;
+  g_error ("no menu item %s", label);
+}
+
+/* Upload a folder (its files, not the hidden ones); the list's context menu says what each
+ * action needs; Format asks first, then leaves the board without files. */
+static void
+test_folder_and_format (void)
+{
+  MwWindow *window = connect_window ();
+  MwFileBrowser *browser = mw_window_get_file_browser (window);
+  GtkMenu *menu = mw_file_browser_get_context_menu (browser);
+  g_autofree char *dir = g_dir_make_tmp ("mw-folder-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename (dir, "init.lua", NULL);
+  g_autofree char *b = g_build_filename (dir, "config.txt", NULL);
+  g_autofree char *hidden = g_build_filename (dir, ".secret", NULL);
+  ListWait wait_a = { window, "init.lua", 13 };
+  ListWait wait_b = { window, "config.txt", 6 };
+  GtkDialog *dialog = NULL;
+  GtkWidget *compile;
+
+  g_assert_true (g_file_set_contents (a, "print('hi')\n\n", -1, NULL));
+  g_assert_true (g_file_set_contents (b, "ssid=x", -1, NULL));
+  g_assert_true (g_file_set_contents (hidden, "no", -1, NULL));
+  g_signal_emit_by_name (browser, "file-action", "sync", NULL, dir);
+  g_assert_true (mw_test_wait_until (listed, &wait_a, 20000));
+  g_assert_true (mw_test_wait_until (listed, &wait_b, 20000));
+  g_assert_cmpuint (mw_file_browser_get_n_files (browser), ==, 2);
+
+  compile = menu_item (menu, "_Compile on the Board");
+  mw_file_browser_select (browser, "config.txt");
+  g_assert_false (gtk_widget_get_sensitive (compile));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (compile), ==, "only .lua files compile");
+  mw_file_browser_select (browser, "init.lua");
+  g_assert_true (gtk_widget_get_sensitive (compile));
+  g_assert_true (gtk_widget_get_sensitive (menu_item (menu, "_Run")));
+
+  /* Format: Cancel keeps the files, Format erases them. */
+  {
+    GtkMenuButton *more = GTK_MENU_BUTTON (
+      gtk_widget_get_template_child (GTK_WIDGET (browser), MW_TYPE_FILE_BROWSER, "more_button"));
+    GtkMenu *more_menu = gtk_menu_button_get_popup (more);
+
+    gtk_menu_item_activate (GTK_MENU_ITEM (menu_item (more_menu, "_Format the Flash…")));
+    g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 5000));
+    gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+    mw_test_spin (500);
+    g_assert_cmpuint (mw_file_browser_get_n_files (browser), ==, 2);
+    dialog = NULL;
+    gtk_menu_item_activate (GTK_MENU_ITEM (menu_item (more_menu, "_Format the Flash…")));
+    g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 5000));
+    gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  }
+  g_assert_true (mw_test_wait_until (no_files, window, 20000));
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "Formatted the flash: the board has no files.");
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_unlink (a);
+  g_unlink (b);
+  g_unlink (hidden);
+  g_rmdir (dir);
+}
+
+static gboolean
+disk_bar_shown (gpointer data)
+{
+  return mw_editor_get_disk_bar_shown (data);
+}
+
+typedef struct
+{
+  MwEditor *editor;
+  const char *text;
+} TextWait;
+
+static gboolean
+has_text (gpointer data)
+{
+  TextWait *wait = data;
+  g_autofree char *text = mw_document_dup_text (mw_editor_get_document (wait->editor));
+  return g_str_equal (text, wait->text) && !mw_editor_get_disk_bar_shown (wait->editor);
+}
+
+static gboolean
+op_over (gpointer data)
+{
+  return !g_action_group_get_action_enabled (data, "cancel")
+         && g_action_group_get_action_enabled (data, "upload");
+}
+
+static void
+upload (MwWindow *window)
+{
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "upload"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "upload", NULL);
+  g_assert_true (mw_test_wait_until (op_over, window, 30000));
+}
+
+static char *
+read_text (const char *path)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* Files on disk are the user's: Download asks before it replaces one; an open file changed by
+ * another program shows a bar offering to reload, and until the user decides Upload says why it
+ * does not send the editor's text; an upload of unsaved text says so; the board's copy opened
+ * from the list is named as such on its tab. */
+static void
+test_files_on_disk (void)
+{
+  MwWindow *window = connect_window ();
+  MwFileBrowser *browser = mw_window_get_file_browser (window);
+  g_autofree char *dir = g_dir_make_tmp ("mw-disk-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "app.lua", NULL);
+  g_autofree char *cached =
+    g_build_filename (g_get_user_cache_dir (), "moonwire", "board", "app.lua", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) cached_file = g_file_new_for_path (cached);
+  OpenWait wait = { window, file };
+  GtkDialog *dialog = NULL;
+  MwEditor *editor;
+  g_autofree char *text = NULL;
+  g_autofree char *kept = NULL;
+  ListWait listed_b = { window, "app.lua", 11 };
+
+  g_assert_true (g_file_set_contents (path, "print('A')\n", -1, NULL));
+  mw_window_open_file (window, file);
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  editor = mw_window_find_editor (window, file);
+
+  /* Another program changes the file: the bar shows, Upload refuses and says why. */
+  mw_test_spin (1100); /* a new modification time */
+  g_assert_true (g_file_set_contents (path, "print('B')\n", -1, NULL));
+  g_assert_true (mw_test_wait_until (disk_bar_shown, editor, 10000));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "upload", NULL);
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "Not uploaded: app.lua changed on disk since it was opened here. Reload it, or "
+                   "keep the editor's text, first.");
+  mw_editor_reload (editor);
+  {
+    TextWait tw = { editor, "print('B')\n" };
+    g_assert_true (mw_test_wait_until (has_text, &tw, 10000));
+  }
+  upload (window);
+  g_assert_true (g_str_has_prefix (mw_window_get_message (window), "Uploaded app.lua: 11 bytes"));
+  g_assert_true (mw_test_wait_until (listed, &listed_b, 10000));
+
+  /* Download into the folder that has app.lua: asked first; Cancel leaves the file. */
+  mw_test_spin (1100);
+  g_assert_true (g_file_set_contents (path, "print('C')\n", -1, NULL));
+  g_assert_true (mw_test_wait_until (disk_bar_shown, editor, 10000));
+  mw_file_browser_select (browser, "app.lua");
+  g_signal_emit_by_name (browser, "file-action", "download", "app.lua", dir);
+  g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 10000));
+  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+  mw_test_spin (100);
+  text = read_text (path);
+  g_assert_cmpstr (text, ==, "print('C')\n");
+  kept = g_strdup_printf ("Not downloaded: %s is as it was.", path);
+  g_assert_cmpstr (mw_window_get_message (window), ==, kept);
+  /* Replace writes the board's bytes. */
+  dialog = NULL;
+  g_signal_emit_by_name (browser, "file-action", "download", "app.lua", dir);
+  g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 10000));
+  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  g_clear_pointer (&text, g_free);
+  text = read_text (path);
+  g_assert_cmpstr (text, ==, "print('B')\n");
+
+  /* Keep Mine: the editor's text counts as unsaved; uploading it says so. */
+  mw_editor_reload (editor);
+  {
+    TextWait tw = { editor, "print('B')\n" };
+    g_assert_true (mw_test_wait_until (has_text, &tw, 10000));
+  }
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), "print('D')\n", -1);
+  upload (window);
+  g_assert_cmpstr (strstr (mw_window_get_message (window), " s (the"), ==,
+                   " s (the editor's text, with changes not saved to the file)");
+
+  /* The board's copy opened from the list: its tab says so, the local file's does not. */
+  g_signal_emit_by_name (browser, "file-action", "open", "app.lua", NULL);
+  wait.file = cached_file;
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  {
+    g_autofree char *board_tab =
+      mw_window_dup_tab_label (window, mw_window_find_editor (window, cached_file));
+    g_autofree char *local_tab = mw_window_dup_tab_label (window, editor);
+    g_assert_cmpstr (board_tab, ==, "app.lua (board)");
+    g_assert_cmpstr (local_tab, ==, "\u2022app.lua");
+  }
+  /* Two local files of one name: each tab names its folder. */
+  {
+    g_autofree char *other_dir = g_build_filename (dir, "other", NULL);
+    g_autofree char *other_path = g_build_filename (other_dir, "app.lua", NULL);
+    g_autoptr (GFile) other = g_file_new_for_path (other_path);
+    g_autofree char *local_tab = NULL;
+    g_autofree char *other_tab = NULL;
+    g_autofree char *expected = NULL;
+
+    g_assert_cmpint (g_mkdir (other_dir, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (other_path, "print('E')\n", -1, NULL));
+    wait.file = other;
+    mw_window_open_file (window, other);
+    g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+    local_tab = mw_window_dup_tab_label (window, editor);
+    other_tab = mw_window_dup_tab_label (window, mw_window_find_editor (window, other));
+    expected = g_strdup_printf ("\u2022app.lua — %s", strrchr (dir, '/') + 1);
+    g_assert_cmpstr (local_tab, ==, expected);
+    g_assert_cmpstr (other_tab, ==, "app.lua — other");
+    g_unlink (other_path);
+    g_rmdir (other_dir);
+  }
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), FALSE);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The pipeline dialog: Strip and Remove only while Compile is on; a Close button. */
+static void
+test_pipeline_dialog (void)
+{
+  MwWindow *window = mw_window_new (app);
+  g_autofree char *dir = g_dir_make_tmp ("mw-pipe-XXXXXX", NULL);
+  GtkWidget *dialog =
+    mw_pipeline_dialog_new (GTK_WINDOW (window), mw_application_get_settings (app), dir);
+  GtkSwitch *switches[5];
+
+  {
+    /* the switches in their order: lint, minify, compile, strip, remove */
+    GList *queue = g_list_append (NULL, gtk_dialog_get_content_area (GTK_DIALOG (dialog)));
+    guint n = 0;
+
+    while (queue != NULL)
+      {
+        GtkWidget *w = queue->data;
+
+        queue = g_list_delete_link (queue, queue);
+        if (GTK_IS_SWITCH (w) && n < 5)
+          switches[n++] = GTK_SWITCH (w);
+        else if (GTK_IS_CONTAINER (w))
+          {
+            GList *children = gtk_container_get_children (GTK_CONTAINER (w));
+            /* depth first, in order */
+            queue = g_list_concat (children, queue);
+          }
+      }
+    g_assert_cmpuint (n, ==, 5);
+  }
+  gtk_switch_set_active (switches[2], FALSE);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (switches[3])));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (switches[4])));
+  gtk_switch_set_active (switches[2], TRUE);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (switches[3])));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (switches[4])));
+  g_assert_nonnull (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_CLOSE));
+  gtk_widget_destroy (dialog);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_rmdir (dir);
+}
+
+/* Run: a file not on the board is named as such; a runtime error comes into the console with
+ * its traceback, highlighted, and its file:line link opens the line; Disconnect says so. */
+static void
+test_run_errors (void)
+{
+  MwWindow *window = connect_window ();
+  MwConsole *console = mw_window_get_console (window);
+  g_autofree char *dir = g_dir_make_tmp ("mw-run-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.lua", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  OpenWait wait = { window, file };
+  ListWait on_board = { window, "bad.lua", 48 };
+  MwEditor *editor;
+  g_autofree char *text = NULL;
+  const char *run;
+  GtkTextIter cursor;
+
+  g_assert_true (
+    g_file_set_contents (path, "local x = 1\nlocal y = x + 1\nerror('boom ' .. y)\n", -1, NULL));
+  mw_window_open_file (window, file);
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  editor = mw_window_find_editor (window, file);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "bad.lua is not on the board: upload it first (Ctrl+U).");
+
+  upload (window);
+  g_assert_true (mw_test_wait_until (listed, &on_board, 10000));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_true (mw_test_wait_until (op_over, window, 20000));
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "The program failed: its error is in the console.");
+  mw_console_flush (console);
+  text = mw_console_dup_text (console);
+  run = strstr (text, "> dofile(\"bad.lua\")\n");
+  g_assert_cmpstr (run, ==, "> dofile(\"bad.lua\")\nbad.lua:3: boom 2\n> ");
+  {
+    gint offset = g_utf8_pointer_to_offset (text, strstr (run, "bad.lua:3")) + 2;
+
+    g_assert_true (mw_console_is_error_at (console, offset));
+    gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), &cursor);
+    gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), &cursor);
+    g_assert_true (mw_console_activate_link_at (console, offset));
+  }
+  gtk_text_buffer_get_iter_at_mark (
+    GTK_TEXT_BUFFER (mw_editor_get_document (editor)), &cursor,
+    gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (mw_editor_get_document (editor))));
+  g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 2);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "disconnect", NULL);
+  g_assert_cmpstr (mw_window_get_message (window), ==, "Disconnected from the simulated NodeMCU.");
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -180,6 +743,12 @@ main (int argc, char *argv[])
   app = mw_test_app_new ();
   g_test_add_func ("/mw/app/session/transcript", test_transcript);
   g_test_add_func ("/mw/app/session/flood-once", test_flood_once);
+  g_test_add_func ("/mw/app/session/min-width", test_min_width);
+  g_test_add_func ("/mw/app/session/typed-port", test_typed_port);
+  g_test_add_func ("/mw/app/session/folder-and-format", test_folder_and_format);
+  g_test_add_func ("/mw/app/session/files-on-disk", test_files_on_disk);
+  g_test_add_func ("/mw/app/session/pipeline-dialog", test_pipeline_dialog);
+  g_test_add_func ("/mw/app/session/run-errors", test_run_errors);
   status = g_test_run ();
   g_object_unref (app);
   return status;

@@ -190,7 +190,7 @@ test_actions (void)
 
   /* The simulated board is in the port chooser and chosen when no board is configured. */
   g_assert_cmpstr (gtk_combo_box_get_active_id (mw_window_get_port_combo (window)), ==,
-                   MW_WINDOW_PORT_SIMULATED);
+                   MW_BOARD_SIMULATED_PORT);
   destroy_window (window);
 }
 
@@ -662,7 +662,7 @@ take_screenshot (gboolean dark)
   for (guint i = 0; i < 600; i++)
     mw_heap_graph_add_sample (graph, t0 + i * G_USEC_PER_SEC,
                               43864 - i * 2 - (i % 37) * 9 + (i > 300 ? 400 : 0));
-  mw_heap_graph_add_marker (graph, t0 + 300 * G_USEC_PER_SEC, MW_HEAP_MARKER_UPLOAD, "init.lua");
+  mw_heap_graph_add_marker (graph, t0 + 300 * G_USEC_PER_SEC, MW_HEAP_EVENT_UPLOAD, "init.lua");
   if (dark)
     g_action_group_activate_action (G_ACTION_GROUP (window), "show-heap", NULL);
   mw_test_spin (300);

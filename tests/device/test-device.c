@@ -258,7 +258,7 @@ test_operations (gconstpointer data)
     g_assert_cmpint (info.remaining + info.used, <=, info.total);
   }
 
-  /* rename: refused onto an existing name (facts §2), then done */
+  /* rename: refused onto an existing name (docs/firmware.md section 2), then done */
   {
     g_autoptr (GAsyncResult) r1 = NULL;
     g_autoptr (GAsyncResult) r2 = NULL;
@@ -419,7 +419,8 @@ test_large (void)
   g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, len);
 }
 
-/* A full flash is an error and replaces nothing (facts §2: f:write returns nil). */
+/* A full flash is an error and replaces nothing (docs/firmware.md section 2: f:write returns nil).
+ */
 static void
 test_full_flash (void)
 {
@@ -629,8 +630,13 @@ test_heap_sampler (void)
     g_assert_nonnull (out);
   }
   g_assert_cmpuint (w.while_busy, ==, 0);
-  mw_heap_sampler_add_event (sampler, "upload init.lua");
-  g_assert_cmpuint (mw_heap_sampler_get_events (sampler)->len, ==, 1);
+  mw_heap_sampler_add_event (sampler, MW_HEAP_EVENT_UPLOAD, "init.lua");
+  {
+    guint n_events;
+
+    mw_heap_log_get_events (mw_heap_sampler_get_log (sampler), &n_events);
+    g_assert_cmpuint (n_events, ==, 1);
+  }
   mw_heap_sampler_stop (sampler);
   samples = mw_heap_sampler_get_samples (sampler);
   g_assert_cmpuint (samples->len, ==, MIN (w.samples, 64));

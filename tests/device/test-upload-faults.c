@@ -3,8 +3,8 @@
  * flash, the port closed; and 20 KB of zeros at 0.1% byte loss with --timeout 2000, which
  * once hung uploads forever) and must end verified-complete or as a clear error with the old
  * file intact, within a hard limit: a run still going then fails the test instead of hanging
- * it. docs/firmware.md §1 (the 256-byte ring that drops silently)
- * and §2 (f:write returning nil on a full flash) are what the faults model. */
+ * it. docs/firmware.md section 1 (the 256-byte ring that drops silently) and section 2
+ * (f:write returning nil on a full flash) are what the faults model. */
 #include "mw-config.h"
 
 #include <stdlib.h>

@@ -101,6 +101,14 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       check_codegen (tree, (const char *) data, size);
     }
   else
-    g_assert (mw_lua_tree_get_root (tree) == NULL);
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (MwLuaChunk) chunk = NULL;
+
+      g_assert (mw_lua_tree_get_root (tree) == NULL);
+      chunk = mw_lua_codegen_generate (tree, MW_LUA_TARGET_INTEGER, MW_LUA_CODEGEN_NONE, &error);
+      g_assert (chunk == NULL);
+      g_assert (error->domain == MW_LUA_CODEGEN_ERROR);
+    }
   return 0;
 }

@@ -305,9 +305,10 @@ static const PackedCase packed_cases[] = {
   /* 130 instructions on line 1: 126, then a group on the same line (delta -1: 0xc0) */
   { "long-line", 1, { 1 }, 129, "\x7e\xc0\x04", 4 },
   /* luac.cross's form for `f(a\n)`: the CALL, first coded on line 2, moved back to line 1
-   * as a new group marked "same line" (0xc0); it reads as 3 instructions on line 1, which
-   * Moonwire packs as one group */
-  { "same-line-group", 3, { 1, 1, 1 }, 0, "\x02\xc0\x01", 4, "\x03", 2 },
+   * as a new group marked "same line" (0xc0, docs/firmware.md section 8); it reads as 3
+   * instructions on line 1, and the reader keeps the groups, so it is written back as it
+   * was */
+  { "same-line-group", 3, { 1, 1, 1 }, 0, "\x02\xc0\x01", 4 },
 };
 
 /* A main function of n RETURN 0 1 instructions with the given packed line info. */

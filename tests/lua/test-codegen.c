@@ -62,6 +62,12 @@ static const LineCase line_cases[] = {
    * after the fix); the CALL fixed to line 1 leaves its group and starts one (c1 01: -2);
    * RETURN on line 2 (01). */
   { "call-fixline-shared", "f(a,\nb)\n", 0, "1 1 2 1 2", "02 01 c1 01 01 00" },
+  /* a string argument: the call's line is where the lexer stands after the string, its last
+   * line, so the CALL emitted on line 2 stays there: f on 1 (01), LOADK, CALL, RETURN on 2 */
+  { "call-string-argument", "f[[a\nb]]\n", 0, "1 2 2 2", "01 03 00" },
+  /* a table argument: f and NEWTABLE on 1 (NEWTABLE is emitted before `{` is read), LOADK and
+   * SETLIST on 2 with the CALL, which is fixed to the line of `{` (c1 01); RETURN on 2 */
+  { "call-table-argument", "f{\n1}\n", 0, "1 1 2 2 1 2", "02 02 c1 01 01 00" },
   /* all on line 1: the fix changes nothing, one group of 4 */
   { "call-one-line", "f(1)\n", 0, "1 1 1 1", "04 00" },
   /* three LOADKs and FORPREP on line 1; GETGLOBAL, MOVE, CALL on 2; FORLOOP emitted on 2
@@ -140,7 +146,7 @@ test_line_info (void)
           got = g_string_free (lines, FALSE);
           g_assert_cmpstr (got, ==, c->lines);
         }
-      packed = mw_lua_function_pack_lineinfo (f, &len);
+      packed = mw_lua_proto_pack_lineinfo (f, &len);
       packed_hex = hex (packed, len);
       g_assert_cmpstr (packed_hex, ==, c->packed);
     }
@@ -179,8 +185,18 @@ test_whole_file (void)
   g_autoptr (GBytes) bytes = mw_lua_compiler_compile_to_bytes (
     "t.lua", source, strlen (source), MW_LUA_TARGET_FLOAT, MW_LUA_STRIP_NAMES, &error);
 
+  g_autoptr (MwLuaChunk) back = NULL;
+  g_autoptr (GBytes) again = NULL;
+
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected,
+                   sizeof expected);
+  /* read back and written again, the file keeps its line-info groups */
+  back = mw_lua_chunk_new_from_bytes (expected, sizeof expected, &error);
+  g_assert_no_error (error);
+  again = mw_lua_chunk_dump (back, &mw_lua_chunk_format_nodemcu_float, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), expected,
                    sizeof expected);
 }
 
@@ -303,6 +319,22 @@ test_integer_errors (void)
       chunk = generate (c->source, MW_LUA_TARGET_FLOAT, &error);
       g_assert_no_error (error);
     }
+}
+
+/* The integer firmware's lexer refuses a numeral when it reads it, so a malformed numeral
+ * before a syntax error is the error reported, and one after it is not. */
+static void
+test_integer_error_order (void)
+{
+  g_autoptr (GError) first = NULL;
+  g_autoptr (GError) second = NULL;
+  g_autoptr (MwLuaChunk) a = generate ("x = 1.5\ny = = 2\n", MW_LUA_TARGET_INTEGER, &first);
+  g_autoptr (MwLuaChunk) b = generate ("y = = 2\nx = 1.5\n", MW_LUA_TARGET_INTEGER, &second);
+
+  g_assert_error (first, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_NUMBER);
+  g_assert_cmpstr (first->message, ==, "t.lua:1: malformed number near '1.5'");
+  g_assert_error (second, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_SYNTAX);
+  g_assert_cmpstr (second->message, ==, "t.lua:1: unexpected symbol near '='");
 }
 
 typedef struct
@@ -586,6 +618,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/codegen/whole-file", test_whole_file);
   g_test_add_func ("/mw/lua/codegen/integer-folding", test_integer_folding);
   g_test_add_func ("/mw/lua/codegen/integer-errors", test_integer_errors);
+  g_test_add_func ("/mw/lua/codegen/integer-error-order", test_integer_error_order);
   g_test_add_func ("/mw/lua/codegen/nodemcu-modules", test_nodemcu_modules);
   g_test_add_func ("/mw/lua/codegen/limits", test_limits);
   g_test_add_func ("/mw/lua/codegen/corpus-float", test_corpus_float);

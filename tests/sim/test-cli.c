@@ -66,7 +66,7 @@ test_bad_option (gconstpointer data)
 }
 
 static void
-run_and_stop (int sig)
+run_and_stop (int sig, gboolean stuck)
 {
   g_autofree char *dir = g_dir_make_tmp ("mw-sim-cli-XXXXXX", NULL);
   g_autofree char *link = g_build_filename (dir, "ttyNODEMCU", NULL);
@@ -116,9 +116,22 @@ run_and_stop (int sig)
     }
     out = mw_sim_test_run (board, "print(node.info())");
     g_assert_true (g_str_has_prefix (out, "2\t2\t0\t"));
+    /* issue 18 item 13: a board stuck inside a C function (a pattern that backtracks for
+     * hours, where no VM instruction runs to check anything) */
+    if (stuck)
+      {
+        mw_sim_test_send (board, "print(('a'):rep(40):find(('a*'):rep(40)..'b'))\r\n", -1);
+        g_usleep (200 * 1000);
+      }
   }
-  kill (pid, sig);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  {
+    gint64 start = g_get_monotonic_time ();
+
+    kill (pid, sig);
+    g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+    /* stopped at once, or 2 s after the stop request when the board is stuck */
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  }
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   g_assert_false (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
@@ -130,13 +143,19 @@ run_and_stop (int sig)
 static void
 test_sigterm (void)
 {
-  run_and_stop (SIGTERM);
+  run_and_stop (SIGTERM, FALSE);
 }
 
 static void
 test_sigint (void)
 {
-  run_and_stop (SIGINT);
+  run_and_stop (SIGINT, FALSE);
+}
+
+static void
+test_sigterm_stuck (void)
+{
+  run_and_stop (SIGTERM, TRUE);
 }
 
 /* Reads the pty path moonwire-sim prints first. */
@@ -243,6 +262,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/mw/sim/cli/sigterm", test_sigterm);
   g_test_add_func ("/mw/sim/cli/sigint", test_sigint);
+  g_test_add_func ("/mw/sim/cli/sigterm-stuck-in-c", test_sigterm_stuck);
   g_test_add_func ("/mw/sim/cli/link-refuses", test_link_refuses);
   g_test_add_func ("/mw/sim/cli/link-stale-and-replaced", test_link_stale_and_replaced);
   return g_test_run ();

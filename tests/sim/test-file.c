@@ -15,10 +15,23 @@ typedef struct
 /* Run in order on one board with an empty flash. */
 static const FileCase file_cases[] = {
   { "open-missing", "print(file.open('nope.txt', 'r'))", "nil" },
-  { "object-name",
-    "f=file.open('a.txt','w') print(tostring(f):match('^file%.obj: ') ~= nil) "
+  /* app/modules/file.c: the file object's metatable has no __tostring */
+  { "object-is-userdata",
+    "f=file.open('a.txt','w') print(type(f), tostring(f):match('^userdata: 0x%x+$') ~= nil) "
     "f:close()",
-    "true" },
+    "userdata\ttrue" },
+  /* app/modules/file.c file_write: one string; further arguments are ignored (ESPlorer's
+   * "Turbo" save writes f:write(string.gsub(...)), whose count must not reach the file) */
+  { "write-first-argument",
+    "f=file.open('w.txt','w') print(f:write(string.gsub('a-b', '-', '+'))) "
+    "print(file.write('c', 'd')) f:close() print(file.getcontents('w.txt'))",
+    "true\ntrue\na+bc" },
+  { "stat",
+    "file.putcontents('s.dat', '12345') t=file.stat('s.dat') "
+    "print(t.size, t.name, t.is_dir, t.is_rdonly, t.time.year, t.time.mon, t.time.day, "
+    "file.stat('nope'))",
+    "5\ts.dat\tfalse\tfalse\t1970\t1\t1\tnil" },
+  { "on-and-fscfg", "file.on('rtc', nil) a, s = file.fscfg() print(a, s)", "1048576\t3145728" },
   { "write-object", "f=file.open('a.txt','w') print(f:write('hello'), f:write(' world')) f:close()",
     "true\ttrue" },
   { "read-object", "f=file.open('a.txt') print(f:read()) print(f:read()) f:close()",
@@ -120,27 +133,54 @@ test_host_folder (void)
   g_rmdir (dir);
 }
 
-/* §2: f:write returns nil when the file system is full; fsinfo reports remaining, used, total */
+/* docs/firmware.md section 7: SPIFFS counts pages. A 64 KB partition has 8 blocks of 8 KB,
+ * 31 usable pages each; two blocks are spare, plus one page: 187 pages of 251 data bytes
+ * (app/spiffs/spiffs_hydrogen.c SPIFFS_info). A file takes an index header page and one
+ * data page per 251 bytes, and another index page past 105 data pages. */
 static void
-test_quota (void)
+test_pages (void)
 {
   MwSimOptions opts;
   g_autoptr (MwSimTestBoard) board = NULL;
-  g_autofree char *info = NULL, *full = NULL, *info2 = NULL;
+  g_autofree char *fresh = NULL, *five = NULL, *empty = NULL, *fill = NULL, *after = NULL;
+  g_autofree char *more = NULL, *removed = NULL;
 
   mw_sim_test_options (&opts);
-  opts.fs_size = 4096;
+  opts.fs_size = 64 * 1024;
   board = mw_sim_test_board_new (&opts, NULL);
-  info = mw_sim_test_run (board, "print(file.fsinfo())");
-  g_assert_cmpstr (info, ==, "4096\t0\t4096");
-  full = mw_sim_test_run (board, "f=file.open('big','w') s=string.rep('x',1000) "
-                                 "for i=1,4 do print(f:write(s)) end print(f:write(s)) f:close()");
-  g_assert_cmpstr (full, ==, "true\r\ntrue\r\ntrue\r\ntrue\r\nnil");
-  info2 = mw_sim_test_run (board, "print(file.fsinfo())");
-  g_assert_cmpstr (info2, ==, "96\t4000\t4096");
-  g_clear_pointer (&full, g_free);
-  full = mw_sim_test_run (board, "print(file.putcontents('more', string.rep('y', 100)))");
-  g_assert_cmpstr (full, ==, "nil");
+  fresh = mw_sim_test_run (board, "print(file.fsinfo())");
+  g_assert_cmpstr (fresh, ==, "46937\t0\t46937");
+  /* 5 bytes: two pages */
+  five = mw_sim_test_run (board, "file.putcontents('a', '12345') print(file.fsinfo())");
+  g_assert_cmpstr (five, ==, "46435\t502\t46937");
+  /* an empty file: its header page */
+  empty = mw_sim_test_run (board, "file.open('e', 'w'):close() print(file.fsinfo())");
+  g_assert_cmpstr (empty, ==, "46184\t753\t46937");
+  /* 184 pages left: a header, 182 data pages and the second index page; the 183rd page of
+   * data does not fit */
+  fill = mw_sim_test_run (board, "f=file.open('big','w') s=string.rep('x',251) n=0 "
+                                 "while f:write(s) do n=n+1 end f:close() print(n)");
+  g_assert_cmpstr (fill, ==, "182");
+  after = mw_sim_test_run (board, "print(file.fsinfo())");
+  g_assert_cmpstr (after, ==, "0\t46937\t46937");
+  more = mw_sim_test_run (board, "print(file.putcontents('more', 'y'), file.open('new', 'w'))");
+  g_assert_cmpstr (more, ==, "nil\tnil");
+  removed = mw_sim_test_run (board, "file.remove('big') print(file.fsinfo())");
+  g_assert_cmpstr (removed, ==, "46184\t753\t46937");
+}
+
+/* app/modules/file.c file_format: "format done." straight to the UART */
+static void
+test_format (void)
+{
+  MwSimOptions opts;
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autofree char *out = NULL;
+
+  mw_sim_test_options (&opts);
+  board = mw_sim_test_board_new (&opts, NULL);
+  out = mw_sim_test_run (board, "file.putcontents('x', '1') file.format() print(file.exists('x'))");
+  g_assert_cmpstr (out, ==, "format done.\r\nfalse");
 }
 
 /* §2: getcontents/putcontents exist only from 3.0 */
@@ -170,8 +210,9 @@ test_load_and_compile (void)
     { "dofile", "print(dofile('m.lua'))", "2" },
     { "loadfile", "print(loadfile('m.lua')(21))", "42" },
     { "require", "print(require('m'), package.loaded.m)", "2\t2" },
-    { "loadfile-missing", "print(loadfile('none.lua'))", "nil\tcannot open none.lua" },
-    { "dofile-missing", "print(pcall(dofile, 'none.lua'))", "false\tcannot open none.lua" },
+    /* app/lua/lauxlib.c errfile: "cannot open NAME: " and an empty strerror, as for init.lua */
+    { "loadfile-missing", "print(loadfile('none.lua'))", "nil\tcannot open none.lua: " },
+    { "dofile-missing", "print(pcall(dofile, 'none.lua'))", "false\tcannot open none.lua: " },
     { "compile", "node.compile('m.lua') print(file.exists('m.lc'))", "true" },
     { "lc-header", "print(file.getcontents('m.lc'):sub(1,12):byte(1,-1))",
       "27\t76\t117\t97\t81\t0\t1\t4\t4\t4\t8\t0" },
@@ -180,9 +221,9 @@ test_load_and_compile (void)
       "package.loaded.m=nil file.putcontents('m.lua','return 0') "
       "print(require('m'))",
       "2" },
-    { "compile-name", "print(pcall(node.compile, 'm.txt'))",
-      "false\tbad argument #1 to '?' (filename must end in .lua)" },
-    { "compile-missing", "print(pcall(node.compile, 'zz.lua'))", "false\tcannot open zz.lua" },
+    /* app/modules/node.c node_compile */
+    { "compile-name", "print(pcall(node.compile, 'm.txt'))", "false\tnot a .lua file" },
+    { "compile-missing", "print(pcall(node.compile, 'zz.lua'))", "false\tcannot open zz.lua: " },
     { "compile-syntax", "file.putcontents('bad.lua','x=') print(pcall(node.compile,'bad.lua'))",
       "false\tbad.lua:1: unexpected symbol near '<eof>'" },
   };
@@ -232,7 +273,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mw/sim/file/sequence", test_sequence);
   g_test_add_func ("/mw/sim/file/host-folder", test_host_folder);
-  g_test_add_func ("/mw/sim/file/quota", test_quota);
+  g_test_add_func ("/mw/sim/file/pages", test_pages);
+  g_test_add_func ("/mw/sim/file/format", test_format);
   g_test_add_func ("/mw/sim/file/firmware-2.2", test_22_has_no_contents);
   g_test_add_func ("/mw/sim/file/load-and-compile", test_load_and_compile);
   g_test_add_func ("/mw/sim/file/compile-big", test_compile_big);

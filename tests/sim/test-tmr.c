@@ -33,7 +33,7 @@ static const TmrCase api_cases[] = {
   { "bad-interval", "print(pcall(tmr.create().register, tmr.create(), 0, 0, print))",
     "false\tbad argument #2 to '?' (wrong arg range)" },
   { "bad-mode", "print(pcall(tmr.create().register, tmr.create(), 10, 3, print))",
-    "false\tbad argument #3 to '?' (wrong arg range)" },
+    "false\tbad argument #3 to '?' (Invalid mode)" },
   { "start-unregistered", "print(pcall(tmr.create().start, tmr.create()))",
     "false\ttimer not registered" },
   { "now-time", "a=tmr.now() tmr.delay(2000) b=tmr.now() print(b-a>=2000, tmr.time()>=0)",
@@ -96,8 +96,8 @@ test_auto_and_semi (void)
   }
 }
 
-/* §3, docs/firmware.md section 12: a task that runs past the watchdog's 3.2 s of simulated
- * CPU time (VM instructions at 1 us each at 80 MHz) resets the board (banner again) */
+/* §3, docs/sim.md "The simulated CPU clock": a task that runs past the watchdog's 3.2 s of
+ * simulated CPU time (VM instructions at 1 us each at 80 MHz) resets the board (banner again) */
 typedef struct
 {
   const char *name;
@@ -197,8 +197,8 @@ typedef struct
   const char *want;
 } ClockCase;
 
-/* docs/firmware.md section 12: the simulated CPU clock. app/modules/tmr.c: tmr.delay() is a
- * busy wait fed after every 1 s slice and needs a positive argument; tmr.wdclr() feeds the
+/* docs/sim.md "The simulated CPU clock": the simulated CPU clock. app/modules/tmr.c: tmr.delay() is
+ * a busy wait fed after every 1 s slice and needs a positive argument; tmr.wdclr() feeds the
  * watchdog. tmr.now() advances by the VM's instructions (1 us each at 80 MHz, half that at
  * 160 MHz), read every 100 instructions. */
 static const ClockCase clock_cases[] = {

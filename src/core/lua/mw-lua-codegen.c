@@ -17,17 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mw-lua-tree-private.h"
+#include "mw-lua-tree.h"
 
 G_DEFINE_QUARK (mw - lua - codegen - error - quark, mw_lua_codegen_error)
 
 /* Lua 5.1's instruction layout (lopcodes.h): op 6 bits, A 8, C 9, B 9; Bx = B:C. */
-#define SIZE_OP 6
 #define POS_A 6
 #define POS_C 14
 #define POS_B 23
 #define MAXARG_A 255
-#define MAXARG_B 511
 #define MAXARG_C 511
 #define MAXARG_BX 262143
 #define MAXARG_SBX 131071
@@ -1825,8 +1823,8 @@ body (Codegen *cg, MwLuaNode *fnode, ExpDesc *e, gboolean needself, gint32 line,
   chunk (cg, func->body);
   fs->lastlinedefined = (gint32) func->last_line;
   consume (cg, func->last_token);
-  memcpy (up_k, fs->up_k, sizeof up_k);
-  memcpy (up_info, fs->up_info, sizeof up_info);
+  memcpy (up_k, fs->up_k, fs->nups);
+  memcpy (up_info, fs->up_info, fs->nups);
   child = close_func (cg);
   pushclosure (cg, child, up_k, up_info, e);
 }
@@ -2640,14 +2638,6 @@ mw_lua_codegen_generate (MwLuaTree *tree, MwLuaNumberType target, MwLuaCodegenFl
   g_return_val_if_fail (tree != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  syntax = mw_lua_tree_get_error (tree);
-  if (syntax != NULL)
-    {
-      g_autofree char *msg = mw_lua_diagnostic_format (syntax, mw_lua_tree_get_chunkname (tree));
-      g_set_error_literal (error, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_SYNTAX, msg);
-      return NULL;
-    }
-
   cg.tree = tree;
   cg.toks = mw_lua_tree_get_tokens (tree, &n_tokens);
   cg.src = mw_lua_tree_get_source (tree, NULL);
@@ -2655,6 +2645,30 @@ mw_lua_codegen_generate (MwLuaTree *tree, MwLuaNumberType target, MwLuaCodegenFl
   cg.maxvars = (flags & MW_LUA_CODEGEN_DESKTOP_LIMITS) ? MW_LUA_MAX_VARS : MW_LUA_FIRMWARE_MAX_VARS;
   cg.lookahead = G_MAXUINT;
   cg.lastline = 1;
+
+  syntax = mw_lua_tree_get_error (tree);
+  if (syntax != NULL)
+    {
+      g_autofree char *msg = mw_lua_diagnostic_format (syntax, mw_lua_tree_get_chunkname (tree));
+
+      /* the integer firmware's lexer refuses a numeral as it reads it: one before the syntax
+       * error is the error */
+      for (guint t = 0; cg.integral && t < n_tokens && !cg.failed; t++)
+        {
+          double d;
+          if (cg.toks[t].line > syntax->line
+              || (cg.toks[t].line == syntax->line && cg.toks[t].column >= syntax->column))
+            break;
+          if (cg.toks[t].kind == MW_LUA_TOKEN_NUMBER)
+            integer_numeral (&cg, t, &d);
+        }
+      if (cg.failed)
+        g_propagate_error (error, cg.error);
+      else
+        g_set_error_literal (error, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_SYNTAX, msg);
+      return NULL;
+    }
+
   cg.scratch = g_string_sized_new (256);
 
   fs = open_func (&cg, mw_lua_tree_get_main (tree));

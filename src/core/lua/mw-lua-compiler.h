@@ -1,7 +1,9 @@
 /* mw-lua-compiler.h: Lua source to NodeMCU bytecode (.lc) on the host, and back.
  *
- * liblua5.1 compiles; MwLuaChunk re-emits the result in the firmware's format (NODEMCU.md
- * section 4) with the firmware's strip levels, so the bytes are what luac.cross writes.
+ * The parser and the code generator (mw-lua-codegen.h) compile as the firmware's luac.cross
+ * does, for its float or integer build; MwLuaChunk writes the result in the firmware's format
+ * (docs/firmware.md sections 4 and 8) with the firmware's strip levels, so the bytes are what
+ * luac.cross writes.
  */
 #pragma once
 
@@ -33,10 +35,10 @@ typedef enum
 
 const MwLuaChunkFormat *mw_lua_compiler_target_format (MwLuaNumberType target);
 
-/* Compiles `source` to a chunk at `strip` level, checked for `target`: a constant with a
- * fraction or out of the integer build's range fails with "FILE:LINE: ..." where LINE is the
- * line of the first instruction using it. `filename` names the file in messages and becomes
- * the chunk name "@filename". */
+/* Compiles `source` for `target` to a chunk at `strip` level. Errors are "FILE:LINE: ..." in
+ * luac.cross's words: syntax errors and the firmware's limits (MW_LUA_COMPILER_ERROR_SYNTAX),
+ * numerals the integer firmware reads otherwise (MW_LUA_COMPILER_ERROR_NUMBER). `filename`
+ * names the file in messages and becomes the chunk name "@filename". */
 MwLuaChunk *mw_lua_compiler_compile (const char *filename, const char *source, gsize len,
                                      MwLuaNumberType target, MwLuaStripLevel strip, GError **error);
 

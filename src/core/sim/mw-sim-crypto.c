@@ -1,5 +1,6 @@
-/* mw-sim-crypto.c: the firmware's `crypto` module: hash and fhash with md5, sha1 and sha256,
- * returning raw digests; only with --modules (docs/firmware.md section 2). */
+/* mw-sim-crypto.c: the firmware's `crypto` module (app/modules/crypto.c): hash, fhash, sha1,
+ * hmac, new_hash, new_hmac and mask with md5, sha1, sha256, sha384 and sha512, returning raw
+ * digests; encrypt/decrypt (AES) raise. Only with --modules (docs/firmware.md section 2). */
 #include "mw-sim-private.h"
 
 static GChecksumType
@@ -13,6 +14,10 @@ check_algo (lua_State *L)
     return G_CHECKSUM_SHA1;
   if (g_ascii_strcasecmp (name, "sha256") == 0)
     return G_CHECKSUM_SHA256;
+  if (g_ascii_strcasecmp (name, "sha384") == 0)
+    return G_CHECKSUM_SHA384;
+  if (g_ascii_strcasecmp (name, "sha512") == 0)
+    return G_CHECKSUM_SHA512;
   luaL_error (L, "unknown hash algorithm: %s", name);
   return G_CHECKSUM_MD5;
 }
@@ -66,30 +71,150 @@ l_fhash (lua_State *L)
 }
 
 static int
-l_tohex (lua_State *L)
+l_sha1 (lua_State *L)
 {
   size_t len;
-  const guint8 *s = (const guint8 *) luaL_checklstring (L, 1, &len);
+  const char *s = luaL_checklstring (L, 1, &len);
+
+  return push_digest (L, G_CHECKSUM_SHA1, s, len);
+}
+
+static int
+l_hmac (lua_State *L)
+{
+  GChecksumType type = check_algo (L);
+  size_t len, klen;
+  const char *s = luaL_checklstring (L, 2, &len);
+  const char *key = luaL_checklstring (L, 3, &klen);
+  g_autoptr (GHmac) hmac = g_hmac_new (type, (const guchar *) key, klen);
+  guint8 digest[64];
+  gsize dlen = sizeof digest;
+
+  g_hmac_update (hmac, (const guchar *) s, len);
+  g_hmac_get_digest (hmac, digest, &dlen);
+  lua_pushlstring (L, (const char *) digest, dlen);
+  return 1;
+}
+
+/* crypto.mask(message, mask): message XOR the mask repeated */
+static int
+l_mask (lua_State *L)
+{
+  size_t len, mlen;
+  const char *s = luaL_checklstring (L, 1, &len);
+  const char *m = luaL_checklstring (L, 2, &mlen);
   luaL_Buffer b;
 
+  luaL_argcheck (L, mlen > 0, 2, "invalid argument: mask");
   luaL_buffinit (L, &b);
   for (size_t i = 0; i < len; i++)
-    {
-      luaL_addchar (&b, "0123456789abcdef"[s[i] >> 4]);
-      luaL_addchar (&b, "0123456789abcdef"[s[i] & 15]);
-    }
+    luaL_addchar (&b, (char) (s[i] ^ m[i % mlen]));
   luaL_pushresult (&b);
   return 1;
 }
 
-static const luaL_Reg crypto_funcs[] = { { "hash", l_hash },
-                                         { "fhash", l_fhash },
-                                         { "toHex", l_tohex },
-                                         { NULL, NULL } };
+static int
+l_aes (lua_State *L)
+{
+  return luaL_error (L, "moonwire-sim: crypto.encrypt and crypto.decrypt (AES) are not "
+                        "simulated");
+}
+
+/* new_hash(algo) / new_hmac(algo, key): an object with update(s) and finalize() */
+#define HASH_MT "crypto.hash"
+
+static const char hash_type[] = "hash";
+
+typedef struct
+{
+  GChecksum *sum;
+  GHmac *hmac;
+} HashObject;
+
+static int
+l_new_hash (lua_State *L)
+{
+  GChecksumType type = check_algo (L);
+  HashObject *h = mw_sim_new_udata (L, sizeof *h, hash_type, HASH_MT);
+
+  h->sum = g_checksum_new (type);
+  return 1;
+}
+
+static int
+l_new_hmac (lua_State *L)
+{
+  GChecksumType type = check_algo (L);
+  size_t klen;
+  const char *key = luaL_checklstring (L, 2, &klen);
+  HashObject *h = mw_sim_new_udata (L, sizeof *h, hash_type, HASH_MT);
+
+  h->hmac = g_hmac_new (type, (const guchar *) key, klen);
+  return 1;
+}
+
+static int
+h_update (lua_State *L)
+{
+  HashObject *h = mw_sim_check_udata (L, 1, hash_type, HASH_MT);
+  size_t len;
+  const char *s = luaL_checklstring (L, 2, &len);
+
+  if (h->sum)
+    g_checksum_update (h->sum, (const guchar *) s, len);
+  else if (h->hmac)
+    g_hmac_update (h->hmac, (const guchar *) s, len);
+  return 0;
+}
+
+static int
+h_finalize (lua_State *L)
+{
+  HashObject *h = mw_sim_check_udata (L, 1, hash_type, HASH_MT);
+  guint8 digest[64];
+  gsize dlen = sizeof digest;
+
+  if (h->sum)
+    g_checksum_get_digest (h->sum, digest, &dlen);
+  else if (h->hmac)
+    g_hmac_get_digest (h->hmac, digest, &dlen);
+  else
+    dlen = 0;
+  lua_pushlstring (L, (const char *) digest, dlen);
+  return 1;
+}
+
+static int
+h_gc (lua_State *L)
+{
+  HashObject *h = mw_sim_check_udata (L, 1, hash_type, HASH_MT);
+
+  g_clear_pointer (&h->sum, g_checksum_free);
+  g_clear_pointer (&h->hmac, g_hmac_unref);
+  return 0;
+}
+
+static const luaL_Reg crypto_funcs[] = {
+  { "hash", l_hash },         { "fhash", l_fhash },
+  { "sha1", l_sha1 },         { "hmac", l_hmac },
+  { "mask", l_mask },         { "new_hash", l_new_hash },
+  { "new_hmac", l_new_hmac }, { "encrypt", l_aes },
+  { "decrypt", l_aes },       { NULL, NULL },
+};
 
 int
 mw_sim_open_crypto (lua_State *L)
 {
+  luaL_newmetatable (L, HASH_MT);
+  lua_newtable (L);
+  lua_pushcfunction (L, h_update);
+  lua_setfield (L, -2, "update");
+  lua_pushcfunction (L, h_finalize);
+  lua_setfield (L, -2, "finalize");
+  lua_setfield (L, -2, "__index");
+  lua_pushcfunction (L, h_gc);
+  lua_setfield (L, -2, "__gc");
+  lua_pop (L, 1);
   mw_sim_register (L, "crypto", crypto_funcs);
   lua_pop (L, 1);
   return 0;

@@ -13,6 +13,8 @@
  * may drop the object that file.open() returned and go on with file.read(). */
 #define LAST_KEY "moonwire.sim.file.last"
 #define MAX_OPEN 4
+/* the firmware's metatable name (app/modules/file.c), in errors about a wrong argument */
+#define FILE_TYPE_NAME "file.obj"
 #define READ_DEFAULT 1024
 #define LINE_MAX_LEN 1024
 
@@ -22,6 +24,8 @@ typedef struct
   MwSimVm *vm;
   gboolean writable;
 } MwSimFile;
+
+static const char file_type[] = "file";
 
 static void
 file_close (MwSimFile *f)
@@ -45,7 +49,7 @@ mw_sim_file_shutdown (MwSimVm *vm)
 static MwSimFile *
 check_file (lua_State *L, int idx)
 {
-  MwSimFile *f = luaL_checkudata (L, idx, FILE_MT);
+  MwSimFile *f = mw_sim_check_udata (L, idx, file_type, FILE_TYPE_NAME);
 
   if (f->fp == NULL)
     luaL_error (L, "file closed");
@@ -98,6 +102,13 @@ l_open (lua_State *L)
     g_autofree char *path = mw_sim_flash_path (vm->flash, name);
     g_strlcpy (path_buf, path, sizeof path_buf);
   }
+  /* a new file takes its index header page at once */
+  if (mode[0] != 'r' && !g_file_test (path_buf, G_FILE_TEST_EXISTS)
+      && !mw_sim_flash_reserve (vm->flash, 0, 0, TRUE))
+    {
+      lua_pushnil (L);
+      return 1;
+    }
   {
     char host_mode[4];
     g_snprintf (host_mode, sizeof host_mode, "%sb", mode);
@@ -109,12 +120,10 @@ l_open (lua_State *L)
       lua_pushnil (L);
       return 1;
     }
-  f = lua_newuserdata (L, sizeof *f);
+  f = mw_sim_new_udata (L, sizeof *f, file_type, FILE_MT);
   f->fp = fp;
   f->vm = vm;
   f->writable = mode[0] != 'r' || mode[1] == '+';
-  luaL_getmetatable (L, FILE_MT);
-  lua_setmetatable (L, -2);
   g_ptr_array_add (vm->files, f);
   vm->last_file = f;
   lua_pushvalue (L, -1);
@@ -134,42 +143,43 @@ do_close (lua_State *L, MwSimFile *f)
   return 0;
 }
 
-static int
-do_write (lua_State *L, MwSimFile *f, int first)
+/* Writes at the file's position; only what grows the file takes new pages. */
+static gboolean
+write_bytes (MwSimFile *f, const char *s, gsize len)
 {
-  MwSimVm *vm = f->vm;
-  int n = lua_gettop (L);
+  long pos = ftell (f->fp);
+  long end;
 
-  for (int i = first; i <= n; i++)
-    {
-      size_t len;
-      const char *s = luaL_checklstring (L, i, &len);
-      long pos = ftell (f->fp);
-      long end;
+  fseek (f->fp, 0, SEEK_END);
+  end = ftell (f->fp);
+  fseek (f->fp, pos, SEEK_SET);
+  if (!f->writable
+      || !mw_sim_flash_reserve (f->vm->flash, end, MAX ((gsize) end, (gsize) pos + len), FALSE)
+      || fwrite (s, 1, len, f->fp) != len)
+    return FALSE;
+  fflush (f->fp);
+  return TRUE;
+}
 
-      fseek (f->fp, 0, SEEK_END);
-      end = ftell (f->fp);
-      fseek (f->fp, pos, SEEK_SET);
-      /* only the bytes that grow the file take new flash */
-      if (!f->writable
-          || !mw_sim_flash_reserve (vm->flash, pos + (long) len > end ? pos + len - end : 0)
-          || fwrite (s, 1, len, f->fp) != len)
-        {
-          lua_pushnil (L);
-          return 1;
-        }
-      fflush (f->fp);
-    }
-  lua_pushboolean (L, TRUE);
+/* app/modules/file.c file_write: one string argument (any others are ignored), true when
+ * all of it was written, nil otherwise. `suffix` is writeline's "\n". */
+static int
+do_write (lua_State *L, MwSimFile *f, int idx, const char *suffix)
+{
+  size_t len;
+  const char *s = luaL_checklstring (L, idx, &len);
+
+  if (!write_bytes (f, s, len) || (suffix && !write_bytes (f, suffix, strlen (suffix))))
+    lua_pushnil (L);
+  else
+    lua_pushboolean (L, TRUE);
   return 1;
 }
 
 static int
 do_writeline (lua_State *L, MwSimFile *f, int idx)
 {
-  lua_settop (L, idx);
-  lua_pushliteral (L, "\n");
-  return do_write (L, f, idx);
+  return do_write (L, f, idx, "\n");
 }
 
 static int
@@ -254,7 +264,7 @@ o_close (lua_State *L)
 static int
 o_write (lua_State *L)
 {
-  return do_write (L, check_file (L, 1), 2);
+  return do_write (L, check_file (L, 1), 2, NULL);
 }
 static int
 o_writeline (lua_State *L)
@@ -283,17 +293,9 @@ o_flush (lua_State *L)
 }
 
 static int
-o_tostring (lua_State *L)
-{
-  /* as the firmware names its file objects */
-  lua_pushfstring (L, "file.obj: %p", lua_touserdata (L, 1));
-  return 1;
-}
-
-static int
 o_gc (lua_State *L)
 {
-  MwSimFile *f = luaL_checkudata (L, 1, FILE_MT);
+  MwSimFile *f = mw_sim_check_udata (L, 1, file_type, FILE_TYPE_NAME);
   file_close (f);
   return 0;
 }
@@ -311,7 +313,7 @@ m_close (lua_State *L)
 static int
 m_write (lua_State *L)
 {
-  return do_write (L, current_file (L), 1);
+  return do_write (L, current_file (L), 1, NULL);
 }
 static int
 m_writeline (lua_State *L)
@@ -412,7 +414,75 @@ l_format (lua_State *L)
       g_autofree char *path = mw_sim_flash_path (vm->flash, name);
       g_unlink (path);
     }
+  /* app/modules/file.c file_format: NODE_ERR, straight to the UART */
+  mw_sim_repl_cook (vm->tx, "format done.\n", 13);
   return 0;
+}
+
+/* file.stat(name): size and name, SPIFFS's flags, and the default time stamp (SPIFFS keeps
+ * none) (app/modules/file.c file_stat) */
+static int
+l_stat (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  const char *name = check_name (L, 1);
+  g_autofree char *path = mw_sim_flash_path (vm->flash, name);
+  GStatBuf st;
+  static const char *const flags[] = { "is_dir", "is_rdonly", "is_hidden", "is_sys", "is_arch" };
+  static const struct
+  {
+    const char *key;
+    int value;
+  } stamp[] = { { "year", 1970 }, { "mon", 1 }, { "day", 1 },
+                { "hour", 0 },    { "min", 0 }, { "sec", 0 } };
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      lua_pushnil (L);
+      return 1;
+    }
+  lua_createtable (L, 0, 7);
+  lua_pushinteger (L, (lua_Integer) st.st_size);
+  lua_setfield (L, -2, "size");
+  lua_pushstring (L, name);
+  lua_setfield (L, -2, "name");
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    {
+      lua_pushboolean (L, FALSE);
+      lua_setfield (L, -2, flags[i]);
+    }
+  lua_createtable (L, 0, 6);
+  for (guint i = 0; i < G_N_ELEMENTS (stamp); i++)
+    {
+      lua_pushinteger (L, stamp[i].value);
+      lua_setfield (L, -2, stamp[i].key);
+    }
+  lua_setfield (L, -2, "time");
+  return 1;
+}
+
+/* file.on("rtc", fn|nil): the time source for FAT time stamps; SPIFFS has none, so it is
+ * kept and never called */
+static int
+l_on (lua_State *L)
+{
+  static const char *const events[] = { "rtc", NULL };
+
+  luaL_checkoption (L, 1, "rtc", events);
+  if (!lua_isfunction (L, 2) && !lua_isnil (L, 2))
+    return luaL_error (L, "Callback should be function or nil");
+  return 0;
+}
+
+/* file.fscfg(): the partition's flash address and size */
+static int
+l_fscfg (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  lua_pushinteger (L, 0x100000);
+  lua_pushinteger (L, (lua_Integer) mw_sim_flash_size (vm->flash));
+  return 2;
 }
 
 static int
@@ -484,7 +554,7 @@ l_putcontents (lua_State *L)
   gboolean ok;
 
   g_unlink (path);
-  ok = mw_sim_flash_reserve (flash, len) && g_file_set_contents (path, bytes, len, NULL);
+  ok = mw_sim_flash_reserve (flash, 0, len, TRUE) && g_file_set_contents (path, bytes, len, NULL);
   g_free (path);
   if (ok)
     lua_pushboolean (L, TRUE);
@@ -498,13 +568,15 @@ static const luaL_Reg file_methods[] = { { "close", o_close },         { "write"
                                          { "readline", o_readline },   { "seek", o_seek },
                                          { "flush", o_flush },         { NULL, NULL } };
 
-static const luaL_Reg file_funcs[] = {
-  { "open", l_open },           { "close", m_close },   { "write", m_write },
-  { "writeline", m_writeline }, { "read", m_read },     { "readline", m_readline },
-  { "seek", m_seek },           { "flush", m_flush },   { "list", l_list },
-  { "remove", l_remove },       { "exists", l_exists }, { "rename", l_rename },
-  { "fsinfo", l_fsinfo },       { "format", l_format }, { NULL, NULL }
-};
+static const luaL_Reg file_funcs[] = { { "open", l_open },     { "close", m_close },
+                                       { "write", m_write },   { "writeline", m_writeline },
+                                       { "read", m_read },     { "readline", m_readline },
+                                       { "seek", m_seek },     { "flush", m_flush },
+                                       { "list", l_list },     { "remove", l_remove },
+                                       { "exists", l_exists }, { "rename", l_rename },
+                                       { "fsinfo", l_fsinfo }, { "format", l_format },
+                                       { "stat", l_stat },     { "on", l_on },
+                                       { "fscfg", l_fscfg },   { NULL, NULL } };
 
 int
 mw_sim_open_file (lua_State *L)
@@ -521,8 +593,6 @@ mw_sim_open_file (lua_State *L)
   lua_setfield (L, -2, "__index");
   lua_pushcfunction (L, o_gc);
   lua_setfield (L, -2, "__gc");
-  lua_pushcfunction (L, o_tostring);
-  lua_setfield (L, -2, "__tostring");
   lua_pop (L, 1);
 
   mw_sim_register (L, "file", file_funcs);

@@ -1,4 +1,5 @@
-/* mw-sim-flash.c: SPIFFS semantics over a host folder with a quota. */
+/* mw-sim-flash.c: SPIFFS semantics over a host folder, counted in SPIFFS pages
+ * (docs/firmware.md section 7). */
 #include "mw-sim-flash.h"
 
 #include <errno.h>
@@ -122,12 +123,6 @@ mw_sim_flash_path (MwSimFlash *flash, const char *name)
   return g_build_filename (flash->dir, esc, NULL);
 }
 
-gsize
-mw_sim_flash_total (MwSimFlash *flash)
-{
-  return flash->size;
-}
-
 GHashTable *
 mw_sim_flash_list (MwSimFlash *flash)
 {
@@ -152,18 +147,70 @@ mw_sim_flash_list (MwSimFlash *flash)
   return files;
 }
 
+/* app/spiffs/spiffs_nucleus.h with app/spiffs/nodemcu_spiffs.h and app/include/user_config.h:
+ * an object index header is 46 bytes (5-byte page header, alignment to 8, size, type, a
+ * 32-byte name, aligned to 2), so it indexes (256 - 46) / 2 = 105 data pages; a further index
+ * page (8-byte header) indexes 124. */
+#define HDR_IX_LEN 105
+#define IX_LEN 124
+
 gsize
-mw_sim_flash_used (MwSimFlash *flash)
+mw_sim_flash_pages (gsize size)
+{
+  gsize data = (size + MW_SIM_FLASH_PAGE_DATA - 1) / MW_SIM_FLASH_PAGE_DATA;
+  gsize index = 1;
+
+  if (data > HDR_IX_LEN)
+    index += (data - HDR_IX_LEN + IX_LEN - 1) / IX_LEN;
+  return index + data;
+}
+
+/* app/spiffs/spiffs.c: 8 KB logical blocks (4 KB below 32 KB) of 256-byte pages, one of them
+ * the block's lookup page; app/spiffs/spiffs_hydrogen.c SPIFFS_info: two blocks spare, plus
+ * one emergency page. */
+static gsize
+total_pages (MwSimFlash *flash)
+{
+  gsize block = flash->size < 4 * 8192 ? 4096 : 8192;
+  gsize per_block = block / MW_SIM_FLASH_PAGE;
+  gsize lookup = MAX (1, per_block * 2 / MW_SIM_FLASH_PAGE);
+  gsize blocks = flash->size / block;
+
+  if (blocks < 3)
+    return 0;
+  return (blocks - 2) * (per_block - lookup) + 1;
+}
+
+gsize
+mw_sim_flash_total (MwSimFlash *flash)
+{
+  return total_pages (flash) * MW_SIM_FLASH_PAGE_DATA;
+}
+
+gsize
+mw_sim_flash_size (MwSimFlash *flash)
+{
+  return flash->size;
+}
+
+static gsize
+used_pages (MwSimFlash *flash)
 {
   g_autoptr (GHashTable) files = mw_sim_flash_list (flash);
   GHashTableIter it;
   gpointer size;
-  gsize used = 0;
+  gsize pages = 0;
 
   g_hash_table_iter_init (&it, files);
   while (g_hash_table_iter_next (&it, NULL, &size))
-    used += GPOINTER_TO_SIZE (size);
-  return used;
+    pages += mw_sim_flash_pages (GPOINTER_TO_SIZE (size));
+  return pages;
+}
+
+gsize
+mw_sim_flash_used (MwSimFlash *flash)
+{
+  return used_pages (flash) * MW_SIM_FLASH_PAGE_DATA;
 }
 
 void
@@ -173,11 +220,15 @@ mw_sim_flash_set_full_after (MwSimFlash *flash, guint64 bytes)
 }
 
 gboolean
-mw_sim_flash_reserve (MwSimFlash *flash, gsize more)
+mw_sim_flash_reserve (MwSimFlash *flash, gsize old_size, gsize new_size, gboolean is_new)
 {
+  gsize more = new_size > old_size ? new_size - old_size : 0;
+  gsize before = is_new ? 0 : mw_sim_flash_pages (old_size);
+  gsize after = mw_sim_flash_pages (new_size);
+
   if (flash->full_after && flash->written + more > flash->full_after)
     return FALSE;
-  if (mw_sim_flash_used (flash) + more > flash->size)
+  if (after > before && used_pages (flash) + (after - before) > total_pages (flash))
     return FALSE;
   flash->written += more;
   return TRUE;

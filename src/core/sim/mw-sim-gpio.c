@@ -50,11 +50,33 @@ l_trig (lua_State *L)
   return 0;
 }
 
-static const luaL_Reg gpio_funcs[] = { { "mode", l_mode },
-                                       { "read", l_read },
-                                       { "write", l_write },
-                                       { "trig", l_trig },
-                                       { NULL, NULL } };
+/* gpio.serout(pin, start_level, delays[, repeats[, callback]]) (app/modules/gpio.c): the
+ * pulses take no simulated time; the pin ends at the level the sequence leaves it at and the
+ * callback, if any, runs as a task */
+static int
+l_serout (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  int pin = check_pin (L);
+  int level = luaL_checkinteger (L, 2);
+  int repeats = MAX (luaL_optint (L, 4, 1), 1);
+  size_t n = lua_istable (L, 3) ? lua_objlen (L, 3) : 0;
+
+  luaL_argcheck (L, level == 0 || level == 1, 2, "Wrong level type");
+  luaL_argcheck (L, lua_istable (L, 3) && n < 4096, 3, "Invalid delay_times");
+  /* the pin starts at `level` and toggles after each delay */
+  vm->gpio_level[pin] = (guint8) (level ^ ((n * (size_t) repeats) & 1));
+  if (lua_isfunction (L, 5))
+    {
+      lua_pushvalue (L, 5);
+      mw_sim_vm_post (vm, 1, pin);
+    }
+  return 0;
+}
+
+static const luaL_Reg gpio_funcs[] = { { "mode", l_mode }, { "serout", l_serout },
+                                       { "read", l_read }, { "write", l_write },
+                                       { "trig", l_trig }, { NULL, NULL } };
 
 int
 mw_sim_open_gpio (lua_State *L)

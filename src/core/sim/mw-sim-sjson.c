@@ -1,5 +1,7 @@
-/* mw-sim-sjson.c: the firmware's `sjson` module, in its simple form: encode(table) and
- * decode(string) (JSON null decodes to sjson.NULL). */
+/* mw-sim-sjson.c: the firmware's `sjson` module (app/modules/sjson.c): encode(table) and
+ * decode(string), with JSON null as a NULL light userdata, and the streaming
+ * encoder(t):read(n) / decoder():write(s), result() over them. Tables nest at most 20 deep,
+ * the firmware's DEFAULT_DEPTH; deeper tables and cycles are "encoder stack overflow". */
 #include "mw-sim-private.h"
 
 #include <math.h>
@@ -56,8 +58,8 @@ encode_value (lua_State *L, int depth)
   luaL_Buffer b;
   int idx = lua_gettop (L);
 
-  if (depth > MAX_DEPTH)
-    luaL_error (L, "sjson: nesting too deep");
+  /* each level takes a few stack slots: grow the stack, or the next level writes past it */
+  luaL_checkstack (L, 8, "sjson");
   switch (lua_type (L, idx))
     {
       case LUA_TNIL:
@@ -93,6 +95,9 @@ encode_value (lua_State *L, int depth)
         lua_pushliteral (L, "null");
         return;
       case LUA_TTABLE:
+        /* app/modules/sjson.c enc_push_stack: one level per table being encoded */
+        if (depth >= MAX_DEPTH)
+          luaL_error (L, "encoder stack overflow");
         break;
       default:
         luaL_error (L, "sjson: cannot encode %s", luaL_typename (L, idx));
@@ -261,8 +266,9 @@ decode_value (lua_State *L, Parser *p, int depth)
 {
   char c;
 
-  if (depth > MAX_DEPTH)
-    luaL_error (L, "sjson: nesting too deep");
+  luaL_checkstack (L, 8, "sjson");
+  if (depth >= MAX_DEPTH)
+    luaL_error (L, "JSON parse error: too deeply nested");
   skip_ws (p);
   if (p->pos >= p->len)
     luaL_error (L, "sjson: unexpected end of input");
@@ -329,9 +335,7 @@ decode_value (lua_State *L, Parser *p, int depth)
   else if (strncmp (p->s + p->pos, "null", MIN (4, p->len - p->pos)) == 0 && p->len - p->pos >= 4)
     {
       p->pos += 4;
-      lua_getglobal (L, "sjson");
-      lua_getfield (L, -1, "NULL");
-      lua_remove (L, -2);
+      lua_pushlightuserdata (L, NULL); /* app/modules/sjson.c: the default null */
     }
   else
     {
@@ -366,16 +370,198 @@ l_decode (lua_State *L)
   return 1;
 }
 
+/* sjson.encoder(t): the whole text is made at once; read(n) hands it out n bytes at a time
+ * (default 1024) and nil at the end */
+#define ENCODER_MT "sjson.encoder"
+#define DECODER_MT "sjson.decoder"
+
+static const char encoder_type[] = "encoder";
+static const char decoder_type[] = "decoder";
+
+typedef struct
+{
+  int text; /* registry ref of the encoded text */
+  gsize pos;
+} Encoder;
+
+typedef struct
+{
+  int text; /* registry ref of the text written so far, or LUA_NOREF */
+  int result; /* registry ref of the decoded value, or LUA_NOREF */
+} Decoder;
+
+static int
+l_encoder (lua_State *L)
+{
+  Encoder *e;
+
+  luaL_checktype (L, 1, LUA_TTABLE);
+  lua_settop (L, 1);
+  encode_value (L, 0);
+  e = mw_sim_new_udata (L, sizeof *e, encoder_type, ENCODER_MT);
+  lua_insert (L, -2);
+  e->text = luaL_ref (L, LUA_REGISTRYINDEX);
+  e->pos = 0;
+  return 1;
+}
+
+static int
+encoder_read (lua_State *L)
+{
+  Encoder *e = mw_sim_check_udata (L, 1, encoder_type, ENCODER_MT);
+  lua_Integer n = luaL_optinteger (L, 2, 1024);
+  size_t len;
+  const char *text;
+
+  luaL_argcheck (L, n > 0, 2, "must be positive");
+  lua_rawgeti (L, LUA_REGISTRYINDEX, e->text);
+  text = lua_tolstring (L, -1, &len);
+  if (text == NULL || e->pos >= len)
+    {
+      lua_pushnil (L);
+      return 1;
+    }
+  n = MIN ((gsize) n, len - e->pos);
+  lua_pushlstring (L, text + e->pos, n);
+  e->pos += n;
+  return 1;
+}
+
+static int
+encoder_gc (lua_State *L)
+{
+  Encoder *e = mw_sim_check_udata (L, 1, encoder_type, ENCODER_MT);
+
+  luaL_unref (L, LUA_REGISTRYINDEX, e->text);
+  e->text = LUA_NOREF;
+  return 0;
+}
+
+static int
+l_decoder (lua_State *L)
+{
+  Decoder *d = mw_sim_new_udata (L, sizeof *d, decoder_type, DECODER_MT);
+
+  d->text = LUA_NOREF;
+  d->result = LUA_NOREF;
+  return 1;
+}
+
+/* decoder:write(s): the decoded value once the text is complete, nil before */
+static int
+decoder_write (lua_State *L)
+{
+  Decoder *d = mw_sim_check_udata (L, 1, decoder_type, DECODER_MT);
+  Parser p = { 0 };
+  int top;
+
+  luaL_checkstring (L, 2);
+  if (d->result != LUA_NOREF)
+    return luaL_error (L, "JSON parse error: previous call");
+  if (d->text != LUA_NOREF)
+    {
+      lua_rawgeti (L, LUA_REGISTRYINDEX, d->text);
+      lua_pushvalue (L, 2);
+      lua_concat (L, 2);
+      luaL_unref (L, LUA_REGISTRYINDEX, d->text);
+    }
+  else
+    lua_pushvalue (L, 2);
+  lua_pushvalue (L, -1);
+  d->text = luaL_ref (L, LUA_REGISTRYINDEX);
+  p.s = lua_tolstring (L, -1, &p.len);
+  /* a complete value is one that parses; an incomplete one runs out of input */
+  skip_ws (&p);
+  if (p.pos == p.len)
+    return 0;
+  {
+    char open = p.s[p.pos], close = open == '{' ? '}' : ']';
+    int level = 0;
+    gboolean in_string = FALSE;
+
+    for (size_t i = p.pos; i < p.len; i++)
+      {
+        char c = p.s[i];
+
+        if (in_string)
+          {
+            if (c == '\\')
+              i++;
+            else if (c == '"')
+              in_string = FALSE;
+          }
+        else if (c == '"')
+          in_string = TRUE;
+        else if (c == open)
+          level++;
+        else if (c == close && --level == 0)
+          break;
+      }
+    if ((open == '{' || open == '[') && level > 0)
+      return 0;
+  }
+  top = lua_gettop (L);
+  lua_pushcfunction (L, l_decode);
+  lua_pushvalue (L, top);
+  lua_call (L, 1, 1);
+  lua_pushvalue (L, -1);
+  d->result = luaL_ref (L, LUA_REGISTRYINDEX);
+  return 1;
+}
+
+static int
+decoder_result (lua_State *L)
+{
+  Decoder *d = mw_sim_check_udata (L, 1, decoder_type, DECODER_MT);
+
+  if (d->result == LUA_NOREF)
+    return luaL_error (L, "decode not complete");
+  lua_rawgeti (L, LUA_REGISTRYINDEX, d->result);
+  return 1;
+}
+
+static int
+decoder_gc (lua_State *L)
+{
+  Decoder *d = mw_sim_check_udata (L, 1, decoder_type, DECODER_MT);
+
+  luaL_unref (L, LUA_REGISTRYINDEX, d->text);
+  luaL_unref (L, LUA_REGISTRYINDEX, d->result);
+  d->text = d->result = LUA_NOREF;
+  return 0;
+}
+
 static const luaL_Reg sjson_funcs[] = { { "encode", l_encode },
                                         { "decode", l_decode },
+                                        { "encoder", l_encoder },
+                                        { "decoder", l_decoder },
                                         { NULL, NULL } };
+
+static void
+new_metatable (lua_State *L, const char *name, const char *method, lua_CFunction f,
+               const char *method2, lua_CFunction f2, lua_CFunction gc)
+{
+  luaL_newmetatable (L, name);
+  lua_newtable (L);
+  lua_pushcfunction (L, f);
+  lua_setfield (L, -2, method);
+  if (method2)
+    {
+      lua_pushcfunction (L, f2);
+      lua_setfield (L, -2, method2);
+    }
+  lua_setfield (L, -2, "__index");
+  lua_pushcfunction (L, gc);
+  lua_setfield (L, -2, "__gc");
+  lua_pop (L, 1);
+}
 
 int
 mw_sim_open_sjson (lua_State *L)
 {
+  new_metatable (L, ENCODER_MT, "read", encoder_read, NULL, NULL, encoder_gc);
+  new_metatable (L, DECODER_MT, "write", decoder_write, "result", decoder_result, decoder_gc);
   mw_sim_register (L, "sjson", sjson_funcs);
-  lua_pushlightuserdata (L, NULL);
-  lua_setfield (L, -2, "NULL");
   lua_pop (L, 1);
   return 0;
 }

@@ -1,4 +1,4 @@
-/* mw-sim-tmr.c: the firmware's `tmr` module: the object API, now, time, delay (NODEMCU.md
+/* mw-sim-tmr.c: the firmware's `tmr` module: the object API, now, time, delay (docs/firmware.md
  * section 2). The static tmr.alarm() API is gone since 2019 and absent here. Timers are
  * sources on the board's main context, so they fire only between REPL tasks. */
 #include "mw-sim-private.h"
@@ -89,10 +89,13 @@ timer_start (MwSimTimer *t)
   g_source_attach (t->source, t->vm->context);
 }
 
+static const char timer_type[] = "timer";
+
 static MwSimTimer *
 check_timer (lua_State *L)
 {
-  return luaL_checkudata (L, 1, TMR_MT);
+  /* the firmware's metatable name (app/modules/tmr.c) in a wrong argument's error */
+  return mw_sim_check_udata (L, 1, timer_type, "tmr.timer");
 }
 
 static int
@@ -103,8 +106,9 @@ t_register (lua_State *L)
   int mode = luaL_checkinteger (L, 3);
 
   luaL_argcheck (L, ms > 0 && ms <= MAX_INTERVAL, 2, "wrong arg range");
-  luaL_argcheck (L, mode >= ALARM_SINGLE && mode <= ALARM_SEMI, 3, "wrong arg range");
-  luaL_checktype (L, 4, LUA_TFUNCTION);
+  /* app/modules/tmr.c tmr_register */
+  luaL_argcheck (L, mode >= ALARM_SINGLE && mode <= ALARM_SEMI, 3, "Invalid mode");
+  luaL_argcheck (L, lua_isfunction (L, 4), 4, "Must be function");
   timer_unregister (L, t);
   t->interval = ms;
   t->mode = mode;
@@ -195,11 +199,9 @@ t_gc (lua_State *L)
 static int
 l_create (lua_State *L)
 {
-  MwSimTimer *t = lua_newuserdata (L, sizeof *t);
+  MwSimTimer *t = mw_sim_new_udata (L, sizeof *t, timer_type, TMR_MT);
 
   *t = (MwSimTimer){ .vm = mw_sim_vm_get (L), .cb = LUA_NOREF, .self = LUA_NOREF };
-  luaL_getmetatable (L, TMR_MT);
-  lua_setmetatable (L, -2);
   return 1;
 }
 

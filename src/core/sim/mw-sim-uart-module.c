@@ -45,8 +45,16 @@ l_on (lua_State *L)
   /* uart.on("data") or uart.on("data", n) without a function: the REPL takes over again */
   cb_idx = lua_isfunction (L, 2) ? 2 : lua_isfunction (L, 3) ? 3 : 0;
   if (cb_idx == 0)
-    return 0;
-  vm->uart_end = -1;
+    {
+      /* leaving raw mode from inside its own callback: app/driver/input.c goes on calling
+       * the (now NULL) callback for the bytes still queued; mw-sim.c makes that the crash */
+      if (vm->in_uart_cb)
+        vm->uart_left_raw = TRUE;
+      return 0;
+    }
+  /* app/modules/uart.c l_uart_on: with neither a size nor a terminator, the terminator is
+   * NUL (end_char 0, data_len -1) */
+  vm->uart_end = 0;
   vm->uart_n = 0;
   if (cb_idx == 3)
     {
@@ -55,6 +63,7 @@ l_on (lua_State *L)
           lua_Integer n = lua_tointeger (L, 2);
           luaL_argcheck (L, n >= 0 && n <= 255, 2, "wrong arg range");
           vm->uart_n = n;
+          vm->uart_end = -1;
         }
       else
         {
@@ -64,7 +73,7 @@ l_on (lua_State *L)
           vm->uart_end = (guint8) end[0];
         }
     }
-  vm->uart_run_input = luaL_optinteger (L, cb_idx + 1, 1) != 0;
+  vm->uart_run_input = !(lua_isnumber (L, cb_idx + 1) && lua_tointeger (L, cb_idx + 1) == 0);
   lua_pushvalue (L, cb_idx);
   vm->uart_cb = luaL_ref (L, LUA_REGISTRYINDEX);
   return 0;
@@ -107,11 +116,36 @@ l_getconfig (lua_State *L)
   return 4;
 }
 
-static const luaL_Reg uart_funcs[] = { { "setup", l_setup },
-                                       { "on", l_on },
-                                       { "write", l_write },
-                                       { "getconfig", l_getconfig },
-                                       { NULL, NULL } };
+/* uart.alt(0|1): swaps UART0 to the alternate pins (GPIO13/15); the simulated line stays
+ * where it is */
+static int
+l_alt (lua_State *L)
+{
+  luaL_checkinteger (L, 1);
+  return 0;
+}
+
+/* uart.fifodepth([id[, dir]]): bytes waiting in the hardware FIFO (app/modules/uart.c); the
+ * simulator moves bytes to the ring at once, so the FIFO is always empty */
+static int
+l_fifodepth (lua_State *L)
+{
+  int id = luaL_optinteger (L, 1, 0);
+  int dir = luaL_optinteger (L, 2, 0);
+
+  if (id != 0 && id != 1)
+    return luaL_argerror (L, 1, "Bad UART id; must be 0 or 1");
+  if (dir != 0 && dir != 1)
+    return luaL_argerror (L, 2, "Bad direction; must be DIR_RX or DIR_TX");
+  lua_pushinteger (L, 0);
+  return 1;
+}
+
+static const luaL_Reg uart_funcs[] = {
+  { "setup", l_setup }, { "alt", l_alt },     { "fifodepth", l_fifodepth },
+  { "on", l_on },       { "write", l_write }, { "getconfig", l_getconfig },
+  { NULL, NULL }
+};
 
 int
 mw_sim_open_uart (lua_State *L)
@@ -121,8 +155,8 @@ mw_sim_open_uart (lua_State *L)
     const char *name;
     int value;
   } constants[] = {
-    { "STOPBITS_1", 1 },  { "STOPBITS_1_5", 2 }, { "STOPBITS_2", 3 },
-    { "PARITY_NONE", 0 }, { "PARITY_EVEN", 1 },  { "PARITY_ODD", 2 },
+    { "STOPBITS_1", 1 },  { "STOPBITS_1_5", 2 }, { "STOPBITS_2", 3 }, { "PARITY_NONE", 0 },
+    { "PARITY_EVEN", 1 }, { "PARITY_ODD", 2 },   { "DIR_RX", 0 },     { "DIR_TX", 1 },
   };
 
   mw_sim_register (L, "uart", uart_funcs);
