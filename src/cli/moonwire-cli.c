@@ -37,7 +37,7 @@ static const Command commands[] = {
   { "lcinfo", mw_cli_lcinfo, "Describe NodeMCU/Lua 5.1 bytecode files" },
   { "ram", mw_cli_ram, "Estimate the heap that loading files costs on the board" },
   { "lint", mw_cli_lint, "Lint Lua files for RAM waste and NodeMCU hazards" },
-  { "lfs", mw_cli_lfs, "Lua Flash Store images: build, info" },
+  { "lfs", mw_cli_lfs, "Lua Flash Store: build, info, flash to the board" },
 };
 
 static void

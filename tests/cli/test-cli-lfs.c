@@ -119,7 +119,7 @@ test_errors (void)
                    "one.lua: 6 bytes: too short or not whole words for an LFS image\n");
   mw_test_cli_run (&sub, dir, (const char *[]){ "lfs", "erase", NULL });
   g_assert_cmpint (sub.status, ==, 4);
-  g_assert_cmpstr (sub.err, ==, "moonwire-cli lfs: unknown command 'erase' (build or info)\n");
+  g_assert_cmpstr (sub.err, ==, "moonwire-cli lfs: unknown command 'erase' (build, info or flash)\n");
 }
 
 int
