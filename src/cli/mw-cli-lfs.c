@@ -1,92 +1,17 @@
 /* mw-cli-lfs.c: `moonwire-cli lfs`: build a Lua Flash Store image on this machine (what
- * luac.cross -f writes), describe one, and (lfs flash) load one onto the board. */
+ * luac.cross -f writes) and describe one; `lfs flash`, which needs the board, is in the board
+ * module (mw-cli-lfs-flash.c). */
 #include "mw-config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mw-board-lfs.h"
 #include "mw-cli-chunk.h"
 #include "mw-cli-commands.h"
-#include "mw-cli-device.h"
 #include "mw-cli-lfs.h"
 #include "mw-lua-lfs-image.h"
 #include "mw-lua-ram-estimate.h"
-
-gint64
-mw_cli_lfs_timestamp (void)
-{
-  /* reproducible builds: the time comes from SOURCE_DATE_EPOCH when it is set */
-  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
-
-  if (epoch != NULL && *epoch != '\0')
-    {
-      char *end = NULL;
-      gint64 t = g_ascii_strtoll (epoch, &end, 10);
-      if (end != NULL && *end == '\0')
-        return t;
-    }
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-gboolean
-mw_cli_lfs_parse_size (const char *text, gsize *size)
-{
-  char *end = NULL;
-  guint64 v;
-
-  if (text == NULL)
-    return FALSE;
-  v = g_ascii_strtoull (text, &end, 0);
-  if (end == text)
-    return FALSE;
-  if (g_ascii_strcasecmp (end, "k") == 0 || g_ascii_strcasecmp (end, "kb") == 0)
-    v *= 1024;
-  else if (*end != '\0')
-    return FALSE;
-  if (v == 0 || v > G_MAXUINT32)
-    return FALSE;
-  *size = (gsize) v;
-  return TRUE;
-}
-
-MwLuaLfsImage *
-mw_cli_lfs_build_files (char **files, guint n_files, MwLuaNumberType target, gsize max_size,
-                        int *status)
-{
-  g_autoptr (GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr (GError) error = NULL;
-  MwLuaLfsImage *image;
-
-  for (guint i = 0; i < n_files; i++)
-    {
-      g_autofree char *data = NULL;
-      gsize len = 0;
-
-      if (!g_file_get_contents (files[i], &data, &len, &error))
-        {
-          g_printerr ("moonwire-cli lfs: %s\n", error->message);
-          *status = MW_EXIT_IO;
-          return NULL;
-        }
-      g_ptr_array_add (sources, g_bytes_new_take (g_steal_pointer (&data), len));
-    }
-  image = mw_lua_lfs_image_new_from_sources ((const char *const *) files,
-                                             (GBytes *const *) sources->pdata, n_files, target,
-                                             mw_cli_lfs_timestamp (), max_size, &error);
-  if (image == NULL)
-    {
-      if (g_error_matches (error, MW_LUA_LFS_ERROR, MW_LUA_LFS_ERROR_TOO_BIG))
-        g_printerr ("moonwire-cli lfs: %s (--max-size)\n", error->message);
-      else if (g_error_matches (error, MW_LUA_LFS_ERROR, MW_LUA_LFS_ERROR_COMPILE))
-        g_printerr ("%s\n", error->message);
-      else
-        g_printerr ("moonwire-cli lfs: %s\n", error->message);
-      *status = MW_EXIT_ERROR;
-    }
-  return image;
-}
 
 static int
 lfs_build (int argc, char **argv)
@@ -293,151 +218,6 @@ lfs_info (int argc, char **argv)
   return status;
 }
 
-typedef struct
-{
-  MwCliConnection *conn;
-  gint64 start;
-} Progress;
-
-static void
-on_progress (gsize done, gsize total, gpointer user_data)
-{
-  Progress *p = user_data;
-
-  mw_cli_progress (p->conn, MW_BOARD_LFS_FILE, done, total, p->start);
-}
-
-static gboolean
-is_image_file (const char *path)
-{
-  return g_str_has_suffix (path, ".img");
-}
-
-static int
-lfs_flash (int argc, char **argv)
-{
-  MwCliDeviceOptions options = { 0 };
-  g_autofree char *target_name = NULL;
-  const GOptionEntry entries[] = {
-    { "target", 0, 0, G_OPTION_ARG_STRING, &target_name,
-      "Number type to build for: board (default: the board's), float or integer", "TYPE" },
-    { NULL }
-  };
-  g_autoptr (GOptionContext) context = g_option_context_new ("FILE.lua...|lfs.img");
-  g_autoptr (MwCliConnection) conn = NULL;
-  g_autoptr (MwLuaLfsImage) image = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
-  MwBoardLfsRegion region;
-  MwBoardLfsResult done = { 0 };
-  MwLuaNumberType target = MW_LUA_TARGET_FLOAT;
-  gboolean board_target = target_name == NULL;
-  int status = MW_EXIT_OK;
-  Progress progress = { 0 };
-
-  g_option_context_set_summary (
-    context,
-    "Loads Lua files into the board's Lua Flash Store in one go: builds the image for the\n"
-    "board's number type and LFS size (or takes an lfs.img), uploads it verified as\n"
-    "lfs.img, runs node.LFS.reload(), follows the restart, and checks node.LFS.list()\n"
-    "against the image's modules. Prints the free heap before and after.\n\n"
-    "Exit status: 0 loaded, 2 the files do not build, the image does not suit the board,\n"
-    "the firmware refused it or lists other modules, 3 a file could not be read, 4 bad\n"
-    "options, 5 no board.");
-  mw_cli_device_add_options (context, &options);
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!mw_cli_parse_options (context, &argc, &argv))
-    {
-      status = MW_EXIT_USAGE;
-      goto out;
-    }
-  board_target = target_name == NULL || g_strcmp0 (target_name, "board") == 0;
-  if (!board_target && !mw_cli_parse_target (target_name, &target))
-    {
-      status = MW_EXIT_USAGE;
-      goto out;
-    }
-  if (argc < 2 || (argc > 2 && is_image_file (argv[1])))
-    {
-      g_printerr ("moonwire-cli lfs flash: %s\n",
-                  argc < 2 ? "no files given" : "an image file goes alone");
-      status = MW_EXIT_USAGE;
-      goto out;
-    }
-  if (is_image_file (argv[1]))
-    {
-      g_autofree char *data = NULL;
-      gsize len = 0;
-
-      if (!g_file_get_contents (argv[1], &data, &len, &error))
-        {
-          g_printerr ("moonwire-cli lfs flash: %s\n", error->message);
-          status = MW_EXIT_IO;
-          goto out;
-        }
-      image = mw_lua_lfs_image_new_from_bytes ((const guint8 *) data, len, &error);
-      if (image == NULL)
-        {
-          g_printerr ("%s: %s\n", argv[1], error->message);
-          status = MW_EXIT_ERROR;
-          goto out;
-        }
-    }
-  if ((conn = mw_cli_connect ("lfs flash", &options, &status)) == NULL)
-    goto out;
-  mw_board_lfs_region_async (conn->board, conn->cancellable, mw_cli_store_result, &result);
-  if (!mw_board_lfs_region_finish (conn->board, mw_cli_wait (conn, &result), &region, &error))
-    {
-      status = mw_cli_report_error ("lfs flash", error);
-      goto out;
-    }
-  g_clear_object (&result);
-  if (image == NULL)
-    {
-      if (board_target)
-        target = region.number_type;
-      image = mw_cli_lfs_build_files (argv + 1, argc - 1, target, region.size, &status);
-      if (image == NULL)
-        goto out;
-    }
-  printf (
-    "LFS region %" G_GSIZE_FORMAT " bytes, image %" G_GSIZE_FORMAT " bytes (%u module%s, %s)\n",
-    region.size, mw_lua_lfs_image_get_flash_size (image), mw_lua_lfs_image_get_n_modules (image),
-    mw_lua_lfs_image_get_n_modules (image) == 1 ? "" : "s",
-    mw_lua_lfs_image_get_target (image) == MW_LUA_TARGET_INTEGER ? "integer" : "float");
-  progress.conn = conn;
-  progress.start = g_get_monotonic_time ();
-  mw_board_lfs_flash_async (conn->board, image, on_progress, &progress, conn->cancellable,
-                            mw_cli_store_result, &result);
-  if (!mw_board_lfs_flash_finish (conn->board, mw_cli_wait (conn, &result), &done, &error))
-    {
-      if (conn->tty)
-        fputc ('\n', stderr);
-      if (error->domain == MW_BOARD_LFS_ERROR)
-        {
-          g_printerr ("moonwire-cli lfs flash: %s\n", error->message);
-          status = MW_EXIT_ERROR;
-        }
-      else
-        status = mw_cli_report_error ("lfs flash", error);
-      goto out;
-    }
-  {
-    g_autofree char *names = g_strjoinv (", ", done.modules);
-
-    printf ("uploaded %s: %zu bytes verified\n", MW_BOARD_LFS_FILE, done.upload.bytes);
-    printf ("node.LFS.reload: restarted; node.LFS.list(): %s\n", names);
-    printf ("LFS used %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes\n", done.used_after,
-            done.region.size);
-    printf ("free heap: %" G_GINT64_FORMAT " bytes before, %" G_GINT64_FORMAT " after\n",
-            done.heap_before, done.heap_after);
-  }
-  mw_board_lfs_result_clear (&done);
-out:
-  mw_cli_device_options_clear (&options);
-  return status;
-}
-
 static void
 print_lfs_usage (FILE *out)
 {
@@ -460,7 +240,7 @@ mw_cli_lfs (int argc, char **argv)
   {
     const char *name;
     MwCliCommandFunc func;
-  } commands[] = { { "build", lfs_build }, { "info", lfs_info }, { "flash", lfs_flash } };
+  } commands[] = { { "build", lfs_build }, { "info", lfs_info }, { "flash", NULL } };
 
   if (argc < 2)
     {
@@ -476,8 +256,13 @@ mw_cli_lfs (int argc, char **argv)
     if (strcmp (argv[1], commands[i].name) == 0)
       {
         g_autofree char *prog = g_strdup_printf ("moonwire-cli lfs %s", argv[1]);
+        MwCliCommandFunc func = commands[i].func != NULL ? commands[i].func
+                                                         : mw_cli_board_command ("lfs-flash");
+
+        if (func == NULL)
+          return MW_EXIT_ERROR;
         argv[1] = prog;
-        return commands[i].func (argc - 1, argv + 1);
+        return func (argc - 1, argv + 1);
       }
   g_printerr ("moonwire-cli lfs: unknown command '%s' (build, info or flash)\n", argv[1]);
   return MW_EXIT_USAGE;

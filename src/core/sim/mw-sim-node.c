@@ -148,14 +148,15 @@ l_compile (lua_State *L)
   gboolean ok;
   int status;
 
-  luaL_argcheck (L, len > 4 && strcmp (name + len - 4, ".lua") == 0, 1,
-                 "filename must end in .lua");
-  luaL_argcheck (L, len - 4 + 3 <= MW_SIM_FLASH_MAX_NAME, 1, "filename too long");
+  /* app/modules/node.c node_compile: the name's checks and errors */
+  luaL_argcheck (L, len <= MW_SIM_FLASH_MAX_NAME && strlen (name) == len, 1, "filename invalid");
+  if (len < 4 || strcmp (name + len - 4, ".lua") != 0)
+    return luaL_error (L, "not a .lua file");
   path = mw_sim_flash_path (vm->flash, name);
   ok = g_file_get_contents (path, &source, &source_len, NULL);
   g_free (path);
   if (!ok)
-    return luaL_error (L, "cannot open %s", name);
+    return luaL_error (L, "cannot open %s: ", name);
 
   /* the parse on the board: charged to the board's heap; its error is the firmware's */
   lua_pushfstring (L, "@%s", name);
@@ -326,7 +327,12 @@ l_bootreason (lua_State *L)
 
   lua_pushinteger (L, vm->reset_raw);
   lua_pushinteger (L, vm->reset_reason);
-  return 2;
+  if (vm->reset_reason != 2)
+    return 2;
+  /* an exception reset adds exccause, epc1, epc2, epc3, excvaddr, depc */
+  for (int i = 0; i < 6; i++)
+    lua_pushinteger (L, 0);
+  return 8;
 }
 
 /* node.restore(): the SDK's system_restore() resets WiFi settings, which the simulated

@@ -59,6 +59,7 @@ struct _MwSimVm
   gboolean mem_error; /* the error being raised is the allocator's "not enough memory" */
   jmp_buf *panic_jmp; /* where a Lua panic returns to (mw_sim_vm_guard) */
   gboolean panicked;
+  gboolean crashed; /* a CPU exception: reset, node.bootreason() 2, 2 */
   int onerror_cb; /* node.setonerror() ref, or LUA_NOREF */
   int softwd; /* tmr.softwd() seconds left, -1 off */
   GSource *softwd_source;
@@ -72,6 +73,8 @@ struct _MwSimVm
   guint uart_n;
   int uart_end; /* terminator character, or -1 */
   gboolean uart_run_input;
+  gboolean in_uart_cb; /* a raw-mode uart.on callback is running */
+  gboolean uart_left_raw; /* ... and it called uart.on("data") without a function */
   GString *uart_buf;
   int output_cb; /* node.output()'s pipe (registry ref), or LUA_NOREF */
   gboolean output_serial;
@@ -120,6 +123,8 @@ void mw_sim_vm_callback (MwSimVm *vm, int nargs);
 /* Posts the function on the stack as a task (node.task.post): it runs between tasks, with
  * `arg` pushed as its argument. */
 void mw_sim_vm_post (MwSimVm *vm, int priority, int arg);
+/* A CPU exception (a call through a NULL pointer): the SDK's report, then a reset. */
+void mw_sim_vm_crash (MwSimVm *vm);
 /* The error (a traceback) on the stack goes to the onerror handler in a task of its own. */
 void mw_sim_vm_onerror (MwSimVm *vm);
 /* Raises the watchdog when the task has run too long (for busy C functions). */

@@ -229,7 +229,10 @@ after_task (gpointer data)
   MwSim *self = data;
 
   if (mw_sim_vm_reboot_due (self->vm))
-    reboot (self, self->vm->wdt_tripped ? "watchdog" : "node.restart");
+    reboot (self, self->vm->wdt_tripped ? "watchdog"
+                  : self->vm->crashed   ? "exception"
+                  : self->vm->panicked  ? "Lua panic"
+                                        : "node.restart");
   if (self->vm->baud_changed)
     {
       /* input at the new speed at once; output once the bytes queued before have gone */
@@ -495,6 +498,11 @@ process_cb (gpointer data)
       else if (!mw_sim_ring_pop (&self->ring, &b))
         break;
       task = mw_sim_vm_feed (vm, b, from_uart);
+      /* raw mode left from its own callback with bytes still queued: the firmware's input
+       * loop calls the callback it just cleared (app/driver/input.c) */
+      if (task && vm->uart_left_raw && self->ring.count > 0)
+        mw_sim_vm_crash (vm);
+      vm->uart_left_raw = FALSE;
     }
   if (task)
     {
