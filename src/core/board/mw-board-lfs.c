@@ -124,7 +124,8 @@ typedef struct
   /* waiting for the posted reload: a restart, or the firmware's refusal in a frame */
   MwRepl *repl;
   char token[8];
-  gulong frame_id, reset_id;
+  gulong frame_id, reset_id, cancel_id;
+  GCancellable *cancellable;
   GSource *wait;
 } FlashData;
 
@@ -141,6 +142,12 @@ stop_waiting (FlashData *data)
     {
       g_source_destroy (data->wait);
       g_clear_pointer (&data->wait, g_source_unref);
+    }
+  if (data->cancellable != NULL)
+    {
+      g_cancellable_disconnect (data->cancellable, data->cancel_id);
+      data->cancel_id = 0;
+      g_clear_object (&data->cancellable);
     }
 }
 
@@ -330,6 +337,33 @@ on_wait_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Cancelled while the board reloads: stop waiting (the board goes on and restarts). Runs in an
+ * idle, as g_cancellable_disconnect() may not be called from the cancel handler. */
+static gboolean
+on_cancelled_idle (gpointer user_data)
+{
+  GTask *task = user_data;
+  FlashData *data = g_task_get_task_data (task);
+
+  if (data->repl == NULL)
+    return G_SOURCE_REMOVE; /* the restart or the refusal came first */
+  stop_waiting (data);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           "cancelled while the board reloads its LFS (it restarts by itself)");
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  GSource *idle = g_idle_source_new ();
+
+  g_source_set_callback (idle, on_cancelled_idle, g_object_ref (user_data), g_object_unref);
+  g_source_attach (idle, g_main_context_get_thread_default ());
+  g_source_unref (idle);
+}
+
 static void
 on_reload_posted (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -353,6 +387,12 @@ on_reload_posted (GObject *object, GAsyncResult *result, gpointer user_data)
   data->wait = g_timeout_source_new (RELOAD_TIMEOUT_MS);
   g_source_set_callback (data->wait, on_wait_timeout, task, NULL);
   g_source_attach (data->wait, g_main_context_get_thread_default ());
+  if (g_task_get_cancellable (task) != NULL)
+    {
+      data->cancellable = g_object_ref (g_task_get_cancellable (task));
+      data->cancel_id =
+        g_cancellable_connect (data->cancellable, G_CALLBACK (on_cancelled), task, NULL);
+    }
 }
 
 static void
