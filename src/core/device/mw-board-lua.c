@@ -286,6 +286,39 @@ mw_board_lua_restart (void)
   return g_strdup ("node.restart()");
 }
 
+char *
+mw_board_lua_lfs_region (void)
+{
+  return g_strdup (
+    "local o,c=pcall(node.info,'lfs')\n"
+    "local p,b=pcall(node.info,'build_config')\n"
+    "local t=p and type(b)=='table' and b.number_type or 'float'\n"
+    "if o and type(c)=='table' then uart.write(0,c.lfs_size..' '..c.lfs_used..' '..t)\n"
+    "else uart.write(0,'-1 0 '..t) end");
+}
+
+char *
+mw_board_lua_lfs_reload (const char *name, const char *token)
+{
+  g_autofree char *quoted = mw_lua_quote_str (name);
+
+  g_return_val_if_fail (strspn (token, "0123456789abcdefghijklmnopqrstuvwxyz") == strlen (token),
+                        NULL);
+  return g_strdup_printf ("local n=%s\n"
+                          "local f=node.LFS and node.LFS.reload or node.flashreload\n"
+                          "if not f then error('E%d:no node.LFS.reload',0) end\n"
+                          "node.task.post(function()\n"
+                          "uart.write(0,'\\2L%s'..tostring(f(n))..'\\3') end)",
+                          quoted, MW_BOARD_REPLY_UNSUPPORTED, token);
+}
+
+char *
+mw_board_lua_lfs_list (void)
+{
+  return g_strdup ("local l=node.LFS and node.LFS.list and node.LFS.list() or {}\n"
+                   "uart.write(0,table.concat(l,','))");
+}
+
 /* node.info(group) tables in 3.0, 8 values in 2.x (docs/firmware.md section 2); 1/2 tells
  * the number type. */
 char *
