@@ -847,18 +847,34 @@ mw_console_class_init (MwConsoleClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, mw_console_clear);
 }
 
-/* Tag colours come from the theme, so errors and links read well in the dark style too. */
+/* Tag colours come from the theme, lightened on a dark background: Adwaita's error red on the
+ * dark style's grey is hard to read. */
+static gboolean
+is_dark (GtkStyleContext *context)
+{
+  GdkRGBA fg;
+
+  gtk_style_context_get_color (context, gtk_style_context_get_state (context), &fg);
+  /* light text: a dark background */
+  return 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
+}
+
 static void
 mw_console_style_updated_cb (GtkWidget *widget, MwConsole *self)
 {
-  GtkStyleContext *context = gtk_widget_get_style_context (widget);
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self->text_view));
+  gboolean dark = is_dark (context);
   GdkRGBA color;
 
-  if (!gtk_style_context_lookup_color (context, "error_color", &color))
+  if (dark)
+    gdk_rgba_parse (&color, "#ff7b72");
+  else if (!gtk_style_context_lookup_color (context, "error_color", &color))
     gdk_rgba_parse (&color, "#cc0000");
   g_object_set (self->error_tag, "foreground-rgba", &color, NULL);
-  if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &color))
-    gdk_rgba_parse (&color, "#3584e4");
+  if (dark)
+    gdk_rgba_parse (&color, "#78aeed");
+  else if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &color))
+    gdk_rgba_parse (&color, "#1c71d8");
   g_object_set (self->link_tag, "foreground-rgba", &color, NULL);
 }
 

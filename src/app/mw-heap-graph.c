@@ -146,7 +146,7 @@ static void
 update_labels (MwHeapGraph *self)
 {
   MwHeapStats stats;
-  char a[32], b[32];
+  char a[32];
   g_autofree char *text = NULL;
 
   if (!mw_heap_graph_get_stats (self, &stats))
@@ -156,19 +156,16 @@ update_labels (MwHeapGraph *self)
       gtk_label_set_text (self->slope_label, "");
       return;
     }
+  /* Short, so they stay whole in a narrow window; the tooltips say what they are. */
   format_bytes (a, sizeof a, stats.current);
-  text = g_strdup_printf ("Free heap %s", a);
-  gtk_label_set_text (self->current_label, text);
-  g_clear_pointer (&text, g_free);
+  gtk_label_set_text (self->current_label, a);
 
-  format_bytes (a, sizeof a, stats.min);
-  format_bytes (b, sizeof b, stats.max);
-  text = g_strdup_printf ("min %s · max %s", a, b);
+  text = g_strdup_printf ("%u–%u B", stats.min, stats.max);
   gtk_label_set_text (self->range_label, text);
   g_clear_pointer (&text, g_free);
 
   if (stats.slope_per_min == 0.0)
-    text = g_strdup ("trend: –");
+    text = g_strdup ("trend –");
   else
     text =
       g_strdup_printf ("trend %+.1f B/min%s", stats.slope_per_min,

@@ -252,6 +252,39 @@ test_follow (void)
   gtk_widget_destroy (window);
 }
 
+static gdouble
+luminance (const GdkRGBA *c)
+{
+  return 0.299 * c->red + 0.587 * c->green + 0.114 * c->blue;
+}
+
+/* In the dark style, errors are a light red that reads on the dark background. */
+static void
+test_dark_colors (void)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  GtkWidget *console = mw_console_new ();
+  GtkTextTagTable *tags;
+  GdkRGBA *error = NULL;
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  gtk_container_add (GTK_CONTAINER (window), console);
+  gtk_widget_show (window);
+  mw_test_spin (100);
+  tags = gtk_text_buffer_get_tag_table (
+    gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_child (console, GTK_TYPE_TEXT_VIEW))));
+  g_object_get (gtk_text_tag_table_lookup (tags, "error"), "foreground-rgba", &error, NULL);
+  g_assert_cmpfloat (luminance (error), >, 0.5);
+  gdk_rgba_free (error);
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  mw_test_spin (100);
+  g_object_get (gtk_text_tag_table_lookup (tags, "error"), "foreground-rgba", &error, NULL);
+  g_assert_cmpfloat (luminance (error), <, 0.4);
+  gdk_rgba_free (error);
+  gtk_widget_destroy (window);
+}
+
 static void
 collect_line (GPtrArray *sent, const char *line)
 {
@@ -418,6 +451,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/console/split-error", test_split_error);
   g_test_add_func ("/mw/app/console/prompts", test_prompts);
   g_test_add_func ("/mw/app/console/follow", test_follow);
+  g_test_add_func ("/mw/app/console/dark-colors", test_dark_colors);
   g_test_add_func ("/mw/app/console/history", test_history);
   g_test_add_func ("/mw/app/console/scrollback", test_scrollback);
   g_test_add_func ("/mw/app/console/flood", test_flood);
