@@ -1,8 +1,7 @@
-/* mw-memory-view.c: the Memory view (docs/heap-explorer.md). The walk itself is core's
- * mw_heap_snapshot_take_async(); this class only shows snapshots and their comparison. */
+/* mw-memory-view.c: the Memory view (docs/heap-explorer.md). The walk itself is MwBoard's
+ * (mw_board_heap_snapshot_async); this class only shows snapshots and their comparison. */
 #include "mw-config.h"
 
-#include "mw-heap-walker.h"
 #include "mw-memory-view.h"
 
 #define MAP_DEPTH 3 /* rows of the icicle below the top */
@@ -42,7 +41,7 @@ struct _MwMemoryView
   GtkTreeViewColumn *retained_column;
   GtkTreeViewColumn *count_column;
 
-  MwDevice *device;
+  MwBoard *board;
   GCancellable *cancellable; /* the running snapshot */
   MwHeapSnapshot *previous;
   MwHeapSnapshot *current;
@@ -77,7 +76,7 @@ update_buttons (MwMemoryView *self)
 {
   gboolean busy = self->cancellable != NULL;
 
-  gtk_widget_set_sensitive (self->snapshot_button, !busy && self->device != NULL);
+  gtk_widget_set_sensitive (self->snapshot_button, !busy && self->board != NULL);
   gtk_widget_set_sensitive (self->compare_button, !busy && self->previous != NULL);
 }
 
@@ -368,7 +367,7 @@ on_snapshot (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (MwMemoryView) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (MwHeapSnapshot) s = mw_heap_snapshot_take_finish (MW_DEVICE (source), result, &error);
+  g_autoptr (MwHeapSnapshot) s = mw_board_heap_snapshot_finish (MW_BOARD (source), result, &error);
 
   g_clear_object (&self->cancellable);
   if (s == NULL)
@@ -402,13 +401,13 @@ void
 mw_memory_view_take_snapshot (MwMemoryView *self)
 {
   g_return_if_fail (MW_IS_MEMORY_VIEW (self));
-  if (self->device == NULL || self->cancellable != NULL)
+  if (self->board == NULL || self->cancellable != NULL)
     return;
   self->cancellable = g_cancellable_new ();
   set_status (self, "Walking the heap…");
   update_buttons (self);
-  mw_heap_snapshot_take_async (self->device, on_progress, self, self->cancellable, on_snapshot,
-                               g_object_ref (self));
+  mw_board_heap_snapshot_async (self->board, on_progress, self, self->cancellable, on_snapshot,
+                                g_object_ref (self));
 }
 
 void
@@ -454,14 +453,14 @@ compare_clicked_cb (MwMemoryView *self)
 }
 
 void
-mw_memory_view_set_device (MwMemoryView *self, MwDevice *device)
+mw_memory_view_set_board (MwMemoryView *self, MwBoard *board)
 {
   g_return_if_fail (MW_IS_MEMORY_VIEW (self));
-  if (self->device == device)
+  if (self->board == board)
     return;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  g_set_object (&self->device, device);
+  g_set_object (&self->board, board);
   update_buttons (self);
 }
 
@@ -508,7 +507,7 @@ mw_memory_view_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->device);
+  g_clear_object (&self->board);
   G_OBJECT_CLASS (mw_memory_view_parent_class)->dispose (object);
 }
 

@@ -1,12 +1,13 @@
 /* mw-memory-view.h: the Memory view: heap snapshots of the board (docs/heap-explorer.md) as a
  * map of retained sizes by root path and a sortable table, with Snapshot and Compare with
- * previous. Signals: "snapshot-taken" after each snapshot (the window marks the heap graph),
- * "open-location" (file name, line) when a function's row is activated. */
+ * previous. MwBoard takes the snapshots and marks them in its heap log (so on the heap graph).
+ * Signals: "snapshot-taken" after each snapshot, "open-location" (file name, line) when a
+ * function's row is activated. */
 #pragma once
 
 #include <gtk/gtk.h>
 
-#include "mw-device.h"
+#include "mw-board.h"
 #include "mw-heap-snapshot.h"
 
 G_BEGIN_DECLS
@@ -15,8 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MwMemoryView, mw_memory_view, MW, MEMORY_VIEW, GtkBox)
 
 GtkWidget *mw_memory_view_new (void);
-/* The board to walk; NULL when disconnected (the buttons then say why they do nothing). */
-void mw_memory_view_set_device (MwMemoryView *self, MwDevice *device);
+/* The board to walk; NULL when disconnected (Snapshot is then off). */
+void mw_memory_view_set_board (MwMemoryView *self, MwBoard *board);
 /* What the buttons do. */
 void mw_memory_view_take_snapshot (MwMemoryView *self);
 void mw_memory_view_compare (MwMemoryView *self);

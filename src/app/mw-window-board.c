@@ -54,8 +54,7 @@ _mw_window_update_device_actions (MwWindow *self)
   gtk_stack_set_visible_child_name (self->connect_stack, connected ? "disconnect" : "connect");
   gtk_widget_set_sensitive (GTK_WIDGET (self->port_combo), !connected && !self->connecting);
   mw_file_browser_set_connected (self->file_browser, connected);
-  mw_memory_view_set_device (self->memory_view,
-                             connected ? mw_board_get_device (self->board) : NULL);
+  mw_memory_view_set_board (self->memory_view, connected ? self->board : NULL);
 }
 
 #define MAX_RECENT_PORTS 8

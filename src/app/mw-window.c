@@ -684,14 +684,6 @@ console_open_location_cb (MwWindow *self, const char *name, guint line)
   mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
 }
 
-/* A marker on the heap graph at each snapshot, to line it up with the free heap. */
-static void
-memory_snapshot_taken_cb (MwWindow *self)
-{
-  mw_heap_graph_add_marker (self->heap_graph, g_get_real_time (), MW_HEAP_EVENT_SNAPSHOT,
-                            "snapshot");
-}
-
 static gboolean
 baud_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
 {
@@ -869,8 +861,6 @@ mw_window_init (MwWindow *self)
                            G_CALLBACK (problems_activate_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->memory_view, "open-location",
                            G_CALLBACK (console_open_location_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->memory_view, "snapshot-taken",
-                           G_CALLBACK (memory_snapshot_taken_cb), self, G_CONNECT_SWAPPED);
   update_actions (self);
 }
 

@@ -7,6 +7,7 @@
 
 #include "mw-cli-commands.h"
 #include "mw-cli-heap-snapshot.h"
+#include "mw-board.h"
 #include "mw-heap-walker.h"
 
 #define TOP_DEFAULT 15
@@ -170,9 +171,9 @@ mw_cli_heap_snapshot_run (MwCliHeapSnapshotOptions *options, MwCliDeviceOptions 
 
       if ((conn = mw_cli_connect ("heap", device, &status)) == NULL)
         return status;
-      mw_heap_snapshot_take_async (conn->device, on_progress, conn, conn->cancellable,
-                                   mw_cli_store_result, &result);
-      s = mw_heap_snapshot_take_finish (conn->device, mw_cli_wait (conn, &result), &error);
+      mw_board_heap_snapshot_async (conn->board, on_progress, conn, conn->cancellable,
+                                    mw_cli_store_result, &result);
+      s = mw_board_heap_snapshot_finish (conn->board, mw_cli_wait (conn, &result), &error);
       if (conn->tty)
         g_printerr ("\r\033[K");
       if (s == NULL)

@@ -9,6 +9,7 @@
 #include "mw-window.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 static MwApplication *app;
@@ -454,6 +455,66 @@ test_pipeline_per_folder (Fixture *fixture, gconstpointer data)
   g_assert_true (mw_test_wait_until (listed, &src, 10000));
 }
 
+/* The scripted leak of tests/device/test-board.c: one item (a table of two slots and a
+ * 198-byte string) every LEAK_MS. */
+#define LEAK_MS 250
+#define LEAK_ITEM "LEAK={LEAK,string.format('%099d%099d',LEAKN,LEAKN)}"
+
+static char *
+board_exec (MwWindow *window, const char *code)
+{
+  MwBoard *board = mw_window_get_board (window);
+  GAsyncResult *result = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GError) error = NULL;
+
+  mw_board_exec_async (board, code, 5000, NULL, NULL, NULL, mw_test_store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  out = mw_board_exec_finish (board, result, &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+static gboolean
+has_leak_samples (gpointer data)
+{
+  MwHeapStats stats;
+  return mw_heap_graph_get_stats (data, &stats) && stats.n_samples >= 9;
+}
+
+/* The heap graph's trend on a board leaking at a known rate (measured by the board itself):
+ * within 10% of it, and the same analysis moonwire-cli heap prints (mw-heap-log.h). */
+static void
+test_heap_leak (Fixture *fixture, gconstpointer data)
+{
+  MwHeapGraph *graph = mw_window_get_heap_graph (fixture->window);
+  g_autofree char *cost_text = NULL;
+  MwHeapStats stats;
+  double truth;
+
+  cost_text = board_exec (fixture->window,
+                          "LEAK=nil collectgarbage() local h=node.heap()\n"
+                          "for i=1,40 do LEAKN=i " LEAK_ITEM " end collectgarbage()\n"
+                          "print(h-node.heap()) LEAK=nil LEAKN=0 collectgarbage()");
+  truth = -g_ascii_strtod (cost_text, NULL) / 40 * 60000.0 / LEAK_MS;
+  g_assert_cmpfloat (truth, <, -10000);
+  g_free (board_exec (fixture->window,
+                      "LEAKN=0 LEAKT=tmr.create()\n"
+                      "LEAKT:alarm(" G_STRINGIFY (LEAK_MS) ",tmr.ALARM_AUTO,function() "
+                                                           "LEAKN=LEAKN+1 " LEAK_ITEM " end)"));
+  /* from now on: the samples before the leak are not this program's */
+  mw_heap_graph_clear (graph);
+  g_object_set (graph, "interval", 1, NULL);
+  g_assert_true (mw_test_wait_until (has_leak_samples, graph, 30000));
+  g_assert_true (mw_heap_graph_get_stats (graph, &stats));
+  g_test_message ("true %.0f B/min, the graph's trend %.0f B/min over %u samples", truth,
+                  stats.slope_per_min, stats.n_samples);
+  g_assert_cmpfloat (fabs (stats.slope_per_min - truth), <=, 0.10 * fabs (truth));
+  g_free (board_exec (fixture->window, "LEAKT:unregister() LEAK=nil collectgarbage()"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -465,6 +526,7 @@ main (int argc, char *argv[])
   g_test_add ("/mw/app/board/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("upload-and-run", test_upload_and_run);
   ADD ("heap-samples", test_heap_samples);
+  ADD ("heap-leak", test_heap_leak);
   ADD ("compile-and-upload", test_compile_and_upload);
   ADD ("cancel-upload", test_cancel_upload);
   ADD ("send-line", test_send_line);

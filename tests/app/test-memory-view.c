@@ -3,14 +3,13 @@
  * largest and the table names it first; activating a function's row asks for its source line. */
 #include "mw-config.h"
 
-#include "mw-device.h"
+#include "mw-board.h"
 #include "mw-memory-view.h"
 #include "mw-sim.h"
 #include "mw-test-app.h"
-#include "mw-transport.h"
 
 static MwSim *sim;
-static MwRepl *repl;
+static MwBoard *board;
 
 static gboolean
 result_set (gpointer data)
@@ -25,9 +24,9 @@ exec_lua (const char *code)
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) out = NULL;
 
-  mw_repl_execute_async (repl, code, 5000, NULL, NULL, NULL, mw_test_store_result_cb, &result);
+  mw_board_exec_async (board, code, 5000, NULL, NULL, NULL, mw_test_store_result_cb, &result);
   g_assert_true (mw_test_wait_until (result_set, &result, 10000));
-  out = mw_repl_execute_finish (repl, result, &error);
+  out = mw_board_exec_finish (board, result, &error);
   g_assert_no_error (error);
 }
 
@@ -99,7 +98,6 @@ find_tree (GtkWidget *widget)
 static void
 test_snapshot_compare (void)
 {
-  g_autoptr (MwDevice) device = mw_device_new (repl);
   GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
   GtkWidget *view = mw_memory_view_new ();
   GtkWidget *snapshot = find_button (view, "Snapshot");
@@ -119,7 +117,7 @@ test_snapshot_compare (void)
   /* not connected: nothing to press */
   g_assert_false (gtk_widget_get_sensitive (snapshot));
   g_assert_false (gtk_widget_get_sensitive (compare));
-  mw_memory_view_set_device (MW_MEMORY_VIEW (view), device);
+  mw_memory_view_set_board (MW_MEMORY_VIEW (view), board);
   g_assert_true (gtk_widget_get_sensitive (snapshot));
 
   exec_lua ("leak={} keep={} for i=1,5 do keep[i]=string.rep('k',30)..i end "
@@ -132,6 +130,15 @@ test_snapshot_compare (void)
   gtk_button_clicked (GTK_BUTTON (snapshot));
   g_assert_true (mw_test_wait_until (taken_twice, GUINT_TO_POINTER (2), 30000));
   g_assert_true (gtk_widget_get_sensitive (compare));
+  /* each snapshot is marked in the board's heap log, which the heap graph draws */
+  {
+    guint n = 0, marks = 0;
+    const MwHeapEvent *events = mw_heap_log_get_events (mw_board_get_heap_log (board), &n);
+
+    for (guint i = 0; i < n; i++)
+      marks += events[i].kind == MW_HEAP_EVENT_SNAPSHOT;
+    g_assert_cmpuint (marks, ==, 2);
+  }
   gtk_button_clicked (GTK_BUTTON (compare));
   mw_test_spin (100);
 
@@ -178,7 +185,7 @@ test_snapshot_compare (void)
     while (!found && gtk_tree_model_iter_next (model, &iter));
     g_assert_true (found);
     g_assert_cmpstr (open_name, ==, "stdin");
-    g_assert_cmpuint (open_line, ==, 2);
+    g_assert_cmpuint (open_line, ==, 1); /* exec keeps the user's line numbers */
   }
   mw_test_spin (300);
   {
@@ -195,7 +202,6 @@ main (int argc, char **argv)
 {
   MwSimOptions options;
   g_autoptr (GError) error = NULL;
-  g_autoptr (MwTransport) transport = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   int status;
 
@@ -204,16 +210,15 @@ main (int argc, char **argv)
   options.baud_limit = FALSE;
   sim = mw_sim_new (&options);
   g_assert_true (mw_sim_start (sim, &error));
-  transport = mw_transport_new_for_port (mw_sim_get_path (sim));
-  repl = mw_repl_new (transport);
-  g_assert_true (mw_repl_open (repl, NULL, &error));
-  mw_repl_sync_async (repl, 5000, NULL, mw_test_store_result_cb, &result);
+  board = mw_board_new ();
+  mw_board_connect_async (board, mw_sim_get_path (sim), 115200, 5000, MW_BOARD_CONNECT_NONE, NULL,
+                          mw_test_store_result_cb, &result);
   g_assert_true (mw_test_wait_until (result_set, &result, 10000));
-  g_assert_true (mw_repl_sync_finish (repl, result, &error));
+  g_assert_true (mw_board_connect_finish (board, result, &error));
   g_test_add_func ("/mw/app/memory-view/snapshot-compare", test_snapshot_compare);
   status = g_test_run ();
-  mw_repl_close (repl);
-  g_object_unref (repl);
+  mw_board_disconnect (board);
+  g_object_unref (board);
   mw_sim_stop (sim);
   g_object_unref (sim);
   g_free (open_name);

@@ -127,8 +127,9 @@ on_console (MwRepl *repl, GBytes *data, gboolean noise, MwBoard *self)
 static void
 on_reset (MwRepl *repl, MwBoard *self)
 {
-  /* the sampler logs the reset (a break for the leak analysis) while it runs */
-  if (self->sampler == NULL)
+  /* a break for the leak analysis, logged by the sampler while it runs; the boot seen while
+   * connecting is not news */
+  if (self->connected && self->sampler == NULL)
     mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_RESET, NULL);
   g_signal_emit (self, signals[SIGNAL_RESET], 0);
 }
@@ -733,6 +734,46 @@ mw_board_exec_finish (MwBoard *self, GAsyncResult *result, GError **error)
 }
 
 /* ---- heap ---- */
+
+static void
+on_heap_snapshot (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  MwBoard *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  MwHeapSnapshot *snapshot = mw_heap_snapshot_take_finish (MW_DEVICE (object), result, &error);
+
+  if (snapshot == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* a mark on the heap graph where the snapshot was taken */
+  mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_SNAPSHOT, NULL);
+  g_task_return_pointer (task, snapshot, (GDestroyNotify) mw_heap_snapshot_unref);
+}
+
+void
+mw_board_heap_snapshot_async (MwBoard *self, MwHeapProgressFunc progress, gpointer progress_data,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (MW_IS_BOARD (self));
+  if ((task = exec_task (self, mw_board_heap_snapshot_async, cancellable, callback, user_data))
+      == NULL)
+    return;
+  mw_heap_snapshot_take_async (self->device, progress, progress_data, cancellable, on_heap_snapshot,
+                               task);
+}
+
+MwHeapSnapshot *
+mw_board_heap_snapshot_finish (MwBoard *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
 
 MwHeapLog *
 mw_board_get_heap_log (MwBoard *self)

@@ -18,6 +18,7 @@
 
 #include "mw-device.h"
 #include "mw-heap-log.h"
+#include "mw-heap-walker.h"
 #include "mw-lua-pipeline.h"
 #include "mw-upload.h"
 
@@ -108,6 +109,11 @@ GBytes *mw_board_exec_finish (MwBoard *self, GAsyncResult *result, GError **erro
 /* The heap samples and events of this board, across connections. */
 MwHeapLog *mw_board_get_heap_log (MwBoard *self);
 void mw_board_set_heap_interval (MwBoard *self, guint interval_ms);
+/* A snapshot of the board's Lua heap (docs/heap-explorer.md), marked in the heap log. */
+void mw_board_heap_snapshot_async (MwBoard *self, MwHeapProgressFunc progress,
+                                   gpointer progress_data, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+MwHeapSnapshot *mw_board_heap_snapshot_finish (MwBoard *self, GAsyncResult *result, GError **error);
 guint mw_board_get_heap_interval (MwBoard *self);
 
 G_END_DECLS

@@ -434,3 +434,156 @@ mw_board_lua_text_finish (const char *name, gsize len, guint32 a, guint32 b)
                           "rename failed',0) end",
                           len, a, b, d, d);
 }
+
+/* ---- the heap walker (src/core/heap, docs/heap-explorer.md, docs/firmware.md section 11) ---- */
+
+/* `_mwh(path, ...)` answers, for each path (steps `<letter><length>:<payload>` from a root:
+ * G the globals, R the registry, s/n a string/number key, k/v the key/value of the i-th entry
+ * in next() order, m the metatable, u the i-th upvalue), one object: `O <type> <length>
+ * <blob>`, its edges `E <step> <type> <length> <blob> [<name>]`, for a table `N <entries>
+ * <border>`, for a Lua function `D <bytecode>` (string.dump), then `Z` (or `X` when it could
+ * not be walked). A request starts with `B <lowest free> <u|-> <1/2>` and ends with `P <lowest
+ * free>`: node.heap() is read at every edge, so P is the walk's low-water mark. Numbers are
+ * written as text (uart.write sends a number as one byte). It collects whenever the free heap
+ * fell by 768 bytes and feeds the watchdog in every loop. Lines stay under 250 bytes. */
+static const char heap_walker[] = LUA_W
+  "_mwh=function(...)\n"
+  "local Y,T,S,U,H=uart.write,type,tostring,(debug or {}).getupvalue,node.heap\n"
+  "local lo,q=H(),0 local b=lo\n"
+  "local function V(c,a,v,n)\n"
+  "local t,x=T(v),H()\n"
+  "if x<lo then lo=x end\n"
+  "if t==\"number\" or t==\"boolean\" or t==\"nil\" then if c and c~=\"s\" then return end v=\"\" "
+  "t=\"-\" end\n"
+  "if x<b-768 then collectgarbage() W() b=H() end\n"
+  "local l=t==\"string\" and #v or 0\n"
+  "if t~=\"string\" then v=S(v) elseif l>40 then v=v:sub(1,20)..v:sub(-20) end\n"
+  "Y(0,c and \"E \"..c..#a..\":\" or \"O\",a,\" \"..t..\" \"..l..\" \"..#v..\":\",v,n and \" "
+  "\"..#n..\":\" or \"\",n or \"\",\"\\n\")\n"
+  "end\n"
+  "local function O(p)\n"
+  "local o,i,k,v=nil,1\n"
+  "while i<=#p do\n"
+  "local c,j=p:sub(i,i),p:find(\":\",i+1,true)\n"
+  "local a=p:sub(j+1,j+p:sub(i+1,j-1))\n"
+  "i=j+#a+1\n"
+  "if c==\"G\" then o=getfenv(0) elseif c==\"R\" then o=debug.getregistry()\n"
+  "elseif c==\"m\" then o=getmetatable(o) elseif c==\"u\" then a,o=U(o,a+0)\n"
+  "elseif c==\"s\" then o=rawget(o,a) elseif c==\"n\" then o=rawget(o,a+0)\n"
+  "else k=nil for y=1,a do k,v=next(o,k) if y%64==0 then W() end end o=c==\"k\" and k or v end\n"
+  "if o==nil then break end\n"
+  "end\n"
+  "V(nil,\"\",o)\n"
+  "if T(o)==\"table\" then\n"
+  "i=0\n"
+  "for k,v in next,o do\n"
+  "i=i+1 if i%64==0 then W() end\n"
+  "p=T(k)\n"
+  "if p==\"string\" then V(\"s\",k,v) elseif p==\"number\" then V(\"n\",S(k),v) else "
+  "V(\"k\",S(i),k) V(\"v\",S(i),v) end\n"
+  "end\n"
+  "Y(0,\"N \"..i..\" \"..#o..\"\\n\")\n"
+  "elseif T(o)==\"function\" then\n"
+  "k,v=pcall(string.dump,o)\n"
+  "if k then Y(0,\"D \"..#v..\":\",v,\"\\n\") v=nil\n"
+  "for j=1,U and 255 or 0 do k,v=U(o,j) if k==nil then break end V(\"u\",S(j),v,k) end end\n"
+  "end\n"
+  "V(\"m\",\"\",getmetatable(o))\n"
+  "end\n"
+  "Y(0,\"B \"..lo..\" \"..(U and \"u\" or \"-\")..\" \"..1/(q+2) ..\"\\n\")\n"
+  "for x=1,select(\"#\",...) do\n"
+  "Y(0,pcall(O,(select(x,...))) and \"Z\\n\" or \"X\\n\") W()\n"
+  "end\n"
+  "Y(0,\"P \"..lo..\"\\n\")\n"
+  "end\n";
+
+const char *
+mw_board_lua_heap_walker (void)
+{
+  return heap_walker;
+}
+
+char *
+mw_board_lua_heap_baseline (void)
+{
+  /* the free heap, the bytes Lua counts and the number type: node.info's build_config
+   * (3.0, app/modules/node.c), else 1/2, which is 0 on the integer build */
+  return g_strdup ("collectgarbage() local h,ok,b=2,pcall(node.info,\"build_config\") "
+                   "uart.write(0,node.heap()..\" \"..collectgarbage(\"count\")*1024 ..\" \"..("
+                   "ok and type(b)==\"table\" and b.number_type or 1/h==0 and \"integer\" or "
+                   "\"float\"))");
+}
+
+char *
+mw_board_lua_heap_walker_open (void)
+{
+  return g_strdup ("collectgarbage() _mwf=file.open(\"" MW_BOARD_LUA_HEAP_WALKER_FILE "\",\"w\")");
+}
+
+gsize
+mw_board_lua_heap_walker_write (GString *code, const guint8 *data, gsize len, gsize max_literal)
+{
+  gsize n;
+
+  g_string_append (code, "_mwf:write(");
+  n = mw_lua_quote_prefix (data, len, max_literal, code);
+  g_string_append (code, ")");
+  return n;
+}
+
+char *
+mw_board_lua_heap_walker_load (void)
+{
+  return g_strdup ("_mwf:close() _mwf=nil collectgarbage() dofile(\"" MW_BOARD_LUA_HEAP_WALKER_FILE
+                   "\") file.remove(\"" MW_BOARD_LUA_HEAP_WALKER_FILE "\")");
+}
+
+char *
+mw_board_lua_heap_walker_remove (void)
+{
+  return g_strdup (
+    "_mwh=nil if _mwf then _mwf:close() _mwf=nil file.remove(\"" MW_BOARD_LUA_HEAP_WALKER_FILE
+    "\") end collectgarbage()");
+}
+
+GString *
+mw_board_lua_heap_request_new (void)
+{
+  /* the previous request's garbage goes first: the walk must not pile it up */
+  return g_string_new ("collectgarbage() _mwh(");
+}
+
+gboolean
+mw_board_lua_heap_request_add (GString *code, const char *steps, gsize max_len)
+{
+  g_autoptr (GString) arg = g_string_new (NULL);
+  gsize len = strlen (steps);
+  gsize pos = 0;
+  gboolean first = code->str[code->len - 1] == '(';
+
+  /* a path longer than a line goes in pieces joined by `..` at line ends */
+  while (pos < len || (len == 0 && arg->len == 0))
+    {
+      if (len == 0)
+        {
+          g_string_append (arg, "\"\"");
+          break;
+        }
+      pos += mw_lua_quote_prefix ((const guint8 *) steps + pos, len - pos, 200, arg);
+      if (pos < len)
+        g_string_append (arg, "..\n");
+    }
+  if (!first && code->len + 1 + arg->len + 1 > max_len)
+    return FALSE;
+  if (!first)
+    g_string_append_c (code, ',');
+  g_string_append_len (code, arg->str, arg->len);
+  return TRUE;
+}
+
+char *
+mw_board_lua_heap_request_end (GString *code)
+{
+  g_string_append_c (code, ')');
+  return g_string_free (code, FALSE);
+}

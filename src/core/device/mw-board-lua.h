@@ -127,4 +127,28 @@ char *mw_board_lua_text_open (const char *temp_name, gsize len);
 gsize mw_board_lua_text_write (GString *code, const guint8 *data, gsize len, gsize max_literal);
 char *mw_board_lua_text_finish (const char *name, gsize len, guint32 a, guint32 b);
 
+/* ---- the heap walker (src/core/heap/mw-heap-walker.c, docs/heap-explorer.md) ---- */
+
+/* The walker's source: it sets the global `_mwh`. The host compiles it for the board's
+ * number type and sends the bytecode: compiling it on the board would cost more than the
+ * walk (the REPL compiles a chunk again at every line it receives). */
+const char *mw_board_lua_heap_walker (void);
+#define MW_BOARD_LUA_HEAP_WALKER_FILE "_mwh.lc"
+/* "<free> <counted bytes> <1/2>" after a collection. */
+char *mw_board_lua_heap_baseline (void);
+/* The walker's bytecode goes to MW_BOARD_LUA_HEAP_WALKER_FILE: open, one write per command
+ * (as many bytes of `data` as fit in `max_literal`; returns them), then load it and remove
+ * the file. */
+char *mw_board_lua_heap_walker_open (void);
+gsize mw_board_lua_heap_walker_write (GString *code, const guint8 *data, gsize len,
+                                      gsize max_literal);
+char *mw_board_lua_heap_walker_load (void);
+/* Removes the walker (and a half-written file) and collects. */
+char *mw_board_lua_heap_walker_remove (void);
+/* One request: new, then add paths while they fit in `max_len` bytes (the first always
+ * goes in; FALSE: this one did not fit), then end. */
+GString *mw_board_lua_heap_request_new (void);
+gboolean mw_board_lua_heap_request_add (GString *code, const char *steps, gsize max_len);
+char *mw_board_lua_heap_request_end (GString *code);
+
 G_END_DECLS

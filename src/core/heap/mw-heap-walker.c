@@ -9,78 +9,20 @@
 #include "mw-lua-compiler.h"
 #include "mw-board-lua.h"
 
-/* The walker. `_mwh(path, ...)` answers, for each path (steps from a root: G globals, R the
- * registry, s/n/b a string/number/boolean key, k/v the key/value of the i-th entry in next()
- * order, m the metatable, u the i-th upvalue, e the environment; each step `<letter><length>:
- * <payload>`), one object: `O <type> <id>`, its edges `E <step> <value> [name]`, for a table
- * `N <entries> <border>`, for a Lua function `D <bytecode>` (string.dump), for a coroutine
- * `H <status>`, then `Z` (or `X` when the object could not be walked). A request starts with
- * `B <lowest free> <counted bytes> <u|-> <1/2>` and ends with `P <lowest free>`: node.heap()
- * is read at every edge and after every dump, so P is the walk's low-water mark. Strings over
- * 40 bytes are sent as their length, first and last 20 bytes. Lines stay under 250 bytes. */
-static const char walker_code[] =
-  "_mwh=function(...)\n"
-  "local W,T,S,U,Z,H=uart.write,type,tostring,(debug or {}).getupvalue,tmr and tmr.wdclr or "
-  "type,node.heap\n"
-  "local lo,q=H(),0 local b=lo\n"
-  "local function V(c,a,v,n)\n"
-  "local t,x=T(v),H()\n"
-  "if x<lo then lo=x end\n"
-  "if t==\"number\" or t==\"boolean\" or t==\"nil\" then if c and c~=\"s\" then return end v=\"\" "
-  "t=\"-\" end\n"
-  "if x<b-768 then collectgarbage() Z(1) b=H() end\n"
-  "local l=t==\"string\" and #v or 0\n"
-  "if t~=\"string\" then v=S(v) elseif l>40 then v=v:sub(1,20)..v:sub(-20) end\n"
-  "W(0,c and \"E \"..c..#a..\":\" or \"O\",a,\" \"..t..\" \"..l..\" \"..#v..\":\",v,n and \" "
-  "\"..#n..\":\" or \"\",n or \"\",\"\\n\")\n"
-  "end\n"
-  "local function O(p)\n"
-  "local o,i,k,v=nil,1\n"
-  "while i<=#p do\n"
-  "local c,j=p:sub(i,i),p:find(\":\",i+1,true)\n"
-  "local a=p:sub(j+1,j+p:sub(i+1,j-1))\n"
-  "i=j+#a+1\n"
-  "if c==\"G\" then o=getfenv(0) elseif c==\"R\" then o=debug.getregistry()\n"
-  "elseif c==\"m\" then o=getmetatable(o) elseif c==\"u\" then a,o=U(o,a+0)\n"
-  "elseif c==\"s\" then o=rawget(o,a) elseif c==\"n\" then o=rawget(o,a+0)\n"
-  "else k=nil for y=1,a do k,v=next(o,k) end o=c==\"k\" and k or v end\n"
-  "if o==nil then break end\n"
-  "end\n"
-  "V(nil,\"\",o)\n"
-  "if T(o)==\"table\" then\n"
-  "i=0\n"
-  "for k,v in next,o do\n"
-  "i=i+1\n"
-  "p=T(k)\n"
-  "if p==\"string\" then V(\"s\",k,v) elseif p==\"number\" then V(\"n\",S(k),v) else "
-  "V(\"k\",S(i),k) V(\"v\",S(i),v) end\n"
-  "end\n"
-  "W(0,\"N \"..i..\" \"..#o..\"\\n\")\n"
-  "elseif T(o)==\"function\" then\n"
-  "k,v=pcall(string.dump,o)\n"
-  "if k then W(0,\"D \"..#v..\":\",v,\"\\n\") v=nil\n"
-  "for j=1,U and 255 or 0 do k,v=U(o,j) if k==nil then break end V(\"u\",S(j),v,k) end end\n"
-  "end\n"
-  "V(\"m\",\"\",getmetatable(o))\n"
-  "end\n"
-  "W(0,\"B \"..lo..\" \"..(U and \"u\" or \"-\")..\" \"..1/(q+2) ..\"\\n\")\n"
-  "for x=1,select(\"#\",...) do\n"
-  "W(0,pcall(O,(select(x,...))) and \"Z\\n\" or \"X\\n\") Z(1)\n"
-  "end\n"
-  "W(0,\"P \"..lo..\"\\n\")\n"
-  "end\n";
-
 const char *
 mw_heap_walker_install_code (void)
 {
-  return walker_code;
+  return mw_board_lua_heap_walker ();
 }
 
 const char *
 mw_heap_walker_remove_code (void)
 {
-  return "_mwh=nil if _mwf then _mwf:close() _mwf=nil file.remove(\"_mwh.lc\") end "
-         "collectgarbage()";
+  static char *code;
+
+  if (g_once_init_enter (&code))
+    g_once_init_leave (&code, mw_board_lua_heap_walker_remove ());
+  return code;
 }
 
 /* ---- the host side ---- */
@@ -113,6 +55,8 @@ struct _MwHeapWalk
   guint registry; /* index of the registry object, 0 before it is seen */
   gint64 baseline_free; /* node.heap() before the walker was installed (0: unknown) */
   gint64 baseline_used; /* collectgarbage("count") then, in bytes */
+  gboolean number_type_known;
+  MwLuaNumberType number_type;
 };
 
 MwHeapWalk *
@@ -147,26 +91,6 @@ append_step (GString *steps, char letter, const char *payload, gsize len)
   g_string_append_len (steps, payload, len);
 }
 
-/* A path argument for the request: quoted, cut into pieces joined by `..` at line ends. */
-static void
-append_quoted (GString *code, const char *steps)
-{
-  gsize len = strlen (steps);
-  gsize pos = 0;
-
-  if (len == 0)
-    {
-      g_string_append (code, "\"\"");
-      return;
-    }
-  while (pos < len)
-    {
-      pos += mw_lua_quote_prefix ((const guint8 *) steps + pos, len - pos, 200, code);
-      if (pos < len)
-        g_string_append (code, "..\n");
-    }
-}
-
 char *
 mw_heap_walk_next_request (MwHeapWalk *walk)
 {
@@ -187,28 +111,24 @@ mw_heap_walk_next_request (MwHeapWalk *walk)
       g_ptr_array_add (walk->asked, g);
       g_ptr_array_add (walk->asked, r);
       walk->started = TRUE;
-      return g_strdup ("collectgarbage() _mwh(\"G0:\",\"R0:\")");
+      code = mw_board_lua_heap_request_new ();
+      mw_board_lua_heap_request_add (code, g->steps, MW_HEAP_WALK_REQUEST_BYTES);
+      mw_board_lua_heap_request_add (code, r->steps, MW_HEAP_WALK_REQUEST_BYTES);
+      return mw_board_lua_heap_request_end (code);
     }
   if (g_queue_is_empty (&walk->pending))
     return NULL;
-  /* the previous request's garbage is collected first: the walk must not pile it up. One
-   * line if it can: the REPL compiles a chunk again at every line it receives. */
-  code = g_string_new ("collectgarbage() _mwh(");
+  code = mw_board_lua_heap_request_new ();
   while (!g_queue_is_empty (&walk->pending) && walk->asked->len < MW_HEAP_WALK_BATCH)
     {
       Pending *p = g_queue_peek_head (&walk->pending);
-      g_autoptr (GString) arg = g_string_new (NULL);
 
-      append_quoted (arg, p->steps);
-      if (walk->asked->len > 0 && code->len + 1 + arg->len + 1 > MW_HEAP_WALK_REQUEST_BYTES)
+      /* one line if it can: the REPL compiles a chunk again at every line it receives */
+      if (!mw_board_lua_heap_request_add (code, p->steps, MW_HEAP_WALK_REQUEST_BYTES))
         break;
-      if (walk->asked->len > 0)
-        g_string_append_c (code, ',');
-      g_string_append_len (code, arg->str, arg->len);
       g_ptr_array_add (walk->asked, g_queue_pop_head (&walk->pending));
     }
-  g_string_append (code, ")");
-  return g_string_free (code, FALSE);
+  return mw_board_lua_heap_request_end (code);
 }
 
 /* ---- reading the replies ---- */
@@ -690,9 +610,12 @@ mw_heap_walk_feed (MwHeapWalk *walk, const guint8 *reply, gsize len, GError **er
     return bad_record (error, r, "does not give the free heap, upvalues and 1/2");
   if (walk->snapshot == NULL)
     {
-      /* 1/2 is 0 on the integer build (docs/firmware.md section 8) */
-      walk->snapshot = mw_heap_snapshot_new (
-        strcmp (r->fields[2].data, "0") == 0 ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT);
+      /* the number type from before the walk, else 1/2: 0 on the integer build
+       * (docs/firmware.md section 8) */
+      walk->snapshot = mw_heap_snapshot_new (walk->number_type_known ? walk->number_type
+                                             : strcmp (r->fields[2].data, "0") == 0
+                                               ? MW_LUA_TARGET_INTEGER
+                                               : MW_LUA_TARGET_FLOAT);
       walk->model = mw_lua_ram_model_get (walk->snapshot->number_type);
       walk->snapshot->heap_free = v;
       walk->snapshot->upvalues = strcmp (r->fields[1].data, "u") == 0;
@@ -765,6 +688,14 @@ mw_heap_walk_set_baseline (MwHeapWalk *walk, gint64 heap_free, gint64 lua_used)
   walk->baseline_used = lua_used;
 }
 
+void
+mw_heap_walk_set_number_type (MwHeapWalk *walk, MwLuaNumberType number_type)
+{
+  g_return_if_fail (walk != NULL);
+  walk->number_type_known = TRUE;
+  walk->number_type = number_type;
+}
+
 MwHeapSnapshot *
 mw_heap_walk_finish (MwHeapWalk *walk)
 {
@@ -787,19 +718,6 @@ mw_heap_walk_finish (MwHeapWalk *walk)
 
 /* ---- over the REPL ---- */
 
-/* The free heap, the counted bytes and 1/2 (0 on the integer build) before the walk. */
-#define BASELINE_CODE \
-  "collectgarbage() local h=2 uart.write(0,node.heap()..\" \"..collectgarbage(\"count\")*1024 " \
-  "..\" \"..1/h)"
-/* The walker is loaded from bytecode: compiling its source on the board would cost more
- * than the walk (the REPL compiles a chunk again at every line it receives), and so would
- * the verified upload's receiver. The bytes are written by plain file writes of escaped
- * literals, one short command each, then loaded with dofile and removed. */
-#define WALKER_FILE "_mwh.lc"
-#define LOAD_CODE \
-  "_mwf:close() _mwf=nil collectgarbage() dofile(\"" WALKER_FILE "\") file.remove(\"" WALKER_FILE \
-  "\")"
-
 /* The commands that write `bytecode` to the walker's file and load it (pure, for tests). */
 GPtrArray *
 mw_heap_walker_install_commands (GBytes *bytecode)
@@ -809,17 +727,15 @@ mw_heap_walker_install_commands (GBytes *bytecode)
   const guint8 *data = g_bytes_get_data (bytecode, &len);
   gsize pos = 0;
 
-  g_ptr_array_add (commands,
-                   g_strdup ("collectgarbage() _mwf=file.open(\"" WALKER_FILE "\",\"w\")"));
+  g_ptr_array_add (commands, mw_board_lua_heap_walker_open ());
   while (pos < len)
     {
-      GString *code = g_string_new ("_mwf:write(");
+      GString *code = g_string_new (NULL);
 
-      pos += mw_lua_quote_prefix (data + pos, len - pos, 200, code);
-      g_string_append (code, ")");
+      pos += mw_board_lua_heap_walker_write (code, data + pos, len - pos, 200);
       g_ptr_array_add (commands, g_string_free (code, FALSE));
     }
-  g_ptr_array_add (commands, g_strdup (LOAD_CODE));
+  g_ptr_array_add (commands, mw_board_lua_heap_walker_load ());
   return commands;
 }
 
@@ -962,8 +878,10 @@ on_installed (GObject *source, GAsyncResult *result, gpointer user_data)
 GBytes *
 mw_heap_walker_bytecode (MwLuaNumberType number_type, GError **error)
 {
-  return mw_lua_compiler_compile_to_bytes ("_mwh.lua", walker_code, strlen (walker_code),
-                                           number_type, MW_LUA_STRIP_ALL, error);
+  const char *code = mw_board_lua_heap_walker ();
+
+  return mw_lua_compiler_compile_to_bytes ("_mwh.lua", code, strlen (code), number_type,
+                                           MW_LUA_STRIP_ALL, error);
 }
 
 static void
@@ -978,6 +896,7 @@ on_baseline (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GBytes) bytecode = NULL;
   MwHeapRecord *r;
   g_autofree char *first = NULL;
+  MwLuaNumberType number_type;
   gint64 free_heap = 0, used = 0;
 
   if (reply == NULL)
@@ -986,7 +905,7 @@ on_baseline (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (task);
       return;
     }
-  /* "<free> <used> <1/2>", read as a record of our own grammar */
+  /* "<free> <used> <integer|float>", read as a record of our own grammar */
   line = g_string_new ("H ");
   g_string_append_len (line, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
   g_string_append_c (line, '\n');
@@ -1001,8 +920,10 @@ on_baseline (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   mw_heap_walk_set_baseline (t->walk, free_heap, used);
-  bytecode = mw_heap_walker_bytecode (
-    strcmp (r->fields[2].data, "0") == 0 ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT, &error);
+  number_type = strcmp (r->fields[2].data, "integer") == 0 ? MW_LUA_TARGET_INTEGER
+                                                           : MW_LUA_TARGET_FLOAT;
+  mw_heap_walk_set_number_type (t->walk, number_type);
+  bytecode = mw_heap_walker_bytecode (number_type, &error);
   if (bytecode == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1022,6 +943,7 @@ mw_heap_snapshot_take_async (MwDevice *device, MwHeapProgressFunc progress, gpoi
 {
   GTask *task;
   Take *t;
+  g_autofree char *baseline = NULL;
 
   g_return_if_fail (MW_IS_DEVICE (device));
   task = g_task_new (device, cancellable, callback, user_data);
@@ -1034,8 +956,9 @@ mw_heap_snapshot_take_async (MwDevice *device, MwHeapProgressFunc progress, gpoi
   t->progress_data = progress_data;
   t->timeout_ms = 10000;
   g_task_set_task_data (task, t, take_free);
-  mw_repl_execute_async (t->repl, BASELINE_CODE, t->timeout_ms, NULL, NULL, cancellable,
-                         on_baseline, task);
+  baseline = mw_board_lua_heap_baseline ();
+  mw_repl_execute_async (t->repl, baseline, t->timeout_ms, NULL, NULL, cancellable, on_baseline,
+                         task);
 }
 
 MwHeapSnapshot *

@@ -36,7 +36,7 @@ const char *mw_heap_walker_remove_code (void);
 /* What the walk may take from the free heap at its lowest point: the walker's code, one
  * request, its garbage between collections and one growth of the string table
  * (docs/heap-explorer.md). */
-#define MW_HEAP_WALK_PEAK_BOUND 9216
+#define MW_HEAP_WALK_PEAK_BOUND 7680
 
 typedef struct _MwHeapWalk MwHeapWalk;
 
@@ -52,6 +52,8 @@ gboolean mw_heap_walk_feed (MwHeapWalk *walk, const guint8 *reply, gsize len, GE
 /* node.heap() and collectgarbage("count") before the walker was installed: the walk's peak
  * is measured from the first. */
 void mw_heap_walk_set_baseline (MwHeapWalk *walk, gint64 heap_free, gint64 lua_used);
+/* The board's number type, when known otherwise than from the walker's 1/2. */
+void mw_heap_walk_set_number_type (MwHeapWalk *walk, MwLuaNumberType number_type);
 /* The snapshot, computed (dominators, retained sizes); the walk is spent. */
 MwHeapSnapshot *mw_heap_walk_finish (MwHeapWalk *walk);
 
