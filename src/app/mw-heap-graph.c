@@ -235,7 +235,10 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
   guint n_events;
 
   gtk_style_context_get_color (context, gtk_style_context_get_state (context), &fg);
-  if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &line))
+  /* Light text means a dark background, where the selection blue is too dark for a line. */
+  if (0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5)
+    gdk_rgba_parse (&line, "#62a0ea");
+  else if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &line))
     gdk_rgba_parse (&line, "#3584e4");
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->area), NULL);
 
