@@ -32,3 +32,16 @@ awk -v m="$best_mw" -v l="$best_lc" 'BEGIN {
   printf "luacheck --no-cache -q  %8.3f s\n", l
   printf "ratio                   %8.1fx (target: 20x)\n", l / m
 }'
+# peak resident memory (GNU time): Moonwire frees each file's trees, so it follows the
+# largest file, not the corpus
+if [ -x /usr/bin/time ]; then
+  # shellcheck disable=SC2046
+  mw_kb=$(/usr/bin/time -f %M "$MW" lint --no-config --formatter=plain $(cat "$CORPUS_LIST") 2>&1 >/dev/null | tail -1)
+  # shellcheck disable=SC2046
+  lc_kb=$(/usr/bin/time -f %M luacheck --no-config --no-cache -q $(cat "$CORPUS_LIST") 2>&1 >/dev/null | tail -1)
+  big=$(xargs ls -l <"$CORPUS_LIST" | awk '{ if ($5 > m) m = $5 } END { print m }')
+  all=$(xargs cat <"$CORPUS_LIST" | wc -c)
+  awk -v m="$mw_kb" -v l="$lc_kb" -v b="$big" -v a="$all" 'BEGIN {
+    printf "peak memory: moonwire-cli %.1f MB, luacheck %.1f MB (corpus %.1f MB, largest file %.0f KB)\n", m / 1024, l / 1024, a / 1048576, b / 1024
+  }'
+fi

@@ -56,8 +56,11 @@ mw_board_panel_set_info (MwBoardPanel *self, const char *firmware, const char *b
 
   g_return_if_fail (MW_IS_BOARD_PANEL (self));
   chip = chip_id != 0 ? g_strdup_printf ("%u (0x%06x)", chip_id, chip_id) : g_strdup (UNKNOWN);
-  flash = flash_size != 0 ? g_format_size_full (flash_size, G_FORMAT_SIZE_IEC_UNITS)
-                          : g_strdup (UNKNOWN);
+  /* node.info reports the flash size in KB (app/modules/node.c: flash_rom_get_size_byte () /
+   * 1024), so a 4 MB chip says 4096. */
+  flash = flash_size != 0
+            ? g_format_size_full ((guint64) flash_size * 1024, G_FORMAT_SIZE_IEC_UNITS)
+            : g_strdup (UNKNOWN);
   gtk_label_set_text (self->firmware_label, firmware != NULL ? firmware : UNKNOWN);
   gtk_label_set_text (self->build_label, build_type != NULL ? build_type : UNKNOWN);
   gtk_label_set_text (self->modules_label, modules != NULL ? modules : UNKNOWN);

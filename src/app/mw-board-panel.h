@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MwBoardPanel, mw_board_panel, MW, BOARD_PANEL, GtkBox)
 
 GtkWidget *mw_board_panel_new (void);
-/* Any argument may be NULL (unknown); chip_id and flash_size 0 mean unknown. */
+/* Any argument may be NULL (unknown); chip_id and flash_size 0 mean unknown. flash_size is in
+ * KB, as node.info reports it. */
 void mw_board_panel_set_info (MwBoardPanel *self, const char *firmware, const char *build_type,
                               const char *modules, guint32 chip_id, guint32 flash_size);
 void mw_board_panel_set_heap (MwBoardPanel *self, guint32 heap);

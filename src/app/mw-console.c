@@ -488,6 +488,23 @@ mw_console_echo_input (MwConsole *self, const char *line)
 }
 
 void
+mw_console_append_error (MwConsole *self, const char *text)
+{
+  g_return_if_fail (MW_IS_CONSOLE (self));
+  g_return_if_fail (text != NULL);
+
+  /* On lines of its own, read like the board's own errors (highlighted, file:line links). */
+  set_prompt (self, "", 0);
+  if (!self->line_start)
+    push_text_byte (self, '\n');
+  for (const char *p = text; *p != '\0'; p++)
+    push_text_byte (self, *p);
+  if (!self->line_start)
+    push_text_byte (self, '\n');
+  queue_flush (self);
+}
+
+void
 mw_console_append_note (MwConsole *self, const char *note)
 {
   g_return_if_fail (MW_IS_CONSOLE (self));

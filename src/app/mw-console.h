@@ -13,6 +13,9 @@ GtkWidget *mw_console_new (void);
 void mw_console_append (MwConsole *self, const char *data, gssize length);
 /* A line the user sent, shown after the board's prompt as a terminal would show its echo */
 void mw_console_echo_input (MwConsole *self, const char *line);
+/* An error the board reported for a command (a program run from the editor), shown as the
+ * board's own errors are: highlighted, with file:line links */
+void mw_console_append_error (MwConsole *self, const char *text);
 /* A line of Moonwire's own (italic) at the end */
 void mw_console_append_note (MwConsole *self, const char *note);
 /* A note that the board restarted, before the banner that told (when it is in) */

@@ -13,6 +13,10 @@ GFile *mw_document_get_file (MwDocument *self);
 void mw_document_set_file (MwDocument *self, GFile *file);
 /* The file's base name, or "Untitled" */
 char *mw_document_dup_title (MwDocument *self);
+/* Whether another program changed or removed the file since this document loaded or saved it */
+gboolean mw_document_get_changed_on_disk (MwDocument *self);
+/* The user keeps the text as it is over the file's new content: it counts as unsaved. */
+void mw_document_keep_own_text (MwDocument *self);
 /* The whole text (caller frees) */
 char *mw_document_dup_text (MwDocument *self);
 

@@ -25,6 +25,8 @@ struct _MwEditor
   GtkSearchEntry *search_entry;
   GtkEntry *replace_entry;
   GtkLabel *search_info;
+  GtkInfoBar *disk_bar;
+  GtkLabel *disk_label;
   GtkSourceView *view;
 
   MwDocument *document;
@@ -280,6 +282,8 @@ occurrences_changed_cb (MwEditor *self)
   gtk_label_set_text (self->search_info, text != NULL ? text : "");
 }
 
+static void changed_on_disk_cb (MwEditor *self);
+
 static void
 mw_editor_constructed (GObject *object)
 {
@@ -330,7 +334,77 @@ mw_editor_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->document, "notify::title", G_CALLBACK (title_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->document, "notify::changed-on-disk",
+                           G_CALLBACK (changed_on_disk_cb), self, G_CONNECT_SWAPPED);
   mw_editor_queue_check (self, 0);
+}
+
+enum
+{
+  DISK_RELOAD = 1,
+  DISK_KEEP = 2
+};
+
+static void
+reload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (MwEditor) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!mw_document_load_finish (MW_DOCUMENT (object), result, &error))
+    {
+      g_autofree char *msg = g_strdup_printf ("Could not reload: %s", error->message);
+      gtk_label_set_text (self->disk_label, msg);
+      gtk_info_bar_set_revealed (self->disk_bar, TRUE);
+    }
+}
+
+void
+mw_editor_reload (MwEditor *self)
+{
+  GFile *file;
+
+  g_return_if_fail (MW_IS_EDITOR (self));
+  file = mw_document_get_file (self->document);
+  if (file != NULL)
+    mw_document_load_async (self->document, file, NULL, reload_done_cb, g_object_ref (self));
+}
+
+static void
+disk_bar_response_cb (MwEditor *self, gint response)
+{
+  gtk_info_bar_set_revealed (self->disk_bar, FALSE);
+  if (response == DISK_RELOAD)
+    mw_editor_reload (self);
+  else if (response == DISK_KEEP)
+    mw_document_keep_own_text (self->document);
+}
+
+static void
+changed_on_disk_cb (MwEditor *self)
+{
+  g_autofree char *title = mw_document_dup_title (self->document);
+  GFile *file = mw_document_get_file (self->document);
+  g_autofree char *text = NULL;
+  gboolean exists = file != NULL && g_file_query_exists (file, NULL);
+
+  if (!mw_document_get_changed_on_disk (self->document))
+    {
+      gtk_info_bar_set_revealed (self->disk_bar, FALSE);
+      return;
+    }
+  text = exists ? g_strdup_printf ("“%s” changed on disk. Reload it, or keep this text?", title)
+                : g_strdup_printf ("“%s” was removed from the disk. Keep this text?", title);
+  gtk_label_set_text (self->disk_label, text);
+  gtk_info_bar_set_response_sensitive (self->disk_bar, DISK_RELOAD, exists);
+  gtk_info_bar_set_revealed (self->disk_bar, TRUE);
+}
+
+gboolean
+mw_editor_get_disk_bar_shown (MwEditor *self)
+{
+  g_return_val_if_fail (MW_IS_EDITOR (self), FALSE);
+  return gtk_info_bar_get_revealed (self->disk_bar);
 }
 
 static void
@@ -420,6 +494,9 @@ mw_editor_class_init (MwEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwEditor, replace_entry);
   gtk_widget_class_bind_template_child (widget_class, MwEditor, search_info);
   gtk_widget_class_bind_template_child (widget_class, MwEditor, view);
+  gtk_widget_class_bind_template_child (widget_class, MwEditor, disk_bar);
+  gtk_widget_class_bind_template_child (widget_class, MwEditor, disk_label);
+  gtk_widget_class_bind_template_callback (widget_class, disk_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, mw_editor_find_next);
   gtk_widget_class_bind_template_callback (widget_class, mw_editor_find_previous);

@@ -45,4 +45,9 @@ void mw_editor_replace_all (MwEditor *self);
 void mw_editor_set_search_text (MwEditor *self, const char *text);
 guint mw_editor_get_match_count (MwEditor *self);
 
+/* Loads the file again (what the "changed on disk" bar's Reload does) */
+void mw_editor_reload (MwEditor *self);
+/* Whether the bar saying the file changed on disk shows */
+gboolean mw_editor_get_disk_bar_shown (MwEditor *self);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "mw-heap-graph.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,11 +59,37 @@ span_us (MwHeapGraph *self)
   return seconds * G_USEC_PER_SEC;
 }
 
+static gint
+compare_int64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* The pause after which the line breaks: as the leak analysis breaks its run (mw-heap-log.h),
+ * MW_HEAP_LEAK_GAP_FACTOR times the median interval between samples. */
+static gint64
+gap_threshold (const MwHeapSample *s, guint n)
+{
+  g_autofree gint64 *steps = NULL;
+  guint m = n > 1 ? MIN (n - 1, 512) : 0;
+
+  if (m == 0)
+    return 0;
+  steps = g_new (gint64, m);
+  for (guint i = 0; i < m; i++)
+    steps[i] = s[n - m + i].time_us - s[n - m + i - 1].time_us;
+  qsort (steps, m, sizeof *steps, compare_int64);
+  return MAX (steps[m / 2], 1) * MW_HEAP_LEAK_GAP_FACTOR;
+}
+
 static MwHeapPointCache *
 build_cache (MwHeapGraph *self, guint width)
 {
-  guint n;
+  guint n, n_events;
   const MwHeapSample *s = mw_heap_log_get_samples (self->log, &n);
+  const MwHeapEvent *events = mw_heap_log_get_events (self->log, &n_events);
+  g_autoptr (GArray) resets = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 end, begin, span = span_us (self);
 
   if (n == 0)
@@ -73,8 +100,40 @@ build_cache (MwHeapGraph *self, guint width)
   begin = span > 0 ? MAX (end - span, s[0].time_us) : s[0].time_us;
   if (end - begin < 10 * G_USEC_PER_SEC)
     begin = end - 10 * G_USEC_PER_SEC;
+  for (guint i = 0; i < n_events; i++)
+    if (events[i].kind == MW_HEAP_EVENT_RESET)
+      g_array_append_val (resets, events[i].time_us);
+  g_array_sort (resets, compare_int64);
   self->rebuild_count++;
-  return mw_heap_point_cache_new (s, n, begin, end, MAX (width, 1));
+  return mw_heap_point_cache_new_with_breaks (s, n, (const gint64 *) (gpointer) resets->data,
+                                              resets->len, gap_threshold (s, n), begin, end,
+                                              MAX (width, 1));
+}
+
+gdouble
+mw_heap_graph_nice_step (gdouble range, guint ticks)
+{
+  gdouble raw, mag, f;
+
+  g_return_val_if_fail (ticks > 0, 1);
+  raw = MAX (range, 1e-9) / ticks;
+  mag = pow (10, floor (log10 (raw)));
+  f = raw / mag;
+  /* 1, 2, 5 times a power of ten: the step a reader can add up in their head. */
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+}
+
+gdouble
+mw_heap_graph_nice_time_step (gdouble seconds, guint ticks)
+{
+  static const gdouble steps[] = { 1,   2,   5,    10,   15,   30,    60,    120,   300,
+                                   600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400 };
+  gdouble raw = MAX (seconds, 1) / MAX (ticks, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (steps[i] >= raw)
+      return steps[i];
+  return steps[G_N_ELEMENTS (steps) - 1];
 }
 
 static void
@@ -198,87 +257,139 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
       return;
     }
 
-  /* Round the axis to whole KB with some air above and below. */
+  /* The axis in KiB (1024 bytes, as it is labelled), at nice steps, with air above and
+   * below the line. */
   {
-    guint32 span = MAX (hi - lo, 1024);
-    gdouble margin = span * 0.15;
-    gdouble bottom = floor (MAX ((gdouble) lo - margin, 0) / 1024.0) * 1024.0;
-    top = ceil (((gdouble) hi + margin) / 1024.0) * 1024.0;
-    range = MAX (top - bottom, 1024);
+    gdouble span = MAX ((gdouble) (hi - lo), 1024);
+    gdouble step = mw_heap_graph_nice_step (span * 1.3 / 1024.0, 4) * 1024.0;
+    gdouble bottom = floor (MAX ((gdouble) lo - span * 0.15, 0) / step) * step;
+
+    top = ceil (((gdouble) hi + span * 0.15) / step) * step;
+    range = MAX (top - bottom, step);
+    cairo_set_line_width (cr, 1);
+    for (gdouble value = bottom; value <= top + step / 2; value += step)
+      {
+        gdouble y = pad_top + (top - value) / range * plot_h;
+        char buf[32];
+
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
+        cairo_move_to (cr, pad_left, floor (y) + 0.5);
+        cairo_line_to (cr, pad_left + plot_w, floor (y) + 0.5);
+        cairo_stroke (cr);
+        if (step >= 1024)
+          g_snprintf (buf, sizeof buf, "%.0f KiB", value / 1024.0);
+        else
+          g_snprintf (buf, sizeof buf, "%.1f KiB", value / 1024.0);
+        pango_layout_set_text (layout, buf, -1);
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
+        cairo_move_to (cr, 4, y - 7);
+        pango_cairo_show_layout (cr, layout);
+      }
   }
 
-  /* Grid and axis labels. */
-  cairo_set_line_width (cr, 1);
-  for (guint i = 0; i <= 4; i++)
-    {
-      gdouble y = pad_top + plot_h * i / 4.0;
-      gdouble value = top - range * i / 4.0;
-      char buf[32];
-
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
-      cairo_move_to (cr, pad_left, floor (y) + 0.5);
-      cairo_line_to (cr, pad_left + plot_w, floor (y) + 0.5);
-      cairo_stroke (cr);
-      g_snprintf (buf, sizeof buf, "%.1f KB", value / 1024.0);
-      pango_layout_set_text (layout, buf, -1);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-      cairo_move_to (cr, 4, y - 7);
-      pango_cairo_show_layout (cr, layout);
-    }
+  /* The time axis: ticks at nice steps back from the newest sample. */
   {
-    char buf[64];
-    gdouble minutes = (end - begin) / 60e6;
+    gdouble seconds = (end - begin) / 1e6;
+    gdouble step = mw_heap_graph_nice_time_step (seconds, MAX (plot_w / 110, 1));
 
-    if (minutes >= 120)
-      g_snprintf (buf, sizeof buf, "last %.1f h", minutes / 60);
-    else if (minutes >= 2)
-      g_snprintf (buf, sizeof buf, "last %.0f min", minutes);
-    else
-      g_snprintf (buf, sizeof buf, "last %.0f s", minutes * 60);
-    pango_layout_set_text (layout, buf, -1);
-    cairo_move_to (cr, pad_left, height - pad_bottom + 2);
-    pango_cairo_show_layout (cr, layout);
+    for (gdouble ago = 0; ago <= seconds + 1e-6; ago += step)
+      {
+        gdouble x = pad_left + (1 - ago / seconds) * plot_w;
+        char buf[32];
+        PangoRectangle ink;
+
+        if (ago == 0)
+          g_snprintf (buf, sizeof buf, "now");
+        else if (step >= 3600)
+          g_snprintf (buf, sizeof buf, "−%.0f h", ago / 3600);
+        else if (step >= 60)
+          g_snprintf (buf, sizeof buf, "−%.0f min", ago / 60);
+        else
+          g_snprintf (buf, sizeof buf, "−%.0f s", ago);
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
+        cairo_move_to (cr, floor (x) + 0.5, pad_top + plot_h);
+        cairo_line_to (cr, floor (x) + 0.5, pad_top + plot_h + 4);
+        cairo_stroke (cr);
+        pango_layout_set_text (layout, buf, -1);
+        pango_layout_get_pixel_extents (layout, NULL, &ink);
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
+        cairo_move_to (cr, CLAMP (x - ink.width / 2.0, pad_left, width - ink.width - 4),
+                       height - pad_bottom + 2);
+        pango_cairo_show_layout (cr, layout);
+      }
   }
 
 #define X(frac) (pad_left + (frac) *plot_w)
 #define Y(v) (pad_top + (top - (gdouble) (v)) / range * plot_h)
 
-  /* Markers under the line. */
+  /* Markers under the line; markers closer than a label's width share one label, and a label
+   * never runs past the right edge (hover the graph for every event's details). */
   n_events = 0;
   events = mw_heap_log_get_events (self->log, &n_events);
-  for (guint i = 0; i < n_events; i++)
-    {
-      const MwHeapEvent *m = &events[i];
-      GdkRGBA c;
-      gdouble x;
+  {
+    gdouble label_end = -G_MAXDOUBLE;
 
-      if (m->time_us < begin || m->time_us > end)
-        continue;
-      x = floor (X ((gdouble) (m->time_us - begin) / (end - begin))) + 0.5;
-      marker_color (m->kind, &c);
-      cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.8);
-      cairo_set_dash (cr, (double[]){ 3, 3 }, 2, 0);
-      cairo_move_to (cr, x, pad_top);
-      cairo_line_to (cr, x, pad_top + plot_h);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
-      if (m->label != NULL)
+    for (guint i = 0; i < n_events; i++)
+      {
+        const MwHeapEvent *m = &events[i];
+        GdkRGBA c;
+        gdouble x;
+        guint together = 1;
+
+        if (m->time_us < begin || m->time_us > end)
+          continue;
+        x = floor (X ((gdouble) (m->time_us - begin) / (end - begin))) + 0.5;
+        marker_color (m->kind, &c);
+        cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.8);
+        cairo_set_dash (cr, (double[]){ 3, 3 }, 2, 0);
+        cairo_move_to (cr, x, pad_top);
+        cairo_line_to (cr, x, pad_top + plot_h);
+        cairo_stroke (cr);
+        cairo_set_dash (cr, NULL, 0, 0);
+        if (x < label_end)
+          continue;
+        /* the markers this label stands for */
+        while (i + together < n_events && events[i + together].time_us <= end
+               && X ((gdouble) (events[i + together].time_us - begin) / (end - begin)) - x < 60)
+          together++;
         {
-          pango_layout_set_text (layout, m->label, -1);
-          cairo_move_to (cr, x + 3, pad_top);
-          pango_cairo_show_layout (cr, layout);
-        }
-    }
+          g_autofree char *text = together > 1
+                                    ? g_strdup_printf ("%u events", together)
+                                    : g_strdup (m->label != NULL                 ? m->label
+                                                : m->kind == MW_HEAP_EVENT_RESET ? "reset"
+                                                                                 : "");
+          PangoRectangle ink;
+          gdouble tx;
 
-  /* The filled area under the line, then min/max spikes, then the line itself. */
-  cairo_move_to (cr, X (cols[0].x), pad_top + plot_h);
-  for (guint i = 0; i < n_cols; i++)
-    cairo_line_to (cr, X (cols[i].x), Y (cols[i].last));
-  cairo_line_to (cr, X (cols[n_cols - 1].x), pad_top + plot_h);
-  cairo_close_path (cr);
+          pango_layout_set_text (layout, text, -1);
+          pango_layout_get_pixel_extents (layout, NULL, &ink);
+          tx = x + 3 + ink.width > width - 2 ? x - 3 - ink.width : x + 3;
+          cairo_move_to (cr, tx, pad_top);
+          pango_cairo_show_layout (cr, layout);
+          label_end = MAX (x, tx) + ink.width + 6;
+        }
+      }
+  }
+
+  /* The filled area under the line, then min/max spikes, then the line itself; each part
+   * between breaks (a reset, a pause in the samples) on its own: no line is drawn across. */
+  for (guint start = 0; start < n_cols;)
+    {
+      guint stop = start + 1;
+
+      while (stop < n_cols && !cols[stop].break_before)
+        stop++;
+      cairo_move_to (cr, X (cols[start].x), pad_top + plot_h);
+      for (guint i = start; i < stop; i++)
+        cairo_line_to (cr, X (cols[i].x), Y (cols[i].last));
+      cairo_line_to (cr, X (cols[stop - 1].x), pad_top + plot_h);
+      cairo_close_path (cr);
+      start = stop;
+    }
   cairo_set_source_rgba (cr, line.red, line.green, line.blue, 0.18);
   cairo_fill (cr);
 
+  cairo_set_line_width (cr, 1);
   cairo_set_source_rgba (cr, line.red, line.green, line.blue, 0.5);
   for (guint i = 0; i < n_cols; i++)
     if (cols[i].min != cols[i].max)
@@ -290,16 +401,18 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
 
   cairo_set_line_width (cr, 2);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_source_rgba (cr, line.red, line.green, line.blue, 1);
   for (guint i = 0; i < n_cols; i++)
     {
-      if (i == 0)
-        cairo_move_to (cr, X (cols[i].x), Y (cols[i].last));
+      if (i == 0 || cols[i].break_before)
+        {
+          cairo_move_to (cr, X (cols[i].x), Y (cols[i].last));
+          cairo_rel_line_to (cr, 0, 0); /* a lone sample still shows (round cap) */
+        }
       else
         cairo_line_to (cr, X (cols[i].x), Y (cols[i].last));
     }
-  if (n_cols == 1)
-    cairo_rel_line_to (cr, 1, 0);
   cairo_stroke (cr);
 #undef X
 #undef Y
@@ -322,6 +435,63 @@ area_draw_cb (MwHeapGraph *self, cairo_t *cr, GtkWidget *area)
     }
   draw_graph (self, cr, context, self->cache, width, height);
   return GDK_EVENT_PROPAGATE;
+}
+
+static const char *
+event_name (MwHeapEventKind kind)
+{
+  switch (kind)
+    {
+      case MW_HEAP_EVENT_UPLOAD:
+        return "upload";
+      case MW_HEAP_EVENT_RUN:
+        return "run";
+      case MW_HEAP_EVENT_SNAPSHOT:
+        return "snapshot";
+      case MW_HEAP_EVENT_RESET:
+      default:
+        return "reset";
+    }
+}
+
+/* Hovering a marker (or a shared label) lists its events with their times. */
+static gboolean
+area_query_tooltip_cb (MwHeapGraph *self, gint x, gint y, gboolean keyboard, GtkTooltip *tooltip)
+{
+  const gdouble pad_left = 64;
+  gint width = gtk_widget_get_allocated_width (GTK_WIDGET (self->area));
+  gdouble plot_w = MAX (width - pad_left - 8, 1);
+  guint n_events;
+  const MwHeapEvent *events = mw_heap_log_get_events (self->log, &n_events);
+  g_autoptr (GString) text = g_string_new (NULL);
+  gint64 begin, end;
+
+  if (self->cache == NULL || keyboard)
+    return FALSE;
+  begin = mw_heap_point_cache_get_begin (self->cache);
+  end = mw_heap_point_cache_get_end (self->cache);
+  for (guint i = 0; i < n_events; i++)
+    {
+      gdouble ex;
+
+      if (events[i].time_us < begin || events[i].time_us > end)
+        continue;
+      ex = pad_left + (gdouble) (events[i].time_us - begin) / (end - begin) * plot_w;
+      if (fabs (ex - x) <= 6 || (x >= ex && x - ex < 60 && y < 24))
+        {
+          g_autoptr (GDateTime) when =
+            g_date_time_new_from_unix_local (events[i].time_us / G_USEC_PER_SEC);
+          g_autofree char *hms = g_date_time_format (when, "%H:%M:%S");
+
+          g_string_append_printf (text, "%s%s %s%s%s", text->len > 0 ? "\n" : "", hms,
+                                  event_name (events[i].kind), events[i].label ? " " : "",
+                                  events[i].label ? events[i].label : "");
+        }
+    }
+  if (text->len == 0)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text->str);
+  return TRUE;
 }
 
 static void
@@ -510,6 +680,9 @@ mw_heap_graph_init (MwHeapGraph *self)
   }
 
   g_signal_connect_object (self->area, "draw", G_CALLBACK (area_draw_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->area), TRUE);
+  g_signal_connect_object (self->area, "query-tooltip", G_CALLBACK (area_query_tooltip_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pause_button, "toggled", G_CALLBACK (pause_toggled_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->span_combo, "changed", G_CALLBACK (queue_update), self,

@@ -48,4 +48,11 @@ gboolean mw_heap_graph_export_csv (MwHeapGraph *self, GFile *file, GError **erro
 gboolean mw_heap_graph_export_png (MwHeapGraph *self, const char *path, guint width, guint height,
                                    GError **error);
 
+/* A tick step for an axis of `range` units with about `ticks` ticks: 1, 2 or 5 times a power of
+ * ten (the heap axis, in KiB). */
+gdouble mw_heap_graph_nice_step (gdouble range, guint ticks);
+/* A tick step in seconds for a time axis of `seconds` with about `ticks` ticks: 1, 2, 5, 10,
+ * 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h or a day. */
+gdouble mw_heap_graph_nice_time_step (gdouble seconds, guint ticks);
+
 G_END_DECLS

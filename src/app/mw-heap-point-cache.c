@@ -39,11 +39,23 @@ MwHeapPointCache *
 mw_heap_point_cache_new (const MwHeapSample *samples, gsize n_samples, gint64 begin_us,
                          gint64 end_us, guint n_columns)
 {
+  return mw_heap_point_cache_new_with_breaks (samples, n_samples, NULL, 0, 0, begin_us, end_us,
+                                              n_columns);
+}
+
+MwHeapPointCache *
+mw_heap_point_cache_new_with_breaks (const MwHeapSample *samples, gsize n_samples,
+                                     const gint64 *breaks, gsize n_breaks, gint64 gap_us,
+                                     gint64 begin_us, gint64 end_us, guint n_columns)
+{
   MwHeapPointCache *self;
   gdouble span;
   gint last_col = -1;
+  gsize next_break = 0;
+  gsize first;
 
   g_return_val_if_fail (samples != NULL || n_samples == 0, NULL);
+  g_return_val_if_fail (breaks != NULL || n_breaks == 0, NULL);
   g_return_val_if_fail (n_columns > 0, NULL);
 
   self = g_new0 (MwHeapPointCache, 1);
@@ -55,18 +67,29 @@ mw_heap_point_cache_new (const MwHeapSample *samples, gsize n_samples, gint64 be
   self->max = 0;
   self->columns =
     g_array_sized_new (FALSE, FALSE, sizeof (MwHeapColumn), MIN (n_samples, n_columns));
-  span = (gdouble) (self->end_us - self->begin_us);
 
-  for (gsize i = lower_bound (samples, n_samples, begin_us);
-       i < n_samples && samples[i].time_us <= self->end_us; i++)
+  span = (gdouble) (self->end_us - self->begin_us);
+  first = lower_bound (samples, n_samples, begin_us);
+  for (gsize i = first; i < n_samples && samples[i].time_us <= self->end_us; i++)
     {
       gdouble x = (samples[i].time_us - self->begin_us) / span;
       gint col = MIN ((gint) (x * n_columns), (gint) n_columns - 1);
       guint32 heap = samples[i].heap;
+      gboolean broken = FALSE;
 
-      if (col != last_col)
+      /* A reset between this sample and the one before, or a long pause. */
+      if (i > 0)
         {
-          MwHeapColumn column = { x, heap, heap, heap, 0 };
+          while (next_break < n_breaks && breaks[next_break] <= samples[i - 1].time_us)
+            next_break++;
+          if (next_break < n_breaks && breaks[next_break] <= samples[i].time_us)
+            broken = TRUE;
+          if (gap_us > 0 && samples[i].time_us - samples[i - 1].time_us > gap_us)
+            broken = TRUE;
+        }
+      if (col != last_col || (broken && i != first))
+        {
+          MwHeapColumn column = { x, heap, heap, heap, 0, broken && i != first };
           g_array_append_val (self->columns, column);
           last_col = col;
         }

@@ -19,6 +19,8 @@ typedef struct
   guint32 max;
   guint32 last;
   guint32 n_samples;
+  gboolean break_before; /* a reset or a gap in the samples since the column before: the line
+                          * is not drawn across it */
 } MwHeapColumn;
 
 typedef struct _MwHeapPointCache MwHeapPointCache;
@@ -26,6 +28,12 @@ typedef struct _MwHeapPointCache MwHeapPointCache;
 /* Samples must be sorted by time. Columns without samples are left out. */
 MwHeapPointCache *mw_heap_point_cache_new (const MwHeapSample *samples, gsize n_samples,
                                            gint64 begin_us, gint64 end_us, guint n_columns);
+/* The same, with the line broken before a sample that follows a time in `breaks` (resets,
+ * sorted) or comes more than `gap_us` after the one before (0: no gaps). */
+MwHeapPointCache *mw_heap_point_cache_new_with_breaks (const MwHeapSample *samples, gsize n_samples,
+                                                       const gint64 *breaks, gsize n_breaks,
+                                                       gint64 gap_us, gint64 begin_us,
+                                                       gint64 end_us, guint n_columns);
 MwHeapPointCache *mw_heap_point_cache_ref (MwHeapPointCache *self);
 void mw_heap_point_cache_unref (MwHeapPointCache *self);
 

@@ -138,10 +138,20 @@ mw_pipeline_dialog_class_init (MwPipelineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwPipelineDialog, remove_switch);
 }
 
+void
+mw_pipeline_bind_dependencies (GtkSwitch *compile, GtkSwitch *strip, GtkSwitch *remove)
+{
+  /* Stripping and removing the source are steps of compiling: off with it. */
+  g_object_bind_property (compile, "active", strip, "sensitive", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (compile, "active", remove, "sensitive", G_BINDING_SYNC_CREATE);
+}
+
 static void
 mw_pipeline_dialog_init (MwPipelineDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_dialog_add_button (GTK_DIALOG (self), "_Close", GTK_RESPONSE_CLOSE);
+  mw_pipeline_bind_dependencies (self->compile_switch, self->strip_switch, self->remove_switch);
   g_signal_connect (self, "response", G_CALLBACK (response_cb), NULL);
 }
 

@@ -26,4 +26,7 @@ G_DECLARE_FINAL_TYPE (MwPipelineDialog, mw_pipeline_dialog, MW, PIPELINE_DIALOG,
 /* Edits the pipeline of `folder`; saved when the dialog closes. */
 GtkWidget *mw_pipeline_dialog_new (GtkWindow *parent, GSettings *settings, const char *folder);
 
+/* Strip and Remove are only for compiled uploads: sensitive while Compile is on. */
+void mw_pipeline_bind_dependencies (GtkSwitch *compile, GtkSwitch *strip, GtkSwitch *remove);
+
 G_END_DECLS

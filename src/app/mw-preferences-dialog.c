@@ -7,6 +7,8 @@
 
 #include "mw-preferences-dialog.h"
 
+#include "mw-pipeline-dialog.h"
+
 #include <gtksourceview/gtksource.h>
 
 struct _MwPreferencesDialog
@@ -134,6 +136,7 @@ mw_preferences_dialog_new (GtkWindow *parent, GSettings *settings)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "pipeline-remove-source", self->remove_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  mw_pipeline_bind_dependencies (self->compile_switch, self->strip_switch, self->remove_switch);
   g_settings_bind (settings, "number-type", self->number_type_combo, "active-id",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "upvalue-threshold", self->upvalue_spin, "value",

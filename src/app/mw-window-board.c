@@ -8,6 +8,7 @@
 
 #include "mw-window-private.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "mw-lua-pipeline.h"
@@ -278,9 +279,18 @@ action_disconnect (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   MwWindow *self = user_data;
 
+  g_autofree char *port = g_strdup (mw_board_get_port (self->board));
+  g_autofree char *msg = NULL;
+
   g_cancellable_cancel (self->op_cancellable);
   mw_board_disconnect (self->board);
   _mw_window_update_device_actions (self);
+  /* The connection's message goes with it. */
+  msg = g_strdup_printf ("Disconnected from %s.", g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0
+                                                    ? "the simulated NodeMCU"
+                                                  : port != NULL ? port
+                                                                 : "the board");
+  mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
 }
 
 static void
@@ -348,7 +358,19 @@ run_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
   finish_operation (self);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error != NULL && g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA))
+    {
+      /* In the console, where its file:line links lead to the editor. */
+      mw_console_append_error (self->console, error->message);
+      /* "?:" is what a chunk without debug information names (lua's ldebug.c). */
+      if (strstr (error->message, "?:") != NULL)
+        mw_console_append_note (self->console,
+                                "[the file was compiled without line numbers (stripped): turn "
+                                "Strip off in the folder's upload pipeline to see them]");
+      mw_window_show_message (self, GTK_MESSAGE_ERROR,
+                              "The program failed: its error is in the console.");
+    }
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error (self, "The program failed", error);
 }
 
@@ -399,9 +421,17 @@ action_run (GSimpleAction *action, GVariant *param, gpointer user_data)
   /* After Compile & Upload the board holds the .lc (and maybe not the .lua any more). */
   if (g_str_has_suffix (name, ".lua") && mw_file_browser_lookup (self->file_browser, name) < 0)
     {
-      char *lc = mw_lua_pipeline_compiled_name (name);
+      g_autofree char *lc = mw_lua_pipeline_compiled_name (name);
+
+      if (mw_file_browser_lookup (self->file_browser, lc) < 0)
+        {
+          g_autofree char *msg =
+            g_strdup_printf ("%s is not on the board: upload it first (Ctrl+U).", name);
+          mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
+          return;
+        }
       g_free (name);
-      name = lc;
+      name = g_steal_pointer (&lc);
     }
   run_on_board (self, name);
 }
@@ -410,6 +440,8 @@ typedef struct
 {
   MwWindow *self;
   char *name; /* the local file's name */
+  gboolean unsaved; /* the editor's text had changes not saved to its file */
+  gboolean stripped; /* compiled without debug information */
 } UploadData;
 
 static void
@@ -469,10 +501,16 @@ upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
     {
-      g_autofree char *msg = g_strdup_printf ("Uploaded %s: %" G_GSIZE_FORMAT " bytes, verified "
-                                              "on the board, in %.1f s",
-                                              done.board_name, done.stats.bytes,
-                                              done.stats.seconds);
+      g_autofree char *removed =
+        done.source_removed ? g_strdup_printf ("; removed %s from the board", data->name) : NULL;
+      g_autofree char *msg = g_strdup_printf (
+        "Uploaded %s: %" G_GSIZE_FORMAT " bytes, verified "
+        "on the board, in %.1f s%s%s%s",
+        done.board_name, done.stats.bytes, done.stats.seconds,
+        data->unsaved ? " (the editor's text, with changes "
+                        "not saved to the file)"
+                      : "",
+        data->stripped ? "; without line numbers (stripped)" : "", removed != NULL ? removed : "");
       finish_operation (self);
       mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
       refresh_files (self);
@@ -486,13 +524,15 @@ upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
  * removal after compiling. */
 static void
 upload_source (MwWindow *self, const char *name, GBytes *source,
-               const MwBoardUploadOptions *options)
+               const MwBoardUploadOptions *options, gboolean unsaved)
 {
   UploadData *data = g_new0 (UploadData, 1);
   g_autofree char *label = g_strdup_printf ("Uploading %s", name);
 
   data->self = g_object_ref (self);
   data->name = g_strdup (name);
+  data->unsaved = unsaved;
+  data->stripped = options->pipeline.compile && options->pipeline.strip;
   mw_board_upload_async (self->board, name, source, options, upload_progress_cb, data,
                          start_operation (self, label), upload_done_cb, data);
 }
@@ -546,12 +586,23 @@ upload_editor (MwWindow *self, gboolean compile)
   g_autoptr (MwLuaLintOptions) lint_options = NULL;
   MwBoardUploadOptions options = { 0 };
   MwPipeline pipeline;
+  MwDocument *document;
 
   if (name == NULL || self->op_cancellable != NULL)
     return;
+  document = mw_editor_get_document (editor);
+  if (mw_document_get_changed_on_disk (document))
+    {
+      g_autofree char *msg =
+        g_strdup_printf ("Not uploaded: %s changed on disk since it was opened here. Reload it, "
+                         "or keep the editor's text, first.",
+                         name);
+      mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
+      return;
+    }
   folder = project_folder (self, editor);
   mw_pipeline_load (&pipeline, self->settings, folder);
-  text = mw_document_dup_text (mw_editor_get_document (editor));
+  text = mw_document_dup_text (document);
   source = g_bytes_new (text, strlen (text));
   lint_options = _mw_window_new_lint_options (self);
 
@@ -559,15 +610,18 @@ upload_editor (MwWindow *self, gboolean compile)
     .lint = pipeline.lint,
     .minify = pipeline.minify,
     .compile = compile || pipeline.compile,
-    .strip = pipeline.strip,
+    /* Compile & Upload where the folder does not compile keeps line numbers and the source:
+     * stripping and removing belong to a folder that compiles (the pipeline dialog). */
+    .strip = pipeline.compile && pipeline.strip,
     .number_type = _mw_window_get_number_type (self),
     .lint_options = lint_options,
   };
   forced = g_settings_get_string (self->settings, "number-type");
   options.detect_number_type = g_strcmp0 (forced, "detect") == 0;
-  options.remove_source = options.pipeline.compile && pipeline.remove_source;
+  options.remove_source = pipeline.compile && pipeline.remove_source;
   /* the same steps as `moonwire-cli put --lint --minify --compile --strip` */
-  upload_source (self, name, source, &options);
+  upload_source (self, name, source, &options,
+                 gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (document)));
 }
 
 static void
@@ -679,8 +733,11 @@ action_send_selection (GSimpleAction *action, GVariant *param, gpointer user_dat
   MwEditor *editor = mw_window_get_current_editor (self);
   g_autofree char *text = editor != NULL ? mw_editor_dup_selection_or_line (editor) : NULL;
 
-  if (text != NULL)
-    mw_console_send (self->console, text);
+  if (text == NULL)
+    return;
+  /* What the lines print is in the console: show it. */
+  gtk_stack_set_visible_child_name (self->bottom_stack, "console");
+  mw_console_send (self->console, text);
 }
 
 /* File browser */
@@ -801,45 +858,103 @@ typedef struct
   MwWindow *self;
   char *name;
   char *folder; /* download: where to; NULL: open in an editor */
+  GBytes *bytes;
 } ReadData;
+
+static void
+read_data_free (ReadData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->name);
+  g_free (data->folder);
+  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_free (data);
+}
+
+static void
+save_download (ReadData *data, const char *folder, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_mkdir_with_parents (folder, 0755) != 0
+      || !g_file_set_contents (path, g_bytes_get_data (data->bytes, NULL),
+                               g_bytes_get_size (data->bytes), &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s: %s", folder,
+                     g_strerror (errno));
+      show_error (data->self, "Could not save the download", error);
+    }
+  else if (data->folder == NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      mw_window_open_file (data->self, file);
+    }
+  else
+    {
+      g_autofree char *msg = g_strdup_printf ("Downloaded %s to %s", data->name, path);
+      mw_window_show_message (data->self, GTK_MESSAGE_INFO, msg);
+    }
+}
+
+static void
+overwrite_response_cb (GtkDialog *dialog, gint response, ReadData *data)
+{
+  g_autofree char *path = g_build_filename (data->folder, data->name, NULL);
+
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    save_download (data, data->folder, path);
+  else
+    {
+      g_autofree char *msg = g_strdup_printf ("Not downloaded: %s is as it was.", path);
+      mw_window_show_message (data->self, GTK_MESSAGE_INFO, msg);
+    }
+  read_data_free (data);
+}
 
 static void
 read_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   ReadData *data = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = mw_device_read_file_finish (MW_DEVICE (object), result, &error);
   g_autofree char *folder = NULL;
   g_autofree char *path = NULL;
 
-  if (bytes == NULL)
-    show_error (data->self, "Could not download", error);
-  else
+  data->bytes = mw_device_read_file_finish (MW_DEVICE (object), result, &error);
+  if (data->bytes == NULL)
     {
-      /* Opened files live in the cache, so Save writes a real file. */
-      folder = data->folder != NULL
-                 ? g_strdup (data->folder)
-                 : g_build_filename (g_get_user_cache_dir (), "moonwire", "board", NULL);
-      path = g_build_filename (folder, data->name, NULL);
-      if (g_mkdir_with_parents (folder, 0755) != 0
-          || !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                   &error))
-        show_error (data->self, "Could not save the download", error);
-      else if (data->folder == NULL)
-        {
-          g_autoptr (GFile) file = g_file_new_for_path (path);
-          mw_window_open_file (data->self, file);
-        }
-      else
-        {
-          g_autofree char *msg = g_strdup_printf ("Downloaded %s to %s", data->name, path);
-          mw_window_show_message (data->self, GTK_MESSAGE_INFO, msg);
-        }
+      show_error (data->self, "Could not download", error);
+      read_data_free (data);
+      return;
     }
-  g_object_unref (data->self);
-  g_free (data->name);
-  g_free (data->folder);
-  g_free (data);
+  /* Opened files live in the cache, so Save writes a real file (its tab says it is the
+   * board's copy: mw-window.c). */
+  folder = data->folder != NULL
+             ? g_strdup (data->folder)
+             : g_build_filename (g_get_user_cache_dir (), "moonwire", "board", NULL);
+  path = g_build_filename (folder, data->name, NULL);
+  if (data->folder != NULL && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      /* Never overwrite the user's file without asking. */
+      GtkWidget *dialog = gtk_message_dialog_new (
+        GTK_WINDOW (data->self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+        GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "Replace “%s” in %s?", data->name, data->folder);
+      GtkWidget *replace;
+
+      gtk_message_dialog_format_secondary_text (
+        GTK_MESSAGE_DIALOG (dialog), "A file with that name is there; the board's copy would "
+                                     "replace it.");
+      gtk_dialog_add_button (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL);
+      replace = gtk_dialog_add_button (GTK_DIALOG (dialog), "_Replace", GTK_RESPONSE_ACCEPT);
+      gtk_style_context_add_class (gtk_widget_get_style_context (replace), "destructive-action");
+      gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+      g_signal_connect (dialog, "response", G_CALLBACK (overwrite_response_cb), data);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  save_download (data, folder, path);
+  read_data_free (data);
 }
 
 static void
@@ -907,7 +1022,7 @@ upload_next_dropped (MwWindow *self)
     g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
     MwBoardUploadOptions options = { 0 }; /* dropped files go as they are */
 
-    upload_source (self, name, bytes, &options);
+    upload_source (self, name, bytes, &options, FALSE);
   }
 }
 

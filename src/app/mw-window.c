@@ -260,6 +260,70 @@ lint_settings_changed_cb (MwWindow *self)
     mw_editor_set_lint_options (l->data, options);
 }
 
+/* Tab names tell files apart: the board's copy (opened from the file list, kept in the cache)
+ * says so, and two files of the same name get their folder's name. */
+static char *
+tab_label (MwWindow *self, MwEditor *editor)
+{
+  GFile *file = mw_document_get_file (mw_editor_get_document (editor));
+  g_autofree char *title = mw_editor_dup_title (editor);
+  g_autofree char *base = file != NULL ? g_file_get_basename (file) : NULL;
+  g_autofree char *board = g_build_filename (g_get_user_cache_dir (), "moonwire", "board", NULL);
+  g_autoptr (GFile) board_dir = g_file_new_for_path (board);
+  g_autoptr (GFile) parent = file != NULL ? g_file_get_parent (file) : NULL;
+  g_autoptr (GList) editors = NULL;
+
+  if (parent == NULL)
+    return g_steal_pointer (&title);
+  if (g_file_equal (parent, board_dir))
+    return g_strdup_printf ("%s (board)", title);
+  editors = mw_window_list_editors (self);
+  for (GList *l = editors; l != NULL; l = l->next)
+    {
+      GFile *other = mw_document_get_file (mw_editor_get_document (l->data));
+      g_autofree char *other_base = other != NULL ? g_file_get_basename (other) : NULL;
+      g_autoptr (GFile) other_parent = other != NULL ? g_file_get_parent (other) : NULL;
+
+      /* (the board's copy is told apart by its own tab) */
+      if (l->data != editor && g_strcmp0 (base, other_base) == 0 && other_parent != NULL
+          && !g_file_equal (other_parent, board_dir))
+        {
+          g_autofree char *folder = g_file_get_basename (parent);
+          return g_strdup_printf ("%s — %s", title, folder);
+        }
+    }
+  return g_steal_pointer (&title);
+}
+
+static void
+update_tab_labels (MwWindow *self)
+{
+  g_autoptr (GList) editors = NULL;
+
+  if (self->notebook == NULL)
+    return;
+  editors = mw_window_list_editors (self);
+  for (GList *l = editors; l != NULL; l = l->next)
+    {
+      GtkWidget *label = g_object_get_data (l->data, "mw-tab-label");
+      g_autofree char *text = tab_label (self, l->data);
+
+      if (label != NULL)
+        gtk_label_set_text (GTK_LABEL (label), text);
+    }
+}
+
+char *
+mw_window_dup_tab_label (MwWindow *self, MwEditor *editor)
+{
+  GtkWidget *label;
+
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (MW_IS_EDITOR (editor), NULL);
+  label = g_object_get_data (G_OBJECT (editor), "mw-tab-label");
+  return label != NULL ? g_strdup (gtk_label_get_text (GTK_LABEL (label))) : NULL;
+}
+
 static MwEditor *
 add_editor (MwWindow *self, MwDocument *document)
 {
@@ -269,7 +333,11 @@ add_editor (MwWindow *self, MwDocument *document)
   GtkWidget *close = gtk_button_new_from_icon_name ("window-close-symbolic", GTK_ICON_SIZE_MENU);
   gint page;
 
-  g_object_bind_property (editor, "title", label, "label", G_BINDING_SYNC_CREATE);
+  g_object_set_data (G_OBJECT (editor), "mw-tab-label", label);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+  g_signal_connect_object (editor, "notify::title", G_CALLBACK (update_tab_labels), self,
+                           G_CONNECT_SWAPPED);
   gtk_button_set_relief (GTK_BUTTON (close), GTK_RELIEF_NONE);
   gtk_widget_set_tooltip_text (close, "Close the file (Ctrl+W)");
   gtk_widget_set_focus_on_click (close, FALSE);
@@ -291,6 +359,7 @@ add_editor (MwWindow *self, MwDocument *document)
   page = gtk_notebook_append_page (self->notebook, editor, tab);
   gtk_notebook_set_tab_reorderable (self->notebook, editor, TRUE);
   gtk_notebook_set_current_page (self->notebook, page);
+  update_tab_labels (self);
   update_actions (self);
   return MW_EDITOR (editor);
 }
@@ -470,6 +539,7 @@ remove_editor (MwWindow *self, MwEditor *editor)
   mw_problems_view_set_file (self->problems_view, key, NULL, NULL);
   gtk_notebook_remove_page (self->notebook,
                             gtk_notebook_page_num (self->notebook, GTK_WIDGET (editor)));
+  update_tab_labels (self);
   update_actions (self);
 }
 

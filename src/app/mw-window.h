@@ -26,6 +26,8 @@ MwEditor *mw_window_get_current_editor (MwWindow *self);
 /* MwEditor*, in tab order; free the list (not the editors) */
 GList *mw_window_list_editors (MwWindow *self);
 MwEditor *mw_window_find_editor (MwWindow *self, GFile *file);
+/* The name on an editor's tab ("init.lua (board)" for the board's copy) */
+char *mw_window_dup_tab_label (MwWindow *self, MwEditor *editor);
 guint mw_window_count_unsaved (MwWindow *self);
 /* Closes the window, asking first when documents are unsaved. */
 void mw_window_request_close (MwWindow *self);

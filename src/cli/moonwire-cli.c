@@ -1,42 +1,48 @@
-/* moonwire-cli: every Moonwire operation from the command line, one subcommand per file. */
+/* moonwire-cli: every Moonwire operation from the command line, one subcommand per file.
+ *
+ * Local commands are linked in; board commands (func NULL here) come from the board module,
+ * opened only when one of them runs (mw-cli-module.h), so that a local command starts
+ * without loading GIO, GObject and libserialport. */
 #include "mw-config.h"
 
+#include <dlfcn.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "mw-cli-commands.h"
 #include "mw-cli-files.h"
+#include "mw-cli-module.h"
 
 typedef struct
 {
   const char *name;
-  MwCliCommandFunc func;
+  MwCliCommandFunc func; /* NULL: in the board module */
   const char *summary;
 } Command;
 
 static const Command commands[] = {
   { "check", mw_cli_check, "Check Lua files for syntax errors and firmware limits" },
   { "minify", mw_cli_minify, "Shrink Lua files, verified against their bytecode" },
-  { "ports", mw_cli_ports, "List serial ports (NodeMCU USB bridges marked)" },
-  { "repl", mw_cli_repl, "Interactive Lua prompt on the board" },
-  { "info", mw_cli_info, "Firmware version, number type, modules, heap" },
-  { "ls", mw_cli_ls, "List the board's files with sizes" },
-  { "cat", mw_cli_cat, "Print a board file" },
-  { "get", mw_cli_get, "Download board files" },
-  { "put", mw_cli_put, "Upload files, verified on the board" },
-  { "rm", mw_cli_rm, "Remove board files" },
-  { "mv", mw_cli_mv, "Rename a board file" },
-  { "run", mw_cli_run, "Run a board file (dofile) with its output" },
-  { "exec", mw_cli_exec, "Run a Lua chunk on the board" },
-  { "heap", mw_cli_heap, "Free heap, once or watched" },
-  { "sync", mw_cli_sync, "Upload the files of a folder that differ on the board" },
-  { "reset", mw_cli_reset, "Restart the board" },
-  { "format", mw_cli_format, "Erase the board's file system (needs --yes)" },
+  { "ports", NULL, "List serial ports (NodeMCU USB bridges marked)" },
+  { "repl", NULL, "Interactive Lua prompt on the board" },
+  { "info", NULL, "Firmware version, number type, modules, heap" },
+  { "ls", NULL, "List the board's files with sizes" },
+  { "cat", NULL, "Print a board file" },
+  { "get", NULL, "Download board files" },
+  { "put", NULL, "Upload files, verified on the board" },
+  { "rm", NULL, "Remove board files" },
+  { "mv", NULL, "Rename a board file" },
+  { "run", NULL, "Run a board file (dofile) with its output" },
+  { "exec", NULL, "Run a Lua chunk on the board" },
+  { "heap", NULL, "Free heap, once or watched" },
+  { "sync", NULL, "Upload the files of a folder that differ on the board" },
+  { "reset", NULL, "Restart the board" },
+  { "format", NULL, "Erase the board's file system (needs --yes)" },
   { "compile", mw_cli_compile, "Compile Lua files to NodeMCU bytecode (.lc); --list lists it" },
   { "lcinfo", mw_cli_lcinfo, "Describe NodeMCU/Lua 5.1 bytecode files" },
   { "ram", mw_cli_ram, "Estimate the heap that loading files costs on the board" },
   { "lint", mw_cli_lint, "Lint Lua files for RAM waste and NodeMCU hazards" },
+  { "lfs", mw_cli_lfs, "Lua Flash Store images: build, info" },
 };
 
 static void
@@ -60,17 +66,36 @@ print_usage (FILE *out)
            "or the board reset or hung up, 130 cancelled with Ctrl-C.\n");
 }
 
-gboolean
-mw_cli_parse_options (GOptionContext *context, int *argc, char ***argv)
+/* the board module's command `name`, or NULL (the reason printed) */
+static MwCliCommandFunc
+board_command (const char *name)
 {
-  g_autoptr (GError) error = NULL;
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *path = NULL;
+  const MwCliModuleCommand *table;
+  void *module;
 
-  if (!g_option_context_parse (context, argc, argv, &error))
+  if (dir != NULL)
+    path = g_build_filename (dir, MW_CLI_MODULE_NAME, NULL);
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_printerr ("moonwire-cli: %s\n", error->message);
-      return FALSE;
+      g_free (path);
+      path = g_build_filename (MW_CLI_MODULE_DIR, MW_CLI_MODULE_NAME, NULL);
     }
-  return TRUE;
+  /* never closed: the command runs from it until the process exits */
+  module = dlopen (path, RTLD_NOW | RTLD_LOCAL);
+  if (module == NULL)
+    {
+      g_printerr ("moonwire-cli: cannot load the board commands: %s\n", dlerror ());
+      return NULL;
+    }
+  table = dlsym (module, MW_CLI_MODULE_COMMANDS);
+  for (; table != NULL && table->name != NULL; table++)
+    if (strcmp (table->name, name) == 0)
+      return table->func;
+  g_printerr ("moonwire-cli: %s has no command '%s'\n", path, name);
+  return NULL;
 }
 
 int
@@ -78,7 +103,9 @@ main (int argc, char **argv)
 {
   const char *name;
 
-  setlocale (LC_ALL, "");
+  /* the character set only (GLib converts messages to it): no translations to load, and
+   * numbers keep the C locale's decimal point */
+  setlocale (LC_CTYPE, "");
   g_set_prgname ("moonwire-cli");
 
   if (argc < 2)
@@ -101,10 +128,13 @@ main (int argc, char **argv)
     if (strcmp (commands[i].name, name) == 0)
       {
         g_autofree char *prog = g_strdup_printf ("moonwire-cli %s", name);
+        MwCliCommandFunc func = commands[i].func ? commands[i].func : board_command (name);
         int status;
 
+        if (func == NULL)
+          return MW_EXIT_USAGE;
         argv[1] = prog;
-        status = commands[i].func (argc - 1, argv + 1);
+        status = func (argc - 1, argv + 1);
         /* a full disk or a closed pipe is an input/output error, not a success */
         if (!mw_cli_flush_stdout (name))
           status = MAX (status, MW_EXIT_IO);

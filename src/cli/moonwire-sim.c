@@ -106,7 +106,7 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *link = NULL, *firmware = NULL, *baud_limit = NULL, *heap = NULL;
-  g_autofree char *fs = NULL, *fs_size = NULL, *modules = NULL, *seed = NULL;
+  g_autofree char *fs = NULL, *fs_size = NULL, *modules = NULL, *seed = NULL, *lfs_size = NULL;
   g_autofree char *drop = NULL, *corrupt = NULL, *silent = NULL, *reset = NULL;
   g_autofree char *flash_full = NULL, *wdt = NULL, *ips = NULL;
   gboolean verbose = FALSE, integer = FALSE, version = FALSE;
@@ -121,6 +121,10 @@ main (int argc, char **argv)
     { "fs", 0, 0, G_OPTION_ARG_FILENAME, &fs,
       "Host folder holding the flash (default: a fresh temporary one)", "DIR" },
     { "fs-size", 0, 0, G_OPTION_ARG_STRING, &fs_size, "Flash size (default 3M)", "BYTES" },
+    { "lfs-size", 0, 0, G_OPTION_ARG_STRING, &lfs_size,
+      "LFS region, kept in the --fs folder: 0 (none) or a multiple of 4K up to 256K "
+      "(default 64K)",
+      "BYTES" },
     { "modules", 0, 0, G_OPTION_ARG_STRING, &modules,
       "Firmware modules (default " MW_SIM_DEFAULT_MODULES "; also encoder, crypto)", "LIST" },
     { "wdt-ms", 0, 0, G_OPTION_ARG_STRING, &wdt,
@@ -188,6 +192,12 @@ main (int argc, char **argv)
       if (!parse_size (fs_size, &v) || v < 1024 || v > G_GUINT64_CONSTANT (1) << 32)
         return bad ("--fs-size must be a size from 1K to 4G, not '%s'", fs_size);
       opts.fs_size = v;
+    }
+  if (lfs_size)
+    {
+      if (!parse_size (lfs_size, &v) || v % 4096 != 0 || v > MW_SIM_MAX_LFS_SIZE)
+        return bad ("--lfs-size must be 0 or a multiple of 4K up to 256K, not '%s'", lfs_size);
+      opts.lfs_size = v;
     }
   if (wdt)
     {

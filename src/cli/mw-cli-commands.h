@@ -44,6 +44,7 @@ int mw_cli_compile (int argc, char **argv);
 int mw_cli_lcinfo (int argc, char **argv);
 int mw_cli_ram (int argc, char **argv);
 int mw_cli_lint (int argc, char **argv);
+int mw_cli_lfs (int argc, char **argv);
 
 /* Parses a command's options; prints the error and returns FALSE on bad usage. */
 gboolean mw_cli_parse_options (GOptionContext *context, int *argc, char ***argv);

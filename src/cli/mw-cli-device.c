@@ -122,13 +122,17 @@ mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code
   conn->context = g_main_context_new ();
   g_main_context_push_thread_default (conn->context);
   conn->cancellable = g_cancellable_new ();
-  {
-    GSource *source = g_unix_signal_source_new (SIGINT);
+  /* SIGTERM (kill, systemd, timeout) and SIGHUP (a closed terminal) end a command as Ctrl-C
+   * does: an upload leaves raw mode and the board at its prompt, the old file intact. */
+  for (guint i = 0; i < G_N_ELEMENTS (conn->signal_ids); i++)
+    {
+      static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+      GSource *source = g_unix_signal_source_new (signals[i]);
 
-    g_source_set_callback (source, on_sigint, conn, NULL);
-    conn->sigint_id = g_source_attach (source, conn->context);
-    g_source_unref (source);
-  }
+      g_source_set_callback (source, on_sigint, conn, NULL);
+      conn->signal_ids[i] = g_source_attach (source, conn->context);
+      g_source_unref (source);
+    }
   conn->board = mw_board_new ();
   mw_board_set_heap_interval (conn->board, 0);
   mw_board_connect_async (conn->board, port, options->baud, options->timeout_ms,
@@ -176,9 +180,12 @@ mw_cli_connection_free (MwCliConnection *conn)
     {
       while (g_main_context_iteration (conn->context, FALSE))
         ;
-      if (conn->sigint_id != 0)
+      for (guint i = 0; i < G_N_ELEMENTS (conn->signal_ids); i++)
         {
-          GSource *source = g_main_context_find_source_by_id (conn->context, conn->sigint_id);
+          GSource *source =
+            conn->signal_ids[i] != 0
+              ? g_main_context_find_source_by_id (conn->context, conn->signal_ids[i])
+              : NULL;
 
           if (source != NULL)
             g_source_destroy (source);

@@ -28,7 +28,7 @@ typedef struct
   MwRepl *repl;
   MwDevice *device;
   GCancellable *cancellable;
-  guint sigint_id;
+  guint signal_ids[3]; /* SIGINT, SIGTERM, SIGHUP: all cancel */
   gboolean tty; /* stderr is a terminal: progress bars */
   MwCliDeviceOptions *options;
 } MwCliConnection;

@@ -110,6 +110,20 @@ json_string (GString *out, const char *text)
   g_string_append_c (out, '"');
 }
 
+/* a module's tree again, for its byte figure (the linter asks when a file required it after
+ * it was linted) */
+static MwLuaTree *
+reopen_file (guint index, gpointer data)
+{
+  GPtrArray *names = data;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (names->pdata[index], &text, &len, NULL))
+    return NULL;
+  return mw_lua_tree_parse (names->pdata[index], text, len, MW_LUA_PARSE_SKIP_SHEBANG);
+}
+
 static const char *
 severity_name (MwLuaSeverity s)
 {
@@ -148,8 +162,8 @@ mw_cli_lint (int argc, char **argv)
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE|DIR...");
   g_autoptr (MwLuaLintOptions) options = mw_lua_lint_options_new ();
+  g_autoptr (MwLuaLinter) linter = NULL;
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_autoptr (GPtrArray) results = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
@@ -234,6 +248,7 @@ mw_cli_lint (int argc, char **argv)
   if (integer)
     mw_lua_lint_options_set_number_type (options, MW_LUA_TARGET_INTEGER);
 
+  linter = mw_lua_linter_new (options);
   for (int i = 1; i < argc; i++)
     {
       if (g_file_test (argv[i], G_FILE_TEST_IS_DIR))
@@ -246,6 +261,7 @@ mw_cli_lint (int argc, char **argv)
     {
       g_autoptr (GError) read_error = NULL;
       g_autofree char *data = NULL;
+      g_autoptr (MwLuaTree) tree = NULL;
       gsize len = 0;
 
       if (!mw_cli_read_file (paths->pdata[i], MW_CLI_MAX_SOURCE, "Lua source", &data, &len,
@@ -261,12 +277,14 @@ mw_cli_lint (int argc, char **argv)
           status = MAX (status, MW_EXIT_ERROR);
           continue;
         }
-      g_ptr_array_add (trees,
-                       mw_lua_tree_parse (paths->pdata[i], data, len, MW_LUA_PARSE_SKIP_SHEBANG));
+      /* one tree at a time: peak memory follows the largest file, not the project */
+      tree = mw_lua_tree_parse (paths->pdata[i], data, len, MW_LUA_PARSE_SKIP_SHEBANG);
+      g_clear_pointer (&data, g_free);
+      mw_lua_linter_add (linter, tree);
       g_ptr_array_add (names, paths->pdata[i]);
     }
 
-  results = mw_lua_lint ((MwLuaTree *const *) trees->pdata, trees->len, options);
+  results = mw_lua_linter_finish (linter, reopen_file, names);
 
   if (format == FORMAT_JSON)
     g_string_append (out, "[");

@@ -9,6 +9,7 @@
 #include "mw-window.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 static MwApplication *app;
@@ -200,22 +201,42 @@ test_heap_samples (Fixture *fixture, gconstpointer data)
   }
 }
 
-/* Compile & Upload puts hello.lc on the board and removes hello.lua (the default pipeline). */
+/* Compile & Upload puts hello.lc on the board and keeps hello.lua with the default pipeline;
+ * a folder that strips and removes says so. */
 static void
 test_compile_and_upload (Fixture *fixture, gconstpointer data)
 {
   MwEditor *editor = open_new_file (fixture, "hello.lua", hello);
   ListWait lc = { fixture->window, "hello.lc", -1 };
+  ListWait src = { fixture->window, "hello.lua", sizeof hello - 1 };
   MwConsole *console = mw_window_get_console (fixture->window);
+  MwPipeline pipeline = { .lint = TRUE, .compile = TRUE, .strip = TRUE, .remove_source = TRUE };
+  g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
+  const char *message;
 
   g_assert_nonnull (editor);
   run_action (fixture->window, "upload");
+  /* The defaults are safe: the .lc keeps its line numbers and the .lua stays. */
   run_action (fixture->window, "compile-upload");
-  g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "Uploaded hello.lc"));
+  message = mw_window_get_message (fixture->window);
+  g_assert_true (g_str_has_prefix (message, "Uploaded hello.lc: "));
+  g_assert_true (g_str_has_suffix (message, " s"));
   refresh (fixture->window);
   g_assert_true (mw_test_wait_until (listed, &lc, 10000));
+  g_assert_true (mw_test_wait_until (listed, &src, 10000));
+
+  /* A folder that compiles, strips and removes: the message says what went. */
+  g_assert_true (mw_pipeline_save (&pipeline, fixture->dir, &error));
+  g_assert_no_error (error);
+  run_action (fixture->window, "compile-upload");
+  message = mw_window_get_message (fixture->window);
+  g_assert_true (g_str_has_prefix (message, "Uploaded hello.lc: "));
+  g_assert_true (g_str_has_suffix (
+    message, " s; without line numbers (stripped); removed hello.lua from the board"));
+  refresh (fixture->window);
   mw_test_spin (500);
+  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
   g_assert_cmpint (
     mw_file_browser_lookup (mw_window_get_file_browser (fixture->window), "hello.lua"), ==, -1);
 
@@ -434,6 +455,66 @@ test_pipeline_per_folder (Fixture *fixture, gconstpointer data)
   g_assert_true (mw_test_wait_until (listed, &src, 10000));
 }
 
+/* The scripted leak of tests/device/test-board.c: one item (a table of two slots and a
+ * 198-byte string) every LEAK_MS. */
+#define LEAK_MS 250
+#define LEAK_ITEM "LEAK={LEAK,string.format('%099d%099d',LEAKN,LEAKN)}"
+
+static char *
+board_exec (MwWindow *window, const char *code)
+{
+  MwBoard *board = mw_window_get_board (window);
+  GAsyncResult *result = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GError) error = NULL;
+
+  mw_board_exec_async (board, code, 5000, NULL, NULL, NULL, mw_test_store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  out = mw_board_exec_finish (board, result, &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+static gboolean
+has_leak_samples (gpointer data)
+{
+  MwHeapStats stats;
+  return mw_heap_graph_get_stats (data, &stats) && stats.n_samples >= 9;
+}
+
+/* The heap graph's trend on a board leaking at a known rate (measured by the board itself):
+ * within 10% of it, and the same analysis moonwire-cli heap prints (mw-heap-log.h). */
+static void
+test_heap_leak (Fixture *fixture, gconstpointer data)
+{
+  MwHeapGraph *graph = mw_window_get_heap_graph (fixture->window);
+  g_autofree char *cost_text = NULL;
+  MwHeapStats stats;
+  double truth;
+
+  cost_text = board_exec (fixture->window,
+                          "LEAK=nil collectgarbage() local h=node.heap()\n"
+                          "for i=1,40 do LEAKN=i " LEAK_ITEM " end collectgarbage()\n"
+                          "print(h-node.heap()) LEAK=nil LEAKN=0 collectgarbage()");
+  truth = -g_ascii_strtod (cost_text, NULL) / 40 * 60000.0 / LEAK_MS;
+  g_assert_cmpfloat (truth, <, -10000);
+  g_free (board_exec (fixture->window,
+                      "LEAKN=0 LEAKT=tmr.create()\n"
+                      "LEAKT:alarm(" G_STRINGIFY (LEAK_MS) ",tmr.ALARM_AUTO,function() "
+                                                           "LEAKN=LEAKN+1 " LEAK_ITEM " end)"));
+  /* from now on: the samples before the leak are not this program's */
+  mw_heap_graph_clear (graph);
+  g_object_set (graph, "interval", 1, NULL);
+  g_assert_true (mw_test_wait_until (has_leak_samples, graph, 30000));
+  g_assert_true (mw_heap_graph_get_stats (graph, &stats));
+  g_test_message ("true %.0f B/min, the graph's trend %.0f B/min over %u samples", truth,
+                  stats.slope_per_min, stats.n_samples);
+  g_assert_cmpfloat (fabs (stats.slope_per_min - truth), <=, 0.10 * fabs (truth));
+  g_free (board_exec (fixture->window, "LEAKT:unregister() LEAK=nil collectgarbage()"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -445,6 +526,7 @@ main (int argc, char *argv[])
   g_test_add ("/mw/app/board/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("upload-and-run", test_upload_and_run);
   ADD ("heap-samples", test_heap_samples);
+  ADD ("heap-leak", test_heap_leak);
   ADD ("compile-and-upload", test_compile_and_upload);
   ADD ("cancel-upload", test_cancel_upload);
   ADD ("send-line", test_send_line);

@@ -6,6 +6,7 @@
 
 #include "mw-test-app.h"
 #include "mw-test-support.h"
+#include "mw-pipeline-dialog.h"
 #include "mw-sim.h"
 #include "mw-window.h"
 
@@ -137,8 +138,21 @@ test_transcript (void)
   type_line (window, "error('boom')", "in main chunk\n\t[C]: ?\n\t[C]: ?\n> ");
   type_line (window, "node.restart()", "cannot open init.lua: \n> ");
   type_line (window, "=2+2", "4\n> ");
-  /* Ctrl+Enter on a selection of three lines: sent one by one. */
-  mw_console_send (console, "print('one')\nprint('two')\n=3*3\n");
+  /* Ctrl+Enter on a selection of three lines: sent one by one, with the Console in front. */
+  {
+    MwEditor *editor = mw_window_new_document (window);
+    GtkTextBuffer *buffer = GTK_TEXT_BUFFER (mw_editor_get_document (editor));
+    GtkTextIter start, end;
+    GtkStack *stack = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (console), GTK_TYPE_STACK));
+
+    gtk_text_buffer_set_text (buffer, "print('one')\nprint('two')\n=3*3\n", -1);
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    gtk_text_buffer_select_range (buffer, &start, &end);
+    gtk_stack_set_visible_child_name (stack, "problems");
+    g_action_group_activate_action (G_ACTION_GROUP (window), "send-selection", NULL);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "console");
+    gtk_text_buffer_set_modified (buffer, FALSE);
+  }
   {
     TailWait wait = { window, "9\n> " };
     g_assert_true (mw_test_wait_until (ends_with, &wait, 10000));
@@ -268,6 +282,12 @@ test_min_width (void)
   g_object_set (graph, "interval", 1, NULL);
   g_assert_true (mw_test_wait_until (has_samples, graph, 15000));
   check_every_tab (window, 800, "connected");
+  /* The Board tab: the simulated chip's 4 MB flash (node.info says 4096 KB). */
+  {
+    GtkLabel *flash = GTK_LABEL (gtk_widget_get_template_child (
+      GTK_WIDGET (mw_window_get_board_panel (window)), MW_TYPE_BOARD_PANEL, "flash_label"));
+    g_assert_cmpstr (gtk_label_get_text (flash), ==, "4.0\u00a0MiB");
+  }
   {
     g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (window), "moonwire-800.png");
     g_test_message ("screenshot: %s", shot);
@@ -455,6 +475,265 @@ test_folder_and_format (void)
   g_rmdir (dir);
 }
 
+static gboolean
+disk_bar_shown (gpointer data)
+{
+  return mw_editor_get_disk_bar_shown (data);
+}
+
+typedef struct
+{
+  MwEditor *editor;
+  const char *text;
+} TextWait;
+
+static gboolean
+has_text (gpointer data)
+{
+  TextWait *wait = data;
+  g_autofree char *text = mw_document_dup_text (mw_editor_get_document (wait->editor));
+  return g_str_equal (text, wait->text) && !mw_editor_get_disk_bar_shown (wait->editor);
+}
+
+static gboolean
+op_over (gpointer data)
+{
+  return !g_action_group_get_action_enabled (data, "cancel")
+         && g_action_group_get_action_enabled (data, "upload");
+}
+
+static void
+upload (MwWindow *window)
+{
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "upload"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "upload", NULL);
+  g_assert_true (mw_test_wait_until (op_over, window, 30000));
+}
+
+static char *
+read_text (const char *path)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* Files on disk are the user's: Download asks before it replaces one; an open file changed by
+ * another program shows a bar offering to reload, and until the user decides Upload says why it
+ * does not send the editor's text; an upload of unsaved text says so; the board's copy opened
+ * from the list is named as such on its tab. */
+static void
+test_files_on_disk (void)
+{
+  MwWindow *window = connect_window ();
+  MwFileBrowser *browser = mw_window_get_file_browser (window);
+  g_autofree char *dir = g_dir_make_tmp ("mw-disk-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "app.lua", NULL);
+  g_autofree char *cached =
+    g_build_filename (g_get_user_cache_dir (), "moonwire", "board", "app.lua", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) cached_file = g_file_new_for_path (cached);
+  OpenWait wait = { window, file };
+  GtkDialog *dialog = NULL;
+  MwEditor *editor;
+  g_autofree char *text = NULL;
+  g_autofree char *kept = NULL;
+  ListWait listed_b = { window, "app.lua", 11 };
+
+  g_assert_true (g_file_set_contents (path, "print('A')\n", -1, NULL));
+  mw_window_open_file (window, file);
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  editor = mw_window_find_editor (window, file);
+
+  /* Another program changes the file: the bar shows, Upload refuses and says why. */
+  mw_test_spin (1100); /* a new modification time */
+  g_assert_true (g_file_set_contents (path, "print('B')\n", -1, NULL));
+  g_assert_true (mw_test_wait_until (disk_bar_shown, editor, 10000));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "upload", NULL);
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "Not uploaded: app.lua changed on disk since it was opened here. Reload it, or "
+                   "keep the editor's text, first.");
+  mw_editor_reload (editor);
+  {
+    TextWait tw = { editor, "print('B')\n" };
+    g_assert_true (mw_test_wait_until (has_text, &tw, 10000));
+  }
+  upload (window);
+  g_assert_true (g_str_has_prefix (mw_window_get_message (window), "Uploaded app.lua: 11 bytes"));
+  g_assert_true (mw_test_wait_until (listed, &listed_b, 10000));
+
+  /* Download into the folder that has app.lua: asked first; Cancel leaves the file. */
+  mw_test_spin (1100);
+  g_assert_true (g_file_set_contents (path, "print('C')\n", -1, NULL));
+  g_assert_true (mw_test_wait_until (disk_bar_shown, editor, 10000));
+  mw_file_browser_select (browser, "app.lua");
+  g_signal_emit_by_name (browser, "file-action", "download", "app.lua", dir);
+  g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 10000));
+  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+  mw_test_spin (100);
+  text = read_text (path);
+  g_assert_cmpstr (text, ==, "print('C')\n");
+  kept = g_strdup_printf ("Not downloaded: %s is as it was.", path);
+  g_assert_cmpstr (mw_window_get_message (window), ==, kept);
+  /* Replace writes the board's bytes. */
+  dialog = NULL;
+  g_signal_emit_by_name (browser, "file-action", "download", "app.lua", dir);
+  g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 10000));
+  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  g_clear_pointer (&text, g_free);
+  text = read_text (path);
+  g_assert_cmpstr (text, ==, "print('B')\n");
+
+  /* Keep Mine: the editor's text counts as unsaved; uploading it says so. */
+  mw_editor_reload (editor);
+  {
+    TextWait tw = { editor, "print('B')\n" };
+    g_assert_true (mw_test_wait_until (has_text, &tw, 10000));
+  }
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), "print('D')\n", -1);
+  upload (window);
+  g_assert_cmpstr (strstr (mw_window_get_message (window), " s (the"), ==,
+                   " s (the editor's text, with changes not saved to the file)");
+
+  /* The board's copy opened from the list: its tab says so, the local file's does not. */
+  g_signal_emit_by_name (browser, "file-action", "open", "app.lua", NULL);
+  wait.file = cached_file;
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  {
+    g_autofree char *board_tab =
+      mw_window_dup_tab_label (window, mw_window_find_editor (window, cached_file));
+    g_autofree char *local_tab = mw_window_dup_tab_label (window, editor);
+    g_assert_cmpstr (board_tab, ==, "app.lua (board)");
+    g_assert_cmpstr (local_tab, ==, "\u2022app.lua");
+  }
+  /* Two local files of one name: each tab names its folder. */
+  {
+    g_autofree char *other_dir = g_build_filename (dir, "other", NULL);
+    g_autofree char *other_path = g_build_filename (other_dir, "app.lua", NULL);
+    g_autoptr (GFile) other = g_file_new_for_path (other_path);
+    g_autofree char *local_tab = NULL;
+    g_autofree char *other_tab = NULL;
+    g_autofree char *expected = NULL;
+
+    g_assert_cmpint (g_mkdir (other_dir, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (other_path, "print('E')\n", -1, NULL));
+    wait.file = other;
+    mw_window_open_file (window, other);
+    g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+    local_tab = mw_window_dup_tab_label (window, editor);
+    other_tab = mw_window_dup_tab_label (window, mw_window_find_editor (window, other));
+    expected = g_strdup_printf ("\u2022app.lua — %s", strrchr (dir, '/') + 1);
+    g_assert_cmpstr (local_tab, ==, expected);
+    g_assert_cmpstr (other_tab, ==, "app.lua — other");
+    g_unlink (other_path);
+    g_rmdir (other_dir);
+  }
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), FALSE);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The pipeline dialog: Strip and Remove only while Compile is on; a Close button. */
+static void
+test_pipeline_dialog (void)
+{
+  MwWindow *window = mw_window_new (app);
+  g_autofree char *dir = g_dir_make_tmp ("mw-pipe-XXXXXX", NULL);
+  GtkWidget *dialog =
+    mw_pipeline_dialog_new (GTK_WINDOW (window), mw_application_get_settings (app), dir);
+  GtkSwitch *switches[5];
+
+  {
+    /* the switches in their order: lint, minify, compile, strip, remove */
+    GList *queue = g_list_append (NULL, gtk_dialog_get_content_area (GTK_DIALOG (dialog)));
+    guint n = 0;
+
+    while (queue != NULL)
+      {
+        GtkWidget *w = queue->data;
+
+        queue = g_list_delete_link (queue, queue);
+        if (GTK_IS_SWITCH (w) && n < 5)
+          switches[n++] = GTK_SWITCH (w);
+        else if (GTK_IS_CONTAINER (w))
+          {
+            GList *children = gtk_container_get_children (GTK_CONTAINER (w));
+            /* depth first, in order */
+            queue = g_list_concat (children, queue);
+          }
+      }
+    g_assert_cmpuint (n, ==, 5);
+  }
+  gtk_switch_set_active (switches[2], FALSE);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (switches[3])));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (switches[4])));
+  gtk_switch_set_active (switches[2], TRUE);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (switches[3])));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (switches[4])));
+  g_assert_nonnull (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_CLOSE));
+  gtk_widget_destroy (dialog);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_rmdir (dir);
+}
+
+/* Run: a file not on the board is named as such; a runtime error comes into the console with
+ * its traceback, highlighted, and its file:line link opens the line; Disconnect says so. */
+static void
+test_run_errors (void)
+{
+  MwWindow *window = connect_window ();
+  MwConsole *console = mw_window_get_console (window);
+  g_autofree char *dir = g_dir_make_tmp ("mw-run-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad.lua", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  OpenWait wait = { window, file };
+  ListWait on_board = { window, "bad.lua", 48 };
+  MwEditor *editor;
+  g_autofree char *text = NULL;
+  const char *run;
+  GtkTextIter cursor;
+
+  g_assert_true (
+    g_file_set_contents (path, "local x = 1\nlocal y = x + 1\nerror('boom ' .. y)\n", -1, NULL));
+  mw_window_open_file (window, file);
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  editor = mw_window_find_editor (window, file);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "bad.lua is not on the board: upload it first (Ctrl+U).");
+
+  upload (window);
+  g_assert_true (mw_test_wait_until (listed, &on_board, 10000));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  g_assert_true (mw_test_wait_until (op_over, window, 20000));
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "The program failed: its error is in the console.");
+  mw_console_flush (console);
+  text = mw_console_dup_text (console);
+  run = strstr (text, "> dofile(\"bad.lua\")\n");
+  g_assert_cmpstr (run, ==, "> dofile(\"bad.lua\")\nbad.lua:3: boom 2\n> ");
+  {
+    gint offset = g_utf8_pointer_to_offset (text, strstr (run, "bad.lua:3")) + 2;
+
+    g_assert_true (mw_console_is_error_at (console, offset));
+    gtk_text_buffer_get_start_iter (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), &cursor);
+    gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), &cursor);
+    g_assert_true (mw_console_activate_link_at (console, offset));
+  }
+  gtk_text_buffer_get_iter_at_mark (
+    GTK_TEXT_BUFFER (mw_editor_get_document (editor)), &cursor,
+    gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (mw_editor_get_document (editor))));
+  g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 2);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "disconnect", NULL);
+  g_assert_cmpstr (mw_window_get_message (window), ==, "Disconnected from the simulated NodeMCU.");
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -467,6 +746,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/session/min-width", test_min_width);
   g_test_add_func ("/mw/app/session/typed-port", test_typed_port);
   g_test_add_func ("/mw/app/session/folder-and-format", test_folder_and_format);
+  g_test_add_func ("/mw/app/session/files-on-disk", test_files_on_disk);
+  g_test_add_func ("/mw/app/session/pipeline-dialog", test_pipeline_dialog);
+  g_test_add_func ("/mw/app/session/run-errors", test_run_errors);
   status = g_test_run ();
   g_object_unref (app);
   return status;

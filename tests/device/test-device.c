@@ -258,7 +258,7 @@ test_operations (gconstpointer data)
     g_assert_cmpint (info.remaining + info.used, <=, info.total);
   }
 
-  /* rename: refused onto an existing name (facts §2), then done */
+  /* rename: refused onto an existing name (docs/firmware.md section 2), then done */
   {
     g_autoptr (GAsyncResult) r1 = NULL;
     g_autoptr (GAsyncResult) r2 = NULL;
@@ -419,7 +419,8 @@ test_large (void)
   g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, len);
 }
 
-/* A full flash is an error and replaces nothing (facts §2: f:write returns nil). */
+/* A full flash is an error and replaces nothing (docs/firmware.md section 2: f:write returns nil).
+ */
 static void
 test_full_flash (void)
 {

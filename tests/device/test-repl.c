@@ -26,7 +26,7 @@ typedef struct
 #define S(x) x, sizeof x - 1
 
 static const ParserCase parser_cases[] = {
-  /* facts §1: print(1) gives the echo, CR LF, "1\r\n", then "> " */
+  /* docs/firmware.md section 1: print(1) gives the echo, CR LF, "1\r\n", then "> " */
   { "echo-removed", "print(1)\n", S ("print(1)\r\n1\r\n> "), "C(1\r\n> )P" },
   /* the echo diverging from our line: the board read something else, which the prompt
    * after that line shows */
@@ -106,7 +106,8 @@ static const ParserCase parser_cases[] = {
     S ("\x02"
        "xy\r\n"),
     "C(\\2xy\r\n)" },
-  /* facts §1: 3.0 banner, multi-line, then "cannot open init.lua: " and the prompt */
+  /* docs/firmware.md section 1: 3.0 banner, multi-line, then "cannot open init.lua: " and the
+     prompt */
   { "banner-3.0", NULL,
     S ("NodeMCU 3.0.0.0 built with Docker provided by frightanic.com\r\n"
        "\tbranch: release\r\n\tcommit: 64bbf0066ac\r\n\tSSL: false\r\n\tbuild type: float\r\n"
@@ -120,7 +121,7 @@ static const ParserCase parser_cases[] = {
        "lua: cannot open init.lua\r\n> "),
     "C(NodeMCU 2.1.0 build 2017/06/20 powered by Lua 5.1.4 on SDK 2.1.0(116b762)\r\n)RN"
     "C(lua: cannot open init.lua\r\n> )P" },
-  /* facts §1: the ROM's 74880-baud output reads as garbage at 115200 */
+  /* docs/firmware.md section 1: the ROM's 74880-baud output reads as garbage at 115200 */
   { "rom-noise", NULL, S ("\xe0\x90\xf2\x8e\x83\xfe\x8c\x9e\xf0\x12"), "RX" },
   /* one restart, not two: the noise, then the banner (its first bytes in the noise's read) */
   { "rom-noise-then-banner", NULL,
@@ -354,7 +355,8 @@ static const struct
 } name_cases[] = {
   { "init.lua", TRUE },
   { "", FALSE },
-  { "a234567890123456789012345678901", TRUE }, /* 31: the SPIFFS limit (facts §2) */
+  { "a234567890123456789012345678901",
+    TRUE }, /* 31: the SPIFFS limit (docs/firmware.md section 2) */
   { "a2345678901234567890123456789012", FALSE }, /* 32 */
   { "a\nb", FALSE },
   { "a\"..node.restart()..\"", TRUE }, /* legal, and quoted when used */
@@ -373,7 +375,7 @@ test_names (void)
     }
 }
 
-/* ---- banners (facts §1) ---- */
+/* ---- banners (docs/firmware.md section 1) ---- */
 
 static void
 test_banner (void)
@@ -427,7 +429,7 @@ test_exec (gconstpointer data)
   g_autoptr (GBytes) bytes =
     mw_repl_execute (board->repl, "print(1+1) uart.write(0, 'x\\0y')", 5000, NULL, &error);
 
-  /* print's "\n" becomes "\r\n" on the wire (facts §1); uart.write is raw */
+  /* print's "\n" becomes "\r\n" on the wire (docs/firmware.md section 1); uart.write is raw */
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "2\r\nx\0y", 6);
   g_clear_pointer (&bytes, g_bytes_unref);
@@ -475,7 +477,8 @@ test_line_limit (void)
   g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_LINE_TOO_LONG);
 }
 
-/* Hostile file names reach the board as data, never as code (facts §2: names up to 31). */
+/* Hostile file names reach the board as data, never as code (docs/firmware.md section 2: names up
+ * to 31). */
 static void
 test_escaping (void)
 {

@@ -1,8 +1,8 @@
 /* test-upload-faults.c: the seeded fault matrix. Each upload to moonwire-sim meets one kind
  * of fault (dropped bytes, corrupted bytes, both, silence, a reset mid-transfer, a full
  * flash, the port closed) and must end verified-complete or as a clear error with the old
- * file intact, within its timeout. docs/firmware.md §1 (the 256-byte ring that drops silently)
- * and §2 (f:write returning nil on a full flash) are what the faults model. */
+ * file intact, within its timeout. docs/firmware.md section 1 (the 256-byte ring that drops
+ * silently) and section 2 (f:write returning nil on a full flash) are what the faults model. */
 #include "mw-config.h"
 
 #include <stdlib.h>

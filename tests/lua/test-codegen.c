@@ -62,6 +62,12 @@ static const LineCase line_cases[] = {
    * after the fix); the CALL fixed to line 1 leaves its group and starts one (c1 01: -2);
    * RETURN on line 2 (01). */
   { "call-fixline-shared", "f(a,\nb)\n", 0, "1 1 2 1 2", "02 01 c1 01 01 00" },
+  /* a string argument: the call's line is where the lexer stands after the string, its last
+   * line, so the CALL emitted on line 2 stays there: f on 1 (01), LOADK, CALL, RETURN on 2 */
+  { "call-string-argument", "f[[a\nb]]\n", 0, "1 2 2 2", "01 03 00" },
+  /* a table argument: f and NEWTABLE on 1 (NEWTABLE is emitted before `{` is read), LOADK and
+   * SETLIST on 2 with the CALL, which is fixed to the line of `{` (c1 01); RETURN on 2 */
+  { "call-table-argument", "f{\n1}\n", 0, "1 1 2 2 1 2", "02 02 c1 01 01 00" },
   /* all on line 1: the fix changes nothing, one group of 4 */
   { "call-one-line", "f(1)\n", 0, "1 1 1 1", "04 00" },
   /* three LOADKs and FORPREP on line 1; GETGLOBAL, MOVE, CALL on 2; FORLOOP emitted on 2

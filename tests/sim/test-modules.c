@@ -1,4 +1,4 @@
-/* test-modules.c: the firmware modules' names, argument checks and results (NODEMCU.md
+/* test-modules.c: the firmware modules' names, argument checks and results (docs/firmware.md
  * section 2): node, bit, sjson, gpio, wifi, and encoder/crypto only when enabled. */
 #include <string.h>
 

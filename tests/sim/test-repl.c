@@ -218,9 +218,10 @@ static const Conversation conversations[] = {
     "_PROMPT='$ ' _PROMPT2='+ '\r\n$ if x then\r\n+ end\r\n$ ", NULL },
   /* a NUL byte is echoed and ends the line's C string */
   { "nul-byte", "print(5)\0zz\r\n", 13, "print(5)\0zz\r\n5\r\n> ", NULL, 18 },
-  /* §5: code after node.restart() still runs until the task returns */
+  /* §5: code after node.restart() still runs until the task returns, whose prompt is sent
+   * before the reset (app/lua53/lua.c dojob writes it at the end of the line's task) */
   { "restart-late", "node.restart() print('still')\r\n", 0,
-    "node.restart() print('still')\r\nstill\r\n\r\n", NULL },
+    "node.restart() print('still')\r\nstill\r\n> \r\n", NULL },
 };
 
 static void

@@ -33,7 +33,7 @@ static const TmrCase api_cases[] = {
   { "bad-interval", "print(pcall(tmr.create().register, tmr.create(), 0, 0, print))",
     "false\tbad argument #2 to '?' (wrong arg range)" },
   { "bad-mode", "print(pcall(tmr.create().register, tmr.create(), 10, 3, print))",
-    "false\tbad argument #3 to '?' (wrong arg range)" },
+    "false\tbad argument #3 to '?' (Invalid mode)" },
   { "start-unregistered", "print(pcall(tmr.create().start, tmr.create()))",
     "false\ttimer not registered" },
   { "now-time", "a=tmr.now() tmr.delay(2000) b=tmr.now() print(b-a>=2000, tmr.time()>=0)",

@@ -67,13 +67,56 @@ test_terminator_and_run_input (void)
   got = mw_sim_test_read_n (board, 6, 3000);
   mw_sim_test_assert_bytes ("end", got->str, got->len, "<end;>", 6);
 
-  /* run_input 1: the callback gets the block and the REPL the same bytes */
+  /* run_input 1 (app/driver/input.c input_readline): the REPL keeps the line discipline;
+   * the callback gets each whole line at its end, after the echo, then Lua runs it; size and
+   * terminator play no part */
   run_lf (board, "uart.on('data', ';', function(d) uart.write(0, '<', d, '>') end, 1)");
   mw_sim_test_send (board, "y=5;\n", -1);
   g_string_free (got, TRUE);
-  got = mw_sim_test_expect (board, "\r\n> ", -1, 3000);
+  got = mw_sim_test_expect (board, "<y=5;>> ", -1, 3000);
   g_assert_nonnull (got);
-  mw_sim_test_assert_bytes ("run input", got->str, got->len, "y=5<y=5;>;\r\n> ", 14);
+  mw_sim_test_assert_bytes ("run input", got->str, got->len, "y=5;\r\n<y=5;>> ", 14);
+}
+
+/* app/modules/uart.c l_uart_on: without a size or a terminator the terminator is NUL; the
+ * 256-byte input buffer bounds a block */
+static void
+test_raw_default_terminator (void)
+{
+  g_autoptr (MwSimTestBoard) board = board_new (FALSE);
+  g_autoptr (GString) got = NULL;
+
+  run_lf (board, "uart.on('data', function(d) uart.write(0, '<', d, '>') "
+                 "if d == 'q\\0' then uart.on('data') end end, 0)");
+  mw_sim_test_send (board, "ab\0", 3);
+  got = mw_sim_test_read_n (board, 5, 3000);
+  mw_sim_test_assert_bytes ("nul", got->str, got->len, "<ab\0>", 5);
+  mw_sim_test_send (board, "q\0", 2);
+  g_string_free (got, TRUE);
+  got = mw_sim_test_read_n (board, 4, 3000);
+  mw_sim_test_assert_bytes ("quit", got->str, got->len, "<q\0>", 4);
+}
+
+/* app/driver/input.c: a raw-mode callback that leaves raw mode while more bytes wait goes on
+ * being called through the cleared pointer on a board: an exception and a reset, reported as
+ * the SDK does; node.bootreason() then says exception (2) */
+static void
+test_leave_raw_with_bytes_queued (void)
+{
+  g_autoptr (MwSimTestBoard) board = board_new (FALSE);
+  g_autoptr (GString) got = NULL;
+  g_autofree char *reason = NULL;
+  static const char report[] = "\r\nFatal exception 0(IllegalInstructionCause):\r\n"
+                               "epc1=0x00000000, epc2=0x00000000, epc3=0x00000000, "
+                               "excvaddr=0x00000000, depc=0x00000000\r\n";
+
+  run_lf (board, "uart.on('data', 0, function(d) uart.on('data') end, 0)");
+  mw_sim_test_send (board, "xyz", 3);
+  got = mw_sim_test_expect (board, "cannot open init.lua: \r\n> ", -1, 5000);
+  g_assert_nonnull (got);
+  g_assert_true (g_str_has_prefix (got->str, report));
+  reason = mw_sim_test_run (board, "print(node.bootreason())");
+  g_assert_cmpstr (reason, ==, "2\t2\t0\t0\t0\t0\t0\t0");
 }
 
 /* §1: the last argument of uart.setup turns echo off */
@@ -163,6 +206,8 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/sim/uart/raw-blocks", test_raw_blocks);
   g_test_add_func ("/mw/sim/uart/terminator-and-run-input", test_terminator_and_run_input);
   g_test_add_func ("/mw/sim/uart/echo-off", test_echo_off);
+  g_test_add_func ("/mw/sim/uart/raw-default-terminator", test_raw_default_terminator);
+  g_test_add_func ("/mw/sim/uart/leave-raw-with-bytes-queued", test_leave_raw_with_bytes_queued);
   g_test_add_data_func ("/mw/sim/uart/speed-change", GINT_TO_POINTER (FALSE), test_speed_change);
   g_test_add_data_func ("/mw/sim/uart/speed-change-paced", GINT_TO_POINTER (TRUE),
                         test_speed_change);

@@ -89,7 +89,7 @@ wait_received (GMainContext *context, Sink *sink, gsize len)
   return sink->received->len >= len;
 }
 
-/* Every byte value passes both ways unchanged: the pty is raw 8N1 (firmware facts §1). */
+/* Every byte value passes both ways unchanged: the pty is raw 8N1 (docs/firmware.md section 1). */
 static void
 test_pty_binary (void)
 {
@@ -303,7 +303,7 @@ static const struct
   { 0x2341, 0x0043, MW_USB_BRIDGE_NONE },
 };
 
-/* The usual NodeMCU bridges (firmware facts §1). */
+/* The usual NodeMCU bridges (docs/firmware.md section 1). */
 static void
 test_bridges (void)
 {

@@ -127,8 +127,9 @@ on_console (MwRepl *repl, GBytes *data, gboolean noise, MwBoard *self)
 static void
 on_reset (MwRepl *repl, MwBoard *self)
 {
-  /* the sampler logs the reset (a break for the leak analysis) while it runs */
-  if (self->sampler == NULL)
+  /* a break for the leak analysis, logged by the sampler while it runs; the boot seen while
+   * connecting is not news */
+  if (self->connected && self->sampler == NULL)
     mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_RESET, NULL);
   g_signal_emit (self, signals[SIGNAL_RESET], 0);
 }

@@ -35,7 +35,7 @@ GType mw_board_info_get_type (void) G_GNUC_CONST;
 MwBoardInfo *mw_board_info_new (void);
 MwBoardInfo *mw_board_info_copy (const MwBoardInfo *info);
 void mw_board_info_free (MwBoardInfo *info);
-/* Parses a banner (3.0 multi-line or 2.x one line; firmware facts §1). NULL if `text` is
+/* Parses a banner (3.0 multi-line or 2.x one line; docs/firmware.md section 1). NULL if `text` is
  * not a NodeMCU banner. */
 MwBoardInfo *mw_board_info_parse_banner (const char *text);
 /* Fills the fields from "key=value" lines printed by the probe (see MwDevice). */

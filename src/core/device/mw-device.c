@@ -454,7 +454,7 @@ mw_device_compile_async (MwDevice *self, const char *name, GCancellable *cancell
   ((OpData *) g_task_get_task_data (task))->name = g_strdup (name);
   if (!g_str_has_suffix (name, ".lua"))
     {
-      /* node.compile only takes .lua names (facts §2) */
+      /* node.compile only takes .lua names (docs/firmware.md section 2) */
       g_task_return_new_error (task, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME,
                                "%s: node.compile needs a name ending in .lua", name);
       g_object_unref (task);

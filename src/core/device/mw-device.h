@@ -78,7 +78,7 @@ GBytes *mw_device_read_file_finish (MwDevice *self, GAsyncResult *result, GError
 
 void mw_device_remove_async (MwDevice *self, const char *name, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data);
-/* Renames; fails if `to` exists (as file.rename does, facts §2). */
+/* Renames; fails if `to` exists (as file.rename does, docs/firmware.md section 2). */
 void mw_device_rename_async (MwDevice *self, const char *from, const char *to,
                              GCancellable *cancellable, GAsyncReadyCallback callback,
                              gpointer user_data);

@@ -64,7 +64,8 @@ handle_prompt (MwRepl *self, gboolean continuation)
             if (n > 0 && msg[n - 1] == '>') /* the prompt that ended it */
               g_strchomp (msg)[n - 1] = '\0', g_strchomp (msg);
 
-            /* 3.0 prints "Lua error: \t<message>", 2.x just the message (facts §1). */
+            /* 3.0 prints "Lua error: \t<message>", 2.x just the message (docs/firmware.md section
+             * 1). */
             if (g_str_has_prefix (text, "Lua error:"))
               text = g_strchug ((char *) text + strlen ("Lua error:"));
             mw_repl_command_fail (self, cmd,

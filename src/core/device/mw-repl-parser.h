@@ -9,7 +9,7 @@
  * Everything outside frames is console output (timer prints, the user's own prints), with
  * the echo of our own lines removed. Prompts "> " and ">> " are recognised at line starts,
  * the banner by its "NodeMCU " line, and a reset by the banner or by ROM noise (the boot
- * loader talks at 74880 baud, which reads as garbage at 115200: firmware facts §1).
+ * loader talks at 74880 baud, which reads as garbage at 115200: docs/firmware.md section 1).
  */
 #pragma once
 

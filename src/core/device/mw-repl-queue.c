@@ -30,9 +30,9 @@ mw_repl_stop_timeout (MwRepl *self)
     }
 }
 
-/* Ends whatever the board holds of a line or chunk: backspaces erase a partial line (facts
- * §1), the newline ends it, and the closing brackets end a long string or comment before a
- * sure syntax error ends an unfinished chunk. Nothing before the error runs. */
+/* Ends whatever the board holds of a line or chunk: backspaces erase a partial line
+ * (docs/firmware.md section 1), the newline ends it, and the closing brackets end a long string or
+ * comment before a sure syntax error ends an unfinished chunk. Nothing before the error runs. */
 void
 mw_repl_write_breaker (MwRepl *self)
 {

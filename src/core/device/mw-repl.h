@@ -100,7 +100,7 @@ void mw_repl_locked_execute_async (MwRepl *self, const char *code, guint timeout
                                    gpointer user_data);
 /* Changes the host side's baud rate and forgets partial parser state. */
 gboolean mw_repl_set_baud (MwRepl *self, guint baud, GError **error);
-/* Pulses RTS with DTR released (EN low on NodeMCU boards: firmware facts §1). */
+/* Pulses RTS with DTR released (EN low on NodeMCU boards: docs/firmware.md section 1). */
 gboolean mw_repl_hardware_reset (MwRepl *self, GError **error);
 /* A fresh random marker token (6 characters of [0-9a-z]). */
 void mw_repl_new_token (MwRepl *self, char token[7]);

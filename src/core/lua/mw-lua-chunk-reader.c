@@ -555,3 +555,17 @@ mw_lua_chunk_new_from_bytes (const guint8 *data, gsize len, GError **error)
     }
   return mw_lua_chunk_read (data, len, &format, error);
 }
+
+gboolean
+mw_lua_proto_unpack_lineinfo (MwLuaProto *function, const guint8 *packed, gsize len, GError **error)
+{
+  Reader r = { packed, len, len, mw_lua_chunk_format_nodemcu_float, error, 0 };
+
+  g_return_val_if_fail (function != NULL, FALSE);
+  g_return_val_if_fail (packed != NULL || len == 0, FALSE);
+  g_clear_pointer (&function->lineinfo, g_free);
+  g_clear_pointer (&function->line_groups, g_free);
+  function->n_lineinfo = 0;
+  function->n_line_groups = 0;
+  return decode_packed_lines (&r, packed, len, function);
+}

@@ -629,3 +629,13 @@ mw_lua_chunk_load (lua_State *L, const char *bytes, gsize len, const char *name)
   host_data = g_bytes_get_data (host, &host_len);
   return luaL_loadbuffer (L, host_data, host_len, name);
 }
+
+/* ---------------------------------------------------------------------------------------- */
+/* for other formats over the same prototypes (the LFS image, mw-lua-lfs-image.c) */
+
+MwLuaProto *
+mw_lua_proto_copy (const MwLuaProto *function)
+{
+  g_return_val_if_fail (function != NULL, NULL);
+  return function_copy (function, 1);
+}

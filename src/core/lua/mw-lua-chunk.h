@@ -192,6 +192,15 @@ guint8 *mw_lua_proto_pack_lineinfo (const MwLuaProto *function, gsize *length);
 /* The number of functions in a tree: `function` and every function nested in it. */
 guint mw_lua_function_count (const MwLuaProto *function);
 
+/* For other formats over the same prototypes (the LFS image). */
+
+/* Replaces `function`'s line info (one line per instruction, n_code of them) and its groups
+ * with those of `packed`, line info as the firmware stores it (its NUL included in len). */
+gboolean mw_lua_proto_unpack_lineinfo (MwLuaProto *function, const guint8 *packed, gsize len,
+                                       GError **error);
+/* A deep copy of a function tree. */
+MwLuaProto *mw_lua_proto_copy (const MwLuaProto *function);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwLuaChunk, mw_lua_chunk_unref)
 
 G_END_DECLS

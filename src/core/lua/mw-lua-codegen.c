@@ -17,17 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mw-lua-tree-private.h"
+#include "mw-lua-tree.h"
 
 G_DEFINE_QUARK (mw - lua - codegen - error - quark, mw_lua_codegen_error)
 
 /* Lua 5.1's instruction layout (lopcodes.h): op 6 bits, A 8, C 9, B 9; Bx = B:C. */
-#define SIZE_OP 6
 #define POS_A 6
 #define POS_C 14
 #define POS_B 23
 #define MAXARG_A 255
-#define MAXARG_B 511
 #define MAXARG_C 511
 #define MAXARG_BX 262143
 #define MAXARG_SBX 131071

@@ -145,7 +145,7 @@ mw_lua_lint_gather (MwLuaLintRun *run, MwLuaTree *tree)
         g_hash_table_add (run->top_globals, g_strdup (ref->name));
     }
   g.basename = module_basename (tree);
-  g_hash_table_insert (run->module_trees, g_strdup (g.basename), tree);
+  mw_lua_lint_module_seen (run, g.basename, tree);
   mw_lua_lint_walk (mw_lua_tree_get_root (tree), gather_enter, NULL, &g);
   g_free (g.basename);
 }
@@ -214,34 +214,121 @@ declared (MwLuaLintFile *file, const char *name, guint token, gboolean reading)
   return mw_lua_lint_file_declares (file, name, token, reading);
 }
 
+/* W111 at one token, settled once every file is gathered: a first set that no file sets back
+ * to nil holds RAM; a set inside a function of a name no main chunk sets is a missing
+ * `local`; one finding says both */
+typedef struct
+{
+  gboolean kept; /* the first set of the name in its file */
+  gboolean in_function;
+  gint64 slot, held; /* held -1: unknown */
+} GlobalSet;
+
+static gboolean
+settle_global_set (MwLuaLintRun *run, MwLuaLintFinding *f)
+{
+  GlobalSet *g = f->settle_data;
+  gboolean kept = g->kept && !g_hash_table_contains (run->cleared_globals, f->name);
+  gboolean in_function = g->in_function && !g_hash_table_contains (run->top_globals, f->name);
+  const char *missing_local = in_function ? " (set inside a function: a missing 'local'?)" : "";
+
+  g_free (f->diag->message);
+  if (kept && g->held >= 0)
+    f->diag->message = g_strdup_printf ("global '%s' is set and never set back to nil: it holds "
+                                        "%" G_GINT64_FORMAT " bytes until restart%s",
+                                        f->name, g->slot + g->held, missing_local);
+  else if (kept)
+    f->diag->message = g_strdup_printf ("global '%s' is set and never set back to nil: it holds "
+                                        "its value and at least %" G_GINT64_FORMAT
+                                        " bytes until restart%s",
+                                        f->name, g->slot, missing_local);
+  else
+    f->diag->message =
+      g_strdup_printf ("global '%s' is set inside a function: a missing 'local'?", f->name);
+  f->diag->bytes = kept ? g->slot + MAX (g->held, 0) : -1;
+  return kept || in_function;
+}
+
+static void
+report_set (MwLuaLintFile *file, const char *name, guint token, gboolean kept, gint64 slot,
+            gint64 held)
+{
+  GlobalSet *g = g_new0 (GlobalSet, 1);
+  MwLuaLintFinding *f;
+
+  g->kept = kept;
+  g->in_function = g_hash_table_remove (file->in_function, GUINT_TO_POINTER (token + 1));
+  g->slot = slot;
+  g->held = held;
+  f = mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_KEPT, token, name, -1, "global '%s'", name);
+  mw_lua_lint_finding_defer (f, settle_global_set, g, g_free);
+}
+
 static void
 report_kept (MwLuaLintFile *file, const char *name, guint token, MwLuaNode *value)
 {
   const MwLuaRamModel *ram = file->run->ram;
   g_autofree char *key = g_strconcat ("W111 ", name, NULL);
-  gint64 slot = ram->hash_node + mw_lua_ram_string (ram, strlen (name));
-  gint64 held = value_bytes (file, value);
 
-  const char *missing_local = "";
-
-  if (g_hash_table_contains (file->run->cleared_globals, name)
-      || mw_lua_lint_std_has (mw_lua_lint_file_std (file, token), name)
+  if (mw_lua_lint_std_has (mw_lua_lint_file_std (file, token), name)
       || g_hash_table_contains (file->reported, key))
     return;
   g_hash_table_add (file->reported, g_steal_pointer (&key));
-  /* one finding per token: a set inside a function says both */
-  if (g_hash_table_remove (file->in_function, GUINT_TO_POINTER (token + 1)))
-    missing_local = " (set inside a function: a missing 'local'?)";
-  if (held >= 0)
-    mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_KEPT, token, name, slot + held,
-                        "global '%s' is set and never set back to nil: it holds %" G_GINT64_FORMAT
-                        " bytes until restart%s",
-                        name, slot + held, missing_local);
+  report_set (file, name, token, TRUE, ram->hash_node + mw_lua_ram_string (ram, strlen (name)),
+              value_bytes (file, value));
+}
+
+/* W112, W113, W143: dropped when some file sets the global (`name`, or the data's) */
+static gboolean
+settle_unless_set (MwLuaLintRun *run, MwLuaLintFinding *f)
+{
+  return !g_hash_table_contains (run->set_globals, f->settle_data ? f->settle_data : f->name);
+}
+
+/* W114: dropped when some file clears the module, or the module's own file is volatile; with
+ * the bytes its functions keep when its file is linted too (mw_lua_lint_module_bytes) */
+typedef struct
+{
+  char *module, *base, *leaf;
+} Required;
+
+static void
+required_free (gpointer data)
+{
+  Required *r = data;
+  g_free (r->module);
+  g_free (r->base);
+  g_free (r->leaf);
+  g_free (r);
+}
+
+static gboolean
+settle_required (MwLuaLintRun *run, MwLuaLintFinding *f)
+{
+  Required *r = f->settle_data;
+  gint64 bytes;
+
+  if (g_hash_table_contains (run->cleared_modules, r->module)
+      || g_hash_table_contains (run->volatile_files, r->leaf)
+      || g_hash_table_contains (run->volatile_files, r->base))
+    return FALSE;
+  bytes = mw_lua_lint_module_bytes (run, r->base);
+  if (bytes < 0)
+    bytes = mw_lua_lint_module_bytes (run, r->leaf);
+  g_free (f->diag->message);
+  f->diag->bytes = bytes;
+  if (bytes >= 0)
+    f->diag->message = g_strdup_printf ("module '%s' stays in package.loaded (and in its "
+                                        "global) until restart, with about %" G_GINT64_FORMAT
+                                        " bytes of functions: clear package.loaded[\"%s\"] when "
+                                        "done, or make it volatile",
+                                        r->module, bytes, r->module);
   else
-    mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_KEPT, token, name, slot,
-                        "global '%s' is set and never set back to nil: it holds its value and "
-                        "at least %" G_GINT64_FORMAT " bytes until restart%s",
-                        name, slot, missing_local);
+    f->diag->message = g_strdup_printf ("module '%s' stays in package.loaded (and in its "
+                                        "global) until restart: clear package.loaded[\"%s\"] "
+                                        "when done, or make it volatile",
+                                        r->module, r->module);
+  return TRUE;
 }
 
 static gboolean
@@ -274,45 +361,22 @@ globals_enter (MwLuaNode *node, gpointer data)
       g_autofree char *base = module ? g_strdup (module) : NULL;
       char *dot;
 
+      Required *r;
+      MwLuaLintFinding *f;
+
       if (module == NULL)
         return TRUE;
       /* `require "a.b"` loads a/b.lua or a.b.lua: match the file's base name */
       dot = strrchr (base, '.');
-      const char *leaf = dot ? dot + 1 : base;
-      MwLuaTree *mtree;
-      gint64 bytes = -1;
-
-      if (g_hash_table_contains (file->run->cleared_modules, module)
-          || g_hash_table_contains (file->run->volatile_files, leaf)
-          || g_hash_table_contains (file->run->volatile_files, base))
-        return TRUE;
-      /* the module's file is linted too: what its functions keep (its main function is
-       * garbage once it has run) */
-      mtree = g_hash_table_lookup (file->run->module_trees, base);
-      if (mtree == NULL)
-        mtree = g_hash_table_lookup (file->run->module_trees, leaf);
-      if (mtree != NULL)
-        {
-          MwLuaFunction *main_func = mw_lua_tree_get_main (mtree);
-          gint64 all = mw_lua_lint_function_bytes (file->run, mtree, main_func);
-          gint64 own = 0;
-
-          for (guint c = 0; all >= 0 && c < main_func->children->len; c++)
-            own += mw_lua_lint_function_bytes (file->run, mtree, main_func->children->pdata[c]);
-          bytes = all >= 0 && own > 0 ? own : -1;
-        }
-      if (bytes >= 0)
-        mw_lua_lint_report (file, MW_LUA_LINT_MODULE_KEPT, node->kids[1]->token, module, bytes,
-                            "module '%s' stays in package.loaded (and in its global) until "
-                            "restart, with about %" G_GINT64_FORMAT " bytes of functions: "
-                            "clear package.loaded[\"%s\"] when done, or make it volatile",
-                            module, bytes, module);
-      else
-        mw_lua_lint_report (file, MW_LUA_LINT_MODULE_KEPT, node->kids[1]->token, module, -1,
-                            "module '%s' stays in package.loaded (and in its global) until "
-                            "restart: clear package.loaded[\"%s\"] when done, or make it "
-                            "volatile",
-                            module, module);
+      r = g_new0 (Required, 1);
+      r->module = g_strdup (module);
+      r->leaf = g_strdup (dot ? dot + 1 : base);
+      r->base = g_steal_pointer (&base);
+      mw_lua_lint_module_wanted (file->run, r->base);
+      mw_lua_lint_module_wanted (file->run, r->leaf);
+      f = mw_lua_lint_report (file, MW_LUA_LINT_MODULE_KEPT, node->kids[1]->token, module, -1,
+                              "module '%s'", module);
+      mw_lua_lint_finding_defer (f, settle_required, r, required_free);
     }
   else if (node->kind == MW_LUA_NODE_INDEX && (node->flags & MW_LUA_NODE_FLAG_DOT)
            && node->kids[0]->kind == MW_LUA_NODE_NAME && node->kids[0]->u.var == NULL)
@@ -325,7 +389,6 @@ globals_enter (MwLuaNode *node, gpointer data)
       guint std = mw_lua_lint_file_std (file, node->token);
 
       if (!mw_lua_lint_std_is_module (std, module)
-          || g_hash_table_contains (file->run->set_globals, module)
           || mw_lua_lint_std_has_field (std, module, field))
         return TRUE;
       /* the removed static timer API has its own rule (W805) */
@@ -333,8 +396,11 @@ globals_enter (MwLuaNode *node, gpointer data)
         return TRUE;
       {
         g_autofree char *full = g_strconcat (module, ".", field, NULL);
-        mw_lua_lint_report (file, MW_LUA_LINT_FIELD_UNDEFINED, node->token, full, -1,
-                            "'%s' is not a field of the firmware module '%s'", field, module);
+        MwLuaLintFinding *f =
+          mw_lua_lint_report (file, MW_LUA_LINT_FIELD_UNDEFINED, node->token, full, -1,
+                              "'%s' is not a field of the firmware module '%s'", field, module);
+        /* a program that sets the module's global has its own table there */
+        mw_lua_lint_finding_defer (f, settle_unless_set, g_strdup (module), g_free);
       }
     }
   return TRUE;
@@ -370,49 +436,48 @@ mw_lua_lint_globals (MwLuaLintFile *file)
 {
   GArray *refs = mw_lua_tree_get_globals (file->tree);
   g_autoptr (GHashTable) mutated = g_hash_table_new (NULL, NULL);
-  GHashTableIter iter;
-  gpointer key;
+  g_autoptr (GList) rest = NULL;
 
   mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), mutated_enter, NULL, mutated);
   file->in_function = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < refs->len; i++)
     {
       const MwLuaGlobalRef *ref = &g_array_index (refs, MwLuaGlobalRef, i);
+      MwLuaLintFinding *f;
 
       if (ref->write)
         {
-          /* a global some main chunk sets is meant to be one; W111 still counts its RAM */
+          /* a global some main chunk sets is meant to be one (settled at the end); the first
+           * set still counts its RAM */
           if (ref->func->parent != NULL && !declared (file, ref->name, ref->token, FALSE)
-              && !mw_lua_lint_std_has (mw_lua_lint_file_std (file, ref->token), ref->name)
-              && !g_hash_table_contains (file->run->top_globals, ref->name))
+              && !mw_lua_lint_std_has (mw_lua_lint_file_std (file, ref->token), ref->name))
             g_hash_table_add (file->in_function, GUINT_TO_POINTER (ref->token + 1));
           continue;
         }
-      if (g_hash_table_contains (file->run->set_globals, ref->name)
-          || mw_lua_lint_std_has (mw_lua_lint_file_std (file, ref->token), ref->name)
+      if (mw_lua_lint_std_has (mw_lua_lint_file_std (file, ref->token), ref->name)
           || declared (file, ref->name, ref->token, TRUE))
         continue;
       if (g_hash_table_contains (mutated, GUINT_TO_POINTER (ref->token + 1)))
-        mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_MUTATED, ref->token, ref->name, -1,
-                            "a field of global '%s' is set, but '%s' is never set and is not "
-                            "a standard or firmware global",
-                            ref->name, ref->name);
+        f = mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_MUTATED, ref->token, ref->name, -1,
+                                "a field of global '%s' is set, but '%s' is never set and is "
+                                "not a standard or firmware global",
+                                ref->name, ref->name);
       else
-        mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
-                            "global '%s' is read but never set, and is not a standard or "
-                            "firmware global: a typo?",
-                            ref->name);
+        f = mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
+                                "global '%s' is read but never set, and is not a standard or "
+                                "firmware global: a typo?",
+                                ref->name);
+      mw_lua_lint_finding_defer (f, settle_unless_set, NULL, NULL);
     }
   mw_lua_lint_walk (mw_lua_tree_get_root (file->tree), globals_enter, NULL, file);
-  /* sets inside a function that W111's RAM report did not already cover */
-  g_hash_table_iter_init (&iter, file->in_function);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  /* sets inside a function that are not the first set of their name */
+  rest = g_hash_table_get_keys (file->in_function);
+  for (GList *l = rest; l != NULL; l = l->next)
     {
-      guint token = GPOINTER_TO_UINT (key) - 1;
+      guint token = GPOINTER_TO_UINT (l->data) - 1;
       g_autofree char *name = mw_lua_lint_token_string (file, token);
 
-      mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_IN_FUNCTION, token, name, -1,
-                          "global '%s' is set inside a function: a missing 'local'?", name);
+      report_set (file, name, token, FALSE, 0, -1);
     }
   g_clear_pointer (&file->in_function, g_hash_table_unref);
 }

@@ -34,8 +34,12 @@ typedef struct
   GHashTable *cleared_globals; /* names set to nil somewhere */
   GHashTable *cleared_modules; /* module names with package.loaded[name] = nil somewhere */
   GHashTable *volatile_files; /* basenames without .lua of files that clear themselves */
-  GHashTable *module_trees; /* basename without .lua -> MwLuaTree*, for module costs */
-  GHashTable *estimates; /* MwLuaTree* -> MwLuaRamEstimate* (or NULL), made on demand */
+  GHashTable *module_files; /* basename without .lua -> index + 1 of the (last) file */
+  GHashTable *wanted_modules; /* basenames some `require` names */
+  GHashTable *module_bytes; /* basename -> gint64*: what a linted module's functions keep */
+  GHashTable *estimates; /* MwLuaTree* -> MwLuaRamEstimate* (or NULL), made on demand, for the
+                          * tree being linted only (a freed tree's address may come back) */
+  guint current; /* index of the file being added */
 } MwLuaLintRun;
 
 /* One tree being linted. */
@@ -60,11 +64,31 @@ gboolean mw_lua_lint_file_declares (MwLuaLintFile *file, const char *name, guint
 typedef gboolean (*MwLuaLintVisit) (MwLuaNode *node, gpointer data);
 void mw_lua_lint_walk (MwLuaNode *node, MwLuaLintVisit enter, MwLuaLintVisit leave, gpointer data);
 
-typedef struct
+typedef struct _MwLuaLintFinding MwLuaLintFinding;
+
+/* Settles a finding that depends on other files once all are gathered: FALSE drops it; it may
+ * rewrite the message and bytes. */
+typedef gboolean (*MwLuaLintSettle) (MwLuaLintRun *run, MwLuaLintFinding *f);
+
+struct _MwLuaLintFinding
 {
   MwLuaDiagnostic *diag;
   char *name; /* the variable or global concerned, for ignore patterns */
-} MwLuaLintFinding;
+  MwLuaLintSettle settle; /* NULL: final as it is */
+  gpointer settle_data;
+  GDestroyNotify settle_free;
+};
+
+/* Makes `f` depend on what other files do (the tree may be gone when `settle` runs). */
+void mw_lua_lint_finding_defer (MwLuaLintFinding *f, MwLuaLintSettle settle, gpointer data,
+                                GDestroyNotify data_free);
+
+/* Modules: a file with base name `basename` is linted (its tree at hand now); some `require`
+ * names `basename`; the bytes a linted module's functions keep (-1: not linted, or unknown),
+ * once the run is finished. */
+void mw_lua_lint_module_seen (MwLuaLintRun *run, const char *basename, MwLuaTree *tree);
+void mw_lua_lint_module_wanted (MwLuaLintRun *run, const char *basename);
+gint64 mw_lua_lint_module_bytes (MwLuaLintRun *run, const char *basename);
 
 /* Ignore patterns and inline options (mw-lua-lint-inline.c), as luacheck reads them */
 MwLuaLintPattern *mw_lua_lint_pattern_new (const char *text);
@@ -80,8 +104,9 @@ gboolean mw_lua_lint_inline_passes (MwLuaLintFile *file, const MwLuaLintFinding 
 guint mw_lua_lint_file_std (MwLuaLintFile *file, guint token);
 
 /* Adds a finding at token `token`; `bytes` -1 when not estimable. */
-void mw_lua_lint_report (MwLuaLintFile *file, const char *code, guint token, const char *name,
-                         gint64 bytes, const char *format, ...) G_GNUC_PRINTF (6, 7);
+MwLuaLintFinding *mw_lua_lint_report (MwLuaLintFile *file, const char *code, guint token,
+                                      const char *name, gint64 bytes, const char *format, ...)
+  G_GNUC_PRINTF (6, 7);
 
 /* The heap the functions of `func` (it and its nested functions: Protos, code, constants,
  * strings, debug info) take on the board once loaded, from the shared RAM estimate; -1 when

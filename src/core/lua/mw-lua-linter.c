@@ -299,7 +299,7 @@ mw_lua_lint_string_value (MwLuaLintFile *file, const MwLuaNode *node)
   return g_string_free (out, FALSE);
 }
 
-void
+MwLuaLintFinding *
 mw_lua_lint_report (MwLuaLintFile *file, const char *code, guint token, const char *name,
                     gint64 bytes, const char *format, ...)
 {
@@ -318,6 +318,16 @@ mw_lua_lint_report (MwLuaLintFile *file, const char *code, guint token, const ch
   f->diag->bytes = bytes;
   f->name = g_strdup (name);
   g_ptr_array_add (file->findings, f);
+  return f;
+}
+
+void
+mw_lua_lint_finding_defer (MwLuaLintFinding *f, MwLuaLintSettle settle, gpointer data,
+                           GDestroyNotify data_free)
+{
+  f->settle = settle;
+  f->settle_data = data;
+  f->settle_free = data_free;
 }
 
 static void
@@ -326,6 +336,8 @@ finding_free (gpointer data)
   MwLuaLintFinding *f = data;
   mw_lua_diagnostic_free (f->diag);
   g_free (f->name);
+  if (f->settle_free != NULL)
+    f->settle_free (f->settle_data);
   g_free (f);
 }
 
@@ -404,19 +416,124 @@ compare_findings (gconstpointer a, gconstpointer b)
                        (*(MwLuaLintFinding *const *) b)->diag);
 }
 
-static int
-compare_diagnostics (gconstpointer a, gconstpointer b)
+/* modules */
+
+/* what a module's functions keep once it has run (its main function is garbage then) */
+static gint64
+tree_module_bytes (MwLuaLintRun *run, MwLuaTree *tree)
 {
-  return compare_diag (*(MwLuaDiagnostic *const *) a, *(MwLuaDiagnostic *const *) b);
+  MwLuaFunction *main_func = mw_lua_tree_get_main (tree);
+  gint64 all = mw_lua_lint_function_bytes (run, tree, main_func);
+  gint64 own = 0;
+
+  for (guint c = 0; all >= 0 && c < main_func->children->len; c++)
+    own += mw_lua_lint_function_bytes (run, tree, main_func->children->pdata[c]);
+  return all >= 0 && own > 0 ? own : -1;
 }
 
-static GPtrArray *
-lint_file (MwLuaLintRun *run, MwLuaTree *tree, GPtrArray *patterns)
+static void
+module_bytes_set (MwLuaLintRun *run, const char *basename, gint64 bytes)
 {
-  MwLuaLintFile file = { 0 };
-  GPtrArray *tree_diags = mw_lua_tree_get_diagnostics (tree);
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_diagnostic_free);
+  gint64 *b = g_new (gint64, 1);
+  *b = bytes;
+  g_hash_table_insert (run->module_bytes, g_strdup (basename), b);
+}
 
+void
+mw_lua_lint_module_seen (MwLuaLintRun *run, const char *basename, MwLuaTree *tree)
+{
+  g_hash_table_insert (run->module_files, g_strdup (basename), GUINT_TO_POINTER (run->current + 1));
+  g_hash_table_remove (run->module_bytes, basename);
+  /* required by a file before: its figure now, while its tree is at hand */
+  if (g_hash_table_contains (run->wanted_modules, basename))
+    module_bytes_set (run, basename, tree_module_bytes (run, tree));
+}
+
+void
+mw_lua_lint_module_wanted (MwLuaLintRun *run, const char *basename)
+{
+  g_hash_table_add (run->wanted_modules, g_strdup (basename));
+}
+
+gint64
+mw_lua_lint_module_bytes (MwLuaLintRun *run, const char *basename)
+{
+  gint64 *b = g_hash_table_lookup (run->module_bytes, basename);
+  return b != NULL ? *b : -1;
+}
+
+/* the linter */
+
+struct _MwLuaLinter
+{
+  MwLuaLintOptions *options;
+  MwLuaLintRun run;
+  GPtrArray *patterns; /* MwLuaLintPattern*: the options' ignore list */
+  GPtrArray *files; /* per file: GPtrArray of MwLuaLintFinding*, sorted */
+};
+
+MwLuaLinter *
+mw_lua_linter_new (const MwLuaLintOptions *options)
+{
+  MwLuaLinter *l = g_new0 (MwLuaLinter, 1);
+  MwLuaLintRun *run = &l->run;
+
+  l->options = options ? mw_lua_lint_options_copy (options) : mw_lua_lint_options_new ();
+  run->options = l->options;
+  run->ram = mw_lua_ram_model_get (l->options->number_type);
+  run->set_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->cleared_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->top_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->cleared_modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->volatile_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->module_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->wanted_modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->module_bytes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  run->estimates =
+    g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) mw_lua_ram_estimate_free);
+  l->patterns = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_lint_pattern_free);
+  for (guint i = 0; i < l->options->ignore->len; i++)
+    g_ptr_array_add (l->patterns, mw_lua_lint_pattern_new (l->options->ignore->pdata[i]));
+  l->files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  return l;
+}
+
+void
+mw_lua_linter_free (MwLuaLinter *l)
+{
+  MwLuaLintRun *run;
+
+  if (l == NULL)
+    return;
+  run = &l->run;
+  g_hash_table_unref (run->set_globals);
+  g_hash_table_unref (run->cleared_globals);
+  g_hash_table_unref (run->top_globals);
+  g_hash_table_unref (run->cleared_modules);
+  g_hash_table_unref (run->volatile_files);
+  g_hash_table_unref (run->module_files);
+  g_hash_table_unref (run->wanted_modules);
+  g_hash_table_unref (run->module_bytes);
+  g_hash_table_unref (run->estimates);
+  g_ptr_array_unref (l->patterns);
+  g_ptr_array_unref (l->files);
+  mw_lua_lint_options_free (l->options);
+  g_free (l);
+}
+
+void
+mw_lua_linter_add (MwLuaLinter *l, MwLuaTree *tree)
+{
+  MwLuaLintRun *run;
+  MwLuaLintFile file = { 0 };
+  GPtrArray *tree_diags;
+  GPtrArray *kept = g_ptr_array_new_with_free_func (finding_free);
+
+  g_return_if_fail (l != NULL && tree != NULL);
+
+  run = &l->run;
+  run->current = l->files->len;
+  tree_diags = mw_lua_tree_get_diagnostics (tree);
   file.run = run;
   file.tree = tree;
   file.toks = mw_lua_tree_get_tokens (tree, &file.n_toks);
@@ -426,21 +543,23 @@ lint_file (MwLuaLintRun *run, MwLuaTree *tree, GPtrArray *patterns)
   /* the front end's own findings are never ignored: they are hard errors */
   for (guint i = 0; i < tree_diags->len; i++)
     {
-      MwLuaDiagnostic *d = mw_lua_diagnostic_copy (tree_diags->pdata[i]);
+      MwLuaLintFinding *f = g_new0 (MwLuaLintFinding, 1);
 
+      f->diag = mw_lua_diagnostic_copy (tree_diags->pdata[i]);
       /* Lua's parser raises the 60-upvalue limit as a syntax error; it is a hard limit of the
        * firmware (the same as desktop Lua's), so it gets the firmware-limit code */
-      if (strcmp (d->code, MW_LUA_CODE_SYNTAX) == 0 && strstr (d->message, " upvalues")
-          && g_str_has_prefix (d->message, "function at line "))
+      if (strcmp (f->diag->code, MW_LUA_CODE_SYNTAX) == 0 && strstr (f->diag->message, " upvalues")
+          && g_str_has_prefix (f->diag->message, "function at line "))
         {
-          g_free (d->code);
-          d->code = g_strdup (MW_LUA_CODE_FIRMWARE_UPVALS);
+          g_free (f->diag->code);
+          f->diag->code = g_strdup (MW_LUA_CODE_FIRMWARE_UPVALS);
         }
-      g_ptr_array_add (out, d);
+      g_ptr_array_add (kept, f);
     }
 
   if (mw_lua_tree_get_root (tree) != NULL)
     {
+      mw_lua_lint_gather (run, tree);
       mw_lua_lint_inline_parse (&file);
       mw_lua_lint_globals (&file);
       mw_lua_lint_closures (&file);
@@ -448,64 +567,82 @@ lint_file (MwLuaLintRun *run, MwLuaTree *tree, GPtrArray *patterns)
       mw_lua_lint_general (&file);
     }
 
-  g_ptr_array_sort (file.findings, compare_findings);
+  /* inline options and ignore patterns need the tree: applied now */
   for (guint i = 0; i < file.findings->len; i++)
-    {
-      MwLuaLintFinding *f = file.findings->pdata[i];
-      if (mw_lua_lint_inline_passes (&file, f, patterns))
-        g_ptr_array_add (out, g_steal_pointer (&f->diag));
-    }
-  g_ptr_array_sort (out, compare_diagnostics);
+    if (mw_lua_lint_inline_passes (&file, file.findings->pdata[i], l->patterns))
+      g_ptr_array_add (kept, g_ptr_array_steal_index_fast (file.findings, i--));
+  g_ptr_array_sort (kept, compare_findings);
+  g_ptr_array_add (l->files, kept);
 
   g_ptr_array_unref (file.findings);
   g_hash_table_unref (file.reported);
   mw_lua_lint_inline_free (file.inline_options);
-  return out;
+  g_hash_table_remove (run->estimates, tree);
+}
+
+GPtrArray *
+mw_lua_linter_finish (MwLuaLinter *l, MwLuaLinterReopen reopen, gpointer data)
+{
+  MwLuaLintRun *run;
+  GPtrArray *result;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (l != NULL, NULL);
+
+  run = &l->run;
+  /* module figures for modules linted before a file required them: their trees again */
+  g_hash_table_iter_init (&iter, run->wanted_modules);
+  while (reopen != NULL && g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      MwLuaTree *tree;
+
+      value = g_hash_table_lookup (run->module_files, key);
+      if (value == NULL || g_hash_table_contains (run->module_bytes, key))
+        continue;
+      tree = reopen (GPOINTER_TO_UINT (value) - 1, data);
+      module_bytes_set (run, key, tree != NULL ? tree_module_bytes (run, tree) : -1);
+      if (tree != NULL)
+        g_hash_table_remove (run->estimates, tree);
+      g_clear_pointer (&tree, mw_lua_tree_unref);
+    }
+
+  result = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < l->files->len; i++)
+    {
+      GPtrArray *findings = l->files->pdata[i];
+      GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_diagnostic_free);
+
+      for (guint f = 0; f < findings->len; f++)
+        {
+          MwLuaLintFinding *finding = findings->pdata[f];
+
+          if (finding->settle == NULL || finding->settle (run, finding))
+            g_ptr_array_add (out, g_steal_pointer (&finding->diag));
+        }
+      g_ptr_array_add (result, out);
+    }
+  g_ptr_array_set_size (l->files, 0);
+  return result;
+}
+
+static MwLuaTree *
+reopen_from_array (guint index, gpointer data)
+{
+  return mw_lua_tree_ref (((MwLuaTree *const *) data)[index]);
 }
 
 GPtrArray *
 mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *options)
 {
-  g_autoptr (MwLuaLintOptions) defaults = NULL;
-  g_autoptr (GPtrArray) patterns =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_lint_pattern_free);
-  GPtrArray *result;
-  MwLuaLintRun run = { 0 };
+  g_autoptr (MwLuaLinter) linter = NULL;
 
   g_return_val_if_fail (trees != NULL || n_trees == 0, NULL);
 
-  if (options == NULL)
-    options = defaults = mw_lua_lint_options_new ();
-  run.options = options;
-  run.ram = mw_lua_ram_model_get (options->number_type);
-  run.set_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run.cleared_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run.top_globals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run.cleared_modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run.volatile_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run.module_trees = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  run.estimates =
-    g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) mw_lua_ram_estimate_free);
-  for (guint i = 0; i < options->ignore->len; i++)
-    g_ptr_array_add (patterns, mw_lua_lint_pattern_new (options->ignore->pdata[i]));
-
-  /* facts across files first, then the rules */
+  linter = mw_lua_linter_new (options);
   for (guint i = 0; i < n_trees; i++)
-    if (mw_lua_tree_get_root (trees[i]) != NULL)
-      mw_lua_lint_gather (&run, trees[i]);
-
-  result = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < n_trees; i++)
-    g_ptr_array_add (result, lint_file (&run, trees[i], patterns));
-
-  g_hash_table_unref (run.set_globals);
-  g_hash_table_unref (run.cleared_globals);
-  g_hash_table_unref (run.top_globals);
-  g_hash_table_unref (run.cleared_modules);
-  g_hash_table_unref (run.volatile_files);
-  g_hash_table_unref (run.module_trees);
-  g_hash_table_unref (run.estimates);
-  return result;
+    mw_lua_linter_add (linter, trees[i]);
+  return mw_lua_linter_finish (linter, reopen_from_array, (gpointer) trees);
 }
 
 GPtrArray *

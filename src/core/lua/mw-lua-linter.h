@@ -108,6 +108,19 @@ gboolean mw_lua_lint_options_load_config (MwLuaLintOptions *options, const char 
  * firmware limits) and the linter's findings. */
 GPtrArray *mw_lua_lint (MwLuaTree *const *trees, guint n_trees, const MwLuaLintOptions *options);
 
+/* Lints one file at a time, so that a caller can free each tree when it is added: peak
+ * memory then depends on the largest file, not on the project. Findings that depend on other
+ * files (a global set or cleared elsewhere, a module's cost) are settled by finish(), which
+ * asks `reopen` for a module's tree again when a file required it after it was added (NULL:
+ * no byte figure then). finish() returns what mw_lua_lint() returns, in the order of add(). */
+typedef struct _MwLuaLinter MwLuaLinter;
+typedef MwLuaTree *(*MwLuaLinterReopen) (guint index, gpointer data);
+
+MwLuaLinter *mw_lua_linter_new (const MwLuaLintOptions *options);
+void mw_lua_linter_add (MwLuaLinter *linter, MwLuaTree *tree);
+GPtrArray *mw_lua_linter_finish (MwLuaLinter *linter, MwLuaLinterReopen reopen, gpointer data);
+void mw_lua_linter_free (MwLuaLinter *linter);
+
 /* One tree alone (the editor's buffer): an array of MwLuaDiagnostic*. */
 GPtrArray *mw_lua_lint_tree (MwLuaTree *tree, const MwLuaLintOptions *options);
 
@@ -122,5 +135,6 @@ typedef enum
 GHashTable *mw_lua_lint_collect_globals (MwLuaTree *tree);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwLuaLintOptions, mw_lua_lint_options_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwLuaLinter, mw_lua_linter_free)
 
 G_END_DECLS

@@ -143,39 +143,36 @@ do_close (lua_State *L, MwSimFile *f)
   return 0;
 }
 
+/* Writes at the file's position; only what grows the file takes new pages. */
+static gboolean
+write_bytes (MwSimFile *f, const char *s, gsize len)
+{
+  long pos = ftell (f->fp);
+  long end;
+
+  fseek (f->fp, 0, SEEK_END);
+  end = ftell (f->fp);
+  fseek (f->fp, pos, SEEK_SET);
+  if (!f->writable
+      || !mw_sim_flash_reserve (f->vm->flash, end, MAX ((gsize) end, (gsize) pos + len), FALSE)
+      || fwrite (s, 1, len, f->fp) != len)
+    return FALSE;
+  fflush (f->fp);
+  return TRUE;
+}
+
 /* app/modules/file.c file_write: one string argument (any others are ignored), true when
  * all of it was written, nil otherwise. `suffix` is writeline's "\n". */
 static int
 do_write (lua_State *L, MwSimFile *f, int idx, const char *suffix)
 {
-  MwSimVm *vm = f->vm;
   size_t len;
   const char *s = luaL_checklstring (L, idx, &len);
 
-  for (int part = 0; part < (suffix ? 2 : 1); part++)
-    {
-      long pos = ftell (f->fp);
-      long end;
-
-      if (part == 1)
-        {
-          s = suffix;
-          len = strlen (suffix);
-        }
-      fseek (f->fp, 0, SEEK_END);
-      end = ftell (f->fp);
-      fseek (f->fp, pos, SEEK_SET);
-      /* only what grows the file takes new pages */
-      if (!f->writable
-          || !mw_sim_flash_reserve (vm->flash, end, MAX ((gsize) end, (gsize) pos + len), FALSE)
-          || fwrite (s, 1, len, f->fp) != len)
-        {
-          lua_pushnil (L);
-          return 1;
-        }
-      fflush (f->fp);
-    }
-  lua_pushboolean (L, TRUE);
+  if (!write_bytes (f, s, len) || (suffix && !write_bytes (f, suffix, strlen (suffix))))
+    lua_pushnil (L);
+  else
+    lua_pushboolean (L, TRUE);
   return 1;
 }
 

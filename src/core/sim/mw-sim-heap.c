@@ -9,10 +9,12 @@
  * that. 16 bytes keep the payload aligned as malloc's. */
 typedef struct
 {
-  guint64 host_size;
+  guint32 host_size;
   guint32 lua_cost;
+  guint32 address; /* its board address once a script has seen it (tostring), or 0 */
   guint8 kind;
-  guint8 pad[3];
+  guint8 flash; /* allocated while loading the Lua Flash Store: costs nothing */
+  guint8 pad[2];
 } BlockHead;
 
 G_STATIC_ASSERT (sizeof (BlockHead) == 16);
@@ -227,6 +229,8 @@ mw_sim_heap_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
     {
       if (old)
         {
+          if (old->address)
+            g_hash_table_remove (heap->addresses, GUINT_TO_POINTER (old->address));
           charge (heap, old->kind, -(gssize) old->lua_cost);
           heap->heap_bytes -= mw_sim_heap_block_cost (old->lua_cost);
           heap->host_used -= old->host_size;
@@ -277,7 +281,18 @@ mw_sim_heap_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
       heap->heap_bytes -= oheap;
       heap->host_used -= head->host_size;
     }
-  head->host_size = nsize;
+  head->host_size = (guint32) nsize;
+  head->flash = old == NULL && heap->in_flash;
+  if (old == NULL)
+    head->address = 0;
+  if (head->flash)
+    {
+      /* a block of the flash store: no charge now, and none when its header is known */
+      head->lua_cost = 0;
+      head->kind = MW_SIM_HEAP_BYTES;
+      heap->host_used += nsize;
+      return head + 1;
+    }
   head->lua_cost = ncost;
   head->kind = kind;
   charge (heap, kind, ncost);
@@ -305,6 +320,40 @@ mw_sim_heap_over (MwSimHeap *heap)
 {
   mw_sim_heap_settle (heap);
   return over (heap);
+}
+
+/* The ESP8266's heap lies in DRAM from 0x3ffe8000 (app/... and the SDK's linker script):
+ * addresses are handed out in 8-byte steps through that window, never two alike at once. */
+#define ADDRESS_FIRST 0x3ffe8000u
+#define ADDRESS_LAST 0x3fffbff8u
+
+guint32
+mw_sim_heap_address (MwSimHeap *heap, gconstpointer block)
+{
+  BlockHead *head = (BlockHead *) block - 1;
+
+  if (head->address)
+    return head->address;
+  if (heap->addresses == NULL)
+    heap->addresses = g_hash_table_new (g_direct_hash, g_direct_equal);
+  if (g_hash_table_size (heap->addresses) >= (ADDRESS_LAST - ADDRESS_FIRST) / 8)
+    return 0;
+  do
+    {
+      heap->next_address += 8;
+      if (heap->next_address < ADDRESS_FIRST || heap->next_address > ADDRESS_LAST)
+        heap->next_address = ADDRESS_FIRST;
+    }
+  while (g_hash_table_contains (heap->addresses, GUINT_TO_POINTER (heap->next_address)));
+  head->address = heap->next_address;
+  g_hash_table_add (heap->addresses, GUINT_TO_POINTER (head->address));
+  return head->address;
+}
+
+void
+mw_sim_heap_clear (MwSimHeap *heap)
+{
+  g_clear_pointer (&heap->addresses, g_hash_table_unref);
 }
 
 gboolean

@@ -72,6 +72,10 @@ typedef struct
   glong egc_limit;
   gboolean debt; /* a block was granted on credit: collect, then check, at the next safe point */
   gpointer pending; /* the last new block, whose header Lua has not written yet */
+  GHashTable *addresses; /* board addresses in use (tostring) */
+  guint32 next_address;
+  gboolean in_flash; /* new blocks are the Lua Flash Store's: in mapped flash, charged nothing
+                      * (docs/firmware.md section 9) until resized */
   void (*on_debt) (gpointer data); /* asks the VM for a safe point soon */
   gpointer on_debt_data;
 } MwSimHeap;
@@ -97,6 +101,11 @@ gboolean mw_sim_heap_over (MwSimHeap *heap);
  * what the mode allows (raise the memory error then); what is over the cap and already
  * stored becomes `excess`, tolerated until it is freed, so the board can go on. */
 gboolean mw_sim_heap_check (MwSimHeap *heap);
+/* A board address for the object whose host block is `block` (what tostring shows): in the
+ * ESP8266's DRAM, 0x3ffe8000 and up, unique among live objects; 0 if none is left. */
+guint32 mw_sim_heap_address (MwSimHeap *heap, gconstpointer block);
+/* Frees what the heap keeps besides the blocks (after lua_close). */
+void mw_sim_heap_clear (MwSimHeap *heap);
 /* Whether the mode collects when an allocation would fail (modes 1, 2 and 4). */
 gboolean mw_sim_heap_collects (const MwSimHeap *heap);
 

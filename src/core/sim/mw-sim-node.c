@@ -112,11 +112,8 @@ l_info (lua_State *L)
         set_str (L, "git_commit_dts", "202101010000");
         break;
       case 3:
-        /* no LFS partition: everything 0 (app/modules/node.c get_lfs_config) */
-        set_int (L, "lfs_mapped", 0);
-        set_int (L, "lfs_base", 0);
-        set_int (L, "lfs_size", 0);
-        set_int (L, "lfs_used", 0);
+        /* app/modules/node.c get_lfs_config (mw-sim-lfs.c) */
+        mw_sim_lfs_set_config (L);
         break;
       default:
         {
@@ -124,7 +121,7 @@ l_info (lua_State *L)
 
           lua_pushboolean (L, FALSE);
           lua_setfield (L, -2, "ssl");
-          set_int (L, "lfs_size", 0);
+          set_int (L, "lfs_size", (lua_Integer) vm->lfs_size);
           lua_pushstring (L, mods);
           g_free (mods);
           lua_setfield (L, -2, "modules");
@@ -151,14 +148,15 @@ l_compile (lua_State *L)
   gboolean ok;
   int status;
 
-  luaL_argcheck (L, len > 4 && strcmp (name + len - 4, ".lua") == 0, 1,
-                 "filename must end in .lua");
-  luaL_argcheck (L, len - 4 + 3 <= MW_SIM_FLASH_MAX_NAME, 1, "filename too long");
+  /* app/modules/node.c node_compile: the name's checks and errors */
+  luaL_argcheck (L, len <= MW_SIM_FLASH_MAX_NAME && strlen (name) == len, 1, "filename invalid");
+  if (len < 4 || strcmp (name + len - 4, ".lua") != 0)
+    return luaL_error (L, "not a .lua file");
   path = mw_sim_flash_path (vm->flash, name);
   ok = g_file_get_contents (path, &source, &source_len, NULL);
   g_free (path);
   if (!ok)
-    return luaL_error (L, "cannot open %s", name);
+    return luaL_error (L, "cannot open %s: ", name);
 
   /* the parse on the board: charged to the board's heap; its error is the firmware's */
   lua_pushfstring (L, "@%s", name);
@@ -329,7 +327,12 @@ l_bootreason (lua_State *L)
 
   lua_pushinteger (L, vm->reset_raw);
   lua_pushinteger (L, vm->reset_reason);
-  return 2;
+  if (vm->reset_reason != 2)
+    return 2;
+  /* an exception reset adds exccause, epc1, epc2, epc3, excvaddr, depc */
+  for (int i = 0; i < 6; i++)
+    lua_pushinteger (L, 0);
+  return 8;
 }
 
 /* node.restore(): the SDK's system_restore() resets WiFi settings, which the simulated
@@ -512,15 +515,15 @@ l_flashreload (lua_State *L)
   return 1;
 }
 
-/* node.getpartitiontable(): a 4 MB board with no LFS, SPIFFS after the firmware */
+/* node.getpartitiontable(): a 4 MB board, its LFS region (mw-sim-lfs.c), SPIFFS at 1 MB */
 static int
 l_getpartitiontable (lua_State *L)
 {
   MwSimVm *vm = mw_sim_vm_get (L);
 
   lua_newtable (L);
-  set_int (L, "lfs_addr", 0);
-  set_int (L, "lfs_size", 0);
+  set_int (L, "lfs_addr", (lua_Integer) mw_sim_lfs_region_base (vm));
+  set_int (L, "lfs_size", (lua_Integer) vm->lfs_size);
   set_int (L, "spiffs_addr", 0x100000);
   set_int (L, "spiffs_size", (lua_Integer) mw_sim_flash_total (vm->flash));
   return 1;

@@ -32,6 +32,7 @@ struct _MwSimVm
   gint *stopping; /* set (atomically) when the board is being stopped */
   char **modules; /* the enabled firmware modules */
   MwSimFlash *flash; /* borrowed */
+  gsize lfs_size; /* the LFS region (0: none) */
   GMainContext *context; /* the board's thread */
   GString *tx; /* bytes for the wire (owned by MwSim) */
   void (*task_done) (gpointer data); /* after a timer callback */
@@ -58,6 +59,7 @@ struct _MwSimVm
   gboolean mem_error; /* the error being raised is the allocator's "not enough memory" */
   jmp_buf *panic_jmp; /* where a Lua panic returns to (mw_sim_vm_guard) */
   gboolean panicked;
+  gboolean crashed; /* a CPU exception: reset, node.bootreason() 2, 2 */
   int onerror_cb; /* node.setonerror() ref, or LUA_NOREF */
   int softwd; /* tmr.softwd() seconds left, -1 off */
   GSource *softwd_source;
@@ -71,6 +73,8 @@ struct _MwSimVm
   guint uart_n;
   int uart_end; /* terminator character, or -1 */
   gboolean uart_run_input;
+  gboolean in_uart_cb; /* a raw-mode uart.on callback is running */
+  gboolean uart_left_raw; /* ... and it called uart.on("data") without a function */
   GString *uart_buf;
   int output_cb; /* node.output()'s pipe (registry ref), or LUA_NOREF */
   gboolean output_serial;
@@ -89,6 +93,8 @@ struct _MwSimVm
   gboolean startup_banner; /* node.startup{banner=} */
   guint32 chip_id;
   GRand *rand; /* node.random() */
+  int lfs_index; /* the LFS image's index function (a registry ref), or LUA_NOREF */
+  gsize lfs_used; /* the flash the loaded image takes, 0 without one */
   int wifi_mode;
 };
 
@@ -117,6 +123,8 @@ void mw_sim_vm_callback (MwSimVm *vm, int nargs);
 /* Posts the function on the stack as a task (node.task.post): it runs between tasks, with
  * `arg` pushed as its argument. */
 void mw_sim_vm_post (MwSimVm *vm, int priority, int arg);
+/* A CPU exception (a call through a NULL pointer): the SDK's report, then a reset. */
+void mw_sim_vm_crash (MwSimVm *vm);
 /* The error (a traceback) on the stack goes to the onerror handler in a task of its own. */
 void mw_sim_vm_onerror (MwSimVm *vm);
 /* Raises the watchdog when the task has run too long (for busy C functions). */
@@ -152,6 +160,15 @@ int mw_sim_pipe_create (lua_State *L);
 void mw_sim_pipe_write (lua_State *L, int idx, const char *s, gsize len);
 /* node.LFS: the Lua Flash Store (mw-sim-lfs.c); pushes the table. */
 void mw_sim_lfs_push (lua_State *L);
+/* Loads the region's image at boot, before the libraries (its strings are in flash first). */
+void mw_sim_lfs_boot (MwSimVm *vm);
+/* Sets lfs_mapped, lfs_base, lfs_size and lfs_used in the table at the top (node.info('lfs')). */
+void mw_sim_lfs_set_config (lua_State *L);
+/* The region's flash address (node.getpartitiontable's lfs_addr), 0 without a region. */
+gsize mw_sim_lfs_region_base (MwSimVm *vm);
+/* Spins in C until the watchdog resets the board (the firmware's while (1) {}): never
+ * returns to the caller's Lua code. */
+void mw_sim_vm_hang (MwSimVm *vm, lua_State *L);
 /* A userdata of the simulator's own `type` (an address only its C code knows), or NULL: the
  * check a script cannot forge with debug.setmetatable (docs/firmware.md section 10). */
 void *mw_sim_check_udata (lua_State *L, int index, const void *type, const char *name);

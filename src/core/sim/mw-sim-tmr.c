@@ -1,4 +1,4 @@
-/* mw-sim-tmr.c: the firmware's `tmr` module: the object API, now, time, delay (NODEMCU.md
+/* mw-sim-tmr.c: the firmware's `tmr` module: the object API, now, time, delay (docs/firmware.md
  * section 2). The static tmr.alarm() API is gone since 2019 and absent here. Timers are
  * sources on the board's main context, so they fire only between REPL tasks. */
 #include "mw-sim-private.h"
@@ -106,8 +106,9 @@ t_register (lua_State *L)
   int mode = luaL_checkinteger (L, 3);
 
   luaL_argcheck (L, ms > 0 && ms <= MAX_INTERVAL, 2, "wrong arg range");
-  luaL_argcheck (L, mode >= ALARM_SINGLE && mode <= ALARM_SEMI, 3, "wrong arg range");
-  luaL_checktype (L, 4, LUA_TFUNCTION);
+  /* app/modules/tmr.c tmr_register */
+  luaL_argcheck (L, mode >= ALARM_SINGLE && mode <= ALARM_SEMI, 3, "Invalid mode");
+  luaL_argcheck (L, lua_isfunction (L, 4), 4, "Must be function");
   timer_unregister (L, t);
   t->interval = ms;
   t->mode = mode;

@@ -45,8 +45,16 @@ l_on (lua_State *L)
   /* uart.on("data") or uart.on("data", n) without a function: the REPL takes over again */
   cb_idx = lua_isfunction (L, 2) ? 2 : lua_isfunction (L, 3) ? 3 : 0;
   if (cb_idx == 0)
-    return 0;
-  vm->uart_end = -1;
+    {
+      /* leaving raw mode from inside its own callback: app/driver/input.c goes on calling
+       * the (now NULL) callback for the bytes still queued; mw-sim.c makes that the crash */
+      if (vm->in_uart_cb)
+        vm->uart_left_raw = TRUE;
+      return 0;
+    }
+  /* app/modules/uart.c l_uart_on: with neither a size nor a terminator, the terminator is
+   * NUL (end_char 0, data_len -1) */
+  vm->uart_end = 0;
   vm->uart_n = 0;
   if (cb_idx == 3)
     {
@@ -55,6 +63,7 @@ l_on (lua_State *L)
           lua_Integer n = lua_tointeger (L, 2);
           luaL_argcheck (L, n >= 0 && n <= 255, 2, "wrong arg range");
           vm->uart_n = n;
+          vm->uart_end = -1;
         }
       else
         {
@@ -64,7 +73,7 @@ l_on (lua_State *L)
           vm->uart_end = (guint8) end[0];
         }
     }
-  vm->uart_run_input = luaL_optinteger (L, cb_idx + 1, 1) != 0;
+  vm->uart_run_input = !(lua_isnumber (L, cb_idx + 1) && lua_tointeger (L, cb_idx + 1) == 0);
   lua_pushvalue (L, cb_idx);
   vm->uart_cb = luaL_ref (L, LUA_REGISTRYINDEX);
   return 0;

@@ -1,9 +1,10 @@
 /* mw-sim-vm.c: the board's Lua VM and REPL: boot, banner, init.lua, prompts, chunks, errors,
- * the watchdog, print and node.output, and loading files from the flash (NODEMCU.md
+ * the watchdog, print and node.output, and loading files from the flash (docs/firmware.md
  * sections 1 and 3). */
 #include "mw-sim-private.h"
 
 #include <lualib.h>
+#include <math.h>
 #include <string.h>
 
 #include "mw-lua-chunk.h"
@@ -26,6 +27,7 @@ mw_sim_vm_new (void)
   vm->uart_buf = g_string_new (NULL);
   vm->echo = g_string_new (NULL);
   vm->onerror_cb = LUA_NOREF;
+  vm->lfs_index = LUA_NOREF;
   vm->softwd = -1;
   vm->cpu_mhz = 80;
   vm->reset_raw = 1;
@@ -184,6 +186,43 @@ l_print (lua_State *L)
   return 0;
 }
 
+/* tostring() as on the board: objects at ESP8266 addresses (0x3ffexxxx-0x3fffxxxx), and
+ * NaN as the firmware's newlib prints it ("nan", where the host's C library says "-nan");
+ * everything else goes to Lua's own tostring (upvalue 1) */
+static int
+l_tostring (lua_State *L)
+{
+  MwSimVm *vm = mw_sim_vm_get (L);
+  int type;
+
+  luaL_checkany (L, 1);
+  type = lua_type (L, 1);
+  if (type == LUA_TNUMBER && isnan (lua_tonumber (L, 1)))
+    {
+      lua_pushliteral (L, "nan");
+      return 1;
+    }
+  if ((type == LUA_TTABLE || type == LUA_TFUNCTION || type == LUA_TTHREAD || type == LUA_TUSERDATA)
+      && !luaL_getmetafield (L, 1, "__tostring"))
+    {
+      const char *p = lua_topointer (L, 1);
+      char text[64];
+
+      /* a full userdata's pointer is its payload, after the 40-byte host header */
+      if (type == LUA_TUSERDATA)
+        p -= 40;
+      g_snprintf (text, sizeof text, "%s: 0x%08x", luaL_typename (L, 1),
+                  mw_sim_heap_address (&vm->heap, p));
+      lua_pushstring (L, text);
+      return 1;
+    }
+  lua_settop (L, 1);
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_call (L, 1, 1);
+  return 1;
+}
+
 /* collectgarbage("count") in board kilobytes, as the firmware's Lua counts them; every other
  * option goes to Lua's own collectgarbage (upvalue 1). */
 static int
@@ -242,6 +281,12 @@ raise_wdt (MwSimVm *vm, lua_State *L)
     }
   vm->wdt_tripped = TRUE;
   luaL_error (L, WDT_MESSAGE);
+}
+
+void
+mw_sim_vm_hang (MwSimVm *vm, lua_State *L)
+{
+  raise_wdt (vm, L);
 }
 
 void
@@ -612,10 +657,14 @@ run_line (MwSimVm *vm, const char *line)
         print_error (vm, status);
     }
   lua_settop (L, 0);
-  if (!mw_sim_vm_reboot_due (vm))
+  /* node.restart() resets once the task has ended: its prompt is sent first (app/lua53/lua.c
+   * dojob prints the prompt before the restart's task runs) */
+  if (!vm->wdt_tripped && !vm->panicked)
     prompt (vm, FALSE);
 }
 
+/* app/driver/input.c input_readline, raw mode (uart.on(..., 0)): size 0 calls back for every
+ * byte; otherwise bytes gather until the size, the terminator or the 256-byte buffer is full */
 static gboolean
 feed_uart_callback (MwSimVm *vm, guint8 byte)
 {
@@ -623,7 +672,7 @@ feed_uart_callback (MwSimVm *vm, guint8 byte)
 
   g_string_append_c (vm->uart_buf, (char) byte);
   if (vm->uart_end >= 0)
-    deliver = byte == vm->uart_end || vm->uart_buf->len >= 255;
+    deliver = byte == vm->uart_end || vm->uart_buf->len >= 256;
   else
     deliver = vm->uart_n == 0 || vm->uart_buf->len >= vm->uart_n;
   if (!deliver)
@@ -631,8 +680,22 @@ feed_uart_callback (MwSimVm *vm, guint8 byte)
   lua_rawgeti (vm->L, LUA_REGISTRYINDEX, vm->uart_cb);
   lua_pushlstring (vm->L, vm->uart_buf->str, vm->uart_buf->len);
   g_string_truncate (vm->uart_buf, 0);
+  vm->in_uart_cb = TRUE;
   mw_sim_vm_callback (vm, 1);
+  vm->in_uart_cb = FALSE;
   return TRUE;
+}
+
+void
+mw_sim_vm_crash (MwSimVm *vm)
+{
+  /* the SDK's exception report for a jump to address 0 */
+  static const char report[] =
+    "\nFatal exception 0(IllegalInstructionCause):\n"
+    "epc1=0x00000000, epc2=0x00000000, epc3=0x00000000, excvaddr=0x00000000, depc=0x00000000\n";
+
+  mw_sim_repl_cook (vm->tx, report, strlen (report));
+  vm->crashed = TRUE;
 }
 
 typedef struct
@@ -648,12 +711,10 @@ feed_guarded (MwSimVm *vm, gpointer data)
   FeedArgs *a = data;
   MwSimReplResult r;
 
-  if (vm->uart_cb != LUA_NOREF)
+  if (vm->uart_cb != LUA_NOREF && !vm->uart_run_input && a->from_uart)
     {
-      if (a->from_uart)
-        a->task = feed_uart_callback (vm, a->byte);
-      if (!vm->uart_run_input || vm->L == NULL || mw_sim_vm_reboot_due (vm))
-        return;
+      a->task = feed_uart_callback (vm, a->byte);
+      return;
     }
 
   /* node.input() text goes to the interpreter without the UART's echo */
@@ -664,8 +725,18 @@ feed_guarded (MwSimVm *vm, gpointer data)
     {
       g_free (vm->line);
       vm->line = mw_sim_repl_take_line (&vm->repl);
-      run_line (vm, vm->line);
       a->task = TRUE;
+      /* uart.on("data", cb) with the REPL on: cb gets each line, then Lua runs it
+       * (app/driver/input.c input_readline, run_input) */
+      if (vm->uart_cb != LUA_NOREF && a->from_uart)
+        {
+          lua_rawgeti (vm->L, LUA_REGISTRYINDEX, vm->uart_cb);
+          lua_pushstring (vm->L, vm->line);
+          mw_sim_vm_callback (vm, 1);
+          if (vm->L == NULL || mw_sim_vm_reboot_due (vm))
+            return;
+        }
+      run_line (vm, vm->line);
     }
 }
 
@@ -694,7 +765,12 @@ mw_sim_vm_load_file (lua_State *L, const char *name)
   if (!mw_sim_flash_valid_name (name)
       || !g_file_get_contents ((path = mw_sim_flash_path (vm->flash, name)), &bytes, &len, NULL))
     {
-      lua_pushfstring (L, "cannot open %s", name);
+      /* app/lua/lauxlib.c errfile: "cannot open NAME: " and strerror, which is empty on
+       * the board (the same text as for a missing init.lua); 2.x has no colon */
+      if (vm->firmware == MW_SIM_FIRMWARE_3_0)
+        lua_pushfstring (L, "cannot open %s: ", name);
+      else
+        lua_pushfstring (L, "cannot open %s", name);
       return LUA_ERRFILE;
     }
   chunkname = g_strconcat ("@", name, NULL);
@@ -943,6 +1019,9 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   vm->wdt_tripped = FALSE;
   vm->restart_pending = FALSE;
   vm->panicked = FALSE;
+  vm->crashed = FALSE;
+  vm->in_uart_cb = FALSE;
+  vm->uart_left_raw = FALSE;
   vm->in_task = FALSE;
   vm->hook_L = L;
   vm->strip_level = 2;
@@ -951,6 +1030,7 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   vm->boot_time = g_get_monotonic_time ();
   vm->clock_skew = 0;
   vm->generation++;
+  mw_sim_lfs_boot (vm);
 
   /* no io, no os: the firmware has neither */
   lua_pushcfunction (L, luaopen_base);
@@ -972,6 +1052,9 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   lua_getglobal (L, "collectgarbage");
   lua_pushcclosure (L, l_collectgarbage, 1);
   lua_setglobal (L, "collectgarbage");
+  lua_getglobal (L, "tostring");
+  lua_pushcclosure (L, l_tostring, 1);
+  lua_setglobal (L, "tostring");
   setup_package (L);
   for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
     if (mw_sim_vm_has_module (vm, modules[i].name))
@@ -1137,6 +1220,7 @@ mw_sim_vm_shutdown (MwSimVm *vm)
   g_clear_pointer (&vm->softwd_source, g_source_unref);
   lua_close (vm->L);
   vm->L = NULL;
+  mw_sim_heap_clear (&vm->heap);
   vm->uart_cb = LUA_NOREF;
   vm->output_cb = LUA_NOREF;
   vm->onerror_cb = LUA_NOREF;
@@ -1151,7 +1235,7 @@ mw_sim_vm_shutdown (MwSimVm *vm)
 gboolean
 mw_sim_vm_reboot_due (MwSimVm *vm)
 {
-  return vm->restart_pending || vm->wdt_tripped || vm->panicked;
+  return vm->restart_pending || vm->wdt_tripped || vm->panicked || vm->crashed;
 }
 
 void
@@ -1165,7 +1249,7 @@ mw_sim_vm_reboot (MwSimVm *vm)
 
   /* node.bootreason() after this reset (docs/modules/node.md) */
   vm->reset_raw = vm->panicked || vm->wdt_tripped ? 4 : 2;
-  vm->reset_reason = vm->panicked ? 1 : vm->wdt_tripped ? 3 : 4;
+  vm->reset_reason = vm->crashed ? 2 : vm->panicked ? 1 : vm->wdt_tripped ? 3 : 4;
   GString *text = g_string_new ("\r\n");
 
   g_string_append (text, cause);

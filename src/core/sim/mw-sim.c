@@ -81,6 +81,7 @@ mw_sim_options_init (MwSimOptions *options)
     .baud = 115200,
     .heap = 44 * 1024,
     .fs_size = 3 * 1024 * 1024,
+    .lfs_size = MW_SIM_DEFAULT_LFS_SIZE,
     .wdt_ms = 3200,
     .vm_ips = 1000000,
     .seed = 1,
@@ -228,7 +229,10 @@ after_task (gpointer data)
   MwSim *self = data;
 
   if (mw_sim_vm_reboot_due (self->vm))
-    reboot (self, self->vm->wdt_tripped ? "watchdog" : "node.restart");
+    reboot (self, self->vm->wdt_tripped ? "watchdog"
+                  : self->vm->crashed   ? "exception"
+                  : self->vm->panicked  ? "Lua panic"
+                                        : "node.restart");
   if (self->vm->baud_changed)
     {
       /* input at the new speed at once; output once the bytes queued before have gone */
@@ -494,6 +498,11 @@ process_cb (gpointer data)
       else if (!mw_sim_ring_pop (&self->ring, &b))
         break;
       task = mw_sim_vm_feed (vm, b, from_uart);
+      /* raw mode left from its own callback with bytes still queued: the firmware's input
+       * loop calls the callback it just cleared (app/driver/input.c) */
+      if (task && vm->uart_left_raw && self->ring.count > 0)
+        mw_sim_vm_crash (vm);
+      vm->uart_left_raw = FALSE;
     }
   if (task)
     {
@@ -539,6 +548,7 @@ board_thread (gpointer data)
   self->vm->firmware = self->opts.firmware;
   self->vm->number_type = self->opts.integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
   self->vm->heap_size = self->opts.heap;
+  self->vm->lfs_size = self->opts.lfs_size;
   self->vm->wdt_ms = self->opts.wdt_ms;
   self->vm->vm_ips = self->opts.vm_ips;
   self->vm->realtime = self->opts.baud_limit;
@@ -634,6 +644,7 @@ mw_sim_start (MwSim *self, GError **error)
       return FALSE;
     }
   if (self->opts.baud == 0 || self->opts.heap < 1024 || self->opts.fs_size == 0
+      || self->opts.lfs_size % 4096 != 0 || self->opts.lfs_size > MW_SIM_MAX_LFS_SIZE
       || self->opts.wdt_ms == 0 || self->opts.vm_ips == 0 || self->opts.drop_rate < 0
       || self->opts.drop_rate > 1 || self->opts.corrupt_rate < 0 || self->opts.corrupt_rate > 1)
     {

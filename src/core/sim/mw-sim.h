@@ -38,6 +38,7 @@ typedef struct
   gsize heap; /* free heap at the prompt, board bytes (44 KB) */
   const char *fs_dir; /* flash folder; NULL: a fresh temporary one, removed at stop */
   gsize fs_size; /* flash quota in bytes (3 MB) */
+  gsize lfs_size; /* the LFS region: a multiple of 4 KB up to 256 KB, 0 for none (64 KB) */
   const char *modules; /* comma list; NULL: the default set */
   gboolean integer_build; /* number_type "integer" in the banner and heap costs */
   guint wdt_ms; /* watchdog: simulated CPU time a task may run unfed (3200 ms) */
@@ -51,6 +52,11 @@ typedef struct
   const char *link; /* also make this symlink to the slave path */
   gboolean verbose; /* log GPIO changes, resets and faults with g_message */
 } MwSimOptions;
+
+/* The LFS region of a common cloud build (docs/lfs.md). */
+#define MW_SIM_DEFAULT_LFS_SIZE 0x10000
+/* The biggest image luac.cross lays out (LUA_MAX_FLASH_SIZE words). */
+#define MW_SIM_MAX_LFS_SIZE 0x40000
 
 /* The default set of firmware modules (without encoder and crypto, as the firmware). */
 #define MW_SIM_DEFAULT_MODULES "bit,file,gpio,node,sjson,tmr,uart,wifi"

@@ -1,0 +1,132 @@
+/* test-cli-lfs.c: `moonwire-cli lfs build` and `lfs info`, run as a user runs them, on files
+ * in a temporary directory. The image bytes themselves are checked in tests/lua/
+ * test-lfs-image.c; here, what the user sees. */
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "mw-test-support.h"
+
+static gsize
+file_size (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return len;
+}
+
+/* The heap `moonwire-cli ram` says a file costs loaded from SPIFFS: its first line. */
+static guint
+ram_total (const char *dir, const char *file)
+{
+  g_auto (MwTestCliRun) r = { 0 };
+  g_autofree char *prefix = g_strdup_printf ("%s: ", file);
+
+  mw_test_cli_run (&r, dir, (const char *[]){ "ram", file, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, prefix));
+  return (guint) g_ascii_strtoull (r.out + strlen (prefix), NULL, 10);
+}
+
+static void
+test_build_and_info (void)
+{
+  g_autofree char *a = mw_test_write_tmp ("a.lua", "x = 1\n", -1);
+  g_autofree char *dir = g_path_get_dirname (a);
+  g_autofree char *lib = g_build_filename (dir, "lib", NULL);
+  g_autofree char *img = g_build_filename (dir, "app.img", NULL);
+  g_autofree char *expect_build = NULL;
+  g_autofree char *expect_info = NULL;
+  g_auto (MwTestCliRun) build = { 0 }, info = { 0 };
+  guint ram_a, ram_http;
+
+  g_assert_cmpint (g_mkdir_with_parents (lib, 0755), ==, 0);
+  g_free (mw_test_write_tmp (
+    "lib/http.lua", "local M = {}\nfunction M.get(url) return 'GET ' .. url end\nreturn M\n", -1));
+  g_setenv ("SOURCE_DATE_EPOCH", "1700000000", TRUE);
+  mw_test_cli_run (
+    &build, dir,
+    (const char *[]){ "lfs", "build", "-o", "app.img", "a.lua", "lib/http.lua", NULL });
+  g_unsetenv ("SOURCE_DATE_EPOCH");
+  g_assert_cmpint (build.status, ==, 0);
+  /* luac.cross -f writes 840 bytes of flash for these two files (its "Image size: 840") */
+  expect_build =
+    g_strdup_printf ("app.img: 2 modules (a, http), 840 bytes of flash, %" G_GSIZE_FORMAT
+                     " bytes compressed, float firmware\n",
+                     file_size (img));
+  g_assert_cmpstr (build.out, ==, expect_build);
+  g_assert_cmpstr (build.err, ==, "");
+
+  ram_a = ram_total (dir, "a.lua");
+  ram_http = ram_total (dir, "lib/http.lua");
+  mw_test_cli_run (&info, dir, (const char *[]){ "lfs", "info", "app.img", NULL });
+  g_assert_cmpint (info.status, ==, 0);
+  /* 11 strings: =(luac), a, http, @a.lua, x, @lib/http.lua, get, "GET ", three packed line
+   * infos; each 16 bytes of header and its bytes with a NUL, padded to a word: 248 bytes.
+   * From LFS a module costs its closure: 20 bytes (docs/firmware.md section 3); from SPIFFS,
+   * what `moonwire-cli ram` says. */
+  expect_info = g_strdup_printf (
+    "app.img: LFS image for the float firmware (signature 0xfafaa154)\n"
+    "  flash 840 bytes, file %" G_GSIZE_FORMAT " bytes, built 2023-11-14 22:13:20 UTC\n"
+    "  strings 11 (248 bytes of flash)\n"
+    "  module               functions from SPIFFS from LFS\n"
+    "  a                            1 %11u       20\n"
+    "  http                         2 %11u       20\n"
+    "  all                            %11u       40\n",
+    file_size (img), ram_a, ram_http, ram_a + ram_http);
+  g_assert_cmpstr (info.out, ==, expect_info);
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *bad = mw_test_write_tmp ("bad.lua", "x = = 1\n", -1);
+  g_autofree char *dir = g_path_get_dirname (bad);
+  g_auto (MwTestCliRun) syntax = { 0 }, dup = { 0 }, big = { 0 }, size = { 0 }, none = { 0 },
+                        notimg = { 0 }, sub = { 0 };
+
+  g_autofree char *sub_dir = g_build_filename (dir, "sub", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (sub_dir, 0755), ==, 0);
+  g_free (mw_test_write_tmp ("one.lua", "x = 1\n", -1));
+  g_free (mw_test_write_tmp ("sub/one.lua", "y = 2\n", -1));
+  mw_test_cli_run (&syntax, dir, (const char *[]){ "lfs", "build", "bad.lua", NULL });
+  g_assert_cmpint (syntax.status, ==, 2);
+  g_assert_cmpstr (syntax.err, ==, "bad.lua:1: unexpected symbol near '='\n");
+  mw_test_cli_run (&dup, dir, (const char *[]){ "lfs", "build", "one.lua", "sub/one.lua", NULL });
+  g_assert_cmpint (dup.status, ==, 2);
+  g_assert_cmpstr (dup.err, ==,
+                   "moonwire-cli lfs: one.lua and sub/one.lua are both module 'one': "
+                   "node.LFS.get would only ever find the first; rename one\n");
+  /* one.lua needs 424 bytes (luac.cross -f says "Image size: 424") */
+  mw_test_cli_run (&big, dir, (const char *[]){ "lfs", "build", "-m", "0x100", "one.lua", NULL });
+  g_assert_cmpint (big.status, ==, 2);
+  g_assert_cmpstr (big.err, ==,
+                   "moonwire-cli lfs: the image needs 424 bytes of flash, more than the 256 "
+                   "bytes allowed (--max-size)\n");
+  mw_test_cli_run (&size, dir, (const char *[]){ "lfs", "build", "-m", "lots", "one.lua", NULL });
+  g_assert_cmpint (size.status, ==, 4);
+  g_assert_cmpstr (size.err, ==,
+                   "moonwire-cli lfs build: bad --max-size 'lots' (bytes, e.g. 65536 or 64K)\n");
+  mw_test_cli_run (&none, dir, (const char *[]){ "lfs", "build", NULL });
+  g_assert_cmpint (none.status, ==, 4);
+  g_assert_cmpstr (none.err, ==, "moonwire-cli lfs build: no files given\n");
+  mw_test_cli_run (&notimg, dir, (const char *[]){ "lfs", "info", "one.lua", NULL });
+  g_assert_cmpint (notimg.status, ==, 2);
+  g_assert_cmpstr (notimg.err, ==,
+                   "one.lua: 6 bytes: too short or not whole words for an LFS image\n");
+  mw_test_cli_run (&sub, dir, (const char *[]){ "lfs", "erase", NULL });
+  g_assert_cmpint (sub.status, ==, 4);
+  g_assert_cmpstr (sub.err, ==, "moonwire-cli lfs: unknown command 'erase' (build or info)\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/mw/cli/lfs/build-and-info", test_build_and_info);
+  g_test_add_func ("/mw/cli/lfs/errors", test_errors);
+  return g_test_run ();
+}
