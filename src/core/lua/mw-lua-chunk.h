@@ -168,7 +168,8 @@ typedef enum
   MW_LUA_CHUNK_COMPARE_IGNORE_LINES_DEFINED = 1 << 1,
 } MwLuaChunkCompareFlags;
 
-/* Compares two chunks' function trees (not their formats). On a mismatch, returns FALSE and,
+/* Compares two chunks' function trees (not their formats, nor how line info is grouped:
+ * line_groups change the bytes, not the lines). On a mismatch, returns FALSE and,
  * if asked, describes the first differing function in *difference, e.g. "function at line
  * 12 (3rd function): constant 4 differs". */
 gboolean mw_lua_chunk_equal (MwLuaChunk *a, MwLuaChunk *b, MwLuaChunkCompareFlags flags,
