@@ -29,7 +29,8 @@ mw_cli_device_add_options (GOptionContext *context, MwCliDeviceOptions *options)
   options->baud = 115200;
   options->timeout_ms = 5000;
   g_option_group_add_entries (group, entries);
-  g_option_context_add_group (context, group);
+  /* the main group only: a group also added as a secondary one is listed twice, and GLib
+   * then renames the second copy's options --device-port and so on */
   g_option_context_set_main_group (context, group);
 }
 
