@@ -1,3 +1,0 @@
-local s
-s:send(("x"):format(
-  ))

@@ -1,3 +1,0 @@
-for k in pairs(t) do
-  g = k
-end

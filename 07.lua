@@ -1,2 +1,0 @@
-x = not a
-and b

@@ -1,2 +1,0 @@
-function t.a.b:m()
-end

@@ -1,4 +1,0 @@
-for k, v in
-  next, t do
-  g = k
-end
