@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mw-cli-commands.h"
+#include "mw-cli-json.h"
 #include "mw-cli-files.h"
 #include "mw-lua-linter.h"
 
@@ -66,27 +67,6 @@ add_list (char **values, MwLuaLintOptions *options, void (*add) (MwLuaLintOption
         if (**p != '\0')
           add (options, *p);
     }
-}
-
-static void
-json_string (GString *out, const char *text)
-{
-  /* JSON is UTF-8: a file name in another encoding gets U+FFFD for its bad bytes */
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  const char *s = valid;
-
-  g_string_append_c (out, '"');
-  for (; *s; s++)
-    {
-      guchar c = *s;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-  g_string_append_c (out, '"');
 }
 
 /* a module's tree again, for its byte figure (the linter asks when a file required it after
@@ -318,14 +298,14 @@ mw_cli_lint (int argc, char **argv)
                 break;
               case FORMAT_JSON:
                 g_string_append (out, out->len > 1 ? ",\n {\"file\": " : "\n {\"file\": ");
-                json_string (out, file);
+                mw_cli_json_append_string (out, file);
                 g_string_append_printf (out,
                                         ", \"line\": %u, \"column\": %u, \"end_line\": %u, "
                                         "\"end_column\": %u, \"severity\": \"%s\", "
                                         "\"code\": \"%s\", \"message\": ",
                                         diag->line, col, diag->end_line, diag->end_column,
                                         severity_name (diag->severity), diag->code);
-                json_string (out, diag->message);
+                mw_cli_json_append_string (out, diag->message);
                 if (diag->bytes >= 0)
                   g_string_append_printf (out, ", \"bytes\": %" G_GINT64_FORMAT "}", diag->bytes);
                 else

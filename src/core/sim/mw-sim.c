@@ -577,13 +577,16 @@ board_thread (gpointer data)
   clear_source (&self->tx_watch);
   clear_source (&self->tx_timer);
   clear_source (&self->process);
+  /* Tasks the script posted (node.task.post, onerror) still hold the VM: close its Lua
+   * state, let them find it closed, and only then free it. */
+  if (self->vm != NULL)
+    mw_sim_vm_shutdown (self->vm);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
   g_clear_pointer (&self->vm, mw_sim_vm_free);
   g_string_free (self->tx, TRUE);
   self->tx = NULL;
   g_clear_pointer (&self->rand, g_rand_free);
-  /* sources the VM's timers left behind are gone with the state; drain what is pending */
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
   g_main_context_pop_thread_default (self->context);
   return NULL;
 }
