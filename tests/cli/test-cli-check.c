@@ -174,7 +174,9 @@ test_check_codegen_limits (void)
       luac_args[1] = path;
       luac_status = mw_test_luac (luac_args, &luac_out, &luac_err);
       mw_test_cli_run (&r, NULL, (const char *[]){ "check", path, NULL });
-      mw_test_cli_run (&desktop, NULL, (const char *[]){ "check", "--lua51", path, NULL });
+      /* desktop Lua has these limits too (once, on the small file) */
+      if (src->len < 4096)
+        mw_test_cli_run (&desktop, NULL, (const char *[]){ "check", "--lua51", path, NULL });
       if (g_spawn_check_wait_status (luac_status, NULL))
         {
           g_autofree char *ok = g_strdup_printf ("%s: ok\n", path);
@@ -191,8 +193,11 @@ test_check_codegen_limits (void)
       g_assert_cmpint (r.status, ==, 2);
       g_assert_cmpstr (r.err, ==, want);
       g_assert_cmpstr (r.out, ==, "");
-      g_assert_cmpint (desktop.status, ==, 2);
-      g_assert_cmpstr (desktop.err, ==, want);
+      if (src->len < 4096)
+        {
+          g_assert_cmpint (desktop.status, ==, 2);
+          g_assert_cmpstr (desktop.err, ==, want);
+        }
     }
 }
 
