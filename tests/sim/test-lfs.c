@@ -222,11 +222,11 @@ test_heap_saving (void)
   reload_and_restart (board, "lfs.img");
 
   base = mw_sim_test_run_int (board, "(function() collectgarbage() return node.heap() end)()");
-  mw_sim_test_run (board, "S = dofile('sensor.lua') collectgarbage()");
+  g_free (mw_sim_test_run (board, "S = dofile('sensor.lua') collectgarbage()"));
   spiffs = base - mw_sim_test_run_int (board, "node.heap()");
-  mw_sim_test_run (board, "S = nil collectgarbage()");
+  g_free (mw_sim_test_run (board, "S = nil collectgarbage()"));
   base = mw_sim_test_run_int (board, "node.heap()");
-  mw_sim_test_run (board, "S = node.LFS.sensor() collectgarbage()");
+  g_free (mw_sim_test_run (board, "S = node.LFS.sensor() collectgarbage()"));
   lfs = base - mw_sim_test_run_int (board, "node.heap()");
   g_free (mw_sim_test_run (board, "print(S.read_1(10))"));
 
