@@ -197,24 +197,6 @@ mw_cli_connection_free (MwCliConnection *conn)
   g_free (conn);
 }
 
-char *
-mw_cli_json_string (const char *text)
-{
-  GString *out = g_string_new ("\"");
-
-  for (const guchar *p = (const guchar *) text; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if (*p < 0x20)
-        g_string_append_printf (out, "\\u%04x", *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
-}
-
 void
 mw_cli_progress (MwCliConnection *conn, const char *label, gsize done, gsize total, gint64 start_us)
 {

@@ -9,6 +9,7 @@
 
 #include "mw-cli-chunk.h"
 #include "mw-cli-commands.h"
+#include "mw-cli-json.h"
 #include "mw-cli-lfs.h"
 #include "mw-lua-lfs-image.h"
 #include "mw-lua-ram-estimate.h"
@@ -86,23 +87,6 @@ lfs_build (int argc, char **argv)
   return MW_EXIT_OK;
 }
 
-static void
-json_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (; *s; s++)
-    {
-      guchar c = *s;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-  g_string_append_c (out, '"');
-}
-
 static int
 lfs_info (int argc, char **argv)
 {
@@ -163,7 +147,7 @@ lfs_info (int argc, char **argv)
         g_string_append_printf (out, "%s{\"file\":", out->len > 1 ? "," : "");
       if (json)
         {
-          json_string (out, argv[i]);
+          mw_cli_json_append_string (out, argv[i]);
           g_string_append_printf (
             out,
             ",\"signature\":%u,\"target\":\"%s\",\"flash_size\":%" G_GSIZE_FORMAT
@@ -190,14 +174,14 @@ lfs_info (int argc, char **argv)
         {
           g_autoptr (MwLuaChunk) chunk = mw_lua_lfs_image_get_module_chunk (image, m);
           g_autoptr (MwLuaRamEstimate) estimate = mw_lua_ram_estimate_new (chunk, target);
-          guint functions = mw_lua_function_count (mw_lua_chunk_get_main (chunk));
+          guint functions = mw_lua_proto_count (mw_lua_chunk_get_main (chunk));
 
           spiffs_all += estimate->total;
           lfs_all += estimate->main_closure;
           if (json)
             {
               g_string_append (out, m ? ",{\"name\":" : "{\"name\":");
-              json_string (out, modules[m]);
+              mw_cli_json_append_string (out, modules[m]);
               g_string_append_printf (out,
                                       ",\"functions\":%u,\"heap_spiffs\":%" G_GSIZE_FORMAT
                                       ",\"heap_lfs\":%" G_GSIZE_FORMAT "}",

@@ -6,33 +6,17 @@
 
 #include "mw-cli-chunk.h"
 #include "mw-cli-commands.h"
+#include "mw-cli-json.h"
 #include "mw-cli-files.h"
 #include "mw-lua-compiler.h"
 #include "mw-lua-minifier.h"
 #include "mw-lua-ram-estimate.h"
 
 static void
-json_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (; *s; s++)
-    {
-      guchar c = *s;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 json_estimate (GString *out, const char *path, const MwLuaRamEstimate *e)
 {
   g_string_append (out, "{\"file\":");
-  json_string (out, path);
+  mw_cli_json_append_string (out, path);
   g_string_append_printf (
     out,
     ",\"target\":\"%s\",\"total\":%" G_GSIZE_FORMAT ",\"protos\":%" G_GSIZE_FORMAT

@@ -122,8 +122,13 @@ typedef struct
   guint vanish_ms; /* no block for this long: give the REPL back */
 } MwBoardLuaUpload;
 
-/* Opens (or reopens, to resume) the temporary file and switches the UART to raw blocks.
- * Raises E<FULL> when the space is not there, E<UNSUPPORTED> without raw uart.on. */
+/* The board side of the block protocol, `_mwL`: pieces sent as commands of their own, in
+ * order, before the first mw_board_lua_upload_setup() of an upload. */
+guint mw_board_lua_upload_library_pieces (void);
+char *mw_board_lua_upload_library (guint i);
+/* A short command: with the library in place, opens (or reopens, to resume) the temporary
+ * file and switches the UART to raw blocks. Raises E<FULL> when the space is not there,
+ * E<UNSUPPORTED> without raw uart.on. */
 char *mw_board_lua_upload_setup (const MwBoardLuaUpload *up);
 /* Leaves the board as it was: `failed` removes the temporary file; `restore_baud` (0: no)
  * switches back 30 ms after the reply. */
