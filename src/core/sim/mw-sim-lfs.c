@@ -167,53 +167,54 @@ mw_sim_lfs_region_base (MwSimVm *vm)
   return vm->lfs_size ? REGION_BASE : 0;
 }
 
-/* node.LFS.reload(file): the checks of lflash.c's first pass, then the region is written and
- * the board spins until the watchdog resets it; errors are returned as strings. */
+/* The checks of lflash.c's first pass, then the region written: NULL, or the message
+ * node.LFS.reload() returns. */
+static const char *
+reload_region (MwSimVm *vm, const char *name, char **message)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *region = NULL;
+  g_autoptr (MwLuaLfsImage) image = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  gsize len = 0;
+
+  if (vm->lfs_size == 0)
+    return "No LFS partition allocated";
+  if (name == NULL || !mw_sim_flash_valid_name (name))
+    return "LFS image file not found";
+  path = mw_sim_flash_path (vm->flash, name);
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return "LFS image file not found";
+  *message = mw_lua_lfs_image_check_reload ((const guint8 *) data, len, vm->number_type,
+                                            vm->lfs_size, &image);
+  if (*message != NULL)
+    return *message;
+  bytes = mw_lua_lfs_image_get_bytes (image);
+  region = region_path (vm);
+  if (!g_file_set_contents (region, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
+    return "Unknown Error";
+  return NULL;
+}
+
+/* node.LFS.reload(file): on success the board spins until the watchdog resets it; errors are
+ * returned as strings. */
 static int
 lfs_reload (lua_State *L)
 {
   MwSimVm *vm = mw_sim_vm_get (L);
-  const char *name = lua_tostring (L, 1);
-  g_autofree char *path = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *message = NULL;
-  g_autofree char *region = NULL;
-  g_autoptr (MwLuaLfsImage) image = NULL;
-  g_autoptr (GBytes) bytes = NULL;
   static const char done[] = "LFS region updated.  Restarting.";
-  gsize len = 0;
+  char *message = NULL;
+  const char *error = reload_region (vm, lua_tostring (L, 1), &message);
 
-  if (vm->lfs_size == 0)
+  if (error != NULL)
     {
-      lua_pushliteral (L, "No LFS partition allocated");
+      lua_pushstring (L, error);
+      g_free (message);
       return 1;
     }
-  if (name == NULL || !mw_sim_flash_valid_name (name))
-    {
-      lua_pushliteral (L, "LFS image file not found");
-      return 1;
-    }
-  path = mw_sim_flash_path (vm->flash, name);
-  if (!g_file_get_contents (path, &data, &len, NULL))
-    {
-      lua_pushliteral (L, "LFS image file not found");
-      return 1;
-    }
-  message = mw_lua_lfs_image_check_reload ((const guint8 *) data, len, vm->number_type,
-                                           vm->lfs_size, &image);
-  if (message != NULL)
-    {
-      lua_pushstring (L, message);
-      return 1;
-    }
-  bytes = mw_lua_lfs_image_get_bytes (image);
-  region = region_path (vm);
-  if (!g_file_set_contents (region, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
-    {
-      lua_pushliteral (L, "Unknown Error");
-      return 1;
-    }
-  /* NODE_ERR (dbg_printf): straight to the UART, no newline */
+  /* NODE_ERR (dbg_printf): straight to the UART, no newline; nothing of ours is live here,
+   * as the watchdog's error does not return */
   mw_sim_vm_write (vm, done, sizeof done - 1);
   /* the hang raises (a longjmp): nothing may be left for the automatic cleanups */
   g_clear_pointer (&path, g_free);
