@@ -216,13 +216,8 @@ lfs_reload (lua_State *L)
   /* NODE_ERR (dbg_printf): straight to the UART, no newline; nothing of ours is live here,
    * as the watchdog's error does not return */
   mw_sim_vm_write (vm, done, sizeof done - 1);
-  /* the hang raises (a longjmp): nothing may be left for the automatic cleanups */
-  g_clear_pointer (&path, g_free);
-  g_clear_pointer (&data, g_free);
+  /* the hang raises (a longjmp): reload_region() has freed all it held, and so must we */
   g_clear_pointer (&message, g_free);
-  g_clear_pointer (&region, g_free);
-  g_clear_pointer (&image, mw_lua_lfs_image_unref);
-  g_clear_pointer (&bytes, g_bytes_unref);
   mw_sim_vm_hang (vm, L);
   return 0;
 }
