@@ -569,6 +569,7 @@ void
 mw_lua_lex (const char *source, gsize length, MwLuaLexFlags flags, MwLuaLexResult *result)
 {
   Lexer lx = { 0 };
+  guint n_tokens = 0;
 
   g_return_if_fail (source != NULL || length == 0);
   g_return_if_fail (result != NULL);
@@ -576,6 +577,7 @@ mw_lua_lex (const char *source, gsize length, MwLuaLexFlags flags, MwLuaLexResul
   memset (result, 0, sizeof *result);
   /* about one token per 5 bytes of typical Lua */
   result->tokens = g_array_sized_new (FALSE, FALSE, sizeof (MwLuaToken), length / 5 + 16);
+  g_array_set_size (result->tokens, length / 5 + 16);
   result->comments = g_array_new (FALSE, FALSE, sizeof (MwLuaComment));
 
   lx.src = (const guchar *) source;
@@ -594,23 +596,28 @@ mw_lua_lex (const char *source, gsize length, MwLuaLexFlags flags, MwLuaLexResul
 
   for (;;)
     {
-      MwLuaToken tok = { 0 };
-      tok.trivia = lx.pos;
-      tok.kind = scan (&lx, &tok);
-      if (tok.kind == MW_LUA_TOKEN_ERROR)
+      MwLuaToken *tok;
+
+      /* tokens are written in place (no g_array_append_val copy per token); the array is
+       * grown by doubling and cut to size at the end */
+      if (n_tokens == result->tokens->len)
+        g_array_set_size (result->tokens, n_tokens * 2 + 16);
+      tok = &g_array_index (result->tokens, MwLuaToken, n_tokens++);
+      memset (tok, 0, sizeof *tok);
+      tok->trivia = lx.pos;
+      tok->kind = scan (&lx, tok);
+      tok->length = lx.pos - tok->offset;
+      if (tok->kind == MW_LUA_TOKEN_ERROR)
         {
           /* the error token spans what was scanned; its line is where Lua stopped */
-          tok.length = lx.pos - tok.offset;
-          tok.end_line = result->error_line;
-          g_array_append_val (result->tokens, tok);
+          tok->end_line = result->error_line;
           break;
         }
-      tok.length = lx.pos - tok.offset;
-      tok.end_line = lx.line;
-      g_array_append_val (result->tokens, tok);
-      if (tok.kind == MW_LUA_TOKEN_EOF)
+      tok->end_line = lx.line;
+      if (tok->kind == MW_LUA_TOKEN_EOF)
         break;
     }
+  g_array_set_size (result->tokens, n_tokens);
   result->n_lines = lx.line;
   g_string_free (lx.near, TRUE);
 }
