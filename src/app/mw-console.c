@@ -12,6 +12,7 @@
 
 #include "mw-console.h"
 
+#include <errno.h>
 #include <string.h>
 
 #define FLUSH_INTERVAL_MS 16
@@ -604,6 +605,85 @@ mw_console_clear (MwConsole *self)
   queue_flush (self);
 }
 
+/* The history outlives the app: one line each in the user's data folder. */
+static char *
+history_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "moonwire", "console-history", NULL);
+}
+
+static void
+history_load (MwConsole *self)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *contents = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0' && g_utf8_validate (lines[i], -1, NULL))
+      g_ptr_array_add (self->history, g_strdup (lines[i]));
+  self->history_pos = self->history->len;
+}
+
+static void
+history_save (MwConsole *self)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < self->history->len; i++)
+    g_string_append_printf (text, "%s\n", (const char *) g_ptr_array_index (self->history, i));
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || !g_file_set_contents (path, text->str, text->len, &error))
+    g_debug ("console history not saved: %s", error != NULL ? error->message : g_strerror (errno));
+}
+
+gboolean
+mw_console_save_log (MwConsole *self, GFile *file, GError **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (MW_IS_CONSOLE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  mw_console_flush (self);
+  text = mw_console_dup_text (self);
+  return g_file_replace_contents (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                  NULL, error);
+}
+
+static void
+save_log_response_cb (GtkNativeDialog *dialog, gint response, MwConsole *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GError) error = NULL;
+
+      if (!mw_console_save_log (self, file, &error))
+        mw_console_append_note (self, error->message);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+save_log_clicked_cb (MwConsole *self)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+    "Save the Console's Text", GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+    GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+
+  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "console.log");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (save_log_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static void
 history_add (MwConsole *self, const char *line)
 {
@@ -615,6 +695,8 @@ history_add (MwConsole *self, const char *line)
     g_ptr_array_remove_index (self->history, 0);
   self->history_pos = self->history->len;
   g_clear_pointer (&self->draft, g_free);
+  if (*line != '\0')
+    history_save (self);
 }
 
 void
@@ -845,20 +927,37 @@ mw_console_class_init (MwConsoleClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, input_key_press_cb);
   gtk_widget_class_bind_template_callback (widget_class, input_paste_cb);
   gtk_widget_class_bind_template_callback (widget_class, mw_console_clear);
+  gtk_widget_class_bind_template_callback (widget_class, save_log_clicked_cb);
 }
 
-/* Tag colours come from the theme, so errors and links read well in the dark style too. */
+/* Tag colours come from the theme, lightened on a dark background: Adwaita's error red on the
+ * dark style's grey is hard to read. */
+static gboolean
+is_dark (GtkStyleContext *context)
+{
+  GdkRGBA fg;
+
+  gtk_style_context_get_color (context, gtk_style_context_get_state (context), &fg);
+  /* light text: a dark background */
+  return 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
+}
+
 static void
 mw_console_style_updated_cb (GtkWidget *widget, MwConsole *self)
 {
-  GtkStyleContext *context = gtk_widget_get_style_context (widget);
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self->text_view));
+  gboolean dark = is_dark (context);
   GdkRGBA color;
 
-  if (!gtk_style_context_lookup_color (context, "error_color", &color))
+  if (dark)
+    gdk_rgba_parse (&color, "#ff7b72");
+  else if (!gtk_style_context_lookup_color (context, "error_color", &color))
     gdk_rgba_parse (&color, "#cc0000");
   g_object_set (self->error_tag, "foreground-rgba", &color, NULL);
-  if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &color))
-    gdk_rgba_parse (&color, "#3584e4");
+  if (dark)
+    gdk_rgba_parse (&color, "#78aeed");
+  else if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &color))
+    gdk_rgba_parse (&color, "#1c71d8");
   g_object_set (self->link_tag, "foreground-rgba", &color, NULL);
 }
 
@@ -870,6 +969,7 @@ mw_console_init (MwConsole *self)
   self->prompt = g_string_new (NULL);
   self->line_start = TRUE;
   self->history = g_ptr_array_new_with_free_func (g_free);
+  history_load (self);
   self->max_lines = DEFAULT_MAX_LINES;
   self->buffer = gtk_text_view_get_buffer (self->text_view);
   self->error_tag = gtk_text_buffer_create_tag (self->buffer, "error", NULL);

@@ -24,6 +24,8 @@ void mw_console_note_restart (MwConsole *self, const char *note);
 gboolean mw_console_get_following (MwConsole *self);
 /* Back to the end of the output, following it again */
 void mw_console_jump_to_end (MwConsole *self);
+/* Writes the console's whole text to `file` */
+gboolean mw_console_save_log (MwConsole *self, GFile *file, GError **error);
 /* Shows everything queued now (tests, and before reading the text). */
 void mw_console_flush (MwConsole *self);
 void mw_console_clear (MwConsole *self);

@@ -146,7 +146,7 @@ static void
 update_labels (MwHeapGraph *self)
 {
   MwHeapStats stats;
-  char a[32], b[32];
+  char a[32];
   g_autofree char *text = NULL;
 
   if (!mw_heap_graph_get_stats (self, &stats))
@@ -156,19 +156,16 @@ update_labels (MwHeapGraph *self)
       gtk_label_set_text (self->slope_label, "");
       return;
     }
+  /* Short, so they stay whole in a narrow window; the tooltips say what they are. */
   format_bytes (a, sizeof a, stats.current);
-  text = g_strdup_printf ("Free heap %s", a);
-  gtk_label_set_text (self->current_label, text);
-  g_clear_pointer (&text, g_free);
+  gtk_label_set_text (self->current_label, a);
 
-  format_bytes (a, sizeof a, stats.min);
-  format_bytes (b, sizeof b, stats.max);
-  text = g_strdup_printf ("min %s · max %s", a, b);
+  text = g_strdup_printf ("%u–%u B", stats.min, stats.max);
   gtk_label_set_text (self->range_label, text);
   g_clear_pointer (&text, g_free);
 
   if (stats.slope_per_min == 0.0)
-    text = g_strdup ("trend: –");
+    text = g_strdup ("trend –");
   else
     text =
       g_strdup_printf ("trend %+.1f B/min%s", stats.slope_per_min,
@@ -238,7 +235,10 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
   guint n_events;
 
   gtk_style_context_get_color (context, gtk_style_context_get_state (context), &fg);
-  if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &line))
+  /* Light text means a dark background, where the selection blue is too dark for a line. */
+  if (0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5)
+    gdk_rgba_parse (&line, "#62a0ea");
+  else if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &line))
     gdk_rgba_parse (&line, "#3584e4");
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->area), NULL);
 

@@ -96,6 +96,37 @@ mw_problems_view_new (void)
   return g_object_new (MW_TYPE_PROBLEMS_VIEW, NULL);
 }
 
+/* Whether the rows of `key` are `diagnostics` already, in order. */
+static gboolean
+same_rows (MwProblemsView *self, const char *key, GPtrArray *diagnostics)
+{
+  GtkTreeModel *model = GTK_TREE_MODEL (self->store);
+  GtkTreeIter iter;
+  guint n = 0, want = diagnostics != NULL ? diagnostics->len : 0;
+
+  for (gboolean valid = gtk_tree_model_get_iter_first (model, &iter); valid;
+       valid = gtk_tree_model_iter_next (model, &iter))
+    {
+      g_autofree char *row_key = NULL;
+      g_autofree char *code = NULL;
+      g_autofree char *message = NULL;
+      guint line, column;
+      const MwLuaDiagnostic *diag;
+
+      gtk_tree_model_get (model, &iter, COL_KEY, &row_key, COL_LINE, &line, COL_COLUMN, &column,
+                          COL_CODE, &code, COL_MESSAGE, &message, -1);
+      if (g_strcmp0 (row_key, key) != 0)
+        continue;
+      if (n >= want)
+        return FALSE;
+      diag = g_ptr_array_index (diagnostics, n++);
+      if (diag->line != line || diag->column != column || g_strcmp0 (diag->code, code) != 0
+          || g_strcmp0 (diag->message, message) != 0)
+        return FALSE;
+    }
+  return n == want;
+}
+
 void
 mw_problems_view_set_file (MwProblemsView *self, const char *key, const char *display_name,
                            GPtrArray *diagnostics)
@@ -103,11 +134,17 @@ mw_problems_view_set_file (MwProblemsView *self, const char *key, const char *di
   GtkTreeModel *model;
   GtkTreeIter iter;
   gboolean valid;
+  gint position;
 
   g_return_if_fail (MW_IS_PROBLEMS_VIEW (self));
   g_return_if_fail (key != NULL);
 
   model = GTK_TREE_MODEL (self->store);
+  /* The list holds still under the mouse: the same findings again (the linter runs after
+   * every pause in typing) change nothing, and a file's rows keep their place among the files
+   * (sorted by key) instead of moving to the end. */
+  if (same_rows (self, key, diagnostics))
+    return;
   valid = gtk_tree_model_get_iter_first (model, &iter);
   while (valid)
     {
@@ -120,6 +157,17 @@ mw_problems_view_set_file (MwProblemsView *self, const char *key, const char *di
         valid = gtk_tree_model_iter_next (model, &iter);
     }
 
+  /* Before the first row of a file that sorts after this one. */
+  position = 0;
+  for (valid = gtk_tree_model_get_iter_first (model, &iter); valid;
+       valid = gtk_tree_model_iter_next (model, &iter), position++)
+    {
+      g_autofree char *row_key = NULL;
+
+      gtk_tree_model_get (model, &iter, COL_KEY, &row_key, -1);
+      if (g_strcmp0 (row_key, key) > 0)
+        break;
+    }
   for (guint i = 0; diagnostics != NULL && i < diagnostics->len; i++)
     {
       const MwLuaDiagnostic *diag = g_ptr_array_index (diagnostics, i);
@@ -132,10 +180,10 @@ mw_problems_view_set_file (MwProblemsView *self, const char *key, const char *di
                            ? "dialog-warning-symbolic"
                            : "dialog-information-symbolic";
 
-      gtk_list_store_insert_with_values (self->store, NULL, -1, COL_ICON, icon, COL_KEY, key,
-                                         COL_LOCATION, location, COL_LINE, diag->line, COL_COLUMN,
-                                         diag->column, COL_CODE, diag->code, COL_MESSAGE,
-                                         diag->message, COL_BYTES, bytes, -1);
+      gtk_list_store_insert_with_values (self->store, NULL, position++, COL_ICON, icon, COL_KEY,
+                                         key, COL_LOCATION, location, COL_LINE, diag->line,
+                                         COL_COLUMN, diag->column, COL_CODE, diag->code,
+                                         COL_MESSAGE, diag->message, COL_BYTES, bytes, -1);
     }
   gtk_stack_set_visible_child_name (self->stack,
                                     mw_problems_view_get_count (self) > 0 ? "list" : "empty");

@@ -309,7 +309,12 @@ update_tab_labels (MwWindow *self)
       g_autofree char *text = tab_label (self, l->data);
 
       if (label != NULL)
-        gtk_label_set_text (GTK_LABEL (label), text);
+        {
+          gtk_label_set_text (GTK_LABEL (label), text);
+          /* A notebook gives tabs their minimum width: keep the whole name up to 24 characters
+           * (longer ones lose their middle). */
+          gtk_label_set_width_chars (GTK_LABEL (label), MIN (g_utf8_strlen (text, -1), 24));
+        }
     }
 }
 

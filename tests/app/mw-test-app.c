@@ -93,10 +93,17 @@ mw_test_screenshot (GtkWidget *widget, const char *name)
 {
   const char *dir = g_getenv ("MOONWIRE_TEST_ARTIFACTS");
   char *path = g_build_filename (dir != NULL ? dir : ".", name, NULL);
-  gint width = gtk_widget_get_allocated_width (widget);
-  gint height = gtk_widget_get_allocated_height (widget);
+  GtkWidget *toplevel = gtk_widget_get_toplevel (widget);
+  gint width, height;
   cairo_surface_t *surface;
   cairo_t *cr;
+
+  /* A size change may still be pending (a resize, a label that changed): lay out first, as
+   * drawing needs (gtk_widget_draw refuses a widget waiting for its allocation). */
+  if (GTK_IS_CONTAINER (toplevel))
+    gtk_container_check_resize (GTK_CONTAINER (toplevel));
+  width = gtk_widget_get_allocated_width (widget);
+  height = gtk_widget_get_allocated_height (widget);
 
   g_assert_cmpint (width, >, 1);
   g_assert_cmpint (height, >, 1);

@@ -5,6 +5,7 @@
 #include "mw-console.h"
 #include "mw-test-app.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 /* Which lines are Lua errors (docs/firmware.md section 1: 3.0 prints "Lua error: \t" before the
@@ -252,6 +253,48 @@ test_follow (void)
   gtk_widget_destroy (window);
 }
 
+static gdouble
+luminance (const GdkRGBA *c)
+{
+  return 0.299 * c->red + 0.587 * c->green + 0.114 * c->blue;
+}
+
+/* In the dark style, errors are a light red that reads on the dark background. */
+static void
+test_dark_colors (void)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  GtkWidget *console = mw_console_new ();
+  GtkTextTagTable *tags;
+  GdkRGBA *error = NULL;
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  gtk_container_add (GTK_CONTAINER (window), console);
+  gtk_widget_show (window);
+  mw_test_spin (100);
+  tags = gtk_text_buffer_get_tag_table (
+    gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_child (console, GTK_TYPE_TEXT_VIEW))));
+  g_object_get (gtk_text_tag_table_lookup (tags, "error"), "foreground-rgba", &error, NULL);
+  g_assert_cmpfloat (luminance (error), >, 0.5);
+  gdk_rgba_free (error);
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  mw_test_spin (100);
+  g_object_get (gtk_text_tag_table_lookup (tags, "error"), "foreground-rgba", &error, NULL);
+  g_assert_cmpfloat (luminance (error), <, 0.4);
+  gdk_rgba_free (error);
+  gtk_widget_destroy (window);
+}
+
+static void
+forget_history (void)
+{
+  g_autofree char *path =
+    g_build_filename (g_get_user_data_dir (), "moonwire", "console-history", NULL);
+
+  g_unlink (path);
+}
+
 static void
 collect_line (GPtrArray *sent, const char *line)
 {
@@ -410,15 +453,59 @@ test_long_line (void)
   g_object_unref (console);
 }
 
+/* The history outlives the console (the next start of the app has it); Save writes the
+ * console's whole text. */
+static void
+test_history_kept_and_log (void)
+{
+  GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  GtkWidget *first = mw_console_new ();
+  GtkWidget *second;
+  GtkEntry *entry;
+  g_autofree char *dir = g_dir_make_tmp ("mw-log-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "console.log", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *saved = NULL;
+
+  gtk_container_add (GTK_CONTAINER (window), first);
+  gtk_widget_show_all (window);
+  mw_console_send (MW_CONSOLE (first), "a = 1");
+  mw_console_send (MW_CONSOLE (first), "=a + 1");
+  gtk_widget_destroy (first);
+
+  second = mw_console_new ();
+  gtk_container_add (GTK_CONTAINER (window), second);
+  gtk_widget_show_all (window);
+  entry = mw_console_get_entry (MW_CONSOLE (second));
+  press (entry, GDK_KEY_Up);
+  g_assert_cmpstr (gtk_entry_get_text (entry), ==, "=a + 1");
+  press (entry, GDK_KEY_Up);
+  g_assert_cmpstr (gtk_entry_get_text (entry), ==, "a = 1");
+
+  mw_console_append (MW_CONSOLE (second), "2\r\n> ", -1);
+  g_assert_true (mw_console_save_log (MW_CONSOLE (second), file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_cmpstr (saved, ==, "2\n> ");
+  gtk_widget_destroy (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
   mw_test_app_init (&argc, &argv);
+  /* Each run starts without a history of earlier runs. */
+  forget_history ();
   g_test_add_func ("/mw/app/console/error-lines", test_error_lines);
   g_test_add_func ("/mw/app/console/split-error", test_split_error);
   g_test_add_func ("/mw/app/console/prompts", test_prompts);
   g_test_add_func ("/mw/app/console/follow", test_follow);
+  g_test_add_func ("/mw/app/console/dark-colors", test_dark_colors);
   g_test_add_func ("/mw/app/console/history", test_history);
+  g_test_add_func ("/mw/app/console/history-kept-and-log", test_history_kept_and_log);
   g_test_add_func ("/mw/app/console/scrollback", test_scrollback);
   g_test_add_func ("/mw/app/console/flood", test_flood);
   g_test_add_func ("/mw/app/console/long-line", test_long_line);

@@ -734,6 +734,69 @@ test_run_errors (void)
   g_rmdir (dir);
 }
 
+static void
+count_change (guint *n)
+{
+  (*n)++;
+}
+
+static char *
+locations (MwProblemsView *view)
+{
+  GtkTreeModel *model = GTK_TREE_MODEL (g_object_get_data (G_OBJECT (view), "mw-store"));
+  GString *out = g_string_new (NULL);
+  GtkTreeIter iter;
+
+  for (gboolean valid = gtk_tree_model_get_iter_first (model, &iter); valid;
+       valid = gtk_tree_model_iter_next (model, &iter))
+    {
+      g_autofree char *location = NULL;
+
+      gtk_tree_model_get (model, &iter, 2, &location, -1);
+      g_string_append_printf (out, "%s ", location);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The Problems list holds still: the same findings again change no row, and a file whose
+ * findings change keeps its place among the files. */
+static void
+test_problems_stable (void)
+{
+  MwProblemsView *view = MW_PROBLEMS_VIEW (g_object_ref_sink (mw_problems_view_new ()));
+  g_autoptr (GPtrArray) a =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_diagnostic_free);
+  g_autoptr (GPtrArray) b =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_diagnostic_free);
+  GtkTreeModel *model;
+  guint changes = 0;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_ptr_array_add (a, mw_lua_diagnostic_new (MW_LUA_SEVERITY_WARNING, "W111", 3, 1, "x"));
+  g_ptr_array_add (a, mw_lua_diagnostic_new (MW_LUA_SEVERITY_WARNING, "W111", 9, 1, "y"));
+  g_ptr_array_add (b, mw_lua_diagnostic_new (MW_LUA_SEVERITY_ERROR, "E001", 1, 1, "z"));
+  mw_problems_view_set_file (view, "/p/b.lua", "b.lua", b);
+  mw_problems_view_set_file (view, "/p/a.lua", "a.lua", a);
+  model = GTK_TREE_MODEL (gtk_tree_view_get_model (GTK_TREE_VIEW (
+    gtk_widget_get_template_child (GTK_WIDGET (view), MW_TYPE_PROBLEMS_VIEW, "tree"))));
+  g_object_set_data (G_OBJECT (view), "mw-store", model);
+  before = locations (view);
+  g_assert_cmpstr (before, ==, "a.lua:3 a.lua:9 b.lua:1 ");
+
+  g_signal_connect_swapped (model, "row-deleted", G_CALLBACK (count_change), &changes);
+  g_signal_connect_swapped (model, "row-inserted", G_CALLBACK (count_change), &changes);
+  mw_problems_view_set_file (view, "/p/a.lua", "a.lua", a);
+  g_assert_cmpuint (changes, ==, 0);
+
+  /* a.lua's first finding goes: its other row stays first, before b.lua's */
+  g_ptr_array_remove_index (a, 0);
+  mw_problems_view_set_file (view, "/p/a.lua", "a.lua", a);
+  after = locations (view);
+  g_assert_cmpstr (after, ==, "a.lua:9 b.lua:1 ");
+  g_object_unref (view);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -749,6 +812,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/session/files-on-disk", test_files_on_disk);
   g_test_add_func ("/mw/app/session/pipeline-dialog", test_pipeline_dialog);
   g_test_add_func ("/mw/app/session/run-errors", test_run_errors);
+  g_test_add_func ("/mw/app/session/problems-stable", test_problems_stable);
   status = g_test_run ();
   g_object_unref (app);
   return status;

@@ -1,6 +1,7 @@
 /* mw-lua-chunk-listing.c: luac-style listings of a chunk, and finding where a constant is
  * used. Instruction decoding follows Lua 5.1's lopcodes.h (the firmware's VM is 5.1). */
 #include "mw-lua-compiler.h"
+#include "mw-lua-opcodes.h"
 
 /* Lua 5.1 instruction fields: op 6 bits, A 8, C 9, B 9 (Bx = B:C, 18 bits). */
 #define OP(i) ((i) &0x3f)
@@ -33,50 +34,6 @@ typedef struct
   OpMode mode;
   ArgMode b, c;
 } OpInfo;
-
-/* ORDER OP: as Lua 5.1's lopcodes.h */
-enum
-{
-  OP_MOVE,
-  OP_LOADK,
-  OP_LOADBOOL,
-  OP_LOADNIL,
-  OP_GETUPVAL,
-  OP_GETGLOBAL,
-  OP_GETTABLE,
-  OP_SETGLOBAL,
-  OP_SETUPVAL,
-  OP_SETTABLE,
-  OP_NEWTABLE,
-  OP_SELF,
-  OP_ADD,
-  OP_SUB,
-  OP_MUL,
-  OP_DIV,
-  OP_MOD,
-  OP_POW,
-  OP_UNM,
-  OP_NOT,
-  OP_LEN,
-  OP_CONCAT,
-  OP_JMP,
-  OP_EQ,
-  OP_LT,
-  OP_LE,
-  OP_TEST,
-  OP_TESTSET,
-  OP_CALL,
-  OP_TAILCALL,
-  OP_RETURN,
-  OP_FORLOOP,
-  OP_FORPREP,
-  OP_TFORLOOP,
-  OP_SETLIST,
-  OP_CLOSE,
-  OP_CLOSURE,
-  OP_VARARG,
-  N_OPCODES
-};
 
 static const OpInfo ops[N_OPCODES] = {
   [OP_MOVE] = { "MOVE", MODE_ABC, ARG_R, ARG_N },
@@ -361,7 +318,7 @@ list_function (Lister *l, const MwLuaProto *f, const MwLuaString *parent_source)
               /* the number the nested function gets in this listing (pre-order) */
               guint target = first_child;
               for (int p = 0; p < bx && (guint) p < f->n_protos; p++)
-                target += mw_lua_function_count (f->protos[p]);
+                target += mw_lua_proto_count (f->protos[p]);
               g_string_append_printf (out, "\t; #%u", target);
             }
             break;

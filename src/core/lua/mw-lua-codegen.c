@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mw-lua-tree.h"
+#include "mw-lua-opcodes.h"
 
 G_DEFINE_QUARK (mw - lua - codegen - error - quark, mw_lua_codegen_error)
 
@@ -65,49 +66,6 @@ G_DEFINE_QUARK (mw - lua - codegen - error - quark, mw_lua_codegen_error)
 #define VARARG_HASARG 1
 #define VARARG_ISVARARG 2
 #define VARARG_NEEDSARG 4
-
-/* ORDER OP: lopcodes.h */
-typedef enum
-{
-  OP_MOVE,
-  OP_LOADK,
-  OP_LOADBOOL,
-  OP_LOADNIL,
-  OP_GETUPVAL,
-  OP_GETGLOBAL,
-  OP_GETTABLE,
-  OP_SETGLOBAL,
-  OP_SETUPVAL,
-  OP_SETTABLE,
-  OP_NEWTABLE,
-  OP_SELF,
-  OP_ADD,
-  OP_SUB,
-  OP_MUL,
-  OP_DIV,
-  OP_MOD,
-  OP_POW,
-  OP_UNM,
-  OP_NOT,
-  OP_LEN,
-  OP_CONCAT,
-  OP_JMP,
-  OP_EQ,
-  OP_LT,
-  OP_LE,
-  OP_TEST,
-  OP_TESTSET,
-  OP_CALL,
-  OP_TAILCALL,
-  OP_RETURN,
-  OP_FORLOOP,
-  OP_FORPREP,
-  OP_TFORLOOP,
-  OP_SETLIST,
-  OP_CLOSE,
-  OP_CLOSURE,
-  OP_VARARG,
-} OpCode;
 
 /* testTMode: the instructions a jump follows as its condition */
 static inline gboolean
