@@ -1,8 +1,8 @@
 #!/bin/sh
 # Takes a heap snapshot of moonwire-sim at 115200 with the line rate on, holding about 500
-# objects (the board's own modules plus 10 records of a table, two strings and a closure
-# each), and prints the snapshot time, the bytes received per object and the walker's peak
-# heap cost. No other NodeMCU tool takes heap snapshots; beside each time stands the lower
+# objects (the board's own modules, bit, file, node, tmr and uart, plus 10 records of a
+# table, two strings and a closure each), and prints the snapshot time, the bytes received
+# per object and the walker's peak heap cost. No other NodeMCU tool takes heap snapshots; beside each time stands the lower
 # bound the serial line sets for the bytes the walk moved (both directions, echo included).
 . "$(dirname "$0")/common.sh"
 bench_build
@@ -17,7 +17,7 @@ cleanup () {
 }
 trap cleanup EXIT INT TERM
 
-"$SIM" --baud-limit=on --link="$WORK/pty" >"$WORK/sim.out" 2>&1 &
+"$SIM" --baud-limit=on --modules=bit,file,node,tmr,uart --link="$WORK/pty" >"$WORK/sim.out" 2>&1 &
 SIM_PID=$!
 for _ in 1 2 3 4 5 6 7 8 9 10; do [ -e "$WORK/pty" ] && break; sleep 0.2; done
 

@@ -231,9 +231,8 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   info = mw_board_get_info (self->board);
   modules = info->modules != NULL ? g_strjoinv (", ", info->modules) : NULL;
   firmware = g_strdup_printf ("NodeMCU %s", info->version != NULL ? info->version : "?");
-  mw_board_panel_set_info (self->board_panel, firmware,
-                           mw_number_type_to_string (info->number_type), modules, info->chip_id,
-                           info->flash_size);
+  mw_board_panel_set_info (self->board_panel, firmware, mw_board_info_number_type_string (info),
+                           modules, info->chip_id, info->flash_size);
   if (info->heap >= 0)
     mw_board_panel_set_heap (self->board_panel, info->heap);
   {
@@ -244,7 +243,7 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       remember_port (self, port);
     msg = g_strdup_printf ("Connected to %s: %s, %s build",
                            simulated ? "the simulated NodeMCU" : port, firmware,
-                           mw_number_type_to_string (info->number_type));
+                           mw_board_info_number_type_string (info));
   }
   mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
   _mw_window_update_device_actions (self);

@@ -42,7 +42,7 @@ static const Command commands[] = {
   { "lcinfo", mw_cli_lcinfo, "Describe NodeMCU/Lua 5.1 bytecode files" },
   { "ram", mw_cli_ram, "Estimate the heap that loading files costs on the board" },
   { "lint", mw_cli_lint, "Lint Lua files for RAM waste and NodeMCU hazards" },
-  { "lfs", mw_cli_lfs, "Lua Flash Store images: build, info" },
+  { "lfs", mw_cli_lfs, "Lua Flash Store: build, info, flash to the board" },
 };
 
 static void
@@ -66,9 +66,8 @@ print_usage (FILE *out)
            "or the board reset or hung up, 130 cancelled with Ctrl-C.\n");
 }
 
-/* the board module's command `name`, or NULL (the reason printed) */
-static MwCliCommandFunc
-board_command (const char *name)
+MwCliCommandFunc
+mw_cli_board_command (const char *name)
 {
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
@@ -128,7 +127,7 @@ main (int argc, char **argv)
     if (strcmp (commands[i].name, name) == 0)
       {
         g_autofree char *prog = g_strdup_printf ("moonwire-cli %s", name);
-        MwCliCommandFunc func = commands[i].func ? commands[i].func : board_command (name);
+        MwCliCommandFunc func = commands[i].func ? commands[i].func : mw_cli_board_command (name);
         int status;
 
         if (func == NULL)

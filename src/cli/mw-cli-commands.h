@@ -46,6 +46,10 @@ int mw_cli_ram (int argc, char **argv);
 int mw_cli_lint (int argc, char **argv);
 int mw_cli_lfs (int argc, char **argv);
 
+/* A command of the board module by name (loaded on first use), or NULL with the reason
+ * printed (moonwire-cli.c). */
+MwCliCommandFunc mw_cli_board_command (const char *name);
+
 /* Parses a command's options; prints the error and returns FALSE on bad usage. */
 gboolean mw_cli_parse_options (GOptionContext *context, int *argc, char ***argv);
 

@@ -29,7 +29,8 @@ mw_cli_device_add_options (GOptionContext *context, MwCliDeviceOptions *options)
   options->baud = 115200;
   options->timeout_ms = 5000;
   g_option_group_add_entries (group, entries);
-  g_option_context_add_group (context, group);
+  /* the main group only: a group also added as a secondary one is listed twice, and GLib
+   * then renames the second copy's options --device-port and so on */
   g_option_context_set_main_group (context, group);
 }
 
@@ -195,24 +196,6 @@ mw_cli_connection_free (MwCliConnection *conn)
     }
   g_clear_object (&conn->cancellable);
   g_free (conn);
-}
-
-char *
-mw_cli_json_string (const char *text)
-{
-  GString *out = g_string_new ("\"");
-
-  for (const guchar *p = (const guchar *) text; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if (*p < 0x20)
-        g_string_append_printf (out, "\\u%04x", *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
 }
 
 void

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "mw-board.h"
+#include "mw-cli-json.h"
 #include "mw-device.h"
 #include "mw-upload.h"
 
@@ -47,8 +48,6 @@ int mw_cli_report_error_code (const GError *error);
 /* mw_cli_report_error(), keeping the worst exit code so far in *status. */
 void mw_cli_note_error (const char *command, const GError *error, int *status);
 void mw_cli_store_result (GObject *source, GAsyncResult *result, gpointer user_data);
-/* A JSON string literal for `text` (UTF-8; control characters escaped). */
-char *mw_cli_json_string (const char *text);
 /* Progress on stderr when it is a terminal: "name [#####     ] 45% 10.2 kB/s". */
 void mw_cli_progress (MwCliConnection *conn, const char *label, gsize done, gsize total,
                       gint64 start_us);

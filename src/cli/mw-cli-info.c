@@ -41,13 +41,13 @@ mw_cli_info (int argc, char **argv)
       printf ("{\"version\": %s, \"major\": %d, \"number_type\": \"%s\", \"modules\": %s, "
               "\"chip_id\": %u, \"flash_id\": %u, \"flash_size\": %u, \"heap\": %" G_GINT64_FORMAT
               "}\n",
-              v, info->major, mw_number_type_to_string (info->number_type), m, info->chip_id,
+              v, info->major, mw_board_info_number_type_string (info), m, info->chip_id,
               info->flash_id, info->flash_size, info->heap);
     }
   else
     {
       printf ("firmware:    NodeMCU %s\n", info->version ? info->version : "(unknown)");
-      printf ("numbers:     %s\n", mw_number_type_to_string (info->number_type));
+      printf ("numbers:     %s\n", mw_board_info_number_type_string (info));
       printf ("modules:     %s\n", modules);
       if (info->branch)
         printf ("branch:      %s\n", info->branch);

@@ -39,7 +39,7 @@ print_functions (const MwLuaProto *f, guint *index)
 
   printf ("  %5u  %-11s %6u %6u %6u %4u%s %7u %8" G_GSIZE_FORMAT "\n", ++*index, where, f->n_code,
           f->n_constants, f->nups, f->numparams, f->is_vararg ? "+" : " ", f->n_locvars,
-          mw_lua_function_packed_lineinfo_size (f));
+          mw_lua_proto_packed_lineinfo_size (f));
   for (guint p = 0; p < f->n_protos; p++)
     print_functions (f->protos[p], index);
 }

@@ -1,5 +1,6 @@
 /* mw-cli-lfs.c: `moonwire-cli lfs`: build a Lua Flash Store image on this machine (what
- * luac.cross -f writes), describe one, and (lfs flash) load one onto the board. */
+ * luac.cross -f writes) and describe one; `lfs flash`, which needs the board, is in the board
+ * module (mw-cli-lfs-flash.c). */
 #include "mw-config.h"
 
 #include <stdio.h>
@@ -8,83 +9,10 @@
 
 #include "mw-cli-chunk.h"
 #include "mw-cli-commands.h"
+#include "mw-cli-json.h"
 #include "mw-cli-lfs.h"
 #include "mw-lua-lfs-image.h"
 #include "mw-lua-ram-estimate.h"
-
-gint64
-mw_cli_lfs_timestamp (void)
-{
-  /* reproducible builds: the time comes from SOURCE_DATE_EPOCH when it is set */
-  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
-
-  if (epoch != NULL && *epoch != '\0')
-    {
-      char *end = NULL;
-      gint64 t = g_ascii_strtoll (epoch, &end, 10);
-      if (end != NULL && *end == '\0')
-        return t;
-    }
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-gboolean
-mw_cli_lfs_parse_size (const char *text, gsize *size)
-{
-  char *end = NULL;
-  guint64 v;
-
-  if (text == NULL)
-    return FALSE;
-  v = g_ascii_strtoull (text, &end, 0);
-  if (end == text)
-    return FALSE;
-  if (g_ascii_strcasecmp (end, "k") == 0 || g_ascii_strcasecmp (end, "kb") == 0)
-    v *= 1024;
-  else if (*end != '\0')
-    return FALSE;
-  if (v == 0 || v > G_MAXUINT32)
-    return FALSE;
-  *size = (gsize) v;
-  return TRUE;
-}
-
-MwLuaLfsImage *
-mw_cli_lfs_build_files (char **files, guint n_files, MwLuaNumberType target, gsize max_size,
-                        int *status)
-{
-  g_autoptr (GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr (GError) error = NULL;
-  MwLuaLfsImage *image;
-
-  for (guint i = 0; i < n_files; i++)
-    {
-      g_autofree char *data = NULL;
-      gsize len = 0;
-
-      if (!g_file_get_contents (files[i], &data, &len, &error))
-        {
-          g_printerr ("moonwire-cli lfs: %s\n", error->message);
-          *status = MW_EXIT_IO;
-          return NULL;
-        }
-      g_ptr_array_add (sources, g_bytes_new_take (g_steal_pointer (&data), len));
-    }
-  image = mw_lua_lfs_image_new_from_sources ((const char *const *) files,
-                                             (GBytes *const *) sources->pdata, n_files, target,
-                                             mw_cli_lfs_timestamp (), max_size, &error);
-  if (image == NULL)
-    {
-      if (g_error_matches (error, MW_LUA_LFS_ERROR, MW_LUA_LFS_ERROR_TOO_BIG))
-        g_printerr ("moonwire-cli lfs: %s (--max-size)\n", error->message);
-      else if (g_error_matches (error, MW_LUA_LFS_ERROR, MW_LUA_LFS_ERROR_COMPILE))
-        g_printerr ("%s\n", error->message);
-      else
-        g_printerr ("moonwire-cli lfs: %s\n", error->message);
-      *status = MW_EXIT_ERROR;
-    }
-  return image;
-}
 
 static int
 lfs_build (int argc, char **argv)
@@ -159,23 +87,6 @@ lfs_build (int argc, char **argv)
   return MW_EXIT_OK;
 }
 
-static void
-json_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (; *s; s++)
-    {
-      guchar c = *s;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-  g_string_append_c (out, '"');
-}
-
 static int
 lfs_info (int argc, char **argv)
 {
@@ -236,7 +147,7 @@ lfs_info (int argc, char **argv)
         g_string_append_printf (out, "%s{\"file\":", out->len > 1 ? "," : "");
       if (json)
         {
-          json_string (out, argv[i]);
+          mw_cli_json_append_string (out, argv[i]);
           g_string_append_printf (
             out,
             ",\"signature\":%u,\"target\":\"%s\",\"flash_size\":%" G_GSIZE_FORMAT
@@ -263,14 +174,14 @@ lfs_info (int argc, char **argv)
         {
           g_autoptr (MwLuaChunk) chunk = mw_lua_lfs_image_get_module_chunk (image, m);
           g_autoptr (MwLuaRamEstimate) estimate = mw_lua_ram_estimate_new (chunk, target);
-          guint functions = mw_lua_function_count (mw_lua_chunk_get_main (chunk));
+          guint functions = mw_lua_proto_count (mw_lua_chunk_get_main (chunk));
 
           spiffs_all += estimate->total;
           lfs_all += estimate->main_closure;
           if (json)
             {
               g_string_append (out, m ? ",{\"name\":" : "{\"name\":");
-              json_string (out, modules[m]);
+              mw_cli_json_append_string (out, modules[m]);
               g_string_append_printf (out,
                                       ",\"functions\":%u,\"heap_spiffs\":%" G_GSIZE_FORMAT
                                       ",\"heap_lfs\":%" G_GSIZE_FORMAT "}",
@@ -301,6 +212,7 @@ print_lfs_usage (FILE *out)
                 "Commands:\n"
                 "  build   Build an LFS image from Lua files (as luac.cross -f)\n"
                 "  info    Describe an LFS image: modules, sizes, heap saved\n"
+                "  flash   Build, upload and load an image on the board, then check it\n"
                 "\n"
                 "COMMAND --help shows a command's options.\n");
 }
@@ -312,7 +224,7 @@ mw_cli_lfs (int argc, char **argv)
   {
     const char *name;
     MwCliCommandFunc func;
-  } commands[] = { { "build", lfs_build }, { "info", lfs_info } };
+  } commands[] = { { "build", lfs_build }, { "info", lfs_info }, { "flash", NULL } };
 
   if (argc < 2)
     {
@@ -328,9 +240,14 @@ mw_cli_lfs (int argc, char **argv)
     if (strcmp (argv[1], commands[i].name) == 0)
       {
         g_autofree char *prog = g_strdup_printf ("moonwire-cli lfs %s", argv[1]);
+        MwCliCommandFunc func = commands[i].func != NULL ? commands[i].func
+                                                         : mw_cli_board_command ("lfs-flash");
+
+        if (func == NULL)
+          return MW_EXIT_ERROR;
         argv[1] = prog;
-        return commands[i].func (argc - 1, argv + 1);
+        return func (argc - 1, argv + 1);
       }
-  g_printerr ("moonwire-cli lfs: unknown command '%s' (build or info)\n", argv[1]);
+  g_printerr ("moonwire-cli lfs: unknown command '%s' (build, info or flash)\n", argv[1]);
   return MW_EXIT_USAGE;
 }

@@ -15,4 +15,7 @@ gboolean mw_cli_lfs_parse_size (const char *text, gsize *size);
 MwLuaLfsImage *mw_cli_lfs_build_files (char **files, guint n_files, MwLuaNumberType target,
                                        gsize max_size, int *status);
 
+/* `lfs flash` (in the board module). */
+int mw_cli_lfs_flash (int argc, char **argv);
+
 G_END_DECLS

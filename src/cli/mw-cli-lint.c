@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mw-cli-commands.h"
+#include "mw-cli-json.h"
 #include "mw-cli-files.h"
 #include "mw-lua-linter.h"
 
@@ -56,27 +57,6 @@ collect_dir (const char *dir, GPtrArray *out, int depth)
     g_ptr_array_add (out, g_strdup (found->pdata[i]));
 }
 
-/* .luacheckrc in the current directory or the nearest parent, as luacheck finds it */
-static char *
-find_config (void)
-{
-  g_autofree char *dir = g_get_current_dir ();
-
-  for (;;)
-    {
-      g_autofree char *path = g_build_filename (dir, ".luacheckrc", NULL);
-      g_autofree char *parent = NULL;
-
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&path);
-      parent = g_path_get_dirname (dir);
-      if (strcmp (parent, dir) == 0)
-        return NULL;
-      g_free (dir);
-      dir = g_steal_pointer (&parent);
-    }
-}
-
 static void
 add_list (char **values, MwLuaLintOptions *options, void (*add) (MwLuaLintOptions *, const char *))
 {
@@ -87,27 +67,6 @@ add_list (char **values, MwLuaLintOptions *options, void (*add) (MwLuaLintOption
         if (**p != '\0')
           add (options, *p);
     }
-}
-
-static void
-json_string (GString *out, const char *text)
-{
-  /* JSON is UTF-8: a file name in another encoding gets U+FFFD for its bad bytes */
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  const char *s = valid;
-
-  g_string_append_c (out, '"');
-  for (; *s; s++)
-    {
-      guchar c = *s;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-  g_string_append_c (out, '"');
 }
 
 /* a module's tree again, for its byte figure (the linter asks when a file required it after
@@ -211,7 +170,7 @@ mw_cli_lint (int argc, char **argv)
   /* the .luacheckrc first: command-line options refine it */
   if (!no_config)
     {
-      g_autofree char *found = config ? g_strdup (config) : find_config ();
+      g_autofree char *found = config ? g_strdup (config) : mw_lua_lint_find_config (NULL);
       g_autofree char *data = NULL;
       gsize len;
 
@@ -339,14 +298,14 @@ mw_cli_lint (int argc, char **argv)
                 break;
               case FORMAT_JSON:
                 g_string_append (out, out->len > 1 ? ",\n {\"file\": " : "\n {\"file\": ");
-                json_string (out, file);
+                mw_cli_json_append_string (out, file);
                 g_string_append_printf (out,
                                         ", \"line\": %u, \"column\": %u, \"end_line\": %u, "
                                         "\"end_column\": %u, \"severity\": \"%s\", "
                                         "\"code\": \"%s\", \"message\": ",
                                         diag->line, col, diag->end_line, diag->end_column,
                                         severity_name (diag->severity), diag->code);
-                json_string (out, diag->message);
+                mw_cli_json_append_string (out, diag->message);
                 if (diag->bytes >= 0)
                   g_string_append_printf (out, ", \"bytes\": %" G_GINT64_FORMAT "}", diag->bytes);
                 else

@@ -76,7 +76,7 @@ mw_cli_pipeline_resolve (MwCliPipelineOptions *options, MwCliConnection *conn,
       info = mw_device_probe_finish (conn->device, mw_cli_wait (conn, &result), error);
       if (info == NULL)
         return FALSE;
-      if (info->number_type == MW_NUMBER_TYPE_INTEGER)
+      if (info->number_type_known && info->number_type == MW_LUA_TARGET_INTEGER)
         out->number_type = MW_LUA_TARGET_INTEGER;
     }
   return TRUE;

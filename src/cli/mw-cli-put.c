@@ -133,15 +133,22 @@ mw_cli_put (int argc, char **argv)
     {
       const char *path = files->pdata[i];
       g_autofree char *base = g_path_get_basename (path);
-      g_autofree char *prepared_name = NULL;
-      const char *name = as ? as : base;
+      const char *source_name = as ? as : base;
+      const char *name;
       g_autoptr (GError) error = NULL;
       g_autoptr (GAsyncResult) result = NULL;
       g_autoptr (GBytes) data = NULL;
       g_autofree char *contents = NULL;
       gsize len = 0;
-      MwUploadStats stats = { 0 };
-      Progress progress = { conn, name, g_get_monotonic_time () };
+      MwBoardUploadOptions upload = {
+        .pipeline = steps,
+        .remove_source = pipe.remove_source,
+        .flags = (fast ? MW_UPLOAD_FAST : 0) | (text ? MW_UPLOAD_TEXT : 0),
+        .fast_baud = fast_baud,
+      };
+      g_auto (MwBoardUploadResult) done = { 0 };
+      MwUploadStats stats;
+      Progress progress = { conn, source_name, g_get_monotonic_time () };
 
       if (!mw_cli_read_file (path, MW_CLI_MAX_UPLOAD, "an upload", &contents, &len, &error))
         {
@@ -149,30 +156,18 @@ mw_cli_put (int argc, char **argv)
           continue;
         }
       data = g_bytes_new_take (g_steal_pointer (&contents), len);
-      {
-        GBytes *prepared = mw_lua_pipeline_prepare (name, data, &steps, &prepared_name, &error);
-        if (prepared == NULL)
-          {
-            g_prefix_error (&error, "%s: ", path);
-            mw_cli_note_error ("put", error, &status);
-            continue;
-          }
-        g_bytes_unref (data);
-        data = prepared;
-        if (!mw_lua_check_file_name (prepared_name, &error))
-          {
-            mw_cli_note_error ("put", error, &status);
-            continue;
-          }
-        name = prepared_name;
-        len = g_bytes_get_size (data);
-        progress.label = name;
-      }
-      mw_device_upload_async (
-        conn->device, name, data, (fast ? MW_UPLOAD_FAST : 0) | (text ? MW_UPLOAD_TEXT : 0),
-        fast_baud, on_progress, &progress, conn->cancellable, mw_cli_store_result, &result);
-      if (!mw_device_upload_finish (conn->device, mw_cli_wait (conn, &result), &stats, &error))
+      /* the pipeline (on a worker thread), the verified transfer, the source's removal */
+      mw_board_upload_async (conn->board, source_name, data, &upload, on_progress, &progress,
+                             conn->cancellable, mw_cli_store_result, &result);
+      if (!mw_board_upload_finish (conn->board, mw_cli_wait (conn, &result), &done, &error))
         {
+          if (done.board_name == NULL)
+            {
+              /* the pipeline refused the file: nothing went to the board */
+              g_prefix_error (&error, "%s: ", path);
+              mw_cli_note_error ("put", error, &status);
+              continue;
+            }
           if (conn->tty)
             fputc ('\n', stderr);
           mw_cli_note_error ("put", error, &status);
@@ -180,19 +175,9 @@ mw_cli_put (int argc, char **argv)
             break;
           continue;
         }
-      mw_cli_progress (conn, name, len, len, progress.start);
-      if (pipe.remove_source && strcmp (name, as ? as : base) != 0)
-        {
-          /* x.lc is verified on the board: x.lua would only shadow it for dofile("x.lua") */
-          g_autoptr (GAsyncResult) removed = NULL;
-          const char *source_name = as ? as : base;
-
-          mw_device_remove_async (conn->device, source_name, conn->cancellable, mw_cli_store_result,
-                                  &removed);
-          if (!mw_device_op_finish (conn->device, mw_cli_wait (conn, &removed), &error)
-              && !g_error_matches (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_NOT_FOUND))
-            mw_cli_note_error ("put", error, &status);
-        }
+      name = done.board_name;
+      stats = done.stats;
+      mw_cli_progress (conn, name, stats.bytes, stats.bytes, progress.start);
       if (options.json)
         {
           g_autofree char *n = mw_cli_json_string (name);

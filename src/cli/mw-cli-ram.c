@@ -6,41 +6,25 @@
 
 #include "mw-cli-chunk.h"
 #include "mw-cli-commands.h"
+#include "mw-cli-json.h"
 #include "mw-cli-files.h"
 #include "mw-lua-compiler.h"
 #include "mw-lua-minifier.h"
 #include "mw-lua-ram-estimate.h"
 
 static void
-json_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (; *s; s++)
-    {
-      guchar c = *s;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 json_estimate (GString *out, const char *path, const MwLuaRamEstimate *e)
 {
   g_string_append (out, "{\"file\":");
-  json_string (out, path);
+  mw_cli_json_append_string (out, path);
   g_string_append_printf (
     out,
     ",\"target\":\"%s\",\"total\":%" G_GSIZE_FORMAT ",\"protos\":%" G_GSIZE_FORMAT
     ",\"strings\":%" G_GSIZE_FORMAT ",\"lineinfo\":%" G_GSIZE_FORMAT ",\"names\":%" G_GSIZE_FORMAT
-    ",\"main_closure\":%" G_GSIZE_FORMAT ",\"strip_saves\":%" G_GSIZE_FORMAT
-    ",\"minify_saves\":%" G_GSIZE_FORMAT ",\"functions\":[",
+    ",\"main_closure\":%" G_GSIZE_FORMAT ",\"lfs\":%" G_GSIZE_FORMAT
+    ",\"strip_saves\":%" G_GSIZE_FORMAT ",\"minify_saves\":%" G_GSIZE_FORMAT ",\"functions\":[",
     e->target == MW_LUA_TARGET_INTEGER ? "integer" : "float", e->total, e->protos, e->strings,
-    e->lineinfo, e->names, e->main_closure, e->strip_saves, e->minify_saves);
+    e->lineinfo, e->names, e->main_closure, e->main_closure, e->strip_saves, e->minify_saves);
   for (guint i = 0; i < e->functions->len; i++)
     {
       const MwLuaRamFunction *f = &g_array_index (e->functions, MwLuaRamFunction, i);
@@ -95,6 +79,10 @@ print_estimate (const char *path, const MwLuaRamEstimate *e, gboolean minify_mea
   printf ("  compile -s would save %" G_GSIZE_FORMAT " bytes; minifying %s%" G_GSIZE_FORMAT
           " bytes\n",
           e->strip_saves, minify_measured ? "" : "about ", e->minify_saves);
+  /* docs/lfs.md: from the Lua Flash Store only the closure is in RAM */
+  printf ("  from LFS: %" G_GSIZE_FORMAT " bytes (its closure; code and constant strings stay in "
+          "flash), %" G_GSIZE_FORMAT " less than from SPIFFS\n",
+          e->main_closure, e->total - e->main_closure);
   printf ("  %5s  %-11s %6s %6s %7s %7s %7s %7s\n", "#", "lines", "instr", "const", "proto",
           "strings", "debug", "total");
   for (guint i = 0; i < e->functions->len; i++)

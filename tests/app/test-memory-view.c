@@ -155,6 +155,8 @@ test_snapshot_compare (void)
                    "Since the previous snapshot: 1 change; the largest _G.leak +4088 bytes, "
                    "+80 objects");
   mw_test_spin (300);
+  /* the table was refilled: lay the window out now, or drawing it fails (GTK asserts) */
+  gtk_container_check_resize (GTK_CONTAINER (window));
   {
     g_autofree char *shot = mw_test_screenshot (window, "moonwire-memory-compare.png");
 
@@ -188,6 +190,8 @@ test_snapshot_compare (void)
     g_assert_cmpuint (open_line, ==, 1); /* exec keeps the user's line numbers */
   }
   mw_test_spin (300);
+  /* the table was refilled: lay the window out now, or drawing it fails (GTK asserts) */
+  gtk_container_check_resize (GTK_CONTAINER (window));
   {
     g_autofree char *shot = mw_test_screenshot (window, "moonwire-memory.png");
 

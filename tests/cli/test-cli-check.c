@@ -22,6 +22,34 @@ test_help_version (void)
   g_assert_nonnull (strstr (bad.err, "unknown command 'no-such-command'"));
 }
 
+/* A board command's help lists each connection option once, under its own name (GLib renamed
+ * a second copy of the group --device-port and so on). */
+static void
+test_board_command_help (void)
+{
+  g_auto (MwTestCliRun) r = { 0 };
+
+  mw_test_cli_run (&r, NULL, (const char *[]){ "ls", "--help", NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==,
+                   "Usage:\n"
+                   "  moonwire-cli ls [OPTION\u2026]\n"
+                   "\n"
+                   "Lists the board's files with their sizes.\n"
+                   "\n"
+                   "Help Options:\n"
+                   "  -h, --help           Show help options\n"
+                   "\n"
+                   "Application Options:\n"
+                   "  -p, --port=PORT      Serial port, pty or tcp://host:port (default: "
+                   "$MOONWIRE_PORT)\n"
+                   "  -b, --baud=BAUD      Baud rate (default 115200)\n"
+                   "  -t, --timeout=MS     Milliseconds to wait for each answer (default 5000)\n"
+                   "  --json               Print results as JSON\n"
+                   "  --reset              Reset the board (RTS pulse) on connecting\n"
+                   "\n");
+}
+
 static void
 test_check_valid (void)
 {
@@ -191,6 +219,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mw/cli/help-version", test_help_version);
+  g_test_add_func ("/mw/cli/board-command-help", test_board_command_help);
   g_test_add_func ("/mw/cli/check/valid", test_check_valid);
   g_test_add_func ("/mw/cli/check/syntax-error", test_check_syntax_error);
   g_test_add_func ("/mw/cli/check/firmware-limit", test_check_firmware_limit);

@@ -207,6 +207,23 @@ test_ram (void)
   g_assert_cmpint (wrong.status, ==, 2);
 }
 
+/* --json escapes a name with a quote, a backslash and a control character, and turns bytes
+ * that are not UTF-8 into U+FFFD: the output stays valid JSON in UTF-8 (json-glib escapes). */
+static void
+test_ram_json_names (void)
+{
+  g_autofree char *src = mw_test_write_tmp ("q\"b\\\x01\xff.lua", "return 1\n", -1);
+  g_autofree char *dir = g_path_get_dirname (src);
+  g_autofree char *base = g_path_get_basename (src);
+  g_auto (MwTestCliRun) json = { 0 };
+
+  mw_test_cli_run (&json, dir, (const char *[]){ "ram", "--json", base, NULL });
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_true (g_utf8_validate (json.out, -1, NULL));
+  g_assert_true (
+    g_str_has_prefix (json.out, "[{\"file\":\"q\\\"b\\\\\\u0001\xef\xbf\xbd.lua\",\"target\":"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -216,6 +233,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/cli/compile/list", test_compile_list);
   g_test_add_func ("/mw/cli/lcinfo", test_lcinfo);
   g_test_add_func ("/mw/cli/ram", test_ram);
+  g_test_add_func ("/mw/cli/ram-json-names", test_ram_json_names);
   g_test_add_func ("/mw/cli/ram-minify", test_ram_minify);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "mw-board-lua.h"
+#include "mw-upload.h"
 
 /* Lua instructions a snippet may run between two watchdog feeds: a 255-byte Adler-32 piece
  * takes about 2,000; a loop over a whole file without a feed takes hundreds of thousands. */
@@ -136,7 +137,7 @@ all_snippets (void)
                           .name = name,
                           .len = 1000,
                           .n_blocks = 4,
-                          .payload = 253,
+                          .payload = MW_UPLOAD_PAYLOAD,
                           .block = 255,
                           .a = 1234,
                           .b = 5678,
@@ -159,6 +160,8 @@ all_snippets (void)
   g_ptr_array_add (all, mw_board_lua_restart ());
   g_ptr_array_add (all, mw_board_lua_probe ());
   g_ptr_array_add (all, mw_board_lua_checksum (name));
+  for (guint i = 0; i < mw_board_lua_upload_library_pieces (); i++)
+    g_ptr_array_add (all, mw_board_lua_upload_library (i));
   g_ptr_array_add (all, mw_board_lua_upload_setup (&up));
   up.start = 3;
   g_ptr_array_add (all, mw_board_lua_upload_setup (&up));
@@ -262,7 +265,7 @@ test_text_finish_feeds (void)
   lua_close (L);
 }
 
-/* The block protocol's whole-file verification (u.done) feeds the watchdog too. */
+/* The block protocol's whole-file verification (_mwL.done) feeds the watchdog too. */
 static void
 test_upload_verify_feeds (void)
 {
@@ -272,7 +275,7 @@ test_upload_verify_feeds (void)
   MwBoardLuaUpload up = { .temp_name = "~mwupload.tmp",
                           .name = "data.bin",
                           .len = len,
-                          .payload = 253,
+                          .payload = MW_UPLOAD_PAYLOAD,
                           .block = 255,
                           .token = "abc123",
                           .drain_ms = 100,
@@ -285,15 +288,22 @@ test_upload_verify_feeds (void)
   for (gsize i = 0; i < len; i++)
     data[i] = (i * 13) & 0xff;
   adler = adler32_z (1, data, len);
-  up.n_blocks = (len + 252) / 253;
+  up.n_blocks = (len + MW_UPLOAD_PAYLOAD - 1) / MW_UPLOAD_PAYLOAD;
   up.a = adler & 0xffff;
   up.b = adler >> 16;
+  /* the library first, as the upload sends it, then the start */
+  for (guint i = 0; i < mw_board_lua_upload_library_pieces (); i++)
+    {
+      g_autofree char *piece = mw_board_lua_upload_library (i);
+
+      run_snippet (L, piece);
+    }
   code = mw_board_lua_upload_setup (&up);
   run_snippet (L, code);
   /* the blocks as written; then the last block's handler verifies */
   set_file (L, "~mwupload.tmp", data, len);
   memset (&watchdog, 0, sizeof watchdog);
-  run_snippet (L, "_mwu.done()");
+  run_snippet (L, "_mwL.done()");
   out = output (L);
   expected = g_strdup_printf ("\2Zabc123+%zu,%u,%u\3", len, up.a, up.b);
   g_assert_cmpstr (out, ==, expected);

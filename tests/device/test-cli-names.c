@@ -141,6 +141,25 @@ static const NameCase cases[] = {
     "",
     "moonwire-cli ls: @PORT@: 1 baud is not a standard rate (use a serial port name for "
     "others)\n" },
+  /* a reset inside the reply (the watchdog) ends the command at once (was: the whole
+   * timeout for exec, forever for run) */
+  { "exec-watchdog-reset",
+    { "exec", "--port", "@PORT@", "--timeout", "30000", "while true do end" },
+    5,
+    "^\r\nSoft WDT reset\r\n",
+    "moonwire-cli exec: the board restarted (a watchdog reset or a crash) while the command "
+    "ran\n" },
+  { "put-loop",
+    { "put", "--port", "@PORT@", "loop.lua" },
+    0,
+    "^loop\\.lua -> loop\\.lua: 18 bytes verified in [0-9.]+ s \\([0-9]+ B/s\\)\n$",
+    "" },
+  { "run-watchdog-reset",
+    { "run", "--port", "@PORT@", "loop.lua" },
+    5,
+    "^\r\nSoft WDT reset\r\n",
+    "moonwire-cli run: the board restarted (a watchdog reset or a crash) while the command "
+    "ran\n" },
   /* a regular file is not "no such port" */
   { "port-regular-file",
     { "ls", "--port", "a.lua" },
@@ -192,7 +211,7 @@ run_case (gconstpointer data)
   g_assert_true (g_subprocess_get_if_exited (proc));
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, c->exit_code);
   if (c->out[0] == '^')
-    g_assert_true (g_regex_match_simple (c->out, out, 0, 0));
+    g_assert_true (g_regex_match_simple (c->out, out, G_REGEX_RAW, 0));
   else
     g_assert_cmpstr (out, ==, c->out);
   expected_err = replace_port (c->err);
@@ -219,6 +238,71 @@ run_case (gconstpointer data)
     }
 }
 
+static gint stop_garbage;
+
+static gpointer
+send_garbage (gpointer data)
+{
+  g_autoptr (GSocket) listener = data;
+  g_autoptr (GSocket) peer = g_socket_accept (listener, NULL, NULL);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  guint8 buf[200];
+
+  while (peer != NULL && !g_atomic_int_get (&stop_garbage))
+    {
+      for (gsize i = 0; i < sizeof buf; i++)
+        buf[i] = g_rand_int_range (rand, 0, 256);
+      if (g_socket_send (peer, (const char *) buf, sizeof buf, NULL, NULL) < 0)
+        break;
+      g_usleep (20 * 1000);
+    }
+  return NULL;
+}
+
+/* A TCP peer that sends nothing but garbage: the sync gives up at --timeout (was: every burst
+ * read as ROM noise restarted a 5 s wait, 5 to 20 s in all). */
+static void
+test_tcp_garbage (void)
+{
+  g_autoptr (GSocket) listener =
+    g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+  GThread *thread;
+  gint64 start;
+  double seconds;
+  int status;
+
+  g_assert_true (g_socket_bind (listener, any, TRUE, NULL));
+  g_assert_true (g_socket_listen (listener, NULL));
+  bound = g_socket_get_local_address (listener, NULL);
+  port = g_strdup_printf ("tcp://127.0.0.1:%u",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  thread = g_thread_new ("garbage", send_garbage, g_object_ref (listener));
+  start = g_get_monotonic_time ();
+  {
+    const char *args[] = { "ls", "--port", port, "--timeout", "2000", NULL };
+
+    status = mw_test_run_cli (args, work, NULL, &err);
+  }
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_atomic_int_set (&stop_garbage, 1);
+  g_thread_join (thread);
+  expected = g_strdup_printf ("moonwire-cli ls: %s: no answer from the board at 115200 baud (is "
+                              "the baud rate right? is the board in a boot loop? is another "
+                              "program using the port?)\n",
+                              port);
+  g_test_message ("%.2f s: %s", seconds, err);
+  g_assert_cmpint (status, ==, 5);
+  g_assert_cmpstr (err, ==, expected);
+  /* 2 s, with room for a loaded machine */
+  g_assert_cmpfloat (seconds, <, 4.5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -237,7 +321,10 @@ main (int argc, char **argv)
 
     g_autofree char *sub = g_build_filename (work, "dl", "sub", NULL);
 
+    g_autofree char *loop = g_build_filename (work, "loop.lua", NULL);
+
     g_assert_true (g_file_set_contents (a, "print(1)\n", -1, NULL));
+    g_assert_true (g_file_set_contents (loop, "while true do end\n", -1, NULL));
     g_mkdir_with_parents (sub, 0700);
   }
   mw_sim_options_init (&options);
@@ -251,6 +338,7 @@ main (int argc, char **argv)
 
       g_test_add_data_func (path, &cases[i], run_case);
     }
+  g_test_add_func ("/mw/cli/names/tcp-garbage", test_tcp_garbage);
   status = g_test_run ();
   mw_sim_stop (sim);
   g_object_unref (sim);

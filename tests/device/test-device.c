@@ -351,7 +351,8 @@ test_operations (gconstpointer data)
     info = mw_device_probe_finish (device, r2, &error);
     g_assert_no_error (error);
     g_assert_cmpint (info->major, ==, firmware == 2 ? 2 : 3);
-    g_assert_cmpint (info->number_type, ==, MW_NUMBER_TYPE_FLOAT);
+    g_assert_true (info->number_type_known);
+    g_assert_cmpint (info->number_type, ==, MW_LUA_TARGET_FLOAT);
     g_assert_true (mw_board_info_has_module (info, "file"));
     g_assert_cmpint (info->heap, >, 10000);
     g_assert_cmpuint (info->chip_id, >, 0);

@@ -391,7 +391,8 @@ test_banner (void)
   g_assert_nonnull (b3);
   g_assert_cmpstr (b3->version, ==, "3.0.0.0");
   g_assert_cmpint (b3->major, ==, 3);
-  g_assert_cmpint (b3->number_type, ==, MW_NUMBER_TYPE_INTEGER);
+  g_assert_true (b3->number_type_known);
+  g_assert_cmpint (b3->number_type, ==, MW_LUA_TARGET_INTEGER);
   g_assert_cmpstr (b3->branch, ==, "release");
   g_assert_cmpstr (b3->commit, ==, "64bbf006");
   g_assert_true (mw_board_info_has_module (b3, "wifi"));
@@ -401,7 +402,7 @@ test_banner (void)
   g_assert_nonnull (b2);
   g_assert_cmpstr (b2->version, ==, "2.1.0");
   g_assert_cmpint (b2->major, ==, 2);
-  g_assert_cmpint (b2->number_type, ==, MW_NUMBER_TYPE_UNKNOWN);
+  g_assert_false (b2->number_type_known);
   g_assert_null (b2->modules);
   g_assert_cmpstr (b2->build_date, ==, "2017/06/20");
   g_assert_null (mw_board_info_parse_banner ("hello"));

@@ -5,6 +5,7 @@
  * (tests/lua/test-lfs-image.c checks its bytes). */
 #include <string.h>
 
+#include "mw-lua-compiler.h"
 #include "mw-lua-lfs-image.h"
 #include "mw-lua-ram-estimate.h"
 #include "mw-sim-test.h"
@@ -243,6 +244,82 @@ test_heap_saving (void)
   g_assert_cmpint (saved, <=, predicted * 5 / 4);
 }
 
+/* Every corpus file the firmware compiles, in images of up to 40 modules of distinct names
+ * under 200 KB of flash: each image loads and restarts, node.LFS.list() names its modules
+ * and node.LFS.get() gives a function for each (their main functions need modules and
+ * globals a board lacks, so they are loaded, not run). */
+static void
+test_corpus (void)
+{
+  g_autoptr (GPtrArray) files = mw_test_corpus_files ();
+  g_autoptr (MwSimTestBoard) board = board_new (0x40000, FALSE, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autoptr (GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *img = g_build_filename (mw_sim_get_fs_dir (board->sim), "lfs.img", NULL);
+  gsize batch_bytes = 0;
+  guint loaded = 0, images = 0;
+
+  for (guint i = 0; i <= files->len; i++)
+    {
+      const char *path = i < files->len ? g_ptr_array_index (files, i) : NULL;
+      g_autofree char *data = NULL;
+      g_autofree char *name = NULL;
+      g_autoptr (MwLuaChunk) chunk = NULL;
+      gsize len = 0;
+
+      if (path != NULL)
+        {
+          g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+          chunk = mw_lua_compiler_compile (path, data, len, MW_LUA_TARGET_FLOAT, MW_LUA_STRIP_NAMES,
+                                           NULL);
+          if (chunk == NULL)
+            continue;
+          name = mw_lua_lfs_module_name (path);
+        }
+      if (path == NULL || names->len == 40 || batch_bytes + len > 100000
+          || g_hash_table_contains (seen, name))
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (MwLuaLfsImage) image = NULL;
+          g_autoptr (GBytes) gz = NULL;
+          g_autofree char *count = NULL;
+          g_autofree char *want = NULL;
+
+          if (names->len > 0)
+            {
+              image = mw_lua_lfs_image_new_from_sources (
+                (const char *const *) names->pdata, (GBytes *const *) sources->pdata, names->len,
+                MW_LUA_TARGET_FLOAT, BUILD_TIME, 0x40000, &error);
+              g_assert_no_error (error);
+              gz = mw_lua_lfs_image_compress (image);
+              g_assert_true (g_file_set_contents (img, g_bytes_get_data (gz, NULL),
+                                                  g_bytes_get_size (gz), NULL));
+              reload_and_restart (board, "lfs.img");
+              count = mw_sim_test_run (
+                board, "local n = 0 for _, m in ipairs(node.LFS.list()) do "
+                       "if type(node.LFS.get(m)) == 'function' then n = n + 1 end end print(n)");
+              want = g_strdup_printf ("%u", names->len);
+              g_assert_cmpstr (count, ==, want);
+              loaded += names->len;
+              images++;
+            }
+          g_ptr_array_set_size (names, 0);
+          g_ptr_array_set_size (sources, 0);
+          g_hash_table_remove_all (seen);
+          batch_bytes = 0;
+        }
+      if (path == NULL)
+        break;
+      g_ptr_array_add (names, (gpointer) path);
+      g_ptr_array_add (sources, g_bytes_new_take (g_steal_pointer (&data), len));
+      g_hash_table_add (seen, g_steal_pointer (&name));
+      batch_bytes += len;
+    }
+  g_test_message ("%u corpus modules loaded from %u images", loaded, images);
+  g_assert_cmpuint (loaded, >, 400);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -251,5 +328,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/sim/lfs/reload-errors", test_reload_errors);
   g_test_add_func ("/mw/sim/lfs/reload-and-use", test_reload_and_use);
   g_test_add_func ("/mw/sim/lfs/heap-saving", test_heap_saving);
+  g_test_add_func ("/mw/sim/lfs/corpus", test_corpus);
   return g_test_run ();
 }

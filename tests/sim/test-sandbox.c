@@ -105,6 +105,24 @@ test_panic (void)
   g_assert_cmpstr (after, ==, "4\t1");
 }
 
+/* found by the simulator's fuzzer: a board stopped while tasks it posted (a pipe reader that
+ * keeps reposting itself, a deep-sleep wake-up) are still queued must drop them with its state
+ * (ASan: heap-use-after-free in posted_task_cb) */
+static void
+test_stop_with_tasks_pending (void)
+{
+  MwSimOptions opts;
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autofree char *out = NULL;
+
+  mw_sim_test_options (&opts);
+  board = mw_sim_test_board_new (&opts, NULL);
+  out = mw_sim_test_run (board, "p=pipe.create(function(p) p:read() p:write('x') return true end) "
+                                "p:write('y') node.dsleep(60000000)");
+  g_assert_cmpstr (out, ==, "");
+  mw_sim_stop (board->sim);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -115,5 +133,6 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &cases[i], test_case);
     }
   g_test_add_func ("/mw/sim/sandbox/panic", test_panic);
+  g_test_add_func ("/mw/sim/sandbox/stop-with-tasks-pending", test_stop_with_tasks_pending);
   return g_test_run ();
 }

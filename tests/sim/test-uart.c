@@ -199,6 +199,25 @@ test_ring_overflow (void)
   mw_sim_test_assert_bytes ("ring overflow", got->str, got->len, want->str, want->len);
 }
 
+/* app/driver/input.c: a line typed while a long task runs waits in the ring; the input task
+ * echoes and runs it once the task is over (with the line rate on, the task takes its
+ * simulated time: 500000 loop instructions, 0.5 s) */
+static void
+test_typed_ahead (void)
+{
+  g_autoptr (MwSimTestBoard) board = board_new (TRUE);
+  g_autoptr (GString) got = NULL;
+  static const char want[] = "for i=1,5e5 do end\r\n> print(1)\r\n1\r\n> ";
+  gint64 start = g_get_monotonic_time ();
+
+  mw_sim_test_send (board, "for i=1,5e5 do end\r\n", -1);
+  g_usleep (100 * 1000);
+  mw_sim_test_send (board, "print(1)\r\n", -1);
+  got = mw_sim_test_read_n (board, strlen (want), 5000);
+  mw_sim_test_assert_bytes ("typed ahead", got->str, got->len, want, strlen (want));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 450 * 1000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,5 +232,6 @@ main (int argc, char **argv)
                         test_speed_change);
   g_test_add_func ("/mw/sim/uart/pacing", test_pacing);
   g_test_add_func ("/mw/sim/uart/ring-overflow", test_ring_overflow);
+  g_test_add_func ("/mw/sim/uart/typed-ahead", test_typed_ahead);
   return g_test_run ();
 }

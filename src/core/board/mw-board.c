@@ -382,9 +382,8 @@ MwLuaNumberType
 mw_board_get_number_type (MwBoard *self)
 {
   g_return_val_if_fail (MW_IS_BOARD (self), MW_LUA_TARGET_FLOAT);
-  return self->info != NULL && self->info->number_type == MW_NUMBER_TYPE_INTEGER
-           ? MW_LUA_TARGET_INTEGER
-           : MW_LUA_TARGET_FLOAT;
+  return self->info != NULL && self->info->number_type_known ? self->info->number_type
+                                                             : MW_LUA_TARGET_FLOAT;
 }
 
 /* ---- reset ---- */

@@ -53,6 +53,7 @@ typedef struct
 } MwBoardUploadResult;
 
 void mw_board_upload_result_clear (MwBoardUploadResult *result);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MwBoardUploadResult, mw_board_upload_result_clear)
 
 #define MW_TYPE_BOARD (mw_board_get_type ())
 G_DECLARE_FINAL_TYPE (MwBoard, mw_board, MW, BOARD, GObject)

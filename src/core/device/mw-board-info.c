@@ -51,18 +51,11 @@ mw_board_info_free (MwBoardInfo *info)
 }
 
 const char *
-mw_number_type_to_string (MwNumberType type)
+mw_board_info_number_type_string (const MwBoardInfo *info)
 {
-  switch (type)
-    {
-      case MW_NUMBER_TYPE_FLOAT:
-        return "float";
-      case MW_NUMBER_TYPE_INTEGER:
-        return "integer";
-      case MW_NUMBER_TYPE_UNKNOWN:
-      default:
-        return "unknown";
-    }
+  if (info == NULL || !info->number_type_known)
+    return "unknown";
+  return info->number_type == MW_LUA_TARGET_INTEGER ? "integer" : "float";
 }
 
 static char **
@@ -143,10 +136,13 @@ mw_board_info_parse_banner (const char *text)
         set_str (&info->lfs, line + 4);
       else if (g_str_has_prefix (line, "build type:"))
         {
+          info->number_type_known = TRUE;
           if (strstr (line, "integer") != NULL)
-            info->number_type = MW_NUMBER_TYPE_INTEGER;
+            info->number_type = MW_LUA_TARGET_INTEGER;
           else if (strstr (line, "float") != NULL)
-            info->number_type = MW_NUMBER_TYPE_FLOAT;
+            info->number_type = MW_LUA_TARGET_FLOAT;
+          else
+            info->number_type_known = FALSE;
         }
       else if (g_str_has_prefix (line, "modules:"))
         {
@@ -181,10 +177,14 @@ mw_board_info_merge_probe (MwBoardInfo *info, const char *text)
           set_str (&info->version, value);
           info->major = atoi (value);
         }
-      else if (strcmp (line, "number") == 0)
-        info->number_type = strcmp (value, "0.5") == 0 ? MW_NUMBER_TYPE_FLOAT
-                            : strcmp (value, "0") == 0 ? MW_NUMBER_TYPE_INTEGER
-                                                       : info->number_type;
+      else if (strcmp (line, "number") == 0
+               && (strcmp (value, "0.5") == 0 || strcmp (value, "0") == 0))
+        {
+          /* 1/2 on the board (docs/firmware.md section 2) */
+          info->number_type = strcmp (value, "0") == 0 ? MW_LUA_TARGET_INTEGER
+                                                       : MW_LUA_TARGET_FLOAT;
+          info->number_type_known = TRUE;
+        }
       else if (strcmp (line, "modules") == 0 && *value)
         {
           g_strfreev (info->modules);

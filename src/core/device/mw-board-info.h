@@ -3,20 +3,16 @@
 
 #include <glib-object.h>
 
-G_BEGIN_DECLS
+#include "mw-lua-ram.h"
 
-typedef enum
-{
-  MW_NUMBER_TYPE_UNKNOWN = 0,
-  MW_NUMBER_TYPE_FLOAT,
-  MW_NUMBER_TYPE_INTEGER,
-} MwNumberType;
+G_BEGIN_DECLS
 
 typedef struct
 {
   char *version; /* "3.0.0.0", "2.1.0" */
   int major; /* 3, 2; 0 if unknown */
-  MwNumberType number_type;
+  MwLuaNumberType number_type; /* the one number-type enum (mw-lua-ram.h) */
+  gboolean number_type_known; /* from the banner or the probe */
   char **modules; /* NULL-terminated, or NULL if unknown */
   char *branch;
   char *commit;
@@ -41,7 +37,8 @@ MwBoardInfo *mw_board_info_parse_banner (const char *text);
 /* Fills the fields from "key=value" lines printed by the probe (see MwDevice). */
 void mw_board_info_merge_probe (MwBoardInfo *info, const char *text);
 gboolean mw_board_info_has_module (const MwBoardInfo *info, const char *module);
-const char *mw_number_type_to_string (MwNumberType type);
+/* "float", "integer" or "unknown" */
+const char *mw_board_info_number_type_string (const MwBoardInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MwBoardInfo, mw_board_info_free)
 
 G_END_DECLS

@@ -286,6 +286,39 @@ mw_board_lua_restart (void)
   return g_strdup ("node.restart()");
 }
 
+char *
+mw_board_lua_lfs_region (void)
+{
+  return g_strdup (
+    "local o,c=pcall(node.info,'lfs')\n"
+    "local p,b=pcall(node.info,'build_config')\n"
+    "local t=p and type(b)=='table' and b.number_type or 'float'\n"
+    "if o and type(c)=='table' then uart.write(0,c.lfs_size..' '..c.lfs_used..' '..t)\n"
+    "else uart.write(0,'-1 0 '..t) end");
+}
+
+char *
+mw_board_lua_lfs_reload (const char *name, const char *token)
+{
+  g_autofree char *quoted = mw_lua_quote_str (name);
+
+  g_return_val_if_fail (strspn (token, "0123456789abcdefghijklmnopqrstuvwxyz") == strlen (token),
+                        NULL);
+  return g_strdup_printf ("local n=%s\n"
+                          "local f=node.LFS and node.LFS.reload or node.flashreload\n"
+                          "if not f then error('E%d:no node.LFS.reload',0) end\n"
+                          "node.task.post(function()\n"
+                          "uart.write(0,'\\2L%s'..tostring(f(n))..'\\3') end)",
+                          quoted, MW_BOARD_REPLY_UNSUPPORTED, token);
+}
+
+char *
+mw_board_lua_lfs_list (void)
+{
+  return g_strdup ("local l=node.LFS and node.LFS.list and node.LFS.list() or {}\n"
+                   "uart.write(0,table.concat(l,','))");
+}
+
 /* node.info(group) tables in 3.0, 8 values in 2.x (docs/firmware.md section 2); 1/2 tells
  * the number type. */
 char *
@@ -323,7 +356,64 @@ mw_board_lua_checksum (const char *name)
 
 /* ---- uploads ---- */
 
-/* Runs inside the REPL wrapper, so every line may be a continuation line. */
+/* The upload's board side is a small library, `_mwL`, sent as a few short commands before
+ * an upload starts, and one short command that starts (or resumes) raw mode with the
+ * upload's figures. On a noisy line a garbled command is sent again: short commands each get
+ * through with a fair chance (a 1 KB setup sent whole almost never did at 0.1% byte loss),
+ * and a resume after a lost block resends only the start. The state of the running upload is
+ * the table `_mwu`; cleanup clears both. Every piece runs inside the REPL wrapper, so every
+ * line may be a continuation line. The library's helpers (W, S, F) are the ones above, as
+ * fields of `_mwL`. */
+static const char *const upload_library[] = {
+  "_mwL={} local M=_mwL M.W=tmr.wdclr or function() end\n"
+  "function M.S(d,a,b) for i=1,#d do a=a+d:byte(i) b=b+a end return a%65521,b%65521 end\n"
+  "function M.F(f) local a,b,n=1,0,0 while true do local d=f:read(255)\n"
+  "if not d then break end n=n+#d a,b=M.S(d,a,b) M.W() end return n,a,b end",
+
+  "local M=_mwL function M.ack(m) uart.write(0,'\\2A'.._mwu.tok,m,'\\3') end\n"
+  "function M.fin(ok,m) local u=_mwu u.t:unregister() if u.f then u.f:close() u.f=nil end\n"
+  "if ok==false then file.remove(u.T) end _mwu=nil local function z() uart.on('data')\n"
+  "uart.write(0,'\\2Z'..u.tok,m,'\\3') end if ok then z() return end\n"
+  "uart.on('data',255,function() end,0) tmr.create():alarm(u.drain,0,z) end",
+
+  "local M=_mwL function M.done() local u=_mwu u.f:flush() u.f:seek('set',0)\n"
+  "local n,a,b=M.F(u.f) if n~=u.L or a~=u.A or b~=u.B then\n"
+  "M.ack('V'..n..','..a..','..b) return end u.f:close() u.f=nil file.remove(u.D)\n"
+  "if file.rename(u.T,u.D) then M.fin(true,'+'..n..','..a..','..b)\n"
+  "else M.fin(false,'-" E_REFUSED "rename') end end",
+
+  "local M=_mwL function M.cb(d) local u=_mwu u.seen=1 local h,l,c=d:byte(1,3)\n"
+  "local s=h*256+l if s==8224 then M.fin(nil,'" MW_BOARD_LUA_END_ABORTED "') return end\n"
+  "if c~=(h+l+90)%256 then return end\n"
+  "if s>u.k or s>=u.NB then M.ack(s..',N'..u.k) return end\n"
+  "u.f:seek('set',s*u.P) if not u.f:write(d:sub(4,s==u.NB-1 and u.LL+3 or u.P+3)) then\n"
+  "M.fin(false,'-" E_FULL "full') return end\n"
+  "u.k=s+1 local a,b=M.S(d,1,0) M.ack(s..','..a..','..b) if u.k==u.NB then M.done() end end",
+
+  "local M=_mwL function M.start(u) local T=u.T\n"
+  "if u.k==0 then file.remove(T) local r=file.fsinfo() if r<u.L then error('" E_FULL
+  "not enough space on the board: '..r..' bytes free, '..u.L..' needed',0) end end\n"
+  "u.seen=1 u.f=file.open(T,u.k==0 and 'w+' or 'r+')\n"
+  "if not u.f then error('" E_REFUSED "cannot create '..T,0) end _mwu=u\n"
+  "u.t=tmr.create() u.t:alarm(u.vanish,tmr.ALARM_AUTO,function()\n"
+  "if u.seen==0 then M.fin(nil,'" MW_BOARD_LUA_END_TIMEOUT "') end u.seen=0 end)\n"
+  "if not pcall(uart.on,'data',u.block,M.cb,0) then u.t:unregister() u.f:close() _mwu=nil\n"
+  "error('" E_UNSUPPORTED "no raw uart.on',0) end end",
+};
+
+guint
+mw_board_lua_upload_library_pieces (void)
+{
+  return G_N_ELEMENTS (upload_library);
+}
+
+char *
+mw_board_lua_upload_library (guint i)
+{
+  g_return_val_if_fail (i < G_N_ELEMENTS (upload_library), NULL);
+  return g_strdup (upload_library[i]);
+}
+
 char *
 mw_board_lua_upload_setup (const MwBoardLuaUpload *up)
 {
@@ -331,41 +421,18 @@ mw_board_lua_upload_setup (const MwBoardLuaUpload *up)
   g_autofree char *d = mw_lua_quote_str (up->name);
   guint last_len = up->len - (up->n_blocks - 1) * up->payload;
 
-  return g_strdup_printf (
-    "local T,D,L,NB,P,LL,A,B,K0=%s,%s,%zu,%u,%u,%u,%u,%u,%u\n" LUA_W LUA_S LUA_F
-    "if K0==0 then file.remove(T) local r=file.fsinfo() if r<L then error('" E_FULL
-    "not enough space on the board: '..r..' bytes free, '..L..' needed',0) end end\n"
-    "local u={k=K0,seen=1} _mwu=u\n"
-    "u.f=file.open(T,K0==0 and 'w+' or 'r+') if not u.f then error('" E_REFUSED
-    "cannot create '..T,0) end\n"
-    "function u.ack(m) uart.write(0,'\\2A%s',m,'\\3') end\n"
-    "function u.fin(ok,m) u.t:unregister() if u.f then u.f:close() u.f=nil end\n"
-    "if ok==false then file.remove(T) end _mwu=nil local function z() uart.on('data')\n"
-    "uart.write(0,'\\2Z%s',m,'\\3') end if ok then z() return end\n"
-    "uart.on('data',255,function() end,0) tmr.create():alarm(%u,0,z) end\n"
-    "function u.done() u.f:flush() u.f:seek('set',0) local n,a,b=F(u.f)\n"
-    "if n~=L or a~=A or b~=B then u.ack('V'..n..','..a..','..b) return end\n"
-    "u.f:close() u.f=nil file.remove(D)\n"
-    "if file.rename(T,D) then u.fin(true,'+'..n..','..a..','..b)\n"
-    "else u.fin(false,'-" E_REFUSED "rename') end end\n"
-    "function u.cb(d) u.seen=1 local s=d:byte(1)*256+d:byte(2)\n"
-    "if s==8224 then u.fin(nil,'" MW_BOARD_LUA_END_ABORTED "') return end\n"
-    "if s>u.k or s>=NB then u.ack(s..',N'..u.k) return end\n"
-    "u.f:seek('set',s*P) if not u.f:write(d:sub(3,s==NB-1 and LL+2 or P+2)) then\n"
-    "u.fin(false,'-" E_FULL "full') return end\n"
-    "u.k=s+1 local a,b=S(d,1,0) u.ack(s..','..a..','..b) if u.k==NB then u.done() end end\n"
-    "u.t=tmr.create() u.t:alarm(%u,tmr.ALARM_AUTO,function()\n"
-    "if u.seen==0 then u.fin(nil,'" MW_BOARD_LUA_END_TIMEOUT "') end u.seen=0 end)\n"
-    "if not pcall(uart.on,'data',%u,u.cb,0) then u.t:unregister() u.f:close() _mwu=nil\n"
-    "error('" E_UNSUPPORTED "no raw uart.on',0) end",
-    t, d, up->len, up->n_blocks, up->payload, last_len, up->a, up->b, up->start, up->token,
-    up->token, up->drain_ms, up->vanish_ms, up->block);
+  /* names on lines of their own: up to 126 bytes each quoted */
+  return g_strdup_printf ("_mwL.start{T=%s,\nD=%s,\nL=%zu,NB=%u,P=%u,LL=%u,A=%u,B=%u,k=%u,"
+                          "tok='%s',drain=%u,vanish=%u,block=%u}",
+                          t, d, up->len, up->n_blocks, up->payload, last_len, up->a, up->b,
+                          up->start, up->token, up->drain_ms, up->vanish_ms, up->block);
 }
 
 char *
 mw_board_lua_upload_cleanup (const char *temp_name, gboolean failed, guint restore_baud)
 {
-  GString *code = g_string_new ("_mwok=nil");
+  /* the library and the upload's state go: ~3 KB of the board's heap */
+  GString *code = g_string_new ("_mwok=nil _mwL=nil");
 
   if (failed)
     {

@@ -83,6 +83,17 @@ char *mw_board_lua_run (const char *name);
 char *mw_board_lua_heap (void);
 /* node.restart() */
 char *mw_board_lua_restart (void);
+/* The LFS region (docs/firmware.md section 9): "size used type" from node.info('lfs') and
+ * node.info('build_config').number_type ("-1 0 type" on a firmware without LFS): the number
+ * type the firmware's LFS loader checks an image against. */
+char *mw_board_lua_lfs_region (void);
+/* Posts node.LFS.reload(name) (node.flashreload on older firmware) as a task of its own, so
+ * that the command's reply is complete before the board restarts: on success the board
+ * restarts; if the firmware refuses the image, its message comes as a frame of kind 'L'
+ * with `token`. "E6:..." at once without either function. */
+char *mw_board_lua_lfs_reload (const char *name, const char *token);
+/* The modules in LFS, sorted, joined by ',' (empty without an image). */
+char *mw_board_lua_lfs_list (void);
 /* key=value lines: heap, number (1/2), version, branch, commit, modules, chipid, flashid,
  * flashsize */
 char *mw_board_lua_probe (void);
@@ -111,8 +122,13 @@ typedef struct
   guint vanish_ms; /* no block for this long: give the REPL back */
 } MwBoardLuaUpload;
 
-/* Opens (or reopens, to resume) the temporary file and switches the UART to raw blocks.
- * Raises E<FULL> when the space is not there, E<UNSUPPORTED> without raw uart.on. */
+/* The board side of the block protocol, `_mwL`: pieces sent as commands of their own, in
+ * order, before the first mw_board_lua_upload_setup() of an upload. */
+guint mw_board_lua_upload_library_pieces (void);
+char *mw_board_lua_upload_library (guint i);
+/* A short command: with the library in place, opens (or reopens, to resume) the temporary
+ * file and switches the UART to raw blocks. Raises E<FULL> when the space is not there,
+ * E<UNSUPPORTED> without raw uart.on. */
 char *mw_board_lua_upload_setup (const MwBoardLuaUpload *up);
 /* Leaves the board as it was: `failed` removes the temporary file; `restore_baud` (0: no)
  * switches back 30 ms after the reply. */

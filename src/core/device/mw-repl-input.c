@@ -81,6 +81,26 @@ handle_prompt (MwRepl *self, gboolean continuation)
   mw_repl_process_queue (self);
 }
 
+/* Whether the reply so far holds the firmware's banner ("NodeMCU 3.0.0.0 built ... powered
+ * by Lua 5.1.4 on SDK ...", docs/firmware.md section 1): inside a reply the parser takes
+ * every byte as payload, so a restart shows only there. The last 1 KB is kept in
+ * cmd->console, which is unused once the reply has begun. */
+static gboolean
+banner_in_reply (MwReplCommand *cmd, GBytes *data)
+{
+  gsize len;
+  const char *bytes = g_bytes_get_data (data, &len);
+  const char *node;
+
+  g_string_append_len (cmd->console, bytes, len);
+  if (cmd->console->len > 1024)
+    g_string_erase (cmd->console, 0, cmd->console->len - 1024);
+  node = g_strstr_len (cmd->console->str, cmd->console->len, "\nNodeMCU ");
+  return node != NULL
+         && g_strstr_len (node, cmd->console->len - (node - cmd->console->str), " powered by Lua ")
+              != NULL;
+}
+
 static void
 handle_event (MwRepl *self, MwReplEvent *event)
 {
@@ -130,6 +150,17 @@ handle_event (MwRepl *self, MwReplEvent *event)
             else
               g_byte_array_append (cmd->payload, g_bytes_get_data (event->data, NULL),
                                    g_bytes_get_size (event->data));
+            if (banner_in_reply (cmd, event->data))
+              {
+                /* A reset while the code ran (the watchdog, a crash): the end marker will
+                 * never come. The parser starts afresh at the restarted board. */
+                mw_repl_parser_reset (self->parser);
+                mw_repl_set_state (self, MW_REPL_STATE_BOOTING);
+                mw_repl_fail_all (self, MW_REPL_ERROR_RESET,
+                                  "the board restarted (a watchdog reset or a crash) while the "
+                                  "command ran");
+                g_signal_emit (self, mw_repl_signals[MW_REPL_SIGNAL_RESET], 0);
+              }
           }
         break;
 
@@ -172,17 +203,19 @@ handle_event (MwRepl *self, MwReplEvent *event)
 
       case MW_REPL_EVENT_BOOT:
         mw_repl_set_state (self, MW_REPL_STATE_BOOTING);
-        mw_repl_stop_timeout (self);
         if (cmd != NULL && cmd->kind == MW_REPL_CMD_SYNC)
           {
-            /* Getting to the prompt through a restart is fine: wait longer for it. */
-            cmd->timeout_ms = MAX (cmd->timeout_ms, 5000);
-            mw_repl_start_timeout (self, cmd, 0);
+            /* Getting to the prompt through a restart is fine, within the sync's own
+             * deadline: restarting the timer at every restart let a peer sending garbage
+             * (each burst read as ROM noise) stretch --timeout 2000 to 20 s. */
           }
         else
-          mw_repl_fail_all (
-            self, MW_REPL_ERROR_RESET,
-            "the board restarted (reset, crash or power loss) while the command ran");
+          {
+            mw_repl_stop_timeout (self);
+            mw_repl_fail_all (
+              self, MW_REPL_ERROR_RESET,
+              "the board restarted (reset, crash or power loss) while the command ran");
+          }
         g_signal_emit (self, mw_repl_signals[MW_REPL_SIGNAL_RESET], 0);
         break;
 

@@ -14,8 +14,12 @@ G_BEGIN_DECLS
 /* A command whose line came back garbled (its echo differs) is sent again this often, then
  * fails with "the board keeps receiving garbled lines". */
 #define MW_RETRY_GARBLED_LINE_RESENDS 3
-/* The upload's setup command, when a line of it was garbled, is sent again this often. */
-#define MW_RETRY_SETUP_RESENDS 3
+/* The upload's setup command, when a line of it was garbled, is sent again this often (the
+ * upload's watchdog bounds the time all retries take together). */
+#define MW_RETRY_SETUP_RESENDS 8
+/* A piece of the upload's board-side library (each defines functions only), when a line of
+ * it was garbled, is sent again this often. */
+#define MW_RETRY_LIBRARY_RESENDS 6
 /* The abort block that ends raw mode after a lost byte is sent again this often when the
  * board does not answer it. */
 #define MW_RETRY_ABORT_RESENDS 1
@@ -32,6 +36,7 @@ typedef struct
 {
   guint garbled_line_resends;
   guint setup_resends;
+  guint library_resends;
   guint abort_resends;
   guint verify_restarts;
   guint bad_acks_in_a_row;
@@ -40,8 +45,9 @@ typedef struct
 
 #define MW_RETRY_POLICY_DEFAULT \
   { \
-    MW_RETRY_GARBLED_LINE_RESENDS, MW_RETRY_SETUP_RESENDS, MW_RETRY_ABORT_RESENDS, \
-      MW_RETRY_VERIFY_RESTARTS, MW_RETRY_BAD_ACKS_IN_A_ROW, MW_RETRY_RECOVERIES \
+    MW_RETRY_GARBLED_LINE_RESENDS, MW_RETRY_SETUP_RESENDS, MW_RETRY_LIBRARY_RESENDS, \
+      MW_RETRY_ABORT_RESENDS, MW_RETRY_VERIFY_RESTARTS, MW_RETRY_BAD_ACKS_IN_A_ROW, \
+      MW_RETRY_RECOVERIES \
   }
 
 /* The policy every REPL engine and upload uses. */

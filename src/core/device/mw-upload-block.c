@@ -72,6 +72,15 @@ on_recover_timeout (gpointer user_data)
   MwUploadJob *up = g_task_get_task_data (task);
 
   g_clear_pointer (&up->timer, g_source_unref);
+  if (up->setup_unsure && !up->cancelling)
+    {
+      /* the board was not in raw mode after all: set up again */
+      up->setup_unsure = FALSE;
+      up->recover_timeouts = 0;
+      mw_repl_write_raw (up->repl, "\n", 1);
+      mw_upload_send_setup (task);
+      return G_SOURCE_REMOVE;
+    }
   if (up->recover_timeouts++ < up->retry->abort_resends)
     {
       /* the abort itself may have lost a byte: once more */
@@ -174,9 +183,16 @@ handle_ack (GTask *task, const char *body)
           return;
         }
     }
+  if (up->confirmed > up->high)
+    {
+      up->high = up->confirmed;
+      mw_upload_stop_timer (up);
+      mw_upload_note_progress (task);
+    }
   if (up->confirmed == up->n_blocks)
     {
       up->step = MW_UPLOAD_STEP_VERIFY;
+      mw_upload_note_progress (task); /* with the time the board's whole-file check takes */
       arm_ack_timer (task);
       return;
     }
@@ -218,9 +234,7 @@ handle_end (GTask *task, const char *body)
     {
       mw_upload_stop_timer (up);
       mw_repl_write_raw (up->repl, "\n", 1);
-      mw_upload_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                 "cancelled; the file on the board was not "
-                                                 "replaced"));
+      mw_upload_fail (task, mw_upload_stop_error (up));
     }
   else if (up->step == MW_UPLOAD_STEP_RECOVER
            || (strcmp (body, MW_BOARD_LUA_END_TIMEOUT) == 0
@@ -230,6 +244,7 @@ handle_end (GTask *task, const char *body)
        * spare spaces started, then resume at the first unconfirmed block. */
       mw_upload_stop_timer (up);
       up->recover_timeouts = 0;
+      up->setup_unsure = FALSE;
       mw_repl_write_raw (up->repl, "\n", 1);
       up->next = up->confirmed;
       up->step = MW_UPLOAD_STEP_SETUP;
@@ -266,8 +281,9 @@ mw_upload_block_bytes (MwUploadJob *up, guint seq, guint8 out[MW_UPLOAD_BLOCK])
   memset (out, 0, MW_UPLOAD_BLOCK);
   out[0] = seq >> 8;
   out[1] = seq & 0xff;
+  out[2] = MW_UPLOAD_CHECK (out[0], out[1]);
   if (n > 0)
-    memcpy (out + 2, up->bytes + off, n);
+    memcpy (out + MW_UPLOAD_HEADER, up->bytes + off, n);
 }
 
 static void
@@ -284,7 +300,11 @@ send_window (GTask *task)
       up->next++;
       up->in_flight++;
     }
-  arm_ack_timer (task);
+  /* A running timer keeps running: it measures the time since the last new block was
+   * confirmed, not since the last acknowledgement (a board whose framing slipped keeps
+   * acknowledging, wrongly, and once kept an upload busy forever). */
+  if (up->timer == NULL)
+    arm_ack_timer (task);
 }
 
 static char *
@@ -341,6 +361,20 @@ on_setup_done (GObject *source, GAsyncResult *result, gpointer user_data)
           mw_upload_fail_reply (task, code, message, 0);
           g_error_free (error);
         }
+      else if (g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_TIMEOUT)
+               && (mw_repl_get_state (up->repl) != MW_REPL_STATE_SILENT || !up->silent_probed)
+               && up->setup_failures++ < up->retry->setup_resends)
+        {
+          /* not one byte of echo: a silent board, or raw mode on; the abort tells, once */
+          if (mw_repl_get_state (up->repl) == MW_REPL_STATE_SILENT)
+            up->silent_probed = TRUE;
+          /* The start may have run with its answer garbled on the way in (a byte lost in
+           * the wrapper's end marker): the board would be in raw mode, swallowing any
+           * command. End raw mode first; no answer to that means it was not. */
+          g_error_free (error);
+          up->setup_unsure = TRUE;
+          mw_upload_start_recovery (task);
+        }
       else if (up->setup_failures++ < up->retry->setup_resends
                && mw_repl_get_state (up->repl) != MW_REPL_STATE_SILENT
                && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
@@ -360,17 +394,64 @@ on_setup_done (GObject *source, GAsyncResult *result, gpointer user_data)
   up->step = MW_UPLOAD_STEP_SEND;
   up->in_flight = 0;
   up->bad_in_a_row = 0;
+  up->high = up->confirmed;
   send_window (task);
+}
+
+static void
+on_library_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  MwUploadJob *up = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (GBytes) reply = mw_repl_execute_finish (MW_REPL (source), result, &error);
+
+  up->busy_exec = FALSE;
+  if (up->step != MW_UPLOAD_STEP_SETUP)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (reply != NULL)
+    {
+      up->library_next++;
+      up->library_failures = 0;
+      mw_upload_note_progress (task);
+      mw_upload_send_setup (task);
+      return;
+    }
+  /* Each piece only defines functions: sending it again is harmless. */
+  if (up->library_failures++ < up->retry->library_resends
+      && mw_repl_get_state (up->repl) != MW_REPL_STATE_SILENT
+      && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
+      && !g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_error_free (error);
+      mw_repl_write_raw (up->repl, "\n", 1);
+      mw_upload_send_setup (task);
+      return;
+    }
+  mw_upload_fail (task, error);
 }
 
 void
 mw_upload_send_setup (GTask *task)
 {
   MwUploadJob *up = g_task_get_task_data (task);
-  g_autofree char *code = setup_code (up);
+  g_autofree char *code = NULL;
 
   up->step = MW_UPLOAD_STEP_SETUP;
   mw_upload_stop_timer (up);
   up->busy_exec = TRUE;
-  mw_repl_locked_execute_async (up->repl, code, 2000, NULL, on_setup_done, g_object_ref (task));
+  if (up->library_next < mw_board_lua_upload_library_pieces ())
+    {
+      code = mw_board_lua_upload_library (up->library_next);
+      mw_repl_locked_execute_async (up->repl, code, up->timeout_ms, NULL, on_library_done,
+                                    g_object_ref (task));
+      return;
+    }
+  code = setup_code (up);
+  mw_repl_locked_execute_async (up->repl, code, up->timeout_ms, NULL, on_setup_done,
+                                g_object_ref (task));
 }

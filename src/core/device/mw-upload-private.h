@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 #define MW_UPLOAD_WINDOW 2 /* raw blocks in flight: the 256-byte ring holds one more */
 #define MW_UPLOAD_MAX_BLOCKS 8224 /* 0x2020, two spaces: the abort header */
 #define MW_UPLOAD_DRAIN_MS 100 /* board side: after a failure, swallow blocks still in flight */
+/* An upload that confirms no new block for this many --timeout periods stops (cleanly). */
+#define MW_UPLOAD_WATCHDOG_ANSWERS 3
 #define MW_UPLOAD_VANISH_MS 2000 /* board side: no block for this long, give the REPL back */
 /* quoted bytes per fallback line (the wrapper adds ~110) */
 #define MW_UPLOAD_TEXT_LITERAL_MAX 130
@@ -53,6 +55,14 @@ typedef struct
   guint bad_in_a_row;
   const MwRetryPolicy *retry;
   guint setup_failures;
+  guint library_next; /* pieces of the board-side library sent (mw-board-lua.h) */
+  guint library_failures;
+  guint high; /* the most blocks confirmed since the last setup: progress is passing it */
+  guint timeout_ms; /* the device's: every command, and the longest wait without progress */
+  GSource *watchdog; /* fires when nothing progressed for timeout_ms */
+  gboolean setup_unsure; /* a start timed out: it may have run, raw mode may be on */
+  gboolean silent_probed; /* a start met silence and an abort was tried */
+  gboolean expired; /* the watchdog fired: stop as a cancel does, with its own error */
   guint recover_timeouts;
   guint restarts;
   gboolean cancelling; /* abort sent for a cancel: end, don't resume */
@@ -72,6 +82,10 @@ typedef struct
 } MwUploadJob;
 
 /* mw-upload.c */
+/* Re-arms the watchdog: the upload made progress (a new block confirmed, a command done). */
+void mw_upload_note_progress (GTask *task);
+/* Why the upload stops: cancelled, or no progress within timeout_ms. */
+GError *mw_upload_stop_error (MwUploadJob *up);
 gint64 mw_upload_byte_time_ms (MwUploadJob *up, gsize n);
 void mw_upload_stop_timer (MwUploadJob *up);
 void mw_upload_arm_timer (GTask *task, guint ms, GSourceFunc func);

@@ -29,9 +29,7 @@ on_text_step (GObject *source, GAsyncResult *result, gpointer user_data)
       && g_cancellable_is_cancelled (g_task_get_cancellable (task)) && up->text_pos <= up->len)
     {
       g_clear_error (&error);
-      mw_upload_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                 "cancelled; the file on the board was not "
-                                                 "replaced"));
+      mw_upload_fail (task, mw_upload_stop_error (up));
       return;
     }
   if (reply == NULL)
@@ -59,6 +57,7 @@ on_text_step (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (up->progress)
     up->progress (up->text_pos, up->len, up->progress_data);
+  mw_upload_note_progress (task);
   text_next (task);
 }
 
@@ -81,7 +80,10 @@ text_next (GTask *task)
       up->text_pos = up->len + 1;
     }
   up->busy_exec = TRUE;
-  mw_repl_locked_execute_async (up->repl, code->str, 5000, NULL, on_text_step, g_object_ref (task));
+  /* the finish re-reads the whole file on the board: ~1 s per 20 KB */
+  mw_repl_locked_execute_async (up->repl, code->str,
+                                up->timeout_ms + (up->text_pos > up->len ? up->len / 20 : 0), NULL,
+                                on_text_step, g_object_ref (task));
 }
 
 void
@@ -94,5 +96,6 @@ mw_upload_start_text (GTask *task)
   up->stats.text = TRUE;
   up->text_pos = 0;
   up->busy_exec = TRUE;
-  mw_repl_locked_execute_async (up->repl, code, 5000, NULL, on_text_step, g_object_ref (task));
+  mw_repl_locked_execute_async (up->repl, code, up->timeout_ms, NULL, on_text_step,
+                                g_object_ref (task));
 }

@@ -9,6 +9,16 @@
 #include <zlib.h>
 
 static void
+stop_watchdog (MwUploadJob *up)
+{
+  if (up->watchdog)
+    {
+      g_source_destroy (up->watchdog);
+      g_clear_pointer (&up->watchdog, g_source_unref);
+    }
+}
+
+static void
 upload_free (MwUploadJob *up)
 {
   if (up->timer)
@@ -16,6 +26,7 @@ upload_free (MwUploadJob *up)
       g_source_destroy (up->timer);
       g_source_unref (up->timer);
     }
+  stop_watchdog (up);
   g_clear_signal_handler (&up->frame_id, up->repl);
   g_clear_signal_handler (&up->reset_id, up->repl);
   g_clear_signal_handler (&up->state_id, up->repl);
@@ -59,6 +70,49 @@ mw_upload_arm_timer (GTask *task, guint ms, GSourceFunc func)
   g_source_attach (up->timer, g_main_context_get_thread_default ());
 }
 
+/* ---- the watchdog: no wait without a deadline ---- */
+
+static gboolean
+on_watchdog (gpointer user_data)
+{
+  GTask *task = user_data;
+  MwUploadJob *up = g_task_get_task_data (task);
+
+  g_clear_pointer (&up->watchdog, g_source_unref);
+  /* acted on by check_cancelled(), which knows how to leave each step cleanly */
+  up->expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+mw_upload_note_progress (GTask *task)
+{
+  MwUploadJob *up = g_task_get_task_data (task);
+  /* the board's whole-file check before its last answer: ~1 s per 20 KB */
+  guint extra = up->step == MW_UPLOAD_STEP_VERIFY ? 3000 + up->len / 20 : 0;
+
+  if (up->step == MW_UPLOAD_STEP_DONE || up->step == MW_UPLOAD_STEP_CLEANUP || up->expired)
+    return;
+  stop_watchdog (up);
+  /* three answers' worth: a lost byte costs an abort and a setup, which may be garbled */
+  up->watchdog = g_timeout_source_new (MW_UPLOAD_WATCHDOG_ANSWERS * up->timeout_ms + extra);
+  g_source_set_name (up->watchdog, "MwUpload watchdog");
+  g_source_set_callback (up->watchdog, on_watchdog, task, NULL);
+  g_source_attach (up->watchdog, g_main_context_get_thread_default ());
+}
+
+GError *
+mw_upload_stop_error (MwUploadJob *up)
+{
+  if (up->expired)
+    return g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_TIMEOUT,
+                        "%s: no progress within %u ms (a noisy line, or a board that stopped "
+                        "answering); the file on the board was not replaced",
+                        up->name, MW_UPLOAD_WATCHDOG_ANSWERS * up->timeout_ms);
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                              "cancelled; the file on the board was not replaced");
+}
+
 /* ---- the end: cleanup, baud restore, unlock ---- */
 
 static void
@@ -68,6 +122,7 @@ finish (GTask *task)
 
   up->step = MW_UPLOAD_STEP_DONE;
   mw_upload_stop_timer (up);
+  stop_watchdog (up);
   g_clear_signal_handler (&up->frame_id, up->repl);
   g_clear_signal_handler (&up->reset_id, up->repl);
   g_clear_signal_handler (&up->state_id, up->repl);
@@ -122,6 +177,7 @@ cleanup (GTask *task)
   g_autofree char *code = NULL;
 
   mw_upload_stop_timer (up);
+  stop_watchdog (up); /* the cleanup command has its own deadline */
   up->step = MW_UPLOAD_STEP_CLEANUP;
   if (mw_repl_get_state (up->repl) == MW_REPL_STATE_CLOSED
       || g_error_matches (up->failure, MW_REPL_ERROR, MW_REPL_ERROR_RESET)
@@ -136,7 +192,8 @@ cleanup (GTask *task)
   code = mw_board_lua_upload_cleanup (MW_UPLOAD_TEMP_NAME, up->failure != NULL,
                                       up->fast_active ? up->normal_baud : 0);
   up->busy_exec = TRUE;
-  mw_repl_locked_execute_async (up->repl, code, 1000, NULL, on_cleanup_done, g_object_ref (task));
+  mw_repl_locked_execute_async (up->repl, code, up->timeout_ms, NULL, on_cleanup_done,
+                                g_object_ref (task));
 }
 
 void
@@ -348,6 +405,7 @@ on_locked (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   up->locked = TRUE;
+  mw_upload_note_progress (task);
   up->frame_id = g_signal_connect (up->repl, "frame", G_CALLBACK (mw_upload_on_frame), task);
   up->reset_id = g_signal_connect (up->repl, "reset", G_CALLBACK (on_reset), task);
   up->state_id = g_signal_connect (up->repl, "notify::state", G_CALLBACK (on_state), task);
@@ -358,7 +416,7 @@ on_locked (GObject *source, GAsyncResult *result, gpointer user_data)
 
       up->step = MW_UPLOAD_STEP_FAST;
       up->busy_exec = TRUE;
-      mw_repl_locked_execute_async (up->repl, code, 2000, NULL, on_fast_scheduled,
+      mw_repl_locked_execute_async (up->repl, code, up->timeout_ms, NULL, on_fast_scheduled,
                                     g_object_ref (task));
       return;
     }
@@ -381,7 +439,9 @@ check_cancelled (gpointer user_data)
     return G_SOURCE_REMOVE;
   if (up->busy_exec)
     return G_SOURCE_CONTINUE;
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  if (up->expired
+      || (g_task_get_cancellable (task) != NULL
+          && g_cancellable_is_cancelled (g_task_get_cancellable (task))))
     {
       if ((up->step == MW_UPLOAD_STEP_SEND || up->step == MW_UPLOAD_STEP_VERIFY) && !up->cancelling)
         {
@@ -393,9 +453,7 @@ check_cancelled (gpointer user_data)
         }
       if (up->cancelling)
         return G_SOURCE_CONTINUE;
-      mw_upload_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                 "cancelled; the file on the board was not "
-                                                 "replaced"));
+      mw_upload_fail (task, mw_upload_stop_error (up));
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
@@ -431,6 +489,7 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
   up->stats.bytes = up->len;
   up->step = MW_UPLOAD_STEP_LOCK;
   up->retry = mw_retry_policy_get_default ();
+  up->timeout_ms = mw_device_get_timeout (self);
   if (!mw_lua_check_file_name (name, &error))
     {
       up->failure = error;
@@ -469,16 +528,15 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
     up->file_b = adler >> 16;
   }
   mw_repl_new_token (up->repl, up->token);
-  if (cancellable != NULL)
-    {
-      /* polled: the states above decide how to stop cleanly */
-      GSource *poll = g_timeout_source_new (50);
+  {
+    /* polled: the states above decide how to stop cleanly, on a cancel or the watchdog */
+    GSource *poll = g_timeout_source_new (50);
 
-      g_source_set_callback (poll, check_cancelled, g_object_ref (task), g_object_unref);
-      g_source_attach (poll, g_main_context_get_thread_default ());
-      g_source_unref (poll);
-      (void) on_cancelled;
-    }
+    g_source_set_callback (poll, check_cancelled, g_object_ref (task), g_object_unref);
+    g_source_attach (poll, g_main_context_get_thread_default ());
+    g_source_unref (poll);
+    (void) on_cancelled;
+  }
   mw_repl_lock_async (up->repl, NULL, on_locked, g_object_ref (task));
 }
 

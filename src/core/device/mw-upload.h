@@ -35,9 +35,14 @@ typedef struct
 
 /* The temporary name on the board while an upload runs. */
 #define MW_UPLOAD_TEMP_NAME "~mwupload.tmp"
-/* Payload bytes per raw block (255-byte blocks with a 2-byte sequence number). */
+/* Payload bytes per raw block: 255-byte blocks with a 2-byte sequence number and a check
+ * byte, (hi + lo + 0x5a) mod 256. The check keeps a board whose block framing slipped by a
+ * lost byte from writing a piece of the next block over a confirmed one (a file of zeros
+ * reads as block 0 at every offset). */
 #define MW_UPLOAD_BLOCK 255
-#define MW_UPLOAD_PAYLOAD (MW_UPLOAD_BLOCK - 2)
+#define MW_UPLOAD_HEADER 3
+#define MW_UPLOAD_PAYLOAD (MW_UPLOAD_BLOCK - MW_UPLOAD_HEADER)
+#define MW_UPLOAD_CHECK(hi, lo) (((hi) + (lo) + 0x5a) & 0xff)
 
 /* Called on the context with the bytes confirmed so far. */
 typedef void (*MwUploadProgress) (gsize done, gsize total, gpointer user_data);

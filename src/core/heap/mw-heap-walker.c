@@ -415,7 +415,7 @@ proto_objects (MwHeapWalk *walk, const MwLuaProto *p, const char *source,
     {
       /* already seen: skip its nested functions in the estimate's pre-order */
       for (guint k = 0; k < p->n_protos; k++)
-        *fn += mw_lua_function_count (p->protos[k]);
+        *fn += mw_lua_proto_count (p->protos[k]);
       return found - 1;
     }
   i = add (walk, MW_HEAP_KIND_PROTO, key, path, f->proto + f->lineinfo + f->names);

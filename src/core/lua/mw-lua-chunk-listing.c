@@ -318,7 +318,7 @@ list_function (Lister *l, const MwLuaProto *f, const MwLuaString *parent_source)
               /* the number the nested function gets in this listing (pre-order) */
               guint target = first_child;
               for (int p = 0; p < bx && (guint) p < f->n_protos; p++)
-                target += mw_lua_function_count (f->protos[p]);
+                target += mw_lua_proto_count (f->protos[p]);
               g_string_append_printf (out, "\t; #%u", target);
             }
             break;

@@ -206,7 +206,7 @@ pack_lines (guint8 *out, const gint32 *lines, guint n, const guint8 *groups, gui
 }
 
 gsize
-mw_lua_function_packed_lineinfo_size (const MwLuaProto *function)
+mw_lua_proto_packed_lineinfo_size (const MwLuaProto *function)
 {
   g_autofree guint8 *buf = NULL;
 

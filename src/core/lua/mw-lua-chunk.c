@@ -140,13 +140,13 @@ function_copy (const MwLuaProto *f, int level)
 }
 
 guint
-mw_lua_function_count (const MwLuaProto *function)
+mw_lua_proto_count (const MwLuaProto *function)
 {
   guint n = 1;
 
   g_return_val_if_fail (function != NULL, 0);
   for (guint i = 0; i < function->n_protos; i++)
-    n += mw_lua_function_count (function->protos[i]);
+    n += mw_lua_proto_count (function->protos[i]);
   return n;
 }
 

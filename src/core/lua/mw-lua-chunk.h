@@ -184,14 +184,14 @@ int mw_lua_chunk_load (struct lua_State *L, const char *bytes, gsize len, const 
 
 /* The size in bytes of `function`'s line info packed as NodeMCU stores it, with its NUL (0
  * without line info): what the firmware allocates for it on load. */
-gsize mw_lua_function_packed_lineinfo_size (const MwLuaProto *function);
+gsize mw_lua_proto_packed_lineinfo_size (const MwLuaProto *function);
 
 /* `function`'s line info packed as NodeMCU stores it, with its NUL (NULL without line info,
  * *length 0): the bytes a NodeMCU .lc holds for it. */
 guint8 *mw_lua_proto_pack_lineinfo (const MwLuaProto *function, gsize *length);
 
 /* The number of functions in a tree: `function` and every function nested in it. */
-guint mw_lua_function_count (const MwLuaProto *function);
+guint mw_lua_proto_count (const MwLuaProto *function);
 
 /* For other formats over the same prototypes (the LFS image). */
 

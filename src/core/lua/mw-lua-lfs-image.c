@@ -1247,7 +1247,7 @@ mw_lua_lfs_image_compress (MwLuaLfsImage *image)
   g_return_val_if_fail (image != NULL, NULL);
   data = g_bytes_get_data (image->bytes, &len);
   /* a 16 KB window: the firmware's inflater looks back no further (lflash.c) */
-  if (deflateInit2 (&z, Z_BEST_COMPRESSION, Z_DEFLATED, 14 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+  if (deflateInit2 (&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 14 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     g_error ("zlib: deflateInit2 failed");
   cap = deflateBound (&z, len);
   out = g_malloc (cap);

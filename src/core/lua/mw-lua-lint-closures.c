@@ -1,6 +1,8 @@
 /* mw-lua-lint-closures.c: what closures cost (docs/firmware.md sections 3 and 5).
  *
- * W701 a closure capturing at least max_upvalues upvalues, with the bytes of one instance;
+ * W701 a closure capturing at least max_upvalues upvalues, with the bytes of one instance, once
+ * per closure chain (a nested closure capturing only what its reported outer one captures is
+ * counted in that one's message);
  * W702 a closure created inside a loop (one per iteration); W703 a callback given to
  * `x:on(...)` or `x:listen(...)` that captures `x` itself, the registry leak. The hard limits
  * (50 locals, 60 upvalues) are the front end's errors E011 and E012.
@@ -170,11 +172,32 @@ callback_enter (MwLuaNode *node, gpointer data)
   return TRUE;
 }
 
+/* every upvalue of `inner` is one of `outer`'s: the same captured variables, passed down */
+static gboolean
+captures_subset (MwLuaFunction *inner, MwLuaFunction *outer)
+{
+  for (guint i = 0; i < inner->upvalues->len; i++)
+    {
+      gboolean found = FALSE;
+      for (guint j = 0; j < outer->upvalues->len && !found; j++)
+        found = outer->upvalues->pdata[j] == inner->upvalues->pdata[i];
+      if (!found)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 void
 mw_lua_lint_closures (MwLuaLintFile *file)
 {
   GPtrArray *funcs = mw_lua_tree_get_functions (file->tree);
   guint max = file->run->options->max_upvalues;
+  /* W701 once per closure chain: a closure nested in a reported one that captures only what
+   * that one captures is counted there (MwLuaFunction* -> its finding; -> nested count) */
+  g_autoptr (GHashTable) reported = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) nested = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
 
   for (guint i = 0; i < funcs->len; i++)
     {
@@ -184,13 +207,39 @@ mw_lua_lint_closures (MwLuaLintFile *file)
 
       if (max > 0 && n >= max)
         {
-          gsize bytes = mw_lua_ram_closure (file->run->ram, n);
-          mw_lua_lint_report (file, MW_LUA_LINT_MANY_UPVALUES, f->first_token, NULL, bytes,
-                              "closure captures %u upvalues (at most %u wanted): each "
-                              "instance costs %" G_GSIZE_FORMAT " bytes",
-                              n, max - 1, bytes);
+          MwLuaFunction *chain = NULL;
+
+          for (MwLuaFunction *a = f->parent; a != NULL && chain == NULL; a = a->parent)
+            if (g_hash_table_contains (reported, a) && captures_subset (f, a))
+              chain = a;
+          if (chain != NULL)
+            g_hash_table_insert (
+              nested, chain,
+              GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (nested, chain)) + 1));
+          else
+            {
+              gsize bytes = mw_lua_ram_closure (file->run->ram, n);
+              MwLuaLintFinding *finding =
+                mw_lua_lint_report (file, MW_LUA_LINT_MANY_UPVALUES, f->first_token, NULL, bytes,
+                                    "closure captures %u upvalues (at most %u wanted): each "
+                                    "instance costs %" G_GSIZE_FORMAT " bytes",
+                                    n, max - 1, bytes);
+              g_hash_table_insert (reported, f, finding);
+            }
         }
       mw_lua_lint_walk (f->body, loop_enter, loop_leave, &w);
+    }
+  g_hash_table_iter_init (&iter, nested);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      MwLuaLintFinding *finding = g_hash_table_lookup (reported, key);
+      guint count = GPOINTER_TO_UINT (value);
+      char *message = g_strdup_printf ("%s; %u nested closure%s capture%s only these",
+                                       finding->diag->message, count, count == 1 ? "" : "s",
+                                       count == 1 ? "s" : "");
+
+      g_free (finding->diag->message);
+      finding->diag->message = message;
     }
   {
     Callbacks c = { file, g_hash_table_new (NULL, NULL), g_hash_table_new (NULL, NULL) };

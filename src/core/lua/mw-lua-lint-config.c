@@ -21,7 +21,7 @@
 #define CONFIG_MAX_MEMORY (8u << 20) /* bytes */
 #define CONFIG_MAX_INSTRUCTIONS 10000000u /* VM instructions, counted by the hook */
 #define CONFIG_HOOK_STEP 1000
-#define CONFIG_MAX_TIME_US (2 * G_USEC_PER_SEC) /* wall clock, C functions included */
+#define CONFIG_MAX_TIME_US (5 * G_USEC_PER_SEC) /* wall clock, C functions included */
 #define CONFIG_MAX_PATTERN_WORK 5e7 /* worst-case matcher steps of one pattern call */
 #define CONFIG_MAX_PATTERN_DEPTH 64 /* quantifiers and captures: the matcher's recursion */
 
@@ -393,4 +393,44 @@ fail:
                  "%s: error object is a %s value", chunkname, luaL_typename (L, -1));
   lua_close (L);
   return FALSE;
+}
+
+char *
+mw_lua_lint_find_config (const char *dir)
+{
+  g_autofree char *cur = dir != NULL ? g_strdup (dir) : g_get_current_dir ();
+
+  for (;;)
+    {
+      g_autofree char *path = g_build_filename (cur, ".luacheckrc", NULL);
+      g_autofree char *parent = NULL;
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+      parent = g_path_get_dirname (cur);
+      if (strcmp (parent, cur) == 0)
+        return NULL;
+      g_free (cur);
+      cur = g_steal_pointer (&parent);
+    }
+}
+
+MwLuaLintOptions *
+mw_lua_lint_options_new_for_dir (const char *dir, char **config, GError **error)
+{
+  g_autoptr (MwLuaLintOptions) options = mw_lua_lint_options_new ();
+  g_autofree char *path = mw_lua_lint_find_config (dir);
+  g_autofree char *data = NULL;
+  gsize len;
+
+  if (config != NULL)
+    *config = NULL;
+  if (path == NULL)
+    return g_steal_pointer (&options);
+  if (!g_file_get_contents (path, &data, &len, error)
+      || !mw_lua_lint_options_load_config (options, data, len, path, error))
+    return NULL;
+  if (config != NULL)
+    *config = g_steal_pointer (&path);
+  return g_steal_pointer (&options);
 }

@@ -98,6 +98,15 @@ void mw_lua_lint_options_add_ignore (MwLuaLintOptions *options, const char *patt
 void mw_lua_lint_options_set_max_upvalues (MwLuaLintOptions *options, guint max_upvalues);
 void mw_lua_lint_options_set_number_type (MwLuaLintOptions *options, MwLuaNumberType number_type);
 
+/* The .luacheckrc that applies to files in `dir` (NULL: the current directory): the nearest one
+ * in it or a parent, as luacheck finds it; NULL for none. */
+char *mw_lua_lint_find_config (const char *dir);
+/* The options every front end starts from: Moonwire's defaults (nodemcu std, W701 from
+ * MW_LUA_LINT_DEFAULT_MAX_UPVALUES, the float build), then the .luacheckrc that applies to
+ * `dir`, whose path goes to `config` (NULL when there is none). NULL with `error` set when
+ * that file cannot be read or run. The CLI and the app both lint with these. */
+MwLuaLintOptions *mw_lua_lint_options_new_for_dir (const char *dir, char **config, GError **error);
+
 /* Runs a .luacheckrc (Lua) in a sandbox (no io, os, require or file loading; an instruction
  * and memory limit) and merges its std, globals, read_globals, ignore and max_upvalues. */
 gboolean mw_lua_lint_options_load_config (MwLuaLintOptions *options, const char *source,

@@ -222,7 +222,7 @@ mw_lua_minify_verify_finish (MwLuaMinifyVerify *v, const char *minified, gsize m
         return FALSE;
     }
   if (functions != NULL)
-    *functions = mw_lua_function_count (mw_lua_chunk_get_main (v->chunk));
+    *functions = mw_lua_proto_count (mw_lua_chunk_get_main (v->chunk));
   return TRUE;
 }
 

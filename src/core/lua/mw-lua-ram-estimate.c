@@ -59,7 +59,7 @@ estimate_function (Estimator *e, const MwLuaProto *f)
   r.n_code = f->n_code;
   r.n_constants = f->n_constants;
   r.nups = f->nups;
-  r.lineinfo = mw_lua_function_packed_lineinfo_size (f);
+  r.lineinfo = mw_lua_proto_packed_lineinfo_size (f);
   r.proto = mw_lua_ram_proto (e->model, f->n_code, f->n_constants, f->n_protos, 0, 0, 0);
   r.names = mw_lua_ram_proto (e->model, 0, 0, 0, 0, f->n_locvars, f->n_upvalues) - e->model->proto;
   r.strings = intern (e, &f->source);
@@ -125,7 +125,7 @@ minified_lineinfo (const MwLuaProto *f)
   if (f->n_lineinfo > 0)
     {
       gsize groups = (f->n_lineinfo + 125) / 126;
-      gsize now = mw_lua_function_packed_lineinfo_size (f);
+      gsize now = mw_lua_proto_packed_lineinfo_size (f);
       gsize after = 2 * groups; /* counts, 0xc0 markers and the NUL */
       saved = now > after ? now - after : 0;
     }

@@ -380,7 +380,9 @@ wake_cb (gpointer data)
 {
   MwSimVm *vm = data;
 
+  g_ptr_array_remove_fast (vm->posted, g_main_current_source ());
   vm->restart_pending = TRUE;
+  vm->woken = TRUE;
   vm->task_done (vm->task_done_data);
   return G_SOURCE_REMOVE;
 }
@@ -404,7 +406,7 @@ l_dsleep (lua_State *L)
 
           g_source_set_callback (wake, wake_cb, vm, NULL);
           g_source_attach (wake, vm->context);
-          g_source_unref (wake);
+          g_ptr_array_add (vm->posted, wake); /* destroyed with the state */
         }
     }
   return 0;

@@ -60,6 +60,7 @@ struct _MwSimVm
   jmp_buf *panic_jmp; /* where a Lua panic returns to (mw_sim_vm_guard) */
   gboolean panicked;
   gboolean crashed; /* a CPU exception: reset, node.bootreason() 2, 2 */
+  gboolean woken; /* the reset ends a node.dsleep(): node.bootreason() 2, 5 */
   int onerror_cb; /* node.setonerror() ref, or LUA_NOREF */
   int softwd; /* tmr.softwd() seconds left, -1 off */
   GSource *softwd_source;
@@ -80,6 +81,7 @@ struct _MwSimVm
   gboolean output_serial;
   GString *inject; /* node.input() bytes, read before the ring */
   GPtrArray *timers; /* MwSimTimer, unowned: Lua userdata */
+  GPtrArray *posted; /* GSource of posted tasks not yet run (owned) */
   GPtrArray *files; /* open MwSimFile, unowned: Lua userdata */
   gpointer last_file; /* the file module-level calls act on */
   guint8 gpio_level[MW_SIM_GPIO_PINS];

@@ -34,6 +34,7 @@ mw_sim_vm_new (void)
   vm->startup_banner = TRUE;
   vm->inject = g_string_new (NULL);
   vm->timers = g_ptr_array_new ();
+  vm->posted = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   vm->files = g_ptr_array_new ();
   return vm;
 }
@@ -52,6 +53,7 @@ mw_sim_vm_free (MwSimVm *vm)
   g_clear_pointer (&vm->rand, g_rand_free);
   g_string_free (vm->inject, TRUE);
   g_ptr_array_unref (vm->timers);
+  g_ptr_array_unref (vm->posted);
   g_ptr_array_unref (vm->files);
   g_strfreev (vm->modules);
   g_free (vm);
@@ -1020,6 +1022,7 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   vm->restart_pending = FALSE;
   vm->panicked = FALSE;
   vm->crashed = FALSE;
+  vm->woken = FALSE;
   vm->in_uart_cb = FALSE;
   vm->uart_left_raw = FALSE;
   vm->in_task = FALSE;
@@ -1139,6 +1142,7 @@ onerror_task_cb (gpointer data)
   PostedTask *t = data;
   MwSimVm *vm = t->vm;
 
+  g_ptr_array_remove_fast (vm->posted, g_main_current_source ());
   if (vm->L && t->generation == vm->generation)
     {
       mw_sim_vm_guard (vm, onerror_report, GINT_TO_POINTER (t->ref));
@@ -1153,6 +1157,7 @@ posted_task_cb (gpointer data)
   PostedTask *t = data;
   MwSimVm *vm = t->vm;
 
+  g_ptr_array_remove_fast (vm->posted, g_main_current_source ());
   if (vm->L && t->generation == vm->generation)
     {
       lua_rawgeti (vm->L, LUA_REGISTRYINDEX, t->ref);
@@ -1179,7 +1184,7 @@ mw_sim_vm_post (MwSimVm *vm, int priority, int arg)
   g_source_set_priority (source, G_PRIORITY_DEFAULT - priority);
   g_source_set_callback (source, posted_task_cb, t, g_free);
   g_source_attach (source, vm->context);
-  g_source_unref (source);
+  g_ptr_array_add (vm->posted, source); /* destroyed with the state if it has not run */
 }
 
 /* app/lua/lnodemcu.c luaL_pcallx(): a callback's error (its traceback on the stack) is
@@ -1202,7 +1207,7 @@ mw_sim_vm_onerror (MwSimVm *vm)
   g_source_set_priority (source, G_PRIORITY_HIGH);
   g_source_set_callback (source, onerror_task_cb, t, g_free);
   g_source_attach (source, vm->context);
-  g_source_unref (source);
+  g_ptr_array_add (vm->posted, source);
 }
 
 void
@@ -1215,6 +1220,9 @@ mw_sim_vm_shutdown (MwSimVm *vm)
   if (vm->onerror_source)
     g_source_destroy (vm->onerror_source);
   g_clear_pointer (&vm->onerror_source, g_source_unref);
+  for (guint i = 0; i < vm->posted->len; i++)
+    g_source_destroy (g_ptr_array_index (vm->posted, i));
+  g_ptr_array_set_size (vm->posted, 0);
   if (vm->softwd_source)
     g_source_destroy (vm->softwd_source);
   g_clear_pointer (&vm->softwd_source, g_source_unref);
@@ -1249,7 +1257,7 @@ mw_sim_vm_reboot (MwSimVm *vm)
 
   /* node.bootreason() after this reset (docs/modules/node.md) */
   vm->reset_raw = vm->panicked || vm->wdt_tripped ? 4 : 2;
-  vm->reset_reason = vm->crashed ? 2 : vm->panicked ? 1 : vm->wdt_tripped ? 3 : 4;
+  vm->reset_reason = vm->crashed ? 2 : vm->panicked ? 1 : vm->wdt_tripped ? 3 : vm->woken ? 5 : 4;
   GString *text = g_string_new ("\r\n");
 
   g_string_append (text, cause);

@@ -7,3 +7,17 @@ local function four()
   return a + b + c + d
 end
 print(five, four)
+-- one finding per closure chain: the nested closure captures only what its outer one does
+local function outer() --! W701
+  return function()
+    return a + b + c + d + e
+  end
+end
+-- a nested closure that captures more is a chain of its own
+local function outer2() --! W701
+  local f = 6
+  return function() --! W701
+    return a + b + c + d + e + f
+  end
+end
+print(outer, outer2)
