@@ -130,6 +130,7 @@ typedef struct
   const char *src;
   gboolean integral;
   int maxvars; /* LUAI_MAXVARS */
+  gboolean names; /* copy local and upvalue names into the prototypes */
   guint lookahead; /* a table field's NAME that Lua read a token past (luaX_lookahead) */
   guint cur; /* Lua's current token: the one after the last consumed */
   gint32 lastline; /* Lua's ls->lastline: the line instructions get */
@@ -1563,14 +1564,18 @@ close_func (Codegen *cg)
   f->constants = fs->k;
   f->n_protos = fs->protos->len;
   f->protos = (MwLuaProto **) g_ptr_array_free (fs->protos, FALSE);
-  f->n_locvars = nvars;
   f->locvars = fs->locvars;
-  for (guint i = 0; i < nvars; i++)
-    f->locvars[i].name = string_dup (((MwLuaVar *) fs->func->vars->pdata[i])->name);
-  f->n_upvalues = fs->nups;
-  f->upvalues = g_new0 (MwLuaString, MAX (fs->nups, 1));
-  for (int i = 0; i < fs->nups; i++)
-    f->upvalues[i] = string_dup (fs->up_name[i]);
+  if (cg->names)
+    {
+      /* a malloc'd copy per name: worth leaving out when the dump strips them */
+      f->n_locvars = nvars;
+      for (guint i = 0; i < nvars; i++)
+        f->locvars[i].name = string_dup (((MwLuaVar *) fs->func->vars->pdata[i])->name);
+      f->n_upvalues = fs->nups;
+      f->upvalues = g_new0 (MwLuaString, MAX (fs->nups, 1));
+      for (int i = 0; i < fs->nups; i++)
+        f->upvalues[i] = string_dup (fs->up_name[i]);
+    }
   g_free (fs->kslots);
   g_free (fs->reg);
   cg->fs = fs->prev;
@@ -2601,6 +2606,7 @@ mw_lua_codegen_generate (MwLuaTree *tree, MwLuaNumberType target, MwLuaCodegenFl
   cg.src = mw_lua_tree_get_source (tree, NULL);
   cg.integral = target == MW_LUA_TARGET_INTEGER;
   cg.maxvars = (flags & MW_LUA_CODEGEN_DESKTOP_LIMITS) ? MW_LUA_MAX_VARS : MW_LUA_FIRMWARE_MAX_VARS;
+  cg.names = (flags & MW_LUA_CODEGEN_NO_NAMES) == 0;
   cg.lookahead = G_MAXUINT;
   cg.lastline = 1;
 

@@ -33,6 +33,9 @@ typedef enum
   MW_LUA_CODEGEN_NONE = 0,
   /* desktop Lua's 200 locals instead of the firmware's 50: for comparing with liblua5.1 */
   MW_LUA_CODEGEN_DESKTOP_LIMITS = 1 << 0,
+  /* no local variable or upvalue names in the prototypes (n_locvars and n_upvalues 0): for
+   * a caller that strips them anyway, which then need not be copied */
+  MW_LUA_CODEGEN_NO_NAMES = 1 << 1,
 } MwLuaCodegenFlags;
 
 /* Generates the chunk for `tree`, parsed from a whole file with its name as the tree's chunk

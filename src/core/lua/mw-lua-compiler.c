@@ -15,7 +15,7 @@ mw_lua_compiler_target_format (MwLuaNumberType target)
 
 static MwLuaChunk *
 compile_full (const char *filename, const char *source, gsize len, MwLuaNumberType target,
-              GError **error)
+              MwLuaCodegenFlags flags, GError **error)
 {
   g_autoptr (MwLuaTree) tree = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -24,7 +24,7 @@ compile_full (const char *filename, const char *source, gsize len, MwLuaNumberTy
   /* as luaL_loadfile (and so dofile on the board): a first "#" line is skipped but still
    * counts, so line numbers stay those of the file */
   tree = mw_lua_tree_parse (filename, source, len, MW_LUA_PARSE_SKIP_SHEBANG);
-  chunk = mw_lua_codegen_generate (tree, target, MW_LUA_CODEGEN_NONE, &local_error);
+  chunk = mw_lua_codegen_generate (tree, target, flags, &local_error);
   if (chunk == NULL)
     g_set_error_literal (error, MW_LUA_COMPILER_ERROR,
                          local_error->code == MW_LUA_CODEGEN_ERROR_NUMBER
@@ -45,7 +45,7 @@ mw_lua_compiler_compile (const char *filename, const char *source, gsize len,
   g_return_val_if_fail (strip >= MW_LUA_STRIP_NONE && strip <= MW_LUA_STRIP_ALL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  chunk = compile_full (filename, source, len, target, error);
+  chunk = compile_full (filename, source, len, target, MW_LUA_CODEGEN_NONE, error);
   if (chunk == NULL || strip == MW_LUA_STRIP_NONE)
     return g_steal_pointer (&chunk);
   return mw_lua_chunk_strip (chunk, strip);
@@ -64,7 +64,10 @@ mw_lua_compiler_compile_to_bytes (const char *filename, const char *source, gsiz
   g_return_val_if_fail (strip >= MW_LUA_STRIP_NONE && strip <= MW_LUA_STRIP_ALL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  chunk = compile_full (filename, source, len, target, error);
+  /* names the dump strips need not be made */
+  chunk = compile_full (filename, source, len, target,
+                        strip >= MW_LUA_STRIP_NAMES ? MW_LUA_CODEGEN_NO_NAMES : MW_LUA_CODEGEN_NONE,
+                        error);
   if (chunk == NULL)
     return NULL;
   bytes =

@@ -85,6 +85,14 @@ is_alnum (int c)
   return is_alpha (c) || is_digit (c);
 }
 
+/* the bytes a name continues with ([A-Za-z0-9_]): one load per byte in the hottest loop */
+static const guint8 name_chars[256] = {
+  ['0' ... '9'] = 1,
+  ['A' ... 'Z'] = 1,
+  ['a' ... 'z'] = 1,
+  ['_'] = 1,
+};
+
 /* inclinenumber: skips \n, \r, \n\r or \r\n and counts one line */
 static void
 inc_line (Lexer *lx)
@@ -326,44 +334,53 @@ read_numeral (Lexer *lx)
   return TRUE;
 }
 
-static const struct
-{
-  const char *word;
-  guint8 kind;
-} keywords[] = {
-  { "and", MW_LUA_TOKEN_AND },
-  { "break", MW_LUA_TOKEN_BREAK },
-  { "do", MW_LUA_TOKEN_DO },
-  { "else", MW_LUA_TOKEN_ELSE },
-  { "elseif", MW_LUA_TOKEN_ELSEIF },
-  { "end", MW_LUA_TOKEN_END },
-  { "false", MW_LUA_TOKEN_FALSE },
-  { "for", MW_LUA_TOKEN_FOR },
-  { "function", MW_LUA_TOKEN_FUNCTION },
-  { "if", MW_LUA_TOKEN_IF },
-  { "in", MW_LUA_TOKEN_IN },
-  { "local", MW_LUA_TOKEN_LOCAL },
-  { "nil", MW_LUA_TOKEN_NIL },
-  { "not", MW_LUA_TOKEN_NOT },
-  { "or", MW_LUA_TOKEN_OR },
-  { "repeat", MW_LUA_TOKEN_REPEAT },
-  { "return", MW_LUA_TOKEN_RETURN },
-  { "then", MW_LUA_TOKEN_THEN },
-  { "true", MW_LUA_TOKEN_TRUE },
-  { "until", MW_LUA_TOKEN_UNTIL },
-  { "while", MW_LUA_TOKEN_WHILE },
-};
-
+/* Keywords by length, so that a name costs at most a few fixed-size comparisons: this runs
+ * for every name in the source. */
 static MwLuaTokenKind
 name_kind (const guchar *s, gsize n)
 {
-  /* keywords are 2..8 lowercase letters: a cheap filter before the comparisons */
-  if (n < 2 || n > 8 || s[0] < 'a' || s[0] > 'w')
-    return MW_LUA_TOKEN_NAME;
-  for (gsize i = 0; i < G_N_ELEMENTS (keywords); i++)
-    if (keywords[i].word[0] == s[0] && strlen (keywords[i].word) == n
-        && memcmp (keywords[i].word, s, n) == 0)
-      return keywords[i].kind;
+#define KW(word, kind) \
+  if (memcmp (s, word, sizeof word - 1) == 0) \
+  return MW_LUA_TOKEN_##kind
+  switch (n)
+    {
+      case 2:
+        KW ("do", DO);
+        KW ("if", IF);
+        KW ("in", IN);
+        KW ("or", OR);
+        break;
+      case 3:
+        KW ("and", AND);
+        KW ("end", END);
+        KW ("for", FOR);
+        KW ("nil", NIL);
+        KW ("not", NOT);
+        break;
+      case 4:
+        KW ("else", ELSE);
+        KW ("then", THEN);
+        KW ("true", TRUE);
+        break;
+      case 5:
+        KW ("break", BREAK);
+        KW ("false", FALSE);
+        KW ("local", LOCAL);
+        KW ("until", UNTIL);
+        KW ("while", WHILE);
+        break;
+      case 6:
+        KW ("elseif", ELSEIF);
+        KW ("repeat", REPEAT);
+        KW ("return", RETURN);
+        break;
+      case 8:
+        KW ("function", FUNCTION);
+        break;
+      default:
+        break;
+    }
+#undef KW
   return MW_LUA_TOKEN_NAME;
 }
 
@@ -539,7 +556,7 @@ scan (Lexer *lx, MwLuaToken *tok)
                 gsize start = lx->pos;
                 do
                   lx->pos++;
-                while (is_alnum (cur (lx)) || cur (lx) == '_');
+                while (lx->pos < lx->len && name_chars[lx->src[lx->pos]]);
                 return name_kind (lx->src + start, lx->pos - start);
               }
             lx->pos++;
@@ -552,6 +569,7 @@ void
 mw_lua_lex (const char *source, gsize length, MwLuaLexFlags flags, MwLuaLexResult *result)
 {
   Lexer lx = { 0 };
+  guint n_tokens = 0;
 
   g_return_if_fail (source != NULL || length == 0);
   g_return_if_fail (result != NULL);
@@ -559,6 +577,7 @@ mw_lua_lex (const char *source, gsize length, MwLuaLexFlags flags, MwLuaLexResul
   memset (result, 0, sizeof *result);
   /* about one token per 5 bytes of typical Lua */
   result->tokens = g_array_sized_new (FALSE, FALSE, sizeof (MwLuaToken), length / 5 + 16);
+  g_array_set_size (result->tokens, length / 5 + 16);
   result->comments = g_array_new (FALSE, FALSE, sizeof (MwLuaComment));
 
   lx.src = (const guchar *) source;
@@ -577,23 +596,28 @@ mw_lua_lex (const char *source, gsize length, MwLuaLexFlags flags, MwLuaLexResul
 
   for (;;)
     {
-      MwLuaToken tok = { 0 };
-      tok.trivia = lx.pos;
-      tok.kind = scan (&lx, &tok);
-      if (tok.kind == MW_LUA_TOKEN_ERROR)
+      MwLuaToken *tok;
+
+      /* tokens are written in place (no g_array_append_val copy per token); the array is
+       * grown by doubling and cut to size at the end */
+      if (n_tokens == result->tokens->len)
+        g_array_set_size (result->tokens, n_tokens * 2 + 16);
+      tok = &g_array_index (result->tokens, MwLuaToken, n_tokens++);
+      memset (tok, 0, sizeof *tok);
+      tok->trivia = lx.pos;
+      tok->kind = scan (&lx, tok);
+      tok->length = lx.pos - tok->offset;
+      if (tok->kind == MW_LUA_TOKEN_ERROR)
         {
           /* the error token spans what was scanned; its line is where Lua stopped */
-          tok.length = lx.pos - tok.offset;
-          tok.end_line = result->error_line;
-          g_array_append_val (result->tokens, tok);
+          tok->end_line = result->error_line;
           break;
         }
-      tok.length = lx.pos - tok.offset;
-      tok.end_line = lx.line;
-      g_array_append_val (result->tokens, tok);
-      if (tok.kind == MW_LUA_TOKEN_EOF)
+      tok->end_line = lx.line;
+      if (tok->kind == MW_LUA_TOKEN_EOF)
         break;
     }
+  g_array_set_size (result->tokens, n_tokens);
   result->n_lines = lx.line;
   g_string_free (lx.near, TRUE);
 }

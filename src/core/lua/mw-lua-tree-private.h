@@ -19,7 +19,11 @@ struct _MwLuaTree
   MwLuaVar **token_vars; /* one slot per token */
   GPtrArray *diagnostics; /* MwLuaDiagnostic* */
   MwLuaDiagnostic *error; /* borrowed from diagnostics */
-  GHashTable *names; /* interned name -> itself */
+  /* interned names: open addressing, linear probing on (hash, length, bytes); the names
+   * themselves live NUL-terminated in name_chunk */
+  struct _MwLuaTreeName *names;
+  guint names_mask; /* capacity - 1, a power of two */
+  guint names_used;
   GStringChunk *name_chunk;
   GSList *arena; /* blocks holding nodes, vars and functions */
   gsize arena_left;

@@ -40,24 +40,73 @@ mw_lua_tree_alloc (MwLuaTree *tree, gsize size)
   return mem;
 }
 
+struct _MwLuaTreeName
+{
+  const char *name; /* NULL: an empty slot */
+  guint32 hash;
+  guint32 length;
+};
+
+/* FNV-1a: names are short, so a byte loop beats anything with a setup cost */
+static inline guint32
+name_hash (const char *name, gsize length)
+{
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < length; i++)
+    h = (h ^ (guchar) name[i]) * 16777619u;
+  return h;
+}
+
+static void
+names_grow (MwLuaTree *tree)
+{
+  guint old_size = tree->names_mask + 1;
+  struct _MwLuaTreeName *old = tree->names;
+  guint size = old_size * 2;
+
+  tree->names = g_new0 (struct _MwLuaTreeName, size);
+  tree->names_mask = size - 1;
+  for (guint i = 0; i < old_size; i++)
+    if (old[i].name != NULL)
+      {
+        guint j = old[i].hash & tree->names_mask;
+        while (tree->names[j].name != NULL)
+          j = (j + 1) & tree->names_mask;
+        tree->names[j] = old[i];
+      }
+  g_free (old);
+}
+
+/* One copy of each name per tree, so that names compare by pointer. Looked up straight from
+ * the source bytes (no NUL-terminated copy, no strlen): this runs for every NAME token the
+ * parser resolves. */
 const char *
 mw_lua_tree_intern (MwLuaTree *tree, const char *name, gsize length)
 {
-  char buf[64];
-  g_autofree char *heap = NULL;
-  char *key;
-  const char *found;
+  guint32 hash = name_hash (name, length);
+  guint i = hash & tree->names_mask;
+  struct _MwLuaTreeName *slot;
 
-  key = length < sizeof buf ? buf : (heap = g_malloc (length + 1));
-  memcpy (key, name, length);
-  key[length] = '\0';
-  found = g_hash_table_lookup (tree->names, key);
-  if (found == NULL)
+  for (;; i = (i + 1) & tree->names_mask)
     {
-      found = g_string_chunk_insert_len (tree->name_chunk, key, length);
-      g_hash_table_add (tree->names, (gpointer) found);
+      slot = &tree->names[i];
+      if (slot->name == NULL)
+        break;
+      if (slot->hash == hash && slot->length == length && memcmp (slot->name, name, length) == 0)
+        return slot->name;
     }
-  return found;
+  slot->name = g_string_chunk_insert_len (tree->name_chunk, name, length);
+  slot->hash = hash;
+  slot->length = length;
+  /* at most half full, so probes stay short */
+  if (++tree->names_used * 2 > tree->names_mask + 1)
+    {
+      const char *found = slot->name;
+      names_grow (tree);
+      return found;
+    }
+  return slot->name;
 }
 
 MwLuaDiagnostic *
@@ -98,7 +147,8 @@ mw_lua_tree_parse (const char *chunkname, const char *source, gssize length, MwL
   tree->functions = g_ptr_array_new_with_free_func (function_free);
   tree->globals = g_array_new (FALSE, FALSE, sizeof (MwLuaGlobalRef));
   tree->diagnostics = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_diagnostic_free);
-  tree->names = g_hash_table_new (g_str_hash, g_str_equal);
+  tree->names_mask = 255;
+  tree->names = g_new0 (struct _MwLuaTreeName, tree->names_mask + 1);
   tree->name_chunk = g_string_chunk_new (4096);
 
   mw_lua_lex (tree->source, length,
@@ -131,7 +181,7 @@ mw_lua_tree_unref (MwLuaTree *tree)
   g_array_unref (tree->globals);
   g_free (tree->token_vars);
   g_ptr_array_unref (tree->diagnostics);
-  g_hash_table_unref (tree->names);
+  g_free (tree->names);
   g_string_chunk_free (tree->name_chunk);
   g_slist_free_full (tree->arena, g_free);
   g_free (tree);
