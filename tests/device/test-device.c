@@ -482,25 +482,43 @@ test_timer_during_transfer (void)
   g_assert_nonnull (strstr (board->console->str, "tick\r\ntick\r\n"));
 }
 
-/* --fast: 921600 for the transfer, back to 115200 after. */
+/* --fast: 921600 for the transfer, back to 115200 after; also for a file whose check on the
+ * board outlasts the line (the cleanup once arrived garbled and the board stayed fast). */
 static void
-test_fast (void)
+test_fast_size (gsize size)
 {
-  g_autoptr (MwTestBoard) board = board_for (3);
-  g_autoptr (MwDevice) device = mw_device_new (board->repl);
+  MwSimOptions options;
+  g_autoptr (MwTestBoard) board = NULL;
+  g_autoptr (MwDevice) device = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree guint8 *bin = pattern (5000, 6);
+  g_autofree guint8 *bin = pattern (size, 6);
   g_autoptr (GBytes) back = NULL;
   MwUploadStats stats;
 
-  g_assert_true (upload (device, "f.bin", bin, 5000, MW_UPLOAD_FAST, &stats, &error));
+  /* at the line's pace, as a board: the board's check then outlasts the last block */
+  mw_sim_options_init (&options);
+  board = mw_test_board_new (&options);
+  device = mw_device_new (board->repl);
+  g_assert_true (upload (device, "f.bin", bin, size, MW_UPLOAD_FAST, &stats, &error));
   g_assert_no_error (error);
   g_assert_true (stats.fast);
   g_assert_cmpuint (stats.baud, ==, 921600);
   g_assert_cmpuint (mw_transport_get_baud (mw_repl_get_transport (board->repl)), ==, 115200);
   back = download (device, "f.bin", &error);
   g_assert_no_error (error);
-  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, 5000);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), bin, size);
+}
+
+static void
+test_fast (void)
+{
+  test_fast_size (5000);
+}
+
+static void
+test_fast_long (void)
+{
+  test_fast_size (65536);
 }
 
 static gboolean
@@ -660,6 +678,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/device/full-flash", test_full_flash);
   g_test_add_func ("/mw/device/timer-during-transfer", test_timer_during_transfer);
   g_test_add_func ("/mw/device/fast", test_fast);
+  g_test_add_func ("/mw/device/fast-long", test_fast_long);
   for (gsize i = 0; i < G_N_ELEMENTS (cancel_delays_ms); i++)
     {
       g_autofree char *path =

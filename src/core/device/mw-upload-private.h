@@ -67,6 +67,7 @@ typedef struct
   guint restarts;
   gboolean cancelling; /* abort sent for a cancel: end, don't resume */
   gboolean busy_exec; /* a command of ours is running: cancel after it */
+  gboolean cleanup_resent; /* the cleanup went out once more after a garbled first try */
   guint32 file_a, file_b;
   gsize text_pos; /* fallback: bytes written */
 

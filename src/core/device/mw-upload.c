@@ -159,10 +159,26 @@ on_cleanup_done (GObject *source, GAsyncResult *result, gpointer user_data)
   MwUploadJob *up = g_task_get_task_data (task);
 
   up->busy_exec = FALSE;
-  g_autoptr (GBytes) reply = mw_repl_execute_finish (MW_REPL (source), result, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) reply = mw_repl_execute_finish (MW_REPL (source), result, &error);
 
   if (up->step == MW_UPLOAD_STEP_DONE)
     return;
+  /* Sent while the board was still busy after the transfer (its whole-file check takes
+   * longer than the line), the cleanup can arrive garbled and not run: at the fast rate the
+   * board would then stay there. Once more, now that the board has answered. */
+  if (reply == NULL && up->fast_active && !up->cleanup_resent
+      && g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA))
+    {
+      g_autofree char *code =
+        mw_board_lua_upload_cleanup (MW_UPLOAD_TEMP_NAME, up->failure != NULL, up->normal_baud);
+
+      up->cleanup_resent = TRUE;
+      up->busy_exec = TRUE;
+      mw_repl_locked_execute_async (up->repl, code, up->timeout_ms, NULL, on_cleanup_done,
+                                    g_object_ref (task));
+      return;
+    }
   if (up->fast_active)
     mw_upload_arm_timer (task, 60, on_restored); /* the board switches back 30 ms after the reply */
   else
