@@ -644,8 +644,9 @@ action_cancel (GSimpleAction *action, GVariant *param, gpointer user_data)
 }
 
 /* Lines typed in the console wait in self->console_lines until the board has answered the one
- * before: each is echoed after the prompt that it is sent at, as a terminal shows it, and its
- * output comes through the board's "console" signal (once). */
+ * before: each is echoed when it goes to the board (MwBoard::line-sent), after the prompt it is
+ * sent at, as a terminal shows it, and its output comes through the board's "console" signal
+ * (once). A line typed while one of Moonwire's own commands runs waits for its prompt. */
 typedef struct
 {
   char *text;
@@ -669,14 +670,20 @@ _mw_window_clear_console_lines (MwWindow *self)
 }
 
 static void
-echo_next_line (MwWindow *self)
+board_line_sent_cb (MwWindow *self, const char *text)
 {
-  ConsoleLine *head = g_queue_peek_head (self->console_lines);
-
-  if (head != NULL && !head->echoed)
+  /* The board takes the lines in the order they were typed. */
+  for (GList *l = self->console_lines != NULL ? self->console_lines->head : NULL; l != NULL;
+       l = l->next)
     {
-      mw_console_echo_input (self->console, head->text);
-      head->echoed = TRUE;
+      ConsoleLine *line = l->data;
+
+      if (!line->echoed)
+        {
+          mw_console_echo_input (self->console, line->text);
+          line->echoed = TRUE;
+          return;
+        }
     }
 }
 
@@ -702,7 +709,6 @@ send_line_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       mw_console_append_note (self->console, msg);
     }
   g_clear_pointer (&line, console_line_free);
-  echo_next_line (self);
 }
 
 static void
@@ -720,7 +726,6 @@ console_send_cb (MwWindow *self, const char *text)
   line = g_new0 (ConsoleLine, 1);
   line->text = g_strdup (text);
   g_queue_push_tail (self->console_lines, line);
-  echo_next_line (self);
   mw_repl_send_line_async (repl, text, LINE_TIMEOUT_MS, NULL, send_line_done_cb,
                            g_object_ref (self));
 }
@@ -1064,6 +1069,8 @@ _mw_window_init_board (MwWindow *self)
   g_signal_connect_object (self->board, "console", G_CALLBACK (board_console_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->board, "reset", G_CALLBACK (board_reset_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->board, "line-sent", G_CALLBACK (board_line_sent_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->board, "heap-sample", G_CALLBACK (board_heap_sample_cb), self,
                            G_CONNECT_SWAPPED);

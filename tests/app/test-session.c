@@ -191,6 +191,60 @@ test_flood_once (void)
   gtk_widget_destroy (GTK_WIDGET (window));
 }
 
+static void
+exec_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GBytes) out = mw_board_exec_finish (MW_BOARD (object), result, NULL);
+
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* A line typed while one of Moonwire's own commands of several lines is still on the wire (the
+ * probes after connecting, a heap sample): it is shown after the prompt it is sent at, and the
+ * command's continuation prompts never show. Regression: the line was echoed at once, after
+ * the ">> " the command was waiting at, and the prompts that followed stayed in the text. */
+static void
+test_typed_while_busy (void)
+{
+  MwWindow *window = connect_window ();
+  MwConsole *console = mw_window_get_console (window);
+  MwBoard *board = mw_window_get_board (window);
+  GtkEntry *entry = mw_console_get_entry (console);
+  g_autofree char *text = NULL;
+  gboolean done = FALSE;
+  TailWait wait = { window, "\n7\n> " };
+  const char *after;
+
+  {
+    TailWait booted = { window, "cannot open init.lua: \n> " };
+    g_assert_true (mw_test_wait_until (ends_with, &booted, 10000));
+  }
+  mw_test_spin (300);
+  mw_board_exec_async (board, "local n=0\nfor i=1,3 do\nn=n+i\ntmr.delay(50000)\nend\nprint(n)",
+                       10000, NULL, NULL, NULL, exec_done_cb, &done);
+  {
+    TailWait midway = { window, "\n>> " };
+    g_assert_true (mw_test_wait_until (ends_with, &midway, 10000));
+  }
+  gtk_entry_set_text (entry, "=3+4");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (mw_test_wait_until (flag_set, &done, 10000));
+  g_assert_true (mw_test_wait_until (ends_with, &wait, 10000));
+  mw_test_spin (300);
+  mw_console_flush (console);
+  text = mw_console_dup_text (console);
+  after = strstr (text, "cannot open init.lua: \n");
+  g_assert_nonnull (after);
+  g_assert_cmpstr (after + strlen ("cannot open init.lua: \n"), ==, "> =3+4\n7\n> ");
+  gtk_widget_destroy (GTK_WIDGET (window));
+}
+
 static gint
 min_width (MwWindow *window)
 {
@@ -806,6 +860,7 @@ main (int argc, char *argv[])
   app = mw_test_app_new ();
   g_test_add_func ("/mw/app/session/transcript", test_transcript);
   g_test_add_func ("/mw/app/session/flood-once", test_flood_once);
+  g_test_add_func ("/mw/app/session/typed-while-busy", test_typed_while_busy);
   g_test_add_func ("/mw/app/session/min-width", test_min_width);
   g_test_add_func ("/mw/app/session/typed-port", test_typed_port);
   g_test_add_func ("/mw/app/session/folder-and-format", test_folder_and_format);

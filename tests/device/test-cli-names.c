@@ -207,7 +207,13 @@ run_case (gconstpointer data)
                    g_bytes_get_size (out_bytes));
   err = g_strndup (g_bytes_get_size (err_bytes) ? g_bytes_get_data (err_bytes, NULL) : "",
                    g_bytes_get_size (err_bytes));
-  g_test_message ("%s\nstdout: %s\nstderr: %s", c->name, out, err);
+  {
+    /* The log is UTF-8 (TAP): the boot loader's noise in stdout is shown as escapes. */
+    g_autofree char *out_text = g_strescape (out, "\n");
+    g_autofree char *err_text = g_strescape (err, "\n");
+
+    g_test_message ("%s\nstdout: %s\nstderr: %s", c->name, out_text, err_text);
+  }
   g_assert_true (g_subprocess_get_if_exited (proc));
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, c->exit_code);
   if (c->out[0] == '^')

@@ -191,6 +191,27 @@ mw_sim_test_drain (MwSimTestBoard *board, guint ms)
   return out;
 }
 
+GString *
+mw_sim_test_drain_quiet (MwSimTestBoard *board, guint quiet_ms, guint max_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) max_ms * 1000;
+  GString *out;
+
+  for (;;)
+    {
+      gsize before = board->seen->len;
+      gint64 quiet = MIN (end, g_get_monotonic_time () + (gint64) quiet_ms * 1000);
+
+      while (board->seen->len == before && read_some (board, quiet))
+        ;
+      if (board->seen->len == before || g_get_monotonic_time () >= end)
+        break;
+    }
+  out = g_string_new_len (board->seen->str, board->seen->len);
+  g_string_truncate (board->seen, 0);
+  return out;
+}
+
 void
 mw_sim_test_reopen (MwSimTestBoard *board)
 {

@@ -30,6 +30,8 @@ GString *mw_sim_test_expect (MwSimTestBoard *board, const char *until, gssize le
 GString *mw_sim_test_read_n (MwSimTestBoard *board, gsize n, guint timeout_ms);
 /* Every byte that arrives within `ms`. */
 GString *mw_sim_test_drain (MwSimTestBoard *board, guint ms);
+/* What the board sends until it has been quiet for `quiet_ms` (at most `max_ms` in all). */
+GString *mw_sim_test_drain_quiet (MwSimTestBoard *board, guint quiet_ms, guint max_ms);
 /* Opens the pty again (after closing the host end). */
 void mw_sim_test_reopen (MwSimTestBoard *board);
 /* Sets the host end's line speed (termios). */

@@ -48,6 +48,7 @@ enum
   SIGNAL_RESET,
   SIGNAL_HEAP_SAMPLE,
   SIGNAL_DISCONNECTED,
+  SIGNAL_LINE_SENT,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -122,6 +123,12 @@ on_console (MwRepl *repl, GBytes *data, gboolean noise, MwBoard *self)
 {
   if (!noise)
     g_signal_emit (self, signals[SIGNAL_CONSOLE], 0, data);
+}
+
+static void
+on_line_sent (MwRepl *repl, const char *line, MwBoard *self)
+{
+  g_signal_emit (self, signals[SIGNAL_LINE_SENT], 0, line);
 }
 
 static void
@@ -302,6 +309,7 @@ mw_board_connect_async (MwBoard *self, const char *port, guint baud, guint timeo
   mw_device_set_timeout (self->device, self->timeout_ms);
   g_signal_connect (self->repl, "console", G_CALLBACK (on_console), self);
   g_signal_connect (self->repl, "reset", G_CALLBACK (on_reset), self);
+  g_signal_connect (self->repl, "line-sent", G_CALLBACK (on_line_sent), self);
   g_signal_connect (self->repl, "notify::state", G_CALLBACK (on_state), self);
   if (!mw_repl_open (self->repl, g_main_context_get_thread_default (), &error))
     {
@@ -883,6 +891,10 @@ mw_board_class_init (MwBoardClass *klass)
   signals[SIGNAL_DISCONNECTED] = g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass),
                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
                                                1, G_TYPE_STRING);
+  /* MwRepl::line-sent of the session's REPL: a typed line went to the board. */
+  signals[SIGNAL_LINE_SENT] = g_signal_new ("line-sent", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                            G_TYPE_STRING);
 }
 
 static void

@@ -37,6 +37,7 @@ typedef struct
   guint64 serial;
   guint64 line_batch; /* the read batch during which the last line went out */
   guint attempts; /* sends after garbled lines */
+  gboolean announced; /* LINE: "line-sent" emitted (once, whatever the resends) */
 } MwReplCommand;
 
 struct _MwRepl
@@ -78,6 +79,7 @@ enum
   MW_REPL_SIGNAL_FRAME,
   MW_REPL_SIGNAL_RESET,
   MW_REPL_SIGNAL_BANNER,
+  MW_REPL_SIGNAL_LINE_SENT,
   MW_REPL_N_SIGNALS
 };
 

@@ -210,6 +210,14 @@ mw_repl_start_command (MwRepl *self, MwReplCommand *cmd)
   if (cmd->kind == MW_REPL_CMD_EXEC)
     mw_repl_set_state (self, MW_REPL_STATE_BUSY);
   mw_repl_send_next_line (self, cmd);
+  /* The console shows a typed line where the board reads it: after the prompt it is sent at,
+   * which the console has by now (the prompt's bytes come before the event that sends it). */
+  if (cmd->kind == MW_REPL_CMD_LINE && !cmd->announced)
+    {
+      cmd->announced = TRUE;
+      g_signal_emit (self, mw_repl_signals[MW_REPL_SIGNAL_LINE_SENT], 0,
+                     (const char *) cmd->lines->pdata[0]);
+    }
 }
 
 /* A line of `cmd` reached the board garbled before its chunk could run: clear the board's

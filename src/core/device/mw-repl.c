@@ -586,6 +586,16 @@ mw_repl_class_init (MwReplClass *klass)
   /** MwRepl::reset: the board restarted (banner or ROM noise). */
   mw_repl_signals[MW_REPL_SIGNAL_RESET] = g_signal_new (
     "reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * MwRepl::line-sent:
+   * @line: the line, as given to mw_repl_send_line_async()
+   *
+   * A line of mw_repl_send_line_async() went to the board: every console byte before it has
+   * been emitted. Emitted once per line, even when a garbled line is sent again.
+   */
+  mw_repl_signals[MW_REPL_SIGNAL_LINE_SENT] = g_signal_new ("line-sent", G_TYPE_FROM_CLASS (klass),
+                                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                            G_TYPE_NONE, 1, G_TYPE_STRING);
   /** MwRepl::banner: the firmware's banner text. */
   mw_repl_signals[MW_REPL_SIGNAL_BANNER] = g_signal_new ("banner", G_TYPE_FROM_CLASS (klass),
                                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
