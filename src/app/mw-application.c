@@ -8,6 +8,7 @@
 
 #include "mw-application.h"
 #include "mw-preferences-dialog.h"
+#include "mw-snippet-store.h"
 #include "mw-window.h"
 
 #include <gtksourceview/gtksource.h>
@@ -18,6 +19,7 @@ struct _MwApplication
   GSettings *settings;
   GtkCssProvider *font_css;
   GtkWidget *shortcuts;
+  MwSnippetStore *snippets; /* made when the first window asks */
 };
 
 G_DEFINE_TYPE (MwApplication, mw_application, GTK_TYPE_APPLICATION)
@@ -176,7 +178,10 @@ mw_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (mw_window_new (MW_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (mw_window_new (MW_APPLICATION (app)));
+      mw_window_restore_session (MW_WINDOW (window));
+    }
   gtk_window_present (window);
 }
 
@@ -206,6 +211,7 @@ mw_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->font_css);
   g_clear_object (&self->shortcuts);
+  g_clear_object (&self->snippets);
   G_OBJECT_CLASS (mw_application_parent_class)->finalize (object);
 }
 
@@ -264,4 +270,20 @@ mw_application_show_shortcuts (MwApplication *self, GtkWindow *parent)
     }
   gtk_window_set_transient_for (GTK_WINDOW (self->shortcuts), parent);
   gtk_window_present (GTK_WINDOW (self->shortcuts));
+}
+
+MwSnippetStore *
+mw_application_get_snippets (MwApplication *self, GError **error)
+{
+  g_return_val_if_fail (MW_IS_APPLICATION (self), NULL);
+
+  /* Loaded once, so every window shows the same list; only the first caller hears of a file
+   * that could not be read. */
+  if (self->snippets == NULL)
+    {
+      g_autofree char *path = mw_snippet_store_default_path ();
+
+      self->snippets = mw_snippet_store_new (path, error);
+    }
+  return self->snippets;
 }

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "mw-snippet-store.h"
+
 G_BEGIN_DECLS
 
 #define MW_APPLICATION_ID "org.moonwire.Moonwire"
@@ -13,6 +15,9 @@ G_DECLARE_FINAL_TYPE (MwApplication, mw_application, MW, APPLICATION, GtkApplica
 MwApplication *mw_application_new (void);
 /* The app's settings (org.moonwire.Moonwire), shared by every window. */
 GSettings *mw_application_get_settings (MwApplication *self);
+/* The user's snippets, shared by every window; loaded at the first call, which alone gets an
+ * error when the file could not be read (the defaults are shown then). */
+MwSnippetStore *mw_application_get_snippets (MwApplication *self, GError **error);
 /* Shows the keyboard shortcuts window over `parent`. */
 void mw_application_show_shortcuts (MwApplication *self, GtkWindow *parent);
 /* Settings from the installed schema, or from the build tree when running uninstalled. */

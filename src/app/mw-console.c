@@ -670,8 +670,8 @@ save_log_response_cb (GtkNativeDialog *dialog, gint response, MwConsole *self)
   g_object_unref (dialog);
 }
 
-static void
-save_log_clicked_cb (MwConsole *self)
+void
+mw_console_save_log_as (MwConsole *self)
 {
   GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
@@ -682,6 +682,12 @@ save_log_clicked_cb (MwConsole *self)
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "console.log");
   g_signal_connect_object (dialog, "response", G_CALLBACK (save_log_response_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+save_log_clicked_cb (MwConsole *self)
+{
+  mw_console_save_log_as (self);
 }
 
 static void

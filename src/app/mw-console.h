@@ -26,6 +26,9 @@ gboolean mw_console_get_following (MwConsole *self);
 void mw_console_jump_to_end (MwConsole *self);
 /* Writes the console's whole text to `file` */
 gboolean mw_console_save_log (MwConsole *self, GFile *file, GError **error);
+/* Asks where to save the console's text, and saves it there (win.save-console-log, and the
+ * console's Save button) */
+void mw_console_save_log_as (MwConsole *self);
 /* Shows everything queued now (tests, and before reading the text). */
 void mw_console_flush (MwConsole *self);
 void mw_console_clear (MwConsole *self);

@@ -104,6 +104,12 @@ action_replace (GSimpleAction *action, GVariant *param, gpointer user_data)
 }
 
 static void
+action_save_console_log (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  mw_console_save_log_as (MW_WINDOW (user_data)->console);
+}
+
+static void
 action_clear_console (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   mw_console_clear (MW_WINDOW (user_data)->console);
@@ -176,6 +182,7 @@ static const GActionEntry win_entries[] = {
   { "find", action_find },
   { "replace", action_replace },
   { "clear-console", action_clear_console },
+  { "save-console-log", action_save_console_log },
   { "focus-console", action_focus_console },
   { "show-problems", action_show_problems },
   { "show-heap", action_show_heap },

@@ -50,6 +50,7 @@ _mw_window_update_device_actions (MwWindow *self)
   set_action_enabled (self, "compile-upload", connected && has_editor && !busy);
   set_action_enabled (self, "run", connected && has_editor && !busy);
   set_action_enabled (self, "send-selection", connected && has_editor);
+  set_action_enabled (self, "run-snippet", connected);
   set_action_enabled (self, "cancel", busy);
   gtk_stack_set_visible_child_name (self->connect_stack, connected ? "disconnect" : "connect");
   gtk_widget_set_sensitive (GTK_WIDGET (self->port_combo), !connected && !self->connecting);
@@ -193,6 +194,7 @@ static void
 board_disconnected_cb (MwWindow *self, const char *reason)
 {
   mw_board_panel_clear (self->board_panel);
+  mw_completion_provider_set_modules (self->completion, NULL);
   _mw_window_update_device_actions (self);
   if (reason != NULL)
     mw_window_show_message (self, GTK_MESSAGE_WARNING, reason);
@@ -235,12 +237,15 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
                            modules, info->chip_id, info->flash_size);
   if (info->heap >= 0)
     mw_board_panel_set_heap (self->board_panel, info->heap);
+  /* Completion offers what this firmware has (all known modules when it did not say). */
+  mw_completion_provider_set_modules (self->completion, (const char *const *) info->modules);
   {
     const char *port = mw_board_get_port (self->board);
     gboolean simulated = g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0;
 
     if (!simulated)
       remember_port (self, port);
+    _mw_window_remember_last_port (self, port);
     msg = g_strdup_printf ("Connected to %s: %s, %s build",
                            simulated ? "the simulated NodeMCU" : port, firmware,
                            mw_board_info_number_type_string (info));

@@ -4,7 +4,9 @@
  */
 #pragma once
 
+#include "mw-completion-provider.h"
 #include "mw-memory-view.h"
+#include "mw-snippets-bar.h"
 #include "mw-window.h"
 
 G_BEGIN_DECLS
@@ -30,6 +32,8 @@ struct _MwWindow
   GtkLabel *info_label;
   GtkRevealer *progress_revealer;
   GtkProgressBar *progress_bar;
+  GtkPaned *main_paned; /* the side pane | the rest */
+  GtkPaned *work_paned; /* editors over the bottom pane */
   GtkStack *editor_stack;
   GtkNotebook *notebook;
   GtkStack *bottom_stack;
@@ -39,11 +43,19 @@ struct _MwWindow
   MwProblemsView *problems_view;
   MwFileBrowser *file_browser;
   MwBoardPanel *board_panel;
+  MwSnippetsBar *snippets_bar;
 
   GSettings *settings;
+  MwSnippetStore *snippets; /* the application's */
+  MwCompletionProvider *completion; /* API completion and hover docs of every editor */
   GMenu *recent_menu;
   guint untitled_count;
   gboolean closing;
+  gboolean restoring; /* reopening the last session's files (mw-window-session.c) */
+  guint session_idle;
+  guint pane_idle;
+  gboolean panes_restored; /* the panes have been set from the settings: save them at close */
+  gboolean panes_touched; /* the user moved a pane: its position is theirs */
 
   MwBoard *board;
   gboolean connecting;
@@ -65,6 +77,19 @@ void _mw_window_close_editor (MwWindow *self, MwEditor *editor);
 
 /* mw-window-actions.c */
 void _mw_window_add_actions (MwWindow *self);
+
+/* mw-window.c: a tab for a loaded document */
+MwEditor *_mw_window_add_editor (MwWindow *self, MwDocument *document);
+
+/* mw-window-session.c */
+void _mw_window_init_session (MwWindow *self);
+void _mw_window_setup_session (MwWindow *self);
+void _mw_window_dispose_session (MwWindow *self);
+void _mw_window_remember_last_port (MwWindow *self, const char *port);
+
+/* mw-window-snippets.c */
+void _mw_window_init_snippets (MwWindow *self);
+void _mw_window_setup_snippets (MwWindow *self, MwApplication *app);
 
 /* mw-window-board.c */
 void _mw_window_init_board (MwWindow *self);

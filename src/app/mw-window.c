@@ -329,8 +329,8 @@ mw_window_dup_tab_label (MwWindow *self, MwEditor *editor)
   return label != NULL ? g_strdup (gtk_label_get_text (GTK_LABEL (label))) : NULL;
 }
 
-static MwEditor *
-add_editor (MwWindow *self, MwDocument *document)
+MwEditor *
+_mw_window_add_editor (MwWindow *self, MwDocument *document)
 {
   GtkWidget *editor = mw_editor_new (document);
   GtkWidget *tab = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
@@ -352,6 +352,7 @@ add_editor (MwWindow *self, MwDocument *document)
   gtk_widget_show_all (tab);
 
   apply_style_scheme (self, mw_editor_get_document (MW_EDITOR (editor)));
+  mw_completion_provider_attach (self->completion, mw_editor_get_view (MW_EDITOR (editor)));
   {
     g_autoptr (MwLuaLintOptions) options = _mw_window_new_lint_options (self);
     mw_editor_set_lint_options (MW_EDITOR (editor), options);
@@ -377,7 +378,7 @@ mw_window_new_document (MwWindow *self)
 
   g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
   document = mw_document_new ();
-  editor = add_editor (self, document);
+  editor = _mw_window_add_editor (self, document);
   gtk_widget_grab_focus (GTK_WIDGET (mw_editor_get_view (editor)));
   return editor;
 }
@@ -410,7 +411,7 @@ load_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
   {
-    MwEditor *editor = add_editor (self, document);
+    MwEditor *editor = _mw_window_add_editor (self, document);
     g_autofree char *path = g_file_get_path (file);
 
     if (self->pending_jump != NULL && g_strcmp0 (path, self->pending_jump) == 0)
@@ -753,6 +754,12 @@ mw_window_setup (MwWindow *self)
 
   /* Ports: the simulated board is the default while no real one is plugged in. */
   port = g_settings_get_string (self->settings, "default-port");
+  /* No configured port: the one of the last connection (session restore). */
+  if (*port == '\0')
+    {
+      g_free (port);
+      port = g_settings_get_string (self->settings, "last-port");
+    }
   default_port = *port != '\0' ? port : NULL;
   _mw_window_fill_ports (self, default_port);
   mw_board_set_heap_interval (self->board,
@@ -775,6 +782,8 @@ mw_window_setup (MwWindow *self)
   g_signal_connect_object (self->settings, "changed::console-scrollback",
                            G_CALLBACK (scrollback_changed_cb), self, G_CONNECT_SWAPPED);
   scrollback_changed_cb (self);
+  _mw_window_setup_snippets (self, MW_APPLICATION (app));
+  _mw_window_setup_session (self);
 }
 
 static void
@@ -784,6 +793,7 @@ mw_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->op_cancellable);
   g_clear_object (&self->op_cancellable);
+  _mw_window_dispose_session (self);
   if (self->board != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->board, self);
@@ -794,6 +804,8 @@ mw_window_dispose (GObject *object)
   _mw_window_clear_console_lines (self);
   g_clear_pointer (&self->pending_jump, g_free);
   g_clear_object (&self->settings);
+  g_clear_object (&self->snippets);
+  g_clear_object (&self->completion);
   g_clear_object (&self->recent_menu);
   G_OBJECT_CLASS (mw_window_parent_class)->dispose (object);
 }
@@ -813,6 +825,7 @@ mw_window_class_init (MwWindowClass *klass)
   g_type_ensure (MW_TYPE_FILE_BROWSER);
   g_type_ensure (MW_TYPE_BOARD_PANEL);
   g_type_ensure (MW_TYPE_MEMORY_VIEW);
+  g_type_ensure (MW_TYPE_SNIPPETS_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/moonwire/Moonwire/ui/mw-window.ui");
@@ -834,6 +847,8 @@ mw_window_class_init (MwWindowClass *klass)
   BIND (info_label);
   BIND (progress_revealer);
   BIND (progress_bar);
+  BIND (main_paned);
+  BIND (work_paned);
   BIND (editor_stack);
   BIND (notebook);
   BIND (bottom_stack);
@@ -843,6 +858,7 @@ mw_window_class_init (MwWindowClass *klass)
   BIND (problems_view);
   BIND (file_browser);
   BIND (board_panel);
+  BIND (snippets_bar);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, info_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, notebook_switch_page_cb);
@@ -853,8 +869,11 @@ mw_window_init (MwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->completion = mw_completion_provider_new ();
   _mw_window_add_actions (self);
   _mw_window_init_board (self);
+  _mw_window_init_snippets (self);
+  _mw_window_init_session (self);
   g_signal_connect_object (self->console, "open-location", G_CALLBACK (console_open_location_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->problems_view, "activate-location",
@@ -931,4 +950,18 @@ mw_window_get_board (MwWindow *self)
 {
   g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
   return self->board;
+}
+
+MwSnippetsBar *
+mw_window_get_snippets_bar (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return self->snippets_bar;
+}
+
+MwCompletionProvider *
+mw_window_get_completion_provider (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return self->completion;
 }

@@ -6,11 +6,13 @@
 #include "mw-application.h"
 #include "mw-board.h"
 #include "mw-board-panel.h"
+#include "mw-completion-provider.h"
 #include "mw-console.h"
 #include "mw-editor.h"
 #include "mw-file-browser.h"
 #include "mw-heap-graph.h"
 #include "mw-problems-view.h"
+#include "mw-snippets-bar.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +46,12 @@ MwHeapGraph *mw_window_get_heap_graph (MwWindow *self);
 MwProblemsView *mw_window_get_problems_view (MwWindow *self);
 MwFileBrowser *mw_window_get_file_browser (MwWindow *self);
 MwBoardPanel *mw_window_get_board_panel (MwWindow *self);
+/* Reopens the files open when the last session ended (the first window of a start). */
+void mw_window_restore_session (MwWindow *self);
+/* The API completion and hover docs of the window's editors */
+MwCompletionProvider *mw_window_get_completion_provider (MwWindow *self);
+/* The row of snippet buttons over the console */
+MwSnippetsBar *mw_window_get_snippets_bar (MwWindow *self);
 GtkComboBox *mw_window_get_port_combo (MwWindow *self);
 MwBoard *mw_window_get_board (MwWindow *self);
 /* The running operation's progress bar (0..1), or -1 when nothing runs */

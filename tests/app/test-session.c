@@ -401,11 +401,12 @@ test_typed_port (void)
   g_assert_true (mw_test_wait_until (disconnected, window, 5000));
   gtk_widget_destroy (GTK_WIDGET (window));
 
-  /* The next window offers it by name, and starts with the simulated board (no default). */
+  /* The next window offers it by name, and starts with it: the last port connected to (no
+   * default is set). */
   window = mw_window_new (app);
   combo = mw_window_get_port_combo (window);
-  g_assert_cmpstr (gtk_combo_box_get_active_id (combo), ==, MW_BOARD_SIMULATED_PORT);
-  g_assert_true (gtk_combo_box_set_active_id (combo, mw_sim_get_path (sim)));
+  g_assert_cmpstr (gtk_combo_box_get_active_id (combo), ==, mw_sim_get_path (sim));
+  g_assert_true (gtk_combo_box_set_active_id (combo, MW_BOARD_SIMULATED_PORT));
   gtk_widget_destroy (GTK_WIDGET (window));
 
   /* With the port as the default in Preferences, a new window starts with it. */
@@ -419,6 +420,7 @@ test_typed_port (void)
   gtk_widget_destroy (GTK_WIDGET (window));
   g_settings_reset (settings, "default-port");
   g_settings_reset (settings, "recent-ports");
+  g_settings_reset (settings, "last-port");
   mw_sim_stop (sim);
 }
 

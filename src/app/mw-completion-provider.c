@@ -1,0 +1,316 @@
+/* mw-completion-provider.c: API completion and hover docs for the NodeMCU firmware's modules.
+ *
+ * The names, parameters and summaries are the linter's own table (mw-lua-api.h), so completion
+ * never offers what the linter would flag as an unknown field (W143). After `module.` it offers
+ * the module's fields; on a bare word of two letters or more (any with Ctrl+Space) the module
+ * names. Only the modules of the connected board's firmware are offered; hovering a field of a
+ * module the board lacks says so.
+ */
+#include "mw-config.h"
+
+#include "mw-completion-provider.h"
+
+#include <string.h>
+
+#include "mw-lua-api.h"
+
+struct _MwCompletionProvider
+{
+  GObject parent_instance;
+
+  GHashTable *modules; /* the board's module names; NULL: all known */
+};
+
+static void provider_iface_init (GtkSourceCompletionProviderIface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (MwCompletionProvider, mw_completion_provider, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (GTK_SOURCE_TYPE_COMPLETION_PROVIDER,
+                                                provider_iface_init))
+
+static gboolean
+is_name_char (gunichar c)
+{
+  return c < 128 && (g_ascii_isalnum (c) || c == '_');
+}
+
+/* Moves `start` back over the name that ends at it. */
+static void
+back_over_name (GtkTextIter *start)
+{
+  GtkTextIter prev = *start;
+
+  while (gtk_text_iter_backward_char (&prev) && is_name_char (gtk_text_iter_get_char (&prev)))
+    *start = prev;
+}
+
+/* What is typed before `iter`: the word being typed (`prefix_start`..iter) and, when it follows
+ * `name.`, that name (which must not itself follow a '.' or ':': `a.tmr.` is no module). */
+static char *
+typed_context (const GtkTextIter *iter, GtkTextIter *prefix_start, char **module)
+{
+  GtkTextIter dot;
+
+  *module = NULL;
+  *prefix_start = *iter;
+  back_over_name (prefix_start);
+  dot = *prefix_start;
+  if (gtk_text_iter_backward_char (&dot) && gtk_text_iter_get_char (&dot) == '.')
+    {
+      GtkTextIter module_start = dot;
+      GtkTextIter before;
+
+      back_over_name (&module_start);
+      before = module_start;
+      if (!gtk_text_iter_equal (&module_start, &dot)
+          && !g_ascii_isdigit (gtk_text_iter_get_char (&module_start))
+          && !(gtk_text_iter_backward_char (&before)
+               && strchr (".:", (int) gtk_text_iter_get_char (&before)) != NULL))
+        *module = gtk_text_iter_get_text (&module_start, &dot);
+      else
+        return NULL;
+    }
+  else if (!gtk_text_iter_is_start (prefix_start) && gtk_text_iter_get_char (&dot) == ':')
+    return NULL; /* a method name: no module */
+  return gtk_text_iter_get_text (prefix_start, iter);
+}
+
+static gboolean
+module_offered (MwCompletionProvider *self, const char *module)
+{
+  return self->modules == NULL || g_hash_table_contains (self->modules, module);
+}
+
+static char *
+signature (const char *module, const MwLuaApiField *field)
+{
+  return g_strconcat (module, ".", field->name, field->params != NULL ? field->params : "", NULL);
+}
+
+static GtkSourceCompletionItem *
+item_new (const char *label, const char *text, const char *info)
+{
+  GtkSourceCompletionItem *item = gtk_source_completion_item_new ();
+
+  gtk_source_completion_item_set_label (item, label);
+  gtk_source_completion_item_set_text (item, text);
+  gtk_source_completion_item_set_info (item, info);
+  return item;
+}
+
+GList *
+mw_completion_provider_get_proposals (MwCompletionProvider *self, const GtkTextIter *iter,
+                                      gboolean user_requested)
+{
+  g_autofree char *module = NULL;
+  g_autofree char *prefix = NULL;
+  GtkTextIter start;
+  GList *items = NULL;
+
+  g_return_val_if_fail (MW_IS_COMPLETION_PROVIDER (self), NULL);
+  g_return_val_if_fail (iter != NULL, NULL);
+
+  prefix = typed_context (iter, &start, &module);
+  if (prefix == NULL)
+    return NULL;
+  if (module != NULL)
+    {
+      gsize n = 0;
+      const MwLuaApiField *fields = mw_lua_api_fields (module, &n);
+
+      if (!module_offered (self, module))
+        return NULL;
+      for (gsize i = 0; i < n; i++)
+        if (g_str_has_prefix (fields[i].name, prefix))
+          {
+            g_autofree char *sig = signature (module, &fields[i]);
+            g_autofree char *label = g_strconcat (fields[i].name, fields[i].params, NULL);
+            g_autofree char *info = g_strdup_printf ("%s\n%s", sig, fields[i].doc);
+
+            items = g_list_prepend (items, item_new (label, fields[i].name, info));
+          }
+      return g_list_reverse (items);
+    }
+  if (strlen (prefix) < (user_requested ? 1 : 2) || g_ascii_isdigit (prefix[0]))
+    return NULL;
+  for (const char *const *name = mw_lua_api_modules (); *name != NULL; name++)
+    if (g_str_has_prefix (*name, prefix) && strcmp (*name, prefix) != 0
+        && module_offered (self, *name))
+      {
+        g_autofree char *info = g_strdup_printf ("%s\nA C module of the firmware.", *name);
+
+        items = g_list_prepend (items, item_new (*name, *name, info));
+      }
+  return g_list_reverse (items);
+}
+
+char *
+mw_completion_provider_dup_hover_markup (MwCompletionProvider *self, const GtkTextIter *iter)
+{
+  GtkTextIter start = *iter, end = *iter, dot, module_start, before;
+  g_autofree char *field = NULL;
+  g_autofree char *module = NULL;
+  g_autofree char *sig = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *doc = NULL;
+  const MwLuaApiField *found;
+
+  g_return_val_if_fail (MW_IS_COMPLETION_PROVIDER (self), NULL);
+  g_return_val_if_fail (iter != NULL, NULL);
+
+  if (!is_name_char (gtk_text_iter_get_char (iter)))
+    return NULL;
+  back_over_name (&start);
+  while (is_name_char (gtk_text_iter_get_char (&end)) && gtk_text_iter_forward_char (&end))
+    ;
+  dot = start;
+  if (!gtk_text_iter_backward_char (&dot) || gtk_text_iter_get_char (&dot) != '.')
+    return NULL;
+  module_start = dot;
+  back_over_name (&module_start);
+  before = module_start;
+  if (gtk_text_iter_equal (&module_start, &dot)
+      || (gtk_text_iter_backward_char (&before)
+          && strchr (".:", (int) gtk_text_iter_get_char (&before)) != NULL))
+    return NULL;
+  module = gtk_text_iter_get_text (&module_start, &dot);
+  field = gtk_text_iter_get_text (&start, &end);
+  found = mw_lua_api_lookup (module, field);
+  if (found == NULL)
+    return NULL;
+  sig = signature (module, found);
+  escaped = g_markup_escape_text (sig, -1);
+  doc = g_markup_escape_text (found->doc, -1);
+  return g_strdup_printf ("<tt>%s</tt>\n%s%s", escaped, doc,
+                          module_offered (self, module)
+                            ? ""
+                            : "\n<i>The connected board's firmware has no such module.</i>");
+}
+
+static char *
+provider_get_name (GtkSourceCompletionProvider *provider)
+{
+  return g_strdup ("NodeMCU");
+}
+
+static void
+provider_populate (GtkSourceCompletionProvider *provider, GtkSourceCompletionContext *context)
+{
+  MwCompletionProvider *self = MW_COMPLETION_PROVIDER (provider);
+  GtkTextIter iter;
+  GList *items = NULL;
+
+  if (gtk_source_completion_context_get_iter (context, &iter))
+    items =
+      mw_completion_provider_get_proposals (self, &iter,
+                                            gtk_source_completion_context_get_activation (context)
+                                              == GTK_SOURCE_COMPLETION_ACTIVATION_USER_REQUESTED);
+  gtk_source_completion_context_add_proposals (context, provider, items, TRUE);
+  g_list_free_full (items, g_object_unref);
+}
+
+static gboolean
+provider_get_start_iter (GtkSourceCompletionProvider *provider, GtkSourceCompletionContext *context,
+                         GtkSourceCompletionProposal *proposal, GtkTextIter *iter)
+{
+  GtkTextIter at;
+
+  if (!gtk_source_completion_context_get_iter (context, &at))
+    return FALSE;
+  back_over_name (&at);
+  *iter = at;
+  return TRUE;
+}
+
+static gint
+provider_get_priority (GtkSourceCompletionProvider *provider)
+{
+  /* above the buffer's word completion, should one be added */
+  return 10;
+}
+
+static void
+provider_iface_init (GtkSourceCompletionProviderIface *iface)
+{
+  iface->get_name = provider_get_name;
+  iface->populate = provider_populate;
+  iface->get_start_iter = provider_get_start_iter;
+  iface->get_priority = provider_get_priority;
+}
+
+static void
+mw_completion_provider_finalize (GObject *object)
+{
+  MwCompletionProvider *self = MW_COMPLETION_PROVIDER (object);
+
+  g_clear_pointer (&self->modules, g_hash_table_unref);
+  G_OBJECT_CLASS (mw_completion_provider_parent_class)->finalize (object);
+}
+
+static void
+mw_completion_provider_class_init (MwCompletionProviderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = mw_completion_provider_finalize;
+}
+
+static void
+mw_completion_provider_init (MwCompletionProvider *self)
+{
+}
+
+MwCompletionProvider *
+mw_completion_provider_new (void)
+{
+  return g_object_new (MW_TYPE_COMPLETION_PROVIDER, NULL);
+}
+
+void
+mw_completion_provider_set_modules (MwCompletionProvider *self, const char *const *modules)
+{
+  g_return_if_fail (MW_IS_COMPLETION_PROVIDER (self));
+
+  g_clear_pointer (&self->modules, g_hash_table_unref);
+  if (modules == NULL)
+    return;
+  self->modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (; *modules != NULL; modules++)
+    g_hash_table_add (self->modules, g_strdup (*modules));
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget *widget, gint x, gint y, gboolean keyboard, GtkTooltip *tooltip,
+                  MwCompletionProvider *self)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (widget);
+  GtkTextIter iter;
+  gint bx, by;
+  g_autofree char *markup = NULL;
+
+  /* The gutter has tooltips of its own (lint marks). */
+  if (keyboard || x < gtk_text_view_get_border_window_size (view, GTK_TEXT_WINDOW_LEFT))
+    return FALSE;
+  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (view, &iter, bx, by))
+    return FALSE;
+  markup = mw_completion_provider_dup_hover_markup (self, &iter);
+  if (markup == NULL)
+    return FALSE;
+  gtk_tooltip_set_markup (tooltip, markup);
+  return TRUE;
+}
+
+void
+mw_completion_provider_attach (MwCompletionProvider *self, GtkSourceView *view)
+{
+  GtkSourceCompletion *completion;
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (MW_IS_COMPLETION_PROVIDER (self));
+  g_return_if_fail (GTK_SOURCE_IS_VIEW (view));
+
+  completion = gtk_source_view_get_completion (view);
+  if (!gtk_source_completion_add_provider (completion, GTK_SOURCE_COMPLETION_PROVIDER (self),
+                                           &error))
+    g_warning ("API completion unavailable: %s", error->message);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (view), TRUE);
+  g_signal_connect_object (view, "query-tooltip", G_CALLBACK (query_tooltip_cb), self, 0);
+}

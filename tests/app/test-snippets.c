@@ -1,0 +1,336 @@
+/* test-snippets.c: the snippets bar against the simulated NodeMCU (each default snippet's
+ * whole console transcript, the confirmation before Format), and the snippets editor's changes
+ * kept in the JSON file that the next start reads. */
+#include "mw-config.h"
+
+#include "mw-test-app.h"
+#include "mw-test-support.h"
+#include "mw-snippets-dialog.h"
+#include "mw-window.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static MwApplication *app;
+
+/* The simulator's boot banner without an init.lua (src/core/sim/mw-sim-vm.c). */
+#define BANNER \
+  "NodeMCU 3.0.0.0 built with moonwire-sim\n" \
+  "\tbranch: release\n" \
+  "\tcommit: 0000000000000000000000000000000000000000\n" \
+  "\trelease: 3.0-release\n" \
+  "\trelease DTS: 202101010000\n" \
+  "\tSSL: false\n" \
+  "\tbuild type: float\n" \
+  "\tLFS: 0x0 bytes total capacity\n" \
+  "\tmodules: bit,file,gpio,node,sjson,tmr,uart,wifi\n" \
+  " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n" \
+  "cannot open init.lua: \n"
+
+/* The simulated chip (src/core/sim/mw-sim.c: chip id 0x00a1b2c3 xor the seed, 1 by default;
+ * mw-sim-node.c: its flash id, and 4096 KB of flash) */
+#define CHIP_ID "10597058"
+#define FLASH_ID "1458400"
+#define FLASH_KB "4096"
+
+#define CHIP_INFO_CODE \
+  "do local hw = node.info(\"hw\") print(\"chip id\", hw.chip_id) print(\"flash id\", " \
+  "hw.flash_id) print(\"flash size\", hw.flash_size) end"
+#define LIST_CODE "for name, size in pairs(file.list()) do print(name, size) end"
+
+static char *
+console_text (MwWindow *window)
+{
+  MwConsole *console = mw_window_get_console (window);
+
+  mw_console_flush (console);
+  return mw_console_dup_text (console);
+}
+
+typedef struct
+{
+  MwWindow *window;
+  const char *text;
+} TextWait;
+
+static gboolean
+ends_with (gpointer data)
+{
+  TextWait *wait = data;
+  g_autofree char *text = console_text (wait->window);
+
+  return g_str_has_suffix (text, wait->text);
+}
+
+static void
+wait_tail (MwWindow *window, const char *tail)
+{
+  TextWait wait = { window, tail };
+
+  if (!mw_test_wait_until (ends_with, &wait, 15000))
+    {
+      g_autofree char *text = console_text (window);
+      g_error ("the console does not end with %s:\n%s", tail, text);
+    }
+}
+
+static gboolean
+connected (gpointer data)
+{
+  return mw_board_is_connected (mw_window_get_board (data));
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      {
+        *(GtkDialog **) data = l->data;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+click (MwWindow *window, guint index, const char *label)
+{
+  GtkButton *button = mw_snippets_bar_get_button (mw_window_get_snippets_bar (window), index);
+
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_button_get_label (button), ==, label);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
+  gtk_button_clicked (button);
+}
+
+static void
+forget_snippets (void)
+{
+  g_autofree char *path = mw_snippet_store_default_path ();
+  g_autofree char *broken = g_strconcat (path, ".broken", NULL);
+
+  g_unlink (path);
+  g_unlink (broken);
+}
+
+/* Each default snippet run on the simulated board: the console shows its code as typed and the
+ * board's answer, once, in order; Format asks first, and Cancel sends nothing. */
+static void
+test_defaults (void)
+{
+  MwWindow *window = mw_window_new (app);
+  MwSnippetsBar *bar = mw_window_get_snippets_bar (window);
+  GtkStack *stack;
+  GtkDialog *dialog = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr (GRegex) heap_re =
+    g_regex_new ("^> =node.heap\\(\\)\\n([0-9]+)\\n", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autofree char *heap = NULL;
+
+  gtk_window_resize (GTK_WINDOW (window), 1024, 600);
+  gtk_widget_show (GTK_WIDGET (window));
+  /* Not connected: the buttons are there, and off. */
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (mw_snippets_bar_get_button (bar, 0))));
+  g_assert_null (mw_snippets_bar_get_button (bar, 5));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
+  g_assert_true (mw_test_wait_until (connected, window, 20000));
+  wait_tail (window, "cannot open init.lua: \n> ");
+
+  stack = GTK_STACK (
+    gtk_widget_get_ancestor (GTK_WIDGET (mw_window_get_console (window)), GTK_TYPE_STACK));
+  gtk_stack_set_visible_child_name (stack, "problems");
+  click (window, 0, "Free Heap");
+  /* The console comes forward for the answer. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "console");
+  wait_tail (window, "\n> ");
+  click (window, 1, "Chip Info");
+  wait_tail (window, "flash size\t" FLASH_KB "\n> ");
+
+  click (window, 4, "Format");
+  g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 5000));
+  before = console_text (window);
+  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+  mw_test_spin (500);
+  text = console_text (window);
+  g_assert_cmpstr (text, ==, before);
+  g_clear_pointer (&text, g_free);
+  dialog = NULL;
+  click (window, 4, "Format");
+  g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 5000));
+  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  wait_tail (window, "format done.\n> ");
+
+  {
+    MwConsole *console = mw_window_get_console (window);
+    GtkEntry *entry = mw_console_get_entry (console);
+
+    gtk_entry_set_text (entry, "file.putcontents(\"a.txt\", \"hello\")");
+    g_signal_emit_by_name (entry, "activate");
+    wait_tail (window, "\"hello\")\n> ");
+  }
+  click (window, 3, "List Files");
+  wait_tail (window, "a.txt\t5\n> ");
+  click (window, 2, "Restart");
+  wait_tail (window, "cannot open init.lua: \n> ");
+  /* Heap samples and other commands of Moonwire's own leave nothing behind. */
+  mw_test_spin (1500);
+
+  text = console_text (window);
+  /* The free heap is the board's own figure: a number within the simulated 44 KB heap. */
+  g_assert_true (g_regex_match (heap_re, text, 0, &match));
+  heap = g_match_info_fetch (match, 1);
+  g_assert_cmpuint (g_ascii_strtoull (heap, NULL, 10), >, 10000);
+  g_assert_cmpuint (g_ascii_strtoull (heap, NULL, 10), <=, 44 * 1024);
+  expected = g_strconcat (BANNER, "> =node.heap()\n", heap, "\n",
+                          "> " CHIP_INFO_CODE "\n"
+                          "chip id\t" CHIP_ID "\n"
+                          "flash id\t" FLASH_ID "\n"
+                          "flash size\t" FLASH_KB "\n"
+                          "> file.format()\n"
+                          "format done.\n"
+                          "> file.putcontents(\"a.txt\", \"hello\")\n"
+                          "> " LIST_CODE "\n"
+                          "a.txt\t5\n"
+                          "> node.restart()\n"
+                          "[the board restarted]\n" BANNER "> ",
+                          NULL);
+  g_assert_cmpstr (text, ==, expected);
+  {
+    g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (window), "moonwire-snippets.png");
+    g_test_message ("screenshot: %s", shot);
+  }
+  gtk_widget_destroy (GTK_WIDGET (window));
+}
+
+static void
+assert_snippet (MwSnippetStore *store, guint index, const char *name, const char *code,
+                gboolean confirm)
+{
+  const MwSnippet *snippet = mw_snippet_store_get (store, index);
+
+  g_assert_cmpstr (snippet->name, ==, name);
+  g_assert_cmpstr (snippet->code, ==, code);
+  g_assert_cmpint (snippet->confirm, ==, confirm);
+}
+
+static GtkWidget *
+child (GtkWidget *dialog, const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (dialog, MW_TYPE_SNIPPETS_DIALOG, name));
+}
+
+/* Add, edit and remove in the editor: each change is in the file at once, and the next start
+ * (a new store on the same file) and the bar see it. */
+static void
+test_edit_persists (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mw-snippets-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "moonwire", "snippets.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MwSnippetStore) store = mw_snippet_store_new (path, &error);
+  g_autoptr (MwSnippetStore) second = NULL;
+  g_autoptr (MwSnippetStore) third = NULL;
+  GtkWidget *bar = g_object_ref_sink (mw_snippets_bar_new ());
+  GtkWidget *dialog;
+  GtkTextBuffer *code;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (mw_snippet_store_get_n_snippets (store), ==, 5);
+  mw_snippets_bar_set_store (MW_SNIPPETS_BAR (bar), store);
+  dialog = mw_snippets_dialog_new (NULL, store);
+  gtk_widget_show (dialog);
+
+  gtk_button_clicked (GTK_BUTTON (child (dialog, "add_button")));
+  gtk_entry_set_text (GTK_ENTRY (child (dialog, "name_entry")), "Blink");
+  code = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (dialog, "code_view")));
+  gtk_text_buffer_set_text (code, "gpio.mode(4, gpio.OUTPUT)\ngpio.write(4, gpio.LOW)", -1);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (dialog, "confirm_check")), TRUE);
+  g_assert_cmpstr (gtk_button_get_label (mw_snippets_bar_get_button (MW_SNIPPETS_BAR (bar), 5)), ==,
+                   "Blink");
+
+  second = mw_snippet_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mw_snippet_store_get_n_snippets (second), ==, 6);
+  assert_snippet (second, 0, "Free Heap", "=node.heap()", FALSE);
+  assert_snippet (second, 4, "Format", "file.format()", TRUE);
+  assert_snippet (second, 5, "Blink", "gpio.mode(4, gpio.OUTPUT)\ngpio.write(4, gpio.LOW)", TRUE);
+
+  /* Remove the first: Chip Info is first now, here, in the bar and in the file. */
+  mw_snippets_dialog_select (MW_SNIPPETS_DIALOG (dialog), 0);
+  gtk_button_clicked (GTK_BUTTON (child (dialog, "remove_button")));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (child (dialog, "name_entry"))), ==, "Chip Info");
+  g_assert_cmpstr (gtk_button_get_label (mw_snippets_bar_get_button (MW_SNIPPETS_BAR (bar), 0)), ==,
+                   "Chip Info");
+  g_assert_null (mw_snippets_bar_get_button (MW_SNIPPETS_BAR (bar), 5));
+  gtk_widget_destroy (dialog);
+
+  third = mw_snippet_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mw_snippet_store_get_n_snippets (third), ==, 5);
+  assert_snippet (third, 0, "Chip Info", CHIP_INFO_CODE, FALSE);
+  assert_snippet (third, 1, "Restart", "node.restart()", FALSE);
+  assert_snippet (third, 2, "List Files", LIST_CODE, FALSE);
+  assert_snippet (third, 3, "Format", "file.format()", TRUE);
+  assert_snippet (third, 4, "Blink", "gpio.mode(4, gpio.OUTPUT)\ngpio.write(4, gpio.LOW)", TRUE);
+
+  g_object_unref (bar);
+  g_unlink (path);
+  {
+    g_autofree char *sub = g_path_get_dirname (path);
+    g_rmdir (sub);
+  }
+  g_rmdir (dir);
+}
+
+/* A file that is not a list of snippets: the defaults, a message naming the file and the
+ * fault, and the user's file kept aside (never overwritten) at the first change. */
+static void
+test_broken_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mw-snippets-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "snippets.json", NULL);
+  g_autofree char *aside = g_strconcat (path, ".broken", NULL);
+  g_autofree char *message = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MwSnippetStore) store = NULL;
+  g_autoptr (MwSnippetStore) again = NULL;
+
+  g_assert_true (g_file_set_contents (path, "[{\"name\": \"x\", \"code\": 3}]", -1, NULL));
+  store = mw_snippet_store_new (path, &error);
+  g_assert_error (error, MW_SNIPPET_STORE_ERROR, MW_SNIPPET_STORE_ERROR_INVALID);
+  message =
+    g_strdup_printf ("%s: snippet 1: a snippet needs a \"name\" and a \"code\" string", path);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+  g_assert_cmpuint (mw_snippet_store_get_n_snippets (store), ==, 5);
+
+  g_assert_true (mw_snippet_store_append (store, "Uptime", "=tmr.time()", FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (aside, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, "[{\"name\": \"x\", \"code\": 3}]");
+  again = mw_snippet_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mw_snippet_store_get_n_snippets (again), ==, 6);
+  assert_snippet (again, 5, "Uptime", "=tmr.time()", FALSE);
+  g_unlink (path);
+  g_unlink (aside);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char *argv[])
+{
+  mw_test_app_init (&argc, &argv);
+  forget_snippets ();
+  app = mw_test_app_new ();
+  g_test_add_func ("/mw/app/snippets/defaults", test_defaults);
+  g_test_add_func ("/mw/app/snippets/edit-persists", test_edit_persists);
+  g_test_add_func ("/mw/app/snippets/broken-file", test_broken_file);
+  return g_test_run ();
+}
