@@ -23,16 +23,21 @@ save_tabs (MwWindow *self)
   MwEditor *current = mw_window_get_current_editor (self);
   g_autofree char *current_path = NULL;
   gint n = gtk_notebook_get_n_pages (self->notebook);
+  g_autofree char *board = NULL;
+  g_autoptr (GFile) board_dir = NULL;
 
   if (!saving_allowed (self))
     return;
+  /* where the board's files are opened from (mw-window-board.c) */
+  board = g_build_filename (g_get_user_cache_dir (), "moonwire", "board", NULL);
+  board_dir = g_file_new_for_path (board);
   for (gint i = 0; i < n; i++)
     {
       MwEditor *editor = MW_EDITOR (gtk_notebook_get_nth_page (self->notebook, i));
       GFile *file = mw_document_get_file (mw_editor_get_document (editor));
 
-      /* Untitled text and the board's copies (no local file) are not reopened. */
-      if (file != NULL && g_file_is_native (file))
+      /* Untitled text and the board's copies are not reopened. */
+      if (file != NULL && g_file_is_native (file) && !g_file_has_prefix (file, board_dir))
         {
           g_ptr_array_add (paths, g_file_get_path (file));
           if (editor == current)

@@ -76,8 +76,9 @@ open_path (MwWindow *window, const char *path, guint n_after)
   g_assert_true (mw_test_wait_until (has_tabs, &wait, 10000));
 }
 
-/* Tabs in order with the one in front, an untitled tab left out, a file deleted since left out
- * without a word; pane sizes; the last port (a pseudo-terminal, as typed). */
+/* Tabs in order with the one in front, an untitled tab and the board's copy left out, a file
+ * deleted since left out without a word; pane sizes; the last port (a pseudo-terminal, as
+ * typed). */
 static void
 test_session (void)
 {
@@ -85,6 +86,9 @@ test_session (void)
   g_autofree char *a = g_build_filename (dir, "a.lua", NULL);
   g_autofree char *b = g_build_filename (dir, "b.lua", NULL);
   g_autofree char *c = g_build_filename (dir, "c.lua", NULL);
+  g_autofree char *board_dir =
+    g_build_filename (g_get_user_cache_dir (), "moonwire", "board", NULL);
+  g_autofree char *copy = g_build_filename (board_dir, "init.lua", NULL);
   g_autofree char *text = NULL;
   g_autoptr (GString) big = g_string_new (NULL);
   g_autoptr (MwSim) sim = NULL;
@@ -100,6 +104,8 @@ test_session (void)
   g_assert_true (g_file_set_contents (a, "print('a')\n", -1, NULL));
   g_assert_true (g_file_set_contents (b, big->str, big->len, NULL));
   g_assert_true (g_file_set_contents (c, "print('c')\n", -1, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (board_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (copy, "print('board')\n", -1, NULL));
   mw_sim_options_init (&options);
   sim = mw_sim_new (&options);
   g_assert_true (mw_sim_start (sim, &error));
@@ -112,6 +118,7 @@ test_session (void)
   open_path (first, b, 2);
   mw_window_new_document (first);
   open_path (first, c, 4);
+  open_path (first, copy, 5);
   gtk_notebook_set_current_page (
     GTK_NOTEBOOK (gtk_widget_get_template_child (GTK_WIDGET (first), MW_TYPE_WINDOW, "notebook")),
     1);
@@ -127,7 +134,7 @@ test_session (void)
   g_action_group_activate_action (G_ACTION_GROUP (first), "disconnect", NULL);
   g_assert_true (mw_test_wait_until (disconnected, first, 5000));
   text = tabs (first);
-  g_assert_cmpstr (text, ==, "a.lua|b.lua*|untitled|c.lua");
+  g_assert_cmpstr (text, ==, "a.lua|b.lua*|untitled|c.lua|init.lua");
   g_clear_pointer (&text, g_free);
   mw_test_spin (100);
   /* Closing the window (unsaved untitled text discarded) keeps the session as it was. */
@@ -183,6 +190,7 @@ test_session (void)
   mw_sim_stop (sim);
   g_unlink (a);
   g_unlink (b);
+  g_unlink (copy);
   g_rmdir (dir);
 }
 
