@@ -137,16 +137,34 @@ popup_rows (gpointer data)
   return FALSE;
 }
 
+/* Connected, and the window has taken it in (actions, completion, message). */
 static gboolean
 connected (gpointer data)
 {
-  return mw_board_is_connected (mw_window_get_board (data));
+  const char *message = mw_window_get_message (data);
+
+  return mw_board_is_connected (mw_window_get_board (data)) && message != NULL
+         && g_str_has_prefix (message, "Connected to ");
 }
 
+/* Disconnected, and the completion offers every module again */
 static gboolean
 disconnected (gpointer data)
 {
-  return !mw_board_is_connected (mw_window_get_board (data));
+  MwWindow *window = data;
+  GtkTextBuffer *buffer = gtk_text_buffer_new (NULL);
+  GtkTextIter end;
+  GList *items;
+  gboolean all;
+
+  gtk_text_buffer_set_text (buffer, "net.", -1);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  items =
+    mw_completion_provider_get_proposals (mw_window_get_completion_provider (window), &end, FALSE);
+  all = items != NULL;
+  g_list_free_full (items, g_object_unref);
+  g_object_unref (buffer);
+  return !mw_board_is_connected (mw_window_get_board (window)) && all;
 }
 
 /* No board: every module the firmware can have. */

@@ -14,10 +14,14 @@
 
 static MwApplication *app;
 
+/* Connected, and the window has taken it in (actions, completion, message). */
 static gboolean
 connected (gpointer data)
 {
-  return mw_board_is_connected (mw_window_get_board (data));
+  const char *message = mw_window_get_message (data);
+
+  return mw_board_is_connected (mw_window_get_board (data)) && message != NULL
+         && g_str_has_prefix (message, "Connected to ");
 }
 
 static gboolean

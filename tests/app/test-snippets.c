@@ -62,6 +62,16 @@ ends_with (gpointer data)
   return g_str_has_suffix (text, wait->text);
 }
 
+/* The console's text matches the regular expression `text` (anchored at the end) */
+static gboolean
+ends_like (gpointer data)
+{
+  TextWait *wait = data;
+  g_autofree char *text = console_text (wait->window);
+
+  return g_regex_match_simple (wait->text, text, 0, 0);
+}
+
 static void
 wait_tail (MwWindow *window, const char *tail)
 {
@@ -74,10 +84,14 @@ wait_tail (MwWindow *window, const char *tail)
     }
 }
 
+/* Connected, and the window has taken it in (actions, completion, message). */
 static gboolean
 connected (gpointer data)
 {
-  return mw_board_is_connected (mw_window_get_board (data));
+  const char *message = mw_window_get_message (data);
+
+  return mw_board_is_connected (mw_window_get_board (data)) && message != NULL
+         && g_str_has_prefix (message, "Connected to ");
 }
 
 static gboolean
@@ -147,7 +161,10 @@ test_defaults (void)
   click (window, 0, "Free Heap");
   /* The console comes forward for the answer. */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "console");
-  wait_tail (window, "\n> ");
+  {
+    TextWait wait = { window, "> =node\\.heap\\(\\)\\n[0-9]+\\n> $" };
+    g_assert_true (mw_test_wait_until (ends_like, &wait, 15000));
+  }
   click (window, 1, "Chip Info");
   wait_tail (window, "flash size\t" FLASH_KB "\n> ");
 
@@ -176,7 +193,7 @@ test_defaults (void)
   click (window, 3, "List Files");
   wait_tail (window, "a.txt\t5\n> ");
   click (window, 2, "Restart");
-  wait_tail (window, "cannot open init.lua: \n> ");
+  wait_tail (window, "> node.restart()\n[the board restarted]\n" BANNER "> ");
   /* Heap samples and other commands of Moonwire's own leave nothing behind. */
   mw_test_spin (1500);
 
