@@ -51,8 +51,8 @@ int
 mw_cli_put (int argc, char **argv)
 {
   MwCliDeviceOptions options = { 0 };
-  MwCliPipelineOptions pipe = { 0 };
-  MwLuaPipelineOptions steps;
+  MwBoardUploadOptions upload = { 0 };
+  g_autofree char *target = NULL;
   g_autofree char *as = NULL;
   gboolean fast = FALSE;
   gboolean text = FALSE;
@@ -82,15 +82,12 @@ mw_cli_put (int argc, char **argv)
     "the board as x.lc.");
   mw_cli_device_add_options (context, &options);
   g_option_context_add_main_entries (context, entries, NULL);
-  mw_cli_pipeline_add_options (context, &pipe);
+  mw_cli_pipeline_add_options (context, &upload, &target);
   if (!mw_cli_parse_options (context, &argc, &argv))
-    {
-      mw_cli_pipeline_options_clear (&pipe);
-      return MW_EXIT_USAGE;
-    }
+    return MW_EXIT_USAGE;
   {
     g_autoptr (GError) error = NULL;
-    if (!mw_cli_pipeline_check (&pipe, &error))
+    if (!mw_cli_pipeline_check (&upload, target, &options, &error))
       {
         g_printerr ("moonwire-cli put: %s\n", error->message);
         status = MW_EXIT_USAGE;
@@ -119,14 +116,8 @@ mw_cli_put (int argc, char **argv)
     }
   if ((conn = mw_cli_connect ("put", &options, &status)) == NULL)
     goto out;
-  {
-    g_autoptr (GError) error = NULL;
-    if (!mw_cli_pipeline_resolve (&pipe, conn, &steps, &error))
-      {
-        status = mw_cli_report_error ("put", error);
-        goto out;
-      }
-  }
+  upload.flags = (fast ? MW_UPLOAD_FAST : 0) | (text ? MW_UPLOAD_TEXT : 0);
+  upload.fast_baud = fast_baud;
   if (options.json)
     printf ("[");
   for (guint i = 0; i < files->len; i++)
@@ -140,12 +131,6 @@ mw_cli_put (int argc, char **argv)
       g_autoptr (GBytes) data = NULL;
       g_autofree char *contents = NULL;
       gsize len = 0;
-      MwBoardUploadOptions upload = {
-        .pipeline = steps,
-        .remove_source = pipe.remove_source,
-        .flags = (fast ? MW_UPLOAD_FAST : 0) | (text ? MW_UPLOAD_TEXT : 0),
-        .fast_baud = fast_baud,
-      };
       g_auto (MwBoardUploadResult) done = { 0 };
       MwUploadStats stats;
       Progress progress = { conn, source_name, g_get_monotonic_time () };
@@ -199,6 +184,5 @@ mw_cli_put (int argc, char **argv)
     printf ("]\n");
 out:
   mw_cli_device_options_clear (&options);
-  mw_cli_pipeline_options_clear (&pipe);
   return status;
 }

@@ -133,6 +133,70 @@ run_case (gconstpointer data)
     }
 }
 
+/* `sync`'s whole transcript on a fresh board: the files in name order whatever order the folder
+ * lists them in (it once sorted the array's pointers), a dry run that writes nothing, the
+ * uploads, then nothing left to do. */
+static void
+test_sync_transcript (void)
+{
+  static const char *const created[] = { "m.lua",    "zz.txt", "b",    "a.bin",
+                                         "init.lua", "Z.lua",  "k.lc", "c.txt" };
+  g_autofree char *folder = mw_test_tmp_path ("cli-sync");
+  MwSimOptions options;
+  g_autoptr (MwSim) board = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (MwTestCliRun) dry = { 0 }, first = { 0 }, again = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (created); i++)
+    {
+      g_autofree char *path = g_build_filename (folder, created[i], NULL);
+
+      /* each file's size is its place in the folder's creation order, plus one */
+      g_assert_true (g_file_set_contents (path, "12345678", i + 1, NULL));
+    }
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  board = mw_sim_new (&options);
+  g_assert_true (mw_sim_start (board, &error));
+  g_assert_no_error (error);
+  mw_test_cli_run (
+    &dry, NULL,
+    (const char *[]){ "sync", "--port", mw_sim_get_path (board), "--dry-run", folder, NULL });
+  g_assert_cmpstr (dry.err, ==, "");
+  g_assert_cmpstr (dry.out, ==,
+                   "would upload Z.lua (6 bytes)\n"
+                   "would upload a.bin (4 bytes)\n"
+                   "would upload b (3 bytes)\n"
+                   "would upload c.txt (8 bytes)\n"
+                   "would upload init.lua (5 bytes)\n"
+                   "would upload k.lc (7 bytes)\n"
+                   "would upload m.lua (1 bytes)\n"
+                   "would upload zz.txt (2 bytes)\n"
+                   "0 uploaded, 0 already the same\n");
+  g_assert_cmpint (dry.status, ==, 0);
+  mw_test_cli_run (&first, NULL,
+                   (const char *[]){ "sync", "--port", mw_sim_get_path (board), folder, NULL });
+  g_assert_cmpstr (first.err, ==, "");
+  g_assert_cmpstr (first.out, ==,
+                   "upload Z.lua (6 bytes)\n"
+                   "upload a.bin (4 bytes)\n"
+                   "upload b (3 bytes)\n"
+                   "upload c.txt (8 bytes)\n"
+                   "upload init.lua (5 bytes)\n"
+                   "upload k.lc (7 bytes)\n"
+                   "upload m.lua (1 bytes)\n"
+                   "upload zz.txt (2 bytes)\n"
+                   "8 uploaded, 0 already the same\n");
+  g_assert_cmpint (first.status, ==, 0);
+  mw_test_cli_run (&again, NULL,
+                   (const char *[]){ "sync", "--port", mw_sim_get_path (board), folder, NULL });
+  g_assert_cmpstr (again.err, ==, "");
+  g_assert_cmpstr (again.out, ==, "0 uploaded, 8 already the same\n");
+  g_assert_cmpint (again.status, ==, 0);
+  mw_sim_stop (board);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -163,6 +227,7 @@ main (int argc, char **argv)
 
       g_test_add_data_func (path, &cases[i], run_case);
     }
+  g_test_add_func ("/mw/cli/device/sync-transcript", test_sync_transcript);
   status = g_test_run ();
   mw_sim_stop (sim);
   g_object_unref (sim);
