@@ -103,6 +103,7 @@ test_connect_probe (void)
     MwLuaNumberType target;
   } cases[] = {
     { FALSE, MW_LUA_TARGET_FLOAT },
+    { TRUE, MW_LUA_TARGET_INTEGER },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -589,7 +590,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mw/board/connect-probe", test_connect_probe);
-  g_test_add_data_func ("/mw/board/upload", GINT_TO_POINTER (FALSE), test_upload);
+  g_test_add_data_func ("/mw/board/upload/float", GINT_TO_POINTER (FALSE), test_upload);
+  g_test_add_data_func ("/mw/board/upload/integer", GINT_TO_POINTER (TRUE), test_upload);
   g_test_add_func ("/mw/board/reset-fallback", test_reset_fallback);
   g_test_add_func ("/mw/board/sync/list", test_sync_list);
   g_test_add_func ("/mw/board/sync", test_sync);

@@ -362,6 +362,74 @@ test_line_limit_wire (void)
   g_assert_nonnull (got);
 }
 
+/* docs/firmware.md section 8: the integer build divides with the quotient rounded toward minus
+ * infinity (x == (x / y) * y + x % y), raises on a zero divisor, and x ^ y is 0 for a negative
+ * y (app/lua/luaconf.h luai_numdiv, luai_nummod, luai_lnumdiv; app/lua/lvm.c luai_ipow); the
+ * same at compile time (app/lua/lcode.c constfolding) and in loadstring and bytecode. The
+ * float build divides doubles. */
+typedef struct
+{
+  const char *line;
+  const char *integer;
+  const char *floating;
+} ArithCase;
+
+static const ArithCase arith_cases[] = {
+  { "a,b=7,2 print(a/b, -a/b, a%-b, -a%b, a^b, b^-1, 1/2, 7/2, -7/2, 7%-2, 2^-1)",
+    "3\t-4\t-1\t1\t49\t0\t0\t3\t-4\t-1\t0", "3.5\t-3.5\t-1\t1\t49\t0.5\t0.5\t3.5\t-3.5\t-1\t0.5" },
+  { "a,b=-9,4 print(a/b, a%b, -a/b, -a%b, a/-b, a%-b)", "-3\t3\t2\t1\t2\t-1",
+    "-2.25\t3\t2.25\t1\t2.25\t-1" },
+  { "print(loadstring('return 9/2, 9%2')())", "4\t1", "4.5\t1" },
+  { "function f(x) local t={} for i=1,3 do t[i]=x/i end return t[1],t[2],t[3] end print(f(10))",
+    "10\t5\t3", "10\t5\t3.3333333333333" },
+  /* jumps around the routed instructions land where they did */
+  { "local s,i=0,0 while i<10 do i=i+1 if i%2==0 then s=s+i/2 elseif i%3==0 then s=s-1 end end "
+    "print(s, i, i>5 and i/3 or i/4)",
+    "13\t10\t3", "13\t10\t3.3333333333333" },
+  { "t=setmetatable({},{__div=function(a,b) return 'div' end}) print(t/2, 2/t)", "div\tdiv",
+    "div\tdiv" },
+  { "a=0 print(1/a)",
+    "Lua error: \tstdin:1: divide by zero\r\nstack traceback:\r\n\tstdin:1: in main chunk\r\n"
+    "\t[C]: ?\r\n\t[C]: ?",
+    "inf" },
+  { "a=0 print(1%a)",
+    "Lua error: \tstdin:1: modulo by zero\r\nstack traceback:\r\n\tstdin:1: in main chunk\r\n"
+    "\t[C]: ?\r\n\t[C]: ?",
+    NULL /* nan, with a sign the host's libc chooses */ },
+};
+
+static void
+test_integer_arithmetic (void)
+{
+  for (guint build = 0; build < 2; build++)
+    {
+      MwSimOptions opts;
+      g_autoptr (MwSimTestBoard) board = NULL;
+
+      mw_sim_test_options (&opts);
+      opts.integer_build = build == 0;
+      board = mw_sim_test_board_new (&opts, NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (arith_cases); i++)
+        {
+          const char *want = build == 0 ? arith_cases[i].integer : arith_cases[i].floating;
+          g_autofree char *out = want != NULL ? mw_sim_test_run (board, arith_cases[i].line) : NULL;
+
+          g_assert_cmpstr (out, ==, want);
+        }
+      /* a file's runtime division, compiled on the board and as source */
+      g_free (mw_sim_test_run (board, "file.putcontents('d.lua','local n=...return n/4,n%4')"));
+      {
+        g_autofree char *src = mw_sim_test_run (board, "print(loadfile('d.lua')(-7))");
+        g_autofree char *lc = NULL;
+
+        g_assert_cmpstr (src, ==, build == 0 ? "-2\t1" : "-1.75\t1");
+        g_free (mw_sim_test_run (board, "node.compile('d.lua')"));
+        lc = mw_sim_test_run (board, "print(loadfile('d.lc')(-7))");
+        g_assert_cmpstr (lc, ==, build == 0 ? "-2\t1" : "-1.75\t1");
+      }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -384,5 +452,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/sim/repl/banner", test_banner);
   g_test_add_func ("/mw/sim/repl/init-lua", test_init_lua);
   g_test_add_func ("/mw/sim/repl/line-limit-wire", test_line_limit_wire);
+  g_test_add_func ("/mw/sim/repl/integer-arithmetic", test_integer_arithmetic);
   return g_test_run ();
 }
