@@ -7,7 +7,7 @@
 #include <gio/gio.h>
 
 #include "mw-board.h"
-#include "mw-cli-json.h"
+#include "mw-cli-json-out.h"
 #include "mw-device.h"
 #include "mw-upload.h"
 

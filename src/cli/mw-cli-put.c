@@ -2,6 +2,7 @@
 #include "mw-config.h"
 
 #include <glob.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +70,7 @@ mw_cli_put (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE...");
   g_autoptr (MwCliConnection) conn = NULL;
   g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (JsonBuilder) json = NULL;
   int status = MW_EXIT_OK;
 
   g_option_context_set_summary (
@@ -118,8 +120,8 @@ mw_cli_put (int argc, char **argv)
     goto out;
   upload.flags = (fast ? MW_UPLOAD_FAST : 0) | (text ? MW_UPLOAD_TEXT : 0);
   upload.fast_baud = fast_baud;
-  if (options.json)
-    printf ("[");
+  json = json_builder_new ();
+  json_builder_begin_array (json);
   for (guint i = 0; i < files->len; i++)
     {
       const char *path = files->pdata[i];
@@ -165,23 +167,29 @@ mw_cli_put (int argc, char **argv)
       mw_cli_progress (conn, name, stats.bytes, stats.bytes, progress.start);
       if (options.json)
         {
-          g_autofree char *n = mw_cli_json_string (name);
-
-          printf ("%s{\"name\": %s, \"bytes\": %zu, \"seconds\": %.3f, \"bytes_per_second\": "
-                  "%.0f, \"baud\": %u, \"fast\": %s, \"text\": %s, \"retries\": %u, "
-                  "\"recoveries\": %u}",
-                  i ? ", " : "", n, stats.bytes, stats.seconds,
-                  stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0, stats.baud,
-                  stats.fast ? "true" : "false", stats.text ? "true" : "false", stats.retries,
-                  stats.recoveries);
+          json_builder_begin_object (json);
+          mw_cli_json_member_string (json, "name", name);
+          mw_cli_json_member_int (json, "bytes", stats.bytes);
+          mw_cli_json_member_double (json, "seconds", stats.seconds);
+          /* rounded as printf's %.0f rounds (to even, in the default rounding mode) */
+          mw_cli_json_member_int (
+            json, "bytes_per_second",
+            (gint64) nearbyint (stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0));
+          mw_cli_json_member_int (json, "baud", stats.baud);
+          mw_cli_json_member_boolean (json, "fast", stats.fast);
+          mw_cli_json_member_boolean (json, "text", stats.text);
+          mw_cli_json_member_int (json, "retries", stats.retries);
+          mw_cli_json_member_int (json, "recoveries", stats.recoveries);
+          json_builder_end_object (json);
         }
       else
         printf ("%s -> %s: %zu bytes verified in %.2f s (%.0f B/s%s%s)\n", path, name, stats.bytes,
                 stats.seconds, stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0,
                 stats.fast ? ", fast" : "", stats.text ? ", text protocol" : "");
     }
+  json_builder_end_array (json);
   if (options.json)
-    printf ("]\n");
+    mw_cli_json_print (json, NULL);
 out:
   mw_cli_device_options_clear (&options);
   return status;
