@@ -472,7 +472,8 @@ write_file (const char *dir, const char *name, const char *contents, gssize len)
 static void
 test_sync_list (void)
 {
-  g_autofree char *dir = mw_test_tmp_path ("sync-list");
+  /* a folder of its own each time */
+  g_autofree char *dir = g_mkdtemp (mw_test_tmp_path ("sync-list-XXXXXX"));
   g_autofree char *sub = g_build_filename (dir, "sub", NULL);
   g_auto (GStrv) names = NULL;
   g_autofree char *joined = NULL;
@@ -506,7 +507,7 @@ static void
 test_sync (void)
 {
   Fixture f = { 0 };
-  g_autofree char *dir = mw_test_tmp_path ("sync");
+  g_autofree char *dir = g_mkdtemp (mw_test_tmp_path ("sync-XXXXXX"));
   g_autofree char *bad_path = g_build_filename (dir, "bad.lua", NULL);
   MwBoardUploadOptions options = { 0 };
   MwBoardSyncResult done;
@@ -519,7 +520,7 @@ test_sync (void)
   g_autofree char *out = NULL;
   gsize lc_len = 0, zz_len = 0;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_nonnull (dir);
   for (guint i = 0; i < sizeof bin; i++)
     bin[i] = (i * 31) & 0xff;
   write_file (dir, "zz.txt", "last\n", -1);

@@ -141,13 +141,13 @@ test_sync_transcript (void)
 {
   static const char *const created[] = { "m.lua",    "zz.txt", "b",    "a.bin",
                                          "init.lua", "Z.lua",  "k.lc", "c.txt" };
-  g_autofree char *folder = mw_test_tmp_path ("cli-sync");
+  g_autofree char *folder = g_mkdtemp (mw_test_tmp_path ("cli-sync-XXXXXX"));
   MwSimOptions options;
   g_autoptr (MwSim) board = NULL;
   g_autoptr (GError) error = NULL;
   g_auto (MwTestCliRun) dry = { 0 }, first = { 0 }, again = { 0 };
 
-  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_nonnull (folder);
   for (guint i = 0; i < G_N_ELEMENTS (created); i++)
     {
       g_autofree char *path = g_build_filename (folder, created[i], NULL);
@@ -221,7 +221,7 @@ cli_out (MwSim *board, const char *cwd, const char *const *args)
 static void
 test_json_output (void)
 {
-  g_autofree char *folder = mw_test_tmp_path ("cli-json");
+  g_autofree char *folder = g_mkdtemp (mw_test_tmp_path ("cli-json-XXXXXX"));
   g_autofree char *quoted = g_build_filename (folder, "q\"b\\x.lua", NULL);
   g_autofree char *hello = g_build_filename (folder, "hello.lua", NULL);
   MwSimOptions options;
@@ -246,7 +246,7 @@ test_json_output (void)
   g_autofree char *live = NULL;
   g_autofree char *sampled = NULL;
 
-  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_nonnull (folder);
   g_assert_true (g_file_set_contents (hello, "print('hello', 6 * 7) -- hi!!\n", -1, NULL));
   g_assert_true (g_file_set_contents (quoted, "print('hello', 6 * 7) -- hi!!\n", -1, NULL));
   mw_sim_options_init (&options);
