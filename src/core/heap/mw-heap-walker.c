@@ -9,6 +9,9 @@
 #include "mw-lua-compiler.h"
 #include "mw-board-lua.h"
 
+/* A Udata header: 20 bytes padded to the 8-byte alignment of L_Umaxalign (app/lua/lobject.h) */
+#define MW_HEAP_UDATA_HEADER 24
+
 const char *
 mw_heap_walker_install_code (void)
 {
@@ -575,7 +578,7 @@ read_object (MwHeapWalk *walk, Pending *asked, GPtrArray *records, guint *pos, G
               o->self_size =
                 walk->model->lua_state + 45 * walk->model->tvalue + 8 * walk->model->call_info;
             if (o->kind == MW_HEAP_KIND_USERDATA && o->self_size == 0 && !o->flash)
-              o->self_size = 24; /* the Udata header (lobject.h), payload unknown */
+              o->self_size = MW_HEAP_UDATA_HEADER; /* the payload by kind at the end */
             (*pos)++;
             return TRUE;
           default:
@@ -643,7 +646,30 @@ mw_heap_walk_feed (MwHeapWalk *walk, const guint8 *reply, gsize len, GError **er
   return TRUE;
 }
 
-/* Userdata kinds: the registry names each metatable (luaL_newmetatable). */
+/* What the firmware's modules allocate inside their userdata, by metatable name
+ * (docs/firmware.md section 11); others count their header alone. */
+static const struct
+{
+  const char *metatable;
+  gsize payload;
+} userdata_payloads[] = {
+  { "tmr.timer", 36 }, /* app/modules/tmr.c tmr_t */
+  { "file.obj", 4 }, /* app/modules/file.c file_fd_ud */
+  { "file.vol", 4 }, /* app/modules/file.c volume_type */
+  { "net.tcpserver", 44 }, /* app/modules/net.c lnet_userdata */
+  { "net.tcpsocket", 44 }, { "net.udpsocket", 44 },
+};
+
+static void
+size_userdata (MwHeapObject *ud)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (userdata_payloads); i++)
+    if (g_strcmp0 (ud->detail, userdata_payloads[i].metatable) == 0)
+      ud->self_size = MW_HEAP_UDATA_HEADER + userdata_payloads[i].payload;
+}
+
+/* Userdata kinds: the registry names each metatable (luaL_newmetatable), and the kind gives
+ * the payload's size. */
 static void
 name_userdata (MwHeapWalk *walk)
 {
@@ -677,6 +703,8 @@ name_userdata (MwHeapWalk *walk)
               break;
             }
         }
+      if (!ud->flash)
+        size_userdata (ud);
     }
 }
 

@@ -174,7 +174,10 @@ void mw_sim_vm_hang (MwSimVm *vm, lua_State *L);
 /* A userdata of the simulator's own `type` (an address only its C code knows), or NULL: the
  * check a script cannot forge with debug.setmetatable (docs/firmware.md section 10). */
 void *mw_sim_check_udata (lua_State *L, int index, const void *type, const char *name);
-void *mw_sim_new_udata (lua_State *L, gsize size, const void *type, const char *metatable);
+/* A new userdata with `size` bytes of the simulator's own, charged `board_size` bytes of
+ * payload: what the firmware's module allocates for it (docs/firmware.md section 11). */
+void *mw_sim_new_udata (lua_State *L, gsize size, gsize board_size, const void *type,
+                        const char *metatable);
 
 /* tmr: stops every timer of the closing state. */
 void mw_sim_tmr_shutdown (MwSimVm *vm);

@@ -81,10 +81,12 @@ typedef struct
 } UdataHead;
 
 void *
-mw_sim_new_udata (lua_State *L, gsize size, const void *type, const char *metatable)
+mw_sim_new_udata (lua_State *L, gsize size, gsize board_size, const void *type,
+                  const char *metatable)
 {
   UdataHead *head = lua_newuserdata (L, sizeof (UdataHead) + size);
 
+  mw_sim_heap_charge_udata (&mw_sim_vm_get (L)->heap, head, board_size);
   head->type = type;
   memset (head + 1, 0, size);
   luaL_getmetatable (L, metatable);
