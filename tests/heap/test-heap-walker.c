@@ -4,6 +4,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mw-device.h"
@@ -181,7 +182,7 @@ test_known_answers (void)
       {
         MwHeapObject *u = mw_heap_snapshot_get_object (s, i);
 
-        if (!g_str_has_prefix (u->path, "registry[") || strchr (u->path, ' ') != NULL)
+        if (!g_str_has_prefix (u->path, "timer callback #") || strchr (u->path + 16, ' ') != NULL)
           continue;
         if (u->kind == MW_HEAP_KIND_FUNCTION && g_strcmp0 (u->source, "stdin") == 0)
           callbacks++;
@@ -217,6 +218,50 @@ test_userdata_payloads (void)
   g_assert_cmpstr (o->detail, ==, "file.obj");
   g_assert_cmpuint (o->self_size, ==, 24 + 4);
   g_assert_cmpint (file, ==, 24 + 4);
+}
+
+/* Timer callbacks are named as such (the registry holds a timer's callback and the timer by
+ * reference, the callback's first): one held by a global timer, one by a timer nothing else
+ * holds. The references are asked from the board's registry. */
+static void
+test_timer_callbacks (void)
+{
+  g_autoptr (MwTestBoard) board = mw_test_board_new (NULL);
+  g_autoptr (MwHeapSnapshot) s = NULL;
+  g_autofree char *refs = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_auto (GStrv) r = NULL;
+  MwHeapObject *o;
+
+  g_free (mw_test_board_exec (board, "blink=tmr.create() do local buf=string.rep('b',100) "
+                                     "blink:alarm(100000,tmr.ALARM_AUTO,function() return buf end) "
+                                     "end"));
+  g_free (mw_test_board_exec (board, "tmr.create():alarm(200000,tmr.ALARM_SINGLE,"
+                                     "function() print(1) end)"));
+  /* the registry's references of the two timers, in the order they were made */
+  refs = mw_test_board_exec (board, "local a,b,m for k,v in pairs(debug.getregistry()) do "
+                                    "m=type(v)=='userdata' and getmetatable(v) "
+                                    "if v==blink then a=k elseif m==getmetatable(blink) "
+                                    "then b=k end end uart.write(0,a..' '..b)");
+  r = g_strsplit (refs, " ", 2);
+  g_assert_cmpuint (g_strv_length (r), ==, 2);
+  first = g_strdup_printf ("timer callback #%d", atoi (r[0]) - 1);
+  second = g_strdup_printf ("timer callback #%d", atoi (r[1]) - 1);
+  s = take (board);
+  o = find_path (s, first);
+  g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_FUNCTION);
+  g_assert_cmpstr (o->source, ==, "stdin");
+  /* what it holds is named under it: its code */
+  {
+    g_autofree char *proto = g_strconcat (first, " proto", NULL);
+    g_autofree char *old = g_strdup_printf ("registry[%d]", atoi (r[0]) - 1);
+
+    g_assert_cmpuint (find_path (s, proto)->kind, ==, MW_HEAP_KIND_PROTO);
+    g_assert_false (has_path (s, old));
+  }
+  o = find_path (s, second);
+  g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_FUNCTION);
 }
 
 /* A scripted leak: the comparison names the leaking path first, with its growth. */
@@ -345,6 +390,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/heap/walker/compiles", test_walker_compiles);
   g_test_add_func ("/mw/heap/walker/known-answers", test_known_answers);
   g_test_add_func ("/mw/heap/walker/userdata-payloads", test_userdata_payloads);
+  g_test_add_func ("/mw/heap/walker/timer-callbacks", test_timer_callbacks);
   g_test_add_func ("/mw/heap/walker/leak-diff", test_leak_diff);
   g_test_add_func ("/mw/heap/walker/hard-shapes", test_hard_shapes);
   g_test_add_func ("/mw/heap/walker/minimal-debug", test_minimal_debug);

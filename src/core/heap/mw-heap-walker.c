@@ -708,6 +708,104 @@ name_userdata (MwHeapWalk *walk)
     }
 }
 
+/* The registry's entry at integer key `ref`: its object, or G_MAXUINT. */
+static guint
+registry_entry (MwHeapWalk *walk, GHashTable *by_ref, gint64 ref)
+{
+  gpointer found = g_hash_table_lookup (by_ref, &ref);
+
+  return found != NULL ? GPOINTER_TO_UINT (found) - 1 : G_MAXUINT;
+}
+
+/* Renames `object` and everything whose path it starts (`registry[4] upvalue 'buf'`). */
+static void
+rename_path (MwHeapSnapshot *s, guint object, const char *name)
+{
+  g_autofree char *old = g_strdup (mw_heap_snapshot_get_object (s, object)->path);
+  gsize len = strlen (old);
+
+  for (guint i = 1; i < mw_heap_snapshot_get_n_objects (s); i++)
+    {
+      MwHeapObject *o = mw_heap_snapshot_get_object (s, i);
+
+      if (strncmp (o->path, old, len) == 0 && (o->path[len] == '\0' || o->path[len] == ' '))
+        {
+          char *path = g_strconcat (name, o->path + len, NULL);
+
+          g_free (o->path);
+          o->path = path;
+        }
+    }
+}
+
+/* Timer callbacks: tmr.c keeps a timer's callback and the timer itself in the registry by
+ * reference, the callback's taken just before the timer's when `alarm` (or `register` then
+ * `start`) takes both (docs/firmware.md section 11). So a Lua function the registry reached
+ * first at the reference before a timer's (else after it, when no other timer claims that
+ * one) is named `timer callback #N`, N its reference. Entries nothing pairs (uart.on's
+ * callback, node.task's) keep their `registry[N]`. */
+static void
+name_callbacks (MwHeapWalk *walk)
+{
+  MwHeapSnapshot *s = walk->snapshot;
+  g_autoptr (GHashTable) by_ref = NULL;
+  g_autoptr (GHashTable) claimed = NULL;
+  g_autoptr (GArray) timers = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (walk->registry == 0)
+    return;
+  by_ref = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < s->edges->len; i++)
+    {
+      MwHeapEdge *e = &g_array_index (s->edges, MwHeapEdge, i);
+      char *end;
+      gint64 ref;
+
+      if (e->from != walk->registry || e->name[0] != '[' || !g_ascii_isdigit (e->name[1]))
+        continue;
+      ref = g_ascii_strtoll (e->name + 1, &end, 10);
+      if (strcmp (end, "]") != 0)
+        continue;
+      g_hash_table_insert (by_ref, g_memdup2 (&ref, sizeof ref), GUINT_TO_POINTER (e->to + 1));
+      {
+        MwHeapObject *o = mw_heap_snapshot_get_object (s, e->to);
+
+        if (o->kind == MW_HEAP_KIND_USERDATA && g_strcmp0 (o->detail, "tmr.timer") == 0)
+          g_array_append_val (timers, ref);
+      }
+    }
+  /* the reference before each timer's first, then after it for the timers left */
+  claimed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (gint64 side = -1; side <= 1; side += 2)
+    for (guint i = 0; i < timers->len; i++)
+      {
+        gint64 timer = g_array_index (timers, gint64, i);
+        gint64 ref = timer + side;
+        guint f = registry_entry (walk, by_ref, ref);
+
+        if (g_array_index (timers, gint64, i) == 0 || f == G_MAXUINT
+            || mw_heap_snapshot_get_object (s, f)->kind != MW_HEAP_KIND_FUNCTION
+            || g_hash_table_contains (claimed, &ref))
+          continue;
+        g_hash_table_add (claimed, g_memdup2 (&ref, sizeof ref));
+        g_array_index (timers, gint64, i) = 0; /* paired */
+      }
+  g_hash_table_iter_init (&iter, claimed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint64 ref = *(gint64 *) key;
+      guint f = registry_entry (walk, by_ref, ref);
+      g_autofree char *reached = g_strdup_printf ("registry[%" G_GINT64_FORMAT "]", ref);
+      g_autofree char *name = g_strdup_printf ("timer callback #%" G_GINT64_FORMAT, ref);
+
+      /* only what the registry reached first: a callback that is also a global keeps that */
+      if (strcmp (mw_heap_snapshot_get_object (s, f)->path, reached) == 0)
+        rename_path (s, f, name);
+    }
+}
+
 void
 mw_heap_walk_set_baseline (MwHeapWalk *walk, gint64 heap_free, gint64 lua_used)
 {
@@ -740,6 +838,7 @@ mw_heap_walk_finish (MwHeapWalk *walk)
     s->walker_peak = s->heap_free - walk->lowest_free;
   s->seconds = (g_get_monotonic_time () - walk->start_us) / 1e6;
   name_userdata (walk);
+  name_callbacks (walk);
   mw_heap_snapshot_compute (s);
   return mw_heap_snapshot_ref (s);
 }
