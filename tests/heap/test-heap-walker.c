@@ -335,6 +335,69 @@ test_minimal_debug (void)
   g_assert_false (has_path (s, "_G.g upvalue 'secret'"));
 }
 
+/* A firmware built with the full debug library (without LUA_USE_BUILTIN_DEBUG_MINIMAL), code
+ * compiled keeping its upvalue names (node.stripdebug(1)): the walker follows upvalues, and
+ * what only an upvalue holds is retained by its closure (docs/firmware.md section 11). */
+static void
+test_full_debug (void)
+{
+  MwSimOptions options;
+  g_autoptr (MwTestBoard) board = NULL;
+  g_autoptr (MwHeapSnapshot) s = NULL;
+  g_autofree char *ref = NULL;
+  g_autofree char *cb = NULL;
+  MwHeapObject *o;
+
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.full_debug = TRUE;
+  board = mw_test_board_new (&options);
+  g_free (mw_test_board_exec (board, "node.stripdebug(1) f=false tm=false"));
+  g_free (mw_test_board_exec (board, "do local buf=string.rep('u',2000) "
+                                     "f=function() return #buf end end"));
+  g_free (mw_test_board_exec (board, "tm=tmr.create() do local sck=string.rep('s',300) "
+                                     "tm:alarm(100000,tmr.ALARM_AUTO,function() return sck end) "
+                                     "end"));
+  ref = mw_test_board_exec (board, "for k,v in pairs(debug.getregistry()) do "
+                                   "if v==tm then uart.write(0,tostring(k-1)) end end");
+  s = take (board);
+  g_assert_true (s->upvalues);
+  /* the closure (48), its prototype (95, as in known-answers) and the string (16 + 2000 + 1)
+   * that only its upvalue holds */
+  o = find_path (s, "_G.f");
+  g_assert_cmpuint (o->count, ==, 3);
+  g_assert_cmpuint (o->retained, ==, 48 + 95 + 2017);
+  o = find_path (s, "_G.f upvalue 'buf'");
+  g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_STRING);
+  g_assert_cmpuint (o->self_size, ==, 2017);
+  /* the timer's callback, and what it captured, under its name */
+  cb = g_strdup_printf ("timer callback #%s upvalue 'sck'", ref);
+  o = find_path (s, cb);
+  g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_STRING);
+  g_assert_cmpuint (o->retained, ==, 16 + 300 + 1);
+}
+
+/* Code compiled at the firmware's default strip level has no upvalue names, and the full
+ * debug library's getupvalue finds nothing in it (app/lua/lapi.c aux_upvalue). */
+static void
+test_full_debug_stripped (void)
+{
+  MwSimOptions options;
+  g_autoptr (MwTestBoard) board = NULL;
+  g_autofree char *out = NULL;
+
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.full_debug = TRUE;
+  board = mw_test_board_new (&options);
+  out = mw_test_board_exec (board, "local buf='x' local function g() return buf end "
+                                   "uart.write(0,tostring(node.stripdebug()),' ',"
+                                   "tostring((debug.getupvalue(g,1))),' ',"
+                                   "tostring((debug.getupvalue(print,1))),' ',type(debug.getinfo),"
+                                   "' ',type(debug.sethook),' ',type(debug.debug))");
+  g_assert_cmpstr (out, ==, "2 nil nil function nil nil");
+}
+
 /* The integer build: the walker is compiled for it, and sizes are the integer model's. */
 static void
 test_integer_build (void)
@@ -394,6 +457,8 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/heap/walker/leak-diff", test_leak_diff);
   g_test_add_func ("/mw/heap/walker/hard-shapes", test_hard_shapes);
   g_test_add_func ("/mw/heap/walker/minimal-debug", test_minimal_debug);
+  g_test_add_func ("/mw/heap/walker/full-debug", test_full_debug);
+  g_test_add_func ("/mw/heap/walker/full-debug-stripped", test_full_debug_stripped);
   g_test_add_func ("/mw/heap/walker/low-memory", test_low_memory);
   g_test_add_func ("/mw/heap/walker/integer-build", test_integer_build);
   return g_test_run ();

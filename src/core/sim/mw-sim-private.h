@@ -86,7 +86,8 @@ struct _MwSimVm
   gpointer last_file; /* the file module-level calls act on */
   guint8 gpio_level[MW_SIM_GPIO_PINS];
   guint8 gpio_mode[MW_SIM_GPIO_PINS];
-  int strip_level;
+  int strip_level; /* node.stripdebug's numbering: 1 keeps names, 2 (default) drops them */
+  gboolean full_debug; /* the debug library without LUA_USE_BUILTIN_DEBUG_MINIMAL */
   gint64 boot_time;
   guint generation; /* counts boots: a task posted before a reset is dropped */
   int reset_raw; /* node.bootreason(): raw code (1 power-on, 2 software, 4 watchdog) */
