@@ -2,6 +2,7 @@
  * with scripted replies, and snapshots of the simulated board with known answers. */
 #include "mw-config.h"
 
+#include <glib/gstdio.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "mw-device.h"
 #include "mw-heap-walker.h"
 #include "mw-lua-compiler.h"
+#include "mw-lua-lfs-image.h"
 #include "mw-test-board.h"
 
 static void
@@ -61,6 +63,22 @@ find_path (MwHeapSnapshot *s, const char *path)
         return o;
     }
   g_error ("no object at %s", path);
+  return NULL;
+}
+
+/* The object the edge `name` leads to from the object at `path`. */
+static MwHeapObject *
+edge_target (MwHeapSnapshot *s, const char *path, const char *name)
+{
+  for (guint i = 0; i < s->edges->len; i++)
+    {
+      MwHeapEdge *e = &g_array_index (s->edges, MwHeapEdge, i);
+
+      if (g_strcmp0 (mw_heap_snapshot_get_object (s, e->from)->path, path) == 0
+          && g_strcmp0 (e->name, name) == 0)
+        return mw_heap_snapshot_get_object (s, e->to);
+    }
+  g_error ("no edge %s from %s", name, path);
   return NULL;
 }
 
@@ -398,6 +416,107 @@ test_full_debug_stripped (void)
   g_assert_cmpstr (out, ==, "2 nil nil function nil nil");
 }
 
+/* Removes a flash folder (files only, as SPIFFS is flat). */
+static void
+remove_folder (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* Functions in the Lua Flash Store and strings of its read-only string table cost no heap
+ * (docs/firmware.md sections 9 and 11): a module run from the flash store shows its
+ * table and closures, its code and strings at 0 bytes; a string made at run time that equals
+ * one of the image's is the flash one. Checked against what each cost the simulator, which
+ * loads the image into mapped flash. */
+static void
+test_lfs (void)
+{
+  static const char lfsmod[] = "local M={}\n"
+                               "function M.greet(n) return 'hello from flash, '..n end\n"
+                               "M.tag='a string constant kept in the flash store'\n"
+                               "return M\n";
+  const char *names[] = { "lfsmod.lua" };
+  g_autoptr (GBytes) source = g_bytes_new_static (lfsmod, sizeof lfsmod - 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MwLuaLfsImage) image = NULL;
+  g_autoptr (GBytes) gz = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mw-heap-lfs-XXXXXX", &error);
+  g_autofree char *img = NULL;
+  g_autoptr (MwHeapSnapshot) s = NULL;
+  MwSimOptions options;
+  gint64 module, same, other;
+  MwHeapObject *o;
+
+  g_assert_no_error (error);
+  image = mw_lua_lfs_image_new_from_sources (names, &source, 1, MW_LUA_TARGET_FLOAT, 1700000000, 0,
+                                             &error);
+  g_assert_no_error (error);
+  gz = mw_lua_lfs_image_compress (image);
+  img = g_build_filename (dir, "lfs.img", NULL);
+  g_assert_true (
+    g_file_set_contents (img, g_bytes_get_data (gz, NULL), g_bytes_get_size (gz), NULL));
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.fs_dir = dir;
+  {
+    /* the reload restarts the board: a new connection to the board it left */
+    g_autoptr (MwTestBoard) first = mw_test_board_new (&options);
+    g_autoptr (GAsyncResult) result = NULL;
+
+    mw_repl_execute_async (first->repl, "node.LFS.reload('lfs.img')", 10000, NULL, NULL, NULL,
+                           mw_test_store_result, &result);
+    g_bytes_unref (mw_repl_execute_finish (first->repl, mw_test_board_wait (first, &result), NULL));
+  }
+  {
+    g_autoptr (MwTestBoard) board = mw_test_board_new (&options);
+    g_autofree char *list = mw_test_board_exec (board, "uart.write(0,node.LFS.list()[1])");
+
+    g_assert_cmpstr (list, ==, "lfsmod");
+    g_free (mw_test_board_exec (board, "lfsmod=false x=false y=false"));
+    module = model_cost (board, "lfsmod=node.LFS.get('lfsmod')()");
+    same = model_cost (board, "x=('hello from ')..string.lower('FLASH, ')");
+    other = model_cost (board, "y=('a string made at run time, ')..string.lower('IN RAM')");
+    s = take (board);
+  }
+  /* the module's table (32, two hash nodes of 32) and its function's closure (20); its code
+   * and the strings "greet", "tag" and the tag's value are in flash */
+  o = find_path (s, "_G.lfsmod");
+  g_assert_cmpuint (o->self_size, ==, 32 + 2 * 32);
+  g_assert_cmpuint (o->retained, ==, 32 + 2 * 32 + 20);
+  assert_within_10 (o->retained, module, "a module loaded from flash");
+  o = find_path (s, "_G.lfsmod.greet");
+  g_assert_cmpuint (o->self_size, ==, 20);
+  /* its code, reached first through the simulator's own reference to the flash store's index
+   * function (whose nested functions are the modules') */
+  o = edge_target (s, "_G.lfsmod.greet", " proto");
+  g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_PROTO);
+  g_assert_true (o->flash);
+  g_assert_cmpuint (o->self_size, ==, 0);
+  o = find_path (s, "_G.lfsmod.tag");
+  g_assert_true (o->flash);
+  g_assert_cmpuint (o->self_size, ==, 0);
+  /* a string equal to one of the image's costs nothing, another its RAM size */
+  g_assert_cmpint (same, ==, 0);
+  o = find_path (s, "_G.x");
+  g_assert_true (o->flash);
+  g_assert_cmpuint (o->self_size, ==, 0);
+  o = find_path (s, "_G.y");
+  g_assert_false (o->flash);
+  g_assert_cmpuint (o->self_size, ==, 16 + 33 + 1);
+  g_assert_cmpint (other, ==, 16 + 33 + 1);
+  remove_folder (dir);
+}
+
 /* The integer build: the walker is compiled for it, and sizes are the integer model's. */
 static void
 test_integer_build (void)
@@ -460,6 +579,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/heap/walker/full-debug", test_full_debug);
   g_test_add_func ("/mw/heap/walker/full-debug-stripped", test_full_debug_stripped);
   g_test_add_func ("/mw/heap/walker/low-memory", test_low_memory);
+  g_test_add_func ("/mw/heap/walker/lfs", test_lfs);
   g_test_add_func ("/mw/heap/walker/integer-build", test_integer_build);
   return g_test_run ();
 }

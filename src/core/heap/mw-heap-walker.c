@@ -60,7 +60,12 @@ struct _MwHeapWalk
   gint64 baseline_used; /* collectgarbage("count") then, in bytes */
   gboolean number_type_known;
   MwLuaNumberType number_type;
+  GQueue lfs; /* names of the Lua Flash Store's modules still to ask about */
+  GHashTable *in_flash; /* keys of the prototypes and strings the flash store holds */
 };
+
+/* `Pending.index` of a flash store's module: read for its code, not part of the snapshot */
+#define LFS_MODULE (G_MAXUINT - 1)
 
 MwHeapWalk *
 mw_heap_walk_new (void)
@@ -68,6 +73,8 @@ mw_heap_walk_new (void)
   MwHeapWalk *walk = g_new0 (MwHeapWalk, 1);
 
   walk->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  walk->in_flash = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&walk->lfs);
   g_queue_init (&walk->pending);
   walk->asked = g_ptr_array_new_with_free_func (pending_free);
   walk->lowest_free = G_MAXINT64;
@@ -82,6 +89,8 @@ mw_heap_walk_free (MwHeapWalk *walk)
     return;
   g_clear_pointer (&walk->snapshot, mw_heap_snapshot_unref);
   g_hash_table_unref (walk->keys);
+  g_hash_table_unref (walk->in_flash);
+  g_queue_clear_full (&walk->lfs, g_free);
   g_queue_clear_full (&walk->pending, pending_free);
   g_ptr_array_unref (walk->asked);
   g_free (walk);
@@ -101,6 +110,27 @@ mw_heap_walk_next_request (MwHeapWalk *walk)
 
   g_return_val_if_fail (walk != NULL, NULL);
   g_ptr_array_set_size (walk->asked, 0);
+  if (!walk->started && !g_queue_is_empty (&walk->lfs))
+    {
+      /* the flash store's modules first: what they hold is known before anything is sized */
+      code = mw_board_lua_heap_request_new ();
+      while (!g_queue_is_empty (&walk->lfs) && walk->asked->len < MW_HEAP_WALK_BATCH)
+        {
+          g_autoptr (GString) steps = g_string_new (NULL);
+          const char *name = g_queue_peek_head (&walk->lfs);
+          Pending *p;
+
+          append_step (steps, 'L', name, strlen (name));
+          if (!mw_board_lua_heap_request_add (code, steps->str, MW_HEAP_WALK_REQUEST_BYTES))
+            break;
+          p = g_new0 (Pending, 1);
+          p->index = LFS_MODULE;
+          p->steps = g_string_free (g_steal_pointer (&steps), FALSE);
+          g_ptr_array_add (walk->asked, p);
+          g_free (g_queue_pop_head (&walk->lfs));
+        }
+      return mw_board_lua_heap_request_end (code);
+    }
   if (!walk->started)
     {
       Pending *g = g_new0 (Pending, 1);
@@ -267,22 +297,36 @@ add (MwHeapWalk *walk, MwHeapKind kind, const char *key, const char *path, gsize
   return i;
 }
 
-/* A string object by its content (strings are interned: one object per content). */
-static guint
-string_object (MwHeapWalk *walk, const char *data, gsize shown, gsize length, const char *path)
+/* A string's identity: its length and what the walker shows of it (the whole, or its first
+ * and last 20 bytes when longer than 40). */
+static GString *
+string_key (const char *data, gsize shown, gsize length)
 {
-  g_autoptr (GString) key = g_string_new ("s:");
-  guint found;
-  guint i;
+  GString *key = g_string_new ("s:");
 
   g_string_append_printf (key, "%zu:", length);
   g_string_append_len (key, data, shown);
+  return key;
+}
+
+/* A string object by its content (strings are interned: one object per content; one the
+ * flash store holds is the read-only table's and costs no heap). */
+static guint
+string_object (MwHeapWalk *walk, const char *data, gsize shown, gsize length, const char *path)
+{
+  g_autoptr (GString) key = string_key (data, shown, length);
+  gboolean flash = g_hash_table_contains (walk->in_flash, key->str);
+  guint found;
+  guint i;
+
   if ((found = find (walk, key->str)) != 0)
     return found - 1;
-  i = add (walk, MW_HEAP_KIND_STRING, key->str, path, mw_lua_ram_string (walk->model, length));
+  i = add (walk, MW_HEAP_KIND_STRING, key->str, path,
+           flash ? 0 : mw_lua_ram_string (walk->model, length));
   {
     MwHeapObject *o = mw_heap_snapshot_get_object (walk->snapshot, i);
-    g_autofree char *preview = g_utf8_make_valid (data, MIN (shown, 40));
+
+    o->flash = flash;    g_autofree char *preview = g_utf8_make_valid (data, MIN (shown, 40));
 
     o->detail = shown < length ? g_strdup_printf ("%s… (%zu bytes)", preview, length)
                                : g_steal_pointer (&preview);
@@ -395,24 +439,65 @@ read_edge (MwHeapWalk *walk, guint from, const char *steps, const MwHeapRecord *
   return TRUE;
 }
 
-/* The prototype objects of a dumped function, shared by every closure of it: keyed by
- * source, lines and a digest of the code, so a nested function's own dump and its parent's
- * copy of it are one object. */
+/* A prototype's identity: source, lines and a digest of the code, so a nested function's own
+ * dump and its parent's copy of it are one object. `source`: its parent's. */
+static char *
+proto_key (const MwLuaProto *p, const char *source)
+{
+  g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_MD5, (const guchar *) p->code,
+                                                         p->n_code * sizeof (guint32));
+
+  if (p->source.data != NULL)
+    source = p->source.data;
+  return g_strdup_printf ("p:%s:%d:%d:%u:%s", source ? source : "", p->linedefined,
+                          p->lastlinedefined, p->n_code, digest);
+}
+
+/* A string of the flash store, keyed as the walker will show it. */
+static void
+note_string_in_flash (MwHeapWalk *walk, const char *data, gsize len)
+{
+  GString *key = string_key (data, MIN (len, 40), len);
+
+  if (len > 40)
+    {
+      g_string_truncate (key, key->len - 20);
+      g_string_append_len (key, data + len - 20, 20);
+    }
+  g_hash_table_add (walk->in_flash, g_string_free (key, FALSE));
+}
+
+/* What a flash store's module holds, by key: its prototypes, and their sources and string
+ * constants (the read-only string table holds every string of the image's functions). */
+static void
+note_in_flash (MwHeapWalk *walk, const MwLuaProto *p, const char *source)
+{
+  if (p->source.data != NULL)
+    source = p->source.data;
+  g_hash_table_add (walk->in_flash, proto_key (p, source));
+  if (source != NULL)
+    note_string_in_flash (walk, source, strlen (source));
+  for (guint k = 0; k < p->n_constants; k++)
+    if (p->constants[k].type == MW_LUA_CONSTANT_STRING && p->constants[k].string.data != NULL)
+      note_string_in_flash (walk, p->constants[k].string.data, p->constants[k].string.len);
+  for (guint k = 0; k < p->n_protos; k++)
+    note_in_flash (walk, p->protos[k], source);
+}
+
+/* The prototype objects of a dumped function, shared by every closure of it (one the flash
+ * store holds costs no heap). */
 static guint
 proto_objects (MwHeapWalk *walk, const MwLuaProto *p, const char *source,
                const MwLuaRamEstimate *est, guint *fn, const char *path)
 {
-  g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_MD5, (const guchar *) p->code,
-                                                         p->n_code * sizeof (guint32));
-  g_autofree char *key = NULL;
+  g_autofree char *key = proto_key (p, source);
   const MwLuaRamFunction *f = &g_array_index (est->functions, MwLuaRamFunction, *fn);
+  gboolean flash = g_hash_table_contains (walk->in_flash, key);
   guint found;
   guint i;
 
   if (p->source.data != NULL)
     source = p->source.data;
-  key = g_strdup_printf ("p:%s:%d:%d:%u:%s", source ? source : "", p->linedefined,
-                         p->lastlinedefined, p->n_code, digest);
   (*fn)++;
   if ((found = find (walk, key)) != 0)
     {
@@ -421,10 +506,11 @@ proto_objects (MwHeapWalk *walk, const MwLuaProto *p, const char *source,
         *fn += mw_lua_proto_count (p->protos[k]);
       return found - 1;
     }
-  i = add (walk, MW_HEAP_KIND_PROTO, key, path, f->proto + f->lineinfo + f->names);
+  i = add (walk, MW_HEAP_KIND_PROTO, key, path, flash ? 0 : f->proto + f->lineinfo + f->names);
   {
     MwHeapObject *o = mw_heap_snapshot_get_object (walk->snapshot, i);
 
+    o->flash = flash;
     o->source = g_strdup (source && (source[0] == '@' || source[0] == '=') ? source + 1 : source);
     o->line = p->linedefined;
   }
@@ -502,6 +588,35 @@ table_size (const MwLuaRamModel *model, gint64 entries, gint64 border)
   return mw_lua_ram_table (model, array, entries > border ? entries - border : 0);
 }
 
+/* A flash store's module (node.LFS.get): its code's prototypes and strings are noted as in
+ * flash; nothing of it is added to the snapshot (the closure is garbage on the board). */
+static gboolean
+read_lfs_module (MwHeapWalk *walk, GPtrArray *records, guint *pos, GError **error)
+{
+  for ((*pos)++; *pos < records->len; (*pos)++)
+    {
+      MwHeapRecord *r = records->pdata[*pos];
+
+      if (r->tag == 'Z' || r->tag == 'X')
+        {
+          (*pos)++;
+          return TRUE;
+        }
+      if (r->tag == 'D' && r->n_fields == 1 && r->fields[0].prefix == ':')
+        {
+          g_autoptr (MwLuaChunk) chunk = mw_lua_chunk_new_from_bytes (
+            (const guint8 *) r->fields[0].data, r->fields[0].len, NULL);
+
+          /* unreadable: its functions are counted as RAM ones */
+          if (chunk != NULL)
+            note_in_flash (walk, mw_lua_chunk_get_main (chunk), NULL);
+        }
+    }
+  g_set_error (error, MW_HEAP_ERROR, MW_HEAP_ERROR_RECORD,
+               "the heap walker's reply ends inside an object");
+  return FALSE;
+}
+
 /* The records about one object, from its `O` record to its `Z` or `X`. */
 static gboolean
 read_object (MwHeapWalk *walk, Pending *asked, GPtrArray *records, guint *pos, GError **error)
@@ -518,6 +633,8 @@ read_object (MwHeapWalk *walk, Pending *asked, GPtrArray *records, guint *pos, G
     }
   if (head->tag != 'O' || head->n_fields < 1)
     return bad_record (error, head, "came where an object was expected");
+  if (index == LFS_MODULE)
+    return read_lfs_module (walk, records, pos, error);
   if (index == G_MAXUINT)
     {
       /* a root: its object is made here */
@@ -815,6 +932,16 @@ mw_heap_walk_set_baseline (MwHeapWalk *walk, gint64 heap_free, gint64 lua_used)
 }
 
 void
+mw_heap_walk_add_lfs_module (MwHeapWalk *walk, const char *name)
+{
+  g_return_if_fail (walk != NULL && name != NULL);
+  g_return_if_fail (!walk->started);
+  g_queue_push_tail (&walk->lfs, g_strdup (name));
+  /* the index function's constants: in the read-only string table too */
+  note_string_in_flash (walk, name, strlen (name));
+}
+
+void
 mw_heap_walk_set_number_type (MwHeapWalk *walk, MwLuaNumberType number_type)
 {
   g_return_if_fail (walk != NULL);
@@ -1037,7 +1164,7 @@ on_baseline (GObject *source, GAsyncResult *result, gpointer user_data)
   g_string_append_len (line, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
   g_string_append_c (line, '\n');
   records = mw_heap_parse_records ((const guint8 *) line->str, line->len, NULL);
-  if (records == NULL || records->len != 1 || (r = records->pdata[0])->n_fields != 3
+  if (records == NULL || records->len != 1 || (r = records->pdata[0])->n_fields < 3
       || !mw_heap_field_get_int (&r->fields[0], &free_heap)
       || !mw_heap_field_get_int (&r->fields[1], &used))
     {
@@ -1050,6 +1177,10 @@ on_baseline (GObject *source, GAsyncResult *result, gpointer user_data)
   number_type = strcmp (r->fields[2].data, "integer") == 0 ? MW_LUA_TARGET_INTEGER
                                                            : MW_LUA_TARGET_FLOAT;
   mw_heap_walk_set_number_type (t->walk, number_type);
+  for (guint i = 3; i < r->n_fields; i++)
+    if (r->fields[i].prefix == 'L' && r->fields[i].len > 0
+        && strlen (r->fields[i].data) == r->fields[i].len)
+      mw_heap_walk_add_lfs_module (t->walk, r->fields[i].data);
   bytecode = mw_heap_walker_bytecode (number_type, &error);
   if (bytecode == NULL)
     {
