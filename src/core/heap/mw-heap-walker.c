@@ -325,9 +325,9 @@ string_object (MwHeapWalk *walk, const char *data, gsize shown, gsize length, co
            flash ? 0 : mw_lua_ram_string (walk->model, length));
   {
     MwHeapObject *o = mw_heap_snapshot_get_object (walk->snapshot, i);
+    g_autofree char *preview = g_utf8_make_valid (data, MIN (shown, 40));
 
-    o->flash = flash;    g_autofree char *preview = g_utf8_make_valid (data, MIN (shown, 40));
-
+    o->flash = flash;
     o->detail = shown < length ? g_strdup_printf ("%s… (%zu bytes)", preview, length)
                                : g_steal_pointer (&preview);
   }
@@ -827,7 +827,7 @@ name_userdata (MwHeapWalk *walk)
 
 /* The registry's entry at integer key `ref`: its object, or G_MAXUINT. */
 static guint
-registry_entry (MwHeapWalk *walk, GHashTable *by_ref, gint64 ref)
+registry_entry (GHashTable *by_ref, gint64 ref)
 {
   gpointer found = g_hash_table_lookup (by_ref, &ref);
 
@@ -900,7 +900,7 @@ name_callbacks (MwHeapWalk *walk)
       {
         gint64 timer = g_array_index (timers, gint64, i);
         gint64 ref = timer + side;
-        guint f = registry_entry (walk, by_ref, ref);
+        guint f = registry_entry (by_ref, ref);
 
         if (g_array_index (timers, gint64, i) == 0 || f == G_MAXUINT
             || mw_heap_snapshot_get_object (s, f)->kind != MW_HEAP_KIND_FUNCTION
@@ -913,7 +913,7 @@ name_callbacks (MwHeapWalk *walk)
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       gint64 ref = *(gint64 *) key;
-      guint f = registry_entry (walk, by_ref, ref);
+      guint f = registry_entry (by_ref, ref);
       g_autofree char *reached = g_strdup_printf ("registry[%" G_GINT64_FORMAT "]", ref);
       g_autofree char *name = g_strdup_printf ("timer callback #%" G_GINT64_FORMAT, ref);
 
