@@ -990,7 +990,7 @@ l_debug_upvalue (lua_State *L)
 {
   MwSimVm *vm = mw_sim_vm_get (L);
 
-  luaL_checkint (L, 2);
+  luaL_checkinteger (L, 2);
   luaL_checktype (L, 1, LUA_TFUNCTION);
   if (vm->strip_level >= 2 && !lua_iscfunction (L, 1))
     return 0;
