@@ -547,6 +547,7 @@ board_thread (gpointer data)
   self->vm = mw_sim_vm_new ();
   self->vm->firmware = self->opts.firmware;
   self->vm->number_type = self->opts.integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
+  self->vm->full_debug = self->opts.full_debug;
   self->vm->heap_size = self->opts.heap;
   self->vm->lfs_size = self->opts.lfs_size;
   self->vm->wdt_ms = self->opts.wdt_ms;
