@@ -434,6 +434,21 @@ on_heap_before (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   file = mw_lua_lfs_image_compress (data->image);
+  /* the firmware's own checks, on the very bytes it will read (the 16 KB inflate window
+   * among them): a file it would refuse is not sent, and the board does not restart */
+  {
+    g_autofree char *refusal = mw_lua_lfs_image_check_reload (
+      g_bytes_get_data (file, NULL), g_bytes_get_size (file), data->result.region.number_type,
+      data->result.region.size, NULL);
+
+    if (refusal != NULL)
+      {
+        g_task_return_new_error (task, MW_BOARD_LFS_ERROR, MW_BOARD_LFS_ERROR_IMAGE,
+                                 "not sent: node.LFS.reload() would refuse this %s file (\"%s\")",
+                                 MW_BOARD_LFS_FILE, refusal);
+        return;
+      }
+  }
   {
     GTask *owned = g_steal_pointer (&task); /* the callback owns it */
 
