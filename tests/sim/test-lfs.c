@@ -380,6 +380,104 @@ test_corpus (void)
   g_assert_cmpuint (loaded, >, 400);
 }
 
+/* Real corpus modules run from LFS as from SPIFFS: each module's file goes into the board's
+ * flash and, with the others, into one image; a small driver per module (what a user would
+ * call) runs once with the module loaded from its file (dofile) and once from the store
+ * (node.LFS.get), and prints the same, byte for byte, without an error. Chunk names are the
+ * same both ways ("@inspect.lua"), so error messages and line numbers would compare too. */
+static const struct
+{
+  const char *file;
+  const char *driver[4]; /* lines run with the module in the global M */
+} corpus_drivers[] = {
+  { "inspect.lua",
+    { "print(M({1, 2, {a = 'x', b = true}, c = 3.5}))", "print(M('two\\nlines'), M(nil))",
+      "print(M({k = {k = {k = {}}}}, {depth = 2}))", NULL } },
+  { "basexx.lua",
+    { "print(M.to_base64('NodeMCU LFS'), M.from_base64('TW9vbndpcmU='))",
+      "print(M.to_hex('abc'), M.from_hex('4C4653'), M.to_base32('hello'))",
+      "print(M.to_crockford('moon'), M.to_z85('1234'), M.to_url64('a?>b'))", NULL } },
+  { "fifo.lua",
+    { "local q = M(1, 2, 3) q:push(4) print(q:pop(), q:peek(), q:length())",
+      "local q = M() print(pcall(q.pop, q))", NULL } },
+  { "binaryheap.lua",
+    { "local h = M.minHeap() for _, v in ipairs({5, 3, 9, 1}) do h:insert(v) end "
+      "print(h:pop(), h:pop(), h:peek(), #h.values)",
+      "local h = M.maxUnique() h:insert(2, 'b') h:insert(7, 'g') print(h:pop())", NULL } },
+  { "mediator.lua",
+    { "local m, got = M(), {} m:subscribe({'a', 'b'}, function(x) got[#got + 1] = x end) "
+      "m:publish({'a', 'b'}, 'hi') m:publish({'a'}, 'up') "
+      "print(#got, got[1], m:getChannel({'a'}):hasChannel('b'))",
+      NULL } },
+  { "ansicolors.lua",
+    { "print(M('%{red}hot%{reset} %{bright blue}cold'), M.noReset('%{green}x'))", NULL } },
+};
+
+static void
+test_corpus_run (void)
+{
+  g_autoptr (GPtrArray) files = mw_test_corpus_files ();
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autoptr (MwLuaLfsImage) image = NULL;
+  const char *names[G_N_ELEMENTS (corpus_drivers)];
+  g_autofree char *sources[G_N_ELEMENTS (corpus_drivers)] = { NULL };
+  MwSimOptions opts;
+  guint ran = 0;
+
+  /* room to compile the bigger files on the board, as from SPIFFS they must be */
+  mw_sim_test_options (&opts);
+  opts.heap = 160 * 1024;
+  board = mw_sim_test_board_new (&opts, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (corpus_drivers); i++)
+    {
+      const char *path = NULL;
+      g_autofree char *spiffs =
+        g_build_filename (mw_sim_get_fs_dir (board->sim), corpus_drivers[i].file, NULL);
+
+      for (guint k = 0; k < files->len && path == NULL; k++)
+        {
+          g_autofree char *base = g_path_get_basename (g_ptr_array_index (files, k));
+
+          if (g_str_equal (base, corpus_drivers[i].file))
+            path = g_ptr_array_index (files, k);
+        }
+      g_assert_nonnull (path);
+      g_assert_true (g_file_get_contents (path, &sources[i], NULL, NULL));
+      g_assert_true (g_file_set_contents (spiffs, sources[i], -1, NULL));
+      names[i] = corpus_drivers[i].file;
+    }
+  image = put_image (board, "lfs.img", MW_LUA_TARGET_FLOAT, names, (const char *const *) sources,
+                     G_N_ELEMENTS (corpus_drivers));
+  reload_and_restart (board, "lfs.img");
+
+  for (guint i = 0; i < G_N_ELEMENTS (corpus_drivers); i++)
+    {
+      g_autofree char *module = mw_lua_lfs_module_name (corpus_drivers[i].file);
+      g_autofree char *from_file = g_strdup_printf ("M = dofile('%s')", corpus_drivers[i].file);
+      g_autofree char *from_lfs = g_strdup_printf ("M = node.LFS.get('%s')()", module);
+      g_autoptr (GPtrArray) spiffs_out = g_ptr_array_new_with_free_func (g_free);
+
+      assert_run (board, from_file, "");
+      for (guint k = 0; corpus_drivers[i].driver[k] != NULL; k++)
+        g_ptr_array_add (spiffs_out, mw_sim_test_run (board, corpus_drivers[i].driver[k]));
+      assert_run (board, "M = nil collectgarbage()", "");
+      assert_run (board, from_lfs, "");
+      for (guint k = 0; corpus_drivers[i].driver[k] != NULL; k++)
+        {
+          g_autofree char *lfs_out = mw_sim_test_run (board, corpus_drivers[i].driver[k]);
+          const char *want = g_ptr_array_index (spiffs_out, k);
+
+          g_test_message ("%s: %s\n  -> %s", module, corpus_drivers[i].driver[k], lfs_out);
+          g_assert_cmpstr (lfs_out, ==, want);
+          g_assert_false (g_str_has_prefix (lfs_out, "Lua error"));
+          g_assert_cmpstr (lfs_out, !=, "");
+          ran++;
+        }
+      assert_run (board, "M = nil collectgarbage()", "");
+    }
+  g_assert_cmpuint (ran, ==, 12);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -389,6 +487,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/sim/lfs/reload-window", test_reload_window);
   g_test_add_func ("/mw/sim/lfs/reload-and-use", test_reload_and_use);
   g_test_add_func ("/mw/sim/lfs/heap-saving", test_heap_saving);
+  g_test_add_func ("/mw/sim/lfs/corpus-run", test_corpus_run);
   g_test_add_func ("/mw/sim/lfs/corpus", test_corpus);
   return g_test_run ();
 }
