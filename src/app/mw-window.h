@@ -35,6 +35,10 @@ void mw_window_request_close (MwWindow *self);
 
 /* Lints every .lua under `folder` together into the Problems list. */
 void mw_window_check_folder (MwWindow *self, GFile *folder);
+/* Builds an LFS image of every .lua under `folder` for the connected board and loads it
+ * (mw_board_lfs_flash_async): progress in the progress bar, the result in the info bar and
+ * the Board tab. */
+void mw_window_flash_lfs (MwWindow *self, GFile *folder);
 /* Shows a result or an error in the info bar; never silent. */
 void mw_window_show_message (MwWindow *self, GtkMessageType type, const char *message);
 /* The info bar's text, or NULL when it is hidden */

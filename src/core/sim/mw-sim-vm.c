@@ -882,7 +882,8 @@ print_banner (MwSimVm *vm)
                      "2.2.1(6ab97e9)\n");
   else
     text =
-      /* tools/update_buildinfo.sh NODE_VERSION_LONG, printed by lua.c print_version */
+      /* tools/update_buildinfo.sh NODE_VERSION_LONG, printed by lua.c print_version; "LFS:" is
+       * the build's LUA_FLASH_STORE, the region a firmware built for --lfs-size has */
       g_strdup_printf ("\nNodeMCU 3.0.0.0 built with moonwire-sim\n"
                        "\tbranch: release\n"
                        "\tcommit: 0000000000000000000000000000000000000000\n"
@@ -890,10 +891,11 @@ print_banner (MwSimVm *vm)
                        "\trelease DTS: 202101010000\n"
                        "\tSSL: false\n"
                        "\tbuild type: %s\n"
-                       "\tLFS: 0x0 bytes total capacity\n"
+                       "\tLFS: 0x%" G_GSIZE_MODIFIER "x bytes total capacity\n"
                        "\tmodules: %s\n"
                        " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n",
-                       vm->number_type == MW_LUA_TARGET_INTEGER ? "integer" : "float", mods);
+                       vm->number_type == MW_LUA_TARGET_INTEGER ? "integer" : "float", vm->lfs_size,
+                       mods);
   print_cstr (vm, text);
 }
 
