@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "mw-lua-chunk.h"
+#include "mw-lua-pattern.h"
 
 /* The VM hook runs every HOOK_COUNT instructions: it advances the simulated CPU clock, feeds
  * the watchdog's count and settles the allocator's credit (docs/firmware.md section 6, docs/sim.md
  * "The simulated CPU clock"). */
 #define HOOK_COUNT 100
+/* the matcher's first call and this many nested ones (docs/firmware.md section 10) */
+#define MW_SIM_PATTERN_MAX_DEPTH 199
 #define WDT_MESSAGE "watchdog: task ran too long"
 #define MEM_MESSAGE "not enough memory"
 
@@ -435,6 +438,24 @@ print_error (MwSimVm *vm, int status)
       print_cstr (vm, text);
     }
   lua_gc (L, LUA_GCCOLLECT, 0);
+}
+
+/* The pattern matcher nests a C call for each quantifier and capture it is inside: 200,000
+ * of them overflowed the host's stack. The firmware's Lua 5.3 string library stops at 200
+ * calls with "pattern too complex" (docs/firmware.md section 10); so does the simulator, for
+ * both builds, counting before the call the levels a pattern can reach (which errs high: a
+ * pattern that fails early would have run). */
+static void
+check_pattern_depth (lua_State *L, const MwLuaPatternCost *cost, gsize subject_len,
+                     gsize pattern_len)
+{
+  (void) subject_len;
+  (void) pattern_len;
+  if (cost->depth > MW_SIM_PATTERN_MAX_DEPTH)
+    {
+      lua_pushstring (L, "pattern too complex");
+      lua_error (L);
+    }
 }
 
 /* The firmware runs a REPL line from two C functions (app/modules/pipe.c
@@ -1044,6 +1065,9 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   lua_call (L, 0, 0);
   lua_pushcfunction (L, luaopen_string);
   lua_call (L, 0, 0);
+  lua_getglobal (L, "string");
+  mw_lua_pattern_bound (L, -1, check_pattern_depth);
+  lua_pop (L, 1);
   lua_pushcfunction (L, luaopen_math);
   lua_call (L, 0, 0);
   lua_pushcfunction (L, luaopen_debug);
