@@ -163,8 +163,10 @@ all_snippets (void)
   for (guint i = 0; i < mw_board_lua_upload_library_pieces (); i++)
     g_ptr_array_add (all, mw_board_lua_upload_library (i));
   g_ptr_array_add (all, mw_board_lua_upload_setup (&up));
+  g_ptr_array_add (all, mw_board_lua_upload_whole_setup (&up));
   up.start = 3;
   g_ptr_array_add (all, mw_board_lua_upload_setup (&up));
+  g_ptr_array_add (all, mw_board_lua_upload_resume (3));
   g_ptr_array_add (all, mw_board_lua_upload_cleanup ("~mwupload.tmp", TRUE, 115200));
   g_ptr_array_add (all, mw_board_lua_upload_cleanup ("~mwupload.tmp", FALSE, 0));
   g_ptr_array_add (all, mw_board_lua_fast_switch (921600, 115200));

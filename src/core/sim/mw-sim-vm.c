@@ -498,7 +498,8 @@ task_end (MwSimVm *vm)
 
   if (!vm->in_task)
     return;
-  end = vm->task_start_sim + task_cpu_us (vm);
+  vm->last_task_us = task_cpu_us (vm);
+  end = vm->task_start_sim + vm->last_task_us;
   vm->in_task = FALSE;
   vm->hook_L = vm->L;
   /* with the line rate on, the board is busy for as long as the task took on the ESP8266
