@@ -5,6 +5,7 @@
 
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
+#include "mw-cli-files.h"
 
 int
 mw_cli_ls (int argc, char **argv)
@@ -47,7 +48,11 @@ mw_cli_ls (int argc, char **argv)
           printf ("%s{\"name\": %s, \"size\": %" G_GINT64_FORMAT "}", i ? ", " : "", name, e->size);
         }
       else
-        printf ("%8" G_GINT64_FORMAT "  %s\n", e->size, e->name);
+        {
+          g_autofree char *name = mw_cli_printable_name (e->name);
+
+          printf ("%8" G_GINT64_FORMAT "  %s\n", e->size, name);
+        }
     }
   if (options.json)
     printf ("], \"remaining\": %" G_GINT64_FORMAT ", \"used\": %" G_GINT64_FORMAT

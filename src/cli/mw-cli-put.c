@@ -191,9 +191,13 @@ mw_cli_put (int argc, char **argv)
                   stats.recoveries);
         }
       else
-        printf ("%s -> %s: %zu bytes verified in %.2f s (%.0f B/s%s%s)\n", path, name, stats.bytes,
-                stats.seconds, stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0,
-                stats.fast ? ", fast" : "", stats.text ? ", text protocol" : "");
+        {
+          g_autofree char *shown = mw_cli_printable_name (name);
+
+          printf ("%s -> %s: %zu bytes verified in %.2f s (%.0f B/s%s%s)\n", path, shown,
+                  stats.bytes, stats.seconds, stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0,
+                  stats.fast ? ", fast" : "", stats.text ? ", text protocol" : "");
+        }
     }
   if (options.json)
     printf ("]\n");

@@ -97,6 +97,41 @@ static const NameCase cases[] = {
     2,
     "",
     "moonwire-cli rm: " NAME_UTF8_31 ": no such file on the board\n" },
+  /* A line break is a byte like any other in a board name (the board takes it): every command
+   * manages it, output shows it escaped (one line per file in `ls`), and `get` uses it as a
+   * local name only when -o names the file (was: "file name with a line break", exit 4, for
+   * each command, so a file a script made could not even be removed) */
+  { "put-line-break",
+    { "put", "--port", "@PORT@", "--as", "l\nb", "a.lua" },
+    0,
+    "^a\\.lua -> l\\\\nb: 9 bytes verified in [0-9.]+ s \\([0-9]+ B/s\\)\n$",
+    "" },
+  { "ls-line-break",
+    { "ls", "--port", "@PORT@" },
+    0,
+    "^( +[0-9]+  [^\n]+\n)*       9  l\\\\nb\n( +[0-9]+  [^\n]+\n)*[0-9]+ files; [0-9]+ of "
+    "[0-9]+ bytes free\n$",
+    "" },
+  { "cat-line-break", { "cat", "--port", "@PORT@", "l\nb" }, 0, "print(1)\n", "" },
+  { "get-line-break",
+    { "get", "--port", "@PORT@", "l\nb" },
+    3,
+    "",
+    "moonwire-cli get: board name 'l\\nb' is not a safe local file name (it holds control "
+    "characters); give -o FILE to save it under another name\n" },
+  { "get-line-break-named",
+    { "get", "--port", "@PORT@", "-o", "lb.lua", "l\nb" },
+    0,
+    "l\\nb -> lb.lua (9 bytes)\n",
+    "" },
+  { "mv-line-break", { "mv", "--port", "@PORT@", "l\nb", "c\rr" }, 0, "", "" },
+  { "run-line-break", { "run", "--port", "@PORT@", "c\rr" }, 0, "1\r\n", "" },
+  { "rm-line-break", { "rm", "--port", "@PORT@", "c\rr" }, 0, "", "" },
+  { "cat-line-break-gone",
+    { "cat", "--port", "@PORT@", "c\rr" },
+    2,
+    "",
+    "moonwire-cli cat: c\rr: no such file on the board\n" },
   /* our message, without the wrapper's "stdin:1:" */
   { "run-missing",
     { "run", "--port", "@PORT@", "nope.lua" },
