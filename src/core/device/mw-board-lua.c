@@ -462,7 +462,7 @@ char *
 mw_board_lua_upload_cleanup (const char *temp_name, gboolean failed, guint restore_baud)
 {
   /* the library and the upload's state go: ~3 KB of the board's heap */
-  GString *code = g_string_new ("_mwok=nil _mwL=nil");
+  GString *code = g_string_new ("_mwok=nil _mwg=nil _mwL=nil");
 
   if (failed)
     {
@@ -478,13 +478,16 @@ mw_board_lua_upload_cleanup (const char *temp_name, gboolean failed, guint resto
   return g_string_free (code, FALSE);
 }
 
+/* The fallback timer belongs to its own switch (`_mwg`): cleanup and the next switch disown
+ * it. Checking `_mwok` alone, the timer of an upload that had ended before it fired took the
+ * next upload's board back to the normal rate in the middle of its own switch. */
 char *
 mw_board_lua_fast_switch (guint fast, guint normal)
 {
   return g_strdup_printf (
-    "_mwok=nil tmr.create():alarm(30,0,function() uart.setup(0,%u,8,0,1,1) "
-    "tmr.create():alarm(1500,0,function() if not _mwok then uart.setup(0,%u,8,0,1,1) end "
-    "end) end)",
+    "_mwok=nil local g={} _mwg=g tmr.create():alarm(30,0,function() uart.setup(0,%u,8,0,1,1) "
+    "tmr.create():alarm(1500,0,function() if _mwg==g and not _mwok then _mwg=nil "
+    "uart.setup(0,%u,8,0,1,1) end end) end)",
     fast, normal);
 }
 
