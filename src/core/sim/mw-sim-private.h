@@ -50,6 +50,7 @@ struct _MwSimVm
   guint64 task_instr; /* VM instructions the running task has executed */
   gint64 task_delay_us; /* tmr.delay() time in the running task */
   gint64 task_start_sim; /* the simulated clock when the task began */
+  gint64 last_task_us; /* how long the last task ran on the simulated CPU */
   gint64 wdt_fed_us; /* task CPU time when the watchdog was last fed */
   gint64 clock_skew; /* how far the simulated clock runs ahead of the host's */
   guint cpu_mhz; /* 80 or 160 (node.setcpufreq) */

@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "mw-lua-chunk.h"
+#include "mw-lua-pattern.h"
 
 /* The VM hook runs every HOOK_COUNT instructions: it advances the simulated CPU clock, feeds
  * the watchdog's count and settles the allocator's credit (docs/firmware.md section 6, docs/sim.md
  * "The simulated CPU clock"). */
 #define HOOK_COUNT 100
+/* the matcher's first call and this many nested ones (docs/firmware.md section 10) */
+#define MW_SIM_PATTERN_MAX_DEPTH 199
 #define WDT_MESSAGE "watchdog: task ran too long"
 #define MEM_MESSAGE "not enough memory"
 
@@ -439,6 +442,24 @@ print_error (MwSimVm *vm, int status)
   lua_gc (L, LUA_GCCOLLECT, 0);
 }
 
+/* The pattern matcher nests a C call for each quantifier and capture it is inside: 200,000
+ * of them overflowed the host's stack. The firmware's Lua 5.3 string library stops at 200
+ * calls with "pattern too complex" (docs/firmware.md section 10); so does the simulator, for
+ * both builds, counting before the call the levels a pattern can reach (which errs high: a
+ * pattern that fails early would have run). */
+static void
+check_pattern_depth (lua_State *L, const MwLuaPatternCost *cost, gsize subject_len,
+                     gsize pattern_len)
+{
+  (void) subject_len;
+  (void) pattern_len;
+  if (cost->depth > MW_SIM_PATTERN_MAX_DEPTH)
+    {
+      lua_pushstring (L, "pattern too complex");
+      lua_error (L);
+    }
+}
+
 /* The firmware runs a REPL line from two C functions (app/modules/pipe.c
  * pipe_write_and_read_poster calls app/lua53/lua.c l_read_stdin): its tracebacks end with
  * two "[C]: ?" frames. These two play their part. */
@@ -479,7 +500,8 @@ task_end (MwSimVm *vm)
 
   if (!vm->in_task)
     return;
-  end = vm->task_start_sim + task_cpu_us (vm);
+  vm->last_task_us = task_cpu_us (vm);
+  end = vm->task_start_sim + vm->last_task_us;
   vm->in_task = FALSE;
   vm->hook_L = vm->L;
   /* with the line rate on, the board is busy for as long as the task took on the ESP8266
@@ -1097,6 +1119,9 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   lua_call (L, 0, 0);
   lua_pushcfunction (L, luaopen_string);
   lua_call (L, 0, 0);
+  lua_getglobal (L, "string");
+  mw_lua_pattern_bound (L, -1, check_pattern_depth);
+  lua_pop (L, 1);
   lua_pushcfunction (L, luaopen_math);
   lua_call (L, 0, 0);
   lua_pushcfunction (L, luaopen_debug);
