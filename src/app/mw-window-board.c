@@ -51,6 +51,7 @@ _mw_window_update_device_actions (MwWindow *self)
   set_action_enabled (self, "run", connected && has_editor && !busy);
   set_action_enabled (self, "send-selection", connected && has_editor);
   set_action_enabled (self, "run-snippet", connected);
+  set_action_enabled (self, "flash-lfs", connected && !busy);
   set_action_enabled (self, "cancel", busy);
   gtk_stack_set_visible_child_name (self->connect_stack, connected ? "disconnect" : "connect");
   gtk_widget_set_sensitive (GTK_WIDGET (self->port_combo), !connected && !self->connecting);
@@ -253,6 +254,7 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
   _mw_window_update_device_actions (self);
   refresh_files (self);
+  _mw_window_refresh_lfs (self);
 }
 
 static void
@@ -589,7 +591,7 @@ upload_editor (MwWindow *self, gboolean compile)
   g_autoptr (GBytes) source = NULL;
   g_autoptr (MwLuaLintOptions) lint_options = NULL;
   MwBoardUploadOptions options = { 0 };
-  MwPipeline pipeline;
+  gboolean folder_compiles;
   MwDocument *document;
 
   if (name == NULL || self->op_cancellable != NULL)
@@ -605,24 +607,21 @@ upload_editor (MwWindow *self, gboolean compile)
       return;
     }
   folder = project_folder (self, editor);
-  mw_pipeline_load (&pipeline, self->settings, folder);
+  mw_pipeline_load (&options, self->settings, folder);
   text = mw_document_dup_text (document);
   source = g_bytes_new (text, strlen (text));
   lint_options = _mw_window_new_lint_options (self);
 
-  options.pipeline = (MwLuaPipelineOptions){
-    .lint = pipeline.lint,
-    .minify = pipeline.minify,
-    .compile = compile || pipeline.compile,
-    /* Compile & Upload where the folder does not compile keeps line numbers and the source:
-     * stripping and removing belong to a folder that compiles (the pipeline dialog). */
-    .strip = pipeline.compile && pipeline.strip,
-    .number_type = _mw_window_get_number_type (self),
-    .lint_options = lint_options,
-  };
+  folder_compiles = options.pipeline.compile;
+  options.pipeline.compile = compile || folder_compiles;
+  /* Compile & Upload where the folder does not compile keeps line numbers and the source:
+   * stripping and removing belong to a folder that compiles (the pipeline dialog). */
+  options.pipeline.strip = folder_compiles && options.pipeline.strip;
+  options.remove_source = folder_compiles && options.remove_source;
+  options.pipeline.number_type = _mw_window_get_number_type (self);
+  options.pipeline.lint_options = lint_options;
   forced = g_settings_get_string (self->settings, "number-type");
   options.detect_number_type = g_strcmp0 (forced, "detect") == 0;
-  options.remove_source = pipeline.compile && pipeline.remove_source;
   /* the same steps as `moonwire-cli put --lint --minify --compile --strip` */
   upload_source (self, name, source, &options,
                  gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (document)));
@@ -1048,6 +1047,26 @@ file_browser_upload_cb (MwWindow *self, GStrv paths)
   upload_next_dropped (self);
 }
 
+/* For the other parts of MwWindow (mw-window-lfs.c): the progress bar with Cancel, and the
+ * Files tab's list. */
+GCancellable *
+_mw_window_start_operation (MwWindow *self, const char *label)
+{
+  return start_operation (self, label);
+}
+
+void
+_mw_window_finish_operation (MwWindow *self)
+{
+  finish_operation (self);
+}
+
+void
+_mw_window_refresh_files (MwWindow *self)
+{
+  refresh_files (self);
+}
+
 static const GActionEntry board_entries[] = {
   { "pipeline", action_pipeline },
   { "connect", action_connect },
@@ -1067,6 +1086,7 @@ _mw_window_init_board (MwWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), board_entries, G_N_ELEMENTS (board_entries),
                                    self);
+  _mw_window_init_lfs (self);
   self->board = mw_board_new ();
   mw_heap_graph_set_log (self->heap_graph, mw_board_get_heap_log (self->board));
   self->upload_queue = g_ptr_array_new_with_free_func (g_free);

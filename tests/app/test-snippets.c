@@ -13,7 +13,9 @@
 
 static MwApplication *app;
 
-/* The simulator's boot banner without an init.lua (src/core/sim/mw-sim-vm.c). */
+/* The simulator's boot banner without an init.lua (src/core/sim/mw-sim-vm.c; its LFS size is
+ * the simulated board's region), after the line the firmware prints first when its LFS region
+ * holds no image (docs/firmware.md section 9). */
 #define BANNER \
   "NodeMCU 3.0.0.0 built with moonwire-sim\n" \
   "\tbranch: release\n" \
@@ -22,10 +24,11 @@ static MwApplication *app;
   "\trelease DTS: 202101010000\n" \
   "\tSSL: false\n" \
   "\tbuild type: float\n" \
-  "\tLFS: 0x0 bytes total capacity\n" \
+  "\tLFS: 0x10000 bytes total capacity\n" \
   "\tmodules: bit,file,gpio,node,sjson,tmr,uart,wifi\n" \
   " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n" \
   "cannot open init.lua: \n"
+#define NO_LFS_IMAGE "No LFS image loaded\n"
 
 /* The simulated chip (src/core/sim/mw-sim.c: chip id 0x00a1b2c3 xor the seed, 1 by default;
  * mw-sim-node.c: its flash id, and 4096 KB of flash) */
@@ -193,7 +196,7 @@ test_defaults (void)
   click (window, 3, "List Files");
   wait_tail (window, "a.txt\t5\n> ");
   click (window, 2, "Restart");
-  wait_tail (window, "> node.restart()\n[the board restarted]\n" BANNER "> ");
+  wait_tail (window, "> node.restart()\n[the board restarted]\n" NO_LFS_IMAGE "\n" BANNER "> ");
   /* Heap samples and other commands of Moonwire's own leave nothing behind. */
   mw_test_spin (1500);
 
@@ -203,7 +206,7 @@ test_defaults (void)
   heap = g_match_info_fetch (match, 1);
   g_assert_cmpuint (g_ascii_strtoull (heap, NULL, 10), >, 10000);
   g_assert_cmpuint (g_ascii_strtoull (heap, NULL, 10), <=, 44 * 1024);
-  expected = g_strconcat (BANNER, "> =node.heap()\n", heap, "\n",
+  expected = g_strconcat (NO_LFS_IMAGE BANNER, "> =node.heap()\n", heap, "\n",
                           "> " CHIP_INFO_CODE "\n"
                           "chip id\t" CHIP_ID "\n"
                           "flash id\t" FLASH_ID "\n"
@@ -214,7 +217,7 @@ test_defaults (void)
                           "> " LIST_CODE "\n"
                           "a.txt\t5\n"
                           "> node.restart()\n"
-                          "[the board restarted]\n" BANNER "> ",
+                          "[the board restarted]\n" NO_LFS_IMAGE "\n" BANNER "> ",
                           NULL);
   g_assert_cmpstr (text, ==, expected);
   {

@@ -50,6 +50,7 @@ struct _MwSimVm
   guint64 task_instr; /* VM instructions the running task has executed */
   gint64 task_delay_us; /* tmr.delay() time in the running task */
   gint64 task_start_sim; /* the simulated clock when the task began */
+  gint64 last_task_us; /* how long the last task ran on the simulated CPU */
   gint64 wdt_fed_us; /* task CPU time when the watchdog was last fed */
   gint64 clock_skew; /* how far the simulated clock runs ahead of the host's */
   guint cpu_mhz; /* 80 or 160 (node.setcpufreq) */
@@ -86,7 +87,8 @@ struct _MwSimVm
   gpointer last_file; /* the file module-level calls act on */
   guint8 gpio_level[MW_SIM_GPIO_PINS];
   guint8 gpio_mode[MW_SIM_GPIO_PINS];
-  int strip_level;
+  int strip_level; /* node.stripdebug's numbering: 1 keeps names, 2 (default) drops them */
+  gboolean full_debug; /* the debug library without LUA_USE_BUILTIN_DEBUG_MINIMAL */
   gint64 boot_time;
   guint generation; /* counts boots: a task posted before a reset is dropped */
   int reset_raw; /* node.bootreason(): raw code (1 power-on, 2 software, 4 watchdog) */
@@ -144,6 +146,16 @@ gboolean mw_sim_vm_guard (MwSimVm *vm, void (*fn) (MwSimVm *vm, gpointer data), 
 gboolean mw_sim_vm_has_module (MwSimVm *vm, const char *name);
 /* Loads a flash file as a chunk (source or NodeMCU bytecode); Lua's load conventions. */
 int mw_sim_vm_load_file (lua_State *L, const char *name);
+/* Loads source or bytecode as the VM's build does (luaL_loadbuffer's conventions). */
+int mw_sim_vm_load_buffer (lua_State *L, const char *bytes, gsize len, const char *chunkname);
+
+/* The integer build's arithmetic (mw-sim-integer.c): its functions and loadstring, and
+ * loading source or bytecode with `/`, `%` and `^` routed through them. */
+void mw_sim_integer_open (lua_State *L);
+int mw_sim_integer_load (lua_State *L, const char *bytes, gsize len, const char *chunkname);
+/* In a message handler: whether one of those functions raised the error (the firmware's VM
+ * raises it itself: no C function in the traceback). */
+gboolean mw_sim_integer_raised (lua_State *L);
 
 /* The firmware modules (one file each). */
 int mw_sim_open_node (lua_State *L);
@@ -174,7 +186,10 @@ void mw_sim_vm_hang (MwSimVm *vm, lua_State *L);
 /* A userdata of the simulator's own `type` (an address only its C code knows), or NULL: the
  * check a script cannot forge with debug.setmetatable (docs/firmware.md section 10). */
 void *mw_sim_check_udata (lua_State *L, int index, const void *type, const char *name);
-void *mw_sim_new_udata (lua_State *L, gsize size, const void *type, const char *metatable);
+/* A new userdata with `size` bytes of the simulator's own, charged `board_size` bytes of
+ * payload: what the firmware's module allocates for it (docs/firmware.md section 11). */
+void *mw_sim_new_udata (lua_State *L, gsize size, gsize board_size, const void *type,
+                        const char *metatable);
 
 /* tmr: stops every timer of the closing state. */
 void mw_sim_tmr_shutdown (MwSimVm *vm);
