@@ -3,7 +3,8 @@
  * The text is checked as the user types: a debounce timeout restarts on every change, then the
  * check runs in a worker thread (the parsed MwLuaTree is immutable, the text a copy), and the
  * result is applied only if no change happened meanwhile. Findings become gutter marks (one
- * category per severity) whose tooltips give the message and the estimated bytes, and an
+ * category per severity) whose tooltips give the code and the message (which names the bytes
+ * at stake where there are some), and an
  * underline over the range.
  */
 #include "mw-config.h"
@@ -104,12 +105,10 @@ severity_category (MwLuaSeverity severity)
     }
 }
 
+/* The message already gives the bytes at stake where there are some: said once. */
 static char *
 diagnostic_tooltip (const MwLuaDiagnostic *diag)
 {
-  if (diag->bytes >= 0)
-    return g_strdup_printf ("%s %s\nEstimated cost: %" G_GINT64_FORMAT " bytes of heap", diag->code,
-                            diag->message, diag->bytes);
   return g_strdup_printf ("%s %s", diag->code, diag->message);
 }
 

@@ -207,3 +207,26 @@ mw_problems_view_activate (MwProblemsView *self, guint n)
   emit_row (self, &iter);
   return TRUE;
 }
+
+char *
+mw_problems_view_dup_text (MwProblemsView *self)
+{
+  GtkTreeModel *model;
+  GtkTreeIter iter;
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (MW_IS_PROBLEMS_VIEW (self), NULL);
+
+  model = GTK_TREE_MODEL (self->store);
+  for (gboolean valid = gtk_tree_model_get_iter_first (model, &iter); valid;
+       valid = gtk_tree_model_iter_next (model, &iter))
+    {
+      g_autofree char *location = NULL, *code = NULL, *message = NULL, *bytes = NULL;
+
+      gtk_tree_model_get (model, &iter, COL_LOCATION, &location, COL_CODE, &code, COL_MESSAGE,
+                          &message, COL_BYTES, &bytes, -1);
+      g_string_append_printf (text, "%s\t%s\t%s\t%s\n", location, code, message,
+                              bytes != NULL ? bytes : "");
+    }
+  return g_string_free (text, FALSE);
+}

@@ -16,5 +16,8 @@ void mw_problems_view_set_file (MwProblemsView *self, const char *key, const cha
 guint mw_problems_view_get_count (MwProblemsView *self);
 /* Activates the n-th row as a click would: emits "activate-location" (key, line, column). */
 gboolean mw_problems_view_activate (MwProblemsView *self, guint n);
+/* The rows as the list shows them, one a line: location, code, message and bytes (empty when
+ * the finding has no figure), tab-separated. */
+char *mw_problems_view_dup_text (MwProblemsView *self);
 
 G_END_DECLS

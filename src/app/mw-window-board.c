@@ -603,7 +603,10 @@ upload_editor (MwWindow *self, gboolean compile)
   mw_pipeline_load (&pipeline, self->settings, folder);
   text = mw_document_dup_text (document);
   source = g_bytes_new (text, strlen (text));
-  lint_options = _mw_window_new_lint_options (self);
+  {
+    g_autofree char *lint_dir = _mw_window_lint_dir (editor);
+    lint_options = _mw_window_new_lint_options (self, lint_dir);
+  }
 
   options.pipeline = (MwLuaPipelineOptions){
     .lint = pipeline.lint,

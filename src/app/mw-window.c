@@ -237,27 +237,60 @@ style_settings_changed_cb (MwWindow *self)
     apply_style_scheme (self, mw_editor_get_document (l->data));
 }
 
-/* The linter follows the preferences: the upvalue threshold and the board's number type
- * (forced, or the connected board's, else the default float build). */
+/* The linter starts where `moonwire-cli lint` starts (core's defaults and the .luacheckrc that
+ * applies to `dir`, NULL: none), so the app and the CLI report the same findings. The upvalue
+ * preference, once the user has set it, refines that as --max-upvalues does on the command
+ * line; the board's number type (forced, or the connected board's, else the float build) as
+ * --integer does. A .luacheckrc that does not load is said, and the defaults apply. */
 MwLuaLintOptions *
-_mw_window_new_lint_options (MwWindow *self)
+_mw_window_new_lint_options (MwWindow *self, const char *dir)
 {
-  MwLuaLintOptions *options = mw_lua_lint_options_new ();
+  g_autoptr (MwLuaLintOptions) options = NULL;
+  g_autoptr (GVariant) threshold = g_settings_get_user_value (self->settings, "upvalue-threshold");
+  g_autoptr (GError) error = NULL;
 
-  mw_lua_lint_options_set_max_upvalues (options,
-                                        g_settings_get_uint (self->settings, "upvalue-threshold"));
+  if (dir != NULL)
+    options = mw_lua_lint_options_new_for_dir (dir, NULL, &error);
+  if (error != NULL)
+    {
+      g_autofree char *msg = g_strdup_printf ("Linting with the defaults: %s", error->message);
+      mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
+    }
+  if (options == NULL)
+    options = mw_lua_lint_options_new ();
+  if (threshold != NULL)
+    mw_lua_lint_options_set_max_upvalues (options, g_variant_get_uint32 (threshold));
   mw_lua_lint_options_set_number_type (options, _mw_window_get_number_type (self));
-  return options;
+  return g_steal_pointer (&options);
+}
+
+/* The folder whose .luacheckrc applies to an editor's file: the file's own (NULL for a file
+ * never saved). */
+char *
+_mw_window_lint_dir (MwEditor *editor)
+{
+  GFile *file = mw_document_get_file (mw_editor_get_document (editor));
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  return path != NULL ? g_path_get_dirname (path) : NULL;
+}
+
+static void
+update_editor_lint_options (MwWindow *self, MwEditor *editor)
+{
+  g_autofree char *dir = _mw_window_lint_dir (editor);
+  g_autoptr (MwLuaLintOptions) options = _mw_window_new_lint_options (self, dir);
+
+  mw_editor_set_lint_options (editor, options);
 }
 
 static void
 lint_settings_changed_cb (MwWindow *self)
 {
-  g_autoptr (MwLuaLintOptions) options = _mw_window_new_lint_options (self);
   g_autoptr (GList) editors = mw_window_list_editors (self);
 
   for (GList *l = editors; l != NULL; l = l->next)
-    mw_editor_set_lint_options (l->data, options);
+    update_editor_lint_options (self, l->data);
 }
 
 /* Tab names tell files apart: the board's copy (opened from the file list, kept in the cache)
@@ -352,10 +385,7 @@ add_editor (MwWindow *self, MwDocument *document)
   gtk_widget_show_all (tab);
 
   apply_style_scheme (self, mw_editor_get_document (MW_EDITOR (editor)));
-  {
-    g_autoptr (MwLuaLintOptions) options = _mw_window_new_lint_options (self);
-    mw_editor_set_lint_options (MW_EDITOR (editor), options);
-  }
+  update_editor_lint_options (self, MW_EDITOR (editor));
   g_signal_connect_object (editor, "diagnostics-changed",
                            G_CALLBACK (editor_diagnostics_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (editor, "notify::title", G_CALLBACK (update_title), self,

@@ -13,6 +13,7 @@
 #include "mw-lua-diagnostic.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,64 +308,93 @@ test_firmware_limit_mark (void)
   destroy_window (window);
 }
 
-/* Lint marks: every finding moonwire-cli lint reports (with the app's upvalue threshold) is a
- * mark on its line whose tooltip has the code and the message; heap costs are given in bytes. */
+/* `moonwire-cli lint --formatter=json ARG` run in `cwd` (where it looks for a .luacheckrc), with
+ * no other option: the findings the app must show. */
+static JsonArray *
+cli_lint_json (const char *cwd, const char *arg)
+{
+  const char *argv[] = { g_getenv ("MOONWIRE_CLI"), "lint", "--formatter=json", arg, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (argv[0]);
+  g_assert_true (g_spawn_sync (cwd, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, NULL, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The tooltip of the marks on `line`, as the findings on that line would make it: "code message"
+ * each, once (the message names the bytes at stake), sorted so as to compare as sets. */
+static char *
+sorted_lines (GPtrArray *lines)
+{
+  GString *text = g_string_new (NULL);
+
+  g_ptr_array_sort (lines, compare_strings);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", (char *) lines->pdata[i]);
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_marks_equal (MwEditor *editor, JsonArray *findings)
+{
+  guint n = json_array_get_length (findings);
+
+  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint line = json_object_get_int_member (json_array_get_object_element (findings, i), "line");
+      g_autoptr (GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *tooltip = mw_editor_dup_mark_tooltip (editor, line);
+      g_auto (GStrv) parts = NULL;
+      g_autofree char *want_text = NULL, *got_text = NULL;
+
+      for (guint j = 0; j < n; j++)
+        {
+          JsonObject *o = json_array_get_object_element (findings, j);
+          if ((guint) json_object_get_int_member (o, "line") == line)
+            g_ptr_array_add (want,
+                             g_strdup_printf ("%s %s", json_object_get_string_member (o, "code"),
+                                              json_object_get_string_member (o, "message")));
+        }
+      g_assert_nonnull (tooltip);
+      parts = g_strsplit (tooltip, "\n", -1);
+      for (guint j = 0; parts[j] != NULL; j++)
+        g_ptr_array_add (got, g_strdup (parts[j]));
+      want_text = sorted_lines (want);
+      got_text = sorted_lines (got);
+      g_assert_cmpstr (got_text, ==, want_text);
+    }
+}
+
+/* Lint marks: the findings moonwire-cli lint reports for the file, with the same defaults, are
+ * the marks on their lines, each tooltip the code and the message once. */
 static void
 test_lint_marks (void)
 {
   MwWindow *window = new_window ();
   g_autofree char *path = mw_test_data_path ("app/data/hazards.lua");
-  const char *argv[] = { g_getenv ("MOONWIRE_CLI"),
-                         "lint",
-                         "--formatter=plain",
-                         "--max-upvalues=8",
-                         "--no-config",
-                         path,
-                         NULL };
-  g_autofree char *out = NULL;
-  g_auto (GStrv) lines = NULL;
-  guint n_findings = 0;
-  gboolean saw_bytes = FALSE;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (JsonArray) findings = cli_lint_json (dir, path);
   MwEditor *editor;
 
-  g_assert_nonnull (argv[0]);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               &out, NULL, NULL, NULL));
+  g_assert_cmpuint (json_array_get_length (findings), >=, 2); /* W111 and W801 at least */
   editor = open_and_wait (window, path);
   wait_checked (editor);
-
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      /* path:line:col: (Wnnn) message */
-      const char *rest = g_str_has_prefix (lines[i], path) ? lines[i] + strlen (path) + 1 : NULL;
-      g_autofree char *tooltip = NULL;
-      const char *code, *message;
-      guint line;
-
-      if (rest == NULL)
-        continue;
-      line = atoi (rest);
-      code = strchr (rest, '(');
-      message = strstr (rest, ") ");
-      g_assert_nonnull (code);
-      g_assert_nonnull (message);
-      tooltip = mw_editor_dup_mark_tooltip (editor, line);
-      g_test_message ("line %u: %s", line, rest);
-      g_assert_nonnull (tooltip);
-      g_assert_nonnull (strstr (tooltip, message + 2));
-      {
-        g_autofree char *c = g_strndup (code + 1, 4);
-        g_assert_nonnull (strstr (tooltip, c));
-      }
-      saw_bytes |= strstr (tooltip, "Estimated cost:") != NULL;
-      n_findings++;
-    }
-  g_assert_cmpuint (n_findings, >=, 2); /* W111 and W801 at least */
-  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, n_findings);
-  g_assert_true (saw_bytes);
+  assert_marks_equal (editor, findings);
   g_assert_cmpuint (mw_problems_view_get_count (mw_window_get_problems_view (window)), ==,
-                    n_findings);
+                    json_array_get_length (findings));
   destroy_window (window);
 }
 
@@ -375,8 +405,48 @@ message_has (gpointer data)
   return msg != NULL && strstr (msg, "Checked") != NULL;
 }
 
-/* The project folder: all of it linted together, as moonwire-cli lint does with the folder;
- * a row of a file that is not open opens it at the line. */
+/* The Problems rows `findings` (the CLI's JSON) make: "file:line", code, message, bytes. */
+static char *
+expected_problems (JsonArray *findings, const char *dir)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    {
+      JsonObject *o = json_array_get_object_element (findings, i);
+      const char *file = json_object_get_string_member (o, "file");
+
+      g_assert_true (g_str_has_prefix (file, dir));
+      g_string_append_printf (text, "%s:%" G_GINT64_FORMAT "\t%s\t%s\t", file + strlen (dir) + 1,
+                              json_object_get_int_member (o, "line"),
+                              json_object_get_string_member (o, "code"),
+                              json_object_get_string_member (o, "message"));
+      if (!json_object_get_null_member (o, "bytes"))
+        g_string_append_printf (text, "%" G_GINT64_FORMAT " B",
+                                json_object_get_int_member (o, "bytes"));
+      g_string_append_c (text, '\n');
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The findings of one file among the CLI's */
+static JsonArray *
+findings_of (JsonArray *findings, const char *file)
+{
+  JsonArray *out = json_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    if (g_strcmp0 (
+          json_object_get_string_member (json_array_get_object_element (findings, i), "file"), file)
+        == 0)
+      json_array_add_element (out, json_array_dup_element (findings, i));
+  return out;
+}
+
+/* The project folder: the Problems list equals `moonwire-cli lint --formatter=json FOLDER` run
+ * there, row for row, with the folder's .luacheckrc and the same upvalue threshold (a chain of
+ * closures over five upvalues is one W701); an editor on a file of the folder has the same
+ * marks; a row of a file that is not open opens it at the line. */
 static void
 test_check_folder (void)
 {
@@ -385,58 +455,89 @@ test_check_folder (void)
   g_autofree char *sub = g_build_filename (dir, "lib", NULL);
   g_autofree char *a = g_build_filename (dir, "init.lua", NULL);
   g_autofree char *b = g_build_filename (sub, "util.lua", NULL);
+  g_autofree char *c = g_build_filename (dir, "sensor.lua", NULL);
   g_autofree char *bad = g_build_filename (dir, "broken.lua", NULL);
+  g_autofree char *rc = g_build_filename (dir, ".luacheckrc", NULL);
   g_autoptr (GFile) folder = g_file_new_for_path (dir);
-  const char *argv[] = { g_getenv ("MOONWIRE_CLI"),
-                         "lint",
-                         "--formatter=plain",
-                         "--max-upvalues=8",
-                         "--no-config",
-                         dir,
-                         NULL };
-  g_autofree char *out = NULL;
-  g_auto (GStrv) lines = NULL;
-  guint expected = 0;
+  g_autoptr (JsonArray) findings = NULL;
+  g_autofree char *want = NULL, *got = NULL;
   MwProblemsView *problems = mw_window_get_problems_view (window);
   GObject *holder = g_object_new (G_TYPE_OBJECT, NULL);
+  guint n_w701 = 0;
 
   g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
   g_assert_true (g_file_set_contents (a,
                                       "config = { ssid = \"x\" }\ndofile(\"util.lua\")\n"
-                                      "tmr.delay(100)\n",
+                                      "tmr.delay(100)\nstate = 1\n",
                                       -1, NULL));
   g_assert_true (
     g_file_set_contents (b, "local unused = 1\nfunction helper(x) return x end\n", -1, NULL));
+  g_assert_true (g_file_set_contents (c,
+                                      "local a, b, c, d, e = 1, 2, 3, 4, 5\n"
+                                      "local function reader()\n"
+                                      "  return function() return a + b + c + d + e end\n"
+                                      "end\n"
+                                      "return reader\n",
+                                      -1, NULL));
   g_assert_true (g_file_set_contents (bad, "print(\"unfinished\"\n", -1, NULL));
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               &out, NULL, NULL, NULL));
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    expected += g_str_has_prefix (lines[i], dir);
-  g_assert_cmpuint (expected, >=, 4);
+  g_assert_true (g_file_set_contents (rc, "ignore = { \"801\" }\n", -1, NULL));
+  findings = cli_lint_json (dir, dir);
+  want = expected_problems (findings, dir);
+  g_test_message ("moonwire-cli lint:\n%s", want);
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    n_w701 +=
+      g_strcmp0 (
+        json_object_get_string_member (json_array_get_object_element (findings, i), "code"), "W701")
+      == 0;
+  g_assert_cmpuint (n_w701, ==, 1);
+  g_assert_null (strstr (want, "W801")); /* the .luacheckrc ignores it */
+  g_assert_nonnull (strstr (want, "W111"));
 
   g_object_set_data (holder, "mw-window", window);
   mw_window_check_folder (window, folder);
   g_assert_true (mw_test_wait_until (message_has, holder, 10000));
-  g_assert_cmpuint (mw_problems_view_get_count (problems), ==, expected);
+  got = mw_problems_view_dup_text (problems);
+  g_assert_cmpstr (got, ==, want);
+
+  /* the editor looks up the same .luacheckrc */
+  {
+    g_autoptr (JsonArray) mine = findings_of (findings, a);
+    MwEditor *editor = open_and_wait (window, a);
+
+    wait_checked (editor);
+    g_assert_cmpuint (json_array_get_length (mine), >=, 2);
+    assert_marks_equal (editor, mine);
+  }
+  {
+    g_autoptr (JsonArray) mine = findings_of (findings, c);
+    MwEditor *editor = open_and_wait (window, c);
+
+    wait_checked (editor);
+    g_assert_cmpuint (json_array_get_length (mine), ==, 1);
+    assert_marks_equal (editor, mine);
+  }
 
   /* Activate the first row: its file opens with the cursor on the finding's line. */
   {
     g_autoptr (GList) before = mw_window_list_editors (window);
     TabWait wait = { window, g_list_length (before) + 1 };
+    JsonObject *first = json_array_get_object_element (findings, 0);
     MwEditor *editor;
 
+    g_assert_cmpstr (json_object_get_string_member (first, "file"), ==, bad);
     g_assert_true (mw_problems_view_activate (problems, 0));
     g_assert_true (mw_test_wait_until (has_tabs, &wait, 10000));
     editor = mw_window_get_current_editor (window);
     g_assert_nonnull (editor);
-    g_assert_cmpuint (cursor_line (editor), >=, 1);
+    g_assert_cmpuint (cursor_line (editor), ==, json_object_get_int_member (first, "line"));
   }
   g_object_unref (holder);
   destroy_window (window);
   g_remove (a);
   g_remove (b);
+  g_remove (c);
   g_remove (bad);
+  g_remove (rc);
   g_rmdir (sub);
   g_rmdir (dir);
 }
