@@ -459,6 +459,22 @@ mw_repl_is_idle (MwRepl *self)
          && !self->await_prompt && self->state == MW_REPL_STATE_IDLE;
 }
 
+gboolean
+mw_repl_accepts_background (MwRepl *self)
+{
+  g_return_val_if_fail (MW_IS_REPL (self), FALSE);
+  if (self->locked || self->state == MW_REPL_STATE_CLOSED
+      || self->state == MW_REPL_STATE_CONTINUATION)
+    return FALSE;
+  if (self->active != NULL && self->active->kind == MW_REPL_CMD_LINE)
+    return FALSE;
+  for (GList *l = self->queue.head; l != NULL; l = l->next)
+    if (((MwReplCommand *) l->data)->kind == MW_REPL_CMD_LINE
+        || ((MwReplCommand *) l->data)->kind == MW_REPL_CMD_LOCK)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 mw_repl_dispose (GObject *object)
 {

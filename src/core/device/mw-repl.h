@@ -60,8 +60,13 @@ void mw_repl_close (MwRepl *self);
 MwReplState mw_repl_get_state (MwRepl *self);
 /* From the last banner seen, or NULL. */
 MwBoardInfo *mw_repl_dup_banner_info (MwRepl *self);
-/* Whether nothing is queued or running (the heap sampler only samples then). */
+/* Whether nothing is queued or running and the board is at its prompt. */
 gboolean mw_repl_is_idle (MwRepl *self);
+/* Whether a background command (the heap sampler's) may be queued now: it then runs at the
+ * next prompt, however busy the line, and cannot land inside a user's chunk: the line is not
+ * locked (an upload), the board is not at a continuation prompt, and no typed line is running
+ * or waiting. */
+gboolean mw_repl_accepts_background (MwRepl *self);
 
 /* Gets the board to its prompt (an empty line, ending a continuation if needed). Fails with
  * NO_ANSWER and a hint when nothing or only noise comes back. */
