@@ -149,6 +149,8 @@ on_state (MwRepl *repl, GParamSpec *pspec, MwBoard *self)
       g_object_ref (self);
       teardown (self);
       set_connected (self, FALSE);
+      mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_DISCONNECT,
+                             "the port closed");
       g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, "The board's port closed");
       g_object_unref (self);
     }
@@ -186,6 +188,7 @@ connected_now (GTask *task)
   MwBoard *self = g_task_get_source_object (task);
 
   set_connected (self, TRUE);
+  mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_CONNECT, self->port);
   restart_sampler (self);
   g_task_return_boolean (task, TRUE);
 }
@@ -275,6 +278,8 @@ mw_board_connect_async (MwBoard *self, const char *port, guint baud, guint timeo
   data->flags = flags;
   g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
   teardown (self);
+  if (self->connected)
+    mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_DISCONNECT, NULL);
   set_connected (self, FALSE);
   self->cancellable = g_cancellable_new ();
   self->timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
@@ -347,6 +352,7 @@ mw_board_disconnect (MwBoard *self)
   if (self->connected)
     {
       set_connected (self, FALSE);
+      mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_DISCONNECT, NULL);
       g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, NULL);
     }
 }

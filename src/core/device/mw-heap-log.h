@@ -25,7 +25,16 @@ typedef enum
   MW_HEAP_EVENT_RUN,
   MW_HEAP_EVENT_RESET,
   MW_HEAP_EVENT_SNAPSHOT, /* a heap snapshot was taken (the Memory view) */
+  MW_HEAP_EVENT_CONNECT, /* a session began (label: the port); a break like a reset, as the
+                          * board may have restarted unseen while nobody listened */
+  MW_HEAP_EVENT_DISCONNECT, /* a session ended (label: why, when the port went away) */
 } MwHeapEventKind;
+
+/* "upload", "run", "reset", "snapshot", "connect", "disconnect" */
+const char *mw_heap_event_kind_to_string (MwHeapEventKind kind);
+/* Whether the heap starts again from scratch at this event (the leak analysis and the graph's
+ * line break there): a reset or a new connection. */
+gboolean mw_heap_event_kind_is_break (MwHeapEventKind kind);
 
 typedef struct
 {
