@@ -186,7 +186,7 @@ board_reset_cb (MwWindow *self)
 static void
 board_heap_sample_cb (MwWindow *self, gint64 time_us, guint heap)
 {
-  mw_board_panel_set_heap (self->board_panel, heap);
+  mw_board_panel_set_heap (self->board_panel, heap, time_us);
 }
 
 static void
@@ -234,7 +234,7 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   mw_board_panel_set_info (self->board_panel, firmware, mw_board_info_number_type_string (info),
                            modules, info->chip_id, info->flash_size);
   if (info->heap >= 0)
-    mw_board_panel_set_heap (self->board_panel, info->heap);
+    mw_board_panel_set_heap (self->board_panel, info->heap, g_get_real_time ());
   {
     const char *port = mw_board_get_port (self->board);
     gboolean simulated = g_strcmp0 (port, MW_BOARD_SIMULATED_PORT) == 0;

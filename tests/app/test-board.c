@@ -5,6 +5,7 @@
 
 #include "mw-test-app.h"
 #include "mw-test-support.h"
+#include "mw-board-panel.h"
 #include "mw-pipeline-dialog.h"
 #include "mw-window.h"
 
@@ -179,6 +180,41 @@ has_samples (gpointer data)
   return mw_heap_graph_get_stats (data, &stats) && stats.n_samples >= 2;
 }
 
+typedef struct
+{
+  MwWindow *window;
+  guint after;
+  char *text;
+} HeapLabelWait;
+
+/* The Board tab's heap figure equals the one the latest sample makes. */
+static gboolean
+heap_label_is_latest (gpointer data)
+{
+  HeapLabelWait *wait = data;
+  GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (
+    GTK_WIDGET (mw_window_get_board_panel (wait->window)), MW_TYPE_BOARD_PANEL, "heap_label"));
+  MwHeapLog *log = mw_heap_graph_get_log (mw_window_get_heap_graph (wait->window));
+  guint n;
+  const MwHeapSample *samples = mw_heap_log_get_samples (log, &n);
+  g_autofree char *want =
+    n > 0 ? mw_board_panel_format_heap (samples[n - 1].heap, samples[n - 1].time_us) : NULL;
+
+  g_free (wait->text);
+  wait->text = g_strdup (gtk_label_get_text (label));
+  return want != NULL && g_strcmp0 (wait->text, want) == 0;
+}
+
+static gboolean
+has_more_samples (gpointer data)
+{
+  HeapLabelWait *wait = data;
+  MwHeapStats stats;
+
+  return mw_heap_graph_get_stats (mw_window_get_heap_graph (wait->window), &stats)
+         && stats.n_samples > wait->after;
+}
+
 /* node.heap() samples arrive on their own at the chosen interval. */
 static void
 test_heap_samples (Fixture *fixture, gconstpointer data)
@@ -192,6 +228,27 @@ test_heap_samples (Fixture *fixture, gconstpointer data)
   /* The simulated board starts near the firmware's 44 KB (docs/firmware.md section 3). */
   g_assert_cmpuint (stats.current, >, 20000);
   g_assert_cmpuint (stats.current, <, 50000);
+
+  /* The Board tab's free heap is the latest sample's, with the time it was read: the next
+   * sample replaces it. */
+  {
+    g_autoptr (GDateTime) when = g_date_time_new_local (2026, 12, 6, 14, 5, 9);
+    g_autofree char *text =
+      mw_board_panel_format_heap (43776, g_date_time_to_unix (when) * G_USEC_PER_SEC);
+
+    g_assert_cmpstr (text, ==, "43776 bytes at 14:05:09");
+  }
+  for (guint round = 0; round < 2; round++)
+    {
+      HeapLabelWait wait = { fixture->window, 0 };
+
+      g_assert_true (mw_test_wait_until (heap_label_is_latest, &wait, 15000));
+      g_test_message ("Board tab: %s", wait.text);
+      g_free (wait.text);
+      wait.after = stats.n_samples;
+      g_assert_true (mw_test_wait_until (has_more_samples, &wait, 15000));
+      g_assert_true (mw_heap_graph_get_stats (graph, &stats));
+    }
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-heap", NULL);
   mw_test_spin (300);

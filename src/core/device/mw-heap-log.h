@@ -1,9 +1,11 @@
 /* mw-heap-log.h: MwHeapLog, the board's free heap over time: samples, events (upload, run,
- * reset) and the one leak analysis that both the CLI and the app report.
+ * reset, snapshot, connect, disconnect) and the one leak analysis that both the CLI and the
+ * app report.
  *
  * The leak figure is the least-squares slope of free heap against time, in bytes per minute,
  * over the last MW_HEAP_LEAK_WINDOW_S seconds of samples, and only over the samples since the
- * last break: a reset (the heap starts again from scratch) or a gap in the samples (more than
+ * last break: a reset or a new connection (the heap may start again from scratch) or a gap in
+ * the samples (more than
  * MW_HEAP_LEAK_GAP_FACTOR times the usual interval, e.g. a long command or a disconnection,
  * across which the program may have changed). A negative figure means the free heap shrinks.
  */
