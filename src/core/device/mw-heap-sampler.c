@@ -3,8 +3,9 @@
  * A tick queues node.heap() behind whatever the line is doing, so the sample is taken at the
  * board's next prompt: waiting for a moment when the queue happens to be empty and the prompt
  * was the last thing read starved the sampler for as long as output kept coming (under a
- * console flood the prompt is never the last thing read). It never queues inside a user's
- * typed chunk or an upload (mw_repl_accepts_background), and one request at a time. */
+ * console flood the prompt is never the last thing read) or uploads followed one another. It
+ * never queues inside a user's typed chunk (mw_repl_accepts_background), and one request at a
+ * time; behind an upload it waits for the upload to end. */
 #include "mw-config.h"
 
 #include "mw-heap-sampler.h"

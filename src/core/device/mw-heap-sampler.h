@@ -1,5 +1,5 @@
 /* mw-heap-sampler.h: MwHeapSampler samples node.heap() at an interval, at the board's next
- * prompt however busy the line is (never inside a user's typed chunk or an upload), into an
+ * prompt however busy the line is (between uploads, never inside a user's typed chunk), into an
  * MwHeapLog, and logs a reset event when the board restarts (a break for the leak analysis). */
 #pragma once
 

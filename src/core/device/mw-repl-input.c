@@ -36,7 +36,10 @@ handle_prompt (MwRepl *self, gboolean continuation)
         if (continuation && cmd->next_line < cmd->lines->len)
           mw_repl_send_next_line (self, cmd);
         else
-          mw_repl_command_succeed (self, cmd);
+          {
+            self->user_chunk_open = continuation;
+            mw_repl_command_succeed (self, cmd);
+          }
         break;
 
       case MW_REPL_CMD_EXEC:

@@ -63,9 +63,10 @@ MwBoardInfo *mw_repl_dup_banner_info (MwRepl *self);
 /* Whether nothing is queued or running and the board is at its prompt. */
 gboolean mw_repl_is_idle (MwRepl *self);
 /* Whether a background command (the heap sampler's) may be queued now: it then runs at the
- * next prompt, however busy the line, and cannot land inside a user's chunk: the line is not
- * locked (an upload), the board is not at a continuation prompt, and no typed line is running
- * or waiting. */
+ * next prompt, however busy the line (behind an upload that holds the line, before the next
+ * one), and cannot land inside a user's chunk: no typed line left the board at ">> ", and
+ * none is running or waiting. (A ">> " seen otherwise, e.g. amid a flood, is not the user's:
+ * a command ends it as any other command would.) */
 gboolean mw_repl_accepts_background (MwRepl *self);
 
 /* Gets the board to its prompt (an empty line, ending a continuation if needed). Fails with
