@@ -266,6 +266,8 @@ test_operations (gconstpointer data)
     mw_device_rename_async (device, "bin.dat", "empty", NULL, mw_test_store_result, &r1);
     g_assert_false (op_wait (device, &r1, &error));
     g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_FAILED);
+    /* the message names the file in the way: the target */
+    g_assert_cmpstr (error->message, ==, "empty: the target exists; cannot rename bin.dat over it");
     g_clear_error (&error);
     mw_device_rename_async (device, "bin.dat", "moved.dat", NULL, mw_test_store_result, &r2);
     g_assert_true (op_wait (device, &r2, &error));
