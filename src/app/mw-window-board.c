@@ -268,9 +268,10 @@ action_connect (GSimpleAction *action, GVariant *param, gpointer user_data)
     }
   self->connecting = TRUE;
   _mw_window_update_device_actions (self);
-  mw_board_connect_async (
-    self->board, port, baud != NULL ? (guint) g_ascii_strtoull (baud, NULL, 10) : 115200,
-    CONNECT_TIMEOUT_MS, MW_BOARD_CONNECT_PROBE, NULL, connect_done_cb, g_object_ref (self));
+  mw_board_connect_async (self->board, port,
+                          baud != NULL ? (guint) g_ascii_strtoull (baud, NULL, 10) : 115200,
+                          CONNECT_TIMEOUT_MS, MW_BOARD_CONNECT_PROBE | MW_BOARD_CONNECT_CLEAN, NULL,
+                          connect_done_cb, g_object_ref (self));
 }
 
 static void

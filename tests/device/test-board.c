@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mw-board.h"
+#include "mw-upload.h"
 #include "mw-board-sync.h"
 #include "mw-sim.h"
 #include "mw-test-board.h"
@@ -475,6 +476,50 @@ test_heap_events (void)
   fixture_stop (&f);
 }
 
+static gboolean
+board_has (Fixture *f, const char *name)
+{
+  g_autofree char *code = g_strdup_printf ("print(file.exists('%s'))", name);
+  g_autofree char *out = exec (f->board, code);
+
+  return g_strcmp0 (out, "true\r\n") == 0;
+}
+
+static void
+reconnect (Fixture *f, MwBoardConnectFlags flags)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  mw_board_disconnect (f->board);
+  mw_board_connect_async (f->board, mw_sim_get_path (f->sim), 115200, 5000, flags, NULL,
+                          mw_test_store_result, &result);
+  wait_for (&result);
+  g_assert_true (mw_board_connect_finish (f->board, result, &error));
+  g_assert_no_error (error);
+}
+
+/* The temporary file an upload killed half-way left (the host gone, the board unplugged) is
+ * removed on connecting with MW_BOARD_CONNECT_CLEAN, as the app connects, and nothing else. */
+static void
+test_connect_clean (void)
+{
+  Fixture f = { 0 };
+
+  fixture_start (&f, NULL, MW_BOARD_CONNECT_NONE);
+  g_free (exec (f.board, "file.putcontents('" MW_UPLOAD_TEMP_NAME "', 'half an upload') "
+                         "file.putcontents('keep.lua', 'x = 1')"));
+  reconnect (&f, MW_BOARD_CONNECT_NONE);
+  g_assert_true (board_has (&f, MW_UPLOAD_TEMP_NAME));
+  reconnect (&f, MW_BOARD_CONNECT_PROBE | MW_BOARD_CONNECT_CLEAN);
+  g_assert_false (board_has (&f, MW_UPLOAD_TEMP_NAME));
+  g_assert_true (board_has (&f, "keep.lua"));
+  /* nothing to clean: connects all the same */
+  reconnect (&f, MW_BOARD_CONNECT_CLEAN);
+  g_assert_true (mw_board_is_connected (f.board));
+  fixture_stop (&f);
+}
+
 /* ---- sync ---- */
 
 typedef struct
@@ -671,5 +716,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/board/leak/core", test_leak_core);
   g_test_add_func ("/mw/board/leak/cli", test_leak_cli);
   g_test_add_func ("/mw/board/heap-events", test_heap_events);
+  g_test_add_func ("/mw/board/connect-clean", test_connect_clean);
   return g_test_run ();
 }

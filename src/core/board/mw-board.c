@@ -195,6 +195,34 @@ connected_now (GTask *task)
 }
 
 static void
+on_cleaned (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GBytes) ignored = mw_repl_execute_finish (MW_REPL (object), result, NULL);
+
+  /* best effort: a board that cannot remove it still connects */
+  connected_now (task);
+}
+
+/* The last step of connecting: the optional clean-up, then connected. */
+static void
+finish_connect (GTask *task)
+{
+  MwBoard *self = g_task_get_source_object (task);
+  ConnectData *data = g_task_get_task_data (task);
+
+  if (data->flags & MW_BOARD_CONNECT_CLEAN)
+    {
+      g_autofree char *code = mw_board_lua_remove_if_there (MW_UPLOAD_TEMP_NAME);
+
+      mw_repl_execute_async (self->repl, code, self->timeout_ms, NULL, NULL,
+                             g_task_get_cancellable (task), on_cleaned, g_object_ref (task));
+      return;
+    }
+  connected_now (task);
+}
+
+static void
 on_probe_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
@@ -209,7 +237,7 @@ on_probe_done (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&self->info, mw_board_info_free);
   self->info = info;
-  connected_now (task);
+  finish_connect (task);
 }
 
 static void
@@ -232,7 +260,7 @@ on_sync_done (GObject *object, GAsyncResult *result, gpointer user_data)
       mw_device_probe_async (self->device, cancellable, on_probe_done, g_steal_pointer (&task));
     }
   else
-    connected_now (task);
+    finish_connect (task);
 }
 
 static gboolean
