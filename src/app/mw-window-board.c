@@ -340,6 +340,8 @@ static GCancellable *
 start_operation (MwWindow *self, const char *label)
 {
   g_assert (self->op_cancellable == NULL);
+  /* the message of an action that finished before is not about this one */
+  mw_window_hide_message (self);
   self->op_cancellable = g_cancellable_new ();
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, label);
@@ -796,15 +798,42 @@ refresh_files (MwWindow *self)
   mw_device_fsinfo_async (device, NULL, fsinfo_done_cb, g_object_ref (self));
 }
 
+typedef struct
+{
+  MwWindow *self;
+  char *done; /* the message when it worked */
+} FileOp;
+
+static FileOp *
+file_op_new (MwWindow *self, char *done)
+{
+  FileOp *op = g_new0 (FileOp, 1);
+
+  op->self = g_object_ref (self);
+  op->done = done;
+  /* the message of an action that finished before is not about this one */
+  mw_window_hide_message (self);
+  return op;
+}
+
 static void
 op_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (MwWindow) self = user_data;
+  FileOp *op = user_data;
+  MwWindow *self = op->self;
   g_autoptr (GError) error = NULL;
 
-  if (!mw_device_op_finish (MW_DEVICE (object), result, &error) && self->file_browser != NULL)
-    show_error (self, "The board refused", error);
+  if (!mw_device_op_finish (MW_DEVICE (object), result, &error))
+    {
+      if (self->file_browser != NULL)
+        show_error (self, "The board refused", error);
+    }
+  else
+    mw_window_show_message (self, GTK_MESSAGE_INFO, op->done);
   refresh_files (self);
+  g_object_unref (op->self);
+  g_free (op->done);
+  g_free (op);
 }
 
 static void
@@ -989,11 +1018,17 @@ file_browser_action_cb (MwWindow *self, const char *verb, const char *name, cons
       mw_device_read_file_async (device, name, NULL, read_done_cb, data);
     }
   else if (g_str_equal (verb, "rename"))
-    mw_device_rename_async (device, name, argument, NULL, op_done_cb, g_object_ref (self));
+    mw_device_rename_async (
+      device, name, argument, NULL, op_done_cb,
+      file_op_new (self, g_strdup_printf ("Renamed %s to %s on the board.", name, argument)));
   else if (g_str_equal (verb, "delete"))
-    mw_device_remove_async (device, name, NULL, op_done_cb, g_object_ref (self));
+    mw_device_remove_async (
+      device, name, NULL, op_done_cb,
+      file_op_new (self, g_strdup_printf ("Deleted %s from the board.", name)));
   else if (g_str_equal (verb, "compile"))
-    mw_device_compile_async (device, name, NULL, op_done_cb, g_object_ref (self));
+    mw_device_compile_async (
+      device, name, NULL, op_done_cb,
+      file_op_new (self, g_strdup_printf ("Compiled %s on the board.", name)));
   else if (g_str_equal (verb, "format"))
     {
       /* Confirmed by the file browser already. */

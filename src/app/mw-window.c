@@ -86,6 +86,13 @@ mw_window_show_message (MwWindow *self, GtkMessageType type, const char *message
   gtk_info_bar_set_revealed (self->info_bar, TRUE);
 }
 
+void
+mw_window_hide_message (MwWindow *self)
+{
+  g_return_if_fail (MW_IS_WINDOW (self));
+  gtk_info_bar_set_revealed (self->info_bar, FALSE);
+}
+
 const char *
 mw_window_get_message (MwWindow *self)
 {

@@ -36,6 +36,8 @@ void mw_window_request_close (MwWindow *self);
 void mw_window_check_folder (MwWindow *self, GFile *folder);
 /* Shows a result or an error in the info bar; never silent. */
 void mw_window_show_message (MwWindow *self, GtkMessageType type, const char *message);
+/* Takes the message away (a new action began: the last one's outcome is not about it). */
+void mw_window_hide_message (MwWindow *self);
 /* The info bar's text, or NULL when it is hidden */
 const char *mw_window_get_message (MwWindow *self);
 

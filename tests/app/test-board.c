@@ -155,7 +155,12 @@ test_upload_and_run (Fixture *fixture, gconstpointer data)
   g_autofree char *text = NULL;
 
   g_assert_nonnull (editor);
-  run_action (fixture->window, "upload");
+  /* the connection's message goes as the upload begins: the progress bar speaks for it */
+  g_assert_nonnull (mw_window_get_message (fixture->window));
+  g_assert_true (action_enabled (fixture->window, "upload"));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "upload", NULL);
+  g_assert_null (mw_window_get_message (fixture->window));
+  g_assert_true (mw_test_wait_until (idle_again, fixture->window, 60000));
   g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "Uploaded hello.lua"));
   g_assert_true (mw_test_wait_until (listed, &wait, 10000));
 
@@ -411,6 +416,28 @@ has_message_dialog (gpointer data)
   return found;
 }
 
+typedef struct
+{
+  MwWindow *window;
+  const char *want;
+} MessageWait;
+
+static gboolean
+message_is (gpointer data)
+{
+  MessageWait *wait = data;
+  return g_strcmp0 (mw_window_get_message (wait->window), wait->want) == 0;
+}
+
+static void
+expect_message (MwWindow *window, const char *want)
+{
+  MessageWait wait = { window, want };
+
+  if (!mw_test_wait_until (message_is, &wait, 20000))
+    g_error ("the message is \"%s\", not \"%s\"", mw_window_get_message (window), want);
+}
+
 /* Files dropped on the list are uploaded; then the list's own actions: compile on the board,
  * rename, open in an editor, delete after a confirmation. */
 static void
@@ -431,11 +458,22 @@ test_file_actions (Fixture *fixture, gconstpointer data)
   g_assert_true (mw_test_wait_until (listed, &dropped, 20000));
   g_assert_true (mw_test_wait_until (op_over, fixture->window, 20000));
 
+  /* Each action's outcome is said when it ends; the one before is gone as the next begins. */
   g_signal_emit_by_name (browser, "file-action", "compile", "dropped.lua", NULL);
+  g_assert_null (mw_window_get_message (fixture->window));
   g_assert_true (mw_test_wait_until (listed, &compiled, 20000));
+  expect_message (fixture->window, "Compiled dropped.lua on the board.");
+
+  /* a refused rename names the file in the way */
+  g_signal_emit_by_name (browser, "file-action", "rename", "dropped.lua", "dropped.lc");
+  g_assert_null (mw_window_get_message (fixture->window));
+  expect_message (fixture->window, "The board refused: dropped.lc: the target exists; cannot "
+                                   "rename dropped.lua over it");
 
   g_signal_emit_by_name (browser, "file-action", "rename", "dropped.lua", "moved.lua");
+  g_assert_null (mw_window_get_message (fixture->window));
   g_assert_true (mw_test_wait_until (listed, &renamed, 20000));
+  expect_message (fixture->window, "Renamed dropped.lua to moved.lua on the board.");
   g_assert_cmpint (mw_file_browser_lookup (browser, "dropped.lua"), ==, -1);
 
   /* Open: downloaded into the cache and opened in a tab with the board's bytes. */
@@ -471,6 +509,7 @@ test_file_actions (Fixture *fixture, gconstpointer data)
   gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
   renamed.size = -2; /* wait until it is gone */
   g_assert_true (mw_test_wait_until (gone, &renamed, 20000));
+  expect_message (fixture->window, "Deleted moved.lua from the board.");
 }
 
 /* The pipeline is remembered per folder: a folder that compiles makes Upload send the .lc;
