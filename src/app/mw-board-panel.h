@@ -18,6 +18,10 @@ void mw_board_panel_set_info (MwBoardPanel *self, const char *firmware, const ch
 void mw_board_panel_set_heap (MwBoardPanel *self, guint32 heap, gint64 time_us);
 /* "43776 bytes at 14:05:09" (local time) */
 char *mw_board_panel_format_heap (guint32 heap, gint64 time_us);
+/* The Lua Flash Store: its region (0: the firmware has none), the bytes the image takes, and
+ * the modules in it (NULL: unknown). */
+void mw_board_panel_set_lfs (MwBoardPanel *self, gsize size, gsize used,
+                             const char *const *modules);
 /* Back to "not connected" */
 void mw_board_panel_clear (MwBoardPanel *self);
 

@@ -41,6 +41,14 @@ reopen_file (guint index, gpointer data)
   return mw_lua_tree_parse (paths->pdata[index], text, len, MW_LUA_PARSE_SKIP_SHEBANG);
 }
 
+/* The folder's .lua files as the CLI's lint walks them (hidden entries and symlinked folders
+ * skipped), sorted. */
+void
+_mw_window_collect_lua_files (const char *folder, GPtrArray *paths)
+{
+  mw_lua_lint_collect_files (folder, paths);
+}
+
 static void
 folder_check_thread (GTask *task, gpointer source_object, gpointer task_data,
                      GCancellable *cancellable)
