@@ -89,7 +89,8 @@ exec_retrying (MwBoard *board, const char *code)
       g_autoptr (GError) error = NULL;
       g_autoptr (GBytes) out = NULL;
 
-      mw_board_exec_async (board, code, 3000, NULL, NULL, NULL, mw_test_store_result_cb, &result);
+      /* longer than a boot cycle: an answer fits between two restarts */
+      mw_board_exec_async (board, code, 8000, NULL, NULL, NULL, mw_test_store_result_cb, &result);
       while (result == NULL)
         g_main_context_iteration (NULL, TRUE);
       out = mw_board_exec_finish (board, result, &error);
