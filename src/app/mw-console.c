@@ -493,6 +493,20 @@ mw_console_echo_input (MwConsole *self, const char *line)
 }
 
 void
+mw_console_echo_command (MwConsole *self, const char *line)
+{
+  g_return_if_fail (MW_IS_CONSOLE (self));
+  g_return_if_fail (line != NULL);
+
+  /* The board's REPL starts a command of Moonwire's only at its "> ": a prompt the console
+   * holds now (">> " of one of Moonwire's own commands still finishing) is not where it goes. */
+  if (self->prompt->len == 0 && !self->line_start)
+    push_text_byte (self, '\n');
+  set_prompt (self, "> ", 2);
+  mw_console_echo_input (self, line);
+}
+
+void
 mw_console_append_error (MwConsole *self, const char *text)
 {
   g_return_if_fail (MW_IS_CONSOLE (self));

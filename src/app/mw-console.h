@@ -13,6 +13,9 @@ GtkWidget *mw_console_new (void);
 void mw_console_append (MwConsole *self, const char *data, gssize length);
 /* A line the user sent, shown after the board's prompt as a terminal would show its echo */
 void mw_console_echo_input (MwConsole *self, const char *line);
+/* Shows a command Moonwire sends for the user (Run's dofile) after a fresh "> ", whatever
+ * prompt is held. */
+void mw_console_echo_command (MwConsole *self, const char *line);
 /* An error the board reported for a command (a program run from the editor), shown as the
  * board's own errors are: highlighted, with file:line links */
 void mw_console_append_error (MwConsole *self, const char *text);

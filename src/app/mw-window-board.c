@@ -381,7 +381,7 @@ run_on_board (MwWindow *self, const char *name)
   g_autofree char *label = g_strdup_printf ("Running %s", name);
   g_autofree char *echo = g_strdup_printf ("dofile(\"%s\")", name);
 
-  mw_console_echo_input (self->console, echo);
+  mw_console_echo_command (self->console, echo);
   gtk_stack_set_visible_child_name (self->bottom_stack, "console");
   mw_board_run_async (self->board, name, RUN_TIMEOUT_MS, output_to_console, self,
                       start_operation (self, label), run_done_cb, g_object_ref (self));
