@@ -420,7 +420,8 @@ test_corpus_run (void)
   g_autoptr (MwSimTestBoard) board = NULL;
   g_autoptr (MwLuaLfsImage) image = NULL;
   const char *names[G_N_ELEMENTS (corpus_drivers)];
-  g_autofree char *sources[G_N_ELEMENTS (corpus_drivers)] = { NULL };
+  /* freed one by one at the end: g_autofree on an array frees only its first element */
+  char *sources[G_N_ELEMENTS (corpus_drivers)] = { NULL };
   MwSimOptions opts;
   guint ran = 0;
 
@@ -476,6 +477,8 @@ test_corpus_run (void)
       assert_run (board, "M = nil collectgarbage()", "");
     }
   g_assert_cmpuint (ran, ==, 12);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    g_free (sources[i]);
 }
 
 int
