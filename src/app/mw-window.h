@@ -10,6 +10,7 @@
 #include "mw-editor.h"
 #include "mw-file-browser.h"
 #include "mw-heap-graph.h"
+#include "mw-memory-view.h"
 #include "mw-problems-view.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,7 @@ const char *mw_window_get_message (MwWindow *self);
 
 MwConsole *mw_window_get_console (MwWindow *self);
 MwHeapGraph *mw_window_get_heap_graph (MwWindow *self);
+MwMemoryView *mw_window_get_memory_view (MwWindow *self);
 MwProblemsView *mw_window_get_problems_view (MwWindow *self);
 MwFileBrowser *mw_window_get_file_browser (MwWindow *self);
 MwBoardPanel *mw_window_get_board_panel (MwWindow *self);

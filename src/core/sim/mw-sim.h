@@ -41,6 +41,7 @@ typedef struct
   gsize lfs_size; /* the LFS region: a multiple of 4 KB up to 256 KB, 0 for none (64 KB) */
   const char *modules; /* comma list; NULL: the default set */
   gboolean integer_build; /* number_type "integer" in the banner and heap costs */
+  gboolean full_debug; /* the debug library of a build without LUA_USE_BUILTIN_DEBUG_MINIMAL */
   guint wdt_ms; /* watchdog: simulated CPU time a task may run unfed (3200 ms) */
   guint vm_ips; /* VM instructions per simulated second at 80 MHz (1000000) */
   guint64 seed; /* fault injection randomness */
