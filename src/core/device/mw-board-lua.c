@@ -539,7 +539,8 @@ mw_board_lua_text_finish (const char *name, gsize len, guint32 a, guint32 b)
 
 /* `_mwh(path, ...)` answers, for each path (steps `<letter><length>:<payload>` from a root:
  * G the globals, R the registry, s/n a string/number key, k/v the key/value of the i-th entry
- * in next() order, m the metatable, u the i-th upvalue), one object: `O <type> <length>
+ * in next() order, m the metatable, u the i-th upvalue; L the flash store's module of that
+ * name, a root of its own), one object: `O <type> <length>
  * <blob>`, its edges `E <step> <type> <length> <blob> [<name>]`, for a table `N <entries>
  * <border>`, for a Lua function `D <bytecode>` (string.dump), then `Z` (or `X` when it could
  * not be walked). A request starts with `B <lowest free> <u|-> <1/2>` and ends with `P <lowest
@@ -568,6 +569,7 @@ static const char heap_walker[] = LUA_W
   "local a=p:sub(j+1,j+p:sub(i+1,j-1))\n"
   "i=j+#a+1\n"
   "if c==\"G\" then o=getfenv(0) elseif c==\"R\" then o=debug.getregistry()\n"
+  "elseif c==\"L\" then o=node.LFS.get(a)\n"
   "elseif c==\"m\" then o=getmetatable(o) elseif c==\"u\" then a,o=U(o,a+0)\n"
   "elseif c==\"s\" then o=rawget(o,a) elseif c==\"n\" then o=rawget(o,a+0)\n"
   "else k=nil for y=1,a do k,v=next(o,k) if y%64==0 then W() end end o=c==\"k\" and k or v end\n"
@@ -607,11 +609,14 @@ char *
 mw_board_lua_heap_baseline (void)
 {
   /* the free heap, the bytes Lua counts and the number type: node.info's build_config
-   * (3.0, app/modules/node.c), else 1/2, which is 0 on the integer build */
+   * (3.0, app/modules/node.c), else 1/2, which is 0 on the integer build; then the flash
+   * store's module names, each as a blob ` L<length>:<name>` (app/lua/lnodemcu.c) */
   return g_strdup ("collectgarbage() local h,ok,b=2,pcall(node.info,\"build_config\") "
                    "uart.write(0,node.heap()..\" \"..collectgarbage(\"count\")*1024 ..\" \"..("
                    "ok and type(b)==\"table\" and b.number_type or 1/h==0 and \"integer\" or "
-                   "\"float\"))");
+                   "\"float\"))\n"
+                   "ok,b=pcall(function() return node.LFS.list() end) "
+                   "for _,n in ipairs(ok and b or {}) do uart.write(0,\" L\"..#n..\":\",n) end");
 }
 
 char *

@@ -62,6 +62,7 @@ struct _MwSim
   GRand *rand;
   guint64 rx_total;
   gboolean silent;
+  gboolean holding; /* hold_output, until mw_sim_release_output () */
   gboolean reset_done;
   gboolean trace; /* MOONWIRE_SIM_TRACE=1: every byte on stderr */
 };
@@ -297,7 +298,7 @@ tx_schedule (MwSim *self)
   gssize written;
   gboolean fifo;
 
-  if (self->tx_watch || self->tx_timer)
+  if (self->tx_watch || self->tx_timer || self->holding)
     return;
   fifo = self->tx_fifo_due;
   self->tx_fifo_due = FALSE;
@@ -560,6 +561,7 @@ board_thread (gpointer data)
   g_main_context_push_thread_default (self->context);
   self->trace = g_strcmp0 (g_getenv ("MOONWIRE_SIM_TRACE"), "1") == 0;
   self->tx = g_string_new (NULL);
+  self->holding = self->opts.hold_output;
   self->rand = g_rand_new_with_seed ((guint32) (self->opts.seed ^ (self->opts.seed >> 32)));
   mw_sim_ring_init (&self->ring);
   mw_sim_uart_init (&self->rx_uart, self->opts.baud, self->opts.baud_limit);
@@ -569,6 +571,7 @@ board_thread (gpointer data)
   self->vm = mw_sim_vm_new ();
   self->vm->firmware = self->opts.firmware;
   self->vm->number_type = self->opts.integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
+  self->vm->full_debug = self->opts.full_debug;
   self->vm->heap_size = self->opts.heap;
   self->vm->lfs_size = self->opts.lfs_size;
   self->vm->wdt_ms = self->opts.wdt_ms;
@@ -718,6 +721,26 @@ mw_sim_start (MwSim *self, GError **error)
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("moonwire-sim", board_thread, self);
   return TRUE;
+}
+
+static gboolean
+release_cb (gpointer data)
+{
+  MwSim *self = data;
+
+  self->holding = FALSE;
+  tx_schedule (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+mw_sim_release_output (MwSim *self)
+{
+  g_return_if_fail (MW_IS_SIM (self));
+  g_return_if_fail (self->thread != NULL);
+
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, release_cb, g_object_ref (self),
+                              g_object_unref);
 }
 
 static gboolean
