@@ -441,6 +441,7 @@ typedef struct
   char *name; /* the local file's name */
   gboolean unsaved; /* the editor's text had changes not saved to its file */
   gboolean stripped; /* compiled without debug information */
+  gboolean synced; /* a file of the folder being synced (self->sync_folder) */
 } UploadData;
 
 static void
@@ -466,6 +467,7 @@ upload_progress_cb (gsize done, gsize total, gpointer user_data)
 }
 
 static void upload_next_dropped (MwWindow *self);
+static void sync_next (MwWindow *self);
 
 static void
 upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
@@ -492,13 +494,34 @@ upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
           else
             show_error (self, "Upload failed (the file on the board is as it was)", error);
           g_ptr_array_set_size (self->upload_queue, 0);
+          g_ptr_array_set_size (self->sync_queue, 0);
           refresh_files (self);
         }
       mw_board_upload_result_clear (&done);
       upload_data_free (data);
       return;
     }
-  if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
+  if (!gtk_widget_in_destruction (GTK_WIDGET (self)) && data->synced)
+    {
+      if (done.same)
+        self->sync_same++;
+      else
+        self->sync_uploaded++;
+      finish_operation (self);
+      if (self->sync_queue->len > 0)
+        sync_next (self);
+      else
+        {
+          g_autofree char *msg =
+            g_strdup_printf ("Synced %s: %u uploaded, %u already the same on the board",
+                             self->sync_folder, self->sync_uploaded, self->sync_same);
+
+          mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
+          refresh_files (self);
+          upload_next_dropped (self);
+        }
+    }
+  else if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
     {
       g_autofree char *removed =
         done.source_removed ? g_strdup_printf ("; removed %s from the board", data->name) : NULL;
@@ -526,11 +549,13 @@ upload_source (MwWindow *self, const char *name, GBytes *source,
                const MwBoardUploadOptions *options, gboolean unsaved)
 {
   UploadData *data = g_new0 (UploadData, 1);
-  g_autofree char *label = g_strdup_printf ("Uploading %s", name);
+  g_autofree char *label = g_strdup_printf (
+    options->skip_same ? "Comparing %s with the board's copy" : "Uploading %s", name);
 
   data->self = g_object_ref (self);
   data->name = g_strdup (name);
   data->unsaved = unsaved;
+  data->synced = options->skip_same;
   data->stripped = options->pipeline.compile && options->pipeline.strip;
   mw_board_upload_async (self->board, name, source, options, upload_progress_cb, data,
                          start_operation (self, label), upload_done_cb, data);
@@ -825,7 +850,8 @@ compare_paths (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* Every file of a folder (not its subfolders, not hidden ones), as if dropped on the list. */
+/* Every file of a folder (not its subfolders, not hidden ones), as they are, except those the
+ * board already has the same (MwBoard compares size and checksum: `moonwire-cli sync`). */
 static void
 upload_folder (MwWindow *self, const char *folder)
 {
@@ -851,10 +877,19 @@ upload_folder (MwWindow *self, const char *folder)
       mw_window_show_message (self, GTK_MESSAGE_WARNING, "The folder has no files to upload.");
       return;
     }
+  if (self->sync_queue->len > 0 || self->op_cancellable != NULL)
+    {
+      mw_window_show_message (self, GTK_MESSAGE_WARNING,
+                              "Wait for the current upload to end before syncing a folder.");
+      return;
+    }
   g_ptr_array_sort (paths, compare_paths);
+  g_free (self->sync_folder);
+  self->sync_folder = g_strdup (folder);
+  self->sync_uploaded = self->sync_same = 0;
   for (guint i = 0; i < paths->len; i++)
-    g_ptr_array_add (self->upload_queue, g_strdup (paths->pdata[i]));
-  upload_next_dropped (self);
+    g_ptr_array_add (self->sync_queue, g_strdup (paths->pdata[i]));
+  sync_next (self);
 }
 
 typedef struct
@@ -1012,7 +1047,8 @@ upload_next_dropped (MwWindow *self)
   g_autoptr (GError) error = NULL;
   gsize len;
 
-  if (self->upload_queue->len == 0 || self->op_cancellable != NULL || !is_connected (self))
+  if (self->upload_queue->len == 0 || self->sync_queue->len > 0 || self->op_cancellable != NULL
+      || !is_connected (self))
     return;
   path = g_ptr_array_steal_index (self->upload_queue, 0);
   name = g_path_get_basename (path);
@@ -1025,6 +1061,34 @@ upload_next_dropped (MwWindow *self)
   {
     g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
     MwBoardUploadOptions options = { 0 }; /* dropped files go as they are */
+
+    upload_source (self, name, bytes, &options, FALSE);
+  }
+}
+
+/* The next file of the folder being synced, compared with the board's copy first. */
+static void
+sync_next (MwWindow *self)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len;
+
+  if (self->sync_queue->len == 0 || self->op_cancellable != NULL || !is_connected (self))
+    return;
+  path = g_ptr_array_steal_index (self->sync_queue, 0);
+  name = g_path_get_basename (path);
+  if (!g_file_get_contents (path, &contents, &len, &error))
+    {
+      g_ptr_array_set_size (self->sync_queue, 0);
+      show_error (self, "Could not read the folder's file", error);
+      return;
+    }
+  {
+    g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    MwBoardUploadOptions options = { .skip_same = TRUE };
 
     upload_source (self, name, bytes, &options, FALSE);
   }
@@ -1065,6 +1129,7 @@ _mw_window_init_board (MwWindow *self)
   self->board = mw_board_new ();
   mw_heap_graph_set_log (self->heap_graph, mw_board_get_heap_log (self->board));
   self->upload_queue = g_ptr_array_new_with_free_func (g_free);
+  self->sync_queue = g_ptr_array_new_with_free_func (g_free);
   self->console_lines = g_queue_new ();
   g_signal_connect_object (self->board, "console", G_CALLBACK (board_console_cb), self,
                            G_CONNECT_SWAPPED);

@@ -2,12 +2,19 @@
 #include "mw-config.h"
 
 #include <stdio.h>
-#include <zlib.h>
+#include <string.h>
 
 #include "mw-cli-commands.h"
 #include "mw-cli-files.h"
 #include "mw-cli-device.h"
 #include "mw-cli-pipeline.h"
+
+/* g_ptr_array_sort hands the comparison pointers to the elements */
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
 
 int
 mw_cli_sync (int argc, char **argv)
@@ -71,7 +78,7 @@ mw_cli_sync (int argc, char **argv)
         }
       g_ptr_array_add (names, g_strdup (name));
     }
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   if ((conn = mw_cli_connect ("sync", &options, &status)) == NULL)
     goto out;
   if (!mw_cli_pipeline_resolve (&pipe, conn, &steps, &error))
@@ -82,15 +89,17 @@ mw_cli_sync (int argc, char **argv)
   for (guint i = 0; i < names->len; i++)
     {
       const char *n = names->pdata[i];
-      g_autofree char *board_name = NULL;
       g_autofree char *path = g_build_filename (argv[1], n, NULL);
       g_autofree char *contents = NULL;
-      g_autoptr (GAsyncResult) r1 = NULL;
-      g_autoptr (GAsyncResult) r2 = NULL;
+      g_autoptr (GAsyncResult) result = NULL;
       g_autoptr (GBytes) data = NULL;
+      g_auto (MwBoardUploadResult) done = { 0 };
+      MwBoardUploadOptions upload = {
+        .pipeline = steps,
+        .skip_same = TRUE,
+        .compare_only = dry_run,
+      };
       gsize len = 0;
-      gint64 size = -1;
-      guint32 adler = 0;
 
       g_clear_error (&error);
       if (!mw_cli_read_file (path, MW_CLI_MAX_UPLOAD, "an upload", &contents, &len, &error))
@@ -99,48 +108,34 @@ mw_cli_sync (int argc, char **argv)
           continue;
         }
       data = g_bytes_new_take (g_steal_pointer (&contents), len);
-      {
-        GBytes *prepared = mw_lua_pipeline_prepare (n, data, &steps, &board_name, &error);
-
-        if (prepared == NULL)
-          {
-            g_prefix_error (&error, "%s: ", path);
-            mw_cli_note_error ("sync", error, &status);
-            continue;
-          }
-        g_bytes_unref (data);
-        data = prepared;
-        if (!mw_lua_check_file_name (board_name, &error))
-          {
-            mw_cli_note_error ("sync", error, &status);
-            continue;
-          }
-      }
-      len = g_bytes_get_size (data);
-      mw_device_checksum_async (conn->device, board_name, conn->cancellable, mw_cli_store_result,
-                                &r1);
-      if (!mw_device_checksum_finish (conn->device, mw_cli_wait (conn, &r1), &size, &adler, &error))
+      /* the pipeline, the comparison with the board's copy, the verified transfer: MwBoard's */
+      mw_board_upload_async (conn->board, n, data, &upload, NULL, NULL, conn->cancellable,
+                             mw_cli_store_result, &result);
+      if (!mw_board_upload_finish (conn->board, mw_cli_wait (conn, &result), &done, &error))
         {
-          mw_cli_note_error ("sync", error, &status);
-          break;
-        }
-      if (size == (gint64) len && adler == adler32_z (1, g_bytes_get_data (data, NULL), len))
-        {
-          same++;
-          continue;
-        }
-      printf ("%s %s (%zu bytes)\n", dry_run ? "would upload" : "upload", board_name, len);
-      if (dry_run)
-        continue;
-      mw_device_upload_async (conn->device, board_name, data, 0, 0, NULL, NULL, conn->cancellable,
-                              mw_cli_store_result, &r2);
-      if (!mw_device_upload_finish (conn->device, mw_cli_wait (conn, &r2), NULL, &error))
-        {
+          if (done.board_name == NULL)
+            {
+              /* the pipeline refused the file: nothing went to the board */
+              g_prefix_error (&error, "%s: ", path);
+              mw_cli_note_error ("sync", error, &status);
+              continue;
+            }
           mw_cli_note_error ("sync", error, &status);
           if (status == MW_EXIT_CANCELLED || status == MW_EXIT_CONNECTION)
             break;
           continue;
         }
+      if (done.same)
+        {
+          same++;
+          continue;
+        }
+      if (dry_run)
+        {
+          printf ("would upload %s (%zu bytes)\n", done.board_name, done.stats.bytes);
+          continue;
+        }
+      printf ("upload %s (%zu bytes)\n", done.board_name, done.stats.bytes);
       uploaded++;
     }
   printf ("%u uploaded, %u already the same\n", uploaded, same);

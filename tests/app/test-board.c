@@ -513,6 +513,61 @@ test_heap_leak (Fixture *fixture, gconstpointer data)
   g_free (board_exec (fixture->window, "LEAKT:unregister() LEAK=nil collectgarbage()"));
 }
 
+static gboolean
+synced (gpointer data)
+{
+  const char *message = mw_window_get_message (data);
+
+  return !action_enabled (data, "cancel") && message != NULL
+         && g_str_has_prefix (message, "Synced ");
+}
+
+static void
+sync_folder (Fixture *fixture, const char *folder, const char *expected)
+{
+  mw_window_show_message (fixture->window, GTK_MESSAGE_INFO, "(before the sync)");
+  g_signal_emit_by_name (mw_window_get_file_browser (fixture->window), "file-action", "sync", NULL,
+                         folder);
+  g_assert_true (mw_test_wait_until (synced, fixture->window, 60000));
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==, expected);
+}
+
+/* Upload a Folder sends only what differs from the board's copy (MwBoard compares size and
+ * checksum, as `moonwire-cli sync` does): everything the first time, nothing the second, the
+ * one changed file the third. */
+static void
+test_sync_folder (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *folder = g_build_filename (fixture->dir, "project", NULL);
+  g_autofree char *main_lua = g_build_filename (folder, "main.lua", NULL);
+  g_autofree char *conf = g_build_filename (folder, "conf.txt", NULL);
+  g_autofree char *expected = NULL;
+  ListWait main_wait = { fixture->window, "main.lua", 14 };
+  ListWait conf_wait = { fixture->window, "conf.txt", 9 };
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (main_lua, "print('main')\n", -1, NULL));
+  g_assert_true (g_file_set_contents (conf, "ssid=one\n", -1, NULL));
+
+  expected = g_strdup_printf ("Synced %s: 2 uploaded, 0 already the same on the board", folder);
+  sync_folder (fixture, folder, expected);
+  g_assert_true (mw_test_wait_until (listed, &main_wait, 10000));
+  g_assert_true (mw_test_wait_until (listed, &conf_wait, 10000));
+
+  g_free (expected);
+  expected = g_strdup_printf ("Synced %s: 0 uploaded, 2 already the same on the board", folder);
+  sync_folder (fixture, folder, expected);
+
+  g_assert_true (g_file_set_contents (conf, "ssid=two, pass=x\n", -1, NULL));
+  g_free (expected);
+  expected = g_strdup_printf ("Synced %s: 1 uploaded, 1 already the same on the board", folder);
+  sync_folder (fixture, folder, expected);
+  conf_wait.size = 17;
+  g_assert_true (mw_test_wait_until (listed, &conf_wait, 10000));
+  g_assert_cmpint (
+    mw_file_browser_lookup (mw_window_get_file_browser (fixture->window), "main.lua"), ==, 14);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -530,6 +585,7 @@ main (int argc, char *argv[])
   ADD ("send-line", test_send_line);
   ADD ("file-actions", test_file_actions);
   ADD ("pipeline-per-folder", test_pipeline_per_folder);
+  ADD ("sync-folder", test_sync_folder);
 #undef ADD
   status = g_test_run ();
   g_object_unref (app);

@@ -231,6 +231,60 @@ test_upload (gconstpointer data)
   fixture_stop (&f);
 }
 
+/* skip_same (sync): a file the board already has the same is not sent and leaves no upload
+ * event; one that differs in a byte (same size) is sent; compare_only never sends. */
+static void
+test_upload_skip_same (void)
+{
+  static const char one[] = "print('one')\n";
+  static const char two[] = "print('two')\n";
+  static const char three[] = "print('three')\n";
+  Fixture f = { 0 };
+  static const MwBoardUploadOptions sync = { .skip_same = TRUE };
+  static const MwBoardUploadOptions dry = { .skip_same = TRUE, .compare_only = TRUE };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *on_flash = NULL;
+  gsize len = 0;
+  guint n_events;
+  const MwHeapEvent *events;
+  static const struct
+  {
+    const MwBoardUploadOptions *options;
+    const char *source;
+    gboolean same;
+    const char *after; /* the board's file after the call */
+  } steps[] = {
+    { &sync, one, FALSE, one }, /* not on the board yet: sent */
+    { &sync, one, TRUE, one }, /* the same: not sent */
+    { &sync, two, FALSE, two }, /* same size, other bytes: sent */
+    { &dry, three, FALSE, two }, /* differs, but only compared */
+    { &dry, two, TRUE, two }, /* the same, compared */
+  };
+
+  fixture_start (&f, NULL, MW_BOARD_CONNECT_NONE);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_auto (MwBoardUploadResult) done = { 0 };
+
+      g_test_message ("step %u", i);
+      g_assert_true (upload (f.board, "sync.lua", steps[i].source, strlen (steps[i].source),
+                             steps[i].options, &done, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (done.board_name, ==, "sync.lua");
+      g_assert_cmpint (done.same, ==, steps[i].same);
+      g_assert_cmpuint (done.stats.bytes, ==, strlen (steps[i].source));
+      g_clear_pointer (&on_flash, g_free);
+      on_flash = flash_file (&f, "sync.lua", &len);
+      g_assert_cmpmem (on_flash, len, steps[i].after, strlen (steps[i].after));
+    }
+  /* two transfers, so two upload events */
+  events = mw_heap_log_get_events (mw_board_get_heap_log (f.board), &n_events);
+  g_assert_cmpuint (n_events, ==, 2);
+  g_assert_cmpint (events[0].kind, ==, MW_HEAP_EVENT_UPLOAD);
+  g_assert_cmpint (events[1].kind, ==, MW_HEAP_EVENT_UPLOAD);
+  fixture_stop (&f);
+}
+
 static void
 count_reset (MwBoard *board, gpointer user_data)
 {
@@ -408,6 +462,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mw/board/connect-probe", test_connect_probe);
   g_test_add_data_func ("/mw/board/upload", GINT_TO_POINTER (FALSE), test_upload);
+  g_test_add_func ("/mw/board/upload-skip-same", test_upload_skip_same);
   g_test_add_func ("/mw/board/reset-fallback", test_reset_fallback);
   g_test_add_func ("/mw/board/leak-analysis", test_leak_analysis);
   g_test_add_func ("/mw/board/leak/core", test_leak_core);

@@ -133,6 +133,90 @@ run_case (gconstpointer data)
     }
 }
 
+static char *
+run_cli (const char *const *args, int *status)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("MOONWIRE_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_unsetenv (launcher, "MOONWIRE_PORT");
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s\nstderr: %s", out, err);
+  g_assert_cmpstr (err, ==, "");
+  *status = g_subprocess_get_status (proc);
+  return out;
+}
+
+/* sync goes through a folder in name order (it once sorted the array's pointers instead of the
+ * names), uploads what differs and nothing the second time; a dry run only says. */
+static void
+test_sync_order (void)
+{
+  static const char *const names[] = { "s5.lua", "s1.lua", "s9.txt", "s3.lua", "s7.bin",
+                                       "s2.lua", "s8.lua", "s4.lua", "s6.lua", NULL };
+  g_autofree char *folder = g_build_filename (dir, "sync-order", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  const char *args[] = { "sync", "--port", mw_sim_get_path (sim), folder, NULL };
+  const char *dry[] = { "sync", "-n", "--port", mw_sim_get_path (sim), folder, NULL };
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *file = g_build_filename (folder, names[i], NULL);
+      g_autofree char *text = g_strdup_printf ("print('%s')\n", names[i]);
+
+      g_assert_true (g_file_set_contents (file, text, -1, NULL));
+    }
+  out = run_cli (args, &status);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_cmpstr (out, ==,
+                   "upload s1.lua (16 bytes)\n"
+                   "upload s2.lua (16 bytes)\n"
+                   "upload s3.lua (16 bytes)\n"
+                   "upload s4.lua (16 bytes)\n"
+                   "upload s5.lua (16 bytes)\n"
+                   "upload s6.lua (16 bytes)\n"
+                   "upload s7.bin (16 bytes)\n"
+                   "upload s8.lua (16 bytes)\n"
+                   "upload s9.txt (16 bytes)\n"
+                   "9 uploaded, 0 already the same\n");
+  g_free (out);
+  out = run_cli (args, &status);
+  g_assert_cmpstr (out, ==, "0 uploaded, 9 already the same\n");
+  path = g_build_filename (folder, "s6.lua", NULL);
+  g_assert_true (g_file_set_contents (path, "print('s6.lua', 2)\n", -1, NULL));
+  g_free (path);
+  path = g_build_filename (folder, "s2.lua", NULL);
+  g_assert_true (g_file_set_contents (path, "print('S2.LUA')\n", -1, NULL));
+  g_free (out);
+  out = run_cli (dry, &status);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_cmpstr (out, ==,
+                   "would upload s2.lua (16 bytes)\n"
+                   "would upload s6.lua (19 bytes)\n"
+                   "0 uploaded, 7 already the same\n");
+  g_free (out);
+  out = run_cli (args, &status);
+  g_assert_cmpstr (out, ==,
+                   "upload s2.lua (16 bytes)\n"
+                   "upload s6.lua (19 bytes)\n"
+                   "2 uploaded, 7 already the same\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -163,6 +247,7 @@ main (int argc, char **argv)
 
       g_test_add_data_func (path, &cases[i], run_case);
     }
+  g_test_add_func ("/mw/cli/device/sync-order", test_sync_order);
   status = g_test_run ();
   mw_sim_stop (sim);
   g_object_unref (sim);

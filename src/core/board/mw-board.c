@@ -1,6 +1,8 @@
 /* mw-board.c: one session with one board (see mw-board.h). */
 #include "mw-config.h"
 
+#include <zlib.h>
+
 #include "mw-board.h"
 
 #include "mw-heap-sampler.h"
@@ -592,6 +594,44 @@ on_uploaded (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+send_prepared (GTask *task)
+{
+  MwBoard *self = g_task_get_source_object (task);
+  UploadData *data = g_task_get_task_data (task);
+
+  mw_device_upload_async (self->device, data->result.board_name, data->prepared,
+                          data->options.flags, data->options.fast_baud, data->progress,
+                          data->progress_data, g_task_get_cancellable (task), on_uploaded,
+                          g_object_ref (task));
+}
+
+static void
+on_compared (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  UploadData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  gint64 size = -1;
+  guint32 adler = 0;
+  gsize len = g_bytes_get_size (data->prepared);
+
+  if (!mw_device_checksum_finish (MW_DEVICE (object), result, &size, &adler, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  data->result.same = size == (gint64) len
+                      && adler == adler32_z (1, g_bytes_get_data (data->prepared, NULL), len);
+  if (data->result.same || data->options.compare_only)
+    {
+      data->result.stats.bytes = len;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  send_prepared (task);
+}
+
+static void
 on_prepared (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
@@ -610,10 +650,13 @@ on_prepared (GObject *object, GAsyncResult *result, gpointer user_data)
                                "the board was disconnected");
       return;
     }
-  mw_device_upload_async (self->device, data->result.board_name, data->prepared,
-                          data->options.flags, data->options.fast_baud, data->progress,
-                          data->progress_data, g_task_get_cancellable (task), on_uploaded,
-                          g_object_ref (task));
+  if (data->options.skip_same)
+    {
+      mw_device_checksum_async (self->device, data->result.board_name,
+                                g_task_get_cancellable (task), on_compared, g_object_ref (task));
+      return;
+    }
+  send_prepared (task);
 }
 
 void
@@ -668,6 +711,7 @@ mw_board_upload_finish (MwBoard *self, GAsyncResult *result, MwBoardUploadResult
     {
       out->stats = data->result.stats;
       out->source_removed = data->result.source_removed;
+      out->same = data->result.same;
       out->board_name = g_strdup (data->result.board_name);
     }
   return g_task_propagate_boolean (G_TASK (result), error);
