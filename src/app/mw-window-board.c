@@ -19,6 +19,8 @@
 #define LINE_TIMEOUT_MS 10000
 #define CONNECT_TIMEOUT_MS 5000
 
+static char *project_folder (MwWindow *self, MwEditor *editor);
+
 static gboolean
 is_connected (MwWindow *self)
 {
@@ -347,30 +349,110 @@ start_operation (MwWindow *self, const char *label)
   return self->op_cancellable;
 }
 
+typedef struct
+{
+  MwWindow *self;
+  char *name; /* on the board: x.lua or x.lc */
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->name);
+  g_free (data);
+}
+
+/* The open editor of a board file (x.lc runs come from x.lua), or NULL. */
+static MwEditor *
+editor_for_board_name (MwWindow *self, const char *name)
+{
+  g_autoptr (GList) editors = mw_window_list_editors (self);
+  g_autofree char *source = g_strdup (name);
+
+  if (g_str_has_suffix (source, ".lc"))
+    {
+      g_autofree char *stem = g_strndup (source, strlen (source) - 3);
+
+      g_free (source);
+      source = g_strconcat (stem, ".lua", NULL);
+    }
+
+  for (GList *l = editors; l != NULL; l = l->next)
+    {
+      GFile *file = mw_document_get_file (mw_editor_get_document (l->data));
+      g_autofree char *base = file != NULL ? g_file_get_basename (file) : NULL;
+
+      if (g_strcmp0 (base, source) == 0)
+        return l->data;
+    }
+  return NULL;
+}
+
+/* The failing line of a Lua error ("name.lua:12: message", the first location is where it was
+ * raised) as a mark in the open editor of that file. */
+static void
+mark_runtime_error (MwWindow *self, const char *message)
+{
+  g_autoptr (GRegex) regex = g_regex_new ("([\\w.-]+):(\\d+):", 0, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+
+  if (g_regex_match (regex, message, 0, &match))
+    {
+      g_autofree char *file = g_match_info_fetch (match, 1);
+      g_autofree char *line = g_match_info_fetch (match, 2);
+      MwEditor *editor = editor_for_board_name (self, file);
+
+      if (editor != NULL)
+        mw_editor_set_runtime_error (editor, (guint) g_ascii_strtoull (line, NULL, 10), message);
+    }
+}
+
 static void
 run_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (MwWindow) self = user_data;
+  RunData *data = user_data;
+  MwWindow *self = data->self;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) out = mw_board_exec_finish (MW_BOARD (object), result, &error);
 
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
-    return;
+    {
+      run_data_free (data);
+      return;
+    }
   finish_operation (self);
   if (error != NULL && g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA))
     {
-      /* In the console, where its file:line links lead to the editor. */
+      MwEditor *editor = editor_for_board_name (self, data->name);
+      g_autofree char *folder = editor != NULL ? project_folder (self, editor) : NULL;
+
+      /* In the console, where its file:line links lead to the editor, and in the gutter. */
       mw_console_append_error (self->console, error->message);
+      mark_runtime_error (self, error->message);
       /* "?:" is what a chunk without debug information names (lua's ldebug.c). */
       if (strstr (error->message, "?:") != NULL)
-        mw_console_append_note (self->console,
-                                "[the file was compiled without line numbers (stripped): turn "
-                                "Strip off in the folder's upload pipeline to see them]");
-      mw_window_show_message (self, GTK_MESSAGE_ERROR,
-                              "The program failed: its error is in the console.");
+        {
+          mw_console_append_note (self->console,
+                                  "[the file was compiled without line numbers (stripped): turn "
+                                  "Strip off in the folder's upload pipeline to see them]");
+          if (folder != NULL)
+            mw_window_show_message_with_action (
+              self, GTK_MESSAGE_ERROR,
+              "The program failed: its error is in the console, without a line number because "
+              "the file was stripped.",
+              "_Keep Line Numbers", "win.keep-line-numbers", g_variant_new_string (folder));
+          else
+            mw_window_show_message (self, GTK_MESSAGE_ERROR,
+                                    "The program failed: its error is in the console.");
+        }
+      else
+        mw_window_show_message (self, GTK_MESSAGE_ERROR,
+                                "The program failed: its error is in the console.");
     }
   else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error (self, "The program failed", error);
+  run_data_free (data);
 }
 
 static void
@@ -378,11 +460,41 @@ run_on_board (MwWindow *self, const char *name)
 {
   g_autofree char *label = g_strdup_printf ("Running %s", name);
   g_autofree char *echo = g_strdup_printf ("dofile(\"%s\")", name);
+  g_autoptr (GList) editors = mw_window_list_editors (self);
+  RunData *data = g_new0 (RunData, 1);
 
+  data->self = g_object_ref (self);
+  data->name = g_strdup (name);
+  /* a new run: the last one's failing line is history */
+  for (GList *l = editors; l != NULL; l = l->next)
+    mw_editor_set_runtime_error (l->data, 0, NULL);
   mw_console_echo_input (self->console, echo);
   gtk_stack_set_visible_child_name (self->bottom_stack, "console");
   mw_board_run_async (self->board, name, RUN_TIMEOUT_MS, output_to_console, self,
-                      start_operation (self, label), run_done_cb, g_object_ref (self));
+                      start_operation (self, label), run_done_cb, data);
+}
+
+/* Turns Strip off in a folder's upload pipeline: its next compiled upload keeps line numbers. */
+static void
+action_keep_line_numbers (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  MwWindow *self = user_data;
+  const char *folder = g_variant_get_string (param, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *msg = NULL;
+  MwPipeline pipeline;
+
+  mw_pipeline_load (&pipeline, self->settings, folder);
+  pipeline.strip = FALSE;
+  if (!mw_pipeline_save (&pipeline, folder, &error))
+    {
+      show_error (self, "Could not change the folder's upload pipeline", error);
+      return;
+    }
+  msg = g_strdup_printf ("Strip is off for %s: upload the file again (Compile & Upload) and its "
+                         "errors will name their lines.",
+                         folder);
+  mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
 }
 
 /* The board-side name of an editor's file: its base name, or NULL (with a message) when the
@@ -1109,6 +1221,7 @@ file_browser_upload_cb (MwWindow *self, GStrv paths)
 
 static const GActionEntry board_entries[] = {
   { "pipeline", action_pipeline },
+  { "keep-line-numbers", action_keep_line_numbers, "s" },
   { "connect", action_connect },
   { "disconnect", action_disconnect },
   { "reset", action_reset },

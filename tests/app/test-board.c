@@ -513,6 +513,65 @@ test_heap_leak (Fixture *fixture, gconstpointer data)
   g_free (board_exec (fixture->window, "LEAKT:unregister() LEAK=nil collectgarbage()"));
 }
 
+/* A runtime error from Run marks its line in the editor; a stripped file's error has no line,
+ * and the message's offer turns Strip off for the folder, after which the line is marked again. */
+static void
+test_run_error_mark (Fixture *fixture, gconstpointer data)
+{
+  static const char failing[] = "local x = 1\nlocal t = nil\nprint(t.field)\n";
+  MwEditor *editor = open_new_file (fixture, "fail.lua", failing);
+  MwPipeline pipeline = { .compile = TRUE, .strip = TRUE, .remove_source = TRUE };
+  MwPipeline after;
+  ListWait src = { fixture->window, "fail.lua", -1 };
+  ListWait lc = { fixture->window, "fail.lc", -1 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *expected = NULL;
+  GtkButton *offer;
+
+  run_action (fixture->window, "upload");
+  g_assert_true (mw_test_wait_until (listed, &src, 10000));
+  run_action (fixture->window, "run");
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==,
+                   "The program failed: its error is in the console.");
+  g_assert_null (mw_window_get_message_action (fixture->window));
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 3);
+  tooltip = mw_editor_dup_mark_tooltip (editor, 3);
+  /* Lua 5.1's words (ldebug.c), where the board raised it */
+  g_assert_cmpstr (tooltip, ==, "fail.lua:3: attempt to index local 't' (a nil value)");
+
+  /* stripped: no line to mark, and the offer to keep them */
+  g_assert_true (mw_pipeline_save (&pipeline, fixture->dir, &error));
+  g_assert_no_error (error);
+  run_action (fixture->window, "compile-upload");
+  refresh (fixture->window);
+  g_assert_true (mw_test_wait_until (gone, &src, 10000));
+  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
+  run_action (fixture->window, "run");
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 0);
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==,
+                   "The program failed: its error is in the console, without a line number "
+                   "because the file was stripped.");
+  offer = mw_window_get_message_action (fixture->window);
+  g_assert_nonnull (offer);
+  g_assert_cmpstr (gtk_button_get_label (offer), ==, "_Keep Line Numbers");
+  gtk_button_clicked (offer);
+  expected = g_strdup_printf ("Strip is off for %s: upload the file again (Compile & Upload) "
+                              "and its errors will name their lines.",
+                              fixture->dir);
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==, expected);
+  {
+    g_autoptr (GSettings) settings = g_settings_new ("org.moonwire.Moonwire");
+    mw_pipeline_load (&after, settings, fixture->dir);
+  }
+  g_assert_true (after.compile && !after.strip && after.remove_source);
+
+  /* compiled with line numbers now: the line is marked again */
+  run_action (fixture->window, "compile-upload");
+  run_action (fixture->window, "run");
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 3);
+}
+
 static gboolean
 synced (gpointer data)
 {
@@ -586,6 +645,7 @@ main (int argc, char *argv[])
   ADD ("file-actions", test_file_actions);
   ADD ("pipeline-per-folder", test_pipeline_per_folder);
   ADD ("sync-folder", test_sync_folder);
+  ADD ("run-error-mark", test_run_error_mark);
 #undef ADD
   status = g_test_run ();
   g_object_unref (app);
