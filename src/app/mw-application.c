@@ -22,6 +22,15 @@ struct _MwApplication
 
 G_DEFINE_TYPE (MwApplication, mw_application, GTK_TYPE_APPLICATION)
 
+#define DEFAULT_DARK_SCHEME "oblivion"
+
+const char *
+mw_style_scheme_resolve (const char *id, gboolean prefer_dark)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+  return prefer_dark && g_str_equal (id, MW_STYLE_SCHEME_DEFAULT) ? DEFAULT_DARK_SCHEME : id;
+}
+
 GSettings *
 mw_settings_new (void)
 {

@@ -28,6 +28,7 @@ struct _MwEditor
   GtkInfoBar *disk_bar;
   GtkLabel *disk_label;
   GtkSourceView *view;
+  MwGutterMarks *gutter_marks; /* owned by the view's gutter */
 
   MwDocument *document;
   GtkSourceSearchContext *search;
@@ -319,6 +320,12 @@ mw_editor_constructed (GObject *object)
       gtk_source_view_set_mark_attributes (self->view, kinds[i].category, attrs, kinds[i].priority);
       g_object_unref (attrs);
     }
+  /* Our marks column instead of the view's (show-line-marks is off): it draws at the screen's
+   * scale (mw-gutter-marks.h). */
+  self->gutter_marks = MW_GUTTER_MARKS (mw_gutter_marks_new ());
+  gtk_source_gutter_insert (gtk_source_view_get_gutter (self->view, GTK_TEXT_WINDOW_LEFT),
+                            GTK_SOURCE_GUTTER_RENDERER (self->gutter_marks),
+                            GTK_SOURCE_VIEW_GUTTER_POSITION_MARKS);
 
   self->error_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->document), NULL, "underline",
                                                 PANGO_UNDERLINE_ERROR, NULL);
@@ -594,6 +601,13 @@ mw_editor_dup_mark_tooltip (MwEditor *self, guint line)
       g_slist_free (marks);
     }
   return text != NULL ? g_string_free (text, FALSE) : NULL;
+}
+
+MwGutterMarks *
+mw_editor_get_gutter_marks (MwEditor *self)
+{
+  g_return_val_if_fail (MW_IS_EDITOR (self), NULL);
+  return self->gutter_marks;
 }
 
 void

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "mw-document.h"
+#include "mw-gutter-marks.h"
 #include "mw-lua-linter.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,8 @@ GPtrArray *mw_editor_get_diagnostics (MwEditor *self);
 void mw_editor_set_lint_options (MwEditor *self, const MwLuaLintOptions *options);
 /* Checks the text now instead of after the typing pause. */
 void mw_editor_queue_check (MwEditor *self, guint delay_ms);
+/* The gutter's marks column (owned by the view) */
+MwGutterMarks *mw_editor_get_gutter_marks (MwEditor *self);
 /* The tooltip text of the gutter marks on a 1-based line, or NULL when there are none. */
 char *mw_editor_dup_mark_tooltip (MwEditor *self, guint line);
 

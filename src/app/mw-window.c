@@ -246,11 +246,10 @@ apply_style_scheme (MwWindow *self, MwDocument *document)
 {
   GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
   g_autofree char *id = g_settings_get_string (self->settings, "style-scheme");
-  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (manager, id);
+  /* The dark style wants a dark scheme: the default follows it. */
+  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (
+    manager, mw_style_scheme_resolve (id, g_settings_get_boolean (self->settings, "prefer-dark")));
 
-  /* The dark style wants a dark scheme: follow it when the user kept the default. */
-  if (g_settings_get_boolean (self->settings, "prefer-dark") && g_strcmp0 (id, "classic") == 0)
-    scheme = gtk_source_style_scheme_manager_get_scheme (manager, "oblivion");
   if (scheme != NULL)
     gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (document), scheme);
 }

@@ -740,6 +740,82 @@ test_preferences (void)
   destroy_window (window);
 }
 
+static GtkSourceStyleSchemeChooser *
+find_scheme_button (GtkWidget *widget)
+{
+  if (GTK_SOURCE_IS_STYLE_SCHEME_CHOOSER_BUTTON (widget))
+    return GTK_SOURCE_STYLE_SCHEME_CHOOSER (widget);
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *l = children; l != NULL; l = l->next)
+        {
+          GtkSourceStyleSchemeChooser *found = find_scheme_button (l->data);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* Preferences name the scheme the editors show: Oblivion under the dark style with the default
+ * scheme (the key stays the default), Classic again without it; another choice is kept as is. */
+static void
+test_preferences_dark_scheme (void)
+{
+  MwWindow *window = new_window ();
+  MwEditor *editor = mw_window_new_document (window);
+  GSettings *settings = mw_application_get_settings (app);
+  GtkWidget *dialog = NULL;
+  GtkSourceStyleSchemeChooser *chooser;
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (mw_editor_get_document (editor));
+  GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
+  g_autofree char *id = NULL;
+
+  g_settings_set_string (settings, "style-scheme", "classic");
+  g_settings_set_boolean (settings, "prefer-dark", TRUE);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (mw_test_wait_until (find_preferences, &dialog, 3000));
+  chooser = find_scheme_button (dialog);
+  g_assert_nonnull (chooser);
+  g_assert_cmpstr (
+    gtk_source_style_scheme_get_name (gtk_source_style_scheme_chooser_get_style_scheme (chooser)),
+    ==, "Oblivion");
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==,
+                   "oblivion");
+  id = g_settings_get_string (settings, "style-scheme");
+  g_assert_cmpstr (id, ==, "classic");
+
+  g_settings_set_boolean (settings, "prefer-dark", FALSE);
+  g_assert_cmpstr (
+    gtk_source_style_scheme_get_name (gtk_source_style_scheme_chooser_get_style_scheme (chooser)),
+    ==, "Classic");
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==,
+                   "classic");
+  g_clear_pointer (&id, g_free);
+  id = g_settings_get_string (settings, "style-scheme");
+  g_assert_cmpstr (id, ==, "classic");
+
+  /* a scheme chosen in the dialog is what the key and the editors get, dark or not */
+  gtk_source_style_scheme_chooser_set_style_scheme (
+    chooser, gtk_source_style_scheme_manager_get_scheme (manager, "cobalt"));
+  g_settings_set_boolean (settings, "prefer-dark", TRUE);
+  g_assert_cmpstr (
+    gtk_source_style_scheme_get_name (gtk_source_style_scheme_chooser_get_style_scheme (chooser)),
+    ==, "Cobalt");
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==,
+                   "cobalt");
+  g_clear_pointer (&id, g_free);
+  id = g_settings_get_string (settings, "style-scheme");
+  g_assert_cmpstr (id, ==, "cobalt");
+
+  g_settings_reset (settings, "style-scheme");
+  g_settings_reset (settings, "prefer-dark");
+  gtk_widget_destroy (dialog);
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (buffer), FALSE);
+  destroy_window (window);
+}
+
 static void
 test_screenshot (void)
 {
@@ -772,6 +848,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/window/find-replace", test_find_replace);
   g_test_add_func ("/mw/app/window/close-tab-then-dark", test_close_tab_then_dark);
   g_test_add_func ("/mw/app/window/preferences", test_preferences);
+  g_test_add_func ("/mw/app/window/preferences-dark-scheme", test_preferences_dark_scheme);
   g_test_add_func ("/mw/app/window/screenshot", test_screenshot);
   g_test_add_func ("/mw/app/window/screenshot-dark", test_screenshot_dark);
   status = g_test_run ();
