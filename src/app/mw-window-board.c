@@ -36,15 +36,44 @@ set_action_enabled (MwWindow *self, const char *name, gboolean enabled)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* A button's tooltip from its template, with why it cannot act now (NULL: it can). */
+static void
+explain (GtkWidget *button, const char *why)
+{
+  const char *base = g_object_get_data (G_OBJECT (button), "mw-tooltip");
+  g_autofree char *text = NULL;
+
+  if (base == NULL)
+    {
+      base = gtk_widget_get_tooltip_text (button);
+      g_object_set_data_full (G_OBJECT (button), "mw-tooltip", (char *) base, g_free);
+    }
+  text = why != NULL ? g_strdup_printf ("%s\n%s", base, why) : g_strdup (base);
+  gtk_widget_set_tooltip_text (button, text);
+}
+
+#define WHY_NOT_CONNECTED "Not connected: connect to a board first."
+#define WHY_NO_FILE "No file: open or create one first."
+#define WHY_BUSY "Busy: an upload or a run is under way (Cancel stops it)."
+
 void
 _mw_window_update_device_actions (MwWindow *self)
 {
   gboolean connected = is_connected (self);
   gboolean busy = self->op_cancellable != NULL;
   gboolean has_editor = mw_window_get_current_editor (self) != NULL;
+  const char *why_not_file_op = !connected    ? WHY_NOT_CONNECTED
+                                : !has_editor ? WHY_NO_FILE
+                                : busy        ? WHY_BUSY
+                                              : NULL;
 
   if (self->connect_stack == NULL)
     return;
+  explain (self->connect_button, self->connecting ? "Busy: connecting…" : NULL);
+  explain (self->reset_button, connected ? NULL : WHY_NOT_CONNECTED);
+  explain (self->upload_button, why_not_file_op);
+  explain (self->run_button, why_not_file_op);
+  explain (self->save_button, has_editor ? NULL : WHY_NO_FILE);
   set_action_enabled (self, "connect", !connected && !self->connecting);
   set_action_enabled (self, "disconnect", connected);
   set_action_enabled (self, "reset", connected);

@@ -266,7 +266,27 @@ progress_then_cancel (gpointer data)
   return cancel->cancelled && idle_again (cancel->window);
 }
 
-/* Cancelling an upload midway leaves the board's old file as it was. */
+static char *
+button_tooltip (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return gtk_widget_get_tooltip_text (widget);
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *l = children; l != NULL; l = l->next)
+        {
+          char *found = button_tooltip (l->data, action);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* Cancelling an upload midway leaves the board's old file as it was; meanwhile Upload and Run
+ * say why they are off. */
 static void
 test_cancel_upload (Fixture *fixture, gconstpointer data)
 {
@@ -286,6 +306,18 @@ test_cancel_upload (Fixture *fixture, gconstpointer data)
   gtk_text_buffer_set_text (buffer, big->str, -1);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "upload", NULL);
   g_assert_true (action_enabled (fixture->window, "cancel"));
+  {
+    GtkWidget *bar = gtk_window_get_titlebar (GTK_WINDOW (fixture->window));
+    g_autofree char *upload = button_tooltip (bar, "win.upload");
+    g_autofree char *run = button_tooltip (bar, "win.run");
+
+    g_assert_cmpstr (upload, ==,
+                     "Upload the file to the board (Ctrl+U)\n"
+                     "Busy: an upload or a run is under way (Cancel stops it).");
+    g_assert_cmpstr (run, ==,
+                     "Run the file on the board (Ctrl+R)\n"
+                     "Busy: an upload or a run is under way (Cancel stops it).");
+  }
   g_assert_true (mw_test_wait_until (progress_then_cancel, &cancel, 30000));
   g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "cancelled"));
 

@@ -740,6 +740,135 @@ test_preferences (void)
   destroy_window (window);
 }
 
+static GtkWidget *
+find_action_button (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *l = children; l != NULL; l = l->next)
+        {
+          GtkWidget *found = find_action_button (l->data, action);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+static void
+assert_tooltip (MwWindow *window, const char *action, const char *expected)
+{
+  GtkWidget *button = find_action_button (gtk_window_get_titlebar (GTK_WINDOW (window)), action);
+  g_autofree char *tooltip = NULL;
+
+  g_assert_nonnull (button);
+  tooltip = gtk_widget_get_tooltip_text (button);
+  g_assert_cmpstr (tooltip, ==, expected);
+}
+
+/* A header bar button that cannot act says why on hover: no board, no file. */
+static void
+test_disabled_tooltips (void)
+{
+  MwWindow *window = new_window ();
+  MwEditor *editor;
+
+  assert_tooltip (
+    window, "win.upload",
+    "Upload the file to the board (Ctrl+U)\nNot connected: connect to a board first.");
+  assert_tooltip (window, "win.run",
+                  "Run the file on the board (Ctrl+R)\nNot connected: connect to a board first.");
+  assert_tooltip (window, "win.reset",
+                  "Reset the board (Ctrl+Shift+R)\nNot connected: connect to a board first.");
+  assert_tooltip (window, "win.save", "Save the file (Ctrl+S)\nNo file: open or create one first.");
+  assert_tooltip (window, "win.connect", "Connect to the board (Ctrl+K)");
+  editor = mw_window_new_document (window);
+  mw_test_spin (50);
+  assert_tooltip (window, "win.save", "Save the file (Ctrl+S)");
+  assert_tooltip (
+    window, "win.upload",
+    "Upload the file to the board (Ctrl+U)\nNot connected: connect to a board first.");
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), FALSE);
+  destroy_window (window);
+}
+
+static char *
+menu_labels (GtkWidget *menu)
+{
+  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (menu));
+  GString *text = g_string_new (NULL);
+
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      if (!gtk_widget_get_visible (l->data))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, gtk_menu_item_get_label (l->data));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+has_problems (gpointer data)
+{
+  return mw_problems_view_get_count (data) > 0;
+}
+
+/* A Problems row's right-click menu copies the row as the list shows it and goes to its line. */
+static void
+test_problems_menu (void)
+{
+  MwWindow *window = new_window ();
+  MwProblemsView *problems = mw_window_get_problems_view (window);
+  g_autofree char *dir = g_dir_make_tmp ("mw-problems-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "menu.lua", NULL);
+  g_autofree char *labels = NULL;
+  g_autofree char *copied = NULL;
+  MwEditor *editor;
+  GtkWidget *menu;
+  g_autoptr (GList) items = NULL;
+  GtkTextIter cursor;
+  GtkTextBuffer *buffer;
+
+  /* line 3 sets a global: W111, the only finding */
+  g_assert_true (g_file_set_contents (path, "local a = 1\nprint(a)\ncounter = 0\n", -1, NULL));
+  editor = open_and_wait (window, path);
+  g_assert_true (mw_test_wait_until (has_problems, problems, 10000));
+  g_assert_cmpuint (mw_problems_view_get_count (problems), ==, 1);
+  mw_editor_goto (editor, 1, 0);
+
+  menu = mw_problems_view_get_row_menu (problems, 0);
+  g_assert_nonnull (menu);
+  labels = menu_labels (menu);
+  g_assert_cmpstr (labels, ==, "_Copy Message, _Go to Line");
+  items = gtk_container_get_children (GTK_CONTAINER (menu));
+  gtk_menu_item_activate (items->data);
+  mw_test_spin (20);
+  copied = gtk_clipboard_wait_for_text (gtk_clipboard_get (GDK_SELECTION_CLIPBOARD));
+  {
+    /* the row's location, code and message: the editor's one finding */
+    const MwLuaDiagnostic *diag = g_ptr_array_index (mw_editor_get_diagnostics (editor), 0);
+    g_autofree char *expected = g_strdup_printf ("menu.lua:3: W111 %s", diag->message);
+
+    g_assert_cmpuint (diag->line, ==, 3);
+    g_assert_cmpstr (diag->code, ==, "W111");
+    g_assert_cmpstr (copied, ==, expected);
+  }
+  gtk_menu_item_activate (items->next->data);
+  mw_test_spin (20);
+  buffer = GTK_TEXT_BUFFER (mw_editor_get_document (editor));
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 2);
+  destroy_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static GtkSourceStyleSchemeChooser *
 find_scheme_button (GtkWidget *widget)
 {
@@ -848,6 +977,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/window/find-replace", test_find_replace);
   g_test_add_func ("/mw/app/window/close-tab-then-dark", test_close_tab_then_dark);
   g_test_add_func ("/mw/app/window/preferences", test_preferences);
+  g_test_add_func ("/mw/app/window/disabled-tooltips", test_disabled_tooltips);
+  g_test_add_func ("/mw/app/window/problems-menu", test_problems_menu);
   g_test_add_func ("/mw/app/window/preferences-dark-scheme", test_preferences_dark_scheme);
   g_test_add_func ("/mw/app/window/screenshot", test_screenshot);
   g_test_add_func ("/mw/app/window/screenshot-dark", test_screenshot_dark);
