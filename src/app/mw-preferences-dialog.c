@@ -29,6 +29,7 @@ struct _MwPreferencesDialog
   GtkFontButton *font_button;
   GtkWidget *scheme_button;
   GtkSwitch *dark_switch;
+  GtkScrolledWindow *scroller;
 
   GSettings *settings;
 };
@@ -51,7 +52,7 @@ baud_set_mapping (const GValue *value, const GVariantType *type, gpointer user_d
 }
 
 /* The button names the scheme editors show (mw_style_scheme_resolve): with the dark style and
- * the default scheme, Oblivion, not Classic. Choosing that scheme keeps the default. */
+ * the default scheme, Moonwire Dark, not Classic. Choosing that scheme keeps the default. */
 static gboolean
 scheme_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
 {
@@ -128,6 +129,7 @@ mw_preferences_dialog_class_init (MwPreferencesDialogClass *klass)
   BIND (font_button);
   BIND (scheme_button);
   BIND (dark_switch);
+  BIND (scroller);
 #undef BIND
 }
 
@@ -135,6 +137,23 @@ static void
 mw_preferences_dialog_init (MwPreferencesDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* The settings are taller than a 600 px screen: past the screen's height they scroll. */
+static void
+fit_screen (MwPreferencesDialog *self, GtkWindow *parent)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  GdkWindow *window = parent != NULL ? gtk_widget_get_window (GTK_WIDGET (parent)) : NULL;
+  GdkMonitor *monitor = window != NULL ? gdk_display_get_monitor_at_window (display, window)
+                                       : gdk_display_get_primary_monitor (display);
+  GdkRectangle area;
+
+  if (monitor == NULL)
+    return;
+  gdk_monitor_get_workarea (monitor, &area);
+  /* what the header bar and the window's frame take */
+  gtk_scrolled_window_set_max_content_height (self->scroller, MAX (area.height - 120, 200));
 }
 
 GtkWidget *
@@ -146,6 +165,7 @@ mw_preferences_dialog_new (GtkWindow *parent, GSettings *settings)
 
   self = g_object_new (MW_TYPE_PREFERENCES_DIALOG, "transient-for", parent, NULL);
   self->settings = g_object_ref (settings);
+  fit_screen (self, parent);
   g_settings_bind (settings, "default-port", self->default_port_entry, "text",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "baud", self->baud_combo, "active-id",

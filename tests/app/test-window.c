@@ -13,6 +13,7 @@
 #include "mw-lua-diagnostic.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -887,7 +888,7 @@ find_scheme_button (GtkWidget *widget)
   return NULL;
 }
 
-/* Preferences name the scheme the editors show: Oblivion under the dark style with the default
+/* Preferences name the scheme the editors show: Moonwire Dark under the dark style with the default
  * scheme (the key stays the default), Classic again without it; another choice is kept as is. */
 static void
 test_preferences_dark_scheme (void)
@@ -909,9 +910,9 @@ test_preferences_dark_scheme (void)
   g_assert_nonnull (chooser);
   g_assert_cmpstr (
     gtk_source_style_scheme_get_name (gtk_source_style_scheme_chooser_get_style_scheme (chooser)),
-    ==, "Oblivion");
+    ==, "Moonwire Dark");
   g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==,
-                   "oblivion");
+                   "moonwire-dark");
   id = g_settings_get_string (settings, "style-scheme");
   g_assert_cmpstr (id, ==, "classic");
 
@@ -942,6 +943,70 @@ test_preferences_dark_scheme (void)
   g_settings_reset (settings, "prefer-dark");
   gtk_widget_destroy (dialog);
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (buffer), FALSE);
+  destroy_window (window);
+}
+
+/* WCAG 2 relative luminance and contrast ratio */
+static double
+channel (double c)
+{
+  return c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+static double
+contrast (const char *a, const char *b)
+{
+  GdkRGBA x, y;
+  double lx, ly;
+
+  g_assert_true (gdk_rgba_parse (&x, a));
+  g_assert_true (gdk_rgba_parse (&y, b));
+  lx = 0.2126 * channel (x.red) + 0.7152 * channel (x.green) + 0.0722 * channel (x.blue);
+  ly = 0.2126 * channel (y.red) + 0.7152 * channel (y.green) + 0.0722 * channel (y.blue);
+  return (MAX (lx, ly) + 0.05) / (MIN (lx, ly) + 0.05);
+}
+
+static char *
+style_color (GtkSourceStyleScheme *scheme, const char *id, const char *property)
+{
+  GtkSourceStyle *style = gtk_source_style_scheme_get_style (scheme, id);
+  char *color = NULL;
+
+  g_assert_nonnull (style);
+  g_object_get (style, property, &color, NULL);
+  g_assert_nonnull (color);
+  return color;
+}
+
+/* Under the dark style the editors' comments read on the current line (Oblivion had 2:1). */
+static void
+test_dark_comment_contrast (void)
+{
+  MwWindow *window = new_window ();
+  GSettings *settings = mw_application_get_settings (app);
+  MwEditor *editor = mw_window_new_document (window);
+  GtkSourceStyleScheme *scheme;
+  g_autofree char *comment = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *numbers = NULL;
+  g_autofree char *gutter = NULL;
+
+  g_settings_set_boolean (settings, "prefer-dark", TRUE);
+  scheme = gtk_source_buffer_get_style_scheme (GTK_SOURCE_BUFFER (mw_editor_get_document (editor)));
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (scheme), ==, "moonwire-dark");
+  comment = style_color (scheme, "def:comment", "foreground");
+  line = style_color (scheme, "current-line", "background");
+  text = style_color (scheme, "text", "background");
+  numbers = style_color (scheme, "line-numbers", "foreground");
+  gutter = style_color (scheme, "line-numbers", "background");
+  g_test_message ("comment %s on current line %s: %.2f, on text %s: %.2f; numbers %.2f", comment,
+                  line, contrast (comment, line), text, contrast (comment, text),
+                  contrast (numbers, gutter));
+  g_assert_cmpfloat (contrast (comment, line), >=, 4.0);
+  g_assert_cmpfloat (contrast (comment, text), >=, 4.5);
+  g_assert_cmpfloat (contrast (numbers, gutter), >=, 4.5);
+  g_settings_reset (settings, "prefer-dark");
   destroy_window (window);
 }
 
@@ -978,6 +1043,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/window/close-tab-then-dark", test_close_tab_then_dark);
   g_test_add_func ("/mw/app/window/preferences", test_preferences);
   g_test_add_func ("/mw/app/window/disabled-tooltips", test_disabled_tooltips);
+  g_test_add_func ("/mw/app/window/dark-comment-contrast", test_dark_comment_contrast);
   g_test_add_func ("/mw/app/window/problems-menu", test_problems_menu);
   g_test_add_func ("/mw/app/window/preferences-dark-scheme", test_preferences_dark_scheme);
   g_test_add_func ("/mw/app/window/screenshot", test_screenshot);
