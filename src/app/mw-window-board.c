@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "mw-board-sync.h"
 #include "mw-lua-pipeline.h"
 #include "mw-pipeline-dialog.h"
 #include "mw-serial-transport.h"
@@ -511,10 +512,10 @@ action_keep_line_numbers (GSimpleAction *action, GVariant *param, gpointer user_
   const char *folder = g_variant_get_string (param, NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *msg = NULL;
-  MwPipeline pipeline;
+  MwBoardUploadOptions pipeline = { 0 };
 
   mw_pipeline_load (&pipeline, self->settings, folder);
-  pipeline.strip = FALSE;
+  pipeline.pipeline.strip = FALSE;
   if (!mw_pipeline_save (&pipeline, folder, &error))
     {
       show_error (self, "Could not change the folder's upload pipeline", error);
@@ -582,7 +583,6 @@ typedef struct
   char *name; /* the local file's name */
   gboolean unsaved; /* the editor's text had changes not saved to its file */
   gboolean stripped; /* compiled without debug information */
-  gboolean synced; /* a file of the folder being synced (self->sync_folder) */
 } UploadData;
 
 static void
@@ -608,7 +608,6 @@ upload_progress_cb (gsize done, gsize total, gpointer user_data)
 }
 
 static void upload_next_dropped (MwWindow *self);
-static void sync_next (MwWindow *self);
 
 static void
 upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
@@ -635,34 +634,13 @@ upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
           else
             show_error (self, "Upload failed (the file on the board is as it was)", error);
           g_ptr_array_set_size (self->upload_queue, 0);
-          g_ptr_array_set_size (self->sync_queue, 0);
           refresh_files (self);
         }
       mw_board_upload_result_clear (&done);
       upload_data_free (data);
       return;
     }
-  if (!gtk_widget_in_destruction (GTK_WIDGET (self)) && data->synced)
-    {
-      if (done.same)
-        self->sync_same++;
-      else
-        self->sync_uploaded++;
-      finish_operation (self);
-      if (self->sync_queue->len > 0)
-        sync_next (self);
-      else
-        {
-          g_autofree char *msg =
-            g_strdup_printf ("Synced %s: %u uploaded, %u already the same on the board",
-                             self->sync_folder, self->sync_uploaded, self->sync_same);
-
-          mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
-          refresh_files (self);
-          upload_next_dropped (self);
-        }
-    }
-  else if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
+  if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
     {
       g_autofree char *removed =
         done.source_removed ? g_strdup_printf ("; removed %s from the board", data->name) : NULL;
@@ -690,13 +668,11 @@ upload_source (MwWindow *self, const char *name, GBytes *source,
                const MwBoardUploadOptions *options, gboolean unsaved)
 {
   UploadData *data = g_new0 (UploadData, 1);
-  g_autofree char *label = g_strdup_printf (
-    options->skip_same ? "Comparing %s with the board's copy" : "Uploading %s", name);
+  g_autofree char *label = g_strdup_printf ("Uploading %s", name);
 
   data->self = g_object_ref (self);
   data->name = g_strdup (name);
   data->unsaved = unsaved;
-  data->synced = options->skip_same;
   data->stripped = options->pipeline.compile && options->pipeline.strip;
   mw_board_upload_async (self->board, name, source, options, upload_progress_cb, data,
                          start_operation (self, label), upload_done_cb, data);
@@ -750,7 +726,7 @@ upload_editor (MwWindow *self, gboolean compile)
   g_autoptr (GBytes) source = NULL;
   g_autoptr (MwLuaLintOptions) lint_options = NULL;
   MwBoardUploadOptions options = { 0 };
-  MwPipeline pipeline;
+  gboolean folder_compiles;
   MwDocument *document;
 
   if (name == NULL || self->op_cancellable != NULL)
@@ -766,24 +742,21 @@ upload_editor (MwWindow *self, gboolean compile)
       return;
     }
   folder = project_folder (self, editor);
-  mw_pipeline_load (&pipeline, self->settings, folder);
+  mw_pipeline_load (&options, self->settings, folder);
   text = mw_document_dup_text (document);
   source = g_bytes_new (text, strlen (text));
   lint_options = _mw_window_new_lint_options (self);
 
-  options.pipeline = (MwLuaPipelineOptions){
-    .lint = pipeline.lint,
-    .minify = pipeline.minify,
-    .compile = compile || pipeline.compile,
-    /* Compile & Upload where the folder does not compile keeps line numbers and the source:
-     * stripping and removing belong to a folder that compiles (the pipeline dialog). */
-    .strip = pipeline.compile && pipeline.strip,
-    .number_type = _mw_window_get_number_type (self),
-    .lint_options = lint_options,
-  };
+  folder_compiles = options.pipeline.compile;
+  options.pipeline.compile = compile || folder_compiles;
+  /* Compile & Upload where the folder does not compile keeps line numbers and the source:
+   * stripping and removing belong to a folder that compiles (the pipeline dialog). */
+  options.pipeline.strip = folder_compiles && options.pipeline.strip;
+  options.remove_source = folder_compiles && options.remove_source;
+  options.pipeline.number_type = _mw_window_get_number_type (self);
+  options.pipeline.lint_options = lint_options;
   forced = g_settings_get_string (self->settings, "number-type");
   options.detect_number_type = g_strcmp0 (forced, "detect") == 0;
-  options.remove_source = pipeline.compile && pipeline.remove_source;
   /* the same steps as `moonwire-cli put --lint --minify --compile --strip` */
   upload_source (self, name, source, &options,
                  gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (document)));
@@ -985,52 +958,112 @@ format_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   refresh_files (self);
 }
 
-static gint
-compare_paths (gconstpointer a, gconstpointer b)
+typedef struct
 {
-  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+  MwWindow *self;
+  char *folder;
+} SyncData;
+
+static void
+sync_data_free (SyncData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->folder);
+  g_free (data);
+}
+
+/* Each file's progress in the progress bar. */
+static void
+sync_report_cb (const MwBoardSyncFile *file, gpointer user_data)
+{
+  SyncData *data = user_data;
+  g_autofree char *base = g_path_get_basename (file->path);
+  g_autofree char *text = NULL;
+
+  if (data->self->progress_bar == NULL)
+    return;
+  if (file->state == MW_BOARD_SYNC_FILE_SENDING)
+    {
+      text = g_strdup_printf ("Uploading %s: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes",
+                              base, file->sent, file->bytes);
+      gtk_progress_bar_set_fraction (data->self->progress_bar,
+                                     file->bytes > 0 ? (double) file->sent / file->bytes : 1);
+    }
+  else
+    text = g_strdup_printf ("Comparing %s with the board's copy", base);
+  gtk_progress_bar_set_text (data->self->progress_bar, text);
+}
+
+static void
+sync_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  SyncData *data = user_data;
+  MwWindow *self = data->self;
+  g_autoptr (GError) error = NULL;
+  MwBoardSyncResult done = { 0 };
+  gboolean ok = mw_board_sync_finish (MW_BOARD (object), result, &done, &error);
+
+  if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
+    {
+      g_autofree char *failed = done.failed > 0 ? g_strdup_printf (", %u failed", done.failed)
+                                                : NULL;
+      g_autofree char *msg =
+        g_strdup_printf ("Synced %s: %u uploaded, %u already the same on the board%s", data->folder,
+                         done.uploaded, done.same, failed != NULL ? failed : "");
+
+      finish_operation (self);
+      if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *cancelled = g_strdup_printf (
+            "Sync of %s cancelled after %u uploaded: the file being sent is as it was.",
+            data->folder, done.uploaded);
+          mw_window_show_message (self, GTK_MESSAGE_WARNING, cancelled);
+        }
+      else if (!ok)
+        show_error (self, "The sync stopped", error);
+      else
+        mw_window_show_message (self, done.failed > 0 ? GTK_MESSAGE_WARNING : GTK_MESSAGE_INFO,
+                                msg);
+      refresh_files (self);
+      upload_next_dropped (self);
+    }
+  sync_data_free (data);
 }
 
 /* Every file of a folder (not its subfolders, not hidden ones), as they are, except those the
- * board already has the same (MwBoard compares size and checksum: `moonwire-cli sync`). */
+ * board already has the same: MwBoard's sync, as `moonwire-cli sync` does it. */
 static void
 upload_folder (MwWindow *self, const char *folder)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDir) dir = g_dir_open (folder, 0, &error);
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  g_auto (GStrv) names = NULL;
+  g_autofree char *label = NULL;
+  MwBoardUploadOptions options = { 0 }; /* the files go as they are */
+  SyncData *data;
 
-  if (dir == NULL)
-    {
-      show_error (self, "Could not read the folder", error);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      if (name[0] != '.' && g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        g_ptr_array_add (paths, g_steal_pointer (&path));
-    }
-  if (paths->len == 0)
-    {
-      mw_window_show_message (self, GTK_MESSAGE_WARNING, "The folder has no files to upload.");
-      return;
-    }
-  if (self->sync_queue->len > 0 || self->op_cancellable != NULL)
+  if (self->op_cancellable != NULL)
     {
       mw_window_show_message (self, GTK_MESSAGE_WARNING,
                               "Wait for the current upload to end before syncing a folder.");
       return;
     }
-  g_ptr_array_sort (paths, compare_paths);
-  g_free (self->sync_folder);
-  self->sync_folder = g_strdup (folder);
-  self->sync_uploaded = self->sync_same = 0;
-  for (guint i = 0; i < paths->len; i++)
-    g_ptr_array_add (self->sync_queue, g_strdup (paths->pdata[i]));
-  sync_next (self);
+  if ((names = mw_board_sync_list (folder, &error)) == NULL)
+    {
+      show_error (self, "Could not read the folder", error);
+      return;
+    }
+  if (names[0] == NULL)
+    {
+      mw_window_show_message (self, GTK_MESSAGE_WARNING, "The folder has no files to upload.");
+      return;
+    }
+  data = g_new0 (SyncData, 1);
+  data->self = g_object_ref (self);
+  data->folder = g_strdup (folder);
+  label = g_strdup_printf ("Syncing %s", folder);
+  mw_board_sync_async (self->board, folder, (const char *const *) names, &options,
+                       MW_BOARD_SYNC_NONE, sync_report_cb, data, start_operation (self, label),
+                       sync_done_cb, data);
 }
 
 typedef struct
@@ -1188,8 +1221,7 @@ upload_next_dropped (MwWindow *self)
   g_autoptr (GError) error = NULL;
   gsize len;
 
-  if (self->upload_queue->len == 0 || self->sync_queue->len > 0 || self->op_cancellable != NULL
-      || !is_connected (self))
+  if (self->upload_queue->len == 0 || self->op_cancellable != NULL || !is_connected (self))
     return;
   path = g_ptr_array_steal_index (self->upload_queue, 0);
   name = g_path_get_basename (path);
@@ -1202,34 +1234,6 @@ upload_next_dropped (MwWindow *self)
   {
     g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
     MwBoardUploadOptions options = { 0 }; /* dropped files go as they are */
-
-    upload_source (self, name, bytes, &options, FALSE);
-  }
-}
-
-/* The next file of the folder being synced, compared with the board's copy first. */
-static void
-sync_next (MwWindow *self)
-{
-  g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *name = NULL;
-  g_autoptr (GError) error = NULL;
-  gsize len;
-
-  if (self->sync_queue->len == 0 || self->op_cancellable != NULL || !is_connected (self))
-    return;
-  path = g_ptr_array_steal_index (self->sync_queue, 0);
-  name = g_path_get_basename (path);
-  if (!g_file_get_contents (path, &contents, &len, &error))
-    {
-      g_ptr_array_set_size (self->sync_queue, 0);
-      show_error (self, "Could not read the folder's file", error);
-      return;
-    }
-  {
-    g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-    MwBoardUploadOptions options = { .skip_same = TRUE };
 
     upload_source (self, name, bytes, &options, FALSE);
   }
@@ -1271,7 +1275,6 @@ _mw_window_init_board (MwWindow *self)
   self->board = mw_board_new ();
   mw_heap_graph_set_log (self->heap_graph, mw_board_get_heap_log (self->board));
   self->upload_queue = g_ptr_array_new_with_free_func (g_free);
-  self->sync_queue = g_ptr_array_new_with_free_func (g_free);
   self->console_lines = g_queue_new ();
   g_signal_connect_object (self->board, "console", G_CALLBACK (board_console_cb), self,
                            G_CONNECT_SWAPPED);

@@ -50,10 +50,6 @@ struct _MwWindow
   gboolean connecting;
   GCancellable *op_cancellable; /* the running upload or run; win.cancel cancels it */
   GPtrArray *upload_queue; /* paths dropped on the file browser, still to upload */
-  GPtrArray *sync_queue; /* paths of the folder being synced (Upload a Folder…), still to go */
-  char *sync_folder; /* that folder */
-  guint sync_uploaded; /* its files sent so far */
-  guint sync_same; /* its files the board already had */
   GQueue *console_lines; /* lines typed in the console, not answered yet (mw-window-board.c) */
 
   char *pending_jump; /* a Problems row's file being opened, to jump to */

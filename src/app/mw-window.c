@@ -817,8 +817,6 @@ mw_window_dispose (GObject *object)
     }
   g_clear_object (&self->board);
   g_clear_pointer (&self->upload_queue, g_ptr_array_unref);
-  g_clear_pointer (&self->sync_queue, g_ptr_array_unref);
-  g_clear_pointer (&self->sync_folder, g_free);
   _mw_window_clear_console_lines (self);
   g_clear_pointer (&self->pending_jump, g_free);
   g_clear_object (&self->settings);

@@ -1,39 +1,64 @@
-/* mw-cli-sync.c: `moonwire-cli sync DIR`: upload the files whose board copy differs. */
+/* mw-cli-sync.c: `moonwire-cli sync DIR`: upload the files whose board copy differs (the
+ * workflow is MwBoard's, mw-board-sync.h; this prints it). */
 #include "mw-config.h"
 
 #include <stdio.h>
-#include <string.h>
 
+#include "mw-board-sync.h"
 #include "mw-cli-commands.h"
-#include "mw-cli-files.h"
 #include "mw-cli-device.h"
 #include "mw-cli-pipeline.h"
 
-/* g_ptr_array_sort hands the comparison pointers to the elements */
-static gint
-compare_names (gconstpointer a, gconstpointer b)
+typedef struct
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  MwCliConnection *conn;
+  gboolean dry_run;
+  int status;
+  gint64 start;
+} Sync;
+
+static void
+on_file (const MwBoardSyncFile *file, gpointer user_data)
+{
+  Sync *sync = user_data;
+
+  switch (file->state)
+    {
+      case MW_BOARD_SYNC_FILE_DIFFERS:
+        printf ("%s %s (%zu bytes)\n", sync->dry_run ? "would upload" : "upload", file->board_name,
+                file->bytes);
+        fflush (stdout);
+        sync->start = g_get_monotonic_time ();
+        break;
+      case MW_BOARD_SYNC_FILE_SENDING:
+        mw_cli_progress (sync->conn, file->board_name, file->sent, file->bytes, sync->start);
+        break;
+      case MW_BOARD_SYNC_FILE_FAILED:
+        mw_cli_note_error ("sync", file->error, &sync->status);
+        break;
+      case MW_BOARD_SYNC_FILE_SAME:
+      case MW_BOARD_SYNC_FILE_UPLOADED:
+        break;
+    }
 }
 
 int
 mw_cli_sync (int argc, char **argv)
 {
   MwCliDeviceOptions options = { 0 };
-  MwCliPipelineOptions pipe = { 0 };
-  MwLuaPipelineOptions steps;
+  MwBoardUploadOptions upload = { 0 };
+  g_autofree char *target = NULL;
   gboolean dry_run = FALSE;
   const GOptionEntry entries[] = { { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
                                      "Only say what would be uploaded", NULL },
                                    { NULL } };
   g_autoptr (GOptionContext) context = g_option_context_new ("DIR");
   g_autoptr (MwCliConnection) conn = NULL;
-  g_autoptr (GDir) dir = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-  guint uploaded = 0, same = 0;
-  int status = MW_EXIT_OK;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_auto (GStrv) names = NULL;
+  MwBoardSyncResult done = { 0 };
+  Sync sync = { NULL, FALSE, MW_EXIT_OK, 0 };
 
   g_option_context_set_summary (
     context, "Compares every file of DIR (not its subfolders) with the board's copy by size and a "
@@ -42,105 +67,38 @@ mw_cli_sync (int argc, char **argv)
              "prepares them and compared in that form (x.lc on the board for --compile).");
   mw_cli_device_add_options (context, &options);
   g_option_context_add_main_entries (context, entries, NULL);
-  mw_cli_pipeline_add_options (context, &pipe);
+  mw_cli_pipeline_add_options (context, &upload, &target);
   if (!mw_cli_parse_options (context, &argc, &argv))
-    {
-      mw_cli_pipeline_options_clear (&pipe);
-      return MW_EXIT_USAGE;
-    }
-  if (!mw_cli_pipeline_check (&pipe, &error))
+    return MW_EXIT_USAGE;
+  if (!mw_cli_pipeline_check (&upload, target, &options, &error))
     {
       g_printerr ("moonwire-cli sync: %s\n", error->message);
-      status = MW_EXIT_USAGE;
+      sync.status = MW_EXIT_USAGE;
       goto out;
     }
   if (argc != 2)
     {
       g_printerr ("moonwire-cli sync: give one folder\n");
-      status = MW_EXIT_USAGE;
+      sync.status = MW_EXIT_USAGE;
       goto out;
     }
-  if ((dir = g_dir_open (argv[1], 0, &error)) == NULL)
+  /* the names first: a bad one stops everything before the board is touched */
+  if ((names = mw_board_sync_list (argv[1], &error)) == NULL)
     {
-      status = mw_cli_report_error ("sync", error);
+      sync.status = mw_cli_report_error ("sync", error);
       goto out;
     }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (argv[1], name, NULL);
-
-      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || name[0] == '.')
-        continue;
-      if (!mw_lua_check_file_name (name, &error))
-        {
-          status = mw_cli_report_error ("sync", error);
-          goto out;
-        }
-      g_ptr_array_add (names, g_strdup (name));
-    }
-  g_ptr_array_sort (names, compare_names);
-  if ((conn = mw_cli_connect ("sync", &options, &status)) == NULL)
+  if ((conn = mw_cli_connect ("sync", &options, &sync.status)) == NULL)
     goto out;
-  if (!mw_cli_pipeline_resolve (&pipe, conn, &steps, &error))
-    {
-      status = mw_cli_report_error ("sync", error);
-      goto out;
-    }
-  for (guint i = 0; i < names->len; i++)
-    {
-      const char *n = names->pdata[i];
-      g_autofree char *path = g_build_filename (argv[1], n, NULL);
-      g_autofree char *contents = NULL;
-      g_autoptr (GAsyncResult) result = NULL;
-      g_autoptr (GBytes) data = NULL;
-      g_auto (MwBoardUploadResult) done = { 0 };
-      MwBoardUploadOptions upload = {
-        .pipeline = steps,
-        .skip_same = TRUE,
-        .compare_only = dry_run,
-      };
-      gsize len = 0;
-
-      g_clear_error (&error);
-      if (!mw_cli_read_file (path, MW_CLI_MAX_UPLOAD, "an upload", &contents, &len, &error))
-        {
-          mw_cli_note_error ("sync", error, &status);
-          continue;
-        }
-      data = g_bytes_new_take (g_steal_pointer (&contents), len);
-      /* the pipeline, the comparison with the board's copy, the verified transfer: MwBoard's */
-      mw_board_upload_async (conn->board, n, data, &upload, NULL, NULL, conn->cancellable,
-                             mw_cli_store_result, &result);
-      if (!mw_board_upload_finish (conn->board, mw_cli_wait (conn, &result), &done, &error))
-        {
-          if (done.board_name == NULL)
-            {
-              /* the pipeline refused the file: nothing went to the board */
-              g_prefix_error (&error, "%s: ", path);
-              mw_cli_note_error ("sync", error, &status);
-              continue;
-            }
-          mw_cli_note_error ("sync", error, &status);
-          if (status == MW_EXIT_CANCELLED || status == MW_EXIT_CONNECTION)
-            break;
-          continue;
-        }
-      if (done.same)
-        {
-          same++;
-          continue;
-        }
-      if (dry_run)
-        {
-          printf ("would upload %s (%zu bytes)\n", done.board_name, done.stats.bytes);
-          continue;
-        }
-      printf ("upload %s (%zu bytes)\n", done.board_name, done.stats.bytes);
-      uploaded++;
-    }
-  printf ("%u uploaded, %u already the same\n", uploaded, same);
+  sync.conn = conn;
+  sync.dry_run = dry_run;
+  mw_board_sync_async (conn->board, argv[1], (const char *const *) names, &upload,
+                       dry_run ? MW_BOARD_SYNC_DRY_RUN : MW_BOARD_SYNC_NONE, on_file, &sync,
+                       conn->cancellable, mw_cli_store_result, &result);
+  if (!mw_board_sync_finish (conn->board, mw_cli_wait (conn, &result), &done, &error))
+    mw_cli_note_error ("sync", error, &sync.status);
+  printf ("%u uploaded, %u already the same\n", done.uploaded, done.same);
 out:
   mw_cli_device_options_clear (&options);
-  mw_cli_pipeline_options_clear (&pipe);
-  return status;
+  return sync.status;
 }

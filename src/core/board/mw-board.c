@@ -1,9 +1,8 @@
 /* mw-board.c: one session with one board (see mw-board.h). */
 #include "mw-config.h"
 
-#include <zlib.h>
-
 #include "mw-board.h"
+#include "mw-board-private.h"
 
 #include "mw-heap-sampler.h"
 #include "mw-serial-transport.h"
@@ -593,50 +592,29 @@ on_uploaded (GObject *object, GAsyncResult *result, gpointer user_data)
   g_task_return_boolean (task, TRUE);
 }
 
+/* The verified transfer of the prepared bytes; takes `task`. */
 static void
-send_prepared (GTask *task)
+transfer (GTask *task)
 {
   MwBoard *self = g_task_get_source_object (task);
   UploadData *data = g_task_get_task_data (task);
 
+  if (!self->connected)
+    {
+      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
+                               "the board was disconnected");
+      g_object_unref (task);
+      return;
+    }
   mw_device_upload_async (self->device, data->result.board_name, data->prepared,
                           data->options.flags, data->options.fast_baud, data->progress,
-                          data->progress_data, g_task_get_cancellable (task), on_uploaded,
-                          g_object_ref (task));
-}
-
-static void
-on_compared (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  UploadData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  gint64 size = -1;
-  guint32 adler = 0;
-  gsize len = g_bytes_get_size (data->prepared);
-
-  if (!mw_device_checksum_finish (MW_DEVICE (object), result, &size, &adler, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  data->result.same = size == (gint64) len
-                      && adler == adler32_z (1, g_bytes_get_data (data->prepared, NULL), len);
-  if (data->result.same || data->options.compare_only)
-    {
-      data->result.stats.bytes = len;
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  send_prepared (task);
+                          data->progress_data, g_task_get_cancellable (task), on_uploaded, task);
 }
 
 static void
 on_prepared (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  MwBoard *self = g_task_get_source_object (task);
-  UploadData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -644,19 +622,58 @@ on_prepared (GObject *object, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
+  transfer (g_steal_pointer (&task));
+}
+
+static GTask *
+upload_task (MwBoard *self, const char *name, GBytes *source, const MwBoardUploadOptions *options,
+             MwUploadProgress progress, gpointer progress_data, GCancellable *cancellable,
+             GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  UploadData *data;
+
+  g_task_set_source_tag (task, mw_board_upload_async);
+  /* the transfer's own message says what happened to the board's file */
+  g_task_set_check_cancellable (task, FALSE);
+  data = g_new0 (UploadData, 1);
+  data->name = g_strdup (name);
+  data->source = g_bytes_ref (source);
+  data->options = *options;
+  data->options.pipeline.lint_options = NULL; /* only the preparation reads it */
+  data->progress = progress;
+  data->progress_data = progress_data;
+  g_task_set_task_data (task, data, (GDestroyNotify) upload_data_free);
   if (!self->connected)
     {
-      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
-                               "the board was disconnected");
-      return;
+      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED, "not connected");
+      g_object_unref (task);
+      return NULL;
     }
-  if (data->options.skip_same)
-    {
-      mw_device_checksum_async (self->device, data->result.board_name,
-                                g_task_get_cancellable (task), on_compared, g_object_ref (task));
-      return;
-    }
-  send_prepared (task);
+  return task;
+}
+
+void
+_mw_board_upload_prepared_async (MwBoard *self, const char *name, const char *board_name,
+                                 GBytes *prepared, const MwBoardUploadOptions *options,
+                                 MwUploadProgress progress, gpointer progress_data,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  GTask *task;
+  UploadData *data;
+
+  g_assert (MW_IS_BOARD (self));
+  g_assert (name != NULL && board_name != NULL && prepared != NULL && options != NULL);
+  task = upload_task (self, name, prepared, options, progress, progress_data, cancellable, callback,
+                      user_data);
+  if (task == NULL)
+    return;
+  data = g_task_get_task_data (task);
+  data->prepared = g_bytes_ref (prepared);
+  data->result.board_name = g_strdup (board_name);
+  /* the same steps as after mw_board_upload_async()'s preparation */
+  transfer (task);
 }
 
 void
@@ -671,22 +688,11 @@ mw_board_upload_async (MwBoard *self, const char *name, GBytes *source,
 
   g_return_if_fail (MW_IS_BOARD (self));
   g_return_if_fail (name != NULL && source != NULL && options != NULL);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mw_board_upload_async);
-  /* the transfer's own message says what happened to the board's file */
-  g_task_set_check_cancellable (task, FALSE);
-  data = g_new0 (UploadData, 1);
-  data->name = g_strdup (name);
-  data->source = g_bytes_ref (source);
-  data->options = *options;
-  data->progress = progress;
-  data->progress_data = progress_data;
-  g_task_set_task_data (task, data, (GDestroyNotify) upload_data_free);
-  if (!self->connected)
-    {
-      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED, "not connected");
-      return;
-    }
+  task = upload_task (self, name, source, options, progress, progress_data, cancellable, callback,
+                      user_data);
+  if (task == NULL)
+    return;
+  data = g_task_get_task_data (task);
   if (options->detect_number_type)
     data->options.pipeline.number_type = mw_board_get_number_type (self);
   if (options->pipeline.lint_options != NULL)
@@ -711,7 +717,6 @@ mw_board_upload_finish (MwBoard *self, GAsyncResult *result, MwBoardUploadResult
     {
       out->stats = data->result.stats;
       out->source_removed = data->result.source_removed;
-      out->same = data->result.same;
       out->board_name = g_strdup (data->result.board_name);
     }
   return g_task_propagate_boolean (G_TASK (result), error);

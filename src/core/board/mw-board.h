@@ -43,18 +43,13 @@ typedef struct
   gboolean remove_source; /* after compiling x.lua to x.lc, remove x.lua from the board */
   MwUploadFlags flags;
   guint fast_baud; /* 0: 921600 */
-  /* Compare the prepared file with the board's copy first (size, and an Adler-32 the board
-   * computes) and send nothing when they are the same: what `sync` and Upload Folder do. */
-  gboolean skip_same;
-  gboolean compare_only; /* with skip_same: compare, never send (a dry run) */
 } MwBoardUploadOptions;
 
 typedef struct
 {
   char *board_name; /* what was written (x.lc when compiled) */
-  MwUploadStats stats; /* with skip_same and nothing sent, only `bytes`: the prepared size */
+  MwUploadStats stats;
   gboolean source_removed;
-  gboolean same; /* skip_same: the board's copy was the same, nothing was sent */
 } MwBoardUploadResult;
 
 void mw_board_upload_result_clear (MwBoardUploadResult *result);
@@ -92,8 +87,8 @@ MwBoardInfo *mw_board_reset_finish (MwBoard *self, GAsyncResult *result, char **
                                     GError **error);
 
 /* Uploads `source` (a local file's contents) as `name`: the pipeline prepared on a worker
- * thread, then (skip_same) the comparison with the board's copy, then the verified transfer; a
- * compiled file's source removed if asked; an upload event in the heap log. */
+ * thread, then the verified transfer; a compiled file's source removed if asked; an upload
+ * event in the heap log. */
 void mw_board_upload_async (MwBoard *self, const char *name, GBytes *source,
                             const MwBoardUploadOptions *options, MwUploadProgress progress,
                             gpointer progress_data, GCancellable *cancellable,
