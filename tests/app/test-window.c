@@ -771,6 +771,12 @@ assert_tooltip (MwWindow *window, const char *action, const char *expected)
   g_assert_cmpstr (tooltip, ==, expected);
 }
 
+static gboolean
+save_enabled (gpointer data)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (data), "save");
+}
+
 /* A header bar button that cannot act says why on hover: no board, no file. */
 static void
 test_disabled_tooltips (void)
@@ -788,7 +794,8 @@ test_disabled_tooltips (void)
   assert_tooltip (window, "win.save", "Save the file (Ctrl+S)\nNo file: open or create one first.");
   assert_tooltip (window, "win.connect", "Connect to the board (Ctrl+K)");
   editor = mw_window_new_document (window);
-  mw_test_spin (50);
+  /* the window looks at its new tab once the notebook has switched to it */
+  g_assert_true (mw_test_wait_until (save_enabled, window, 5000));
   assert_tooltip (window, "win.save", "Save the file (Ctrl+S)");
   assert_tooltip (
     window, "win.upload",
