@@ -80,11 +80,16 @@ on_cancelled_idle (gpointer user_data)
   MwRepl *self = data->repl;
   MwReplCommand *cmd = find_command (self, data->serial);
 
-  /* A command already sent keeps the board busy: the next one waits for its prompt. */
+  /* A command already sent keeps the board busy: the next one waits for its prompt. One whose
+   * tail line has not gone out left the board inside an unfinished chunk: end it, or the next
+   * command's lines would join it. */
   if (cmd != NULL)
     {
       if (cmd->started)
         self->await_prompt = TRUE;
+      if (cmd->started && cmd->kind == MW_REPL_CMD_EXEC && !cmd->begun
+          && cmd->next_line < cmd->lines->len)
+        mw_repl_write_breaker (self);
       mw_repl_command_fail (self, cmd,
                             g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
       mw_repl_process_queue (self);
@@ -223,7 +228,7 @@ build_exec_lines (MwReplCommand *cmd, const char *code, GError **error)
 
 static void
 execute_common (MwRepl *self, const char *code, guint timeout_ms, MwReplOutputFunc output,
-                gpointer output_data, gboolean bypass, GCancellable *cancellable,
+                gpointer output_data, gboolean bypass, gboolean once, GCancellable *cancellable,
                 GAsyncReadyCallback callback, gpointer user_data)
 {
   MwReplCommand *cmd = command_new (self, MW_REPL_CMD_EXEC, timeout_ms, cancellable, callback,
@@ -233,6 +238,7 @@ execute_common (MwRepl *self, const char *code, guint timeout_ms, MwReplOutputFu
   cmd->output = output;
   cmd->output_data = output_data;
   cmd->bypass = bypass;
+  cmd->once = once;
   mw_repl_new_token (self, cmd->token);
   if (!build_exec_lines (cmd, code, &error))
     {
@@ -253,7 +259,7 @@ mw_repl_execute_async (MwRepl *self, const char *code, guint timeout_ms, MwReplO
 {
   g_return_if_fail (MW_IS_REPL (self));
   g_return_if_fail (code != NULL);
-  execute_common (self, code, timeout_ms, output, output_data, FALSE, cancellable, callback,
+  execute_common (self, code, timeout_ms, output, output_data, FALSE, FALSE, cancellable, callback,
                   user_data);
 }
 
@@ -264,7 +270,18 @@ mw_repl_locked_execute_async (MwRepl *self, const char *code, guint timeout_ms,
 {
   g_return_if_fail (MW_IS_REPL (self));
   g_return_if_fail (self->locked && self->active == NULL);
-  execute_common (self, code, timeout_ms, NULL, NULL, TRUE, cancellable, callback, user_data);
+  execute_common (self, code, timeout_ms, NULL, NULL, TRUE, FALSE, cancellable, callback,
+                  user_data);
+}
+
+void
+mw_repl_locked_execute_once_async (MwRepl *self, const char *code, guint timeout_ms,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_return_if_fail (MW_IS_REPL (self));
+  g_return_if_fail (self->locked && self->active == NULL);
+  execute_common (self, code, timeout_ms, NULL, NULL, TRUE, TRUE, cancellable, callback, user_data);
 }
 
 GBytes *
