@@ -42,6 +42,9 @@ gboolean mw_console_activate_link_at (MwConsole *self, gint offset);
 /* Whether the character at `offset` is highlighted as part of a Lua error */
 gboolean mw_console_is_error_at (MwConsole *self, gint offset);
 GtkEntry *mw_console_get_entry (MwConsole *self);
+/* The output's view (its right-click menu adds console.clear, console.save-log and
+ * console.jump-to-end to the view's own Copy and Select All) */
+GtkTextView *mw_console_get_text_view (MwConsole *self);
 /* Output queued but not shown yet */
 gsize mw_console_get_pending_bytes (MwConsole *self);
 /* The largest time one batch took to show, in microseconds (the benchmark reads it) */
