@@ -71,8 +71,11 @@ mw_lua_proto_free (MwLuaProto *f)
     return;
   string_clear (&f->source);
   g_free (f->code);
-  for (guint i = 0; i < f->n_constants; i++)
-    string_clear (&f->constants[i].string);
+  if (f->constant_strings != NULL)
+    g_free (f->constant_strings);
+  else
+    for (guint i = 0; i < f->n_constants; i++)
+      string_clear (&f->constants[i].string);
   g_free (f->constants);
   for (guint i = 0; i < f->n_protos; i++)
     mw_lua_proto_free (f->protos[i]);

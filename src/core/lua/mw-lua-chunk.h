@@ -119,6 +119,9 @@ struct _MwLuaProto
   guint n_locvars;
   MwLuaString *upvalues;
   guint n_upvalues;
+  /* when not NULL, every constant string points into this one block (the code generator
+   * writes them so), and it is freed instead of each string */
+  char *constant_strings;
 };
 
 typedef struct _MwLuaChunk MwLuaChunk;

@@ -139,26 +139,36 @@ typedef struct
   GError *error; /* the first error */
   gboolean failed;
   GError *dump_error; /* a constant luac.cross would refuse to write, reported last */
+  FuncState *pool; /* closed functions' states, to reuse */
 } Codegen;
 
 struct _FuncState
 {
+  /* Working buffers, kept from one function to the next (Codegen.pool): allocating them per
+   * function cost more than generating most functions. A prototype gets exact-size copies. */
+  FuncState *next_free;
+  guint32 *code; /* ncode instructions, room for capcode */
+  gint32 *lines; /* one per instruction, room for capcode */
+  int capcode;
+  LineGroup *groups; /* room for capgroups */
+  int capgroups;
+  MwLuaConstant *k; /* room for capk; a string's data is NULL here, its bytes in kbytes */
+  guint32 *koff; /* room for capk: where a string constant's bytes start in kbytes */
+  int capk;
+  char *kbytes; /* the string constants' bytes, each NUL-terminated: one block per function */
+  gsize nkbytes, capkbytes;
+  guint32 *kslots; /* constant lookup: index + 1, 0 empty; kmask + 1 slots, or none */
+  guint kmask;
+  GPtrArray *protos; /* MwLuaProto*, owned until closed */
+  MwLuaLocVar *locvars; /* one per variable of the function, by MwLuaVar.index */
+  int *reg; /* register of each variable while it is active, by MwLuaVar.index */
+  guint capvars; /* room in locvars and reg */
+  /* the state of one function: cleared when it is opened */
   FuncState *prev;
   Codegen *cg;
   MwLuaFunction *func;
   BlockCnt *bl;
-  guint32 *code; /* ncode instructions, room for capcode */
-  gint32 *lines; /* one per instruction, room for capcode */
-  int ncode, capcode;
-  LineGroup *groups;
-  int ngroups, capgroups;
-  MwLuaConstant *k;
-  int nk, capk;
-  guint32 *kslots; /* constant lookup: index + 1, 0 empty */
-  guint kmask;
-  GPtrArray *protos; /* MwLuaProto*, owned */
-  MwLuaLocVar *locvars; /* one per variable of the function, by MwLuaVar.index */
-  int *reg; /* register of each variable while it is active, by MwLuaVar.index */
+  int ncode, ngroups, nk;
   int nups;
   int pc; /* next instruction */
   int lasttarget; /* pc of the last jump target */
@@ -645,20 +655,23 @@ constant_hash (const MwLuaConstant *k)
     }
 }
 
+/* constant `i` of the function is the value `k` */
 static gboolean
-constant_same (const MwLuaConstant *a, const MwLuaConstant *b)
+constant_same (FuncState *fs, int i, const MwLuaConstant *k)
 {
-  if (a->type != b->type)
+  const MwLuaConstant *a = &fs->k[i];
+
+  if (a->type != k->type)
     return FALSE;
   switch (a->type)
     {
       case MW_LUA_CONSTANT_STRING:
-        return a->string.len == b->string.len
-               && memcmp (a->string.data, b->string.data, a->string.len) == 0;
+        return a->string.len == k->string.len
+               && memcmp (fs->kbytes + fs->koff[i], k->string.data, k->string.len) == 0;
       case MW_LUA_CONSTANT_NUMBER:
-        return a->number == b->number;
+        return a->number == k->number;
       case MW_LUA_CONSTANT_BOOLEAN:
-        return !a->boolean == !b->boolean;
+        return !a->boolean == !k->boolean;
       default:
         return TRUE;
     }
@@ -674,7 +687,12 @@ ktable_grow (FuncState *fs)
   fs->kmask = size - 1;
   for (int i = 0; i < fs->nk; i++)
     {
-      guint h = constant_hash (&fs->k[i]) & fs->kmask;
+      MwLuaConstant k = fs->k[i];
+      guint h;
+
+      if (k.type == MW_LUA_CONSTANT_STRING)
+        k.string.data = fs->kbytes + fs->koff[i];
+      h = constant_hash (&k) & fs->kmask;
       while (fs->kslots[h] != 0)
         h = (h + 1) & fs->kmask;
       fs->kslots[h] = i + 1;
@@ -693,7 +711,7 @@ addk (FuncState *fs, const MwLuaConstant *k)
   for (h = constant_hash (k) & fs->kmask; fs->kslots[h] != 0; h = (h + 1) & fs->kmask)
     {
       guint32 i = fs->kslots[h] - 1;
-      if (constant_same (&fs->k[i], k))
+      if (constant_same (fs, (int) i, k))
         return (int) i;
     }
   if (fs->nk >= MAXARG_BX)
@@ -701,17 +719,25 @@ addk (FuncState *fs, const MwLuaConstant *k)
       syntax_error (fs->cg, "constant table overflow");
       return 0;
     }
-  copy = *k;
-  if (k->type == MW_LUA_CONSTANT_STRING)
-    {
-      copy.string.data = g_malloc (k->string.len + 1);
-      memcpy (copy.string.data, k->string.data, k->string.len);
-      copy.string.data[k->string.len] = '\0';
-    }
   if (fs->nk == fs->capk)
     {
       fs->capk *= 2;
       fs->k = g_renew (MwLuaConstant, fs->k, fs->capk);
+      fs->koff = g_renew (guint32, fs->koff, fs->capk);
+    }
+  copy = *k;
+  if (k->type == MW_LUA_CONSTANT_STRING)
+    {
+      if (fs->nkbytes + k->string.len + 1 > fs->capkbytes)
+        {
+          fs->capkbytes = MAX (fs->capkbytes * 2, fs->nkbytes + k->string.len + 1);
+          fs->kbytes = g_realloc (fs->kbytes, fs->capkbytes);
+        }
+      memcpy (fs->kbytes + fs->nkbytes, k->string.data, k->string.len);
+      fs->kbytes[fs->nkbytes + k->string.len] = '\0';
+      fs->koff[fs->nk] = (guint32) fs->nkbytes;
+      fs->nkbytes += k->string.len + 1;
+      copy.string.data = NULL;
     }
   fs->k[fs->nk++] = copy;
   fs->kslots[h] = fs->nk;
@@ -1491,28 +1517,61 @@ setlist (FuncState *fs, int base, int nelems, int tostore)
 static FuncState *
 open_func (Codegen *cg, MwLuaFunction *func)
 {
-  FuncState *fs = g_malloc (sizeof (FuncState));
-  guint nvars = func->vars->len;
+  FuncState *fs = cg->pool;
+  guint nvars = MAX (func->vars->len, 1);
 
-  memset (fs, 0, offsetof (FuncState, actvar));
+  if (fs != NULL)
+    cg->pool = fs->next_free;
+  else
+    {
+      fs = g_new0 (FuncState, 1);
+      fs->capcode = 64;
+      fs->code = g_new (guint32, fs->capcode);
+      fs->lines = g_new (gint32, fs->capcode);
+      fs->capgroups = 32;
+      fs->groups = g_new (LineGroup, fs->capgroups);
+      fs->capk = 32;
+      fs->k = g_new (MwLuaConstant, fs->capk);
+      fs->koff = g_new (guint32, fs->capk);
+      fs->protos = g_ptr_array_new ();
+    }
+  memset (&fs->prev, 0, offsetof (FuncState, actvar) - offsetof (FuncState, prev));
+  if (fs->kmask != 0)
+    memset (fs->kslots, 0, (fs->kmask + 1) * sizeof *fs->kslots);
+  g_ptr_array_set_size (fs->protos, 0);
+  fs->nkbytes = 0;
+  if (nvars > fs->capvars)
+    {
+      fs->capvars = MAX (nvars, fs->capvars * 2);
+      fs->locvars = g_renew (MwLuaLocVar, fs->locvars, fs->capvars);
+      fs->reg = g_renew (int, fs->reg, fs->capvars);
+    }
+  memset (fs->locvars, 0, nvars * sizeof *fs->locvars);
+  memset (fs->reg, 0, nvars * sizeof *fs->reg);
   fs->prev = cg->fs;
   fs->cg = cg;
   fs->func = func;
-  fs->capcode = 32;
-  fs->code = g_new (guint32, fs->capcode);
-  fs->lines = g_new (gint32, fs->capcode);
-  fs->capgroups = 16;
-  fs->groups = g_new (LineGroup, fs->capgroups);
-  fs->capk = 16;
-  fs->k = g_new (MwLuaConstant, fs->capk);
-  fs->protos = g_ptr_array_new ();
-  fs->locvars = g_new0 (MwLuaLocVar, MAX (nvars, 1));
-  fs->reg = g_new0 (int, MAX (nvars, 1));
   fs->lasttarget = -1;
   fs->jpc = NO_JUMP;
   fs->maxstacksize = 2; /* registers 0 and 1 are always valid */
   cg->fs = fs;
   return fs;
+}
+
+static void
+funcstate_free (FuncState *fs)
+{
+  g_free (fs->code);
+  g_free (fs->lines);
+  g_free (fs->groups);
+  g_free (fs->k);
+  g_free (fs->koff);
+  g_free (fs->kbytes);
+  g_free (fs->kslots);
+  g_ptr_array_unref (fs->protos);
+  g_free (fs->locvars);
+  g_free (fs->reg);
+  g_free (fs);
 }
 
 static MwLuaString
@@ -1552,23 +1611,27 @@ close_func (Codegen *cg)
   f->is_vararg = fs->is_vararg;
   f->maxstacksize = (guint8) MIN (fs->maxstacksize, 255);
   f->n_code = fs->ncode;
-  f->code = fs->code;
+  f->code = g_memdup2 (fs->code, fs->ncode * sizeof *fs->code);
   f->n_lineinfo = fs->ncode;
-  f->lineinfo = fs->lines;
+  f->lineinfo = g_memdup2 (fs->lines, fs->ncode * sizeof *fs->lines);
   f->n_line_groups = fs->ngroups;
   f->line_groups = g_new (guint8, MAX (fs->ngroups, 1));
   for (int i = 0; i < fs->ngroups; i++)
     f->line_groups[i] = fs->groups[i].count;
-  g_free (fs->groups);
   f->n_constants = fs->nk;
-  f->constants = fs->k;
+  f->constants = g_memdup2 (fs->k, fs->nk * sizeof *fs->k);
+  /* the strings in one block: one allocation per function, not one per string */
+  f->constant_strings = g_memdup2 (fs->kbytes, fs->nkbytes);
+  for (int i = 0; i < fs->nk; i++)
+    if (f->constants[i].type == MW_LUA_CONSTANT_STRING)
+      f->constants[i].string.data = f->constant_strings + fs->koff[i];
   f->n_protos = fs->protos->len;
-  f->protos = (MwLuaProto **) g_ptr_array_free (fs->protos, FALSE);
-  f->locvars = fs->locvars;
+  f->protos = g_memdup2 (fs->protos->pdata, fs->protos->len * sizeof (gpointer));
   if (cg->names)
     {
       /* a malloc'd copy per name: worth leaving out when the dump strips them */
       f->n_locvars = nvars;
+      f->locvars = g_memdup2 (fs->locvars, nvars * sizeof *fs->locvars);
       for (guint i = 0; i < nvars; i++)
         f->locvars[i].name = string_dup (((MwLuaVar *) fs->func->vars->pdata[i])->name);
       f->n_upvalues = fs->nups;
@@ -1576,10 +1639,9 @@ close_func (Codegen *cg)
       for (int i = 0; i < fs->nups; i++)
         f->upvalues[i] = string_dup (fs->up_name[i]);
     }
-  g_free (fs->kslots);
-  g_free (fs->reg);
   cg->fs = fs->prev;
-  g_free (fs);
+  fs->next_free = cg->pool;
+  cg->pool = fs;
   return f;
 }
 
@@ -2640,6 +2702,12 @@ mw_lua_codegen_generate (MwLuaTree *tree, MwLuaNumberType target, MwLuaCodegenFl
   chunk (&cg, mw_lua_tree_get_root (tree));
   main_proto = close_func (&cg);
   g_string_free (cg.scratch, TRUE);
+  while (cg.pool != NULL)
+    {
+      fs = cg.pool;
+      cg.pool = fs->next_free;
+      funcstate_free (fs);
+    }
 
   if (cg.failed || cg.dump_error != NULL)
     {
