@@ -1524,7 +1524,10 @@ open_func (Codegen *cg, MwLuaFunction *func)
     cg->pool = fs->next_free;
   else
     {
-      fs = g_new0 (FuncState, 1);
+      /* only the buffers are cleared here: the rest is cleared below, or read only up to
+       * what the function has set (actvar, up_*) */
+      fs = g_malloc (sizeof (FuncState));
+      memset (fs, 0, offsetof (FuncState, prev));
       fs->capcode = 64;
       fs->code = g_new (guint32, fs->capcode);
       fs->lines = g_new (gint32, fs->capcode);

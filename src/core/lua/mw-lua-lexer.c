@@ -60,12 +60,14 @@ is_newline (int c)
   return c == '\n' || c == '\r';
 }
 
-/* isspace() in the C locale, less the newlines handled separately */
-static inline gboolean
-is_space (int c)
-{
-  return c == ' ' || c == '\t' || c == '\v' || c == '\f';
-}
+/* isspace() in the C locale, less the newlines handled separately: a table, as this runs
+ * for every byte of indentation */
+static const guint8 space_chars[256] = {
+  [' '] = 1,
+  ['\t'] = 1,
+  ['\v'] = 1,
+  ['\f'] = 1,
+};
 
 static inline gboolean
 is_digit (int c)
@@ -92,6 +94,25 @@ static const guint8 name_chars[256] = {
   ['a' ... 'z'] = 1,
   ['_'] = 1,
 };
+
+/* The offset of the end of the current line (its \n or \r, or the end of input), found
+ * with memchr: comments are a good part of many sources. */
+static gsize
+line_end (const Lexer *lx)
+{
+  const guchar *p = lx->src + lx->pos;
+  gsize n = lx->len - lx->pos;
+  const guchar *nl = memchr (p, '\n', n);
+  const guchar *cr;
+
+  if (nl != NULL)
+    n = nl - p;
+  /* a lone \r ends a line too (old Mac files) */
+  cr = memchr (p, '\r', n);
+  if (cr != NULL)
+    return cr - lx->src;
+  return lx->pos + n;
+}
 
 /* inclinenumber: skips \n, \r, \n\r or \r\n and counts one line */
 static void
@@ -503,7 +524,7 @@ scan (Lexer *lx, MwLuaToken *tok)
       int c;
 
       /* indentation is a good part of most sources: skipped in one tight loop */
-      while (lx->pos < lx->len && is_space (lx->src[lx->pos]))
+      while (lx->pos < lx->len && space_chars[lx->src[lx->pos]])
         lx->pos++;
       c = cur (lx);
       tok->offset = lx->pos;
@@ -540,8 +561,7 @@ scan (Lexer *lx, MwLuaToken *tok)
                       continue;
                     }
                 }
-              while (lx->pos < lx->len && !is_newline (lx->src[lx->pos]))
-                lx->pos++;
+              lx->pos = line_end (lx);
               cm.length = lx->pos - cm.offset;
               g_array_append_val (lx->res->comments, cm);
               continue;
