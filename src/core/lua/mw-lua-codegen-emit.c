@@ -307,12 +307,7 @@ constant_hash (const MwLuaConstant *k)
   switch (k->type)
     {
       case MW_LUA_CONSTANT_STRING:
-        {
-          guint h = 2166136261u ^ (guint) k->string.len;
-          for (gsize i = 0; i < k->string.len; i++)
-            h = (h ^ (guchar) k->string.data[i]) * 16777619u;
-          return h;
-        }
+        return mw_lua_bytes_hash (k->string.data, k->string.len);
       case MW_LUA_CONSTANT_NUMBER:
         {
           double d = k->number == 0 ? 0 : k->number; /* -0 and 0 are one key */

@@ -49,17 +49,6 @@ struct _MwLuaTreeName
   guint32 length;
 };
 
-/* FNV-1a: names are short, so a byte loop beats anything with a setup cost */
-static inline guint32
-name_hash (const char *name, gsize length)
-{
-  guint32 h = 2166136261u;
-
-  for (gsize i = 0; i < length; i++)
-    h = (h ^ (guchar) name[i]) * 16777619u;
-  return h;
-}
-
 static void
 names_grow (MwLuaTree *tree)
 {
@@ -86,7 +75,7 @@ names_grow (MwLuaTree *tree)
 const char *
 mw_lua_tree_intern (MwLuaTree *tree, const char *name, gsize length)
 {
-  guint32 hash = name_hash (name, length);
+  guint32 hash = mw_lua_bytes_hash (name, length);
   guint i = hash & tree->names_mask;
   struct _MwLuaTreeName *slot;
 
