@@ -207,16 +207,41 @@ removevars (MwLuaFuncState *fs, int tolevel)
     fs->locvars[fs->actvar[--fs->nactvar]->index].endpc = fs->pc;
 }
 
-/* close_func: the final RETURN, then the prototype */
+/* room for n items of `size` bytes in a packed prototype, from *at */
+static gpointer
+pack_take (char **at, gsize n, gsize size)
+{
+  char *p = *at;
+
+  *at += n * size;
+  return n > 0 ? p : NULL;
+}
+
+/* close_func: the final RETURN, then the prototype, in one allocation with its arrays
+ * (MwLuaProto.packed): one malloc per function instead of eight */
 static MwLuaProto *
 close_func (MwLuaCodegen *cg)
 {
   MwLuaFuncState *fs = cg->fs;
-  MwLuaProto *f = g_new0 (MwLuaProto, 1);
   guint nvars = fs->func->vars->len;
+  gsize head = (sizeof (MwLuaProto) + 7) & ~(gsize) 7;
+  MwLuaProto *f;
+  char *at;
 
   removevars (fs, 0);
   mw_lua_code_abc (fs, OP_RETURN, 0, 1, 0);
+
+  /* the most aligned first: constants and pointers (8), instructions and lines (4), bytes */
+  f = g_malloc (head + fs->nk * sizeof (MwLuaConstant) + fs->protos->len * sizeof (gpointer)
+                + fs->ncode * (sizeof (guint32) + sizeof (gint32)) + fs->ngroups + fs->nkbytes);
+  memset (f, 0, sizeof *f);
+  f->packed = TRUE;
+  at = (char *) f + head;
+  f->constants = pack_take (&at, fs->nk, sizeof (MwLuaConstant));
+  f->protos = pack_take (&at, fs->protos->len, sizeof (gpointer));
+  f->code = pack_take (&at, fs->ncode, sizeof (guint32));
+  f->lineinfo = pack_take (&at, fs->ncode, sizeof (gint32));
+  f->line_groups = pack_take (&at, fs->ngroups, 1);
 
   if (fs->func->parent == NULL)
     {
@@ -230,22 +255,23 @@ close_func (MwLuaCodegen *cg)
   f->is_vararg = fs->is_vararg;
   f->maxstacksize = (guint8) MIN (fs->maxstacksize, 255);
   f->n_code = fs->ncode;
-  f->code = g_memdup2 (fs->code, fs->ncode * sizeof *fs->code);
+  memcpy (f->code, fs->code, fs->ncode * sizeof *fs->code);
   f->n_lineinfo = fs->ncode;
-  f->lineinfo = g_memdup2 (fs->lines, fs->ncode * sizeof *fs->lines);
+  memcpy (f->lineinfo, fs->lines, fs->ncode * sizeof *fs->lines);
   f->n_line_groups = fs->ngroups;
-  f->line_groups = g_new (guint8, MAX (fs->ngroups, 1));
   for (int i = 0; i < fs->ngroups; i++)
     f->line_groups[i] = fs->groups[i].count;
   f->n_constants = fs->nk;
-  f->constants = g_memdup2 (fs->k, fs->nk * sizeof *fs->k);
-  /* the strings in one block: one allocation per function, not one per string */
-  f->constant_strings = g_memdup2 (fs->kbytes, fs->nkbytes);
+  if (fs->nk > 0)
+    memcpy (f->constants, fs->k, fs->nk * sizeof *fs->k);
+  if (fs->nkbytes > 0)
+    memcpy (at, fs->kbytes, fs->nkbytes);
   for (int i = 0; i < fs->nk; i++)
     if (f->constants[i].type == MW_LUA_CONSTANT_STRING)
-      f->constants[i].string.data = f->constant_strings + fs->koff[i];
+      f->constants[i].string.data = at + fs->koff[i];
   f->n_protos = fs->protos->len;
-  f->protos = g_memdup2 (fs->protos->pdata, fs->protos->len * sizeof (gpointer));
+  if (f->n_protos > 0)
+    memcpy (f->protos, fs->protos->pdata, f->n_protos * sizeof (gpointer));
   if (cg->names)
     {
       /* a malloc'd copy per name: worth leaving out when the dump strips them */
