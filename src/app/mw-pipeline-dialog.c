@@ -30,11 +30,11 @@ static const struct
   const char *key; /* in the key file and, with "pipeline-", in the schema */
   gsize offset;
 } steps[] = {
-  { "lint", G_STRUCT_OFFSET (MwPipeline, lint) },
-  { "minify", G_STRUCT_OFFSET (MwPipeline, minify) },
-  { "compile", G_STRUCT_OFFSET (MwPipeline, compile) },
-  { "strip", G_STRUCT_OFFSET (MwPipeline, strip) },
-  { "remove-source", G_STRUCT_OFFSET (MwPipeline, remove_source) },
+  { "lint", G_STRUCT_OFFSET (MwBoardUploadOptions, pipeline.lint) },
+  { "minify", G_STRUCT_OFFSET (MwBoardUploadOptions, pipeline.minify) },
+  { "compile", G_STRUCT_OFFSET (MwBoardUploadOptions, pipeline.compile) },
+  { "strip", G_STRUCT_OFFSET (MwBoardUploadOptions, pipeline.strip) },
+  { "remove-source", G_STRUCT_OFFSET (MwBoardUploadOptions, remove_source) },
 };
 
 static char *
@@ -44,7 +44,7 @@ projects_path (void)
 }
 
 void
-mw_pipeline_load (MwPipeline *pipeline, GSettings *settings, const char *folder)
+mw_pipeline_load (MwBoardUploadOptions *pipeline, GSettings *settings, const char *folder)
 {
   g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autofree char *path = projects_path ();
@@ -71,7 +71,7 @@ mw_pipeline_load (MwPipeline *pipeline, GSettings *settings, const char *folder)
 }
 
 gboolean
-mw_pipeline_save (const MwPipeline *pipeline, const char *folder, GError **error)
+mw_pipeline_save (const MwBoardUploadOptions *pipeline, const char *folder, GError **error)
 {
   g_autoptr (GKeyFile) keys = g_key_file_new ();
   g_autofree char *path = projects_path ();
@@ -104,7 +104,7 @@ step_switch (MwPipelineDialog *self, guint i)
 static void
 response_cb (MwPipelineDialog *self)
 {
-  MwPipeline pipeline;
+  MwBoardUploadOptions pipeline = { 0 };
   g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -159,7 +159,7 @@ GtkWidget *
 mw_pipeline_dialog_new (GtkWindow *parent, GSettings *settings, const char *folder)
 {
   MwPipelineDialog *self;
-  MwPipeline pipeline;
+  MwBoardUploadOptions pipeline = { 0 };
   g_autofree char *text = NULL;
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);

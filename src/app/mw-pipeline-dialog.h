@@ -3,22 +3,17 @@
 
 #include <gtk/gtk.h>
 
+#include "mw-board.h"
+
 G_BEGIN_DECLS
 
-/* The steps of the upload pipeline. */
-typedef struct
-{
-  gboolean lint;
-  gboolean minify;
-  gboolean compile;
-  gboolean strip;
-  gboolean remove_source;
-} MwPipeline;
-
-/* The pipeline remembered for `folder`, else the defaults from `settings` (Preferences). */
-void mw_pipeline_load (MwPipeline *pipeline, GSettings *settings, const char *folder);
-/* Remembers `pipeline` for `folder` (in the user's config folder, moonwire/projects.ini). */
-gboolean mw_pipeline_save (const MwPipeline *pipeline, const char *folder, GError **error);
+/* The steps of the pipeline remembered for `folder`, else the defaults from `settings`
+ * (Preferences), into `options` (lint, minify, compile, strip, remove_source; the rest is left
+ * as it is). */
+void mw_pipeline_load (MwBoardUploadOptions *options, GSettings *settings, const char *folder);
+/* Remembers the steps of `options` for `folder` (in the user's config folder,
+ * moonwire/projects.ini). */
+gboolean mw_pipeline_save (const MwBoardUploadOptions *options, const char *folder, GError **error);
 
 #define MW_TYPE_PIPELINE_DIALOG (mw_pipeline_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (MwPipelineDialog, mw_pipeline_dialog, MW, PIPELINE_DIALOG, GtkDialog)

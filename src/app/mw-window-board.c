@@ -584,7 +584,7 @@ upload_editor (MwWindow *self, gboolean compile)
   g_autoptr (GBytes) source = NULL;
   g_autoptr (MwLuaLintOptions) lint_options = NULL;
   MwBoardUploadOptions options = { 0 };
-  MwPipeline pipeline;
+  gboolean folder_compiles;
   MwDocument *document;
 
   if (name == NULL || self->op_cancellable != NULL)
@@ -600,24 +600,21 @@ upload_editor (MwWindow *self, gboolean compile)
       return;
     }
   folder = project_folder (self, editor);
-  mw_pipeline_load (&pipeline, self->settings, folder);
+  mw_pipeline_load (&options, self->settings, folder);
   text = mw_document_dup_text (document);
   source = g_bytes_new (text, strlen (text));
   lint_options = _mw_window_new_lint_options (self);
 
-  options.pipeline = (MwLuaPipelineOptions){
-    .lint = pipeline.lint,
-    .minify = pipeline.minify,
-    .compile = compile || pipeline.compile,
-    /* Compile & Upload where the folder does not compile keeps line numbers and the source:
-     * stripping and removing belong to a folder that compiles (the pipeline dialog). */
-    .strip = pipeline.compile && pipeline.strip,
-    .number_type = _mw_window_get_number_type (self),
-    .lint_options = lint_options,
-  };
+  folder_compiles = options.pipeline.compile;
+  options.pipeline.compile = compile || folder_compiles;
+  /* Compile & Upload where the folder does not compile keeps line numbers and the source:
+   * stripping and removing belong to a folder that compiles (the pipeline dialog). */
+  options.pipeline.strip = folder_compiles && options.pipeline.strip;
+  options.remove_source = folder_compiles && options.remove_source;
+  options.pipeline.number_type = _mw_window_get_number_type (self);
+  options.pipeline.lint_options = lint_options;
   forced = g_settings_get_string (self->settings, "number-type");
   options.detect_number_type = g_strcmp0 (forced, "detect") == 0;
-  options.remove_source = pipeline.compile && pipeline.remove_source;
   /* the same steps as `moonwire-cli put --lint --minify --compile --strip` */
   upload_source (self, name, source, &options,
                  gtk_text_buffer_get_modified (GTK_TEXT_BUFFER (document)));

@@ -137,7 +137,8 @@ mw_cli_connect (const char *command, MwCliDeviceOptions *options, int *exit_code
   conn->board = mw_board_new ();
   mw_board_set_heap_interval (conn->board, 0);
   mw_board_connect_async (conn->board, port, options->baud, options->timeout_ms,
-                          options->reset ? MW_BOARD_CONNECT_RESET : MW_BOARD_CONNECT_NONE,
+                          (options->reset ? MW_BOARD_CONNECT_RESET : MW_BOARD_CONNECT_NONE)
+                            | (options->probe ? MW_BOARD_CONNECT_PROBE : MW_BOARD_CONNECT_NONE),
                           conn->cancellable, mw_cli_store_result, &result);
   mw_cli_wait (conn, &result);
   if (!mw_board_connect_finish (conn->board, result, &error))

@@ -7,7 +7,7 @@
 #include <gio/gio.h>
 
 #include "mw-board.h"
-#include "mw-cli-json.h"
+#include "mw-cli-json-out.h"
 #include "mw-device.h"
 #include "mw-upload.h"
 
@@ -20,6 +20,7 @@ typedef struct
   int timeout_ms;
   gboolean json;
   gboolean reset; /* pulse RTS before talking (boards stuck in a running program) */
+  gboolean probe; /* ask the firmware what it is on connecting (not an option) */
 } MwCliDeviceOptions;
 
 typedef struct

@@ -23,7 +23,15 @@ on_sample (MwBoard *board, gint64 time_us, guint heap, gpointer user_data)
   if (w->csv)
     printf ("%.3f,%u\n", t, heap);
   else if (w->json)
-    printf ("{\"time\": %.3f, \"heap\": %u}\n", t, heap);
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      mw_cli_json_member_double (b, "time", t);
+      mw_cli_json_member_int (b, "heap", heap);
+      json_builder_end_object (b);
+      mw_cli_json_print (b, NULL);
+    }
   else
     printf ("%8.1f s  %6u bytes free\n", t, heap);
   fflush (stdout);
@@ -83,7 +91,14 @@ mw_cli_heap (int argc, char **argv)
       if (error != NULL)
         status = mw_cli_report_error ("heap", error);
       else if (options.json)
-        printf ("{\"heap\": %" G_GINT64_FORMAT "}\n", heap);
+        {
+          g_autoptr (JsonBuilder) b = json_builder_new ();
+
+          json_builder_begin_object (b);
+          mw_cli_json_member_int (b, "heap", heap);
+          json_builder_end_object (b);
+          mw_cli_json_print (b, NULL);
+        }
       else
         printf ("%" G_GINT64_FORMAT "\n", heap);
     }

@@ -35,14 +35,19 @@ mw_cli_info (int argc, char **argv)
   modules = info->modules ? g_strjoinv (",", info->modules) : g_strdup ("");
   if (options.json)
     {
-      g_autofree char *v = mw_cli_json_string (info->version ? info->version : "");
-      g_autofree char *m = mw_cli_json_string (modules);
+      g_autoptr (JsonBuilder) b = json_builder_new ();
 
-      printf ("{\"version\": %s, \"major\": %d, \"number_type\": \"%s\", \"modules\": %s, "
-              "\"chip_id\": %u, \"flash_id\": %u, \"flash_size\": %u, \"heap\": %" G_GINT64_FORMAT
-              "}\n",
-              v, info->major, mw_board_info_number_type_string (info), m, info->chip_id,
-              info->flash_id, info->flash_size, info->heap);
+      json_builder_begin_object (b);
+      mw_cli_json_member_string (b, "version", info->version ? info->version : "");
+      mw_cli_json_member_int (b, "major", info->major);
+      mw_cli_json_member_string (b, "number_type", mw_board_info_number_type_string (info));
+      mw_cli_json_member_string (b, "modules", modules);
+      mw_cli_json_member_int (b, "chip_id", info->chip_id);
+      mw_cli_json_member_int (b, "flash_id", info->flash_id);
+      mw_cli_json_member_int (b, "flash_size", info->flash_size);
+      mw_cli_json_member_int (b, "heap", info->heap);
+      json_builder_end_object (b);
+      mw_cli_json_print (b, NULL);
     }
   else
     {

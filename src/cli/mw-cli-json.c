@@ -1,8 +1,4 @@
-/* mw-cli-json.c: JSON string literals for moonwire-cli's output (see mw-cli-json.h).
- *
- * GLib only: the local commands link GLib and Lua and nothing else, for a fast start
- * (mw-cli-module.h), so json-glib is not theirs to load; the board module's structured output
- * (heap snapshots) uses json-glib. */
+/* mw-cli-json.c: JSON string literals for the local commands' output (see mw-cli-json.h). */
 #include "mw-config.h"
 
 #include "mw-cli-json.h"
@@ -24,13 +20,4 @@ mw_cli_json_append_string (GString *out, const char *text)
         g_string_append_c (out, *s);
     }
   g_string_append_c (out, '"');
-}
-
-char *
-mw_cli_json_string (const char *text)
-{
-  GString *out = g_string_new (NULL);
-
-  mw_cli_json_append_string (out, text);
-  return g_string_free (out, FALSE);
 }

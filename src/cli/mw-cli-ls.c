@@ -35,27 +35,37 @@ mw_cli_ls (int argc, char **argv)
       goto out;
     }
   if (options.json)
-    printf ("{\"files\": [");
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "files");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < entries->len; i++)
+        {
+          MwFileEntry *e = entries->pdata[i];
+
+          json_builder_begin_object (b);
+          mw_cli_json_member_string (b, "name", e->name);
+          mw_cli_json_member_int (b, "size", e->size);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      mw_cli_json_member_int (b, "remaining", fs.remaining);
+      mw_cli_json_member_int (b, "used", fs.used);
+      mw_cli_json_member_int (b, "total", fs.total);
+      json_builder_end_object (b);
+      mw_cli_json_print (b, NULL);
+      goto out;
+    }
   for (guint i = 0; i < entries->len; i++)
     {
       MwFileEntry *e = entries->pdata[i];
 
-      if (options.json)
-        {
-          g_autofree char *name = mw_cli_json_string (e->name);
-
-          printf ("%s{\"name\": %s, \"size\": %" G_GINT64_FORMAT "}", i ? ", " : "", name, e->size);
-        }
-      else
-        printf ("%8" G_GINT64_FORMAT "  %s\n", e->size, e->name);
+      printf ("%8" G_GINT64_FORMAT "  %s\n", e->size, e->name);
     }
-  if (options.json)
-    printf ("], \"remaining\": %" G_GINT64_FORMAT ", \"used\": %" G_GINT64_FORMAT
-            ", \"total\": %" G_GINT64_FORMAT "}\n",
-            fs.remaining, fs.used, fs.total);
-  else
-    printf ("%u files; %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes free\n", entries->len,
-            fs.remaining, fs.total);
+  printf ("%u files; %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes free\n", entries->len,
+          fs.remaining, fs.total);
 out:
   mw_cli_device_options_clear (&options);
   return status;

@@ -1,28 +1,17 @@
-/* mw-cli-pipeline.h: the --lint, --minify, --compile, --strip options of `put` and `sync`,
- * resolved against the connected board (its number type) into MwLuaPipelineOptions. */
+/* mw-cli-pipeline.h: the --lint, --minify, --compile, --strip, --remove-source and --target
+ * options of `put` and `sync`, parsed into the board's own MwBoardUploadOptions. */
 #pragma once
 
 #include "mw-cli-device.h"
-#include "mw-lua-pipeline.h"
 
 G_BEGIN_DECLS
 
-typedef struct
-{
-  gboolean lint;
-  gboolean minify;
-  gboolean compile;
-  gboolean strip;
-  gboolean remove_source;
-  char *target; /* "board" (the default), "float" or "integer" */
-} MwCliPipelineOptions;
-
-void mw_cli_pipeline_add_options (GOptionContext *context, MwCliPipelineOptions *options);
-void mw_cli_pipeline_options_clear (MwCliPipelineOptions *options);
-/* Checks the options before the board is touched. */
-gboolean mw_cli_pipeline_check (MwCliPipelineOptions *options, GError **error);
-/* Fills `out`; asks the board for its number type when compiling for "board". */
-gboolean mw_cli_pipeline_resolve (MwCliPipelineOptions *options, MwCliConnection *conn,
-                                  MwLuaPipelineOptions *out, GError **error);
+/* Adds the options to `context`: the steps into `options`, --target into `*target`. */
+void mw_cli_pipeline_add_options (GOptionContext *context, MwBoardUploadOptions *options,
+                                  char **target);
+/* Checks the options before the board is touched, and settles the number type: a given one,
+ * or (for "board", the default) the probe's, which `device` is then told to ask for. */
+gboolean mw_cli_pipeline_check (MwBoardUploadOptions *options, const char *target,
+                                MwCliDeviceOptions *device, GError **error);
 
 G_END_DECLS

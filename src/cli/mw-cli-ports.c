@@ -17,6 +17,9 @@ mw_cli_ports (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) ports = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  /* one port a line */
+  static const MwCliJsonLayout layout = { "\n  ", ",", "\n" };
 
   g_option_context_set_summary (context, "Lists serial ports; the USB bridges of NodeMCU boards "
                                          "(CP210x, CH34x, FTDI) are marked.");
@@ -26,8 +29,7 @@ mw_cli_ports (int argc, char **argv)
   ports = mw_serial_list_ports (&error);
   if (ports == NULL)
     return mw_cli_report_error ("ports", error);
-  if (json)
-    printf ("[");
+  json_builder_begin_array (b);
   for (guint i = 0; i < ports->len; i++)
     {
       MwSerialPortInfo *p = ports->pdata[i];
@@ -35,13 +37,18 @@ mw_cli_ports (int argc, char **argv)
 
       if (json)
         {
-          g_autofree char *name = mw_cli_json_string (p->name);
-          g_autofree char *desc = mw_cli_json_string (p->description ? p->description : "");
-
-          printf ("%s\n  {\"name\": %s, \"description\": %s, \"usb\": %s, \"vid\": %u, "
-                  "\"pid\": %u, \"bridge\": %s%s%s}",
-                  i ? "," : "", name, desc, p->usb ? "true" : "false", p->vid, p->pid,
-                  bridge ? "\"" : "", bridge ? bridge : "null", bridge ? "\"" : "");
+          json_builder_begin_object (b);
+          mw_cli_json_member_string (b, "name", p->name);
+          mw_cli_json_member_string (b, "description", p->description ? p->description : "");
+          mw_cli_json_member_boolean (b, "usb", p->usb);
+          mw_cli_json_member_int (b, "vid", p->vid);
+          mw_cli_json_member_int (b, "pid", p->pid);
+          json_builder_set_member_name (b, "bridge");
+          if (bridge != NULL)
+            json_builder_add_string_value (b, bridge);
+          else
+            json_builder_add_null_value (b);
+          json_builder_end_object (b);
         }
       else if (p->usb)
         printf ("%-16s %04x:%04x %s %s%s%s%s\n", p->name, p->vid, p->pid,
@@ -51,8 +58,9 @@ mw_cli_ports (int argc, char **argv)
       else
         printf ("%-16s %s\n", p->name, p->description ? p->description : "");
     }
+  json_builder_end_array (b);
   if (json)
-    printf ("\n]\n");
+    mw_cli_json_print (b, &layout);
   else if (ports->len == 0)
     g_printerr ("no serial ports found\n");
   return MW_EXIT_OK;

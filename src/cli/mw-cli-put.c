@@ -2,6 +2,7 @@
 #include "mw-config.h"
 
 #include <glob.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,8 +52,8 @@ int
 mw_cli_put (int argc, char **argv)
 {
   MwCliDeviceOptions options = { 0 };
-  MwCliPipelineOptions pipe = { 0 };
-  MwLuaPipelineOptions steps;
+  MwBoardUploadOptions upload = { 0 };
+  g_autofree char *target = NULL;
   g_autofree char *as = NULL;
   gboolean fast = FALSE;
   gboolean text = FALSE;
@@ -69,6 +70,7 @@ mw_cli_put (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE...");
   g_autoptr (MwCliConnection) conn = NULL;
   g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (JsonBuilder) json = NULL;
   int status = MW_EXIT_OK;
 
   g_option_context_set_summary (
@@ -82,15 +84,12 @@ mw_cli_put (int argc, char **argv)
     "the board as x.lc.");
   mw_cli_device_add_options (context, &options);
   g_option_context_add_main_entries (context, entries, NULL);
-  mw_cli_pipeline_add_options (context, &pipe);
+  mw_cli_pipeline_add_options (context, &upload, &target);
   if (!mw_cli_parse_options (context, &argc, &argv))
-    {
-      mw_cli_pipeline_options_clear (&pipe);
-      return MW_EXIT_USAGE;
-    }
+    return MW_EXIT_USAGE;
   {
     g_autoptr (GError) error = NULL;
-    if (!mw_cli_pipeline_check (&pipe, &error))
+    if (!mw_cli_pipeline_check (&upload, target, &options, &error))
       {
         g_printerr ("moonwire-cli put: %s\n", error->message);
         status = MW_EXIT_USAGE;
@@ -119,16 +118,10 @@ mw_cli_put (int argc, char **argv)
     }
   if ((conn = mw_cli_connect ("put", &options, &status)) == NULL)
     goto out;
-  {
-    g_autoptr (GError) error = NULL;
-    if (!mw_cli_pipeline_resolve (&pipe, conn, &steps, &error))
-      {
-        status = mw_cli_report_error ("put", error);
-        goto out;
-      }
-  }
-  if (options.json)
-    printf ("[");
+  upload.flags = (fast ? MW_UPLOAD_FAST : 0) | (text ? MW_UPLOAD_TEXT : 0);
+  upload.fast_baud = fast_baud;
+  json = json_builder_new ();
+  json_builder_begin_array (json);
   for (guint i = 0; i < files->len; i++)
     {
       const char *path = files->pdata[i];
@@ -140,12 +133,6 @@ mw_cli_put (int argc, char **argv)
       g_autoptr (GBytes) data = NULL;
       g_autofree char *contents = NULL;
       gsize len = 0;
-      MwBoardUploadOptions upload = {
-        .pipeline = steps,
-        .remove_source = pipe.remove_source,
-        .flags = (fast ? MW_UPLOAD_FAST : 0) | (text ? MW_UPLOAD_TEXT : 0),
-        .fast_baud = fast_baud,
-      };
       g_auto (MwBoardUploadResult) done = { 0 };
       MwUploadStats stats;
       Progress progress = { conn, source_name, g_get_monotonic_time () };
@@ -180,25 +167,30 @@ mw_cli_put (int argc, char **argv)
       mw_cli_progress (conn, name, stats.bytes, stats.bytes, progress.start);
       if (options.json)
         {
-          g_autofree char *n = mw_cli_json_string (name);
-
-          printf ("%s{\"name\": %s, \"bytes\": %zu, \"seconds\": %.3f, \"bytes_per_second\": "
-                  "%.0f, \"baud\": %u, \"fast\": %s, \"text\": %s, \"retries\": %u, "
-                  "\"recoveries\": %u}",
-                  i ? ", " : "", n, stats.bytes, stats.seconds,
-                  stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0, stats.baud,
-                  stats.fast ? "true" : "false", stats.text ? "true" : "false", stats.retries,
-                  stats.recoveries);
+          json_builder_begin_object (json);
+          mw_cli_json_member_string (json, "name", name);
+          mw_cli_json_member_int (json, "bytes", stats.bytes);
+          mw_cli_json_member_double (json, "seconds", stats.seconds);
+          /* rounded as printf's %.0f rounds (to even, in the default rounding mode) */
+          mw_cli_json_member_int (
+            json, "bytes_per_second",
+            (gint64) nearbyint (stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0));
+          mw_cli_json_member_int (json, "baud", stats.baud);
+          mw_cli_json_member_boolean (json, "fast", stats.fast);
+          mw_cli_json_member_boolean (json, "text", stats.text);
+          mw_cli_json_member_int (json, "retries", stats.retries);
+          mw_cli_json_member_int (json, "recoveries", stats.recoveries);
+          json_builder_end_object (json);
         }
       else
         printf ("%s -> %s: %zu bytes verified in %.2f s (%.0f B/s%s%s)\n", path, name, stats.bytes,
                 stats.seconds, stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0,
                 stats.fast ? ", fast" : "", stats.text ? ", text protocol" : "");
     }
+  json_builder_end_array (json);
   if (options.json)
-    printf ("]\n");
+    mw_cli_json_print (json, NULL);
 out:
   mw_cli_device_options_clear (&options);
-  mw_cli_pipeline_options_clear (&pipe);
   return status;
 }

@@ -210,7 +210,10 @@ test_compile_and_upload (Fixture *fixture, gconstpointer data)
   ListWait lc = { fixture->window, "hello.lc", -1 };
   ListWait src = { fixture->window, "hello.lua", sizeof hello - 1 };
   MwConsole *console = mw_window_get_console (fixture->window);
-  MwPipeline pipeline = { .lint = TRUE, .compile = TRUE, .strip = TRUE, .remove_source = TRUE };
+  MwBoardUploadOptions pipeline = {
+    .pipeline = { .lint = TRUE, .compile = TRUE, .strip = TRUE },
+    .remove_source = TRUE,
+  };
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   const char *message;
@@ -418,8 +421,8 @@ test_file_actions (Fixture *fixture, gconstpointer data)
 static void
 test_pipeline_per_folder (Fixture *fixture, gconstpointer data)
 {
-  MwPipeline pipeline = { .lint = TRUE, .compile = TRUE, .strip = TRUE };
-  MwPipeline loaded;
+  MwBoardUploadOptions pipeline = { .pipeline = { .lint = TRUE, .compile = TRUE, .strip = TRUE } };
+  MwBoardUploadOptions loaded = { 0 };
   g_autoptr (GError) error = NULL;
   g_autofree char *other = g_build_filename (fixture->dir, "plain", NULL);
   g_autofree char *plain_path = g_build_filename (other, "plain.lua", NULL);
@@ -432,10 +435,11 @@ test_pipeline_per_folder (Fixture *fixture, gconstpointer data)
   g_assert_true (mw_pipeline_save (&pipeline, fixture->dir, &error));
   g_assert_no_error (error);
   mw_pipeline_load (&loaded, settings, fixture->dir);
-  g_assert_true (loaded.compile);
+  g_assert_true (loaded.pipeline.compile);
   g_assert_false (loaded.remove_source);
   mw_pipeline_load (&loaded, settings, other);
-  g_assert_cmpint (loaded.compile, ==, g_settings_get_boolean (settings, "pipeline-compile"));
+  g_assert_cmpint (loaded.pipeline.compile, ==,
+                   g_settings_get_boolean (settings, "pipeline-compile"));
   g_assert_cmpint (loaded.remove_source, ==,
                    g_settings_get_boolean (settings, "pipeline-remove-source"));
 

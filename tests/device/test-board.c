@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mw-board.h"
+#include "mw-board-sync.h"
 #include "mw-sim.h"
 #include "mw-test-board.h"
 #include "mw-test-support.h"
@@ -102,6 +103,7 @@ test_connect_probe (void)
     MwLuaNumberType target;
   } cases[] = {
     { FALSE, MW_LUA_TARGET_FLOAT },
+    { TRUE, MW_LUA_TARGET_INTEGER },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -402,13 +404,198 @@ test_leak_analysis (void)
   g_assert_false (mw_heap_leak_analyze (s, 2, NULL, 0, &leak));
 }
 
+/* ---- sync ---- */
+
+typedef struct
+{
+  GString *log; /* one line per step of a file (SENDING steps are checked, not logged) */
+  gsize last_sent;
+} SyncLog;
+
+static void
+on_sync_file (const MwBoardSyncFile *file, gpointer user_data)
+{
+  SyncLog *log = user_data;
+  g_autofree char *base = g_path_get_basename (file->path);
+
+  switch (file->state)
+    {
+      case MW_BOARD_SYNC_FILE_SAME:
+        g_string_append_printf (log->log, "same %s %zu\n", file->board_name, file->bytes);
+        break;
+      case MW_BOARD_SYNC_FILE_DIFFERS:
+        log->last_sent = 0;
+        g_string_append_printf (log->log, "differs %s %zu\n", file->board_name, file->bytes);
+        break;
+      case MW_BOARD_SYNC_FILE_SENDING:
+        g_assert_cmpuint (file->sent, >=, log->last_sent);
+        g_assert_cmpuint (file->sent, <=, file->bytes);
+        log->last_sent = file->sent;
+        break;
+      case MW_BOARD_SYNC_FILE_UPLOADED:
+        g_assert_cmpuint (file->stats->bytes, ==, file->bytes);
+        g_string_append_printf (log->log, "uploaded %s %zu\n", file->board_name, file->bytes);
+        break;
+      case MW_BOARD_SYNC_FILE_FAILED:
+        g_assert_null (file->board_name);
+        g_string_append_printf (log->log, "failed %s: %s\n", base, file->error->message);
+        break;
+    }
+}
+
+static char *
+sync_folder (MwBoard *board, const char *dir, const MwBoardUploadOptions *options,
+             MwBoardSyncFlags flags, MwBoardSyncResult *done)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  SyncLog log = { g_string_new (NULL), 0 };
+
+  mw_board_sync_async (board, dir, NULL, options, flags, on_sync_file, &log, NULL,
+                       mw_test_store_result, &result);
+  wait_for (&result);
+  g_assert_true (mw_board_sync_finish (board, result, done, &error));
+  g_assert_no_error (error);
+  return g_string_free (log.log, FALSE);
+}
+
+static void
+write_file (const char *dir, const char *name, const char *contents, gssize len)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
+}
+
+/* The folder's list: regular files only, not hidden ones, sorted by name whatever order the
+ * folder gives them in (the CLI once sorted the array's pointers instead). */
+static void
+test_sync_list (void)
+{
+  /* a folder of its own each time */
+  g_autofree char *dir = g_mkdtemp (mw_test_tmp_path ("sync-list-XXXXXX"));
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_auto (GStrv) names = NULL;
+  g_autofree char *joined = NULL;
+  g_autoptr (GError) error = NULL;
+  static const char *const created[] = { "m.lua", "zz.txt", "b", "a.bin", "init.lua", "Z.lua",
+                                         "k.lc",  "c.txt",  "y", "a",     "q.json",   "e" };
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (created); i++)
+    write_file (dir, created[i], "x", 1);
+  write_file (dir, ".hidden", "x", 1);
+  write_file (sub, "inner.lua", "x", 1);
+  names = mw_board_sync_list (dir, &error);
+  g_assert_no_error (error);
+  joined = g_strjoinv (" ", names);
+  g_assert_cmpstr (joined, ==, "Z.lua a a.bin b c.txt e init.lua k.lc m.lua q.json y zz.txt");
+
+  /* a name the board cannot take stops the list */
+  write_file (dir, "a23456789012345678901234567890123.lua", "x", 1);
+  g_clear_pointer (&names, g_strfreev);
+  names = mw_board_sync_list (dir, &error);
+  g_assert_null (names);
+  g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME);
+}
+
+/* A folder synced with the pipeline (compiled for the probed number type): every file goes
+ * once, in name order, compared in its prepared form; a second sync leaves all alone; a
+ * changed file goes again (not with a dry run); a file the linter refuses is reported and the
+ * others go on. */
+static void
+test_sync (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *dir = g_mkdtemp (mw_test_tmp_path ("sync-XXXXXX"));
+  g_autofree char *bad_path = g_build_filename (dir, "bad.lua", NULL);
+  MwBoardUploadOptions options = { 0 };
+  MwBoardSyncResult done;
+  guint8 bin[300];
+  g_autofree char *lc = NULL;
+  g_autofree char *zz = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *luac_message = NULL;
+  g_autofree char *out = NULL;
+  gsize lc_len = 0, zz_len = 0;
+
+  g_assert_nonnull (dir);
+  for (guint i = 0; i < sizeof bin; i++)
+    bin[i] = (i * 31) & 0xff;
+  write_file (dir, "zz.txt", "last\n", -1);
+  write_file (dir, "b.lua", "local n = 7 / 2\nprint(n)\n", -1);
+  write_file (dir, "a.bin", (const char *) bin, sizeof bin);
+  fixture_start (&f, NULL, MW_BOARD_CONNECT_PROBE);
+  options.pipeline.compile = TRUE;
+  options.detect_number_type = TRUE;
+
+  log = sync_folder (f.board, dir, &options, MW_BOARD_SYNC_NONE, &done);
+  lc = flash_file (&f, "b.lc", &lc_len);
+  g_assert_nonnull (lc);
+  g_assert_null (flash_file (&f, "b.lua", &zz_len));
+  expected = g_strdup_printf ("differs a.bin 300\nuploaded a.bin 300\n"
+                              "differs b.lc %zu\nuploaded b.lc %zu\n"
+                              "differs zz.txt 5\nuploaded zz.txt 5\n",
+                              lc_len, lc_len);
+  g_assert_cmpstr (log, ==, expected);
+  g_assert_cmpuint (done.uploaded, ==, 3);
+  g_assert_cmpuint (done.differ, ==, 3);
+  g_assert_cmpuint (done.same, ==, 0);
+  g_assert_cmpuint (done.failed, ==, 0);
+  out = exec (f.board, "dofile('b.lc')");
+  g_assert_cmpstr (out, ==, "3.5\r\n");
+
+  g_free (log);
+  g_free (expected);
+  log = sync_folder (f.board, dir, &options, MW_BOARD_SYNC_NONE, &done);
+  expected = g_strdup_printf ("same a.bin 300\nsame b.lc %zu\nsame zz.txt 5\n", lc_len);
+  g_assert_cmpstr (log, ==, expected);
+  g_assert_cmpuint (done.same, ==, 3);
+  g_assert_cmpuint (done.uploaded + done.differ + done.failed, ==, 0);
+
+  write_file (dir, "zz.txt", "changed!\n", -1);
+  write_file (dir, "bad.lua", "x = = 1\n", -1);
+  g_assert_false (mw_test_luac_check_source ("bad.lua", "x = = 1\n", 8, &luac_message));
+  options.pipeline.lint = TRUE;
+  g_free (log);
+  g_free (expected);
+  log = sync_folder (f.board, dir, &options, MW_BOARD_SYNC_DRY_RUN, &done);
+  expected = g_strdup_printf ("same a.bin 300\nsame b.lc %zu\nfailed bad.lua: %s: %s (E001)\n"
+                              "differs zz.txt 9\n",
+                              lc_len, bad_path, luac_message);
+  g_assert_cmpstr (log, ==, expected);
+  g_assert_cmpuint (done.same, ==, 2);
+  g_assert_cmpuint (done.differ, ==, 1);
+  g_assert_cmpuint (done.failed, ==, 1);
+  g_assert_cmpuint (done.uploaded, ==, 0);
+  zz = flash_file (&f, "zz.txt", &zz_len);
+  g_assert_cmpmem (zz, zz_len, "last\n", 5);
+
+  g_free (log);
+  g_free (expected);
+  log = sync_folder (f.board, dir, &options, MW_BOARD_SYNC_NONE, &done);
+  expected = g_strdup_printf ("same a.bin 300\nsame b.lc %zu\nfailed bad.lua: %s: %s (E001)\n"
+                              "differs zz.txt 9\nuploaded zz.txt 9\n",
+                              lc_len, bad_path, luac_message);
+  g_assert_cmpstr (log, ==, expected);
+  g_assert_cmpuint (done.uploaded, ==, 1);
+  g_clear_pointer (&zz, g_free);
+  zz = flash_file (&f, "zz.txt", &zz_len);
+  g_assert_cmpmem (zz, zz_len, "changed!\n", 9);
+  fixture_stop (&f);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mw/board/connect-probe", test_connect_probe);
-  g_test_add_data_func ("/mw/board/upload", GINT_TO_POINTER (FALSE), test_upload);
+  g_test_add_data_func ("/mw/board/upload/float", GINT_TO_POINTER (FALSE), test_upload);
+  g_test_add_data_func ("/mw/board/upload/integer", GINT_TO_POINTER (TRUE), test_upload);
   g_test_add_func ("/mw/board/reset-fallback", test_reset_fallback);
+  g_test_add_func ("/mw/board/sync/list", test_sync_list);
+  g_test_add_func ("/mw/board/sync", test_sync);
   g_test_add_func ("/mw/board/leak-analysis", test_leak_analysis);
   g_test_add_func ("/mw/board/leak/core", test_leak_core);
   g_test_add_func ("/mw/board/leak/cli", test_leak_cli);

@@ -133,6 +133,169 @@ run_case (gconstpointer data)
     }
 }
 
+/* `sync`'s whole transcript on a fresh board: the files in name order whatever order the folder
+ * lists them in (it once sorted the array's pointers), a dry run that writes nothing, the
+ * uploads, then nothing left to do. */
+static void
+test_sync_transcript (void)
+{
+  static const char *const created[] = { "m.lua",    "zz.txt", "b",    "a.bin",
+                                         "init.lua", "Z.lua",  "k.lc", "c.txt" };
+  g_autofree char *folder = g_mkdtemp (mw_test_tmp_path ("cli-sync-XXXXXX"));
+  MwSimOptions options;
+  g_autoptr (MwSim) board = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (MwTestCliRun) dry = { 0 }, first = { 0 }, again = { 0 };
+
+  g_assert_nonnull (folder);
+  for (guint i = 0; i < G_N_ELEMENTS (created); i++)
+    {
+      g_autofree char *path = g_build_filename (folder, created[i], NULL);
+
+      /* each file's size is its place in the folder's creation order, plus one */
+      g_assert_true (g_file_set_contents (path, "12345678", i + 1, NULL));
+    }
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  board = mw_sim_new (&options);
+  g_assert_true (mw_sim_start (board, &error));
+  g_assert_no_error (error);
+  mw_test_cli_run (
+    &dry, NULL,
+    (const char *[]){ "sync", "--port", mw_sim_get_path (board), "--dry-run", folder, NULL });
+  g_assert_cmpstr (dry.err, ==, "");
+  g_assert_cmpstr (dry.out, ==,
+                   "would upload Z.lua (6 bytes)\n"
+                   "would upload a.bin (4 bytes)\n"
+                   "would upload b (3 bytes)\n"
+                   "would upload c.txt (8 bytes)\n"
+                   "would upload init.lua (5 bytes)\n"
+                   "would upload k.lc (7 bytes)\n"
+                   "would upload m.lua (1 bytes)\n"
+                   "would upload zz.txt (2 bytes)\n"
+                   "0 uploaded, 0 already the same\n");
+  g_assert_cmpint (dry.status, ==, 0);
+  mw_test_cli_run (&first, NULL,
+                   (const char *[]){ "sync", "--port", mw_sim_get_path (board), folder, NULL });
+  g_assert_cmpstr (first.err, ==, "");
+  g_assert_cmpstr (first.out, ==,
+                   "upload Z.lua (6 bytes)\n"
+                   "upload a.bin (4 bytes)\n"
+                   "upload b (3 bytes)\n"
+                   "upload c.txt (8 bytes)\n"
+                   "upload init.lua (5 bytes)\n"
+                   "upload k.lc (7 bytes)\n"
+                   "upload m.lua (1 bytes)\n"
+                   "upload zz.txt (2 bytes)\n"
+                   "8 uploaded, 0 already the same\n");
+  g_assert_cmpint (first.status, ==, 0);
+  mw_test_cli_run (&again, NULL,
+                   (const char *[]){ "sync", "--port", mw_sim_get_path (board), folder, NULL });
+  g_assert_cmpstr (again.err, ==, "");
+  g_assert_cmpstr (again.out, ==, "0 uploaded, 8 already the same\n");
+  g_assert_cmpint (again.status, ==, 0);
+  mw_sim_stop (board);
+}
+
+/* Runs moonwire-cli with `args` against `board` and returns its stdout; the run must succeed
+ * without a word on stderr. */
+static char *
+cli_out (MwSim *board, const char *cwd, const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_auto (MwTestCliRun) run = { 0 };
+
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, "--port");
+  g_ptr_array_add (argv, (char *) mw_sim_get_path (board));
+  g_ptr_array_add (argv, NULL);
+  mw_test_cli_run (&run, cwd, (const char *const *) argv->pdata);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+  return g_steal_pointer (&run.out);
+}
+
+/* The --json output, whole, as scripts read it: names escaped, members in order, figures
+ * the board gives elsewhere; timings and the live heap matched by pattern. */
+static void
+test_json_output (void)
+{
+  g_autofree char *folder = g_mkdtemp (mw_test_tmp_path ("cli-json-XXXXXX"));
+  g_autofree char *quoted = g_build_filename (folder, "q\"b\\x.lua", NULL);
+  g_autofree char *hello = g_build_filename (folder, "hello.lua", NULL);
+  MwSimOptions options;
+  g_autoptr (MwSim) board = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *put = NULL, *ls = NULL, *info = NULL, *heap = NULL, *fs = NULL, *ids = NULL;
+  g_autofree char *want_ls = NULL, *want_info = NULL;
+  g_auto (GStrv) fs_fields = NULL;
+  g_auto (GStrv) id_fields = NULL;
+  static const char put_pattern[] =
+    "^\\[\\{\"name\": \"hello\\.lua\", \"bytes\": 30, \"seconds\": [0-9]+\\.[0-9]{3}, "
+    "\"bytes_per_second\": [0-9]+, \"baud\": 115200, \"fast\": false, \"text\": false, "
+    "\"retries\": 0, \"recoveries\": 0\\}, "
+    "\\{\"name\": \"q\\\\\"b\\\\\\\\x\\.lua\", \"bytes\": 30, \"seconds\": [0-9]+\\.[0-9]{3}, "
+    "\"bytes_per_second\": [0-9]+, \"baud\": 115200, \"fast\": false, \"text\": false, "
+    "\"retries\": 0, \"recoveries\": 0\\}\\]\n$";
+  g_autoptr (GRegex) heap_re =
+    g_regex_new ("^\\{\"heap\": ([0-9]+)\\}\n$", G_REGEX_DOLLAR_ENDONLY, 0, NULL);
+  g_autoptr (GRegex) info_heap_re =
+    g_regex_new ("\"heap\": ([0-9]+)\\}\n$", G_REGEX_DOLLAR_ENDONLY, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autofree char *live = NULL;
+  g_autofree char *sampled = NULL;
+
+  g_assert_nonnull (folder);
+  g_assert_true (g_file_set_contents (hello, "print('hello', 6 * 7) -- hi!!\n", -1, NULL));
+  g_assert_true (g_file_set_contents (quoted, "print('hello', 6 * 7) -- hi!!\n", -1, NULL));
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  board = mw_sim_new (&options);
+  g_assert_true (mw_sim_start (board, &error));
+  g_assert_no_error (error);
+
+  put = cli_out (board, NULL, (const char *[]){ "put", "--json", hello, quoted, NULL });
+  g_test_message ("put: %s", put);
+  g_assert_true (g_regex_match_simple (put_pattern, put, G_REGEX_DOLLAR_ENDONLY, 0));
+
+  /* the board's own figures, asked another way */
+  fs = cli_out (board, NULL, (const char *[]){ "exec", "print(file.fsinfo())", NULL });
+  fs_fields = g_strsplit_set (g_strstrip (fs), "\t", -1);
+  g_assert_cmpuint (g_strv_length (fs_fields), ==, 3);
+  ls = cli_out (board, NULL, (const char *[]){ "ls", "--json", NULL });
+  want_ls = g_strdup_printf ("{\"files\": [{\"name\": \"hello.lua\", \"size\": 30}, "
+                             "{\"name\": \"q\\\"b\\\\x.lua\", \"size\": 30}], \"remaining\": %s, "
+                             "\"used\": %s, \"total\": %s}\n",
+                             fs_fields[0], fs_fields[1], fs_fields[2]);
+  g_assert_cmpstr (ls, ==, want_ls);
+
+  ids = cli_out (
+    board, NULL,
+    (const char *[]){ "exec", "local h=node.info('hw') print(h.chip_id, h.flash_id, h.flash_size)",
+                      NULL });
+  id_fields = g_strsplit_set (g_strstrip (ids), "\t", -1);
+  g_assert_cmpuint (g_strv_length (id_fields), ==, 3);
+  info = cli_out (board, NULL, (const char *[]){ "info", "--json", NULL });
+  /* the free heap is live: taken from the output, checked for sense */
+  g_assert_true (g_regex_match (info_heap_re, info, 0, &match));
+  live = g_match_info_fetch (match, 1);
+  g_clear_pointer (&match, g_match_info_free);
+  want_info =
+    g_strdup_printf ("{\"version\": \"3.0.0\", \"major\": 3, \"number_type\": \"float\", "
+                     "\"modules\": \"" MW_SIM_DEFAULT_MODULES "\", \"chip_id\": %s, "
+                     "\"flash_id\": %s, \"flash_size\": %s, \"heap\": %" G_GINT64_FORMAT "}\n",
+                     id_fields[0], id_fields[1], id_fields[2], g_ascii_strtoll (live, NULL, 10));
+  g_assert_cmpstr (info, ==, want_info);
+  g_assert_cmpint (g_ascii_strtoll (live, NULL, 10), >, 30000);
+
+  heap = cli_out (board, NULL, (const char *[]){ "heap", "--json", NULL });
+  g_assert_true (g_regex_match (heap_re, heap, 0, &match));
+  sampled = g_match_info_fetch (match, 1);
+  g_assert_cmpint (g_ascii_strtoll (sampled, NULL, 10), >, 30000);
+  mw_sim_stop (board);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -163,6 +326,8 @@ main (int argc, char **argv)
 
       g_test_add_data_func (path, &cases[i], run_case);
     }
+  g_test_add_func ("/mw/cli/device/sync-transcript", test_sync_transcript);
+  g_test_add_func ("/mw/cli/device/json-output", test_json_output);
   status = g_test_run ();
   mw_sim_stop (sim);
   g_object_unref (sim);

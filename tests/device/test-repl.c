@@ -651,6 +651,30 @@ test_cancel (void)
   g_assert_cmpstr (out, ==, "3\r\n");
 }
 
+/* A command cancelled after its first lines went out (the board holds an unfinished chunk):
+ * the next command finds a clean line. Regression: the cancel came on an idle callback after
+ * the command had started, and the next command's lines joined the open chunk ("unfinished Lua
+ * chunk"), seen once under load in /mw/repl/cancel. */
+static void
+test_cancel_started (void)
+{
+  g_autoptr (MwTestBoard) board = board_for (NULL);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) r1 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) b1 = NULL;
+  g_autofree char *out = NULL;
+
+  mw_repl_execute_async (board->repl, "print(1)\nprint(2)\nprint(3)", 5000, NULL, NULL, cancellable,
+                         mw_test_store_result, &r1);
+  g_cancellable_cancel (cancellable);
+  mw_test_board_wait (board, &r1);
+  b1 = mw_repl_execute_finish (board->repl, r1, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  out = mw_test_board_exec (board, "print(4)");
+  g_assert_cmpstr (out, ==, "4\r\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -679,5 +703,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/repl/hangup-fails-pending", test_hangup_fails_pending);
   g_test_add_func ("/mw/repl/silent", test_silent);
   g_test_add_func ("/mw/repl/cancel", test_cancel);
+  g_test_add_func ("/mw/repl/cancel-started", test_cancel_started);
   return g_test_run ();
 }

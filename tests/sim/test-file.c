@@ -183,7 +183,7 @@ test_format (void)
   g_assert_cmpstr (out, ==, "format done.\r\nfalse");
 }
 
-/* §2: getcontents/putcontents exist only from 3.0 */
+/* docs/firmware.md section 2: getcontents/putcontents exist only from 3.0 */
 static void
 test_22_has_no_contents (void)
 {
@@ -199,7 +199,7 @@ test_22_has_no_contents (void)
 }
 
 /* dofile, require and loadfile read the flash; node.compile writes stripped NodeMCU
- * bytecode that dofile loads (§2: runtime errors then carry no line) */
+ * bytecode that dofile loads (docs/firmware.md section 2: runtime errors then carry no line) */
 static void
 test_load_and_compile (void)
 {
@@ -243,8 +243,8 @@ test_load_and_compile (void)
     }
 }
 
-/* §2: node.compile parses the whole file in device RAM, so big files fail with
- * "not enough memory", and the REPL goes on */
+/* docs/firmware.md section 2: node.compile parses the whole file in device RAM, so big files fail
+ * with "not enough memory", and the REPL goes on */
 static void
 test_compile_big (void)
 {

@@ -18,7 +18,8 @@ board_new (gsize heap)
   return mw_sim_test_board_new (&opts, NULL);
 }
 
-/* §3: free heap at the prompt after boot: about 44 KB (reports of 43864 and 44576) */
+/* docs/firmware.md section 3: free heap at the prompt after boot: about 44 KB (reports of 43864 and
+ * 44576) */
 static void
 test_boot_free (void)
 {
@@ -108,10 +109,10 @@ test_heap_blocks (void)
   g_assert_cmpstr (out, ==, "20640");
 }
 
-/* §3: with about 44 KB free a board holds at most 43 one-KB strings (1032 B each to the
- * allocator: 44736 / 1032 = 43.3), fewer with the table's array and the peak of building one
- * (the concatenation buffer, the pieces), not the 52 that a flat host-to-board ratio let
- * through */
+/* docs/firmware.md sections 3 and 6: with about 44 KB free a board holds at most 43 one-KB strings
+ * (1032 B each to the allocator: 44736 / 1032 = 43.3), fewer with the table's array and the peak of
+ * building one (the concatenation buffer, the pieces), not the 52 that a flat host-to-board ratio
+ * let through */
 static void
 test_kilobyte_strings (void)
 {
@@ -124,9 +125,9 @@ test_kilobyte_strings (void)
   g_assert_cmpstr (out, ==, "false\ttrue\ttrue");
 }
 
-/* §6: garbage never blocks an allocation in the boot mode ALWAYS (app/lua/lua.c
- * lua_setegcmode (L, EGC_ALWAYS, 4096); app/lua/lauxlib.c l_alloc collects before every
- * allocation) */
+/* docs/firmware.md section 6: garbage never blocks an allocation in the boot mode ALWAYS
+ * (app/lua/lua.c lua_setegcmode (L, EGC_ALWAYS, 4096); app/lua/lauxlib.c l_alloc collects before
+ * every allocation) */
 static void
 test_egc_always (void)
 {
@@ -145,8 +146,9 @@ typedef struct
   const char *want;
 } EgcCase;
 
-/* §6: with the collector stopped, only the emergency collection can free garbage: modes
- * ALWAYS and ON_ALLOC_FAILURE find the room, NOT_ACTIVE fails with Lua's memory error */
+/* docs/firmware.md section 6: with the collector stopped, only the emergency collection can free
+ * garbage: modes ALWAYS and ON_ALLOC_FAILURE find the room, NOT_ACTIVE fails with Lua's memory
+ * error */
 static const EgcCase egc_cases[] = {
   { "always", "node.egc.ALWAYS", "15000" },
   { "on-alloc-failure", "node.egc.ON_ALLOC_FAILURE", "15000" },
@@ -171,8 +173,8 @@ test_egc_mode (gconstpointer data)
   g_assert_cmpstr (after, ==, "alive");
 }
 
-/* §6: ON_MEM_LIMIT with a positive limit caps Lua's own bytes; meminfo reports Lua's count
- * (app/modules/node.c node_egc_setmode, node_egc_meminfo) */
+/* docs/firmware.md section 6: ON_MEM_LIMIT with a positive limit caps Lua's own bytes; meminfo
+ * reports Lua's count (app/modules/node.c node_egc_setmode, node_egc_meminfo) */
 static void
 test_egc_mem_limit (void)
 {
@@ -236,7 +238,8 @@ test_charge_model (void)
   g_assert_cmpuint (mw_sim_heap_lua_cost (f, MW_SIM_HEAP_BYTES, 33, NULL), ==, 33);
 }
 
-/* §3: exhaustion raises "not enough memory"; the REPL survives and the heap comes back */
+/* docs/firmware.md section 6: exhaustion raises "not enough memory"; the REPL survives and the heap
+ * comes back */
 static void
 test_exhaustion (gconstpointer data)
 {

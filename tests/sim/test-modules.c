@@ -12,7 +12,7 @@ typedef struct
 } ModuleCase;
 
 static const ModuleCase default_cases[] = {
-  /* §2: encoder and crypto are not in the default module set */
+  /* docs/firmware.md section 2: encoder and crypto are not in the default module set */
   { "no-encoder", "print(encoder, crypto, type(bit), type(sjson))", "nil\tnil\ttable\ttable" },
   { "no-io-os", "print(io, os)", "nil\tnil" },
   /* node */

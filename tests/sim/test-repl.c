@@ -19,17 +19,18 @@ typedef struct
 } DisciplineCase;
 
 static const DisciplineCase discipline_cases[] = {
-  /* §1: each byte is echoed at once; CR or LF ends a line, echoed as "\r\n" */
+  /* docs/firmware.md section 1: each byte is echoed at once; CR or LF ends a line, echoed
+   * as "\r\n" */
   { "crlf", "ab\r\n", 0, "ab\r\n", "ab" },
   { "lf", "ab\n", 0, "ab\r\n", "ab" },
   { "cr", "ab\r", 0, "ab\r\n", "ab" },
-  /* §1: CR LF and LF CR pairs count as one end */
+  /* docs/firmware.md section 1: CR LF and LF CR pairs count as one end */
   { "lfcr", "ab\n\rcd\n\r", 0, "ab\r\ncd\r\n", "ab|cd" },
   { "cr-cr", "\r\r", 0, "\r\n\r\n", "|" },
   { "lf-lf", "\n\n", 0, "\r\n\r\n", "|" },
   { "crlf-crlf", "\r\n\r\n", 0, "\r\n\r\n", "|" },
   { "cr-x-lf", "\rx\n", 0, "\r\nx\r\n", "|x" },
-  /* §1: BS and DEL erase one character and echo "\b \b" */
+  /* docs/firmware.md section 1: BS and DEL erase one character and echo "\b \b" */
   { "bs", "ab\bc\r", 0, "ab\b \bc\r\n", "ac" },
   { "del",
     "ab\x7f\x7f"
@@ -78,8 +79,8 @@ test_discipline (gconstpointer data)
   g_assert_cmpstr (lines->str, ==, c->lines);
 }
 
-/* §1: the line buffer is 256 bytes: at the 256th character everything typed so far is
- * discarded silently and only the rest is executed */
+/* docs/firmware.md section 1: the line buffer is 256 bytes: at the 256th character everything typed
+ * so far is discarded silently and only the rest is executed */
 static void
 test_line_limit (void)
 {
@@ -103,7 +104,7 @@ test_line_limit (void)
   g_assert_cmpstr (lines->str, ==, "xyz"); /* the 256th discards all before */
 }
 
-/* §1: output turns "\n" into "\r\n" and drops "\r" */
+/* docs/firmware.md section 1: output turns "\n" into "\r\n" and drops "\r" */
 static void
 test_cook (void)
 {
@@ -123,7 +124,8 @@ test_cook (void)
     }
 }
 
-/* §1: a syntax error ending in '<eof>' means more input is needed; "=" means return */
+/* docs/firmware.md section 1: a syntax error ending in '<eof>' means more input is needed; "="
+ * means return */
 static void
 test_chunk_rules (void)
 {
@@ -137,7 +139,7 @@ test_chunk_rules (void)
   g_assert_false (mw_sim_repl_is_incomplete ("stdin:1: unexpected symbol near '='"));
 }
 
-/* §1: the ring keeps the newest 256 bytes */
+/* docs/firmware.md section 1: the ring keeps the newest 256 bytes */
 static void
 test_ring (void)
 {
@@ -170,33 +172,33 @@ typedef struct
 } Conversation;
 
 static const Conversation conversations[] = {
-  /* §1 example: echo, "\r\n", "1\r\n", the prompt */
+  /* docs/firmware.md section 1, its example: echo, "\r\n", "1\r\n", the prompt */
   { "print", "print(1)\r\n", 0, "print(1)\r\n1\r\n> ", NULL },
   { "print-lf", "print(1)\n", 0, "print(1)\r\n1\r\n> ", NULL },
   { "print-cr", "print(1)\r", 0, "print(1)\r\n1\r\n> ", NULL },
   { "print-lfcr", "print(1)\n\rprint(2)\n\r", 0, "print(1)\r\n1\r\n> print(2)\r\n2\r\n> ", NULL },
-  /* §1: an empty line just re-sends the prompt */
+  /* docs/firmware.md section 1: an empty line just re-sends the prompt */
   { "empty", "\r\n", 0, "\r\n> ", NULL },
   { "empty-cr-cr", "\r\r", 0, "\r\n> \r\n> ", NULL },
-  /* §1: BS and DEL */
+  /* docs/firmware.md section 1: BS and DEL */
   { "backspace", "print(12\b3)\r\n", 0, "print(12\b \b3)\r\n13\r\n> ", NULL },
   { "delete",
     "print(19\x7f"
     "4)\r\n",
     0, "print(19\b \b4)\r\n14\r\n> ", NULL },
-  /* §1: "=" means return */
+  /* docs/firmware.md section 1: "=" means return */
   { "equals", "=1+1\r\n", 0, "=1+1\r\n2\r\n> ", NULL },
   { "equals-multi", "=1,'a',nil\r\n", 0, "=1,'a',nil\r\n1\ta\tnil\r\n> ", NULL },
-  /* §1: ">> " while the chunk is incomplete; lines joined with "\n" */
+  /* docs/firmware.md section 1: ">> " while the chunk is incomplete; lines joined with "\n" */
   { "continuation", "for i=1,2 do\r\nprint(i)\r\nend\r\n", 0,
     "for i=1,2 do\r\n>> print(i)\r\n>> end\r\n1\r\n2\r\n> ", NULL },
   { "continuation-string", "x=[[a\r\nb]] print(#x)\r\n", 0, "x=[[a\r\n>> b]] print(#x)\r\n3\r\n> ",
     NULL },
-  /* §1: 3.0 prints "Lua error: \t"; 2.x the bare message */
+  /* docs/firmware.md section 1: 3.0 prints "Lua error: \t"; 2.x the bare message */
   { "syntax-error", "x = = 1\r\n", 0,
     "x = = 1\r\nLua error: \tstdin:1: unexpected symbol near '='\r\n> ",
     "x = = 1\r\nstdin:1: unexpected symbol near '='\r\n> " },
-  /* §1: runtime errors add a traceback */
+  /* docs/firmware.md section 1: runtime errors add a traceback */
   /* the firmware runs a line from two C functions (app/modules/pipe.c, app/lua53/lua.c
    * l_read_stdin): 3.0 tracebacks end with two "[C]: ?" frames */
   { "runtime-error", "error('boom')\r\n", 0,
@@ -210,16 +212,17 @@ static const Conversation conversations[] = {
   /* app/lua/lbaselib.c luaB_print writes each argument as a C string: a NUL ends it */
   { "print-nul", "print('a\\0b', 'c\\0', 'd')\r\n", 0,
     "print('a\\0b', 'c\\0', 'd')\r\na\tc\td\r\n> ", NULL },
-  /* §1: output drops "\r" and turns "\n" into "\r\n"; uart.write is raw */
+  /* docs/firmware.md section 1: output drops "\r" and turns "\n" into "\r\n"; uart.write is raw */
   { "cooked-output", "print('a\\rb\\nc')\r\n", 0, "print('a\\rb\\nc')\r\nab\r\nc\r\n> ", NULL },
   { "raw-write", "uart.write(0,'a\\nb\\r')\r\n", 0, "uart.write(0,'a\\nb\\r')\r\na\nb\r> ", NULL },
-  /* §1: _PROMPT and _PROMPT2 override the prompts */
+  /* docs/firmware.md section 1: _PROMPT and _PROMPT2 override the prompts */
   { "prompt-global", "_PROMPT='$ ' _PROMPT2='+ '\r\nif x then\r\nend\r\n", 0,
     "_PROMPT='$ ' _PROMPT2='+ '\r\n$ if x then\r\n+ end\r\n$ ", NULL },
   /* a NUL byte is echoed and ends the line's C string */
   { "nul-byte", "print(5)\0zz\r\n", 13, "print(5)\0zz\r\n5\r\n> ", NULL, 18 },
-  /* §5: code after node.restart() still runs until the task returns, whose prompt is sent
-   * before the reset (app/lua53/lua.c dojob writes it at the end of the line's task) */
+  /* docs/firmware.md section 5: code after node.restart() still runs until the task
+   * returns, whose prompt is sent before the reset (app/lua53/lua.c dojob writes it at the end
+   * of the line's task) */
   { "restart-late", "node.restart() print('still')\r\n", 0,
     "node.restart() print('still')\r\nstill\r\n> \r\n", NULL },
 };
@@ -255,8 +258,9 @@ test_conversation (gconstpointer data)
     }
 }
 
-/* §1: the 3.0 banner is multi-line with build type and modules; init.lua missing prints
- * "cannot open init.lua: "; 2.x has a one-line banner and "lua: cannot open init.lua" */
+/* docs/firmware.md section 1: the 3.0 banner is multi-line with build type and modules; init.lua
+ * missing prints "cannot open init.lua: "; 2.x has a one-line banner and "lua: cannot open
+ * init.lua" */
 static void
 test_banner (void)
 {
@@ -287,7 +291,8 @@ test_banner (void)
   g_assert_nonnull (strstr (boot30, "\tmodules: file,node,encoder\r\n"));
 }
 
-/* §1: init.lua runs at boot and the prompt comes after its main chunk returns */
+/* docs/firmware.md section 1: init.lua runs at boot and the prompt comes after its main chunk
+ * returns */
 static void
 test_init_lua (void)
 {
@@ -305,7 +310,8 @@ test_init_lua (void)
   g_rmdir (dir);
 }
 
-/* §1: the line limit on the wire: 255 characters run, the 256th discards the line so far */
+/* docs/firmware.md section 1: the line limit on the wire: 255 characters run, the 256th discards
+ * the line so far */
 static void
 test_line_limit_wire (void)
 {
@@ -356,6 +362,74 @@ test_line_limit_wire (void)
   g_assert_nonnull (got);
 }
 
+/* docs/firmware.md section 8: the integer build divides with the quotient rounded toward minus
+ * infinity (x == (x / y) * y + x % y), raises on a zero divisor, and x ^ y is 0 for a negative
+ * y (app/lua/luaconf.h luai_numdiv, luai_nummod, luai_lnumdiv; app/lua/lvm.c luai_ipow); the
+ * same at compile time (app/lua/lcode.c constfolding) and in loadstring and bytecode. The
+ * float build divides doubles. */
+typedef struct
+{
+  const char *line;
+  const char *integer;
+  const char *floating;
+} ArithCase;
+
+static const ArithCase arith_cases[] = {
+  { "a,b=7,2 print(a/b, -a/b, a%-b, -a%b, a^b, b^-1, 1/2, 7/2, -7/2, 7%-2, 2^-1)",
+    "3\t-4\t-1\t1\t49\t0\t0\t3\t-4\t-1\t0", "3.5\t-3.5\t-1\t1\t49\t0.5\t0.5\t3.5\t-3.5\t-1\t0.5" },
+  { "a,b=-9,4 print(a/b, a%b, -a/b, -a%b, a/-b, a%-b)", "-3\t3\t2\t1\t2\t-1",
+    "-2.25\t3\t2.25\t1\t2.25\t-1" },
+  { "print(loadstring('return 9/2, 9%2')())", "4\t1", "4.5\t1" },
+  { "function f(x) local t={} for i=1,3 do t[i]=x/i end return t[1],t[2],t[3] end print(f(10))",
+    "10\t5\t3", "10\t5\t3.3333333333333" },
+  /* jumps around the routed instructions land where they did */
+  { "local s,i=0,0 while i<10 do i=i+1 if i%2==0 then s=s+i/2 elseif i%3==0 then s=s-1 end end "
+    "print(s, i, i>5 and i/3 or i/4)",
+    "13\t10\t3", "13\t10\t3.3333333333333" },
+  { "t=setmetatable({},{__div=function(a,b) return 'div' end}) print(t/2, 2/t)", "div\tdiv",
+    "div\tdiv" },
+  { "a=0 print(1/a)",
+    "Lua error: \tstdin:1: divide by zero\r\nstack traceback:\r\n\tstdin:1: in main chunk\r\n"
+    "\t[C]: ?\r\n\t[C]: ?",
+    "inf" },
+  { "a=0 print(1%a)",
+    "Lua error: \tstdin:1: modulo by zero\r\nstack traceback:\r\n\tstdin:1: in main chunk\r\n"
+    "\t[C]: ?\r\n\t[C]: ?",
+    NULL /* nan, with a sign the host's libc chooses */ },
+};
+
+static void
+test_integer_arithmetic (void)
+{
+  for (guint build = 0; build < 2; build++)
+    {
+      MwSimOptions opts;
+      g_autoptr (MwSimTestBoard) board = NULL;
+
+      mw_sim_test_options (&opts);
+      opts.integer_build = build == 0;
+      board = mw_sim_test_board_new (&opts, NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (arith_cases); i++)
+        {
+          const char *want = build == 0 ? arith_cases[i].integer : arith_cases[i].floating;
+          g_autofree char *out = want != NULL ? mw_sim_test_run (board, arith_cases[i].line) : NULL;
+
+          g_assert_cmpstr (out, ==, want);
+        }
+      /* a file's runtime division, compiled on the board and as source */
+      g_free (mw_sim_test_run (board, "file.putcontents('d.lua','local n=...return n/4,n%4')"));
+      {
+        g_autofree char *src = mw_sim_test_run (board, "print(loadfile('d.lua')(-7))");
+        g_autofree char *lc = NULL;
+
+        g_assert_cmpstr (src, ==, build == 0 ? "-2\t1" : "-1.75\t1");
+        g_free (mw_sim_test_run (board, "node.compile('d.lua')"));
+        lc = mw_sim_test_run (board, "print(loadfile('d.lc')(-7))");
+        g_assert_cmpstr (lc, ==, build == 0 ? "-2\t1" : "-1.75\t1");
+      }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -378,5 +452,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/sim/repl/banner", test_banner);
   g_test_add_func ("/mw/sim/repl/init-lua", test_init_lua);
   g_test_add_func ("/mw/sim/repl/line-limit-wire", test_line_limit_wire);
+  g_test_add_func ("/mw/sim/repl/integer-arithmetic", test_integer_arithmetic);
   return g_test_run ();
 }

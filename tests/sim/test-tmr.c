@@ -22,7 +22,7 @@ typedef struct
 } TmrCase;
 
 static const TmrCase api_cases[] = {
-  /* §2: the static tmr.alarm(id, ...) API was removed in 2019 */
+  /* docs/firmware.md section 2: the static tmr.alarm(id, ...) API was removed in 2019 */
   { "no-static-alarm", "print(tmr.alarm, tmr.register, tmr.start)", "nil\tnil\tnil" },
   { "modes", "print(tmr.ALARM_SINGLE, tmr.ALARM_AUTO, tmr.ALARM_SEMI)", "0\t1\t2" },
   { "state",
@@ -96,8 +96,9 @@ test_auto_and_semi (void)
   }
 }
 
-/* §3, docs/sim.md "The simulated CPU clock": a task that runs past the watchdog's 3.2 s of
- * simulated CPU time (VM instructions at 1 us each at 80 MHz) resets the board (banner again) */
+/* docs/firmware.md section 1, docs/sim.md "The simulated CPU clock": a task that runs past the
+ * watchdog's 3.2 s of simulated CPU time (VM instructions at 1 us each at 80 MHz) resets the board
+ * (banner again) */
 typedef struct
 {
   const char *name;
@@ -128,7 +129,8 @@ test_watchdog (gconstpointer data)
   g_assert_nonnull (got);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5000000);
   g_assert_nonnull (strstr (got->str, "\r\nSoft WDT reset\r\n"));
-  /* §1: the ROM boot loader's line at 74880 baud arrives as garbage before the banner */
+  /* docs/firmware.md section 1: the ROM boot loader's line at 74880 baud arrives as garbage before
+   * the banner */
   {
     const char *banner = strstr (got->str, "\r\nNodeMCU 3.0.0.0 built ");
     gsize high = 0;

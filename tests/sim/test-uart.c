@@ -28,8 +28,8 @@ board_new (gboolean baud_limit)
   return mw_sim_test_board_new (&opts, NULL);
 }
 
-/* §1: uart.on("data", n, cb, 0) delivers raw bytes in blocks of exactly n, NUL included,
- * with the REPL and echo bypassed; uart.on("data") restores the REPL */
+/* docs/firmware.md section 1: uart.on("data", n, cb, 0) delivers raw bytes in blocks of exactly n,
+ * NUL included, with the REPL and echo bypassed; uart.on("data") restores the REPL */
 static void
 test_raw_blocks (void)
 {
@@ -50,7 +50,8 @@ test_raw_blocks (void)
   g_assert_cmpstr (back, ==, "repl");
 }
 
-/* §1: ... or up to a given terminator character; with run_input 1 the REPL sees it too */
+/* docs/firmware.md section 1: ... or up to a given terminator character; with run_input 1 the REPL
+ * sees it too */
 static void
 test_terminator_and_run_input (void)
 {
@@ -119,7 +120,7 @@ test_leave_raw_with_bytes_queued (void)
   g_assert_cmpstr (reason, ==, "2\t2\t0\t0\t0\t0\t0\t0");
 }
 
-/* §1: the last argument of uart.setup turns echo off */
+/* docs/firmware.md section 1: the last argument of uart.setup turns echo off */
 static void
 test_echo_off (void)
 {
@@ -133,8 +134,8 @@ test_echo_off (void)
   mw_sim_test_assert_bytes ("no echo", got->str, got->len, "3\r\n> ", 5);
 }
 
-/* §1: uart.setup changes the speed at once: a host still at 115200 reads garbage; once it
- * follows, the conversation is clean again */
+/* docs/firmware.md section 1: uart.setup changes the speed at once: a host still at 115200 reads
+ * garbage; once it follows, the conversation is clean again */
 static void
 test_speed_change (gconstpointer data)
 {
@@ -174,8 +175,9 @@ test_pacing (void)
   g_assert_cmpfloat (elapsed, <=, ideal * 1.5 + 100000);
 }
 
-/* §1: while Lua runs only the 256-byte ring absorbs input, and the oldest bytes are lost:
- * of 1000 spaces sent during a 300 ms task, the newest 248 arrive before "\r\n=1+1\r\n" */
+/* docs/firmware.md section 1: while Lua runs only the 256-byte ring absorbs input, and the oldest
+ * bytes are lost: of 1000 spaces sent during a 300 ms task, the newest 248 arrive before
+ * "\r\n=1+1\r\n" */
 static void
 test_ring_overflow (void)
 {

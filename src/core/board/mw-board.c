@@ -2,6 +2,7 @@
 #include "mw-config.h"
 
 #include "mw-board.h"
+#include "mw-board-private.h"
 
 #include "mw-heap-sampler.h"
 #include "mw-serial-transport.h"
@@ -591,12 +592,29 @@ on_uploaded (GObject *object, GAsyncResult *result, gpointer user_data)
   g_task_return_boolean (task, TRUE);
 }
 
+/* The verified transfer of the prepared bytes; takes `task`. */
+static void
+transfer (GTask *task)
+{
+  MwBoard *self = g_task_get_source_object (task);
+  UploadData *data = g_task_get_task_data (task);
+
+  if (!self->connected)
+    {
+      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
+                               "the board was disconnected");
+      g_object_unref (task);
+      return;
+    }
+  mw_device_upload_async (self->device, data->result.board_name, data->prepared,
+                          data->options.flags, data->options.fast_baud, data->progress,
+                          data->progress_data, g_task_get_cancellable (task), on_uploaded, task);
+}
+
 static void
 on_prepared (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  MwBoard *self = g_task_get_source_object (task);
-  UploadData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -604,16 +622,58 @@ on_prepared (GObject *object, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
+  transfer (g_steal_pointer (&task));
+}
+
+static GTask *
+upload_task (MwBoard *self, const char *name, GBytes *source, const MwBoardUploadOptions *options,
+             MwUploadProgress progress, gpointer progress_data, GCancellable *cancellable,
+             GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  UploadData *data;
+
+  g_task_set_source_tag (task, mw_board_upload_async);
+  /* the transfer's own message says what happened to the board's file */
+  g_task_set_check_cancellable (task, FALSE);
+  data = g_new0 (UploadData, 1);
+  data->name = g_strdup (name);
+  data->source = g_bytes_ref (source);
+  data->options = *options;
+  data->options.pipeline.lint_options = NULL; /* only the preparation reads it */
+  data->progress = progress;
+  data->progress_data = progress_data;
+  g_task_set_task_data (task, data, (GDestroyNotify) upload_data_free);
   if (!self->connected)
     {
-      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
-                               "the board was disconnected");
-      return;
+      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED, "not connected");
+      g_object_unref (task);
+      return NULL;
     }
-  mw_device_upload_async (self->device, data->result.board_name, data->prepared,
-                          data->options.flags, data->options.fast_baud, data->progress,
-                          data->progress_data, g_task_get_cancellable (task), on_uploaded,
-                          g_object_ref (task));
+  return task;
+}
+
+void
+_mw_board_upload_prepared_async (MwBoard *self, const char *name, const char *board_name,
+                                 GBytes *prepared, const MwBoardUploadOptions *options,
+                                 MwUploadProgress progress, gpointer progress_data,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  GTask *task;
+  UploadData *data;
+
+  g_assert (MW_IS_BOARD (self));
+  g_assert (name != NULL && board_name != NULL && prepared != NULL && options != NULL);
+  task = upload_task (self, name, prepared, options, progress, progress_data, cancellable, callback,
+                      user_data);
+  if (task == NULL)
+    return;
+  data = g_task_get_task_data (task);
+  data->prepared = g_bytes_ref (prepared);
+  data->result.board_name = g_strdup (board_name);
+  /* the same steps as after mw_board_upload_async()'s preparation */
+  transfer (task);
 }
 
 void
@@ -628,22 +688,11 @@ mw_board_upload_async (MwBoard *self, const char *name, GBytes *source,
 
   g_return_if_fail (MW_IS_BOARD (self));
   g_return_if_fail (name != NULL && source != NULL && options != NULL);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mw_board_upload_async);
-  /* the transfer's own message says what happened to the board's file */
-  g_task_set_check_cancellable (task, FALSE);
-  data = g_new0 (UploadData, 1);
-  data->name = g_strdup (name);
-  data->source = g_bytes_ref (source);
-  data->options = *options;
-  data->progress = progress;
-  data->progress_data = progress_data;
-  g_task_set_task_data (task, data, (GDestroyNotify) upload_data_free);
-  if (!self->connected)
-    {
-      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED, "not connected");
-      return;
-    }
+  task = upload_task (self, name, source, options, progress, progress_data, cancellable, callback,
+                      user_data);
+  if (task == NULL)
+    return;
+  data = g_task_get_task_data (task);
   if (options->detect_number_type)
     data->options.pipeline.number_type = mw_board_get_number_type (self);
   if (options->pipeline.lint_options != NULL)

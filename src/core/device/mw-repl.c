@@ -80,11 +80,16 @@ on_cancelled_idle (gpointer user_data)
   MwRepl *self = data->repl;
   MwReplCommand *cmd = find_command (self, data->serial);
 
-  /* A command already sent keeps the board busy: the next one waits for its prompt. */
+  /* A command already sent keeps the board busy: the next one waits for its prompt. One whose
+   * tail line has not gone out left the board inside an unfinished chunk: end it, or the next
+   * command's lines would join it. */
   if (cmd != NULL)
     {
       if (cmd->started)
         self->await_prompt = TRUE;
+      if (cmd->started && cmd->kind == MW_REPL_CMD_EXEC && !cmd->begun
+          && cmd->next_line < cmd->lines->len)
+        mw_repl_write_breaker (self);
       mw_repl_command_fail (self, cmd,
                             g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
       mw_repl_process_queue (self);

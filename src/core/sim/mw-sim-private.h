@@ -144,6 +144,16 @@ gboolean mw_sim_vm_guard (MwSimVm *vm, void (*fn) (MwSimVm *vm, gpointer data), 
 gboolean mw_sim_vm_has_module (MwSimVm *vm, const char *name);
 /* Loads a flash file as a chunk (source or NodeMCU bytecode); Lua's load conventions. */
 int mw_sim_vm_load_file (lua_State *L, const char *name);
+/* Loads source or bytecode as the VM's build does (luaL_loadbuffer's conventions). */
+int mw_sim_vm_load_buffer (lua_State *L, const char *bytes, gsize len, const char *chunkname);
+
+/* The integer build's arithmetic (mw-sim-integer.c): its functions and loadstring, and
+ * loading source or bytecode with `/`, `%` and `^` routed through them. */
+void mw_sim_integer_open (lua_State *L);
+int mw_sim_integer_load (lua_State *L, const char *bytes, gsize len, const char *chunkname);
+/* In a message handler: whether one of those functions raised the error (the firmware's VM
+ * raises it itself: no C function in the traceback). */
+gboolean mw_sim_integer_raised (lua_State *L);
 
 /* The firmware modules (one file each). */
 int mw_sim_open_node (lua_State *L);

@@ -389,7 +389,7 @@ traceback (lua_State *L)
       return 1;
     }
   lua_pushvalue (L, 1);
-  lua_pushinteger (L, 2);
+  lua_pushinteger (L, mw_sim_integer_raised (L) ? 3 : 2);
   lua_call (L, 2, 1);
   return 1;
 }
@@ -620,7 +620,7 @@ run_line (MwSimVm *vm, const char *line)
   /* owned by the VM: a Lua panic may leave this frame at any point */
   g_free (vm->source);
   source = vm->source = mw_sim_repl_chunk_source (vm->chunk->str);
-  status = luaL_loadbuffer (L, source, strlen (source), "=stdin");
+  status = mw_sim_vm_load_buffer (L, source, strlen (source), "=stdin");
   if (status == LUA_ERRSYNTAX && mw_sim_repl_is_incomplete (lua_tostring (L, -1)))
     {
       lua_pop (L, 1);
@@ -776,8 +776,18 @@ mw_sim_vm_load_file (lua_State *L, const char *name)
       return LUA_ERRFILE;
     }
   chunkname = g_strconcat ("@", name, NULL);
+  if (vm->number_type == MW_LUA_TARGET_INTEGER)
+    return mw_sim_integer_load (L, bytes, len, chunkname);
   /* NodeMCU bytecode (float or integer) is converted to the host's; source loads as is */
   return mw_lua_chunk_load (L, bytes, len, chunkname);
+}
+
+int
+mw_sim_vm_load_buffer (lua_State *L, const char *bytes, gsize len, const char *chunkname)
+{
+  if (mw_sim_vm_get (L)->number_type == MW_LUA_TARGET_INTEGER)
+    return mw_sim_integer_load (L, bytes, len, chunkname);
+  return luaL_loadbuffer (L, bytes, len, chunkname);
 }
 
 static int
@@ -896,7 +906,7 @@ run_init (MwSimVm *vm)
   if (init[0] == '@')
     status = mw_sim_vm_load_file (L, init + 1);
   else
-    status = luaL_loadbuffer (L, init, strlen (init), "=INIT");
+    status = mw_sim_vm_load_buffer (L, init, strlen (init), "=INIT");
   if (status == LUA_ERRFILE && strcmp (init, "@init.lua") != 0)
     {
       print_cstr (vm, lua_tostring (L, -1));
@@ -1059,6 +1069,8 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   lua_pushcclosure (L, l_tostring, 1);
   lua_setglobal (L, "tostring");
   setup_package (L);
+  if (vm->number_type == MW_LUA_TARGET_INTEGER)
+    mw_sim_integer_open (L);
   for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
     if (mw_sim_vm_has_module (vm, modules[i].name))
       {
