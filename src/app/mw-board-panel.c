@@ -1,5 +1,6 @@
 /* mw-board-panel.c: facts about the connected board, as the device's firmware probe found them
- * (node.info, node.chipid, node.heap); "–" where nothing is known. */
+ * (node.info, node.chipid, node.heap), and its Lua Flash Store (node.info('lfs'),
+ * node.LFS.list()); "–" where nothing is known. */
 #include "mw-config.h"
 
 #include "mw-board-panel.h"
@@ -15,6 +16,8 @@ struct _MwBoardPanel
   GtkLabel *chip_label;
   GtkLabel *flash_label;
   GtkLabel *heap_label;
+  GtkLabel *lfs_label;
+  GtkLabel *lfs_modules_label;
 };
 
 G_DEFINE_TYPE (MwBoardPanel, mw_board_panel, GTK_TYPE_BOX)
@@ -32,6 +35,8 @@ mw_board_panel_class_init (MwBoardPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, chip_label);
   gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, flash_label);
   gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, heap_label);
+  gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, lfs_label);
+  gtk_widget_class_bind_template_child (widget_class, MwBoardPanel, lfs_modules_label);
 }
 
 static void
@@ -79,6 +84,26 @@ mw_board_panel_set_heap (MwBoardPanel *self, guint32 heap)
 }
 
 void
+mw_board_panel_set_lfs (MwBoardPanel *self, gsize size, gsize used, const char *const *modules)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *names = NULL;
+
+  g_return_if_fail (MW_IS_BOARD_PANEL (self));
+  if (size == 0)
+    {
+      gtk_label_set_text (self->lfs_label, "no LFS region");
+      gtk_label_set_text (self->lfs_modules_label, UNKNOWN);
+      return;
+    }
+  text = g_strdup_printf ("%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes used", used, size);
+  names = modules != NULL && modules[0] != NULL ? g_strjoinv (", ", (char **) modules)
+                                                : g_strdup (modules != NULL ? "none" : UNKNOWN);
+  gtk_label_set_text (self->lfs_label, text);
+  gtk_label_set_text (self->lfs_modules_label, names);
+}
+
+void
 mw_board_panel_clear (MwBoardPanel *self)
 {
   g_return_if_fail (MW_IS_BOARD_PANEL (self));
@@ -88,4 +113,6 @@ mw_board_panel_clear (MwBoardPanel *self)
   gtk_label_set_text (self->chip_label, UNKNOWN);
   gtk_label_set_text (self->flash_label, UNKNOWN);
   gtk_label_set_text (self->heap_label, UNKNOWN);
+  gtk_label_set_text (self->lfs_label, UNKNOWN);
+  gtk_label_set_text (self->lfs_modules_label, UNKNOWN);
 }

@@ -14,6 +14,10 @@ GtkWidget *mw_board_panel_new (void);
 void mw_board_panel_set_info (MwBoardPanel *self, const char *firmware, const char *build_type,
                               const char *modules, guint32 chip_id, guint32 flash_size);
 void mw_board_panel_set_heap (MwBoardPanel *self, guint32 heap);
+/* The Lua Flash Store: its region (0: the firmware has none), the bytes the image takes, and
+ * the modules in it (NULL: unknown). */
+void mw_board_panel_set_lfs (MwBoardPanel *self, gsize size, gsize used,
+                             const char *const *modules);
 /* Back to "not connected" */
 void mw_board_panel_clear (MwBoardPanel *self);
 

@@ -40,6 +40,8 @@ struct _MwConsole
   GtkTextTag *note_tag;
   GtkTextTag *prompt_tag;
   GtkTextMark *prompt_mark; /* where the shown prompt starts: it always ends the text */
+  GtkTextMark *waited_mark; /* where the board last waited at a prompt: a restart's banner
+                             * comes after it (mw_console_note_restart ()) */
   GtkRevealer *jump_revealer;
   GtkWidget *jump_button;
   gboolean follow;
@@ -293,6 +295,8 @@ flush_batch (MwConsole *self)
   gtk_text_buffer_move_mark (self->buffer, self->prompt_mark, &end);
   if (self->pending->len == 0)
     {
+      if (self->prompt->len > 0)
+        gtk_text_buffer_move_mark (self->buffer, self->waited_mark, &end);
       gtk_text_buffer_insert_with_tags (self->buffer, &end, self->prompt->str, -1, self->prompt_tag,
                                         NULL);
       self->prompt_dirty = FALSE;
@@ -538,7 +542,8 @@ mw_console_note_restart (MwConsole *self, const char *note)
   g_return_if_fail (note != NULL);
 
   /* The restart is seen once the banner's first line is in: put the note before that line
-   * (among the last few), not in the middle of the banner. */
+   * (among the last few, after the board last waited at a prompt: an older banner is another
+   * boot's), not in the middle of the banner. */
   set_prompt (self, "", 0);
   mw_console_flush (self);
   /* Blank lines the board prints as it goes down and comes up are not worth keeping (a real
@@ -562,7 +567,8 @@ mw_console_note_restart (MwConsole *self, const char *note)
       gtk_text_buffer_delete (self->buffer, &start, &end);
     }
   lines = gtk_text_buffer_get_line_count (self->buffer);
-  for (gint line = lines - 1; line >= MAX (0, lines - 16); line--)
+  gtk_text_buffer_get_iter_at_mark (self->buffer, &iter, self->waited_mark);
+  for (gint line = lines - 1; line >= MAX (gtk_text_iter_get_line (&iter), lines - 16); line--)
     {
       gtk_text_buffer_get_iter_at_line (self->buffer, &iter, line);
       end = iter;
@@ -983,6 +989,7 @@ mw_console_init (MwConsole *self)
 
     gtk_text_buffer_get_end_iter (self->buffer, &end);
     self->prompt_mark = gtk_text_buffer_create_mark (self->buffer, "prompt", &end, TRUE);
+    self->waited_mark = gtk_text_buffer_create_mark (self->buffer, "waited", &end, TRUE);
   }
   self->follow = TRUE;
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",

@@ -50,6 +50,7 @@ _mw_window_update_device_actions (MwWindow *self)
   set_action_enabled (self, "compile-upload", connected && has_editor && !busy);
   set_action_enabled (self, "run", connected && has_editor && !busy);
   set_action_enabled (self, "send-selection", connected && has_editor);
+  set_action_enabled (self, "flash-lfs", connected && !busy);
   set_action_enabled (self, "cancel", busy);
   gtk_stack_set_visible_child_name (self->connect_stack, connected ? "disconnect" : "connect");
   gtk_widget_set_sensitive (GTK_WIDGET (self->port_combo), !connected && !self->connecting);
@@ -248,6 +249,7 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
   _mw_window_update_device_actions (self);
   refresh_files (self);
+  _mw_window_refresh_lfs (self);
 }
 
 static void
@@ -1040,6 +1042,26 @@ file_browser_upload_cb (MwWindow *self, GStrv paths)
   upload_next_dropped (self);
 }
 
+/* For the other parts of MwWindow (mw-window-lfs.c): the progress bar with Cancel, and the
+ * Files tab's list. */
+GCancellable *
+_mw_window_start_operation (MwWindow *self, const char *label)
+{
+  return start_operation (self, label);
+}
+
+void
+_mw_window_finish_operation (MwWindow *self)
+{
+  finish_operation (self);
+}
+
+void
+_mw_window_refresh_files (MwWindow *self)
+{
+  refresh_files (self);
+}
+
 static const GActionEntry board_entries[] = {
   { "pipeline", action_pipeline },
   { "connect", action_connect },
@@ -1059,6 +1081,7 @@ _mw_window_init_board (MwWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), board_entries, G_N_ELEMENTS (board_entries),
                                    self);
+  _mw_window_init_lfs (self);
   self->board = mw_board_new ();
   mw_heap_graph_set_log (self->heap_graph, mw_board_get_heap_log (self->board));
   self->upload_queue = g_ptr_array_new_with_free_func (g_free);

@@ -56,6 +56,13 @@ compare_paths (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char **) a, *(const char **) b);
 }
 
+void
+_mw_window_collect_lua_files (const char *folder, GPtrArray *paths)
+{
+  collect_lua_files (folder, paths, 0);
+  g_ptr_array_sort (paths, compare_paths);
+}
+
 static void
 folder_check_thread (GTask *task, gpointer source_object, gpointer task_data,
                      GCancellable *cancellable)
@@ -63,8 +70,7 @@ folder_check_thread (GTask *task, gpointer source_object, gpointer task_data,
   FolderCheck *check = task_data;
   g_autoptr (GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
 
-  collect_lua_files (check->folder, check->paths, 0);
-  g_ptr_array_sort (check->paths, compare_paths);
+  _mw_window_collect_lua_files (check->folder, check->paths);
   for (guint i = 0; i < check->paths->len; i++)
     {
       const char *path = g_ptr_array_index (check->paths, i);

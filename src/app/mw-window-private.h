@@ -1,6 +1,7 @@
 /* mw-window-private.h: what the files of MwWindow share: the instance struct and the
  * internal functions one part calls in another (mw-window.c, mw-window-actions.c,
- * mw-window-board.c, mw-window-folder-check.c). Not for other classes: they use mw-window.h.
+ * mw-window-board.c, mw-window-folder-check.c, mw-window-lfs.c). Not for other classes: they use
+ * mw-window.h.
  */
 #pragma once
 
@@ -72,5 +73,17 @@ void _mw_window_fill_ports (MwWindow *self, const char *wanted);
 char *_mw_window_dup_port (MwWindow *self);
 void _mw_window_update_device_actions (MwWindow *self);
 void _mw_window_clear_console_lines (MwWindow *self);
+GCancellable *_mw_window_start_operation (MwWindow *self, const char *label);
+void _mw_window_finish_operation (MwWindow *self);
+void _mw_window_refresh_files (MwWindow *self);
+
+/* mw-window-folder-check.c */
+/* Every .lua file under `folder` (hidden entries left out), sorted, into `paths` (char *). */
+void _mw_window_collect_lua_files (const char *folder, GPtrArray *paths);
+
+/* mw-window-lfs.c */
+void _mw_window_init_lfs (MwWindow *self);
+/* Shows the board's LFS region, use and modules in the Board tab. */
+void _mw_window_refresh_lfs (MwWindow *self);
 
 G_END_DECLS

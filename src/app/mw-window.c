@@ -662,25 +662,84 @@ problems_activate_cb (MwWindow *self, const char *key, guint line, guint column)
     }
 }
 
+/* The file called `name` in `folder` or below it (at most `depth` levels down, hidden folders
+ * left out), or NULL. */
+static char *
+find_in_folder (const char *folder, const char *name, guint depth)
+{
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autoptr (GDir) dir = NULL;
+  const char *entry;
+
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&path);
+  if (depth == 0 || (dir = g_dir_open (folder, 0, NULL)) == NULL)
+    return NULL;
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *sub = g_build_filename (folder, entry, NULL);
+      char *found;
+
+      if (entry[0] == '.' || !g_file_test (sub, G_FILE_TEST_IS_DIR)
+          || g_file_test (sub, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if ((found = find_in_folder (sub, name, depth - 1)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A board's file name (the console's error links, the Memory view's functions) to a line: the
+ * open tab of that name, else the file of that name beside an open file or in the project
+ * folder (the folder last checked), opened. */
 static void
 console_open_location_cb (MwWindow *self, const char *name, guint line)
 {
   g_autoptr (GList) editors = mw_window_list_editors (self);
+  g_autoptr (GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *recent = g_settings_get_string (self->settings, "recent-project");
   g_autofree char *msg = NULL;
+  guint project = G_MAXUINT;
 
   /* A board names its files without folders: match open tabs by base name. */
   for (GList *l = editors; l != NULL; l = l->next)
     {
       GFile *file = mw_document_get_file (mw_editor_get_document (l->data));
       g_autofree char *base = file != NULL ? g_file_get_basename (file) : NULL;
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
       if (g_strcmp0 (base, name) == 0)
         {
           jump_to (self, l->data, line, 0);
           return;
         }
+      if (path != NULL)
+        g_ptr_array_add (folders, g_path_get_dirname (path));
     }
-  msg = g_strdup_printf ("%s is not open in an editor.", name);
+  if (*recent != '\0')
+    {
+      project = folders->len;
+      g_ptr_array_add (folders, g_steal_pointer (&recent));
+    }
+  /* a name with a folder in it is no board file */
+  for (guint i = 0; strchr (name, G_DIR_SEPARATOR) == NULL && i < folders->len; i++)
+    {
+      /* the project folder's subfolders too; beside an open file only */
+      g_autofree char *path = find_in_folder (folders->pdata[i], name, i == project ? 3 : 0);
+
+      if (path != NULL)
+        {
+          g_autoptr (GFile) file = g_file_new_for_path (path);
+
+          g_free (self->pending_jump);
+          self->pending_jump = g_file_get_path (file);
+          self->pending_line = line;
+          self->pending_column = 0;
+          mw_window_open_file (self, file);
+          return;
+        }
+    }
+  msg = g_strdup_printf ("%s is neither open in an editor nor in the project folder.", name);
   mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
 }
 
@@ -880,6 +939,13 @@ mw_window_get_console (MwWindow *self)
 {
   g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
   return self->console;
+}
+
+MwMemoryView *
+mw_window_get_memory_view (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  return self->memory_view;
 }
 
 MwHeapGraph *

@@ -10,6 +10,7 @@
 #include "mw-editor.h"
 #include "mw-file-browser.h"
 #include "mw-heap-graph.h"
+#include "mw-memory-view.h"
 #include "mw-problems-view.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,10 @@ void mw_window_request_close (MwWindow *self);
 
 /* Lints every .lua under `folder` together into the Problems list. */
 void mw_window_check_folder (MwWindow *self, GFile *folder);
+/* Builds an LFS image of every .lua under `folder` for the connected board and loads it
+ * (mw_board_lfs_flash_async): progress in the progress bar, the result in the info bar and
+ * the Board tab. */
+void mw_window_flash_lfs (MwWindow *self, GFile *folder);
 /* Shows a result or an error in the info bar; never silent. */
 void mw_window_show_message (MwWindow *self, GtkMessageType type, const char *message);
 /* The info bar's text, or NULL when it is hidden */
@@ -41,6 +46,7 @@ const char *mw_window_get_message (MwWindow *self);
 
 MwConsole *mw_window_get_console (MwWindow *self);
 MwHeapGraph *mw_window_get_heap_graph (MwWindow *self);
+MwMemoryView *mw_window_get_memory_view (MwWindow *self);
 MwProblemsView *mw_window_get_problems_view (MwWindow *self);
 MwFileBrowser *mw_window_get_file_browser (MwWindow *self);
 MwBoardPanel *mw_window_get_board_panel (MwWindow *self);

@@ -109,6 +109,7 @@ main (int argc, char **argv)
   g_autofree char *fs = NULL, *fs_size = NULL, *modules = NULL, *seed = NULL, *lfs_size = NULL;
   g_autofree char *drop = NULL, *corrupt = NULL, *silent = NULL, *reset = NULL;
   g_autofree char *flash_full = NULL, *wdt = NULL, *ips = NULL;
+  g_autofree char *debug = NULL;
   gboolean verbose = FALSE, integer = FALSE, version = FALSE;
   GOptionEntry entries[] = {
     { "link", 0, 0, G_OPTION_ARG_FILENAME, &link, "Also make a symlink to the pty", "PATH" },
@@ -118,6 +119,9 @@ main (int argc, char **argv)
       "Pace the line at the baud: on (default) or off", "on|off" },
     { "heap", 0, 0, G_OPTION_ARG_STRING, &heap, "Free heap at the prompt (default 44K)", "BYTES" },
     { "integer", 0, 0, G_OPTION_ARG_NONE, &integer, "Simulate the integer build", NULL },
+    { "debug", 0, 0, G_OPTION_ARG_STRING, &debug,
+      "The debug library: minimal (default, as the firmware's default build) or full",
+      "minimal|full" },
     { "fs", 0, 0, G_OPTION_ARG_FILENAME, &fs,
       "Host folder holding the flash (default: a fresh temporary one)", "DIR" },
     { "fs-size", 0, 0, G_OPTION_ARG_STRING, &fs_size, "Flash size (default 3M)", "BYTES" },
@@ -177,6 +181,10 @@ main (int argc, char **argv)
     opts.firmware = MW_SIM_FIRMWARE_2_2;
   else if (firmware)
     return bad ("--firmware must be 3.0 or 2.2, not '%s'", firmware);
+  if (debug && (strcmp (debug, "minimal") == 0 || strcmp (debug, "full") == 0))
+    opts.full_debug = strcmp (debug, "full") == 0;
+  else if (debug)
+    return bad ("--debug must be minimal or full, not '%s'", debug);
   if (baud_limit && (strcmp (baud_limit, "on") == 0 || strcmp (baud_limit, "off") == 0))
     opts.baud_limit = strcmp (baud_limit, "on") == 0;
   else if (baud_limit)

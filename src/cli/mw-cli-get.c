@@ -28,10 +28,12 @@ local_path (const char *dir, const char *name, GError **error)
       why = "it has an empty or '.' part";
   if (why != NULL)
     {
+      g_autofree char *shown = mw_cli_printable_name (name);
+
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                    "board name '%s' is not a safe local file name (%s); give -o FILE to save "
                    "it under another name",
-                   name, why);
+                   shown, why);
       return NULL;
     }
   return dir ? g_build_filename (dir, name, NULL) : g_strdup (name);
@@ -96,7 +98,11 @@ mw_cli_get (int argc, char **argv)
                                  &error))
         mw_cli_note_error ("get", error, &status);
       else if (!options.json)
-        printf ("%s -> %s (%zu bytes)\n", argv[i], dest, g_bytes_get_size (data));
+        {
+          g_autofree char *shown = mw_cli_printable_name (argv[i]);
+
+          printf ("%s -> %s (%zu bytes)\n", shown, dest, g_bytes_get_size (data));
+        }
     }
 out:
   mw_cli_device_options_clear (&options);

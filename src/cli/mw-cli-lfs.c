@@ -116,6 +116,7 @@ lfs_info (int argc, char **argv)
       const char *const *modules;
       gsize len = 0;
       gsize spiffs_all = 0, lfs_all = 0;
+      gboolean fits;
       guint n;
 
       if (!g_file_get_contents (argv[i], &data, &len, &error))
@@ -131,6 +132,8 @@ lfs_info (int argc, char **argv)
           status = MAX (status, MW_EXIT_ERROR);
           continue;
         }
+      /* the firmware inflates with a 16 KB window (docs/firmware.md section 9) */
+      fits = mw_lua_lfs_gzip_fits_window ((const guint8 *) data, len);
       target = mw_lua_lfs_image_get_target (image);
       n = mw_lua_lfs_image_get_n_modules (image);
       modules = mw_lua_lfs_image_get_modules (image);
@@ -145,11 +148,13 @@ lfs_info (int argc, char **argv)
             out,
             ",\"signature\":%u,\"target\":\"%s\",\"flash_size\":%" G_GSIZE_FORMAT
             ",\"file_size\":%" G_GSIZE_FORMAT ",\"time\":%" G_GINT64_FORMAT
-            ",\"strings\":%u,\"strings_size\":%" G_GSIZE_FORMAT ",\"modules\":[",
+            ",\"strings\":%u,\"strings_size\":%" G_GSIZE_FORMAT
+            ",\"fits_inflate_window\":%s,\"modules\":[",
             mw_lua_lfs_image_get_signature (image),
             target == MW_LUA_TARGET_INTEGER ? "integer" : "float",
             mw_lua_lfs_image_get_flash_size (image), len, mw_lua_lfs_image_get_timestamp (image),
-            mw_lua_lfs_image_get_n_strings (image), mw_lua_lfs_image_get_strings_size (image));
+            mw_lua_lfs_image_get_n_strings (image), mw_lua_lfs_image_get_strings_size (image),
+            fits ? "true" : "false");
         }
       else
         {
@@ -158,6 +163,16 @@ lfs_info (int argc, char **argv)
                   mw_lua_lfs_image_get_signature (image));
           printf ("  flash %" G_GSIZE_FORMAT " bytes, file %" G_GSIZE_FORMAT " bytes, built %s\n",
                   mw_lua_lfs_image_get_flash_size (image), len, when);
+          if (!fits)
+            printf ("  not loadable as it is: %s; node.LFS.reload() would answer \"%s\" (lfs "
+                    "flash sends the image recompressed)\n",
+                    len >= 2 && (guint8) data[0] == 0x1f && (guint8) data[1] == 0x8b
+                      ? "its gzip stream refers further back than the firmware's 16 KB "
+                        "inflate window"
+                      : "not gzip-compressed",
+                    len >= 2 && (guint8) data[0] == 0x1f && (guint8) data[1] == 0x8b
+                      ? "invalid dictionary offset on inflate"
+                      : "read error on LFS image file");
           printf ("  strings %u (%" G_GSIZE_FORMAT " bytes of flash)\n",
                   mw_lua_lfs_image_get_n_strings (image),
                   mw_lua_lfs_image_get_strings_size (image));

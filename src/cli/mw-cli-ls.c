@@ -5,6 +5,7 @@
 
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
+#include "mw-cli-files.h"
 
 int
 mw_cli_ls (int argc, char **argv)
@@ -62,7 +63,9 @@ mw_cli_ls (int argc, char **argv)
     {
       MwFileEntry *e = entries->pdata[i];
 
-      printf ("%8" G_GINT64_FORMAT "  %s\n", e->size, e->name);
+      g_autofree char *name = mw_cli_printable_name (e->name);
+
+      printf ("%8" G_GINT64_FORMAT "  %s\n", e->size, name);
     }
   printf ("%u files; %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes free\n", entries->len,
           fs.remaining, fs.total);

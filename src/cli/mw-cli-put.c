@@ -183,9 +183,13 @@ mw_cli_put (int argc, char **argv)
           json_builder_end_object (json);
         }
       else
-        printf ("%s -> %s: %zu bytes verified in %.2f s (%.0f B/s%s%s)\n", path, name, stats.bytes,
-                stats.seconds, stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0,
-                stats.fast ? ", fast" : "", stats.text ? ", text protocol" : "");
+        {
+          g_autofree char *shown = mw_cli_printable_name (name);
+
+          printf ("%s -> %s: %zu bytes verified in %.2f s (%.0f B/s%s%s)\n", path, shown,
+                  stats.bytes, stats.seconds, stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0,
+                  stats.fast ? ", fast" : "", stats.text ? ", text protocol" : "");
+        }
     }
   json_builder_end_array (json);
   if (options.json)

@@ -493,6 +493,48 @@ test_history_kept_and_log (void)
   g_rmdir (dir);
 }
 
+/* A restart seen at the boot loader's noise, before its banner (a reload of the Lua Flash
+ * Store, a watchdog reset): the note goes at the end, where the restart is, not before the
+ * banner of the boot seen a few lines up. Regression: it was put before that older banner. */
+static void
+test_restart_note_place (void)
+{
+  GtkWidget *console = g_object_ref_sink (mw_console_new ());
+  g_autofree char *text = NULL;
+
+  mw_console_append (MW_CONSOLE (console),
+                     "\r\nNodeMCU 3.0.0.0 built with moonwire-sim\r\n"
+                     "\tbranch: release\r\n"
+                     " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\r\n"
+                     "cannot open init.lua: \r\n> ",
+                     -1);
+  mw_console_flush (MW_CONSOLE (console));
+  mw_console_append (MW_CONSOLE (console), "LFS region updated.  Restarting.\r\n", -1);
+  mw_console_note_restart (MW_CONSOLE (console), "[the board restarted]");
+  mw_console_append (MW_CONSOLE (console),
+                     "\r\nNodeMCU 3.0.0.0 built with moonwire-sim\r\n"
+                     "\tbranch: release\r\n"
+                     " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\r\n"
+                     "cannot open init.lua: \r\n> ",
+                     -1);
+  mw_console_flush (MW_CONSOLE (console));
+  text = mw_console_dup_text (MW_CONSOLE (console));
+  g_assert_cmpstr (text, ==,
+                   "\nNodeMCU 3.0.0.0 built with moonwire-sim\n"
+                   "\tbranch: release\n"
+                   " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n"
+                   "cannot open init.lua: \n"
+                   "LFS region updated.  Restarting.\n"
+                   "[the board restarted]\n"
+                   "NodeMCU 3.0.0.0 built with moonwire-sim\n"
+                   "\tbranch: release\n"
+                   " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n"
+                   "cannot open init.lua: \n"
+                   "> ");
+  gtk_widget_destroy (console);
+  g_object_unref (console);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -509,5 +551,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/console/scrollback", test_scrollback);
   g_test_add_func ("/mw/app/console/flood", test_flood);
   g_test_add_func ("/mw/app/console/long-line", test_long_line);
+  g_test_add_func ("/mw/app/console/restart-note-place", test_restart_note_place);
   return g_test_run ();
 }

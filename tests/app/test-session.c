@@ -16,7 +16,8 @@
 static MwApplication *app;
 
 /* The simulator's banner (src/core/sim/mw-sim-vm.c, as the firmware prints it: docs/firmware.md
- * section 1) and the line the firmware prints without an init.lua. */
+ * section 1; its LFS size is the simulated board's region) and the line the firmware prints
+ * without an init.lua. */
 #define BANNER \
   "NodeMCU 3.0.0.0 built with moonwire-sim\n" \
   "\tbranch: release\n" \
@@ -25,10 +26,13 @@ static MwApplication *app;
   "\trelease DTS: 202101010000\n" \
   "\tSSL: false\n" \
   "\tbuild type: float\n" \
-  "\tLFS: 0x0 bytes total capacity\n" \
+  "\tLFS: 0x10000 bytes total capacity\n" \
   "\tmodules: bit,file,gpio,node,sjson,tmr,uart,wifi\n" \
   " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n" \
   "cannot open init.lua: \n"
+/* What the firmware prints first at boot when its LFS region holds no image (docs/firmware.md
+ * section 9): the simulated board's flash starts empty. */
+#define NO_LFS_IMAGE "No LFS image loaded\n"
 
 static gboolean
 connected (gpointer data)
@@ -92,36 +96,37 @@ test_transcript (void)
   MwWindow *window = connect_window ();
   MwConsole *console = mw_window_get_console (window);
   g_autofree char *text = NULL;
-  static const char expected[] = BANNER "> =1+1\n"
-                                        "2\n"
-                                        "> for i=1,3 do\n"
-                                        ">> print(i)\n"
-                                        ">> end\n"
-                                        "1\n"
-                                        "2\n"
-                                        "3\n"
-                                        "> x=\n"
-                                        ">> print('a')\n"
-                                        "a\n"
-                                        "> x=)\n"
-                                        "Lua error: \tstdin:1: unexpected symbol near ')'\n"
-                                        "> error('boom')\n"
-                                        "Lua error: \tstdin:1: boom\n"
-                                        "stack traceback:\n"
-                                        "\t[C]: in function 'error'\n"
-                                        "\tstdin:1: in main chunk\n"
-                                        "\t[C]: ?\n"
-                                        "\t[C]: ?\n"
-                                        "> node.restart()\n"
-                                        "[the board restarted]\n" BANNER "> =2+2\n"
-                                        "4\n"
-                                        "> print('one')\n"
-                                        "one\n"
-                                        "> print('two')\n"
-                                        "two\n"
-                                        "> =3*3\n"
-                                        "9\n"
-                                        "> ";
+  static const char expected[] = NO_LFS_IMAGE BANNER
+    "> =1+1\n"
+    "2\n"
+    "> for i=1,3 do\n"
+    ">> print(i)\n"
+    ">> end\n"
+    "1\n"
+    "2\n"
+    "3\n"
+    "> x=\n"
+    ">> print('a')\n"
+    "a\n"
+    "> x=)\n"
+    "Lua error: \tstdin:1: unexpected symbol near ')'\n"
+    "> error('boom')\n"
+    "Lua error: \tstdin:1: boom\n"
+    "stack traceback:\n"
+    "\t[C]: in function 'error'\n"
+    "\tstdin:1: in main chunk\n"
+    "\t[C]: ?\n"
+    "\t[C]: ?\n"
+    "> node.restart()\n"
+    "[the board restarted]\n" NO_LFS_IMAGE "\n" BANNER "> =2+2\n"
+    "4\n"
+    "> print('one')\n"
+    "one\n"
+    "> print('two')\n"
+    "two\n"
+    "> =3*3\n"
+    "9\n"
+    "> ";
 
   /* The banner of the boot seen while connecting, and the prompt. */
   {

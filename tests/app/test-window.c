@@ -591,6 +591,43 @@ test_console_link (void)
   destroy_window (window);
 }
 
+/* The Memory view's jump to a function's line opens the file when no tab holds it: here from
+ * a subfolder of the project folder. */
+static void
+test_heap_source_not_open (void)
+{
+  MwWindow *window = new_window ();
+  GSettings *settings = mw_application_get_settings (app);
+  g_autofree char *src = mw_test_data_path ("app/data/blink.lua");
+  g_autofree char *project = mw_test_tmp_path ("heap-project");
+  g_autofree char *sub = g_build_filename (project, "lib", NULL);
+  g_autofree char *path = g_build_filename (sub, "blink.lua", NULL);
+  g_autofree char *old = g_settings_get_string (settings, "recent-project");
+  g_autofree char *contents = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  TabWait wait = { window, 1 };
+  MwEditor *editor;
+
+  g_assert_true (g_file_get_contents (src, &contents, NULL, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  g_settings_set_string (settings, "recent-project", project);
+
+  g_signal_emit_by_name (mw_window_get_memory_view (window), "open-location", "blink.lua", 8);
+  g_assert_true (mw_test_wait_until (has_tabs, &wait, 10000));
+  editor = mw_window_find_editor (window, file);
+  g_assert_nonnull (editor);
+  g_assert_true (mw_window_get_current_editor (window) == editor);
+  g_assert_cmpuint (cursor_line (editor), ==, 8);
+
+  /* a name nowhere to be found says so */
+  g_signal_emit_by_name (mw_window_get_memory_view (window), "open-location", "gone.lua", 3);
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "gone.lua is neither open in an editor nor in the project folder.");
+  g_settings_set_string (settings, "recent-project", old);
+  destroy_window (window);
+}
+
 static gboolean
 five_matches (gpointer data)
 {
@@ -769,6 +806,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/window/marks-follow-typing", test_marks_follow_typing);
   g_test_add_func ("/mw/app/window/unsaved-guard", test_unsaved_guard);
   g_test_add_func ("/mw/app/window/console-link", test_console_link);
+  g_test_add_func ("/mw/app/window/heap-source-not-open", test_heap_source_not_open);
   g_test_add_func ("/mw/app/window/find-replace", test_find_replace);
   g_test_add_func ("/mw/app/window/close-tab-then-dark", test_close_tab_then_dark);
   g_test_add_func ("/mw/app/window/preferences", test_preferences);

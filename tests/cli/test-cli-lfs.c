@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <zlib.h>
 
 #include "mw-test-support.h"
 
@@ -123,6 +124,120 @@ test_errors (void)
                    "moonwire-cli lfs: unknown command 'erase' (build, info or flash)\n");
 }
 
+/* The image file re-gzipped by zlib with its default 32 KB window (as a desktop gzip does). */
+static void
+regzip_32k (const char *from, const char *to)
+{
+  g_autofree char *data = NULL;
+  g_autoptr (GByteArray) raw = g_byte_array_new ();
+  guint8 buf[4096];
+  z_stream in = { 0 }, out = { 0 };
+  g_autofree guint8 *gz = NULL;
+  gsize len = 0, cap;
+  int status;
+
+  g_assert_true (g_file_get_contents (from, &data, &len, NULL));
+  g_assert_cmpint (inflateInit2 (&in, 15 + 16), ==, Z_OK);
+  in.next_in = (Bytef *) data;
+  in.avail_in = (uInt) len;
+  do
+    {
+      in.next_out = buf;
+      in.avail_out = sizeof buf;
+      status = inflate (&in, Z_NO_FLUSH);
+      g_byte_array_append (raw, buf, sizeof buf - in.avail_out);
+    }
+  while (status == Z_OK);
+  g_assert_cmpint (status, ==, Z_STREAM_END);
+  inflateEnd (&in);
+  g_assert_cmpint (deflateInit2 (&out, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), ==, Z_OK);
+  cap = deflateBound (&out, raw->len);
+  gz = g_malloc (cap);
+  out.next_in = raw->data;
+  out.avail_in = raw->len;
+  out.next_out = gz;
+  out.avail_out = (uInt) cap;
+  g_assert_cmpint (deflate (&out, Z_FINISH), ==, Z_STREAM_END);
+  deflateEnd (&out);
+  g_assert_true (g_file_set_contents (to, (const char *) gz, cap - out.avail_out, NULL));
+}
+
+/* `lfs info` on an image file whose gzip stream the firmware's 16 KB inflate window cannot
+ * take (its second string repeats the first one's start 17 KB back): the same report with a
+ * line that says so, and "fits_inflate_window":false in JSON; the file Moonwire wrote fits. */
+static void
+test_info_window (void)
+{
+  g_autoptr (GString) numbers = g_string_new (NULL);
+  g_autofree char *source = NULL;
+  g_autofree char *far = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *img = NULL;
+  g_autofree char *gzip_img = NULL;
+  g_autofree char *expect = NULL;
+  g_autofree char *expect_json = NULL;
+  g_auto (MwTestCliRun) build = { 0 }, own = { 0 }, bad = { 0 }, own_json = { 0 }, bad_json = { 0 };
+  g_auto (GStrv) lines = NULL;
+  g_autofree char *own_size = NULL, *bad_size = NULL;
+  GString *want = g_string_new (NULL);
+
+  for (guint i = 1; numbers->len < 17000; i++)
+    g_string_append_printf (numbers, "%u,", i);
+  source = g_strdup_printf ("return '%s', 'again %.300s'\n", numbers->str, numbers->str);
+  far = mw_test_write_tmp ("far.lua", source, -1);
+  dir = g_path_get_dirname (far);
+  img = g_build_filename (dir, "far.img", NULL);
+  gzip_img = g_build_filename (dir, "gzip.img", NULL);
+  mw_test_cli_run (&build, dir,
+                   (const char *[]){ "lfs", "build", "-o", "far.img", "far.lua", NULL });
+  g_assert_cmpint (build.status, ==, 0);
+  regzip_32k (img, gzip_img);
+
+  mw_test_cli_run (&own, dir, (const char *[]){ "lfs", "info", "far.img", NULL });
+  mw_test_cli_run (&bad, dir, (const char *[]){ "lfs", "info", "gzip.img", NULL });
+  g_assert_cmpint (own.status, ==, 0);
+  g_assert_cmpint (bad.status, ==, 0);
+  /* the same report but for the name, the file size and the line after the sizes */
+  own_size = g_strdup_printf (", file %" G_GSIZE_FORMAT " bytes,", file_size (img));
+  bad_size = g_strdup_printf (", file %" G_GSIZE_FORMAT " bytes,", file_size (gzip_img));
+  lines = g_strsplit (own.out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_autoptr (GString) line = g_string_new (lines[i]);
+
+      if (i == 0)
+        g_string_replace (line, "far.img:", "gzip.img:", 1);
+      if (i == 1)
+        g_assert_cmpuint (g_string_replace (line, own_size, bad_size, 1), ==, 1);
+      g_string_append_printf (want, "%s\n", line->str);
+      if (i == 1)
+        g_string_append (want, "  not loadable as it is: its gzip stream refers further back "
+                               "than the firmware's 16 KB inflate window; node.LFS.reload() "
+                               "would answer \"invalid dictionary offset on inflate\" (lfs "
+                               "flash sends the image recompressed)\n");
+    }
+  expect = g_string_free (want, FALSE);
+  g_assert_cmpstr (bad.out, ==, expect);
+
+  mw_test_cli_run (&own_json, dir, (const char *[]){ "lfs", "info", "--json", "far.img", NULL });
+  mw_test_cli_run (&bad_json, dir, (const char *[]){ "lfs", "info", "--json", "gzip.img", NULL });
+  {
+    g_autoptr (GString) j = g_string_new (own_json.out);
+    g_autofree char *own_file =
+      g_strdup_printf ("\"file_size\":%" G_GSIZE_FORMAT ",", file_size (img));
+    g_autofree char *bad_file =
+      g_strdup_printf ("\"file_size\":%" G_GSIZE_FORMAT ",", file_size (gzip_img));
+
+    g_assert_cmpuint (g_string_replace (j, "\"far.img\"", "\"gzip.img\"", 1), ==, 1);
+    g_assert_cmpuint (g_string_replace (j, own_file, bad_file, 1), ==, 1);
+    g_assert_cmpuint (
+      g_string_replace (j, "\"fits_inflate_window\":true", "\"fits_inflate_window\":false", 1), ==,
+      1);
+    expect_json = g_string_free (g_steal_pointer (&j), FALSE);
+  }
+  g_assert_cmpstr (bad_json.out, ==, expect_json);
+}
+
 /* `ram` shows both: from SPIFFS the whole chunk, from LFS the closure (docs/ram-model.md works
  * this example through: 350 bytes; a closure without upvalues is 20) */
 static void
@@ -149,6 +264,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mw/cli/lfs/build-and-info", test_build_and_info);
   g_test_add_func ("/mw/cli/lfs/errors", test_errors);
+  g_test_add_func ("/mw/cli/lfs/info-window", test_info_window);
   g_test_add_func ("/mw/cli/lfs/ram", test_ram_spiffs_vs_lfs);
   return g_test_run ();
 }

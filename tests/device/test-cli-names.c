@@ -97,6 +97,41 @@ static const NameCase cases[] = {
     2,
     "",
     "moonwire-cli rm: " NAME_UTF8_31 ": no such file on the board\n" },
+  /* A line break is a byte like any other in a board name (the board takes it): every command
+   * manages it, output shows it escaped (one line per file in `ls`), and `get` uses it as a
+   * local name only when -o names the file (was: "file name with a line break", exit 4, for
+   * each command, so a file a script made could not even be removed) */
+  { "put-line-break",
+    { "put", "--port", "@PORT@", "--as", "l\nb", "a.lua" },
+    0,
+    "^a\\.lua -> l\\\\nb: 9 bytes verified in [0-9.]+ s \\([0-9]+ B/s\\)\n$",
+    "" },
+  { "ls-line-break",
+    { "ls", "--port", "@PORT@" },
+    0,
+    "^( +[0-9]+  [^\n]+\n)*       9  l\\\\nb\n( +[0-9]+  [^\n]+\n)*[0-9]+ files; [0-9]+ of "
+    "[0-9]+ bytes free\n$",
+    "" },
+  { "cat-line-break", { "cat", "--port", "@PORT@", "l\nb" }, 0, "print(1)\n", "" },
+  { "get-line-break",
+    { "get", "--port", "@PORT@", "l\nb" },
+    3,
+    "",
+    "moonwire-cli get: board name 'l\\nb' is not a safe local file name (it holds control "
+    "characters); give -o FILE to save it under another name\n" },
+  { "get-line-break-named",
+    { "get", "--port", "@PORT@", "-o", "lb.lua", "l\nb" },
+    0,
+    "l\\nb -> lb.lua (9 bytes)\n",
+    "" },
+  { "mv-line-break", { "mv", "--port", "@PORT@", "l\nb", "c\rr" }, 0, "", "" },
+  { "run-line-break", { "run", "--port", "@PORT@", "c\rr" }, 0, "1\r\n", "" },
+  { "rm-line-break", { "rm", "--port", "@PORT@", "c\rr" }, 0, "", "" },
+  { "cat-line-break-gone",
+    { "cat", "--port", "@PORT@", "c\rr" },
+    2,
+    "",
+    "moonwire-cli cat: c\rr: no such file on the board\n" },
   /* our message, without the wrapper's "stdin:1:" */
   { "run-missing",
     { "run", "--port", "@PORT@", "nope.lua" },
@@ -309,6 +344,50 @@ test_tcp_garbage (void)
   g_assert_cmpfloat (seconds, <, 4.5);
 }
 
+/* put --text honours --timeout (issue 18): a board that falls silent in the middle of the
+ * text protocol's writes (in the middle of a line: no echo) ends the command one --timeout
+ * (500 ms) after its last answer, not after the default 5000 ms. */
+static void
+test_put_text_timeout (void)
+{
+  MwSimOptions options;
+  g_autoptr (MwSim) silent = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL, *data = g_malloc (3000);
+  g_autofree char *file = g_build_filename (work, "t.bin", NULL);
+  gint64 start;
+  double seconds;
+  int status;
+
+  for (int i = 0; i < 3000; i++)
+    data[i] = (char) (i * 7);
+  g_assert_true (g_file_set_contents (file, data, 3000, NULL));
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.silent_after = 2500; /* bytes received: a few of the writes */
+  silent = mw_sim_new (&options);
+  g_assert_true (mw_sim_start (silent, &error));
+  start = g_get_monotonic_time ();
+  {
+    const char *args[] = { "put",    "--port",    mw_sim_get_path (silent),
+                           "--text", "--timeout", "500",
+                           "t.bin",  NULL };
+
+    status = mw_test_run_cli (args, work, &out, &err);
+  }
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_test_message ("%.2f s: %s", seconds, err);
+  g_assert_cmpint (status, ==, 5);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==,
+                   "moonwire-cli put: no answer from the board within 500 ms (is the "
+                   "baud rate right? is it in a boot loop? is another program using the "
+                   "port?)\n");
+  /* about 1 s; the default timeout alone would be 5 */
+  g_assert_cmpfloat (seconds, <, 4.5);
+  mw_sim_stop (silent);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -345,6 +424,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &cases[i], run_case);
     }
   g_test_add_func ("/mw/cli/names/tcp-garbage", test_tcp_garbage);
+  g_test_add_func ("/mw/cli/names/put-text-timeout", test_put_text_timeout);
   status = g_test_run ();
   mw_sim_stop (sim);
   g_object_unref (sim);

@@ -358,7 +358,7 @@ static const struct
   { "a234567890123456789012345678901",
     TRUE }, /* 31: the SPIFFS limit (docs/firmware.md section 2) */
   { "a2345678901234567890123456789012", FALSE }, /* 32 */
-  { "a\nb", FALSE },
+  { "a\nb\rc", TRUE }, /* the board takes line breaks (quoted as \n and \r) */
   { "a\"..node.restart()..\"", TRUE }, /* legal, and quoted when used */
 };
 

@@ -2,13 +2,16 @@
  * with scripted replies, and snapshots of the simulated board with known answers. */
 #include "mw-config.h"
 
+#include <glib/gstdio.h>
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mw-device.h"
 #include "mw-heap-walker.h"
 #include "mw-lua-compiler.h"
+#include "mw-lua-lfs-image.h"
 #include "mw-test-board.h"
 
 static void
@@ -60,6 +63,22 @@ find_path (MwHeapSnapshot *s, const char *path)
         return o;
     }
   g_error ("no object at %s", path);
+  return NULL;
+}
+
+/* The object the edge `name` leads to from the object at `path`. */
+static MwHeapObject *
+edge_target (MwHeapSnapshot *s, const char *path, const char *name)
+{
+  for (guint i = 0; i < s->edges->len; i++)
+    {
+      MwHeapEdge *e = &g_array_index (s->edges, MwHeapEdge, i);
+
+      if (g_strcmp0 (mw_heap_snapshot_get_object (s, e->from)->path, path) == 0
+          && g_strcmp0 (e->name, name) == 0)
+        return mw_heap_snapshot_get_object (s, e->to);
+    }
+  g_error ("no edge %s from %s", name, path);
   return NULL;
 }
 
@@ -173,7 +192,7 @@ test_known_answers (void)
    * its global; the file object the callback holds is behind an upvalue */
   o = find_path (s, "_G.t");
   g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_USERDATA);
-  g_assert_cmpstr (o->detail, ==, "moonwire.sim.tmr");
+  g_assert_cmpstr (o->detail, ==, "tmr.timer");
   {
     guint callbacks = 0;
 
@@ -181,16 +200,86 @@ test_known_answers (void)
       {
         MwHeapObject *u = mw_heap_snapshot_get_object (s, i);
 
-        if (!g_str_has_prefix (u->path, "registry[") || strchr (u->path, ' ') != NULL)
+        if (!g_str_has_prefix (u->path, "timer callback #") || strchr (u->path + 16, ' ') != NULL)
           continue;
         if (u->kind == MW_HEAP_KIND_FUNCTION && g_strcmp0 (u->source, "stdin") == 0)
           callbacks++;
-        g_assert_false (u->kind == MW_HEAP_KIND_USERDATA
-                        && g_strcmp0 (u->detail, "moonwire.sim.file") == 0);
+        g_assert_false (u->kind == MW_HEAP_KIND_USERDATA && g_strcmp0 (u->detail, "file.obj") == 0);
       }
     g_assert_cmpuint (callbacks, ==, 1);
   }
   g_assert_cmpuint (s->vanished, ==, 0);
+}
+
+/* Userdata payloads: a Udata header of 24 bytes and what the firmware's module allocates,
+ * by metatable name (docs/firmware.md section 11: tmr_t 36 bytes, file_fd_ud 4), checked
+ * against what making each cost the simulator. */
+static void
+test_userdata_payloads (void)
+{
+  g_autoptr (MwTestBoard) board = mw_test_board_new (NULL);
+  g_autoptr (MwHeapSnapshot) s = NULL;
+  gint64 timer, file;
+  MwHeapObject *o;
+
+  /* the globals and the file module's own registry entry for the last file opened exist
+   * first (an open file keeps it) */
+  g_free (mw_test_board_exec (board, "t=false fh=false fa=file.open('a.txt','w')"));
+  timer = model_cost (board, "t=tmr.create()");
+  file = model_cost (board, "fh=file.open('b.txt','w')");
+  s = take (board);
+  o = find_path (s, "_G.t");
+  g_assert_cmpstr (o->detail, ==, "tmr.timer");
+  g_assert_cmpuint (o->self_size, ==, 24 + 36);
+  g_assert_cmpint (timer, ==, 24 + 36);
+  o = find_path (s, "_G.fh");
+  g_assert_cmpstr (o->detail, ==, "file.obj");
+  g_assert_cmpuint (o->self_size, ==, 24 + 4);
+  g_assert_cmpint (file, ==, 24 + 4);
+}
+
+/* Timer callbacks are named as such (the registry holds a timer's callback and the timer by
+ * reference, the callback's first): one held by a global timer, one by a timer nothing else
+ * holds. The references are asked from the board's registry. */
+static void
+test_timer_callbacks (void)
+{
+  g_autoptr (MwTestBoard) board = mw_test_board_new (NULL);
+  g_autoptr (MwHeapSnapshot) s = NULL;
+  g_autofree char *refs = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_auto (GStrv) r = NULL;
+  MwHeapObject *o;
+
+  g_free (mw_test_board_exec (board, "blink=tmr.create() do local buf=string.rep('b',100) "
+                                     "blink:alarm(100000,tmr.ALARM_AUTO,function() return buf end) "
+                                     "end"));
+  g_free (mw_test_board_exec (board, "tmr.create():alarm(200000,tmr.ALARM_SINGLE,"
+                                     "function() print(1) end)"));
+  /* the registry's references of the two timers, in the order they were made */
+  refs = mw_test_board_exec (board, "local a,b,m for k,v in pairs(debug.getregistry()) do "
+                                    "m=type(v)=='userdata' and getmetatable(v) "
+                                    "if v==blink then a=k elseif m==getmetatable(blink) "
+                                    "then b=k end end uart.write(0,a..' '..b)");
+  r = g_strsplit (refs, " ", 2);
+  g_assert_cmpuint (g_strv_length (r), ==, 2);
+  first = g_strdup_printf ("timer callback #%d", atoi (r[0]) - 1);
+  second = g_strdup_printf ("timer callback #%d", atoi (r[1]) - 1);
+  s = take (board);
+  o = find_path (s, first);
+  g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_FUNCTION);
+  g_assert_cmpstr (o->source, ==, "stdin");
+  /* what it holds is named under it: its code */
+  {
+    g_autofree char *proto = g_strconcat (first, " proto", NULL);
+    g_autofree char *old = g_strdup_printf ("registry[%d]", atoi (r[0]) - 1);
+
+    g_assert_cmpuint (find_path (s, proto)->kind, ==, MW_HEAP_KIND_PROTO);
+    g_assert_false (has_path (s, old));
+  }
+  o = find_path (s, second);
+  g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_FUNCTION);
 }
 
 /* A scripted leak: the comparison names the leaking path first, with its growth. */
@@ -264,6 +353,170 @@ test_minimal_debug (void)
   g_assert_false (has_path (s, "_G.g upvalue 'secret'"));
 }
 
+/* A firmware built with the full debug library (without LUA_USE_BUILTIN_DEBUG_MINIMAL), code
+ * compiled keeping its upvalue names (node.stripdebug(1)): the walker follows upvalues, and
+ * what only an upvalue holds is retained by its closure (docs/firmware.md section 11). */
+static void
+test_full_debug (void)
+{
+  MwSimOptions options;
+  g_autoptr (MwTestBoard) board = NULL;
+  g_autoptr (MwHeapSnapshot) s = NULL;
+  g_autofree char *ref = NULL;
+  g_autofree char *cb = NULL;
+  MwHeapObject *o;
+
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.full_debug = TRUE;
+  board = mw_test_board_new (&options);
+  g_free (mw_test_board_exec (board, "node.stripdebug(1) f=false tm=false"));
+  g_free (mw_test_board_exec (board, "do local buf=string.rep('u',2000) "
+                                     "f=function() return #buf end end"));
+  g_free (mw_test_board_exec (board, "tm=tmr.create() do local sck=string.rep('s',300) "
+                                     "tm:alarm(100000,tmr.ALARM_AUTO,function() return sck end) "
+                                     "end"));
+  ref = mw_test_board_exec (board, "for k,v in pairs(debug.getregistry()) do "
+                                   "if v==tm then uart.write(0,tostring(k-1)) end end");
+  s = take (board);
+  g_assert_true (s->upvalues);
+  /* the closure (48), its prototype (95, as in known-answers) and the string (16 + 2000 + 1)
+   * that only its upvalue holds */
+  o = find_path (s, "_G.f");
+  g_assert_cmpuint (o->count, ==, 3);
+  g_assert_cmpuint (o->retained, ==, 48 + 95 + 2017);
+  o = find_path (s, "_G.f upvalue 'buf'");
+  g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_STRING);
+  g_assert_cmpuint (o->self_size, ==, 2017);
+  /* the timer's callback, and what it captured, under its name */
+  cb = g_strdup_printf ("timer callback #%s upvalue 'sck'", ref);
+  o = find_path (s, cb);
+  g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_STRING);
+  g_assert_cmpuint (o->retained, ==, 16 + 300 + 1);
+}
+
+/* Code compiled at the firmware's default strip level has no upvalue names, and the full
+ * debug library's getupvalue finds nothing in it (app/lua/lapi.c aux_upvalue). */
+static void
+test_full_debug_stripped (void)
+{
+  MwSimOptions options;
+  g_autoptr (MwTestBoard) board = NULL;
+  g_autofree char *out = NULL;
+
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.full_debug = TRUE;
+  board = mw_test_board_new (&options);
+  out = mw_test_board_exec (board, "local buf='x' local function g() return buf end "
+                                   "uart.write(0,tostring(node.stripdebug()),' ',"
+                                   "tostring((debug.getupvalue(g,1))),' ',"
+                                   "tostring((debug.getupvalue(print,1))),' ',type(debug.getinfo),"
+                                   "' ',type(debug.sethook),' ',type(debug.debug))");
+  g_assert_cmpstr (out, ==, "2 nil nil function nil nil");
+}
+
+/* Removes a flash folder (files only, as SPIFFS is flat). */
+static void
+remove_folder (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* Functions in the Lua Flash Store and strings of its read-only string table cost no heap
+ * (docs/firmware.md sections 9 and 11): a module run from the flash store shows its
+ * table and closures, its code and strings at 0 bytes; a string made at run time that equals
+ * one of the image's is the flash one. Checked against what each cost the simulator, which
+ * loads the image into mapped flash. */
+static void
+test_lfs (void)
+{
+  static const char lfsmod[] = "local M={}\n"
+                               "function M.greet(n) return 'hello from flash, '..n end\n"
+                               "M.tag='a string constant kept in the flash store'\n"
+                               "return M\n";
+  const char *names[] = { "lfsmod.lua" };
+  g_autoptr (GBytes) source = g_bytes_new_static (lfsmod, sizeof lfsmod - 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MwLuaLfsImage) image = NULL;
+  g_autoptr (GBytes) gz = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mw-heap-lfs-XXXXXX", &error);
+  g_autofree char *img = NULL;
+  g_autoptr (MwHeapSnapshot) s = NULL;
+  MwSimOptions options;
+  gint64 module, same, other;
+  MwHeapObject *o;
+
+  g_assert_no_error (error);
+  image = mw_lua_lfs_image_new_from_sources (names, &source, 1, MW_LUA_TARGET_FLOAT, 1700000000, 0,
+                                             &error);
+  g_assert_no_error (error);
+  gz = mw_lua_lfs_image_compress (image);
+  img = g_build_filename (dir, "lfs.img", NULL);
+  g_assert_true (
+    g_file_set_contents (img, g_bytes_get_data (gz, NULL), g_bytes_get_size (gz), NULL));
+  mw_sim_options_init (&options);
+  options.baud_limit = FALSE;
+  options.fs_dir = dir;
+  {
+    /* the reload restarts the board: a new connection to the board it left */
+    g_autoptr (MwTestBoard) first = mw_test_board_new (&options);
+    g_autoptr (GAsyncResult) result = NULL;
+
+    mw_repl_execute_async (first->repl, "node.LFS.reload('lfs.img')", 10000, NULL, NULL, NULL,
+                           mw_test_store_result, &result);
+    g_bytes_unref (mw_repl_execute_finish (first->repl, mw_test_board_wait (first, &result), NULL));
+  }
+  {
+    g_autoptr (MwTestBoard) board = mw_test_board_new (&options);
+    g_autofree char *list = mw_test_board_exec (board, "uart.write(0,node.LFS.list()[1])");
+
+    g_assert_cmpstr (list, ==, "lfsmod");
+    g_free (mw_test_board_exec (board, "lfsmod=false x=false y=false"));
+    module = model_cost (board, "lfsmod=node.LFS.get('lfsmod')()");
+    same = model_cost (board, "x=('hello from ')..string.lower('FLASH, ')");
+    other = model_cost (board, "y=('a string made at run time, ')..string.lower('IN RAM')");
+    s = take (board);
+  }
+  /* the module's table (32, two hash nodes of 32) and its function's closure (20); its code
+   * and the strings "greet", "tag" and the tag's value are in flash */
+  o = find_path (s, "_G.lfsmod");
+  g_assert_cmpuint (o->self_size, ==, 32 + 2 * 32);
+  g_assert_cmpuint (o->retained, ==, 32 + 2 * 32 + 20);
+  assert_within_10 (o->retained, module, "a module loaded from flash");
+  o = find_path (s, "_G.lfsmod.greet");
+  g_assert_cmpuint (o->self_size, ==, 20);
+  /* its code, reached first through the simulator's own reference to the flash store's index
+   * function (whose nested functions are the modules') */
+  o = edge_target (s, "_G.lfsmod.greet", " proto");
+  g_assert_cmpuint (o->kind, ==, MW_HEAP_KIND_PROTO);
+  g_assert_true (o->flash);
+  g_assert_cmpuint (o->self_size, ==, 0);
+  o = find_path (s, "_G.lfsmod.tag");
+  g_assert_true (o->flash);
+  g_assert_cmpuint (o->self_size, ==, 0);
+  /* a string equal to one of the image's costs nothing, another its RAM size */
+  g_assert_cmpint (same, ==, 0);
+  o = find_path (s, "_G.x");
+  g_assert_true (o->flash);
+  g_assert_cmpuint (o->self_size, ==, 0);
+  o = find_path (s, "_G.y");
+  g_assert_false (o->flash);
+  g_assert_cmpuint (o->self_size, ==, 16 + 33 + 1);
+  g_assert_cmpint (other, ==, 16 + 33 + 1);
+  remove_folder (dir);
+}
+
 /* The integer build: the walker is compiled for it, and sizes are the integer model's. */
 static void
 test_integer_build (void)
@@ -318,10 +571,15 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mw/heap/walker/compiles", test_walker_compiles);
   g_test_add_func ("/mw/heap/walker/known-answers", test_known_answers);
+  g_test_add_func ("/mw/heap/walker/userdata-payloads", test_userdata_payloads);
+  g_test_add_func ("/mw/heap/walker/timer-callbacks", test_timer_callbacks);
   g_test_add_func ("/mw/heap/walker/leak-diff", test_leak_diff);
   g_test_add_func ("/mw/heap/walker/hard-shapes", test_hard_shapes);
   g_test_add_func ("/mw/heap/walker/minimal-debug", test_minimal_debug);
+  g_test_add_func ("/mw/heap/walker/full-debug", test_full_debug);
+  g_test_add_func ("/mw/heap/walker/full-debug-stripped", test_full_debug_stripped);
   g_test_add_func ("/mw/heap/walker/low-memory", test_low_memory);
+  g_test_add_func ("/mw/heap/walker/lfs", test_lfs);
   g_test_add_func ("/mw/heap/walker/integer-build", test_integer_build);
   return g_test_run ();
 }

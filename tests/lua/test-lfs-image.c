@@ -1248,6 +1248,116 @@ test_read_errors (void)
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* the firmware's 16 KB inflate window (docs/firmware.md section 9, lflash.c recall_byte) */
+
+/* A de Bruijn sequence over 32 letters: every 3 letters in a row occur once in its 32768, so
+ * deflate finds no match inside it (zlib also drops 3-byte matches further than 4 KB). */
+static char *
+de_bruijn_32_3 (void)
+{
+  static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEF";
+  GString *out = g_string_new (NULL);
+  int a[3 * 2] = { 0 };
+  int t = 1, p = 1;
+
+  /* the standard recursion, unrolled into a loop over Lyndon words (FKM algorithm) */
+  for (;;)
+    {
+      if (3 % p == 0)
+        for (int j = 1; j <= p; j++)
+          g_string_append_c (out, letters[a[j]]);
+      t = 3;
+      while (t > 0 && a[t] == 31)
+        t--;
+      if (t == 0)
+        break;
+      a[t]++;
+      p = t;
+      for (int j = t + 1; j <= 3; j++)
+        a[j] = a[j - p];
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A module returning one string: 16385 bytes of the sequence, then its first 258 again, so
+ * that deflate's long match in the image reaches 16385 bytes back. */
+static GBytes *
+image_with_far_match (MwLuaLfsImage **image)
+{
+  g_autofree char *seq = de_bruijn_32_3 ();
+  g_autofree char *source = g_strdup_printf ("return '%.16385s%.258s'", seq, seq);
+  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&source), 16385 + 258 + 9);
+  const char *name = "far.lua";
+  g_autoptr (GError) error = NULL;
+
+  *image = mw_lua_lfs_image_new_from_sources (&name, &bytes, 1, MW_LUA_TARGET_FLOAT, BUILD_TIME, 0,
+                                              &error);
+  g_assert_no_error (error);
+  return mw_lua_lfs_image_get_bytes (*image);
+}
+
+/* gzip with zlib's default 32 KB window, as a desktop gzip compresses */
+static GBytes *
+gzip_32k (GBytes *raw)
+{
+  z_stream z = { 0 };
+  gsize len = g_bytes_get_size (raw);
+  guint8 *out;
+  gsize cap;
+
+  g_assert_cmpint (deflateInit2 (&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), ==, Z_OK);
+  cap = deflateBound (&z, len);
+  out = g_malloc (cap);
+  z.next_in = (Bytef *) g_bytes_get_data (raw, NULL);
+  z.avail_in = (uInt) len;
+  z.next_out = out;
+  z.avail_out = (uInt) cap;
+  g_assert_cmpint (deflate (&z, Z_FINISH), ==, Z_STREAM_END);
+  deflateEnd (&z);
+  return g_bytes_new_take (out, cap - z.avail_out);
+}
+
+/* The firmware copies from at most 16384 bytes back: deflate's one match (the sequence's
+ * first 258 letters again) reaching `distance` back fits at 16384 and not at 16385. An image
+ * file deflated with a 32 KB window is refused with the firmware's message; the image's own
+ * file (a 16 KB window) loads and inflates to the same bytes. */
+static void
+test_inflate_window (void)
+{
+  g_autofree char *seq = de_bruijn_32_3 ();
+  g_autoptr (MwLuaLfsImage) image = NULL;
+  g_autoptr (GBytes) raw = image_with_far_match (&image);
+  g_autoptr (GBytes) gz = gzip_32k (raw);
+  g_autoptr (GBytes) own = mw_lua_lfs_image_compress (image);
+  g_autoptr (MwLuaLfsImage) back = NULL;
+  g_autoptr (GBytes) back_bytes = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *loaded = NULL;
+
+  g_assert_cmpuint (strlen (seq), ==, 32768);
+  for (gsize distance = 16383; distance <= 16385; distance++)
+    {
+      char *text = g_strdup_printf ("%.*s%.258s", (int) distance, seq, seq);
+      g_autoptr (GBytes) plain = g_bytes_new_take (text, distance + 258);
+      g_autoptr (GBytes) stream = gzip_32k (plain);
+
+      g_assert_cmpint (
+        mw_lua_lfs_gzip_fits_window (g_bytes_get_data (stream, NULL), g_bytes_get_size (stream)),
+        ==, distance <= 16384);
+    }
+
+  refused = mw_lua_lfs_image_check_reload (g_bytes_get_data (gz, NULL), g_bytes_get_size (gz),
+                                           MW_LUA_TARGET_FLOAT, 0x10000, NULL);
+  g_assert_cmpstr (refused, ==, "invalid dictionary offset on inflate");
+  g_assert_false (mw_lua_lfs_gzip_fits_window (g_bytes_get_data (gz, NULL), g_bytes_get_size (gz)));
+  loaded = mw_lua_lfs_image_check_reload (g_bytes_get_data (own, NULL), g_bytes_get_size (own),
+                                          MW_LUA_TARGET_FLOAT, 0x10000, &back);
+  g_assert_cmpstr (loaded, ==, NULL);
+  back_bytes = mw_lua_lfs_image_get_bytes (back);
+  g_assert_true (g_bytes_equal (back_bytes, raw));
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* the corpus: every file the firmware accepts, alone and in images of many modules; read
  * back, each module's functions are those the compiler made */
 
@@ -1363,6 +1473,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/lfs-image/string-hash", test_string_hash);
   g_test_add_func ("/mw/lua/lfs-image/errors", test_errors);
   g_test_add_func ("/mw/lua/lfs-image/read-errors", test_read_errors);
+  g_test_add_func ("/mw/lua/lfs-image/inflate-window", test_inflate_window);
   g_test_add_func ("/mw/lua/lfs-image/corpus", test_corpus);
   return g_test_run ();
 }

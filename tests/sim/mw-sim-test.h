@@ -8,6 +8,27 @@
 
 G_BEGIN_DECLS
 
+/* The 3.0 banner as the simulator prints it (docs/firmware.md section 1): build type, the build's
+ * LFS size ("0x10000") and modules as given. */
+#define MW_SIM_TEST_BANNER_30(type, lfs, modules) \
+  "\r\nNodeMCU 3.0.0.0 built with moonwire-sim\r\n" \
+  "\tbranch: release\r\n" \
+  "\tcommit: 0000000000000000000000000000000000000000\r\n" \
+  "\trelease: 3.0-release\r\n" \
+  "\trelease DTS: 202101010000\r\n" \
+  "\tSSL: false\r\n" \
+  "\tbuild type: " type "\r\n" \
+  "\tLFS: " lfs " bytes total capacity\r\n" \
+  "\tmodules: " modules "\r\n" \
+  " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\r\n"
+
+/* What the firmware prints at boot with an LFS region and no image (docs/firmware.md section 9) */
+#define MW_SIM_TEST_NO_LFS_IMAGE "No LFS image loaded\r\n"
+/* ... and without an init.lua, then the prompt */
+#define MW_SIM_TEST_NO_INIT "cannot open init.lua: \r\n> "
+/* The default modules (mw_sim_options_init) */
+#define MW_SIM_TEST_MODULES "bit,file,gpio,node,sjson,tmr,uart,wifi"
+
 typedef struct
 {
   MwSim *sim;

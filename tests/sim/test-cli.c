@@ -29,6 +29,7 @@ typedef struct
 static const BadCase bad_cases[] = {
   { "firmware", { "--firmware", "1.5" }, "--firmware must be 3.0 or 2.2" },
   { "baud-limit", { "--baud-limit", "maybe" }, "--baud-limit must be on or off" },
+  { "debug", { "--debug", "some" }, "--debug must be minimal or full, not 'some'" },
   { "heap", { "--heap", "12" }, "--heap must be a size" },
   { "heap-junk", { "--heap", "lots" }, "--heap must be a size" },
   { "fs-size", { "--fs-size", "-1" }, "--fs-size must be a size" },

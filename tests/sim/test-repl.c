@@ -258,37 +258,44 @@ test_conversation (gconstpointer data)
     }
 }
 
-/* docs/firmware.md section 1: the 3.0 banner is multi-line with build type and modules; init.lua
- * missing prints "cannot open init.lua: "; 2.x has a one-line banner and "lua: cannot open
- * init.lua" */
+/* docs/firmware.md section 1: the 3.0 banner is multi-line with build type, the build's LFS
+ * size and modules; init.lua missing prints "cannot open init.lua: "; 2.x has a one-line banner
+ * and "lua: cannot open init.lua". Section 9: before the banner (lflash.c luaN_init, run as the
+ * Lua state is made), a firmware with an LFS region and no image in it prints "No LFS image
+ * loaded"; one without a region prints nothing. */
 static void
 test_banner (void)
 {
   MwSimOptions opts;
-  g_autofree char *boot30 = NULL, *boot22 = NULL;
+  g_autofree char *boot30 = NULL, *boot22 = NULL, *no_region = NULL, *integer = NULL;
 
   mw_sim_test_options (&opts);
   mw_sim_test_board_free (mw_sim_test_board_new (&opts, &boot30));
-  g_assert_true (g_str_has_prefix (boot30, "\r\nNodeMCU 3.0.0.0 built "));
-  g_assert_nonnull (strstr (boot30, "\r\n\tbuild type: float\r\n"));
-  g_assert_nonnull (strstr (boot30, "\r\n\tmodules: bit,file,gpio,node,sjson,tmr,uart,wifi\r\n"));
-  g_assert_nonnull (strstr (boot30, " powered by Lua 5.1.4 on SDK "));
-  g_assert_true (g_str_has_suffix (boot30, "\r\ncannot open init.lua: \r\n> "));
+  g_assert_cmpstr (boot30, ==,
+                   MW_SIM_TEST_NO_LFS_IMAGE MW_SIM_TEST_BANNER_30 (
+                     "float", "0x10000", MW_SIM_TEST_MODULES) MW_SIM_TEST_NO_INIT);
 
+  opts.lfs_size = 0;
+  mw_sim_test_board_free (mw_sim_test_board_new (&opts, &no_region));
+  g_assert_cmpstr (no_region, ==,
+                   MW_SIM_TEST_BANNER_30 ("float", "0x0", MW_SIM_TEST_MODULES) MW_SIM_TEST_NO_INIT);
+
+  opts.lfs_size = MW_SIM_DEFAULT_LFS_SIZE;
   opts.firmware = MW_SIM_FIRMWARE_2_2;
   mw_sim_test_board_free (mw_sim_test_board_new (&opts, &boot22));
-  g_assert_true (g_str_has_prefix (boot22, "\r\nNodeMCU 2.2.0.0 build "));
-  g_assert_null (strstr (boot22, "modules:"));
-  g_assert_true (g_str_has_suffix (boot22, "powered by Lua 5.1.4 on SDK 2.2.1(6ab97e9)\r\n"
-                                           "lua: cannot open init.lua\r\n> "));
+  g_assert_cmpstr (boot22, ==,
+                   "\r\nNodeMCU 2.2.0.0 build 2018/08/05 powered by Lua 5.1.4 on SDK "
+                   "2.2.1(6ab97e9)\r\n"
+                   "lua: cannot open init.lua\r\n> ");
 
   opts.firmware = MW_SIM_FIRMWARE_3_0;
   opts.integer_build = TRUE;
   opts.modules = "file,node,encoder";
-  g_clear_pointer (&boot30, g_free);
-  mw_sim_test_board_free (mw_sim_test_board_new (&opts, &boot30));
-  g_assert_nonnull (strstr (boot30, "\tbuild type: integer\r\n\tLFS"));
-  g_assert_nonnull (strstr (boot30, "\tmodules: file,node,encoder\r\n"));
+  opts.lfs_size = 0x20000;
+  mw_sim_test_board_free (mw_sim_test_board_new (&opts, &integer));
+  g_assert_cmpstr (integer, ==,
+                   MW_SIM_TEST_NO_LFS_IMAGE MW_SIM_TEST_BANNER_30 (
+                     "integer", "0x20000", "file,node,encoder") MW_SIM_TEST_NO_INIT);
 }
 
 /* docs/firmware.md section 1: init.lua runs at boot and the prompt comes after its main chunk

@@ -123,6 +123,42 @@ test_stop_with_tasks_pending (void)
   mw_sim_stop (board->sim);
 }
 
+/* issue 18: a pattern of 200,000 optional items made Lua 5.1's matcher recurse once per item on
+ * the host's C stack (SIGSEGV) in find, match, gmatch and gsub alike. The board bounds it as
+ * the firmware's Lua 5.3 string library does (docs/firmware.md section 10): "pattern too complex",
+ * and it goes on serving; ordinary patterns are untouched. */
+static void
+test_pattern_depth (void)
+{
+  MwSimOptions opts;
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autofree char *setup = NULL, *find = NULL, *match = NULL, *gmatch = NULL, *gsub = NULL;
+  g_autofree char *edge = NULL, *over = NULL, *normal = NULL;
+
+  mw_sim_test_options (&opts);
+  opts.heap = 16 * 1024 * 1024; /* room for a 400 KB pattern */
+  board = mw_sim_test_board_new (&opts, NULL);
+  setup = mw_sim_test_run (board, "p=('a?'):rep(200000) s=('a'):rep(200000) print(#p)");
+  g_assert_cmpstr (setup, ==, "400000");
+  find = mw_sim_test_run (board, "print(pcall(string.find, s, p))");
+  g_assert_cmpstr (find, ==, "false\tpattern too complex");
+  match = mw_sim_test_run (board, "print(pcall(function() return s:match(p) end))");
+  g_assert_cmpstr (match, ==, "false\tpattern too complex");
+  gmatch = mw_sim_test_run (board, "print(pcall(function() for w in s:gmatch(p) do end end))");
+  g_assert_cmpstr (gmatch, ==, "false\tpattern too complex");
+  gsub = mw_sim_test_run (board, "print(pcall(string.gsub, s, p, 'b'))");
+  g_assert_cmpstr (gsub, ==, "false\tpattern too complex");
+  /* the first call and 199 nested ones run (the firmware's limit of 200 calls), one more does
+   * not; a plain find has no pattern */
+  edge = mw_sim_test_run (board, "print(#s:match(('a?'):rep(199)), s:find(p, 1, true))");
+  g_assert_cmpstr (edge, ==, "199\tnil");
+  over = mw_sim_test_run (board, "print(pcall(string.match, s, ('a?'):rep(200)))");
+  g_assert_cmpstr (over, ==, "false\tpattern too complex");
+  normal = mw_sim_test_run (board, "print(('a,b,,c'):gsub(',', ';')) "
+                                   "print(('key=va=lue'):match('^(%w+)=(.-)$'))");
+  g_assert_cmpstr (normal, ==, "a;b;;c\t3\r\nkey\tva=lue");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -133,6 +169,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &cases[i], test_case);
     }
   g_test_add_func ("/mw/sim/sandbox/panic", test_panic);
+  g_test_add_func ("/mw/sim/sandbox/pattern-depth", test_pattern_depth);
   g_test_add_func ("/mw/sim/sandbox/stop-with-tasks-pending", test_stop_with_tasks_pending);
   return g_test_run ();
 }

@@ -28,20 +28,47 @@ mw_board_lfs_result_clear (MwBoardLfsResult *result)
   g_clear_pointer (&result->modules, g_strfreev);
 }
 
-static gboolean
-parse_region (GBytes *reply, MwBoardLfsRegion *out, GError **error)
+/* A reply as a string; an empty one's data may be NULL. */
+static char *
+reply_text (GBytes *reply)
 {
-  g_autofree char *text = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  gsize len = g_bytes_get_size (reply);
+
+  return len > 0 ? g_strndup (g_bytes_get_data (reply, NULL), len) : g_strdup ("");
+}
+
+/* The reply of mw_board_lua_lfs_region(): "size used type"; size -1 without node.info('lfs'). */
+static gboolean
+parse_region_reply (GBytes *reply, gint64 *size, MwBoardLfsRegion *out, GError **error)
+{
+  g_autofree char *text = reply_text (reply);
   char *end = NULL;
-  gint64 size = g_ascii_strtoll (text, &end, 10);
   gint64 used;
 
+  *size = g_ascii_strtoll (text, &end, 10);
   if (end == text || *end != ' ')
     goto bad;
   used = g_ascii_strtoll (end + 1, &end, 10);
   if (used < 0 || (strcmp (end, " float") != 0 && strcmp (end, " integer") != 0))
     goto bad;
   out->number_type = strcmp (end, " integer") == 0 ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
+  out->size = *size > 0 ? (gsize) *size : 0;
+  out->used = (gsize) used;
+  return TRUE;
+
+bad:
+  g_set_error (error, MW_BOARD_LFS_ERROR, MW_BOARD_LFS_ERROR_NO_REGION,
+               "unexpected reply to node.info('lfs'): %s", text);
+  return FALSE;
+}
+
+static gboolean
+parse_region (GBytes *reply, MwBoardLfsRegion *out, GError **error)
+{
+  gint64 size;
+
+  if (!parse_region_reply (reply, &size, out, error))
+    return FALSE;
   if (size <= 0)
     {
       g_set_error_literal (error, MW_BOARD_LFS_ERROR, MW_BOARD_LFS_ERROR_NO_REGION,
@@ -50,14 +77,7 @@ parse_region (GBytes *reply, MwBoardLfsRegion *out, GError **error)
                                     : no_region_hint);
       return FALSE;
     }
-  out->size = (gsize) size;
-  out->used = (gsize) used;
   return TRUE;
-
-bad:
-  g_set_error (error, MW_BOARD_LFS_ERROR, MW_BOARD_LFS_ERROR_NO_REGION,
-               "unexpected reply to node.info('lfs'): %s", text);
-  return FALSE;
 }
 
 static void
@@ -109,6 +129,109 @@ mw_board_lfs_region_finish (MwBoard *self, GAsyncResult *result, MwBoardLfsRegio
     return FALSE;
   if (out != NULL)
     *out = *region;
+  return TRUE;
+}
+
+/* ---- status ---- */
+
+void
+mw_board_lfs_status_clear (MwBoardLfsStatus *status)
+{
+  g_clear_pointer (&status->modules, g_strfreev);
+}
+
+static void
+status_free (MwBoardLfsStatus *status)
+{
+  mw_board_lfs_status_clear (status);
+  g_free (status);
+}
+
+static void
+on_status_list (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  MwBoardLfsStatus *status = g_task_get_task_data (task);
+  g_autoptr (GBytes) reply = NULL;
+  g_autofree char *text = NULL;
+  GError *error = NULL;
+
+  reply = mw_repl_execute_finish (MW_REPL (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  text = reply_text (reply);
+  status->modules = text[0] != '\0' ? g_strsplit (text, ",", -1) : g_new0 (char *, 1);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_status_region (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  MwBoardLfsStatus *status = g_task_get_task_data (task);
+  g_autoptr (GBytes) reply = NULL;
+  g_autofree char *code = mw_board_lua_lfs_list ();
+  gint64 size;
+  GError *error = NULL;
+
+  reply = mw_repl_execute_finish (MW_REPL (object), result, &error);
+  if (reply == NULL || !parse_region_reply (reply, &size, &status->region, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (size <= 0)
+    {
+      status->modules = g_new0 (char *, 1);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  {
+    GTask *owned = g_steal_pointer (&task); /* the callback owns it */
+
+    mw_repl_execute_async (MW_REPL (object), code, COMMAND_TIMEOUT_MS, NULL, NULL,
+                           g_task_get_cancellable (owned), on_status_list, owned);
+  }
+}
+
+void
+mw_board_lfs_status_async (MwBoard *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *code = mw_board_lua_lfs_region ();
+
+  g_return_if_fail (MW_IS_BOARD (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mw_board_lfs_status_async);
+  g_task_set_task_data (task, g_new0 (MwBoardLfsStatus, 1), (GDestroyNotify) status_free);
+  if (!mw_board_is_connected (self))
+    {
+      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED, "not connected");
+      return;
+    }
+  mw_repl_execute_async (mw_board_get_repl (self), code, COMMAND_TIMEOUT_MS, NULL, NULL,
+                         cancellable, on_status_region, g_steal_pointer (&task));
+}
+
+gboolean
+mw_board_lfs_status_finish (MwBoard *self, GAsyncResult *result, MwBoardLfsStatus *out,
+                            GError **error)
+{
+  MwBoardLfsStatus *status;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  status = g_task_get_task_data (G_TASK (result));
+  if (out != NULL)
+    {
+      *out = *status;
+      status->modules = NULL;
+    }
   return TRUE;
 }
 
@@ -231,7 +354,7 @@ on_list (GObject *object, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  text = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  text = reply_text (reply);
   data->result.modules = text[0] != '\0' ? g_strsplit (text, ",", -1) : g_new0 (char *, 1);
   /* node.LFS.list() sorts: compare with the image's names sorted alike */
   for (guint i = 0; modules[i] != NULL; i++)
@@ -434,6 +557,21 @@ on_heap_before (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   file = mw_lua_lfs_image_compress (data->image);
+  /* the firmware's own checks, on the very bytes it will read (the 16 KB inflate window
+   * among them): a file it would refuse is not sent, and the board does not restart */
+  {
+    g_autofree char *refusal = mw_lua_lfs_image_check_reload (
+      g_bytes_get_data (file, NULL), g_bytes_get_size (file), data->result.region.number_type,
+      data->result.region.size, NULL);
+
+    if (refusal != NULL)
+      {
+        g_task_return_new_error (task, MW_BOARD_LFS_ERROR, MW_BOARD_LFS_ERROR_IMAGE,
+                                 "not sent: node.LFS.reload() would refuse this %s file (\"%s\")",
+                                 MW_BOARD_LFS_FILE, refusal);
+        return;
+      }
+  }
   {
     GTask *owned = g_steal_pointer (&task); /* the callback owns it */
 

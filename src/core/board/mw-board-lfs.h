@@ -35,6 +35,22 @@ void mw_board_lfs_region_async (MwBoard *self, GCancellable *cancellable,
 gboolean mw_board_lfs_region_finish (MwBoard *self, GAsyncResult *result, MwBoardLfsRegion *out,
                                      GError **error);
 
+/* What the board's store holds now: its region (size 0 for a firmware without one or without
+ * LFS at all) and node.LFS.list() (sorted by the firmware; empty without an image). */
+typedef struct
+{
+  MwBoardLfsRegion region;
+  char **modules;
+} MwBoardLfsStatus;
+
+void mw_board_lfs_status_clear (MwBoardLfsStatus *status);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MwBoardLfsStatus, mw_board_lfs_status_clear)
+
+void mw_board_lfs_status_async (MwBoard *self, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+gboolean mw_board_lfs_status_finish (MwBoard *self, GAsyncResult *result, MwBoardLfsStatus *out,
+                                     GError **error);
+
 typedef struct
 {
   MwBoardLfsRegion region; /* before */

@@ -290,6 +290,8 @@ mw_board_connect_async (MwBoard *self, const char *port, guint baud, guint timeo
       /* Paced at the baud rate like a real board, so uploads show their progress. */
       mw_sim_options_init (&options);
       options.baud = baud;
+      /* its boot text waits until the port is open (opening flushes what came before) */
+      options.hold_output = TRUE;
       self->sim = mw_sim_new (&options);
       if (!mw_sim_start (self->sim, &error))
         {
@@ -317,6 +319,8 @@ mw_board_connect_async (MwBoard *self, const char *port, guint baud, guint timeo
       connect_fail (task, error);
       return;
     }
+  if (self->sim != NULL)
+    mw_sim_release_output (self->sim);
   if (flags & MW_BOARD_CONNECT_RESET)
     {
       GError *reset_error = NULL;

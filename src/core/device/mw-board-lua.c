@@ -139,26 +139,26 @@ mw_lua_check_file_name (const char *name, GError **error)
                    len, MW_DEVICE_MAX_NAME);
       return FALSE;
     }
-  if (strpbrk (name, "\n\r") != NULL)
-    {
-      g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME, "file name with a line break");
-      return FALSE;
-    }
+  /* Any other byte is fine: a name only ever reaches the board as a quoted literal (a line
+   * break as \n), and the board's file system takes it (file.open, file.list). */
   return TRUE;
 }
 
 /* ---- the REPL wrapper ---- */
 
+/* The marker and the token are separate literals: a syntax error (a byte of this line lost
+ * on the way in) prints one token with its escapes decoded, which must never be a marker with
+ * our token in it (it would open the reply's frame in the console output). */
 char *
 mw_board_lua_exec_head (const char *token)
 {
-  return g_strdup_printf ("uart.write(0,\"\\2B%s\\3\")local o,e=pcall(function()", token);
+  return g_strdup_printf ("uart.write(0,\"\\2B\",\"%s\\3\")local o,e=pcall(function()", token);
 }
 
 char *
 mw_board_lua_exec_tail (const char *token)
 {
-  return g_strdup_printf ("end)uart.write(0,\"\\2E%s\",o and\"+\"or\"-\","
+  return g_strdup_printf ("end)uart.write(0,\"\\2E\",\"%s\",o and\"+\"or\"-\","
                           "o and\"\"or tostring(e),\"\\3\")",
                           token);
 }
@@ -356,48 +356,60 @@ mw_board_lua_checksum (const char *name)
 
 /* ---- uploads ---- */
 
-/* The upload's board side is a small library, `_mwL`, sent as a few short commands before
- * an upload starts, and one short command that starts (or resumes) raw mode with the
- * upload's figures. On a noisy line a garbled command is sent again: short commands each get
- * through with a fair chance (a 1 KB setup sent whole almost never did at 0.1% byte loss),
- * and a resume after a lost block resends only the start. The state of the running upload is
- * the table `_mwu`; cleanup clears both. Every piece runs inside the REPL wrapper, so every
- * line may be a continuation line. The library's helpers (W, S, F) are the ones above, as
- * fields of `_mwL`. */
+/* The upload's board side is a small library, `_mwL`, and a start (or resume) with the
+ * upload's figures. On a clean line the library and the start go as one command; when that
+ * arrives garbled, the library goes as four short commands, each sent again if garbled (they
+ * only define functions): short commands each get through with a fair chance (a 2 KB command
+ * almost never did at 0.1% byte loss). The start keeps its figures (`_mwL.p`), so a resume
+ * after a lost byte is one short line. The state of the running upload is the table `_mwu`,
+ * which reads the figures through its metatable; cleanup clears both. Every piece runs inside
+ * the REPL wrapper, so every line may be a continuation line. The helpers W, S and F are the
+ * ones above, as fields of `_mwL`, with S taking 16 bytes per call of string.byte (about a
+ * third of the VM instructions: the whole-file check of 64 KB took 0.4 s). The last block's handler
+ * acknowledges it and leaves the whole-file check to a timer task: the acknowledgement goes out
+ * before that long check (docs/firmware.md section 1: a callback's output waits for the task on a
+ * simulated board), and raw mode is left outside the UART callback. */
 static const char *const upload_library[] = {
   "_mwL={} local M=_mwL M.W=tmr.wdclr or function() end\n"
-  "function M.S(d,a,b) for i=1,#d do a=a+d:byte(i) b=b+a end return a%65521,b%65521 end\n"
-  "function M.F(f) local a,b,n=1,0,0 while true do local d=f:read(255)\n"
-  "if not d then break end n=n+#d a,b=M.S(d,a,b) M.W() end return n,a,b end",
+  "function M.S(d,a,b) local n,i=#d,1 while i+15<=n do "
+  "local c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12,c13,c14,c15,c16=d:byte(i,i+15)\n"
+  "a=a+c1 b=b+a a=a+c2 b=b+a a=a+c3 b=b+a a=a+c4 b=b+a a=a+c5 b=b+a a=a+c6 b=b+a "
+  "a=a+c7 b=b+a a=a+c8 b=b+a\n"
+  "a=a+c9 b=b+a a=a+c10 b=b+a a=a+c11 b=b+a a=a+c12 b=b+a a=a+c13 b=b+a a=a+c14 b=b+a "
+  "a=a+c15 b=b+a a=a+c16 b=b+a i=i+16 end\n"
+  "for j=i,n do a=a+d:byte(j) b=b+a end return a%65521,b%65521 end\n"
+  "function M.F(f) local a,b,n=1,0,0 while true do local d=f:read(255) if not d then break end "
+  "n=n+#d a,b=M.S(d,a,b) M.W() end return n,a,b end\n"
+  "function M.ack(m) uart.write(0,'\\2A'.._mwu.tok,m,'\\3') end",
 
-  "local M=_mwL function M.ack(m) uart.write(0,'\\2A'.._mwu.tok,m,'\\3') end\n"
-  "function M.fin(ok,m) local u=_mwu u.t:unregister() if u.f then u.f:close() u.f=nil end\n"
-  "if ok==false then file.remove(u.T) end _mwu=nil local function z() uart.on('data')\n"
-  "uart.write(0,'\\2Z'..u.tok,m,'\\3') end if ok then z() return end\n"
-  "uart.on('data',255,function() end,0) tmr.create():alarm(u.drain,0,z) end",
-
-  "local M=_mwL function M.done() local u=_mwu u.f:flush() u.f:seek('set',0)\n"
-  "local n,a,b=M.F(u.f) if n~=u.L or a~=u.A or b~=u.B then\n"
-  "M.ack('V'..n..','..a..','..b) return end u.f:close() u.f=nil file.remove(u.D)\n"
+  "local M=_mwL function M.fin(ok,m) local u=_mwu u.t:unregister() if u.f then u.f:close() "
+  "u.f=nil end if ok==false then file.remove(u.T) end _mwu=nil\n"
+  "local function z() uart.on('data') uart.write(0,'\\2Z'..u.tok,m,'\\3') end if ok then z() "
+  "return end uart.on('data',255,function() end,0) tmr.create():alarm(u.drain,0,z) end\n"
+  "function M.done() local u=_mwu if not (u and u.f) then return end u.f:flush() "
+  "u.f:seek('set',0) local n,a,b=M.F(u.f) if n~=u.L or a~=u.A or b~=u.B then u.z=nil\n"
+  "M.ack('V'..n..','..a..','..b) return end u.f:close() u.f=nil file.remove(u.D) "
   "if file.rename(u.T,u.D) then M.fin(true,'+'..n..','..a..','..b)\n"
   "else M.fin(false,'-" E_REFUSED "rename') end end",
 
-  "local M=_mwL function M.cb(d) local u=_mwu u.seen=1 local h,l,c=d:byte(1,3)\n"
+  "local M=_mwL function M.cb(d) local u=_mwu u.seen=1 local h,l,c=d:byte(1,3) "
   "local s=h*256+l if s==8224 then M.fin(nil,'" MW_BOARD_LUA_END_ABORTED "') return end\n"
-  "if c~=(h+l+90)%256 then return end\n"
-  "if s>u.k or s>=u.NB then M.ack(s..',N'..u.k) return end\n"
-  "u.f:seek('set',s*u.P) if not u.f:write(d:sub(4,s==u.NB-1 and u.LL+3 or u.P+3)) then\n"
-  "M.fin(false,'-" E_FULL "full') return end\n"
-  "u.k=s+1 local a,b=M.S(d,1,0) M.ack(s..','..a..','..b) if u.k==u.NB then M.done() end end",
+  "if c~=(h+l+90)%256 then M.ack('F'..u.k) return end if s>u.k or s>=u.NB then "
+  "M.ack(s..',N'..u.k) return end u.f:seek('set',s*u.P)\n"
+  "if not u.f:write(d:sub(4,s==u.NB-1 and u.LL+3 or u.P+3)) then M.fin(false,'-" E_FULL
+  "full') return end u.k=s+1 local a,b=M.S(d,1,0)\n"
+  "M.ack(s..','..a..','..b) if u.k==u.NB and not u.z then u.z=1 "
+  "tmr.create():alarm(1,0,M.done) end end",
 
-  "local M=_mwL function M.start(u) local T=u.T\n"
-  "if u.k==0 then file.remove(T) local r=file.fsinfo() if r<u.L then error('" E_FULL
+  "local M=_mwL function M.start(p,k) M.p=p local u=setmetatable({k=k,seen=1},{__index=p}) local "
+  "T=u.T\n"
+  "if k==0 then file.remove(T) local r=file.fsinfo() if r<u.L then error('" E_FULL
   "not enough space on the board: '..r..' bytes free, '..u.L..' needed',0) end end\n"
-  "u.seen=1 u.f=file.open(T,u.k==0 and 'w+' or 'r+')\n"
-  "if not u.f then error('" E_REFUSED "cannot create '..T,0) end _mwu=u\n"
-  "u.t=tmr.create() u.t:alarm(u.vanish,tmr.ALARM_AUTO,function()\n"
-  "if u.seen==0 then M.fin(nil,'" MW_BOARD_LUA_END_TIMEOUT "') end u.seen=0 end)\n"
-  "if not pcall(uart.on,'data',u.block,M.cb,0) then u.t:unregister() u.f:close() _mwu=nil\n"
+  "u.f=file.open(T,k==0 and 'w+' or 'r+') if not u.f then error('" E_REFUSED
+  "cannot create '..T,0) end _mwu=u u.t=tmr.create()\n"
+  "u.t:alarm(u.vanish,tmr.ALARM_AUTO,function() if u.seen==0 then "
+  "M.fin(nil,'" MW_BOARD_LUA_END_TIMEOUT "') end u.seen=0 end)\n"
+  "if not pcall(uart.on,'data',u.block,M.cb,0) then u.t:unregister() u.f:close() _mwu=nil "
   "error('" E_UNSUPPORTED "no raw uart.on',0) end end",
 };
 
@@ -422,17 +434,35 @@ mw_board_lua_upload_setup (const MwBoardLuaUpload *up)
   guint last_len = up->len - (up->n_blocks - 1) * up->payload;
 
   /* names on lines of their own: up to 126 bytes each quoted */
-  return g_strdup_printf ("_mwL.start{T=%s,\nD=%s,\nL=%zu,NB=%u,P=%u,LL=%u,A=%u,B=%u,k=%u,"
-                          "tok='%s',drain=%u,vanish=%u,block=%u}",
+  return g_strdup_printf ("_mwL.start({T=%s,\nD=%s,\nL=%zu,NB=%u,P=%u,LL=%u,A=%u,B=%u,"
+                          "tok='%s',drain=%u,vanish=%u,block=%u},%u)",
                           t, d, up->len, up->n_blocks, up->payload, last_len, up->a, up->b,
-                          up->start, up->token, up->drain_ms, up->vanish_ms, up->block);
+                          up->token, up->drain_ms, up->vanish_ms, up->block, up->start);
+}
+
+char *
+mw_board_lua_upload_whole_setup (const MwBoardLuaUpload *up)
+{
+  GString *code = g_string_new (NULL);
+  g_autofree char *start = mw_board_lua_upload_setup (up);
+
+  for (guint i = 0; i < G_N_ELEMENTS (upload_library); i++)
+    g_string_append_printf (code, "%s\n", upload_library[i]);
+  g_string_append (code, start);
+  return g_string_free (code, FALSE);
+}
+
+char *
+mw_board_lua_upload_resume (guint start)
+{
+  return g_strdup_printf ("_mwL.start(_mwL.p,%u)", start);
 }
 
 char *
 mw_board_lua_upload_cleanup (const char *temp_name, gboolean failed, guint restore_baud)
 {
   /* the library and the upload's state go: ~3 KB of the board's heap */
-  GString *code = g_string_new ("_mwok=nil _mwL=nil");
+  GString *code = g_string_new ("_mwok=nil _mwg=nil _mwL=nil");
 
   if (failed)
     {
@@ -448,13 +478,16 @@ mw_board_lua_upload_cleanup (const char *temp_name, gboolean failed, guint resto
   return g_string_free (code, FALSE);
 }
 
+/* The fallback timer belongs to its own switch (`_mwg`): cleanup and the next switch disown
+ * it. Checking `_mwok` alone, the timer of an upload that had ended before it fired took the
+ * next upload's board back to the normal rate in the middle of its own switch. */
 char *
 mw_board_lua_fast_switch (guint fast, guint normal)
 {
   return g_strdup_printf (
-    "_mwok=nil tmr.create():alarm(30,0,function() uart.setup(0,%u,8,0,1,1) "
-    "tmr.create():alarm(1500,0,function() if not _mwok then uart.setup(0,%u,8,0,1,1) end "
-    "end) end)",
+    "_mwok=nil local g={} _mwg=g tmr.create():alarm(30,0,function() uart.setup(0,%u,8,0,1,1) "
+    "tmr.create():alarm(1500,0,function() if _mwg==g and not _mwok then _mwg=nil "
+    "uart.setup(0,%u,8,0,1,1) end end) end)",
     fast, normal);
 }
 
@@ -506,7 +539,8 @@ mw_board_lua_text_finish (const char *name, gsize len, guint32 a, guint32 b)
 
 /* `_mwh(path, ...)` answers, for each path (steps `<letter><length>:<payload>` from a root:
  * G the globals, R the registry, s/n a string/number key, k/v the key/value of the i-th entry
- * in next() order, m the metatable, u the i-th upvalue), one object: `O <type> <length>
+ * in next() order, m the metatable, u the i-th upvalue; L the flash store's module of that
+ * name, a root of its own), one object: `O <type> <length>
  * <blob>`, its edges `E <step> <type> <length> <blob> [<name>]`, for a table `N <entries>
  * <border>`, for a Lua function `D <bytecode>` (string.dump), then `Z` (or `X` when it could
  * not be walked). A request starts with `B <lowest free> <u|-> <1/2>` and ends with `P <lowest
@@ -535,6 +569,7 @@ static const char heap_walker[] = LUA_W
   "local a=p:sub(j+1,j+p:sub(i+1,j-1))\n"
   "i=j+#a+1\n"
   "if c==\"G\" then o=getfenv(0) elseif c==\"R\" then o=debug.getregistry()\n"
+  "elseif c==\"L\" then o=node.LFS.get(a)\n"
   "elseif c==\"m\" then o=getmetatable(o) elseif c==\"u\" then a,o=U(o,a+0)\n"
   "elseif c==\"s\" then o=rawget(o,a) elseif c==\"n\" then o=rawget(o,a+0)\n"
   "else k=nil for y=1,a do k,v=next(o,k) if y%64==0 then W() end end o=c==\"k\" and k or v end\n"
@@ -574,11 +609,14 @@ char *
 mw_board_lua_heap_baseline (void)
 {
   /* the free heap, the bytes Lua counts and the number type: node.info's build_config
-   * (3.0, app/modules/node.c), else 1/2, which is 0 on the integer build */
+   * (3.0, app/modules/node.c), else 1/2, which is 0 on the integer build; then the flash
+   * store's module names, each as a blob ` L<length>:<name>` (app/lua/lnodemcu.c) */
   return g_strdup ("collectgarbage() local h,ok,b=2,pcall(node.info,\"build_config\") "
                    "uart.write(0,node.heap()..\" \"..collectgarbage(\"count\")*1024 ..\" \"..("
                    "ok and type(b)==\"table\" and b.number_type or 1/h==0 and \"integer\" or "
-                   "\"float\"))");
+                   "\"float\"))\n"
+                   "ok,b=pcall(function() return node.LFS.list() end) "
+                   "for _,n in ipairs(ok and b or {}) do uart.write(0,\" L\"..#n..\":\",n) end");
 }
 
 char *

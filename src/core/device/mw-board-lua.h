@@ -126,10 +126,15 @@ typedef struct
  * order, before the first mw_board_lua_upload_setup() of an upload. */
 guint mw_board_lua_upload_library_pieces (void);
 char *mw_board_lua_upload_library (guint i);
-/* A short command: with the library in place, opens (or reopens, to resume) the temporary
- * file and switches the UART to raw blocks. Raises E<FULL> when the space is not there,
- * E<UNSUPPORTED> without raw uart.on. */
+/* A short command: with the library in place, opens (or reopens, to resume at `start`) the
+ * temporary file and switches the UART to raw blocks; the board keeps the figures for
+ * mw_board_lua_upload_resume(). Raises E<FULL> when the space is not there, E<UNSUPPORTED>
+ * without raw uart.on. */
 char *mw_board_lua_upload_setup (const MwBoardLuaUpload *up);
+/* The library and the start as one command: the first try on a clean line. */
+char *mw_board_lua_upload_whole_setup (const MwBoardLuaUpload *up);
+/* The start again with the figures of the last one, at block `start`: one short line. */
+char *mw_board_lua_upload_resume (guint start);
 /* Leaves the board as it was: `failed` removes the temporary file; `restore_baud` (0: no)
  * switches back 30 ms after the reply. */
 char *mw_board_lua_upload_cleanup (const char *temp_name, gboolean failed, guint restore_baud);

@@ -37,6 +37,7 @@ typedef struct
   guint64 serial;
   guint64 line_batch; /* the read batch during which the last line went out */
   guint attempts; /* sends after garbled lines */
+  gboolean once; /* fail on a garbled line instead of sending again */
   gboolean announced; /* LINE: "line-sent" emitted (once, whatever the resends) */
 } MwReplCommand;
 

@@ -225,14 +225,17 @@ mw_repl_start_command (MwRepl *self, MwReplCommand *cmd)
 void
 mw_repl_retry_garbled (MwRepl *self, MwReplCommand *cmd)
 {
-  if (++cmd->attempts > mw_retry_policy_get_default ()->garbled_line_resends)
+  if (cmd->once || ++cmd->attempts > mw_retry_policy_get_default ()->garbled_line_resends)
     {
       mw_repl_write_breaker (self);
       self->await_prompt = TRUE;
       mw_repl_command_fail (self, cmd,
-                            g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER,
-                                         "the board keeps receiving garbled lines (a "
-                                         "noisy line, or the wrong baud rate?)"));
+                            cmd->once ? g_error_new_literal (MW_REPL_ERROR, MW_REPL_ERROR_GARBLED,
+                                                             "a line of the command arrived "
+                                                             "garbled; it did not run")
+                                      : g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER,
+                                                     "the board keeps receiving garbled lines "
+                                                     "(a noisy line, or the wrong baud rate?)"));
       return;
     }
   mw_repl_stop_timeout (self);

@@ -228,7 +228,7 @@ build_exec_lines (MwReplCommand *cmd, const char *code, GError **error)
 
 static void
 execute_common (MwRepl *self, const char *code, guint timeout_ms, MwReplOutputFunc output,
-                gpointer output_data, gboolean bypass, GCancellable *cancellable,
+                gpointer output_data, gboolean bypass, gboolean once, GCancellable *cancellable,
                 GAsyncReadyCallback callback, gpointer user_data)
 {
   MwReplCommand *cmd = command_new (self, MW_REPL_CMD_EXEC, timeout_ms, cancellable, callback,
@@ -238,6 +238,7 @@ execute_common (MwRepl *self, const char *code, guint timeout_ms, MwReplOutputFu
   cmd->output = output;
   cmd->output_data = output_data;
   cmd->bypass = bypass;
+  cmd->once = once;
   mw_repl_new_token (self, cmd->token);
   if (!build_exec_lines (cmd, code, &error))
     {
@@ -258,7 +259,7 @@ mw_repl_execute_async (MwRepl *self, const char *code, guint timeout_ms, MwReplO
 {
   g_return_if_fail (MW_IS_REPL (self));
   g_return_if_fail (code != NULL);
-  execute_common (self, code, timeout_ms, output, output_data, FALSE, cancellable, callback,
+  execute_common (self, code, timeout_ms, output, output_data, FALSE, FALSE, cancellable, callback,
                   user_data);
 }
 
@@ -269,7 +270,18 @@ mw_repl_locked_execute_async (MwRepl *self, const char *code, guint timeout_ms,
 {
   g_return_if_fail (MW_IS_REPL (self));
   g_return_if_fail (self->locked && self->active == NULL);
-  execute_common (self, code, timeout_ms, NULL, NULL, TRUE, cancellable, callback, user_data);
+  execute_common (self, code, timeout_ms, NULL, NULL, TRUE, FALSE, cancellable, callback,
+                  user_data);
+}
+
+void
+mw_repl_locked_execute_once_async (MwRepl *self, const char *code, guint timeout_ms,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_return_if_fail (MW_IS_REPL (self));
+  g_return_if_fail (self->locked && self->active == NULL);
+  execute_common (self, code, timeout_ms, NULL, NULL, TRUE, TRUE, cancellable, callback, user_data);
 }
 
 GBytes *

@@ -27,6 +27,7 @@ typedef enum
   MW_REPL_ERROR_LINE_TOO_LONG, /* a line over 250 bytes */
   MW_REPL_ERROR_INCOMPLETE, /* the chunk is unfinished (">> ") */
   MW_REPL_ERROR_NO_ANSWER, /* nothing intelligible came back */
+  MW_REPL_ERROR_GARBLED, /* a command sent once arrived garbled and did not run */
 } MwReplError;
 
 GQuark mw_repl_error_quark (void);
@@ -98,6 +99,11 @@ void mw_repl_write_raw (MwRepl *self, const void *data, gsize len);
 void mw_repl_locked_execute_async (MwRepl *self, const char *code, guint timeout_ms,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
+/* The same, sent once: a garbled line fails it (MW_REPL_ERROR_GARBLED) instead of sending it
+ * again (a long command on a noisy line, which the caller then sends in shorter pieces). */
+void mw_repl_locked_execute_once_async (MwRepl *self, const char *code, guint timeout_ms,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data);
 /* Changes the host side's baud rate and forgets partial parser state. */
 gboolean mw_repl_set_baud (MwRepl *self, guint baud, GError **error);
 /* Pulses RTS with DTR released (EN low on NodeMCU boards: docs/firmware.md section 1). */

@@ -61,7 +61,8 @@ mw_upload_start_recovery (GTask *task)
   up->in_flight = 0;
   up->bad_in_a_row = 0;
   mw_repl_write_raw (up->repl, fill, sizeof fill);
-  mw_upload_arm_timer (task, mw_upload_byte_time_ms (up, sizeof fill) + MW_UPLOAD_DRAIN_MS + 500,
+  mw_upload_arm_timer (task,
+                       mw_upload_byte_time_ms (up, sizeof fill) + mw_upload_drain_ms (up) + 500,
                        on_recover_timeout);
 }
 
@@ -129,11 +130,23 @@ handle_ack (GTask *task, const char *body)
   if (body[0] == 'V' && up->restarts++ < up->retry->verify_restarts)
     {
       /* Every block acknowledged, yet the whole file disagrees: a constant of the setup
-       * may have been garbled on the way in. Start again from the first block. */
+       * may have been garbled on the way in. Start again from the first block, with the
+       * figures sent again. */
       memset (up->ok, 0, up->n_blocks * sizeof (gboolean));
       up->confirmed = 0;
       up->next = 0;
+      up->started = FALSE;
       mw_upload_start_recovery (task);
+      return;
+    }
+  if (body[0] == 'F')
+    {
+      /* A block whose check byte is wrong: its header came from the wrong place, so a byte
+       * was lost and the board's framing slipped (or a header byte changed). Every block
+       * after it would be framed wrongly too: abort and resume now, not when the timer
+       * notices that nothing is confirmed any more. */
+      if (up->step == MW_UPLOAD_STEP_SEND)
+        mw_upload_start_recovery (task);
       return;
     }
   if (body[0] == 'V')
@@ -307,10 +320,10 @@ send_window (GTask *task)
     arm_ack_timer (task);
 }
 
-static char *
-setup_code (MwUploadJob *up)
+static void
+setup_params (MwUploadJob *up, MwBoardLuaUpload *params)
 {
-  MwBoardLuaUpload params = {
+  *params = (MwBoardLuaUpload){
     .temp_name = MW_UPLOAD_TEMP_NAME,
     .name = up->name,
     .len = up->len,
@@ -321,11 +334,27 @@ setup_code (MwUploadJob *up)
     .b = up->file_b,
     .start = up->confirmed,
     .token = up->token,
-    .drain_ms = MW_UPLOAD_DRAIN_MS,
+    .drain_ms = mw_upload_drain_ms (up),
     .vanish_ms = MW_UPLOAD_VANISH_MS,
   };
+}
 
+static char *
+setup_code (MwUploadJob *up)
+{
+  MwBoardLuaUpload params;
+
+  setup_params (up, &params);
   return mw_board_lua_upload_setup (&params);
+}
+
+static char *
+whole_setup_code (MwUploadJob *up)
+{
+  MwBoardLuaUpload params;
+
+  setup_params (up, &params);
+  return mw_board_lua_upload_whole_setup (&params);
 }
 
 static void
@@ -337,10 +366,19 @@ on_setup_done (GObject *source, GAsyncResult *result, gpointer user_data)
   up->busy_exec = FALSE;
   GError *error = NULL;
   g_autoptr (GBytes) reply = mw_repl_execute_finish (MW_REPL (source), result, &error);
+  gboolean whole = up->whole_sent;
 
+  up->whole_sent = FALSE;
   if (up->step != MW_UPLOAD_STEP_SETUP)
     {
       g_clear_error (&error);
+      return;
+    }
+  if (reply == NULL && whole && g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_GARBLED))
+    {
+      /* the long first try met a noisy line: the library in short pieces, then the start */
+      g_error_free (error);
+      mw_upload_send_setup (task);
       return;
     }
   if (reply == NULL)
@@ -391,6 +429,8 @@ on_setup_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   up->setup_failures = 0;
+  up->library_next = mw_board_lua_upload_library_pieces ();
+  up->started = TRUE;
   up->step = MW_UPLOAD_STEP_SEND;
   up->in_flight = 0;
   up->bad_in_a_row = 0;
@@ -444,6 +484,17 @@ mw_upload_send_setup (GTask *task)
   up->step = MW_UPLOAD_STEP_SETUP;
   mw_upload_stop_timer (up);
   up->busy_exec = TRUE;
+  if (up->library_next == 0 && !up->whole_tried)
+    {
+      /* on a clean line, one command: the wrappers and echo round trips of five cost
+       * about 0.3 s at 115200 */
+      up->whole_tried = TRUE;
+      up->whole_sent = TRUE;
+      code = whole_setup_code (up);
+      mw_repl_locked_execute_once_async (up->repl, code, up->timeout_ms, NULL, on_setup_done,
+                                         g_object_ref (task));
+      return;
+    }
   if (up->library_next < mw_board_lua_upload_library_pieces ())
     {
       code = mw_board_lua_upload_library (up->library_next);
@@ -451,7 +502,7 @@ mw_upload_send_setup (GTask *task)
                                     g_object_ref (task));
       return;
     }
-  code = setup_code (up);
+  code = up->started ? mw_board_lua_upload_resume (up->confirmed) : setup_code (up);
   mw_repl_locked_execute_async (up->repl, code, up->timeout_ms, NULL, on_setup_done,
                                 g_object_ref (task));
 }

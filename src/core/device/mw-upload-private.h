@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 
 #define MW_UPLOAD_WINDOW 2 /* raw blocks in flight: the 256-byte ring holds one more */
 #define MW_UPLOAD_MAX_BLOCKS 8224 /* 0x2020, two spaces: the abort header */
-#define MW_UPLOAD_DRAIN_MS 100 /* board side: after a failure, swallow blocks still in flight */
+/* board side: after an abort, swallow what is still in flight (at most a block's worth of
+ * the spaces that carried the abort) for its time on the line plus this margin */
+#define MW_UPLOAD_DRAIN_MARGIN_MS 30
 /* An upload that confirms no new block for this many --timeout periods stops (cleanly). */
 #define MW_UPLOAD_WATCHDOG_ANSWERS 3
 #define MW_UPLOAD_VANISH_MS 2000 /* board side: no block for this long, give the REPL back */
@@ -57,6 +59,9 @@ typedef struct
   guint setup_failures;
   guint library_next; /* pieces of the board-side library sent (mw-board-lua.h) */
   guint library_failures;
+  gboolean whole_tried; /* the library and the start went as one command (the first try) */
+  gboolean whole_sent; /* ... and its answer is awaited */
+  gboolean started; /* a start ran in this upload: a resume is one short line */
   guint high; /* the most blocks confirmed since the last setup: progress is passing it */
   guint timeout_ms; /* the device's: every command, and the longest wait without progress */
   GSource *watchdog; /* fires when nothing progressed for timeout_ms */
@@ -88,6 +93,8 @@ void mw_upload_note_progress (GTask *task);
 /* Why the upload stops: cancelled, or no progress within timeout_ms. */
 GError *mw_upload_stop_error (MwUploadJob *up);
 gint64 mw_upload_byte_time_ms (MwUploadJob *up, gsize n);
+/* How long the board swallows bytes after an abort at the current baud. */
+guint mw_upload_drain_ms (MwUploadJob *up);
 void mw_upload_stop_timer (MwUploadJob *up);
 void mw_upload_arm_timer (GTask *task, guint ms, GSourceFunc func);
 void mw_upload_fail (GTask *task, GError *error);

@@ -48,6 +48,12 @@ mw_upload_byte_time_ms (MwUploadJob *up, gsize n)
   return (gint64) n * 10000 / baud;
 }
 
+guint
+mw_upload_drain_ms (MwUploadJob *up)
+{
+  return mw_upload_byte_time_ms (up, MW_UPLOAD_BLOCK) + MW_UPLOAD_DRAIN_MARGIN_MS;
+}
+
 void
 mw_upload_stop_timer (MwUploadJob *up)
 {

@@ -9,6 +9,9 @@
 #include "mw-lua-compiler.h"
 #include "mw-board-lua.h"
 
+/* A Udata header: 20 bytes padded to the 8-byte alignment of L_Umaxalign (app/lua/lobject.h) */
+#define MW_HEAP_UDATA_HEADER 24
+
 const char *
 mw_heap_walker_install_code (void)
 {
@@ -57,7 +60,12 @@ struct _MwHeapWalk
   gint64 baseline_used; /* collectgarbage("count") then, in bytes */
   gboolean number_type_known;
   MwLuaNumberType number_type;
+  GQueue lfs; /* names of the Lua Flash Store's modules still to ask about */
+  GHashTable *in_flash; /* keys of the prototypes and strings the flash store holds */
 };
+
+/* `Pending.index` of a flash store's module: read for its code, not part of the snapshot */
+#define LFS_MODULE (G_MAXUINT - 1)
 
 MwHeapWalk *
 mw_heap_walk_new (void)
@@ -65,6 +73,8 @@ mw_heap_walk_new (void)
   MwHeapWalk *walk = g_new0 (MwHeapWalk, 1);
 
   walk->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  walk->in_flash = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&walk->lfs);
   g_queue_init (&walk->pending);
   walk->asked = g_ptr_array_new_with_free_func (pending_free);
   walk->lowest_free = G_MAXINT64;
@@ -79,6 +89,8 @@ mw_heap_walk_free (MwHeapWalk *walk)
     return;
   g_clear_pointer (&walk->snapshot, mw_heap_snapshot_unref);
   g_hash_table_unref (walk->keys);
+  g_hash_table_unref (walk->in_flash);
+  g_queue_clear_full (&walk->lfs, g_free);
   g_queue_clear_full (&walk->pending, pending_free);
   g_ptr_array_unref (walk->asked);
   g_free (walk);
@@ -98,6 +110,27 @@ mw_heap_walk_next_request (MwHeapWalk *walk)
 
   g_return_val_if_fail (walk != NULL, NULL);
   g_ptr_array_set_size (walk->asked, 0);
+  if (!walk->started && !g_queue_is_empty (&walk->lfs))
+    {
+      /* the flash store's modules first: what they hold is known before anything is sized */
+      code = mw_board_lua_heap_request_new ();
+      while (!g_queue_is_empty (&walk->lfs) && walk->asked->len < MW_HEAP_WALK_BATCH)
+        {
+          g_autoptr (GString) steps = g_string_new (NULL);
+          const char *name = g_queue_peek_head (&walk->lfs);
+          Pending *p;
+
+          append_step (steps, 'L', name, strlen (name));
+          if (!mw_board_lua_heap_request_add (code, steps->str, MW_HEAP_WALK_REQUEST_BYTES))
+            break;
+          p = g_new0 (Pending, 1);
+          p->index = LFS_MODULE;
+          p->steps = g_string_free (g_steal_pointer (&steps), FALSE);
+          g_ptr_array_add (walk->asked, p);
+          g_free (g_queue_pop_head (&walk->lfs));
+        }
+      return mw_board_lua_heap_request_end (code);
+    }
   if (!walk->started)
     {
       Pending *g = g_new0 (Pending, 1);
@@ -264,23 +297,37 @@ add (MwHeapWalk *walk, MwHeapKind kind, const char *key, const char *path, gsize
   return i;
 }
 
-/* A string object by its content (strings are interned: one object per content). */
-static guint
-string_object (MwHeapWalk *walk, const char *data, gsize shown, gsize length, const char *path)
+/* A string's identity: its length and what the walker shows of it (the whole, or its first
+ * and last 20 bytes when longer than 40). */
+static GString *
+string_key (const char *data, gsize shown, gsize length)
 {
-  g_autoptr (GString) key = g_string_new ("s:");
-  guint found;
-  guint i;
+  GString *key = g_string_new ("s:");
 
   g_string_append_printf (key, "%zu:", length);
   g_string_append_len (key, data, shown);
+  return key;
+}
+
+/* A string object by its content (strings are interned: one object per content; one the
+ * flash store holds is the read-only table's and costs no heap). */
+static guint
+string_object (MwHeapWalk *walk, const char *data, gsize shown, gsize length, const char *path)
+{
+  g_autoptr (GString) key = string_key (data, shown, length);
+  gboolean flash = g_hash_table_contains (walk->in_flash, key->str);
+  guint found;
+  guint i;
+
   if ((found = find (walk, key->str)) != 0)
     return found - 1;
-  i = add (walk, MW_HEAP_KIND_STRING, key->str, path, mw_lua_ram_string (walk->model, length));
+  i = add (walk, MW_HEAP_KIND_STRING, key->str, path,
+           flash ? 0 : mw_lua_ram_string (walk->model, length));
   {
     MwHeapObject *o = mw_heap_snapshot_get_object (walk->snapshot, i);
     g_autofree char *preview = g_utf8_make_valid (data, MIN (shown, 40));
 
+    o->flash = flash;
     o->detail = shown < length ? g_strdup_printf ("%s… (%zu bytes)", preview, length)
                                : g_steal_pointer (&preview);
   }
@@ -392,24 +439,65 @@ read_edge (MwHeapWalk *walk, guint from, const char *steps, const MwHeapRecord *
   return TRUE;
 }
 
-/* The prototype objects of a dumped function, shared by every closure of it: keyed by
- * source, lines and a digest of the code, so a nested function's own dump and its parent's
- * copy of it are one object. */
+/* A prototype's identity: source, lines and a digest of the code, so a nested function's own
+ * dump and its parent's copy of it are one object. `source`: its parent's. */
+static char *
+proto_key (const MwLuaProto *p, const char *source)
+{
+  g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_MD5, (const guchar *) p->code,
+                                                         p->n_code * sizeof (guint32));
+
+  if (p->source.data != NULL)
+    source = p->source.data;
+  return g_strdup_printf ("p:%s:%d:%d:%u:%s", source ? source : "", p->linedefined,
+                          p->lastlinedefined, p->n_code, digest);
+}
+
+/* A string of the flash store, keyed as the walker will show it. */
+static void
+note_string_in_flash (MwHeapWalk *walk, const char *data, gsize len)
+{
+  GString *key = string_key (data, MIN (len, 40), len);
+
+  if (len > 40)
+    {
+      g_string_truncate (key, key->len - 20);
+      g_string_append_len (key, data + len - 20, 20);
+    }
+  g_hash_table_add (walk->in_flash, g_string_free (key, FALSE));
+}
+
+/* What a flash store's module holds, by key: its prototypes, and their sources and string
+ * constants (the read-only string table holds every string of the image's functions). */
+static void
+note_in_flash (MwHeapWalk *walk, const MwLuaProto *p, const char *source)
+{
+  if (p->source.data != NULL)
+    source = p->source.data;
+  g_hash_table_add (walk->in_flash, proto_key (p, source));
+  if (source != NULL)
+    note_string_in_flash (walk, source, strlen (source));
+  for (guint k = 0; k < p->n_constants; k++)
+    if (p->constants[k].type == MW_LUA_CONSTANT_STRING && p->constants[k].string.data != NULL)
+      note_string_in_flash (walk, p->constants[k].string.data, p->constants[k].string.len);
+  for (guint k = 0; k < p->n_protos; k++)
+    note_in_flash (walk, p->protos[k], source);
+}
+
+/* The prototype objects of a dumped function, shared by every closure of it (one the flash
+ * store holds costs no heap). */
 static guint
 proto_objects (MwHeapWalk *walk, const MwLuaProto *p, const char *source,
                const MwLuaRamEstimate *est, guint *fn, const char *path)
 {
-  g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_MD5, (const guchar *) p->code,
-                                                         p->n_code * sizeof (guint32));
-  g_autofree char *key = NULL;
+  g_autofree char *key = proto_key (p, source);
   const MwLuaRamFunction *f = &g_array_index (est->functions, MwLuaRamFunction, *fn);
+  gboolean flash = g_hash_table_contains (walk->in_flash, key);
   guint found;
   guint i;
 
   if (p->source.data != NULL)
     source = p->source.data;
-  key = g_strdup_printf ("p:%s:%d:%d:%u:%s", source ? source : "", p->linedefined,
-                         p->lastlinedefined, p->n_code, digest);
   (*fn)++;
   if ((found = find (walk, key)) != 0)
     {
@@ -418,10 +506,11 @@ proto_objects (MwHeapWalk *walk, const MwLuaProto *p, const char *source,
         *fn += mw_lua_proto_count (p->protos[k]);
       return found - 1;
     }
-  i = add (walk, MW_HEAP_KIND_PROTO, key, path, f->proto + f->lineinfo + f->names);
+  i = add (walk, MW_HEAP_KIND_PROTO, key, path, flash ? 0 : f->proto + f->lineinfo + f->names);
   {
     MwHeapObject *o = mw_heap_snapshot_get_object (walk->snapshot, i);
 
+    o->flash = flash;
     o->source = g_strdup (source && (source[0] == '@' || source[0] == '=') ? source + 1 : source);
     o->line = p->linedefined;
   }
@@ -499,6 +588,35 @@ table_size (const MwLuaRamModel *model, gint64 entries, gint64 border)
   return mw_lua_ram_table (model, array, entries > border ? entries - border : 0);
 }
 
+/* A flash store's module (node.LFS.get): its code's prototypes and strings are noted as in
+ * flash; nothing of it is added to the snapshot (the closure is garbage on the board). */
+static gboolean
+read_lfs_module (MwHeapWalk *walk, GPtrArray *records, guint *pos, GError **error)
+{
+  for ((*pos)++; *pos < records->len; (*pos)++)
+    {
+      MwHeapRecord *r = records->pdata[*pos];
+
+      if (r->tag == 'Z' || r->tag == 'X')
+        {
+          (*pos)++;
+          return TRUE;
+        }
+      if (r->tag == 'D' && r->n_fields == 1 && r->fields[0].prefix == ':')
+        {
+          g_autoptr (MwLuaChunk) chunk = mw_lua_chunk_new_from_bytes (
+            (const guint8 *) r->fields[0].data, r->fields[0].len, NULL);
+
+          /* unreadable: its functions are counted as RAM ones */
+          if (chunk != NULL)
+            note_in_flash (walk, mw_lua_chunk_get_main (chunk), NULL);
+        }
+    }
+  g_set_error (error, MW_HEAP_ERROR, MW_HEAP_ERROR_RECORD,
+               "the heap walker's reply ends inside an object");
+  return FALSE;
+}
+
 /* The records about one object, from its `O` record to its `Z` or `X`. */
 static gboolean
 read_object (MwHeapWalk *walk, Pending *asked, GPtrArray *records, guint *pos, GError **error)
@@ -515,6 +633,8 @@ read_object (MwHeapWalk *walk, Pending *asked, GPtrArray *records, guint *pos, G
     }
   if (head->tag != 'O' || head->n_fields < 1)
     return bad_record (error, head, "came where an object was expected");
+  if (index == LFS_MODULE)
+    return read_lfs_module (walk, records, pos, error);
   if (index == G_MAXUINT)
     {
       /* a root: its object is made here */
@@ -575,7 +695,7 @@ read_object (MwHeapWalk *walk, Pending *asked, GPtrArray *records, guint *pos, G
               o->self_size =
                 walk->model->lua_state + 45 * walk->model->tvalue + 8 * walk->model->call_info;
             if (o->kind == MW_HEAP_KIND_USERDATA && o->self_size == 0 && !o->flash)
-              o->self_size = 24; /* the Udata header (lobject.h), payload unknown */
+              o->self_size = MW_HEAP_UDATA_HEADER; /* the payload by kind at the end */
             (*pos)++;
             return TRUE;
           default:
@@ -643,7 +763,30 @@ mw_heap_walk_feed (MwHeapWalk *walk, const guint8 *reply, gsize len, GError **er
   return TRUE;
 }
 
-/* Userdata kinds: the registry names each metatable (luaL_newmetatable). */
+/* What the firmware's modules allocate inside their userdata, by metatable name
+ * (docs/firmware.md section 11); others count their header alone. */
+static const struct
+{
+  const char *metatable;
+  gsize payload;
+} userdata_payloads[] = {
+  { "tmr.timer", 36 }, /* app/modules/tmr.c tmr_t */
+  { "file.obj", 4 }, /* app/modules/file.c file_fd_ud */
+  { "file.vol", 4 }, /* app/modules/file.c volume_type */
+  { "net.tcpserver", 44 }, /* app/modules/net.c lnet_userdata */
+  { "net.tcpsocket", 44 }, { "net.udpsocket", 44 },
+};
+
+static void
+size_userdata (MwHeapObject *ud)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (userdata_payloads); i++)
+    if (g_strcmp0 (ud->detail, userdata_payloads[i].metatable) == 0)
+      ud->self_size = MW_HEAP_UDATA_HEADER + userdata_payloads[i].payload;
+}
+
+/* Userdata kinds: the registry names each metatable (luaL_newmetatable), and the kind gives
+ * the payload's size. */
 static void
 name_userdata (MwHeapWalk *walk)
 {
@@ -677,6 +820,106 @@ name_userdata (MwHeapWalk *walk)
               break;
             }
         }
+      if (!ud->flash)
+        size_userdata (ud);
+    }
+}
+
+/* The registry's entry at integer key `ref`: its object, or G_MAXUINT. */
+static guint
+registry_entry (GHashTable *by_ref, gint64 ref)
+{
+  gpointer found = g_hash_table_lookup (by_ref, &ref);
+
+  return found != NULL ? GPOINTER_TO_UINT (found) - 1 : G_MAXUINT;
+}
+
+/* Renames `object` and everything whose path it starts (`registry[4] upvalue 'buf'`). */
+static void
+rename_path (MwHeapSnapshot *s, guint object, const char *name)
+{
+  g_autofree char *old = g_strdup (mw_heap_snapshot_get_object (s, object)->path);
+  gsize len = strlen (old);
+
+  for (guint i = 1; i < mw_heap_snapshot_get_n_objects (s); i++)
+    {
+      MwHeapObject *o = mw_heap_snapshot_get_object (s, i);
+
+      if (strncmp (o->path, old, len) == 0 && (o->path[len] == '\0' || o->path[len] == ' '))
+        {
+          char *path = g_strconcat (name, o->path + len, NULL);
+
+          g_free (o->path);
+          o->path = path;
+        }
+    }
+}
+
+/* Timer callbacks: tmr.c keeps a timer's callback and the timer itself in the registry by
+ * reference, the callback's taken just before the timer's when `alarm` (or `register` then
+ * `start`) takes both (docs/firmware.md section 11). So a Lua function the registry reached
+ * first at the reference before a timer's (else after it, when no other timer claims that
+ * one) is named `timer callback #N`, N its reference. Entries nothing pairs (uart.on's
+ * callback, node.task's) keep their `registry[N]`. */
+static void
+name_callbacks (MwHeapWalk *walk)
+{
+  MwHeapSnapshot *s = walk->snapshot;
+  g_autoptr (GHashTable) by_ref = NULL;
+  g_autoptr (GHashTable) claimed = NULL;
+  g_autoptr (GArray) timers = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (walk->registry == 0)
+    return;
+  by_ref = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < s->edges->len; i++)
+    {
+      MwHeapEdge *e = &g_array_index (s->edges, MwHeapEdge, i);
+      char *end;
+      gint64 ref;
+
+      if (e->from != walk->registry || e->name[0] != '[' || !g_ascii_isdigit (e->name[1]))
+        continue;
+      ref = g_ascii_strtoll (e->name + 1, &end, 10);
+      if (strcmp (end, "]") != 0)
+        continue;
+      g_hash_table_insert (by_ref, g_memdup2 (&ref, sizeof ref), GUINT_TO_POINTER (e->to + 1));
+      {
+        MwHeapObject *o = mw_heap_snapshot_get_object (s, e->to);
+
+        if (o->kind == MW_HEAP_KIND_USERDATA && g_strcmp0 (o->detail, "tmr.timer") == 0)
+          g_array_append_val (timers, ref);
+      }
+    }
+  /* the reference before each timer's first, then after it for the timers left */
+  claimed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (gint64 side = -1; side <= 1; side += 2)
+    for (guint i = 0; i < timers->len; i++)
+      {
+        gint64 timer = g_array_index (timers, gint64, i);
+        gint64 ref = timer + side;
+        guint f = registry_entry (by_ref, ref);
+
+        if (g_array_index (timers, gint64, i) == 0 || f == G_MAXUINT
+            || mw_heap_snapshot_get_object (s, f)->kind != MW_HEAP_KIND_FUNCTION
+            || g_hash_table_contains (claimed, &ref))
+          continue;
+        g_hash_table_add (claimed, g_memdup2 (&ref, sizeof ref));
+        g_array_index (timers, gint64, i) = 0; /* paired */
+      }
+  g_hash_table_iter_init (&iter, claimed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint64 ref = *(gint64 *) key;
+      guint f = registry_entry (by_ref, ref);
+      g_autofree char *reached = g_strdup_printf ("registry[%" G_GINT64_FORMAT "]", ref);
+      g_autofree char *name = g_strdup_printf ("timer callback #%" G_GINT64_FORMAT, ref);
+
+      /* only what the registry reached first: a callback that is also a global keeps that */
+      if (strcmp (mw_heap_snapshot_get_object (s, f)->path, reached) == 0)
+        rename_path (s, f, name);
     }
 }
 
@@ -686,6 +929,16 @@ mw_heap_walk_set_baseline (MwHeapWalk *walk, gint64 heap_free, gint64 lua_used)
   g_return_if_fail (walk != NULL);
   walk->baseline_free = heap_free;
   walk->baseline_used = lua_used;
+}
+
+void
+mw_heap_walk_add_lfs_module (MwHeapWalk *walk, const char *name)
+{
+  g_return_if_fail (walk != NULL && name != NULL);
+  g_return_if_fail (!walk->started);
+  g_queue_push_tail (&walk->lfs, g_strdup (name));
+  /* the index function's constants: in the read-only string table too */
+  note_string_in_flash (walk, name, strlen (name));
 }
 
 void
@@ -712,6 +965,7 @@ mw_heap_walk_finish (MwHeapWalk *walk)
     s->walker_peak = s->heap_free - walk->lowest_free;
   s->seconds = (g_get_monotonic_time () - walk->start_us) / 1e6;
   name_userdata (walk);
+  name_callbacks (walk);
   mw_heap_snapshot_compute (s);
   return mw_heap_snapshot_ref (s);
 }
@@ -910,7 +1164,7 @@ on_baseline (GObject *source, GAsyncResult *result, gpointer user_data)
   g_string_append_len (line, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
   g_string_append_c (line, '\n');
   records = mw_heap_parse_records ((const guint8 *) line->str, line->len, NULL);
-  if (records == NULL || records->len != 1 || (r = records->pdata[0])->n_fields != 3
+  if (records == NULL || records->len != 1 || (r = records->pdata[0])->n_fields < 3
       || !mw_heap_field_get_int (&r->fields[0], &free_heap)
       || !mw_heap_field_get_int (&r->fields[1], &used))
     {
@@ -923,6 +1177,10 @@ on_baseline (GObject *source, GAsyncResult *result, gpointer user_data)
   number_type = strcmp (r->fields[2].data, "integer") == 0 ? MW_LUA_TARGET_INTEGER
                                                            : MW_LUA_TARGET_FLOAT;
   mw_heap_walk_set_number_type (t->walk, number_type);
+  for (guint i = 3; i < r->n_fields; i++)
+    if (r->fields[i].prefix == 'L' && r->fields[i].len > 0
+        && strlen (r->fields[i].data) == r->fields[i].len)
+      mw_heap_walk_add_lfs_module (t->walk, r->fields[i].data);
   bytecode = mw_heap_walker_bytecode (number_type, &error);
   if (bytecode == NULL)
     {

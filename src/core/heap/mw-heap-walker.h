@@ -52,6 +52,10 @@ gboolean mw_heap_walk_feed (MwHeapWalk *walk, const guint8 *reply, gsize len, GE
 /* node.heap() and collectgarbage("count") before the walker was installed: the walk's peak
  * is measured from the first. */
 void mw_heap_walk_set_baseline (MwHeapWalk *walk, gint64 heap_free, gint64 lua_used);
+/* The modules in the board's Lua Flash Store (node.LFS.list()): the walk asks for each one's
+ * code first, and counts their prototypes, and strings equal to their strings (the read-only
+ * string table), as costing no heap (docs/firmware.md section 11). */
+void mw_heap_walk_add_lfs_module (MwHeapWalk *walk, const char *name);
 /* The board's number type, when known otherwise than from the walker's 1/2. */
 void mw_heap_walk_set_number_type (MwHeapWalk *walk, MwLuaNumberType number_type);
 /* The snapshot, computed (dominators, retained sizes); the walk is spent. */

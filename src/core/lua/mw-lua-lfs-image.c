@@ -1342,6 +1342,58 @@ mw_lua_lfs_image_get_index_chunk (MwLuaLfsImage *image)
 /* lflash.c's first pass: the header is checked once the first 2 KB block (or the whole
  * image, if shorter) is inflated; the CRC at the end. */
 #define FIRST_BLOCK 2048
+/* lflash.c DICTIONARY_WINDOW: how far back its inflater can copy from (docs/firmware.md
+ * section 9) */
+#define INFLATE_WINDOW_BITS 14
+
+/* Inflates the gzip stream `data` into `out` as the firmware's inflater can: a back reference
+ * further than 16 KB (or before the start) fails, as lflash.c recall_byte() fails it. zlib with
+ * a 16 KB window refuses a distance beyond its window plus what the current call has written,
+ * so each call writes one byte: then the window is all it may reach. */
+static int
+inflate_as_firmware (const guint8 *data, gsize len, GByteArray *out, gboolean *too_far,
+                     gboolean *bad_check)
+{
+  z_stream z = { 0 };
+  int status;
+
+  if (inflateInit2 (&z, INFLATE_WINDOW_BITS + 16) != Z_OK)
+    g_error ("zlib: inflateInit2 failed");
+  z.next_in = (Bytef *) data;
+  z.avail_in = (uInt) len;
+  do
+    {
+      guint8 byte;
+
+      if (out->len >= MAX_INFLATED)
+        {
+          status = Z_BUF_ERROR;
+          break;
+        }
+      z.next_out = &byte;
+      z.avail_out = 1;
+      status = inflate (&z, Z_NO_FLUSH);
+      if (z.avail_out == 0)
+        g_byte_array_append (out, &byte, 1);
+    }
+  while (status == Z_OK);
+  *too_far = status == Z_DATA_ERROR && z.msg != NULL
+             && strcmp (z.msg, "invalid distance too far back") == 0;
+  *bad_check = status == Z_DATA_ERROR && z.msg != NULL
+               && strcmp (z.msg, "incorrect data check") == 0;
+  inflateEnd (&z);
+  return status;
+}
+
+gboolean
+mw_lua_lfs_gzip_fits_window (const guint8 *data, gsize len)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  gboolean too_far = FALSE, bad_check = FALSE;
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  return inflate_as_firmware (data, len, out, &too_far, &bad_check) == Z_STREAM_END;
+}
 
 char *
 mw_lua_lfs_image_check_reload (const guint8 *data, gsize len, MwLuaNumberType target,
@@ -1349,13 +1401,13 @@ mw_lua_lfs_image_check_reload (const guint8 *data, gsize len, MwLuaNumberType ta
 {
   guint32 expected = target == MW_LUA_TARGET_INTEGER ? MW_LUA_LFS_SIG_INTEGER
                                                      : MW_LUA_LFS_SIG_FLOAT;
-  z_stream z = { 0 };
   g_autoptr (GByteArray) out = g_byte_array_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = NULL;
   MwLuaLfsImage *read;
   guint32 isize;
   gsize first;
+  gboolean too_far = FALSE, bad_check = FALSE;
   int status;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
@@ -1367,27 +1419,7 @@ mw_lua_lfs_image_check_reload (const guint8 *data, gsize len, MwLuaNumberType ta
   /* the inflated length, from the gzip trailer */
   isize = (guint32) data[len - 4] | (guint32) data[len - 3] << 8 | (guint32) data[len - 2] << 16
           | (guint32) data[len - 1] << 24;
-  if (inflateInit2 (&z, 15 + 16) != Z_OK)
-    g_error ("zlib: inflateInit2 failed");
-  z.next_in = (Bytef *) data;
-  z.avail_in = (uInt) len;
-  do
-    {
-      gsize at = out->len;
-
-      if (at >= MAX_INFLATED)
-        {
-          status = Z_BUF_ERROR;
-          break;
-        }
-      g_byte_array_set_size (out, at + 16384);
-      z.next_out = out->data + at;
-      z.avail_out = 16384;
-      status = inflate (&z, Z_NO_FLUSH);
-      g_byte_array_set_size (out, at + 16384 - z.avail_out);
-    }
-  while (status == Z_OK);
-  inflateEnd (&z);
+  status = inflate_as_firmware (data, len, out, &too_far, &bad_check);
 
   first = MIN ((gsize) FIRST_BLOCK, (gsize) isize);
   if (first >= 8 && out->len >= first)
@@ -1410,7 +1442,9 @@ mw_lua_lfs_image_check_reload (const guint8 *data, gsize len, MwLuaNumberType ta
     }
   if (status != Z_STREAM_END)
     {
-      if (z.msg != NULL && strcmp (z.msg, "incorrect data check") == 0)
+      if (too_far)
+        return g_strdup ("invalid dictionary offset on inflate");
+      if (bad_check)
         return g_strdup ("checksum error on LFS image file");
       return g_strdup ("read error on LFS image file");
     }

@@ -101,6 +101,12 @@ MwLuaChunk *mw_lua_lfs_image_get_index_chunk (MwLuaLfsImage *image);
 char *mw_lua_lfs_image_check_reload (const guint8 *data, gsize len, MwLuaNumberType target,
                                      gsize region_size, MwLuaLfsImage **image);
 
+/* Whether the gzip stream `data` inflates whole within the firmware's 16 KB inflate window
+ * (lflash.c DICTIONARY_WINDOW: no back reference further than 16384 bytes, docs/firmware.md
+ * section 9). A stream compressed with a 32 KB window (desktop gzip, zlib's default) may not:
+ * node.LFS.reload() then answers "invalid dictionary offset on inflate". */
+gboolean mw_lua_lfs_gzip_fits_window (const guint8 *data, gsize len);
+
 /* The module name luac.cross gives a file: its base name, leading dots skipped, up to the
  * next dot; the whole name when that is empty. */
 char *mw_lua_lfs_module_name (const char *filename);

@@ -11,6 +11,7 @@
  * them.
  */
 #include "mw-lua-lint-private.h"
+#include "mw-lua-pattern.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -73,24 +74,14 @@ sandbox_hook (lua_State *L, lua_Debug *ar)
     }
 }
 
-/* The pattern functions with a bound on their work. Lua's matcher backtracks: each
- * quantifier (`*`, `+`, `-`, `?`) may try every length, so one call costs at most about
- * (n+1)^(q+1) * (m+n) steps for a subject of n bytes and a pattern of m bytes with q
- * quantifiers; each quantifier and capture also nests one C call. A call over the bound
- * raises instead of running (quantifier characters are counted wherever they appear, so the
- * estimate only errs high). */
+/* The pattern functions with a bound on their work (mw-lua-pattern.h): a call whose
+ * worst-case backtracking or recursion is over the bound raises instead of running, and none
+ * runs once a limit has tripped. */
 static void
-check_pattern_work (lua_State *L, int plain_arg)
+check_pattern_work (lua_State *L, const MwLuaPatternCost *cost, gsize n, gsize m)
 {
-  gsize n, m;
-  const char *s = luaL_checklstring (L, 1, &n);
-  const char *p = luaL_checklstring (L, 2, &m);
-  gboolean plain = plain_arg > 0 && lua_toboolean (L, plain_arg);
-  guint q = 0, depth = 0;
-  double work;
   Sandbox *sb;
 
-  (void) s;
   lua_getallocf (L, (void **) &sb);
   if (sb->tripped == NULL && g_get_monotonic_time () > sb->deadline)
     sb->tripped = "time limit exceeded";
@@ -99,44 +90,12 @@ check_pattern_work (lua_State *L, int plain_arg)
       lua_pushstring (L, sb->tripped);
       lua_error (L);
     }
-  for (gsize i = 0; !plain && i < m; i++)
-    {
-      if (p[i] == '%')
-        {
-          i++;
-          continue;
-        }
-      q += p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?';
-      depth += p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?' || p[i] == '(';
-    }
-  work = (q + 1) * log ((double) n + 1) + log ((double) m + n + 1);
-  if (depth > CONFIG_MAX_PATTERN_DEPTH || work > log (CONFIG_MAX_PATTERN_WORK))
+  if (cost->depth > CONFIG_MAX_PATTERN_DEPTH
+      || mw_lua_pattern_log_work (cost, n, m) > log (CONFIG_MAX_PATTERN_WORK))
     luaL_error (L,
                 "pattern too complex for the configuration sandbox (%d quantifiers on %d "
                 "bytes)",
-                (int) q, (int) n);
-}
-
-static int
-bounded_pattern_call (lua_State *L, int plain_arg)
-{
-  check_pattern_work (L, plain_arg);
-  lua_pushvalue (L, lua_upvalueindex (1));
-  lua_insert (L, 1);
-  lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
-  return lua_gettop (L);
-}
-
-static int
-bounded_find (lua_State *L)
-{
-  return bounded_pattern_call (L, 4);
-}
-
-static int
-bounded_match (lua_State *L)
-{
-  return bounded_pattern_call (L, 0);
+                (int) cost->quantifiers, (int) n);
 }
 
 /* loadstring() for source only: a precompiled chunk could crash the VM */
@@ -193,25 +152,7 @@ open_safe_libs (lua_State *L)
   lua_pushcfunction (L, source_loadstring);
   lua_setglobal (L, "loadstring");
   lua_getglobal (L, "string");
-  {
-    static const struct
-    {
-      const char *name;
-      lua_CFunction wrapper;
-    } bounded[] = {
-      { "find", bounded_find },
-      { "match", bounded_match },
-      { "gmatch", bounded_match },
-      { "gsub", bounded_match },
-    };
-
-    for (gsize i = 0; i < G_N_ELEMENTS (bounded); i++)
-      {
-        lua_getfield (L, -1, bounded[i].name);
-        lua_pushcclosure (L, bounded[i].wrapper, 1);
-        lua_setfield (L, -2, bounded[i].name);
-      }
-  }
+  mw_lua_pattern_bound (L, -1, check_pattern_work);
   lua_pop (L, 1);
   /* luacheck's per-file and custom std tables: `files["spec"].std = "+busted"` and
    * `stds.x = {...}` must run even though Moonwire does not use them */

@@ -135,7 +135,7 @@ static int
 l_new_hash (lua_State *L)
 {
   GChecksumType type = check_algo (L);
-  HashObject *h = mw_sim_new_udata (L, sizeof *h, hash_type, HASH_MT);
+  HashObject *h = mw_sim_new_udata (L, sizeof *h, sizeof *h, hash_type, HASH_MT);
 
   h->sum = g_checksum_new (type);
   return 1;
@@ -147,7 +147,7 @@ l_new_hmac (lua_State *L)
   GChecksumType type = check_algo (L);
   size_t klen;
   const char *key = luaL_checklstring (L, 2, &klen);
-  HashObject *h = mw_sim_new_udata (L, sizeof *h, hash_type, HASH_MT);
+  HashObject *h = mw_sim_new_udata (L, sizeof *h, sizeof *h, hash_type, HASH_MT);
 
   h->hmac = g_hmac_new (type, (const guchar *) key, klen);
   return 1;

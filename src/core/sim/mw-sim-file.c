@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FILE_MT "moonwire.sim.file"
+/* the firmware's metatable name and payload, a file_fd_ud holding one int (app/modules/file.c;
+ * docs/firmware.md section 11) */
+#define FILE_MT "file.obj"
+#define MW_SIM_FILE_PAYLOAD 4
 /* The firmware keeps the last opened file referenced, for the module-level calls: a script
  * may drop the object that file.open() returned and go on with file.read(). */
 #define LAST_KEY "moonwire.sim.file.last"
@@ -120,7 +123,7 @@ l_open (lua_State *L)
       lua_pushnil (L);
       return 1;
     }
-  f = mw_sim_new_udata (L, sizeof *f, file_type, FILE_MT);
+  f = mw_sim_new_udata (L, sizeof *f, MW_SIM_FILE_PAYLOAD, file_type, FILE_MT);
   f->fp = fp;
   f->vm = vm;
   f->writable = mode[0] != 'r' || mode[1] == '+';

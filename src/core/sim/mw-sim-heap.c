@@ -305,6 +305,27 @@ mw_sim_heap_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
   return head + 1;
 }
 
+void
+mw_sim_heap_charge_udata (MwSimHeap *heap, gpointer payload, gsize board_size)
+{
+  BlockHead *head;
+  gsize cost = ESP_UDATA + board_size;
+
+  g_return_if_fail (heap != NULL && payload != NULL);
+  mw_sim_heap_settle (heap);
+  head = (BlockHead *) ((guint8 *) payload - HOST_UDATA) - 1;
+  if (head->flash || head->kind != MW_SIM_HEAP_USERDATA)
+    return;
+  charge (heap, head->kind, (gssize) cost - (gssize) head->lua_cost);
+  heap->heap_bytes -= mw_sim_heap_block_cost (head->lua_cost);
+  heap->heap_bytes += mw_sim_heap_block_cost (cost);
+  head->lua_cost = cost;
+  if (heap->heap_bytes > heap->peak)
+    heap->peak = heap->heap_bytes;
+  if (over (heap))
+    owe (heap);
+}
+
 gsize
 mw_sim_heap_free (MwSimHeap *heap)
 {

@@ -91,6 +91,10 @@ gsize mw_sim_heap_block_cost (gsize lua_size);
 MwSimHeapKind mw_sim_heap_classify (gconstpointer block, gsize host_size);
 /* The lua_Alloc function; `ud` is the MwSimHeap. */
 void *mw_sim_heap_alloc (void *ud, void *ptr, size_t osize, size_t nsize);
+/* The userdata just made (`payload`, as lua_newuserdata returned it) is charged a Udata
+ * header and `board_size` bytes, what the firmware's module allocates, instead of the host's
+ * payload. */
+void mw_sim_heap_charge_udata (MwSimHeap *heap, gpointer payload, gsize board_size);
 /* Settles the charge of the last new block (call before reading the figures). */
 void mw_sim_heap_settle (MwSimHeap *heap);
 /* Free bytes under the cap (what node.heap() reports). */

@@ -27,22 +27,35 @@ region_path (MwSimVm *vm)
   return g_build_filename (mw_sim_flash_get_dir (vm->flash), REGION_FILE, NULL);
 }
 
-/* The image in the region, if any and if this firmware takes it (lflash.c luaN_init checks
- * the signature at boot and ignores an image of the other number type). */
+/* The image in the region, if any and if this firmware takes it. lflash.c luaN_init checks the
+ * signature at boot and says why it maps no image, with NODE_ERR (dbg_printf: straight to the
+ * UART, "\n" as CR LF, whether or not the banner is on): an empty region (an erased signature,
+ * as after a reload that failed while writing) is "No LFS image loaded", an image of the other
+ * number type "Flash sig not correct: ..." (docs/firmware.md section 9). A firmware without a
+ * region says nothing. */
 static MwLuaLfsImage *
 region_image (MwSimVm *vm)
 {
   g_autofree char *path = NULL;
   g_autofree char *data = NULL;
+  g_autofree char *why = NULL;
   gsize len = 0;
-  MwLuaLfsImage *image;
+  MwLuaLfsImage *image = NULL;
 
   if (vm->lfs_size == 0)
     return NULL;
   path = region_path (vm);
-  if (!g_file_get_contents (path, &data, &len, NULL))
-    return NULL;
-  image = mw_lua_lfs_image_new_from_bytes ((const guint8 *) data, len, NULL);
+  if (g_file_get_contents (path, &data, &len, NULL))
+    image = mw_lua_lfs_image_new_from_bytes ((const guint8 *) data, len, NULL);
+  if (image == NULL)
+    why = g_strdup ("No LFS image loaded\r\n");
+  else if (mw_lua_lfs_image_get_target (image) != vm->number_type)
+    why = g_strdup_printf (
+      "Flash sig not correct: 0x%08x vs 0x%08x\r\n", mw_lua_lfs_image_get_signature (image) & ~1u,
+      vm->number_type == MW_LUA_TARGET_INTEGER ? MW_LUA_LFS_SIG_INTEGER : MW_LUA_LFS_SIG_FLOAT);
+  if (why != NULL && vm->firmware == MW_SIM_FIRMWARE_3_0)
+    mw_sim_vm_write (vm, why, strlen (why));
+  /* a region made smaller since (another --lfs-size) cuts the image: not mapped either */
   if (image != NULL
       && (mw_lua_lfs_image_get_target (image) != vm->number_type
           || mw_lua_lfs_image_get_flash_size (image) > vm->lfs_size))

@@ -227,7 +227,7 @@ mw_sim_pipe_create (lua_State *L)
   if (!lua_isnoneornil (L, 1))
     luaL_checktype (L, 1, LUA_TFUNCTION);
   luaL_argcheck (L, priority >= 0 && priority <= 2, 2, "invalid priority");
-  p = mw_sim_new_udata (L, sizeof *p, pipe_type, PIPE_MT);
+  p = mw_sim_new_udata (L, sizeof *p, sizeof *p, pipe_type, PIPE_MT);
   p->buf = g_string_new (NULL);
   p->priority = priority;
   p->cb = LUA_NOREF;

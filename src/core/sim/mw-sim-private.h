@@ -50,6 +50,7 @@ struct _MwSimVm
   guint64 task_instr; /* VM instructions the running task has executed */
   gint64 task_delay_us; /* tmr.delay() time in the running task */
   gint64 task_start_sim; /* the simulated clock when the task began */
+  gint64 last_task_us; /* how long the last task ran on the simulated CPU */
   gint64 wdt_fed_us; /* task CPU time when the watchdog was last fed */
   gint64 clock_skew; /* how far the simulated clock runs ahead of the host's */
   guint cpu_mhz; /* 80 or 160 (node.setcpufreq) */
@@ -86,7 +87,8 @@ struct _MwSimVm
   gpointer last_file; /* the file module-level calls act on */
   guint8 gpio_level[MW_SIM_GPIO_PINS];
   guint8 gpio_mode[MW_SIM_GPIO_PINS];
-  int strip_level;
+  int strip_level; /* node.stripdebug's numbering: 1 keeps names, 2 (default) drops them */
+  gboolean full_debug; /* the debug library without LUA_USE_BUILTIN_DEBUG_MINIMAL */
   gint64 boot_time;
   guint generation; /* counts boots: a task posted before a reset is dropped */
   int reset_raw; /* node.bootreason(): raw code (1 power-on, 2 software, 4 watchdog) */
@@ -184,7 +186,10 @@ void mw_sim_vm_hang (MwSimVm *vm, lua_State *L);
 /* A userdata of the simulator's own `type` (an address only its C code knows), or NULL: the
  * check a script cannot forge with debug.setmetatable (docs/firmware.md section 10). */
 void *mw_sim_check_udata (lua_State *L, int index, const void *type, const char *name);
-void *mw_sim_new_udata (lua_State *L, gsize size, const void *type, const char *metatable);
+/* A new userdata with `size` bytes of the simulator's own, charged `board_size` bytes of
+ * payload: what the firmware's module allocates for it (docs/firmware.md section 11). */
+void *mw_sim_new_udata (lua_State *L, gsize size, gsize board_size, const void *type,
+                        const char *metatable);
 
 /* tmr: stops every timer of the closing state. */
 void mw_sim_tmr_shutdown (MwSimVm *vm);

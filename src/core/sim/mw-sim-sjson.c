@@ -398,7 +398,7 @@ l_encoder (lua_State *L)
   luaL_checktype (L, 1, LUA_TTABLE);
   lua_settop (L, 1);
   encode_value (L, 0);
-  e = mw_sim_new_udata (L, sizeof *e, encoder_type, ENCODER_MT);
+  e = mw_sim_new_udata (L, sizeof *e, sizeof *e, encoder_type, ENCODER_MT);
   lua_insert (L, -2);
   e->text = luaL_ref (L, LUA_REGISTRYINDEX);
   e->pos = 0;
@@ -440,7 +440,7 @@ encoder_gc (lua_State *L)
 static int
 l_decoder (lua_State *L)
 {
-  Decoder *d = mw_sim_new_udata (L, sizeof *d, decoder_type, DECODER_MT);
+  Decoder *d = mw_sim_new_udata (L, sizeof *d, sizeof *d, decoder_type, DECODER_MT);
 
   d->text = LUA_NOREF;
   d->result = LUA_NOREF;

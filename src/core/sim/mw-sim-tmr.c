@@ -3,7 +3,11 @@
  * sources on the board's main context, so they fire only between REPL tasks. */
 #include "mw-sim-private.h"
 
-#define TMR_MT "moonwire.sim.tmr"
+/* the firmware's metatable name (app/modules/tmr.c luaL_rometatable) and the size of its
+ * tmr_t: an os_timer_t of five words, two refs, the interval and the mode byte, padded
+ * (docs/firmware.md section 11) */
+#define TMR_MT "tmr.timer"
+#define MW_SIM_TIMER_PAYLOAD 36
 #define MAX_INTERVAL 6870947 /* ms: the SDK's limit */
 
 enum
@@ -199,7 +203,7 @@ t_gc (lua_State *L)
 static int
 l_create (lua_State *L)
 {
-  MwSimTimer *t = mw_sim_new_udata (L, sizeof *t, timer_type, TMR_MT);
+  MwSimTimer *t = mw_sim_new_udata (L, sizeof *t, MW_SIM_TIMER_PAYLOAD, timer_type, TMR_MT);
 
   *t = (MwSimTimer){ .vm = mw_sim_vm_get (L), .cb = LUA_NOREF, .self = LUA_NOREF };
   return 1;

@@ -28,12 +28,18 @@ mw_sim_uart_budget (MwSimUart *uart, gint64 now, gsize want, gboolean idle)
 {
   if (!uart->limit)
     return want;
-  if (idle)
-    uart->credit = 1.0;
-  else if (now > uart->last)
+  if (now > uart->last)
     uart->credit += (now - uart->last) * bytes_per_us (uart);
+  if (idle)
+    uart->credit = MIN (uart->credit, 1.0); /* a line that was idle restarts; a debt stays */
   uart->last = now;
-  return MIN ((gsize) floor (uart->credit), want);
+  return uart->credit < 1.0 ? 0 : MIN ((gsize) floor (uart->credit), want);
+}
+
+void
+mw_sim_uart_grant (MwSimUart *uart, gsize n)
+{
+  uart->credit = MAX (uart->credit, (double) n);
 }
 
 void
@@ -41,9 +47,8 @@ mw_sim_uart_spend (MwSimUart *uart, gsize n)
 {
   if (!uart->limit)
     return;
+  /* below zero: bytes sent ahead of the line (the FIFO), paid for before any more go */
   uart->credit -= n;
-  if (uart->credit < 0)
-    uart->credit = 0;
 }
 
 gint64
@@ -63,4 +68,10 @@ gint64
 mw_sim_uart_byte_time (const MwSimUart *uart, gsize n)
 {
   return (gint64) (n * 10 * 1e6 / uart->baud);
+}
+
+gsize
+mw_sim_uart_bytes_in (const MwSimUart *uart, gint64 us)
+{
+  return us > 0 ? (gsize) ceil (us * bytes_per_us (uart)) : 0;
 }

@@ -8,11 +8,14 @@
 #include <string.h>
 
 #include "mw-lua-chunk.h"
+#include "mw-lua-pattern.h"
 
 /* The VM hook runs every HOOK_COUNT instructions: it advances the simulated CPU clock, feeds
  * the watchdog's count and settles the allocator's credit (docs/firmware.md section 6, docs/sim.md
  * "The simulated CPU clock"). */
 #define HOOK_COUNT 100
+/* the matcher's first call and this many nested ones (docs/firmware.md section 10) */
+#define MW_SIM_PATTERN_MAX_DEPTH 199
 #define WDT_MESSAGE "watchdog: task ran too long"
 #define MEM_MESSAGE "not enough memory"
 
@@ -81,10 +84,12 @@ typedef struct
 } UdataHead;
 
 void *
-mw_sim_new_udata (lua_State *L, gsize size, const void *type, const char *metatable)
+mw_sim_new_udata (lua_State *L, gsize size, gsize board_size, const void *type,
+                  const char *metatable)
 {
   UdataHead *head = lua_newuserdata (L, sizeof (UdataHead) + size);
 
+  mw_sim_heap_charge_udata (&mw_sim_vm_get (L)->heap, head, board_size);
   head->type = type;
   memset (head + 1, 0, size);
   luaL_getmetatable (L, metatable);
@@ -437,6 +442,24 @@ print_error (MwSimVm *vm, int status)
   lua_gc (L, LUA_GCCOLLECT, 0);
 }
 
+/* The pattern matcher nests a C call for each quantifier and capture it is inside: 200,000
+ * of them overflowed the host's stack. The firmware's Lua 5.3 string library stops at 200
+ * calls with "pattern too complex" (docs/firmware.md section 10); so does the simulator, for
+ * both builds, counting before the call the levels a pattern can reach (which errs high: a
+ * pattern that fails early would have run). */
+static void
+check_pattern_depth (lua_State *L, const MwLuaPatternCost *cost, gsize subject_len,
+                     gsize pattern_len)
+{
+  (void) subject_len;
+  (void) pattern_len;
+  if (cost->depth > MW_SIM_PATTERN_MAX_DEPTH)
+    {
+      lua_pushstring (L, "pattern too complex");
+      lua_error (L);
+    }
+}
+
 /* The firmware runs a REPL line from two C functions (app/modules/pipe.c
  * pipe_write_and_read_poster calls app/lua53/lua.c l_read_stdin): its tracebacks end with
  * two "[C]: ?" frames. These two play their part. */
@@ -477,7 +500,8 @@ task_end (MwSimVm *vm)
 
   if (!vm->in_task)
     return;
-  end = vm->task_start_sim + task_cpu_us (vm);
+  vm->last_task_us = task_cpu_us (vm);
+  end = vm->task_start_sim + vm->last_task_us;
   vm->in_task = FALSE;
   vm->hook_L = vm->L;
   /* with the line rate on, the board is busy for as long as the task took on the ESP8266
@@ -880,7 +904,8 @@ print_banner (MwSimVm *vm)
                      "2.2.1(6ab97e9)\n");
   else
     text =
-      /* tools/update_buildinfo.sh NODE_VERSION_LONG, printed by lua.c print_version */
+      /* tools/update_buildinfo.sh NODE_VERSION_LONG, printed by lua.c print_version; "LFS:" is
+       * the build's LUA_FLASH_STORE, the region a firmware built for --lfs-size has */
       g_strdup_printf ("\nNodeMCU 3.0.0.0 built with moonwire-sim\n"
                        "\tbranch: release\n"
                        "\tcommit: 0000000000000000000000000000000000000000\n"
@@ -888,10 +913,11 @@ print_banner (MwSimVm *vm)
                        "\trelease DTS: 202101010000\n"
                        "\tSSL: false\n"
                        "\tbuild type: %s\n"
-                       "\tLFS: 0x0 bytes total capacity\n"
+                       "\tLFS: 0x%" G_GSIZE_MODIFIER "x bytes total capacity\n"
                        "\tmodules: %s\n"
                        " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n",
-                       vm->number_type == MW_LUA_TARGET_INTEGER ? "integer" : "float", mods);
+                       vm->number_type == MW_LUA_TARGET_INTEGER ? "integer" : "float", vm->lfs_size,
+                       mods);
   print_cstr (vm, text);
 }
 
@@ -979,18 +1005,57 @@ setup_package (lua_State *L)
   lua_pop (L, 1);
 }
 
-/* The firmware's debug library with LUA_USE_BUILTIN_DEBUG_MINIMAL (app/include/user_config.h,
- * app/lua/ldblib.c): getregistry and traceback. Nothing that sets metatables on userdata,
- * hooks or locals (docs/firmware.md section 10). */
-static void
-setup_debug (lua_State *L)
+/* debug.getupvalue and setupvalue (upvalue 1: Lua's own) as the firmware's: they find no
+ * upvalue of a function whose names were stripped (app/lua/lapi.c aux_upvalue, docs/firmware.md
+ * section 11). The host's Lua keeps every name, so the level node.stripdebug sets now stands
+ * for the level the code was compiled at. */
+static int
+l_debug_upvalue (lua_State *L)
 {
+  MwSimVm *vm = mw_sim_vm_get (L);
+
+  luaL_checkinteger (L, 2);
+  luaL_checktype (L, 1, LUA_TFUNCTION);
+  if (vm->strip_level >= 2 && !lua_iscfunction (L, 1))
+    return 0;
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
+  return lua_gettop (L);
+}
+
+/* The firmware's debug library (app/lua/ldblib.c). With LUA_USE_BUILTIN_DEBUG_MINIMAL, as
+ * app/include/user_config.h builds it: getregistry and traceback (getstrings is not there).
+ * Without (`full_debug`), also getfenv, getinfo, getlocal, getmetatable, getupvalue, setfenv,
+ * setlocal, setmetatable and setupvalue; not debug.debug, which would read the host's stdin,
+ * nor sethook and gethook, which would take the simulator's own hook (its watchdog and CPU
+ * clock). docs/firmware.md sections 10 and 11. */
+static void
+setup_debug (lua_State *L, gboolean full)
+{
+  static const char *const minimal[] = { "getregistry", "traceback", NULL };
+  static const char *const more[] = { "getfenv", "getinfo",  "getlocal",     "getmetatable",
+                                      "setfenv", "setlocal", "setmetatable", NULL };
+  static const char *const upvalues[] = { "getupvalue", "setupvalue", NULL };
+
   lua_newtable (L);
   lua_getglobal (L, "debug");
-  lua_getfield (L, -1, "getregistry");
-  lua_setfield (L, -3, "getregistry");
-  lua_getfield (L, -1, "traceback");
-  lua_setfield (L, -3, "traceback");
+  for (guint i = 0; minimal[i] != NULL; i++)
+    {
+      lua_getfield (L, -1, minimal[i]);
+      lua_setfield (L, -3, minimal[i]);
+    }
+  for (guint i = 0; full && more[i] != NULL; i++)
+    {
+      lua_getfield (L, -1, more[i]);
+      lua_setfield (L, -3, more[i]);
+    }
+  for (guint i = 0; full && upvalues[i] != NULL; i++)
+    {
+      lua_getfield (L, -1, upvalues[i]);
+      lua_pushcclosure (L, l_debug_upvalue, 1);
+      lua_setfield (L, -3, upvalues[i]);
+    }
   lua_pop (L, 1);
   lua_setglobal (L, "debug");
   /* the host's loaded-module record would still hold the full library */
@@ -1054,11 +1119,14 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   lua_call (L, 0, 0);
   lua_pushcfunction (L, luaopen_string);
   lua_call (L, 0, 0);
+  lua_getglobal (L, "string");
+  mw_lua_pattern_bound (L, -1, check_pattern_depth);
+  lua_pop (L, 1);
   lua_pushcfunction (L, luaopen_math);
   lua_call (L, 0, 0);
   lua_pushcfunction (L, luaopen_debug);
   lua_call (L, 0, 0);
-  setup_debug (L);
+  setup_debug (L, vm->full_debug);
   lua_register (L, "print", l_print);
   lua_register (L, "dofile", l_dofile);
   lua_register (L, "loadfile", l_loadfile);

@@ -22,6 +22,7 @@ G_DEFINE_QUARK (mw - sim - error - quark, mw_sim_error)
  * queued bytes are lost, as on a wire with nobody listening. */
 #define TX_QUEUE_MAX (256 * 1024)
 #define RX_CHUNK 4096
+#define MW_SIM_UART_FIFO 128 /* the ESP8266 UART's transmit FIFO */
 
 struct _MwSim
 {
@@ -52,6 +53,7 @@ struct _MwSim
   MwSimUart tx_uart;
   gboolean rx_idle;
   gboolean tx_idle;
+  gboolean tx_fifo_due; /* a task ended: what it wrote last is in the FIFO already */
   GSource *rx_watch;
   GSource *rx_timer;
   GSource *tx_watch;
@@ -60,6 +62,7 @@ struct _MwSim
   GRand *rand;
   guint64 rx_total;
   gboolean silent;
+  gboolean holding; /* hold_output, until mw_sim_release_output () */
   gboolean reset_done;
   gboolean trace; /* MOONWIRE_SIM_TRACE=1: every byte on stderr */
 };
@@ -67,7 +70,9 @@ struct _MwSim
 G_DEFINE_FINAL_TYPE (MwSim, mw_sim, G_TYPE_OBJECT)
 
 static void rx_schedule (MwSim *self);
+static void rx_pump (MwSim *self, gsize max);
 static void tx_schedule (MwSim *self);
+static void clear_source (GSource **source);
 static void process_schedule (MwSim *self);
 static void trace_bytes (const char *dir, const guint8 *buf, gsize n);
 
@@ -235,6 +240,14 @@ after_task (gpointer data)
                                         : "node.restart");
   if (self->vm->baud_changed)
     {
+      /* The byte right behind the line (a terminal's LF after its CR) was on the wire while
+       * the firmware compiled the line, which takes longer than one byte's time: it reached
+       * the UART at the old speed, however fast the host let this thread see it. */
+      if (self->opts.baud_limit)
+        {
+          mw_sim_uart_grant (&self->rx_uart, 1);
+          rx_pump (self, 1);
+        }
       /* input at the new speed at once; output once the bytes queued before have gone */
       self->vm->baud_changed = FALSE;
       mw_sim_uart_set_baud (&self->rx_uart, self->vm->baud);
@@ -242,6 +255,14 @@ after_task (gpointer data)
         mw_sim_uart_set_baud (&self->tx_uart, self->vm->baud);
       else
         mw_sim_uart_set_baud (&self->tx_uart, self->vm->tx_old_baud);
+    }
+  /* The task's last output is in the UART's FIFO: it goes out while the next task runs,
+   * whatever the CPU does (an upload's acknowledgement before its whole-file check, which
+   * held it back for 400 ms and made the host abort). */
+  if (self->opts.baud_limit && !self->tx_watch)
+    {
+      clear_source (&self->tx_timer);
+      self->tx_fifo_due = TRUE;
     }
   tx_schedule (self);
   if (self->vm->inject->len || self->ring.count)
@@ -284,9 +305,12 @@ tx_schedule (MwSim *self)
   GString *tx = self->tx;
   gsize want, n;
   gssize written;
+  gboolean fifo;
 
-  if (self->tx_watch || self->tx_timer)
+  if (self->tx_watch || self->tx_timer || self->holding)
     return;
+  fifo = self->tx_fifo_due;
+  self->tx_fifo_due = FALSE;
   if (self->silent)
     g_string_truncate (tx, 0);
   if (tx->len > TX_QUEUE_MAX)
@@ -305,6 +329,8 @@ tx_schedule (MwSim *self)
   if (self->vm->tx_switch_pos)
     want = MIN (want, self->vm->tx_switch_pos);
   n = mw_sim_uart_budget (&self->tx_uart, g_get_monotonic_time (), want, self->tx_idle);
+  if (fifo)
+    n = MAX (n, MIN (want, MW_SIM_UART_FIFO));
   self->tx_idle = FALSE;
   if (n > 0)
     {
@@ -372,7 +398,9 @@ trace_bytes (const char *dir, const guint8 *buf, gsize n)
 static void
 receive_bytes (MwSim *self, guint8 *buf, gsize n)
 {
-  gboolean mismatch = speed_mismatch (self, self->vm->baud);
+  /* Bytes that came while the task that changed the speed ran were latched at the old one. */
+  gboolean mismatch =
+    speed_mismatch (self, self->vm->baud_changed ? self->vm->tx_old_baud : self->vm->baud);
   gsize kept = 0;
 
   if (self->trace)
@@ -407,17 +435,22 @@ receive_bytes (MwSim *self, guint8 *buf, gsize n)
     }
 }
 
-/* Moves what the line allows from the pty into the ring. With pacing on, bytes that arrive
- * while a task runs pile up in the ring, which loses its oldest bytes; without pacing the
- * pty is read only as far as the ring has room, so nothing is lost. */
+/* Moves what the line allows from the pty into the ring, at most `max` bytes. Between tasks
+ * the firmware's input task takes bytes as they come, so only what fits in the ring is read:
+ * the rest waits in the pty, to be read once the ring has been processed. (Read in one go,
+ * the bytes a loaded host let pile up while this thread was not scheduled overflowed the
+ * ring, a loss no board has: a --fast upload then lost a block in every window.) After a
+ * task, `max` is what the line carried while the task ran: those bytes pile up in the ring,
+ * which loses its oldest bytes, as on a board. Without pacing the pty is read only as far as
+ * the ring has room, so nothing is lost. */
 static void
-rx_pump (MwSim *self)
+rx_pump (MwSim *self, gsize max)
 {
   guint8 buf[RX_CHUNK];
   gsize want, n;
   gssize got;
 
-  want = self->opts.baud_limit ? RX_CHUNK : mw_sim_ring_free (&self->ring);
+  want = MIN (RX_CHUNK, self->opts.baud_limit ? max : mw_sim_ring_free (&self->ring));
   if (want == 0)
     return;
   n = mw_sim_uart_budget (&self->rx_uart, g_get_monotonic_time (), want, self->rx_idle);
@@ -444,7 +477,7 @@ rx_ready_cb (gpointer data)
 
   clear_source (&self->rx_watch);
   clear_source (&self->rx_timer);
-  rx_pump (self);
+  rx_pump (self, mw_sim_ring_free (&self->ring));
   rx_schedule (self);
   return G_SOURCE_REMOVE;
 }
@@ -460,7 +493,7 @@ rx_schedule (MwSim *self)
 {
   if (self->rx_watch || self->rx_timer)
     return;
-  if (!self->opts.baud_limit && mw_sim_ring_free (&self->ring) == 0)
+  if (mw_sim_ring_free (&self->ring) == 0)
     return; /* the ring drains in process_cb, which reschedules */
   if (self->rx_idle || !self->opts.baud_limit)
     {
@@ -508,7 +541,8 @@ process_cb (gpointer data)
     {
       /* what arrived on the wire while the task ran */
       if (self->opts.baud_limit && !self->rx_idle)
-        rx_pump (self);
+        rx_pump (self, MAX (mw_sim_ring_free (&self->ring),
+                            mw_sim_uart_bytes_in (&self->rx_uart, vm->last_task_us)));
       after_task (self);
     }
   else
@@ -538,6 +572,7 @@ board_thread (gpointer data)
   g_main_context_push_thread_default (self->context);
   self->trace = g_strcmp0 (g_getenv ("MOONWIRE_SIM_TRACE"), "1") == 0;
   self->tx = g_string_new (NULL);
+  self->holding = self->opts.hold_output;
   self->rand = g_rand_new_with_seed ((guint32) (self->opts.seed ^ (self->opts.seed >> 32)));
   mw_sim_ring_init (&self->ring);
   mw_sim_uart_init (&self->rx_uart, self->opts.baud, self->opts.baud_limit);
@@ -547,6 +582,7 @@ board_thread (gpointer data)
   self->vm = mw_sim_vm_new ();
   self->vm->firmware = self->opts.firmware;
   self->vm->number_type = self->opts.integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
+  self->vm->full_debug = self->opts.full_debug;
   self->vm->heap_size = self->opts.heap;
   self->vm->lfs_size = self->opts.lfs_size;
   self->vm->wdt_ms = self->opts.wdt_ms;
@@ -696,6 +732,26 @@ mw_sim_start (MwSim *self, GError **error)
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("moonwire-sim", board_thread, self);
   return TRUE;
+}
+
+static gboolean
+release_cb (gpointer data)
+{
+  MwSim *self = data;
+
+  self->holding = FALSE;
+  tx_schedule (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+mw_sim_release_output (MwSim *self)
+{
+  g_return_if_fail (MW_IS_SIM (self));
+  g_return_if_fail (self->thread != NULL);
+
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, release_cb, g_object_ref (self),
+                              g_object_unref);
 }
 
 static gboolean

@@ -41,6 +41,7 @@ typedef struct
   gsize lfs_size; /* the LFS region: a multiple of 4 KB up to 256 KB, 0 for none (64 KB) */
   const char *modules; /* comma list; NULL: the default set */
   gboolean integer_build; /* number_type "integer" in the banner and heap costs */
+  gboolean full_debug; /* the debug library of a build without LUA_USE_BUILTIN_DEBUG_MINIMAL */
   guint wdt_ms; /* watchdog: simulated CPU time a task may run unfed (3200 ms) */
   guint vm_ips; /* VM instructions per simulated second at 80 MHz (1000000) */
   guint64 seed; /* fault injection randomness */
@@ -50,6 +51,7 @@ typedef struct
   guint64 reset_after; /* after N received bytes the board resets once (0: never) */
   guint64 flash_full_after; /* after N bytes written the flash is full (0: never) */
   const char *link; /* also make this symlink to the slave path */
+  gboolean hold_output; /* the board's output waits for mw_sim_release_output () */
   gboolean verbose; /* log GPIO changes, resets and faults with g_message */
 } MwSimOptions;
 
@@ -73,6 +75,10 @@ gboolean mw_sim_modules_valid (const char *modules, GError **error);
 /* `options` NULL: the defaults. The options (strings included) are copied. */
 MwSim *mw_sim_new (const MwSimOptions *options);
 gboolean mw_sim_start (MwSim *self, GError **error);
+/* With `hold_output`: lets the board's output go out, from its first byte. A host that opens
+ * the port after mw_sim_start () and flushes it as it opens (as a serial port's stale bytes
+ * are flushed) would otherwise lose the start of the boot text. */
+void mw_sim_release_output (MwSim *self);
 /* The pty slave path (valid after mw_sim_start). */
 const char *mw_sim_get_path (MwSim *self);
 /* The host folder that holds the flash (valid after mw_sim_start). */
