@@ -29,6 +29,7 @@ struct _MwWindow
   GtkWidget *save_button;
   GtkInfoBar *info_bar;
   GtkLabel *info_label;
+  GtkWidget *info_action_button;
   GtkRevealer *progress_revealer;
   GtkProgressBar *progress_bar;
   GtkStack *editor_stack;

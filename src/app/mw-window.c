@@ -83,6 +83,7 @@ mw_window_show_message (MwWindow *self, GtkMessageType type, const char *message
 
   gtk_info_bar_set_message_type (self->info_bar, type);
   gtk_label_set_text (self->info_label, message);
+  gtk_widget_hide (self->info_action_button);
   gtk_info_bar_set_revealed (self->info_bar, TRUE);
 }
 
@@ -91,6 +92,32 @@ mw_window_hide_message (MwWindow *self)
 {
   g_return_if_fail (MW_IS_WINDOW (self));
   gtk_info_bar_set_revealed (self->info_bar, FALSE);
+}
+
+void
+mw_window_show_message_with_action (MwWindow *self, GtkMessageType type, const char *message,
+                                    const char *label, const char *action, GVariant *target)
+{
+  g_return_if_fail (MW_IS_WINDOW (self));
+  g_return_if_fail (label != NULL && action != NULL);
+
+  mw_window_show_message (self, type, message);
+  gtk_button_set_use_underline (GTK_BUTTON (self->info_action_button), TRUE);
+  gtk_button_set_label (GTK_BUTTON (self->info_action_button), label);
+  /* the target first: an action with a parameter refuses a button without one */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->info_action_button), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->info_action_button), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->info_action_button), action);
+  gtk_widget_show (self->info_action_button);
+}
+
+GtkButton *
+mw_window_get_message_action (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  if (mw_window_get_message (self) == NULL || !gtk_widget_get_visible (self->info_action_button))
+    return NULL;
+  return GTK_BUTTON (self->info_action_button);
 }
 
 const char *
@@ -226,11 +253,10 @@ apply_style_scheme (MwWindow *self, MwDocument *document)
 {
   GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
   g_autofree char *id = g_settings_get_string (self->settings, "style-scheme");
-  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (manager, id);
+  /* The dark style wants a dark scheme: the default follows it. */
+  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (
+    manager, mw_style_scheme_resolve (id, g_settings_get_boolean (self->settings, "prefer-dark")));
 
-  /* The dark style wants a dark scheme: follow it when the user kept the default. */
-  if (g_settings_get_boolean (self->settings, "prefer-dark") && g_strcmp0 (id, "classic") == 0)
-    scheme = gtk_source_style_scheme_manager_get_scheme (manager, "oblivion");
   if (scheme != NULL)
     gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (document), scheme);
 }
@@ -928,6 +954,7 @@ mw_window_class_init (MwWindowClass *klass)
   BIND (save_button);
   BIND (info_bar);
   BIND (info_label);
+  BIND (info_action_button);
   BIND (progress_revealer);
   BIND (progress_bar);
   BIND (editor_stack);

@@ -110,11 +110,8 @@ mw_cli_lint (int argc, char **argv)
         printf ("%s  %s\n", *code, mw_lua_lint_code_title (*code));
       return MW_EXIT_OK;
     }
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli lint: no files given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "lint", "files"))
+    return MW_EXIT_USAGE;
   if (formatter == NULL || strcmp (formatter, "default") == 0)
     format = FORMAT_DEFAULT;
   else if (strcmp (formatter, "plain") == 0)

@@ -331,7 +331,27 @@ progress_then_cancel (gpointer data)
   return cancel->cancelled && idle_again (cancel->window);
 }
 
-/* Cancelling an upload midway leaves the board's old file as it was. */
+static char *
+button_tooltip (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return gtk_widget_get_tooltip_text (widget);
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *l = children; l != NULL; l = l->next)
+        {
+          char *found = button_tooltip (l->data, action);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* Cancelling an upload midway leaves the board's old file as it was; meanwhile Upload and Run
+ * say why they are off. */
 static void
 test_cancel_upload (Fixture *fixture, gconstpointer data)
 {
@@ -351,6 +371,18 @@ test_cancel_upload (Fixture *fixture, gconstpointer data)
   gtk_text_buffer_set_text (buffer, big->str, -1);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "upload", NULL);
   g_assert_true (action_enabled (fixture->window, "cancel"));
+  {
+    GtkWidget *bar = gtk_window_get_titlebar (GTK_WINDOW (fixture->window));
+    g_autofree char *upload = button_tooltip (bar, "win.upload");
+    g_autofree char *run = button_tooltip (bar, "win.run");
+
+    g_assert_cmpstr (upload, ==,
+                     "Upload the file to the board (Ctrl+U)\n"
+                     "Busy: an upload or a run is under way (Cancel stops it).");
+    g_assert_cmpstr (run, ==,
+                     "Run the file on the board (Ctrl+R)\n"
+                     "Busy: an upload or a run is under way (Cancel stops it).");
+  }
   g_assert_true (mw_test_wait_until (progress_then_cancel, &cancel, 30000));
   g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "cancelled"));
 
@@ -613,6 +645,123 @@ test_heap_leak (Fixture *fixture, gconstpointer data)
   g_free (board_exec (fixture->window, "LEAKT:unregister() LEAK=nil collectgarbage()"));
 }
 
+/* A runtime error from Run marks its line in the editor; a stripped file's error has no line,
+ * and the message's offer turns Strip off for the folder, after which the line is marked again. */
+static void
+test_run_error_mark (Fixture *fixture, gconstpointer data)
+{
+  static const char failing[] = "local x = 1\nlocal t = nil\nprint(t.field)\n";
+  MwEditor *editor = open_new_file (fixture, "fail.lua", failing);
+  MwBoardUploadOptions pipeline = {
+    .pipeline = { .compile = TRUE, .strip = TRUE },
+    .remove_source = TRUE,
+  };
+  MwBoardUploadOptions after = { 0 };
+  ListWait src = { fixture->window, "fail.lua", -1 };
+  ListWait lc = { fixture->window, "fail.lc", -1 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *expected = NULL;
+  GtkButton *offer;
+
+  run_action (fixture->window, "upload");
+  g_assert_true (mw_test_wait_until (listed, &src, 10000));
+  run_action (fixture->window, "run");
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==,
+                   "The program failed: its error is in the console.");
+  g_assert_null (mw_window_get_message_action (fixture->window));
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 3);
+  tooltip = mw_editor_dup_mark_tooltip (editor, 3);
+  /* Lua 5.1's words (ldebug.c), where the board raised it */
+  g_assert_cmpstr (tooltip, ==, "fail.lua:3: attempt to index local 't' (a nil value)");
+
+  /* stripped: no line to mark, and the offer to keep them */
+  g_assert_true (mw_pipeline_save (&pipeline, fixture->dir, &error));
+  g_assert_no_error (error);
+  run_action (fixture->window, "compile-upload");
+  refresh (fixture->window);
+  g_assert_true (mw_test_wait_until (gone, &src, 10000));
+  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
+  run_action (fixture->window, "run");
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 0);
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==,
+                   "The program failed: its error is in the console, without a line number "
+                   "because the file was stripped.");
+  offer = mw_window_get_message_action (fixture->window);
+  g_assert_nonnull (offer);
+  g_assert_cmpstr (gtk_button_get_label (offer), ==, "_Keep Line Numbers");
+  gtk_button_clicked (offer);
+  expected = g_strdup_printf ("Strip is off for %s: upload the file again (Compile & Upload) "
+                              "and its errors will name their lines.",
+                              fixture->dir);
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==, expected);
+  {
+    g_autoptr (GSettings) settings = g_settings_new ("org.moonwire.Moonwire");
+    mw_pipeline_load (&after, settings, fixture->dir);
+  }
+  g_assert_true (after.pipeline.compile && !after.pipeline.strip && after.remove_source);
+
+  /* compiled with line numbers now: the line is marked again */
+  run_action (fixture->window, "compile-upload");
+  run_action (fixture->window, "run");
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 3);
+}
+
+static gboolean
+synced (gpointer data)
+{
+  const char *message = mw_window_get_message (data);
+
+  return !action_enabled (data, "cancel") && message != NULL
+         && g_str_has_prefix (message, "Synced ");
+}
+
+static void
+sync_folder (Fixture *fixture, const char *folder, const char *expected)
+{
+  mw_window_show_message (fixture->window, GTK_MESSAGE_INFO, "(before the sync)");
+  g_signal_emit_by_name (mw_window_get_file_browser (fixture->window), "file-action", "sync", NULL,
+                         folder);
+  g_assert_true (mw_test_wait_until (synced, fixture->window, 60000));
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==, expected);
+}
+
+/* Upload a Folder sends only what differs from the board's copy (MwBoard compares size and
+ * checksum, as `moonwire-cli sync` does): everything the first time, nothing the second, the
+ * one changed file the third. */
+static void
+test_sync_folder (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *folder = g_build_filename (fixture->dir, "project", NULL);
+  g_autofree char *main_lua = g_build_filename (folder, "main.lua", NULL);
+  g_autofree char *conf = g_build_filename (folder, "conf.txt", NULL);
+  g_autofree char *expected = NULL;
+  ListWait main_wait = { fixture->window, "main.lua", 14 };
+  ListWait conf_wait = { fixture->window, "conf.txt", 9 };
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (main_lua, "print('main')\n", -1, NULL));
+  g_assert_true (g_file_set_contents (conf, "ssid=one\n", -1, NULL));
+
+  expected = g_strdup_printf ("Synced %s: 2 uploaded, 0 already the same on the board", folder);
+  sync_folder (fixture, folder, expected);
+  g_assert_true (mw_test_wait_until (listed, &main_wait, 10000));
+  g_assert_true (mw_test_wait_until (listed, &conf_wait, 10000));
+
+  g_free (expected);
+  expected = g_strdup_printf ("Synced %s: 0 uploaded, 2 already the same on the board", folder);
+  sync_folder (fixture, folder, expected);
+
+  g_assert_true (g_file_set_contents (conf, "ssid=two, pass=x\n", -1, NULL));
+  g_free (expected);
+  expected = g_strdup_printf ("Synced %s: 1 uploaded, 1 already the same on the board", folder);
+  sync_folder (fixture, folder, expected);
+  conf_wait.size = 17;
+  g_assert_true (mw_test_wait_until (listed, &conf_wait, 10000));
+  g_assert_cmpint (
+    mw_file_browser_lookup (mw_window_get_file_browser (fixture->window), "main.lua"), ==, 14);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -630,6 +779,8 @@ main (int argc, char *argv[])
   ADD ("send-line", test_send_line);
   ADD ("file-actions", test_file_actions);
   ADD ("pipeline-per-folder", test_pipeline_per_folder);
+  ADD ("sync-folder", test_sync_folder);
+  ADD ("run-error-mark", test_run_error_mark);
 #undef ADD
   status = g_test_run ();
   g_object_unref (app);

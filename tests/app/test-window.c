@@ -14,6 +14,7 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -878,6 +879,282 @@ test_preferences (void)
   destroy_window (window);
 }
 
+static GtkWidget *
+find_action_button (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *l = children; l != NULL; l = l->next)
+        {
+          GtkWidget *found = find_action_button (l->data, action);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+static void
+assert_tooltip (MwWindow *window, const char *action, const char *expected)
+{
+  GtkWidget *button = find_action_button (gtk_window_get_titlebar (GTK_WINDOW (window)), action);
+  g_autofree char *tooltip = NULL;
+
+  g_assert_nonnull (button);
+  tooltip = gtk_widget_get_tooltip_text (button);
+  g_assert_cmpstr (tooltip, ==, expected);
+}
+
+static gboolean
+save_enabled (gpointer data)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (data), "save");
+}
+
+/* A header bar button that cannot act says why on hover: no board, no file. */
+static void
+test_disabled_tooltips (void)
+{
+  MwWindow *window = new_window ();
+  MwEditor *editor;
+
+  assert_tooltip (
+    window, "win.upload",
+    "Upload the file to the board (Ctrl+U)\nNot connected: connect to a board first.");
+  assert_tooltip (window, "win.run",
+                  "Run the file on the board (Ctrl+R)\nNot connected: connect to a board first.");
+  assert_tooltip (window, "win.reset",
+                  "Reset the board (Ctrl+Shift+R)\nNot connected: connect to a board first.");
+  assert_tooltip (window, "win.save", "Save the file (Ctrl+S)\nNo file: open or create one first.");
+  assert_tooltip (window, "win.connect", "Connect to the board (Ctrl+K)");
+  editor = mw_window_new_document (window);
+  /* the window looks at its new tab once the notebook has switched to it */
+  g_assert_true (mw_test_wait_until (save_enabled, window, 5000));
+  assert_tooltip (window, "win.save", "Save the file (Ctrl+S)");
+  assert_tooltip (
+    window, "win.upload",
+    "Upload the file to the board (Ctrl+U)\nNot connected: connect to a board first.");
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), FALSE);
+  destroy_window (window);
+}
+
+static char *
+menu_labels (GtkWidget *menu)
+{
+  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (menu));
+  GString *text = g_string_new (NULL);
+
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      if (!gtk_widget_get_visible (l->data))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, gtk_menu_item_get_label (l->data));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+has_problems (gpointer data)
+{
+  return mw_problems_view_get_count (data) > 0;
+}
+
+/* A Problems row's right-click menu copies the row as the list shows it and goes to its line. */
+static void
+test_problems_menu (void)
+{
+  MwWindow *window = new_window ();
+  MwProblemsView *problems = mw_window_get_problems_view (window);
+  g_autofree char *dir = g_dir_make_tmp ("mw-problems-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "menu.lua", NULL);
+  g_autofree char *labels = NULL;
+  g_autofree char *copied = NULL;
+  MwEditor *editor;
+  GtkWidget *menu;
+  g_autoptr (GList) items = NULL;
+  GtkTextIter cursor;
+  GtkTextBuffer *buffer;
+
+  /* line 3 sets a global: W111, the only finding */
+  g_assert_true (g_file_set_contents (path, "local a = 1\nprint(a)\ncounter = 0\n", -1, NULL));
+  editor = open_and_wait (window, path);
+  g_assert_true (mw_test_wait_until (has_problems, problems, 10000));
+  g_assert_cmpuint (mw_problems_view_get_count (problems), ==, 1);
+  mw_editor_goto (editor, 1, 0);
+
+  menu = mw_problems_view_get_row_menu (problems, 0);
+  g_assert_nonnull (menu);
+  labels = menu_labels (menu);
+  g_assert_cmpstr (labels, ==, "_Copy Message, _Go to Line");
+  items = gtk_container_get_children (GTK_CONTAINER (menu));
+  gtk_menu_item_activate (items->data);
+  mw_test_spin (20);
+  copied = gtk_clipboard_wait_for_text (gtk_clipboard_get (GDK_SELECTION_CLIPBOARD));
+  {
+    /* the row's location, code and message: the editor's one finding */
+    const MwLuaDiagnostic *diag = g_ptr_array_index (mw_editor_get_diagnostics (editor), 0);
+    g_autofree char *expected = g_strdup_printf ("menu.lua:3: W111 %s", diag->message);
+
+    g_assert_cmpuint (diag->line, ==, 3);
+    g_assert_cmpstr (diag->code, ==, "W111");
+    g_assert_cmpstr (copied, ==, expected);
+  }
+  gtk_menu_item_activate (items->next->data);
+  mw_test_spin (20);
+  buffer = GTK_TEXT_BUFFER (mw_editor_get_document (editor));
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 2);
+  destroy_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static GtkSourceStyleSchemeChooser *
+find_scheme_button (GtkWidget *widget)
+{
+  if (GTK_SOURCE_IS_STYLE_SCHEME_CHOOSER_BUTTON (widget))
+    return GTK_SOURCE_STYLE_SCHEME_CHOOSER (widget);
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *l = children; l != NULL; l = l->next)
+        {
+          GtkSourceStyleSchemeChooser *found = find_scheme_button (l->data);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* Preferences name the scheme the editors show: Moonwire Dark under the dark style with the default
+ * scheme (the key stays the default), Classic again without it; another choice is kept as is. */
+static void
+test_preferences_dark_scheme (void)
+{
+  MwWindow *window = new_window ();
+  MwEditor *editor = mw_window_new_document (window);
+  GSettings *settings = mw_application_get_settings (app);
+  GtkWidget *dialog = NULL;
+  GtkSourceStyleSchemeChooser *chooser;
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (mw_editor_get_document (editor));
+  GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
+  g_autofree char *id = NULL;
+
+  g_settings_set_string (settings, "style-scheme", "classic");
+  g_settings_set_boolean (settings, "prefer-dark", TRUE);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (mw_test_wait_until (find_preferences, &dialog, 3000));
+  chooser = find_scheme_button (dialog);
+  g_assert_nonnull (chooser);
+  g_assert_cmpstr (
+    gtk_source_style_scheme_get_name (gtk_source_style_scheme_chooser_get_style_scheme (chooser)),
+    ==, "Moonwire Dark");
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==,
+                   "moonwire-dark");
+  id = g_settings_get_string (settings, "style-scheme");
+  g_assert_cmpstr (id, ==, "classic");
+
+  g_settings_set_boolean (settings, "prefer-dark", FALSE);
+  g_assert_cmpstr (
+    gtk_source_style_scheme_get_name (gtk_source_style_scheme_chooser_get_style_scheme (chooser)),
+    ==, "Classic");
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==,
+                   "classic");
+  g_clear_pointer (&id, g_free);
+  id = g_settings_get_string (settings, "style-scheme");
+  g_assert_cmpstr (id, ==, "classic");
+
+  /* a scheme chosen in the dialog is what the key and the editors get, dark or not */
+  gtk_source_style_scheme_chooser_set_style_scheme (
+    chooser, gtk_source_style_scheme_manager_get_scheme (manager, "cobalt"));
+  g_settings_set_boolean (settings, "prefer-dark", TRUE);
+  g_assert_cmpstr (
+    gtk_source_style_scheme_get_name (gtk_source_style_scheme_chooser_get_style_scheme (chooser)),
+    ==, "Cobalt");
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==,
+                   "cobalt");
+  g_clear_pointer (&id, g_free);
+  id = g_settings_get_string (settings, "style-scheme");
+  g_assert_cmpstr (id, ==, "cobalt");
+
+  g_settings_reset (settings, "style-scheme");
+  g_settings_reset (settings, "prefer-dark");
+  gtk_widget_destroy (dialog);
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (buffer), FALSE);
+  destroy_window (window);
+}
+
+/* WCAG 2 relative luminance and contrast ratio */
+static double
+channel (double c)
+{
+  return c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+static double
+contrast (const char *a, const char *b)
+{
+  GdkRGBA x, y;
+  double lx, ly;
+
+  g_assert_true (gdk_rgba_parse (&x, a));
+  g_assert_true (gdk_rgba_parse (&y, b));
+  lx = 0.2126 * channel (x.red) + 0.7152 * channel (x.green) + 0.0722 * channel (x.blue);
+  ly = 0.2126 * channel (y.red) + 0.7152 * channel (y.green) + 0.0722 * channel (y.blue);
+  return (MAX (lx, ly) + 0.05) / (MIN (lx, ly) + 0.05);
+}
+
+static char *
+style_color (GtkSourceStyleScheme *scheme, const char *id, const char *property)
+{
+  GtkSourceStyle *style = gtk_source_style_scheme_get_style (scheme, id);
+  char *color = NULL;
+
+  g_assert_nonnull (style);
+  g_object_get (style, property, &color, NULL);
+  g_assert_nonnull (color);
+  return color;
+}
+
+/* Under the dark style the editors' comments read on the current line (Oblivion had 2:1). */
+static void
+test_dark_comment_contrast (void)
+{
+  MwWindow *window = new_window ();
+  GSettings *settings = mw_application_get_settings (app);
+  MwEditor *editor = mw_window_new_document (window);
+  GtkSourceStyleScheme *scheme;
+  g_autofree char *comment = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *numbers = NULL;
+  g_autofree char *gutter = NULL;
+
+  g_settings_set_boolean (settings, "prefer-dark", TRUE);
+  scheme = gtk_source_buffer_get_style_scheme (GTK_SOURCE_BUFFER (mw_editor_get_document (editor)));
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (scheme), ==, "moonwire-dark");
+  comment = style_color (scheme, "def:comment", "foreground");
+  line = style_color (scheme, "current-line", "background");
+  text = style_color (scheme, "text", "background");
+  numbers = style_color (scheme, "line-numbers", "foreground");
+  gutter = style_color (scheme, "line-numbers", "background");
+  g_test_message ("comment %s on current line %s: %.2f, on text %s: %.2f; numbers %.2f", comment,
+                  line, contrast (comment, line), text, contrast (comment, text),
+                  contrast (numbers, gutter));
+  g_assert_cmpfloat (contrast (comment, line), >=, 4.0);
+  g_assert_cmpfloat (contrast (comment, text), >=, 4.5);
+  g_assert_cmpfloat (contrast (numbers, gutter), >=, 4.5);
+  g_settings_reset (settings, "prefer-dark");
+  destroy_window (window);
+}
+
 static void
 test_screenshot (void)
 {
@@ -911,6 +1188,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/window/find-replace", test_find_replace);
   g_test_add_func ("/mw/app/window/close-tab-then-dark", test_close_tab_then_dark);
   g_test_add_func ("/mw/app/window/preferences", test_preferences);
+  g_test_add_func ("/mw/app/window/disabled-tooltips", test_disabled_tooltips);
+  g_test_add_func ("/mw/app/window/dark-comment-contrast", test_dark_comment_contrast);
+  g_test_add_func ("/mw/app/window/problems-menu", test_problems_menu);
+  g_test_add_func ("/mw/app/window/preferences-dark-scheme", test_preferences_dark_scheme);
   g_test_add_func ("/mw/app/window/screenshot", test_screenshot);
   g_test_add_func ("/mw/app/window/screenshot-dark", test_screenshot_dark);
   status = g_test_run ();
