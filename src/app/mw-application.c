@@ -11,6 +11,7 @@
 #include "mw-snippet-store.h"
 #include "mw-window.h"
 
+#include <errno.h>
 #include <gtksourceview/gtksource.h>
 
 struct _MwApplication
@@ -23,6 +24,46 @@ struct _MwApplication
 };
 
 G_DEFINE_TYPE (MwApplication, mw_application, GTK_TYPE_APPLICATION)
+
+#define DEFAULT_DARK_SCHEME "moonwire-dark" /* resources/moonwire-dark.xml */
+#define FALLBACK_DARK_SCHEME "oblivion" /* its parent, should the cache be unwritable */
+
+const char *
+mw_style_scheme_resolve (const char *id, gboolean prefer_dark)
+{
+  GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
+
+  g_return_val_if_fail (id != NULL, NULL);
+  if (!prefer_dark || !g_str_equal (id, MW_STYLE_SCHEME_DEFAULT))
+    return id;
+  return gtk_source_style_scheme_manager_get_scheme (manager, DEFAULT_DARK_SCHEME) != NULL
+           ? DEFAULT_DARK_SCHEME
+           : FALLBACK_DARK_SCHEME;
+}
+
+/* GtkSourceView 4 reads style schemes from folders only: Moonwire's own goes from its resources
+ * to the user's cache folder, which joins the search path. */
+static void
+install_style_schemes (void)
+{
+  g_autoptr (GBytes) bytes =
+    g_resources_lookup_data ("/org/moonwire/Moonwire/styles/" DEFAULT_DARK_SCHEME ".xml", 0, NULL);
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "moonwire", "styles", NULL);
+  g_autofree char *path = g_build_filename (dir, DEFAULT_DARK_SCHEME ".xml", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert (bytes != NULL);
+  if (g_mkdir_with_parents (dir, 0755) != 0
+      || !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                               &error))
+    {
+      g_warning ("the dark style's editor scheme stays Oblivion: %s",
+                 error != NULL ? error->message : g_strerror (errno));
+      return;
+    }
+  gtk_source_style_scheme_manager_append_search_path (
+    gtk_source_style_scheme_manager_get_default (), dir);
+}
 
 GSettings *
 mw_settings_new (void)
@@ -150,6 +191,7 @@ mw_application_startup (GApplication *app)
   G_APPLICATION_CLASS (mw_application_parent_class)->startup (app);
 
   gtk_source_init ();
+  install_style_schemes ();
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
                                    self);
   for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)

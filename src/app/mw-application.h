@@ -20,6 +20,10 @@ GSettings *mw_application_get_settings (MwApplication *self);
 MwSnippetStore *mw_application_get_snippets (MwApplication *self, GError **error);
 /* Shows the keyboard shortcuts window over `parent`. */
 void mw_application_show_shortcuts (MwApplication *self, GtkWindow *parent);
+/* The style scheme editors show for the "style-scheme" key: its default, Classic, follows the
+ * dark style (Moonwire Dark, resources/moonwire-dark.xml); any other scheme is as chosen. */
+#define MW_STYLE_SCHEME_DEFAULT "classic"
+const char *mw_style_scheme_resolve (const char *id, gboolean prefer_dark);
 /* Settings from the installed schema, or from the build tree when running uninstalled. */
 GSettings *mw_settings_new (void);
 

@@ -73,13 +73,22 @@ mw_board_panel_set_info (MwBoardPanel *self, const char *firmware, const char *b
   gtk_label_set_text (self->flash_label, flash);
 }
 
+char *
+mw_board_panel_format_heap (guint32 heap, gint64 time_us)
+{
+  g_autoptr (GDateTime) when = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
+  g_autofree char *hms = when != NULL ? g_date_time_format (when, "%H:%M:%S") : NULL;
+
+  return g_strdup_printf ("%u bytes at %s", heap, hms != NULL ? hms : "?");
+}
+
 void
-mw_board_panel_set_heap (MwBoardPanel *self, guint32 heap)
+mw_board_panel_set_heap (MwBoardPanel *self, guint32 heap, gint64 time_us)
 {
   g_autofree char *text = NULL;
 
   g_return_if_fail (MW_IS_BOARD_PANEL (self));
-  text = g_strdup_printf ("%u bytes", heap);
+  text = mw_board_panel_format_heap (heap, time_us);
   gtk_label_set_text (self->heap_label, text);
 }
 

@@ -33,6 +33,8 @@ struct _MwConsole
   GtkScrolledWindow *scroller;
   GtkTextView *text_view;
   GtkEntry *input_entry;
+  GMenuModel *context_menu;
+  GSimpleActionGroup *actions; /* console.*: what the right-click menu offers */
 
   GtkTextBuffer *buffer;
   GtkTextTag *error_tag;
@@ -187,6 +189,9 @@ set_follow (MwConsole *self, gboolean follow)
     self->user_input_time = 0;
   self->follow = follow;
   gtk_revealer_set_reveal_child (self->jump_revealer, !follow);
+  g_simple_action_set_enabled (
+    G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), "jump-to-end")),
+    !follow);
 }
 
 /* Scrolling by the keyboard or kinetic scrolling animates: its steps come without an event. */
@@ -493,6 +498,20 @@ mw_console_echo_input (MwConsole *self, const char *line)
 }
 
 void
+mw_console_echo_command (MwConsole *self, const char *line)
+{
+  g_return_if_fail (MW_IS_CONSOLE (self));
+  g_return_if_fail (line != NULL);
+
+  /* The board's REPL starts a command of Moonwire's only at its "> ": a prompt the console
+   * holds now (">> " of one of Moonwire's own commands still finishing) is not where it goes. */
+  if (self->prompt->len == 0 && !self->line_start)
+    push_text_byte (self, '\n');
+  set_prompt (self, "> ", 2);
+  mw_console_echo_input (self, line);
+}
+
+void
 mw_console_append_error (MwConsole *self, const char *text)
 {
   g_return_if_fail (MW_IS_CONSOLE (self));
@@ -689,6 +708,57 @@ mw_console_save_log_as (MwConsole *self)
   g_signal_connect_object (dialog, "response", G_CALLBACK (save_log_response_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
+
+/* The text view's own menu (Copy, Select All) and ours after it. */
+static void
+populate_popup_cb (MwConsole *self, GtkWidget *popup)
+{
+  GtkWidget *separator;
+
+  if (!GTK_IS_MENU (popup))
+    return; /* a touchscreen's selection popover */
+  separator = gtk_separator_menu_item_new ();
+  gtk_widget_show (separator);
+  gtk_menu_shell_append (GTK_MENU_SHELL (popup), separator);
+  for (gint i = 0; i < g_menu_model_get_n_items (self->context_menu); i++)
+    {
+      g_autofree char *label = NULL;
+      g_autofree char *action = NULL;
+      GtkWidget *item;
+
+      g_menu_model_get_item_attribute (self->context_menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+      g_menu_model_get_item_attribute (self->context_menu, i, G_MENU_ATTRIBUTE_ACTION, "s",
+                                       &action);
+      item = gtk_menu_item_new_with_mnemonic (label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (item), action);
+      gtk_widget_show (item);
+      gtk_menu_shell_append (GTK_MENU_SHELL (popup), item);
+    }
+}
+
+static void
+action_clear (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  mw_console_clear (user_data);
+}
+
+static void
+action_save_log (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  mw_console_save_log_as (user_data);
+}
+
+static void
+action_jump_to_end (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  mw_console_jump_to_end (user_data);
+}
+
+static const GActionEntry console_entries[] = {
+  { "clear", action_clear },
+  { "save-log", action_save_log },
+  { "jump-to-end", action_jump_to_end },
+};
 
 static void
 save_log_clicked_cb (MwConsole *self)
@@ -897,6 +967,7 @@ mw_console_finalize (GObject *object)
 {
   MwConsole *self = MW_CONSOLE (object);
 
+  g_clear_object (&self->actions);
   g_string_free (self->pending, TRUE);
   g_string_free (self->prompt, TRUE);
   g_ptr_array_unref (self->history);
@@ -932,6 +1003,7 @@ mw_console_class_init (MwConsoleClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwConsole, scroller);
   gtk_widget_class_bind_template_child (widget_class, MwConsole, text_view);
   gtk_widget_class_bind_template_child (widget_class, MwConsole, input_entry);
+  gtk_widget_class_bind_template_child (widget_class, MwConsole, context_menu);
   gtk_widget_class_bind_template_child (widget_class, MwConsole, jump_revealer);
   gtk_widget_class_bind_template_child_internal (widget_class, MwConsole, jump_button);
   gtk_widget_class_bind_template_callback (widget_class, mw_console_jump_to_end);
@@ -940,6 +1012,7 @@ mw_console_class_init (MwConsoleClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, input_paste_cb);
   gtk_widget_class_bind_template_callback (widget_class, mw_console_clear);
   gtk_widget_class_bind_template_callback (widget_class, save_log_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, populate_popup_cb);
 }
 
 /* Tag colours come from the theme, lightened on a dark background: Adwaita's error red on the
@@ -977,6 +1050,10 @@ static void
 mw_console_init (MwConsole *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), console_entries,
+                                   G_N_ELEMENTS (console_entries), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "console", G_ACTION_GROUP (self->actions));
   self->pending = g_string_new (NULL);
   self->prompt = g_string_new (NULL);
   self->line_start = TRUE;
@@ -997,7 +1074,7 @@ mw_console_init (MwConsole *self)
     self->prompt_mark = gtk_text_buffer_create_mark (self->buffer, "prompt", &end, TRUE);
     self->waited_mark = gtk_text_buffer_create_mark (self->buffer, "waited", &end, TRUE);
   }
-  self->follow = TRUE;
+  set_follow (self, TRUE);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
                            G_CALLBACK (adjustment_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
@@ -1048,6 +1125,13 @@ mw_console_set_max_lines (MwConsole *self, guint max_lines)
   g_return_if_fail (max_lines > 0);
   self->max_lines = max_lines;
   trim_scrollback (self);
+}
+
+GtkTextView *
+mw_console_get_text_view (MwConsole *self)
+{
+  g_return_val_if_fail (MW_IS_CONSOLE (self), NULL);
+  return self->text_view;
 }
 
 GtkEntry *

@@ -13,6 +13,9 @@ GtkWidget *mw_console_new (void);
 void mw_console_append (MwConsole *self, const char *data, gssize length);
 /* A line the user sent, shown after the board's prompt as a terminal would show its echo */
 void mw_console_echo_input (MwConsole *self, const char *line);
+/* Shows a command Moonwire sends for the user (Run's dofile) after a fresh "> ", whatever
+ * prompt is held. */
+void mw_console_echo_command (MwConsole *self, const char *line);
 /* An error the board reported for a command (a program run from the editor), shown as the
  * board's own errors are: highlighted, with file:line links */
 void mw_console_append_error (MwConsole *self, const char *text);
@@ -42,6 +45,9 @@ gboolean mw_console_activate_link_at (MwConsole *self, gint offset);
 /* Whether the character at `offset` is highlighted as part of a Lua error */
 gboolean mw_console_is_error_at (MwConsole *self, gint offset);
 GtkEntry *mw_console_get_entry (MwConsole *self);
+/* The output's view (its right-click menu adds console.clear, console.save-log and
+ * console.jump-to-end to the view's own Copy and Select All) */
+GtkTextView *mw_console_get_text_view (MwConsole *self);
 /* Output queued but not shown yet */
 gsize mw_console_get_pending_bytes (MwConsole *self);
 /* The largest time one batch took to show, in microseconds (the benchmark reads it) */

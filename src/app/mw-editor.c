@@ -3,7 +3,8 @@
  * The text is checked as the user types: a debounce timeout restarts on every change, then the
  * check runs in a worker thread (the parsed MwLuaTree is immutable, the text a copy), and the
  * result is applied only if no change happened meanwhile. Findings become gutter marks (one
- * category per severity) whose tooltips give the message and the estimated bytes, and an
+ * category per severity) whose tooltips give the code and the message (which names the bytes
+ * at stake where there are some), and an
  * underline over the range.
  */
 #include "mw-config.h"
@@ -28,6 +29,7 @@ struct _MwEditor
   GtkInfoBar *disk_bar;
   GtkLabel *disk_label;
   GtkSourceView *view;
+  MwGutterMarks *gutter_marks; /* owned by the view's gutter */
 
   MwDocument *document;
   GtkSourceSearchContext *search;
@@ -104,12 +106,10 @@ severity_category (MwLuaSeverity severity)
     }
 }
 
+/* The message already gives the bytes at stake where there are some: said once. */
 static char *
 diagnostic_tooltip (const MwLuaDiagnostic *diag)
 {
-  if (diag->bytes >= 0)
-    return g_strdup_printf ("%s %s\nEstimated cost: %" G_GINT64_FORMAT " bytes of heap", diag->code,
-                            diag->message, diag->bytes);
   return g_strdup_printf ("%s %s", diag->code, diag->message);
 }
 
@@ -298,6 +298,8 @@ mw_editor_constructed (GObject *object)
     { MW_EDITOR_MARK_ERROR, "dialog-error-symbolic", { 0.88, 0.11, 0.14, 0.18 }, 30 },
     { MW_EDITOR_MARK_WARNING, "dialog-warning-symbolic", { 0.96, 0.76, 0.07, 0.20 }, 20 },
     { MW_EDITOR_MARK_INFO, "dialog-information-symbolic", { 0.21, 0.52, 0.89, 0.15 }, 10 },
+    /* above the linter's: the board's own word on this line */
+    { MW_EDITOR_MARK_RUNTIME, "process-stop-symbolic", { 0.88, 0.11, 0.14, 0.30 }, 40 },
   };
 
   G_OBJECT_CLASS (mw_editor_parent_class)->constructed (object);
@@ -317,6 +319,12 @@ mw_editor_constructed (GObject *object)
       gtk_source_view_set_mark_attributes (self->view, kinds[i].category, attrs, kinds[i].priority);
       g_object_unref (attrs);
     }
+  /* Our marks column instead of the view's (show-line-marks is off): it draws at the screen's
+   * scale (mw-gutter-marks.h). */
+  self->gutter_marks = MW_GUTTER_MARKS (mw_gutter_marks_new ());
+  gtk_source_gutter_insert (gtk_source_view_get_gutter (self->view, GTK_TEXT_WINDOW_LEFT),
+                            GTK_SOURCE_GUTTER_RENDERER (self->gutter_marks),
+                            GTK_SOURCE_VIEW_GUTTER_POSITION_MARKS);
 
   self->error_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->document), NULL, "underline",
                                                 PANGO_UNDERLINE_ERROR, NULL);
@@ -570,7 +578,8 @@ char *
 mw_editor_dup_mark_tooltip (MwEditor *self, guint line)
 {
   GString *text = NULL;
-  const char *categories[] = { MW_EDITOR_MARK_ERROR, MW_EDITOR_MARK_WARNING, MW_EDITOR_MARK_INFO };
+  const char *categories[] = { MW_EDITOR_MARK_RUNTIME, MW_EDITOR_MARK_ERROR, MW_EDITOR_MARK_WARNING,
+                               MW_EDITOR_MARK_INFO };
 
   g_return_val_if_fail (MW_IS_EDITOR (self), NULL);
   g_return_val_if_fail (line >= 1, NULL);
@@ -591,6 +600,56 @@ mw_editor_dup_mark_tooltip (MwEditor *self, guint line)
       g_slist_free (marks);
     }
   return text != NULL ? g_string_free (text, FALSE) : NULL;
+}
+
+MwGutterMarks *
+mw_editor_get_gutter_marks (MwEditor *self)
+{
+  g_return_val_if_fail (MW_IS_EDITOR (self), NULL);
+  return self->gutter_marks;
+}
+
+void
+mw_editor_set_runtime_error (MwEditor *self, guint line, const char *message)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_return_if_fail (MW_IS_EDITOR (self));
+  g_return_if_fail (line == 0 || message != NULL);
+
+  buffer = GTK_TEXT_BUFFER (self->document);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_source_buffer_remove_source_marks (GTK_SOURCE_BUFFER (buffer), &start, &end,
+                                         MW_EDITOR_MARK_RUNTIME);
+  /* A line past the end: the board ran another version of the file. */
+  if (line == 0 || line > (guint) gtk_text_buffer_get_line_count (buffer))
+    return;
+  gtk_text_buffer_get_iter_at_line (buffer, &start, line - 1);
+  g_object_set_data_full (G_OBJECT (gtk_source_buffer_create_source_mark (
+                            GTK_SOURCE_BUFFER (buffer), NULL, MW_EDITOR_MARK_RUNTIME, &start)),
+                          "mw-tooltip", g_strdup (message), g_free);
+}
+
+guint
+mw_editor_get_runtime_error_line (MwEditor *self)
+{
+  GtkTextIter start, end;
+  GSList *marks;
+  guint line = 0;
+
+  g_return_val_if_fail (MW_IS_EDITOR (self), 0);
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->document), &start, &end);
+  marks = gtk_source_buffer_get_source_marks_at_iter (GTK_SOURCE_BUFFER (self->document), &start,
+                                                      MW_EDITOR_MARK_RUNTIME);
+  if (marks == NULL
+      && gtk_source_buffer_forward_iter_to_source_mark (GTK_SOURCE_BUFFER (self->document), &start,
+                                                        MW_EDITOR_MARK_RUNTIME))
+    line = gtk_text_iter_get_line (&start) + 1;
+  else if (marks != NULL)
+    line = 1;
+  g_slist_free (marks);
+  return line;
 }
 
 void

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "mw-document.h"
+#include "mw-gutter-marks.h"
 #include "mw-lua-linter.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,8 @@ G_BEGIN_DECLS
 #define MW_EDITOR_MARK_ERROR "mw-error"
 #define MW_EDITOR_MARK_WARNING "mw-warning"
 #define MW_EDITOR_MARK_INFO "mw-info"
+/* The line where a program run on the board failed (kept until the next run) */
+#define MW_EDITOR_MARK_RUNTIME "mw-runtime-error"
 
 #define MW_TYPE_EDITOR (mw_editor_get_type ())
 G_DECLARE_FINAL_TYPE (MwEditor, mw_editor, MW, EDITOR, GtkBox)
@@ -29,8 +32,15 @@ GPtrArray *mw_editor_get_diagnostics (MwEditor *self);
 void mw_editor_set_lint_options (MwEditor *self, const MwLuaLintOptions *options);
 /* Checks the text now instead of after the typing pause. */
 void mw_editor_queue_check (MwEditor *self, guint delay_ms);
+/* The gutter's marks column (owned by the view) */
+MwGutterMarks *mw_editor_get_gutter_marks (MwEditor *self);
 /* The tooltip text of the gutter marks on a 1-based line, or NULL when there are none. */
 char *mw_editor_dup_mark_tooltip (MwEditor *self, guint line);
+
+/* Marks the 1-based line where the board reported `message` for a run of this file; 0 clears. */
+void mw_editor_set_runtime_error (MwEditor *self, guint line, const char *message);
+/* The line of that mark (1-based), or 0 */
+guint mw_editor_get_runtime_error_line (MwEditor *self);
 
 void mw_editor_goto (MwEditor *self, guint line, guint column);
 /* The selection, or the cursor's line when nothing is selected */

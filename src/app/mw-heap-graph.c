@@ -101,7 +101,7 @@ build_cache (MwHeapGraph *self, guint width)
   if (end - begin < 10 * G_USEC_PER_SEC)
     begin = end - 10 * G_USEC_PER_SEC;
   for (guint i = 0; i < n_events; i++)
-    if (events[i].kind == MW_HEAP_EVENT_RESET)
+    if (mw_heap_event_kind_is_break (events[i].kind))
       g_array_append_val (resets, events[i].time_us);
   g_array_sort (resets, compare_int64);
   self->rebuild_count++;
@@ -210,6 +210,10 @@ marker_color (MwHeapEventKind kind, GdkRGBA *color)
         break;
       case MW_HEAP_EVENT_SNAPSHOT:
         gdk_rgba_parse (color, "#9141ac");
+        break;
+      case MW_HEAP_EVENT_CONNECT:
+      case MW_HEAP_EVENT_DISCONNECT:
+        gdk_rgba_parse (color, "#77767b"); /* grey: the session, not the program */
         break;
       case MW_HEAP_EVENT_RESET:
       default:
@@ -353,11 +357,10 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
                && X ((gdouble) (events[i + together].time_us - begin) / (end - begin)) - x < 60)
           together++;
         {
-          g_autofree char *text = together > 1
-                                    ? g_strdup_printf ("%u events", together)
-                                    : g_strdup (m->label != NULL                 ? m->label
-                                                : m->kind == MW_HEAP_EVENT_RESET ? "reset"
-                                                                                 : "");
+          g_autofree char *text =
+            together > 1
+              ? g_strdup_printf ("%u events", together)
+              : g_strdup (m->label != NULL ? m->label : mw_heap_event_kind_to_string (m->kind));
           PangoRectangle ink;
           gdouble tx;
 
@@ -437,23 +440,6 @@ area_draw_cb (MwHeapGraph *self, cairo_t *cr, GtkWidget *area)
   return GDK_EVENT_PROPAGATE;
 }
 
-static const char *
-event_name (MwHeapEventKind kind)
-{
-  switch (kind)
-    {
-      case MW_HEAP_EVENT_UPLOAD:
-        return "upload";
-      case MW_HEAP_EVENT_RUN:
-        return "run";
-      case MW_HEAP_EVENT_SNAPSHOT:
-        return "snapshot";
-      case MW_HEAP_EVENT_RESET:
-      default:
-        return "reset";
-    }
-}
-
 /* Hovering a marker (or a shared label) lists its events with their times. */
 static gboolean
 area_query_tooltip_cb (MwHeapGraph *self, gint x, gint y, gboolean keyboard, GtkTooltip *tooltip)
@@ -484,7 +470,8 @@ area_query_tooltip_cb (MwHeapGraph *self, gint x, gint y, gboolean keyboard, Gtk
           g_autofree char *hms = g_date_time_format (when, "%H:%M:%S");
 
           g_string_append_printf (text, "%s%s %s%s%s", text->len > 0 ? "\n" : "", hms,
-                                  event_name (events[i].kind), events[i].label ? " " : "",
+                                  mw_heap_event_kind_to_string (events[i].kind),
+                                  events[i].label ? " " : "",
                                   events[i].label ? events[i].label : "");
         }
     }
@@ -817,15 +804,16 @@ mw_heap_graph_export_csv (MwHeapGraph *self, GFile *file, GError **error)
       for (; m < n_events; m++)
         {
           const MwHeapEvent *mk = &events[m];
-          static const char *kinds[] = { "upload", "run", "reset" };
           g_autofree char *label = NULL;
 
           if (s != NULL && mk->time_us > s->time_us)
             break;
+          /* the kind, then its label where it says more (a file, a port) */
           label = g_strdup (mk->label != NULL ? mk->label : "");
           g_strdelimit (label, ",\"\n\r", ' ');
-          g_string_append_printf (csv, "%" G_GINT64_FORMAT ",,%s %s\n", mk->time_us / 1000,
-                                  kinds[mk->kind], label);
+          g_string_append_printf (csv, "%" G_GINT64_FORMAT ",,%s%s%s\n", mk->time_us / 1000,
+                                  mw_heap_event_kind_to_string (mk->kind), *label ? " " : "",
+                                  label);
         }
       if (s != NULL)
         g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%u,\n", s->time_us / 1000, s->heap);

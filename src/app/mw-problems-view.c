@@ -27,6 +27,8 @@ struct _MwProblemsView
   GtkStack *stack;
   GtkTreeView *tree;
   GtkListStore *store;
+  GMenuModel *context_menu;
+  GtkWidget *menu; /* the right-click menu, made from context_menu on first use */
 };
 
 G_DEFINE_TYPE (MwProblemsView, mw_problems_view, GTK_TYPE_BOX)
@@ -58,9 +60,113 @@ row_activated_cb (MwProblemsView *self, GtkTreePath *path, GtkTreeViewColumn *co
     emit_row (self, &iter);
 }
 
+static gboolean
+selected_row (MwProblemsView *self, GtkTreeIter *iter)
+{
+  return gtk_tree_selection_get_selected (gtk_tree_view_get_selection (self->tree), NULL, iter);
+}
+
+/* The row as the list shows it: "init.lua:3: W111 setting non-standard global variable 'x'" */
+static void
+action_copy (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  MwProblemsView *self = user_data;
+  g_autofree char *location = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *text = NULL;
+  GtkTreeIter iter;
+
+  if (!selected_row (self, &iter))
+    return;
+  gtk_tree_model_get (GTK_TREE_MODEL (self->store), &iter, COL_LOCATION, &location, COL_CODE, &code,
+                      COL_MESSAGE, &message, -1);
+  text = g_strdup_printf ("%s: %s %s", location, code, message);
+  gtk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self), GDK_SELECTION_CLIPBOARD),
+                          text, -1);
+}
+
+static void
+action_go_to (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  MwProblemsView *self = user_data;
+  GtkTreeIter iter;
+
+  if (selected_row (self, &iter))
+    emit_row (self, &iter);
+}
+
+static const GActionEntry problems_entries[] = {
+  { "copy", action_copy },
+  { "go-to", action_go_to },
+};
+
+static GtkWidget *
+get_menu (MwProblemsView *self)
+{
+  if (self->menu == NULL)
+    {
+      self->menu = gtk_menu_new_from_model (self->context_menu);
+      gtk_menu_attach_to_widget (GTK_MENU (self->menu), GTK_WIDGET (self->tree), NULL);
+    }
+  return self->menu;
+}
+
+static void
+popup (MwProblemsView *self, const GdkEvent *event)
+{
+  get_menu (self);
+  if (event != NULL)
+    gtk_menu_popup_at_pointer (GTK_MENU (self->menu), event);
+  else
+    gtk_menu_popup_at_widget (GTK_MENU (self->menu), GTK_WIDGET (self->tree), GDK_GRAVITY_CENTER,
+                              GDK_GRAVITY_NORTH_WEST, NULL);
+}
+
+static gboolean
+button_press_cb (MwProblemsView *self, GdkEventButton *event)
+{
+  g_autoptr (GtkTreePath) path = NULL;
+
+  if (!gdk_event_triggers_context_menu ((GdkEvent *) event)
+      || !gtk_tree_view_get_path_at_pos (self->tree, event->x, event->y, &path, NULL, NULL, NULL))
+    return GDK_EVENT_PROPAGATE;
+  gtk_tree_selection_select_path (gtk_tree_view_get_selection (self->tree), path);
+  popup (self, (GdkEvent *) event);
+  return GDK_EVENT_STOP;
+}
+
+/* Shift+F10 and the Menu key */
+static gboolean
+popup_menu_cb (MwProblemsView *self)
+{
+  GtkTreeIter iter;
+
+  if (!selected_row (self, &iter))
+    return FALSE;
+  popup (self, NULL);
+  return TRUE;
+}
+
+GtkWidget *
+mw_problems_view_get_row_menu (MwProblemsView *self, guint n)
+{
+  GtkTreeIter iter;
+
+  g_return_val_if_fail (MW_IS_PROBLEMS_VIEW (self), NULL);
+  if (!gtk_tree_model_iter_nth_child (GTK_TREE_MODEL (self->store), &iter, NULL, n))
+    return NULL;
+  gtk_tree_selection_select_iter (gtk_tree_view_get_selection (self->tree), &iter);
+  return get_menu (self);
+}
+
 static void
 mw_problems_view_dispose (GObject *object)
 {
+  MwProblemsView *self = MW_PROBLEMS_VIEW (object);
+
+  if (self->menu != NULL)
+    gtk_widget_destroy (g_steal_pointer (&self->menu));
   G_OBJECT_CLASS (mw_problems_view_parent_class)->dispose (object);
 }
 
@@ -81,13 +187,21 @@ mw_problems_view_class_init (MwProblemsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MwProblemsView, stack);
   gtk_widget_class_bind_template_child (widget_class, MwProblemsView, tree);
   gtk_widget_class_bind_template_child (widget_class, MwProblemsView, store);
+  gtk_widget_class_bind_template_child (widget_class, MwProblemsView, context_menu);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, button_press_cb);
+  gtk_widget_class_bind_template_callback (widget_class, popup_menu_cb);
 }
 
 static void
 mw_problems_view_init (MwProblemsView *self)
 {
+  g_autoptr (GSimpleActionGroup) actions = g_simple_action_group_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (actions), problems_entries,
+                                   G_N_ELEMENTS (problems_entries), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "problems", G_ACTION_GROUP (actions));
 }
 
 GtkWidget *
@@ -206,4 +320,27 @@ mw_problems_view_activate (MwProblemsView *self, guint n)
     return FALSE;
   emit_row (self, &iter);
   return TRUE;
+}
+
+char *
+mw_problems_view_dup_text (MwProblemsView *self)
+{
+  GtkTreeModel *model;
+  GtkTreeIter iter;
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (MW_IS_PROBLEMS_VIEW (self), NULL);
+
+  model = GTK_TREE_MODEL (self->store);
+  for (gboolean valid = gtk_tree_model_get_iter_first (model, &iter); valid;
+       valid = gtk_tree_model_iter_next (model, &iter))
+    {
+      g_autofree char *location = NULL, *code = NULL, *message = NULL, *bytes = NULL;
+
+      gtk_tree_model_get (model, &iter, COL_LOCATION, &location, COL_CODE, &code, COL_MESSAGE,
+                          &message, COL_BYTES, &bytes, -1);
+      g_string_append_printf (text, "%s\t%s\t%s\t%s\n", location, code, message,
+                              bytes != NULL ? bytes : "");
+    }
+  return g_string_free (text, FALSE);
 }

@@ -1,4 +1,5 @@
-/* mw-problems-view.h: the Problems list: findings of every open file, click to jump. */
+/* mw-problems-view.h: the Problems list: findings of every open file, click to jump, right
+ * click to copy a finding or go to it. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -16,5 +17,11 @@ void mw_problems_view_set_file (MwProblemsView *self, const char *key, const cha
 guint mw_problems_view_get_count (MwProblemsView *self);
 /* Activates the n-th row as a click would: emits "activate-location" (key, line, column). */
 gboolean mw_problems_view_activate (MwProblemsView *self, guint n);
+/* The rows as the list shows them, one a line: location, code, message and bytes (empty when
+ * the finding has no figure), tab-separated. */
+char *mw_problems_view_dup_text (MwProblemsView *self);
+/* Selects the n-th row, as a right click on it does, and returns the menu the click opens
+ * (Copy Message, Go to Line; owned by the view), or NULL without such a row. */
+GtkWidget *mw_problems_view_get_row_menu (MwProblemsView *self, guint n);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "mw-board-sync.h"
 #include "mw-lua-pipeline.h"
 #include "mw-pipeline-dialog.h"
 #include "mw-serial-transport.h"
@@ -18,6 +19,8 @@
 #define RUN_TIMEOUT_MS 0 /* a program may run for as long as it likes */
 #define LINE_TIMEOUT_MS 10000
 #define CONNECT_TIMEOUT_MS 5000
+
+static char *project_folder (MwWindow *self, MwEditor *editor);
 
 static gboolean
 is_connected (MwWindow *self)
@@ -34,15 +37,44 @@ set_action_enabled (MwWindow *self, const char *name, gboolean enabled)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* A button's tooltip from its template, with why it cannot act now (NULL: it can). */
+static void
+explain (GtkWidget *button, const char *why)
+{
+  const char *base = g_object_get_data (G_OBJECT (button), "mw-tooltip");
+  g_autofree char *text = NULL;
+
+  if (base == NULL)
+    {
+      base = gtk_widget_get_tooltip_text (button);
+      g_object_set_data_full (G_OBJECT (button), "mw-tooltip", (char *) base, g_free);
+    }
+  text = why != NULL ? g_strdup_printf ("%s\n%s", base, why) : g_strdup (base);
+  gtk_widget_set_tooltip_text (button, text);
+}
+
+#define WHY_NOT_CONNECTED "Not connected: connect to a board first."
+#define WHY_NO_FILE "No file: open or create one first."
+#define WHY_BUSY "Busy: an upload or a run is under way (Cancel stops it)."
+
 void
 _mw_window_update_device_actions (MwWindow *self)
 {
   gboolean connected = is_connected (self);
   gboolean busy = self->op_cancellable != NULL;
   gboolean has_editor = mw_window_get_current_editor (self) != NULL;
+  const char *why_not_file_op = !connected    ? WHY_NOT_CONNECTED
+                                : !has_editor ? WHY_NO_FILE
+                                : busy        ? WHY_BUSY
+                                              : NULL;
 
   if (self->connect_stack == NULL)
     return;
+  explain (self->connect_button, self->connecting ? "Busy: connecting…" : NULL);
+  explain (self->reset_button, connected ? NULL : WHY_NOT_CONNECTED);
+  explain (self->upload_button, why_not_file_op);
+  explain (self->run_button, why_not_file_op);
+  explain (self->save_button, has_editor ? NULL : WHY_NO_FILE);
   set_action_enabled (self, "connect", !connected && !self->connecting);
   set_action_enabled (self, "disconnect", connected);
   set_action_enabled (self, "reset", connected);
@@ -188,7 +220,7 @@ board_reset_cb (MwWindow *self)
 static void
 board_heap_sample_cb (MwWindow *self, gint64 time_us, guint heap)
 {
-  mw_board_panel_set_heap (self->board_panel, heap);
+  mw_board_panel_set_heap (self->board_panel, heap, time_us);
 }
 
 static void
@@ -237,7 +269,7 @@ connect_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   mw_board_panel_set_info (self->board_panel, firmware, mw_board_info_number_type_string (info),
                            modules, info->chip_id, info->flash_size);
   if (info->heap >= 0)
-    mw_board_panel_set_heap (self->board_panel, info->heap);
+    mw_board_panel_set_heap (self->board_panel, info->heap, g_get_real_time ());
   /* Completion offers what this firmware has (all known modules when it did not say). */
   mw_completion_provider_set_modules (self->completion, (const char *const *) info->modules);
   {
@@ -275,9 +307,10 @@ action_connect (GSimpleAction *action, GVariant *param, gpointer user_data)
     }
   self->connecting = TRUE;
   _mw_window_update_device_actions (self);
-  mw_board_connect_async (
-    self->board, port, baud != NULL ? (guint) g_ascii_strtoull (baud, NULL, 10) : 115200,
-    CONNECT_TIMEOUT_MS, MW_BOARD_CONNECT_PROBE, NULL, connect_done_cb, g_object_ref (self));
+  mw_board_connect_async (self->board, port,
+                          baud != NULL ? (guint) g_ascii_strtoull (baud, NULL, 10) : 115200,
+                          CONNECT_TIMEOUT_MS, MW_BOARD_CONNECT_PROBE | MW_BOARD_CONNECT_CLEAN, NULL,
+                          connect_done_cb, g_object_ref (self));
 }
 
 static void
@@ -346,6 +379,8 @@ static GCancellable *
 start_operation (MwWindow *self, const char *label)
 {
   g_assert (self->op_cancellable == NULL);
+  /* the message of an action that finished before is not about this one */
+  mw_window_hide_message (self);
   self->op_cancellable = g_cancellable_new ();
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, label);
@@ -354,30 +389,110 @@ start_operation (MwWindow *self, const char *label)
   return self->op_cancellable;
 }
 
+typedef struct
+{
+  MwWindow *self;
+  char *name; /* on the board: x.lua or x.lc */
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->name);
+  g_free (data);
+}
+
+/* The open editor of a board file (x.lc runs come from x.lua), or NULL. */
+static MwEditor *
+editor_for_board_name (MwWindow *self, const char *name)
+{
+  g_autoptr (GList) editors = mw_window_list_editors (self);
+  g_autofree char *source = g_strdup (name);
+
+  if (g_str_has_suffix (source, ".lc"))
+    {
+      g_autofree char *stem = g_strndup (source, strlen (source) - 3);
+
+      g_free (source);
+      source = g_strconcat (stem, ".lua", NULL);
+    }
+
+  for (GList *l = editors; l != NULL; l = l->next)
+    {
+      GFile *file = mw_document_get_file (mw_editor_get_document (l->data));
+      g_autofree char *base = file != NULL ? g_file_get_basename (file) : NULL;
+
+      if (g_strcmp0 (base, source) == 0)
+        return l->data;
+    }
+  return NULL;
+}
+
+/* The failing line of a Lua error ("name.lua:12: message", the first location is where it was
+ * raised) as a mark in the open editor of that file. */
+static void
+mark_runtime_error (MwWindow *self, const char *message)
+{
+  g_autoptr (GRegex) regex = g_regex_new ("([\\w.-]+):(\\d+):", 0, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+
+  if (g_regex_match (regex, message, 0, &match))
+    {
+      g_autofree char *file = g_match_info_fetch (match, 1);
+      g_autofree char *line = g_match_info_fetch (match, 2);
+      MwEditor *editor = editor_for_board_name (self, file);
+
+      if (editor != NULL)
+        mw_editor_set_runtime_error (editor, (guint) g_ascii_strtoull (line, NULL, 10), message);
+    }
+}
+
 static void
 run_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (MwWindow) self = user_data;
+  RunData *data = user_data;
+  MwWindow *self = data->self;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) out = mw_board_exec_finish (MW_BOARD (object), result, &error);
 
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
-    return;
+    {
+      run_data_free (data);
+      return;
+    }
   finish_operation (self);
   if (error != NULL && g_error_matches (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA))
     {
-      /* In the console, where its file:line links lead to the editor. */
+      MwEditor *editor = editor_for_board_name (self, data->name);
+      g_autofree char *folder = editor != NULL ? project_folder (self, editor) : NULL;
+
+      /* In the console, where its file:line links lead to the editor, and in the gutter. */
       mw_console_append_error (self->console, error->message);
+      mark_runtime_error (self, error->message);
       /* "?:" is what a chunk without debug information names (lua's ldebug.c). */
       if (strstr (error->message, "?:") != NULL)
-        mw_console_append_note (self->console,
-                                "[the file was compiled without line numbers (stripped): turn "
-                                "Strip off in the folder's upload pipeline to see them]");
-      mw_window_show_message (self, GTK_MESSAGE_ERROR,
-                              "The program failed: its error is in the console.");
+        {
+          mw_console_append_note (self->console,
+                                  "[the file was compiled without line numbers (stripped): turn "
+                                  "Strip off in the folder's upload pipeline to see them]");
+          if (folder != NULL)
+            mw_window_show_message_with_action (
+              self, GTK_MESSAGE_ERROR,
+              "The program failed: its error is in the console, without a line number because "
+              "the file was stripped.",
+              "_Keep Line Numbers", "win.keep-line-numbers", g_variant_new_string (folder));
+          else
+            mw_window_show_message (self, GTK_MESSAGE_ERROR,
+                                    "The program failed: its error is in the console.");
+        }
+      else
+        mw_window_show_message (self, GTK_MESSAGE_ERROR,
+                                "The program failed: its error is in the console.");
     }
   else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error (self, "The program failed", error);
+  run_data_free (data);
 }
 
 static void
@@ -385,11 +500,41 @@ run_on_board (MwWindow *self, const char *name)
 {
   g_autofree char *label = g_strdup_printf ("Running %s", name);
   g_autofree char *echo = g_strdup_printf ("dofile(\"%s\")", name);
+  g_autoptr (GList) editors = mw_window_list_editors (self);
+  RunData *data = g_new0 (RunData, 1);
 
-  mw_console_echo_input (self->console, echo);
+  data->self = g_object_ref (self);
+  data->name = g_strdup (name);
+  /* a new run: the last one's failing line is history */
+  for (GList *l = editors; l != NULL; l = l->next)
+    mw_editor_set_runtime_error (l->data, 0, NULL);
+  mw_console_echo_command (self->console, echo);
   gtk_stack_set_visible_child_name (self->bottom_stack, "console");
   mw_board_run_async (self->board, name, RUN_TIMEOUT_MS, output_to_console, self,
-                      start_operation (self, label), run_done_cb, g_object_ref (self));
+                      start_operation (self, label), run_done_cb, data);
+}
+
+/* Turns Strip off in a folder's upload pipeline: its next compiled upload keeps line numbers. */
+static void
+action_keep_line_numbers (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  MwWindow *self = user_data;
+  const char *folder = g_variant_get_string (param, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *msg = NULL;
+  MwBoardUploadOptions pipeline = { 0 };
+
+  mw_pipeline_load (&pipeline, self->settings, folder);
+  pipeline.pipeline.strip = FALSE;
+  if (!mw_pipeline_save (&pipeline, folder, &error))
+    {
+      show_error (self, "Could not change the folder's upload pipeline", error);
+      return;
+    }
+  msg = g_strdup_printf ("Strip is off for %s: upload the file again (Compile & Upload) and its "
+                         "errors will name their lines.",
+                         folder);
+  mw_window_show_message (self, GTK_MESSAGE_INFO, msg);
 }
 
 /* The board-side name of an editor's file: its base name, or NULL (with a message) when the
@@ -610,7 +755,10 @@ upload_editor (MwWindow *self, gboolean compile)
   mw_pipeline_load (&options, self->settings, folder);
   text = mw_document_dup_text (document);
   source = g_bytes_new (text, strlen (text));
-  lint_options = _mw_window_new_lint_options (self);
+  {
+    g_autofree char *lint_dir = _mw_window_lint_dir (editor);
+    lint_options = _mw_window_new_lint_options (self, lint_dir);
+  }
 
   folder_compiles = options.pipeline.compile;
   options.pipeline.compile = compile || folder_compiles;
@@ -799,15 +947,42 @@ refresh_files (MwWindow *self)
   mw_device_fsinfo_async (device, NULL, fsinfo_done_cb, g_object_ref (self));
 }
 
+typedef struct
+{
+  MwWindow *self;
+  char *done; /* the message when it worked */
+} FileOp;
+
+static FileOp *
+file_op_new (MwWindow *self, char *done)
+{
+  FileOp *op = g_new0 (FileOp, 1);
+
+  op->self = g_object_ref (self);
+  op->done = done;
+  /* the message of an action that finished before is not about this one */
+  mw_window_hide_message (self);
+  return op;
+}
+
 static void
 op_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (MwWindow) self = user_data;
+  FileOp *op = user_data;
+  MwWindow *self = op->self;
   g_autoptr (GError) error = NULL;
 
-  if (!mw_device_op_finish (MW_DEVICE (object), result, &error) && self->file_browser != NULL)
-    show_error (self, "The board refused", error);
+  if (!mw_device_op_finish (MW_DEVICE (object), result, &error))
+    {
+      if (self->file_browser != NULL)
+        show_error (self, "The board refused", error);
+    }
+  else
+    mw_window_show_message (self, GTK_MESSAGE_INFO, op->done);
   refresh_files (self);
+  g_object_unref (op->self);
+  g_free (op->done);
+  g_free (op);
 }
 
 static void
@@ -823,42 +998,112 @@ format_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   refresh_files (self);
 }
 
-static gint
-compare_paths (gconstpointer a, gconstpointer b)
+typedef struct
 {
-  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+  MwWindow *self;
+  char *folder;
+} SyncData;
+
+static void
+sync_data_free (SyncData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->folder);
+  g_free (data);
 }
 
-/* Every file of a folder (not its subfolders, not hidden ones), as if dropped on the list. */
+/* Each file's progress in the progress bar. */
+static void
+sync_report_cb (const MwBoardSyncFile *file, gpointer user_data)
+{
+  SyncData *data = user_data;
+  g_autofree char *base = g_path_get_basename (file->path);
+  g_autofree char *text = NULL;
+
+  if (data->self->progress_bar == NULL)
+    return;
+  if (file->state == MW_BOARD_SYNC_FILE_SENDING)
+    {
+      text = g_strdup_printf ("Uploading %s: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes",
+                              base, file->sent, file->bytes);
+      gtk_progress_bar_set_fraction (data->self->progress_bar,
+                                     file->bytes > 0 ? (double) file->sent / file->bytes : 1);
+    }
+  else
+    text = g_strdup_printf ("Comparing %s with the board's copy", base);
+  gtk_progress_bar_set_text (data->self->progress_bar, text);
+}
+
+static void
+sync_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  SyncData *data = user_data;
+  MwWindow *self = data->self;
+  g_autoptr (GError) error = NULL;
+  MwBoardSyncResult done = { 0 };
+  gboolean ok = mw_board_sync_finish (MW_BOARD (object), result, &done, &error);
+
+  if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
+    {
+      g_autofree char *failed = done.failed > 0 ? g_strdup_printf (", %u failed", done.failed)
+                                                : NULL;
+      g_autofree char *msg =
+        g_strdup_printf ("Synced %s: %u uploaded, %u already the same on the board%s", data->folder,
+                         done.uploaded, done.same, failed != NULL ? failed : "");
+
+      finish_operation (self);
+      if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *cancelled = g_strdup_printf (
+            "Sync of %s cancelled after %u uploaded: the file being sent is as it was.",
+            data->folder, done.uploaded);
+          mw_window_show_message (self, GTK_MESSAGE_WARNING, cancelled);
+        }
+      else if (!ok)
+        show_error (self, "The sync stopped", error);
+      else
+        mw_window_show_message (self, done.failed > 0 ? GTK_MESSAGE_WARNING : GTK_MESSAGE_INFO,
+                                msg);
+      refresh_files (self);
+      upload_next_dropped (self);
+    }
+  sync_data_free (data);
+}
+
+/* Every file of a folder (not its subfolders, not hidden ones), as they are, except those the
+ * board already has the same: MwBoard's sync, as `moonwire-cli sync` does it. */
 static void
 upload_folder (MwWindow *self, const char *folder)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDir) dir = g_dir_open (folder, 0, &error);
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  g_auto (GStrv) names = NULL;
+  g_autofree char *label = NULL;
+  MwBoardUploadOptions options = { 0 }; /* the files go as they are */
+  SyncData *data;
 
-  if (dir == NULL)
+  if (self->op_cancellable != NULL)
+    {
+      mw_window_show_message (self, GTK_MESSAGE_WARNING,
+                              "Wait for the current upload to end before syncing a folder.");
+      return;
+    }
+  if ((names = mw_board_sync_list (folder, &error)) == NULL)
     {
       show_error (self, "Could not read the folder", error);
       return;
     }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      if (name[0] != '.' && g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        g_ptr_array_add (paths, g_steal_pointer (&path));
-    }
-  if (paths->len == 0)
+  if (names[0] == NULL)
     {
       mw_window_show_message (self, GTK_MESSAGE_WARNING, "The folder has no files to upload.");
       return;
     }
-  g_ptr_array_sort (paths, compare_paths);
-  for (guint i = 0; i < paths->len; i++)
-    g_ptr_array_add (self->upload_queue, g_strdup (paths->pdata[i]));
-  upload_next_dropped (self);
+  data = g_new0 (SyncData, 1);
+  data->self = g_object_ref (self);
+  data->folder = g_strdup (folder);
+  label = g_strdup_printf ("Syncing %s", folder);
+  mw_board_sync_async (self->board, folder, (const char *const *) names, &options,
+                       MW_BOARD_SYNC_NONE, sync_report_cb, data, start_operation (self, label),
+                       sync_done_cb, data);
 }
 
 typedef struct
@@ -992,11 +1237,17 @@ file_browser_action_cb (MwWindow *self, const char *verb, const char *name, cons
       mw_device_read_file_async (device, name, NULL, read_done_cb, data);
     }
   else if (g_str_equal (verb, "rename"))
-    mw_device_rename_async (device, name, argument, NULL, op_done_cb, g_object_ref (self));
+    mw_device_rename_async (
+      device, name, argument, NULL, op_done_cb,
+      file_op_new (self, g_strdup_printf ("Renamed %s to %s on the board.", name, argument)));
   else if (g_str_equal (verb, "delete"))
-    mw_device_remove_async (device, name, NULL, op_done_cb, g_object_ref (self));
+    mw_device_remove_async (
+      device, name, NULL, op_done_cb,
+      file_op_new (self, g_strdup_printf ("Deleted %s from the board.", name)));
   else if (g_str_equal (verb, "compile"))
-    mw_device_compile_async (device, name, NULL, op_done_cb, g_object_ref (self));
+    mw_device_compile_async (
+      device, name, NULL, op_done_cb,
+      file_op_new (self, g_strdup_printf ("Compiled %s on the board.", name)));
   else if (g_str_equal (verb, "format"))
     {
       /* Confirmed by the file browser already. */
@@ -1069,6 +1320,7 @@ _mw_window_refresh_files (MwWindow *self)
 
 static const GActionEntry board_entries[] = {
   { "pipeline", action_pipeline },
+  { "keep-line-numbers", action_keep_line_numbers, "s" },
   { "connect", action_connect },
   { "disconnect", action_disconnect },
   { "reset", action_reset },

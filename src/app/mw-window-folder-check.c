@@ -7,15 +7,14 @@
 
 #include <string.h>
 
-/* The project folder's check: every .lua under it linted together (the linter looks across
- * files: a global set in one file and cleared in another), in a worker thread. */
-#define MAX_FOLDER_FILES 2000
-
+/* The project folder's check: every .lua under it, found and linted as `moonwire-cli lint
+ * FOLDER` does (one walk, one tree at a time, files settled together at the end since the
+ * linter looks across files), in a worker thread. */
 typedef struct
 {
   char *folder;
   MwLuaLintOptions *options;
-  GPtrArray *paths; /* char* */
+  GPtrArray *paths; /* char*: the files linted */
   GPtrArray *results; /* GPtrArray* of MwLuaDiagnostic*, one per path */
 } FolderCheck;
 
@@ -29,38 +28,25 @@ folder_check_free (FolderCheck *check)
   g_free (check);
 }
 
-static void
-collect_lua_files (const char *dir, GPtrArray *paths, guint depth)
+/* a module's tree again, for its byte figure */
+static MwLuaTree *
+reopen_file (guint index, gpointer data)
 {
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
+  GPtrArray *paths = data;
+  g_autofree char *text = NULL;
+  gsize len;
 
-  if (d == NULL || depth > 8)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL && paths->len < MAX_FOLDER_FILES)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (name[0] == '.')
-        continue;
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        collect_lua_files (path, paths, depth + 1);
-      else if (g_str_has_suffix (name, ".lua") && g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        g_ptr_array_add (paths, g_steal_pointer (&path));
-    }
+  if (!g_file_get_contents (paths->pdata[index], &text, &len, NULL))
+    return NULL;
+  return mw_lua_tree_parse (paths->pdata[index], text, len, MW_LUA_PARSE_SKIP_SHEBANG);
 }
 
-static gint
-compare_paths (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(const char **) a, *(const char **) b);
-}
-
+/* The folder's .lua files as the CLI's lint walks them (hidden entries and symlinked folders
+ * skipped), sorted. */
 void
 _mw_window_collect_lua_files (const char *folder, GPtrArray *paths)
 {
-  collect_lua_files (folder, paths, 0);
-  g_ptr_array_sort (paths, compare_paths);
+  mw_lua_lint_collect_files (folder, paths);
 }
 
 static void
@@ -68,22 +54,26 @@ folder_check_thread (GTask *task, gpointer source_object, gpointer task_data,
                      GCancellable *cancellable)
 {
   FolderCheck *check = task_data;
-  g_autoptr (GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) mw_lua_tree_unref);
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (MwLuaLinter) linter = mw_lua_linter_new (check->options);
 
-  _mw_window_collect_lua_files (check->folder, check->paths);
-  for (guint i = 0; i < check->paths->len; i++)
+  mw_lua_lint_collect_files (check->folder, found);
+  for (guint i = 0; i < found->len; i++)
     {
-      const char *path = g_ptr_array_index (check->paths, i);
       g_autofree char *contents = NULL;
-      g_autofree char *name = g_path_get_basename (path);
+      g_autoptr (MwLuaTree) tree = NULL;
       gsize len = 0;
 
-      g_file_get_contents (path, &contents, &len, NULL);
-      g_ptr_array_add (trees, mw_lua_tree_parse (name, contents != NULL ? contents : "",
-                                                 contents != NULL ? (gssize) len : 0,
-                                                 MW_LUA_PARSE_SKIP_SHEBANG));
+      /* what the CLI cannot read or finds precompiled it reports instead of linting */
+      if (!g_file_get_contents (found->pdata[i], &contents, &len, NULL)
+          || (len > 0 && contents[0] == '\033'))
+        continue;
+      /* one tree at a time: memory follows the largest file, not the project */
+      tree = mw_lua_tree_parse (found->pdata[i], contents, len, MW_LUA_PARSE_SKIP_SHEBANG);
+      mw_lua_linter_add (linter, tree);
+      g_ptr_array_add (check->paths, g_steal_pointer (&found->pdata[i]));
     }
-  check->results = mw_lua_lint ((MwLuaTree *const *) trees->pdata, trees->len, check->options);
+  check->results = mw_lua_linter_finish (linter, reopen_file, check->paths);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -125,13 +115,13 @@ mw_window_check_folder (MwWindow *self, GFile *folder)
 
   check = g_new0 (FolderCheck, 1);
   check->folder = g_file_get_path (folder);
-  check->options = _mw_window_new_lint_options (self);
   check->paths = g_ptr_array_new_with_free_func (g_free);
   if (check->folder == NULL)
     {
       folder_check_free (check);
       return;
     }
+  check->options = _mw_window_new_lint_options (self, check->folder);
   g_settings_set_string (self->settings, "recent-project", check->folder);
   task = g_task_new (self, NULL, folder_check_done_cb, NULL);
   g_task_set_source_tag (task, mw_window_check_folder);

@@ -31,6 +31,7 @@ struct _MwWindow
   GtkWidget *save_button;
   GtkInfoBar *info_bar;
   GtkLabel *info_label;
+  GtkWidget *info_action_button;
   GtkRevealer *progress_revealer;
   GtkProgressBar *progress_bar;
   GtkPaned *main_paned; /* the side pane | the rest */
@@ -71,7 +72,8 @@ struct _MwWindow
 
 /* mw-window.c */
 MwLuaNumberType _mw_window_get_number_type (MwWindow *self);
-MwLuaLintOptions *_mw_window_new_lint_options (MwWindow *self);
+MwLuaLintOptions *_mw_window_new_lint_options (MwWindow *self, const char *dir);
+char *_mw_window_lint_dir (MwEditor *editor);
 void _mw_window_save_editor (MwWindow *self, MwEditor *editor, gboolean close_after);
 void _mw_window_save_as (MwWindow *self, MwEditor *editor, gboolean close_after);
 void _mw_window_close_editor (MwWindow *self, MwEditor *editor);

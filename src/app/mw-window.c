@@ -83,7 +83,41 @@ mw_window_show_message (MwWindow *self, GtkMessageType type, const char *message
 
   gtk_info_bar_set_message_type (self->info_bar, type);
   gtk_label_set_text (self->info_label, message);
+  gtk_widget_hide (self->info_action_button);
   gtk_info_bar_set_revealed (self->info_bar, TRUE);
+}
+
+void
+mw_window_hide_message (MwWindow *self)
+{
+  g_return_if_fail (MW_IS_WINDOW (self));
+  gtk_info_bar_set_revealed (self->info_bar, FALSE);
+}
+
+void
+mw_window_show_message_with_action (MwWindow *self, GtkMessageType type, const char *message,
+                                    const char *label, const char *action, GVariant *target)
+{
+  g_return_if_fail (MW_IS_WINDOW (self));
+  g_return_if_fail (label != NULL && action != NULL);
+
+  mw_window_show_message (self, type, message);
+  gtk_button_set_use_underline (GTK_BUTTON (self->info_action_button), TRUE);
+  gtk_button_set_label (GTK_BUTTON (self->info_action_button), label);
+  /* the target first: an action with a parameter refuses a button without one */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->info_action_button), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->info_action_button), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->info_action_button), action);
+  gtk_widget_show (self->info_action_button);
+}
+
+GtkButton *
+mw_window_get_message_action (MwWindow *self)
+{
+  g_return_val_if_fail (MW_IS_WINDOW (self), NULL);
+  if (mw_window_get_message (self) == NULL || !gtk_widget_get_visible (self->info_action_button))
+    return NULL;
+  return GTK_BUTTON (self->info_action_button);
 }
 
 const char *
@@ -219,11 +253,10 @@ apply_style_scheme (MwWindow *self, MwDocument *document)
 {
   GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
   g_autofree char *id = g_settings_get_string (self->settings, "style-scheme");
-  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (manager, id);
+  /* The dark style wants a dark scheme: the default follows it. */
+  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (
+    manager, mw_style_scheme_resolve (id, g_settings_get_boolean (self->settings, "prefer-dark")));
 
-  /* The dark style wants a dark scheme: follow it when the user kept the default. */
-  if (g_settings_get_boolean (self->settings, "prefer-dark") && g_strcmp0 (id, "classic") == 0)
-    scheme = gtk_source_style_scheme_manager_get_scheme (manager, "oblivion");
   if (scheme != NULL)
     gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (document), scheme);
 }
@@ -237,27 +270,60 @@ style_settings_changed_cb (MwWindow *self)
     apply_style_scheme (self, mw_editor_get_document (l->data));
 }
 
-/* The linter follows the preferences: the upvalue threshold and the board's number type
- * (forced, or the connected board's, else the default float build). */
+/* The linter starts where `moonwire-cli lint` starts (core's defaults and the .luacheckrc that
+ * applies to `dir`, NULL: none), so the app and the CLI report the same findings. The upvalue
+ * preference, once the user has set it, refines that as --max-upvalues does on the command
+ * line; the board's number type (forced, or the connected board's, else the float build) as
+ * --integer does. A .luacheckrc that does not load is said, and the defaults apply. */
 MwLuaLintOptions *
-_mw_window_new_lint_options (MwWindow *self)
+_mw_window_new_lint_options (MwWindow *self, const char *dir)
 {
-  MwLuaLintOptions *options = mw_lua_lint_options_new ();
+  g_autoptr (MwLuaLintOptions) options = NULL;
+  g_autoptr (GVariant) threshold = g_settings_get_user_value (self->settings, "upvalue-threshold");
+  g_autoptr (GError) error = NULL;
 
-  mw_lua_lint_options_set_max_upvalues (options,
-                                        g_settings_get_uint (self->settings, "upvalue-threshold"));
+  if (dir != NULL)
+    options = mw_lua_lint_options_new_for_dir (dir, NULL, &error);
+  if (error != NULL)
+    {
+      g_autofree char *msg = g_strdup_printf ("Linting with the defaults: %s", error->message);
+      mw_window_show_message (self, GTK_MESSAGE_WARNING, msg);
+    }
+  if (options == NULL)
+    options = mw_lua_lint_options_new ();
+  if (threshold != NULL)
+    mw_lua_lint_options_set_max_upvalues (options, g_variant_get_uint32 (threshold));
   mw_lua_lint_options_set_number_type (options, _mw_window_get_number_type (self));
-  return options;
+  return g_steal_pointer (&options);
+}
+
+/* The folder whose .luacheckrc applies to an editor's file: the file's own (NULL for a file
+ * never saved). */
+char *
+_mw_window_lint_dir (MwEditor *editor)
+{
+  GFile *file = mw_document_get_file (mw_editor_get_document (editor));
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  return path != NULL ? g_path_get_dirname (path) : NULL;
+}
+
+static void
+update_editor_lint_options (MwWindow *self, MwEditor *editor)
+{
+  g_autofree char *dir = _mw_window_lint_dir (editor);
+  g_autoptr (MwLuaLintOptions) options = _mw_window_new_lint_options (self, dir);
+
+  mw_editor_set_lint_options (editor, options);
 }
 
 static void
 lint_settings_changed_cb (MwWindow *self)
 {
-  g_autoptr (MwLuaLintOptions) options = _mw_window_new_lint_options (self);
   g_autoptr (GList) editors = mw_window_list_editors (self);
 
   for (GList *l = editors; l != NULL; l = l->next)
-    mw_editor_set_lint_options (l->data, options);
+    update_editor_lint_options (self, l->data);
 }
 
 /* Tab names tell files apart: the board's copy (opened from the file list, kept in the cache)
@@ -353,10 +419,7 @@ _mw_window_add_editor (MwWindow *self, MwDocument *document)
 
   apply_style_scheme (self, mw_editor_get_document (MW_EDITOR (editor)));
   mw_completion_provider_attach (self->completion, mw_editor_get_view (MW_EDITOR (editor)));
-  {
-    g_autoptr (MwLuaLintOptions) options = _mw_window_new_lint_options (self);
-    mw_editor_set_lint_options (MW_EDITOR (editor), options);
-  }
+  update_editor_lint_options (self, MW_EDITOR (editor));
   g_signal_connect_object (editor, "diagnostics-changed",
                            G_CALLBACK (editor_diagnostics_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (editor, "notify::title", G_CALLBACK (update_title), self,
@@ -904,6 +967,7 @@ mw_window_class_init (MwWindowClass *klass)
   BIND (save_button);
   BIND (info_bar);
   BIND (info_label);
+  BIND (info_action_button);
   BIND (progress_revealer);
   BIND (progress_bar);
   BIND (main_paned);

@@ -43,6 +43,14 @@ void mw_window_check_folder (MwWindow *self, GFile *folder);
 void mw_window_flash_lfs (MwWindow *self, GFile *folder);
 /* Shows a result or an error in the info bar; never silent. */
 void mw_window_show_message (MwWindow *self, GtkMessageType type, const char *message);
+/* Takes the message away (a new action began: the last one's outcome is not about it). */
+void mw_window_hide_message (MwWindow *self);
+/* The same with a button offering a fix: `label`, activating `action` ("win.x") with `target`
+ * (may be NULL); the next message removes it. */
+void mw_window_show_message_with_action (MwWindow *self, GtkMessageType type, const char *message,
+                                         const char *label, const char *action, GVariant *target);
+/* The button of that offer, or NULL when the message has none */
+GtkButton *mw_window_get_message_action (MwWindow *self);
 /* The info bar's text, or NULL when it is hidden */
 const char *mw_window_get_message (MwWindow *self);
 

@@ -8,6 +8,13 @@
 
 G_BEGIN_DECLS
 
+/* The --target option, its value a string for mw_cli_parse_target */
+#define MW_CLI_TARGET_OPTION(name) \
+  { \
+    "target", 0, 0, G_OPTION_ARG_STRING, &(name), \
+      "Firmware number type: float (default) or integer", "TYPE" \
+  }
+
 /* "float" (also NULL: the default) or "integer"; prints the error and returns FALSE else. */
 gboolean mw_cli_parse_target (const char *name, MwLuaNumberType *target);
 

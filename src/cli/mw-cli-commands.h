@@ -53,4 +53,8 @@ MwCliCommandFunc mw_cli_board_command (const char *name);
 /* Parses a command's options; prints the error and returns FALSE on bad usage. */
 gboolean mw_cli_parse_options (GOptionContext *context, int *argc, char ***argv);
 
+/* After parsing, for a command of files: FALSE, with "moonwire-cli COMMAND: no WHAT given"
+ * printed, when argv holds none. */
+gboolean mw_cli_have_files (int argc, const char *command, const char *what);
+
 G_END_DECLS

@@ -63,8 +63,7 @@ mw_cli_compile (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "strip", 's', 0, G_OPTION_ARG_NONE, &strip_all,
       "Drop all debug info: line numbers and the source name (as luac.cross -s)", NULL },
-    { "target", 0, 0, G_OPTION_ARG_STRING, &target_name,
-      "Firmware number type: float (default) or integer", "TYPE" },
+    MW_CLI_TARGET_OPTION (target_name),
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "Write to OUT (one input file only; default: FILE.lc beside FILE.lua)", "OUT" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &list,
@@ -91,11 +90,8 @@ mw_cli_compile (int argc, char **argv)
     return MW_EXIT_USAGE;
   if (!mw_cli_parse_target (target_name, &target))
     return MW_EXIT_USAGE;
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli compile: no files given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "compile", "files"))
+    return MW_EXIT_USAGE;
   if (output != NULL && argc > 2)
     {
       g_printerr ("moonwire-cli compile: -o needs exactly one input file\n");

@@ -58,8 +58,8 @@ mw_cli_heap (int argc, char **argv)
 
   g_option_context_set_summary (context,
                                 "Prints the board's free heap (node.heap()). With "
-                                "--watch, samples only while the board is idle at its "
-                                "prompt and ends with a leak estimate. --snapshot, --top and "
+                                "--watch, samples at the board's prompt between other "
+                                "commands and ends with a leak estimate. --snapshot, --top and "
                                 "--diff: what holds the heap, and what grew.");
   mw_cli_device_add_options (context, &options);
   g_option_context_add_main_entries (context, entries, NULL);

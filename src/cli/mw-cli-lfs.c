@@ -23,8 +23,7 @@ lfs_build (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the image to OUT (default lfs.img)",
       "OUT" },
-    { "target", 0, 0, G_OPTION_ARG_STRING, &target_name,
-      "Firmware number type: float (default) or integer", "TYPE" },
+    MW_CLI_TARGET_OPTION (target_name),
     { "max-size", 'm', 0, G_OPTION_ARG_STRING, &max_size_text,
       "Fail if the image needs more flash than BYTES (the board's LFS size; default 256K, "
       "luac.cross's)",
@@ -60,11 +59,8 @@ lfs_build (int argc, char **argv)
                   max_size_text);
       return MW_EXIT_USAGE;
     }
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli lfs build: no files given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "lfs build", "files"))
+    return MW_EXIT_USAGE;
   image = mw_cli_lfs_build_files (argv + 1, argc - 1, target, max_size, &status);
   if (image == NULL)
     return status;
@@ -107,11 +103,8 @@ lfs_info (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!mw_cli_parse_options (context, &argc, &argv))
     return MW_EXIT_USAGE;
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli lfs info: no image given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "lfs info", "image"))
+    return MW_EXIT_USAGE;
   for (int i = 1; i < argc; i++)
     {
       g_autoptr (GError) error = NULL;

@@ -21,42 +21,6 @@ typedef enum
   FORMAT_VISUAL_STUDIO,
 } Format;
 
-static int
-compare_paths (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
-static void
-collect_dir (const char *dir, GPtrArray *out, int depth)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  if (d == NULL || depth > 32)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = NULL;
-
-      if (name[0] == '.') /* .git and the like */
-        continue;
-      path = g_build_filename (dir, name, NULL);
-      /* A symlinked folder is not followed: it may lead out of the tree or round in a
-       * circle (two links to "." made the walk exponential). Symlinked files are linted. */
-      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR))
-        continue;
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        collect_dir (path, found, depth + 1);
-      else if (g_str_has_suffix (name, ".lua"))
-        g_ptr_array_add (found, g_steal_pointer (&path));
-    }
-  g_ptr_array_sort (found, compare_paths);
-  for (guint i = 0; i < found->len; i++)
-    g_ptr_array_add (out, g_strdup (found->pdata[i]));
-}
-
 static void
 add_list (char **values, MwLuaLintOptions *options, void (*add) (MwLuaLintOptions *, const char *))
 {
@@ -146,11 +110,8 @@ mw_cli_lint (int argc, char **argv)
         printf ("%s  %s\n", *code, mw_lua_lint_code_title (*code));
       return MW_EXIT_OK;
     }
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli lint: no files given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "lint", "files"))
+    return MW_EXIT_USAGE;
   if (formatter == NULL || strcmp (formatter, "default") == 0)
     format = FORMAT_DEFAULT;
   else if (strcmp (formatter, "plain") == 0)
@@ -211,7 +172,7 @@ mw_cli_lint (int argc, char **argv)
   for (int i = 1; i < argc; i++)
     {
       if (g_file_test (argv[i], G_FILE_TEST_IS_DIR))
-        collect_dir (argv[i], paths, 0);
+        mw_lua_lint_collect_files (argv[i], paths);
       else
         g_ptr_array_add (paths, g_strdup (argv[i]));
     }

@@ -14,3 +14,12 @@ mw_cli_parse_options (GOptionContext *context, int *argc, char ***argv)
     }
   return TRUE;
 }
+
+gboolean
+mw_cli_have_files (int argc, const char *command, const char *what)
+{
+  if (argc >= 2)
+    return TRUE;
+  g_printerr ("moonwire-cli %s: no %s given\n", command, what);
+  return FALSE;
+}

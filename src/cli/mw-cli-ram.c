@@ -103,8 +103,7 @@ mw_cli_ram (int argc, char **argv)
 {
   gboolean json = FALSE;
   g_autofree char *target_name = NULL;
-  const GOptionEntry entries[] = { { "target", 0, 0, G_OPTION_ARG_STRING, &target_name,
-                                     "Firmware number type: float (default) or integer", "TYPE" },
+  const GOptionEntry entries[] = { MW_CLI_TARGET_OPTION (target_name),
                                    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
                                      "Print JSON (one array of files)", NULL },
                                    { NULL } };
@@ -129,11 +128,8 @@ mw_cli_ram (int argc, char **argv)
     return MW_EXIT_USAGE;
   if (!mw_cli_parse_target (target_name, &target))
     return MW_EXIT_USAGE;
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli ram: no files given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "ram", "files"))
+    return MW_EXIT_USAGE;
   for (int i = 1; i < argc; i++)
     {
       g_autoptr (GError) error = NULL;

@@ -5,6 +5,7 @@
 
 #include "mw-test-app.h"
 #include "mw-test-support.h"
+#include "mw-board-panel.h"
 #include "mw-pipeline-dialog.h"
 #include "mw-window.h"
 
@@ -154,7 +155,12 @@ test_upload_and_run (Fixture *fixture, gconstpointer data)
   g_autofree char *text = NULL;
 
   g_assert_nonnull (editor);
-  run_action (fixture->window, "upload");
+  /* the connection's message goes as the upload begins: the progress bar speaks for it */
+  g_assert_nonnull (mw_window_get_message (fixture->window));
+  g_assert_true (action_enabled (fixture->window, "upload"));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "upload", NULL);
+  g_assert_null (mw_window_get_message (fixture->window));
+  g_assert_true (mw_test_wait_until (idle_again, fixture->window, 60000));
   g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "Uploaded hello.lua"));
   g_assert_true (mw_test_wait_until (listed, &wait, 10000));
 
@@ -179,6 +185,41 @@ has_samples (gpointer data)
   return mw_heap_graph_get_stats (data, &stats) && stats.n_samples >= 2;
 }
 
+typedef struct
+{
+  MwWindow *window;
+  guint after;
+  char *text;
+} HeapLabelWait;
+
+/* The Board tab's heap figure equals the one the latest sample makes. */
+static gboolean
+heap_label_is_latest (gpointer data)
+{
+  HeapLabelWait *wait = data;
+  GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (
+    GTK_WIDGET (mw_window_get_board_panel (wait->window)), MW_TYPE_BOARD_PANEL, "heap_label"));
+  MwHeapLog *log = mw_heap_graph_get_log (mw_window_get_heap_graph (wait->window));
+  guint n;
+  const MwHeapSample *samples = mw_heap_log_get_samples (log, &n);
+  g_autofree char *want =
+    n > 0 ? mw_board_panel_format_heap (samples[n - 1].heap, samples[n - 1].time_us) : NULL;
+
+  g_free (wait->text);
+  wait->text = g_strdup (gtk_label_get_text (label));
+  return want != NULL && g_strcmp0 (wait->text, want) == 0;
+}
+
+static gboolean
+has_more_samples (gpointer data)
+{
+  HeapLabelWait *wait = data;
+  MwHeapStats stats;
+
+  return mw_heap_graph_get_stats (mw_window_get_heap_graph (wait->window), &stats)
+         && stats.n_samples > wait->after;
+}
+
 /* node.heap() samples arrive on their own at the chosen interval. */
 static void
 test_heap_samples (Fixture *fixture, gconstpointer data)
@@ -192,6 +233,27 @@ test_heap_samples (Fixture *fixture, gconstpointer data)
   /* The simulated board starts near the firmware's 44 KB (docs/firmware.md section 3). */
   g_assert_cmpuint (stats.current, >, 20000);
   g_assert_cmpuint (stats.current, <, 50000);
+
+  /* The Board tab's free heap is the latest sample's, with the time it was read: the next
+   * sample replaces it. */
+  {
+    g_autoptr (GDateTime) when = g_date_time_new_local (2026, 12, 6, 14, 5, 9);
+    g_autofree char *text =
+      mw_board_panel_format_heap (43776, g_date_time_to_unix (when) * G_USEC_PER_SEC);
+
+    g_assert_cmpstr (text, ==, "43776 bytes at 14:05:09");
+  }
+  for (guint round = 0; round < 2; round++)
+    {
+      HeapLabelWait wait = { fixture->window, 0 };
+
+      g_assert_true (mw_test_wait_until (heap_label_is_latest, &wait, 15000));
+      g_test_message ("Board tab: %s", wait.text);
+      g_free (wait.text);
+      wait.after = stats.n_samples;
+      g_assert_true (mw_test_wait_until (has_more_samples, &wait, 15000));
+      g_assert_true (mw_heap_graph_get_stats (graph, &stats));
+    }
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-heap", NULL);
   mw_test_spin (300);
@@ -269,7 +331,27 @@ progress_then_cancel (gpointer data)
   return cancel->cancelled && idle_again (cancel->window);
 }
 
-/* Cancelling an upload midway leaves the board's old file as it was. */
+static char *
+button_tooltip (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return gtk_widget_get_tooltip_text (widget);
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *l = children; l != NULL; l = l->next)
+        {
+          char *found = button_tooltip (l->data, action);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* Cancelling an upload midway leaves the board's old file as it was; meanwhile Upload and Run
+ * say why they are off. */
 static void
 test_cancel_upload (Fixture *fixture, gconstpointer data)
 {
@@ -289,6 +371,18 @@ test_cancel_upload (Fixture *fixture, gconstpointer data)
   gtk_text_buffer_set_text (buffer, big->str, -1);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "upload", NULL);
   g_assert_true (action_enabled (fixture->window, "cancel"));
+  {
+    GtkWidget *bar = gtk_window_get_titlebar (GTK_WINDOW (fixture->window));
+    g_autofree char *upload = button_tooltip (bar, "win.upload");
+    g_autofree char *run = button_tooltip (bar, "win.run");
+
+    g_assert_cmpstr (upload, ==,
+                     "Upload the file to the board (Ctrl+U)\n"
+                     "Busy: an upload or a run is under way (Cancel stops it).");
+    g_assert_cmpstr (run, ==,
+                     "Run the file on the board (Ctrl+R)\n"
+                     "Busy: an upload or a run is under way (Cancel stops it).");
+  }
   g_assert_true (mw_test_wait_until (progress_then_cancel, &cancel, 30000));
   g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "cancelled"));
 
@@ -354,6 +448,28 @@ has_message_dialog (gpointer data)
   return found;
 }
 
+typedef struct
+{
+  MwWindow *window;
+  const char *want;
+} MessageWait;
+
+static gboolean
+message_is (gpointer data)
+{
+  MessageWait *wait = data;
+  return g_strcmp0 (mw_window_get_message (wait->window), wait->want) == 0;
+}
+
+static void
+expect_message (MwWindow *window, const char *want)
+{
+  MessageWait wait = { window, want };
+
+  if (!mw_test_wait_until (message_is, &wait, 20000))
+    g_error ("the message is \"%s\", not \"%s\"", mw_window_get_message (window), want);
+}
+
 /* Files dropped on the list are uploaded; then the list's own actions: compile on the board,
  * rename, open in an editor, delete after a confirmation. */
 static void
@@ -374,11 +490,22 @@ test_file_actions (Fixture *fixture, gconstpointer data)
   g_assert_true (mw_test_wait_until (listed, &dropped, 20000));
   g_assert_true (mw_test_wait_until (op_over, fixture->window, 20000));
 
+  /* Each action's outcome is said when it ends; the one before is gone as the next begins. */
   g_signal_emit_by_name (browser, "file-action", "compile", "dropped.lua", NULL);
+  g_assert_null (mw_window_get_message (fixture->window));
   g_assert_true (mw_test_wait_until (listed, &compiled, 20000));
+  expect_message (fixture->window, "Compiled dropped.lua on the board.");
+
+  /* a refused rename names the file in the way */
+  g_signal_emit_by_name (browser, "file-action", "rename", "dropped.lua", "dropped.lc");
+  g_assert_null (mw_window_get_message (fixture->window));
+  expect_message (fixture->window, "The board refused: dropped.lc: the target exists; cannot "
+                                   "rename dropped.lua over it");
 
   g_signal_emit_by_name (browser, "file-action", "rename", "dropped.lua", "moved.lua");
+  g_assert_null (mw_window_get_message (fixture->window));
   g_assert_true (mw_test_wait_until (listed, &renamed, 20000));
+  expect_message (fixture->window, "Renamed dropped.lua to moved.lua on the board.");
   g_assert_cmpint (mw_file_browser_lookup (browser, "dropped.lua"), ==, -1);
 
   /* Open: downloaded into the cache and opened in a tab with the board's bytes. */
@@ -414,6 +541,7 @@ test_file_actions (Fixture *fixture, gconstpointer data)
   gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
   renamed.size = -2; /* wait until it is gone */
   g_assert_true (mw_test_wait_until (gone, &renamed, 20000));
+  expect_message (fixture->window, "Deleted moved.lua from the board.");
 }
 
 /* The pipeline is remembered per folder: a folder that compiles makes Upload send the .lc;
@@ -517,6 +645,123 @@ test_heap_leak (Fixture *fixture, gconstpointer data)
   g_free (board_exec (fixture->window, "LEAKT:unregister() LEAK=nil collectgarbage()"));
 }
 
+/* A runtime error from Run marks its line in the editor; a stripped file's error has no line,
+ * and the message's offer turns Strip off for the folder, after which the line is marked again. */
+static void
+test_run_error_mark (Fixture *fixture, gconstpointer data)
+{
+  static const char failing[] = "local x = 1\nlocal t = nil\nprint(t.field)\n";
+  MwEditor *editor = open_new_file (fixture, "fail.lua", failing);
+  MwBoardUploadOptions pipeline = {
+    .pipeline = { .compile = TRUE, .strip = TRUE },
+    .remove_source = TRUE,
+  };
+  MwBoardUploadOptions after = { 0 };
+  ListWait src = { fixture->window, "fail.lua", -1 };
+  ListWait lc = { fixture->window, "fail.lc", -1 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *expected = NULL;
+  GtkButton *offer;
+
+  run_action (fixture->window, "upload");
+  g_assert_true (mw_test_wait_until (listed, &src, 10000));
+  run_action (fixture->window, "run");
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==,
+                   "The program failed: its error is in the console.");
+  g_assert_null (mw_window_get_message_action (fixture->window));
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 3);
+  tooltip = mw_editor_dup_mark_tooltip (editor, 3);
+  /* Lua 5.1's words (ldebug.c), where the board raised it */
+  g_assert_cmpstr (tooltip, ==, "fail.lua:3: attempt to index local 't' (a nil value)");
+
+  /* stripped: no line to mark, and the offer to keep them */
+  g_assert_true (mw_pipeline_save (&pipeline, fixture->dir, &error));
+  g_assert_no_error (error);
+  run_action (fixture->window, "compile-upload");
+  refresh (fixture->window);
+  g_assert_true (mw_test_wait_until (gone, &src, 10000));
+  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
+  run_action (fixture->window, "run");
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 0);
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==,
+                   "The program failed: its error is in the console, without a line number "
+                   "because the file was stripped.");
+  offer = mw_window_get_message_action (fixture->window);
+  g_assert_nonnull (offer);
+  g_assert_cmpstr (gtk_button_get_label (offer), ==, "_Keep Line Numbers");
+  gtk_button_clicked (offer);
+  expected = g_strdup_printf ("Strip is off for %s: upload the file again (Compile & Upload) "
+                              "and its errors will name their lines.",
+                              fixture->dir);
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==, expected);
+  {
+    g_autoptr (GSettings) settings = g_settings_new ("org.moonwire.Moonwire");
+    mw_pipeline_load (&after, settings, fixture->dir);
+  }
+  g_assert_true (after.pipeline.compile && !after.pipeline.strip && after.remove_source);
+
+  /* compiled with line numbers now: the line is marked again */
+  run_action (fixture->window, "compile-upload");
+  run_action (fixture->window, "run");
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 3);
+}
+
+static gboolean
+synced (gpointer data)
+{
+  const char *message = mw_window_get_message (data);
+
+  return !action_enabled (data, "cancel") && message != NULL
+         && g_str_has_prefix (message, "Synced ");
+}
+
+static void
+sync_folder (Fixture *fixture, const char *folder, const char *expected)
+{
+  mw_window_show_message (fixture->window, GTK_MESSAGE_INFO, "(before the sync)");
+  g_signal_emit_by_name (mw_window_get_file_browser (fixture->window), "file-action", "sync", NULL,
+                         folder);
+  g_assert_true (mw_test_wait_until (synced, fixture->window, 60000));
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==, expected);
+}
+
+/* Upload a Folder sends only what differs from the board's copy (MwBoard compares size and
+ * checksum, as `moonwire-cli sync` does): everything the first time, nothing the second, the
+ * one changed file the third. */
+static void
+test_sync_folder (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *folder = g_build_filename (fixture->dir, "project", NULL);
+  g_autofree char *main_lua = g_build_filename (folder, "main.lua", NULL);
+  g_autofree char *conf = g_build_filename (folder, "conf.txt", NULL);
+  g_autofree char *expected = NULL;
+  ListWait main_wait = { fixture->window, "main.lua", 14 };
+  ListWait conf_wait = { fixture->window, "conf.txt", 9 };
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (main_lua, "print('main')\n", -1, NULL));
+  g_assert_true (g_file_set_contents (conf, "ssid=one\n", -1, NULL));
+
+  expected = g_strdup_printf ("Synced %s: 2 uploaded, 0 already the same on the board", folder);
+  sync_folder (fixture, folder, expected);
+  g_assert_true (mw_test_wait_until (listed, &main_wait, 10000));
+  g_assert_true (mw_test_wait_until (listed, &conf_wait, 10000));
+
+  g_free (expected);
+  expected = g_strdup_printf ("Synced %s: 0 uploaded, 2 already the same on the board", folder);
+  sync_folder (fixture, folder, expected);
+
+  g_assert_true (g_file_set_contents (conf, "ssid=two, pass=x\n", -1, NULL));
+  g_free (expected);
+  expected = g_strdup_printf ("Synced %s: 1 uploaded, 1 already the same on the board", folder);
+  sync_folder (fixture, folder, expected);
+  conf_wait.size = 17;
+  g_assert_true (mw_test_wait_until (listed, &conf_wait, 10000));
+  g_assert_cmpint (
+    mw_file_browser_lookup (mw_window_get_file_browser (fixture->window), "main.lua"), ==, 14);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -534,6 +779,8 @@ main (int argc, char *argv[])
   ADD ("send-line", test_send_line);
   ADD ("file-actions", test_file_actions);
   ADD ("pipeline-per-folder", test_pipeline_per_folder);
+  ADD ("sync-folder", test_sync_folder);
+  ADD ("run-error-mark", test_run_error_mark);
 #undef ADD
   status = g_test_run ();
   g_object_unref (app);

@@ -493,6 +493,79 @@ test_history_kept_and_log (void)
   g_rmdir (dir);
 }
 
+/* The visible items of a menu: labels, "--" for separators, "(off)" after an insensitive one. */
+static char *
+menu_labels (GtkWidget *menu)
+{
+  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (menu));
+  GString *text = g_string_new (NULL);
+
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      if (!gtk_widget_get_visible (l->data))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      if (GTK_IS_SEPARATOR_MENU_ITEM (l->data))
+        g_string_append (text, "--");
+      else
+        g_string_append (text, gtk_menu_item_get_label (l->data));
+      if (!gtk_widget_is_sensitive (l->data))
+        g_string_append (text, " (off)");
+    }
+  return g_string_free (text, FALSE);
+}
+
+static GtkWidget *
+menu_item (GtkWidget *menu, const char *label)
+{
+  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (menu));
+
+  for (GList *l = children; l != NULL; l = l->next)
+    if (GTK_IS_MENU_ITEM (l->data) && g_strcmp0 (gtk_menu_item_get_label (l->data), label) == 0)
+      return l->data;
+  g_error ("no menu item %s", label);
+}
+
+/* The right-click menu: after the text view's own items (Copy, Select All) come Clear,
+ * Save Log… and Jump to the End, on only when the view has stopped following. */
+static void
+test_context_menu (void)
+{
+  GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  MwConsole *console = MW_CONSOLE (mw_console_new ());
+  GtkTextView *view = mw_console_get_text_view (console);
+  GtkWidget *menu = gtk_menu_new ();
+  g_autofree char *labels = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_container_add (GTK_CONTAINER (window), GTK_WIDGET (console));
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 300);
+  gtk_widget_show (window);
+  mw_console_append (console, "hello\r\n> ", -1);
+  mw_console_flush (console);
+  mw_test_spin (50);
+
+  /* as GtkTextView does it: its menu, attached to it, handed to "populate-popup" */
+  gtk_menu_attach_to_widget (GTK_MENU (menu), GTK_WIDGET (view), NULL);
+  gtk_menu_shell_append (GTK_MENU_SHELL (menu), gtk_menu_item_new_with_mnemonic ("_Copy"));
+  gtk_widget_show_all (menu);
+  g_signal_emit_by_name (view, "populate-popup", menu);
+  mw_test_spin (20);
+  labels = menu_labels (menu);
+  g_assert_cmpstr (labels, ==, "_Copy, --, Clea_r, _Save Log…, _Jump to the End (off)");
+
+  gtk_menu_item_activate (GTK_MENU_ITEM (menu_item (menu, "Clea_r")));
+  /* the prompt comes back with the next batch: show it now, not after a wait */
+  mw_console_flush (console);
+  text = mw_console_dup_text (console);
+  /* the output is gone; the board's prompt stays, as after Ctrl+L */
+  g_assert_cmpstr (text, ==, "> ");
+  gtk_widget_destroy (menu);
+  gtk_widget_destroy (window);
+  mw_test_spin (20);
+}
+
 /* A restart seen at the boot loader's noise, before its banner (a reload of the Lua Flash
  * Store, a watchdog reset): the note goes at the end, where the restart is, not before the
  * banner of the boot seen a few lines up. Regression: it was put before that older banner. */
@@ -551,6 +624,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/console/scrollback", test_scrollback);
   g_test_add_func ("/mw/app/console/flood", test_flood);
   g_test_add_func ("/mw/app/console/long-line", test_long_line);
+  g_test_add_func ("/mw/app/console/context-menu", test_context_menu);
   g_test_add_func ("/mw/app/console/restart-note-place", test_restart_note_place);
   return g_test_run ();
 }

@@ -13,6 +13,8 @@
 #include "mw-lua-diagnostic.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,64 +309,93 @@ test_firmware_limit_mark (void)
   destroy_window (window);
 }
 
-/* Lint marks: every finding moonwire-cli lint reports (with the app's upvalue threshold) is a
- * mark on its line whose tooltip has the code and the message; heap costs are given in bytes. */
+/* `moonwire-cli lint --formatter=json ARG` run in `cwd` (where it looks for a .luacheckrc), with
+ * no other option: the findings the app must show. */
+static JsonArray *
+cli_lint_json (const char *cwd, const char *arg)
+{
+  const char *argv[] = { g_getenv ("MOONWIRE_CLI"), "lint", "--formatter=json", arg, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (argv[0]);
+  g_assert_true (g_spawn_sync (cwd, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, NULL, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The tooltip of the marks on `line`, as the findings on that line would make it: "code message"
+ * each, once (the message names the bytes at stake), sorted so as to compare as sets. */
+static char *
+sorted_lines (GPtrArray *lines)
+{
+  GString *text = g_string_new (NULL);
+
+  g_ptr_array_sort (lines, compare_strings);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", (char *) lines->pdata[i]);
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_marks_equal (MwEditor *editor, JsonArray *findings)
+{
+  guint n = json_array_get_length (findings);
+
+  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint line = json_object_get_int_member (json_array_get_object_element (findings, i), "line");
+      g_autoptr (GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *tooltip = mw_editor_dup_mark_tooltip (editor, line);
+      g_auto (GStrv) parts = NULL;
+      g_autofree char *want_text = NULL, *got_text = NULL;
+
+      for (guint j = 0; j < n; j++)
+        {
+          JsonObject *o = json_array_get_object_element (findings, j);
+          if ((guint) json_object_get_int_member (o, "line") == line)
+            g_ptr_array_add (want,
+                             g_strdup_printf ("%s %s", json_object_get_string_member (o, "code"),
+                                              json_object_get_string_member (o, "message")));
+        }
+      g_assert_nonnull (tooltip);
+      parts = g_strsplit (tooltip, "\n", -1);
+      for (guint j = 0; parts[j] != NULL; j++)
+        g_ptr_array_add (got, g_strdup (parts[j]));
+      want_text = sorted_lines (want);
+      got_text = sorted_lines (got);
+      g_assert_cmpstr (got_text, ==, want_text);
+    }
+}
+
+/* Lint marks: the findings moonwire-cli lint reports for the file, with the same defaults, are
+ * the marks on their lines, each tooltip the code and the message once. */
 static void
 test_lint_marks (void)
 {
   MwWindow *window = new_window ();
   g_autofree char *path = mw_test_data_path ("app/data/hazards.lua");
-  const char *argv[] = { g_getenv ("MOONWIRE_CLI"),
-                         "lint",
-                         "--formatter=plain",
-                         "--max-upvalues=8",
-                         "--no-config",
-                         path,
-                         NULL };
-  g_autofree char *out = NULL;
-  g_auto (GStrv) lines = NULL;
-  guint n_findings = 0;
-  gboolean saw_bytes = FALSE;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (JsonArray) findings = cli_lint_json (dir, path);
   MwEditor *editor;
 
-  g_assert_nonnull (argv[0]);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               &out, NULL, NULL, NULL));
+  g_assert_cmpuint (json_array_get_length (findings), >=, 2); /* W111 and W801 at least */
   editor = open_and_wait (window, path);
   wait_checked (editor);
-
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      /* path:line:col: (Wnnn) message */
-      const char *rest = g_str_has_prefix (lines[i], path) ? lines[i] + strlen (path) + 1 : NULL;
-      g_autofree char *tooltip = NULL;
-      const char *code, *message;
-      guint line;
-
-      if (rest == NULL)
-        continue;
-      line = atoi (rest);
-      code = strchr (rest, '(');
-      message = strstr (rest, ") ");
-      g_assert_nonnull (code);
-      g_assert_nonnull (message);
-      tooltip = mw_editor_dup_mark_tooltip (editor, line);
-      g_test_message ("line %u: %s", line, rest);
-      g_assert_nonnull (tooltip);
-      g_assert_nonnull (strstr (tooltip, message + 2));
-      {
-        g_autofree char *c = g_strndup (code + 1, 4);
-        g_assert_nonnull (strstr (tooltip, c));
-      }
-      saw_bytes |= strstr (tooltip, "Estimated cost:") != NULL;
-      n_findings++;
-    }
-  g_assert_cmpuint (n_findings, >=, 2); /* W111 and W801 at least */
-  g_assert_cmpuint (mw_editor_get_diagnostics (editor)->len, ==, n_findings);
-  g_assert_true (saw_bytes);
+  assert_marks_equal (editor, findings);
   g_assert_cmpuint (mw_problems_view_get_count (mw_window_get_problems_view (window)), ==,
-                    n_findings);
+                    json_array_get_length (findings));
   destroy_window (window);
 }
 
@@ -375,8 +406,48 @@ message_has (gpointer data)
   return msg != NULL && strstr (msg, "Checked") != NULL;
 }
 
-/* The project folder: all of it linted together, as moonwire-cli lint does with the folder;
- * a row of a file that is not open opens it at the line. */
+/* The Problems rows `findings` (the CLI's JSON) make: "file:line", code, message, bytes. */
+static char *
+expected_problems (JsonArray *findings, const char *dir)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    {
+      JsonObject *o = json_array_get_object_element (findings, i);
+      const char *file = json_object_get_string_member (o, "file");
+
+      g_assert_true (g_str_has_prefix (file, dir));
+      g_string_append_printf (text, "%s:%" G_GINT64_FORMAT "\t%s\t%s\t", file + strlen (dir) + 1,
+                              json_object_get_int_member (o, "line"),
+                              json_object_get_string_member (o, "code"),
+                              json_object_get_string_member (o, "message"));
+      if (!json_object_get_null_member (o, "bytes"))
+        g_string_append_printf (text, "%" G_GINT64_FORMAT " B",
+                                json_object_get_int_member (o, "bytes"));
+      g_string_append_c (text, '\n');
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The findings of one file among the CLI's */
+static JsonArray *
+findings_of (JsonArray *findings, const char *file)
+{
+  JsonArray *out = json_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    if (g_strcmp0 (
+          json_object_get_string_member (json_array_get_object_element (findings, i), "file"), file)
+        == 0)
+      json_array_add_element (out, json_array_dup_element (findings, i));
+  return out;
+}
+
+/* The project folder: the Problems list equals `moonwire-cli lint --formatter=json FOLDER` run
+ * there, row for row, with the folder's .luacheckrc and the same upvalue threshold (a chain of
+ * closures over five upvalues is one W701); an editor on a file of the folder has the same
+ * marks; a row of a file that is not open opens it at the line. */
 static void
 test_check_folder (void)
 {
@@ -385,58 +456,89 @@ test_check_folder (void)
   g_autofree char *sub = g_build_filename (dir, "lib", NULL);
   g_autofree char *a = g_build_filename (dir, "init.lua", NULL);
   g_autofree char *b = g_build_filename (sub, "util.lua", NULL);
+  g_autofree char *c = g_build_filename (dir, "sensor.lua", NULL);
   g_autofree char *bad = g_build_filename (dir, "broken.lua", NULL);
+  g_autofree char *rc = g_build_filename (dir, ".luacheckrc", NULL);
   g_autoptr (GFile) folder = g_file_new_for_path (dir);
-  const char *argv[] = { g_getenv ("MOONWIRE_CLI"),
-                         "lint",
-                         "--formatter=plain",
-                         "--max-upvalues=8",
-                         "--no-config",
-                         dir,
-                         NULL };
-  g_autofree char *out = NULL;
-  g_auto (GStrv) lines = NULL;
-  guint expected = 0;
+  g_autoptr (JsonArray) findings = NULL;
+  g_autofree char *want = NULL, *got = NULL;
   MwProblemsView *problems = mw_window_get_problems_view (window);
   GObject *holder = g_object_new (G_TYPE_OBJECT, NULL);
+  guint n_w701 = 0;
 
   g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
   g_assert_true (g_file_set_contents (a,
                                       "config = { ssid = \"x\" }\ndofile(\"util.lua\")\n"
-                                      "tmr.delay(100)\n",
+                                      "tmr.delay(100)\nstate = 1\n",
                                       -1, NULL));
   g_assert_true (
     g_file_set_contents (b, "local unused = 1\nfunction helper(x) return x end\n", -1, NULL));
+  g_assert_true (g_file_set_contents (c,
+                                      "local a, b, c, d, e = 1, 2, 3, 4, 5\n"
+                                      "local function reader()\n"
+                                      "  return function() return a + b + c + d + e end\n"
+                                      "end\n"
+                                      "return reader\n",
+                                      -1, NULL));
   g_assert_true (g_file_set_contents (bad, "print(\"unfinished\"\n", -1, NULL));
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               &out, NULL, NULL, NULL));
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    expected += g_str_has_prefix (lines[i], dir);
-  g_assert_cmpuint (expected, >=, 4);
+  g_assert_true (g_file_set_contents (rc, "ignore = { \"801\" }\n", -1, NULL));
+  findings = cli_lint_json (dir, dir);
+  want = expected_problems (findings, dir);
+  g_test_message ("moonwire-cli lint:\n%s", want);
+  for (guint i = 0; i < json_array_get_length (findings); i++)
+    n_w701 +=
+      g_strcmp0 (
+        json_object_get_string_member (json_array_get_object_element (findings, i), "code"), "W701")
+      == 0;
+  g_assert_cmpuint (n_w701, ==, 1);
+  g_assert_null (strstr (want, "W801")); /* the .luacheckrc ignores it */
+  g_assert_nonnull (strstr (want, "W111"));
 
   g_object_set_data (holder, "mw-window", window);
   mw_window_check_folder (window, folder);
   g_assert_true (mw_test_wait_until (message_has, holder, 10000));
-  g_assert_cmpuint (mw_problems_view_get_count (problems), ==, expected);
+  got = mw_problems_view_dup_text (problems);
+  g_assert_cmpstr (got, ==, want);
+
+  /* the editor looks up the same .luacheckrc */
+  {
+    g_autoptr (JsonArray) mine = findings_of (findings, a);
+    MwEditor *editor = open_and_wait (window, a);
+
+    wait_checked (editor);
+    g_assert_cmpuint (json_array_get_length (mine), >=, 2);
+    assert_marks_equal (editor, mine);
+  }
+  {
+    g_autoptr (JsonArray) mine = findings_of (findings, c);
+    MwEditor *editor = open_and_wait (window, c);
+
+    wait_checked (editor);
+    g_assert_cmpuint (json_array_get_length (mine), ==, 1);
+    assert_marks_equal (editor, mine);
+  }
 
   /* Activate the first row: its file opens with the cursor on the finding's line. */
   {
     g_autoptr (GList) before = mw_window_list_editors (window);
     TabWait wait = { window, g_list_length (before) + 1 };
+    JsonObject *first = json_array_get_object_element (findings, 0);
     MwEditor *editor;
 
+    g_assert_cmpstr (json_object_get_string_member (first, "file"), ==, bad);
     g_assert_true (mw_problems_view_activate (problems, 0));
     g_assert_true (mw_test_wait_until (has_tabs, &wait, 10000));
     editor = mw_window_get_current_editor (window);
     g_assert_nonnull (editor);
-    g_assert_cmpuint (cursor_line (editor), >=, 1);
+    g_assert_cmpuint (cursor_line (editor), ==, json_object_get_int_member (first, "line"));
   }
   g_object_unref (holder);
   destroy_window (window);
   g_remove (a);
   g_remove (b);
+  g_remove (c);
   g_remove (bad);
+  g_remove (rc);
   g_rmdir (sub);
   g_rmdir (dir);
 }
@@ -777,6 +879,282 @@ test_preferences (void)
   destroy_window (window);
 }
 
+static GtkWidget *
+find_action_button (GtkWidget *widget, const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *l = children; l != NULL; l = l->next)
+        {
+          GtkWidget *found = find_action_button (l->data, action);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+static void
+assert_tooltip (MwWindow *window, const char *action, const char *expected)
+{
+  GtkWidget *button = find_action_button (gtk_window_get_titlebar (GTK_WINDOW (window)), action);
+  g_autofree char *tooltip = NULL;
+
+  g_assert_nonnull (button);
+  tooltip = gtk_widget_get_tooltip_text (button);
+  g_assert_cmpstr (tooltip, ==, expected);
+}
+
+static gboolean
+save_enabled (gpointer data)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (data), "save");
+}
+
+/* A header bar button that cannot act says why on hover: no board, no file. */
+static void
+test_disabled_tooltips (void)
+{
+  MwWindow *window = new_window ();
+  MwEditor *editor;
+
+  assert_tooltip (
+    window, "win.upload",
+    "Upload the file to the board (Ctrl+U)\nNot connected: connect to a board first.");
+  assert_tooltip (window, "win.run",
+                  "Run the file on the board (Ctrl+R)\nNot connected: connect to a board first.");
+  assert_tooltip (window, "win.reset",
+                  "Reset the board (Ctrl+Shift+R)\nNot connected: connect to a board first.");
+  assert_tooltip (window, "win.save", "Save the file (Ctrl+S)\nNo file: open or create one first.");
+  assert_tooltip (window, "win.connect", "Connect to the board (Ctrl+K)");
+  editor = mw_window_new_document (window);
+  /* the window looks at its new tab once the notebook has switched to it */
+  g_assert_true (mw_test_wait_until (save_enabled, window, 5000));
+  assert_tooltip (window, "win.save", "Save the file (Ctrl+S)");
+  assert_tooltip (
+    window, "win.upload",
+    "Upload the file to the board (Ctrl+U)\nNot connected: connect to a board first.");
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (mw_editor_get_document (editor)), FALSE);
+  destroy_window (window);
+}
+
+static char *
+menu_labels (GtkWidget *menu)
+{
+  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (menu));
+  GString *text = g_string_new (NULL);
+
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      if (!gtk_widget_get_visible (l->data))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, gtk_menu_item_get_label (l->data));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+has_problems (gpointer data)
+{
+  return mw_problems_view_get_count (data) > 0;
+}
+
+/* A Problems row's right-click menu copies the row as the list shows it and goes to its line. */
+static void
+test_problems_menu (void)
+{
+  MwWindow *window = new_window ();
+  MwProblemsView *problems = mw_window_get_problems_view (window);
+  g_autofree char *dir = g_dir_make_tmp ("mw-problems-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "menu.lua", NULL);
+  g_autofree char *labels = NULL;
+  g_autofree char *copied = NULL;
+  MwEditor *editor;
+  GtkWidget *menu;
+  g_autoptr (GList) items = NULL;
+  GtkTextIter cursor;
+  GtkTextBuffer *buffer;
+
+  /* line 3 sets a global: W111, the only finding */
+  g_assert_true (g_file_set_contents (path, "local a = 1\nprint(a)\ncounter = 0\n", -1, NULL));
+  editor = open_and_wait (window, path);
+  g_assert_true (mw_test_wait_until (has_problems, problems, 10000));
+  g_assert_cmpuint (mw_problems_view_get_count (problems), ==, 1);
+  mw_editor_goto (editor, 1, 0);
+
+  menu = mw_problems_view_get_row_menu (problems, 0);
+  g_assert_nonnull (menu);
+  labels = menu_labels (menu);
+  g_assert_cmpstr (labels, ==, "_Copy Message, _Go to Line");
+  items = gtk_container_get_children (GTK_CONTAINER (menu));
+  gtk_menu_item_activate (items->data);
+  mw_test_spin (20);
+  copied = gtk_clipboard_wait_for_text (gtk_clipboard_get (GDK_SELECTION_CLIPBOARD));
+  {
+    /* the row's location, code and message: the editor's one finding */
+    const MwLuaDiagnostic *diag = g_ptr_array_index (mw_editor_get_diagnostics (editor), 0);
+    g_autofree char *expected = g_strdup_printf ("menu.lua:3: W111 %s", diag->message);
+
+    g_assert_cmpuint (diag->line, ==, 3);
+    g_assert_cmpstr (diag->code, ==, "W111");
+    g_assert_cmpstr (copied, ==, expected);
+  }
+  gtk_menu_item_activate (items->next->data);
+  mw_test_spin (20);
+  buffer = GTK_TEXT_BUFFER (mw_editor_get_document (editor));
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 2);
+  destroy_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static GtkSourceStyleSchemeChooser *
+find_scheme_button (GtkWidget *widget)
+{
+  if (GTK_SOURCE_IS_STYLE_SCHEME_CHOOSER_BUTTON (widget))
+    return GTK_SOURCE_STYLE_SCHEME_CHOOSER (widget);
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *l = children; l != NULL; l = l->next)
+        {
+          GtkSourceStyleSchemeChooser *found = find_scheme_button (l->data);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* Preferences name the scheme the editors show: Moonwire Dark under the dark style with the default
+ * scheme (the key stays the default), Classic again without it; another choice is kept as is. */
+static void
+test_preferences_dark_scheme (void)
+{
+  MwWindow *window = new_window ();
+  MwEditor *editor = mw_window_new_document (window);
+  GSettings *settings = mw_application_get_settings (app);
+  GtkWidget *dialog = NULL;
+  GtkSourceStyleSchemeChooser *chooser;
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (mw_editor_get_document (editor));
+  GtkSourceStyleSchemeManager *manager = gtk_source_style_scheme_manager_get_default ();
+  g_autofree char *id = NULL;
+
+  g_settings_set_string (settings, "style-scheme", "classic");
+  g_settings_set_boolean (settings, "prefer-dark", TRUE);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (mw_test_wait_until (find_preferences, &dialog, 3000));
+  chooser = find_scheme_button (dialog);
+  g_assert_nonnull (chooser);
+  g_assert_cmpstr (
+    gtk_source_style_scheme_get_name (gtk_source_style_scheme_chooser_get_style_scheme (chooser)),
+    ==, "Moonwire Dark");
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==,
+                   "moonwire-dark");
+  id = g_settings_get_string (settings, "style-scheme");
+  g_assert_cmpstr (id, ==, "classic");
+
+  g_settings_set_boolean (settings, "prefer-dark", FALSE);
+  g_assert_cmpstr (
+    gtk_source_style_scheme_get_name (gtk_source_style_scheme_chooser_get_style_scheme (chooser)),
+    ==, "Classic");
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==,
+                   "classic");
+  g_clear_pointer (&id, g_free);
+  id = g_settings_get_string (settings, "style-scheme");
+  g_assert_cmpstr (id, ==, "classic");
+
+  /* a scheme chosen in the dialog is what the key and the editors get, dark or not */
+  gtk_source_style_scheme_chooser_set_style_scheme (
+    chooser, gtk_source_style_scheme_manager_get_scheme (manager, "cobalt"));
+  g_settings_set_boolean (settings, "prefer-dark", TRUE);
+  g_assert_cmpstr (
+    gtk_source_style_scheme_get_name (gtk_source_style_scheme_chooser_get_style_scheme (chooser)),
+    ==, "Cobalt");
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==,
+                   "cobalt");
+  g_clear_pointer (&id, g_free);
+  id = g_settings_get_string (settings, "style-scheme");
+  g_assert_cmpstr (id, ==, "cobalt");
+
+  g_settings_reset (settings, "style-scheme");
+  g_settings_reset (settings, "prefer-dark");
+  gtk_widget_destroy (dialog);
+  gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (buffer), FALSE);
+  destroy_window (window);
+}
+
+/* WCAG 2 relative luminance and contrast ratio */
+static double
+channel (double c)
+{
+  return c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+static double
+contrast (const char *a, const char *b)
+{
+  GdkRGBA x, y;
+  double lx, ly;
+
+  g_assert_true (gdk_rgba_parse (&x, a));
+  g_assert_true (gdk_rgba_parse (&y, b));
+  lx = 0.2126 * channel (x.red) + 0.7152 * channel (x.green) + 0.0722 * channel (x.blue);
+  ly = 0.2126 * channel (y.red) + 0.7152 * channel (y.green) + 0.0722 * channel (y.blue);
+  return (MAX (lx, ly) + 0.05) / (MIN (lx, ly) + 0.05);
+}
+
+static char *
+style_color (GtkSourceStyleScheme *scheme, const char *id, const char *property)
+{
+  GtkSourceStyle *style = gtk_source_style_scheme_get_style (scheme, id);
+  char *color = NULL;
+
+  g_assert_nonnull (style);
+  g_object_get (style, property, &color, NULL);
+  g_assert_nonnull (color);
+  return color;
+}
+
+/* Under the dark style the editors' comments read on the current line (Oblivion had 2:1). */
+static void
+test_dark_comment_contrast (void)
+{
+  MwWindow *window = new_window ();
+  GSettings *settings = mw_application_get_settings (app);
+  MwEditor *editor = mw_window_new_document (window);
+  GtkSourceStyleScheme *scheme;
+  g_autofree char *comment = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *numbers = NULL;
+  g_autofree char *gutter = NULL;
+
+  g_settings_set_boolean (settings, "prefer-dark", TRUE);
+  scheme = gtk_source_buffer_get_style_scheme (GTK_SOURCE_BUFFER (mw_editor_get_document (editor)));
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (scheme), ==, "moonwire-dark");
+  comment = style_color (scheme, "def:comment", "foreground");
+  line = style_color (scheme, "current-line", "background");
+  text = style_color (scheme, "text", "background");
+  numbers = style_color (scheme, "line-numbers", "foreground");
+  gutter = style_color (scheme, "line-numbers", "background");
+  g_test_message ("comment %s on current line %s: %.2f, on text %s: %.2f; numbers %.2f", comment,
+                  line, contrast (comment, line), text, contrast (comment, text),
+                  contrast (numbers, gutter));
+  g_assert_cmpfloat (contrast (comment, line), >=, 4.0);
+  g_assert_cmpfloat (contrast (comment, text), >=, 4.5);
+  g_assert_cmpfloat (contrast (numbers, gutter), >=, 4.5);
+  g_settings_reset (settings, "prefer-dark");
+  destroy_window (window);
+}
+
 static void
 test_screenshot (void)
 {
@@ -810,6 +1188,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/window/find-replace", test_find_replace);
   g_test_add_func ("/mw/app/window/close-tab-then-dark", test_close_tab_then_dark);
   g_test_add_func ("/mw/app/window/preferences", test_preferences);
+  g_test_add_func ("/mw/app/window/disabled-tooltips", test_disabled_tooltips);
+  g_test_add_func ("/mw/app/window/dark-comment-contrast", test_dark_comment_contrast);
+  g_test_add_func ("/mw/app/window/problems-menu", test_problems_menu);
+  g_test_add_func ("/mw/app/window/preferences-dark-scheme", test_preferences_dark_scheme);
   g_test_add_func ("/mw/app/window/screenshot", test_screenshot);
   g_test_add_func ("/mw/app/window/screenshot-dark", test_screenshot_dark);
   status = g_test_run ();

@@ -224,6 +224,37 @@ test_ram_json_names (void)
     g_str_has_prefix (json.out, "[{\"file\":\"q\\\"b\\\\\\u0001\xef\xbf\xbd.lua\",\"target\":"));
 }
 
+/* The local commands of files say the same when given none (mw_cli_have_files). */
+static void
+test_no_files (void)
+{
+  static const struct
+  {
+    const char *args[4];
+    const char *err;
+  } cases[] = {
+    { { "compile", "--target", "integer" }, "moonwire-cli compile: no files given\n" },
+    { { "ram", "--json" }, "moonwire-cli ram: no files given\n" },
+    { { "lint", "-q" }, "moonwire-cli lint: no files given\n" },
+    { { "lfs", "build", "--target", "float" }, "moonwire-cli lfs build: no files given\n" },
+    { { "lfs", "info", "--json" }, "moonwire-cli lfs info: no image given\n" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("mw-no-files-XXXXXX", NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (MwTestCliRun) run = { 0 };
+      const char *args[5] = { NULL };
+
+      memcpy (args, cases[i].args, sizeof cases[i].args);
+      mw_test_cli_run (&run, dir, args);
+      g_assert_cmpint (run.status, ==, 4);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_cmpstr (run.err, ==, cases[i].err);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -233,6 +264,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/cli/compile/list", test_compile_list);
   g_test_add_func ("/mw/cli/lcinfo", test_lcinfo);
   g_test_add_func ("/mw/cli/ram", test_ram);
+  g_test_add_func ("/mw/cli/no-files", test_no_files);
   g_test_add_func ("/mw/cli/ram-json-names", test_ram_json_names);
   g_test_add_func ("/mw/cli/ram-minify", test_ram_minify);
   return g_test_run ();

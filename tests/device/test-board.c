@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mw-board.h"
+#include "mw-upload.h"
 #include "mw-board-sync.h"
 #include "mw-sim.h"
 #include "mw-test-board.h"
@@ -214,15 +215,16 @@ test_upload (gconstpointer data)
   g_assert_cmpstr (out, ==,
                    integer ? "hello from the board\t3\r\n" : "hello from the board\t3.5\r\n");
 
-  /* the heap log saw the uploads and the run, in order */
+  /* the heap log saw the connection, the uploads and the run, in order */
   events = mw_heap_log_get_events (mw_board_get_heap_log (f.board), &n_events);
-  g_assert_cmpuint (n_events, ==, 4);
-  g_assert_cmpint (events[0].kind, ==, MW_HEAP_EVENT_UPLOAD);
-  g_assert_cmpstr (events[0].label, ==, "data.bin");
-  g_assert_cmpstr (events[1].label, ==, "hello.lua");
-  g_assert_cmpstr (events[2].label, ==, "hello.lc");
-  g_assert_cmpint (events[3].kind, ==, MW_HEAP_EVENT_RUN);
+  g_assert_cmpuint (n_events, ==, 5);
+  g_assert_cmpint (events[0].kind, ==, MW_HEAP_EVENT_CONNECT);
+  g_assert_cmpint (events[1].kind, ==, MW_HEAP_EVENT_UPLOAD);
+  g_assert_cmpstr (events[1].label, ==, "data.bin");
+  g_assert_cmpstr (events[2].label, ==, "hello.lua");
   g_assert_cmpstr (events[3].label, ==, "hello.lc");
+  g_assert_cmpint (events[4].kind, ==, MW_HEAP_EVENT_RUN);
+  g_assert_cmpstr (events[4].label, ==, "hello.lc");
 
   /* a pipeline failure uploads nothing and says why */
   compile.pipeline.lint = TRUE;
@@ -402,6 +404,120 @@ test_leak_analysis (void)
 
   /* too few since the last break */
   g_assert_false (mw_heap_leak_analyze (s, 2, NULL, 0, &leak));
+}
+
+static guint
+count_events (MwBoard *board, MwHeapEventKind kind)
+{
+  guint n, count = 0;
+  const MwHeapEvent *events = mw_heap_log_get_events (mw_board_get_heap_log (board), &n);
+
+  for (guint i = 0; i < n; i++)
+    count += events[i].kind == kind;
+  return count;
+}
+
+static void
+count_samples_cb (MwBoard *board, gint64 time_us, guint heap, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* The heap log's events tell what happened to the session, each once: the connection (with
+ * its port), every restart of the board (node.restart(), running out of memory in a timer),
+ * the disconnection. */
+static void
+test_heap_events (void)
+{
+  Fixture f = { 0 };
+  MwSimOptions options;
+  guint samples = 0;
+  g_autoptr (GString) kinds = g_string_new (NULL);
+  const MwHeapEvent *events;
+  guint n;
+
+  mw_sim_options_init (&options);
+  fixture_start (&f, &options, MW_BOARD_CONNECT_NONE);
+  g_signal_connect (f.board, "heap-sample", G_CALLBACK (count_samples_cb), &samples);
+  mw_board_set_heap_interval (f.board, 50);
+  while (samples < 2)
+    g_main_context_iteration (NULL, TRUE);
+  /* a restart the board asks for, then one from running out of memory */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) out = NULL;
+      guint before = count_events (f.board, MW_HEAP_EVENT_RESET);
+
+      mw_board_exec_async (
+        f.board,
+        round == 0 ? "node.restart()"
+                   : "tmr.create():alarm(10, tmr.ALARM_SINGLE, function() "
+                     "local t = {} while true do t[#t + 1] = string.rep('x', 1000) .. #t end end)",
+        5000, NULL, NULL, NULL, mw_test_store_result, &result);
+      wait_for (&result);
+      out = mw_board_exec_finish (f.board, result, &error);
+      g_test_message ("round %u: %s", round, error != NULL ? error->message : "no error");
+      while (count_events (f.board, MW_HEAP_EVENT_RESET) == before)
+        g_main_context_iteration (NULL, TRUE);
+      before = samples;
+      while (samples < before + 3)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  mw_board_disconnect (f.board);
+  events = mw_heap_log_get_events (mw_board_get_heap_log (f.board), &n);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (kinds, "%s%s", i > 0 ? " " : "",
+                            mw_heap_event_kind_to_string (events[i].kind));
+  g_assert_cmpstr (kinds->str, ==, "connect reset reset disconnect");
+  g_assert_cmpstr (events[0].label, ==, mw_sim_get_path (f.sim));
+  g_assert_null (events[3].label);
+  fixture_stop (&f);
+}
+
+static gboolean
+board_has (Fixture *f, const char *name)
+{
+  g_autofree char *code = g_strdup_printf ("print(file.exists('%s'))", name);
+  g_autofree char *out = exec (f->board, code);
+
+  return g_strcmp0 (out, "true\r\n") == 0;
+}
+
+static void
+reconnect (Fixture *f, MwBoardConnectFlags flags)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  mw_board_disconnect (f->board);
+  mw_board_connect_async (f->board, mw_sim_get_path (f->sim), 115200, 5000, flags, NULL,
+                          mw_test_store_result, &result);
+  wait_for (&result);
+  g_assert_true (mw_board_connect_finish (f->board, result, &error));
+  g_assert_no_error (error);
+}
+
+/* The temporary file an upload killed half-way left (the host gone, the board unplugged) is
+ * removed on connecting with MW_BOARD_CONNECT_CLEAN, as the app connects, and nothing else. */
+static void
+test_connect_clean (void)
+{
+  Fixture f = { 0 };
+
+  fixture_start (&f, NULL, MW_BOARD_CONNECT_NONE);
+  g_free (exec (f.board, "file.putcontents('" MW_UPLOAD_TEMP_NAME "', 'half an upload') "
+                         "file.putcontents('keep.lua', 'x = 1')"));
+  reconnect (&f, MW_BOARD_CONNECT_NONE);
+  g_assert_true (board_has (&f, MW_UPLOAD_TEMP_NAME));
+  reconnect (&f, MW_BOARD_CONNECT_PROBE | MW_BOARD_CONNECT_CLEAN);
+  g_assert_false (board_has (&f, MW_UPLOAD_TEMP_NAME));
+  g_assert_true (board_has (&f, "keep.lua"));
+  /* nothing to clean: connects all the same */
+  reconnect (&f, MW_BOARD_CONNECT_CLEAN);
+  g_assert_true (mw_board_is_connected (f.board));
+  fixture_stop (&f);
 }
 
 /* ---- sync ---- */
@@ -599,5 +715,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/board/leak-analysis", test_leak_analysis);
   g_test_add_func ("/mw/board/leak/core", test_leak_core);
   g_test_add_func ("/mw/board/leak/cli", test_leak_cli);
+  g_test_add_func ("/mw/board/heap-events", test_heap_events);
+  g_test_add_func ("/mw/board/connect-clean", test_connect_clean);
   return g_test_run ();
 }

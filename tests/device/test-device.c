@@ -266,6 +266,8 @@ test_operations (gconstpointer data)
     mw_device_rename_async (device, "bin.dat", "empty", NULL, mw_test_store_result, &r1);
     g_assert_false (op_wait (device, &r1, &error));
     g_assert_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_FAILED);
+    /* the message names the file in the way: the target */
+    g_assert_cmpstr (error->message, ==, "empty: the target exists; cannot rename bin.dat over it");
     g_clear_error (&error);
     mw_device_rename_async (device, "bin.dat", "moved.dat", NULL, mw_test_store_result, &r2);
     g_assert_true (op_wait (device, &r2, &error));
@@ -634,7 +636,7 @@ on_sample (MwHeapSampler *sampler, gint64 time_us, gint64 heap, gpointer user_da
   g_assert_cmpint (heap, >, 10000);
 }
 
-/* Samples only while the board is idle at its prompt: never during a user's command. */
+/* Samples at the prompt, never while a command runs. */
 static void
 test_heap_sampler (void)
 {
@@ -683,6 +685,131 @@ test_heap_sampler (void)
                      g_array_index (samples, MwHeapSample, i - 1).time_us);
 }
 
+/* A chain of commands that keeps the queue busy: each one queues the next as it ends, until
+ * `stop`. */
+typedef struct
+{
+  MwTestBoard *board;
+  guint samples; /* taken while the chain ran */
+  guint done;
+  gboolean stop;
+  gboolean running;
+  gboolean failed;
+} Chain;
+
+static void chain_next (Chain *c);
+
+static void
+chain_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Chain *c = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) out = mw_repl_execute_finish (MW_REPL (source), result, &error);
+
+  c->failed |= out == NULL;
+  c->done++;
+  c->running = FALSE;
+  if (!c->stop)
+    chain_next (c);
+}
+
+static void
+chain_next (Chain *c)
+{
+  c->running = TRUE;
+  mw_repl_execute_async (c->board->repl, "tmr.delay(20000)", 5000, NULL, NULL, NULL, chain_done_cb,
+                         c);
+}
+
+static void
+on_chain_sample (MwHeapSampler *sampler, gint64 time_us, gint64 heap, gpointer user_data)
+{
+  Chain *c = user_data;
+
+  g_assert_cmpint (heap, >, 10000);
+  if (!c->stop)
+    c->samples++;
+}
+
+/* A line kept busy by back-to-back commands (an app listing, running and uploading) still gets
+ * its samples: a tick queues node.heap() behind the command that runs, and the sample comes at
+ * the next prompt. Waiting for an empty queue at a tick starved it for as long as the commands
+ * kept coming (one sample, the first tick's, in any length of time). */
+static void
+test_heap_sampler_busy (void)
+{
+  g_autoptr (MwTestBoard) board = board_for (3);
+  g_autoptr (MwDevice) device = mw_device_new (board->repl);
+  g_autoptr (MwHeapSampler) sampler = mw_heap_sampler_new (device, 20, 256);
+  Chain c = { board, 0, 0, FALSE, FALSE, FALSE };
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  g_signal_connect (sampler, "sample", G_CALLBACK (on_chain_sample), &c);
+  chain_next (&c);
+  mw_heap_sampler_start (sampler);
+  while (c.samples < 10 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (board->context, TRUE);
+  c.stop = TRUE;
+  mw_heap_sampler_stop (sampler);
+  while (c.running)
+    g_main_context_iteration (board->context, TRUE);
+  g_test_message ("%u samples among %u commands", c.samples, c.done);
+  g_assert_false (c.failed);
+  g_assert_cmpuint (c.samples, ==, 10);
+  g_assert_cmpuint (c.done, >=, 10);
+}
+
+static void
+count_sample (MwHeapSampler *sampler, gint64 time_us, gint64 heap, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static char *
+send_line (MwTestBoard *board, const char *line)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GError) error = NULL;
+
+  mw_repl_send_line_async (board->repl, line, 5000, NULL, mw_test_store_result, &r);
+  mw_test_board_wait (board, &r);
+  out = mw_repl_send_line_finish (board->repl, r, &error);
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+/* A chunk typed line by line is the user's: no sample lands inside it, however long the board
+ * waits at ">> ", and the chunk runs as typed. */
+static void
+test_heap_sampler_continuation (void)
+{
+  g_autoptr (MwTestBoard) board = board_for (3);
+  g_autoptr (MwDevice) device = mw_device_new (board->repl);
+  g_autoptr (MwHeapSampler) sampler = mw_heap_sampler_new (device, 10, 64);
+  g_autofree char *first = NULL, *last = NULL;
+  guint samples = 0, before;
+  gint64 end;
+
+  g_signal_connect (sampler, "sample", G_CALLBACK (count_sample), &samples);
+  mw_heap_sampler_start (sampler);
+  while (samples < 2)
+    g_main_context_iteration (board->context, TRUE);
+  first = send_line (board, "for i = 1, 2 do");
+  g_assert_cmpstr (first, ==, ">> ");
+  g_assert_cmpint (mw_repl_get_state (board->repl), ==, MW_REPL_STATE_CONTINUATION);
+  before = samples;
+  end = g_get_monotonic_time () + 200000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (board->context, FALSE), g_usleep (1000);
+  g_assert_cmpuint (samples, ==, before);
+  g_assert_cmpint (mw_repl_get_state (board->repl), ==, MW_REPL_STATE_CONTINUATION);
+  last = send_line (board, "print('round', i) end");
+  g_assert_cmpstr (last, ==, "round\t1\r\nround\t2\r\n> ");
+  while (samples < before + 2)
+    g_main_context_iteration (board->context, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -706,5 +833,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/mw/device/heap-slope", test_heap_slope);
   g_test_add_func ("/mw/device/heap-sampler", test_heap_sampler);
+  g_test_add_func ("/mw/device/heap-sampler-busy", test_heap_sampler_busy);
+  g_test_add_func ("/mw/device/heap-sampler-continuation", test_heap_sampler_continuation);
   return g_test_run ();
 }

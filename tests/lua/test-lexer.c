@@ -36,6 +36,7 @@ static const Case cases[] = {
   { "bracket-equals", "a[=", "<name>[a] <error>" },
   { "comment-short", "x -- c\ny", "<name>[x] <name>[y] <eof>" },
   { "comment-long", "x --[==[ a\n]] ]==] y", "<name>[x] <name>[y] <eof>" },
+  { "comment-short-cr", "x -- c\ry -- d\r\nz", "<name>[x] <name>[y] <name>[z] <eof>" },
   { "comment-bracket-not-long", "x --[= not long\ny", "<name>[x] <name>[y] <eof>" },
   { "minus-minus-spaced", "a - -b", "<name>[a] - - <name>[b] <eof>" },
   { "high-bytes", "\xc3\xa9", "<char> <char> <eof>" },
@@ -101,6 +102,23 @@ test_positions (void)
   mw_lua_lex_result_clear (&res);
 }
 
+/* a short comment ends at \n, \r, \r\n or \n\r, each one line */
+static void
+test_comment_lines (void)
+{
+  const char *src = "a -- 1\rb -- 2\r\nc --3\n\rd --4\n e";
+  const guint32 lines[] = { 1, 2, 3, 4, 5 };
+  MwLuaLexResult res;
+
+  mw_lua_lex (src, strlen (src), MW_LUA_LEX_NONE, &res);
+  g_assert_cmpuint (res.tokens->len, ==, G_N_ELEMENTS (lines) + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    g_assert_cmpuint (g_array_index (res.tokens, MwLuaToken, i).line, ==, lines[i]);
+  g_assert_cmpuint (res.comments->len, ==, 4);
+  g_assert_cmpuint (g_array_index (res.comments, MwLuaComment, 1).length, ==, 4);
+  mw_lua_lex_result_clear (&res);
+}
+
 static void
 test_shebang (void)
 {
@@ -163,6 +181,16 @@ test_numerals (void)
   g_assert_cmpfloat (v, ==, (double) 0x5AF3107A4001ULL);
   g_assert_true (mw_lua_numeral_to_double (".5", 2, &v));
   g_assert_cmpfloat (v, ==, 0.5);
+  /* decimal digits are read without strtod up to 15 of them, with it beyond: both exact */
+  g_assert_true (mw_lua_numeral_to_double ("007", 3, &v));
+  g_assert_cmpfloat (v, ==, 7.0);
+  g_assert_true (mw_lua_numeral_to_double ("999999999999999", 15, &v));
+  g_assert_cmpfloat (v, ==, 999999999999999.0);
+  g_assert_true (mw_lua_numeral_to_double ("9007199254740993", 16, &v));
+  g_assert_cmpfloat (v, ==, 9007199254740992.0);
+  g_assert_true (mw_lua_numeral_to_double ("12345678901234567890", 20, &v));
+  g_assert_cmpfloat (v, ==, 12345678901234567168.0);
+  g_assert_false (mw_lua_numeral_to_double ("", 0, &v));
   g_assert_false (mw_lua_numeral_to_double ("3..2", 4, &v));
   g_assert_false (mw_lua_numeral_to_double ("0x", 2, &v));
   g_assert_false (mw_lua_numeral_to_double ("1e", 2, &v));
@@ -178,6 +206,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &cases[i], test_case);
     }
   g_test_add_func ("/mw/lua/lexer/positions", test_positions);
+  g_test_add_func ("/mw/lua/lexer/comment-lines", test_comment_lines);
   g_test_add_func ("/mw/lua/lexer/shebang", test_shebang);
   g_test_add_func ("/mw/lua/lexer/decode-string", test_decode);
   g_test_add_func ("/mw/lua/lexer/numerals", test_numerals);

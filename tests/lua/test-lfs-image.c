@@ -959,22 +959,39 @@ static const ImageCase image_cases[] = {
   { "integer", { "i.lua" }, { "x = 7\n" }, MW_LUA_TARGET_INTEGER, WORDS (integer_words), 5 },
 };
 
+/* the files of a case: up to `max`, or the first NULL */
+static guint
+count_files (const char *const *files, guint max)
+{
+  guint n = 0;
+
+  while (n < max && files[n] != NULL)
+    n++;
+  return n;
+}
+
+/* An image of the files up to the first NULL, each with its source from `sources` or, when
+ * that is NULL, all with `source`. */
+static MwLuaLfsImage *
+build_image (const char *const *files, guint max, const char *const *sources, const char *source,
+             MwLuaNumberType target, gsize max_size, GError **error)
+{
+  guint n = count_files (files, max);
+  g_autoptr (GPtrArray) bytes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *text = sources != NULL ? sources[i] : source;
+      g_ptr_array_add (bytes, g_bytes_new_static (text, strlen (text)));
+    }
+  return mw_lua_lfs_image_new_from_sources (files, (GBytes **) bytes->pdata, n, target, BUILD_TIME,
+                                            max_size, error);
+}
+
 static MwLuaLfsImage *
 build_case (const ImageCase *c, GError **error)
 {
-  GBytes *sources[3] = { NULL };
-  guint n = 0;
-  MwLuaLfsImage *image;
-
-  while (n < G_N_ELEMENTS (c->files) && c->files[n] != NULL)
-    {
-      sources[n] = g_bytes_new_static (c->sources[n], strlen (c->sources[n]));
-      n++;
-    }
-  image = mw_lua_lfs_image_new_from_sources (c->files, sources, n, c->target, BUILD_TIME, 0, error);
-  for (guint i = 0; i < n; i++)
-    g_bytes_unref (sources[i]);
-  return image;
+  return build_image (c->files, G_N_ELEMENTS (c->files), c->sources, NULL, c->target, 0, error);
 }
 
 static GBytes *
@@ -1013,7 +1030,7 @@ test_image_case (gconstpointer data)
   g_autoptr (GBytes) inflated = NULL;
   g_autoptr (MwLuaLfsImage) back = NULL;
   const guint8 *gz;
-  guint n_files = 0;
+  guint n_files;
 
   g_assert_no_error (error);
   bytes = mw_lua_lfs_image_get_bytes (image);
@@ -1038,8 +1055,7 @@ test_image_case (gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (mw_lua_lfs_image_get_timestamp (back), ==, BUILD_TIME);
   g_assert_cmpint (mw_lua_lfs_image_get_target (back), ==, c->target);
-  while (n_files < G_N_ELEMENTS (c->files) && c->files[n_files] != NULL)
-    n_files++;
+  n_files = count_files (c->files, G_N_ELEMENTS (c->files));
   g_assert_cmpuint (mw_lua_lfs_image_get_n_modules (back), ==, n_files);
   for (guint i = 0; i < n_files; i++)
     {
@@ -1172,63 +1188,56 @@ test_errors (void)
         "big.lua:51: main function has more than 50 local variables"
       };
       const ErrorCase *c = i < G_N_ELEMENTS (error_cases) ? &error_cases[i] : &locals_case;
-      const char *source = c->source != NULL ? c->source : "return 1\n";
-      GBytes *sources[52] = { NULL };
       g_autoptr (GError) error = NULL;
-      g_autoptr (MwLuaLfsImage) image = NULL;
-      guint n = 0;
+      g_autoptr (MwLuaLfsImage) image = build_image (c->files, G_N_ELEMENTS (c->files), NULL,
+                                                     c->source != NULL ? c->source : "return 1\n",
+                                                     c->target, c->max_size, &error);
 
-      while (n < G_N_ELEMENTS (c->files) && c->files[n] != NULL)
-        sources[n++] = g_bytes_new_static (source, strlen (source));
-      image = mw_lua_lfs_image_new_from_sources (c->files, sources, n, c->target, BUILD_TIME,
-                                                 c->max_size, &error);
       g_assert_null (image);
       g_assert_error (error, MW_LUA_LFS_ERROR, c->code);
       g_assert_cmpstr (error->message, ==, c->message);
-      for (guint j = 0; j < n; j++)
-        g_bytes_unref (sources[j]);
     }
 }
 
-/* Damaged images: each read fails with what is wrong. */
+/* Damaged images, case "one" with one word changed: each read fails with what is wrong. */
+static const struct
+{
+  guint word;
+  guint32 keep, set; /* the word becomes (word & keep) | set */
+  const char *message;
+} damaged[] = {
+  /* another firmware's signature (Lua 5.3 images say 0xfafaa150 | its own version) */
+  { 0, 0, 0x12345678, "not an LFS image of the Lua 5.1 firmware (signature 0x12345678)" },
+  /* a size that does not match the bitmap */
+  { 1, 0, 400,
+    "length mismatch: the header says 400 bytes of flash, the image has 436 bytes with its "
+    "bitmap" },
+  /* the main function's address without its relocation bit (bitmap word 105, bit 2) */
+  { 105, ~(1u << 2), 0, "word 2: a pointer without its relocation bit" },
+};
+
 static void
 test_read_errors (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (MwLuaLfsImage) image = NULL;
   g_autoptr (GBytes) file = NULL;
-  g_autofree guint32 *w = g_memdup2 (one_words, sizeof one_words);
   gsize n = G_N_ELEMENTS (one_words);
 
-  /* another firmware's signature (Lua 5.3 images say 0xfafaa150 | its own version) */
-  w[0] = 0x12345678;
-  image = mw_lua_lfs_image_new_from_bytes ((guint8 *) w, n * 4, &error);
-  g_assert_null (image);
-  g_assert_cmpstr (error->message, ==,
-                   "not an LFS image of the Lua 5.1 firmware (signature 0x12345678)");
-  g_clear_error (&error);
-  w[0] = one_words[0];
+  for (gsize i = 0; i < G_N_ELEMENTS (damaged); i++)
+    {
+      g_autofree guint32 *w = g_memdup2 (one_words, sizeof one_words);
+      g_autoptr (GError) read_error = NULL;
+      g_autoptr (MwLuaLfsImage) bad = NULL;
 
-  /* a size that does not match the bitmap */
-  w[1] = 400;
-  image = mw_lua_lfs_image_new_from_bytes ((guint8 *) w, n * 4, &error);
-  g_assert_null (image);
-  g_assert_cmpstr (error->message, ==,
-                   "length mismatch: the header says 400 bytes of flash, the image has 436 "
-                   "bytes with its bitmap");
-  g_clear_error (&error);
-  w[1] = one_words[1];
-
-  /* the main function's address without its relocation bit (bitmap word 105, bit 2) */
-  w[105] &= ~(1u << 2);
-  image = mw_lua_lfs_image_new_from_bytes ((guint8 *) w, n * 4, &error);
-  g_assert_null (image);
-  g_assert_cmpstr (error->message, ==, "word 2: a pointer without its relocation bit");
-  g_clear_error (&error);
-  w[105] = one_words[105];
+      w[damaged[i].word] = (w[damaged[i].word] & damaged[i].keep) | damaged[i].set;
+      bad = mw_lua_lfs_image_new_from_bytes ((guint8 *) w, n * 4, &read_error);
+      g_assert_null (bad);
+      g_assert_cmpstr (read_error->message, ==, damaged[i].message);
+    }
 
   /* a cut gzip stream */
-  image = mw_lua_lfs_image_new_from_bytes ((guint8 *) w, n * 4, &error);
+  image = mw_lua_lfs_image_new_from_bytes ((guint8 *) one_words, n * 4, &error);
   g_assert_no_error (error);
   file = mw_lua_lfs_image_compress (image);
   g_clear_pointer (&image, mw_lua_lfs_image_unref);

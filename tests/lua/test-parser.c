@@ -70,6 +70,11 @@ static const Case cases[] = {
   { "nested-long-comment", "--[[ [[ ]]", "nesting of [[...]] is deprecated near '['" },
   { "invalid-delimiter", "x = [==", "invalid long string delimiter near '[=='" },
   { "escape-too-large", "x = '\\256'", "escape sequence too large near '''" },
+  /* the text quoted is the value read so far, every kind of escape decoded */
+  { "unfinished-string-escapes", "x = \"a\\65\\t\\\nb\\q\\\\\\\"\ny",
+    "unfinished string near '\"aA\t\nbq\\\"'" },
+  { "escape-too-large-after-escapes", "x = 'a\\n\\0012\\300'",
+    "escape sequence too large near ''a\n\0012'" },
   { "malformed-number", "x = 3..2", "malformed number near '3..2'" },
   { "malformed-hex", "x = 0x", "malformed number near '0x'" },
   { "malformed-alnum", "x = 12abc", "malformed number near '12abc'" },

@@ -420,7 +420,7 @@ test_corpus_run (void)
   g_autoptr (MwSimTestBoard) board = NULL;
   g_autoptr (MwLuaLfsImage) image = NULL;
   const char *names[G_N_ELEMENTS (corpus_drivers)];
-  g_autofree char *sources[G_N_ELEMENTS (corpus_drivers)] = { NULL };
+  g_autoptr (GPtrArray) sources = g_ptr_array_new_with_free_func (g_free);
   MwSimOptions opts;
   guint ran = 0;
 
@@ -431,6 +431,7 @@ test_corpus_run (void)
   for (guint i = 0; i < G_N_ELEMENTS (corpus_drivers); i++)
     {
       const char *path = NULL;
+      g_autofree char *source = NULL;
       g_autofree char *spiffs =
         g_build_filename (mw_sim_get_fs_dir (board->sim), corpus_drivers[i].file, NULL);
 
@@ -442,12 +443,13 @@ test_corpus_run (void)
             path = g_ptr_array_index (files, k);
         }
       g_assert_nonnull (path);
-      g_assert_true (g_file_get_contents (path, &sources[i], NULL, NULL));
-      g_assert_true (g_file_set_contents (spiffs, sources[i], -1, NULL));
+      g_assert_true (g_file_get_contents (path, &source, NULL, NULL));
+      g_assert_true (g_file_set_contents (spiffs, source, -1, NULL));
+      g_ptr_array_add (sources, g_steal_pointer (&source));
       names[i] = corpus_drivers[i].file;
     }
-  image = put_image (board, "lfs.img", MW_LUA_TARGET_FLOAT, names, (const char *const *) sources,
-                     G_N_ELEMENTS (corpus_drivers));
+  image = put_image (board, "lfs.img", MW_LUA_TARGET_FLOAT, names,
+                     (const char *const *) sources->pdata, G_N_ELEMENTS (corpus_drivers));
   reload_and_restart (board, "lfs.img");
 
   for (guint i = 0; i < G_N_ELEMENTS (corpus_drivers); i++)

@@ -148,8 +148,13 @@ test_speed_change (gconstpointer data)
   got = mw_sim_test_expect (board, "\r\n", -1, 3000);
   g_assert_nonnull (got);
   g_string_free (got, TRUE);
-  got = mw_sim_test_drain (board, 100);
+  /* the garbage, however late a loaded host lets it come, until the line falls quiet */
+  got = mw_sim_test_read_n (board, 1, 5000);
   g_assert_cmpuint (got->len, >, 0);
+  {
+    g_autoptr (GString) rest = mw_sim_test_drain_quiet (board, 300, 5000);
+    g_string_append_len (got, rest->str, rest->len);
+  }
   g_assert_null (strstr (got->str, "57600"));
   g_assert_false (g_str_has_suffix (got->str, "> "));
   mw_sim_test_set_baud (board, 57600);
@@ -172,7 +177,8 @@ test_pacing (void)
   g_assert_cmpuint (strlen (out), ==, 2000);
   g_test_message ("2040 bytes in %.1f ms, line rate %.1f ms", elapsed / 1e3, ideal / 1e3);
   g_assert_cmpfloat (elapsed, >=, ideal * 0.95);
-  g_assert_cmpfloat (elapsed, <=, ideal * 1.5 + 100000);
+  /* the slack is for a loaded host (the suite runs under a sanitizer, tests in parallel) */
+  g_assert_cmpfloat (elapsed, <=, ideal * 1.5 + 250000);
 }
 
 /* docs/firmware.md section 1: while Lua runs only the 256-byte ring absorbs input, and the oldest

@@ -150,6 +150,8 @@ on_state (MwRepl *repl, GParamSpec *pspec, MwBoard *self)
       g_object_ref (self);
       teardown (self);
       set_connected (self, FALSE);
+      mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_DISCONNECT,
+                             "the port closed");
       g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, "The board's port closed");
       g_object_unref (self);
     }
@@ -187,8 +189,37 @@ connected_now (GTask *task)
   MwBoard *self = g_task_get_source_object (task);
 
   set_connected (self, TRUE);
+  mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_CONNECT, self->port);
   restart_sampler (self);
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_cleaned (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GBytes) ignored = mw_repl_execute_finish (MW_REPL (object), result, NULL);
+
+  /* best effort: a board that cannot remove it still connects */
+  connected_now (task);
+}
+
+/* The last step of connecting: the optional clean-up, then connected. */
+static void
+finish_connect (GTask *task)
+{
+  MwBoard *self = g_task_get_source_object (task);
+  ConnectData *data = g_task_get_task_data (task);
+
+  if (data->flags & MW_BOARD_CONNECT_CLEAN)
+    {
+      g_autofree char *code = mw_board_lua_remove_if_there (MW_UPLOAD_TEMP_NAME);
+
+      mw_repl_execute_async (self->repl, code, self->timeout_ms, NULL, NULL,
+                             g_task_get_cancellable (task), on_cleaned, g_object_ref (task));
+      return;
+    }
+  connected_now (task);
 }
 
 static void
@@ -206,7 +237,7 @@ on_probe_done (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&self->info, mw_board_info_free);
   self->info = info;
-  connected_now (task);
+  finish_connect (task);
 }
 
 static void
@@ -229,7 +260,7 @@ on_sync_done (GObject *object, GAsyncResult *result, gpointer user_data)
       mw_device_probe_async (self->device, cancellable, on_probe_done, g_steal_pointer (&task));
     }
   else
-    connected_now (task);
+    finish_connect (task);
 }
 
 static gboolean
@@ -276,6 +307,8 @@ mw_board_connect_async (MwBoard *self, const char *port, guint baud, guint timeo
   data->flags = flags;
   g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
   teardown (self);
+  if (self->connected)
+    mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_DISCONNECT, NULL);
   set_connected (self, FALSE);
   self->cancellable = g_cancellable_new ();
   self->timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
@@ -352,6 +385,7 @@ mw_board_disconnect (MwBoard *self)
   if (self->connected)
     {
       set_connected (self, FALSE);
+      mw_heap_log_add_event (self->heap_log, g_get_real_time (), MW_HEAP_EVENT_DISCONNECT, NULL);
       g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, NULL);
     }
 }

@@ -33,6 +33,8 @@ typedef enum
   MW_BOARD_CONNECT_NONE = 0,
   MW_BOARD_CONNECT_RESET = 1 << 0, /* pulse RTS first (a board stuck in a running program) */
   MW_BOARD_CONNECT_PROBE = 1 << 1, /* ask the firmware what it is (MwBoardInfo) */
+  MW_BOARD_CONNECT_CLEAN = 1 << 2, /* remove the temporary file a killed upload left behind
+                                    * (MW_UPLOAD_TEMP_NAME), so it never shows in a list */
 } MwBoardConnectFlags;
 
 /* How a local file goes to the board: the pipeline's steps, then the transfer. */

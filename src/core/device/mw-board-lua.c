@@ -247,6 +247,14 @@ mw_board_lua_rename (const char *from, const char *to)
 }
 
 char *
+mw_board_lua_remove_if_there (const char *name)
+{
+  g_autofree char *q = mw_lua_quote_str (name);
+
+  return g_strdup_printf ("file.remove(%s)", q);
+}
+
+char *
 mw_board_lua_compile (const char *name)
 {
   g_autofree char *q = mw_lua_quote_str (name);

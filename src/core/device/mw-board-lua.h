@@ -74,6 +74,8 @@ char *mw_board_lua_file_size (const char *name);
 char *mw_board_lua_read_chunk (const char *name, gsize offset, gsize len);
 /* these write nothing, or E<code>:<message> */
 char *mw_board_lua_remove (const char *name);
+/* Removes `name` if it is there, without a word either way. */
+char *mw_board_lua_remove_if_there (const char *name);
 char *mw_board_lua_rename (const char *from, const char *to);
 char *mw_board_lua_compile (const char *name);
 char *mw_board_lua_format (void);

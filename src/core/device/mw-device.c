@@ -134,6 +134,7 @@ typedef struct
 {
   ParseFunc parse;
   char *name;
+  char *target; /* rename's new name */
   /* downloads */
   GByteArray *data;
   gint64 size;
@@ -143,6 +144,7 @@ static void
 op_data_free (OpData *op)
 {
   g_free (op->name);
+  g_free (op->target);
   if (op->data)
     g_byte_array_unref (op->data);
   g_free (op);
@@ -408,6 +410,29 @@ parse_status (GTask *task, GBytes *reply)
   return TRUE;
 }
 
+/* A refused rename names the file the refusal is about: the target when it exists. */
+static gboolean
+parse_rename (GTask *task, GBytes *reply)
+{
+  OpData *op = g_task_get_task_data (task);
+  g_autofree char *text = reply_text (reply);
+  MwBoardReply code;
+  const char *msg;
+
+  if (!mw_board_lua_parse_reply (text, &code, &msg))
+    g_task_return_boolean (task, TRUE);
+  else if (code == MW_BOARD_REPLY_EXISTS)
+    g_task_return_new_error (task, MW_DEVICE_ERROR, mw_device_error_from_reply (code),
+                             "%s: %s; cannot rename %s over it", op->target, msg, op->name);
+  else if (code == MW_BOARD_REPLY_REFUSED)
+    g_task_return_new_error (task, MW_DEVICE_ERROR, mw_device_error_from_reply (code),
+                             "%s: the board could not rename %s to it", op->target, op->name);
+  else
+    g_task_return_new_error (task, MW_DEVICE_ERROR, mw_device_error_from_reply (code), "%s: %s",
+                             op->name, msg);
+  return TRUE;
+}
+
 void
 mw_device_remove_async (MwDevice *self, const char *name, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
@@ -429,7 +454,7 @@ mw_device_rename_async (MwDevice *self, const char *from, const char *to, GCance
   GTask *task;
 
   g_return_if_fail (MW_IS_DEVICE (self));
-  task = op_new (self, mw_device_rename_async, parse_status, cancellable, callback, user_data);
+  task = op_new (self, mw_device_rename_async, parse_rename, cancellable, callback, user_data);
   if (!check_name_or_fail (task, from))
     return;
   if (!check_name_or_fail (g_object_ref (task), to))
@@ -438,6 +463,7 @@ mw_device_rename_async (MwDevice *self, const char *from, const char *to, GCance
       return;
     }
   ((OpData *) g_task_get_task_data (task))->name = g_strdup (from);
+  ((OpData *) g_task_get_task_data (task))->target = g_strdup (to);
   op_run (self, task, mw_board_lua_rename (from, to));
 }
 

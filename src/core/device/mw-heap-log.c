@@ -103,6 +103,34 @@ mw_heap_leak_analyze (const MwHeapSample *samples, gsize n, const gint64 *breaks
   return TRUE;
 }
 
+const char *
+mw_heap_event_kind_to_string (MwHeapEventKind kind)
+{
+  switch (kind)
+    {
+      case MW_HEAP_EVENT_UPLOAD:
+        return "upload";
+      case MW_HEAP_EVENT_RUN:
+        return "run";
+      case MW_HEAP_EVENT_RESET:
+        return "reset";
+      case MW_HEAP_EVENT_SNAPSHOT:
+        return "snapshot";
+      case MW_HEAP_EVENT_CONNECT:
+        return "connect";
+      case MW_HEAP_EVENT_DISCONNECT:
+        return "disconnect";
+      default:
+        g_return_val_if_reached ("event");
+    }
+}
+
+gboolean
+mw_heap_event_kind_is_break (MwHeapEventKind kind)
+{
+  return kind == MW_HEAP_EVENT_RESET || kind == MW_HEAP_EVENT_CONNECT;
+}
+
 gboolean
 mw_heap_leak_is_suspect (const MwHeapLeak *leak)
 {
@@ -194,7 +222,7 @@ mw_heap_log_get_leak (MwHeapLog *self, MwHeapLeak *leak)
     {
       const MwHeapEvent *event = &g_array_index (self->events, MwHeapEvent, i);
 
-      if (event->kind == MW_HEAP_EVENT_RESET)
+      if (mw_heap_event_kind_is_break (event->kind))
         g_array_append_val (breaks, event->time_us);
     }
   return mw_heap_leak_analyze ((const MwHeapSample *) (gpointer) self->samples->data,

@@ -1,9 +1,11 @@
 /* mw-heap-log.h: MwHeapLog, the board's free heap over time: samples, events (upload, run,
- * reset) and the one leak analysis that both the CLI and the app report.
+ * reset, snapshot, connect, disconnect) and the one leak analysis that both the CLI and the
+ * app report.
  *
  * The leak figure is the least-squares slope of free heap against time, in bytes per minute,
  * over the last MW_HEAP_LEAK_WINDOW_S seconds of samples, and only over the samples since the
- * last break: a reset (the heap starts again from scratch) or a gap in the samples (more than
+ * last break: a reset or a new connection (the heap may start again from scratch) or a gap in
+ * the samples (more than
  * MW_HEAP_LEAK_GAP_FACTOR times the usual interval, e.g. a long command or a disconnection,
  * across which the program may have changed). A negative figure means the free heap shrinks.
  */
@@ -25,7 +27,16 @@ typedef enum
   MW_HEAP_EVENT_RUN,
   MW_HEAP_EVENT_RESET,
   MW_HEAP_EVENT_SNAPSHOT, /* a heap snapshot was taken (the Memory view) */
+  MW_HEAP_EVENT_CONNECT, /* a session began (label: the port); a break like a reset, as the
+                          * board may have restarted unseen while nobody listened */
+  MW_HEAP_EVENT_DISCONNECT, /* a session ended (label: why, when the port went away) */
 } MwHeapEventKind;
+
+/* "upload", "run", "reset", "snapshot", "connect", "disconnect" */
+const char *mw_heap_event_kind_to_string (MwHeapEventKind kind);
+/* Whether the heap starts again from scratch at this event (the leak analysis and the graph's
+ * line break there): a reset or a new connection. */
+gboolean mw_heap_event_kind_is_break (MwHeapEventKind kind);
 
 typedef struct
 {

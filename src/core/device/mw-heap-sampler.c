@@ -1,4 +1,11 @@
-/* mw-heap-sampler.c: idle-only heap sampling into an MwHeapLog. */
+/* mw-heap-sampler.c: heap sampling into an MwHeapLog.
+ *
+ * A tick queues node.heap() behind whatever the line is doing, so the sample is taken at the
+ * board's next prompt: waiting for a moment when the queue happens to be empty and the prompt
+ * was the last thing read starved the sampler for as long as output kept coming (under a
+ * console flood the prompt is never the last thing read) or uploads followed one another. It
+ * never queues inside a user's typed chunk (mw_repl_accepts_background), and one request at a
+ * time; behind an upload it waits for the upload to end. */
 #include "mw-config.h"
 
 #include "mw-heap-sampler.h"
@@ -44,8 +51,7 @@ on_tick (gpointer user_data)
 {
   MwHeapSampler *self = user_data;
 
-  /* Only at the prompt with nothing queued: never between a user's commands. */
-  if (!self->pending && mw_repl_is_idle (mw_device_get_repl (self->device)))
+  if (!self->pending && mw_repl_accepts_background (mw_device_get_repl (self->device)))
     {
       self->pending = TRUE;
       mw_device_heap_async (self->device, self->cancellable, on_heap, g_object_ref (self));

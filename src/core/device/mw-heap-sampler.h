@@ -1,6 +1,6 @@
-/* mw-heap-sampler.h: MwHeapSampler samples node.heap() at an interval, only while the board
- * is idle at its prompt (never between a user's commands), into an MwHeapLog, and logs a
- * reset event when the board restarts (a break for the leak analysis). */
+/* mw-heap-sampler.h: MwHeapSampler samples node.heap() at an interval, at the board's next
+ * prompt however busy the line is (between uploads, never inside a user's typed chunk), into an
+ * MwHeapLog, and logs a reset event when the board restarts (a break for the leak analysis). */
 #pragma once
 
 #include "mw-device.h"

@@ -36,7 +36,10 @@ handle_prompt (MwRepl *self, gboolean continuation)
         if (continuation && cmd->next_line < cmd->lines->len)
           mw_repl_send_next_line (self, cmd);
         else
-          mw_repl_command_succeed (self, cmd);
+          {
+            self->user_chunk_open = continuation;
+            mw_repl_command_succeed (self, cmd);
+          }
         break;
 
       case MW_REPL_CMD_EXEC:
@@ -101,8 +104,25 @@ banner_in_reply (MwReplCommand *cmd, GBytes *data)
               != NULL;
 }
 
+/* The length of `data` to show: without a trailing ">> " that answers a line of one of
+ * Moonwire's own commands (`next` is that prompt's event), which the console would otherwise
+ * show at the end while the command runs. Typed lines keep theirs. */
+static gsize
+console_length (MwRepl *self, GBytes *data, const MwReplEvent *next)
+{
+  MwReplCommand *cmd = self->active;
+  gsize len;
+  const char *bytes = g_bytes_get_data (data, &len);
+
+  if (next != NULL && next->kind == MW_REPL_EVENT_CONTINUATION && next->ok && !self->wrote_in_batch
+      && cmd != NULL && cmd->kind != MW_REPL_CMD_LINE && !cmd->begun && len >= 3
+      && memcmp (bytes + len - 3, ">> ", 3) == 0)
+    return len - 3;
+  return len;
+}
+
 static void
-handle_event (MwRepl *self, MwReplEvent *event)
+handle_event (MwRepl *self, MwReplEvent *event, const MwReplEvent *next)
 {
   MwReplCommand *cmd = self->active;
 
@@ -119,8 +139,20 @@ handle_event (MwRepl *self, MwReplEvent *event)
             if (cmd->kind == MW_REPL_CMD_LINE)
               g_byte_array_append (cmd->payload, (const guint8 *) data, len);
           }
-        g_signal_emit (self, mw_repl_signals[MW_REPL_SIGNAL_CONSOLE], 0, event->data,
-                       event->kind == MW_REPL_EVENT_NOISE);
+        {
+          gsize shown = console_length (self, event->data, next);
+
+          if (shown == g_bytes_get_size (event->data))
+            g_signal_emit (self, mw_repl_signals[MW_REPL_SIGNAL_CONSOLE], 0, event->data,
+                           event->kind == MW_REPL_EVENT_NOISE);
+          else if (shown > 0)
+            {
+              g_autoptr (GBytes) part = g_bytes_new_from_bytes (event->data, 0, shown);
+
+              g_signal_emit (self, mw_repl_signals[MW_REPL_SIGNAL_CONSOLE], 0, part,
+                             event->kind == MW_REPL_EVENT_NOISE);
+            }
+        }
         break;
 
       case MW_REPL_EVENT_PROMPT:
@@ -255,7 +287,7 @@ mw_repl_on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data)
   if (self->state == MW_REPL_STATE_SILENT || self->state == MW_REPL_STATE_UNKNOWN)
     mw_repl_set_state (self, MW_REPL_STATE_BUSY);
   for (guint i = 0; i < events->len; i++)
-    handle_event (self, events->pdata[i]);
+    handle_event (self, events->pdata[i], i + 1 < events->len ? events->pdata[i + 1] : NULL);
 }
 
 void

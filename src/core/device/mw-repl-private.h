@@ -63,6 +63,7 @@ struct _MwRepl
   guint64 batch; /* counts reads: events of one read predate lines sent in it */
   MwReplCommand *retry; /* a lock holder's command to send again after the prompt */
   gboolean wrote_in_batch; /* a line went out while this read's events were handled */
+  gboolean user_chunk_open; /* a typed line left the board at ">> " (the chunk is the user's) */
 };
 
 enum

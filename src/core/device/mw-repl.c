@@ -48,6 +48,9 @@ mw_repl_state_to_string (MwReplState state)
 void
 mw_repl_set_state (MwRepl *self, MwReplState state)
 {
+  /* a user's chunk stays open only as long as the board waits at ">> " */
+  if (state != MW_REPL_STATE_CONTINUATION)
+    self->user_chunk_open = FALSE;
   if (self->state == state)
     return;
   self->state = state;
@@ -474,6 +477,20 @@ mw_repl_is_idle (MwRepl *self)
   g_return_val_if_fail (MW_IS_REPL (self), FALSE);
   return self->active == NULL && !self->locked && g_queue_is_empty (&self->queue)
          && !self->await_prompt && self->state == MW_REPL_STATE_IDLE;
+}
+
+gboolean
+mw_repl_accepts_background (MwRepl *self)
+{
+  g_return_val_if_fail (MW_IS_REPL (self), FALSE);
+  if (self->state == MW_REPL_STATE_CLOSED || self->user_chunk_open)
+    return FALSE;
+  if (self->active != NULL && self->active->kind == MW_REPL_CMD_LINE)
+    return FALSE;
+  for (GList *l = self->queue.head; l != NULL; l = l->next)
+    if (((MwReplCommand *) l->data)->kind == MW_REPL_CMD_LINE)
+      return FALSE;
+  return TRUE;
 }
 
 static void

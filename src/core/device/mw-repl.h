@@ -61,8 +61,14 @@ void mw_repl_close (MwRepl *self);
 MwReplState mw_repl_get_state (MwRepl *self);
 /* From the last banner seen, or NULL. */
 MwBoardInfo *mw_repl_dup_banner_info (MwRepl *self);
-/* Whether nothing is queued or running (the heap sampler only samples then). */
+/* Whether nothing is queued or running and the board is at its prompt. */
 gboolean mw_repl_is_idle (MwRepl *self);
+/* Whether a background command (the heap sampler's) may be queued now: it then runs at the
+ * next prompt, however busy the line (behind an upload that holds the line, before the next
+ * one), and cannot land inside a user's chunk: no typed line left the board at ">> ", and
+ * none is running or waiting. (A ">> " seen otherwise, e.g. amid a flood, is not the user's:
+ * a command ends it as any other command would.) */
+gboolean mw_repl_accepts_background (MwRepl *self);
 
 /* Gets the board to its prompt (an empty line, ending a continuation if needed). Fails with
  * NO_ANSWER and a hint when nothing or only noise comes back. */

@@ -70,15 +70,18 @@ mw_lua_proto_free (MwLuaProto *f)
   if (f == NULL)
     return;
   string_clear (&f->source);
-  g_free (f->code);
-  for (guint i = 0; i < f->n_constants; i++)
-    string_clear (&f->constants[i].string);
-  g_free (f->constants);
   for (guint i = 0; i < f->n_protos; i++)
     mw_lua_proto_free (f->protos[i]);
-  g_free (f->protos);
-  g_free (f->lineinfo);
-  g_free (f->line_groups);
+  if (!f->packed)
+    {
+      g_free (f->code);
+      for (guint i = 0; i < f->n_constants; i++)
+        string_clear (&f->constants[i].string);
+      g_free (f->constants);
+      g_free (f->protos);
+      g_free (f->lineinfo);
+      g_free (f->line_groups);
+    }
   for (guint i = 0; i < f->n_locvars; i++)
     string_clear (&f->locvars[i].name);
   g_free (f->locvars);

@@ -119,6 +119,10 @@ struct _MwLuaProto
   guint n_locvars;
   MwLuaString *upvalues;
   guint n_upvalues;
+  /* TRUE (the code generator's prototypes): code, lineinfo, line_groups, constants, the
+   * protos array and the constant strings share one allocation with the prototype itself,
+   * freed with it; locvars, upvalues and source are allocated each as usual */
+  gboolean packed;
 };
 
 typedef struct _MwLuaChunk MwLuaChunk;

@@ -7,199 +7,28 @@
  * same point. Expression descriptors, registers, jump lists and constant folding follow
  * lcode.c. Line info is grouped as the firmware's luaK_code and luaK_fixline group it.
  *
+ * This file is the lparser.c half; mw-lua-codegen-emit.c the lcode.c half.
+ *
  * Errors do not unwind: the first is recorded, and from then on jump lists read as empty and
  * statements are skipped, so the walk winds down on its own.
  */
-#include "mw-lua-codegen.h"
+#include "mw-lua-codegen-private.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mw-lua-tree.h"
-#include "mw-lua-opcodes.h"
-
 G_DEFINE_QUARK (mw - lua - codegen - error - quark, mw_lua_codegen_error)
 
-/* Lua 5.1's instruction layout (lopcodes.h): op 6 bits, A 8, C 9, B 9; Bx = B:C. */
-#define POS_A 6
-#define POS_C 14
-#define POS_B 23
-#define MAXARG_A 255
-#define MAXARG_C 511
-#define MAXARG_BX 262143
-#define MAXARG_SBX 131071
-#define NO_REG MAXARG_A
-#define NO_JUMP (-1)
-#define BITRK 256
-#define MAXINDEXRK (BITRK - 1)
-#define ISK(x) ((x) &BITRK)
-#define RKASK(x) ((x) | BITRK)
-#define MAXSTACK 250 /* luaconf.h: most registers a function may use */
-#define LFIELDS_PER_FLUSH 50
-#define LUA_MULTRET (-1)
-
-#define GET_OPCODE(i) ((int) ((i) &0x3f))
-#define GETARG_A(i) ((int) (((i) >> POS_A) & 0xff))
-#define GETARG_B(i) ((int) (((i) >> POS_B) & 0x1ff))
-#define GETARG_C(i) ((int) (((i) >> POS_C) & 0x1ff))
-#define GETARG_BX(i) ((int) ((i) >> POS_C))
-#define GETARG_SBX(i) (GETARG_BX (i) - MAXARG_SBX)
-#define SET_OPCODE(i, o) ((i) = ((i) & ~0x3fu) | (guint32) (o))
-#define SETARG_A(i, v) ((i) = ((i) & ~(0xffu << POS_A)) | (((guint32) (v) &0xff) << POS_A))
-#define SETARG_B(i, v) ((i) = ((i) & ~(0x1ffu << POS_B)) | (((guint32) (v) &0x1ff) << POS_B))
-#define SETARG_C(i, v) ((i) = ((i) & ~(0x1ffu << POS_C)) | (((guint32) (v) &0x1ff) << POS_C))
-#define SETARG_BX(i, v) ((i) = ((i) &0x3fffu) | (((guint32) (v) &0x3ffff) << POS_C))
-#define SETARG_SBX(i, v) SETARG_BX ((i), (v) + MAXARG_SBX)
-#define CREATE_ABC(o, a, b, c) \
-  ((guint32) (o) | (((guint32) (a) &0xff) << POS_A) | (((guint32) (b) &0x1ff) << POS_B) \
-   | (((guint32) (c) &0x1ff) << POS_C))
-#define CREATE_ABX(o, a, bx) \
-  ((guint32) (o) | (((guint32) (a) &0xff) << POS_A) | (((guint32) (bx) &0x3ffff) << POS_C))
-
-/* Firmware limits (docs/firmware.md section 3) */
-#define LUAI_MAXUPVALUES MW_LUA_MAX_UPVALUES
-#define INFO_MAX_LINECNT 126 /* ldebug.h: most instructions in one line-info group */
-
-/* VARARG flags of Proto.is_vararg (lobject.h) */
-#define VARARG_HASARG 1
-#define VARARG_ISVARARG 2
-#define VARARG_NEEDSARG 4
-
-/* testTMode: the instructions a jump follows as its condition */
-static inline gboolean
-test_t_mode (int op)
-{
-  return op == OP_EQ || op == OP_LT || op == OP_LE || op == OP_TEST || op == OP_TESTSET;
-}
-
-typedef enum
-{
-  VVOID, /* no value */
-  VNIL,
-  VTRUE,
-  VFALSE,
-  VK, /* info = index of the constant */
-  VKNUM, /* nval = the number */
-  VLOCAL, /* info = local register */
-  VUPVAL, /* info = index of the upvalue */
-  VGLOBAL, /* info = index of the name's constant */
-  VINDEXED, /* info = table register, aux = key register or RK */
-  VJMP, /* info = pc of the jump */
-  VRELOCABLE, /* info = pc of the instruction whose A is still to be set */
-  VNONRELOC, /* info = the register holding the value */
-  VCALL, /* info = pc of the call */
-  VVARARG, /* info = pc of the VARARG */
-} ExpKind;
-
-typedef struct
-{
-  ExpKind k;
-  int info, aux;
-  double nval;
-  int t; /* patch list of "exit when true" */
-  int f; /* patch list of "exit when false" */
-} ExpDesc;
-
-#define hasjumps(e) ((e)->t != (e)->f)
-#define hasmultret(k) ((k) == VCALL || (k) == VVARARG)
-
-typedef struct _BlockCnt
-{
-  struct _BlockCnt *previous;
-  int breaklist; /* jumps out of this loop */
-  int nactvar; /* active locals outside the block */
-  gboolean upval; /* some local of the block is an upvalue */
-  gboolean isbreakable; /* the block is a loop */
-} BlockCnt;
-
-/* one group of packed line info: `count` consecutive instructions on `line` */
-typedef struct
-{
-  gint32 line;
-  guint8 count;
-} LineGroup;
-
-typedef struct _FuncState FuncState;
-
-typedef struct
-{
-  MwLuaTree *tree;
-  const MwLuaToken *toks;
-  const char *src;
-  gboolean integral;
-  int maxvars; /* LUAI_MAXVARS */
-  gboolean names; /* copy local and upvalue names into the prototypes */
-  guint lookahead; /* a table field's NAME that Lua read a token past (luaX_lookahead) */
-  guint cur; /* Lua's current token: the one after the last consumed */
-  gint32 lastline; /* Lua's ls->lastline: the line instructions get */
-  FuncState *fs;
-  GString *scratch;
-  GError *error; /* the first error */
-  gboolean failed;
-  GError *dump_error; /* a constant luac.cross would refuse to write, reported last */
-} Codegen;
-
-struct _FuncState
-{
-  FuncState *prev;
-  Codegen *cg;
-  MwLuaFunction *func;
-  BlockCnt *bl;
-  guint32 *code; /* ncode instructions, room for capcode */
-  gint32 *lines; /* one per instruction, room for capcode */
-  int ncode, capcode;
-  LineGroup *groups;
-  int ngroups, capgroups;
-  MwLuaConstant *k;
-  int nk, capk;
-  guint32 *kslots; /* constant lookup: index + 1, 0 empty */
-  guint kmask;
-  GPtrArray *protos; /* MwLuaProto*, owned */
-  MwLuaLocVar *locvars; /* one per variable of the function, by MwLuaVar.index */
-  int *reg; /* register of each variable while it is active, by MwLuaVar.index */
-  int nups;
-  int pc; /* next instruction */
-  int lasttarget; /* pc of the last jump target */
-  int jpc; /* jumps to pc, pending */
-  int freereg;
-  int nactvar;
-  int maxstacksize;
-  guint8 is_vararg;
-  int numparams;
-  gint32 linedefined, lastlinedefined;
-  gint32 info_lastline; /* the line of the last line-info group (lcode.c fs->lastline) */
-  /* not cleared when opened: read up to nactvar and nups only */
-  MwLuaVar *actvar[MW_LUA_MAX_VARS + 8];
-  guint8 up_k[MW_LUA_MAX_UPVALUES + 1]; /* VLOCAL or VUPVAL in the enclosing function */
-  guint8 up_info[MW_LUA_MAX_UPVALUES + 1];
-  const char *up_name[MW_LUA_MAX_UPVALUES + 1];
-};
-
-static void expr (Codegen *cg, MwLuaNode *n, ExpDesc *v);
-static void block (Codegen *cg, MwLuaNode *b);
-static void chunk (Codegen *cg, MwLuaNode *b);
+static void expr (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *v);
+static void block (MwLuaCodegen *cg, MwLuaNode *b);
+static void chunk (MwLuaCodegen *cg, MwLuaNode *b);
 
 /* --- tokens and errors ------------------------------------------------------------------- */
 
-/* luaX_next on token `tok`: lastline becomes the line where the lexer stands */
-static inline void
-consume (Codegen *cg, guint tok)
-{
-  cg->lastline = (gint32) cg->toks[tok == cg->lookahead ? tok + 1 : tok].end_line;
-  cg->cur = tok + 1;
-}
-
-/* Lua's ls->linenumber */
-static inline gint32
-linenumber (Codegen *cg)
-{
-  return (gint32) cg->toks[cg->cur].end_line;
-}
-
 static void
-fail (Codegen *cg, MwLuaCodegenError code, gint32 line, const char *message)
+fail (MwLuaCodegen *cg, MwLuaCodegenError code, gint32 line, const char *message)
 {
   if (cg->failed)
     return;
@@ -209,8 +38,8 @@ fail (Codegen *cg, MwLuaCodegenError code, gint32 line, const char *message)
 }
 
 /* luaX_syntaxerror: the message and the current token */
-static void
-syntax_error (Codegen *cg, const char *message)
+void
+mw_lua_codegen_syntax_error (MwLuaCodegen *cg, const char *message)
 {
   gsize len;
   const char *text = mw_lua_tree_token_text (cg->tree, cg->cur, &len);
@@ -221,7 +50,7 @@ syntax_error (Codegen *cg, const char *message)
 
 /* errorlimit: luaX_lexerror without a token */
 static void
-errorlimit (Codegen *cg, FuncState *fs, int limit, const char *what)
+errorlimit (MwLuaCodegen *cg, MwLuaFuncState *fs, int limit, const char *what)
 {
   g_autofree char *msg = NULL;
 
@@ -232,28 +61,13 @@ errorlimit (Codegen *cg, FuncState *fs, int limit, const char *what)
   fail (cg, MW_LUA_CODEGEN_ERROR_LIMIT, linenumber (cg), msg);
 }
 
-/* the token after a node: an empty block is a position before its first token */
-static inline guint
-after (const MwLuaNode *n)
-{
-  if (n->kind == MW_LUA_NODE_BLOCK && n->kids[0] == NULL)
-    return n->first;
-  return n->last + 1;
-}
-
-static inline MwLuaTokenKind
-tok_kind (Codegen *cg, guint tok)
-{
-  return cg->toks[tok].kind;
-}
-
 /* --- numbers ------------------------------------------------------------------------------ */
 
 /* The integer firmware's luaO_str2d: strtol, then strtoul for hex (wrapped to 32 bits), and
  * nothing else may follow but spaces. A decimal of 2^31 or more is refused here although
  * luac.cross wraps it (docs/firmware.md section 8). */
 static gboolean
-integer_numeral (Codegen *cg, guint tok, double *out)
+integer_numeral (MwLuaCodegen *cg, guint tok, double *out)
 {
   const MwLuaToken *t = &cg->toks[tok];
   char buf[128];
@@ -302,7 +116,7 @@ malformed:
 }
 
 static double
-numeral (Codegen *cg, guint tok)
+numeral (MwLuaCodegen *cg, guint tok)
 {
   const MwLuaToken *t = &cg->toks[tok];
   double d = 0;
@@ -314,1205 +128,69 @@ numeral (Codegen *cg, guint tok)
   return d;
 }
 
-/* 32-bit two's complement, as the integer firmware's int arithmetic on its host and board */
-static inline double
-wrap32 (gint64 v)
-{
-  return (double) (gint32) (guint32) (guint64) v;
-}
-
-static gint32
-int_pow (gint32 a, gint32 b)
-{
-  guint32 c = 1, x = (guint32) a;
-
-  /* luai_ipow (lvm.c) */
-  if (b < 0)
-    return 0;
-  if (b == 0)
-    return 1;
-  for (;;)
-    {
-      if (b & 1)
-        c *= x;
-      b >>= 1;
-      if (b == 0)
-        return (gint32) c;
-      x *= x;
-    }
-}
-
-/* --- line info (lcode.c luaK_code, luaK_fixline) ----------------------------------------- */
-
-static void
-lineinfo_new_group (FuncState *fs, gint32 line)
-{
-  if (fs->ngroups == fs->capgroups)
-    {
-      fs->capgroups *= 2;
-      fs->groups = g_renew (LineGroup, fs->groups, fs->capgroups);
-    }
-  fs->groups[fs->ngroups].line = line;
-  fs->groups[fs->ngroups++].count = 1;
-  fs->info_lastline = line;
-}
-
-/* luaK_fixline: the last instruction moves to `line`. The firmware takes it out of its group
- * and always starts a new group, even on the line of the group before. Its backward walk
- * mis-reads deltas over 63 lines; this one keeps each group's line (docs/firmware.md
- * section 8). */
-static void
-fixline (FuncState *fs, gint32 line)
-{
-  LineGroup *last;
-
-  fs->lines[fs->ncode - 1] = line;
-  if (line == fs->info_lastline)
-    return;
-  last = &fs->groups[fs->ngroups - 1];
-  if (last->count > 1)
-    last->count--;
-  else
-    {
-      fs->ngroups--;
-      fs->info_lastline = fs->ngroups > 0 ? fs->groups[fs->ngroups - 1].line : 0;
-    }
-  lineinfo_new_group (fs, line);
-}
-
-static void dischargejpc (FuncState *fs);
-
-static int
-code (FuncState *fs, guint32 i, gint32 line)
-{
-  dischargejpc (fs);
-  if (fs->pc < fs->ncode)
-    {
-      /* an instruction taken back (a removed NOT) is overwritten: it keeps its group */
-      fs->code[fs->pc] = i;
-      fixline (fs, line);
-    }
-  else
-    {
-      if (fs->ncode == fs->capcode)
-        {
-          fs->capcode *= 2;
-          fs->code = g_renew (guint32, fs->code, fs->capcode);
-          fs->lines = g_renew (gint32, fs->lines, fs->capcode);
-        }
-      fs->code[fs->ncode] = i;
-      fs->lines[fs->ncode++] = line;
-      if (fs->ngroups > 0 && line == fs->info_lastline
-          && fs->groups[fs->ngroups - 1].count < INFO_MAX_LINECNT)
-        fs->groups[fs->ngroups - 1].count++;
-      else
-        lineinfo_new_group (fs, line);
-    }
-  return fs->pc++;
-}
-
-static int
-code_abc (FuncState *fs, OpCode o, int a, int b, int c)
-{
-  return code (fs, CREATE_ABC (o, a, b, c), fs->cg->lastline);
-}
-
-static int
-code_abx (FuncState *fs, OpCode o, int a, int bx)
-{
-  return code (fs, CREATE_ABX (o, a, bx), fs->cg->lastline);
-}
-
-#define code_asbx(fs, o, a, sbx) code_abx ((fs), (o), (a), (sbx) + MAXARG_SBX)
-
-static inline guint32 *
-getcode_at (FuncState *fs, int pc)
-{
-  return &fs->code[pc];
-}
-
-#define getcode(fs, e) (*getcode_at ((fs), (e)->info))
-
-/* --- jumps -------------------------------------------------------------------------------- */
-
-static void
-fixjump (FuncState *fs, int pc, int dest)
-{
-  guint32 *jmp = getcode_at (fs, pc);
-  int offset = dest - (pc + 1);
-
-  if (abs (offset) > MAXARG_SBX)
-    {
-      syntax_error (fs->cg, "control structure too long");
-      return;
-    }
-  SETARG_SBX (*jmp, offset);
-}
-
-/* luaK_getlabel */
-static int
-getlabel (FuncState *fs)
-{
-  fs->lasttarget = fs->pc;
-  return fs->pc;
-}
-
-static int
-getjump (FuncState *fs, int pc)
-{
-  int offset = GETARG_SBX (*getcode_at (fs, pc));
-
-  /* after an error jump lists may be unfinished: read them as empty */
-  if (offset == NO_JUMP || fs->cg->failed)
-    return NO_JUMP;
-  return pc + 1 + offset;
-}
-
-static guint32 *
-getjumpcontrol (FuncState *fs, int pc)
-{
-  guint32 *pi = getcode_at (fs, pc);
-
-  if (pc >= 1 && test_t_mode (GET_OPCODE (*(pi - 1))))
-    return pi - 1;
-  return pi;
-}
-
-static gboolean
-need_value (FuncState *fs, int list)
-{
-  for (; list != NO_JUMP; list = getjump (fs, list))
-    if (GET_OPCODE (*getjumpcontrol (fs, list)) != OP_TESTSET)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-patchtestreg (FuncState *fs, int node, int reg)
-{
-  guint32 *i = getjumpcontrol (fs, node);
-
-  if (GET_OPCODE (*i) != OP_TESTSET)
-    return FALSE;
-  if (reg != NO_REG && reg != GETARG_B (*i))
-    SETARG_A (*i, reg);
-  else
-    *i = CREATE_ABC (OP_TEST, GETARG_B (*i), 0, GETARG_C (*i));
-  return TRUE;
-}
-
-static void
-removevalues (FuncState *fs, int list)
-{
-  for (; list != NO_JUMP; list = getjump (fs, list))
-    patchtestreg (fs, list, NO_REG);
-}
-
-static void
-patchlistaux (FuncState *fs, int list, int vtarget, int reg, int dtarget)
-{
-  while (list != NO_JUMP)
-    {
-      int next = getjump (fs, list);
-      if (patchtestreg (fs, list, reg))
-        fixjump (fs, list, vtarget);
-      else
-        fixjump (fs, list, dtarget);
-      list = next;
-    }
-}
-
-static void
-dischargejpc (FuncState *fs)
-{
-  patchlistaux (fs, fs->jpc, fs->pc, NO_REG, fs->pc);
-  fs->jpc = NO_JUMP;
-}
-
-static void
-concat (FuncState *fs, int *l1, int l2)
-{
-  if (l2 == NO_JUMP)
-    return;
-  if (*l1 == NO_JUMP)
-    *l1 = l2;
-  else
-    {
-      int list = *l1, next;
-      while ((next = getjump (fs, list)) != NO_JUMP)
-        list = next;
-      fixjump (fs, list, l2);
-    }
-}
-
-static void
-patchtohere (FuncState *fs, int list)
-{
-  getlabel (fs);
-  concat (fs, &fs->jpc, list);
-}
-
-static void
-patchlist (FuncState *fs, int list, int target)
-{
-  if (target == fs->pc)
-    patchtohere (fs, list);
-  else
-    patchlistaux (fs, list, target, NO_REG, target);
-}
-
-/* luaK_jump */
-static int
-jump (FuncState *fs)
-{
-  int jpc = fs->jpc;
-  int j;
-
-  fs->jpc = NO_JUMP;
-  j = code_asbx (fs, OP_JMP, 0, NO_JUMP);
-  concat (fs, &j, jpc);
-  return j;
-}
-
-static int
-condjump (FuncState *fs, OpCode op, int a, int b, int c)
-{
-  code_abc (fs, op, a, b, c);
-  return jump (fs);
-}
-
-/* --- registers ---------------------------------------------------------------------------- */
-
-static void
-checkstack (FuncState *fs, int n)
-{
-  int newstack = fs->freereg + n;
-
-  if (newstack > fs->maxstacksize)
-    {
-      if (newstack >= MAXSTACK)
-        syntax_error (fs->cg, "function or expression too complex");
-      fs->maxstacksize = newstack;
-    }
-}
-
-static void
-reserveregs (FuncState *fs, int n)
-{
-  checkstack (fs, n);
-  fs->freereg += n;
-}
-
-static void
-freereg (FuncState *fs, int reg)
-{
-  if (!ISK (reg) && reg >= fs->nactvar)
-    fs->freereg--;
-}
-
-static void
-freeexp (FuncState *fs, ExpDesc *e)
-{
-  if (e->k == VNONRELOC)
-    freereg (fs, e->info);
-}
-
-/* --- constants (addk: one entry per distinct value, in order of first use) ---------------- */
-
-static guint
-constant_hash (const MwLuaConstant *k)
-{
-  switch (k->type)
-    {
-      case MW_LUA_CONSTANT_STRING:
-        {
-          guint h = 2166136261u ^ (guint) k->string.len;
-          for (gsize i = 0; i < k->string.len; i++)
-            h = (h ^ (guchar) k->string.data[i]) * 16777619u;
-          return h;
-        }
-      case MW_LUA_CONSTANT_NUMBER:
-        {
-          double d = k->number == 0 ? 0 : k->number; /* -0 and 0 are one key */
-          guint64 u;
-          memcpy (&u, &d, sizeof u);
-          return (guint) (u ^ (u >> 29) ^ (u >> 47)) * 2654435761u + 3;
-        }
-      case MW_LUA_CONSTANT_BOOLEAN:
-        return k->boolean ? 1 : 2;
-      default:
-        return 0;
-    }
-}
-
-static gboolean
-constant_same (const MwLuaConstant *a, const MwLuaConstant *b)
-{
-  if (a->type != b->type)
-    return FALSE;
-  switch (a->type)
-    {
-      case MW_LUA_CONSTANT_STRING:
-        return a->string.len == b->string.len
-               && memcmp (a->string.data, b->string.data, a->string.len) == 0;
-      case MW_LUA_CONSTANT_NUMBER:
-        return a->number == b->number;
-      case MW_LUA_CONSTANT_BOOLEAN:
-        return !a->boolean == !b->boolean;
-      default:
-        return TRUE;
-    }
-}
-
-static void
-ktable_grow (FuncState *fs)
-{
-  guint size = fs->kmask ? (fs->kmask + 1) * 2 : 64;
-
-  g_free (fs->kslots);
-  fs->kslots = g_new0 (guint32, size);
-  fs->kmask = size - 1;
-  for (int i = 0; i < fs->nk; i++)
-    {
-      guint h = constant_hash (&fs->k[i]) & fs->kmask;
-      while (fs->kslots[h] != 0)
-        h = (h + 1) & fs->kmask;
-      fs->kslots[h] = i + 1;
-    }
-}
-
-/* `k` is a probe: its string is copied only when it is new */
-static int
-addk (FuncState *fs, const MwLuaConstant *k)
-{
-  guint h;
-  MwLuaConstant copy;
-
-  if ((guint) (fs->nk + 1) * 2 > fs->kmask)
-    ktable_grow (fs);
-  for (h = constant_hash (k) & fs->kmask; fs->kslots[h] != 0; h = (h + 1) & fs->kmask)
-    {
-      guint32 i = fs->kslots[h] - 1;
-      if (constant_same (&fs->k[i], k))
-        return (int) i;
-    }
-  if (fs->nk >= MAXARG_BX)
-    {
-      syntax_error (fs->cg, "constant table overflow");
-      return 0;
-    }
-  copy = *k;
-  if (k->type == MW_LUA_CONSTANT_STRING)
-    {
-      copy.string.data = g_malloc (k->string.len + 1);
-      memcpy (copy.string.data, k->string.data, k->string.len);
-      copy.string.data[k->string.len] = '\0';
-    }
-  if (fs->nk == fs->capk)
-    {
-      fs->capk *= 2;
-      fs->k = g_renew (MwLuaConstant, fs->k, fs->capk);
-    }
-  fs->k[fs->nk++] = copy;
-  fs->kslots[h] = fs->nk;
-  return fs->nk - 1;
-}
-
-static int
-string_k (FuncState *fs, const char *s, gsize len)
-{
-  MwLuaConstant k = { MW_LUA_CONSTANT_STRING, FALSE, 0, { (char *) s, len } };
-  return addk (fs, &k);
-}
-
-static int
-number_k (FuncState *fs, double r)
-{
-  MwLuaConstant k = { MW_LUA_CONSTANT_NUMBER, FALSE, r, { NULL, 0 } };
-  Codegen *cg = fs->cg;
-
-  /* luac.cross writes a 4-byte number only from -2^31+1 to 2^31-2 (ldump.c DumpIntWithSize),
-   * and fails once the whole file compiled */
-  if (cg->integral && (r > 2147483646.0 || r < -2147483647.0) && cg->dump_error == NULL)
-    g_set_error (&cg->dump_error, MW_LUA_CODEGEN_ERROR, MW_LUA_CODEGEN_ERROR_NUMBER,
-                 "%s:%d: number %.0f is too big or small for integer bytecode (luac.cross "
-                 "writes -2147483647 to 2147483646)",
-                 mw_lua_tree_get_chunkname (cg->tree), cg->lastline, r);
-  return addk (fs, &k);
-}
-
-static int
-bool_k (FuncState *fs, gboolean b)
-{
-  MwLuaConstant k = { MW_LUA_CONSTANT_BOOLEAN, b, 0, { NULL, 0 } };
-  return addk (fs, &k);
-}
-
-static int
-nil_k (FuncState *fs)
-{
-  MwLuaConstant k = { MW_LUA_CONSTANT_NIL, FALSE, 0, { NULL, 0 } };
-  return addk (fs, &k);
-}
-
-/* the constant of a NAME token's text */
-static int
-name_k (FuncState *fs, guint tok)
-{
-  const MwLuaToken *t = &fs->cg->toks[tok];
-  return string_k (fs, fs->cg->src + t->offset, t->length);
-}
-
-/* the constant of a STRING token's value */
-static int
-token_string_k (FuncState *fs, guint tok)
-{
-  GString *s = fs->cg->scratch;
-
-  g_string_truncate (s, 0);
-  mw_lua_token_decode_string (fs->cg->src, &fs->cg->toks[tok], s);
-  return string_k (fs, s->str, s->len);
-}
-
-/* --- expressions (lcode.c) ---------------------------------------------------------------- */
-
-static inline void
-init_exp (ExpDesc *e, ExpKind k, int info)
-{
-  e->f = e->t = NO_JUMP;
-  e->k = k;
-  e->info = info;
-}
-
-static inline gboolean
-isnumeral (const ExpDesc *e)
-{
-  return e->k == VKNUM && e->t == NO_JUMP && e->f == NO_JUMP;
-}
-
-/* luaK_nil */
-static void
-code_nil (FuncState *fs, int from, int n)
-{
-  if (fs->pc > fs->lasttarget)
-    {
-      if (fs->pc == 0)
-        {
-          if (from >= fs->nactvar)
-            return;
-        }
-      else
-        {
-          guint32 *previous = getcode_at (fs, fs->pc - 1);
-          if (GET_OPCODE (*previous) == OP_LOADNIL)
-            {
-              int pfrom = GETARG_A (*previous);
-              int pto = GETARG_B (*previous);
-              if (pfrom <= from && from <= pto + 1)
-                {
-                  if (from + n - 1 > pto)
-                    SETARG_B (*previous, from + n - 1);
-                  return;
-                }
-            }
-        }
-    }
-  code_abc (fs, OP_LOADNIL, from, from + n - 1, 0);
-}
-
-static void
-setreturns (FuncState *fs, ExpDesc *e, int nresults)
-{
-  if (e->k == VCALL)
-    SETARG_C (getcode (fs, e), nresults + 1);
-  else if (e->k == VVARARG)
-    {
-      SETARG_B (getcode (fs, e), nresults + 1);
-      SETARG_A (getcode (fs, e), fs->freereg);
-      reserveregs (fs, 1);
-    }
-}
-
-#define setmultret(fs, e) setreturns ((fs), (e), LUA_MULTRET)
-
-static void
-setoneret (FuncState *fs, ExpDesc *e)
-{
-  if (e->k == VCALL)
-    {
-      e->k = VNONRELOC;
-      e->info = GETARG_A (getcode (fs, e));
-    }
-  else if (e->k == VVARARG)
-    {
-      SETARG_B (getcode (fs, e), 2);
-      e->k = VRELOCABLE;
-    }
-}
-
-static void
-dischargevars (FuncState *fs, ExpDesc *e)
-{
-  switch (e->k)
-    {
-      case VLOCAL:
-        e->k = VNONRELOC;
-        break;
-      case VUPVAL:
-        e->info = code_abc (fs, OP_GETUPVAL, 0, e->info, 0);
-        e->k = VRELOCABLE;
-        break;
-      case VGLOBAL:
-        e->info = code_abx (fs, OP_GETGLOBAL, 0, e->info);
-        e->k = VRELOCABLE;
-        break;
-      case VINDEXED:
-        freereg (fs, e->aux);
-        freereg (fs, e->info);
-        e->info = code_abc (fs, OP_GETTABLE, 0, e->info, e->aux);
-        e->k = VRELOCABLE;
-        break;
-      case VVARARG:
-      case VCALL:
-        setoneret (fs, e);
-        break;
-      default:
-        break;
-    }
-}
-
-static int
-code_label (FuncState *fs, int a, int b, int jmp)
-{
-  getlabel (fs);
-  return code_abc (fs, OP_LOADBOOL, a, b, jmp);
-}
-
-static void
-discharge2reg (FuncState *fs, ExpDesc *e, int reg)
-{
-  dischargevars (fs, e);
-  switch (e->k)
-    {
-      case VNIL:
-        code_nil (fs, reg, 1);
-        break;
-      case VFALSE:
-      case VTRUE:
-        code_abc (fs, OP_LOADBOOL, reg, e->k == VTRUE, 0);
-        break;
-      case VK:
-        code_abx (fs, OP_LOADK, reg, e->info);
-        break;
-      case VKNUM:
-        code_abx (fs, OP_LOADK, reg, number_k (fs, e->nval));
-        break;
-      case VRELOCABLE:
-        SETARG_A (getcode (fs, e), reg);
-        break;
-      case VNONRELOC:
-        if (reg != e->info)
-          code_abc (fs, OP_MOVE, reg, e->info, 0);
-        break;
-      default:
-        return; /* VVOID or VJMP: nothing to do */
-    }
-  e->info = reg;
-  e->k = VNONRELOC;
-}
-
-static void
-discharge2anyreg (FuncState *fs, ExpDesc *e)
-{
-  if (e->k != VNONRELOC)
-    {
-      reserveregs (fs, 1);
-      discharge2reg (fs, e, fs->freereg - 1);
-    }
-}
-
-static void
-exp2reg (FuncState *fs, ExpDesc *e, int reg)
-{
-  discharge2reg (fs, e, reg);
-  if (e->k == VJMP)
-    concat (fs, &e->t, e->info);
-  if (hasjumps (e))
-    {
-      int final;
-      int p_f = NO_JUMP, p_t = NO_JUMP;
-
-      if (need_value (fs, e->t) || need_value (fs, e->f))
-        {
-          int fj = (e->k == VJMP) ? NO_JUMP : jump (fs);
-          p_f = code_label (fs, reg, 0, 1);
-          p_t = code_label (fs, reg, 1, 0);
-          patchtohere (fs, fj);
-        }
-      final = getlabel (fs);
-      patchlistaux (fs, e->f, final, reg, p_f);
-      patchlistaux (fs, e->t, final, reg, p_t);
-    }
-  e->f = e->t = NO_JUMP;
-  e->info = reg;
-  e->k = VNONRELOC;
-}
-
-static void
-exp2nextreg (FuncState *fs, ExpDesc *e)
-{
-  dischargevars (fs, e);
-  freeexp (fs, e);
-  reserveregs (fs, 1);
-  exp2reg (fs, e, fs->freereg - 1);
-}
-
-static int
-exp2anyreg (FuncState *fs, ExpDesc *e)
-{
-  dischargevars (fs, e);
-  if (e->k == VNONRELOC)
-    {
-      if (!hasjumps (e))
-        return e->info;
-      if (e->info >= fs->nactvar)
-        {
-          exp2reg (fs, e, e->info);
-          return e->info;
-        }
-    }
-  exp2nextreg (fs, e);
-  return e->info;
-}
-
-static void
-exp2val (FuncState *fs, ExpDesc *e)
-{
-  if (hasjumps (e))
-    exp2anyreg (fs, e);
-  else
-    dischargevars (fs, e);
-}
-
-static int
-exp2rk (FuncState *fs, ExpDesc *e)
-{
-  exp2val (fs, e);
-  switch (e->k)
-    {
-      case VKNUM:
-      case VTRUE:
-      case VFALSE:
-      case VNIL:
-        if (fs->nk <= MAXINDEXRK)
-          {
-            e->info = e->k == VNIL    ? nil_k (fs)
-                      : e->k == VKNUM ? number_k (fs, e->nval)
-                                      : bool_k (fs, e->k == VTRUE);
-            e->k = VK;
-            return RKASK (e->info);
-          }
-        break;
-      case VK:
-        if (e->info <= MAXINDEXRK)
-          return RKASK (e->info);
-        break;
-      default:
-        break;
-    }
-  return exp2anyreg (fs, e);
-}
-
-static void
-storevar (FuncState *fs, ExpDesc *var, ExpDesc *ex)
-{
-  switch (var->k)
-    {
-      case VLOCAL:
-        freeexp (fs, ex);
-        exp2reg (fs, ex, var->info);
-        return;
-      case VUPVAL:
-        {
-          int e = exp2anyreg (fs, ex);
-          code_abc (fs, OP_SETUPVAL, e, var->info, 0);
-          break;
-        }
-      case VGLOBAL:
-        {
-          int e = exp2anyreg (fs, ex);
-          code_abx (fs, OP_SETGLOBAL, e, var->info);
-          break;
-        }
-      case VINDEXED:
-        {
-          int e = exp2rk (fs, ex);
-          code_abc (fs, OP_SETTABLE, var->info, var->aux, e);
-          break;
-        }
-      default:
-        g_assert_not_reached ();
-    }
-  freeexp (fs, ex);
-}
-
-static void
-code_self (FuncState *fs, ExpDesc *e, ExpDesc *key)
-{
-  int func;
-
-  exp2anyreg (fs, e);
-  freeexp (fs, e);
-  func = fs->freereg;
-  reserveregs (fs, 2);
-  code_abc (fs, OP_SELF, func, e->info, exp2rk (fs, key));
-  freeexp (fs, key);
-  e->info = func;
-  e->k = VNONRELOC;
-}
-
-static void
-invertjump (FuncState *fs, ExpDesc *e)
-{
-  guint32 *pc = getjumpcontrol (fs, e->info);
-  SETARG_A (*pc, !GETARG_A (*pc));
-}
-
-static int
-jumponcond (FuncState *fs, ExpDesc *e, int cond)
-{
-  if (e->k == VRELOCABLE)
-    {
-      guint32 ie = getcode (fs, e);
-      if (GET_OPCODE (ie) == OP_NOT)
-        {
-          fs->pc--; /* remove the NOT: the next instruction takes its place */
-          return condjump (fs, OP_TEST, GETARG_B (ie), 0, !cond);
-        }
-    }
-  discharge2anyreg (fs, e);
-  freeexp (fs, e);
-  return condjump (fs, OP_TESTSET, NO_REG, e->info, cond);
-}
-
-static void
-goiftrue (FuncState *fs, ExpDesc *e)
-{
-  int pc;
-
-  dischargevars (fs, e);
-  switch (e->k)
-    {
-      case VK:
-      case VKNUM:
-      case VTRUE:
-        pc = NO_JUMP;
-        break;
-      case VJMP:
-        invertjump (fs, e);
-        pc = e->info;
-        break;
-      default:
-        pc = jumponcond (fs, e, 0);
-        break;
-    }
-  concat (fs, &e->f, pc);
-  patchtohere (fs, e->t);
-  e->t = NO_JUMP;
-}
-
-static void
-goiffalse (FuncState *fs, ExpDesc *e)
-{
-  int pc;
-
-  dischargevars (fs, e);
-  switch (e->k)
-    {
-      case VNIL:
-      case VFALSE:
-        pc = NO_JUMP;
-        break;
-      case VJMP:
-        pc = e->info;
-        break;
-      default:
-        pc = jumponcond (fs, e, 1);
-        break;
-    }
-  concat (fs, &e->t, pc);
-  patchtohere (fs, e->f);
-  e->f = NO_JUMP;
-}
-
-static void
-codenot (FuncState *fs, ExpDesc *e)
-{
-  dischargevars (fs, e);
-  switch (e->k)
-    {
-      case VNIL:
-      case VFALSE:
-        e->k = VTRUE;
-        break;
-      case VK:
-      case VKNUM:
-      case VTRUE:
-        e->k = VFALSE;
-        break;
-      case VJMP:
-        invertjump (fs, e);
-        break;
-      case VRELOCABLE:
-      case VNONRELOC:
-        discharge2anyreg (fs, e);
-        freeexp (fs, e);
-        e->info = code_abc (fs, OP_NOT, 0, e->info, 0);
-        e->k = VRELOCABLE;
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-  {
-    int temp = e->f;
-    e->f = e->t;
-    e->t = temp;
-  }
-  removevalues (fs, e->f);
-  removevalues (fs, e->t);
-}
-
-static void
-indexed (FuncState *fs, ExpDesc *t, ExpDesc *k)
-{
-  t->aux = exp2rk (fs, k);
-  t->k = VINDEXED;
-}
-
-/* constfolding, with the target's arithmetic (luaconf.h luai_num*) */
-static gboolean
-constfolding (FuncState *fs, OpCode op, ExpDesc *e1, ExpDesc *e2)
-{
-  double v1, v2, r;
-
-  if (!isnumeral (e1) || !isnumeral (e2))
-    return FALSE;
-  v1 = e1->nval;
-  v2 = e2->nval;
-  if (fs->cg->integral)
-    {
-      gint32 a = (gint32) v1, b = (gint32) v2;
-
-      switch (op)
-        {
-          case OP_ADD:
-            r = wrap32 ((gint64) a + b);
-            break;
-          case OP_SUB:
-            r = wrap32 ((gint64) a - b);
-            break;
-          case OP_MUL:
-            r = wrap32 ((gint64) a * b);
-            break;
-          case OP_DIV:
-            if (b == 0)
-              return FALSE;
-            /* floor division (luai_numdiv); INT_MIN / -1 wraps */
-            if (b == -1)
-              r = wrap32 (-(gint64) a);
-            else if (((a < 0) == (b < 0)) || a % b == 0)
-              r = a / b;
-            else
-              r = a / b - 1;
-            break;
-          case OP_MOD:
-            if (b == 0)
-              return FALSE;
-            /* the result takes the divisor's sign (luai_nummod) */
-            if (b == -1)
-              r = 0;
-            else if (((a < 0) == (b < 0)) || a % b == 0)
-              r = a % b;
-            else
-              r = a % b + b;
-            break;
-          case OP_POW:
-            r = int_pow (a, b);
-            break;
-          case OP_UNM:
-            r = wrap32 (-(gint64) a);
-            break;
-          default:
-            return FALSE; /* LEN */
-        }
-    }
-  else
-    {
-      switch (op)
-        {
-          case OP_ADD:
-            r = v1 + v2;
-            break;
-          case OP_SUB:
-            r = v1 - v2;
-            break;
-          case OP_MUL:
-            r = v1 * v2;
-            break;
-          case OP_DIV:
-            if (v2 == 0)
-              return FALSE;
-            r = v1 / v2;
-            break;
-          case OP_MOD:
-            if (v2 == 0)
-              return FALSE;
-            r = v1 - floor (v1 / v2) * v2;
-            break;
-          case OP_POW:
-            r = pow (v1, v2);
-            break;
-          case OP_UNM:
-            r = -v1;
-            break;
-          default:
-            return FALSE; /* LEN */
-        }
-      if (isnan (r))
-        return FALSE;
-    }
-  e1->nval = r;
-  return TRUE;
-}
-
-static void
-codearith (FuncState *fs, OpCode op, ExpDesc *e1, ExpDesc *e2)
-{
-  int o1, o2;
-
-  if (constfolding (fs, op, e1, e2))
-    return;
-  o2 = (op != OP_UNM && op != OP_LEN) ? exp2rk (fs, e2) : 0;
-  o1 = exp2rk (fs, e1);
-  if (o1 > o2)
-    {
-      freeexp (fs, e1);
-      freeexp (fs, e2);
-    }
-  else
-    {
-      freeexp (fs, e2);
-      freeexp (fs, e1);
-    }
-  e1->info = code_abc (fs, op, 0, o1, o2);
-  e1->k = VRELOCABLE;
-}
-
-static void
-codecomp (FuncState *fs, OpCode op, int cond, ExpDesc *e1, ExpDesc *e2)
-{
-  int o1 = exp2rk (fs, e1);
-  int o2 = exp2rk (fs, e2);
-
-  freeexp (fs, e2);
-  freeexp (fs, e1);
-  if (cond == 0 && op != OP_EQ)
-    {
-      int temp = o1; /* exchange the operands to use < or <= */
-      o1 = o2;
-      o2 = temp;
-      cond = 1;
-    }
-  e1->info = condjump (fs, op, cond, o1, o2);
-  e1->k = VJMP;
-}
-
-/* luaK_prefix */
-static void
-prefix (FuncState *fs, MwLuaUnOp op, ExpDesc *e)
-{
-  ExpDesc e2;
-
-  init_exp (&e2, VKNUM, 0);
-  e2.nval = 0;
-  switch (op)
-    {
-      case MW_LUA_OP_MINUS:
-        if (!isnumeral (e))
-          exp2anyreg (fs, e);
-        codearith (fs, OP_UNM, e, &e2);
-        break;
-      case MW_LUA_OP_NOT:
-        codenot (fs, e);
-        break;
-      case MW_LUA_OP_LEN:
-        exp2anyreg (fs, e);
-        codearith (fs, OP_LEN, e, &e2);
-        break;
-    }
-}
-
-/* luaK_infix */
-static void
-infix (FuncState *fs, MwLuaBinOp op, ExpDesc *v)
-{
-  switch (op)
-    {
-      case MW_LUA_OP_AND:
-        goiftrue (fs, v);
-        break;
-      case MW_LUA_OP_OR:
-        goiffalse (fs, v);
-        break;
-      case MW_LUA_OP_CONCAT:
-        exp2nextreg (fs, v);
-        break;
-      case MW_LUA_OP_ADD:
-      case MW_LUA_OP_SUB:
-      case MW_LUA_OP_MUL:
-      case MW_LUA_OP_DIV:
-      case MW_LUA_OP_MOD:
-      case MW_LUA_OP_POW:
-        if (!isnumeral (v))
-          exp2rk (fs, v);
-        break;
-      default:
-        exp2rk (fs, v);
-        break;
-    }
-}
-
-/* luaK_posfix */
-static void
-posfix (FuncState *fs, MwLuaBinOp op, ExpDesc *e1, ExpDesc *e2)
-{
-  switch (op)
-    {
-      case MW_LUA_OP_AND:
-        dischargevars (fs, e2);
-        concat (fs, &e2->f, e1->f);
-        *e1 = *e2;
-        break;
-      case MW_LUA_OP_OR:
-        dischargevars (fs, e2);
-        concat (fs, &e2->t, e1->t);
-        *e1 = *e2;
-        break;
-      case MW_LUA_OP_CONCAT:
-        exp2val (fs, e2);
-        if (e2->k == VRELOCABLE && GET_OPCODE (getcode (fs, e2)) == OP_CONCAT)
-          {
-            freeexp (fs, e1);
-            SETARG_B (getcode (fs, e2), e1->info);
-            e1->k = VRELOCABLE;
-            e1->info = e2->info;
-          }
-        else
-          {
-            exp2nextreg (fs, e2);
-            codearith (fs, OP_CONCAT, e1, e2);
-          }
-        break;
-      case MW_LUA_OP_ADD:
-        codearith (fs, OP_ADD, e1, e2);
-        break;
-      case MW_LUA_OP_SUB:
-        codearith (fs, OP_SUB, e1, e2);
-        break;
-      case MW_LUA_OP_MUL:
-        codearith (fs, OP_MUL, e1, e2);
-        break;
-      case MW_LUA_OP_DIV:
-        codearith (fs, OP_DIV, e1, e2);
-        break;
-      case MW_LUA_OP_MOD:
-        codearith (fs, OP_MOD, e1, e2);
-        break;
-      case MW_LUA_OP_POW:
-        codearith (fs, OP_POW, e1, e2);
-        break;
-      case MW_LUA_OP_EQ:
-        codecomp (fs, OP_EQ, 1, e1, e2);
-        break;
-      case MW_LUA_OP_NE:
-        codecomp (fs, OP_EQ, 0, e1, e2);
-        break;
-      case MW_LUA_OP_LT:
-        codecomp (fs, OP_LT, 1, e1, e2);
-        break;
-      case MW_LUA_OP_LE:
-        codecomp (fs, OP_LE, 1, e1, e2);
-        break;
-      case MW_LUA_OP_GT:
-        codecomp (fs, OP_LT, 0, e1, e2);
-        break;
-      case MW_LUA_OP_GE:
-        codecomp (fs, OP_LE, 0, e1, e2);
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-}
-
-/* luaO_int2fb: a table size as a "floating point byte" */
-static int
-int2fb (unsigned int x)
-{
-  int e = 0;
-
-  while (x >= 16)
-    {
-      x = (x + 1) >> 1;
-      e++;
-    }
-  if (x < 8)
-    return (int) x;
-  return ((e + 1) << 3) | ((int) x - 8);
-}
-
-static void
-setlist (FuncState *fs, int base, int nelems, int tostore)
-{
-  int c = (nelems - 1) / LFIELDS_PER_FLUSH + 1;
-  int b = (tostore == LUA_MULTRET) ? 0 : tostore;
-
-  if (c <= MAXARG_C)
-    code_abc (fs, OP_SETLIST, base, b, c);
-  else
-    {
-      code_abc (fs, OP_SETLIST, base, b, 0);
-      code (fs, (guint32) c, fs->cg->lastline);
-    }
-  fs->freereg = base + 1;
-}
-
 /* --- functions and scopes (lparser.c) ----------------------------------------------------- */
 
-static FuncState *
-open_func (Codegen *cg, MwLuaFunction *func)
+static MwLuaFuncState *
+open_func (MwLuaCodegen *cg, MwLuaFunction *func)
 {
-  FuncState *fs = g_malloc (sizeof (FuncState));
-  guint nvars = func->vars->len;
+  MwLuaFuncState *fs = cg->pool;
+  guint nvars = MAX (func->vars->len, 1);
 
-  memset (fs, 0, offsetof (FuncState, actvar));
+  if (fs != NULL)
+    cg->pool = fs->next_free;
+  else
+    {
+      /* only the buffers are cleared here: the rest is cleared below, or read only up to
+       * what the function has set (actvar, up_*) */
+      fs = g_malloc (sizeof (MwLuaFuncState));
+      memset (fs, 0, offsetof (MwLuaFuncState, prev));
+      fs->capcode = 64;
+      fs->code = g_new (guint32, fs->capcode);
+      fs->lines = g_new (gint32, fs->capcode);
+      fs->capgroups = 32;
+      fs->groups = g_new (MwLuaLineGroup, fs->capgroups);
+      fs->capk = 32;
+      fs->k = g_new (MwLuaConstant, fs->capk);
+      fs->koff = g_new (guint32, fs->capk);
+      fs->protos = g_ptr_array_new ();
+    }
+  memset (&fs->prev, 0, offsetof (MwLuaFuncState, actvar) - offsetof (MwLuaFuncState, prev));
+  if (fs->kmask != 0)
+    memset (fs->kslots, 0, (fs->kmask + 1) * sizeof *fs->kslots);
+  g_ptr_array_set_size (fs->protos, 0);
+  fs->nkbytes = 0;
+  if (nvars > fs->capvars)
+    {
+      fs->capvars = MAX (nvars, fs->capvars * 2);
+      fs->locvars = g_renew (MwLuaLocVar, fs->locvars, fs->capvars);
+      fs->reg = g_renew (int, fs->reg, fs->capvars);
+    }
+  memset (fs->locvars, 0, nvars * sizeof *fs->locvars);
+  memset (fs->reg, 0, nvars * sizeof *fs->reg);
   fs->prev = cg->fs;
   fs->cg = cg;
   fs->func = func;
-  fs->capcode = 32;
-  fs->code = g_new (guint32, fs->capcode);
-  fs->lines = g_new (gint32, fs->capcode);
-  fs->capgroups = 16;
-  fs->groups = g_new (LineGroup, fs->capgroups);
-  fs->capk = 16;
-  fs->k = g_new (MwLuaConstant, fs->capk);
-  fs->protos = g_ptr_array_new ();
-  fs->locvars = g_new0 (MwLuaLocVar, MAX (nvars, 1));
-  fs->reg = g_new0 (int, MAX (nvars, 1));
   fs->lasttarget = -1;
   fs->jpc = NO_JUMP;
   fs->maxstacksize = 2; /* registers 0 and 1 are always valid */
   cg->fs = fs;
   return fs;
+}
+
+static void
+funcstate_free (MwLuaFuncState *fs)
+{
+  g_free (fs->code);
+  g_free (fs->lines);
+  g_free (fs->groups);
+  g_free (fs->k);
+  g_free (fs->koff);
+  g_free (fs->kbytes);
+  g_free (fs->kslots);
+  g_ptr_array_unref (fs->protos);
+  g_free (fs->locvars);
+  g_free (fs->reg);
+  g_free (fs);
 }
 
 static MwLuaString
@@ -1523,22 +201,47 @@ string_dup (const char *s)
 }
 
 static void
-removevars (FuncState *fs, int tolevel)
+removevars (MwLuaFuncState *fs, int tolevel)
 {
   while (fs->nactvar > tolevel)
     fs->locvars[fs->actvar[--fs->nactvar]->index].endpc = fs->pc;
 }
 
-/* close_func: the final RETURN, then the prototype */
-static MwLuaProto *
-close_func (Codegen *cg)
+/* room for n items of `size` bytes in a packed prototype, from *at */
+static gpointer
+pack_take (char **at, gsize n, gsize size)
 {
-  FuncState *fs = cg->fs;
-  MwLuaProto *f = g_new0 (MwLuaProto, 1);
+  char *p = *at;
+
+  *at += n * size;
+  return n > 0 ? p : NULL;
+}
+
+/* close_func: the final RETURN, then the prototype, in one allocation with its arrays
+ * (MwLuaProto.packed): one malloc per function instead of eight */
+static MwLuaProto *
+close_func (MwLuaCodegen *cg)
+{
+  MwLuaFuncState *fs = cg->fs;
   guint nvars = fs->func->vars->len;
+  gsize head = (sizeof (MwLuaProto) + 7) & ~(gsize) 7;
+  MwLuaProto *f;
+  char *at;
 
   removevars (fs, 0);
-  code_abc (fs, OP_RETURN, 0, 1, 0);
+  mw_lua_code_abc (fs, OP_RETURN, 0, 1, 0);
+
+  /* the most aligned first: constants and pointers (8), instructions and lines (4), bytes */
+  f = g_malloc (head + fs->nk * sizeof (MwLuaConstant) + fs->protos->len * sizeof (gpointer)
+                + fs->ncode * (sizeof (guint32) + sizeof (gint32)) + fs->ngroups + fs->nkbytes);
+  memset (f, 0, sizeof *f);
+  f->packed = TRUE;
+  at = (char *) f + head;
+  f->constants = pack_take (&at, fs->nk, sizeof (MwLuaConstant));
+  f->protos = pack_take (&at, fs->protos->len, sizeof (gpointer));
+  f->code = pack_take (&at, fs->ncode, sizeof (guint32));
+  f->lineinfo = pack_take (&at, fs->ncode, sizeof (gint32));
+  f->line_groups = pack_take (&at, fs->ngroups, 1);
 
   if (fs->func->parent == NULL)
     {
@@ -1552,23 +255,28 @@ close_func (Codegen *cg)
   f->is_vararg = fs->is_vararg;
   f->maxstacksize = (guint8) MIN (fs->maxstacksize, 255);
   f->n_code = fs->ncode;
-  f->code = fs->code;
+  memcpy (f->code, fs->code, fs->ncode * sizeof *fs->code);
   f->n_lineinfo = fs->ncode;
-  f->lineinfo = fs->lines;
+  memcpy (f->lineinfo, fs->lines, fs->ncode * sizeof *fs->lines);
   f->n_line_groups = fs->ngroups;
-  f->line_groups = g_new (guint8, MAX (fs->ngroups, 1));
   for (int i = 0; i < fs->ngroups; i++)
     f->line_groups[i] = fs->groups[i].count;
-  g_free (fs->groups);
   f->n_constants = fs->nk;
-  f->constants = fs->k;
+  if (fs->nk > 0)
+    memcpy (f->constants, fs->k, fs->nk * sizeof *fs->k);
+  if (fs->nkbytes > 0)
+    memcpy (at, fs->kbytes, fs->nkbytes);
+  for (int i = 0; i < fs->nk; i++)
+    if (f->constants[i].type == MW_LUA_CONSTANT_STRING)
+      f->constants[i].string.data = at + fs->koff[i];
   f->n_protos = fs->protos->len;
-  f->protos = (MwLuaProto **) g_ptr_array_free (fs->protos, FALSE);
-  f->locvars = fs->locvars;
+  if (f->n_protos > 0)
+    memcpy (f->protos, fs->protos->pdata, f->n_protos * sizeof (gpointer));
   if (cg->names)
     {
       /* a malloc'd copy per name: worth leaving out when the dump strips them */
       f->n_locvars = nvars;
+      f->locvars = g_memdup2 (fs->locvars, nvars * sizeof *fs->locvars);
       for (guint i = 0; i < nvars; i++)
         f->locvars[i].name = string_dup (((MwLuaVar *) fs->func->vars->pdata[i])->name);
       f->n_upvalues = fs->nups;
@@ -1576,17 +284,16 @@ close_func (Codegen *cg)
       for (int i = 0; i < fs->nups; i++)
         f->upvalues[i] = string_dup (fs->up_name[i]);
     }
-  g_free (fs->kslots);
-  g_free (fs->reg);
   cg->fs = fs->prev;
-  g_free (fs);
+  fs->next_free = cg->pool;
+  cg->pool = fs;
   return f;
 }
 
 static void
-new_localvar (Codegen *cg, MwLuaVar *var, int n)
+new_localvar (MwLuaCodegen *cg, MwLuaVar *var, int n)
 {
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
 
   if (fs->nactvar + n + 1 > cg->maxvars)
     errorlimit (cg, fs, cg->maxvars, "local variables");
@@ -1594,7 +301,7 @@ new_localvar (Codegen *cg, MwLuaVar *var, int n)
 }
 
 static void
-adjustlocalvars (FuncState *fs, int nvars)
+adjustlocalvars (MwLuaFuncState *fs, int nvars)
 {
   fs->nactvar += nvars;
   for (; nvars > 0; nvars--)
@@ -1606,7 +313,7 @@ adjustlocalvars (FuncState *fs, int nvars)
 }
 
 static void
-enterblock (FuncState *fs, BlockCnt *bl, gboolean isbreakable)
+enterblock (MwLuaFuncState *fs, MwLuaBlockCnt *bl, gboolean isbreakable)
 {
   bl->breaklist = NO_JUMP;
   bl->isbreakable = isbreakable;
@@ -1617,22 +324,22 @@ enterblock (FuncState *fs, BlockCnt *bl, gboolean isbreakable)
 }
 
 static void
-leaveblock (FuncState *fs)
+leaveblock (MwLuaFuncState *fs)
 {
-  BlockCnt *bl = fs->bl;
+  MwLuaBlockCnt *bl = fs->bl;
 
   fs->bl = bl->previous;
   removevars (fs, bl->nactvar);
   if (bl->upval)
-    code_abc (fs, OP_CLOSE, bl->nactvar, 0, 0);
+    mw_lua_code_abc (fs, OP_CLOSE, bl->nactvar, 0, 0);
   fs->freereg = fs->nactvar;
-  patchtohere (fs, bl->breaklist);
+  mw_lua_code_patchtohere (fs, bl->breaklist);
 }
 
 static void
-markupval (FuncState *fs, int level)
+markupval (MwLuaFuncState *fs, int level)
 {
-  BlockCnt *bl = fs->bl;
+  MwLuaBlockCnt *bl = fs->bl;
 
   while (bl != NULL && bl->nactvar > level)
     bl = bl->previous;
@@ -1641,7 +348,7 @@ markupval (FuncState *fs, int level)
 }
 
 static int
-indexupvalue (Codegen *cg, FuncState *fs, const char *name, const ExpDesc *v)
+indexupvalue (MwLuaCodegen *cg, MwLuaFuncState *fs, const char *name, const MwLuaExpDesc *v)
 {
   for (int i = 0; i < fs->nups; i++)
     if (fs->up_k[i] == v->k && fs->up_info[i] == v->info)
@@ -1659,7 +366,7 @@ indexupvalue (Codegen *cg, FuncState *fs, const char *name, const ExpDesc *v)
 
 /* singlevaraux, for a name the tree resolved to `var` */
 static void
-singlevaraux (Codegen *cg, FuncState *fs, MwLuaVar *var, ExpDesc *e, gboolean base)
+singlevaraux (MwLuaCodegen *cg, MwLuaFuncState *fs, MwLuaVar *var, MwLuaExpDesc *e, gboolean base)
 {
   if (fs->func == var->func)
     {
@@ -1675,17 +382,17 @@ singlevaraux (Codegen *cg, FuncState *fs, MwLuaVar *var, ExpDesc *e, gboolean ba
 
 /* singlevar: a NAME node */
 static void
-singlevar (Codegen *cg, MwLuaNode *n, ExpDesc *e)
+singlevar (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *e)
 {
   consume (cg, n->token);
   if (n->u.var == NULL)
-    init_exp (e, VGLOBAL, name_k (cg->fs, n->token));
+    init_exp (e, VGLOBAL, mw_lua_code_name_k (cg->fs, n->token));
   else
     singlevaraux (cg, cg->fs, n->u.var, e, TRUE);
 }
 
 static void
-adjust_assign (FuncState *fs, int nvars, int nexps, ExpDesc *e)
+adjust_assign (MwLuaFuncState *fs, int nvars, int nexps, MwLuaExpDesc *e)
 {
   int extra = nvars - nexps;
 
@@ -1694,39 +401,40 @@ adjust_assign (FuncState *fs, int nvars, int nexps, ExpDesc *e)
       extra++;
       if (extra < 0)
         extra = 0;
-      setreturns (fs, e, extra);
+      mw_lua_code_setreturns (fs, e, extra);
       if (extra > 1)
-        reserveregs (fs, extra - 1);
+        mw_lua_code_reserveregs (fs, extra - 1);
     }
   else
     {
       if (e->k != VVOID)
-        exp2nextreg (fs, e);
+        mw_lua_code_exp2nextreg (fs, e);
       if (extra > 0)
         {
           int reg = fs->freereg;
-          reserveregs (fs, extra);
-          code_nil (fs, reg, extra);
+          mw_lua_code_reserveregs (fs, extra);
+          mw_lua_code_nil (fs, reg, extra);
         }
     }
 }
 
 static void
-pushclosure (Codegen *cg, MwLuaProto *child, const guint8 *up_k, const guint8 *up_info, ExpDesc *v)
+pushclosure (MwLuaCodegen *cg, MwLuaProto *child, const guint8 *up_k, const guint8 *up_info,
+             MwLuaExpDesc *v)
 {
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
 
   g_ptr_array_add (fs->protos, child);
-  init_exp (v, VRELOCABLE, code_abx (fs, OP_CLOSURE, 0, (int) fs->protos->len - 1));
+  init_exp (v, VRELOCABLE, mw_lua_code_abx (fs, OP_CLOSURE, 0, (int) fs->protos->len - 1));
   for (guint i = 0; i < child->nups; i++)
-    code_abc (fs, up_k[i] == VLOCAL ? OP_MOVE : OP_GETUPVAL, 0, up_info[i], 0);
+    mw_lua_code_abc (fs, up_k[i] == VLOCAL ? OP_MOVE : OP_GETUPVAL, 0, up_info[i], 0);
 }
 
 /* --- expressions (lparser.c) -------------------------------------------------------------- */
 
 /* explist1 -> expr { ',' expr }: returns the number of expressions */
 static int
-explist1 (Codegen *cg, MwLuaNode *first, ExpDesc *v)
+explist1 (MwLuaCodegen *cg, MwLuaNode *first, MwLuaExpDesc *v)
 {
   int n = 1;
 
@@ -1734,7 +442,7 @@ explist1 (Codegen *cg, MwLuaNode *first, ExpDesc *v)
   for (MwLuaNode *e = first->next; e != NULL; e = e->next)
     {
       consume (cg, after (first));
-      exp2nextreg (cg->fs, v);
+      mw_lua_code_exp2nextreg (cg->fs, v);
       expr (cg, e, v);
       first = e;
       n++;
@@ -1744,10 +452,11 @@ explist1 (Codegen *cg, MwLuaNode *first, ExpDesc *v)
 
 /* body -> '(' parlist ')' chunk END */
 static void
-body (Codegen *cg, MwLuaNode *fnode, ExpDesc *e, gboolean needself, gint32 line, guint lparen)
+body (MwLuaCodegen *cg, MwLuaNode *fnode, MwLuaExpDesc *e, gboolean needself, gint32 line,
+      guint lparen)
 {
   MwLuaFunction *func = fnode->u.func;
-  FuncState *fs = open_func (cg, func);
+  MwLuaFuncState *fs = open_func (cg, func);
   guint vi = 0, tok = lparen + 1;
   int nparams = 0;
   gboolean hasarg = FALSE;
@@ -1781,7 +490,7 @@ body (Codegen *cg, MwLuaNode *fnode, ExpDesc *e, gboolean needself, gint32 line,
   fs->is_vararg = hasarg ? VARARG_HASARG | VARARG_NEEDSARG | VARARG_ISVARARG : 0;
   adjustlocalvars (fs, nparams);
   fs->numparams = fs->nactvar - (hasarg ? 1 : 0);
-  reserveregs (fs, fs->nactvar);
+  mw_lua_code_reserveregs (fs, fs->nactvar);
   consume (cg, tok); /* ')' */
   chunk (cg, func->body);
   fs->lastlinedefined = (gint32) func->last_line;
@@ -1792,16 +501,16 @@ body (Codegen *cg, MwLuaNode *fnode, ExpDesc *e, gboolean needself, gint32 line,
   pushclosure (cg, child, up_k, up_info, e);
 }
 
-static void primaryexp (Codegen *cg, MwLuaNode *n, ExpDesc *v);
+static void primaryexp (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *v);
 
 /* funcargs -> '(' [ explist1 ] ')' | constructor | STRING */
-static void constructor (Codegen *cg, MwLuaNode *n, ExpDesc *t);
+static void constructor (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *t);
 
 static void
-funcargs (Codegen *cg, MwLuaNode *call, guint open, ExpDesc *f)
+funcargs (MwLuaCodegen *cg, MwLuaNode *call, guint open, MwLuaExpDesc *f)
 {
-  FuncState *fs = cg->fs;
-  ExpDesc args;
+  MwLuaFuncState *fs = cg->fs;
+  MwLuaExpDesc args;
   int base, nparams;
   gint32 line = (gint32) cg->toks[open].end_line;
 
@@ -1809,7 +518,7 @@ funcargs (Codegen *cg, MwLuaNode *call, guint open, ExpDesc *f)
     constructor (cg, call->kids[1], &args);
   else if (call->flags & MW_LUA_NODE_FLAG_STRARG)
     {
-      init_exp (&args, VK, token_string_k (fs, call->kids[1]->token));
+      init_exp (&args, VK, mw_lua_code_token_string_k (fs, call->kids[1]->token));
       consume (cg, call->kids[1]->token);
     }
   else
@@ -1830,33 +539,33 @@ funcargs (Codegen *cg, MwLuaNode *call, guint open, ExpDesc *f)
   else
     {
       if (args.k != VVOID)
-        exp2nextreg (fs, &args);
+        mw_lua_code_exp2nextreg (fs, &args);
       nparams = fs->freereg - (base + 1);
     }
-  init_exp (f, VCALL, code_abc (fs, OP_CALL, base, nparams + 1, 2));
-  fixline (fs, line);
+  init_exp (f, VCALL, mw_lua_code_abc (fs, OP_CALL, base, nparams + 1, 2));
+  mw_lua_code_fixline (fs, line);
   fs->freereg = base + 1;
 }
 
 /* field -> ['.' | ':'] NAME, for an INDEX node written with a dot */
 static void
-field (Codegen *cg, MwLuaNode *n, ExpDesc *v)
+field (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *v)
 {
-  FuncState *fs = cg->fs;
-  ExpDesc key;
+  MwLuaFuncState *fs = cg->fs;
+  MwLuaExpDesc key;
 
-  exp2anyreg (fs, v);
+  mw_lua_code_exp2anyreg (fs, v);
   consume (cg, n->token - 1);
   consume (cg, n->token);
-  init_exp (&key, VK, name_k (fs, n->token));
-  indexed (fs, v, &key);
+  init_exp (&key, VK, mw_lua_code_name_k (fs, n->token));
+  mw_lua_code_indexed (fs, v, &key);
 }
 
 /* primaryexp -> prefixexp { '.' NAME | '[' exp ']' | ':' NAME funcargs | funcargs } */
 static void
-primaryexp (Codegen *cg, MwLuaNode *n, ExpDesc *v)
+primaryexp (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *v)
 {
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
 
   switch (n->kind)
     {
@@ -1867,7 +576,7 @@ primaryexp (Codegen *cg, MwLuaNode *n, ExpDesc *v)
         consume (cg, n->first);
         expr (cg, n->kids[0], v);
         consume (cg, n->last);
-        dischargevars (fs, v);
+        mw_lua_code_dischargevars (fs, v);
         break;
       case MW_LUA_NODE_INDEX:
         primaryexp (cg, n->kids[0], v);
@@ -1875,30 +584,30 @@ primaryexp (Codegen *cg, MwLuaNode *n, ExpDesc *v)
           field (cg, n, v);
         else
           {
-            ExpDesc key;
-            exp2anyreg (fs, v);
+            MwLuaExpDesc key;
+            mw_lua_code_exp2anyreg (fs, v);
             /* yindex -> '[' expr ']' */
             consume (cg, n->token);
             expr (cg, n->kids[1], &key);
-            exp2val (fs, &key);
+            mw_lua_code_exp2val (fs, &key);
             consume (cg, n->last);
-            indexed (fs, v, &key);
+            mw_lua_code_indexed (fs, v, &key);
           }
         break;
       case MW_LUA_NODE_METHCALL:
         {
-          ExpDesc key;
+          MwLuaExpDesc key;
           primaryexp (cg, n->kids[0], v);
           consume (cg, n->token - 1);
           consume (cg, n->token);
-          init_exp (&key, VK, name_k (fs, n->token));
-          code_self (fs, v, &key);
+          init_exp (&key, VK, mw_lua_code_name_k (fs, n->token));
+          mw_lua_code_self (fs, v, &key);
           funcargs (cg, n, n->token + 1, v);
           break;
         }
       case MW_LUA_NODE_CALL:
         primaryexp (cg, n->kids[0], v);
-        exp2nextreg (fs, v);
+        mw_lua_code_exp2nextreg (fs, v);
         funcargs (cg, n, after (n->kids[0]), v);
         break;
       default:
@@ -1908,48 +617,48 @@ primaryexp (Codegen *cg, MwLuaNode *n, ExpDesc *v)
 
 /* recfield -> (NAME | '[' exp1 ']') = exp1 */
 static void
-recfield (Codegen *cg, MwLuaNode *n, ExpDesc *t, int *nh)
+recfield (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *t, int *nh)
 {
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
   int reg = fs->freereg;
-  ExpDesc key, val;
+  MwLuaExpDesc key, val;
   int rkkey;
   guint eq;
 
   if (n->kind == MW_LUA_NODE_FIELD_NAMED)
     {
       consume (cg, n->token);
-      init_exp (&key, VK, name_k (fs, n->token));
+      init_exp (&key, VK, mw_lua_code_name_k (fs, n->token));
       eq = n->token + 1;
     }
   else
     {
       consume (cg, n->first);
       expr (cg, n->kids[0], &key);
-      exp2val (fs, &key);
+      mw_lua_code_exp2val (fs, &key);
       consume (cg, after (n->kids[0]));
       eq = after (n->kids[0]) + 1;
     }
   (*nh)++;
   consume (cg, eq);
-  rkkey = exp2rk (fs, &key);
+  rkkey = mw_lua_code_exp2rk (fs, &key);
   expr (cg, n->kind == MW_LUA_NODE_FIELD_NAMED ? n->kids[0] : n->kids[1], &val);
-  code_abc (fs, OP_SETTABLE, t->info, rkkey, exp2rk (fs, &val));
+  mw_lua_code_abc (fs, OP_SETTABLE, t->info, rkkey, mw_lua_code_exp2rk (fs, &val));
   fs->freereg = reg;
 }
 
 /* constructor -> '{' [ field { fieldsep field } [ fieldsep ] ] '}' */
 static void
-constructor (Codegen *cg, MwLuaNode *n, ExpDesc *t)
+constructor (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *t)
 {
-  FuncState *fs = cg->fs;
-  int pc = code_abc (fs, OP_NEWTABLE, 0, 0, 0);
-  ExpDesc v; /* the last list item read */
+  MwLuaFuncState *fs = cg->fs;
+  int pc = mw_lua_code_abc (fs, OP_NEWTABLE, 0, 0, 0);
+  MwLuaExpDesc v; /* the last list item read */
   int na = 0, nh = 0, tostore = 0;
 
   init_exp (t, VRELOCABLE, pc);
   init_exp (&v, VVOID, 0);
-  exp2nextreg (fs, t);
+  mw_lua_code_exp2nextreg (fs, t);
   consume (cg, n->first);
   for (MwLuaNode *fld = n->kids[0]; fld != NULL; fld = fld->next)
     {
@@ -1958,11 +667,11 @@ constructor (Codegen *cg, MwLuaNode *n, ExpDesc *t)
       /* closelistfield */
       if (v.k != VVOID)
         {
-          exp2nextreg (fs, &v);
+          mw_lua_code_exp2nextreg (fs, &v);
           v.k = VVOID;
           if (tostore == LFIELDS_PER_FLUSH)
             {
-              setlist (fs, t->info, na, tostore);
+              mw_lua_code_setlist (fs, t->info, na, tostore);
               tostore = 0;
             }
         }
@@ -1991,26 +700,26 @@ constructor (Codegen *cg, MwLuaNode *n, ExpDesc *t)
       if (hasmultret (v.k))
         {
           setmultret (fs, &v);
-          setlist (fs, t->info, na, LUA_MULTRET);
+          mw_lua_code_setlist (fs, t->info, na, LUA_MULTRET);
           na--;
         }
       else
         {
           if (v.k != VVOID)
-            exp2nextreg (fs, &v);
-          setlist (fs, t->info, na, tostore);
+            mw_lua_code_exp2nextreg (fs, &v);
+          mw_lua_code_setlist (fs, t->info, na, tostore);
         }
     }
-  SETARG_B (*getcode_at (fs, pc), int2fb ((unsigned) na));
-  SETARG_C (*getcode_at (fs, pc), int2fb ((unsigned) nh));
+  SETARG_B (*getcode_at (fs, pc), mw_lua_code_int2fb ((unsigned) na));
+  SETARG_C (*getcode_at (fs, pc), mw_lua_code_int2fb ((unsigned) nh));
 }
 
 /* simpleexp -> NUMBER | STRING | NIL | true | false | ... | constructor | FUNCTION body
  *            | primaryexp */
 static void
-simpleexp (Codegen *cg, MwLuaNode *n, ExpDesc *v)
+simpleexp (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *v)
 {
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
 
   switch (n->kind)
     {
@@ -2019,7 +728,7 @@ simpleexp (Codegen *cg, MwLuaNode *n, ExpDesc *v)
         v->nval = numeral (cg, n->token);
         break;
       case MW_LUA_NODE_STRING:
-        init_exp (v, VK, token_string_k (fs, n->token));
+        init_exp (v, VK, mw_lua_code_token_string_k (fs, n->token));
         break;
       case MW_LUA_NODE_NIL:
         init_exp (v, VNIL, 0);
@@ -2032,7 +741,7 @@ simpleexp (Codegen *cg, MwLuaNode *n, ExpDesc *v)
         break;
       case MW_LUA_NODE_VARARG:
         fs->is_vararg &= ~VARARG_NEEDSARG;
-        init_exp (v, VVARARG, code_abc (fs, OP_VARARG, 0, 1, 0));
+        init_exp (v, VVARARG, mw_lua_code_abc (fs, OP_VARARG, 0, 1, 0));
         break;
       case MW_LUA_NODE_TABLE:
         constructor (cg, n, v);
@@ -2050,23 +759,23 @@ simpleexp (Codegen *cg, MwLuaNode *n, ExpDesc *v)
 
 /* subexpr -> (simpleexp | unop subexpr) { binop subexpr }: the tree holds the precedence */
 static void
-expr (Codegen *cg, MwLuaNode *n, ExpDesc *v)
+expr (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *v)
 {
   switch (n->kind)
     {
       case MW_LUA_NODE_UNOP:
         consume (cg, n->token);
         expr (cg, n->kids[0], v);
-        prefix (cg->fs, (MwLuaUnOp) n->op, v);
+        mw_lua_code_prefix (cg->fs, (MwLuaUnOp) n->op, v);
         break;
       case MW_LUA_NODE_BINOP:
         {
-          ExpDesc v2;
+          MwLuaExpDesc v2;
           expr (cg, n->kids[0], v);
           consume (cg, n->token);
-          infix (cg->fs, (MwLuaBinOp) n->op, v);
+          mw_lua_code_infix (cg->fs, (MwLuaBinOp) n->op, v);
           expr (cg, n->kids[1], &v2);
-          posfix (cg->fs, (MwLuaBinOp) n->op, v, &v2);
+          mw_lua_code_posfix (cg->fs, (MwLuaBinOp) n->op, v, &v2);
           break;
         }
       default:
@@ -2080,12 +789,12 @@ expr (Codegen *cg, MwLuaNode *n, ExpDesc *v)
 typedef struct _LhsAssign
 {
   struct _LhsAssign *prev;
-  ExpDesc v;
+  MwLuaExpDesc v;
 } LhsAssign;
 
 /* check_conflict: a local assigned after a table indexed by it was taken as a target */
 static void
-check_conflict (FuncState *fs, LhsAssign *lh, const ExpDesc *v)
+check_conflict (MwLuaFuncState *fs, LhsAssign *lh, const MwLuaExpDesc *v)
 {
   int extra = fs->freereg;
   gboolean conflict = FALSE;
@@ -2106,17 +815,17 @@ check_conflict (FuncState *fs, LhsAssign *lh, const ExpDesc *v)
       }
   if (conflict)
     {
-      code_abc (fs, OP_MOVE, fs->freereg, v->info, 0);
-      reserveregs (fs, 1);
+      mw_lua_code_abc (fs, OP_MOVE, fs->freereg, v->info, 0);
+      mw_lua_code_reserveregs (fs, 1);
     }
 }
 
 /* assignment -> ',' primaryexp assignment | '=' explist1 */
 static void
-assignment (Codegen *cg, MwLuaNode *stat, MwLuaNode *target, LhsAssign *lh, int nvars)
+assignment (MwLuaCodegen *cg, MwLuaNode *stat, MwLuaNode *target, LhsAssign *lh, int nvars)
 {
-  FuncState *fs = cg->fs;
-  ExpDesc e;
+  MwLuaFuncState *fs = cg->fs;
+  MwLuaExpDesc e;
 
   if (target->next != NULL)
     {
@@ -2141,32 +850,32 @@ assignment (Codegen *cg, MwLuaNode *stat, MwLuaNode *target, LhsAssign *lh, int 
         }
       else
         {
-          setoneret (fs, &e);
-          storevar (fs, &lh->v, &e);
+          mw_lua_code_setoneret (fs, &e);
+          mw_lua_code_storevar (fs, &lh->v, &e);
           return;
         }
     }
   init_exp (&e, VNONRELOC, fs->freereg - 1);
-  storevar (fs, &lh->v, &e);
+  mw_lua_code_storevar (fs, &lh->v, &e);
 }
 
 /* cond -> exp: returns the false exits */
 static int
-cond (Codegen *cg, MwLuaNode *n)
+cond (MwLuaCodegen *cg, MwLuaNode *n)
 {
-  ExpDesc v;
+  MwLuaExpDesc v;
 
   expr (cg, n, &v);
   if (v.k == VNIL)
     v.k = VFALSE;
-  goiftrue (cg->fs, &v);
+  mw_lua_code_goiftrue (cg->fs, &v);
   return v.f;
 }
 
 static void
-breakstat (FuncState *fs)
+breakstat (MwLuaFuncState *fs)
 {
-  BlockCnt *bl = fs->bl;
+  MwLuaBlockCnt *bl = fs->bl;
   gboolean upval = FALSE;
 
   while (bl != NULL && !bl->isbreakable)
@@ -2176,47 +885,48 @@ breakstat (FuncState *fs)
     }
   g_assert (bl != NULL); /* the parser checked */
   if (upval)
-    code_abc (fs, OP_CLOSE, bl->nactvar, 0, 0);
-  concat (fs, &bl->breaklist, jump (fs));
+    mw_lua_code_abc (fs, OP_CLOSE, bl->nactvar, 0, 0);
+  mw_lua_code_concat (fs, &bl->breaklist, mw_lua_code_jump (fs));
 }
 
 /* forbody -> DO block */
 static void
-forbody (Codegen *cg, MwLuaNode *s, guint do_tok, int base, gint32 line, int nvars, gboolean isnum)
+forbody (MwLuaCodegen *cg, MwLuaNode *s, guint do_tok, int base, gint32 line, int nvars,
+         gboolean isnum)
 {
-  FuncState *fs = cg->fs;
-  BlockCnt bl;
+  MwLuaFuncState *fs = cg->fs;
+  MwLuaBlockCnt bl;
   int prep, endfor;
 
   adjustlocalvars (fs, 3);
   consume (cg, do_tok);
-  prep = isnum ? code_asbx (fs, OP_FORPREP, base, NO_JUMP) : jump (fs);
+  prep = isnum ? code_asbx (fs, OP_FORPREP, base, NO_JUMP) : mw_lua_code_jump (fs);
   enterblock (fs, &bl, FALSE);
   adjustlocalvars (fs, nvars);
-  reserveregs (fs, nvars);
+  mw_lua_code_reserveregs (fs, nvars);
   block (cg, s->u.body);
   leaveblock (fs);
-  patchtohere (fs, prep);
+  mw_lua_code_patchtohere (fs, prep);
   endfor = isnum ? code_asbx (fs, OP_FORLOOP, base, NO_JUMP)
-                 : code_abc (fs, OP_TFORLOOP, base, 0, nvars);
-  fixline (fs, line); /* the loop instruction counts as the `for` line */
-  patchlist (fs, isnum ? endfor : jump (fs), prep + 1);
+                 : mw_lua_code_abc (fs, OP_TFORLOOP, base, 0, nvars);
+  mw_lua_code_fixline (fs, line); /* the loop instruction counts as the `for` line */
+  mw_lua_code_patchlist (fs, isnum ? endfor : mw_lua_code_jump (fs), prep + 1);
 }
 
 /* exp1: an expression to the next register */
 static void
-exp1 (Codegen *cg, MwLuaNode *n)
+exp1 (MwLuaCodegen *cg, MwLuaNode *n)
 {
-  ExpDesc e;
+  MwLuaExpDesc e;
   expr (cg, n, &e);
-  exp2nextreg (cg->fs, &e);
+  mw_lua_code_exp2nextreg (cg->fs, &e);
 }
 
 /* fornum -> NAME = exp1,exp1[,exp1] forbody */
 static void
-fornum (Codegen *cg, MwLuaNode *s, gint32 line)
+fornum (MwLuaCodegen *cg, MwLuaNode *s, gint32 line)
 {
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
   int base = fs->freereg;
   MwLuaVar *var = s->kids[0]->u.var;
   MwLuaFunction *func = fs->func;
@@ -2238,22 +948,22 @@ fornum (Codegen *cg, MwLuaNode *s, gint32 line)
     }
   else
     {
-      code_abx (fs, OP_LOADK, fs->freereg, number_k (fs, 1));
-      reserveregs (fs, 1);
+      mw_lua_code_abx (fs, OP_LOADK, fs->freereg, mw_lua_code_number_k (fs, 1));
+      mw_lua_code_reserveregs (fs, 1);
     }
   forbody (cg, s, after (last), base, line, 1, TRUE);
 }
 
 /* forlist -> NAME {,NAME} IN explist1 forbody */
 static void
-forlist (Codegen *cg, MwLuaNode *s)
+forlist (MwLuaCodegen *cg, MwLuaNode *s)
 {
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
   int base = fs->freereg;
   MwLuaVar *first = s->kids[0]->u.var;
   MwLuaFunction *func = fs->func;
   int nvars = 0;
-  ExpDesc e;
+  MwLuaExpDesc e;
   gint32 line;
   MwLuaNode *last;
   int nexps;
@@ -2271,7 +981,7 @@ forlist (Codegen *cg, MwLuaNode *s)
   line = linenumber (cg);
   nexps = explist1 (cg, s->kids[1], &e);
   adjust_assign (fs, 3, nexps, &e);
-  checkstack (fs, 3);
+  mw_lua_code_checkstack (fs, 3);
   for (last = s->kids[1]; last->next != NULL; last = last->next)
     ;
   forbody (cg, s, after (last), base, line, nvars - 3, FALSE);
@@ -2279,10 +989,10 @@ forlist (Codegen *cg, MwLuaNode *s)
 
 /* forstat -> FOR (fornum | forlist) END */
 static void
-forstat (Codegen *cg, MwLuaNode *s, gint32 line)
+forstat (MwLuaCodegen *cg, MwLuaNode *s, gint32 line)
 {
-  FuncState *fs = cg->fs;
-  BlockCnt bl;
+  MwLuaFuncState *fs = cg->fs;
+  MwLuaBlockCnt bl;
 
   enterblock (fs, &bl, TRUE);
   consume (cg, s->first);
@@ -2297,7 +1007,7 @@ forstat (Codegen *cg, MwLuaNode *s, gint32 line)
 
 /* test_then_block -> [IF | ELSEIF] cond THEN block */
 static int
-test_then_block (Codegen *cg, MwLuaNode *clause)
+test_then_block (MwLuaCodegen *cg, MwLuaNode *clause)
 {
   int condexit;
 
@@ -2310,9 +1020,9 @@ test_then_block (Codegen *cg, MwLuaNode *clause)
 
 /* ifstat -> IF cond THEN block {ELSEIF cond THEN block} [ELSE block] END */
 static void
-ifstat (Codegen *cg, MwLuaNode *s)
+ifstat (MwLuaCodegen *cg, MwLuaNode *s)
 {
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
   MwLuaNode *clause = s->kids[0];
   int escapelist = NO_JUMP;
   int flist;
@@ -2321,51 +1031,51 @@ ifstat (Codegen *cg, MwLuaNode *s)
   while (clause->next != NULL)
     {
       clause = clause->next;
-      concat (fs, &escapelist, jump (fs));
-      patchtohere (fs, flist);
+      mw_lua_code_concat (fs, &escapelist, mw_lua_code_jump (fs));
+      mw_lua_code_patchtohere (fs, flist);
       flist = test_then_block (cg, clause);
     }
   if (s->kids[1] != NULL)
     {
-      concat (fs, &escapelist, jump (fs));
-      patchtohere (fs, flist);
+      mw_lua_code_concat (fs, &escapelist, mw_lua_code_jump (fs));
+      mw_lua_code_patchtohere (fs, flist);
       consume (cg, after (clause));
       block (cg, s->kids[1]);
     }
   else
-    concat (fs, &escapelist, flist);
-  patchtohere (fs, escapelist);
+    mw_lua_code_concat (fs, &escapelist, flist);
+  mw_lua_code_patchtohere (fs, escapelist);
   consume (cg, s->last);
 }
 
 /* whilestat -> WHILE cond DO block END */
 static void
-whilestat (Codegen *cg, MwLuaNode *s)
+whilestat (MwLuaCodegen *cg, MwLuaNode *s)
 {
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
   int whileinit, condexit;
-  BlockCnt bl;
+  MwLuaBlockCnt bl;
 
   consume (cg, s->first);
-  whileinit = getlabel (fs);
+  whileinit = mw_lua_code_getlabel (fs);
   condexit = cond (cg, s->kids[0]);
   enterblock (fs, &bl, TRUE);
   consume (cg, after (s->kids[0]));
   block (cg, s->kids[1]);
-  patchlist (fs, jump (fs), whileinit);
+  mw_lua_code_patchlist (fs, mw_lua_code_jump (fs), whileinit);
   consume (cg, s->last);
   leaveblock (fs);
-  patchtohere (fs, condexit);
+  mw_lua_code_patchtohere (fs, condexit);
 }
 
 /* repeatstat -> REPEAT block UNTIL cond */
 static void
-repeatstat (Codegen *cg, MwLuaNode *s)
+repeatstat (MwLuaCodegen *cg, MwLuaNode *s)
 {
-  FuncState *fs = cg->fs;
-  int repeat_init = getlabel (fs);
+  MwLuaFuncState *fs = cg->fs;
+  int repeat_init = mw_lua_code_getlabel (fs);
   int condexit;
-  BlockCnt bl1, bl2;
+  MwLuaBlockCnt bl1, bl2;
 
   enterblock (fs, &bl1, TRUE);
   enterblock (fs, &bl2, FALSE);
@@ -2376,21 +1086,21 @@ repeatstat (Codegen *cg, MwLuaNode *s)
   if (!bl2.upval)
     {
       leaveblock (fs);
-      patchlist (fs, condexit, repeat_init);
+      mw_lua_code_patchlist (fs, condexit, repeat_init);
     }
   else
     {
       breakstat (fs);
-      patchtohere (fs, condexit);
+      mw_lua_code_patchtohere (fs, condexit);
       leaveblock (fs);
-      patchlist (fs, jump (fs), repeat_init);
+      mw_lua_code_patchlist (fs, mw_lua_code_jump (fs), repeat_init);
     }
   leaveblock (fs);
 }
 
 /* funcname -> NAME {field} [':' NAME] */
 static void
-funcname (Codegen *cg, MwLuaNode *n, ExpDesc *v)
+funcname (MwLuaCodegen *cg, MwLuaNode *n, MwLuaExpDesc *v)
 {
   if (n->kind == MW_LUA_NODE_NAME)
     {
@@ -2403,44 +1113,44 @@ funcname (Codegen *cg, MwLuaNode *n, ExpDesc *v)
 
 /* funcstat -> FUNCTION funcname body */
 static void
-funcstat (Codegen *cg, MwLuaNode *s, gint32 line)
+funcstat (MwLuaCodegen *cg, MwLuaNode *s, gint32 line)
 {
-  ExpDesc v, b;
+  MwLuaExpDesc v, b;
 
   consume (cg, s->first);
   funcname (cg, s->kids[0], &v);
   body (cg, s->kids[1], &b, (s->flags & MW_LUA_NODE_FLAG_METHOD) != 0, line, after (s->kids[0]));
-  storevar (cg->fs, &v, &b);
-  fixline (cg->fs, line); /* the definition happens on the first line */
+  mw_lua_code_storevar (cg->fs, &v, &b);
+  mw_lua_code_fixline (cg->fs, line); /* the definition happens on the first line */
 }
 
 /* localfunc -> LOCAL FUNCTION NAME body */
 static void
-localfunc (Codegen *cg, MwLuaNode *s)
+localfunc (MwLuaCodegen *cg, MwLuaNode *s)
 {
-  FuncState *fs = cg->fs;
-  ExpDesc v, b;
+  MwLuaFuncState *fs = cg->fs;
+  MwLuaExpDesc v, b;
   MwLuaVar *var = s->kids[0]->u.var;
 
   consume (cg, s->kids[0]->token - 1);
   consume (cg, s->kids[0]->token);
   new_localvar (cg, var, 0);
   init_exp (&v, VLOCAL, fs->freereg);
-  reserveregs (fs, 1);
+  mw_lua_code_reserveregs (fs, 1);
   adjustlocalvars (fs, 1);
   body (cg, s->kids[1], &b, FALSE, linenumber (cg), s->kids[0]->token + 1);
-  storevar (fs, &v, &b);
+  mw_lua_code_storevar (fs, &v, &b);
   /* debug information sees the variable only from here */
   fs->locvars[var->index].startpc = fs->pc;
 }
 
 /* localstat -> LOCAL NAME {',' NAME} ['=' explist1] */
 static void
-localstat (Codegen *cg, MwLuaNode *s)
+localstat (MwLuaCodegen *cg, MwLuaNode *s)
 {
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
   int nvars = 0, nexps;
-  ExpDesc e;
+  MwLuaExpDesc e;
   MwLuaNode *name;
 
   for (name = s->kids[0]; name != NULL; name = name->next)
@@ -2466,10 +1176,10 @@ localstat (Codegen *cg, MwLuaNode *s)
 
 /* retstat -> RETURN explist */
 static void
-retstat (Codegen *cg, MwLuaNode *s)
+retstat (MwLuaCodegen *cg, MwLuaNode *s)
 {
-  FuncState *fs = cg->fs;
-  ExpDesc e;
+  MwLuaFuncState *fs = cg->fs;
+  MwLuaExpDesc e;
   int first, nret;
 
   consume (cg, s->first);
@@ -2487,21 +1197,21 @@ retstat (Codegen *cg, MwLuaNode *s)
           nret = LUA_MULTRET;
         }
       else if (nret == 1)
-        first = exp2anyreg (fs, &e);
+        first = mw_lua_code_exp2anyreg (fs, &e);
       else
         {
-          exp2nextreg (fs, &e);
+          mw_lua_code_exp2nextreg (fs, &e);
           first = fs->nactvar;
         }
     }
-  code_abc (fs, OP_RETURN, first, nret + 1, 0);
+  mw_lua_code_abc (fs, OP_RETURN, first, nret + 1, 0);
 }
 
 static void
-statement (Codegen *cg, MwLuaNode *s)
+statement (MwLuaCodegen *cg, MwLuaNode *s)
 {
   gint32 line = (gint32) cg->toks[s->first].end_line;
-  FuncState *fs = cg->fs;
+  MwLuaFuncState *fs = cg->fs;
 
   switch (s->kind)
     {
@@ -2543,7 +1253,7 @@ statement (Codegen *cg, MwLuaNode *s)
         break;
       case MW_LUA_NODE_CALLSTAT:
         {
-          ExpDesc v;
+          MwLuaExpDesc v;
           primaryexp (cg, s->kids[0], &v);
           SETARG_C (getcode (fs, &v), 1); /* a call statement keeps no results */
           break;
@@ -2563,7 +1273,7 @@ statement (Codegen *cg, MwLuaNode *s)
 
 /* chunk -> { stat [';'] } */
 static void
-chunk (Codegen *cg, MwLuaNode *b)
+chunk (MwLuaCodegen *cg, MwLuaNode *b)
 {
   for (MwLuaNode *s = b->kids[0]; s != NULL && !cg->failed; s = s->next)
     {
@@ -2577,9 +1287,9 @@ chunk (Codegen *cg, MwLuaNode *b)
 
 /* block -> chunk */
 static void
-block (Codegen *cg, MwLuaNode *b)
+block (MwLuaCodegen *cg, MwLuaNode *b)
 {
-  BlockCnt bl;
+  MwLuaBlockCnt bl;
 
   enterblock (cg->fs, &bl, FALSE);
   chunk (cg, b);
@@ -2592,10 +1302,10 @@ MwLuaChunk *
 mw_lua_codegen_generate (MwLuaTree *tree, MwLuaNumberType target, MwLuaCodegenFlags flags,
                          GError **error)
 {
-  Codegen cg = { 0 };
+  MwLuaCodegen cg = { 0 };
   const MwLuaDiagnostic *syntax;
   MwLuaProto *main_proto;
-  FuncState *fs;
+  MwLuaFuncState *fs;
   guint n_tokens;
 
   g_return_val_if_fail (tree != NULL, NULL);
@@ -2640,6 +1350,12 @@ mw_lua_codegen_generate (MwLuaTree *tree, MwLuaNumberType target, MwLuaCodegenFl
   chunk (&cg, mw_lua_tree_get_root (tree));
   main_proto = close_func (&cg);
   g_string_free (cg.scratch, TRUE);
+  while (cg.pool != NULL)
+    {
+      fs = cg.pool;
+      cg.pool = fs->next_free;
+      funcstate_free (fs);
+    }
 
   if (cg.failed || cg.dump_error != NULL)
     {

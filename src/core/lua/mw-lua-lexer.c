@@ -60,12 +60,14 @@ is_newline (int c)
   return c == '\n' || c == '\r';
 }
 
-/* isspace() in the C locale, less the newlines handled separately */
-static inline gboolean
-is_space (int c)
-{
-  return c == ' ' || c == '\t' || c == '\v' || c == '\f';
-}
+/* isspace() in the C locale, less the newlines handled separately: a table, as this runs
+ * for every byte of indentation */
+static const guint8 space_chars[256] = {
+  [' '] = 1,
+  ['\t'] = 1,
+  ['\v'] = 1,
+  ['\f'] = 1,
+};
 
 static inline gboolean
 is_digit (int c)
@@ -92,6 +94,25 @@ static const guint8 name_chars[256] = {
   ['a' ... 'z'] = 1,
   ['_'] = 1,
 };
+
+/* The offset of the end of the current line (its \n or \r, or the end of input), found
+ * with memchr: comments are a good part of many sources. */
+static gsize
+line_end (const Lexer *lx)
+{
+  const guchar *p = lx->src + lx->pos;
+  gsize n = lx->len - lx->pos;
+  const guchar *nl = memchr (p, '\n', n);
+  const guchar *cr;
+
+  if (nl != NULL)
+    n = nl - p;
+  /* a lone \r ends a line too (old Mac files) */
+  cr = memchr (p, '\r', n);
+  if (cr != NULL)
+    return cr - lx->src;
+  return lx->pos + n;
+}
 
 /* inclinenumber: skips \n, \r, \n\r or \r\n and counts one line */
 static void
@@ -144,6 +165,14 @@ skip_sep (Lexer *lx, gboolean save)
   return cur (lx) == s ? count : -count - 1;
 }
 
+/* the bytes a long string or comment must look at: brackets and newlines */
+static const guint8 long_stops[256] = {
+  ['['] = 1,
+  [']'] = 1,
+  ['\n'] = 1,
+  ['\r'] = 1,
+};
+
 /* read_long_string: after the opening bracket's level is known, at its second '['.
  * Returns FALSE after an error. */
 static gboolean
@@ -185,18 +214,90 @@ read_long (Lexer *lx, int sep, gboolean is_string)
             inc_line (lx);
             break;
           default:
-            lx->pos++;
+            /* the body up to the next byte that matters, in one tight loop */
+            do
+              lx->pos++;
+            while (lx->pos < lx->len && !long_stops[lx->src[lx->pos]]);
         }
     }
 }
 
-/* read_string: a quoted string from its opening delimiter. The error text mimics Lua's
- * buffer: the delimiter and the characters decoded so far. */
+/* The byte a one-character escape stands for (llex.c read_string): \a \b \f \n \r \t \v
+ * are control characters; any other character (\\, \", \', ...) stands for itself. Shared
+ * by the scanner and the decoder so that both read escapes the same way. */
+static inline int
+escape_char (int c)
+{
+  static const char control[128] = {
+    ['a'] = '\a', ['b'] = '\b', ['f'] = '\f', ['n'] = '\n',
+    ['r'] = '\r', ['t'] = '\t', ['v'] = '\v',
+  };
+  return c >= 0 && c < 128 && control[c] != 0 ? control[c] : c;
+}
+
+/* The value of a quoted string's body from `s` to `e` (no delimiters), appended to `out`.
+ * Runs without a backslash are copied whole: most strings have none. */
+static void
+decode_quoted (const guchar *s, const guchar *e, GString *out)
+{
+  while (s < e)
+    {
+      const guchar *bs = memchr (s, '\\', e - s);
+      int c;
+
+      if (bs == NULL)
+        {
+          g_string_append_len (out, (const char *) s, e - s);
+          return;
+        }
+      g_string_append_len (out, (const char *) s, bs - s);
+      s = bs + 1;
+      if (s == e)
+        return;
+      c = *s;
+      if (is_newline (c))
+        {
+          /* an escaped newline: \n, \r, \n\r or \r\n reads as one \n */
+          guchar first = *s++;
+          if (s < e && is_newline (*s) && *s != first)
+            s++;
+          g_string_append_c (out, '\n');
+        }
+      else if (is_digit (c))
+        {
+          int i = 0;
+          c = 0;
+          do
+            c = 10 * c + (*s++ - '0');
+          while (++i < 3 && s < e && is_digit (*s));
+          g_string_append_c (out, (char) c);
+        }
+      else
+        {
+          g_string_append_c (out, (char) escape_char (c));
+          s++;
+        }
+    }
+}
+
+/* a string error quotes what Lua's buffer holds: the delimiter and the value read so far,
+ * from the string's start up to `upto` */
+static void
+string_error (Lexer *lx, gsize start, gsize upto, const char *msg)
+{
+  g_string_truncate (lx->near, 0);
+  g_string_append_c (lx->near, (char) lx->src[start]);
+  decode_quoted (lx->src + start + 1, lx->src + upto, lx->near);
+  lex_error_buffer (lx, msg);
+}
+
+/* read_string: a quoted string from its opening delimiter. Only scanned here: the value is
+ * decoded when it is needed (mw_lua_token_decode_string), or for an error message. */
 static gboolean
 read_string (Lexer *lx, int del)
 {
-  g_string_truncate (lx->near, 0);
-  g_string_append_c (lx->near, (char) del);
+  gsize start = lx->pos;
+
   lx->pos++;
   while (cur (lx) != del)
     {
@@ -208,69 +309,37 @@ read_string (Lexer *lx, int del)
             return FALSE;
           case '\n':
           case '\r':
-            lex_error_buffer (lx, "unfinished string");
+            string_error (lx, start, lx->pos, "unfinished string");
             return FALSE;
           case '\\':
             lx->pos++;
             c = cur (lx);
-            switch (c)
+            if (is_newline (c))
+              inc_line (lx);
+            else if (is_digit (c))
               {
-                case 'a':
-                  c = '\a';
-                  break;
-                case 'b':
-                  c = '\b';
-                  break;
-                case 'f':
-                  c = '\f';
-                  break;
-                case 'n':
-                  c = '\n';
-                  break;
-                case 'r':
-                  c = '\r';
-                  break;
-                case 't':
-                  c = '\t';
-                  break;
-                case 'v':
-                  c = '\v';
-                  break;
-                case '\n':
-                case '\r':
-                  g_string_append_c (lx->near, '\n');
-                  inc_line (lx);
-                  continue;
-                case EOZ:
-                  continue; /* reported as unfinished at the top of the loop */
-                default:
-                  if (is_digit (c))
-                    {
-                      int i = 0;
-                      c = 0;
-                      do
-                        {
-                          c = 10 * c + (cur (lx) - '0');
-                          lx->pos++;
-                        }
-                      while (++i < 3 && is_digit (cur (lx)));
-                      if (c > 255)
-                        {
-                          lex_error_buffer (lx, "escape sequence too large");
-                          return FALSE;
-                        }
-                      g_string_append_c (lx->near, (char) c);
-                      continue;
-                    }
-                  /* \\, \", \' and any other character stand for themselves */
-                  break;
+                int i = 0, value = 0;
+                do
+                  {
+                    value = 10 * value + (cur (lx) - '0');
+                    lx->pos++;
+                  }
+                while (++i < 3 && is_digit (cur (lx)));
+                if (value > 255)
+                  {
+                    string_error (lx, start, lx->pos - i - 1, "escape sequence too large");
+                    return FALSE;
+                  }
               }
-            g_string_append_c (lx->near, (char) c);
-            lx->pos++;
+            else if (c != EOZ) /* EOZ: reported as unfinished at the top of the loop */
+              lx->pos++;
             break;
           default:
-            g_string_append_c (lx->near, (char) c);
-            lx->pos++;
+            /* plain bytes up to the next that matters, in one tight loop */
+            do
+              lx->pos++;
+            while (lx->pos < lx->len && lx->src[lx->pos] != del && lx->src[lx->pos] != '\\'
+                   && !is_newline (lx->src[lx->pos]));
         }
     }
   lx->pos++;
@@ -284,6 +353,18 @@ mw_lua_numeral_to_double (const char *text, gsize length, double *value)
   g_autofree char *heap = NULL;
   char *s, *end;
   double v;
+  gsize i;
+
+  /* most numerals are a few decimal digits: below 2^53 their value is exact, which is what
+   * strtod would round to, so the library call is saved */
+  for (i = 0, v = 0; i < length && i < 15 && is_digit (text[i]); i++)
+    v = v * 10 + (text[i] - '0');
+  if (i == length && length > 0)
+    {
+      if (value != NULL)
+        *value = v;
+      return TRUE;
+    }
 
   if (length < sizeof buf)
     s = buf;
@@ -440,8 +521,12 @@ scan (Lexer *lx, MwLuaToken *tok)
 {
   for (;;)
     {
-      int c = cur (lx);
+      int c;
 
+      /* indentation is a good part of most sources: skipped in one tight loop */
+      while (lx->pos < lx->len && space_chars[lx->src[lx->pos]])
+        lx->pos++;
+      c = cur (lx);
       tok->offset = lx->pos;
       tok->line = lx->line;
       tok->column = lx->pos - lx->line_start + 1;
@@ -476,8 +561,7 @@ scan (Lexer *lx, MwLuaToken *tok)
                       continue;
                     }
                 }
-              while (!is_newline (cur (lx)) && cur (lx) != EOZ)
-                lx->pos++;
+              lx->pos = line_end (lx);
               cm.length = lx->pos - cm.offset;
               g_array_append_val (lx->res->comments, cm);
               continue;
@@ -544,11 +628,6 @@ scan (Lexer *lx, MwLuaToken *tok)
               }
             return read_numeral (lx) ? MW_LUA_TOKEN_NUMBER : MW_LUA_TOKEN_ERROR;
           default:
-            if (is_space (c))
-              {
-                lx->pos++;
-                continue;
-              }
             if (is_digit (c))
               return read_numeral (lx) ? MW_LUA_TOKEN_NUMBER : MW_LUA_TOKEN_ERROR;
             if (is_alpha (c) || c == '_')
@@ -669,63 +748,5 @@ mw_lua_token_decode_string (const char *source, const MwLuaToken *token, GString
       return;
     }
 
-  s++;
-  e--;
-  while (s < e)
-    {
-      int c = *s++;
-      if (c != '\\')
-        {
-          g_string_append_c (out, (char) c);
-          continue;
-        }
-      c = *s;
-      switch (c)
-        {
-          case 'a':
-            c = '\a';
-            break;
-          case 'b':
-            c = '\b';
-            break;
-          case 'f':
-            c = '\f';
-            break;
-          case 'n':
-            c = '\n';
-            break;
-          case 'r':
-            c = '\r';
-            break;
-          case 't':
-            c = '\t';
-            break;
-          case 'v':
-            c = '\v';
-            break;
-          case '\n':
-          case '\r':
-            {
-              guchar first = *s++;
-              if (s < e && is_newline (*s) && *s != first)
-                s++;
-              g_string_append_c (out, '\n');
-              continue;
-            }
-          default:
-            if (is_digit (c))
-              {
-                int i = 0;
-                c = 0;
-                do
-                  c = 10 * c + (*s++ - '0');
-                while (++i < 3 && s < e && is_digit (*s));
-                g_string_append_c (out, (char) c);
-                continue;
-              }
-            break;
-        }
-      g_string_append_c (out, (char) c);
-      s++;
-    }
+  decode_quoted (s + 1, e - 1, out);
 }

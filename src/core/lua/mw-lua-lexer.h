@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -130,6 +131,43 @@ typedef enum
 } MwLuaLexFlags;
 
 extern const char *const mw_lua_token_names[MW_LUA_TOKEN_N_KINDS];
+
+/* A hash of a name's or a string's bytes for the tables of names and constants: eight bytes
+ * per multiply, so that the dependency chain stays short (a byte-wise FNV costs a multiply
+ * per byte, on every name the parser resolves). */
+static inline guint32
+mw_lua_bytes_hash (const char *s, gsize len)
+{
+  guint64 h = 0x9e3779b97f4a7c15u ^ len;
+  guint64 w;
+
+  if (len >= 8)
+    {
+      gsize n = len;
+      for (; n > 8; s += 8, n -= 8)
+        {
+          memcpy (&w, s, 8);
+          h = (h ^ w) * 0xff51afd7ed558ccdu;
+          h ^= h >> 32;
+        }
+      memcpy (&w, s + n - 8, 8); /* the last 8 bytes, overlapping what came before */
+    }
+  else if (len >= 4)
+    {
+      guint32 a, b;
+      memcpy (&a, s, 4);
+      memcpy (&b, s + len - 4, 4);
+      w = ((guint64) a << 32) | b;
+    }
+  else if (len > 0)
+    w = ((guint64) (guchar) s[0] << 16) | ((guint64) (guchar) s[len / 2] << 8)
+        | (guchar) s[len - 1];
+  else
+    w = 0;
+  h = (h ^ w) * 0xff51afd7ed558ccdu;
+  h ^= h >> 29;
+  return (guint32) h;
+}
 
 void mw_lua_lex (const char *source, gsize length, MwLuaLexFlags flags, MwLuaLexResult *result);
 void mw_lua_lex_result_clear (MwLuaLexResult *result);

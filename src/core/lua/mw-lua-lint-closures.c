@@ -11,59 +11,22 @@
 
 #include <string.h>
 
-typedef struct
-{
-  MwLuaLintFile *file;
-  guint loop_depth;
-} LoopWalk;
-
-static gboolean loop_enter (MwLuaNode *node, gpointer data);
-
+/* W702: a function expression that a loop runs */
 static gboolean
-loop_leave (MwLuaNode *node, gpointer data)
+loop_visit (MwLuaNode *node, guint loop_depth, gpointer data)
 {
-  LoopWalk *w = data;
+  MwLuaLintFile *file = data;
 
-  if (node->kind == MW_LUA_NODE_WHILE || node->kind == MW_LUA_NODE_REPEAT)
-    w->loop_depth--;
-  return TRUE;
-}
-
-static gboolean
-loop_enter (MwLuaNode *node, gpointer data)
-{
-  LoopWalk *w = data;
-
-  switch (node->kind)
+  if (node->kind == MW_LUA_NODE_FUNCTION && loop_depth > 0)
     {
-      case MW_LUA_NODE_FUNCTION:
-        if (w->loop_depth > 0)
-          {
-            guint n = node->u.func->upvalues->len;
-            gsize bytes = mw_lua_ram_closure (w->file->run->ram, n);
-            mw_lua_lint_report (w->file, MW_LUA_LINT_CLOSURE_IN_LOOP, node->first, NULL, bytes,
-                                "closure created inside a loop: a new %" G_GSIZE_FORMAT
-                                "-byte closure on every iteration; create it once outside",
-                                bytes);
-          }
-        return FALSE; /* its own body is walked as its own function */
-      case MW_LUA_NODE_WHILE:
-      case MW_LUA_NODE_REPEAT:
-        w->loop_depth++;
-        return TRUE;
-      case MW_LUA_NODE_NUMFOR:
-      case MW_LUA_NODE_GENFOR:
-        /* the header runs once, the body on every iteration */
-        for (guint k = 0; k < G_N_ELEMENTS (node->kids); k++)
-          if (node->kids[k] != NULL)
-            mw_lua_lint_walk (node->kids[k], loop_enter, loop_leave, w);
-        w->loop_depth++;
-        mw_lua_lint_walk (node->u.body, loop_enter, loop_leave, w);
-        w->loop_depth--;
-        return FALSE;
-      default:
-        return TRUE;
+      guint n = node->u.func->upvalues->len;
+      gsize bytes = mw_lua_ram_closure (file->run->ram, n);
+      mw_lua_lint_report (file, MW_LUA_LINT_CLOSURE_IN_LOOP, node->first, NULL, bytes,
+                          "closure created inside a loop: a new %" G_GSIZE_FORMAT
+                          "-byte closure on every iteration; create it once outside",
+                          bytes);
     }
+  return TRUE;
 }
 
 typedef struct
@@ -202,7 +165,6 @@ mw_lua_lint_closures (MwLuaLintFile *file)
   for (guint i = 0; i < funcs->len; i++)
     {
       MwLuaFunction *f = funcs->pdata[i];
-      LoopWalk w = { file, 0 };
       guint n = f->upvalues->len;
 
       if (max > 0 && n >= max)
@@ -227,7 +189,7 @@ mw_lua_lint_closures (MwLuaLintFile *file)
               g_hash_table_insert (reported, f, finding);
             }
         }
-      mw_lua_lint_walk (f->body, loop_enter, loop_leave, &w);
+      mw_lua_lint_walk_loops (f->body, loop_visit, file);
     }
   g_hash_table_iter_init (&iter, nested);
   while (g_hash_table_iter_next (&iter, &key, &value))

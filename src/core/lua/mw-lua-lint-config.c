@@ -375,3 +375,49 @@ mw_lua_lint_options_new_for_dir (const char *dir, char **config, GError **error)
     *config = g_steal_pointer (&path);
   return g_steal_pointer (&options);
 }
+
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+collect_files (const char *dir, GPtrArray *found, int depth)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL || depth > 32)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (name[0] == '.') /* .git and the like */
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      /* A symlinked folder is not followed: it may lead out of the tree or round in a
+       * circle (two links to "." made the walk exponential). Symlinked files are linted. */
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        collect_files (path, found, depth + 1);
+      else if (g_str_has_suffix (name, ".lua"))
+        g_ptr_array_add (found, g_steal_pointer (&path));
+    }
+}
+
+void
+mw_lua_lint_collect_files (const char *dir, GPtrArray *paths)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_if_fail (dir != NULL);
+  g_return_if_fail (paths != NULL);
+
+  collect_files (dir, found, 0);
+  g_ptr_array_sort (found, compare_paths);
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add (paths, g_steal_pointer (&found->pdata[i]));
+}

@@ -12,7 +12,6 @@
 typedef struct
 {
   MwLuaLintFile *file;
-  guint loop_depth;
   MwLuaNode *start; /* init.lua: the first call that starts the application */
 } Walk;
 
@@ -209,20 +208,8 @@ is_starter (MwLuaLintFile *file, MwLuaNode *fn)
          || mw_lua_lint_is_global (file, fn, "loadfile");
 }
 
-static gboolean hazard_enter (MwLuaNode *node, gpointer data);
-
 static gboolean
-hazard_leave (MwLuaNode *node, gpointer data)
-{
-  Walk *w = data;
-
-  if (node->kind == MW_LUA_NODE_WHILE || node->kind == MW_LUA_NODE_REPEAT)
-    w->loop_depth--;
-  return TRUE;
-}
-
-static gboolean
-hazard_enter (MwLuaNode *node, gpointer data)
+hazard_visit (MwLuaNode *node, guint loop_depth, gpointer data)
 {
   Walk *w = data;
   MwLuaLintFile *file = w->file;
@@ -231,26 +218,11 @@ hazard_enter (MwLuaNode *node, gpointer data)
 
   switch (node->kind)
     {
-      case MW_LUA_NODE_FUNCTION:
-        return FALSE; /* walked as its own function */
-      case MW_LUA_NODE_WHILE:
-      case MW_LUA_NODE_REPEAT:
-        w->loop_depth++;
-        return TRUE;
-      case MW_LUA_NODE_NUMFOR:
-      case MW_LUA_NODE_GENFOR:
-        for (guint k = 0; k < G_N_ELEMENTS (node->kids); k++)
-          if (node->kids[k] != NULL)
-            mw_lua_lint_walk (node->kids[k], hazard_enter, hazard_leave, w);
-        w->loop_depth++;
-        mw_lua_lint_walk (node->u.body, hazard_enter, hazard_leave, w);
-        w->loop_depth--;
-        return FALSE;
       case MW_LUA_NODE_BLOCK:
         check_block (w, node);
         return TRUE;
       case MW_LUA_NODE_ASSIGN:
-        if (w->loop_depth > 0)
+        if (loop_depth > 0)
           check_concat (w, node);
         return TRUE;
       case MW_LUA_NODE_CALL:
@@ -291,10 +263,10 @@ mw_lua_lint_hazards (MwLuaLintFile *file)
   for (guint i = 0; i < funcs->len; i++)
     {
       MwLuaFunction *f = funcs->pdata[i];
-      Walk w = { file, 0, NULL };
+      Walk w = { file, NULL };
       Sends sends = { file, FALSE, 0 };
 
-      mw_lua_lint_walk (f->body, hazard_enter, hazard_leave, &w);
+      mw_lua_lint_walk_loops (f->body, hazard_visit, &w);
       /* the main chunk is not a callback: it runs once, at load */
       if (f->parent != NULL)
         sends_in_block (&sends, f->body);

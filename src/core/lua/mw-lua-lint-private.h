@@ -64,6 +64,13 @@ gboolean mw_lua_lint_file_declares (MwLuaLintFile *file, const char *name, guint
 typedef gboolean (*MwLuaLintVisit) (MwLuaNode *node, gpointer data);
 void mw_lua_lint_walk (MwLuaNode *node, MwLuaLintVisit enter, MwLuaLintVisit leave, gpointer data);
 
+/* Walks a node list as mw_lua_lint_walk does, telling `visit` how many loops run each node
+ * repeatedly: a `while` or `repeat` counts for its condition and body, a `for` for its body
+ * only (its header runs once). A FUNCTION node is visited but not entered: each function is
+ * walked as its own. `visit` returns FALSE to skip a node's children. */
+typedef gboolean (*MwLuaLintLoopVisit) (MwLuaNode *node, guint loop_depth, gpointer data);
+void mw_lua_lint_walk_loops (MwLuaNode *node, MwLuaLintLoopVisit visit, gpointer data);
+
 typedef struct _MwLuaLintFinding MwLuaLintFinding;
 
 /* Settles a finding that depends on other files once all are gathered: FALSE drops it; it may

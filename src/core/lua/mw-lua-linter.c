@@ -245,6 +245,29 @@ mw_lua_lint_walk (MwLuaNode *node, MwLuaLintVisit enter, MwLuaLintVisit leave, g
     }
 }
 
+static void
+walk_loops (MwLuaNode *node, guint depth, MwLuaLintLoopVisit visit, gpointer data)
+{
+  for (MwLuaNode *n = node; n != NULL; n = n->next)
+    {
+      gboolean loop = n->kind == MW_LUA_NODE_WHILE || n->kind == MW_LUA_NODE_REPEAT;
+
+      if (!visit (n, depth, data) || n->kind == MW_LUA_NODE_FUNCTION)
+        continue;
+      for (guint k = 0; k < G_N_ELEMENTS (n->kids); k++)
+        if (n->kids[k] != NULL)
+          walk_loops (n->kids[k], loop ? depth + 1 : depth, visit, data);
+      if ((n->kind == MW_LUA_NODE_NUMFOR || n->kind == MW_LUA_NODE_GENFOR) && n->u.body != NULL)
+        walk_loops (n->u.body, depth + 1, visit, data);
+    }
+}
+
+void
+mw_lua_lint_walk_loops (MwLuaNode *node, MwLuaLintLoopVisit visit, gpointer data)
+{
+  walk_loops (node, 0, visit, data);
+}
+
 static gboolean
 token_is (MwLuaLintFile *file, guint token, const char *text)
 {

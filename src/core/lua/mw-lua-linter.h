@@ -106,6 +106,10 @@ char *mw_lua_lint_find_config (const char *dir);
  * `dir`, whose path goes to `config` (NULL when there is none). NULL with `error` set when
  * that file cannot be read or run. The CLI and the app both lint with these. */
 MwLuaLintOptions *mw_lua_lint_options_new_for_dir (const char *dir, char **config, GError **error);
+/* The .lua files under `dir` as `moonwire-cli lint DIR` and the app's folder check lint them:
+ * hidden entries and symlinked folders skipped, paths (`dir` joined with the rest) appended to
+ * `paths` (char*, g_free) sorted. */
+void mw_lua_lint_collect_files (const char *dir, GPtrArray *paths);
 
 /* Runs a .luacheckrc (Lua) in a sandbox (no io, os, require or file loading; an instruction
  * and memory limit) and merges its std, globals, read_globals, ignore and max_upvalues. */

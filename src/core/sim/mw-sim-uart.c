@@ -37,6 +37,12 @@ mw_sim_uart_budget (MwSimUart *uart, gint64 now, gsize want, gboolean idle)
 }
 
 void
+mw_sim_uart_grant (MwSimUart *uart, gsize n)
+{
+  uart->credit = MAX (uart->credit, (double) n);
+}
+
+void
 mw_sim_uart_spend (MwSimUart *uart, gsize n)
 {
   if (!uart->limit)

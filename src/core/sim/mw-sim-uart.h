@@ -22,6 +22,8 @@ void mw_sim_uart_set_baud (MwSimUart *uart, guint baud);
 /* Bytes that may move at `now`, at most `want`; a line that was idle (`idle`) restarts
  * with one byte of credit, or with what it still owes for bytes sent ahead. */
 gsize mw_sim_uart_budget (MwSimUart *uart, gint64 now, gsize want, gboolean idle);
+/* Lets at least `n` bytes move now (bytes the line carried while the board was busy). */
+void mw_sim_uart_grant (MwSimUart *uart, gsize n);
 /* Records that `n` bytes moved (more than the budget: sent ahead, owed). */
 void mw_sim_uart_spend (MwSimUart *uart, gsize n);
 /* Microseconds until `n` more bytes may move. */

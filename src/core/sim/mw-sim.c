@@ -70,6 +70,7 @@ struct _MwSim
 G_DEFINE_FINAL_TYPE (MwSim, mw_sim, G_TYPE_OBJECT)
 
 static void rx_schedule (MwSim *self);
+static void rx_pump (MwSim *self, gsize max);
 static void tx_schedule (MwSim *self);
 static void clear_source (GSource **source);
 static void process_schedule (MwSim *self);
@@ -239,6 +240,14 @@ after_task (gpointer data)
                                         : "node.restart");
   if (self->vm->baud_changed)
     {
+      /* The byte right behind the line (a terminal's LF after its CR) was on the wire while
+       * the firmware compiled the line, which takes longer than one byte's time: it reached
+       * the UART at the old speed, however fast the host let this thread see it. */
+      if (self->opts.baud_limit)
+        {
+          mw_sim_uart_grant (&self->rx_uart, 1);
+          rx_pump (self, 1);
+        }
       /* input at the new speed at once; output once the bytes queued before have gone */
       self->vm->baud_changed = FALSE;
       mw_sim_uart_set_baud (&self->rx_uart, self->vm->baud);
@@ -389,7 +398,9 @@ trace_bytes (const char *dir, const guint8 *buf, gsize n)
 static void
 receive_bytes (MwSim *self, guint8 *buf, gsize n)
 {
-  gboolean mismatch = speed_mismatch (self, self->vm->baud);
+  /* Bytes that came while the task that changed the speed ran were latched at the old one. */
+  gboolean mismatch =
+    speed_mismatch (self, self->vm->baud_changed ? self->vm->tx_old_baud : self->vm->baud);
   gsize kept = 0;
 
   if (self->trace)
