@@ -2,6 +2,7 @@
 #include "mw-config.h"
 
 #include "mw-test-app.h"
+#include "mw-window.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -120,4 +121,28 @@ void
 mw_test_store_result_cb (GObject *object, GAsyncResult *result, gpointer data)
 {
   *(GAsyncResult **) data = g_object_ref (result);
+}
+
+gboolean
+mw_test_window_connected (gpointer window)
+{
+  const char *message = mw_window_get_message (window);
+
+  return mw_board_is_connected (mw_window_get_board (window)) && message != NULL
+         && g_str_has_prefix (message, "Connected to ");
+}
+
+gboolean
+mw_test_find_toplevel (gpointer data)
+{
+  MwTestToplevel *want = data;
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, want->type) && gtk_widget_get_visible (l->data))
+      {
+        want->found = l->data;
+        return TRUE;
+      }
+  return FALSE;
 }

@@ -8,6 +8,23 @@
 
 G_BEGIN_DECLS
 
+/* The simulator's boot as the console shows it without an init.lua (src/core/sim/mw-sim-vm.c;
+ * its LFS size is the simulated board's region), after the line the firmware prints first when
+ * its LFS region holds no image (docs/firmware.md section 9). */
+#define MW_TEST_BANNER \
+  "NodeMCU 3.0.0.0 built with moonwire-sim\n" \
+  "\tbranch: release\n" \
+  "\tcommit: 0000000000000000000000000000000000000000\n" \
+  "\trelease: 3.0-release\n" \
+  "\trelease DTS: 202101010000\n" \
+  "\tSSL: false\n" \
+  "\tbuild type: float\n" \
+  "\tLFS: 0x10000 bytes total capacity\n" \
+  "\tmodules: bit,file,gpio,node,sjson,tmr,uart,wifi\n" \
+  " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n" \
+  "cannot open init.lua: \n"
+#define MW_TEST_NO_LFS_IMAGE "No LFS image loaded\n"
+
 /* Re-runs the test under xvfb-run when there is no display, then initialises GTK. */
 void mw_test_app_init (int *argc, char ***argv);
 /* A registered (started-up) application, as g_application_run would have it. */
@@ -18,6 +35,16 @@ gboolean mw_test_wait_until (gboolean (*done) (gpointer data), gpointer data, gu
 void mw_test_store_result_cb (GObject *object, GAsyncResult *result, gpointer data);
 /* Lets pending work (idles, timeouts due within `ms`) run. */
 void mw_test_spin (guint ms);
+/* The window's board answers and the window has taken it in (its "Connected to …" message):
+ * for mw_test_wait_until() with the MwWindow as data. */
+gboolean mw_test_window_connected (gpointer window);
+/* For mw_test_wait_until() with an MwTestToplevel: finds a visible toplevel of `type`. */
+typedef struct
+{
+  GType type;
+  GtkWidget *found;
+} MwTestToplevel;
+gboolean mw_test_find_toplevel (gpointer data);
 /* Draws `widget` into a PNG; returns the path (under MOONWIRE_TEST_ARTIFACTS, else cwd). */
 char *mw_test_screenshot (GtkWidget *widget, const char *name);
 

@@ -137,16 +137,6 @@ popup_rows (gpointer data)
   return FALSE;
 }
 
-/* Connected, and the window has taken it in (actions, completion, message). */
-static gboolean
-connected (gpointer data)
-{
-  const char *message = mw_window_get_message (data);
-
-  return mw_board_is_connected (mw_window_get_board (data)) && message != NULL
-         && g_str_has_prefix (message, "Connected to ");
-}
-
 /* Disconnected, and the completion offers every module again */
 static gboolean
 disconnected (gpointer data)
@@ -240,7 +230,7 @@ test_board_modules (void)
   gtk_window_resize (GTK_WINDOW (window), 1024, 600);
   gtk_widget_show (GTK_WIDGET (window));
   g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
-  g_assert_true (mw_test_wait_until (connected, window, 20000));
+  g_assert_true (mw_test_wait_until (mw_test_window_connected, window, 20000));
 
   assert_proposals (window, editor, "tmr.", FALSE, tmr_labels);
   {

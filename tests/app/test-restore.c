@@ -14,16 +14,6 @@
 
 static MwApplication *app;
 
-/* Connected, and the window has taken it in (actions, completion, message). */
-static gboolean
-connected (gpointer data)
-{
-  const char *message = mw_window_get_message (data);
-
-  return mw_board_is_connected (mw_window_get_board (data)) && message != NULL
-         && g_str_has_prefix (message, "Connected to ");
-}
-
 static gboolean
 disconnected (gpointer data)
 {
@@ -134,7 +124,7 @@ test_session (void)
   entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (mw_window_get_port_combo (first))));
   gtk_entry_set_text (entry, mw_sim_get_path (sim));
   g_action_group_activate_action (G_ACTION_GROUP (first), "connect", NULL);
-  g_assert_true (mw_test_wait_until (connected, first, 20000));
+  g_assert_true (mw_test_wait_until (mw_test_window_connected, first, 20000));
   g_action_group_activate_action (G_ACTION_GROUP (first), "disconnect", NULL);
   g_assert_true (mw_test_wait_until (disconnected, first, 5000));
   text = tabs (first);
@@ -210,20 +200,6 @@ press (GtkWidget *widget, guint keyval)
   gdk_event_free (event);
 }
 
-static gboolean
-has_file_chooser (gpointer data)
-{
-  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GTK_IS_FILE_CHOOSER_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      {
-        *(GtkDialog **) data = l->data;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 typedef struct
 {
   GtkFileChooser *chooser;
@@ -260,7 +236,7 @@ test_history_and_log (void)
   MwWindow *first, *second;
   MwConsole *console;
   GtkEntry *entry;
-  GtkDialog *chooser = NULL;
+  MwTestToplevel chooser = { GTK_TYPE_FILE_CHOOSER_DIALOG, NULL };
   g_autofree char *text = NULL;
 
   g_unlink (history);
@@ -283,15 +259,15 @@ test_history_and_log (void)
   mw_console_append (console, "hello from the board\r\n> ", -1);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (second), "save-console-log"));
   g_action_group_activate_action (G_ACTION_GROUP (second), "save-console-log", NULL);
-  g_assert_true (mw_test_wait_until (has_file_chooser, &chooser, 5000));
-  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "board.log");
+  g_assert_true (mw_test_wait_until (mw_test_find_toplevel, &chooser, 5000));
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser.found), dir));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser.found), "board.log");
   /* the dialog takes its folder asynchronously */
   {
-    ChooserWait wait = { GTK_FILE_CHOOSER (chooser), log };
+    ChooserWait wait = { GTK_FILE_CHOOSER (chooser.found), log };
     g_assert_true (mw_test_wait_until (chooser_at, &wait, 5000));
   }
-  gtk_dialog_response (chooser, GTK_RESPONSE_ACCEPT);
+  gtk_dialog_response (GTK_DIALOG (chooser.found), GTK_RESPONSE_ACCEPT);
   {
     const char *want[] = { log, "hello from the board\n> " };
     g_assert_true (mw_test_wait_until (file_has, want, 5000));

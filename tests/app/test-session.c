@@ -15,24 +15,8 @@
 
 static MwApplication *app;
 
-/* The simulator's banner (src/core/sim/mw-sim-vm.c, as the firmware prints it: docs/firmware.md
- * section 1; its LFS size is the simulated board's region) and the line the firmware prints
- * without an init.lua. */
-#define BANNER \
-  "NodeMCU 3.0.0.0 built with moonwire-sim\n" \
-  "\tbranch: release\n" \
-  "\tcommit: 0000000000000000000000000000000000000000\n" \
-  "\trelease: 3.0-release\n" \
-  "\trelease DTS: 202101010000\n" \
-  "\tSSL: false\n" \
-  "\tbuild type: float\n" \
-  "\tLFS: 0x10000 bytes total capacity\n" \
-  "\tmodules: bit,file,gpio,node,sjson,tmr,uart,wifi\n" \
-  " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n" \
-  "cannot open init.lua: \n"
-/* What the firmware prints first at boot when its LFS region holds no image (docs/firmware.md
- * section 9): the simulated board's flash starts empty. */
-#define NO_LFS_IMAGE "No LFS image loaded\n"
+#define BANNER MW_TEST_BANNER
+#define NO_LFS_IMAGE MW_TEST_NO_LFS_IMAGE
 
 static gboolean
 connected (gpointer data)

@@ -13,22 +13,8 @@
 
 static MwApplication *app;
 
-/* The simulator's boot banner without an init.lua (src/core/sim/mw-sim-vm.c; its LFS size is
- * the simulated board's region), after the line the firmware prints first when its LFS region
- * holds no image (docs/firmware.md section 9). */
-#define BANNER \
-  "NodeMCU 3.0.0.0 built with moonwire-sim\n" \
-  "\tbranch: release\n" \
-  "\tcommit: 0000000000000000000000000000000000000000\n" \
-  "\trelease: 3.0-release\n" \
-  "\trelease DTS: 202101010000\n" \
-  "\tSSL: false\n" \
-  "\tbuild type: float\n" \
-  "\tLFS: 0x10000 bytes total capacity\n" \
-  "\tmodules: bit,file,gpio,node,sjson,tmr,uart,wifi\n" \
-  " build 2021-01-01 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n" \
-  "cannot open init.lua: \n"
-#define NO_LFS_IMAGE "No LFS image loaded\n"
+#define BANNER MW_TEST_BANNER
+#define NO_LFS_IMAGE MW_TEST_NO_LFS_IMAGE
 
 /* The simulated chip (src/core/sim/mw-sim.c: chip id 0x00a1b2c3 xor the seed, 1 by default;
  * mw-sim-node.c: its flash id, and 4096 KB of flash) */
@@ -87,30 +73,6 @@ wait_tail (MwWindow *window, const char *tail)
     }
 }
 
-/* Connected, and the window has taken it in (actions, completion, message). */
-static gboolean
-connected (gpointer data)
-{
-  const char *message = mw_window_get_message (data);
-
-  return mw_board_is_connected (mw_window_get_board (data)) && message != NULL
-         && g_str_has_prefix (message, "Connected to ");
-}
-
-static gboolean
-has_message_dialog (gpointer data)
-{
-  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      {
-        *(GtkDialog **) data = l->data;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 static void
 click (MwWindow *window, guint index, const char *label)
 {
@@ -140,7 +102,7 @@ test_defaults (void)
   MwWindow *window = mw_window_new (app);
   MwSnippetsBar *bar = mw_window_get_snippets_bar (window);
   GtkStack *stack;
-  GtkDialog *dialog = NULL;
+  MwTestToplevel dialog = { GTK_TYPE_MESSAGE_DIALOG, NULL };
   g_autofree char *text = NULL;
   g_autofree char *before = NULL;
   g_autofree char *expected = NULL;
@@ -155,7 +117,7 @@ test_defaults (void)
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (mw_snippets_bar_get_button (bar, 0))));
   g_assert_null (mw_snippets_bar_get_button (bar, 5));
   g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
-  g_assert_true (mw_test_wait_until (connected, window, 20000));
+  g_assert_true (mw_test_wait_until (mw_test_window_connected, window, 20000));
   wait_tail (window, "cannot open init.lua: \n> ");
 
   stack = GTK_STACK (
@@ -172,17 +134,17 @@ test_defaults (void)
   wait_tail (window, "flash size\t" FLASH_KB "\n> ");
 
   click (window, 4, "Format");
-  g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 5000));
+  g_assert_true (mw_test_wait_until (mw_test_find_toplevel, &dialog, 5000));
   before = console_text (window);
-  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+  gtk_dialog_response (GTK_DIALOG (dialog.found), GTK_RESPONSE_CANCEL);
   mw_test_spin (500);
   text = console_text (window);
   g_assert_cmpstr (text, ==, before);
   g_clear_pointer (&text, g_free);
-  dialog = NULL;
+  dialog.found = NULL;
   click (window, 4, "Format");
-  g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 5000));
-  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  g_assert_true (mw_test_wait_until (mw_test_find_toplevel, &dialog, 5000));
+  gtk_dialog_response (GTK_DIALOG (dialog.found), GTK_RESPONSE_ACCEPT);
   wait_tail (window, "format done.\n> ");
 
   {
