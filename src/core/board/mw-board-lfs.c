@@ -98,23 +98,32 @@ on_region (GObject *object, GAsyncResult *result, gpointer user_data)
   g_task_return_pointer (task, region, g_free);
 }
 
+/* Asks the board for its LFS region; `done` gets the reply with `task` (taken). */
+static void
+query_region (MwBoard *self, GTask *task, GAsyncReadyCallback done)
+{
+  g_autofree char *code = mw_board_lua_lfs_region ();
+
+  if (!mw_board_is_connected (self))
+    {
+      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED, "not connected");
+      g_object_unref (task);
+      return;
+    }
+  mw_repl_execute_async (mw_board_get_repl (self), code, COMMAND_TIMEOUT_MS, NULL, NULL,
+                         g_task_get_cancellable (task), done, task);
+}
+
 void
 mw_board_lfs_region_async (MwBoard *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autofree char *code = mw_board_lua_lfs_region ();
+  GTask *task;
 
   g_return_if_fail (MW_IS_BOARD (self));
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mw_board_lfs_region_async);
-  if (!mw_board_is_connected (self))
-    {
-      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED, "not connected");
-      return;
-    }
-  mw_repl_execute_async (mw_board_get_repl (self), code, COMMAND_TIMEOUT_MS, NULL, NULL,
-                         cancellable, on_region, g_steal_pointer (&task));
+  query_region (self, task, on_region);
 }
 
 gboolean
@@ -201,20 +210,13 @@ void
 mw_board_lfs_status_async (MwBoard *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autofree char *code = mw_board_lua_lfs_region ();
+  GTask *task;
 
   g_return_if_fail (MW_IS_BOARD (self));
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, mw_board_lfs_status_async);
   g_task_set_task_data (task, g_new0 (MwBoardLfsStatus, 1), (GDestroyNotify) status_free);
-  if (!mw_board_is_connected (self))
-    {
-      g_task_return_new_error (task, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED, "not connected");
-      return;
-    }
-  mw_repl_execute_async (mw_board_get_repl (self), code, COMMAND_TIMEOUT_MS, NULL, NULL,
-                         cancellable, on_status_region, g_steal_pointer (&task));
+  query_region (self, task, on_status_region);
 }
 
 gboolean
