@@ -88,12 +88,17 @@ test_parse_ack (void)
     guint seq;
     gboolean nack;
     guint a, b;
+    guint64 end;
   } cases[] = {
-    { "0,1,0", TRUE, 0, FALSE, 1, 0 },
-    { "12,65520,3", TRUE, 12, FALSE, 65520, 3 },
+    { "0,1,0,255", TRUE, 0, FALSE, 1, 0, 255 },
+    { "12,65520,3,3314", TRUE, 12, FALSE, 65520, 3, 3314 },
     { "7,N5", TRUE, 7, TRUE, 0, 0 },
-    { "7,65521,0", FALSE }, /* out of Adler range */
-    { "x,1,2", FALSE },
+    { "7,65521,0,2040", FALSE }, /* out of Adler range */
+    { "x,1,2,3", FALSE },
+    { "3,1,2", FALSE }, /* no end */
+    { "3,1,2,", FALSE },
+    { "3,1,2,-4", FALSE },
+    { "3,1,2,4x", FALSE },
     { "3,1", FALSE },
     { "3,N", FALSE },
   };
@@ -111,6 +116,7 @@ test_parse_ack (void)
         {
           g_assert_cmpuint (ack.a, ==, cases[i].a);
           g_assert_cmpuint (ack.b, ==, cases[i].b);
+          g_assert_cmpuint (ack.end, ==, cases[i].end);
         }
     }
 }

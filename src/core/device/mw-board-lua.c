@@ -388,7 +388,7 @@ static const char *const upload_library[] = {
   "for j=i,n do a=a+d:byte(j) b=b+a end return a%65521,b%65521 end\n"
   "function M.F(f) local a,b,n=1,0,0 while true do local d=f:read(255) if not d then break end "
   "n=n+#d a,b=M.S(d,a,b) M.W() end return n,a,b end\n"
-  "function M.ack(m) uart.write(0,'\\2A'.._mwu.tok,m,'\\3') end",
+  "function M.ack(m) uart.write(0,'\\2A'.._mwu.tok,m,'\\3') end M.SP=(' '):rep(255)",
 
   "local M=_mwL function M.fin(ok,m) local u=_mwu u.t:unregister() if u.f then u.f:close() "
   "u.f=nil end if ok==false then file.remove(u.T) end _mwu=nil\n"
@@ -400,21 +400,38 @@ static const char *const upload_library[] = {
   "if file.rename(u.T,u.D) then M.fin(true,'+'..n..','..a..','..b)\n"
   "else M.fin(false,'-" E_REFUSED "rename') end end",
 
-  "local M=_mwL function M.cb(d) local u=_mwu u.seen=1 local h,l,c=d:byte(1,3) "
-  "local s=h*256+l if s==8224 then M.fin(nil,'" MW_BOARD_LUA_END_ABORTED "') return end\n"
-  "if c~=(h+l+90)%256 then M.ack('F'..u.k) return end if s>u.k or s>=u.NB then "
-  "M.ack(s..',N'..u.k) return end u.f:seek('set',s*u.P)\n"
-  "if not u.f:write(d:sub(4,s==u.NB-1 and u.LL+3 or u.P+3)) then M.fin(false,'-" E_FULL
-  "full') return end u.k=s+1 local a,b=M.S(d,1,0)\n"
-  "M.ack(s..','..a..','..b) if u.k==u.NB and not u.z then u.z=1 "
-  "tmr.create():alarm(1,0,M.done) end end",
+  /* M.cb: the received bytes as one stream (u.r: what is not yet used, u.e: how many bytes
+   * came before it), so that a lost byte costs one block, not the framing: a block is taken
+   * where a header whose sum matches stands, and after a bad one the next is looked for byte
+   * by byte (a run of spaces at once). 255 spaces are the abort. */
+  "local M=_mwL function M.cb(d) local u=_mwu u.seen=1 local r=u.r..d local i,n=1,#r\n"
+  "while n-i>=254 do local h,l,c=r:byte(i,i+2) local s=h*256+l\n"
+  "if s==8224 and c==32 and r:sub(i,i+254)==M.SP then M.fin(nil,'" MW_BOARD_LUA_END_ABORTED
+  "') return end\n"
+  "local g=c==(h+l+90)%256 and s<u.NB if g then local a,b=M.S(r:sub(i,i+2),u.a0,u.b0) "
+  "a,b=M.S(r:sub(i+7,i+254),a,b)\n"
+  "local x,y,z,w=r:byte(i+3,i+6) g=a==x*256+y and b==z*256+w local e=u.e+i+254\n"
+  "if not g then M.ack('F'..s..','..e) elseif not M.put(u,s,r:sub(i+7,i+254),s..','..a..','..b"
+  "..','..e) then return end end\n"
+  "if g then i=i+255 elseif h==32 then local j=(r:find('[^ ]',i+1) or n+1)-1 "
+  "i=j>i and j or i+1 else i=i+1 end end\n"
+  "u.e=u.e+i-1 u.r=r:sub(i) end",
 
-  "local M=_mwL function M.start(p,k) M.p=p local u=setmetatable({k=k,seen=1},{__index=p}) local "
-  "T=u.T\n"
+  /* M.put: a good block; written in order, kept while one before it is missing */
+  "local M=_mwL function M.put(u,s,p,m) if s>=u.k+u.W then M.ack(s..',N'..u.k) return true end\n"
+  "if s>=u.k and not u.g[s] then u.g[s]=p while u.g[u.k] do local q=u.g[u.k] u.g[u.k]=nil\n"
+  "if not u.f:write(u.k==u.NB-1 and q:sub(1,u.LL) or q) then M.fin(false,'-" E_FULL
+  "full') return end u.k=u.k+1 end end\n"
+  "M.ack(m) if u.k==u.NB and not u.z then u.z=1 tmr.create():alarm(1,0,M.done) end return true "
+  "end",
+
+  "local M=_mwL function M.start(p,k) M.p=p local u=setmetatable({k=k,seen=1,r='',e=0,g={}},"
+  "{__index=p}) local T=u.T\n"
   "if k==0 then file.remove(T) local r=file.fsinfo() if r<u.L then error('" E_FULL
   "not enough space on the board: '..r..' bytes free, '..u.L..' needed',0) end end\n"
   "u.f=file.open(T,k==0 and 'w+' or 'r+') if not u.f then error('" E_REFUSED
-  "cannot create '..T,0) end _mwu=u u.t=tmr.create()\n"
+  "cannot create '..T,0) end u.f:seek('set',k*u.P) u.a0,u.b0=M.S(u.tok,1,0) _mwu=u\n"
+  "u.t=tmr.create()\n"
   "u.t:alarm(u.vanish,tmr.ALARM_AUTO,function() if u.seen==0 then "
   "M.fin(nil,'" MW_BOARD_LUA_END_TIMEOUT "') end u.seen=0 end)\n"
   "if not pcall(uart.on,'data',u.block,M.cb,0) then u.t:unregister() u.f:close() _mwu=nil "
@@ -443,9 +460,9 @@ mw_board_lua_upload_setup (const MwBoardLuaUpload *up)
 
   /* names on lines of their own: up to 126 bytes each quoted */
   return g_strdup_printf ("_mwL.start({T=%s,\nD=%s,\nL=%zu,NB=%u,P=%u,LL=%u,A=%u,B=%u,"
-                          "tok='%s',drain=%u,vanish=%u,block=%u},%u)",
+                          "tok='%s',drain=%u,vanish=%u,block=%u,W=%u},%u)",
                           t, d, up->len, up->n_blocks, up->payload, last_len, up->a, up->b,
-                          up->token, up->drain_ms, up->vanish_ms, up->block, up->start);
+                          up->token, up->drain_ms, up->vanish_ms, up->block, up->ahead, up->start);
 }
 
 char *

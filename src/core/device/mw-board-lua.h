@@ -115,13 +115,14 @@ typedef struct
   const char *name;
   gsize len;
   guint n_blocks;
-  guint payload; /* bytes per block after the 2-byte sequence number */
+  guint payload; /* bytes per block after its header */
   guint block; /* bytes per block on the wire */
   guint32 a, b; /* Adler-32 halves of the whole file */
   guint start; /* the first block to expect (0: a fresh upload) */
   const char *token;
   guint drain_ms; /* after a failure, swallow blocks still in flight */
   guint vanish_ms; /* no block for this long: give the REPL back */
+  guint ahead; /* blocks past the first missing one that the board keeps */
 } MwBoardLuaUpload;
 
 /* The board side of the block protocol, `_mwL`: pieces sent as commands of their own, in

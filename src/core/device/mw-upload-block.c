@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 gboolean
 mw_upload_parse_ack (const char *body, MwUploadAck *ack)
@@ -33,7 +34,11 @@ mw_upload_parse_ack (const char *body, MwUploadAck *ack)
     return FALSE;
   body = end + 1;
   ack->b = strtoul (body, &end, 10);
-  return end != body && *end == '\0' && ack->a < 65521 && ack->b < 65521;
+  if (end == body || *end != ',' || ack->a >= 65521 || ack->b >= 65521)
+    return FALSE;
+  body = end + 1;
+  ack->end = g_ascii_strtoull (body, &end, 10);
+  return end != body && *end == '\0' && g_ascii_isdigit (*body);
 }
 
 static void send_window (GTask *task);
@@ -95,6 +100,36 @@ on_recover_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Forgets the first `n` blocks in flight. */
+static void
+flight_drop (MwUploadJob *up, guint n)
+{
+  g_assert (n <= up->in_flight);
+  memmove (up->flight, up->flight + n, (up->in_flight - n) * sizeof up->flight[0]);
+  up->in_flight -= n;
+}
+
+/* The first `n` blocks in flight did not arrive whole: they go out again. */
+static void
+flight_lose (MwUploadJob *up, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      up->want[up->flight[i].seq] = TRUE;
+      up->stats.retries++;
+    }
+  flight_drop (up, n);
+}
+
+static gint
+flight_find (MwUploadJob *up, guint seq)
+{
+  for (guint i = 0; i < up->in_flight; i++)
+    if (up->flight[i].seq == seq)
+      return i;
+  return -1;
+}
+
 static gboolean
 on_ack_timeout (gpointer user_data)
 {
@@ -102,7 +137,16 @@ on_ack_timeout (gpointer user_data)
   MwUploadJob *up = g_task_get_task_data (task);
 
   g_clear_pointer (&up->timer, g_source_unref);
-  /* A lost byte leaves the board waiting for the rest of a block: abort and resume. */
+  if (up->step == MW_UPLOAD_STEP_SEND && ++up->stalls <= MW_UPLOAD_STALLS)
+    {
+      /* Nothing confirmed for a while: the blocks in flight were lost, or the board holds
+       * the tail of one until more bytes come (a lost byte shifts where its 255-byte
+       * pieces end). Sending them again pushes it through. */
+      flight_lose (up, up->in_flight);
+      send_window (task);
+      return G_SOURCE_REMOVE;
+    }
+  /* the board does not answer blocks: end raw mode and set up again */
   mw_upload_start_recovery (task);
   return G_SOURCE_REMOVE;
 }
@@ -117,7 +161,7 @@ arm_ack_timer (GTask *task)
                          on_ack_timeout);
   else
     mw_upload_arm_timer (
-      task, mw_upload_byte_time_ms (up, (MW_UPLOAD_WINDOW + 1) * MW_UPLOAD_BLOCK) + 150,
+      task, mw_upload_byte_time_ms (up, (MW_UPLOAD_WINDOW + 1) * MW_UPLOAD_BLOCK) + 100,
       on_ack_timeout);
 }
 
@@ -126,6 +170,7 @@ handle_ack (GTask *task, const char *body)
 {
   MwUploadJob *up = g_task_get_task_data (task);
   MwUploadAck ack;
+  gint i;
 
   if (body[0] == 'V' && up->restarts++ < up->retry->verify_restarts)
     {
@@ -139,16 +184,6 @@ handle_ack (GTask *task, const char *body)
       mw_upload_start_recovery (task);
       return;
     }
-  if (body[0] == 'F')
-    {
-      /* A block whose check byte is wrong: its header came from the wrong place, so a byte
-       * was lost and the board's framing slipped (or a header byte changed). Every block
-       * after it would be framed wrongly too: abort and resume now, not when the timer
-       * notices that nothing is confirmed any more. */
-      if (up->step == MW_UPLOAD_STEP_SEND)
-        mw_upload_start_recovery (task);
-      return;
-    }
   if (body[0] == 'V')
     {
       /* Every block acknowledged, but the whole file disagrees: flash trouble. */
@@ -158,48 +193,69 @@ handle_ack (GTask *task, const char *body)
                                          up->name, body + 1));
       return;
     }
-  if (!mw_upload_parse_ack (body, &ack))
-    return; /* garbled: the timer will notice if it matters */
-  if (up->in_flight > 0)
-    up->in_flight--;
-  if (ack.nack)
+  if (up->step != MW_UPLOAD_STEP_SEND)
+    return;
+  if (body[0] == 'F')
     {
-      up->next = MIN (up->confirmed, ack.expected);
-      up->in_flight = 0;
+      /* A block whose sum did not match: cut short by a lost byte, or changed on the way.
+       * The board looks for the next block in what follows; this one goes out again. */
+      char *end = NULL;
+      guint64 seq = g_ascii_strtoull (body + 1, &end, 10);
+      guint64 at = *end == ',' ? g_ascii_strtoull (end + 1, NULL, 10) : 0;
+
+      if (seq < up->n_blocks && (i = flight_find (up, seq)) >= 0)
+        {
+          /* where it would have ended tells the bytes lost before it; one more, most likely,
+           * in it */
+          if (at > 0)
+            up->lost = (gint64) up->flight[i].end - (gint64) at + 1;
+          up->want[seq] = TRUE;
+          up->stats.retries++;
+          memmove (up->flight + i, up->flight + i + 1,
+                   (up->in_flight - i - 1) * sizeof up->flight[0]);
+          up->in_flight--;
+        }
+      send_window (task);
+      return;
+    }
+  if (!mw_upload_parse_ack (body, &ack) || ack.seq >= up->n_blocks)
+    return; /* garbled: the timer will notice if it matters */
+  i = flight_find (up, ack.seq);
+  if (ack.nack || up->block_sums[ack.seq] != ((ack.b << 16) | ack.a))
+    {
+      /* out of the board's window, or an acknowledgement garbled on its way back */
+      if (i >= 0)
+        flight_lose (up, i + 1);
+      else if (!up->ok[ack.seq])
+        up->want[ack.seq] = TRUE;
       if (++up->bad_in_a_row >= up->retry->bad_acks_in_a_row)
         {
           mw_upload_start_recovery (task);
           return;
         }
-    }
-  else if (ack.seq < up->n_blocks && up->block_sums[ack.seq] == ((ack.b << 16) | ack.a))
-    {
-      up->ok[ack.seq] = TRUE;
-      up->bad_in_a_row = 0;
-      while (up->confirmed < up->n_blocks && up->ok[up->confirmed])
-        up->confirmed++;
-      mw_upload_report_progress (up);
     }
   else
     {
-      /* A corrupted block (or header): resend from there (go-back-N). */
-      guint from = MIN (ack.seq, up->n_blocks);
-
-      up->stats.retries++;
-      for (guint i = from; i < up->n_blocks; i++)
-        up->ok[i] = FALSE;
-      up->confirmed = MIN (up->confirmed, from);
-      up->next = MIN (up->next, from);
-      if (++up->bad_in_a_row >= up->retry->bad_acks_in_a_row)
+      if (i >= 0)
         {
-          mw_upload_start_recovery (task);
-          return;
+          /* The board takes blocks in the order they were sent: those sent before this one
+           * and not acknowledged did not arrive whole. */
+          up->lost = (gint64) up->flight[i].end - (gint64) ack.end;
+          flight_lose (up, i);
+          flight_drop (up, 1);
         }
+      up->ok[ack.seq] = TRUE;
+      up->want[ack.seq] = FALSE;
+      up->bad_in_a_row = 0;
+      up->stalls = 0;
+      while (up->confirmed < up->n_blocks && up->ok[up->confirmed])
+        up->confirmed++;
+      mw_upload_report_progress (up);
+      mw_upload_stop_timer (up);
     }
   if (up->confirmed > up->high)
     {
       up->high = up->confirmed;
-      mw_upload_stop_timer (up);
       mw_upload_note_progress (task);
     }
   if (up->confirmed == up->n_blocks)
@@ -209,7 +265,6 @@ handle_ack (GTask *task, const char *body)
       arm_ack_timer (task);
       return;
     }
-  up->step = MW_UPLOAD_STEP_SEND;
   send_window (task);
 }
 
@@ -250,11 +305,13 @@ handle_end (GTask *task, const char *body)
       mw_upload_fail (task, mw_upload_stop_error (up));
     }
   else if (up->step == MW_UPLOAD_STEP_RECOVER
-           || (strcmp (body, MW_BOARD_LUA_END_TIMEOUT) == 0
+           || ((strcmp (body, MW_BOARD_LUA_END_TIMEOUT) == 0
+                || strcmp (body, MW_BOARD_LUA_END_ABORTED) == 0)
                && (up->step == MW_UPLOAD_STEP_SEND || up->step == MW_UPLOAD_STEP_VERIFY)))
     {
-      /* Raw mode ended (our abort, or the board's own timer): flush the REPL line that the
-       * spare spaces started, then resume at the first unconfirmed block. */
+      /* Raw mode ended (our abort, the board's own timer, or 255 spaces of a file the board
+       * took for the abort while it looked for a block): flush the REPL line that the spare
+       * spaces started, then resume at the first unconfirmed block. */
       mw_upload_stop_timer (up);
       up->recover_timeouts = 0;
       up->setup_unsure = FALSE;
@@ -285,11 +342,12 @@ mw_upload_on_frame (MwRepl *repl, const char *kind, const char *token, GBytes *b
 
 /* ---- raw blocks ---- */
 
-void
+guint32
 mw_upload_block_bytes (MwUploadJob *up, guint seq, guint8 out[MW_UPLOAD_BLOCK])
 {
   gsize off = (gsize) seq * MW_UPLOAD_PAYLOAD;
   gsize n = MIN (MW_UPLOAD_PAYLOAD, up->len - off);
+  guint32 sum;
 
   memset (out, 0, MW_UPLOAD_BLOCK);
   out[0] = seq >> 8;
@@ -297,25 +355,67 @@ mw_upload_block_bytes (MwUploadJob *up, guint seq, guint8 out[MW_UPLOAD_BLOCK])
   out[2] = MW_UPLOAD_CHECK (out[0], out[1]);
   if (n > 0)
     memcpy (out + MW_UPLOAD_HEADER, up->bytes + off, n);
+  /* the token's Adler-32, continued over the sequence number, the check byte, the payload */
+  sum = adler32_z (1, (const Bytef *) up->token, strlen (up->token));
+  sum = adler32_z (sum, out, 3);
+  sum = adler32_z (sum, out + MW_UPLOAD_HEADER, MW_UPLOAD_PAYLOAD);
+  out[3] = (sum >> 8) & 0xff;
+  out[4] = sum & 0xff;
+  out[5] = sum >> 24;
+  out[6] = (sum >> 16) & 0xff;
+  return sum;
+}
+
+/* Spaces that make the board's last 255-byte piece whole, by what the acknowledgements say
+ * was lost: a lost byte shifts where the board's pieces end, and the tail of the last block
+ * sent would wait for more bytes when the line falls idle. Once flushed, the pieces line up
+ * with the blocks again: a lost byte costs a space. */
+static void
+flush (MwUploadJob *up)
+{
+  gint64 pending = ((gint64) up->sent - up->lost) % MW_UPLOAD_BLOCK;
+  guint8 fill[MW_UPLOAD_BLOCK];
+  gsize n;
+
+  if (pending < 0)
+    pending += MW_UPLOAD_BLOCK;
+  if (pending == 0)
+    return;
+  n = MW_UPLOAD_BLOCK - pending;
+  memset (fill, ' ', n);
+  mw_repl_write_raw (up->repl, fill, n);
+  up->sent += n;
 }
 
 static void
 send_window (GTask *task)
 {
   MwUploadJob *up = g_task_get_task_data (task);
+  guint limit = MIN (up->n_blocks, up->confirmed + MW_UPLOAD_AHEAD);
+  guint seq = up->confirmed;
 
-  while (up->in_flight < MW_UPLOAD_WINDOW && up->next < up->n_blocks)
+  /* the first block missing first, then the next ones, at most MW_UPLOAD_AHEAD past it */
+  while (up->in_flight < MW_UPLOAD_WINDOW)
     {
       guint8 block[MW_UPLOAD_BLOCK];
 
-      mw_upload_block_bytes (up, up->next, block);
+      while (seq < limit && !up->want[seq])
+        seq++;
+      if (seq >= limit)
+        break;
+      mw_upload_block_bytes (up, seq, block);
       mw_repl_write_raw (up->repl, block, sizeof block);
-      up->next++;
+      up->sent += sizeof block;
+      up->want[seq] = FALSE;
+      up->flight[up->in_flight].seq = seq;
+      up->flight[up->in_flight].end = up->sent;
       up->in_flight++;
+      up->next = MAX (up->next, seq + 1);
     }
-  /* A running timer keeps running: it measures the time since the last new block was
-   * confirmed, not since the last acknowledgement (a board whose framing slipped keeps
-   * acknowledging, wrongly, and once kept an upload busy forever). */
+  if (up->in_flight > 0)
+    flush (up);
+  /* A running timer keeps running: it measures the time since the last block was
+   * confirmed, not since the last answer. */
   if (up->timer == NULL)
     arm_ack_timer (task);
 }
@@ -336,6 +436,7 @@ setup_params (MwUploadJob *up, MwBoardLuaUpload *params)
     .token = up->token,
     .drain_ms = mw_upload_drain_ms (up),
     .vanish_ms = MW_UPLOAD_VANISH_MS,
+    .ahead = MW_UPLOAD_AHEAD,
   };
 }
 
@@ -432,8 +533,18 @@ on_setup_done (GObject *source, GAsyncResult *result, gpointer user_data)
   up->library_next = mw_board_lua_upload_library_pieces ();
   up->started = TRUE;
   up->step = MW_UPLOAD_STEP_SEND;
+  /* A new start: the board's count of raw bytes begins again, and it has only the blocks
+   * below the first unconfirmed one (those it kept past a missing one are gone). */
   up->in_flight = 0;
   up->bad_in_a_row = 0;
+  up->stalls = 0;
+  up->sent = 0;
+  up->lost = 0;
+  for (guint i = up->confirmed; i < up->n_blocks; i++)
+    {
+      up->ok[i] = FALSE;
+      up->want[i] = TRUE;
+    }
   up->high = up->confirmed;
   send_window (task);
 }

@@ -9,7 +9,16 @@
 G_BEGIN_DECLS
 
 #define MW_UPLOAD_WINDOW 2 /* raw blocks in flight: the 256-byte ring holds one more */
-#define MW_UPLOAD_MAX_BLOCKS 8224 /* 0x2020, two spaces: the abort header */
+/* The board keeps blocks that arrive ahead of a missing one (SPIFFS cannot seek past the end
+ * of a file, docs/firmware.md section 7) until it comes: at most this many blocks past the
+ * first one missing are sent. */
+#define MW_UPLOAD_AHEAD 4
+/* Sequence numbers stay below 0x2000: no header starts with a space, so no block and no run
+ * of spaces that follows one looks like the abort (255 spaces). */
+#define MW_UPLOAD_MAX_BLOCKS 8192
+/* Acknowledgement timeouts in a row after which the board is assumed out of raw mode: abort
+ * and set up again. */
+#define MW_UPLOAD_STALLS 3
 /* board side: after an abort, swallow what is still in flight (at most a block's worth of
  * the spaces that carried the abort) for its time on the line plus this margin */
 #define MW_UPLOAD_DRAIN_MARGIN_MS 30
@@ -49,11 +58,20 @@ typedef struct
   MwUploadStep step;
   char token[8];
   guint n_blocks;
-  guint32 *block_sums; /* Adler-32 of each padded block as sent */
+  guint32 *block_sums; /* Adler-32 of each block as the board checks it */
   gboolean *ok; /* acknowledged with the right sum */
+  gboolean *want; /* to be sent (again): never sent, or lost on the way */
   guint confirmed; /* every block below is ok */
-  guint next; /* next block to send */
+  guint next; /* every block below was sent at least once */
   guint in_flight;
+  struct
+  {
+    guint seq;
+    guint64 end; /* raw bytes sent since the start when it was sent */
+  } flight[MW_UPLOAD_WINDOW]; /* sent and neither acknowledged nor lost, oldest first */
+  guint64 sent; /* raw bytes sent since the start (the board's raw mode) */
+  gint64 lost; /* raw bytes lost on the way, as the last acknowledgement tells */
+  guint stalls; /* acknowledgement timeouts in a row */
   guint bad_in_a_row;
   const MwRetryPolicy *retry;
   guint setup_failures;
@@ -104,7 +122,8 @@ void mw_upload_fail_reply (GTask *task, MwBoardReply code, const char *message, 
 void mw_upload_report_progress (MwUploadJob *up);
 
 /* mw-upload-block.c */
-void mw_upload_block_bytes (MwUploadJob *up, guint seq, guint8 out[MW_UPLOAD_BLOCK]);
+/* The block as sent; returns its Adler-32 (the token's, continued over the block). */
+guint32 mw_upload_block_bytes (MwUploadJob *up, guint seq, guint8 out[MW_UPLOAD_BLOCK]);
 void mw_upload_on_frame (MwRepl *repl, const char *kind, const char *token, GBytes *body,
                          gpointer user_data);
 void mw_upload_send_setup (GTask *task);

@@ -36,6 +36,7 @@ upload_free (MwUploadJob *up)
   g_bytes_unref (up->data);
   g_free (up->block_sums);
   g_free (up->ok);
+  g_free (up->want);
   g_clear_error (&up->failure);
   g_free (up);
 }
@@ -534,14 +535,15 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
       finish (task);
       return;
     }
+  mw_repl_new_token (up->repl, up->token);
   up->block_sums = g_new0 (guint32, up->n_blocks);
   up->ok = g_new0 (gboolean, up->n_blocks);
+  up->want = g_new0 (gboolean, up->n_blocks);
   for (guint i = 0; i < up->n_blocks; i++)
     {
       guint8 block[MW_UPLOAD_BLOCK];
 
-      mw_upload_block_bytes (up, i, block);
-      up->block_sums[i] = adler32_z (1, block, sizeof block);
+      up->block_sums[i] = mw_upload_block_bytes (up, i, block);
     }
   {
     guint32 adler = adler32_z (1, up->bytes, up->len);
@@ -549,7 +551,6 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
     up->file_a = adler & 0xffff;
     up->file_b = adler >> 16;
   }
-  mw_repl_new_token (up->repl, up->token);
   {
     /* polled: the states above decide how to stop cleanly, on a cancel or the watchdog */
     GSource *poll = g_timeout_source_new (50);

@@ -35,12 +35,13 @@ typedef struct
 
 /* The temporary name on the board while an upload runs. */
 #define MW_UPLOAD_TEMP_NAME "~mwupload.tmp"
-/* Payload bytes per raw block: 255-byte blocks with a 2-byte sequence number and a check
- * byte, (hi + lo + 0x5a) mod 256. The check keeps a board whose block framing slipped by a
- * lost byte from writing a piece of the next block over a confirmed one (a file of zeros
- * reads as block 0 at every offset). */
+/* Raw blocks: 255 bytes, a 2-byte sequence number, a check byte (hi + lo + 0x5a) mod 256,
+ * the block's Adler-32 (a and b, big-endian) and 248 payload bytes. The Adler-32 starts from
+ * that of the upload's token and covers the sequence number, the check byte and the payload:
+ * the board writes only a block that matches it, so a block cut short by a lost byte, a piece
+ * of another block or a block of another upload is never written. */
 #define MW_UPLOAD_BLOCK 255
-#define MW_UPLOAD_HEADER 3
+#define MW_UPLOAD_HEADER 7
 #define MW_UPLOAD_PAYLOAD (MW_UPLOAD_BLOCK - MW_UPLOAD_HEADER)
 #define MW_UPLOAD_CHECK(hi, lo) (((hi) + (lo) + 0x5a) & 0xff)
 
@@ -55,13 +56,14 @@ void mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwU
 gboolean mw_device_upload_finish (MwDevice *self, GAsyncResult *result, MwUploadStats *stats,
                                   GError **error);
 
-/* The ack body "s,a,b" / "s,N<k>" parsed (pure, for tests): returns FALSE if garbled. */
+/* The ack body "s,a,b,e" / "s,N<k>" parsed (pure, for tests): returns FALSE if garbled. */
 typedef struct
 {
   guint seq;
   gboolean nack; /* out of window; `expected` is the board's next block */
   guint expected;
   guint32 a, b; /* Adler-32 halves of the received block */
+  guint64 end; /* where the block ended in the bytes the board received since its start */
 } MwUploadAck;
 
 gboolean mw_upload_parse_ack (const char *body, MwUploadAck *ack);
