@@ -46,6 +46,12 @@ static const FileCase file_cases[] = {
     "one\ntwo\nnil" },
   { "seek", "f=file.open('a.txt','r') print(f:seek('set',6), f:read(5), f:seek('end')) f:close()",
     "6\tworld\t12" },
+  /* app/spiffs/spiffs_hydrogen.c SPIFFS_lseek: not past the end; the position stays there
+   * (docs/firmware.md section 7) */
+  { "seek-past-end",
+    "f=file.open('a.txt','r+') print(f:seek('set',13), f:seek('cur'), f:seek('end',1), "
+    "f:seek('set',12)) f:write('?') f:close() print(file.getcontents('a.txt'))",
+    "nil\t12\tnil\t12\nhello world!?" },
   /* module-level forms act on the last opened file */
   { "module-level",
     "file.open('m.txt','w+') file.write('abc') file.seek('set',1) "

@@ -237,11 +237,27 @@ static int
 do_seek (lua_State *L, MwSimFile *f, int idx)
 {
   static const char *const whences[] = { "set", "cur", "end", NULL };
-  static const int values[] = { SEEK_SET, SEEK_CUR, SEEK_END };
   int op = luaL_checkoption (L, idx, "cur", whences);
   long off = luaL_optinteger (L, idx + 1, 0);
+  long pos = ftell (f->fp);
+  long size;
 
-  if (fseek (f->fp, off, values[op]) != 0)
+  /* SPIFFS cannot seek past the end: the position goes to the end and the call fails
+   * (docs/firmware.md section 7) */
+  fseek (f->fp, 0, SEEK_END);
+  size = ftell (f->fp);
+  fseek (f->fp, pos, SEEK_SET);
+  if (op == 1)
+    off += pos;
+  else if (op == 2)
+    off += size;
+  if (off > size)
+    {
+      fseek (f->fp, 0, SEEK_END);
+      lua_pushnil (L);
+      return 1;
+    }
+  if (off < 0 || fseek (f->fp, off, SEEK_SET) != 0)
     {
       lua_pushnil (L);
       return 1;
