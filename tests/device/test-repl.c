@@ -10,6 +10,8 @@
 #include "mw-device.h"
 #include "mw-repl-parser.h"
 #include "mw-test-board.h"
+#include "mw-test-pty.h"
+#include "mw-transport.h"
 
 /* ---- the stream parser (pure) ---- */
 
@@ -675,6 +677,134 @@ test_cancel_started (void)
   g_assert_cmpstr (out, ==, "4\r\n");
 }
 
+/* ---- a lost newline ---- */
+
+/* A scripted board: the firmware's line reader (echo at once, BS erases with "\b \b", a line
+ * ends at LF; docs/firmware.md section 1) and a REPL that knows the exec wrapper. It loses
+ * the newline of the first line `lose` it reads, as a noisy line does. */
+typedef struct
+{
+  MwTestPty *pty;
+  GString *line;
+  GString *wire; /* every byte the host sent */
+  char token[7];
+  gboolean open; /* inside an unfinished chunk */
+  gboolean broken; /* the chunk holds a syntax error */
+  const char *lose;
+  gboolean lost;
+} FakeBoard;
+
+static void
+fake_line (FakeBoard *fake)
+{
+  const char *line = fake->line->str;
+  const char *head = strstr (line, "\"\\2B\",\"");
+
+  mw_test_pty_write_str (fake->pty, "\r\n");
+  if (strstr (line, "]]]=]]==]])") != NULL)
+    {
+      mw_test_pty_write_str (fake->pty, "Lua error: \tstdin:1: unexpected symbol near ']'\r\n> ");
+      fake->open = FALSE;
+    }
+  else if (head != NULL && g_str_has_prefix (line, "uart.write(0,"))
+    {
+      g_strlcpy (fake->token, head + 7, sizeof fake->token);
+      fake->open = TRUE;
+      fake->broken = FALSE;
+      mw_test_pty_write_str (fake->pty, ">> ");
+    }
+  else if (fake->open && g_str_has_prefix (line, "end)uart.write(0,"))
+    {
+      g_autofree char *reply =
+        g_strdup_printf ("\002B%s\003\002E%s+\003> ", fake->token, fake->token);
+
+      fake->open = FALSE;
+      mw_test_pty_write_str (fake->pty, reply);
+    }
+  else if (fake->open)
+    mw_test_pty_write_str (fake->pty, ">> ");
+  else
+    mw_test_pty_write_str (fake->pty, "> ");
+  g_string_truncate (fake->line, 0);
+}
+
+static void
+fake_on_bytes (MwTestPty *pty, const guint8 *data, gsize len, gpointer user_data)
+{
+  FakeBoard *fake = user_data;
+
+  g_string_append_len (fake->wire, (const char *) data, len);
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = data[i];
+
+      if (c == '\b')
+        {
+          if (fake->line->len > 0)
+            {
+              g_string_truncate (fake->line, fake->line->len - 1);
+              mw_test_pty_write_str (pty, "\b \b");
+            }
+        }
+      else if (c == '\n')
+        {
+          if (!fake->lost && strcmp (fake->line->str, fake->lose) == 0)
+            fake->lost = TRUE; /* the newline never arrives: the line stays unfinished */
+          else
+            fake_line (fake);
+        }
+      else
+        {
+          g_string_append_c (fake->line, c);
+          mw_test_pty_write (pty, &c, 1);
+        }
+    }
+}
+
+/* A line whose newline is lost leaves the board waiting for the rest of it: the engine
+ * notices that the echo stopped just before the newline and sends the command again at once,
+ * instead of waiting out the command's timeout. */
+static void
+test_lost_newline (void)
+{
+  g_autoptr (MwTestPty) pty = mw_test_pty_new ();
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (MwTransport) transport = NULL;
+  g_autoptr (MwRepl) repl = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) reply = NULL;
+  FakeBoard fake = { pty, g_string_new (NULL), g_string_new (NULL) };
+  g_autofree char *head = NULL;
+  g_autofree char *tail = NULL;
+  g_autofree char *erase = NULL;
+  g_autofree char *expected = NULL;
+  gint64 start;
+
+  fake.lose = "x=1";
+  g_main_context_push_thread_default (context);
+  mw_test_pty_attach (pty, context, fake_on_bytes, &fake);
+  transport = mw_transport_new_for_port (mw_test_pty_get_path (pty));
+  repl = mw_repl_new (transport);
+  g_assert_true (mw_repl_open (repl, context, &error));
+  g_assert_no_error (error);
+  start = g_get_monotonic_time ();
+  reply = mw_repl_execute (repl, "x=1", 5000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (reply), ==, 0);
+  g_assert_true (fake.lost);
+  /* the line was erased, the chunk ended with a syntax error, the command sent again */
+  head = mw_board_lua_exec_head (fake.token);
+  tail = mw_board_lua_exec_tail (fake.token);
+  erase = g_strnfill (MW_REPL_MAX_LINE + 1, '\b');
+  expected = g_strdup_printf ("%s\nx=1\n%s]]]=]]==]])\n%s\nx=1\n%s\n", head, erase, head, tail);
+  g_assert_cmpstr (fake.wire->str, ==, expected);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_object_run_dispose (G_OBJECT (repl));
+  g_main_context_pop_thread_default (context);
+  g_string_free (fake.line, TRUE);
+  g_string_free (fake.wire, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -704,5 +834,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/repl/silent", test_silent);
   g_test_add_func ("/mw/repl/cancel", test_cancel);
   g_test_add_func ("/mw/repl/cancel-started", test_cancel_started);
+  g_test_add_func ("/mw/repl/lost-newline", test_lost_newline);
   return g_test_run ();
 }

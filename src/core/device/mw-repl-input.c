@@ -273,6 +273,50 @@ handle_event (MwRepl *self, MwReplEvent *event, const MwReplEvent *next)
     }
 }
 
+/* The board echoes each byte as it reads it, the newline too (docs/firmware.md section 1): a
+ * line echoed up to its newline that stays so has lost its newline on the way in, and the
+ * board waits for the rest of the line, which would cost the command's whole timeout. Like a
+ * garbled line, it is erased and the command sent again, but only before the tail line: the
+ * chunk cannot have run. */
+#define MW_REPL_NEWLINE_MS 150
+
+static gboolean
+on_newline_lost (gpointer user_data)
+{
+  MwRepl *self = user_data;
+  MwReplCommand *cmd = self->active;
+
+  g_clear_pointer (&self->newline_source, g_source_unref);
+  if (cmd != NULL && cmd->kind == MW_REPL_CMD_EXEC && !cmd->begun
+      && cmd->next_line < cmd->lines->len && mw_repl_parser_echo_lacks_newline (self->parser))
+    mw_repl_retry_garbled (self, cmd);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_newline (MwRepl *self)
+{
+  MwReplCommand *cmd = self->active;
+  gboolean waiting = cmd != NULL && cmd->kind == MW_REPL_CMD_EXEC && !cmd->begun
+                     && cmd->next_line < cmd->lines->len
+                     && mw_repl_parser_echo_lacks_newline (self->parser);
+
+  if (!waiting && self->newline_source != NULL)
+    {
+      g_source_destroy (self->newline_source);
+      g_clear_pointer (&self->newline_source, g_source_unref);
+    }
+  else if (waiting && self->newline_source == NULL)
+    {
+      guint baud = MAX (mw_transport_get_baud (self->transport), 1200);
+
+      self->newline_source = g_timeout_source_new (MW_REPL_NEWLINE_MS + 40000 / baud);
+      g_source_set_name (self->newline_source, "MwRepl lost newline");
+      g_source_set_callback (self->newline_source, on_newline_lost, self, NULL);
+      g_source_attach (self->newline_source, self->context);
+    }
+}
+
 void
 mw_repl_on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data)
 {
@@ -288,6 +332,7 @@ mw_repl_on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data)
     mw_repl_set_state (self, MW_REPL_STATE_BUSY);
   for (guint i = 0; i < events->len; i++)
     handle_event (self, events->pdata[i], i + 1 < events->len ? events->pdata[i + 1] : NULL);
+  watch_newline (self);
 }
 
 void

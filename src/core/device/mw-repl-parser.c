@@ -111,6 +111,13 @@ mw_repl_parser_get_echo_seen (MwReplParser *parser)
   return parser->echo->len == 0 ? G_MAXSIZE : parser->echo_pos;
 }
 
+gboolean
+mw_repl_parser_echo_lacks_newline (MwReplParser *parser)
+{
+  return parser->echo->len > 0 && parser->echo_pos == parser->echo->len - 1
+         && parser->echo->data[parser->echo_pos] == '\n';
+}
+
 void
 mw_repl_parser_reset (MwReplParser *parser)
 {

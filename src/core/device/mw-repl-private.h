@@ -54,6 +54,7 @@ struct _MwRepl
   gboolean await_prompt; /* the last command ended; its prompt is still to come */
   GSource *timeout_source;
   GSource *grace_source;
+  GSource *newline_source; /* our line's echo stopped just before its newline */
   gulong bytes_id;
   gulong closed_id;
   MwBoardInfo *banner_info;

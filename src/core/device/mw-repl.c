@@ -512,6 +512,11 @@ mw_repl_dispose (GObject *object)
       g_source_destroy (self->grace_source);
       g_clear_pointer (&self->grace_source, g_source_unref);
     }
+  if (self->newline_source != NULL)
+    {
+      g_source_destroy (self->newline_source);
+      g_clear_pointer (&self->newline_source, g_source_unref);
+    }
   g_clear_object (&self->transport);
   G_OBJECT_CLASS (mw_repl_parent_class)->dispose (object);
 }
