@@ -355,6 +355,123 @@ test_upload_verify_feeds (void)
   lua_close (L);
 }
 
+/* A block as docs/upload-protocol.md describes it: sequence number, check byte, the Adler-32
+ * from the token's over those three bytes and the payload, the payload zero-padded. */
+static void
+make_block (guint8 out[MW_UPLOAD_BLOCK], guint seq, const guint8 *data, gsize len)
+{
+  gsize off = (gsize) seq * MW_UPLOAD_PAYLOAD;
+  guint32 sum;
+
+  memset (out, 0, MW_UPLOAD_BLOCK);
+  out[0] = seq >> 8;
+  out[1] = seq & 0xff;
+  out[2] = (out[0] + out[1] + 0x5a) & 0xff;
+  memcpy (out + 7, data + off, MIN (MW_UPLOAD_PAYLOAD, len - off));
+  sum = adler32_z (adler32_z (1, (const guint8 *) "abc123", 6), out, 3);
+  sum = adler32_z (sum, out + 7, MW_UPLOAD_PAYLOAD);
+  out[3] = (sum >> 8) & 0xff;
+  out[4] = sum & 0xff;
+  out[5] = sum >> 24;
+  out[6] = (sum >> 16) & 0xff;
+}
+
+static char *
+ack (guint seq, const guint8 block[MW_UPLOAD_BLOCK], guint end)
+{
+  guint32 sum = adler32_z (adler32_z (1, (const guint8 *) "abc123", 6), block, 3);
+
+  sum = adler32_z (sum, block + 7, MW_UPLOAD_PAYLOAD);
+  return g_strdup_printf ("\2Aabc123%u,%u,%u,%u\3", seq, sum & 0xffff, sum >> 16, end);
+}
+
+/* The board's block handler takes the received bytes as a stream: block 1 loses a byte (it
+ * is answered F and never written, not even in part), block 2 is kept until block 1 comes
+ * again, the host's alignment space is skipped, and the file ends exactly as sent. The bytes
+ * arrive in 255-byte pieces, as uart.on delivers them. */
+static void
+test_upload_stream (void)
+{
+  lua_State *L = new_board ();
+  gsize len = 1000; /* four whole blocks and 8 bytes */
+  g_autofree guint8 *data = g_malloc (len);
+  guint8 blocks[5][MW_UPLOAD_BLOCK];
+  GByteArray *wire = g_byte_array_new ();
+  MwBoardLuaUpload up = { .temp_name = "~mwupload.tmp",
+                          .name = "data.bin",
+                          .len = len,
+                          .n_blocks = 5,
+                          .payload = MW_UPLOAD_PAYLOAD,
+                          .block = MW_UPLOAD_BLOCK,
+                          .token = "abc123",
+                          .drain_ms = 100,
+                          .vanish_ms = 2000,
+                          .ahead = 4 };
+  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
+  guint32 adler;
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = (i * 31 + 7) & 0xff;
+  adler = adler32_z (1, data, len);
+  up.a = adler & 0xffff;
+  up.b = adler >> 16;
+  for (guint i = 0; i < 5; i++)
+    make_block (blocks[i], i, data, len);
+  for (guint i = 0; i < mw_board_lua_upload_library_pieces (); i++)
+    {
+      g_autofree char *piece = mw_board_lua_upload_library (i);
+
+      run_snippet (L, piece);
+    }
+  code = mw_board_lua_upload_setup (&up);
+  run_snippet (L, code);
+
+  /* block 0, block 1 without its byte 100, block 2, block 1 again, one space, blocks 3, 4 */
+  g_byte_array_append (wire, blocks[0], MW_UPLOAD_BLOCK);
+  g_byte_array_append (wire, blocks[1], 100);
+  g_byte_array_append (wire, blocks[1] + 101, MW_UPLOAD_BLOCK - 101);
+  g_byte_array_append (wire, blocks[2], MW_UPLOAD_BLOCK);
+  g_byte_array_append (wire, blocks[1], MW_UPLOAD_BLOCK);
+  g_byte_array_append (wire, (const guint8 *) " ", 1);
+  g_byte_array_append (wire, blocks[3], MW_UPLOAD_BLOCK);
+  g_byte_array_append (wire, blocks[4], MW_UPLOAD_BLOCK);
+  g_assert_cmpuint (wire->len, ==, 6 * MW_UPLOAD_BLOCK);
+  for (guint piece = 0; piece < 6; piece++)
+    {
+      lua_getglobal (L, "_mwL");
+      lua_getfield (L, -1, "cb");
+      lua_pushlstring (L, (const char *) wire->data + piece * MW_UPLOAD_BLOCK, MW_UPLOAD_BLOCK);
+      g_assert_cmpint (lua_pcall (L, 1, 0, 0), ==, 0);
+      lua_pop (L, 1);
+      if (piece == 1)
+        {
+          /* the cut block wrote nothing: only block 0 is in the file */
+          g_assert_cmpint (luaL_dostring (L, "return FILES['~mwupload.tmp']"), ==, 0);
+          g_assert_cmpmem (lua_tostring (L, -1), lua_objlen (L, -1), data, MW_UPLOAD_PAYLOAD);
+          lua_pop (L, 1);
+        }
+    }
+  run_snippet (L, "_mwL.done()");
+  out = output (L);
+  {
+    g_autofree char *a0 = ack (0, blocks[0], 255);
+    g_autofree char *a2 = ack (2, blocks[2], 764);
+    g_autofree char *a1 = ack (1, blocks[1], 1019);
+    g_autofree char *a3 = ack (3, blocks[3], 1275);
+    g_autofree char *a4 = ack (4, blocks[4], 1530);
+
+    expected = g_strdup_printf ("%s\2Aabc123F1,510\3%s%s%s%s\2Zabc123+%zu,%u,%u\3", a0, a2, a1, a3,
+                                a4, len, up.a, up.b);
+  }
+  g_assert_cmpstr (out, ==, expected);
+  g_assert_cmpint (luaL_dostring (L, "return FILES['data.bin']"), ==, 0);
+  g_assert_cmpmem (lua_tostring (L, -1), lua_objlen (L, -1), data, len);
+  g_byte_array_unref (wire);
+  lua_close (L);
+}
+
 /* Listing many files and probing loop too: fed. */
 static void
 test_list_feeds (void)
@@ -421,6 +538,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/board-lua/wrapper-errors-hold-no-marker",
                    test_wrapper_errors_hold_no_marker);
   g_test_add_func ("/mw/board-lua/checksum-watchdog", test_checksum_and_watchdog);
+  g_test_add_func ("/mw/board-lua/upload-stream", test_upload_stream);
   g_test_add_func ("/mw/board-lua/text-finish-feeds", test_text_finish_feeds);
   g_test_add_func ("/mw/board-lua/upload-verify-feeds", test_upload_verify_feeds);
   g_test_add_func ("/mw/board-lua/list-feeds", test_list_feeds);
