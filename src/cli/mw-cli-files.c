@@ -180,26 +180,3 @@ mw_cli_flush_stdout (const char *command)
               saved ? g_strerror (saved) : "");
   return FALSE;
 }
-
-char *
-mw_cli_printable_name (const char *name)
-{
-  GString *out = g_string_sized_new (strlen (name));
-
-  for (const guchar *p = (const guchar *) name; *p; p++)
-    {
-      if (*p == '\n')
-        g_string_append (out, "\\n");
-      else if (*p == '\r')
-        g_string_append (out, "\\r");
-      else if (*p == '\t')
-        g_string_append (out, "\\t");
-      else if (*p == '\\')
-        g_string_append (out, "\\\\");
-      else if (*p < 0x20 || *p == 0x7f)
-        g_string_append_printf (out, "\\%03o", *p);
-      else
-        g_string_append_c (out, (char) *p);
-    }
-  return g_string_free (out, FALSE);
-}

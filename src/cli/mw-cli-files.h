@@ -30,10 +30,6 @@ gboolean mw_cli_read_file (const char *path, gsize max, const char *what, char *
 gboolean mw_cli_write_file (const char *path, const void *data, gsize len, int mode,
                             GError **error);
 
-/* A board name for a line of output: control characters and backslashes as C escapes
- * (`\n`, `\r`, `\t`, `\\`, `\ooo`), so a name with a line break stays on its line. */
-char *mw_cli_printable_name (const char *name);
-
 /* Flushes standard output; on failure prints "moonwire-cli COMMAND: cannot write to standard
  * output: REASON" (once per process) and returns FALSE. */
 gboolean mw_cli_flush_stdout (const char *command);

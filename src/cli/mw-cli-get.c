@@ -7,6 +7,7 @@
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
 #include "mw-cli-files.h"
+#include "mw-lua-lexer.h"
 
 /* A board name is data from the board, not a host path: it becomes a path under `dir` only
  * if it stays there. A name with '/' (a board's notion of folders) makes the folders. */
@@ -28,7 +29,7 @@ local_path (const char *dir, const char *name, GError **error)
       why = "it has an empty or '.' part";
   if (why != NULL)
     {
-      g_autofree char *shown = mw_cli_printable_name (name);
+      g_autofree char *shown = mw_lua_printable_name (name);
 
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                    "board name '%s' is not a safe local file name (%s); give -o FILE to save "
@@ -99,7 +100,7 @@ mw_cli_get (int argc, char **argv)
         mw_cli_note_error ("get", error, &status);
       else if (!options.json)
         {
-          g_autofree char *shown = mw_cli_printable_name (argv[i]);
+          g_autofree char *shown = mw_lua_printable_name (argv[i]);
 
           printf ("%s -> %s (%zu byte%s)\n", shown, dest, g_bytes_get_size (data),
                   g_bytes_get_size (data) == 1 ? "" : "s");

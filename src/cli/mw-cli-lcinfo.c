@@ -5,6 +5,7 @@
 
 #include "mw-cli-commands.h"
 #include "mw-cli-files.h"
+#include "mw-lua-lexer.h"
 #include "mw-lua-chunk.h"
 
 typedef struct
@@ -114,7 +115,7 @@ mw_cli_lcinfo (int argc, char **argv)
       {
         /* the source name is the file's bytes: shown escaped */
         g_autofree char *source =
-          main->source.data != NULL ? mw_cli_printable_name (main->source.data) : NULL;
+          main->source.data != NULL ? mw_lua_printable_name (main->source.data) : NULL;
 
         printf ("source:     %s\n", source != NULL ? source : "(stripped)");
       }

@@ -6,6 +6,7 @@
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
 #include "mw-cli-files.h"
+#include "mw-lua-lexer.h"
 
 int
 mw_cli_ls (int argc, char **argv)
@@ -63,7 +64,7 @@ mw_cli_ls (int argc, char **argv)
     {
       MwFileEntry *e = entries->pdata[i];
 
-      g_autofree char *name = mw_cli_printable_name (e->name);
+      g_autofree char *name = mw_lua_printable_name (e->name);
 
       printf ("%8" G_GINT64_FORMAT "  %s\n", e->size, name);
     }

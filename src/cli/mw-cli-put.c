@@ -8,6 +8,7 @@
 
 #include "mw-cli-commands.h"
 #include "mw-cli-files.h"
+#include "mw-lua-lexer.h"
 #include "mw-cli-device.h"
 #include "mw-cli-pipeline.h"
 
@@ -184,7 +185,7 @@ mw_cli_put (int argc, char **argv)
         }
       else
         {
-          g_autofree char *shown = mw_cli_printable_name (name);
+          g_autofree char *shown = mw_lua_printable_name (name);
 
           printf ("%s -> %s: %zu byte%s verified in %.2f s (%.0f B/s%s%s)\n", path, shown,
                   stats.bytes, stats.bytes == 1 ? "" : "s", stats.seconds,

@@ -8,6 +8,7 @@
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
 #include "mw-cli-files.h"
+#include "mw-lua-lexer.h"
 #include "mw-cli-pipeline.h"
 
 typedef struct
@@ -27,7 +28,7 @@ on_file (const MwBoardSyncFile *file, gpointer user_data)
     {
       case MW_BOARD_SYNC_FILE_DIFFERS:
         {
-          g_autofree char *shown = mw_cli_printable_name (file->board_name);
+          g_autofree char *shown = mw_lua_printable_name (file->board_name);
 
           printf ("%s %s (%zu byte%s)\n", sync->dry_run ? "would upload" : "upload", shown,
                   file->bytes, file->bytes == 1 ? "" : "s");

@@ -131,7 +131,7 @@ static const NameCase cases[] = {
     { "cat", "--port", "@PORT@", "c\rr" },
     2,
     "",
-    "moonwire-cli cat: c\rr: no such file on the board\n" },
+    "moonwire-cli cat: c\\rr: no such file on the board\n" },
   /* our message, without the wrapper's "stdin:1:" */
   { "run-missing",
     { "run", "--port", "@PORT@", "nope.lua" },

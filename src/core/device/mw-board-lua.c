@@ -3,6 +3,7 @@
 
 #include "mw-board-lua.h"
 #include "mw-device.h"
+#include "mw-lua-lexer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -143,8 +144,10 @@ mw_lua_check_file_name (const char *name, GError **error)
   len = strlen (name);
   if (len > MW_DEVICE_MAX_NAME)
     {
+      g_autofree char *shown = mw_lua_printable_name (name);
+
       g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME,
-                   "'%s': name is %zu bytes long; the board's file system allows at most %d", name,
+                   "'%s': name is %zu bytes long; the board's file system allows at most %d", shown,
                    len, MW_DEVICE_MAX_NAME);
       return FALSE;
     }

@@ -2,6 +2,7 @@
 #include "mw-config.h"
 
 #include "mw-device.h"
+#include "mw-lua-lexer.h"
 #include "mw-lua-tree.h"
 
 #include <stdlib.h>
@@ -86,8 +87,10 @@ mw_device_parse_list (const guint8 *data, gsize len, GError **error)
       g_ptr_array_add (entries, entry);
       if (end == size || *end != '\0')
         {
+          g_autofree char *shown = mw_lua_printable_name (entry->name);
+
           g_set_error (error, MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL, "garbled size '%s' for %s",
-                       size, entry->name);
+                       size, shown);
           return NULL;
         }
       pos = size_end + 1 - data;
@@ -135,6 +138,7 @@ typedef struct
   ParseFunc parse;
   char *name;
   char *target; /* rename's new name */
+  char *shown, *target_shown; /* the names for messages, control characters escaped */
   /* downloads */
   GByteArray *data;
   gint64 size;
@@ -145,6 +149,8 @@ op_data_free (OpData *op)
 {
   g_free (op->name);
   g_free (op->target);
+  g_free (op->shown);
+  g_free (op->target_shown);
   if (op->data)
     g_byte_array_unref (op->data);
   g_free (op);
@@ -177,6 +183,21 @@ op_new (MwDevice *self, gpointer tag, ParseFunc parse, GCancellable *cancellable
   op->parse = parse;
   g_task_set_task_data (task, op, (GDestroyNotify) op_data_free);
   return task;
+}
+
+/* The board names the operation is about (`target`: rename's new one, or NULL). */
+static void
+op_set_names (GTask *task, const char *name, const char *target)
+{
+  OpData *op = g_task_get_task_data (task);
+
+  op->name = g_strdup (name);
+  op->shown = mw_lua_printable_name (name);
+  if (target != NULL)
+    {
+      op->target = g_strdup (target);
+      op->target_shown = mw_lua_printable_name (target);
+    }
 }
 
 /* Runs `code` (a snippet from mw-board-lua.h, freed here). */
@@ -305,7 +326,7 @@ on_read_chunk (GObject *source, GAsyncResult *result, gpointer user_data)
           && code == MW_BOARD_REPLY_NOT_FOUND)
         {
           g_task_return_new_error (task, MW_DEVICE_ERROR, MW_DEVICE_ERROR_NOT_FOUND,
-                                   "%s: no such file on the board", op->name);
+                                   "%s: no such file on the board", op->shown);
           g_error_free (error);
         }
       else
@@ -322,7 +343,7 @@ on_read_chunk (GObject *source, GAsyncResult *result, gpointer user_data)
       if (strcmp (text, "nil") == 0 || op->size < 0)
         {
           g_task_return_new_error (task, MW_DEVICE_ERROR, MW_DEVICE_ERROR_NOT_FOUND,
-                                   "%s: no such file on the board", op->name);
+                                   "%s: no such file on the board", op->shown);
           return;
         }
     }
@@ -331,7 +352,7 @@ on_read_chunk (GObject *source, GAsyncResult *result, gpointer user_data)
   if ((gint64) op->data->len > op->size)
     {
       g_task_return_new_error (task, MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL,
-                               "%s: the board sent more bytes than the file holds", op->name);
+                               "%s: the board sent more bytes than the file holds", op->shown);
       return;
     }
   if ((gint64) op->data->len == op->size)
@@ -344,7 +365,7 @@ on_read_chunk (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_task_return_new_error (task, MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL,
                                "%s: the file ended early (%u of %" G_GINT64_FORMAT " bytes)",
-                               op->name, op->data->len, op->size);
+                               op->shown, op->data->len, op->size);
       return;
     }
   read_next (self, g_steal_pointer (&task));
@@ -376,7 +397,7 @@ mw_device_read_file_async (MwDevice *self, const char *name, GCancellable *cance
   if (!check_name_or_fail (task, name))
     return;
   op = g_task_get_task_data (task);
-  op->name = g_strdup (name);
+  op_set_names (task, name, NULL);
   op->data = g_byte_array_new ();
   op->size = -1;
   read_next (self, task);
@@ -403,7 +424,7 @@ parse_status (GTask *task, GBytes *reply)
   /* nothing, or "E<code>:<message>" for refusals the Lua side detected */
   if (mw_board_lua_parse_reply (text, &code, &msg))
     g_task_return_new_error (task, MW_DEVICE_ERROR, mw_device_error_from_reply (code), "%s%s%s",
-                             op->name ? op->name : "", op->name ? ": " : "", msg);
+                             op->shown ? op->shown : "", op->shown ? ": " : "", msg);
 
   else
     g_task_return_boolean (task, TRUE);
@@ -423,13 +444,14 @@ parse_rename (GTask *task, GBytes *reply)
     g_task_return_boolean (task, TRUE);
   else if (code == MW_BOARD_REPLY_EXISTS)
     g_task_return_new_error (task, MW_DEVICE_ERROR, mw_device_error_from_reply (code),
-                             "%s: %s; cannot rename %s over it", op->target, msg, op->name);
+                             "%s: %s; cannot rename %s over it", op->target_shown, msg, op->shown);
   else if (code == MW_BOARD_REPLY_REFUSED)
     g_task_return_new_error (task, MW_DEVICE_ERROR, mw_device_error_from_reply (code),
-                             "%s: the board could not rename %s to it", op->target, op->name);
+                             "%s: the board could not rename %s to it", op->target_shown,
+                             op->shown);
   else
     g_task_return_new_error (task, MW_DEVICE_ERROR, mw_device_error_from_reply (code), "%s: %s",
-                             op->name, msg);
+                             op->shown, msg);
   return TRUE;
 }
 
@@ -443,7 +465,7 @@ mw_device_remove_async (MwDevice *self, const char *name, GCancellable *cancella
   task = op_new (self, mw_device_remove_async, parse_status, cancellable, callback, user_data);
   if (!check_name_or_fail (task, name))
     return;
-  ((OpData *) g_task_get_task_data (task))->name = g_strdup (name);
+  op_set_names (task, name, NULL);
   op_run (self, task, mw_board_lua_remove (name));
 }
 
@@ -462,8 +484,7 @@ mw_device_rename_async (MwDevice *self, const char *from, const char *to, GCance
       g_object_unref (task);
       return;
     }
-  ((OpData *) g_task_get_task_data (task))->name = g_strdup (from);
-  ((OpData *) g_task_get_task_data (task))->target = g_strdup (to);
+  op_set_names (task, from, to);
   op_run (self, task, mw_board_lua_rename (from, to));
 }
 
@@ -477,7 +498,7 @@ mw_device_compile_async (MwDevice *self, const char *name, GCancellable *cancell
   task = op_new (self, mw_device_compile_async, parse_status, cancellable, callback, user_data);
   if (!check_name_or_fail (task, name))
     return;
-  ((OpData *) g_task_get_task_data (task))->name = g_strdup (name);
+  op_set_names (task, name, NULL);
   if (!g_str_has_suffix (name, ".lua"))
     {
       /* node.compile only takes .lua names (docs/firmware.md section 2) */

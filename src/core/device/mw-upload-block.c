@@ -56,7 +56,7 @@ mw_upload_start_recovery (GTask *task)
       mw_upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_PROTOCOL,
                                          "%s: too many transmission errors; the file on the "
                                          "board was not replaced",
-                                         up->name));
+                                         up->shown));
       return;
     }
   /* Two blocks of spaces: whatever the board's collector holds, the second is a whole
@@ -96,7 +96,7 @@ on_recover_timeout (gpointer user_data)
   mw_upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_NO_ANSWER,
                                      "%s: the board stopped answering during the upload; the "
                                      "file on the board was not replaced",
-                                     up->name));
+                                     up->shown));
   return G_SOURCE_REMOVE;
 }
 
@@ -190,7 +190,7 @@ handle_ack (GTask *task, const char *body)
       mw_upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_VERIFY,
                                          "%s: the file written on the board does not match (%s); "
                                          "it was not replaced",
-                                         up->name, body + 1));
+                                         up->shown, body + 1));
       return;
     }
   if (up->step != MW_UPLOAD_STEP_SEND)
@@ -286,7 +286,7 @@ handle_end (GTask *task, const char *body)
           || n != up->len || a != up->file_a || b != up->file_b)
         {
           mw_upload_fail (task, g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_VERIFY,
-                                             "%s: the board reports %s after the upload", up->name,
+                                             "%s: the board reports %s after the upload", up->shown,
                                              body + 1));
           return;
         }

@@ -50,6 +50,7 @@ typedef struct
   MwDevice *device;
   MwRepl *repl;
   char *name;
+  char *shown; /* the name for messages, control characters escaped */
   GBytes *data;
   const guint8 *bytes;
   gsize len;

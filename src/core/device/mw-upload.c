@@ -3,6 +3,7 @@
  * mw-upload-text.c. */
 #include "mw-config.h"
 
+#include "mw-lua-lexer.h"
 #include "mw-upload-private.h"
 
 #include <string.h>
@@ -33,6 +34,7 @@ upload_free (MwUploadJob *up)
   g_clear_object (&up->repl);
   g_clear_object (&up->device);
   g_free (up->name);
+  g_free (up->shown);
   g_bytes_unref (up->data);
   g_free (up->block_sums);
   g_free (up->ok);
@@ -115,7 +117,7 @@ mw_upload_stop_error (MwUploadJob *up)
     return g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_TIMEOUT,
                         "%s: no progress within %u ms (a noisy line, or a board that stopped "
                         "answering); the file on the board was not replaced",
-                        up->name, MW_UPLOAD_WATCHDOG_ANSWERS * up->timeout_ms);
+                        up->shown, MW_UPLOAD_WATCHDOG_ANSWERS * up->timeout_ms);
   return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                               "cancelled; the file on the board was not replaced");
 }
@@ -246,14 +248,14 @@ mw_upload_fail_reply (GTask *task, MwBoardReply code, const char *message, gsize
     error = g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
                          "%s: the board's file system is full (a write failed after %zu of %zu "
                          "bytes); the old file is unchanged",
-                         up->name, done, up->len);
+                         up->shown, done, up->len);
   else if (code == MW_BOARD_REPLY_REFUSED && strcmp (message, "rename") == 0)
     error = g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FAILED,
                          "%s: the board could not rename the verified temporary file %s over it",
-                         up->name, MW_UPLOAD_TEMP_NAME);
+                         up->shown, MW_UPLOAD_TEMP_NAME);
   else
     error = g_error_new (MW_DEVICE_ERROR, mw_device_error_from_reply (code),
-                         "%s: %s; the old file is unchanged", up->name, message);
+                         "%s: %s; the old file is unchanged", up->shown, message);
   mw_upload_fail (task, error);
 }
 
@@ -274,7 +276,7 @@ on_reset (MwRepl *repl, gpointer user_data)
   mw_upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_RESET,
                                      "%s: the board restarted during the upload; the file on "
                                      "the board was not replaced",
-                                     up->name));
+                                     up->shown));
 }
 
 static void
@@ -290,14 +292,14 @@ on_state (MwRepl *repl, GParamSpec *pspec, gpointer user_data)
         mw_upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
                                            "%s: the port closed during the upload; the file on "
                                            "the board was not replaced",
-                                           up->name));
+                                           up->shown));
       else
         /* every block went out: the board may have verified and renamed before we heard */
         mw_upload_fail (task, g_error_new (MW_REPL_ERROR, MW_REPL_ERROR_CLOSED,
                                            "%s: the port closed before the board confirmed the "
                                            "upload; the board holds either the old file or the "
                                            "new one, verified (never a partial file)",
-                                           up->name));
+                                           up->shown));
     }
 }
 
@@ -503,6 +505,7 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
   up->device = g_object_ref (self);
   up->repl = g_object_ref (mw_device_get_repl (self));
   up->name = g_strdup (name);
+  up->shown = mw_lua_printable_name (name);
   up->data = g_bytes_ref (data);
   up->bytes = g_bytes_get_data (data, &up->len);
   up->flags = flags;
@@ -522,7 +525,7 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
   if (strcmp (name, MW_UPLOAD_TEMP_NAME) == 0)
     {
       up->failure = g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_BAD_NAME,
-                                 "%s is the name Moonwire uploads through", name);
+                                 "%s is the name Moonwire uploads through", up->shown);
       finish (task);
       return;
     }
@@ -530,7 +533,7 @@ mw_device_upload_async (MwDevice *self, const char *name, GBytes *data, MwUpload
   if (up->n_blocks >= MW_UPLOAD_MAX_BLOCKS)
     {
       up->failure = g_error_new (MW_DEVICE_ERROR, MW_DEVICE_ERROR_FULL,
-                                 "%s: %zu bytes is more than an upload can carry (2 MB)", name,
+                                 "%s: %zu bytes is more than an upload can carry (2 MB)", up->shown,
                                  up->len);
       finish (task);
       return;

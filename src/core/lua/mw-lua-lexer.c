@@ -750,3 +750,26 @@ mw_lua_token_decode_string (const char *source, const MwLuaToken *token, GString
 
   decode_quoted (s + 1, e - 1, out);
 }
+
+char *
+mw_lua_printable_name (const char *name)
+{
+  GString *out = g_string_sized_new (strlen (name));
+
+  for (const guchar *p = (const guchar *) name; *p; p++)
+    {
+      if (*p == '\n')
+        g_string_append (out, "\\n");
+      else if (*p == '\r')
+        g_string_append (out, "\\r");
+      else if (*p == '\t')
+        g_string_append (out, "\\t");
+      else if (*p == '\\')
+        g_string_append (out, "\\\\");
+      else if (*p < 0x20 || *p == 0x7f)
+        g_string_append_printf (out, "\\%03o", *p);
+      else
+        g_string_append_c (out, (char) *p);
+    }
+  return g_string_free (out, FALSE);
+}

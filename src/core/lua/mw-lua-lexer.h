@@ -182,4 +182,9 @@ void mw_lua_token_decode_string (const char *source, const MwLuaToken *token, GS
  * Returns FALSE for a malformed numeral. */
 gboolean mw_lua_numeral_to_double (const char *text, gsize length, double *value);
 
+/* A name (a board's file name, a chunk's source) for a message or a line of output: control
+ * characters and backslashes as C escapes (`\n`, `\r`, `\t`, `\\`, `\ooo`), so a name with
+ * a line break stays on its line. */
+char *mw_lua_printable_name (const char *name);
+
 G_END_DECLS
