@@ -692,6 +692,8 @@ typedef struct
   gboolean broken; /* the chunk holds a syntax error */
   const char *lose;
   gboolean lost;
+  gboolean garble_tail; /* lose a byte of the token in the line that runs the chunk */
+  gboolean garbled;
 } FakeBoard;
 
 static void
@@ -715,8 +717,10 @@ fake_line (FakeBoard *fake)
     }
   else if (fake->open && g_str_has_prefix (line, "end)uart.write(0,"))
     {
-      g_autofree char *reply =
-        g_strdup_printf ("\002B%s\003\002E%s+\003> ", fake->token, fake->token);
+      /* the end marker prints the token as the line holds it */
+      const char *tail_token = strstr (line, "\"\\2E\",\"") + 7;
+      g_autofree char *reply = g_strdup_printf ("\002B%s\003\002E%.*s+\003> ", fake->token,
+                                                (int) strcspn (tail_token, "\""), tail_token);
 
       fake->open = FALSE;
       mw_test_pty_write_str (fake->pty, reply);
@@ -748,11 +752,14 @@ fake_on_bytes (MwTestPty *pty, const guint8 *data, gsize len, gpointer user_data
         }
       else if (c == '\n')
         {
-          if (!fake->lost && strcmp (fake->line->str, fake->lose) == 0)
+          if (!fake->lost && fake->lose != NULL && strcmp (fake->line->str, fake->lose) == 0)
             fake->lost = TRUE; /* the newline never arrives: the line stays unfinished */
           else
             fake_line (fake);
         }
+      else if (fake->garble_tail && !fake->garbled && fake->line->len == 25
+               && g_str_has_prefix (fake->line->str, "end)uart.write(0,"))
+        fake->garbled = TRUE; /* the token's second byte, lost */
       else
         {
           g_string_append_c (fake->line, c);
@@ -805,6 +812,47 @@ test_lost_newline (void)
   g_string_free (fake.wire, TRUE);
 }
 
+/* The line that runs the chunk loses a byte of the token in the end marker: the chunk runs,
+ * its end marker never matches. The reply stopping at the board's prompt ends the command at
+ * once, as one that may have run, and the next command finds the engine in step. */
+static void
+test_garbled_tail (void)
+{
+  g_autoptr (MwTestPty) pty = mw_test_pty_new ();
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (MwTransport) transport = NULL;
+  g_autoptr (MwRepl) repl = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) reply = NULL;
+  g_autoptr (GBytes) next = NULL;
+  FakeBoard fake = { pty, g_string_new (NULL), g_string_new (NULL) };
+  gint64 start;
+
+  fake.garble_tail = TRUE;
+  g_main_context_push_thread_default (context);
+  mw_test_pty_attach (pty, context, fake_on_bytes, &fake);
+  transport = mw_transport_new_for_port (mw_test_pty_get_path (pty));
+  repl = mw_repl_new (transport);
+  g_assert_true (mw_repl_open (repl, context, &error));
+  g_assert_no_error (error);
+  start = g_get_monotonic_time ();
+  reply = mw_repl_execute (repl, "x=1", 5000, NULL, &error);
+  g_assert_null (reply);
+  g_assert_true (fake.garbled);
+  g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_TIMEOUT);
+  g_assert_cmpstr (error->message, ==,
+                   "the line that runs the command arrived garbled; it may have run");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+  next = mw_repl_execute (repl, "y=2", 5000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (next), ==, 0);
+  g_object_run_dispose (G_OBJECT (repl));
+  g_main_context_pop_thread_default (context);
+  g_string_free (fake.line, TRUE);
+  g_string_free (fake.wire, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -835,5 +883,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/repl/cancel", test_cancel);
   g_test_add_func ("/mw/repl/cancel-started", test_cancel_started);
   g_test_add_func ("/mw/repl/lost-newline", test_lost_newline);
+  g_test_add_func ("/mw/repl/garbled-tail", test_garbled_tail);
   return g_test_run ();
 }

@@ -222,6 +222,9 @@ handle_event (MwRepl *self, MwReplEvent *event, const MwReplEvent *next)
         if (cmd != NULL && cmd->kind == MW_REPL_CMD_EXEC && strcmp (cmd->token, event->token) == 0)
           {
             cmd->begun = TRUE;
+            /* the chunk runs before the echo of its last line was through: that line
+             * arrived garbled (its end marker may never match) */
+            cmd->tail_garbled = !mw_repl_parser_echo_complete (self->parser);
             mw_repl_set_state (self, MW_REPL_STATE_BUSY);
           }
         break;
@@ -229,6 +232,16 @@ handle_event (MwRepl *self, MwReplEvent *event, const MwReplEvent *next)
       case MW_REPL_EVENT_PAYLOAD:
         if (cmd != NULL && cmd->begun && strcmp (cmd->token, event->token) == 0)
           {
+            gsize n;
+            const guint8 *bytes = g_bytes_get_data (event->data, &n);
+
+            if (n >= 2)
+              memcpy (cmd->payload_end, bytes + n - 2, 2);
+            else if (n == 1)
+              {
+                cmd->payload_end[0] = cmd->payload_end[1];
+                cmd->payload_end[1] = bytes[0];
+              }
             if (cmd->output != NULL)
               cmd->output (event->data, cmd->output_data);
             else
@@ -374,6 +387,56 @@ watch_newline (MwRepl *self)
     }
 }
 
+/* The line that runs the chunk arrived garbled, yet the chunk ran (its begin marker came):
+ * its end marker, garbled too, will never match. When the reply stops at a prompt, the
+ * chunk is over: the command fails at once ("may have run") instead of after its timeout. */
+#define MW_REPL_GARBLED_END_MS 200
+
+static gboolean
+garbled_end_waiting (MwRepl *self)
+{
+  MwReplCommand *cmd = self->active;
+
+  return cmd != NULL && cmd->kind == MW_REPL_CMD_EXEC && cmd->begun && cmd->tail_garbled
+         && memcmp (cmd->payload_end, "> ", 2) == 0;
+}
+
+static gboolean
+on_garbled_end (gpointer user_data)
+{
+  MwRepl *self = user_data;
+
+  g_clear_pointer (&self->garbled_end_source, g_source_unref);
+  if (!garbled_end_waiting (self))
+    return G_SOURCE_REMOVE;
+  /* the board is at its prompt; the parser still waits inside the reply */
+  mw_repl_parser_reset (self->parser);
+  mw_repl_set_state (self, MW_REPL_STATE_IDLE);
+  mw_repl_command_fail (self, self->active,
+                        g_error_new_literal (MW_REPL_ERROR, MW_REPL_ERROR_TIMEOUT,
+                                             "the line that runs the command arrived garbled; "
+                                             "it may have run"));
+  mw_repl_process_queue (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_garbled_end (MwRepl *self)
+{
+  /* quiet since the last byte: start again */
+  if (self->garbled_end_source != NULL)
+    {
+      g_source_destroy (self->garbled_end_source);
+      g_clear_pointer (&self->garbled_end_source, g_source_unref);
+    }
+  if (!garbled_end_waiting (self))
+    return;
+  self->garbled_end_source = g_timeout_source_new (MW_REPL_GARBLED_END_MS);
+  g_source_set_name (self->garbled_end_source, "MwRepl garbled end");
+  g_source_set_callback (self->garbled_end_source, on_garbled_end, self, NULL);
+  g_source_attach (self->garbled_end_source, self->context);
+}
+
 void
 mw_repl_on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data)
 {
@@ -391,6 +454,7 @@ mw_repl_on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data)
   for (guint i = 0; i < events->len; i++)
     handle_event (self, events->pdata[i], i + 1 < events->len ? events->pdata[i + 1] : NULL);
   watch_newline (self);
+  watch_garbled_end (self);
 }
 
 void

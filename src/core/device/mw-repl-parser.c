@@ -112,6 +112,12 @@ mw_repl_parser_get_echo_seen (MwReplParser *parser)
 }
 
 gboolean
+mw_repl_parser_echo_complete (MwReplParser *parser)
+{
+  return parser->echo_pos == parser->echo->len;
+}
+
+gboolean
 mw_repl_parser_echo_lacks_newline (MwReplParser *parser)
 {
   return parser->echo->len > 0 && parser->echo_pos == parser->echo->len - 1

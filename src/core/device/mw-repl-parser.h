@@ -62,6 +62,8 @@ void mw_repl_parser_set_reply_token (MwReplParser *parser, const char *token);
 void mw_repl_parser_clear_echo (MwReplParser *parser);
 /* How many bytes of the expected echo came back so far (0: the board has not answered). */
 gsize mw_repl_parser_get_echo_seen (MwReplParser *parser);
+/* Whether the expected echo came back whole (or none is expected). */
+gboolean mw_repl_parser_echo_complete (MwReplParser *parser);
 /* Whether the whole expected echo came back but its final newline. */
 gboolean mw_repl_parser_echo_lacks_newline (MwReplParser *parser);
 /* Forgets partial state (after a reset or a baud change). */

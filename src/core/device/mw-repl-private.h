@@ -39,6 +39,8 @@ typedef struct
   guint attempts; /* sends after garbled lines */
   gboolean once; /* fail on a garbled line instead of sending again */
   gboolean announced; /* LINE: "line-sent" emitted (once, whatever the resends) */
+  gboolean tail_garbled; /* EXEC: the echo of the line that runs the chunk differed */
+  guint8 payload_end[2]; /* EXEC: the last two bytes of the reply so far */
 } MwReplCommand;
 
 struct _MwRepl
@@ -55,6 +57,7 @@ struct _MwRepl
   GSource *timeout_source;
   GSource *grace_source;
   GSource *newline_source; /* our line's echo stopped just before its newline */
+  GSource *garbled_end_source; /* a garbled chunk's reply stopped at a prompt */
   GSource *settle_source; /* SYNC: a prompt came amid other output; waiting for quiet */
   guint64 settle_serial; /* the SYNC it waits for */
   gulong bytes_id;

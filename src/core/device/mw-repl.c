@@ -518,6 +518,11 @@ mw_repl_dispose (GObject *object)
       g_source_destroy (self->newline_source);
       g_clear_pointer (&self->newline_source, g_source_unref);
     }
+  if (self->garbled_end_source != NULL)
+    {
+      g_source_destroy (self->garbled_end_source);
+      g_clear_pointer (&self->garbled_end_source, g_source_unref);
+    }
   g_clear_object (&self->transport);
   G_OBJECT_CLASS (mw_repl_parent_class)->dispose (object);
 }
