@@ -609,8 +609,8 @@ mw_upload_send_setup (GTask *task)
   if (up->library_next < mw_board_lua_upload_library_pieces ())
     {
       code = mw_board_lua_upload_library (up->library_next);
-      mw_repl_locked_execute_async (up->repl, code, MIN (up->timeout_ms, MW_UPLOAD_PIECE_MS), NULL,
-                                    on_library_done, g_object_ref (task));
+      mw_repl_locked_execute_async (up->repl, code, up->timeout_ms, NULL, on_library_done,
+                                    g_object_ref (task));
       return;
     }
   code = up->started ? mw_board_lua_upload_resume (up->confirmed) : setup_code (up);

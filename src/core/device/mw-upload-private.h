@@ -24,10 +24,6 @@ G_BEGIN_DECLS
 #define MW_UPLOAD_DRAIN_MARGIN_MS 30
 /* An upload that confirms no new block for this many --timeout periods stops (cleanly). */
 #define MW_UPLOAD_WATCHDOG_ANSWERS 3
-/* A piece of the board-side library only defines functions: its answer comes at once, or a
- * byte of its last line was lost (the wrapper's end marker garbled, docs/upload-protocol.md)
- * and it never comes. Sent again after this long, not after the whole --timeout. */
-#define MW_UPLOAD_PIECE_MS 500
 #define MW_UPLOAD_VANISH_MS 2000 /* board side: no block for this long, give the REPL back */
 /* quoted bytes per fallback line (the wrapper adds ~110) */
 #define MW_UPLOAD_TEXT_LITERAL_MAX 130
