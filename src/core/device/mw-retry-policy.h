@@ -20,9 +20,10 @@ G_BEGIN_DECLS
 /* A piece of the upload's board-side library (each defines functions only), when a line of
  * it was garbled, is sent again this often. */
 #define MW_RETRY_LIBRARY_RESENDS 6
-/* The abort block that ends raw mode after a lost byte is sent again this often when the
- * board does not answer it. */
-#define MW_RETRY_ABORT_RESENDS 1
+/* The abort block that ends raw mode is sent again this often when the board does not
+ * answer it (each wait is the abort's time on the line, the drain and 500 ms): a board whose
+ * answer a busy host read late once failed an upload after two. */
+#define MW_RETRY_ABORT_RESENDS 3
 /* Every block acknowledged but the whole file disagrees (a garbled setup constant): the
  * upload starts again from the first block this often, then reports a verification error. */
 #define MW_RETRY_VERIFY_RESTARTS 2
