@@ -246,12 +246,21 @@ min_width (MwWindow *window)
   return min;
 }
 
-/* Every pair of side and bottom tabs: the minimum width stays within `limit`, and the window
- * keeps its width (it never widens itself). */
-static void
-check_every_tab (MwWindow *window, gint limit, const char *state)
+static gint
+min_height (MwWindow *window)
 {
-  static const char *bottom[] = { "console", "heap", "problems" };
+  gint min = 0, nat = 0;
+
+  gtk_widget_get_preferred_height_for_width (GTK_WIDGET (window), 800, &min, &nat);
+  return min;
+}
+
+/* Every pair of side and bottom tabs: the minimum width and height stay within 800x600, and the
+ * window keeps its width (it never widens itself). */
+static void
+check_every_tab (MwWindow *window, const char *state)
+{
+  static const char *bottom[] = { "console", "heap", "memory", "problems" };
   static const char *side[] = { "files", "board" };
   GtkStack *bottom_stack = GTK_STACK (
     gtk_widget_get_ancestor (GTK_WIDGET (mw_window_get_console (window)), GTK_TYPE_STACK));
@@ -265,11 +274,12 @@ check_every_tab (MwWindow *window, gint limit, const char *state)
         gtk_stack_set_visible_child_name (bottom_stack, bottom[b]);
         gtk_stack_set_visible_child_name (side_stack, side[s]);
         mw_test_spin (50);
-        g_test_message ("%s, %s and %s: minimum width %d", state, bottom[b], side[s],
-                        min_width (window));
-        g_assert_cmpint (min_width (window), <=, limit);
+        g_test_message ("%s, %s and %s: minimum size %dx%d", state, bottom[b], side[s],
+                        min_width (window), min_height (window));
+        g_assert_cmpint (min_width (window), <=, 800);
+        g_assert_cmpint (min_height (window), <=, 600);
         gtk_window_get_size (GTK_WINDOW (window), &width, &height);
-        g_assert_cmpint (width, ==, limit);
+        g_assert_cmpint (width, ==, 800);
       }
 }
 
@@ -293,25 +303,44 @@ is_open (gpointer data)
   return mw_window_find_editor (wait->window, wait->file) != NULL;
 }
 
-/* Usable on an 800x600 screen: the window's minimum width stays at or below 800 px however it
- * is used: before and after connecting, with a file in a deep folder open, a long message,
- * heap samples coming, every tab shown. */
+#define LONG_PORT \
+  "/dev/serial/by-id/usb-Silicon_Labs_CP2102N_USB_to_UART_Bridge_Controller_" \
+  "3c8a1f0e5d27eb11a5b7c1d2e3f40516-if00-port0"
+
+/* Usable on an 800x600 screen: the window's minimum size stays within 800x600 however it is
+ * used: before and after connecting, with a long port path typed and among the recent ports, a
+ * file in a deep folder open, a long message, the snippets bar, heap samples coming, every tab
+ * of both panes shown. */
 static void
 test_min_width (void)
 {
-  MwWindow *window = mw_window_new (app);
-  MwHeapGraph *graph = mw_window_get_heap_graph (window);
+  GSettings *settings = mw_application_get_settings (app);
+  const char *recent[] = { LONG_PORT, NULL };
+  MwWindow *window;
+  MwHeapGraph *graph;
   g_autofree char *dir = g_dir_make_tmp ("mw-a-folder-with-a-rather-long-name-XXXXXX", NULL);
   g_autofree char *deep =
     g_build_filename (dir, "projects", "greenhouse-controller", "firmware", "lua", "sensors", NULL);
   g_autofree char *path = g_build_filename (deep, "temperature_and_humidity_sensor.lua", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
-  OpenWait wait = { window, file };
+  OpenWait wait = { NULL, file };
+  GtkEntry *port_entry;
 
+  g_settings_set_strv (settings, "recent-ports", recent);
+  window = mw_window_new (app);
+  wait.window = window;
+  graph = mw_window_get_heap_graph (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   gtk_widget_show (GTK_WIDGET (window));
   mw_test_spin (100);
-  check_every_tab (window, 800, "new");
+  check_every_tab (window, "new");
+
+  /* A long port typed in, then the simulated board chosen again for the connection. */
+  port_entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (mw_window_get_port_combo (window))));
+  gtk_entry_set_text (port_entry, LONG_PORT);
+  check_every_tab (window, "long port");
+  g_assert_true (
+    gtk_combo_box_set_active_id (mw_window_get_port_combo (window), MW_BOARD_SIMULATED_PORT));
 
   g_assert_cmpint (g_mkdir_with_parents (deep, 0700), ==, 0);
   g_assert_true (
@@ -321,13 +350,13 @@ test_min_width (void)
   mw_window_show_message (window, GTK_MESSAGE_INFO,
                           "A message long enough to be wider than the window on one line: the "
                           "info bar wraps it rather than widening the window to fit it whole.");
-  check_every_tab (window, 800, "file open");
+  check_every_tab (window, "file open");
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
   g_assert_true (mw_test_wait_until (connected, window, 20000));
   g_object_set (graph, "interval", 1, NULL);
   g_assert_true (mw_test_wait_until (has_samples, graph, 15000));
-  check_every_tab (window, 800, "connected");
+  check_every_tab (window, "connected");
   /* The Board tab: the simulated chip's 4 MB flash (node.info says 4096 KB). */
   {
     GtkLabel *flash = GTK_LABEL (gtk_widget_get_template_child (
@@ -340,6 +369,8 @@ test_min_width (void)
   }
   gtk_widget_destroy (GTK_WIDGET (window));
   g_assert_cmpint (g_unlink (path), ==, 0);
+  g_settings_reset (settings, "recent-ports");
+  g_settings_reset (settings, "last-port");
 }
 
 static gboolean
