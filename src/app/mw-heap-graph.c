@@ -136,6 +136,40 @@ mw_heap_graph_nice_time_step (gdouble seconds, guint ticks)
   return steps[G_N_ELEMENTS (steps) - 1];
 }
 
+static gdouble
+next_nice_step (gdouble step)
+{
+  gdouble mag = pow (10, floor (log10 (step) + 1e-9));
+  gdouble f = step / mag;
+
+  return (f < 1.5 ? 2 : f < 3.5 ? 5 : 10) * mag;
+}
+
+void
+mw_heap_graph_value_axis (guint32 lo, guint32 hi, gdouble height, gdouble label_height,
+                          MwHeapAxis *axis)
+{
+  gdouble span = MAX ((gdouble) hi - (gdouble) lo, 1024);
+  /* a label and as much air again between two ticks; no more than 4 steps on a tall graph */
+  guint want = CLAMP ((guint) (height / MAX (2 * label_height, 1)), 1, 4);
+  gdouble step = mw_heap_graph_nice_step (span * 1.3 / 1024.0, want);
+
+  g_return_if_fail (axis != NULL);
+  for (;;)
+    {
+      /* air above and below the line, the ends on ticks */
+      axis->step = step * 1024.0;
+      axis->bottom = floor (MAX ((gdouble) lo - span * 0.15, 0) / axis->step) * axis->step;
+      axis->top = ceil (((gdouble) hi + span * 0.15) / axis->step) * axis->step;
+      axis->top = MAX (axis->top, axis->bottom + axis->step);
+      /* Rounding the ends out may add steps: fewer, wider ones until the labels have room. */
+      if ((axis->top - axis->bottom) / axis->step <= 1.5
+          || height * axis->step / (axis->top - axis->bottom) >= 1.5 * label_height)
+        return;
+      step = next_nice_step (step);
+    }
+}
+
 static void
 format_bytes (char *buf, gsize size, guint32 bytes)
 {
@@ -231,9 +265,10 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
   guint32 lo, hi;
   GdkRGBA fg, line;
   gdouble top, range, plot_h;
-  const gdouble pad_top = 8, pad_bottom = 18, pad_left = 64;
-  gdouble plot_w = MAX (width - pad_left - 8, 1);
   PangoLayout *layout;
+  PangoRectangle logical;
+  gdouble label_h, pad_top = 8, pad_bottom, pad_left = 64;
+  gdouble plot_w = MAX (width - pad_left - 8, 1);
   gint64 begin, end;
   const MwHeapEvent *events;
   guint n_events;
@@ -244,7 +279,11 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
     gdk_rgba_parse (&line, "#62a0ea");
   else if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &line))
     gdk_rgba_parse (&line, "#3584e4");
-  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->area), NULL);
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->area), "0 KiB");
+  /* The time axis's labels below the plot, as tall as the font makes them */
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  label_h = logical.height;
+  pad_bottom = label_h + 3;
 
   cols = mw_heap_point_cache_get_columns (cache, &n_cols);
   begin = mw_heap_point_cache_get_begin (cache);
@@ -262,14 +301,16 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
     }
 
   /* The axis in KiB (1024 bytes, as it is labelled), at nice steps, with air above and
-   * below the line. */
+   * below the line, and fewer ticks where the graph is low. */
   {
-    gdouble span = MAX ((gdouble) (hi - lo), 1024);
-    gdouble step = mw_heap_graph_nice_step (span * 1.3 / 1024.0, 4) * 1024.0;
-    gdouble bottom = floor (MAX ((gdouble) lo - span * 0.15, 0) / step) * step;
+    MwHeapAxis axis;
+    gdouble step, bottom;
 
-    top = ceil (((gdouble) hi + span * 0.15) / step) * step;
-    range = MAX (top - bottom, step);
+    mw_heap_graph_value_axis (lo, hi, plot_h, label_h, &axis);
+    step = axis.step;
+    bottom = axis.bottom;
+    top = axis.top;
+    range = top - bottom;
     cairo_set_line_width (cr, 1);
     for (gdouble value = bottom; value <= top + step / 2; value += step)
       {
@@ -286,7 +327,7 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
           g_snprintf (buf, sizeof buf, "%.1f KiB", value / 1024.0);
         pango_layout_set_text (layout, buf, -1);
         cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
-        cairo_move_to (cr, 4, y - 7);
+        cairo_move_to (cr, 4, CLAMP (y - label_h / 2, 0, height - label_h));
         pango_cairo_show_layout (cr, layout);
       }
   }
