@@ -283,6 +283,31 @@ check_every_tab (MwWindow *window, const char *state)
       }
 }
 
+/* Every value of the Board tab reads whole in the side pane: none cut short with "…" and none
+ * wider than its place. */
+static void
+assert_board_values_whole (MwWindow *window)
+{
+  static const char *names[] = { "firmware_label", "build_label",      "modules_label",
+                                 "chip_label",     "flash_label",      "heap_label",
+                                 "lfs_label",      "lfs_modules_label" };
+  GtkWidget *panel = GTK_WIDGET (mw_window_get_board_panel (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkLabel *label =
+        GTK_LABEL (gtk_widget_get_template_child (panel, MW_TYPE_BOARD_PANEL, names[i]));
+      PangoLayout *layout = gtk_label_get_layout (label);
+      PangoRectangle logical;
+
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      g_test_message ("%s: %s (%d px in %d)", names[i], gtk_label_get_text (label), logical.width,
+                      gtk_widget_get_allocated_width (GTK_WIDGET (label)));
+      g_assert_false (pango_layout_is_ellipsized (layout));
+      g_assert_cmpint (logical.width, <=, gtk_widget_get_allocated_width (GTK_WIDGET (label)));
+    }
+}
+
 static gboolean
 has_samples (gpointer data)
 {
@@ -357,6 +382,7 @@ test_min_width (void)
   g_object_set (graph, "interval", 1, NULL);
   g_assert_true (mw_test_wait_until (has_samples, graph, 15000));
   check_every_tab (window, "connected");
+  assert_board_values_whole (window);
   /* The Board tab: the simulated chip's 4 MB flash (node.info says 4096 KB). */
   {
     GtkLabel *flash = GTK_LABEL (gtk_widget_get_template_child (
