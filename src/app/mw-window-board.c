@@ -574,6 +574,12 @@ action_run (GSimpleAction *action, GVariant *param, gpointer user_data)
     {
       g_autofree char *lc = mw_lua_pipeline_compiled_name (name);
 
+      if (mw_file_browser_lookup (self->file_browser, lc) < 0 && self->listings > 0)
+        {
+          /* The list is being read again (an upload just ended): judge by the new one. */
+          self->run_after_listing = TRUE;
+          return;
+        }
       if (mw_file_browser_lookup (self->file_browser, lc) < 0)
         {
           g_autofree char *msg =
@@ -906,7 +912,12 @@ list_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GPtrArray) files = mw_device_list_finish (MW_DEVICE (object), result, &error);
   g_autofree const char **names = NULL;
   g_autofree gint64 *sizes = NULL;
+  gboolean run;
 
+  self->listings--;
+  run = self->run_after_listing && self->listings == 0;
+  if (run)
+    self->run_after_listing = FALSE;
   if (self->file_browser == NULL || !is_connected (self))
     return;
   if (files == NULL)
@@ -923,6 +934,8 @@ list_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       sizes[i] = entry->size;
     }
   mw_file_browser_set_files (self->file_browser, names, sizes, files->len);
+  if (run)
+    g_action_group_activate_action (G_ACTION_GROUP (self), "run", NULL);
 }
 
 static void
@@ -943,6 +956,7 @@ refresh_files (MwWindow *self)
 
   if (device == NULL)
     return;
+  self->listings++;
   mw_device_list_async (device, NULL, list_done_cb, g_object_ref (self));
   mw_device_fsinfo_async (device, NULL, fsinfo_done_cb, g_object_ref (self));
 }

@@ -601,6 +601,20 @@ has_text (gpointer data)
   return g_str_equal (text, wait->text) && !mw_editor_get_disk_bar_shown (wait->editor);
 }
 
+typedef struct
+{
+  MwWindow *window;
+  const char *message;
+} MessageWait;
+
+static gboolean
+message_is (gpointer data)
+{
+  MessageWait *wait = data;
+
+  return g_strcmp0 (mw_window_get_message (wait->window), wait->message) == 0;
+}
+
 static gboolean
 op_over (gpointer data)
 {
@@ -807,8 +821,12 @@ test_run_errors (void)
   g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
   editor = mw_window_find_editor (window, file);
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_assert_cmpstr (mw_window_get_message (window), ==,
-                   "bad.lua is not on the board: upload it first (Ctrl+U).");
+  /* said once the board's file list is in (the connection asked for it) */
+  {
+    MessageWait said = { window, "bad.lua is not on the board: upload it first (Ctrl+U)." };
+    if (!mw_test_wait_until (message_is, &said, 10000))
+      g_error ("the message is %s", mw_window_get_message (window));
+  }
 
   upload (window);
   g_assert_true (mw_test_wait_until (listed, &on_board, 10000));
@@ -874,6 +892,36 @@ locations (MwProblemsView *view)
   return g_string_free (out, FALSE);
 }
 
+/* Run at once after an upload, before the board's file list has come back: the file runs (the
+ * list it was judged by used to be the one from before the upload: "not on the board"). */
+static void
+test_run_after_upload (void)
+{
+  MwWindow *window = connect_window ();
+  g_autofree char *dir = g_dir_make_tmp ("mw-run-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ok.lua", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  OpenWait wait = { window, file };
+  TailWait ran = { window, "\n> dofile(\"ok.lua\")\nran 42\n> " };
+
+  g_assert_true (g_file_set_contents (path, "print('ran ' .. 6 * 7)\n", -1, NULL));
+  mw_window_open_file (window, file);
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  upload (window);
+  /* the list is still the one from before the upload */
+  g_assert_cmpint (mw_file_browser_lookup (mw_window_get_file_browser (window), "ok.lua"), <, 0);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  if (!mw_test_wait_until (ends_with, &ran, 20000))
+    {
+      g_autofree char *text = mw_console_dup_text (mw_window_get_console (window));
+      g_error ("no run; message %s; console:\n%s", mw_window_get_message (window), text);
+    }
+  g_assert_null (mw_window_get_message (window));
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* The Problems list holds still: the same findings again change no row, and a file whose
  * findings change keeps its place among the files. */
 static void
@@ -929,6 +977,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/session/files-on-disk", test_files_on_disk);
   g_test_add_func ("/mw/app/session/pipeline-dialog", test_pipeline_dialog);
   g_test_add_func ("/mw/app/session/run-errors", test_run_errors);
+  g_test_add_func ("/mw/app/session/run-after-upload", test_run_after_upload);
   g_test_add_func ("/mw/app/session/problems-stable", test_problems_stable);
   status = g_test_run ();
   g_object_unref (app);
