@@ -231,29 +231,50 @@ queue_update (MwHeapGraph *self)
   g_source_set_name_by_id (self->update_source, "[moonwire] heap graph update");
 }
 
-static void
-marker_color (MwHeapEventKind kind, GdkRGBA *color)
+/* Light text means a dark background (the view's base colour behind the graph). */
+static gboolean
+is_dark (GtkStyleContext *context)
 {
+  GdkRGBA fg;
+
+  gtk_style_context_get_color (context, gtk_style_context_get_state (context), &fg);
+  return 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
+}
+
+void
+mw_heap_graph_get_marker_color (MwHeapGraph *self, MwHeapEventKind kind, GdkRGBA *color)
+{
+  /* GNOME's palette, a darker shade on a light background and a lighter one on a dark
+   * background: marker labels read at 4.5:1 or better on either (WCAG's ratio for text). */
+  static const char *const light[] = { "#1a5fb4", "#1e7a3c", "#813d9c", "#5e5c64", "#b5500a" };
+  static const char *const dark[] = { "#99c1f1", "#57e389", "#dc8add", "#c0bfbc", "#ffa348" };
+  const char *const *palette;
+  guint index;
+
+  g_return_if_fail (MW_IS_HEAP_GRAPH (self));
+  g_return_if_fail (color != NULL);
+  palette = is_dark (gtk_widget_get_style_context (GTK_WIDGET (self->area))) ? dark : light;
   switch (kind)
     {
       case MW_HEAP_EVENT_UPLOAD:
-        gdk_rgba_parse (color, "#3584e4");
+        index = 0;
         break;
       case MW_HEAP_EVENT_RUN:
-        gdk_rgba_parse (color, "#33d17a");
+        index = 1;
         break;
       case MW_HEAP_EVENT_SNAPSHOT:
-        gdk_rgba_parse (color, "#9141ac");
+        index = 2;
         break;
       case MW_HEAP_EVENT_CONNECT:
       case MW_HEAP_EVENT_DISCONNECT:
-        gdk_rgba_parse (color, "#77767b"); /* grey: the session, not the program */
+        index = 3; /* grey: the session, not the program */
         break;
       case MW_HEAP_EVENT_RESET:
       default:
-        gdk_rgba_parse (color, "#e66100");
+        index = 4;
         break;
     }
+  gdk_rgba_parse (color, palette[index]);
 }
 
 static void
@@ -274,8 +295,8 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
   guint n_events;
 
   gtk_style_context_get_color (context, gtk_style_context_get_state (context), &fg);
-  /* Light text means a dark background, where the selection blue is too dark for a line. */
-  if (0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5)
+  /* On a dark background the selection blue is too dark for a line. */
+  if (is_dark (context))
     gdk_rgba_parse (&line, "#62a0ea");
   else if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &line))
     gdk_rgba_parse (&line, "#3584e4");
@@ -384,7 +405,7 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
         if (m->time_us < begin || m->time_us > end)
           continue;
         x = floor (X ((gdouble) (m->time_us - begin) / (end - begin))) + 0.5;
-        marker_color (m->kind, &c);
+        mw_heap_graph_get_marker_color (self, m->kind, &c);
         cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.8);
         cairo_set_dash (cr, (double[]){ 3, 3 }, 2, 0);
         cairo_move_to (cr, x, pad_top);
@@ -408,6 +429,7 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
           pango_layout_set_text (layout, text, -1);
           pango_layout_get_pixel_extents (layout, NULL, &ink);
           tx = x + 3 + ink.width > width - 2 ? x - 3 - ink.width : x + 3;
+          cairo_set_source_rgba (cr, c.red, c.green, c.blue, 1);
           cairo_move_to (cr, tx, pad_top);
           pango_cairo_show_layout (cr, layout);
           label_end = MAX (x, tx) + ink.width + 6;

@@ -44,6 +44,9 @@ MwHeapPointCache *mw_heap_graph_dup_cache (MwHeapGraph *self);
 /* How many times the point cache was rebuilt: redraws are coalesced */
 guint mw_heap_graph_get_rebuild_count (MwHeapGraph *self);
 
+/* The colour of a marker of `kind` and of its label, for the graph's style (light or dark). */
+void mw_heap_graph_get_marker_color (MwHeapGraph *self, MwHeapEventKind kind, GdkRGBA *color);
+
 gboolean mw_heap_graph_export_csv (MwHeapGraph *self, GFile *file, GError **error);
 gboolean mw_heap_graph_export_png (MwHeapGraph *self, const char *path, guint width, guint height,
                                    GError **error);
