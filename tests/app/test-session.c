@@ -308,6 +308,21 @@ assert_board_values_whole (MwWindow *window)
     }
 }
 
+typedef struct
+{
+  MwWindow *window;
+  gint width;
+} SizeWait;
+
+/* The window's content (client-side decorations aside) is `width` px wide */
+static gboolean
+content_width_is (gpointer data)
+{
+  SizeWait *wait = data;
+
+  return gtk_widget_get_allocated_width (gtk_bin_get_child (GTK_BIN (wait->window))) == wait->width;
+}
+
 static gboolean
 has_samples (gpointer data)
 {
@@ -392,6 +407,22 @@ test_min_width (void)
   {
     g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (window), "moonwire-800.png");
     g_test_message ("screenshot: %s", shot);
+  }
+  /* On a 1024 px screen the port's name reads whole beside the long title (which gave it 16
+   * of its 17 characters). */
+  {
+    GtkEntry *entry = port_entry;
+    SizeWait wide = { window, 1024 };
+    GdkRectangle area;
+    PangoRectangle logical;
+
+    gtk_window_resize (GTK_WINDOW (window), 1024, 600);
+    g_assert_true (mw_test_wait_until (content_width_is, &wide, 10000));
+    g_assert_cmpstr (gtk_entry_get_text (entry), ==, "Simulated NodeMCU");
+    gtk_entry_get_text_area (entry, &area);
+    pango_layout_get_pixel_extents (gtk_entry_get_layout (entry), NULL, &logical);
+    g_test_message ("port name %d px in %d", logical.width, area.width);
+    g_assert_cmpint (logical.width, <=, area.width);
   }
   gtk_widget_destroy (GTK_WIDGET (window));
   g_assert_cmpint (g_unlink (path), ==, 0);
