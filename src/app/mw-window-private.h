@@ -18,6 +18,8 @@ struct _MwWindow
 
   GtkHeaderBar *header_bar;
   GtkLabel *subtitle_label; /* the current file and its folder */
+  guint subtitle_idle; /* sets the subtitle's width for the room the header bar has */
+  gint subtitle_chars; /* the width it asks for, in characters */
   GtkComboBoxText *port_combo;
   GtkComboBoxText *baud_combo;
   GtkWidget *connect_button;

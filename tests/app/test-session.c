@@ -323,6 +323,48 @@ content_width_is (gpointer data)
   return gtk_widget_get_allocated_width (gtk_bin_get_child (GTK_BIN (wait->window))) == wait->width;
 }
 
+static void
+resize_and_wait (MwWindow *window, gint width, gint height)
+{
+  SizeWait wait = { window, width };
+
+  gtk_window_resize (GTK_WINDOW (window), width, height);
+  g_assert_true (mw_test_wait_until (content_width_is, &wait, 10000));
+}
+
+/* The port entry's text is shown whole: as wide as its text area at most, once the header bar
+ * has settled (the title's width follows the window's in an idle). */
+static gboolean
+port_name_whole (gpointer data)
+{
+  GtkEntry *entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (mw_window_get_port_combo (data))));
+  GdkRectangle area;
+  PangoRectangle logical;
+
+  gtk_entry_get_text_area (entry, &area);
+  pango_layout_get_pixel_extents (gtk_entry_get_layout (entry), NULL, &logical);
+  return logical.width <= area.width;
+}
+
+static void
+assert_port_name_whole (MwWindow *window)
+{
+  GtkEntry *entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (mw_window_get_port_combo (window))));
+
+  if (!mw_test_wait_until (port_name_whole, window, 5000))
+    {
+      GdkRectangle area;
+      gtk_entry_get_text_area (entry, &area);
+      g_error ("the port's name %s is cut short in %d px", gtk_entry_get_text (entry), area.width);
+    }
+}
+
+static gboolean
+subtitle_whole (gpointer data)
+{
+  return !pango_layout_is_ellipsized (gtk_label_get_layout (data));
+}
+
 static gboolean
 has_samples (gpointer data)
 {
@@ -410,20 +452,9 @@ test_min_width (void)
   }
   /* On a 1024 px screen the port's name reads whole beside the long title (which gave it 16
    * of its 17 characters). */
-  {
-    GtkEntry *entry = port_entry;
-    SizeWait wide = { window, 1024 };
-    GdkRectangle area;
-    PangoRectangle logical;
-
-    gtk_window_resize (GTK_WINDOW (window), 1024, 600);
-    g_assert_true (mw_test_wait_until (content_width_is, &wide, 10000));
-    g_assert_cmpstr (gtk_entry_get_text (entry), ==, "Simulated NodeMCU");
-    gtk_entry_get_text_area (entry, &area);
-    pango_layout_get_pixel_extents (gtk_entry_get_layout (entry), NULL, &logical);
-    g_test_message ("port name %d px in %d", logical.width, area.width);
-    g_assert_cmpint (logical.width, <=, area.width);
-  }
+  g_assert_cmpstr (gtk_entry_get_text (port_entry), ==, "Simulated NodeMCU");
+  resize_and_wait (window, 1024, 600);
+  assert_port_name_whole (window);
   gtk_widget_destroy (GTK_WIDGET (window));
   g_assert_cmpint (g_unlink (path), ==, 0);
   g_settings_reset (settings, "recent-ports");
@@ -948,6 +979,21 @@ test_run_after_upload (void)
       g_error ("no run; message %s; console:\n%s", mw_window_get_message (window), text);
     }
   g_assert_null (mw_window_get_message (window));
+
+  /* The title's folder: whole on a wide screen, where there is room (it was cut at 24 characters
+   * whatever the width), while the port's name stays whole. */
+  {
+    GtkLabel *subtitle = GTK_LABEL (
+      gtk_widget_get_template_child (GTK_WIDGET (window), MW_TYPE_WINDOW, "subtitle_label"));
+    g_autofree char *expected = g_strdup_printf ("ok.lua — %s", dir);
+
+    g_assert_cmpstr (gtk_label_get_text (subtitle), ==, expected);
+    resize_and_wait (window, 1600, 1000);
+    g_assert_true (mw_test_wait_until (subtitle_whole, subtitle, 5000));
+    assert_port_name_whole (window);
+    resize_and_wait (window, 1024, 600);
+    assert_port_name_whole (window);
+  }
   gtk_widget_destroy (GTK_WIDGET (window));
   g_unlink (path);
   g_rmdir (dir);
