@@ -923,6 +923,18 @@ test_run_errors (void)
     gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (mw_editor_get_document (editor))));
   g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 2);
 
+  /* The file changed elsewhere and reloaded: the run's mark goes with the text it was about. */
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 3);
+  mw_test_spin (1100); /* a new modification time */
+  g_assert_true (g_file_set_contents (path, "print('fixed')\n", -1, NULL));
+  g_assert_true (mw_test_wait_until (disk_bar_shown, editor, 10000));
+  mw_editor_reload (editor);
+  {
+    TextWait tw = { editor, "print('fixed')\n" };
+    g_assert_true (mw_test_wait_until (has_text, &tw, 10000));
+  }
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 0);
+
   g_action_group_activate_action (G_ACTION_GROUP (window), "disconnect", NULL);
   g_assert_cmpstr (mw_window_get_message (window), ==, "Disconnected from the simulated NodeMCU.");
   gtk_widget_destroy (GTK_WIDGET (window));
