@@ -7,6 +7,7 @@
 
 #include "mw-test-app.h"
 #include "mw-test-support.h"
+#include "mw-pipeline-dialog.h"
 #include "mw-preferences-dialog.h"
 #include "mw-window.h"
 
@@ -1183,6 +1184,59 @@ test_preferences_port_hint (void)
   destroy_window (window);
 }
 
+/* The text beside each switch under `widget`, in order, each followed by "|" */
+static void
+collect_switch_labels (GtkWidget *widget, gpointer data)
+{
+  if (GTK_IS_SWITCH (widget))
+    {
+      g_autoptr (GList) row =
+        gtk_container_get_children (GTK_CONTAINER (gtk_widget_get_parent (widget)));
+
+      for (GList *l = row; l != NULL; l = l->next)
+        if (GTK_IS_LABEL (l->data))
+          {
+            g_string_append (data, gtk_label_get_text (l->data));
+            g_string_append_c (data, '|');
+            break;
+          }
+    }
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), collect_switch_labels, data);
+}
+
+/* The upload pipeline's steps read the same in Preferences (the defaults) and in the folder's
+ * pipeline dialog ("Lint before uploading" and "on the host" against "Lint first" and "on
+ * this machine"). */
+static void
+test_pipeline_labels_agree (void)
+{
+  MwWindow *window = new_window ();
+  GtkWidget *dialog = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mw-pipe-XXXXXX", NULL);
+  GtkWidget *pipeline =
+    mw_pipeline_dialog_new (GTK_WINDOW (window), mw_application_get_settings (app), dir);
+  g_autoptr (GString) prefs = g_string_new (NULL);
+  g_autoptr (GString) folder = g_string_new (NULL);
+  static const char steps[] = "Lint first (errors stop the upload)|Minify (verified)|"
+                              "Compile to .lc on this machine|Strip debug information|"
+                              "Remove the .lua after compiling|";
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (mw_test_wait_until (find_preferences, &dialog, 3000));
+  collect_switch_labels (dialog, prefs);
+  collect_switch_labels (pipeline, folder);
+  g_assert_cmpstr (prefs->str, ==,
+                   "Lint first (errors stop the upload)|Minify (verified)|"
+                   "Compile to .lc on this machine|Strip debug information|"
+                   "Remove the .lua after compiling|Dark style|");
+  g_assert_cmpstr (folder->str, ==, steps);
+  gtk_widget_destroy (pipeline);
+  gtk_widget_destroy (dialog);
+  destroy_window (window);
+  g_rmdir (dir);
+}
+
 /* The heap graph's marker labels read on its background in both styles (the reset's orange
  * was 3.5:1 on white, the run's green 2:1, the snapshot's purple 2.3:1 on the dark base). */
 static void
@@ -1261,6 +1315,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/window/dark-comment-contrast", test_dark_comment_contrast);
   g_test_add_func ("/mw/app/window/heap-marker-contrast", test_heap_marker_contrast);
   g_test_add_func ("/mw/app/window/preferences-port-hint", test_preferences_port_hint);
+  g_test_add_func ("/mw/app/window/pipeline-labels-agree", test_pipeline_labels_agree);
   g_test_add_func ("/mw/app/window/problems-menu", test_problems_menu);
   g_test_add_func ("/mw/app/window/preferences-dark-scheme", test_preferences_dark_scheme);
   g_test_add_func ("/mw/app/window/screenshot", test_screenshot);
