@@ -79,6 +79,14 @@ _mw_window_update_device_actions (MwWindow *self)
   set_action_enabled (self, "disconnect", connected);
   set_action_enabled (self, "reset", connected);
   set_action_enabled (self, "upload", connected && has_editor && !busy);
+  /* The arrow stays usable (the folder's pipeline), but blue only beside a blue Upload: alone it
+   * read as the one thing to press. */
+  if (connected && has_editor && !busy)
+    gtk_style_context_add_class (gtk_widget_get_style_context (self->compile_upload_button),
+                                 GTK_STYLE_CLASS_SUGGESTED_ACTION);
+  else
+    gtk_style_context_remove_class (gtk_widget_get_style_context (self->compile_upload_button),
+                                    GTK_STYLE_CLASS_SUGGESTED_ACTION);
   set_action_enabled (self, "compile-upload", connected && has_editor && !busy);
   set_action_enabled (self, "run", connected && has_editor && !busy);
   set_action_enabled (self, "send-selection", connected && has_editor);

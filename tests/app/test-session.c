@@ -978,9 +978,16 @@ test_run_after_upload (void)
   OpenWait wait = { window, file };
   TailWait ran = { window, "\n> dofile(\"ok.lua\")\nran 42\n> " };
 
+  GtkStyleContext *arrow = gtk_widget_get_style_context (GTK_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (window), MW_TYPE_WINDOW, "compile_upload_button")));
+
+  /* No file: Upload is off, and its arrow (still usable) is not blue on its own. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "upload"));
+  g_assert_false (gtk_style_context_has_class (arrow, GTK_STYLE_CLASS_SUGGESTED_ACTION));
   g_assert_true (g_file_set_contents (path, "print('ran ' .. 6 * 7)\n", -1, NULL));
   mw_window_open_file (window, file);
   g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  g_assert_true (gtk_style_context_has_class (arrow, GTK_STYLE_CLASS_SUGGESTED_ACTION));
   upload (window);
   /* the list is still the one from before the upload */
   g_assert_cmpint (mw_file_browser_lookup (mw_window_get_file_browser (window), "ok.lua"), <, 0);
