@@ -336,6 +336,17 @@ main (int argc, char *argv[])
   dialog = find_toplevel (MW_TYPE_SNIPPETS_DIALOG);
   shoot ("snippets");
   gtk_widget_destroy (dialog);
+  /* the "more" menu, where the bar has one (a narrow window) */
+  {
+    GtkMenuButton *more = mw_snippets_bar_get_more_button (mw_window_get_snippets_bar (window));
+
+    if (gtk_widget_get_child_visible (GTK_WIDGET (more)))
+      {
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (more), TRUE);
+        shoot ("snippets-more");
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (more), FALSE);
+      }
+  }
 
   /* Completion, then the hover documentation. */
   editor = mw_window_new_document (window);
