@@ -2,9 +2,9 @@
  *
  * The names, parameters and summaries are the linter's own table (mw-lua-api.h), so completion
  * never offers what the linter would flag as an unknown field (W143). After `module.` it offers
- * the module's fields; on a bare word of two letters or more (any with Ctrl+Space) the module
- * names. Only the modules of the connected board's firmware are offered; hovering a field of a
- * module the board lacks says so.
+ * the module's fields, after `module.table.` the sub-table's (`wifi.sta.`); on a bare word of two
+ * letters or more (any with Ctrl+Space) the module names. Only the modules of the connected board's
+ * firmware are offered; hovering a field of a module the board lacks says so.
  */
 #include "mw-config.h"
 
@@ -43,8 +43,37 @@ back_over_name (GtkTextIter *start)
     *start = prev;
 }
 
+/* The dotted path of globals that ends just before `end` (`wifi.sta` before the last dot of
+ * `wifi.sta.`), with `start` at its first character; NULL when there is none: a field of a
+ * local or of an expression (`a[1].`), a method (`obj:`), a number. */
+static char *
+dotted_path_before (const GtkTextIter *end, GtkTextIter *start)
+{
+  GtkTextIter name_end = *end;
+
+  for (;;)
+    {
+      GtkTextIter name_start = name_end;
+      GtkTextIter before;
+
+      back_over_name (&name_start);
+      if (gtk_text_iter_equal (&name_start, &name_end)
+          || g_ascii_isdigit (gtk_text_iter_get_char (&name_start)))
+        return NULL;
+      before = name_start;
+      if (!gtk_text_iter_backward_char (&before) || gtk_text_iter_get_char (&before) != '.')
+        {
+          if (!gtk_text_iter_is_start (&name_start) && gtk_text_iter_get_char (&before) == ':')
+            return NULL;
+          *start = name_start;
+          return gtk_text_iter_get_text (start, end);
+        }
+      name_end = before;
+    }
+}
+
 /* What is typed before `iter`: the word being typed (`prefix_start`..iter) and, when it follows
- * `name.`, that name (which must not itself follow a '.' or ':': `a.tmr.` is no module). */
+ * `path.`, that path of globals (`wifi.sta`); NULL when the word is a field of anything else. */
 static char *
 typed_context (const GtkTextIter *iter, GtkTextIter *prefix_start, char **module)
 {
@@ -56,17 +85,10 @@ typed_context (const GtkTextIter *iter, GtkTextIter *prefix_start, char **module
   dot = *prefix_start;
   if (gtk_text_iter_backward_char (&dot) && gtk_text_iter_get_char (&dot) == '.')
     {
-      GtkTextIter module_start = dot;
-      GtkTextIter before;
+      GtkTextIter path_start;
 
-      back_over_name (&module_start);
-      before = module_start;
-      if (!gtk_text_iter_equal (&module_start, &dot)
-          && !g_ascii_isdigit (gtk_text_iter_get_char (&module_start))
-          && !(gtk_text_iter_backward_char (&before)
-               && strchr (".:", (int) gtk_text_iter_get_char (&before)) != NULL))
-        *module = gtk_text_iter_get_text (&module_start, &dot);
-      else
+      *module = dotted_path_before (&dot, &path_start);
+      if (*module == NULL)
         return NULL;
     }
   else if (!gtk_text_iter_is_start (prefix_start) && gtk_text_iter_get_char (&dot) == ':')
@@ -74,10 +96,13 @@ typed_context (const GtkTextIter *iter, GtkTextIter *prefix_start, char **module
   return gtk_text_iter_get_text (prefix_start, iter);
 }
 
+/* Whether the board has the module at the root of `path` ("wifi" for "wifi.sta") */
 static gboolean
-module_offered (MwCompletionProvider *self, const char *module)
+module_offered (MwCompletionProvider *self, const char *path)
 {
-  return self->modules == NULL || g_hash_table_contains (self->modules, module);
+  g_autofree char *root = g_strndup (path, strcspn (path, "."));
+
+  return self->modules == NULL || g_hash_table_contains (self->modules, root);
 }
 
 static char *
@@ -146,7 +171,7 @@ mw_completion_provider_get_proposals (MwCompletionProvider *self, const GtkTextI
 char *
 mw_completion_provider_dup_hover_markup (MwCompletionProvider *self, const GtkTextIter *iter)
 {
-  GtkTextIter start = *iter, end = *iter, dot, module_start, before;
+  GtkTextIter start = *iter, end = *iter, dot, module_start;
   g_autofree char *field = NULL;
   g_autofree char *module = NULL;
   g_autofree char *sig = NULL;
@@ -165,14 +190,9 @@ mw_completion_provider_dup_hover_markup (MwCompletionProvider *self, const GtkTe
   dot = start;
   if (!gtk_text_iter_backward_char (&dot) || gtk_text_iter_get_char (&dot) != '.')
     return NULL;
-  module_start = dot;
-  back_over_name (&module_start);
-  before = module_start;
-  if (gtk_text_iter_equal (&module_start, &dot)
-      || (gtk_text_iter_backward_char (&before)
-          && strchr (".:", (int) gtk_text_iter_get_char (&before)) != NULL))
+  module = dotted_path_before (&dot, &module_start);
+  if (module == NULL)
     return NULL;
-  module = gtk_text_iter_get_text (&module_start, &dot);
   field = gtk_text_iter_get_text (&start, &end);
   found = mw_lua_api_lookup (module, field);
   if (found == NULL)
