@@ -279,10 +279,14 @@ static const MwLuaApiField fields_node[] = {
   { "writercr", "(address, data)",
     "Writes a block of the RTC's user memory (DEVELOPMENT_TOOLS builds)." },
 };
+/* node.LFS's ROTable has get, list and reload; its metatable's __index (node_lfs_func) answers
+ * config, time and, for any other name, the LFS module of that name: an open table. */
 static const MwLuaApiField fields_node_LFS[] = {
+  { "config", NULL, "The LFS region's base, mapping, size and use (as node.info(\"lfs\"))." },
   { "get", "(modulename)", "A module's function from the Lua Flash Store, or nil." },
   { "list", "()", "The names of the modules in the Lua Flash Store." },
   { "reload", "(imageName)", "Loads an LFS image file into flash, then restarts." },
+  { "time", NULL, "The Unix time the LFS image was built." },
 };
 static const MwLuaApiField fields_node_egc[] = {
   { "ALWAYS", NULL, "Mode: a full collection before every allocation (slow, for tests)." },
@@ -599,12 +603,13 @@ typedef struct
   const char *module;
   const MwLuaApiField *fields;
   gsize n_fields;
+  gboolean open; /* any other name is valid too (an __index function answers it) */
 } ModuleFields;
 
-#define TABLE(name, fields) \
-  { \
-    name, fields, G_N_ELEMENTS (fields) \
-  }
+/* clang-format off */
+#define TABLE(name, fields) { name, fields, G_N_ELEMENTS (fields), FALSE }
+#define OPEN_TABLE(name, fields) { name, fields, G_N_ELEMENTS (fields), TRUE }
+/* clang-format on */
 static const ModuleFields api_tables[] = {
   TABLE ("adc", fields_adc),
   TABLE ("bit", fields_bit),
@@ -623,7 +628,7 @@ static const ModuleFields api_tables[] = {
   TABLE ("net.cert", fields_tls_cert) /* the same ROTable */,
   TABLE ("net.dns", fields_net_dns),
   TABLE ("node", fields_node),
-  TABLE ("node.LFS", fields_node_LFS),
+  OPEN_TABLE ("node.LFS", fields_node_LFS),
   TABLE ("node.egc", fields_node_egc),
   TABLE ("node.task", fields_node_task),
   TABLE ("ow", fields_ow),
@@ -651,6 +656,7 @@ static const ModuleFields api_tables[] = {
   TABLE ("ws2812", fields_ws2812),
 };
 #undef TABLE
+#undef OPEN_TABLE
 
 /* Names a 3.0 program may still use from older firmware, where the firmware's own source says
  * what replaces them (app/modules/node.c): the linter's W143 names the replacement. */
@@ -709,9 +715,12 @@ find_table (const char *module)
 gboolean
 mw_lua_lint_std_has_field (guint std_sets, const char *module, const char *field)
 {
-  if (!(std_sets & MW_LUA_LINT_SET_NODEMCU) || find_table (module) == NULL)
+  const ModuleFields *known;
+
+  if (!(std_sets & MW_LUA_LINT_SET_NODEMCU))
     return TRUE;
-  return mw_lua_api_lookup (module, field) != NULL;
+  known = find_table (module);
+  return known == NULL || known->open || mw_lua_api_lookup (module, field) != NULL;
 }
 
 const char *
