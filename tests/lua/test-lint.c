@@ -483,7 +483,8 @@ test_firmware_fields (void)
                     "uart.setup(0, 115200, 8, uart.PARITY_NONE, uart.STOPBITS_1, 1)\n"
                     "local t = sjson.decode('{}')\n"
                     "wifi.sta.conect()\n"
-                    "print(t, node.uptime(), wifi.eventmon.reason.NO_AP, node.egc.ALWAYS)\n";
+                    "print(t, node.uptime(), wifi.eventmon.reason.NO_AP, node.egc.ALWAYS)\n"
+                    "print(crypto.toHex(crypto.hash('sha1', 'x')))\n";
   static const char *const want[] = {
     "1:12 W143 'readvdd33' is not a field of the firmware module 'node': 3.0 has "
     "adc.readvdd33()",
@@ -492,6 +493,7 @@ test_firmware_fields (void)
     "6:10 W143 'conect' is not a field of the firmware module 'wifi.sta'",
     "7:15 W143 'uptime' is not a field of the firmware module 'node'",
     "7:46 W143 'NO_AP' is not a field of the firmware module 'wifi.eventmon.reason'",
+    "8:14 W143 'toHex' is not a field of the firmware module 'crypto': 3.0 has encoder.toHex()",
     NULL,
   };
   g_autoptr (MwLuaTree) tree = mw_lua_tree_parse ("f.lua", src, -1, MW_LUA_PARSE_NONE);

@@ -659,11 +659,14 @@ static const ModuleFields api_tables[] = {
 #undef OPEN_TABLE
 
 /* Names a 3.0 program may still use from older firmware, where the firmware's own source says
- * what replaces them (app/modules/node.c): the linter's W143 names the replacement. */
+ * what replaces them (app/modules/node.c's comments on readvdd33 and dsleepsetoption,
+ * app/modules/crypto.c's on hex digests): the linter's W143 names the replacement. Sorted. */
 static const struct
 {
   const char *module, *field, *hint;
 } api_moved[] = {
+  { "crypto", "toBase64", "encoder.toBase64()" },
+  { "crypto", "toHex", "encoder.toHex()" },
   { "node", "dsleepsetoption", "the option argument of node.dsleep(us, option)" },
   { "node", "readvdd33", "adc.readvdd33()" },
 };

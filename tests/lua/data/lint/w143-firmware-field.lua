@@ -9,6 +9,8 @@ print(bit.bset, bit.bclear) --! W143 W143
 -- 3.0 moved node.readvdd33 to adc and dropped node.key, node.led (app/modules/node.c)
 print(node.readvdd33(), adc.readvdd33()) --! W143
 node.key("long", print) --! W143
+-- 3.0's crypto leaves hex and Base64 to the encoder module (app/modules/crypto.c)
+print(crypto.toHex(crypto.hash("sha1", "x")), encoder.toHex("x")) --! W143
 -- sub-tables have their own field lists
 wifi.sta.config({ ssid = "x", pwd = "y" })
 wifi.sta.confg({ ssid = "x", pwd = "y" }) --! W143
