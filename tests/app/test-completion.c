@@ -61,6 +61,17 @@ static const char *const wifi_sta_get[] = { "getap([[cfg], format,] callback(tab
                                             "getmac()",
                                             "getrssi()",
                                             NULL };
+/* a timer object's methods (app/modules/tmr.c, tmr_dyn), with docs/modules/tmr.md's parameters */
+static const char *const timer_labels[] = { "alarm(interval_ms, mode, func())",
+                                            "interval(interval_ms)",
+                                            "register(interval_ms, mode, func())",
+                                            "resume()",
+                                            "start([restart])",
+                                            "state()",
+                                            "stop()",
+                                            "suspend()",
+                                            "unregister()",
+                                            NULL };
 /* every known C module of NodeMCU 3.0 whose name starts with "w" */
 static const char *const w_all[] = { "websocket", "wiegand", "wifi",           "wps",
                                      "ws2801",    "ws2812",  "ws2812_effects", NULL };
@@ -221,6 +232,29 @@ test_all_modules (void)
     assert_proposals (window, editor, "wifi.ap.dhcp.", FALSE, dhcp);
   }
   assert_proposals (window, editor, "local w = wifi.sta.nothing.", FALSE, none);
+  /* an object's methods, from the function that made it */
+  assert_proposals (window, editor, "local t = tmr.create()\nt:", FALSE, timer_labels);
+  g_clear_pointer (&got, g_free);
+  g_clear_pointer (&info, g_free);
+  got = proposals (window, editor, "tmr.create():al", FALSE, &info);
+  g_assert_cmpstr (got, ==, "alarm(interval_ms, mode, func())");
+  g_assert_cmpstr (info, ==,
+                   "tmr.create():alarm(interval_ms, mode, func())\nRegisters the callback and "
+                   "starts the timer at once.");
+  {
+    static const char *const send[] = { "send(string[, function(sent)])", NULL };
+    static const char *const file_re[] = { "read([n_or_char])", "readline()", NULL };
+
+    assert_proposals (window, editor, "self.sck = net.createConnection()\nself.sck:se", FALSE,
+                      send);
+    /* the last assignment above counts */
+    assert_proposals (window, editor, "t = tmr.create()\nt = file.open('a')\nt:re", FALSE, file_re);
+  }
+  /* no firmware object: a number, an unknown function, nothing assigned, `==` */
+  assert_proposals (window, editor, "t = 5\nt:", FALSE, none);
+  assert_proposals (window, editor, "t = make()\nt:", FALSE, none);
+  assert_proposals (window, editor, "x:", FALSE, none);
+  assert_proposals (window, editor, "if t == tmr.create() then t:", FALSE, none);
   assert_proposals (window, editor, "x = w", TRUE, w_all);
   /* one letter is too little while typing; two are enough */
   assert_proposals (window, editor, "x = w", FALSE, none);
@@ -262,6 +296,13 @@ test_all_modules (void)
                    "<tt>uart.setup(id, baud, databits, parity, stopbits[, echo])</tt>\nSets a "
                    "UART&apos;s speed and frame format; the baud rate set.");
   g_clear_pointer (&markup, g_free);
+  markup =
+    hover (window, editor, "local t = tmr.create()\nt:alarm(10, tmr.ALARM_SINGLE, f)\n", "alarm");
+  g_assert_cmpstr (markup, ==,
+                   "<tt>t:alarm(interval_ms, mode, func())</tt>\nRegisters the callback and "
+                   "starts the timer at once.");
+  g_clear_pointer (&markup, g_free);
+  g_assert_null (hover (window, editor, "t:alarm(10, 0, f)\n", "alarm"));
   /* the module name itself, an unknown field, a method call: nothing */
   g_assert_null (hover (window, editor, "tmr.create()\n", "tmr"));
   g_assert_null (hover (window, editor, "tmr.nothing()\n", "nothing"));
@@ -365,6 +406,7 @@ test_board_lacks_modules (void)
   assert_proposals (window, editor, "x = w", TRUE, none);
   assert_proposals (window, editor, "x = s", TRUE, s_board);
   assert_proposals (window, editor, "tmr.", FALSE, tmr_labels);
+  assert_proposals (window, editor, "d = sjson.decoder()\nd:", FALSE, none);
   markup = hover (window, editor, "t = sjson.decode(s)\n", "decode");
   g_assert_cmpstr (markup, ==,
                    "<tt>sjson.decode(str[, opts])</tt>\nParses a JSON string into a Lua value "
@@ -376,7 +418,9 @@ test_board_lacks_modules (void)
   assert_proposals (window, editor, "sjson.", FALSE, sjson_labels);
   assert_proposals (window, editor, "x = s", TRUE, s_all);
   gtk_widget_destroy (GTK_WIDGET (window));
+  /* the next window starts with the port connected to last: forget it */
   g_settings_reset (mw_application_get_settings (app), "recent-ports");
+  g_settings_reset (mw_application_get_settings (app), "last-port");
   mw_sim_stop (sim);
   g_object_unref (sim);
 }

@@ -415,15 +415,16 @@ test_bytes (void)
     }
 }
 
-/* The API table (mw-lua-api.h) is what the lookups need: module names, table paths and each
- * table's fields strictly sorted by strcmp() (so no duplicates), every field found by lookup,
- * every sub-table listed in its parent as a table field, one-line summaries. */
+/* The API table (mw-lua-api.h) is what the lookups need: module names, table paths, each
+ * table's fields, the constructors and each object's methods strictly sorted by strcmp() (so no
+ * duplicates), every entry found by lookup, every sub-table listed in its parent as a table
+ * field and every constructor as a function, one-line summaries. */
 static void
 test_api_table (void)
 {
   const char *const *modules = mw_lua_api_modules ();
   const char *const *tables = mw_lua_api_tables ();
-  guint n_tables = 0, n_fields = 0;
+  guint n_tables = 0, n_fields = 0, n_constructors = 0, n_methods = 0;
 
   for (guint i = 0; modules[i] != NULL; i++)
     if (modules[i + 1] != NULL && strcmp (modules[i], modules[i + 1]) >= 0)
@@ -465,11 +466,45 @@ test_api_table (void)
             g_error ("%s.%s: summary '%s' is not one short line", tables[i], f->name, f->doc);
         }
     }
+  /* the objects' methods: each made by a function of the table */
+  for (const char *const *c = mw_lua_api_constructors (); *c != NULL; c++, n_constructors++)
+    {
+      const char *dot = strrchr (*c, '.');
+      g_autofree char *parent = g_strndup (*c, dot - *c);
+      const MwLuaApiField *made_by = mw_lua_api_lookup (parent, dot + 1);
+      gsize n = 0;
+      const MwLuaApiField *methods = mw_lua_api_methods (*c, &n);
+
+      if (c[1] != NULL && strcmp (c[0], c[1]) >= 0)
+        g_error ("constructors out of order: %s, %s", c[0], c[1]);
+      if (made_by == NULL || made_by->params == NULL)
+        g_error ("%s is not a function of the table", *c);
+      g_assert_nonnull (methods);
+      for (gsize j = 0; j < n; j++, n_methods++)
+        {
+          gsize doc_len = strlen (methods[j].doc);
+
+          if (j + 1 < n && strcmp (methods[j].name, methods[j + 1].name) >= 0)
+            g_error ("%s: methods out of order: %s, %s", *c, methods[j].name, methods[j + 1].name);
+          g_assert_true (mw_lua_api_method_lookup (*c, methods[j].name) == &methods[j]);
+          if (methods[j].params == NULL || methods[j].params[0] != '('
+              || methods[j].params[strlen (methods[j].params) - 1] != ')')
+            g_error ("%s:%s: parameters", *c, methods[j].name);
+          if (doc_len < 10 || doc_len > 100 || methods[j].doc[doc_len - 1] != '.')
+            g_error ("%s:%s: summary '%s' is not one short line", *c, methods[j].name,
+                     methods[j].doc);
+        }
+    }
+  g_assert_null (mw_lua_api_methods ("tmr.now", &(gsize){ 0 }));
+  g_assert_null (mw_lua_api_method_lookup ("tmr.create", "register_"));
   g_assert_null (mw_lua_api_lookup ("wifi.sta", "nothing"));
   g_assert_null (mw_lua_api_lookup ("u8g2", "begin"));
   /* the figures the firmware's ROTables give (docs/firmware.md section 12) */
   g_assert_cmpuint (n_tables, ==, 43);
   g_assert_cmpuint (n_fields, ==, 404);
+  /* 12 method tables of the firmware's sources (crypto's hasher serves two functions) */
+  g_assert_cmpuint (n_constructors, ==, 13);
+  g_assert_cmpuint (n_methods, ==, 64);
 }
 
 /* W143's whole messages: a name 3.0 moved names its replacement, a sub-table names its path,

@@ -212,6 +212,43 @@ test_lint_table (void)
   expected = g_strjoinv (" ", (char **) table_only);
   g_assert_cmpstr (only_sim_text, ==, "");
   g_assert_cmpstr (only_table_text, ==, expected);
+  /* the objects' methods: what each object's metatable offers through __index */
+  {
+    static const struct
+    {
+      const char *constructor, *make;
+    } objects[] = {
+      { "crypto.new_hash", "crypto.new_hash('md5')" },
+      { "crypto.new_hmac", "crypto.new_hmac('md5', 'k')" },
+      { "file.open", "file.open('api-methods', 'w')" },
+      { "pipe.create", "pipe.create()" },
+      { "sjson.decoder", "sjson.decoder()" },
+      { "sjson.encoder", "sjson.encoder({})" },
+      { "tmr.create", "tmr.create()" },
+    };
+    g_autoptr (GString) got = g_string_new (NULL);
+    g_autoptr (GString) want = g_string_new (NULL);
+
+    for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
+      {
+        g_autofree char *line = g_strdup_printf (
+          "r={} keys('', getmetatable(%s).__index) print(table.concat(r,' '))", objects[i].make);
+        g_autofree char *out = mw_sim_test_run (board, line);
+        gsize n = 0;
+        const MwLuaApiField *methods = mw_lua_api_methods (objects[i].constructor, &n);
+
+        g_string_append_printf (got, "%s: %s\n", objects[i].constructor, out);
+        g_string_append_printf (want, "%s:", objects[i].constructor);
+        for (gsize j = 0; j < n; j++)
+          /* a timer's suspend and resume are TIMER_SUSPEND_ENABLE's */
+          if (!(g_str_equal (objects[i].constructor, "tmr.create")
+                && (g_str_equal (methods[j].name, "suspend")
+                    || g_str_equal (methods[j].name, "resume"))))
+            g_string_append_printf (want, " %s", methods[j].name);
+        g_string_append (want, "\n");
+      }
+    g_assert_cmpstr (got->str, ==, want->str);
+  }
   /* the names node.LFS's __index answers are there, out of pairs()' sight */
   {
     g_autofree char *out =

@@ -25,4 +25,12 @@ const char *const *mw_lua_api_tables (void);
 const MwLuaApiField *mw_lua_api_fields (const char *module, gsize *n_fields);
 const MwLuaApiField *mw_lua_api_lookup (const char *module, const char *field);
 
+/* The functions that return an object with methods ("tmr.create", "file.open"), sorted by
+ * strcmp(), NULL-terminated */
+const char *const *mw_lua_api_constructors (void);
+/* The methods of the object `constructor` returns, sorted by strcmp() (NULL and 0 for any
+ * other function) */
+const MwLuaApiField *mw_lua_api_methods (const char *constructor, gsize *n_methods);
+const MwLuaApiField *mw_lua_api_method_lookup (const char *constructor, const char *method);
+
 G_END_DECLS

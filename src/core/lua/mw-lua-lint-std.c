@@ -671,6 +671,137 @@ static const struct
   { "node", "readvdd33", "adc.readvdd33()" },
 };
 
+/* The methods of the objects some functions return (`local t = tmr.create()` then `t:alarm`):
+ * the entries of each object's method ROTable (the one its metatable's __index names), with
+ * the parameters of the "Syntax" lines in docs/modules/<module>.md. Sorted by strcmp(). */
+static const MwLuaApiField methods_crypto_hash[] = {
+  { "finalize", "()", "The binary digest of everything added so far." },
+  { "update", "(str)", "Adds a string to the digest." },
+};
+static const MwLuaApiField methods_file_obj[] = {
+  { "close", "()", "Closes the file." },
+  { "flush", "()", "Writes pending data of the file to flash." },
+  { "read", "([n_or_char])", "Reads up to n bytes, or up to a given end character." },
+  { "readline", "()", "The next line, '\\n' included, or nil at the end." },
+  { "seek", "([whence [, offset]])", "Sets or gets the position (\"set\", \"cur\", \"end\")." },
+  { "write", "(string)", "Writes a string; nil when the file system is full." },
+  { "writeline", "(string)", "Writes a string and '\\n'." },
+};
+static const MwLuaApiField methods_mqtt_client[] = {
+  { "close", "()", "Disconnects from the broker." },
+  { "connect", "(host[, port[, secure]][, function(client)[, function(client, reason)]])",
+    "Connects to a broker; one callback on success, one on failure." },
+  { "lwt", "(topic, message[, qos[, retain]])",
+    "Sets the last will the broker publishes if the client drops (before connect)." },
+  { "on", "(event, function(client[, topic[, message]]))",
+    "Registers a callback: \"connect\", \"message\", \"offline\", \"overflow\"." },
+  { "publish", "(topic, payload, qos, retain[, function(client)])",
+    "Publishes a message; the callback runs once the broker has it." },
+  { "subscribe", "(topic, qos[, function(client)])",
+    "Subscribes to a topic (or a table of topics to QoS)." },
+  { "unsubscribe", "(topic[, function(client)])",
+    "Unsubscribes from a topic (or a table of topics)." },
+};
+static const MwLuaApiField methods_net_tcpserver[] = {
+  { "close", "()", "Stops the server." },
+  { "getaddr", "()", "The local port and IP address the server listens on." },
+  { "listen", "([port],[ip],function(net.socket))",
+    "Listens on a port; the function gets each client's socket." },
+};
+static const MwLuaApiField methods_net_tcpsocket[] = {
+  { "close", "()", "Closes the connection." },
+  { "connect", "(port, ip|domain)", "Connects to a host and port." },
+  { "dns", "(domain, function(net.socket, ip))", "Looks a host name up." },
+  { "getaddr", "()", "The local port and IP address." },
+  { "getpeer", "()", "The remote port and IP address." },
+  { "hold", "()", "Stops receiving (flow control) until unhold." },
+  { "on", "(event, function())",
+    "Registers a callback: \"connection\", \"reconnection\", \"disconnection\", \"receive\", "
+    "\"sent\"." },
+  { "send", "(string[, function(sent)])",
+    "Queues data to send; send the next piece from the \"sent\" callback." },
+  { "ttl", "([ttl])", "Gets or sets the IP time to live." },
+  { "unhold", "()", "Starts receiving again after hold." },
+};
+static const MwLuaApiField methods_net_udpsocket[] = {
+  { "close", "()", "Closes the socket." },
+  { "dns", "(domain, function(net.socket, ip))", "Looks a host name up." },
+  { "getaddr", "()", "The local port and IP address." },
+  { "listen", "([port],[ip])", "Binds the socket to a local port." },
+  { "on", "(event, function())", "Registers a callback: \"receive\", \"sent\", \"dns\"." },
+  { "send", "(port, ip, data)", "Sends a datagram." },
+  { "ttl", "([ttl])", "Gets or sets the IP time to live." },
+};
+/* pipe.c's method table has no write: its __index function answers it from the pipe itself */
+static const MwLuaApiField methods_pipe[] = {
+  { "nrec", "()", "How many records the pipe holds." },
+  { "read", "([size/end_char])", "Takes up to `size` bytes, or up to an end character." },
+  { "reader", "([size/end_char])", "An iterator over the pipe's contents, for a `for` loop." },
+  { "unread", "(s)", "Puts a string back at the front of the pipe." },
+  { "write", "(s)", "Adds strings to the end of the pipe." },
+};
+static const MwLuaApiField methods_sjson_decoder[] = {
+  { "result", "()", "The decoded value, once the whole text has been written." },
+  { "write", "(string)", "Feeds the next piece of JSON text; the value once complete." },
+};
+static const MwLuaApiField methods_sjson_encoder[] = {
+  { "read", "([size])",
+    "The next piece of the JSON text (1024 bytes by default), nil at the end." },
+};
+static const MwLuaApiField methods_softuart_port[] = {
+  { "on", "(event, trigger, function(data))",
+    "Calls a function on received data (\"data\": by count or end character)." },
+  { "write", "(data)", "Sends strings or byte values." },
+};
+static const MwLuaApiField methods_tls_socket[] = {
+  { "close", "()", "Closes the connection." },
+  { "connect", "(port, ip|domain)", "Connects to a host and port over TLS." },
+  { "getpeer", "()", "The remote port and IP address." },
+  { "hold", "()", "Stops receiving (flow control) until unhold." },
+  { "on", "(event, function())",
+    "Registers a callback: \"connection\", \"reconnection\", \"disconnection\", \"receive\", "
+    "\"sent\"." },
+  { "send", "(string)", "Queues data to send; send the next piece from the \"sent\" callback." },
+  { "unhold", "()", "Starts receiving again after hold." },
+};
+static const MwLuaApiField methods_tmr_timer[] = {
+  { "alarm", "(interval_ms, mode, func())",
+    "Registers the callback and starts the timer at once." },
+  { "interval", "(interval_ms)", "Changes the interval of a registered timer." },
+  { "register", "(interval_ms, mode, func())",
+    "Sets interval, mode and callback, without starting." },
+  { "resume", "()", "Resumes a suspended timer (TIMER_SUSPEND_ENABLE builds)." },
+  { "start", "([restart])", "Starts a registered timer; true restarts a running one." },
+  { "state", "()", "Whether the timer runs, and its mode; nil if not registered." },
+  { "stop", "()", "Stops the timer; it stays registered." },
+  { "suspend", "()", "Suspends the timer (TIMER_SUSPEND_ENABLE builds)." },
+  { "unregister", "()", "Stops the timer and frees its callback." },
+};
+
+/* Which function returns which object, sorted by the function's path */
+typedef struct
+{
+  const char *constructor;
+  const MwLuaApiField *methods;
+  gsize n_methods;
+} ObjectMethods;
+
+static const ObjectMethods api_objects[] = {
+  { "crypto.new_hash", methods_crypto_hash, G_N_ELEMENTS (methods_crypto_hash) },
+  { "crypto.new_hmac", methods_crypto_hash, G_N_ELEMENTS (methods_crypto_hash) },
+  { "file.open", methods_file_obj, G_N_ELEMENTS (methods_file_obj) },
+  { "mqtt.Client", methods_mqtt_client, G_N_ELEMENTS (methods_mqtt_client) },
+  { "net.createConnection", methods_net_tcpsocket, G_N_ELEMENTS (methods_net_tcpsocket) },
+  { "net.createServer", methods_net_tcpserver, G_N_ELEMENTS (methods_net_tcpserver) },
+  { "net.createUDPSocket", methods_net_udpsocket, G_N_ELEMENTS (methods_net_udpsocket) },
+  { "pipe.create", methods_pipe, G_N_ELEMENTS (methods_pipe) },
+  { "sjson.decoder", methods_sjson_decoder, G_N_ELEMENTS (methods_sjson_decoder) },
+  { "sjson.encoder", methods_sjson_encoder, G_N_ELEMENTS (methods_sjson_encoder) },
+  { "softuart.setup", methods_softuart_port, G_N_ELEMENTS (methods_softuart_port) },
+  { "tls.createConnection", methods_tls_socket, G_N_ELEMENTS (methods_tls_socket) },
+  { "tmr.create", methods_tmr_timer, G_N_ELEMENTS (methods_tmr_timer) },
+};
+
 static gboolean
 in_list (const char *const *list, const char *name)
 {
@@ -778,4 +909,51 @@ mw_lua_api_lookup (const char *module, const char *field)
   if (known == NULL)
     return NULL;
   return bsearch (field, known->fields, known->n_fields, sizeof known->fields[0], field_cmp);
+}
+
+static int
+object_cmp (const void *key, const void *item)
+{
+  return strcmp (key, ((const ObjectMethods *) item)->constructor);
+}
+
+const char *const *
+mw_lua_api_constructors (void)
+{
+  static gsize done;
+  static const char *names[G_N_ELEMENTS (api_objects) + 1];
+
+  if (g_once_init_enter (&done))
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (api_objects); i++)
+        names[i] = api_objects[i].constructor;
+      g_once_init_leave (&done, 1);
+    }
+  return names;
+}
+
+const MwLuaApiField *
+mw_lua_api_methods (const char *constructor, gsize *n_methods)
+{
+  const ObjectMethods *known;
+
+  g_return_val_if_fail (constructor != NULL, NULL);
+  g_return_val_if_fail (n_methods != NULL, NULL);
+  known = bsearch (constructor, api_objects, G_N_ELEMENTS (api_objects), sizeof api_objects[0],
+                   object_cmp);
+  *n_methods = known != NULL ? known->n_methods : 0;
+  return known != NULL ? known->methods : NULL;
+}
+
+const MwLuaApiField *
+mw_lua_api_method_lookup (const char *constructor, const char *method)
+{
+  gsize n = 0;
+  const MwLuaApiField *methods;
+
+  g_return_val_if_fail (constructor != NULL && method != NULL, NULL);
+  methods = mw_lua_api_methods (constructor, &n);
+  if (methods == NULL)
+    return NULL;
+  return bsearch (method, methods, n, sizeof methods[0], field_cmp);
 }
