@@ -733,12 +733,40 @@ static const MwLuaApiField methods_net_udpsocket[] = {
   { "ttl", "([ttl])", "Gets or sets the IP time to live." },
 };
 /* pipe.c's method table has no write: its __index function answers it from the pipe itself */
+static const MwLuaApiField methods_gpio_pulser[] = {
+  { "adjust", "(offset)", "Shifts the running pulse train by `offset` microseconds." },
+  { "cancel", "()", "Stops the pulse train at once." },
+  { "getstate", "()", "The current step, the microseconds to the next and the offset." },
+  { "start", "([adjust, ] callback)", "Runs the pulse train; the callback runs at its end." },
+  { "stop", "([position ,] callback)", "Stops the pulse train at a given step." },
+  { "update", "(entrynum, entrytable)", "Changes one step of the pulse train." },
+};
 static const MwLuaApiField methods_pipe[] = {
   { "nrec", "()", "How many records the pipe holds." },
   { "read", "([size/end_char])", "Takes up to `size` bytes, or up to an end character." },
   { "reader", "([size/end_char])", "An iterator over the pipe's contents, for a `for` loop." },
   { "unread", "(s)", "Puts a string back at the front of the pipe." },
   { "write", "(s)", "Adds strings to the end of the pipe." },
+};
+static const MwLuaApiField methods_pixbuf_buffer[] = {
+  { "channels", "()", "How many channels each pixel has (3 or 4)." },
+  { "dump", "()", "The buffer's bytes as a string." },
+  { "fade", "(value [, direction])", "Divides (or multiplies) every value, for fading." },
+  { "fadeI", "(value [, direction])", "As fade, with the first channel as intensity (APA102)." },
+  { "fill", "(color)", "Sets every pixel to one color." },
+  { "get", "(index)", "A pixel's channel values, in the strip's order." },
+  { "map", "(f, [buffer1], [start1], [end1], [buffer2, [start2]])",
+    "Sets pixels from a function of other buffers' pixels." },
+  { "mix", "(factor1, buffer1, ...)", "Sets the buffer to a weighted sum of buffers." },
+  { "mix4I5", "(factor1, buffer1, ...)",
+    "As mix, with the first channel as a 5-bit intensity (APA102)." },
+  { "power", "()", "The sum of all values: a measure of the strip's current." },
+  { "powerI", "()", "As power, with the first channel as intensity (APA102)." },
+  { "replace", "(source[, offset])", "Copies a buffer or string into this one at an offset." },
+  { "set", "(index, color)", "Sets one pixel (a table, numbers or a string)." },
+  { "shift", "(value [, mode[, i[, j]]])", "Moves pixels by `value` places, logically or around." },
+  { "size", "()", "The number of pixels." },
+  { "sub", "(i[, j])", "A new buffer with a slice of this one's pixels." },
 };
 static const MwLuaApiField methods_sjson_decoder[] = {
   { "result", "()", "The decoded value, once the whole text has been written." },
@@ -790,16 +818,19 @@ static const ObjectMethods api_objects[] = {
   { "crypto.new_hash", methods_crypto_hash, G_N_ELEMENTS (methods_crypto_hash) },
   { "crypto.new_hmac", methods_crypto_hash, G_N_ELEMENTS (methods_crypto_hash) },
   { "file.open", methods_file_obj, G_N_ELEMENTS (methods_file_obj) },
+  { "gpio.pulse.build", methods_gpio_pulser, G_N_ELEMENTS (methods_gpio_pulser) },
   { "mqtt.Client", methods_mqtt_client, G_N_ELEMENTS (methods_mqtt_client) },
   { "net.createConnection", methods_net_tcpsocket, G_N_ELEMENTS (methods_net_tcpsocket) },
   { "net.createServer", methods_net_tcpserver, G_N_ELEMENTS (methods_net_tcpserver) },
   { "net.createUDPSocket", methods_net_udpsocket, G_N_ELEMENTS (methods_net_udpsocket) },
   { "pipe.create", methods_pipe, G_N_ELEMENTS (methods_pipe) },
+  { "pixbuf.newBuffer", methods_pixbuf_buffer, G_N_ELEMENTS (methods_pixbuf_buffer) },
   { "sjson.decoder", methods_sjson_decoder, G_N_ELEMENTS (methods_sjson_decoder) },
   { "sjson.encoder", methods_sjson_encoder, G_N_ELEMENTS (methods_sjson_encoder) },
   { "softuart.setup", methods_softuart_port, G_N_ELEMENTS (methods_softuart_port) },
   { "tls.createConnection", methods_tls_socket, G_N_ELEMENTS (methods_tls_socket) },
   { "tmr.create", methods_tmr_timer, G_N_ELEMENTS (methods_tmr_timer) },
+  { "ws2812.newBuffer", methods_pixbuf_buffer, G_N_ELEMENTS (methods_pixbuf_buffer) },
 };
 
 static gboolean
