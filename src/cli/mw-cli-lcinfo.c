@@ -57,11 +57,8 @@ mw_cli_lcinfo (int argc, char **argv)
                                 "3 a file could not be\nread, 4 bad options.");
   if (!mw_cli_parse_options (context, &argc, &argv))
     return MW_EXIT_USAGE;
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli lcinfo: no files given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "lcinfo", "files"))
+    return MW_EXIT_USAGE;
   for (int i = 1; i < argc; i++)
     {
       g_autoptr (GError) error = NULL;

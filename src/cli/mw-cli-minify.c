@@ -76,11 +76,8 @@ mw_cli_minify (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!mw_cli_parse_options (context, &argc, &argv))
     return MW_EXIT_USAGE;
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli minify: no files given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "minify", "files"))
+    return MW_EXIT_USAGE;
   n_targets = (out != NULL) + in_place + (suffix != NULL);
   if (n_targets > 1)
     {

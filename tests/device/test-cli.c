@@ -263,6 +263,54 @@ test_sync_transcript (void)
   mw_sim_stop (board);
 }
 
+/* A board that restarts during `put`: the next command, run at once, works. The upload's bytes
+ * still on their way when the board restarted once reached the fresh prompt, where the board
+ * echoed them and the next command read that binary echo as a second restart. */
+static void
+test_command_after_reset (void)
+{
+  g_autofree char *folder = g_mkdtemp (mw_test_tmp_path ("cli-after-reset-XXXXXX"));
+  g_autofree char *big = g_build_filename (folder, "big.bin", NULL);
+  g_autofree guint8 *data = g_malloc (30000);
+  GRand *rand = g_rand_new_with_seed (5);
+
+  for (gsize i = 0; i < 30000; i++)
+    data[i] = g_rand_int_range (rand, 0, 256);
+  g_rand_free (rand);
+  g_assert_true (g_file_set_contents (big, (const char *) data, 30000, NULL));
+  for (guint round = 0; round < 3; round++)
+    {
+      MwSimOptions options;
+      g_autoptr (MwSim) board = NULL;
+      g_autoptr (GError) error = NULL;
+      g_auto (MwTestCliRun) put = { 0 }, ls = { 0 };
+      g_autofree char *want_put = NULL;
+
+      mw_sim_options_init (&options);
+      options.reset_after = 4000 + 1500 * round; /* once, with the line at its rate */
+      board = mw_sim_new (&options);
+      g_assert_true (mw_sim_start (board, &error));
+      g_assert_no_error (error);
+      mw_test_cli_run (&put, NULL,
+                       (const char *[]){ "put", "--port", mw_sim_get_path (board), big, NULL });
+      g_assert_cmpint (put.status, ==, 5);
+      g_assert_cmpstr (put.out, ==, "");
+      want_put = g_strdup_printf ("moonwire-cli put: big.bin: the board restarted during the "
+                                  "upload; the file on the board was not replaced\n");
+      g_assert_cmpstr (put.err, ==, want_put);
+      mw_test_cli_run (&ls, NULL,
+                       (const char *[]){ "ls", "--port", mw_sim_get_path (board), NULL });
+      g_assert_cmpstr (ls.err, ==, "");
+      /* the temporary file, if the restart came after it was opened; never the real one */
+      if (!g_regex_match_simple ("\\A( +[0-9]+  ~mwupload\\.tmp\n1 file|0 files); "
+                                 "[0-9]+ of [0-9]+ bytes free\n\\z",
+                                 ls.out, 0, 0))
+        g_error ("ls printed:\n%s", ls.out);
+      g_assert_cmpint (ls.status, ==, 0);
+      mw_sim_stop (board);
+    }
+}
+
 /* Runs moonwire-cli with `args` against `board` and returns its stdout; the run must succeed
  * without a word on stderr. */
 static char *
@@ -396,6 +444,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/mw/cli/device/sync-transcript", test_sync_transcript);
   g_test_add_func ("/mw/cli/device/json-output", test_json_output);
+  g_test_add_func ("/mw/cli/device/command-after-reset", test_command_after_reset);
   status = g_test_run ();
   mw_sim_stop (sim);
   g_object_unref (sim);

@@ -54,6 +54,8 @@ struct _MwRepl
   gboolean await_prompt; /* the last command ended; its prompt is still to come */
   GSource *timeout_source;
   GSource *grace_source;
+  GSource *settle_source; /* SYNC: a prompt came amid other output; waiting for quiet */
+  guint64 settle_serial; /* the SYNC it waits for */
   gulong bytes_id;
   gulong closed_id;
   MwBoardInfo *banner_info;
@@ -107,5 +109,6 @@ void mw_repl_prompt_arrived (MwRepl *self);
 /* mw-repl-input.c */
 void mw_repl_on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data);
 void mw_repl_on_closed (MwTransport *transport, const GError *error, gpointer user_data);
+void mw_repl_stop_settle (MwRepl *self);
 
 G_END_DECLS
