@@ -496,6 +496,12 @@ mw_lua_lint_globals (MwLuaLintFile *file)
                                 "a field of global '%s' is set, but '%s' is never set and is "
                                 "not a standard or firmware global",
                                 ref->name, ref->name);
+      else if ((mw_lua_lint_file_std (file, ref->token) & MW_LUA_LINT_SET_NODEMCU)
+               && mw_lua_lint_std_replaced (ref->name) != NULL)
+        f = mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
+                                "global '%s' is read but never set, and is not a standard or "
+                                "firmware global: 3.0 replaced the module '%s' with '%s'",
+                                ref->name, ref->name, mw_lua_lint_std_replaced (ref->name));
       else
         f = mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
                                 "global '%s' is read but never set, and is not a standard or "

@@ -126,6 +126,8 @@ gboolean mw_lua_lint_std_has (guint std_sets, const char *name);
  * modules without a list, and open tables (node.LFS), accept any field. */
 gboolean mw_lua_lint_std_has_field (guint std_sets, const char *module, const char *field);
 gboolean mw_lua_lint_std_is_module (guint std_sets, const char *name);
+/* The 3.0 module that replaced an older firmware's module `name` (for W113's message), or NULL */
+const char *mw_lua_lint_std_replaced (const char *name);
 /* What replaced a field older firmware had (for W143's message), or NULL */
 const char *mw_lua_lint_std_moved (const char *module, const char *field);
 

@@ -28,19 +28,29 @@ static const char *const std_lua51_extra[] = { "gcinfo",   "getfenv", "loadstrin
                                                "newproxy", "setfenv", "unpack",     "debug",
                                                "io",       "os",      "arg",        NULL };
 
-/* NodeMCU 3.0 C modules (docs: "C Modules") */
+/* NodeMCU 3.0 C modules: the Lua names of the NODEMCU_MODULE lines in app/modules (gpio_pulse.c
+ * registers "gpiopulse", which gpio.c also offers as gpio.pulse) */
 static const char *const std_nodemcu_modules[] = {
-  "adc",       "ads1115",     "adxl345", "am2320",   "apa102",  "bit",           "bloom",
-  "bme280",    "bme280_math", "bme680",  "bmp085",   "cjson",   "coap",          "color_utils",
-  "cron",      "crypto",      "dcc",     "dht",      "encoder", "enduser_setup", "file",
-  "gdbstub",   "gpio",        "hdc1080", "hmc5883l", "http",    "hx711",         "i2c",
-  "l3g4200d",  "mcp4725",     "mdns",    "mqtt",     "net",     "node",          "ow",
-  "pcm",       "perf",        "pipe",    "pixbuf",   "pwm",     "pwm2",          "rfswitch",
-  "rotary",    "rtcfifo",     "rtcmem",  "rtctime",  "si7021",  "sigma_delta",   "sjson",
-  "sntp",      "softuart",    "somfy",   "spi",      "struct",  "switec",        "tcs34725",
-  "tls",       "tm1829",      "tmr",     "tsl2561",  "u8g2",    "uart",          "ucg",
-  "websocket", "wiegand",     "wifi",    "wps",      "ws2801",  "ws2812",        "ws2812_effects",
-  "xpt2046",   NULL
+  "adc",      "ads1115",  "adxl345",     "am2320",        "apa102",
+  "bit",      "bloom",    "bme280",      "bme280_math",   "bme680",
+  "bmp085",   "coap",     "color_utils", "cron",          "crypto",
+  "dcc",      "dht",      "encoder",     "enduser_setup", "file",
+  "gdbstub",  "gpio",     "gpiopulse",   "hdc1080",       "hmc5883l",
+  "http",     "hx711",    "i2c",         "l3g4200d",      "mcp4725",
+  "mdns",     "mqtt",     "net",         "node",          "ow",
+  "pcm",      "perf",     "pipe",        "pixbuf",        "pwm",
+  "pwm2",     "rfswitch", "rotary",      "rtcfifo",       "rtcmem",
+  "rtctime",  "si7021",   "sigma_delta", "sjson",         "sntp",
+  "softuart", "somfy",    "spi",         "struct",        "switec",
+  "tcs34725", "tls",      "tm1829",      "tmr",           "tsl2561",
+  "u8g2",     "uart",     "ucg",         "websocket",     "wiegand",
+  "wifi",     "wps",      "ws2801",      "ws2812",        "ws2812_effects",
+  "xpt2046",  NULL
+};
+
+/* Modules older firmware had and 3.0 replaced (docs/modules/cjson.md): W113 names the successor */
+static const char *const std_nodemcu_replaced[][2] = {
+  { "cjson", "sjson" },
 };
 
 /* the firmware's Lua 5.1 keeps these from the standard library (no io, no os) */
@@ -620,6 +630,7 @@ static const ModuleFields api_tables[] = {
   TABLE ("file", fields_file),
   TABLE ("gpio", fields_gpio),
   TABLE ("gpio.pulse", fields_gpio_pulse),
+  TABLE ("gpiopulse", fields_gpio_pulse), /* the same ROTable */
   TABLE ("http", fields_http),
   TABLE ("i2c", fields_i2c),
   TABLE ("mdns", fields_mdns),
@@ -819,6 +830,7 @@ static const ObjectMethods api_objects[] = {
   { "crypto.new_hmac", methods_crypto_hash, G_N_ELEMENTS (methods_crypto_hash) },
   { "file.open", methods_file_obj, G_N_ELEMENTS (methods_file_obj) },
   { "gpio.pulse.build", methods_gpio_pulser, G_N_ELEMENTS (methods_gpio_pulser) },
+  { "gpiopulse.build", methods_gpio_pulser, G_N_ELEMENTS (methods_gpio_pulser) },
   { "mqtt.Client", methods_mqtt_client, G_N_ELEMENTS (methods_mqtt_client) },
   { "net.createConnection", methods_net_tcpsocket, G_N_ELEMENTS (methods_net_tcpsocket) },
   { "net.createServer", methods_net_tcpserver, G_N_ELEMENTS (methods_net_tcpserver) },
@@ -894,6 +906,15 @@ mw_lua_lint_std_moved (const char *module, const char *field)
   for (gsize i = 0; i < G_N_ELEMENTS (api_moved); i++)
     if (strcmp (api_moved[i].module, module) == 0 && strcmp (api_moved[i].field, field) == 0)
       return api_moved[i].hint;
+  return NULL;
+}
+
+const char *
+mw_lua_lint_std_replaced (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (std_nodemcu_replaced); i++)
+    if (strcmp (std_nodemcu_replaced[i][0], name) == 0)
+      return std_nodemcu_replaced[i][1];
   return NULL;
 }
 
