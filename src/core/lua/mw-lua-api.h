@@ -1,6 +1,7 @@
 /* mw-lua-api.h: the NodeMCU firmware's modules as the linter knows them, for editors: module
  * names, and for the modules whose fields the linter checks and their sub-tables ("wifi.sta",
- * "node.egc"), each field's parameters and a one-line summary. One table (mw-lua-lint-std.c,
+ * "node.egc"), each field's parameters and a one-line summary; likewise the methods of the
+ * objects some functions return (a timer from tmr.create). One table (mw-lua-lint-std.c,
  * sourced as docs/firmware.md section 12 says) serves the linter and the editor. */
 #pragma once
 
