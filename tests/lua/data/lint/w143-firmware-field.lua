@@ -22,7 +22,7 @@ print(sjson.decode("[1]"), i2c.SLOW, spi.MASTER, pwm.setduty, mqtt.Client, http.
 print(rtctime.get(), ow.crc8, dht.read11, ws2812.write, crypto.hash, encoder.toHex, struct.pack)
 print(enduser_setup.start, mdns.register, rtcmem.read32, softuart.setup, pipe.create)
 print(pixbuf.newBuffer, uart.write, sjson.decodee) --! W143
--- sjson's documentation describes sjson.NULL, its 3.0 ROTable has no such entry (app/modules/sjson.c)
+-- sjson.md describes sjson.NULL; 3.0's ROTable (app/modules/sjson.c) has no such entry
 print(sjson.NULL) --! W143
 -- node.LFS answers any other name with the LFS module of that name (app/modules/node.c)
 print(node.LFS.get("httpd"), node.LFS.httpd, node.LFS.config.lfs_size, node.LFS.time)
