@@ -255,6 +255,12 @@ test_all_modules (void)
   assert_proposals (window, editor, "t = make()\nt:", FALSE, none);
   assert_proposals (window, editor, "x:", FALSE, none);
   assert_proposals (window, editor, "if t == tmr.create() then t:", FALSE, none);
+  /* unbalanced or odd text before the colon */
+  assert_proposals (window, editor, ":", FALSE, none);
+  assert_proposals (window, editor, "):", FALSE, none);
+  assert_proposals (window, editor, "f(x)):", FALSE, none);
+  assert_proposals (window, editor, "(tmr.create)():", FALSE, none);
+  assert_proposals (window, editor, "t = tmr.create()\n1t:", FALSE, none);
   assert_proposals (window, editor, "x = w", TRUE, w_all);
   /* one letter is too little while typing; two are enough */
   assert_proposals (window, editor, "x = w", FALSE, none);
