@@ -580,27 +580,13 @@ board_thread (gpointer data)
   self->rx_idle = self->tx_idle = TRUE;
 
   self->vm = mw_sim_vm_new ();
-  self->vm->firmware = self->opts.firmware;
-  self->vm->number_type = self->opts.integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
-  self->vm->full_debug = self->opts.full_debug;
-  self->vm->heap_size = self->opts.heap;
-  self->vm->lfs_size = self->opts.lfs_size;
-  self->vm->wdt_ms = self->opts.wdt_ms;
-  self->vm->vm_ips = self->opts.vm_ips;
-  self->vm->realtime = self->opts.baud_limit;
+  mw_sim_vm_configure (self->vm, &self->opts);
   self->vm->stopping = &self->stopping;
-  self->vm->verbose = self->opts.verbose;
-  self->vm->modules =
-    g_strsplit (self->opts.modules ? self->opts.modules : MW_SIM_DEFAULT_MODULES, ",", -1);
-  for (guint i = 0; self->vm->modules[i]; i++)
-    g_strstrip (self->vm->modules[i]);
   self->vm->flash = self->flash;
   self->vm->context = self->context;
   self->vm->tx = self->tx;
   self->vm->task_done = after_task;
   self->vm->task_done_data = self;
-  self->vm->baud = self->vm->initial_baud = self->opts.baud;
-  self->vm->chip_id = 0x00a1b2c3u ^ (guint32) self->opts.seed;
 
   mw_sim_vm_boot (self->vm, NULL);
   after_task (self);
