@@ -64,11 +64,8 @@ mw_cli_check (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!mw_cli_parse_options (context, &argc, &argv))
     return MW_EXIT_USAGE;
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli check: no files given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "check", "files"))
+    return MW_EXIT_USAGE;
 
   for (int i = 1; i < argc; i++)
     {

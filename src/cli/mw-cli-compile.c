@@ -150,8 +150,8 @@ mw_cli_compile (int argc, char **argv)
           status = MAX (status, MW_EXIT_IO);
           continue;
         }
-      printf ("%s -> %s (%" G_GSIZE_FORMAT " bytes)\n", argv[i], out_path,
-              g_bytes_get_size (bytes));
+      printf ("%s -> %s (%" G_GSIZE_FORMAT " byte%s)\n", argv[i], out_path,
+              g_bytes_get_size (bytes), g_bytes_get_size (bytes) == 1 ? "" : "s");
     }
   return status;
 }

@@ -101,7 +101,8 @@ mw_cli_get (int argc, char **argv)
         {
           g_autofree char *shown = mw_cli_printable_name (argv[i]);
 
-          printf ("%s -> %s (%zu bytes)\n", shown, dest, g_bytes_get_size (data));
+          printf ("%s -> %s (%zu byte%s)\n", shown, dest, g_bytes_get_size (data),
+                  g_bytes_get_size (data) == 1 ? "" : "s");
         }
     }
 out:

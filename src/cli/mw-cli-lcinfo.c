@@ -57,11 +57,8 @@ mw_cli_lcinfo (int argc, char **argv)
                                 "3 a file could not be\nread, 4 bad options.");
   if (!mw_cli_parse_options (context, &argc, &argv))
     return MW_EXIT_USAGE;
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli lcinfo: no files given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "lcinfo", "files"))
+    return MW_EXIT_USAGE;
   for (int i = 1; i < argc; i++)
     {
       g_autoptr (GError) error = NULL;
@@ -114,11 +111,19 @@ mw_cli_lcinfo (int argc, char **argv)
         printf ("%02x%s", (guchar) data[b], b == 3 || (b >= 4 && b < 11) ? " " : "");
       printf ("\n");
       printf ("loads on:   %s\n", loads);
-      printf ("source:     %s\n", main->source.data != NULL ? main->source.data : "(stripped)");
+      {
+        /* the source name is the file's bytes: shown escaped */
+        g_autofree char *source =
+          main->source.data != NULL ? mw_cli_printable_name (main->source.data) : NULL;
+
+        printf ("source:     %s\n", source != NULL ? source : "(stripped)");
+      }
       printf ("debug info: %s\n", debug);
-      printf ("contents:   %u functions, %u instructions, %u constants (%u strings, "
-              "%u numbers)\n",
-              t.functions, t.instructions, t.constants, t.strings, t.numbers);
+      printf ("contents:   %u function%s, %u instruction%s, %u constant%s (%u string%s, "
+              "%u number%s)\n",
+              t.functions, t.functions == 1 ? "" : "s", t.instructions,
+              t.instructions == 1 ? "" : "s", t.constants, t.constants == 1 ? "" : "s", t.strings,
+              t.strings == 1 ? "" : "s", t.numbers, t.numbers == 1 ? "" : "s");
       printf ("  %5s  %-11s %6s %6s %6s %5s %7s %8s\n", "#", "lines", "instr", "const", "upval",
               "param", "locals", "lineinfo");
       print_functions (main, &index);

@@ -67,8 +67,8 @@ mw_cli_ls (int argc, char **argv)
 
       printf ("%8" G_GINT64_FORMAT "  %s\n", e->size, name);
     }
-  printf ("%u files; %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes free\n", entries->len,
-          fs.remaining, fs.total);
+  printf ("%u file%s; %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes free\n", entries->len,
+          entries->len == 1 ? "" : "s", fs.remaining, fs.total);
 out:
   mw_cli_device_options_clear (&options);
   return status;

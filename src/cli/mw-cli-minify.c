@@ -76,11 +76,8 @@ mw_cli_minify (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!mw_cli_parse_options (context, &argc, &argv))
     return MW_EXIT_USAGE;
-  if (argc < 2)
-    {
-      g_printerr ("moonwire-cli minify: no files given\n");
-      return MW_EXIT_USAGE;
-    }
+  if (!mw_cli_have_files (argc, "minify", "files"))
+    return MW_EXIT_USAGE;
   n_targets = (out != NULL) + in_place + (suffix != NULL);
   if (n_targets > 1)
     {
@@ -171,13 +168,14 @@ mw_cli_minify (int argc, char **argv)
       total_in += report.input_bytes;
       total_out += report.output_bytes;
       if (!quiet)
-        g_printerr ("%s: %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT " bytes (%.1f%%), "
-                    "%u locals renamed, %u literals shortened, %u functions verified%s%s\n",
-                    argv[i], report.input_bytes, report.output_bytes,
-                    report.input_bytes > 0 ? 100.0 * report.output_bytes / report.input_bytes
-                                           : 100.0,
-                    report.renamed, report.literals, report.functions, target != NULL ? " -> " : "",
-                    target != NULL ? target : "");
+        g_printerr (
+          "%s: %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT " bytes (%.1f%%), "
+          "%u local%s renamed, %u literal%s shortened, %u function%s verified%s%s\n",
+          argv[i], report.input_bytes, report.output_bytes,
+          report.input_bytes > 0 ? 100.0 * report.output_bytes / report.input_bytes : 100.0,
+          report.renamed, report.renamed == 1 ? "" : "s", report.literals,
+          report.literals == 1 ? "" : "s", report.functions, report.functions == 1 ? "" : "s",
+          target != NULL ? " -> " : "", target != NULL ? target : "");
     }
   if (!quiet && argc > 2)
     g_printerr ("total: %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT " bytes (%.1f%%)\n", total_in,

@@ -9,7 +9,13 @@ mw_cli_parse_options (GOptionContext *context, int *argc, char ***argv)
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      g_printerr ("moonwire-cli: %s\n", error->message);
+      const char *command = *argc > 0 ? (*argv)[0] : "";
+
+      /* argv[0] is the command's name ("ls"), or for `lfs` its whole program name */
+      if (g_str_has_prefix (command, "moonwire-cli"))
+        g_printerr ("%s: %s\n", command, error->message);
+      else
+        g_printerr ("moonwire-cli %s: %s\n", command, error->message);
       return FALSE;
     }
   return TRUE;

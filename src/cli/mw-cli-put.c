@@ -186,9 +186,10 @@ mw_cli_put (int argc, char **argv)
         {
           g_autofree char *shown = mw_cli_printable_name (name);
 
-          printf ("%s -> %s: %zu bytes verified in %.2f s (%.0f B/s%s%s)\n", path, shown,
-                  stats.bytes, stats.seconds, stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0,
-                  stats.fast ? ", fast" : "", stats.text ? ", text protocol" : "");
+          printf ("%s -> %s: %zu byte%s verified in %.2f s (%.0f B/s%s%s)\n", path, shown,
+                  stats.bytes, stats.bytes == 1 ? "" : "s", stats.seconds,
+                  stats.seconds > 0 ? stats.bytes / stats.seconds : 0.0, stats.fast ? ", fast" : "",
+                  stats.text ? ", text protocol" : "");
         }
     }
   json_builder_end_array (json);

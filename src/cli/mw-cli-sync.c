@@ -7,6 +7,7 @@
 #include "mw-board-sync.h"
 #include "mw-cli-commands.h"
 #include "mw-cli-device.h"
+#include "mw-cli-files.h"
 #include "mw-cli-pipeline.h"
 
 typedef struct
@@ -25,8 +26,12 @@ on_file (const MwBoardSyncFile *file, gpointer user_data)
   switch (file->state)
     {
       case MW_BOARD_SYNC_FILE_DIFFERS:
-        printf ("%s %s (%zu bytes)\n", sync->dry_run ? "would upload" : "upload", file->board_name,
-                file->bytes);
+        {
+          g_autofree char *shown = mw_cli_printable_name (file->board_name);
+
+          printf ("%s %s (%zu byte%s)\n", sync->dry_run ? "would upload" : "upload", shown,
+                  file->bytes, file->bytes == 1 ? "" : "s");
+        }
         fflush (stdout);
         sync->start = g_get_monotonic_time ();
         break;

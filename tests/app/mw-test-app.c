@@ -146,3 +146,20 @@ mw_test_find_toplevel (gpointer data)
       }
   return FALSE;
 }
+
+char *
+mw_test_window_exec (gpointer window, const char *code)
+{
+  MwBoard *board = mw_window_get_board (MW_WINDOW (window));
+  GAsyncResult *result = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GError) error = NULL;
+
+  mw_board_exec_async (board, code, 5000, NULL, NULL, NULL, mw_test_store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  out = mw_board_exec_finish (board, result, &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}

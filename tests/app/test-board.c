@@ -590,23 +590,6 @@ test_pipeline_per_folder (Fixture *fixture, gconstpointer data)
 #define LEAK_MS 250
 #define LEAK_ITEM "LEAK={LEAK,string.format('%099d%099d',LEAKN,LEAKN)}"
 
-static char *
-board_exec (MwWindow *window, const char *code)
-{
-  MwBoard *board = mw_window_get_board (window);
-  GAsyncResult *result = NULL;
-  g_autoptr (GBytes) out = NULL;
-  g_autoptr (GError) error = NULL;
-
-  mw_board_exec_async (board, code, 5000, NULL, NULL, NULL, mw_test_store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  out = mw_board_exec_finish (board, result, &error);
-  g_object_unref (result);
-  g_assert_no_error (error);
-  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-}
-
 static gboolean
 has_leak_samples (gpointer data)
 {
@@ -624,16 +607,16 @@ test_heap_leak (Fixture *fixture, gconstpointer data)
   MwHeapStats stats;
   double truth;
 
-  cost_text = board_exec (fixture->window,
-                          "LEAK=nil collectgarbage() local h=node.heap()\n"
-                          "for i=1,40 do LEAKN=i " LEAK_ITEM " end collectgarbage()\n"
-                          "print(h-node.heap()) LEAK=nil LEAKN=0 collectgarbage()");
+  cost_text = mw_test_window_exec (fixture->window,
+                                   "LEAK=nil collectgarbage() local h=node.heap()\n"
+                                   "for i=1,40 do LEAKN=i " LEAK_ITEM " end collectgarbage()\n"
+                                   "print(h-node.heap()) LEAK=nil LEAKN=0 collectgarbage()");
   truth = -g_ascii_strtod (cost_text, NULL) / 40 * 60000.0 / LEAK_MS;
   g_assert_cmpfloat (truth, <, -10000);
-  g_free (board_exec (fixture->window,
-                      "LEAKN=0 LEAKT=tmr.create()\n"
-                      "LEAKT:alarm(" G_STRINGIFY (LEAK_MS) ",tmr.ALARM_AUTO,function() "
-                                                           "LEAKN=LEAKN+1 " LEAK_ITEM " end)"));
+  g_free (mw_test_window_exec (
+    fixture->window, "LEAKN=0 LEAKT=tmr.create()\n"
+                     "LEAKT:alarm(" G_STRINGIFY (LEAK_MS) ",tmr.ALARM_AUTO,function() "
+                                                          "LEAKN=LEAKN+1 " LEAK_ITEM " end)"));
   /* from now on: the samples before the leak are not this program's */
   mw_heap_graph_clear (graph);
   g_object_set (graph, "interval", 1, NULL);
@@ -642,7 +625,7 @@ test_heap_leak (Fixture *fixture, gconstpointer data)
   g_test_message ("true %.0f B/min, the graph's trend %.0f B/min over %u samples", truth,
                   stats.slope_per_min, stats.n_samples);
   g_assert_cmpfloat (fabs (stats.slope_per_min - truth), <=, 0.10 * fabs (truth));
-  g_free (board_exec (fixture->window, "LEAKT:unregister() LEAK=nil collectgarbage()"));
+  g_free (mw_test_window_exec (fixture->window, "LEAKT:unregister() LEAK=nil collectgarbage()"));
 }
 
 /* A runtime error from Run marks its line in the editor; a stripped file's error has no line,

@@ -54,23 +54,6 @@ label_is (gpointer data)
   return g_strcmp0 (gtk_label_get_text (panel_label (wait->window, wait->name)), wait->text) == 0;
 }
 
-static char *
-board_exec (MwWindow *window, const char *code)
-{
-  MwBoard *board = mw_window_get_board (window);
-  GAsyncResult *result = NULL;
-  g_autoptr (GBytes) out = NULL;
-  g_autoptr (GError) error = NULL;
-
-  mw_board_exec_async (board, code, 5000, NULL, NULL, NULL, mw_test_store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  out = mw_board_exec_finish (board, result, &error);
-  g_object_unref (result);
-  g_assert_no_error (error);
-  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-}
-
 static MwWindow *
 connect_window (void)
 {
@@ -139,7 +122,7 @@ test_flash_folder (void)
   g_assert_true (mw_test_wait_until (op_over, window, 60000));
 
   /* what the board itself says it holds */
-  used = board_exec (window, "print(node.info('lfs').lfs_used)");
+  used = mw_test_window_exec (window, "print(node.info('lfs').lfs_used)");
   used_bytes = g_ascii_strtoull (used, NULL, 10);
   g_assert_cmpuint (used_bytes, >, 0);
   msg = mw_window_get_message (window);
@@ -156,7 +139,7 @@ test_flash_folder (void)
   g_assert_cmpstr (msg, ==, want_msg);
   /* the heap at the prompt after the restart: the board's own figure now, give or take what
    * the window's own commands since (the file list) left on the heap */
-  heap_now = board_exec (window, "print(node.heap())");
+  heap_now = mw_test_window_exec (window, "print(node.heap())");
   g_assert_cmpint (ABS (g_ascii_strtoll (heap_now, NULL, 10) - after), <=, 2048);
 
   want_used = g_strdup_printf ("%" G_GUINT64_FORMAT " of 65536 bytes used", used_bytes);
@@ -164,7 +147,8 @@ test_flash_folder (void)
   g_assert_cmpstr (gtk_label_get_text (panel_label (window, "lfs_modules_label")), ==,
                    "counter, greet");
 
-  hello = board_exec (window, "print(node.LFS.greet().hello('lfs'), node.LFS.counter()())");
+  hello =
+    mw_test_window_exec (window, "print(node.LFS.greet().hello('lfs'), node.LFS.counter()())");
   g_assert_cmpstr (hello, ==, "hello lfs\t1\r\n");
 
   gtk_widget_destroy (GTK_WIDGET (window));
@@ -189,7 +173,7 @@ test_syntax_error (void)
   g_assert_true (mw_test_wait_until (op_over, window, 20000));
   g_assert_cmpstr (mw_window_get_message (window), ==,
                    "Not flashed to LFS: bad.lua:2: unexpected symbol near 'return'");
-  listed = board_exec (window, "print(file.exists('lfs.img'), node.LFS.list())");
+  listed = mw_test_window_exec (window, "print(file.exists('lfs.img'), node.LFS.list())");
   g_assert_cmpstr (listed, ==, "false\tnil\r\n");
   g_assert_cmpstr (gtk_label_get_text (panel_label (window, "lfs_label")), ==,
                    "0 of 65536 bytes used");

@@ -19,7 +19,8 @@ test_help_version (void)
   g_assert_cmpint (none.status, ==, 4);
   mw_test_cli_run (&bad, NULL, (const char *[]){ "no-such-command", NULL });
   g_assert_cmpint (bad.status, ==, 4);
-  g_assert_nonnull (strstr (bad.err, "unknown command 'no-such-command'"));
+  g_assert_cmpstr (bad.err, ==,
+                   "moonwire-cli: unknown command 'no-such-command' (see moonwire-cli --help)\n");
 }
 
 /* A board command's help lists each connection option once, under its own name (GLib renamed
@@ -59,7 +60,11 @@ test_check_valid (void)
 
   mw_test_cli_run (&r, NULL, (const char *[]){ "check", path, NULL });
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_nonnull (strstr (r.out, ": ok"));
+  {
+    g_autofree char *want = g_strdup_printf ("%s: ok\n", path);
+
+    g_assert_cmpstr (r.out, ==, want);
+  }
 }
 
 static void
@@ -209,14 +214,22 @@ test_check_io (void)
 
   mw_test_cli_run (&missing, NULL, (const char *[]){ "check", "/nonexistent/x.lua", NULL });
   g_assert_cmpint (missing.status, ==, 3);
-  g_assert_nonnull (strstr (missing.err, "/nonexistent/x.lua"));
+  g_assert_cmpstr (
+    missing.err, ==,
+    "moonwire-cli check: cannot open /nonexistent/x.lua: No such file or directory\n");
   mw_test_cli_run (&binary, NULL, (const char *[]){ "check", lc, NULL });
   g_assert_cmpint (binary.status, ==, 2);
-  g_assert_nonnull (strstr (binary.err, "precompiled"));
+  {
+    g_autofree char *want = g_strdup_printf ("%s: a precompiled chunk, not Lua source\n", lc);
+
+    g_assert_cmpstr (binary.err, ==, want);
+  }
   mw_test_cli_run (&noargs, NULL, (const char *[]){ "check", NULL });
   g_assert_cmpint (noargs.status, ==, 4);
+  g_assert_cmpstr (noargs.err, ==, "moonwire-cli check: no files given\n");
   mw_test_cli_run (&badopt, NULL, (const char *[]){ "check", "--no-such-option", NULL });
   g_assert_cmpint (badopt.status, ==, 4);
+  g_assert_cmpstr (badopt.err, ==, "moonwire-cli check: Unknown option --no-such-option\n");
 }
 
 int

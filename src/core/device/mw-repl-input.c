@@ -6,6 +6,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How long the line must stay quiet after a prompt that came amid other output before a sync
+ * trusts it: a board still working through bytes from before (an upload cut short by a
+ * restart, whose rest reached the fresh prompt) prints a prompt per line it rejects. Long
+ * enough for a loaded host's scheduling gaps; paid only when the answer was not the bare
+ * echo and prompt. */
+#define SETTLE_MS 150
+
+void
+mw_repl_stop_settle (MwRepl *self)
+{
+  if (self->settle_source == NULL)
+    return;
+  g_source_destroy (self->settle_source);
+  g_clear_pointer (&self->settle_source, g_source_unref);
+}
+
+static gboolean
+on_settled (gpointer user_data)
+{
+  MwRepl *self = user_data;
+  MwReplCommand *cmd = self->active;
+
+  g_clear_pointer (&self->settle_source, g_source_unref);
+  if (cmd != NULL && cmd->kind == MW_REPL_CMD_SYNC && cmd->serial == self->settle_serial
+      && self->state == MW_REPL_STATE_IDLE)
+    {
+      mw_repl_command_succeed (self, cmd);
+      mw_repl_process_queue (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether a sync's answer was just the echo of its empty line and the prompt */
+static gboolean
+sync_answer_bare (MwReplCommand *cmd)
+{
+  for (gsize i = 0; i < cmd->console->len; i++)
+    if (strchr ("\r\n> ", cmd->console->str[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 handle_prompt (MwRepl *self, gboolean continuation)
 {
@@ -22,8 +64,18 @@ handle_prompt (MwRepl *self, gboolean continuation)
   switch (cmd->kind)
     {
       case MW_REPL_CMD_SYNC:
-        if (!continuation)
+        if (!continuation && sync_answer_bare (cmd))
           mw_repl_command_succeed (self, cmd);
+        else if (!continuation)
+          {
+            /* a banner, an error, echoed bytes: trusted once nothing follows */
+            mw_repl_stop_settle (self);
+            self->settle_serial = cmd->serial;
+            self->settle_source = g_timeout_source_new (SETTLE_MS);
+            g_source_set_name (self->settle_source, "MwRepl sync settle");
+            g_source_set_callback (self->settle_source, on_settled, self, NULL);
+            g_source_attach (self->settle_source, self->context);
+          }
         else if (cmd->semicolons++ < 2)
           {
             /* ";" is a syntax error in Lua 5.1 that ends any unfinished chunk. */
@@ -189,6 +241,7 @@ handle_event (MwRepl *self, MwReplEvent *event, const MwReplEvent *next)
                  * never come. The parser starts afresh at the restarted board. */
                 mw_repl_parser_reset (self->parser);
                 mw_repl_set_state (self, MW_REPL_STATE_BOOTING);
+                mw_transport_discard_output (self->transport);
                 mw_repl_await_boot (self);
                 mw_repl_fail_all (self, MW_REPL_ERROR_RESET,
                                   "the board restarted (a watchdog reset or a crash) while the "
@@ -248,6 +301,10 @@ handle_event (MwRepl *self, MwReplEvent *event, const MwReplEvent *next)
         else
           {
             mw_repl_stop_timeout (self);
+            /* The rest of what was on its way (an upload's blocks) would reach the fresh
+             * prompt, be echoed as binary and look like this restart's noise to the next
+             * command: it goes. */
+            mw_transport_discard_output (self->transport);
             mw_repl_await_boot (self);
             mw_repl_fail_all (
               self, MW_REPL_ERROR_RESET,
@@ -288,6 +345,7 @@ mw_repl_on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data)
 
   self->rx_count += len;
   self->batch++;
+  mw_repl_stop_settle (self); /* more output: the prompt before it was not the last word */
   self->wrote_in_batch = FALSE;
   if (self->state == MW_REPL_STATE_SILENT || self->state == MW_REPL_STATE_UNKNOWN)
     mw_repl_set_state (self, MW_REPL_STATE_BUSY);

@@ -55,6 +55,8 @@ struct _MwRepl
   gboolean await_boot; /* ... and that is a restarted board's first prompt */
   GSource *timeout_source;
   GSource *grace_source;
+  GSource *settle_source; /* SYNC: a prompt came amid other output; waiting for quiet */
+  guint64 settle_serial; /* the SYNC it waits for */
   gulong bytes_id;
   gulong closed_id;
   MwBoardInfo *banner_info;
@@ -109,5 +111,6 @@ void mw_repl_await_boot (MwRepl *self);
 /* mw-repl-input.c */
 void mw_repl_on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data);
 void mw_repl_on_closed (MwTransport *transport, const GError *error, gpointer user_data);
+void mw_repl_stop_settle (MwRepl *self);
 
 G_END_DECLS

@@ -512,6 +512,7 @@ mw_repl_dispose (GObject *object)
   self->state = MW_REPL_STATE_CLOSED;
   mw_repl_fail_all (self, MW_REPL_ERROR_CLOSED, "the connection was dropped");
   mw_repl_stop_timeout (self);
+  mw_repl_stop_settle (self);
   if (self->grace_source != NULL)
     {
       g_source_destroy (self->grace_source);

@@ -264,6 +264,12 @@ mw_fd_transport_write_finish (MwTransport *transport, GAsyncResult *result, GErr
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+mw_fd_transport_discard_output (MwTransport *transport)
+{
+  mw_transport_io_discard_output (MW_FD_TRANSPORT (transport)->io);
+}
+
 static const char *
 mw_fd_transport_get_name (MwTransport *transport)
 {
@@ -290,6 +296,7 @@ mw_fd_transport_iface_init (MwTransportInterface *iface)
   iface->write_finish = mw_fd_transport_write_finish;
   iface->get_name = mw_fd_transport_get_name;
   iface->get_baud = mw_fd_transport_get_baud;
+  iface->discard_output = mw_fd_transport_discard_output;
 }
 
 static void

@@ -360,6 +360,12 @@ mw_serial_transport_write_finish (MwTransport *transport, GAsyncResult *result, 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+mw_serial_transport_discard_output (MwTransport *transport)
+{
+  mw_transport_io_discard_output (MW_SERIAL_TRANSPORT (transport)->io);
+}
+
 static const char *
 mw_serial_transport_get_name (MwTransport *transport)
 {
@@ -386,6 +392,7 @@ mw_serial_transport_iface_init (MwTransportInterface *iface)
   iface->write_finish = mw_serial_transport_write_finish;
   iface->get_name = mw_serial_transport_get_name;
   iface->get_baud = mw_serial_transport_get_baud;
+  iface->discard_output = mw_serial_transport_discard_output;
 }
 
 static void

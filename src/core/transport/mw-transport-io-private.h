@@ -15,6 +15,7 @@ MwTransportIo *mw_transport_io_new (MwTransport *owner, int fd, GMainContext *co
                                     void (*on_hangup) (MwTransport *owner, const GError *error));
 /* Fails every queued write with `error` and detaches the sources. */
 void mw_transport_io_free (MwTransportIo *io, const GError *error);
+void mw_transport_io_discard_output (MwTransportIo *io);
 void mw_transport_io_write_async (MwTransportIo *io, MwTransport *owner, GBytes *bytes,
                                   GCancellable *cancellable, GAsyncReadyCallback callback,
                                   gpointer user_data);

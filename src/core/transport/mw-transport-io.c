@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <glib-unix.h>
 
@@ -176,6 +177,30 @@ mw_transport_io_free (MwTransportIo *io, const GError *error)
     }
   g_main_context_unref (io->context);
   g_free (io);
+}
+
+void
+mw_transport_io_discard_output (MwTransportIo *io)
+{
+  GList *link;
+
+  if (io == NULL)
+    return;
+  /* a write begun goes on to its end: the board would otherwise see half a line */
+  link = io->offset > 0 ? io->writes.head->next : io->writes.head;
+  while (link != NULL)
+    {
+      GList *next = link->next;
+      GTask *task = link->data;
+
+      g_queue_delete_link (&io->writes, link);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "discarded: the board restarted");
+      g_object_unref (task);
+      link = next;
+    }
+  /* Not a tty (a TCP bridge): nothing to flush there, and tcflush says so harmlessly. */
+  tcflush (io->fd, TCOFLUSH);
 }
 
 void

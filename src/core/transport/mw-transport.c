@@ -115,6 +115,13 @@ mw_transport_get_name (MwTransport *self)
   return MW_TRANSPORT_GET_IFACE (self)->get_name (self);
 }
 
+void
+mw_transport_discard_output (MwTransport *self)
+{
+  g_return_if_fail (MW_IS_TRANSPORT (self));
+  MW_TRANSPORT_GET_IFACE (self)->discard_output (self);
+}
+
 guint
 mw_transport_get_baud (MwTransport *self)
 {

@@ -43,6 +43,7 @@ struct _MwTransportInterface
   gboolean (*write_finish) (MwTransport *self, GAsyncResult *result, GError **error);
   const char *(*get_name) (MwTransport *self);
   guint (*get_baud) (MwTransport *self);
+  void (*discard_output) (MwTransport *self);
 };
 
 gboolean mw_transport_open (MwTransport *self, GMainContext *context, GError **error);
@@ -57,6 +58,10 @@ gboolean mw_transport_write_finish (MwTransport *self, GAsyncResult *result, GEr
 void mw_transport_write (MwTransport *self, const void *data, gsize len);
 const char *mw_transport_get_name (MwTransport *self);
 guint mw_transport_get_baud (MwTransport *self);
+/* Drops what was written but has not left yet: queued writes not begun (they fail with
+ * G_IO_ERROR_CANCELLED) and the system's output buffer of the port. For a board that has just
+ * restarted: what was meant for the old session must not reach its fresh prompt. */
+void mw_transport_discard_output (MwTransport *self);
 
 /* For backends: emit the interface's signals. */
 void mw_transport_emit_bytes (MwTransport *self, GBytes *bytes);
