@@ -2,9 +2,10 @@
  *
  * The names, parameters and summaries are the linter's own table (mw-lua-api.h), so completion
  * never offers what the linter would flag as an unknown field (W143). After `module.` it offers
- * the module's fields; on a bare word of two letters or more (any with Ctrl+Space) the module
- * names. Only the modules of the connected board's firmware are offered; hovering a field of a
- * module the board lacks says so.
+ * the module's fields, after `module.table.` the sub-table's (`wifi.sta.`), after `obj:` the
+ * methods of the object a firmware function made (`t = tmr.create()`); on a bare word of two
+ * letters or more (any with Ctrl+Space) the module names. Only the modules of the connected board's
+ * firmware are offered; hovering a field of a module the board lacks says so.
  */
 #include "mw-config.h"
 
@@ -43,47 +44,158 @@ back_over_name (GtkTextIter *start)
     *start = prev;
 }
 
-/* What is typed before `iter`: the word being typed (`prefix_start`..iter) and, when it follows
- * `name.`, that name (which must not itself follow a '.' or ':': `a.tmr.` is no module). */
+/* The dotted path of globals that ends just before `end` (`wifi.sta` before the last dot of
+ * `wifi.sta.`), with `start` at its first character; NULL when there is none: a field of a
+ * local or of an expression (`a[1].`), a method (`obj:`), a number. */
 static char *
-typed_context (const GtkTextIter *iter, GtkTextIter *prefix_start, char **module)
+dotted_path_before (const GtkTextIter *end, GtkTextIter *start)
+{
+  GtkTextIter name_end = *end;
+
+  for (;;)
+    {
+      GtkTextIter name_start = name_end;
+      GtkTextIter before;
+
+      back_over_name (&name_start);
+      if (gtk_text_iter_equal (&name_start, &name_end)
+          || g_ascii_isdigit (gtk_text_iter_get_char (&name_start)))
+        return NULL;
+      before = name_start;
+      if (!gtk_text_iter_backward_char (&before) || gtk_text_iter_get_char (&before) != '.')
+        {
+          if (!gtk_text_iter_is_start (&name_start) && gtk_text_iter_get_char (&before) == ':')
+            return NULL;
+          *start = name_start;
+          return gtk_text_iter_get_text (start, end);
+        }
+      name_end = before;
+    }
+}
+
+/* The function that made the object written before `colon` (a ':'), and that object as written
+ * in `receiver`: `tmr.create():` directly, or for `t:` the last `t = path(` above it (a guess
+ * from the text, as a reader would make it); NULL when neither is there. */
+static char *
+object_before (const GtkTextIter *colon, char **receiver)
+{
+  GtkTextIter start = *colon;
+  GtkTextIter path_start;
+
+  *receiver = NULL;
+  if (!gtk_text_iter_backward_char (&start))
+    return NULL;
+  if (gtk_text_iter_get_char (&start) == ')')
+    {
+      int depth = 0;
+      char *constructor;
+
+      /* back to the matching '(' (parentheses in strings are rare enough before a ':') */
+      do
+        {
+          gunichar c = gtk_text_iter_get_char (&start);
+
+          depth += c == ')' ? 1 : c == '(' ? -1 : 0;
+        }
+      while (depth > 0 && gtk_text_iter_backward_char (&start));
+      if (depth != 0)
+        return NULL;
+      constructor = dotted_path_before (&start, &path_start);
+      if (constructor != NULL)
+        *receiver = gtk_text_iter_get_text (&path_start, colon);
+      return constructor;
+    }
+  else
+    {
+      GtkTextIter name_start = *colon;
+      GtkTextIter buffer_start;
+      g_autofree char *name = NULL;
+      g_autofree char *above = NULL;
+      g_autofree char *pattern = NULL;
+      g_autofree char *escaped = NULL;
+      g_autoptr (GRegex) regex = NULL;
+      g_autoptr (GMatchInfo) match = NULL;
+      char *constructor = NULL;
+
+      /* the receiver may be a field: `self.timer:` */
+      for (GtkTextIter prev = name_start; gtk_text_iter_backward_char (&prev)
+                                          && (is_name_char (gtk_text_iter_get_char (&prev))
+                                              || gtk_text_iter_get_char (&prev) == '.');)
+        name_start = prev;
+      if (gtk_text_iter_equal (&name_start, colon)
+          || !(g_ascii_isalpha (gtk_text_iter_get_char (&name_start))
+               || gtk_text_iter_get_char (&name_start) == '_'))
+        return NULL;
+      name = gtk_text_iter_get_text (&name_start, colon);
+      gtk_text_buffer_get_start_iter (gtk_text_iter_get_buffer (colon), &buffer_start);
+      above = gtk_text_iter_get_text (&buffer_start, &name_start);
+      escaped = g_regex_escape_string (name, -1);
+      /* `name = a.b(`, not `x.name = ` or `name == ` */
+      pattern = g_strdup_printf ("(?<![\\w.:])%s\\s*=\\s*([A-Za-z_][\\w.]*)\\s*\\(", escaped);
+      regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL);
+      g_assert (regex != NULL);
+      for (g_regex_match (regex, above, 0, &match); g_match_info_matches (match);
+           g_match_info_next (match, NULL))
+        {
+          g_free (constructor);
+          constructor = g_match_info_fetch (match, 1);
+        }
+      if (constructor != NULL)
+        *receiver = g_steal_pointer (&name);
+      return constructor;
+    }
+}
+
+/* What is typed before `iter`: the word being typed (`prefix_start`..iter) and, when it follows
+ * `path.`, that path of globals in `module` (`wifi.sta`); when it follows `obj:`, the function
+ * that made obj in `constructor` and obj as written in `receiver`. NULL when the word is a field
+ * or method of anything else. */
+static char *
+typed_context (const GtkTextIter *iter, GtkTextIter *prefix_start, char **module,
+               char **constructor, char **receiver)
 {
   GtkTextIter dot;
 
-  *module = NULL;
+  *module = *constructor = *receiver = NULL;
   *prefix_start = *iter;
   back_over_name (prefix_start);
   dot = *prefix_start;
   if (gtk_text_iter_backward_char (&dot) && gtk_text_iter_get_char (&dot) == '.')
     {
-      GtkTextIter module_start = dot;
-      GtkTextIter before;
+      GtkTextIter path_start;
 
-      back_over_name (&module_start);
-      before = module_start;
-      if (!gtk_text_iter_equal (&module_start, &dot)
-          && !g_ascii_isdigit (gtk_text_iter_get_char (&module_start))
-          && !(gtk_text_iter_backward_char (&before)
-               && strchr (".:", (int) gtk_text_iter_get_char (&before)) != NULL))
-        *module = gtk_text_iter_get_text (&module_start, &dot);
-      else
+      *module = dotted_path_before (&dot, &path_start);
+      if (*module == NULL)
         return NULL;
     }
   else if (!gtk_text_iter_is_start (prefix_start) && gtk_text_iter_get_char (&dot) == ':')
-    return NULL; /* a method name: no module */
+    {
+      *constructor = object_before (&dot, receiver);
+      if (*constructor == NULL)
+        return NULL;
+    }
   return gtk_text_iter_get_text (prefix_start, iter);
 }
 
+/* Whether the board has the module at the root of `path` ("wifi" for "wifi.sta") */
 static gboolean
-module_offered (MwCompletionProvider *self, const char *module)
+module_offered (MwCompletionProvider *self, const char *path)
 {
-  return self->modules == NULL || g_hash_table_contains (self->modules, module);
+  g_autofree char *root = g_strndup (path, strcspn (path, "."));
+
+  return self->modules == NULL || g_hash_table_contains (self->modules, root);
 }
 
 static char *
 signature (const char *module, const MwLuaApiField *field)
 {
   return g_strconcat (module, ".", field->name, field->params != NULL ? field->params : "", NULL);
+}
+
+static char *
+method_signature (const char *receiver, const MwLuaApiField *method)
+{
+  return g_strconcat (receiver, ":", method->name, method->params, NULL);
 }
 
 static GtkSourceCompletionItem *
@@ -102,6 +214,8 @@ mw_completion_provider_get_proposals (MwCompletionProvider *self, const GtkTextI
                                       gboolean user_requested)
 {
   g_autofree char *module = NULL;
+  g_autofree char *constructor = NULL;
+  g_autofree char *receiver = NULL;
   g_autofree char *prefix = NULL;
   GtkTextIter start;
   GList *items = NULL;
@@ -109,20 +223,22 @@ mw_completion_provider_get_proposals (MwCompletionProvider *self, const GtkTextI
   g_return_val_if_fail (MW_IS_COMPLETION_PROVIDER (self), NULL);
   g_return_val_if_fail (iter != NULL, NULL);
 
-  prefix = typed_context (iter, &start, &module);
+  prefix = typed_context (iter, &start, &module, &constructor, &receiver);
   if (prefix == NULL)
     return NULL;
-  if (module != NULL)
+  if (module != NULL || constructor != NULL)
     {
       gsize n = 0;
-      const MwLuaApiField *fields = mw_lua_api_fields (module, &n);
+      const MwLuaApiField *fields = module != NULL ? mw_lua_api_fields (module, &n)
+                                                   : mw_lua_api_methods (constructor, &n);
 
-      if (!module_offered (self, module))
+      if (!module_offered (self, module != NULL ? module : constructor))
         return NULL;
       for (gsize i = 0; i < n; i++)
         if (g_str_has_prefix (fields[i].name, prefix))
           {
-            g_autofree char *sig = signature (module, &fields[i]);
+            g_autofree char *sig = module != NULL ? signature (module, &fields[i])
+                                                  : method_signature (receiver, &fields[i]);
             g_autofree char *label = g_strconcat (fields[i].name, fields[i].params, NULL);
             g_autofree char *info = g_strdup_printf ("%s\n%s", sig, fields[i].doc);
 
@@ -146,9 +262,10 @@ mw_completion_provider_get_proposals (MwCompletionProvider *self, const GtkTextI
 char *
 mw_completion_provider_dup_hover_markup (MwCompletionProvider *self, const GtkTextIter *iter)
 {
-  GtkTextIter start = *iter, end = *iter, dot, module_start, before;
+  GtkTextIter start = *iter, end = *iter, sep, module_start;
   g_autofree char *field = NULL;
   g_autofree char *module = NULL;
+  g_autofree char *receiver = NULL;
   g_autofree char *sig = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *doc = NULL;
@@ -162,22 +279,29 @@ mw_completion_provider_dup_hover_markup (MwCompletionProvider *self, const GtkTe
   back_over_name (&start);
   while (is_name_char (gtk_text_iter_get_char (&end)) && gtk_text_iter_forward_char (&end))
     ;
-  dot = start;
-  if (!gtk_text_iter_backward_char (&dot) || gtk_text_iter_get_char (&dot) != '.')
+  sep = start;
+  if (!gtk_text_iter_backward_char (&sep))
     return NULL;
-  module_start = dot;
-  back_over_name (&module_start);
-  before = module_start;
-  if (gtk_text_iter_equal (&module_start, &dot)
-      || (gtk_text_iter_backward_char (&before)
-          && strchr (".:", (int) gtk_text_iter_get_char (&before)) != NULL))
-    return NULL;
-  module = gtk_text_iter_get_text (&module_start, &dot);
   field = gtk_text_iter_get_text (&start, &end);
-  found = mw_lua_api_lookup (module, field);
+  if (gtk_text_iter_get_char (&sep) == '.')
+    {
+      module = dotted_path_before (&sep, &module_start);
+      found = module != NULL ? mw_lua_api_lookup (module, field) : NULL;
+      if (found != NULL)
+        sig = signature (module, found);
+    }
+  else if (gtk_text_iter_get_char (&sep) == ':')
+    {
+      /* `module` is then the function that made the object */
+      module = object_before (&sep, &receiver);
+      found = module != NULL ? mw_lua_api_method_lookup (module, field) : NULL;
+      if (found != NULL)
+        sig = method_signature (receiver, found);
+    }
+  else
+    return NULL;
   if (found == NULL)
     return NULL;
-  sig = signature (module, found);
   escaped = g_markup_escape_text (sig, -1);
   doc = g_markup_escape_text (found->doc, -1);
   return g_strdup_printf ("<tt>%s</tt>\n%s%s", escaped, doc,

@@ -364,7 +364,10 @@ reload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       g_autofree char *msg = g_strdup_printf ("Could not reload: %s", error->message);
       gtk_label_set_text (self->disk_label, msg);
       gtk_info_bar_set_revealed (self->disk_bar, TRUE);
+      return;
     }
+  /* The run's error was about the text that is gone (its mark would sit on the first line). */
+  mw_editor_set_runtime_error (self, 0, NULL);
 }
 
 void

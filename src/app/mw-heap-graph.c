@@ -136,6 +136,40 @@ mw_heap_graph_nice_time_step (gdouble seconds, guint ticks)
   return steps[G_N_ELEMENTS (steps) - 1];
 }
 
+static gdouble
+next_nice_step (gdouble step)
+{
+  gdouble mag = pow (10, floor (log10 (step) + 1e-9));
+  gdouble f = step / mag;
+
+  return (f < 1.5 ? 2 : f < 3.5 ? 5 : 10) * mag;
+}
+
+void
+mw_heap_graph_value_axis (guint32 lo, guint32 hi, gdouble height, gdouble label_height,
+                          MwHeapAxis *axis)
+{
+  gdouble span = MAX ((gdouble) hi - (gdouble) lo, 1024);
+  /* a label and as much air again between two ticks; no more than 4 steps on a tall graph */
+  guint want = CLAMP ((guint) (height / MAX (2 * label_height, 1)), 1, 4);
+  gdouble step = mw_heap_graph_nice_step (span * 1.3 / 1024.0, want);
+
+  g_return_if_fail (axis != NULL);
+  for (;;)
+    {
+      /* air above and below the line, the ends on ticks */
+      axis->step = step * 1024.0;
+      axis->bottom = floor (MAX ((gdouble) lo - span * 0.15, 0) / axis->step) * axis->step;
+      axis->top = ceil (((gdouble) hi + span * 0.15) / axis->step) * axis->step;
+      axis->top = MAX (axis->top, axis->bottom + axis->step);
+      /* Rounding the ends out may add steps: fewer, wider ones until the labels have room. */
+      if ((axis->top - axis->bottom) / axis->step <= 1.5
+          || height * axis->step / (axis->top - axis->bottom) >= 1.5 * label_height)
+        return;
+      step = next_nice_step (step);
+    }
+}
+
 static void
 format_bytes (char *buf, gsize size, guint32 bytes)
 {
@@ -197,29 +231,50 @@ queue_update (MwHeapGraph *self)
   g_source_set_name_by_id (self->update_source, "[moonwire] heap graph update");
 }
 
-static void
-marker_color (MwHeapEventKind kind, GdkRGBA *color)
+/* Light text means a dark background (the view's base colour behind the graph). */
+static gboolean
+is_dark (GtkStyleContext *context)
 {
+  GdkRGBA fg;
+
+  gtk_style_context_get_color (context, gtk_style_context_get_state (context), &fg);
+  return 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
+}
+
+void
+mw_heap_graph_get_marker_color (MwHeapGraph *self, MwHeapEventKind kind, GdkRGBA *color)
+{
+  /* GNOME's palette, a darker shade on a light background and a lighter one on a dark
+   * background: marker labels read at 4.5:1 or better on either (WCAG's ratio for text). */
+  static const char *const light[] = { "#1a5fb4", "#1e7a3c", "#813d9c", "#5e5c64", "#b5500a" };
+  static const char *const dark[] = { "#99c1f1", "#57e389", "#dc8add", "#c0bfbc", "#ffa348" };
+  const char *const *palette;
+  guint index;
+
+  g_return_if_fail (MW_IS_HEAP_GRAPH (self));
+  g_return_if_fail (color != NULL);
+  palette = is_dark (gtk_widget_get_style_context (GTK_WIDGET (self->area))) ? dark : light;
   switch (kind)
     {
       case MW_HEAP_EVENT_UPLOAD:
-        gdk_rgba_parse (color, "#3584e4");
+        index = 0;
         break;
       case MW_HEAP_EVENT_RUN:
-        gdk_rgba_parse (color, "#33d17a");
+        index = 1;
         break;
       case MW_HEAP_EVENT_SNAPSHOT:
-        gdk_rgba_parse (color, "#9141ac");
+        index = 2;
         break;
       case MW_HEAP_EVENT_CONNECT:
       case MW_HEAP_EVENT_DISCONNECT:
-        gdk_rgba_parse (color, "#77767b"); /* grey: the session, not the program */
+        index = 3; /* grey: the session, not the program */
         break;
       case MW_HEAP_EVENT_RESET:
       default:
-        gdk_rgba_parse (color, "#e66100");
+        index = 4;
         break;
     }
+  gdk_rgba_parse (color, palette[index]);
 }
 
 static void
@@ -231,20 +286,25 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
   guint32 lo, hi;
   GdkRGBA fg, line;
   gdouble top, range, plot_h;
-  const gdouble pad_top = 8, pad_bottom = 18, pad_left = 64;
-  gdouble plot_w = MAX (width - pad_left - 8, 1);
   PangoLayout *layout;
+  PangoRectangle logical;
+  gdouble label_h, pad_top = 8, pad_bottom, pad_left = 64;
+  gdouble plot_w = MAX (width - pad_left - 8, 1);
   gint64 begin, end;
   const MwHeapEvent *events;
   guint n_events;
 
   gtk_style_context_get_color (context, gtk_style_context_get_state (context), &fg);
-  /* Light text means a dark background, where the selection blue is too dark for a line. */
-  if (0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5)
+  /* On a dark background the selection blue is too dark for a line. */
+  if (is_dark (context))
     gdk_rgba_parse (&line, "#62a0ea");
   else if (!gtk_style_context_lookup_color (context, "theme_selected_bg_color", &line))
     gdk_rgba_parse (&line, "#3584e4");
-  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->area), NULL);
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->area), "0 KiB");
+  /* The time axis's labels below the plot, as tall as the font makes them */
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  label_h = logical.height;
+  pad_bottom = label_h + 3;
 
   cols = mw_heap_point_cache_get_columns (cache, &n_cols);
   begin = mw_heap_point_cache_get_begin (cache);
@@ -262,14 +322,16 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
     }
 
   /* The axis in KiB (1024 bytes, as it is labelled), at nice steps, with air above and
-   * below the line. */
+   * below the line, and fewer ticks where the graph is low. */
   {
-    gdouble span = MAX ((gdouble) (hi - lo), 1024);
-    gdouble step = mw_heap_graph_nice_step (span * 1.3 / 1024.0, 4) * 1024.0;
-    gdouble bottom = floor (MAX ((gdouble) lo - span * 0.15, 0) / step) * step;
+    MwHeapAxis axis;
+    gdouble step, bottom;
 
-    top = ceil (((gdouble) hi + span * 0.15) / step) * step;
-    range = MAX (top - bottom, step);
+    mw_heap_graph_value_axis (lo, hi, plot_h, label_h, &axis);
+    step = axis.step;
+    bottom = axis.bottom;
+    top = axis.top;
+    range = top - bottom;
     cairo_set_line_width (cr, 1);
     for (gdouble value = bottom; value <= top + step / 2; value += step)
       {
@@ -286,7 +348,7 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
           g_snprintf (buf, sizeof buf, "%.1f KiB", value / 1024.0);
         pango_layout_set_text (layout, buf, -1);
         cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
-        cairo_move_to (cr, 4, y - 7);
+        cairo_move_to (cr, 4, CLAMP (y - label_h / 2, 0, height - label_h));
         pango_cairo_show_layout (cr, layout);
       }
   }
@@ -343,7 +405,7 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
         if (m->time_us < begin || m->time_us > end)
           continue;
         x = floor (X ((gdouble) (m->time_us - begin) / (end - begin))) + 0.5;
-        marker_color (m->kind, &c);
+        mw_heap_graph_get_marker_color (self, m->kind, &c);
         cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.8);
         cairo_set_dash (cr, (double[]){ 3, 3 }, 2, 0);
         cairo_move_to (cr, x, pad_top);
@@ -367,6 +429,7 @@ draw_graph (MwHeapGraph *self, cairo_t *cr, GtkStyleContext *context, MwHeapPoin
           pango_layout_set_text (layout, text, -1);
           pango_layout_get_pixel_extents (layout, NULL, &ink);
           tx = x + 3 + ink.width > width - 2 ? x - 3 - ink.width : x + 3;
+          cairo_set_source_rgba (cr, c.red, c.green, c.blue, 1);
           cairo_move_to (cr, tx, pad_top);
           pango_cairo_show_layout (cr, layout);
           label_end = MAX (x, tx) + ink.width + 6;

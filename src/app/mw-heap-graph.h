@@ -44,6 +44,9 @@ MwHeapPointCache *mw_heap_graph_dup_cache (MwHeapGraph *self);
 /* How many times the point cache was rebuilt: redraws are coalesced */
 guint mw_heap_graph_get_rebuild_count (MwHeapGraph *self);
 
+/* The colour of a marker of `kind` and of its label, for the graph's style (light or dark). */
+void mw_heap_graph_get_marker_color (MwHeapGraph *self, MwHeapEventKind kind, GdkRGBA *color);
+
 gboolean mw_heap_graph_export_csv (MwHeapGraph *self, GFile *file, GError **error);
 gboolean mw_heap_graph_export_png (MwHeapGraph *self, const char *path, guint width, guint height,
                                    GError **error);
@@ -51,6 +54,18 @@ gboolean mw_heap_graph_export_png (MwHeapGraph *self, const char *path, guint wi
 /* A tick step for an axis of `range` units with about `ticks` ticks: 1, 2 or 5 times a power of
  * ten (the heap axis, in KiB). */
 gdouble mw_heap_graph_nice_step (gdouble range, guint ticks);
+typedef struct
+{
+  gdouble bottom; /* bytes, at the plot's foot */
+  gdouble top; /* bytes, at its head */
+  gdouble step; /* bytes between ticks: 1, 2 or 5 times a power of ten KiB */
+} MwHeapAxis;
+/* The free-heap axis for samples from `lo` to `hi` bytes on a plot `height` px high with tick
+ * labels `label_height` px high: the ends on ticks with air beyond the samples, about 4 steps
+ * on a tall plot and fewer on a low one, so that ticks stay 1.5 labels apart (or the axis is
+ * one step). */
+void mw_heap_graph_value_axis (guint32 lo, guint32 hi, gdouble height, gdouble label_height,
+                               MwHeapAxis *axis);
 /* A tick step in seconds for a time axis of `seconds` with about `ticks` ticks: 1, 2, 5, 10,
  * 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h or a day. */
 gdouble mw_heap_graph_nice_time_step (gdouble seconds, guint ticks);

@@ -79,6 +79,14 @@ _mw_window_update_device_actions (MwWindow *self)
   set_action_enabled (self, "disconnect", connected);
   set_action_enabled (self, "reset", connected);
   set_action_enabled (self, "upload", connected && has_editor && !busy);
+  /* The arrow stays usable (the folder's pipeline), but blue only beside a blue Upload: alone it
+   * read as the one thing to press. */
+  if (connected && has_editor && !busy)
+    gtk_style_context_add_class (gtk_widget_get_style_context (self->compile_upload_button),
+                                 GTK_STYLE_CLASS_SUGGESTED_ACTION);
+  else
+    gtk_style_context_remove_class (gtk_widget_get_style_context (self->compile_upload_button),
+                                    GTK_STYLE_CLASS_SUGGESTED_ACTION);
   set_action_enabled (self, "compile-upload", connected && has_editor && !busy);
   set_action_enabled (self, "run", connected && has_editor && !busy);
   set_action_enabled (self, "send-selection", connected && has_editor);
@@ -574,6 +582,12 @@ action_run (GSimpleAction *action, GVariant *param, gpointer user_data)
     {
       g_autofree char *lc = mw_lua_pipeline_compiled_name (name);
 
+      if (mw_file_browser_lookup (self->file_browser, lc) < 0 && self->listings > 0)
+        {
+          /* The list is being read again (an upload just ended): judge by the new one. */
+          self->run_after_listing = TRUE;
+          return;
+        }
       if (mw_file_browser_lookup (self->file_browser, lc) < 0)
         {
           g_autofree char *msg =
@@ -906,7 +920,12 @@ list_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GPtrArray) files = mw_device_list_finish (MW_DEVICE (object), result, &error);
   g_autofree const char **names = NULL;
   g_autofree gint64 *sizes = NULL;
+  gboolean run;
 
+  self->listings--;
+  run = self->run_after_listing && self->listings == 0;
+  if (run)
+    self->run_after_listing = FALSE;
   if (self->file_browser == NULL || !is_connected (self))
     return;
   if (files == NULL)
@@ -923,6 +942,8 @@ list_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       sizes[i] = entry->size;
     }
   mw_file_browser_set_files (self->file_browser, names, sizes, files->len);
+  if (run)
+    g_action_group_activate_action (G_ACTION_GROUP (self), "run", NULL);
 }
 
 static void
@@ -943,6 +964,7 @@ refresh_files (MwWindow *self)
 
   if (device == NULL)
     return;
+  self->listings++;
   mw_device_list_async (device, NULL, list_done_cb, g_object_ref (self));
   mw_device_fsinfo_async (device, NULL, fsinfo_done_cb, g_object_ref (self));
 }

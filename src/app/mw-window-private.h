@@ -18,6 +18,8 @@ struct _MwWindow
 
   GtkHeaderBar *header_bar;
   GtkLabel *subtitle_label; /* the current file and its folder */
+  guint subtitle_idle; /* sets the subtitle's width for the room the header bar has */
+  gint subtitle_chars; /* the width it asks for, in characters */
   GtkComboBoxText *port_combo;
   GtkComboBoxText *baud_combo;
   GtkWidget *connect_button;
@@ -62,6 +64,8 @@ struct _MwWindow
   MwBoard *board;
   gboolean connecting;
   GCancellable *op_cancellable; /* the running upload or run; win.cancel cancels it */
+  guint listings; /* requests for the board's file list not answered yet */
+  gboolean run_after_listing; /* Run waits for the file list an upload asked for */
   GPtrArray *upload_queue; /* paths dropped on the file browser, still to upload */
   GQueue *console_lines; /* lines typed in the console, not answered yet (mw-window-board.c) */
 

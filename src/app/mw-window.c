@@ -176,6 +176,60 @@ _mw_window_get_number_type (MwWindow *self)
 }
 
 static void
+add_natural_width (GtkWidget *child, gpointer data)
+{
+  gint *sum = data;
+  gint min = 0, nat = 0;
+
+  if (!gtk_widget_get_visible (child))
+    return;
+  gtk_widget_get_preferred_width (child, &min, &nat);
+  *sum += nat + 6; /* GtkHeaderBar's spacing */
+}
+
+static gboolean
+subtitle_idle_cb (gpointer data)
+{
+  MwWindow *self = data;
+
+  self->subtitle_idle = 0;
+  gtk_label_set_max_width_chars (self->subtitle_label, self->subtitle_chars);
+  return G_SOURCE_REMOVE;
+}
+
+/* GtkHeaderBar gives the title its natural width before the buttons on either side get theirs,
+ * so a long folder in the subtitle cut the port's name short. The subtitle asks only for the
+ * room the buttons leave at their natural widths: the whole folder on a wide screen, its middle
+ * cut out on a narrow one. Set from an idle: a size change during allocation waits a frame. */
+static void
+header_allocated_cb (GtkWidget *header, GdkRectangle *allocation, MwWindow *self)
+{
+  GtkWidget *title = gtk_header_bar_get_custom_title (GTK_HEADER_BAR (header));
+  PangoFontMetrics *metrics;
+  gint sides = 0, chars, char_width;
+
+  /* the buttons, and the window's own controls (an internal child) */
+  gtk_container_forall (GTK_CONTAINER (header), add_natural_width, &sides);
+  if (title != NULL)
+    {
+      gint min = 0, nat = 0;
+
+      gtk_widget_get_preferred_width (title, &min, &nat);
+      sides -= nat + 6;
+    }
+  metrics = pango_context_get_metrics (
+    gtk_widget_get_pango_context (GTK_WIDGET (self->subtitle_label)), NULL, NULL);
+  char_width = MAX (PANGO_PIXELS (pango_font_metrics_get_approximate_char_width (metrics)), 1);
+  pango_font_metrics_unref (metrics);
+  chars = CLAMP ((allocation->width - sides - 24) / char_width, 12, 200);
+  if (chars == self->subtitle_chars)
+    return;
+  self->subtitle_chars = chars;
+  if (self->subtitle_idle == 0)
+    self->subtitle_idle = g_idle_add (subtitle_idle_cb, self);
+}
+
+static void
 update_title (MwWindow *self)
 {
   MwEditor *editor = mw_window_get_current_editor (self);
@@ -915,6 +969,7 @@ mw_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->op_cancellable);
   g_clear_object (&self->op_cancellable);
+  g_clear_handle_id (&self->subtitle_idle, g_source_remove);
   _mw_window_dispose_session (self);
   if (self->board != NULL)
     {
@@ -997,6 +1052,8 @@ mw_window_init (MwWindow *self)
   _mw_window_init_board (self);
   _mw_window_init_snippets (self);
   _mw_window_init_session (self);
+  g_signal_connect_object (self->header_bar, "size-allocate", G_CALLBACK (header_allocated_cb),
+                           self, 0);
   g_signal_connect_object (self->console, "open-location", G_CALLBACK (console_open_location_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->problems_view, "activate-location",

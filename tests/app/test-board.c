@@ -106,6 +106,12 @@ op_over (gpointer data)
   return !action_enabled (data, "cancel");
 }
 
+static gboolean
+op_running (gpointer data)
+{
+  return action_enabled (data, "cancel");
+}
+
 typedef struct
 {
   MwWindow *window;
@@ -126,6 +132,16 @@ gone (gpointer data)
 {
   ListWait *wait = data;
   return mw_file_browser_lookup (mw_window_get_file_browser (wait->window), wait->name) < 0;
+}
+
+/* Waits for `check` on `wait`; on a timeout the test fails saying what the window said last
+ * (an upload's error, say), which a bare assertion would not. */
+static void
+wait_list (gboolean (*check) (gpointer), ListWait *wait)
+{
+  if (!mw_test_wait_until (check, wait, 20000))
+    g_error ("%s %s in the file list after 20 s; the window says: %s", wait->name,
+             check == gone ? "still" : "not", mw_window_get_message (wait->window));
 }
 
 static void
@@ -162,7 +178,7 @@ test_upload_and_run (Fixture *fixture, gconstpointer data)
   g_assert_null (mw_window_get_message (fixture->window));
   g_assert_true (mw_test_wait_until (idle_again, fixture->window, 60000));
   g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "Uploaded hello.lua"));
-  g_assert_true (mw_test_wait_until (listed, &wait, 10000));
+  wait_list (listed, &wait);
 
   run_action (fixture->window, "run");
   mw_console_flush (console);
@@ -176,6 +192,31 @@ test_upload_and_run (Fixture *fixture, gconstpointer data)
     g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (fixture->window), "moonwire-board.png");
     g_test_message ("screenshot: %s", shot);
   }
+}
+
+/* A file dropped on the list while Run runs waits for the run, then goes up (it used to wait
+ * until some later upload or sync ended). */
+static void
+test_drop_during_run (Fixture *fixture, gconstpointer data)
+{
+  static const char slow[] = "for i = 1, 2000000 do end print('slow done')\n";
+  MwEditor *editor = open_new_file (fixture, "slow.lua", slow);
+  g_autofree char *path = g_build_filename (fixture->dir, "later.lua", NULL);
+  char *paths[] = { path, NULL };
+  ListWait later = { fixture->window, "later.lua", sizeof hello - 1 };
+
+  g_assert_nonnull (editor);
+  g_assert_true (g_file_set_contents (path, hello, -1, NULL));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "upload", NULL);
+  g_assert_true (mw_test_wait_until (idle_again, fixture->window, 60000));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "run", NULL);
+  g_assert_true (mw_test_wait_until (op_running, fixture->window, 20000));
+  g_signal_emit_by_name (mw_window_get_file_browser (fixture->window), "upload-files", paths);
+  g_assert_true (action_enabled (fixture->window, "cancel"));
+  wait_list (listed, &later);
+  g_assert_true (mw_test_wait_until (idle_again, fixture->window, 60000));
+  g_assert_cmpstr (mw_window_get_message (fixture->window), ==,
+                   "Uploaded later.lua: 71 bytes, verified on the board, in ");
 }
 
 static gboolean
@@ -288,8 +329,8 @@ test_compile_and_upload (Fixture *fixture, gconstpointer data)
   g_assert_true (g_str_has_prefix (message, "Uploaded hello.lc: "));
   g_assert_true (g_str_has_suffix (message, " s"));
   refresh (fixture->window);
-  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
-  g_assert_true (mw_test_wait_until (listed, &src, 10000));
+  wait_list (listed, &lc);
+  wait_list (listed, &src);
 
   /* A folder that compiles, strips and removes: the message says what went. */
   g_assert_true (mw_pipeline_save (&pipeline, fixture->dir, &error));
@@ -300,8 +341,8 @@ test_compile_and_upload (Fixture *fixture, gconstpointer data)
   g_assert_true (g_str_has_suffix (
     message, " s; without line numbers (stripped); removed hello.lua from the board"));
   refresh (fixture->window);
-  g_assert_true (mw_test_wait_until (gone, &src, 10000));
-  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
+  wait_list (gone, &src);
+  wait_list (listed, &lc);
 
   /* Run now runs the bytecode, and it says the same. */
   run_action (fixture->window, "run");
@@ -362,7 +403,7 @@ test_cancel_upload (Fixture *fixture, gconstpointer data)
   CancelData cancel = { fixture->window, FALSE };
 
   run_action (fixture->window, "upload");
-  g_assert_true (mw_test_wait_until (listed, &wait, 10000));
+  wait_list (listed, &wait);
 
   /* 30 KB: some seconds at 115200 baud. */
   while (big->len < 30000)
@@ -389,7 +430,7 @@ test_cancel_upload (Fixture *fixture, gconstpointer data)
   /* The old file, whole: same size in the list, same bytes when read back. */
   refresh (fixture->window);
   mw_test_spin (500);
-  g_assert_true (mw_test_wait_until (listed, &wait, 10000));
+  wait_list (listed, &wait);
   {
     MwDevice *device = mw_board_get_device (mw_window_get_board (fixture->window));
     GAsyncResult *result = NULL;
@@ -487,13 +528,13 @@ test_file_actions (Fixture *fixture, gconstpointer data)
 
   g_assert_true (g_file_set_contents (path, hello, -1, NULL));
   g_signal_emit_by_name (browser, "upload-files", paths);
-  g_assert_true (mw_test_wait_until (listed, &dropped, 20000));
+  wait_list (listed, &dropped);
   g_assert_true (mw_test_wait_until (op_over, fixture->window, 20000));
 
   /* Each action's outcome is said when it ends; the one before is gone as the next begins. */
   g_signal_emit_by_name (browser, "file-action", "compile", "dropped.lua", NULL);
   g_assert_null (mw_window_get_message (fixture->window));
-  g_assert_true (mw_test_wait_until (listed, &compiled, 20000));
+  wait_list (listed, &compiled);
   expect_message (fixture->window, "Compiled dropped.lua on the board.");
 
   /* a refused rename names the file in the way */
@@ -504,7 +545,7 @@ test_file_actions (Fixture *fixture, gconstpointer data)
 
   g_signal_emit_by_name (browser, "file-action", "rename", "dropped.lua", "moved.lua");
   g_assert_null (mw_window_get_message (fixture->window));
-  g_assert_true (mw_test_wait_until (listed, &renamed, 20000));
+  wait_list (listed, &renamed);
   expect_message (fixture->window, "Renamed dropped.lua to moved.lua on the board.");
   g_assert_cmpint (mw_file_browser_lookup (browser, "dropped.lua"), ==, -1);
 
@@ -540,7 +581,7 @@ test_file_actions (Fixture *fixture, gconstpointer data)
   g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 5000));
   gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
   renamed.size = -2; /* wait until it is gone */
-  g_assert_true (mw_test_wait_until (gone, &renamed, 20000));
+  wait_list (gone, &renamed);
   expect_message (fixture->window, "Deleted moved.lua from the board.");
 }
 
@@ -575,14 +616,14 @@ test_pipeline_per_folder (Fixture *fixture, gconstpointer data)
   run_action (fixture->window, "upload");
   g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "Uploaded hello.lc"));
   refresh (fixture->window);
-  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
+  wait_list (listed, &lc);
 
   g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
   g_assert_true (g_file_set_contents (plain_path, hello, -1, NULL));
   mw_window_open_file (fixture->window, plain_file);
   g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
   run_action (fixture->window, "upload");
-  g_assert_true (mw_test_wait_until (listed, &src, 10000));
+  wait_list (listed, &src);
 }
 
 /* The scripted leak of tests/device/test-board.c: one item (a table of two slots and a
@@ -648,7 +689,7 @@ test_run_error_mark (Fixture *fixture, gconstpointer data)
   GtkButton *offer;
 
   run_action (fixture->window, "upload");
-  g_assert_true (mw_test_wait_until (listed, &src, 10000));
+  wait_list (listed, &src);
   run_action (fixture->window, "run");
   g_assert_cmpstr (mw_window_get_message (fixture->window), ==,
                    "The program failed: its error is in the console.");
@@ -663,8 +704,8 @@ test_run_error_mark (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   run_action (fixture->window, "compile-upload");
   refresh (fixture->window);
-  g_assert_true (mw_test_wait_until (gone, &src, 10000));
-  g_assert_true (mw_test_wait_until (listed, &lc, 10000));
+  wait_list (gone, &src);
+  wait_list (listed, &lc);
   run_action (fixture->window, "run");
   g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 0);
   g_assert_cmpstr (mw_window_get_message (fixture->window), ==,
@@ -728,8 +769,8 @@ test_sync_folder (Fixture *fixture, gconstpointer data)
 
   expected = g_strdup_printf ("Synced %s: 2 uploaded, 0 already the same on the board", folder);
   sync_folder (fixture, folder, expected);
-  g_assert_true (mw_test_wait_until (listed, &main_wait, 10000));
-  g_assert_true (mw_test_wait_until (listed, &conf_wait, 10000));
+  wait_list (listed, &main_wait);
+  wait_list (listed, &conf_wait);
 
   g_free (expected);
   expected = g_strdup_printf ("Synced %s: 0 uploaded, 2 already the same on the board", folder);
@@ -740,7 +781,7 @@ test_sync_folder (Fixture *fixture, gconstpointer data)
   expected = g_strdup_printf ("Synced %s: 1 uploaded, 1 already the same on the board", folder);
   sync_folder (fixture, folder, expected);
   conf_wait.size = 17;
-  g_assert_true (mw_test_wait_until (listed, &conf_wait, 10000));
+  wait_list (listed, &conf_wait);
   g_assert_cmpint (
     mw_file_browser_lookup (mw_window_get_file_browser (fixture->window), "main.lua"), ==, 14);
 }
@@ -755,6 +796,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) \
   g_test_add ("/mw/app/board/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("upload-and-run", test_upload_and_run);
+  ADD ("drop-during-run", test_drop_during_run);
   ADD ("heap-samples", test_heap_samples);
   ADD ("heap-leak", test_heap_leak);
   ADD ("compile-and-upload", test_compile_and_upload);

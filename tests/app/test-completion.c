@@ -1,8 +1,9 @@
 /* test-completion.c: the editor's API completion and hover docs for the firmware's modules,
- * for every known module while no board is connected and for the simulated board's own
- * modules once connected. */
+ * for every known module while no board is connected and for the connected board's own
+ * modules once connected (the app's simulated board, and a simulator with fewer modules). */
 #include "mw-config.h"
 
+#include "mw-sim.h"
 #include "mw-test-app.h"
 #include "mw-window.h"
 
@@ -18,17 +19,59 @@ static const char *const tmr_labels[] = {
   NULL
 };
 /* net's, as the linter checks them */
-static const char *const net_labels[] = { "TCP",
-                                          "UDP",
-                                          "cert",
-                                          "createConnection()",
-                                          "createServer(timeout)",
-                                          "createUDPSocket()",
-                                          "dns",
-                                          "ifinfo(if_index)",
-                                          "multicastJoin(if_ip, multicast_ip)",
-                                          "multicastLeave(if_ip, multicast_ip)",
-                                          NULL };
+static const char *const net_labels[] = {
+  "TCP",
+  "UDP",
+  "cert",
+  "createConnection()",
+  "createServer(timeout)",
+  "createUDPSocket()",
+  "dns",
+  "ifinfo(if_index)",
+  "multicastJoin(if_ip, multicast_ip)",
+  "multicastLeave(if_ip, multicast_ip)",
+  "ping(domain, [count], callback_received, [callback_sent])",
+  NULL
+};
+/* uart's, as app/modules/uart.c's ROTable lists them, with docs/modules/uart.md's parameters */
+static const char *const uart_labels[] = { "DIR_RX",
+                                           "DIR_TX",
+                                           "PARITY_EVEN",
+                                           "PARITY_NONE",
+                                           "PARITY_ODD",
+                                           "STOPBITS_1",
+                                           "STOPBITS_1_5",
+                                           "STOPBITS_2",
+                                           "alt(on)",
+                                           "fifodepth(id, dir)",
+                                           "getconfig(id)",
+                                           "on(method, [number/end_char], [function], [run_input])",
+                                           "setup(id, baud, databits, parity, stopbits[, echo])",
+                                           "write(id, data1 [, data2, ...])",
+                                           NULL };
+/* the station sub-table's getters (app/modules/wifi.c, wifi_station) */
+static const char *const wifi_sta_get[] = { "getap([[cfg], format,] callback(table))",
+                                            "getapindex()",
+                                            "getapinfo()",
+                                            "getbroadcast()",
+                                            "getconfig()",
+                                            "getdefaultconfig(return_table)",
+                                            "gethostname()",
+                                            "getip()",
+                                            "getmac()",
+                                            "getrssi()",
+                                            NULL };
+/* a timer object's methods (app/modules/tmr.c, tmr_dyn), with docs/modules/tmr.md's parameters */
+static const char *const timer_labels[] = { "alarm(interval_ms, mode, func())",
+                                            "interval(interval_ms)",
+                                            "register(interval_ms, mode, func())",
+                                            "resume()",
+                                            "start([restart])",
+                                            "state()",
+                                            "stop()",
+                                            "suspend()",
+                                            "unregister()",
+                                            NULL };
 /* every known C module of NodeMCU 3.0 whose name starts with "w" */
 static const char *const w_all[] = { "websocket", "wiegand", "wifi",           "wps",
                                      "ws2801",    "ws2812",  "ws2812_effects", NULL };
@@ -181,6 +224,43 @@ test_all_modules (void)
   g_assert_cmpstr (info, ==,
                    "tmr.create()\nA new timer object (register, alarm, start, stop, unregister).");
   assert_proposals (window, editor, "net.", FALSE, net_labels);
+  assert_proposals (window, editor, "uart.", FALSE, uart_labels);
+  /* a sub-table's fields after its dotted path */
+  assert_proposals (window, editor, "wifi.sta.get", FALSE, wifi_sta_get);
+  {
+    static const char *const dhcp[] = { "config(dhcp_config)", "start()", "stop()", NULL };
+    assert_proposals (window, editor, "wifi.ap.dhcp.", FALSE, dhcp);
+  }
+  assert_proposals (window, editor, "local w = wifi.sta.nothing.", FALSE, none);
+  /* an object's methods, from the function that made it */
+  assert_proposals (window, editor, "local t = tmr.create()\nt:", FALSE, timer_labels);
+  g_clear_pointer (&got, g_free);
+  g_clear_pointer (&info, g_free);
+  got = proposals (window, editor, "tmr.create():al", FALSE, &info);
+  g_assert_cmpstr (got, ==, "alarm(interval_ms, mode, func())");
+  g_assert_cmpstr (info, ==,
+                   "tmr.create():alarm(interval_ms, mode, func())\nRegisters the callback and "
+                   "starts the timer at once.");
+  {
+    static const char *const send[] = { "send(string[, function(sent)])", NULL };
+    static const char *const file_re[] = { "read([n_or_char])", "readline()", NULL };
+
+    assert_proposals (window, editor, "self.sck = net.createConnection()\nself.sck:se", FALSE,
+                      send);
+    /* the last assignment above counts */
+    assert_proposals (window, editor, "t = tmr.create()\nt = file.open('a')\nt:re", FALSE, file_re);
+  }
+  /* no firmware object: a number, an unknown function, nothing assigned, `==` */
+  assert_proposals (window, editor, "t = 5\nt:", FALSE, none);
+  assert_proposals (window, editor, "t = make()\nt:", FALSE, none);
+  assert_proposals (window, editor, "x:", FALSE, none);
+  assert_proposals (window, editor, "if t == tmr.create() then t:", FALSE, none);
+  /* unbalanced or odd text before the colon */
+  assert_proposals (window, editor, ":", FALSE, none);
+  assert_proposals (window, editor, "):", FALSE, none);
+  assert_proposals (window, editor, "f(x)):", FALSE, none);
+  assert_proposals (window, editor, "(tmr.create)():", FALSE, none);
+  assert_proposals (window, editor, "t = tmr.create()\n1t:", FALSE, none);
   assert_proposals (window, editor, "x = w", TRUE, w_all);
   /* one letter is too little while typing; two are enough */
   assert_proposals (window, editor, "x = w", FALSE, none);
@@ -212,6 +292,23 @@ test_all_modules (void)
     "&quot;a&quot;, &quot;r+&quot;, &quot;w+&quot;, &quot;a+&quot;): a file object, "
     "or nil.");
   g_clear_pointer (&markup, g_free);
+  markup = hover (window, editor, "wifi.sta.config({ssid = 'x'})\n", "config");
+  g_assert_cmpstr (markup, ==,
+                   "<tt>wifi.sta.config(station_config)</tt>\nSets the network to join: ssid, pwd, "
+                   "auto, callbacks...");
+  g_clear_pointer (&markup, g_free);
+  markup = hover (window, editor, "uart.setup(0, 9600, 8, 0, 1)\n", "setup");
+  g_assert_cmpstr (markup, ==,
+                   "<tt>uart.setup(id, baud, databits, parity, stopbits[, echo])</tt>\nSets a "
+                   "UART&apos;s speed and frame format; the baud rate set.");
+  g_clear_pointer (&markup, g_free);
+  markup =
+    hover (window, editor, "local t = tmr.create()\nt:alarm(10, tmr.ALARM_SINGLE, f)\n", "alarm");
+  g_assert_cmpstr (markup, ==,
+                   "<tt>t:alarm(interval_ms, mode, func())</tt>\nRegisters the callback and "
+                   "starts the timer at once.");
+  g_clear_pointer (&markup, g_free);
+  g_assert_null (hover (window, editor, "t:alarm(10, 0, f)\n", "alarm"));
   /* the module name itself, an unknown field, a method call: nothing */
   g_assert_null (hover (window, editor, "tmr.create()\n", "tmr"));
   g_assert_null (hover (window, editor, "tmr.nothing()\n", "nothing"));
@@ -277,6 +374,63 @@ test_board_modules (void)
   gtk_widget_destroy (GTK_WIDGET (window));
 }
 
+/* A board whose firmware lacks wifi and sjson (the simulator's --modules): their fields and
+ * names are not offered, hovering one says the board lacks it; all come back on disconnect. */
+static void
+test_board_lacks_modules (void)
+{
+  MwSimOptions options;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *markup = NULL;
+  MwSim *sim;
+  MwWindow *window;
+  MwEditor *editor;
+  GtkEntry *entry;
+  static const char *const s_board[] = { NULL };
+  static const char *const s_all[] = { "si7021", "sigma_delta", "sjson",  "sntp",   "softuart",
+                                       "somfy",  "spi",         "struct", "switec", NULL };
+  static const char *const sjson_labels[] = { "decode(str[, opts])", "decoder([opts])",
+                                              "encode(table [, opts])", "encoder(table [, opts])",
+                                              NULL };
+
+  mw_sim_options_init (&options);
+  options.modules = "bit,file,gpio,node,tmr,uart";
+  sim = mw_sim_new (&options);
+  g_assert_true (mw_sim_start (sim, &error));
+  g_assert_no_error (error);
+  window = mw_window_new (app);
+  editor = mw_window_new_document (window);
+  gtk_widget_show (GTK_WIDGET (window));
+  entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (mw_window_get_port_combo (window))));
+  gtk_entry_set_text (entry, mw_sim_get_path (sim));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
+  g_assert_true (mw_test_wait_until (mw_test_window_connected, window, 20000));
+
+  assert_proposals (window, editor, "uart.", FALSE, uart_labels);
+  assert_proposals (window, editor, "sjson.", FALSE, none);
+  assert_proposals (window, editor, "wifi.sta.", FALSE, none);
+  assert_proposals (window, editor, "x = w", TRUE, none);
+  assert_proposals (window, editor, "x = s", TRUE, s_board);
+  assert_proposals (window, editor, "tmr.", FALSE, tmr_labels);
+  assert_proposals (window, editor, "d = sjson.decoder()\nd:", FALSE, none);
+  markup = hover (window, editor, "t = sjson.decode(s)\n", "decode");
+  g_assert_cmpstr (markup, ==,
+                   "<tt>sjson.decode(str[, opts])</tt>\nParses a JSON string into a Lua value "
+                   "(raises on bad JSON).\n<i>The connected board's firmware has no such "
+                   "module.</i>");
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "disconnect", NULL);
+  g_assert_true (mw_test_wait_until (disconnected, window, 10000));
+  assert_proposals (window, editor, "sjson.", FALSE, sjson_labels);
+  assert_proposals (window, editor, "x = s", TRUE, s_all);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  /* the next window starts with the port connected to last: forget it */
+  g_settings_reset (mw_application_get_settings (app), "recent-ports");
+  g_settings_reset (mw_application_get_settings (app), "last-port");
+  mw_sim_stop (sim);
+  g_object_unref (sim);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -286,6 +440,7 @@ main (int argc, char *argv[])
   app = mw_test_app_new ();
   g_test_add_func ("/mw/app/completion/all-modules", test_all_modules);
   g_test_add_func ("/mw/app/completion/board-modules", test_board_modules);
+  g_test_add_func ("/mw/app/completion/board-lacks-modules", test_board_lacks_modules);
   status = g_test_run ();
   g_object_unref (app);
   return status;

@@ -233,6 +233,65 @@ test_nice_steps (void)
                        time[i].step);
 }
 
+/* The free-heap axis on plots from tall to low (a 1024x600 screen leaves the graph about 150
+ * px): ends on ticks around the samples, fewer ticks as the plot gets lower, never closer than
+ * 1.5 labels. Expected values worked out by hand from the rule in mw-heap-graph.h. */
+static void
+test_value_axis (void)
+{
+  static const struct
+  {
+    guint32 lo, hi;
+    gdouble height, label;
+    gdouble bottom, top, step;
+  } cases[] = {
+    /* a leak from 43688 to 17536 bytes: span 26152, 1.3 spans = 33.2 KiB */
+    { 17536, 43688, 300, 17, 10240, 51200, 10240 }, /* 4 wanted: 8.3 -> 10 KiB, 10..50 */
+    { 17536, 43688, 150, 17, 10240, 51200, 10240 }, /* 4 wanted, 37.5 px apart */
+    { 17536, 43688, 80, 17, 0, 61440, 20480 }, /* 2 wanted: 16.6 -> 20 KiB, 26.7 px */
+    { 17536, 43688, 70, 17, 0, 51200, 51200 }, /* 20 KiB would be 23.3 px: 50 KiB */
+    { 17536, 43688, 50, 17, 0, 51200, 51200 }, /* 1 wanted: 33.2 -> 50 KiB */
+    /* nearly flat: the span counts as 1 KiB */
+    { 40000, 41000, 100, 17, 38912, 41984, 1024 }, /* 2 wanted: 0.65 -> 1 KiB, 33.3 px */
+    { 40000, 40000, 30, 17, 38912, 40960, 2048 }, /* 1 wanted: 1.3 -> 2 KiB, one step */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      MwHeapAxis axis;
+
+      mw_heap_graph_value_axis (cases[i].lo, cases[i].hi, cases[i].height, cases[i].label, &axis);
+      g_test_message ("case %u: %g..%g by %g", i, axis.bottom, axis.top, axis.step);
+      g_assert_cmpfloat (axis.bottom, ==, cases[i].bottom);
+      g_assert_cmpfloat (axis.top, ==, cases[i].top);
+      g_assert_cmpfloat (axis.step, ==, cases[i].step);
+    }
+
+  /* Every plot height and label size: the samples inside, whole steps of 1, 2 or 5 times a
+   * power of ten KiB, and labels apart. */
+  for (gdouble height = 20; height <= 400; height += 7)
+    for (gdouble label = 12; label <= 22; label += 5)
+      for (guint32 lo = 2000; lo < 44000; lo += 6000)
+        for (guint32 hi = lo; hi < 45000; hi += 3500)
+          {
+            MwHeapAxis axis;
+            gdouble steps, kib, f;
+
+            mw_heap_graph_value_axis (lo, hi, height, label, &axis);
+            steps = (axis.top - axis.bottom) / axis.step;
+            kib = axis.step / 1024;
+            f = kib / pow (10, floor (log10 (kib) + 1e-9));
+            g_assert_cmpfloat (axis.bottom, >=, 0);
+            g_assert_cmpfloat (axis.bottom, <=, lo);
+            g_assert_cmpfloat (axis.top, >=, hi);
+            g_assert_cmpfloat_with_epsilon (steps, round (steps), 1e-9);
+            g_assert_cmpfloat (steps, >=, 1);
+            g_assert_true (fabs (f - 1) < 1e-9 || fabs (f - 2) < 1e-9 || fabs (f - 5) < 1e-9);
+            if (steps > 1)
+              g_assert_cmpfloat (height / steps, >=, 1.5 * label);
+          }
+}
+
 /* The line breaks at a reset and at a pause in the samples, nowhere else. */
 static void
 test_breaks (void)
@@ -308,6 +367,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/heap-graph/stats-and-coalescing", test_stats_and_coalescing);
   g_test_add_func ("/mw/app/heap-graph/export", test_export);
   g_test_add_func ("/mw/app/heap-graph/nice-steps", test_nice_steps);
+  g_test_add_func ("/mw/app/heap-graph/value-axis", test_value_axis);
   g_test_add_func ("/mw/app/heap-graph/breaks", test_breaks);
   g_test_add_func ("/mw/app/heap-graph/scripted-leak", test_scripted_leak);
   return g_test_run ();

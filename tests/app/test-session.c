@@ -246,12 +246,21 @@ min_width (MwWindow *window)
   return min;
 }
 
-/* Every pair of side and bottom tabs: the minimum width stays within `limit`, and the window
- * keeps its width (it never widens itself). */
-static void
-check_every_tab (MwWindow *window, gint limit, const char *state)
+static gint
+min_height (MwWindow *window)
 {
-  static const char *bottom[] = { "console", "heap", "problems" };
+  gint min = 0, nat = 0;
+
+  gtk_widget_get_preferred_height_for_width (GTK_WIDGET (window), 800, &min, &nat);
+  return min;
+}
+
+/* Every pair of side and bottom tabs: the minimum width and height stay within 800x600, and the
+ * window keeps its width (it never widens itself). */
+static void
+check_every_tab (MwWindow *window, const char *state)
+{
+  static const char *bottom[] = { "console", "heap", "memory", "problems" };
   static const char *side[] = { "files", "board" };
   GtkStack *bottom_stack = GTK_STACK (
     gtk_widget_get_ancestor (GTK_WIDGET (mw_window_get_console (window)), GTK_TYPE_STACK));
@@ -265,12 +274,95 @@ check_every_tab (MwWindow *window, gint limit, const char *state)
         gtk_stack_set_visible_child_name (bottom_stack, bottom[b]);
         gtk_stack_set_visible_child_name (side_stack, side[s]);
         mw_test_spin (50);
-        g_test_message ("%s, %s and %s: minimum width %d", state, bottom[b], side[s],
-                        min_width (window));
-        g_assert_cmpint (min_width (window), <=, limit);
+        g_test_message ("%s, %s and %s: minimum size %dx%d", state, bottom[b], side[s],
+                        min_width (window), min_height (window));
+        g_assert_cmpint (min_width (window), <=, 800);
+        g_assert_cmpint (min_height (window), <=, 600);
         gtk_window_get_size (GTK_WINDOW (window), &width, &height);
-        g_assert_cmpint (width, ==, limit);
+        g_assert_cmpint (width, ==, 800);
       }
+}
+
+/* Every value of the Board tab reads whole in the side pane: none cut short with "…" and none
+ * wider than its place. */
+static void
+assert_board_values_whole (MwWindow *window)
+{
+  static const char *names[] = { "firmware_label", "build_label",      "modules_label",
+                                 "chip_label",     "flash_label",      "heap_label",
+                                 "lfs_label",      "lfs_modules_label" };
+  GtkWidget *panel = GTK_WIDGET (mw_window_get_board_panel (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkLabel *label =
+        GTK_LABEL (gtk_widget_get_template_child (panel, MW_TYPE_BOARD_PANEL, names[i]));
+      PangoLayout *layout = gtk_label_get_layout (label);
+      PangoRectangle logical;
+
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      g_test_message ("%s: %s (%d px in %d)", names[i], gtk_label_get_text (label), logical.width,
+                      gtk_widget_get_allocated_width (GTK_WIDGET (label)));
+      g_assert_false (pango_layout_is_ellipsized (layout));
+      g_assert_cmpint (logical.width, <=, gtk_widget_get_allocated_width (GTK_WIDGET (label)));
+    }
+}
+
+typedef struct
+{
+  MwWindow *window;
+  gint width;
+} SizeWait;
+
+/* The window's content (client-side decorations aside) is `width` px wide */
+static gboolean
+content_width_is (gpointer data)
+{
+  SizeWait *wait = data;
+
+  return gtk_widget_get_allocated_width (gtk_bin_get_child (GTK_BIN (wait->window))) == wait->width;
+}
+
+static void
+resize_and_wait (MwWindow *window, gint width, gint height)
+{
+  SizeWait wait = { window, width };
+
+  gtk_window_resize (GTK_WINDOW (window), width, height);
+  g_assert_true (mw_test_wait_until (content_width_is, &wait, 10000));
+}
+
+/* The port entry's text is shown whole: as wide as its text area at most, once the header bar
+ * has settled (the title's width follows the window's in an idle). */
+static gboolean
+port_name_whole (gpointer data)
+{
+  GtkEntry *entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (mw_window_get_port_combo (data))));
+  GdkRectangle area;
+  PangoRectangle logical;
+
+  gtk_entry_get_text_area (entry, &area);
+  pango_layout_get_pixel_extents (gtk_entry_get_layout (entry), NULL, &logical);
+  return logical.width <= area.width;
+}
+
+static void
+assert_port_name_whole (MwWindow *window)
+{
+  GtkEntry *entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (mw_window_get_port_combo (window))));
+
+  if (!mw_test_wait_until (port_name_whole, window, 5000))
+    {
+      GdkRectangle area;
+      gtk_entry_get_text_area (entry, &area);
+      g_error ("the port's name %s is cut short in %d px", gtk_entry_get_text (entry), area.width);
+    }
+}
+
+static gboolean
+subtitle_whole (gpointer data)
+{
+  return !pango_layout_is_ellipsized (gtk_label_get_layout (data));
 }
 
 static gboolean
@@ -293,25 +385,44 @@ is_open (gpointer data)
   return mw_window_find_editor (wait->window, wait->file) != NULL;
 }
 
-/* Usable on an 800x600 screen: the window's minimum width stays at or below 800 px however it
- * is used: before and after connecting, with a file in a deep folder open, a long message,
- * heap samples coming, every tab shown. */
+#define LONG_PORT \
+  "/dev/serial/by-id/usb-Silicon_Labs_CP2102N_USB_to_UART_Bridge_Controller_" \
+  "3c8a1f0e5d27eb11a5b7c1d2e3f40516-if00-port0"
+
+/* Usable on an 800x600 screen: the window's minimum size stays within 800x600 however it is
+ * used: before and after connecting, with a long port path typed and among the recent ports, a
+ * file in a deep folder open, a long message, the snippets bar, heap samples coming, every tab
+ * of both panes shown. */
 static void
 test_min_width (void)
 {
-  MwWindow *window = mw_window_new (app);
-  MwHeapGraph *graph = mw_window_get_heap_graph (window);
+  GSettings *settings = mw_application_get_settings (app);
+  const char *recent[] = { LONG_PORT, NULL };
+  MwWindow *window;
+  MwHeapGraph *graph;
   g_autofree char *dir = g_dir_make_tmp ("mw-a-folder-with-a-rather-long-name-XXXXXX", NULL);
   g_autofree char *deep =
     g_build_filename (dir, "projects", "greenhouse-controller", "firmware", "lua", "sensors", NULL);
   g_autofree char *path = g_build_filename (deep, "temperature_and_humidity_sensor.lua", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
-  OpenWait wait = { window, file };
+  OpenWait wait = { NULL, file };
+  GtkEntry *port_entry;
 
+  g_settings_set_strv (settings, "recent-ports", recent);
+  window = mw_window_new (app);
+  wait.window = window;
+  graph = mw_window_get_heap_graph (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   gtk_widget_show (GTK_WIDGET (window));
   mw_test_spin (100);
-  check_every_tab (window, 800, "new");
+  check_every_tab (window, "new");
+
+  /* A long port typed in, then the simulated board chosen again for the connection. */
+  port_entry = GTK_ENTRY (gtk_bin_get_child (GTK_BIN (mw_window_get_port_combo (window))));
+  gtk_entry_set_text (port_entry, LONG_PORT);
+  check_every_tab (window, "long port");
+  g_assert_true (
+    gtk_combo_box_set_active_id (mw_window_get_port_combo (window), MW_BOARD_SIMULATED_PORT));
 
   g_assert_cmpint (g_mkdir_with_parents (deep, 0700), ==, 0);
   g_assert_true (
@@ -321,13 +432,14 @@ test_min_width (void)
   mw_window_show_message (window, GTK_MESSAGE_INFO,
                           "A message long enough to be wider than the window on one line: the "
                           "info bar wraps it rather than widening the window to fit it whole.");
-  check_every_tab (window, 800, "file open");
+  check_every_tab (window, "file open");
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
   g_assert_true (mw_test_wait_until (connected, window, 20000));
   g_object_set (graph, "interval", 1, NULL);
   g_assert_true (mw_test_wait_until (has_samples, graph, 15000));
-  check_every_tab (window, 800, "connected");
+  check_every_tab (window, "connected");
+  assert_board_values_whole (window);
   /* The Board tab: the simulated chip's 4 MB flash (node.info says 4096 KB). */
   {
     GtkLabel *flash = GTK_LABEL (gtk_widget_get_template_child (
@@ -338,8 +450,15 @@ test_min_width (void)
     g_autofree char *shot = mw_test_screenshot (GTK_WIDGET (window), "moonwire-800.png");
     g_test_message ("screenshot: %s", shot);
   }
+  /* On a 1024 px screen the port's name reads whole beside the long title (which gave it 16
+   * of its 17 characters). */
+  g_assert_cmpstr (gtk_entry_get_text (port_entry), ==, "Simulated NodeMCU");
+  resize_and_wait (window, 1024, 600);
+  assert_port_name_whole (window);
   gtk_widget_destroy (GTK_WIDGET (window));
   g_assert_cmpint (g_unlink (path), ==, 0);
+  g_settings_reset (settings, "recent-ports");
+  g_settings_reset (settings, "last-port");
 }
 
 static gboolean
@@ -542,6 +661,20 @@ has_text (gpointer data)
   TextWait *wait = data;
   g_autofree char *text = mw_document_dup_text (mw_editor_get_document (wait->editor));
   return g_str_equal (text, wait->text) && !mw_editor_get_disk_bar_shown (wait->editor);
+}
+
+typedef struct
+{
+  MwWindow *window;
+  const char *message;
+} MessageWait;
+
+static gboolean
+message_is (gpointer data)
+{
+  MessageWait *wait = data;
+
+  return g_strcmp0 (mw_window_get_message (wait->window), wait->message) == 0;
 }
 
 static gboolean
@@ -750,8 +883,12 @@ test_run_errors (void)
   g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
   editor = mw_window_find_editor (window, file);
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  g_assert_cmpstr (mw_window_get_message (window), ==,
-                   "bad.lua is not on the board: upload it first (Ctrl+U).");
+  /* said once the board's file list is in (the connection asked for it) */
+  {
+    MessageWait said = { window, "bad.lua is not on the board: upload it first (Ctrl+U)." };
+    if (!mw_test_wait_until (message_is, &said, 10000))
+      g_error ("the message is %s", mw_window_get_message (window));
+  }
 
   upload (window);
   g_assert_true (mw_test_wait_until (listed, &on_board, 10000));
@@ -786,6 +923,18 @@ test_run_errors (void)
     gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (mw_editor_get_document (editor))));
   g_assert_cmpint (gtk_text_iter_get_line (&cursor), ==, 2);
 
+  /* The file changed elsewhere and reloaded: the run's mark goes with the text it was about. */
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 3);
+  mw_test_spin (1100); /* a new modification time */
+  g_assert_true (g_file_set_contents (path, "print('fixed')\n", -1, NULL));
+  g_assert_true (mw_test_wait_until (disk_bar_shown, editor, 10000));
+  mw_editor_reload (editor);
+  {
+    TextWait tw = { editor, "print('fixed')\n" };
+    g_assert_true (mw_test_wait_until (has_text, &tw, 10000));
+  }
+  g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 0);
+
   g_action_group_activate_action (G_ACTION_GROUP (window), "disconnect", NULL);
   g_assert_cmpstr (mw_window_get_message (window), ==, "Disconnected from the simulated NodeMCU.");
   gtk_widget_destroy (GTK_WIDGET (window));
@@ -815,6 +964,58 @@ locations (MwProblemsView *view)
       g_string_append_printf (out, "%s ", location);
     }
   return g_string_free (out, FALSE);
+}
+
+/* Run at once after an upload, before the board's file list has come back: the file runs (the
+ * list it was judged by used to be the one from before the upload: "not on the board"). */
+static void
+test_run_after_upload (void)
+{
+  MwWindow *window = connect_window ();
+  g_autofree char *dir = g_dir_make_tmp ("mw-run-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ok.lua", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  OpenWait wait = { window, file };
+  TailWait ran = { window, "\n> dofile(\"ok.lua\")\nran 42\n> " };
+
+  GtkStyleContext *arrow = gtk_widget_get_style_context (GTK_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (window), MW_TYPE_WINDOW, "compile_upload_button")));
+
+  /* No file: Upload is off, and its arrow (still usable) is not blue on its own. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "upload"));
+  g_assert_false (gtk_style_context_has_class (arrow, GTK_STYLE_CLASS_SUGGESTED_ACTION));
+  g_assert_true (g_file_set_contents (path, "print('ran ' .. 6 * 7)\n", -1, NULL));
+  mw_window_open_file (window, file);
+  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  g_assert_true (gtk_style_context_has_class (arrow, GTK_STYLE_CLASS_SUGGESTED_ACTION));
+  upload (window);
+  /* the list is still the one from before the upload */
+  g_assert_cmpint (mw_file_browser_lookup (mw_window_get_file_browser (window), "ok.lua"), <, 0);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
+  if (!mw_test_wait_until (ends_with, &ran, 20000))
+    {
+      g_autofree char *text = mw_console_dup_text (mw_window_get_console (window));
+      g_error ("no run; message %s; console:\n%s", mw_window_get_message (window), text);
+    }
+  g_assert_null (mw_window_get_message (window));
+
+  /* The title's folder: whole on a wide screen, where there is room (it was cut at 24 characters
+   * whatever the width), while the port's name stays whole. */
+  {
+    GtkLabel *subtitle = GTK_LABEL (
+      gtk_widget_get_template_child (GTK_WIDGET (window), MW_TYPE_WINDOW, "subtitle_label"));
+    g_autofree char *expected = g_strdup_printf ("ok.lua — %s", dir);
+
+    g_assert_cmpstr (gtk_label_get_text (subtitle), ==, expected);
+    resize_and_wait (window, 1600, 1000);
+    g_assert_true (mw_test_wait_until (subtitle_whole, subtitle, 5000));
+    assert_port_name_whole (window);
+    resize_and_wait (window, 1024, 600);
+    assert_port_name_whole (window);
+  }
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 /* The Problems list holds still: the same findings again change no row, and a file whose
@@ -872,6 +1073,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/session/files-on-disk", test_files_on_disk);
   g_test_add_func ("/mw/app/session/pipeline-dialog", test_pipeline_dialog);
   g_test_add_func ("/mw/app/session/run-errors", test_run_errors);
+  g_test_add_func ("/mw/app/session/run-after-upload", test_run_after_upload);
   g_test_add_func ("/mw/app/session/problems-stable", test_problems_stable);
   status = g_test_run ();
   g_object_unref (app);

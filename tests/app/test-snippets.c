@@ -1,6 +1,6 @@
 /* test-snippets.c: the snippets bar against the simulated NodeMCU (each default snippet's
- * whole console transcript, the confirmation before Format), and the snippets editor's changes
- * kept in the JSON file that the next start reads. */
+ * whole console transcript, the confirmation before Format), its "more" menu at narrow widths,
+ * and the snippets editor's changes kept in the JSON file that the next start reads. */
 #include "mw-config.h"
 
 #include "mw-test-app.h"
@@ -305,6 +305,177 @@ test_broken_file (void)
   g_rmdir (dir);
 }
 
+/* The labels of the GtkModelButtons under `widget`, as they read (mnemonics taken out), each
+ * followed by "|". */
+static void
+collect_model_labels (GtkWidget *widget, gpointer data)
+{
+  if (GTK_IS_MODEL_BUTTON (widget))
+    {
+      g_autoptr (GList) labels = NULL;
+      GList *children = gtk_container_get_children (GTK_CONTAINER (widget));
+
+      /* the button's box holds its label (and an unused image and accelerator label) */
+      for (GList *l = children; l != NULL; l = l->next)
+        if (GTK_IS_CONTAINER (l->data))
+          labels = g_list_concat (labels, gtk_container_get_children (l->data));
+      g_list_free (children);
+      for (GList *l = labels; l != NULL; l = l->next)
+        if (GTK_IS_LABEL (l->data) && gtk_widget_get_visible (l->data)
+            && *gtk_label_get_text (l->data) != '\0')
+          {
+            g_string_append (data, gtk_label_get_text (l->data));
+            g_string_append_c (data, '|');
+            break;
+          }
+    }
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), collect_model_labels, data);
+}
+
+/* What the bar offers: the shown buttons' labels and the "more" menu's, each followed by "|";
+ * every menu item runs win.run-snippet with its snippet's index. */
+static void
+bar_offers (MwSnippetsBar *bar, GString *shown, GString *more)
+{
+  GtkMenuButton *more_button = mw_snippets_bar_get_more_button (bar);
+  GMenuModel *model = gtk_menu_button_get_menu_model (more_button);
+  GtkAllocation bar_box, box, more_box;
+  GtkButton *button;
+  guint first_hidden = 0;
+
+  g_string_truncate (shown, 0);
+  g_string_truncate (more, 0);
+  gtk_widget_get_allocation (GTK_WIDGET (bar), &bar_box);
+  gtk_widget_get_allocation (GTK_WIDGET (more_button), &more_box);
+  for (guint i = 0; (button = mw_snippets_bar_get_button (bar, i)) != NULL; i++)
+    if (gtk_widget_get_child_visible (GTK_WIDGET (button))
+        && gtk_widget_get_mapped (GTK_WIDGET (button)))
+      {
+        /* shown whole, inside the bar, before the "more" button, in order */
+        g_assert_cmpuint (first_hidden, ==, i);
+        first_hidden = i + 1;
+        gtk_widget_get_allocation (GTK_WIDGET (button), &box);
+        g_assert_cmpint (box.x, >=, bar_box.x);
+        g_assert_cmpint (box.x + box.width, <=, bar_box.x + bar_box.width);
+        if (gtk_widget_get_mapped (GTK_WIDGET (more_button)))
+          g_assert_cmpint (box.x + box.width, <=, more_box.x);
+        g_string_append (shown, gtk_button_get_label (button));
+        g_string_append_c (shown, '|');
+      }
+  g_assert_cmpint (gtk_widget_get_mapped (GTK_WIDGET (more_button)), ==,
+                   g_menu_model_get_n_items (model) > 0);
+  for (gint i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr (GVariant) target =
+        g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, NULL);
+      g_autofree char *action = NULL;
+
+      g_assert_true (
+        g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+      g_assert_cmpstr (action, ==, "win.run-snippet");
+      g_assert_nonnull (target);
+      g_assert_cmpuint (g_variant_get_uint32 (target), ==, first_hidden + i);
+    }
+  collect_model_labels (GTK_WIDGET (gtk_menu_button_get_popover (more_button)), more);
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  gint width;
+} SizeWait;
+
+static gboolean
+allocated_width (gpointer data)
+{
+  SizeWait *wait = data;
+
+  /* The content, without the frame client-side decorations add around it */
+  return gtk_widget_get_allocated_width (gtk_bin_get_child (GTK_BIN (wait->window))) == wait->width;
+}
+
+static void
+resize_and_wait (GtkWidget *window, gint width, gint height)
+{
+  SizeWait wait = { window, width };
+
+  gtk_window_resize (GTK_WINDOW (window), width, height);
+  if (!mw_test_wait_until (allocated_width, &wait, 10000))
+    g_error ("the window's content is %d px wide, not %d",
+             gtk_widget_get_allocated_width (gtk_bin_get_child (GTK_BIN (window))), width);
+}
+
+/* Snippets that do not fit go into the "more" menu: at 800 px every default snippet is either a
+ * button or an item of the menu, in order; at 1600 px all are buttons and the menu button is
+ * hidden. However many snippets there are, the bar's minimum width stays the same (it never
+ * widens the window), and a name's "_" reads as written in the menu. */
+static void
+test_overflow (void)
+{
+  MwWindow *window = mw_window_new (app);
+  MwSnippetsBar *bar = mw_window_get_snippets_bar (window);
+  g_autoptr (GString) shown = g_string_new (NULL);
+  g_autoptr (GString) more = g_string_new (NULL);
+  g_autofree char *both = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  gtk_widget_show (GTK_WIDGET (window));
+  resize_and_wait (GTK_WIDGET (window), 800, 600);
+  bar_offers (bar, shown, more);
+  g_test_message ("800 px: shown %s more %s", shown->str, more->str);
+  g_assert_cmpuint (more->len, >, 0);
+  both = g_strconcat (shown->str, more->str, NULL);
+  g_assert_cmpstr (both, ==, "Free Heap|Chip Info|Restart|List Files|Format|");
+
+  resize_and_wait (GTK_WIDGET (window), 1600, 1000);
+  bar_offers (bar, shown, more);
+  g_assert_cmpstr (shown->str, ==, "Free Heap|Chip Info|Restart|List Files|Format|");
+  g_assert_cmpstr (more->str, ==, "");
+  g_assert_false (
+    gtk_widget_get_child_visible (GTK_WIDGET (mw_snippets_bar_get_more_button (bar))));
+  gtk_widget_destroy (GTK_WIDGET (window));
+
+  /* A bar alone, in a narrow window, with many more snippets. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("mw-snippets-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "snippets.json", NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (MwSnippetStore) store = mw_snippet_store_new (path, &error);
+    GtkWidget *toplevel = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+    GtkWidget *alone = mw_snippets_bar_new ();
+    gint min5, nat5, min16, nat16;
+
+    g_assert_no_error (error);
+    mw_snippets_bar_set_store (MW_SNIPPETS_BAR (alone), store);
+    gtk_container_add (GTK_CONTAINER (toplevel), alone);
+    gtk_widget_get_preferred_width (alone, &min5, &nat5);
+    for (guint i = 0; i < 10; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("Snippet %u", i + 6);
+        g_assert_true (mw_snippet_store_append (store, name, "=1", FALSE, &error));
+        g_assert_no_error (error);
+      }
+    g_assert_true (mw_snippet_store_append (store, "read_adc", "=adc.read(0)", FALSE, &error));
+    g_assert_no_error (error);
+    gtk_widget_get_preferred_width (alone, &min16, &nat16);
+    g_assert_cmpint (min16, ==, min5);
+    g_assert_cmpint (nat16, >, nat5);
+
+    gtk_widget_show (toplevel);
+    resize_and_wait (toplevel, min16, 40);
+    bar_offers (MW_SNIPPETS_BAR (alone), shown, more);
+    g_assert_cmpstr (shown->str, ==, "");
+    g_assert_cmpstr (more->str, ==,
+                     "Free Heap|Chip Info|Restart|List Files|Format|Snippet 6|Snippet 7|"
+                     "Snippet 8|Snippet 9|Snippet 10|Snippet 11|Snippet 12|Snippet 13|"
+                     "Snippet 14|Snippet 15|read_adc|");
+    gtk_widget_destroy (toplevel);
+    g_unlink (path);
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -314,5 +485,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/snippets/defaults", test_defaults);
   g_test_add_func ("/mw/app/snippets/edit-persists", test_edit_persists);
   g_test_add_func ("/mw/app/snippets/broken-file", test_broken_file);
+  g_test_add_func ("/mw/app/snippets/overflow", test_overflow);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "mw-test-app.h"
 #include "mw-test-support.h"
+#include "mw-pipeline-dialog.h"
 #include "mw-preferences-dialog.h"
 #include "mw-window.h"
 
@@ -1155,6 +1156,128 @@ test_dark_comment_contrast (void)
   destroy_window (window);
 }
 
+/* The default port's hint reads whole in its entry (it was cut at "els…"). */
+static void
+test_preferences_port_hint (void)
+{
+  MwWindow *window = new_window ();
+  GtkWidget *dialog = NULL;
+  GtkEntry *entry;
+  GdkRectangle area;
+  PangoRectangle logical;
+  g_autoptr (PangoLayout) layout = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (mw_test_wait_until (find_preferences, &dialog, 3000));
+  entry = GTK_ENTRY (
+    gtk_widget_get_template_child (dialog, MW_TYPE_PREFERENCES_DIALOG, "default_port_entry"));
+  g_assert_cmpstr (gtk_entry_get_text (entry), ==, "");
+  g_assert_cmpstr (gtk_entry_get_placeholder_text (entry), ==, "First board found, or simulated");
+  gtk_container_check_resize (GTK_CONTAINER (dialog));
+  layout =
+    gtk_widget_create_pango_layout (GTK_WIDGET (entry), gtk_entry_get_placeholder_text (entry));
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  gtk_entry_get_text_area (entry, &area);
+  g_test_message ("hint %d px in %d", logical.width, area.width);
+  g_assert_cmpint (logical.width, <=, area.width);
+  gtk_widget_destroy (dialog);
+  destroy_window (window);
+}
+
+/* The text beside each switch under `widget`, in order, each followed by "|" */
+static void
+collect_switch_labels (GtkWidget *widget, gpointer data)
+{
+  if (GTK_IS_SWITCH (widget))
+    {
+      g_autoptr (GList) row =
+        gtk_container_get_children (GTK_CONTAINER (gtk_widget_get_parent (widget)));
+
+      for (GList *l = row; l != NULL; l = l->next)
+        if (GTK_IS_LABEL (l->data))
+          {
+            g_string_append (data, gtk_label_get_text (l->data));
+            g_string_append_c (data, '|');
+            break;
+          }
+    }
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), collect_switch_labels, data);
+}
+
+/* The upload pipeline's steps read the same in Preferences (the defaults) and in the folder's
+ * pipeline dialog ("Lint before uploading" and "on the host" against "Lint first" and "on
+ * this machine"). */
+static void
+test_pipeline_labels_agree (void)
+{
+  MwWindow *window = new_window ();
+  GtkWidget *dialog = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mw-pipe-XXXXXX", NULL);
+  GtkWidget *pipeline =
+    mw_pipeline_dialog_new (GTK_WINDOW (window), mw_application_get_settings (app), dir);
+  g_autoptr (GString) prefs = g_string_new (NULL);
+  g_autoptr (GString) folder = g_string_new (NULL);
+  static const char steps[] = "Lint first (errors stop the upload)|Minify (verified)|"
+                              "Compile to .lc on this machine|Strip debug information|"
+                              "Remove the .lua after compiling|";
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (mw_test_wait_until (find_preferences, &dialog, 3000));
+  collect_switch_labels (dialog, prefs);
+  collect_switch_labels (pipeline, folder);
+  g_assert_cmpstr (prefs->str, ==,
+                   "Lint first (errors stop the upload)|Minify (verified)|"
+                   "Compile to .lc on this machine|Strip debug information|"
+                   "Remove the .lua after compiling|Dark style|");
+  g_assert_cmpstr (folder->str, ==, steps);
+  gtk_widget_destroy (pipeline);
+  gtk_widget_destroy (dialog);
+  destroy_window (window);
+  g_rmdir (dir);
+}
+
+/* The heap graph's marker labels read on its background in both styles (the reset's orange
+ * was 3.5:1 on white, the run's green 2:1, the snapshot's purple 2.3:1 on the dark base). */
+static void
+test_heap_marker_contrast (void)
+{
+  static const MwHeapEventKind kinds[] = { MW_HEAP_EVENT_UPLOAD,  MW_HEAP_EVENT_RUN,
+                                           MW_HEAP_EVENT_RESET,   MW_HEAP_EVENT_SNAPSHOT,
+                                           MW_HEAP_EVENT_CONNECT, MW_HEAP_EVENT_DISCONNECT };
+  MwWindow *window = new_window ();
+  GSettings *settings = mw_application_get_settings (app);
+  MwHeapGraph *graph = mw_window_get_heap_graph (window);
+  GtkWidget *area =
+    GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (graph), MW_TYPE_HEAP_GRAPH, "area"));
+
+  for (guint dark = 0; dark <= 1; dark++)
+    {
+      GdkRGBA base;
+      g_autofree char *base_text = NULL;
+
+      g_settings_set_boolean (settings, "prefer-dark", dark);
+      g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (area),
+                                                     "theme_base_color", &base));
+      /* the style in force is the one asked for */
+      g_assert_cmpint (0.299 * base.red + 0.587 * base.green + 0.114 * base.blue < 0.5, ==, dark);
+      base_text = gdk_rgba_to_string (&base);
+      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+        {
+          GdkRGBA color;
+          g_autofree char *text = NULL;
+
+          mw_heap_graph_get_marker_color (graph, kinds[i], &color);
+          text = gdk_rgba_to_string (&color);
+          g_test_message ("%s: %s on %s: %.2f", mw_heap_event_kind_to_string (kinds[i]), text,
+                          base_text, contrast (text, base_text));
+          g_assert_cmpfloat (contrast (text, base_text), >=, 4.5);
+        }
+    }
+  g_settings_reset (settings, "prefer-dark");
+  destroy_window (window);
+}
+
 static void
 test_screenshot (void)
 {
@@ -1190,6 +1313,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/window/preferences", test_preferences);
   g_test_add_func ("/mw/app/window/disabled-tooltips", test_disabled_tooltips);
   g_test_add_func ("/mw/app/window/dark-comment-contrast", test_dark_comment_contrast);
+  g_test_add_func ("/mw/app/window/heap-marker-contrast", test_heap_marker_contrast);
+  g_test_add_func ("/mw/app/window/preferences-port-hint", test_preferences_port_hint);
+  g_test_add_func ("/mw/app/window/pipeline-labels-agree", test_pipeline_labels_agree);
   g_test_add_func ("/mw/app/window/problems-menu", test_problems_menu);
   g_test_add_func ("/mw/app/window/preferences-dark-scheme", test_preferences_dark_scheme);
   g_test_add_func ("/mw/app/window/screenshot", test_screenshot);

@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "mw-lua-api.h"
 #include "mw-lua-compiler.h"
 #include "mw-lua-linter.h"
 #include "mw-lua-ram-estimate.h"
@@ -412,6 +413,144 @@ test_bytes (void)
       if (strcmp (d->code, MW_LUA_LINT_MANY_UPVALUES) == 0)
         g_assert_cmpint (d->bytes, ==, 20 + 5 * (4 + 20));
     }
+}
+
+/* The API table (mw-lua-api.h) is what the lookups need: module names, table paths, each
+ * table's fields, the constructors and each object's methods strictly sorted by strcmp() (so no
+ * duplicates), every entry found by lookup, every sub-table listed in its parent as a table
+ * field and every constructor as a function, one-line summaries. */
+static void
+test_api_table (void)
+{
+  const char *const *modules = mw_lua_api_modules ();
+  const char *const *tables = mw_lua_api_tables ();
+  guint n_tables = 0, n_fields = 0, n_constructors = 0, n_methods = 0;
+
+  for (guint i = 0; modules[i] != NULL; i++)
+    if (modules[i + 1] != NULL && strcmp (modules[i], modules[i + 1]) >= 0)
+      g_error ("modules out of order: %s, %s", modules[i], modules[i + 1]);
+  for (guint i = 0; tables[i] != NULL; i++, n_tables++)
+    {
+      g_autofree char *root = g_strndup (tables[i], strcspn (tables[i], "."));
+      const char *dot = strrchr (tables[i], '.');
+      gsize n = 0;
+      const MwLuaApiField *fields = mw_lua_api_fields (tables[i], &n);
+
+      if (tables[i + 1] != NULL && strcmp (tables[i], tables[i + 1]) >= 0)
+        g_error ("tables out of order: %s, %s", tables[i], tables[i + 1]);
+      if (!g_strv_contains (modules, root))
+        g_error ("%s: no module %s", tables[i], root);
+      if (dot != NULL)
+        {
+          g_autofree char *parent = g_strndup (tables[i], dot - tables[i]);
+          const MwLuaApiField *entry = mw_lua_api_lookup (parent, dot + 1);
+
+          if (entry == NULL || entry->params != NULL)
+            g_error ("%s is not a table field of %s", dot + 1, parent);
+        }
+      g_assert_nonnull (fields);
+      g_assert_cmpuint (n, >, 0);
+      for (gsize j = 0; j < n; j++, n_fields++)
+        {
+          const MwLuaApiField *f = &fields[j];
+          gsize doc_len = strlen (f->doc);
+
+          if (j + 1 < n && strcmp (f->name, fields[j + 1].name) >= 0)
+            g_error ("%s: fields out of order: %s, %s", tables[i], f->name, fields[j + 1].name);
+          g_assert_true (mw_lua_api_lookup (tables[i], f->name) == f);
+          if (f->params != NULL
+              && (f->params[0] != '(' || f->params[strlen (f->params) - 1] != ')'))
+            g_error ("%s.%s: parameters %s", tables[i], f->name, f->params);
+          if (doc_len < 10 || doc_len > 100 || f->doc[doc_len - 1] != '.'
+              || strchr (f->doc, '\n') != NULL)
+            g_error ("%s.%s: summary '%s' is not one short line", tables[i], f->name, f->doc);
+        }
+    }
+  /* the objects' methods: each made by a function of the table */
+  for (const char *const *c = mw_lua_api_constructors (); *c != NULL; c++, n_constructors++)
+    {
+      const char *dot = strrchr (*c, '.');
+      g_autofree char *parent = g_strndup (*c, dot - *c);
+      const MwLuaApiField *made_by = mw_lua_api_lookup (parent, dot + 1);
+      gsize n = 0;
+      const MwLuaApiField *methods = mw_lua_api_methods (*c, &n);
+
+      if (c[1] != NULL && strcmp (c[0], c[1]) >= 0)
+        g_error ("constructors out of order: %s, %s", c[0], c[1]);
+      if (made_by == NULL || made_by->params == NULL)
+        g_error ("%s is not a function of the table", *c);
+      g_assert_nonnull (methods);
+      for (gsize j = 0; j < n; j++, n_methods++)
+        {
+          gsize doc_len = strlen (methods[j].doc);
+
+          if (j + 1 < n && strcmp (methods[j].name, methods[j + 1].name) >= 0)
+            g_error ("%s: methods out of order: %s, %s", *c, methods[j].name, methods[j + 1].name);
+          g_assert_true (mw_lua_api_method_lookup (*c, methods[j].name) == &methods[j]);
+          if (methods[j].params == NULL || methods[j].params[0] != '('
+              || methods[j].params[strlen (methods[j].params) - 1] != ')')
+            g_error ("%s:%s: parameters", *c, methods[j].name);
+          if (doc_len < 10 || doc_len > 100 || methods[j].doc[doc_len - 1] != '.')
+            g_error ("%s:%s: summary '%s' is not one short line", *c, methods[j].name,
+                     methods[j].doc);
+        }
+    }
+  g_assert_null (mw_lua_api_methods ("tmr.now", &(gsize){ 0 }));
+  g_assert_null (mw_lua_api_method_lookup ("tmr.create", "register_"));
+  g_assert_null (mw_lua_api_lookup ("wifi.sta", "nothing"));
+  g_assert_null (mw_lua_api_lookup ("u8g2", "begin"));
+  /* the figures the firmware's ROTables give (docs/firmware.md section 12) */
+  g_assert_cmpuint (n_tables, ==, 44);
+  g_assert_cmpuint (n_fields, ==, 405);
+  /* 14 method tables of the firmware's sources (crypto's hasher, pixbuf's buffer and the GPIO
+   * pulser serve two functions each) */
+  g_assert_cmpuint (n_constructors, ==, 17);
+  g_assert_cmpuint (n_methods, ==, 108);
+}
+
+/* W143's whole messages: a name 3.0 moved names its replacement, a sub-table names its path,
+ * valid fields of the newer field lists (uart, sjson, wifi.sta) pass; W113 on a module 3.0
+ * replaced names the successor */
+static void
+test_firmware_fields (void)
+{
+  const char *src = "print(node.readvdd33())\n"
+                    "node.dsleepsetoption(1)\n"
+                    "wifi.sta.config({ ssid = 'x', pwd = 'y' })\n"
+                    "uart.setup(0, 115200, 8, uart.PARITY_NONE, uart.STOPBITS_1, 1)\n"
+                    "local t = sjson.decode('{}')\n"
+                    "wifi.sta.conect()\n"
+                    "print(t, node.uptime(), wifi.eventmon.reason.NO_AP, node.egc.ALWAYS)\n"
+                    "print(crypto.toHex(crypto.hash('sha1', 'x')))\n"
+                    "print(cjson.encode({}))\n";
+  static const char *const want[] = {
+    "1:12 W143 'readvdd33' is not a field of the firmware module 'node': 3.0 has "
+    "adc.readvdd33()",
+    "2:6 W143 'dsleepsetoption' is not a field of the firmware module 'node': 3.0 has the "
+    "option argument of node.dsleep(us, option)",
+    "6:10 W143 'conect' is not a field of the firmware module 'wifi.sta'",
+    "7:15 W143 'uptime' is not a field of the firmware module 'node'",
+    "7:46 W143 'NO_AP' is not a field of the firmware module 'wifi.eventmon.reason'",
+    "8:14 W143 'toHex' is not a field of the firmware module 'crypto': 3.0 has encoder.toHex()",
+    "9:7 W113 global 'cjson' is read but never set, and is not a standard or firmware global: 3.0 "
+    "replaced the module 'cjson' with 'sjson'",
+    NULL,
+  };
+  g_autoptr (MwLuaTree) tree = mw_lua_tree_parse ("f.lua", src, -1, MW_LUA_PARSE_NONE);
+  g_autoptr (GPtrArray) diags = mw_lua_lint_tree (tree, NULL);
+  g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *got_text = NULL;
+  g_autofree char *want_text = g_strjoinv ("\n", (char **) want);
+
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MwLuaDiagnostic *d = diags->pdata[i];
+      g_ptr_array_add (got,
+                       g_strdup_printf ("%u:%u %s %s", d->line, d->column, d->code, d->message));
+    }
+  g_ptr_array_add (got, NULL);
+  got_text = g_strjoinv ("\n", (char **) got->pdata);
+  g_assert_cmpstr (got_text, ==, want_text);
 }
 
 /* front-end errors are the linter's errors: syntax and the firmware's 50 locals */
@@ -1325,6 +1464,8 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/lua/lint/options-for-dir", test_options_for_dir);
   g_test_add_func ("/mw/lua/lint/bytes", test_bytes);
   g_test_add_func ("/mw/lua/lint/hard-limits", test_hard_limits);
+  g_test_add_func ("/mw/lua/lint/api-table", test_api_table);
+  g_test_add_func ("/mw/lua/lint/firmware-fields", test_firmware_fields);
   g_test_add_func ("/mw/lua/lint/luacheckrc", test_config);
   g_test_add_func ("/mw/lua/lint/cross-file", test_cross_file);
   g_test_add_func ("/mw/lua/lint/estimate-bytes", test_estimate_bytes);

@@ -35,6 +35,12 @@ static const ModuleCase default_cases[] = {
     "node.egc.setmode(node.egc.ALWAYS, 4096) print(node.egc.ALWAYS, "
     "pcall(node.egc.setmode, 8))",
     "4\tfalse\tbad argument #1 to '?' (invalid mode)" },
+  /* app/modules/node.c: node.sleep is in every build, and raises without PMSLEEP_ENABLE after a
+   * note written straight to the UART */
+  { "sleep-unavailable", "print(pcall(node.sleep, {wake_pin = 1}))",
+    "\n The options \"TIMER_SUSPEND_ENABLE\" and \"PMSLEEP_ENABLE\" in "
+    "\"app/include/user_config.h\" were disabled during FW build!\n"
+    "false\tnode.sleep() is unavailable" },
   /* node.output redirects print; node.input feeds the REPL */
   /* app/modules/node.c node.output: print's text, and the prompt, go to a pipe whose reader
    * runs later as a task of its own and gets the pipe */

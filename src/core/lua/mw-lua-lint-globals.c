@@ -331,6 +331,30 @@ settle_required (MwLuaLintRun *run, MwLuaLintFinding *f)
   return TRUE;
 }
 
+/* The dotted path of `node` when it is a global or a chain of `.name` fields of one ("wifi",
+ * "wifi.sta"), with the global in `root`; NULL otherwise (a local's field, `a[k].b`). The field
+ * lists cover sub-tables by their path (mw-lua-api.h). */
+static char *
+dotted_global (MwLuaLintFile *file, MwLuaNode *node, char **root)
+{
+  g_autofree char *base = NULL;
+
+  if (node->kind == MW_LUA_NODE_NAME && node->u.var == NULL)
+    {
+      *root = mw_lua_lint_token_string (file, node->token);
+      return g_strdup (*root);
+    }
+  if (node->kind != MW_LUA_NODE_INDEX || !(node->flags & MW_LUA_NODE_FLAG_DOT))
+    return NULL;
+  base = dotted_global (file, node->kids[0], root);
+  if (base == NULL)
+    return NULL;
+  {
+    g_autofree char *field = mw_lua_lint_token_string (file, node->token);
+    return g_strconcat (base, ".", field, NULL);
+  }
+}
+
 static gboolean
 globals_enter (MwLuaNode *node, gpointer data)
 {
@@ -378,29 +402,39 @@ globals_enter (MwLuaNode *node, gpointer data)
                               "module '%s'", module);
       mw_lua_lint_finding_defer (f, settle_required, r, required_free);
     }
-  else if (node->kind == MW_LUA_NODE_INDEX && (node->flags & MW_LUA_NODE_FLAG_DOT)
-           && node->kids[0]->kind == MW_LUA_NODE_NAME && node->kids[0]->u.var == NULL)
+  else if (node->kind == MW_LUA_NODE_INDEX && (node->flags & MW_LUA_NODE_FLAG_DOT))
     {
       static const char *const removed_tmr[] = { "alarm",      "register", "start", "stop",
                                                  "unregister", "interval", "state", NULL };
-      g_autofree char *module = mw_lua_lint_token_string (file, node->kids[0]->token);
-      g_autofree char *field = mw_lua_lint_token_string (file, node->token);
+      g_autofree char *root = NULL;
+      g_autofree char *module = dotted_global (file, node->kids[0], &root);
+      g_autofree char *field = NULL;
+      const char *moved;
+      guint std;
 
-      guint std = mw_lua_lint_file_std (file, node->token);
-
-      if (!mw_lua_lint_std_is_module (std, module)
-          || mw_lua_lint_std_has_field (std, module, field))
+      if (module == NULL)
+        return TRUE;
+      field = mw_lua_lint_token_string (file, node->token);
+      std = mw_lua_lint_file_std (file, node->token);
+      if (!mw_lua_lint_std_is_module (std, root) || mw_lua_lint_std_has_field (std, module, field))
         return TRUE;
       /* the removed static timer API has its own rule (W805) */
       if (strcmp (module, "tmr") == 0 && g_strv_contains (removed_tmr, field))
         return TRUE;
       {
         g_autofree char *full = g_strconcat (module, ".", field, NULL);
-        MwLuaLintFinding *f =
-          mw_lua_lint_report (file, MW_LUA_LINT_FIELD_UNDEFINED, node->token, full, -1,
-                              "'%s' is not a field of the firmware module '%s'", field, module);
+        MwLuaLintFinding *f;
+
+        moved = mw_lua_lint_std_moved (module, field);
+        if (moved != NULL)
+          f = mw_lua_lint_report (file, MW_LUA_LINT_FIELD_UNDEFINED, node->token, full, -1,
+                                  "'%s' is not a field of the firmware module '%s': 3.0 has %s",
+                                  field, module, moved);
+        else
+          f = mw_lua_lint_report (file, MW_LUA_LINT_FIELD_UNDEFINED, node->token, full, -1,
+                                  "'%s' is not a field of the firmware module '%s'", field, module);
         /* a program that sets the module's global has its own table there */
-        mw_lua_lint_finding_defer (f, settle_unless_set, g_strdup (module), g_free);
+        mw_lua_lint_finding_defer (f, settle_unless_set, g_steal_pointer (&root), g_free);
       }
     }
   return TRUE;
@@ -462,6 +496,12 @@ mw_lua_lint_globals (MwLuaLintFile *file)
                                 "a field of global '%s' is set, but '%s' is never set and is "
                                 "not a standard or firmware global",
                                 ref->name, ref->name);
+      else if ((mw_lua_lint_file_std (file, ref->token) & MW_LUA_LINT_SET_NODEMCU)
+               && mw_lua_lint_std_replaced (ref->name) != NULL)
+        f = mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
+                                "global '%s' is read but never set, and is not a standard or "
+                                "firmware global: 3.0 replaced the module '%s' with '%s'",
+                                ref->name, ref->name, mw_lua_lint_std_replaced (ref->name));
       else
         f = mw_lua_lint_report (file, MW_LUA_LINT_GLOBAL_UNDEFINED, ref->token, ref->name, -1,
                                 "global '%s' is read but never set, and is not a standard or "

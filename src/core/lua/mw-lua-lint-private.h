@@ -122,10 +122,14 @@ gint64 mw_lua_lint_function_bytes (MwLuaLintRun *run, MwLuaTree *tree, MwLuaFunc
 
 /* Known globals (mw-lua-lint-std.c) */
 gboolean mw_lua_lint_std_has (guint std_sets, const char *name);
-/* For a firmware module with a known field list: TRUE if `field` is one of them; modules
- * without a list accept any field. */
+/* For a firmware module or sub-table with a known field list: TRUE if `field` is one of them;
+ * modules without a list, and open tables (node.LFS), accept any field. */
 gboolean mw_lua_lint_std_has_field (guint std_sets, const char *module, const char *field);
 gboolean mw_lua_lint_std_is_module (guint std_sets, const char *name);
+/* The 3.0 module that replaced an older firmware's module `name` (for W113's message), or NULL */
+const char *mw_lua_lint_std_replaced (const char *name);
+/* What replaced a field older firmware had (for W143's message), or NULL */
+const char *mw_lua_lint_std_moved (const char *module, const char *field);
 
 /* Node helpers (mw-lua-linter.c) */
 /* `node` is NAME of global `name` */

@@ -538,6 +538,19 @@ l_setpartitiontable (lua_State *L)
   return luaL_error (L, "moonwire-sim: the partition table cannot be changed");
 }
 
+/* node.sleep() of a build without PMSLEEP_ENABLE, as the default build is (app/modules/node.c):
+ * a note through dbg_printf, straight to UART 0 with "\n" sent as "\r\n" (app/user/dbg_printf.c,
+ * uart0_putc in app/driver/uart.c), then an error. */
+static int
+l_sleep (lua_State *L)
+{
+  static const char note[] = "\r\n The options \"TIMER_SUSPEND_ENABLE\" and \"PMSLEEP_ENABLE\" in "
+                             "\"app/include/user_config.h\" were disabled during FW build!\r\n";
+
+  mw_sim_vm_write (mw_sim_vm_get (L), note, sizeof note - 1);
+  return luaL_error (L, "node.sleep() is unavailable");
+}
+
 static const luaL_Reg node_funcs[] = { { "heap", l_heap },
                                        { "restart", l_restart },
                                        { "chipid", l_chipid },
@@ -562,6 +575,7 @@ static const luaL_Reg node_funcs[] = { { "heap", l_heap },
                                        { "flashreload", l_flashreload },
                                        { "getpartitiontable", l_getpartitiontable },
                                        { "setpartitiontable", l_setpartitiontable },
+                                       { "sleep", l_sleep },
                                        { NULL, NULL } };
 
 int

@@ -231,14 +231,15 @@ new_table (lua_State *L, const luaL_Reg *funcs)
 int
 mw_sim_open_wifi (lua_State *L)
 {
-  /* app/modules/wifi.c and the SDK's user_interface.h */
+  /* app/modules/wifi.c and the SDK's user_interface.h (the ROTable has no WEP: AUTH_WEP's
+   * entry is commented out) */
   static const Constant constants[] = {
-    { "NULLMODE", 0 },       { "STATION", 1 },      { "SOFTAP", 2 },         { "STATIONAP", 3 },
-    { "PHYMODE_B", 1 },      { "PHYMODE_G", 2 },    { "PHYMODE_N", 3 },      { "NONE_SLEEP", 0 },
-    { "LIGHT_SLEEP", 1 },    { "MODEM_SLEEP", 2 },  { "OPEN", 0 },           { "WEP", 1 },
-    { "WPA_PSK", 2 },        { "WPA2_PSK", 3 },     { "WPA_WPA2_PSK", 4 },   { "STA_IDLE", 0 },
-    { "STA_CONNECTING", 1 }, { "STA_WRONGPWD", 2 }, { "STA_APNOTFOUND", 3 }, { "STA_FAIL", 4 },
-    { "STA_GOTIP", 5 },      { "COUNTRY_AUTO", 0 }, { "COUNTRY_MANUAL", 1 },
+    { "NULLMODE", 0 },     { "STATION", 1 },        { "SOFTAP", 2 },    { "STATIONAP", 3 },
+    { "PHYMODE_B", 1 },    { "PHYMODE_G", 2 },      { "PHYMODE_N", 3 }, { "NONE_SLEEP", 0 },
+    { "LIGHT_SLEEP", 1 },  { "MODEM_SLEEP", 2 },    { "OPEN", 0 },      { "WPA_PSK", 2 },
+    { "WPA2_PSK", 3 },     { "WPA_WPA2_PSK", 4 },   { "STA_IDLE", 0 },  { "STA_CONNECTING", 1 },
+    { "STA_WRONGPWD", 2 }, { "STA_APNOTFOUND", 3 }, { "STA_FAIL", 4 },  { "STA_GOTIP", 5 },
+    { "COUNTRY_AUTO", 0 }, { "COUNTRY_MANUAL", 1 },
   };
   /* app/modules/wifi_eventmon.c: the SDK's event numbers */
   static const Constant events[] = {

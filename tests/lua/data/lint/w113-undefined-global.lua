@@ -6,3 +6,6 @@ known = 1 -- moonwire: ignore W111
 print(known)
 -- luacheck: read globals extern_thing
 print(extern_thing, io_ok)
+-- 3.0 has no cjson (sjson replaced it) and names gpio_pulse's module gpiopulse
+print(cjson.encode({})) --! W113
+print(gpiopulse.build, gpio.pulse.build)
