@@ -375,12 +375,28 @@ output_to_console (GBytes *chunk, gpointer user_data)
     mw_console_append (self->console, data, len);
 }
 
+static void upload_next_dropped (MwWindow *self);
+
+static gboolean
+continue_dropped (gpointer data)
+{
+  MwWindow *self = data;
+
+  self->drop_idle = 0;
+  upload_next_dropped (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 finish_operation (MwWindow *self)
 {
   g_clear_object (&self->op_cancellable);
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   _mw_window_update_device_actions (self);
+  /* Files dropped while it ran go up now, whatever it was (a Run, an LFS flash), once the
+   * caller has said how it ended. */
+  if (self->upload_queue->len > 0 && self->drop_idle == 0)
+    self->drop_idle = g_idle_add (continue_dropped, self);
 }
 
 static GCancellable *
@@ -630,8 +646,6 @@ upload_progress_cb (gsize done, gsize total, gpointer user_data)
   gtk_progress_bar_set_fraction (data->self->progress_bar, total > 0 ? (double) done / total : 1);
   gtk_progress_bar_set_text (data->self->progress_bar, text);
 }
-
-static void upload_next_dropped (MwWindow *self);
 
 static void
 upload_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)

@@ -67,6 +67,7 @@ struct _MwWindow
   guint listings; /* requests for the board's file list not answered yet */
   gboolean run_after_listing; /* Run waits for the file list an upload asked for */
   GPtrArray *upload_queue; /* paths dropped on the file browser, still to upload */
+  guint drop_idle; /* goes on with upload_queue once an operation is over */
   GQueue *console_lines; /* lines typed in the console, not answered yet (mw-window-board.c) */
 
   char *pending_jump; /* a Problems row's file being opened, to jump to */

@@ -970,6 +970,7 @@ mw_window_dispose (GObject *object)
   g_cancellable_cancel (self->op_cancellable);
   g_clear_object (&self->op_cancellable);
   g_clear_handle_id (&self->subtitle_idle, g_source_remove);
+  g_clear_handle_id (&self->drop_idle, g_source_remove);
   _mw_window_dispose_session (self);
   if (self->board != NULL)
     {
