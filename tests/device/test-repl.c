@@ -133,6 +133,15 @@ static const ParserCase parser_cases[] = {
     "RXC(NodeMCU 3.0.0.0 built with moonwire-sim\r\n\tbranch: release\r\n build 2021-01-01 "
     "powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\r\n)N"
     "C(cannot open init.lua: \r\n> )P" },
+  /* a restart while our line's echo was awaited: the board lost the line, and the restarted
+   * board's prompt is fresh (regression: it counted as stale, so the engine held back its
+   * queue until a grace timer) */
+  { "restart-drops-echo", "print(1)\n",
+    S ("\xe0\x90\xf2\x8e\x83\xfe\x8c\x9e\xf0\x12\r\nNodeMCU 3.0.0.0 built with moonwire-sim\r\n"
+       " build 2021-01-01 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\r\n"
+       "cannot open init.lua: \r\n> "),
+    "RXC(NodeMCU 3.0.0.0 built with moonwire-sim\r\n build 2021-01-01 powered by Lua 5.1.4 on SDK "
+    "3.0.1-dev(fce080e)\r\n)NC(cannot open init.lua: \r\n> )P" },
   { "rom-text", NULL, S ("ets Jan  8 2013,rst cause:2, boot mode:(3,6)\r\n"),
     "C(ets Jan  8 2013,rst cause:2, boot mode:(3,6)\r\n)R" },
 };
@@ -853,6 +862,142 @@ test_garbled_tail (void)
   g_string_free (fake.wire, TRUE);
 }
 
+/* A Lua error whose message is not UTF-8 (a script's own bytes): the GError's message is, with
+ * U+FFFD in their place, as the window's message bar needs (Pango refuses the bytes). */
+static void
+test_error_not_utf8 (void)
+{
+  g_autoptr (MwTestBoard) board = board_for (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes =
+    mw_repl_execute (board->repl, "error('bad \\200\\255 byte', 0)", 5000, NULL, &error);
+
+  g_assert_null (bytes);
+  g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_LUA);
+  g_assert_cmpstr (error->message, ==, "bad \xef\xbf\xbd\xef\xbf\xbd byte");
+}
+
+typedef struct
+{
+  GByteArray *got; /* what the host sent the scripted board */
+  MwRepl *repl;
+  GAsyncResult *first; /* the command the restart failed */
+  GAsyncResult *second; /* the one queued from its callback */
+  guint sent_before_prompt; /* bytes of the second sent before the board's prompt */
+} RestartScript;
+
+static void
+on_host_bytes (MwTestPty *pty, const guint8 *data, gsize len, gpointer user_data)
+{
+  g_byte_array_append (((RestartScript *) user_data)->got, data, len);
+}
+
+static void
+on_second_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ((RestartScript *) user_data)->second = g_object_ref (result);
+}
+
+/* As the heap sampler and the window do: a failed command, and at once the next one. */
+static void
+on_first_failed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RestartScript *script = user_data;
+
+  script->first = g_object_ref (result);
+  g_byte_array_set_size (script->got, 0);
+  mw_repl_execute_async (script->repl, "print(2)", 5000, NULL, NULL, NULL, on_second_done, script);
+}
+
+static gboolean
+got_line (gpointer data)
+{
+  RestartScript *script = data;
+
+  return script->got->len > 0 && memchr (script->got->data, '\n', script->got->len) != NULL;
+}
+
+static void
+spin_until (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+}
+
+static gboolean
+first_failed (gpointer data)
+{
+  return ((RestartScript *) data)->first != NULL;
+}
+
+static gboolean
+second_done (gpointer data)
+{
+  return ((RestartScript *) data)->second != NULL;
+}
+
+/* The board restarts while a command runs, and the command's callback queues the next one:
+ * that one waits for the restarted board's prompt. Regression (the soak test, under load):
+ * it went out at once, into the boot; the simulator read it after the boot, and the command
+ * took the boot's text, ROM noise and all, for the board's answer ("Could not list the board's
+ * files: <ROM noise>", invalid UTF-8 in the window's message bar). */
+static void
+test_restart_holds_queue (void)
+{
+  g_autoptr (MwTestPty) pty = mw_test_pty_new ();
+  g_autoptr (MwTransport) transport = mw_transport_new_for_port (mw_test_pty_get_path (pty));
+  g_autoptr (MwRepl) repl = mw_repl_new (transport);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) first = NULL, second = NULL;
+  RestartScript script = { g_byte_array_new (), repl, NULL, NULL, 0 };
+  static const char rom_noise[] = "\r\n\xe0\x90\xf2\x8e\x83\xfe\x8c\x9e\xf0\x12\xc4\xb5\r\n";
+  static const char boot[] = "NodeMCU 3.0.0.0 built with moonwire-sim\r\n"
+                             " build 2021-01-01 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\r\n"
+                             "cannot open init.lua: \r\n> ";
+
+  mw_test_pty_attach (pty, g_main_context_default (), on_host_bytes, &script);
+  g_assert_true (mw_repl_open (repl, NULL, &error));
+  g_assert_no_error (error);
+  mw_repl_execute_async (repl, "print(1)", 5000, NULL, NULL, NULL, on_first_failed, &script);
+  spin_until (got_line, &script, 5000);
+  g_assert_true (got_line (&script));
+
+  /* the board restarts before echoing: the ROM's line at the wrong baud */
+  mw_test_pty_write (pty, rom_noise, sizeof rom_noise - 1);
+  spin_until (first_failed, &script, 5000);
+  g_assert_nonnull (script.first);
+  first = mw_repl_execute_finish (repl, script.first, &error);
+  g_assert_null (first);
+  g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_RESET);
+  g_clear_error (&error);
+
+  /* nothing goes to the booting board (well within the wait for its prompt) */
+  {
+    gint64 end = g_get_monotonic_time () + 300 * 1000;
+
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  }
+  g_assert_cmpuint (script.got->len, ==, 0);
+
+  /* the boot ends at the prompt: now the queued command goes out, and runs */
+  mw_test_pty_write (pty, boot, sizeof boot - 1);
+  spin_until (got_line, &script, 5000);
+  g_assert_true (got_line (&script));
+  g_assert_true (g_str_has_prefix ((const char *) script.got->data, "uart.write(0,\"\\2B\""));
+  g_assert_null (script.second);
+  mw_test_pty_close_master (pty);
+  spin_until (second_done, &script, 5000);
+  g_assert_nonnull (script.second);
+  second = mw_repl_execute_finish (repl, script.second, &error);
+  g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_CLOSED);
+  g_clear_object (&script.first);
+  g_clear_object (&script.second);
+  g_byte_array_unref (script.got);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -884,5 +1029,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mw/repl/cancel-started", test_cancel_started);
   g_test_add_func ("/mw/repl/lost-newline", test_lost_newline);
   g_test_add_func ("/mw/repl/garbled-tail", test_garbled_tail);
+  g_test_add_func ("/mw/repl/restart-holds-queue", test_restart_holds_queue);
+  g_test_add_func ("/mw/repl/error-not-utf8", test_error_not_utf8);
   return g_test_run ();
 }

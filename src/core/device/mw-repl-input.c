@@ -112,7 +112,8 @@ handle_prompt (MwRepl *self, gboolean continuation)
           }
         else
           {
-            g_autofree char *msg = g_strstrip (g_strdup (cmd->console ? cmd->console->str : ""));
+            g_autofree char *msg =
+              g_strstrip (g_utf8_make_valid (cmd->console ? cmd->console->str : "", -1));
             const char *text = msg;
             gsize n = strlen (msg);
 
@@ -254,6 +255,7 @@ handle_event (MwRepl *self, MwReplEvent *event, const MwReplEvent *next)
                 mw_repl_parser_reset (self->parser);
                 mw_repl_set_state (self, MW_REPL_STATE_BOOTING);
                 mw_transport_discard_output (self->transport);
+                mw_repl_await_boot (self);
                 mw_repl_fail_all (self, MW_REPL_ERROR_RESET,
                                   "the board restarted (a watchdog reset or a crash) while the "
                                   "command ran");
@@ -270,10 +272,12 @@ handle_event (MwRepl *self, MwReplEvent *event, const MwReplEvent *next)
               mw_repl_command_succeed (self, cmd);
             else
               {
-                /* User code names its own chunk (mw_device_exec_async): no lines to shift. */
+                /* User code names its own chunk (mw_device_exec_async): no lines to shift.
+                 * A GError's message is UTF-8; the board's bytes need not be (a script's
+                 * error ("\200")), and the window's message bar shows it. */
                 g_autofree char *msg = event->data
-                                         ? g_strndup (g_bytes_get_data (event->data, NULL),
-                                                      g_bytes_get_size (event->data))
+                                         ? g_utf8_make_valid (g_bytes_get_data (event->data, NULL),
+                                                              g_bytes_get_size (event->data))
                                          : g_strdup ("error");
 
                 mw_repl_command_fail (self, cmd,
@@ -314,6 +318,7 @@ handle_event (MwRepl *self, MwReplEvent *event, const MwReplEvent *next)
              * prompt, be echoed as binary and look like this restart's noise to the next
              * command: it goes. */
             mw_transport_discard_output (self->transport);
+            mw_repl_await_boot (self);
             mw_repl_fail_all (
               self, MW_REPL_ERROR_RESET,
               "the board restarted (reset, crash or power loss) while the command ran");

@@ -178,6 +178,16 @@ worth_waiting (MwReplParser *parser)
          && memchr (parser->console->data, '\n', parser->console->len) == NULL;
 }
 
+/* A restart: whatever echo we waited for will never come (the board lost the line), so the
+ * restarted board's first prompt is fresh. */
+static void
+push_boot (MwReplParser *parser, GPtrArray *events)
+{
+  parser->booting = TRUE;
+  mw_repl_parser_clear_echo (parser);
+  push (events, MW_REPL_EVENT_BOOT, NULL);
+}
+
 static void
 flush_console (MwReplParser *parser, GPtrArray *events)
 {
@@ -195,10 +205,7 @@ flush_console (MwReplParser *parser, GPtrArray *events)
       gsize noise_len = len;
 
       if (!parser->booting)
-        {
-          parser->booting = TRUE;
-          push (events, MW_REPL_EVENT_BOOT, NULL);
-        }
+        push_boot (parser, events);
       /* The boot loader's noise ends with a line break; text after it in the same read is
        * the banner's first bytes (docs/firmware.md section 1), which are console text. */
       for (gsize i = len; i > 0; i--)
@@ -255,10 +262,8 @@ boot_seen (MwReplParser *parser, GPtrArray *events)
 {
   /* The text before may be the noise of this very boot, which reports it. */
   flush_console (parser, events);
-  if (parser->booting)
-    return;
-  parser->booting = TRUE;
-  push (events, MW_REPL_EVENT_BOOT, NULL);
+  if (!parser->booting)
+    push_boot (parser, events);
 }
 
 /* A complete console line (CR removed): banner and boot-loader detection. */

@@ -54,6 +54,7 @@ struct _MwRepl
   MwReplCommand *active;
   gboolean locked;
   gboolean await_prompt; /* the last command ended; its prompt is still to come */
+  gboolean await_boot; /* ... and that is a restarted board's first prompt */
   GSource *timeout_source;
   GSource *grace_source;
   GSource *newline_source; /* our line's echo stopped just before its newline */
@@ -109,6 +110,7 @@ void mw_repl_start_command (MwRepl *self, MwReplCommand *cmd);
 void mw_repl_retry_garbled (MwRepl *self, MwReplCommand *cmd);
 void mw_repl_process_queue (MwRepl *self);
 void mw_repl_prompt_arrived (MwRepl *self);
+void mw_repl_await_boot (MwRepl *self);
 
 /* mw-repl-input.c */
 void mw_repl_on_bytes (MwTransport *transport, GBytes *bytes, gpointer user_data);

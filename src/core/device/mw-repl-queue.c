@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+/* How long the queue waits for a prompt it expects before going on without it. */
+#define PROMPT_GRACE_MS 500
+#define BOOT_GRACE_MS 5000
+
 void
 mw_repl_command_free (MwReplCommand *cmd)
 {
@@ -90,14 +94,18 @@ mw_repl_command_succeed (MwRepl *self, MwReplCommand *cmd)
 void
 mw_repl_fail_all (MwRepl *self, int code, const char *message)
 {
+  MwReplCommand *retry = g_steal_pointer (&self->retry);
+  GQueue pending = self->queue;
   MwReplCommand *cmd;
 
-  self->await_prompt = FALSE;
+  /* Only the commands pending now: a failed command's callback may queue the next one, which
+   * then waits for the board (a restarted board's prompt) instead of failing too. */
+  g_queue_init (&self->queue);
   if (self->active != NULL)
     mw_repl_command_fail (self, self->active, g_error_new_literal (MW_REPL_ERROR, code, message));
-  if (self->retry != NULL)
-    mw_repl_command_fail (self, self->retry, g_error_new_literal (MW_REPL_ERROR, code, message));
-  while ((cmd = g_queue_peek_head (&self->queue)) != NULL)
+  if (retry != NULL)
+    mw_repl_command_fail (self, retry, g_error_new_literal (MW_REPL_ERROR, code, message));
+  while ((cmd = g_queue_pop_head (&pending)) != NULL)
     mw_repl_command_fail (self, cmd, g_error_new_literal (MW_REPL_ERROR, code, message));
 }
 
@@ -263,6 +271,7 @@ on_grace (gpointer user_data)
 
   g_clear_pointer (&self->grace_source, g_source_unref);
   self->await_prompt = FALSE;
+  self->await_boot = FALSE;
   mw_repl_process_queue (self);
   return G_SOURCE_REMOVE;
 }
@@ -284,10 +293,12 @@ mw_repl_process_queue (MwRepl *self)
     return;
   if (self->await_prompt)
     {
-      /* The prompt normally follows within milliseconds; don't wait for it forever. */
+      /* The prompt normally follows within milliseconds, a restarted board's within a second
+       * or two (its init.lua runs first); don't wait for it forever. */
       if (self->grace_source == NULL)
         {
-          self->grace_source = g_timeout_source_new (500);
+          self->grace_source =
+            g_timeout_source_new (self->await_boot ? BOOT_GRACE_MS : PROMPT_GRACE_MS);
           g_source_set_name (self->grace_source, "MwRepl prompt grace");
           g_source_set_callback (self->grace_source, on_grace, self, NULL);
           g_source_attach (self->grace_source, self->context);
@@ -314,6 +325,24 @@ void
 mw_repl_prompt_arrived (MwRepl *self)
 {
   self->await_prompt = FALSE;
+  self->await_boot = FALSE;
+  if (self->grace_source != NULL)
+    {
+      g_source_destroy (self->grace_source);
+      g_clear_pointer (&self->grace_source, g_source_unref);
+    }
+}
+
+/* The board restarted: nothing more goes out before its first prompt. A line sent into the
+ * boot is lost on a board (the ROM's 74880 baud, then the firmware's UART set-up); on the
+ * simulator it was read after the boot, and the command that sent it took the boot's text, ROM
+ * noise and all, for the board's answer to it. Called before the restart fails the pending
+ * commands, whose callbacks may queue new ones. */
+void
+mw_repl_await_boot (MwRepl *self)
+{
+  self->await_prompt = TRUE;
+  self->await_boot = TRUE;
   if (self->grace_source != NULL)
     {
       g_source_destroy (self->grace_source);

@@ -325,6 +325,7 @@ mw_repl_sync_async (MwRepl *self, guint timeout_ms, GCancellable *cancellable,
   g_ptr_array_add (cmd->lines, g_strdup (""));
   /* Whatever prompt the previous command owed is no longer worth waiting for. */
   self->await_prompt = FALSE;
+  self->await_boot = FALSE;
   enqueue (self, cmd);
 }
 
@@ -445,6 +446,8 @@ mw_repl_open (MwRepl *self, GMainContext *context, GError **error)
   if (!mw_transport_open (self->transport, self->context, error))
     return FALSE;
   mw_repl_parser_reset (self->parser);
+  self->await_prompt = FALSE;
+  self->await_boot = FALSE;
   mw_repl_set_state (self, MW_REPL_STATE_UNKNOWN);
   return TRUE;
 }
@@ -505,6 +508,8 @@ mw_repl_dispose (GObject *object)
       if (mw_transport_is_open (self->transport))
         mw_transport_close (self->transport);
     }
+  /* closed first: what a failed command's callback queues fails at once */
+  self->state = MW_REPL_STATE_CLOSED;
   mw_repl_fail_all (self, MW_REPL_ERROR_CLOSED, "the connection was dropped");
   mw_repl_stop_timeout (self);
   mw_repl_stop_settle (self);

@@ -37,6 +37,10 @@ struct _MwSimVm
   GString *tx; /* bytes for the wire (owned by MwSim) */
   void (*task_done) (gpointer data); /* after a timer callback */
   gpointer task_done_data;
+  /* the host's clock and sleep behind the simulated clock (g_get_monotonic_time, g_usleep;
+   * a test's own script in tests/sim/test-vm.c) */
+  gint64 (*host_now) (void);
+  void (*host_sleep) (gulong us);
 
   /* per boot */
   lua_State *L;
@@ -103,6 +107,9 @@ struct _MwSimVm
 };
 
 MwSimVm *mw_sim_vm_new (void);
+/* The board's settings from `options`: firmware, build, heap, watchdog, CPU speed, modules,
+ * baud. What MwSim owns (flash, context, the wire, task_done, stopping) is set apart. */
+void mw_sim_vm_configure (MwSimVm *vm, const MwSimOptions *options);
 void mw_sim_vm_free (MwSimVm *vm);
 /* Power on: a fresh Lua state, the banner, init.lua, the prompt. `cause` is the reset text
  * printed first (NULL on power-up). */

@@ -39,7 +39,29 @@ mw_sim_vm_new (void)
   vm->timers = g_ptr_array_new ();
   vm->posted = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   vm->files = g_ptr_array_new ();
+  vm->host_now = g_get_monotonic_time;
+  vm->host_sleep = g_usleep;
   return vm;
+}
+
+void
+mw_sim_vm_configure (MwSimVm *vm, const MwSimOptions *options)
+{
+  vm->firmware = options->firmware;
+  vm->number_type = options->integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
+  vm->full_debug = options->full_debug;
+  vm->heap_size = options->heap;
+  vm->lfs_size = options->lfs_size;
+  vm->wdt_ms = options->wdt_ms;
+  vm->vm_ips = options->vm_ips;
+  vm->realtime = options->baud_limit;
+  vm->verbose = options->verbose;
+  g_strfreev (vm->modules);
+  vm->modules = g_strsplit (options->modules ? options->modules : MW_SIM_DEFAULT_MODULES, ",", -1);
+  for (guint i = 0; vm->modules[i]; i++)
+    g_strstrip (vm->modules[i]);
+  vm->baud = vm->initial_baud = options->baud;
+  vm->chip_id = 0x00a1b2c3u ^ (guint32) options->seed;
 }
 
 void
@@ -265,7 +287,7 @@ mw_sim_vm_now_us (MwSimVm *vm)
 {
   if (vm->in_task)
     return vm->task_start_sim + task_cpu_us (vm);
-  return g_get_monotonic_time () - vm->boot_time + vm->clock_skew;
+  return vm->host_now () - vm->boot_time + vm->clock_skew;
 }
 
 void
@@ -496,7 +518,7 @@ task_begin (MwSimVm *vm)
 static void
 task_end (MwSimVm *vm)
 {
-  gint64 end;
+  gint64 end, left;
 
   if (!vm->in_task)
     return;
@@ -504,14 +526,20 @@ task_end (MwSimVm *vm)
   end = vm->task_start_sim + vm->last_task_us;
   vm->in_task = FALSE;
   vm->hook_L = vm->L;
-  /* with the line rate on, the board is busy for as long as the task took on the ESP8266
-   * (bytes arriving meanwhile pile up in the ring); otherwise the simulated clock just
-   * runs ahead of the host's */
-  while (vm->realtime && end > mw_sim_vm_now_us (vm)
-         && !(vm->stopping && g_atomic_int_get (vm->stopping)))
-    g_usleep (MIN (end - mw_sim_vm_now_us (vm), 10000));
-  if (end > mw_sim_vm_now_us (vm))
-    vm->clock_skew += end - mw_sim_vm_now_us (vm);
+  /* With the line rate on, the board is busy for as long as the task took on the ESP8266
+   * (bytes arriving meanwhile pile up in the ring); otherwise the simulated clock just runs
+   * ahead of the host's. One clock read per step: read once to decide and again to measure,
+   * a host that crossed the end in between slept for (gulong) -1 us, and the board was dead
+   * (tests/sim/test-vm.c). */
+  for (;;)
+    {
+      left = end - mw_sim_vm_now_us (vm);
+      if (!vm->realtime || left <= 0 || (vm->stopping && g_atomic_int_get (vm->stopping)))
+        break;
+      vm->host_sleep ((gulong) MIN (left, 10000));
+    }
+  if (left > 0)
+    vm->clock_skew += left;
 }
 
 /* Runs the function under `nargs` arguments with a traceback; returns the status. */
@@ -1105,7 +1133,7 @@ mw_sim_vm_boot (MwSimVm *vm, const char *cause)
   vm->strip_level = 2;
   vm->cpu_mhz = 80;
   vm->softwd = -1;
-  vm->boot_time = g_get_monotonic_time ();
+  vm->boot_time = vm->host_now ();
   vm->clock_skew = 0;
   vm->generation++;
   mw_sim_lfs_boot (vm);

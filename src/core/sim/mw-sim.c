@@ -61,6 +61,8 @@ struct _MwSim
   GSource *process;
   GRand *rand;
   guint64 rx_total;
+  guint64 tx_gone; /* bytes that left the transmit queue (sent, or lost to its limit) */
+  guint64 deaf_until; /* input is lost until tx_gone reaches this: a reset's text going out */
   gboolean silent;
   gboolean holding; /* hold_output, until mw_sim_release_output () */
   gboolean reset_done;
@@ -225,6 +227,12 @@ reboot (MwSim *self, const char *why)
   mw_sim_ring_init (&self->ring);
   mw_sim_vm_reboot (self->vm);
   mw_sim_repl_init (&self->vm->repl);
+  /* What the host sent before it could see the reset, and sends while the reset's text (the
+   * boot loader's line at 74880 baud, the banner, up to the first prompt) goes out, is lost, as
+   * on a board, which reads nothing at 115200 before its firmware runs: read after the boot,
+   * the rest of a command cut short ran on its own (its output amid the console's prompts). */
+  tcflush (self->master, TCIFLUSH);
+  self->deaf_until = self->silent ? 0 : self->tx_gone + self->tx->len;
 }
 
 /* After every task: a due reset, the new baud, output. */
@@ -312,9 +320,15 @@ tx_schedule (MwSim *self)
   fifo = self->tx_fifo_due;
   self->tx_fifo_due = FALSE;
   if (self->silent)
-    g_string_truncate (tx, 0);
+    {
+      self->tx_gone += tx->len;
+      g_string_truncate (tx, 0);
+    }
   if (tx->len > TX_QUEUE_MAX)
-    g_string_erase (tx, 0, tx->len - TX_QUEUE_MAX);
+    {
+      self->tx_gone += tx->len - TX_QUEUE_MAX;
+      g_string_erase (tx, 0, tx->len - TX_QUEUE_MAX);
+    }
   if (self->vm->tx_switch_pos > tx->len)
     {
       self->vm->tx_switch_pos = 0;
@@ -349,6 +363,7 @@ tx_schedule (MwSim *self)
         {
           mw_sim_uart_spend (&self->tx_uart, written);
           g_string_erase (tx, 0, written);
+          self->tx_gone += written;
           if (self->vm->tx_switch_pos)
             {
               self->vm->tx_switch_pos -= MIN ((gsize) written, self->vm->tx_switch_pos);
@@ -417,6 +432,8 @@ receive_bytes (MwSim *self, guint8 *buf, gsize n)
                        self->rx_total);
           self->silent = TRUE;
         }
+      if (self->tx_gone < self->deaf_until)
+        continue; /* a board restarting (reboot ()) */
       if (self->opts.drop_rate > 0 && g_rand_double (self->rand) < self->opts.drop_rate)
         continue;
       if (self->opts.corrupt_rate > 0 && g_rand_double (self->rand) < self->opts.corrupt_rate)
@@ -580,27 +597,13 @@ board_thread (gpointer data)
   self->rx_idle = self->tx_idle = TRUE;
 
   self->vm = mw_sim_vm_new ();
-  self->vm->firmware = self->opts.firmware;
-  self->vm->number_type = self->opts.integer_build ? MW_LUA_TARGET_INTEGER : MW_LUA_TARGET_FLOAT;
-  self->vm->full_debug = self->opts.full_debug;
-  self->vm->heap_size = self->opts.heap;
-  self->vm->lfs_size = self->opts.lfs_size;
-  self->vm->wdt_ms = self->opts.wdt_ms;
-  self->vm->vm_ips = self->opts.vm_ips;
-  self->vm->realtime = self->opts.baud_limit;
+  mw_sim_vm_configure (self->vm, &self->opts);
   self->vm->stopping = &self->stopping;
-  self->vm->verbose = self->opts.verbose;
-  self->vm->modules =
-    g_strsplit (self->opts.modules ? self->opts.modules : MW_SIM_DEFAULT_MODULES, ",", -1);
-  for (guint i = 0; self->vm->modules[i]; i++)
-    g_strstrip (self->vm->modules[i]);
   self->vm->flash = self->flash;
   self->vm->context = self->context;
   self->vm->tx = self->tx;
   self->vm->task_done = after_task;
   self->vm->task_done_data = self;
-  self->vm->baud = self->vm->initial_baud = self->opts.baud;
-  self->vm->chip_id = 0x00a1b2c3u ^ (guint32) self->opts.seed;
 
   mw_sim_vm_boot (self->vm, NULL);
   after_task (self);
