@@ -40,24 +40,6 @@ shoot (const char *flow)
   g_print ("%s\n", path);
 }
 
-typedef struct
-{
-  MwWindow *window;
-  const char *tail;
-} TailWait;
-
-static gboolean
-console_ends_with (gpointer data)
-{
-  TailWait *wait = data;
-  MwConsole *console = mw_window_get_console (wait->window);
-  g_autofree char *text = NULL;
-
-  mw_console_flush (console);
-  text = mw_console_dup_text (console);
-  return g_str_has_suffix (text, wait->tail);
-}
-
 static void
 must (gboolean ok, const char *what)
 {
@@ -68,12 +50,12 @@ must (gboolean ok, const char *what)
 static void
 type_line (MwWindow *window, const char *line, const char *tail)
 {
-  TailWait wait = { window, tail };
+  MwTestTail wait = { window, tail };
   GtkEntry *entry = mw_console_get_entry (mw_window_get_console (window));
 
   gtk_entry_set_text (entry, line);
   g_signal_emit_by_name (entry, "activate");
-  must (mw_test_wait_until (console_ends_with, &wait, 15000), line);
+  must (mw_test_wait_until (mw_test_console_ends_with, &wait, 15000), line);
 }
 
 static void
@@ -88,36 +70,16 @@ show_tabs (MwWindow *window, const char *side, const char *bottom)
   gtk_stack_set_visible_child_name (bottom_stack, bottom);
 }
 
-static gboolean
-op_over (gpointer data)
-{
-  return !g_action_group_get_action_enabled (data, "cancel")
-         && g_action_group_get_action_enabled (data, "upload");
-}
-
-typedef struct
-{
-  MwWindow *window;
-  GFile *file;
-} OpenWait;
-
-static gboolean
-is_open (gpointer data)
-{
-  OpenWait *wait = data;
-  return mw_window_find_editor (wait->window, wait->file) != NULL;
-}
-
 static MwEditor *
 open_file (MwWindow *window, const char *dir, const char *name, const char *text)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
-  OpenWait wait = { window, file };
+  MwTestOpen wait = { window, file };
 
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
   mw_window_open_file (window, file);
-  must (mw_test_wait_until (is_open, &wait, 10000), name);
+  must (mw_test_wait_until (mw_test_file_open, &wait, 10000), name);
   return mw_window_find_editor (window, file);
 }
 
@@ -125,7 +87,7 @@ static void
 upload (MwWindow *window)
 {
   g_action_group_activate_action (G_ACTION_GROUP (window), "upload", NULL);
-  must (mw_test_wait_until (op_over, window, 30000), "an upload");
+  must (mw_test_wait_until (mw_test_op_over, window, 30000), "an upload");
 }
 
 static gboolean
@@ -151,12 +113,6 @@ find_toplevel (GType type)
 
   must (mw_test_wait_until (mw_test_find_toplevel, &want, 10000), g_type_name (type));
   return want.found;
-}
-
-static gboolean
-disk_bar_shown (gpointer data)
-{
-  return mw_editor_get_disk_bar_shown (data);
 }
 
 static gboolean
@@ -236,8 +192,8 @@ main (int argc, char *argv[])
 
   /* The console after a scripted session. */
   {
-    TailWait wait = { window, "cannot open init.lua: \n> " };
-    must (mw_test_wait_until (console_ends_with, &wait, 15000), "the prompt");
+    MwTestTail wait = { window, "cannot open init.lua: \n> " };
+    must (mw_test_wait_until (mw_test_console_ends_with, &wait, 15000), "the prompt");
   }
   type_line (window, "=1+1", "\n2\n> ");
   type_line (window, "for i=1,3 do", ">> ");
@@ -270,13 +226,13 @@ main (int argc, char *argv[])
   upload (window);
   show_tabs (window, "files", "console");
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  must (mw_test_wait_until (op_over, window, 20000), "the run");
+  must (mw_test_wait_until (mw_test_op_over, window, 20000), "the run");
   shoot ("run-error");
 
   /* The board's files, then the Board tab. */
   upload (window);
   g_action_group_activate_action (G_ACTION_GROUP (window), "compile-upload", NULL);
-  must (mw_test_wait_until (op_over, window, 30000), "compile & upload");
+  must (mw_test_wait_until (mw_test_op_over, window, 30000), "compile & upload");
   show_tabs (window, "files", "console");
   shoot ("files");
   show_tabs (window, "board", "console");
@@ -318,7 +274,7 @@ main (int argc, char *argv[])
 
     mw_test_spin (1100);
     g_assert_true (g_file_set_contents (path, "print('changed elsewhere')\n", -1, NULL));
-    must (mw_test_wait_until (disk_bar_shown, editor, 10000), "the reload bar");
+    must (mw_test_wait_until (mw_test_disk_bar_shown, editor, 10000), "the reload bar");
     shoot ("reload-bar");
     mw_editor_reload (editor);
   }

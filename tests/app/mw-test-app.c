@@ -133,6 +133,39 @@ mw_test_window_connected (gpointer window)
 }
 
 gboolean
+mw_test_console_ends_with (gpointer data)
+{
+  MwTestTail *wait = data;
+  MwConsole *console = mw_window_get_console (wait->window);
+  g_autofree char *text = NULL;
+
+  mw_console_flush (console);
+  text = mw_console_dup_text (console);
+  return g_str_has_suffix (text, wait->tail);
+}
+
+gboolean
+mw_test_file_open (gpointer data)
+{
+  MwTestOpen *wait = data;
+
+  return mw_window_find_editor (wait->window, wait->file) != NULL;
+}
+
+gboolean
+mw_test_op_over (gpointer window)
+{
+  return !g_action_group_get_action_enabled (window, "cancel")
+         && g_action_group_get_action_enabled (window, "upload");
+}
+
+gboolean
+mw_test_disk_bar_shown (gpointer editor)
+{
+  return mw_editor_get_disk_bar_shown (editor);
+}
+
+gboolean
 mw_test_find_toplevel (gpointer data)
 {
   MwTestToplevel *want = data;

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "mw-application.h"
+#include "mw-window.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,25 @@ void mw_test_spin (guint ms);
 /* The window's board answers and the window has taken it in (its "Connected to …" message):
  * for mw_test_wait_until() with the MwWindow as data. */
 gboolean mw_test_window_connected (gpointer window);
+/* For mw_test_wait_until() with an MwTestTail: the console of `window` ends with `tail` (a
+ * prompt: the board answered). */
+typedef struct
+{
+  MwWindow *window;
+  const char *tail;
+} MwTestTail;
+gboolean mw_test_console_ends_with (gpointer data);
+/* For mw_test_wait_until() with an MwTestOpen: `file` is open in an editor of `window`. */
+typedef struct
+{
+  MwWindow *window;
+  GFile *file;
+} MwTestOpen;
+gboolean mw_test_file_open (gpointer data);
+/* For mw_test_wait_until() with the MwWindow: no operation runs (Cancel off, Upload on). */
+gboolean mw_test_op_over (gpointer window);
+/* For mw_test_wait_until() with an MwEditor: its bar about a change on disk is shown. */
+gboolean mw_test_disk_bar_shown (gpointer editor);
 /* For mw_test_wait_until() with an MwTestToplevel: finds a visible toplevel of `type`. */
 typedef struct
 {

@@ -24,25 +24,6 @@ connected (gpointer data)
   return mw_board_is_connected (mw_window_get_board (data));
 }
 
-typedef struct
-{
-  MwWindow *window;
-  const char *tail;
-} TailWait;
-
-/* The console's text ends with `tail` (a prompt: the board answered). */
-static gboolean
-ends_with (gpointer data)
-{
-  TailWait *wait = data;
-  MwConsole *console = mw_window_get_console (wait->window);
-  g_autofree char *text = NULL;
-
-  mw_console_flush (console);
-  text = mw_console_dup_text (console);
-  return g_str_has_suffix (text, wait->tail);
-}
-
 static MwWindow *
 connect_window (void)
 {
@@ -59,13 +40,13 @@ connect_window (void)
 static void
 type_line (MwWindow *window, const char *line, const char *tail)
 {
-  TailWait wait = { window, tail };
+  MwTestTail wait = { window, tail };
   MwConsole *console = mw_window_get_console (window);
   GtkEntry *entry = mw_console_get_entry (console);
 
   gtk_entry_set_text (entry, line);
   g_signal_emit_by_name (entry, "activate");
-  if (!mw_test_wait_until (ends_with, &wait, 10000))
+  if (!mw_test_wait_until (mw_test_console_ends_with, &wait, 10000))
     {
       g_autofree char *text = mw_console_dup_text (console);
       g_error ("after %s, the console does not end with %s:\n%s", line, tail, text);
@@ -114,8 +95,8 @@ test_transcript (void)
 
   /* The banner of the boot seen while connecting, and the prompt. */
   {
-    TailWait wait = { window, "cannot open init.lua: \n> " };
-    g_assert_true (mw_test_wait_until (ends_with, &wait, 10000));
+    MwTestTail wait = { window, "cannot open init.lua: \n> " };
+    g_assert_true (mw_test_wait_until (mw_test_console_ends_with, &wait, 10000));
   }
   type_line (window, "=1+1", "\n2\n> ");
   type_line (window, "for i=1,3 do", "do\n>> ");
@@ -143,8 +124,8 @@ test_transcript (void)
     gtk_text_buffer_set_modified (buffer, FALSE);
   }
   {
-    TailWait wait = { window, "9\n> " };
-    g_assert_true (mw_test_wait_until (ends_with, &wait, 10000));
+    MwTestTail wait = { window, "9\n> " };
+    g_assert_true (mw_test_wait_until (mw_test_console_ends_with, &wait, 10000));
   }
   /* Heap samples and other commands of Moonwire's own leave nothing behind. */
   mw_test_spin (2500);
@@ -214,12 +195,12 @@ test_typed_while_busy (void)
   GtkEntry *entry = mw_console_get_entry (console);
   g_autofree char *text = NULL;
   gboolean done = FALSE;
-  TailWait wait = { window, "\n7\n> " };
+  MwTestTail wait = { window, "\n7\n> " };
   const char *after;
 
   {
-    TailWait booted = { window, "cannot open init.lua: \n> " };
-    g_assert_true (mw_test_wait_until (ends_with, &booted, 10000));
+    MwTestTail booted = { window, "cannot open init.lua: \n> " };
+    g_assert_true (mw_test_wait_until (mw_test_console_ends_with, &booted, 10000));
   }
   mw_test_spin (300);
   mw_board_exec_async (board, SLOW_CHUNK, 10000, NULL, NULL, NULL, exec_done_cb, &done);
@@ -227,7 +208,7 @@ test_typed_while_busy (void)
   gtk_entry_set_text (entry, "=3+4");
   g_signal_emit_by_name (entry, "activate");
   g_assert_true (mw_test_wait_until (flag_set, &done, 10000));
-  g_assert_true (mw_test_wait_until (ends_with, &wait, 10000));
+  g_assert_true (mw_test_wait_until (mw_test_console_ends_with, &wait, 10000));
   mw_test_spin (300);
   mw_console_flush (console);
   text = mw_console_dup_text (console);
@@ -372,19 +353,6 @@ has_samples (gpointer data)
   return mw_heap_graph_get_stats (data, &stats) && stats.n_samples >= 3;
 }
 
-typedef struct
-{
-  MwWindow *window;
-  GFile *file;
-} OpenWait;
-
-static gboolean
-is_open (gpointer data)
-{
-  OpenWait *wait = data;
-  return mw_window_find_editor (wait->window, wait->file) != NULL;
-}
-
 #define LONG_PORT \
   "/dev/serial/by-id/usb-Silicon_Labs_CP2102N_USB_to_UART_Bridge_Controller_" \
   "3c8a1f0e5d27eb11a5b7c1d2e3f40516-if00-port0"
@@ -405,7 +373,7 @@ test_min_width (void)
     g_build_filename (dir, "projects", "greenhouse-controller", "firmware", "lua", "sensors", NULL);
   g_autofree char *path = g_build_filename (deep, "temperature_and_humidity_sensor.lua", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
-  OpenWait wait = { NULL, file };
+  MwTestOpen wait = { NULL, file };
   GtkEntry *port_entry;
 
   g_settings_set_strv (settings, "recent-ports", recent);
@@ -428,7 +396,7 @@ test_min_width (void)
   g_assert_true (
     g_file_set_contents (path, "print(\"a rather long line of Lua to read\")\n", -1, NULL));
   mw_window_open_file (window, file);
-  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  g_assert_true (mw_test_wait_until (mw_test_file_open, &wait, 10000));
   mw_window_show_message (window, GTK_MESSAGE_INFO,
                           "A message long enough to be wider than the window on one line: the "
                           "info bar wraps it rather than widening the window to fit it whole.");
@@ -643,12 +611,6 @@ test_folder_and_format (void)
   g_rmdir (dir);
 }
 
-static gboolean
-disk_bar_shown (gpointer data)
-{
-  return mw_editor_get_disk_bar_shown (data);
-}
-
 typedef struct
 {
   MwEditor *editor;
@@ -677,19 +639,12 @@ message_is (gpointer data)
   return g_strcmp0 (mw_window_get_message (wait->window), wait->message) == 0;
 }
 
-static gboolean
-op_over (gpointer data)
-{
-  return !g_action_group_get_action_enabled (data, "cancel")
-         && g_action_group_get_action_enabled (data, "upload");
-}
-
 static void
 upload (MwWindow *window)
 {
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "upload"));
   g_action_group_activate_action (G_ACTION_GROUP (window), "upload", NULL);
-  g_assert_true (mw_test_wait_until (op_over, window, 30000));
+  g_assert_true (mw_test_wait_until (mw_test_op_over, window, 30000));
 }
 
 static char *
@@ -716,7 +671,7 @@ test_files_on_disk (void)
     g_build_filename (g_get_user_cache_dir (), "moonwire", "board", "app.lua", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GFile) cached_file = g_file_new_for_path (cached);
-  OpenWait wait = { window, file };
+  MwTestOpen wait = { window, file };
   GtkDialog *dialog = NULL;
   MwEditor *editor;
   g_autofree char *text = NULL;
@@ -725,13 +680,13 @@ test_files_on_disk (void)
 
   g_assert_true (g_file_set_contents (path, "print('A')\n", -1, NULL));
   mw_window_open_file (window, file);
-  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  g_assert_true (mw_test_wait_until (mw_test_file_open, &wait, 10000));
   editor = mw_window_find_editor (window, file);
 
   /* Another program changes the file: the bar shows, Upload refuses and says why. */
   mw_test_spin (1100); /* a new modification time */
   g_assert_true (g_file_set_contents (path, "print('B')\n", -1, NULL));
-  g_assert_true (mw_test_wait_until (disk_bar_shown, editor, 10000));
+  g_assert_true (mw_test_wait_until (mw_test_disk_bar_shown, editor, 10000));
   g_action_group_activate_action (G_ACTION_GROUP (window), "upload", NULL);
   g_assert_cmpstr (mw_window_get_message (window), ==,
                    "Not uploaded: app.lua changed on disk since it was opened here. Reload it, or "
@@ -748,7 +703,7 @@ test_files_on_disk (void)
   /* Download into the folder that has app.lua: asked first; Cancel leaves the file. */
   mw_test_spin (1100);
   g_assert_true (g_file_set_contents (path, "print('C')\n", -1, NULL));
-  g_assert_true (mw_test_wait_until (disk_bar_shown, editor, 10000));
+  g_assert_true (mw_test_wait_until (mw_test_disk_bar_shown, editor, 10000));
   mw_file_browser_select (browser, "app.lua");
   g_signal_emit_by_name (browser, "file-action", "download", "app.lua", dir);
   g_assert_true (mw_test_wait_until (has_message_dialog, &dialog, 10000));
@@ -781,7 +736,7 @@ test_files_on_disk (void)
   /* The board's copy opened from the list: its tab says so, the local file's does not. */
   g_signal_emit_by_name (browser, "file-action", "open", "app.lua", NULL);
   wait.file = cached_file;
-  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  g_assert_true (mw_test_wait_until (mw_test_file_open, &wait, 10000));
   {
     g_autofree char *board_tab =
       mw_window_dup_tab_label (window, mw_window_find_editor (window, cached_file));
@@ -802,7 +757,7 @@ test_files_on_disk (void)
     g_assert_true (g_file_set_contents (other_path, "print('E')\n", -1, NULL));
     wait.file = other;
     mw_window_open_file (window, other);
-    g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+    g_assert_true (mw_test_wait_until (mw_test_file_open, &wait, 10000));
     local_tab = mw_window_dup_tab_label (window, editor);
     other_tab = mw_window_dup_tab_label (window, mw_window_find_editor (window, other));
     expected = g_strdup_printf ("\u2022app.lua — %s", strrchr (dir, '/') + 1);
@@ -870,7 +825,7 @@ test_run_errors (void)
   g_autofree char *dir = g_dir_make_tmp ("mw-run-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "bad.lua", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
-  OpenWait wait = { window, file };
+  MwTestOpen wait = { window, file };
   ListWait on_board = { window, "bad.lua", 48 };
   MwEditor *editor;
   g_autofree char *text = NULL;
@@ -880,7 +835,7 @@ test_run_errors (void)
   g_assert_true (
     g_file_set_contents (path, "local x = 1\nlocal y = x + 1\nerror('boom ' .. y)\n", -1, NULL));
   mw_window_open_file (window, file);
-  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  g_assert_true (mw_test_wait_until (mw_test_file_open, &wait, 10000));
   editor = mw_window_find_editor (window, file);
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
   /* said once the board's file list is in (the connection asked for it) */
@@ -902,7 +857,7 @@ test_run_errors (void)
     g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
     g_assert_true (mw_test_wait_until (flag_set, &done, 10000));
   }
-  g_assert_true (mw_test_wait_until (op_over, window, 20000));
+  g_assert_true (mw_test_wait_until (mw_test_op_over, window, 20000));
   g_assert_cmpstr (mw_window_get_message (window), ==,
                    "The program failed: its error is in the console.");
   mw_console_flush (console);
@@ -927,7 +882,7 @@ test_run_errors (void)
   g_assert_cmpuint (mw_editor_get_runtime_error_line (editor), ==, 3);
   mw_test_spin (1100); /* a new modification time */
   g_assert_true (g_file_set_contents (path, "print('fixed')\n", -1, NULL));
-  g_assert_true (mw_test_wait_until (disk_bar_shown, editor, 10000));
+  g_assert_true (mw_test_wait_until (mw_test_disk_bar_shown, editor, 10000));
   mw_editor_reload (editor);
   {
     TextWait tw = { editor, "print('fixed')\n" };
@@ -975,8 +930,8 @@ test_run_after_upload (void)
   g_autofree char *dir = g_dir_make_tmp ("mw-run-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "ok.lua", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
-  OpenWait wait = { window, file };
-  TailWait ran = { window, "\n> dofile(\"ok.lua\")\nran 42\n> " };
+  MwTestOpen wait = { window, file };
+  MwTestTail ran = { window, "\n> dofile(\"ok.lua\")\nran 42\n> " };
 
   GtkStyleContext *arrow = gtk_widget_get_style_context (GTK_WIDGET (
     gtk_widget_get_template_child (GTK_WIDGET (window), MW_TYPE_WINDOW, "compile_upload_button")));
@@ -986,13 +941,13 @@ test_run_after_upload (void)
   g_assert_false (gtk_style_context_has_class (arrow, GTK_STYLE_CLASS_SUGGESTED_ACTION));
   g_assert_true (g_file_set_contents (path, "print('ran ' .. 6 * 7)\n", -1, NULL));
   mw_window_open_file (window, file);
-  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
+  g_assert_true (mw_test_wait_until (mw_test_file_open, &wait, 10000));
   g_assert_true (gtk_style_context_has_class (arrow, GTK_STYLE_CLASS_SUGGESTED_ACTION));
   upload (window);
   /* the list is still the one from before the upload */
   g_assert_cmpint (mw_file_browser_lookup (mw_window_get_file_browser (window), "ok.lua"), <, 0);
   g_action_group_activate_action (G_ACTION_GROUP (window), "run", NULL);
-  if (!mw_test_wait_until (ends_with, &ran, 20000))
+  if (!mw_test_wait_until (mw_test_console_ends_with, &ran, 20000))
     {
       g_autofree char *text = mw_console_dup_text (mw_window_get_console (window));
       g_error ("no run; message %s; console:\n%s", mw_window_get_message (window), text);
