@@ -777,6 +777,41 @@ fake_on_bytes (MwTestPty *pty, const guint8 *data, gsize len, gpointer user_data
     }
 }
 
+/* A REPL engine open on the scripted board `fake`, on a main context of its own, the thread's
+ * default until fake_run_close(). */
+typedef struct
+{
+  GMainContext *context;
+  MwTransport *transport;
+  MwRepl *repl;
+} FakeRun;
+
+static void
+fake_run_open (FakeRun *run, FakeBoard *fake)
+{
+  g_autoptr (GError) error = NULL;
+
+  run->context = g_main_context_new ();
+  g_main_context_push_thread_default (run->context);
+  mw_test_pty_attach (fake->pty, run->context, fake_on_bytes, fake);
+  run->transport = mw_transport_new_for_port (mw_test_pty_get_path (fake->pty));
+  run->repl = mw_repl_new (run->transport);
+  g_assert_true (mw_repl_open (run->repl, run->context, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fake_run_close (FakeRun *run, FakeBoard *fake)
+{
+  g_object_run_dispose (G_OBJECT (run->repl));
+  g_main_context_pop_thread_default (run->context);
+  g_string_free (fake->line, TRUE);
+  g_string_free (fake->wire, TRUE);
+  g_clear_object (&run->repl);
+  g_clear_object (&run->transport);
+  g_clear_pointer (&run->context, g_main_context_unref);
+}
+
 /* A line whose newline is lost leaves the board waiting for the rest of it: the engine
  * notices that the echo stopped just before the newline and sends the command again at once,
  * instead of waiting out the command's timeout. */
@@ -784,12 +819,10 @@ static void
 test_lost_newline (void)
 {
   g_autoptr (MwTestPty) pty = mw_test_pty_new ();
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (MwTransport) transport = NULL;
-  g_autoptr (MwRepl) repl = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) reply = NULL;
   FakeBoard fake = { pty, g_string_new (NULL), g_string_new (NULL) };
+  FakeRun run = { NULL };
   g_autofree char *head = NULL;
   g_autofree char *tail = NULL;
   g_autofree char *erase = NULL;
@@ -797,14 +830,9 @@ test_lost_newline (void)
   gint64 start;
 
   fake.lose = "x=1";
-  g_main_context_push_thread_default (context);
-  mw_test_pty_attach (pty, context, fake_on_bytes, &fake);
-  transport = mw_transport_new_for_port (mw_test_pty_get_path (pty));
-  repl = mw_repl_new (transport);
-  g_assert_true (mw_repl_open (repl, context, &error));
-  g_assert_no_error (error);
+  fake_run_open (&run, &fake);
   start = g_get_monotonic_time ();
-  reply = mw_repl_execute (repl, "x=1", 5000, NULL, &error);
+  reply = mw_repl_execute (run.repl, "x=1", 5000, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (reply), ==, 0);
   g_assert_true (fake.lost);
@@ -815,10 +843,7 @@ test_lost_newline (void)
   expected = g_strdup_printf ("%s\nx=1\n%s]]]=]]==]])\n%s\nx=1\n%s\n", head, erase, head, tail);
   g_assert_cmpstr (fake.wire->str, ==, expected);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
-  g_object_run_dispose (G_OBJECT (repl));
-  g_main_context_pop_thread_default (context);
-  g_string_free (fake.line, TRUE);
-  g_string_free (fake.wire, TRUE);
+  fake_run_close (&run, &fake);
 }
 
 /* The line that runs the chunk loses a byte of the token in the end marker: the chunk runs,
@@ -828,24 +853,17 @@ static void
 test_garbled_tail (void)
 {
   g_autoptr (MwTestPty) pty = mw_test_pty_new ();
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (MwTransport) transport = NULL;
-  g_autoptr (MwRepl) repl = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) reply = NULL;
   g_autoptr (GBytes) next = NULL;
   FakeBoard fake = { pty, g_string_new (NULL), g_string_new (NULL) };
+  FakeRun run = { NULL };
   gint64 start;
 
   fake.garble_tail = TRUE;
-  g_main_context_push_thread_default (context);
-  mw_test_pty_attach (pty, context, fake_on_bytes, &fake);
-  transport = mw_transport_new_for_port (mw_test_pty_get_path (pty));
-  repl = mw_repl_new (transport);
-  g_assert_true (mw_repl_open (repl, context, &error));
-  g_assert_no_error (error);
+  fake_run_open (&run, &fake);
   start = g_get_monotonic_time ();
-  reply = mw_repl_execute (repl, "x=1", 5000, NULL, &error);
+  reply = mw_repl_execute (run.repl, "x=1", 5000, NULL, &error);
   g_assert_null (reply);
   g_assert_true (fake.garbled);
   g_assert_error (error, MW_REPL_ERROR, MW_REPL_ERROR_TIMEOUT);
@@ -853,13 +871,10 @@ test_garbled_tail (void)
                    "the line that runs the command arrived garbled; it may have run");
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
   g_clear_error (&error);
-  next = mw_repl_execute (repl, "y=2", 5000, NULL, &error);
+  next = mw_repl_execute (run.repl, "y=2", 5000, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (next), ==, 0);
-  g_object_run_dispose (G_OBJECT (repl));
-  g_main_context_pop_thread_default (context);
-  g_string_free (fake.line, TRUE);
-  g_string_free (fake.wire, TRUE);
+  fake_run_close (&run, &fake);
 }
 
 /* A Lua error whose message is not UTF-8 (a script's own bytes): the GError's message is, with
