@@ -43,10 +43,32 @@ documented (void)
   return names;
 }
 
+/* A simulated board with the modules both tests read, once it has taken `setup`: the lines of
+ * one Lua function, each under the 255-character limit, sent one by one. */
+static MwSimTestBoard *
+board_with_function (const char *const *setup, guint n_lines)
+{
+  MwSimOptions opts;
+  MwSimTestBoard *board;
+
+  mw_sim_test_options (&opts);
+  opts.modules = "bit,crypto,encoder,file,gpio,node,sjson,tmr,uart,wifi";
+  board = mw_sim_test_board_new (&opts, NULL);
+  for (guint i = 0; i < n_lines; i++)
+    {
+      g_autofree char *line = g_strconcat (setup[i], "\r\n", NULL);
+      g_autoptr (GString) got = NULL;
+
+      mw_sim_test_send (board, line, -1);
+      got = mw_sim_test_expect (board, i + 1 < n_lines ? "\r\n>> " : "\r\n> ", -1, 5000);
+      g_assert_nonnull (got);
+    }
+  return board;
+}
+
 static void
 test_table (void)
 {
-  MwSimOptions opts;
   g_autoptr (MwSimTestBoard) board = NULL;
   g_autoptr (GHashTable) want = documented ();
   g_autoptr (GHashTable) have = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -61,20 +83,8 @@ test_table (void)
     "elseif type(v)=='function' then r[#r+1]=p..k end end end",
   };
 
-  mw_sim_test_options (&opts);
-  opts.modules = "bit,crypto,encoder,file,gpio,node,sjson,tmr,uart,wifi";
-  board = mw_sim_test_board_new (&opts, NULL);
-  /* one function over three lines (each under the 255-character limit) */
-  for (guint i = 0; i < G_N_ELEMENTS (setup); i++)
-    {
-      g_autofree char *line = g_strconcat (setup[i], "\r\n", NULL);
-      g_autoptr (GString) got = NULL;
-
-      mw_sim_test_send (board, line, -1);
-      got =
-        mw_sim_test_expect (board, i + 1 < G_N_ELEMENTS (setup) ? "\r\n>> " : "\r\n> ", -1, 5000);
-      g_assert_nonnull (got);
-    }
+  /* one function over three lines */
+  board = board_with_function (setup, G_N_ELEMENTS (setup));
   out = mw_sim_test_run (board, "r={} for _,m in ipairs({'node','file','tmr','uart','gpio','bit',"
                                 "'sjson','encoder','crypto','wifi','pipe'}) do "
                                 "dump(m..'.',_G[m],{}) end print(table.concat(r,' '))");
@@ -157,7 +167,6 @@ test_lint_table (void)
     "for _,k in ipairs(ks) do r[#r+1]=p..k if type(t[k])=='table' then "
     "keys(p..k..'.',t[k]) end end end",
   };
-  MwSimOptions opts;
   g_autoptr (MwSimTestBoard) board = NULL;
   g_autoptr (GHashTable) sim = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -169,19 +178,7 @@ test_lint_table (void)
   GHashTableIter it;
   gpointer name;
 
-  mw_sim_test_options (&opts);
-  opts.modules = "bit,crypto,encoder,file,gpio,node,sjson,tmr,uart,wifi";
-  board = mw_sim_test_board_new (&opts, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (setup); i++)
-    {
-      g_autofree char *line = g_strconcat (setup[i], "\r\n", NULL);
-      g_autoptr (GString) got = NULL;
-
-      mw_sim_test_send (board, line, -1);
-      got =
-        mw_sim_test_expect (board, i + 1 < G_N_ELEMENTS (setup) ? "\r\n>> " : "\r\n> ", -1, 5000);
-      g_assert_nonnull (got);
-    }
+  board = board_with_function (setup, G_N_ELEMENTS (setup));
   for (guint m = 0; modules[m] != NULL; m++)
     {
       g_autofree char *line =
