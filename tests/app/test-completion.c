@@ -122,6 +122,18 @@ assert_proposals (MwWindow *window, MwEditor *editor, const char *text, gboolean
   g_assert_cmpstr (got, ==, joined);
 }
 
+/* `text` gets one proposal, `label`, whose documentation is `info`. */
+static void
+assert_one_proposal (MwWindow *window, MwEditor *editor, const char *text, const char *label,
+                     const char *info)
+{
+  g_autofree char *got_info = NULL;
+  g_autofree char *got = proposals (window, editor, text, FALSE, &got_info);
+
+  g_assert_cmpstr (got, ==, label);
+  g_assert_cmpstr (got_info, ==, info);
+}
+
 /* The hover markup for the character `at` bytes into `text` */
 static char *
 hover (MwWindow *window, MwEditor *editor, const char *text, const char *at)
@@ -206,23 +218,17 @@ test_all_modules (void)
 {
   MwWindow *window = mw_window_new (app);
   MwEditor *editor = mw_window_new_document (window);
-  g_autofree char *info = NULL;
-  g_autofree char *got = NULL;
   g_autofree char *markup = NULL;
 
   gtk_widget_show (GTK_WIDGET (window));
   assert_proposals (window, editor, "tmr.", FALSE, tmr_labels);
-  got = proposals (window, editor, "local h = node.he", FALSE, &info);
-  g_assert_cmpstr (got, ==, "heap()");
-  g_assert_cmpstr (info, ==,
-                   "node.heap()\nThe free heap in bytes (fragmentation may prevent allocating it "
-                   "all).");
-  g_clear_pointer (&got, g_free);
-  g_clear_pointer (&info, g_free);
-  got = proposals (window, editor, "t = tmr.cr", FALSE, &info);
-  g_assert_cmpstr (got, ==, "create()");
-  g_assert_cmpstr (info, ==,
-                   "tmr.create()\nA new timer object (register, alarm, start, stop, unregister).");
+  assert_one_proposal (
+    window, editor, "local h = node.he", "heap()",
+    "node.heap()\nThe free heap in bytes (fragmentation may prevent allocating it "
+    "all).");
+  assert_one_proposal (
+    window, editor, "t = tmr.cr", "create()",
+    "tmr.create()\nA new timer object (register, alarm, start, stop, unregister).");
   assert_proposals (window, editor, "net.", FALSE, net_labels);
   assert_proposals (window, editor, "uart.", FALSE, uart_labels);
   /* a sub-table's fields after its dotted path */
@@ -234,13 +240,9 @@ test_all_modules (void)
   assert_proposals (window, editor, "local w = wifi.sta.nothing.", FALSE, none);
   /* an object's methods, from the function that made it */
   assert_proposals (window, editor, "local t = tmr.create()\nt:", FALSE, timer_labels);
-  g_clear_pointer (&got, g_free);
-  g_clear_pointer (&info, g_free);
-  got = proposals (window, editor, "tmr.create():al", FALSE, &info);
-  g_assert_cmpstr (got, ==, "alarm(interval_ms, mode, func())");
-  g_assert_cmpstr (info, ==,
-                   "tmr.create():alarm(interval_ms, mode, func())\nRegisters the callback and "
-                   "starts the timer at once.");
+  assert_one_proposal (window, editor, "tmr.create():al", "alarm(interval_ms, mode, func())",
+                       "tmr.create():alarm(interval_ms, mode, func())\nRegisters the callback and "
+                       "starts the timer at once.");
   {
     static const char *const send[] = { "send(string[, function(sent)])", NULL };
     static const char *const file_re[] = { "read([n_or_char])", "readline()", NULL };
