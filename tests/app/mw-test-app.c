@@ -165,6 +165,29 @@ mw_test_disk_bar_shown (gpointer editor)
   return mw_editor_get_disk_bar_shown (editor);
 }
 
+typedef struct
+{
+  GtkWidget *window;
+  gint width;
+} SizeWait;
+
+static gboolean
+content_width_is (gpointer data)
+{
+  SizeWait *wait = data;
+
+  return gtk_widget_get_allocated_width (gtk_bin_get_child (GTK_BIN (wait->window))) == wait->width;
+}
+
+gboolean
+mw_test_resize (gpointer window, gint width, gint height)
+{
+  SizeWait wait = { window, width };
+
+  gtk_window_resize (GTK_WINDOW (window), width, height);
+  return mw_test_wait_until (content_width_is, &wait, 10000);
+}
+
 gboolean
 mw_test_find_toplevel (gpointer data)
 {

@@ -58,6 +58,9 @@ gboolean mw_test_file_open (gpointer data);
 gboolean mw_test_op_over (gpointer window);
 /* For mw_test_wait_until() with an MwEditor: its bar about a change on disk is shown. */
 gboolean mw_test_disk_bar_shown (gpointer editor);
+/* Resizes the toplevel `window` and waits (10 s at most) until its content, client-side
+ * decorations aside, is `width` px wide; FALSE if it never is. */
+gboolean mw_test_resize (gpointer window, gint width, gint height);
 /* For mw_test_wait_until() with an MwTestToplevel: finds a visible toplevel of `type`. */
 typedef struct
 {

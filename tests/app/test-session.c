@@ -289,30 +289,6 @@ assert_board_values_whole (MwWindow *window)
     }
 }
 
-typedef struct
-{
-  MwWindow *window;
-  gint width;
-} SizeWait;
-
-/* The window's content (client-side decorations aside) is `width` px wide */
-static gboolean
-content_width_is (gpointer data)
-{
-  SizeWait *wait = data;
-
-  return gtk_widget_get_allocated_width (gtk_bin_get_child (GTK_BIN (wait->window))) == wait->width;
-}
-
-static void
-resize_and_wait (MwWindow *window, gint width, gint height)
-{
-  SizeWait wait = { window, width };
-
-  gtk_window_resize (GTK_WINDOW (window), width, height);
-  g_assert_true (mw_test_wait_until (content_width_is, &wait, 10000));
-}
-
 /* The port entry's text is shown whole: as wide as its text area at most, once the header bar
  * has settled (the title's width follows the window's in an idle). */
 static gboolean
@@ -421,7 +397,7 @@ test_min_width (void)
   /* On a 1024 px screen the port's name reads whole beside the long title (which gave it 16
    * of its 17 characters). */
   g_assert_cmpstr (gtk_entry_get_text (port_entry), ==, "Simulated NodeMCU");
-  resize_and_wait (window, 1024, 600);
+  g_assert_true (mw_test_resize (window, 1024, 600));
   assert_port_name_whole (window);
   gtk_widget_destroy (GTK_WIDGET (window));
   g_assert_cmpint (g_unlink (path), ==, 0);
@@ -962,10 +938,10 @@ test_run_after_upload (void)
     g_autofree char *expected = g_strdup_printf ("ok.lua — %s", dir);
 
     g_assert_cmpstr (gtk_label_get_text (subtitle), ==, expected);
-    resize_and_wait (window, 1600, 1000);
+    g_assert_true (mw_test_resize (window, 1600, 1000));
     g_assert_true (mw_test_wait_until (subtitle_whole, subtitle, 5000));
     assert_port_name_whole (window);
-    resize_and_wait (window, 1024, 600);
+    g_assert_true (mw_test_resize (window, 1024, 600));
     assert_port_name_whole (window);
   }
   gtk_widget_destroy (GTK_WIDGET (window));

@@ -380,28 +380,10 @@ bar_offers (MwSnippetsBar *bar, GString *shown, GString *more)
   collect_model_labels (GTK_WIDGET (gtk_menu_button_get_popover (more_button)), more);
 }
 
-typedef struct
-{
-  GtkWidget *window;
-  gint width;
-} SizeWait;
-
-static gboolean
-allocated_width (gpointer data)
-{
-  SizeWait *wait = data;
-
-  /* The content, without the frame client-side decorations add around it */
-  return gtk_widget_get_allocated_width (gtk_bin_get_child (GTK_BIN (wait->window))) == wait->width;
-}
-
 static void
 resize_and_wait (GtkWidget *window, gint width, gint height)
 {
-  SizeWait wait = { window, width };
-
-  gtk_window_resize (GTK_WINDOW (window), width, height);
-  if (!mw_test_wait_until (allocated_width, &wait, 10000))
+  if (!mw_test_resize (window, width, height))
     g_error ("the window's content is %d px wide, not %d",
              gtk_widget_get_allocated_width (gtk_bin_get_child (GTK_BIN (window))), width);
 }
