@@ -73,14 +73,10 @@ show_tabs (MwWindow *window, const char *side, const char *bottom)
 static MwEditor *
 open_file (MwWindow *window, const char *dir, const char *name, const char *text)
 {
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  MwTestOpen wait = { window, file };
+  MwEditor *editor = mw_test_open_file (window, dir, name, text);
 
-  g_assert_true (g_file_set_contents (path, text, -1, NULL));
-  mw_window_open_file (window, file);
-  must (mw_test_wait_until (mw_test_file_open, &wait, 10000), name);
-  return mw_window_find_editor (window, file);
+  must (editor != NULL, name);
+  return editor;
 }
 
 static void

@@ -152,6 +152,20 @@ mw_test_file_open (gpointer data)
   return mw_window_find_editor (wait->window, wait->file) != NULL;
 }
 
+MwEditor *
+mw_test_open_file (MwWindow *window, const char *dir, const char *name, const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  MwTestOpen wait = { window, file };
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  mw_window_open_file (window, file);
+  if (!mw_test_wait_until (mw_test_file_open, &wait, 10000))
+    return NULL;
+  return mw_window_find_editor (window, file);
+}
+
 gboolean
 mw_test_op_over (gpointer window)
 {

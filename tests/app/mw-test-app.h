@@ -54,6 +54,9 @@ typedef struct
   GFile *file;
 } MwTestOpen;
 gboolean mw_test_file_open (gpointer data);
+/* Writes `text` to `dir`/`name`, opens it in `window` and waits (10 s at most) for its editor:
+ * returns it, or NULL if it never came. */
+MwEditor *mw_test_open_file (MwWindow *window, const char *dir, const char *name, const char *text);
 /* For mw_test_wait_until() with the MwWindow: no operation runs (Cancel off, Upload on). */
 gboolean mw_test_op_over (gpointer window);
 /* For mw_test_wait_until() with an MwEditor: its bar about a change on disk is shown. */

@@ -94,13 +94,6 @@ open_new_file (Fixture *fixture, const char *name, const char *contents)
 }
 
 static gboolean
-idle_again (gpointer data)
-{
-  /* An operation is over when Cancel is off and Upload is back on. */
-  return !action_enabled (data, "cancel") && action_enabled (data, "upload");
-}
-
-static gboolean
 op_over (gpointer data)
 {
   return !action_enabled (data, "cancel");
@@ -155,7 +148,7 @@ run_action (MwWindow *window, const char *action)
 {
   g_assert_true (action_enabled (window, action));
   g_action_group_activate_action (G_ACTION_GROUP (window), action, NULL);
-  g_assert_true (mw_test_wait_until (idle_again, window, 60000));
+  g_assert_true (mw_test_wait_until (mw_test_op_over, window, 60000));
 }
 
 static const char hello[] =
@@ -176,7 +169,7 @@ test_upload_and_run (Fixture *fixture, gconstpointer data)
   g_assert_true (action_enabled (fixture->window, "upload"));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "upload", NULL);
   g_assert_null (mw_window_get_message (fixture->window));
-  g_assert_true (mw_test_wait_until (idle_again, fixture->window, 60000));
+  g_assert_true (mw_test_wait_until (mw_test_op_over, fixture->window, 60000));
   g_assert_nonnull (strstr (mw_window_get_message (fixture->window), "Uploaded hello.lua"));
   wait_list (listed, &wait);
 
@@ -208,13 +201,13 @@ test_drop_during_run (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (editor);
   g_assert_true (g_file_set_contents (path, hello, -1, NULL));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "upload", NULL);
-  g_assert_true (mw_test_wait_until (idle_again, fixture->window, 60000));
+  g_assert_true (mw_test_wait_until (mw_test_op_over, fixture->window, 60000));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "run", NULL);
   g_assert_true (mw_test_wait_until (op_running, fixture->window, 20000));
   g_signal_emit_by_name (mw_window_get_file_browser (fixture->window), "upload-files", paths);
   g_assert_true (action_enabled (fixture->window, "cancel"));
   wait_list (listed, &later);
-  g_assert_true (mw_test_wait_until (idle_again, fixture->window, 60000));
+  g_assert_true (mw_test_wait_until (mw_test_op_over, fixture->window, 60000));
   {
     g_autofree char *want = g_strdup_printf ("^Uploaded later\\.lua: %zu bytes, verified on the "
                                              "board, in [0-9]+\\.[0-9] s$",
@@ -376,7 +369,7 @@ progress_then_cancel (gpointer data)
       g_action_group_activate_action (G_ACTION_GROUP (cancel->window), "cancel", NULL);
       cancel->cancelled = TRUE;
     }
-  return cancel->cancelled && idle_again (cancel->window);
+  return cancel->cancelled && mw_test_op_over (cancel->window);
 }
 
 static char *

@@ -45,45 +45,6 @@ connected (gpointer data)
   return mw_board_is_connected (mw_window_get_board (data));
 }
 
-static gboolean
-action_enabled (MwWindow *window, const char *name)
-{
-  return g_action_group_get_action_enabled (G_ACTION_GROUP (window), name);
-}
-
-static gboolean
-idle_again (gpointer data)
-{
-  return !action_enabled (data, "cancel") && action_enabled (data, "upload");
-}
-
-typedef struct
-{
-  MwWindow *window;
-  const char *path;
-} OpenWait;
-
-static gboolean
-is_open (gpointer data)
-{
-  OpenWait *wait = data;
-  g_autoptr (GFile) file = g_file_new_for_path (wait->path);
-  return mw_window_find_editor (wait->window, file) != NULL;
-}
-
-static MwEditor *
-open_file (MwWindow *window, const char *dir, const char *name, const char *contents)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  OpenWait wait = { window, path };
-
-  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
-  mw_window_open_file (window, file);
-  g_assert_true (mw_test_wait_until (is_open, &wait, 10000));
-  return mw_window_find_editor (window, file);
-}
-
 /* Runs Lua through the board until it gets an answer: the board may be restarting. A board
  * that has not answered within a minute (some twenty restarts) is dead. */
 static char *
@@ -268,27 +229,29 @@ test_soak (void)
 
   /* the looping program goes on as init.lua, then a reset starts it */
   g_free (exec_retrying (board, "file.remove('boots')"));
-  editor = open_file (window, dir, "init.lua", init_lua);
+  editor = mw_test_open_file (window, dir, "init.lua", init_lua);
+  g_assert_nonnull (editor);
   g_assert_true (mw_window_get_current_editor (window) == editor);
   g_action_group_activate_action (G_ACTION_GROUP (window), "upload", NULL);
-  g_assert_true (mw_test_wait_until (idle_again, window, 30000));
+  g_assert_true (mw_test_wait_until (mw_test_op_over, window, 30000));
   g_signal_connect (board, "reset", G_CALLBACK (on_board_reset), &signalled);
   g_action_group_activate_action (G_ACTION_GROUP (window), "reset", NULL);
 
   /* uploads one after another while the board floods, samples and restarts */
-  editor = open_file (window, dir, "data.lua", data->str);
+  editor = mw_test_open_file (window, dir, "data.lua", data->str);
+  g_assert_nonnull (editor);
   g_assert_true (mw_window_get_current_editor (window) == editor);
   end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end)
     {
-      if (idle_again (window))
+      if (mw_test_op_over (window))
         {
           g_action_group_activate_action (G_ACTION_GROUP (window), "upload", NULL);
           uploads++;
         }
       mw_test_spin (200);
     }
-  g_assert_true (mw_test_wait_until (idle_again, window, 60000));
+  g_assert_true (mw_test_wait_until (mw_test_op_over, window, 60000));
 
   /* Stop the loop: no init.lua. The boot that ran the removal still runs out of memory and
    * restarts, into a board without init.lua that stays up: one restart more than the boots
