@@ -9,6 +9,7 @@
 #include "mw-config.h"
 
 #include "mw-file-browser.h"
+#include "mw-lua-lexer.h"
 
 #include <string.h>
 
@@ -19,7 +20,8 @@ enum
   COL_NAME,
   COL_SIZE,
   COL_SIZE_TEXT,
-  COL_ICON
+  COL_ICON,
+  COL_SHOWN
 };
 
 struct _MwFileBrowser
@@ -519,8 +521,13 @@ mw_file_browser_set_files (MwFileBrowser *self, const char *const *names, const 
                          : g_str_has_suffix (names[i], ".lc") ? "application-x-executable"
                                                               : "text-x-generic";
 
+      /* the board's bytes: control characters escaped, what is not UTF-8 as U+FFFD */
+      g_autofree char *printable = mw_lua_printable_name (names[i]);
+      g_autofree char *shown = g_utf8_make_valid (printable, -1);
+
       gtk_list_store_insert_with_values (self->store, NULL, -1, COL_NAME, names[i], COL_SIZE,
-                                         sizes[i], COL_SIZE_TEXT, size, COL_ICON, icon, -1);
+                                         sizes[i], COL_SIZE_TEXT, size, COL_ICON, icon, COL_SHOWN,
+                                         shown, -1);
     }
   gtk_tree_sortable_set_sort_column_id (GTK_TREE_SORTABLE (self->store), COL_NAME,
                                         GTK_SORT_ASCENDING);

@@ -82,7 +82,12 @@ mw_window_show_message (MwWindow *self, GtkMessageType type, const char *message
   g_return_if_fail (message != NULL);
 
   gtk_info_bar_set_message_type (self->info_bar, type);
-  gtk_label_set_text (self->info_label, message);
+  {
+    /* messages quote the board's bytes (names, errors), which need not be UTF-8 */
+    g_autofree char *valid = g_utf8_make_valid (message, -1);
+
+    gtk_label_set_text (self->info_label, valid);
+  }
   gtk_widget_hide (self->info_action_button);
   gtk_info_bar_set_revealed (self->info_bar, TRUE);
 }

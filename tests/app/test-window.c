@@ -917,6 +917,62 @@ save_enabled (gpointer data)
 }
 
 /* A header bar button that cannot act says why on hover: no board, no file. */
+/* The first GtkTreeView inside `widget` */
+static GtkWidget *
+find_tree_view (GtkWidget *widget)
+{
+  GtkWidget *found = NULL;
+
+  if (GTK_IS_TREE_VIEW (widget))
+    return widget;
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+
+      for (GList *l = children; l != NULL && found == NULL; l = l->next)
+        found = find_tree_view (l->data);
+    }
+  return found;
+}
+
+/* Board file names are the board's bytes: the list shows control characters escaped and bytes
+ * that are not UTF-8 as U+FFFD (Pango refused them with a warning), and actions still get the
+ * name as it is. */
+static void
+test_odd_board_names (void)
+{
+  MwWindow *window = new_window ();
+  MwFileBrowser *browser = mw_window_get_file_browser (window);
+  static const char *const names[] = { "a\377b.lua", "l\nb", "ok.lua" };
+  static const gint64 sizes[] = { 3, 4, 5 };
+  static const char *const shown[] = { "a\357\277\275b.lua", "l\\nb", "ok.lua" };
+  GtkTreeModel *model;
+  GtkTreeIter iter;
+  guint row = 0;
+
+  mw_file_browser_set_files (browser, names, sizes, G_N_ELEMENTS (names));
+  mw_test_spin (100);
+  model = gtk_tree_view_get_model (GTK_TREE_VIEW (find_tree_view (GTK_WIDGET (browser))));
+  for (gboolean ok = gtk_tree_model_get_iter_first (model, &iter); ok;
+       ok = gtk_tree_model_iter_next (model, &iter), row++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *text = NULL;
+
+      gtk_tree_model_get (model, &iter, 0, &name, 4, &text, -1);
+      g_assert_cmpstr (name, ==, names[row]);
+      g_assert_cmpstr (text, ==, shown[row]);
+    }
+  g_assert_cmpuint (row, ==, G_N_ELEMENTS (names));
+  g_assert_cmpint (mw_file_browser_lookup (browser, "l\nb"), ==, 4);
+  /* a message quoting such a name */
+  mw_window_show_message (window, GTK_MESSAGE_ERROR, "no such file on the board: a\377b.lua");
+  mw_test_spin (50);
+  g_assert_cmpstr (mw_window_get_message (window), ==,
+                   "no such file on the board: a\357\277\275b.lua");
+  destroy_window (window);
+}
+
 static void
 test_disabled_tooltips (void)
 {
@@ -1311,6 +1367,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mw/app/window/find-replace", test_find_replace);
   g_test_add_func ("/mw/app/window/close-tab-then-dark", test_close_tab_then_dark);
   g_test_add_func ("/mw/app/window/preferences", test_preferences);
+  g_test_add_func ("/mw/app/window/odd-board-names", test_odd_board_names);
   g_test_add_func ("/mw/app/window/disabled-tooltips", test_disabled_tooltips);
   g_test_add_func ("/mw/app/window/dark-comment-contrast", test_dark_comment_contrast);
   g_test_add_func ("/mw/app/window/heap-marker-contrast", test_heap_marker_contrast);

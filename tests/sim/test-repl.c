@@ -259,7 +259,8 @@ test_conversation (gconstpointer data)
 }
 
 /* A line that reaches the board while it restarts is lost, as on a board (which reads nothing
- * before its firmware runs): node.restart() and, in the same write, a second line. Regression
+ * before its firmware sets its input up, docs/firmware.md section 1): node.restart() and, in
+ * the same write, a second line. Regression
  * (the app's soak test): the simulator read the rest of the line after the boot and ran it, so
  * a command cut short by a restart printed its output amid the console's prompts. */
 static void
@@ -295,6 +296,28 @@ test_restart_drops_input (void)
     g_autofree char *out = mw_sim_test_run (board, "print('read')");
     g_assert_cmpstr (out, ==, "read");
   }
+}
+
+/* The other side of the same fact: the firmware reads its input again from its banner on
+ * (pmain sets the input up just before it), and runs what came once init.lua is done. */
+static void
+test_restart_reads_from_banner (void)
+{
+  MwSimOptions opts;
+  g_autoptr (MwSimTestBoard) board = NULL;
+  g_autoptr (GString) got = NULL;
+  g_autoptr (GString) rest = NULL;
+
+  mw_sim_test_options (&opts);
+  opts.baud_limit = TRUE;
+  board = mw_sim_test_board_new (&opts, NULL);
+  mw_sim_test_send (board, "node.restart()\r\n", -1);
+  got = mw_sim_test_expect (board, "\r\nNodeMCU 3.0.0.0", -1, 5000);
+  g_assert_nonnull (got);
+  mw_sim_test_send (board, "print('kept')\r\n", -1);
+  rest = mw_sim_test_expect (board, "kept\r\n> ", -1, 5000);
+  g_assert_nonnull (rest);
+  g_assert_true (g_str_has_suffix (rest->str, MW_SIM_TEST_NO_INIT "print('kept')\r\nkept\r\n> "));
 }
 
 /* docs/firmware.md section 1: the 3.0 banner is multi-line with build type, the build's LFS
@@ -497,6 +520,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/mw/sim/repl/banner", test_banner);
   g_test_add_func ("/mw/sim/repl/restart-drops-input", test_restart_drops_input);
+  g_test_add_func ("/mw/sim/repl/restart-reads-from-banner", test_restart_reads_from_banner);
   g_test_add_func ("/mw/sim/repl/init-lua", test_init_lua);
   g_test_add_func ("/mw/sim/repl/line-limit-wire", test_line_limit_wire);
   g_test_add_func ("/mw/sim/repl/integer-arithmetic", test_integer_arithmetic);

@@ -99,6 +99,8 @@ struct _MwSimVm
   int reset_reason; /* and the extended one (0 power-on, 1 hw wdt, 3 soft wdt, 4 restart) */
   char *startup_command; /* node.startupcommand(), survives resets; NULL: "@init.lua" */
   gboolean startup_banner; /* node.startup{banner=} */
+  gsize input_from; /* length of tx where the firmware starts reading input: before its banner
+                     * (docs/firmware.md section 1) */
   guint32 chip_id;
   GRand *rand; /* node.random() */
   int lfs_index; /* the LFS image's index function (a registry ref), or LUA_NOREF */

@@ -1001,6 +1001,8 @@ run_init (MwSimVm *vm)
 static void
 init_guarded (MwSimVm *vm, gpointer data)
 {
+  /* the firmware sets its input up just before the banner (docs/firmware.md section 1) */
+  vm->input_from = vm->tx->len;
   if (vm->startup_banner)
     print_banner (vm);
   run_init (vm);

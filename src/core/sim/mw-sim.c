@@ -227,12 +227,13 @@ reboot (MwSim *self, const char *why)
   mw_sim_ring_init (&self->ring);
   mw_sim_vm_reboot (self->vm);
   mw_sim_repl_init (&self->vm->repl);
-  /* What the host sent before it could see the reset, and sends while the reset's text (the
-   * boot loader's line at 74880 baud, the banner, up to the first prompt) goes out, is lost, as
-   * on a board, which reads nothing at 115200 before its firmware runs: read after the boot,
-   * the rest of a command cut short ran on its own (its output amid the console's prompts). */
+  /* What the host sent before it could see the reset, and sends while the text before the
+   * firmware sets its input up goes out (the boot loader's line at 74880 baud, the LFS line), is
+   * lost, as on a board (docs/firmware.md section 1): read after the boot, the rest of a command
+   * cut short ran on its own (its output amid the console's prompts). From the banner on, the
+   * board reads its input again and runs it after init.lua, as the firmware does. */
   tcflush (self->master, TCIFLUSH);
-  self->deaf_until = self->silent ? 0 : self->tx_gone + self->tx->len;
+  self->deaf_until = self->silent ? 0 : self->tx_gone + self->vm->input_from;
 }
 
 /* After every task: a due reset, the new baud, output. */
