@@ -233,3 +233,25 @@ mw_test_window_exec (gpointer window, const char *code)
   g_assert_no_error (error);
   return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
 }
+
+char *
+mw_test_menu_labels (GtkWidget *menu)
+{
+  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (menu));
+  GString *text = g_string_new (NULL);
+
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      if (!gtk_widget_get_visible (l->data))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      if (GTK_IS_SEPARATOR_MENU_ITEM (l->data))
+        g_string_append (text, "--");
+      else
+        g_string_append (text, gtk_menu_item_get_label (l->data));
+      if (!gtk_widget_is_sensitive (l->data))
+        g_string_append (text, " (off)");
+    }
+  return g_string_free (text, FALSE);
+}

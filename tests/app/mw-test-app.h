@@ -74,6 +74,9 @@ gboolean mw_test_find_toplevel (gpointer data);
 /* Runs `code` on the board of `window` (an MwWindow) and returns its output; fails the test on
  * an error. */
 char *mw_test_window_exec (gpointer window, const char *code);
+/* The visible items of a menu: labels, "--" for separators, "(off)" after an insensitive one,
+ * joined with ", " */
+char *mw_test_menu_labels (GtkWidget *menu);
 /* Draws `widget` into a PNG; returns the path (under MOONWIRE_TEST_ARTIFACTS, else cwd). */
 char *mw_test_screenshot (GtkWidget *widget, const char *name);
 

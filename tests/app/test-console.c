@@ -493,29 +493,6 @@ test_history_kept_and_log (void)
   g_rmdir (dir);
 }
 
-/* The visible items of a menu: labels, "--" for separators, "(off)" after an insensitive one. */
-static char *
-menu_labels (GtkWidget *menu)
-{
-  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (menu));
-  GString *text = g_string_new (NULL);
-
-  for (GList *l = children; l != NULL; l = l->next)
-    {
-      if (!gtk_widget_get_visible (l->data))
-        continue;
-      if (text->len > 0)
-        g_string_append (text, ", ");
-      if (GTK_IS_SEPARATOR_MENU_ITEM (l->data))
-        g_string_append (text, "--");
-      else
-        g_string_append (text, gtk_menu_item_get_label (l->data));
-      if (!gtk_widget_is_sensitive (l->data))
-        g_string_append (text, " (off)");
-    }
-  return g_string_free (text, FALSE);
-}
-
 static GtkWidget *
 menu_item (GtkWidget *menu, const char *label)
 {
@@ -552,7 +529,7 @@ test_context_menu (void)
   gtk_widget_show_all (menu);
   g_signal_emit_by_name (view, "populate-popup", menu);
   mw_test_spin (20);
-  labels = menu_labels (menu);
+  labels = mw_test_menu_labels (menu);
   g_assert_cmpstr (labels, ==, "_Copy, --, Clea_r, _Save Log…, _Jump to the End (off)");
 
   gtk_menu_item_activate (GTK_MENU_ITEM (menu_item (menu, "Clea_r")));

@@ -999,23 +999,6 @@ test_disabled_tooltips (void)
   destroy_window (window);
 }
 
-static char *
-menu_labels (GtkWidget *menu)
-{
-  g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (menu));
-  GString *text = g_string_new (NULL);
-
-  for (GList *l = children; l != NULL; l = l->next)
-    {
-      if (!gtk_widget_get_visible (l->data))
-        continue;
-      if (text->len > 0)
-        g_string_append (text, ", ");
-      g_string_append (text, gtk_menu_item_get_label (l->data));
-    }
-  return g_string_free (text, FALSE);
-}
-
 static gboolean
 has_problems (gpointer data)
 {
@@ -1047,7 +1030,7 @@ test_problems_menu (void)
 
   menu = mw_problems_view_get_row_menu (problems, 0);
   g_assert_nonnull (menu);
-  labels = menu_labels (menu);
+  labels = mw_test_menu_labels (menu);
   g_assert_cmpstr (labels, ==, "_Copy Message, _Go to Line");
   items = gtk_container_get_children (GTK_CONTAINER (menu));
   gtk_menu_item_activate (items->data);
