@@ -43,7 +43,7 @@ static gboolean
 sync_answer_bare (MwReplCommand *cmd)
 {
   for (gsize i = 0; i < cmd->console->len; i++)
-    if (strchr ("\r\n> ", cmd->console->str[i]) == NULL)
+    if (memchr ("\r\n> ", cmd->console->str[i], 4) == NULL) /* a NUL byte is not bare */
       return FALSE;
   return TRUE;
 }
